@@ -1,0 +1,179 @@
+import { z } from "zod";
+
+// The Azure side of the normalized model. Every id is a lower-cased ARM id (see ids.ts); display
+// names keep their original casing.
+
+export const subscriptionSchema = z.object({
+  /** `/subscriptions/<guid>` */
+  id: z.string(),
+  subscriptionId: z.string(),
+  displayName: z.string(),
+  tenantId: z.string().nullable(),
+  /** id of the management group directly above, null when unknown */
+  managementGroupId: z.string().nullable(),
+});
+export type Subscription = z.infer<typeof subscriptionSchema>;
+
+export const managementGroupSchema = z.object({
+  /** `/providers/microsoft.management/managementgroups/<name>` */
+  id: z.string(),
+  name: z.string(),
+  displayName: z.string(),
+  parentId: z.string().nullable(),
+  subscriptionIds: z.array(z.string()),
+});
+export type ManagementGroup = z.infer<typeof managementGroupSchema>;
+
+export const entraModeSchema = z.enum(["managed", "legacy", "none"]);
+export type EntraMode = z.infer<typeof entraModeSchema>;
+
+export const clusterIdentityRefSchema = z.object({
+  /** lower-cased ARM id of the user-assigned identity */
+  resourceId: z.string().nullable(),
+  clientId: z.string().nullable(),
+  /** the principal (object) id the identity signs in as */
+  objectId: z.string().nullable(),
+});
+export type ClusterIdentityRef = z.infer<typeof clusterIdentityRefSchema>;
+
+export const controlPlaneIdentitySchema = z.object({
+  type: z.enum(["SystemAssigned", "UserAssigned", "ServicePrincipal", "None"]),
+  principalId: z.string().nullable(),
+  clientId: z.string().nullable(),
+  resourceId: z.string().nullable(),
+});
+export type ControlPlaneIdentity = z.infer<typeof controlPlaneIdentitySchema>;
+
+export const clusterAddonSchema = z.object({
+  /** lower-cased addon key (`azurepolicy`, `azurekeyvaultsecretsprovider`, `omsagent` ...) */
+  name: z.string(),
+  enabled: z.boolean(),
+  identity: clusterIdentityRefSchema.nullable(),
+});
+export type ClusterAddon = z.infer<typeof clusterAddonSchema>;
+
+export const podIdentityEntrySchema = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  bindingSelector: z.string().nullable(),
+  identity: clusterIdentityRefSchema.nullable(),
+});
+export type PodIdentityEntry = z.infer<typeof podIdentityEntrySchema>;
+
+export const podIdentityExceptionEntrySchema = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  podLabels: z.record(z.string(), z.string()),
+});
+export type PodIdentityExceptionEntry = z.infer<typeof podIdentityExceptionEntrySchema>;
+
+export const clusterSchema = z.object({
+  /** lower-cased ARM id */
+  id: z.string(),
+  name: z.string(),
+  subscriptionId: z.string(),
+  /** lower-cased, as in the id */
+  resourceGroup: z.string(),
+  location: z.string(),
+  kubernetesVersion: z.string().nullable(),
+  fqdn: z.string().nullable(),
+  privateFqdn: z.string().nullable(),
+  /** lower-cased name of the node ("MC_") resource group */
+  nodeResourceGroup: z.string().nullable(),
+  entra: z.object({
+    /** managed = AKS-managed Entra integration; legacy = the deprecated server/client app integration */
+    mode: entraModeSchema,
+    azureRbac: z.boolean(),
+    adminGroupIds: z.array(z.string()),
+    tenantId: z.string().nullable(),
+  }),
+  /** properties.enableRBAC */
+  kubernetesRbac: z.boolean(),
+  localAccountsDisabled: z.boolean(),
+  runCommandDisabled: z.boolean(),
+  privateCluster: z.boolean(),
+  authorizedIpRanges: z.array(z.string()),
+  controlPlaneIdentity: controlPlaneIdentitySchema,
+  kubeletIdentity: clusterIdentityRefSchema.nullable(),
+  addons: z.array(clusterAddonSchema),
+  oidcIssuer: z.object({ enabled: z.boolean(), issuerUrl: z.string().nullable() }),
+  workloadIdentityEnabled: z.boolean(),
+  podIdentity: z.object({
+    enabled: z.boolean(),
+    identities: z.array(podIdentityEntrySchema),
+    exceptions: z.array(podIdentityExceptionEntrySchema),
+  }),
+  tags: z.record(z.string(), z.string()),
+});
+export type Cluster = z.infer<typeof clusterSchema>;
+
+export const managedIdentitySchema = z.object({
+  /** lower-cased ARM id of the user-assigned identity */
+  id: z.string(),
+  name: z.string(),
+  resourceGroup: z.string(),
+  subscriptionId: z.string(),
+  location: z.string().nullable(),
+  clientId: z.string(),
+  principalId: z.string(),
+  tenantId: z.string().nullable(),
+});
+export type ManagedIdentity = z.infer<typeof managedIdentitySchema>;
+
+export const federatedCredentialSchema = z.object({
+  /** lower-cased ARM id */
+  id: z.string(),
+  name: z.string(),
+  /** lower-cased ARM id of the user-assigned identity it belongs to */
+  identityId: z.string(),
+  /** kept verbatim: Entra matches the issuer as an exact string (trailing slash included) */
+  issuer: z.string(),
+  subject: z.string(),
+  audiences: z.array(z.string()),
+});
+export type FederatedCredential = z.infer<typeof federatedCredentialSchema>;
+
+export const rolePermissionSchema = z.object({
+  actions: z.array(z.string()),
+  notActions: z.array(z.string()),
+  dataActions: z.array(z.string()),
+  notDataActions: z.array(z.string()),
+});
+export type RolePermission = z.infer<typeof rolePermissionSchema>;
+
+export const roleDefinitionSchema = z.object({
+  /** lower-cased id; built-in roles use the tenant-level form `/providers/microsoft.authorization/roledefinitions/<guid>` */
+  id: z.string(),
+  /** lower-cased GUID: what assignments join on */
+  guid: z.string(),
+  roleName: z.string(),
+  type: z.enum(["BuiltInRole", "CustomRole"]),
+  permissions: z.array(rolePermissionSchema),
+  /** lower-cased scopes */
+  assignableScopes: z.array(z.string()),
+});
+export type RoleDefinition = z.infer<typeof roleDefinitionSchema>;
+
+export const principalTypeSchema = z.enum([
+  "User",
+  "Group",
+  "ServicePrincipal",
+  "ForeignGroup",
+  "Device",
+  "Unknown",
+]);
+export type PrincipalType = z.infer<typeof principalTypeSchema>;
+
+export const roleAssignmentSchema = z.object({
+  /** lower-cased ARM id */
+  id: z.string(),
+  /** lower-cased scope without trailing slash: `/`, a management group, subscription, resource group, resource or `<cluster>/namespaces/<ns>` */
+  scope: z.string(),
+  /** lower-cased GUID of the role definition (the trailing segment of properties.roleDefinitionId) */
+  roleDefinitionId: z.string(),
+  principalId: z.string(),
+  principalType: principalTypeSchema,
+  /** ABAC condition; any non-null condition makes what the assignment grants "conditional" */
+  condition: z.string().nullable(),
+});
+export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;

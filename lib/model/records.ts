@@ -1,0 +1,254 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import {
+  clusterSchema,
+  federatedCredentialSchema,
+  managedIdentitySchema,
+  managementGroupSchema,
+  type RoleDefinition,
+  roleAssignmentSchema,
+  roleDefinitionSchema,
+  subscriptionSchema,
+} from "@/lib/model/azure";
+import { groupMembershipSchema, principalSchema } from "@/lib/model/directory";
+import { kubernetesNaturalKey } from "@/lib/model/ids";
+import {
+  azureIdentityBindingSchema,
+  azureIdentitySchema,
+  azurePodIdentityExceptionSchema,
+  type ClusterKubernetes,
+  clusterRoleBindingSchema,
+  clusterRoleSchema,
+  emptyClusterKubernetes,
+  namespaceSchema,
+  podSchema,
+  roleBindingSchema,
+  roleSchema,
+  secretProviderClassSchema,
+  serviceAccountSchema,
+} from "@/lib/model/kubernetes";
+import { clusterSource, DIRECTORY_SOURCE, sourceOfScope, subscriptionSource } from "@/lib/model/sources";
+import { type Coverage, emptyTenantModel, type TenantModel } from "@/lib/model/tenant-model";
+
+/** One row for the snapshot_records table (without tenant and validity, which the store adds). */
+export const snapshotRecordInputSchema = z.object({
+  kind: z.string(),
+  naturalKey: z.string(),
+  source: z.string(),
+  clusterId: z.string().nullable(),
+  data: z.unknown(),
+});
+export type SnapshotRecordInput = {
+  kind: string;
+  naturalKey: string;
+  source: string;
+  clusterId: string | null;
+  data: unknown;
+};
+
+/**
+ * Kubernetes record kinds, with the field of ClusterKubernetes they fill, the Kubernetes Kind used in
+ * natural keys, and the schema that validates stored data.
+ */
+export const KUBERNETES_RECORD_KINDS = {
+  "k8s.clusterRole": { field: "clusterRoles", kubernetesKind: "ClusterRole", schema: clusterRoleSchema },
+  "k8s.clusterRoleBinding": {
+    field: "clusterRoleBindings",
+    kubernetesKind: "ClusterRoleBinding",
+    schema: clusterRoleBindingSchema,
+  },
+  "k8s.role": { field: "roles", kubernetesKind: "Role", schema: roleSchema },
+  "k8s.roleBinding": { field: "roleBindings", kubernetesKind: "RoleBinding", schema: roleBindingSchema },
+  "k8s.namespace": { field: "namespaces", kubernetesKind: "Namespace", schema: namespaceSchema },
+  "k8s.serviceAccount": {
+    field: "serviceAccounts",
+    kubernetesKind: "ServiceAccount",
+    schema: serviceAccountSchema,
+  },
+  "k8s.pod": { field: "pods", kubernetesKind: "Pod", schema: podSchema },
+  "k8s.azureIdentity": {
+    field: "azureIdentities",
+    kubernetesKind: "AzureIdentity",
+    schema: azureIdentitySchema,
+  },
+  "k8s.azureIdentityBinding": {
+    field: "azureIdentityBindings",
+    kubernetesKind: "AzureIdentityBinding",
+    schema: azureIdentityBindingSchema,
+  },
+  "k8s.azurePodIdentityException": {
+    field: "azurePodIdentityExceptions",
+    kubernetesKind: "AzurePodIdentityException",
+    schema: azurePodIdentityExceptionSchema,
+  },
+  "k8s.secretProviderClass": {
+    field: "secretProviderClasses",
+    kubernetesKind: "SecretProviderClass",
+    schema: secretProviderClassSchema,
+  },
+} as const satisfies Record<
+  string,
+  { field: keyof ClusterKubernetes; kubernetesKind: string; schema: z.ZodType }
+>;
+export type KubernetesRecordKind = keyof typeof KUBERNETES_RECORD_KINDS;
+
+export const INVENTORY_RECORD_KINDS = [
+  "subscription",
+  "managementGroup",
+  "cluster",
+  "identity",
+  "federatedCredential",
+  "roleDefinition",
+  "roleAssignment",
+  "principal",
+  "groupMembership",
+  ...(Object.keys(KUBERNETES_RECORD_KINDS) as KubernetesRecordKind[]),
+] as const;
+export type InventoryRecordKind = (typeof INVENTORY_RECORD_KINDS)[number];
+
+/** Canonical JSON: object keys sorted, undefined members dropped, so equal content hashes equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeys(item)));
+  if (value !== null && typeof value === "object") {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const member = (value as Record<string, unknown>)[key];
+      if (member !== undefined) sorted[key] = sortKeys(member);
+    }
+    return sorted;
+  }
+  return value;
+}
+
+/** sha-256 (hex) of the canonical JSON of `data`. */
+export function contentHash(data: unknown): string {
+  return createHash("sha256").update(canonicalJson(data)).digest("hex");
+}
+
+function roleDefinitionSource(definition: RoleDefinition): string {
+  if (definition.type === "BuiltInRole") return DIRECTORY_SOURCE;
+  const underSubscription = definition.assignableScopes.find((scope) => scope.startsWith("/subscriptions/"));
+  return underSubscription ? sourceOfScope(underSubscription) : DIRECTORY_SOURCE;
+}
+
+/** Every inventory object of the model as a snapshot record. */
+export function modelToRecords(model: TenantModel): SnapshotRecordInput[] {
+  const records: SnapshotRecordInput[] = [];
+  const push = (kind: string, naturalKey: string, source: string, clusterId: string | null, data: unknown) =>
+    records.push({ kind, naturalKey, source, clusterId, data });
+
+  for (const subscription of model.subscriptions) {
+    push(
+      "subscription",
+      subscription.id,
+      subscriptionSource(subscription.subscriptionId),
+      null,
+      subscription,
+    );
+  }
+  for (const group of model.managementGroups)
+    push("managementGroup", group.id, DIRECTORY_SOURCE, null, group);
+  for (const cluster of model.clusters) {
+    push("cluster", cluster.id, subscriptionSource(cluster.subscriptionId), cluster.id, cluster);
+  }
+  for (const identity of model.identities) {
+    push("identity", identity.id, subscriptionSource(identity.subscriptionId), null, identity);
+  }
+  for (const credential of model.federatedCredentials) {
+    push("federatedCredential", credential.id, sourceOfScope(credential.identityId), null, credential);
+  }
+  for (const definition of model.roleDefinitions) {
+    push("roleDefinition", definition.id, roleDefinitionSource(definition), null, definition);
+  }
+  for (const assignment of model.roleAssignments) {
+    push("roleAssignment", assignment.id, sourceOfScope(assignment.scope), null, assignment);
+  }
+  for (const principal of model.principals)
+    push("principal", principal.id, DIRECTORY_SOURCE, null, principal);
+  for (const membership of model.groupMemberships) {
+    push("groupMembership", membership.groupId, DIRECTORY_SOURCE, null, membership);
+  }
+  for (const [clusterId, kubernetes] of Object.entries(model.kubernetes)) {
+    const source = clusterSource(clusterId);
+    for (const [kind, spec] of Object.entries(KUBERNETES_RECORD_KINDS)) {
+      for (const object of kubernetes[spec.field]) {
+        const namespace = "namespace" in object ? object.namespace : null;
+        push(
+          kind,
+          kubernetesNaturalKey(clusterId, spec.kubernetesKind, namespace, object.name),
+          source,
+          clusterId,
+          object,
+        );
+      }
+    }
+  }
+  return records;
+}
+
+type RecordLike = { kind: string; data: unknown; clusterId?: string | null };
+
+/**
+ * Rebuilds the model from stored records (validating each with its schema). Kinds that are not
+ * inventory (access.grant, finding ...) are ignored, so a whole scan's rows can be passed in.
+ */
+export function modelFromRecords(
+  tenantId: string,
+  records: Iterable<RecordLike>,
+  coverage: Coverage,
+): TenantModel {
+  const model = emptyTenantModel(tenantId);
+  model.coverage = coverage;
+  const kubernetesOf = (clusterId: string): ClusterKubernetes => {
+    let entry = model.kubernetes[clusterId];
+    if (!entry) {
+      entry = emptyClusterKubernetes();
+      model.kubernetes[clusterId] = entry;
+    }
+    return entry;
+  };
+
+  for (const record of records) {
+    switch (record.kind) {
+      case "subscription":
+        model.subscriptions.push(subscriptionSchema.parse(record.data));
+        break;
+      case "managementGroup":
+        model.managementGroups.push(managementGroupSchema.parse(record.data));
+        break;
+      case "cluster":
+        model.clusters.push(clusterSchema.parse(record.data));
+        break;
+      case "identity":
+        model.identities.push(managedIdentitySchema.parse(record.data));
+        break;
+      case "federatedCredential":
+        model.federatedCredentials.push(federatedCredentialSchema.parse(record.data));
+        break;
+      case "roleDefinition":
+        model.roleDefinitions.push(roleDefinitionSchema.parse(record.data));
+        break;
+      case "roleAssignment":
+        model.roleAssignments.push(roleAssignmentSchema.parse(record.data));
+        break;
+      case "principal":
+        model.principals.push(principalSchema.parse(record.data));
+        break;
+      case "groupMembership":
+        model.groupMemberships.push(groupMembershipSchema.parse(record.data));
+        break;
+      default: {
+        if (!(record.kind in KUBERNETES_RECORD_KINDS)) break;
+        const spec = KUBERNETES_RECORD_KINDS[record.kind as KubernetesRecordKind];
+        const object = spec.schema.parse(record.data);
+        const target = kubernetesOf(object.clusterId)[spec.field] as unknown[];
+        target.push(object);
+      }
+    }
+  }
+  return model;
+}

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import {
+  clusterSchema,
+  federatedCredentialSchema,
+  managedIdentitySchema,
+  managementGroupSchema,
+  roleAssignmentSchema,
+  roleDefinitionSchema,
+  subscriptionSchema,
+} from "@/lib/model/azure";
+import { groupMembershipSchema, principalSchema } from "@/lib/model/directory";
+import { clusterKubernetesSchema } from "@/lib/model/kubernetes";
+
+export const coverageStatusSchema = z.enum(["complete", "partial", "not-read"]);
+export type CoverageStatus = z.infer<typeof coverageStatusSchema>;
+
+export const coverageEntrySchema = z.object({
+  status: coverageStatusSchema,
+  reason: z.string().optional(),
+});
+export type CoverageEntry = z.infer<typeof coverageEntrySchema>;
+
+/** Keyed by source: `"sub:<subscriptionId>"`, `"cluster:<cluster id>"`, `"directory"`. A missing key means not read. */
+export const coverageSchema = z.record(z.string(), coverageEntrySchema);
+export type Coverage = z.infer<typeof coverageSchema>;
+
+/** Everything one scan knows about one tenant, normalized. */
+export const tenantModelSchema = z.object({
+  tenantId: z.string(),
+  subscriptions: z.array(subscriptionSchema),
+  managementGroups: z.array(managementGroupSchema),
+  clusters: z.array(clusterSchema),
+  identities: z.array(managedIdentitySchema),
+  federatedCredentials: z.array(federatedCredentialSchema),
+  roleDefinitions: z.array(roleDefinitionSchema),
+  roleAssignments: z.array(roleAssignmentSchema),
+  principals: z.array(principalSchema),
+  groupMemberships: z.array(groupMembershipSchema),
+  /** keyed by lower-cased cluster id; a cluster whose API was not read has no entry */
+  kubernetes: z.record(z.string(), clusterKubernetesSchema),
+  coverage: coverageSchema,
+});
+export type TenantModel = z.infer<typeof tenantModelSchema>;
+
+export function emptyTenantModel(tenantId: string): TenantModel {
+  return {
+    tenantId,
+    subscriptions: [],
+    managementGroups: [],
+    clusters: [],
+    identities: [],
+    federatedCredentials: [],
+    roleDefinitions: [],
+    roleAssignments: [],
+    principals: [],
+    groupMemberships: [],
+    kubernetes: {},
+    coverage: {},
+  };
+}
