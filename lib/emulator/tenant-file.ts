@@ -1,0 +1,1017 @@
+/**
+ * The tenant file (version 1): one JSON document describing an Entra tenant, its subscriptions,
+ * role assignments and what each AKS cluster's Kubernetes API holds — in the wire shapes Azure and
+ * Kubernetes themselves use. The emulator serves it, the offline import reads it, fixtures use it.
+ * Format: docs/tenant-file.md.
+ */
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import builtInRoleData from "@/lib/model/data/builtin-roles.json";
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const guidSchema = z.string().regex(GUID_PATTERN, "must be a GUID (8-4-4-4-12 hex digits)");
+
+/** Absolute ARM ids always start with "/"; "/" alone is the tenant root scope. */
+const armIdSchema = z.string().startsWith("/", "must be an ARM resource id starting with '/'");
+
+const stringMapSchema = z.record(z.string(), z.string());
+
+// ---------------------------------------------------------------------------------------------
+// Directory principals (Microsoft Graph shapes, trimmed to what matters; extra Graph fields are kept)
+
+const principalBase = {
+  id: guidSchema,
+  displayName: z.string().min(1),
+};
+
+export const userPrincipalSchema = z.looseObject({
+  ...principalBase,
+  type: z.literal("User"),
+  userPrincipalName: z.string().optional(),
+  accountEnabled: z.boolean().optional(),
+});
+
+export const groupPrincipalSchema = z.looseObject({
+  ...principalBase,
+  type: z.literal("Group"),
+  /** Direct members only; nested groups are members like any other principal. */
+  members: z.array(guidSchema).default([]),
+});
+
+export const servicePrincipalSchema = z.looseObject({
+  ...principalBase,
+  type: z.literal("ServicePrincipal"),
+  appId: guidSchema.optional(),
+  /** Graph's servicePrincipalType: "Application", "ManagedIdentity", "Legacy", "SocialIdp". */
+  servicePrincipalType: z.string().optional(),
+  alternativeNames: z.array(z.string()).optional(),
+});
+
+export const tenantPrincipalSchema = z.discriminatedUnion("type", [
+  userPrincipalSchema,
+  groupPrincipalSchema,
+  servicePrincipalSchema,
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Management groups
+
+export const managementGroupSchema = z.looseObject({
+  name: z.string().min(1),
+  displayName: z.string().optional(),
+  /** Name of the parent management group; null (or absent) for the tenant root group. */
+  parent: z.string().min(1).nullable().default(null),
+  subscriptions: z.array(guidSchema).default([]),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Authorization (ARM wire format: fields nested under `properties`)
+
+export const wirePermissionSchema = z.looseObject({
+  actions: z.array(z.string()).default([]),
+  notActions: z.array(z.string()).default([]),
+  dataActions: z.array(z.string()).default([]),
+  notDataActions: z.array(z.string()).default([]),
+});
+
+export const wireRoleDefinitionSchema = z.looseObject({
+  id: armIdSchema,
+  name: guidSchema,
+  type: z.string().default("Microsoft.Authorization/roleDefinitions"),
+  properties: z.looseObject({
+    roleName: z.string().min(1),
+    /** "BuiltInRole" or "CustomRole" on the wire (the CLI calls it roleType). */
+    type: z.string().default("CustomRole"),
+    description: z.string().nullable().optional(),
+    assignableScopes: z.array(z.string()).default([]),
+    permissions: z.array(wirePermissionSchema).default([]),
+  }),
+});
+
+export const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"] as const;
+
+export const wireRoleAssignmentSchema = z.looseObject({
+  id: armIdSchema,
+  name: guidSchema,
+  type: z.string().default("Microsoft.Authorization/roleAssignments"),
+  properties: z.looseObject({
+    /** Usually /subscriptions/<sub>/providers/Microsoft.Authorization/roleDefinitions/<guid>; joined on the GUID. */
+    roleDefinitionId: armIdSchema,
+    principalId: guidSchema,
+    principalType: z.enum(PRINCIPAL_TYPES).optional(),
+    scope: armIdSchema,
+    condition: z.string().nullable().optional(),
+    conditionVersion: z.string().nullable().optional(),
+    description: z.string().nullable().optional(),
+  }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Resource-type specific shapes. A resource stays arbitrary ARM JSON in the file (`WireResource`),
+// but the types the scanner reads are checked more deeply so a typo in, say, `aadProfile` is an
+// error with its JSON path rather than a silently different cluster.
+
+const userAssignedIdentityRefSchema = z.looseObject({
+  resourceId: z.string().optional(),
+  clientId: z.string().optional(),
+  objectId: z.string().optional(),
+});
+
+export const managedClusterAadProfileSchema = z.looseObject({
+  managed: z.boolean().optional(),
+  enableAzureRBAC: z.boolean().optional(),
+  adminGroupObjectIDs: z.array(guidSchema).nullable().optional(),
+  tenantID: z.string().optional(),
+  clientAppID: z.string().nullable().optional(),
+  serverAppID: z.string().nullable().optional(),
+  serverAppSecret: z.string().nullable().optional(),
+});
+
+export const managedClusterIdentitySchema = z.looseObject({
+  type: z.enum(["SystemAssigned", "UserAssigned", "None"]),
+  principalId: z.string().nullable().optional(),
+  tenantId: z.string().nullable().optional(),
+  userAssignedIdentities: z
+    .record(
+      z.string(),
+      z.looseObject({
+        principalId: z.string().nullable().optional(),
+        clientId: z.string().nullable().optional(),
+      }),
+    )
+    .nullable()
+    .optional(),
+});
+
+export const wireManagedClusterSchema = z.looseObject({
+  id: armIdSchema,
+  name: z.string().min(1),
+  type: z.string(),
+  location: z.string().optional(),
+  tags: stringMapSchema.nullable().optional(),
+  identity: managedClusterIdentitySchema.nullable().optional(),
+  sku: z.looseObject({ name: z.string().optional(), tier: z.string().optional() }).nullable().optional(),
+  properties: z.looseObject({
+    kubernetesVersion: z.string().optional(),
+    fqdn: z.string().optional(),
+    nodeResourceGroup: z.string().optional(),
+    enableRBAC: z.boolean().optional(),
+    disableLocalAccounts: z.boolean().optional(),
+    aadProfile: managedClusterAadProfileSchema.nullable().optional(),
+    identityProfile: z.record(z.string(), userAssignedIdentityRefSchema).nullable().optional(),
+    addonProfiles: z
+      .record(
+        z.string(),
+        z.looseObject({
+          enabled: z.boolean(),
+          config: stringMapSchema.nullable().optional(),
+          identity: userAssignedIdentityRefSchema.nullable().optional(),
+        }),
+      )
+      .nullable()
+      .optional(),
+    oidcIssuerProfile: z
+      .looseObject({ enabled: z.boolean().optional(), issuerURL: z.string().nullable().optional() })
+      .nullable()
+      .optional(),
+    securityProfile: z
+      .looseObject({
+        workloadIdentity: z.looseObject({ enabled: z.boolean().optional() }).nullable().optional(),
+      })
+      .nullable()
+      .optional(),
+    podIdentityProfile: z
+      .looseObject({
+        enabled: z.boolean().optional(),
+        userAssignedIdentities: z.array(z.looseObject({})).nullable().optional(),
+        userAssignedIdentityExceptions: z.array(z.looseObject({})).nullable().optional(),
+      })
+      .nullable()
+      .optional(),
+    apiServerAccessProfile: z
+      .looseObject({
+        authorizedIPRanges: z.array(z.string()).nullable().optional(),
+        enablePrivateCluster: z.boolean().optional(),
+        disableRunCommand: z.boolean().optional(),
+      })
+      .nullable()
+      .optional(),
+  }),
+});
+
+export const wireFederatedCredentialSchema = z.looseObject({
+  id: armIdSchema,
+  name: z.string().min(1),
+  type: z.string().default("Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials"),
+  properties: z.looseObject({
+    issuer: z.string().min(1),
+    /** For Kubernetes service accounts: system:serviceaccount:<namespace>:<name>. */
+    subject: z.string().min(1),
+    audiences: z.array(z.string()).default(["api://AzureADTokenExchange"]),
+  }),
+});
+
+export const wireUserAssignedIdentitySchema = z.looseObject({
+  id: armIdSchema,
+  name: z.string().min(1),
+  type: z.string(),
+  location: z.string().optional(),
+  tags: stringMapSchema.nullable().optional(),
+  properties: z.looseObject({
+    clientId: guidSchema,
+    principalId: guidSchema,
+    tenantId: guidSchema.optional(),
+  }),
+  /** Not part of the ARM GET body: the file carries the identity's child FIC resources here. */
+  federatedIdentityCredentials: z.array(wireFederatedCredentialSchema).default([]),
+});
+
+export const MANAGED_CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters";
+export const USER_ASSIGNED_IDENTITY_TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities";
+
+const typeSpecificSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
+  [MANAGED_CLUSTER_TYPE.toLowerCase(), wireManagedClusterSchema],
+  [USER_ASSIGNED_IDENTITY_TYPE.toLowerCase(), wireUserAssignedIdentitySchema],
+]);
+
+export const wireResourceSchema = z
+  .looseObject({
+    id: armIdSchema,
+    name: z.string().min(1),
+    type: z.string().min(1),
+    location: z.string().optional(),
+    tags: stringMapSchema.nullable().optional(),
+    properties: z.record(z.string(), z.unknown()).nullable().optional(),
+  })
+  .superRefine((resource, ctx) => {
+    const specific = typeSpecificSchemas.get(resource.type.toLowerCase());
+    if (!specific) return;
+    const result = specific.safeParse(resource);
+    if (result.success) return;
+    for (const issue of result.error.issues) {
+      ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+    }
+  });
+
+export const tenantSubscriptionSchema = z.looseObject({
+  subscriptionId: guidSchema,
+  displayName: z.string().min(1),
+  state: z.string().optional(),
+  resources: z.array(wireResourceSchema).default([]),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes objects, as `kubectl get -o json` prints them
+
+export const kubernetesObjectSchema = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  metadata: z.looseObject({
+    name: z.string().min(1),
+    namespace: z.string().min(1).optional(),
+    uid: z.string().optional(),
+    resourceVersion: z.string().optional(),
+    creationTimestamp: z.string().optional(),
+    labels: stringMapSchema.optional(),
+    annotations: stringMapSchema.optional(),
+  }),
+});
+
+export const policyRuleSchema = z.looseObject({
+  apiGroups: z.array(z.string()).optional(),
+  resources: z.array(z.string()).optional(),
+  resourceNames: z.array(z.string()).optional(),
+  nonResourceURLs: z.array(z.string()).optional(),
+  verbs: z.array(z.string()),
+});
+
+export const kubernetesRoleSchema = kubernetesObjectSchema.extend({
+  kind: z.enum(["Role", "ClusterRole"]),
+  rules: z.array(policyRuleSchema).nullable().optional(),
+  aggregationRule: z
+    .looseObject({
+      clusterRoleSelectors: z
+        .array(
+          z.looseObject({
+            matchLabels: stringMapSchema.optional(),
+            matchExpressions: z.array(z.looseObject({})).optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+
+export const rbacSubjectSchema = z.looseObject({
+  kind: z.enum(["User", "Group", "ServiceAccount"]),
+  name: z.string().min(1),
+  namespace: z.string().optional(),
+  apiGroup: z.string().optional(),
+});
+
+export const kubernetesRoleBindingSchema = kubernetesObjectSchema.extend({
+  kind: z.enum(["RoleBinding", "ClusterRoleBinding"]),
+  roleRef: z.looseObject({
+    apiGroup: z.string(),
+    kind: z.enum(["Role", "ClusterRole"]),
+    name: z.string().min(1),
+  }),
+  subjects: z.array(rbacSubjectSchema).nullable().optional(),
+});
+
+const kindSpecificSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
+  ["Role", kubernetesRoleSchema],
+  ["ClusterRole", kubernetesRoleSchema],
+  ["RoleBinding", kubernetesRoleBindingSchema],
+  ["ClusterRoleBinding", kubernetesRoleBindingSchema],
+]);
+
+/** Kinds that kubectl always prints with (or without) metadata.namespace. Other kinds are not checked. */
+export const NAMESPACED_KINDS: ReadonlySet<string> = new Set([
+  "Role",
+  "RoleBinding",
+  "ServiceAccount",
+  "Pod",
+  "Deployment",
+  "Secret",
+  "ConfigMap",
+  "AzureIdentity",
+  "AzureIdentityBinding",
+  "AzurePodIdentityException",
+  "SecretProviderClass",
+]);
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "Namespace",
+  "Node",
+]);
+
+const clusterObjectSchema = kubernetesObjectSchema.superRefine((object, ctx) => {
+  const specific = kindSpecificSchemas.get(object.kind);
+  if (specific) {
+    const result = specific.safeParse(object);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+      }
+    }
+  }
+  if (NAMESPACED_KINDS.has(object.kind) && object.metadata.namespace === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      message: `a ${object.kind} is namespaced: metadata.namespace is required`,
+      path: ["metadata", "namespace"],
+    });
+  }
+  if (CLUSTER_SCOPED_KINDS.has(object.kind) && object.metadata.namespace !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      message: `a ${object.kind} is cluster-scoped: remove metadata.namespace`,
+      path: ["metadata", "namespace"],
+    });
+  }
+});
+
+export const tenantClusterDataSchema = z.strictObject({
+  /** false: the API server cannot be reached (private cluster, network). */
+  reachable: z.boolean().default(true),
+  /** true: the emulator adds what every AKS cluster has (see lib/model/kubernetes-defaults.ts). */
+  includeDefaults: z.boolean().default(true),
+  objects: z.array(clusterObjectSchema).default([]),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The envelope
+
+export const tenantFileSchema = z.strictObject({
+  version: z.literal(1, { error: "unsupported tenant file version: only version 1 exists" }),
+  tenantId: guidSchema,
+  displayName: z.string().optional(),
+  principals: z.array(tenantPrincipalSchema).default([]),
+  managementGroups: z.array(managementGroupSchema).default([]),
+  roleDefinitions: z.array(wireRoleDefinitionSchema).default([]),
+  roleAssignments: z.array(wireRoleAssignmentSchema).default([]),
+  subscriptions: z.array(tenantSubscriptionSchema).default([]),
+  /** Keyed by managedCluster resource id, matched case-insensitively. */
+  clusters: z.record(z.string(), tenantClusterDataSchema).default({}),
+});
+
+export type TenantFile = z.infer<typeof tenantFileSchema>;
+export type TenantPrincipal = z.infer<typeof tenantPrincipalSchema>;
+export type TenantUser = z.infer<typeof userPrincipalSchema>;
+export type TenantGroup = z.infer<typeof groupPrincipalSchema>;
+export type TenantServicePrincipal = z.infer<typeof servicePrincipalSchema>;
+export type ManagementGroup = z.infer<typeof managementGroupSchema>;
+export type WirePermission = z.infer<typeof wirePermissionSchema>;
+export type WireRoleDefinition = z.infer<typeof wireRoleDefinitionSchema>;
+export type WireRoleAssignment = z.infer<typeof wireRoleAssignmentSchema>;
+export type WireResource = z.infer<typeof wireResourceSchema>;
+export type WireManagedCluster = z.infer<typeof wireManagedClusterSchema>;
+export type WireUserAssignedIdentity = z.infer<typeof wireUserAssignedIdentitySchema>;
+export type WireFederatedCredential = z.infer<typeof wireFederatedCredentialSchema>;
+export type TenantSubscription = z.infer<typeof tenantSubscriptionSchema>;
+export type KubernetesObject = z.infer<typeof kubernetesObjectSchema>;
+export type KubernetesRole = z.infer<typeof kubernetesRoleSchema>;
+export type KubernetesRoleBinding = z.infer<typeof kubernetesRoleBindingSchema>;
+export type PolicyRule = z.infer<typeof policyRuleSchema>;
+export type RbacSubject = z.infer<typeof rbacSubjectSchema>;
+export type TenantClusterData = z.infer<typeof tenantClusterDataSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+export interface TenantFileIssue {
+  /** JSON path into the file, e.g. $.subscriptions[0].resources[3].properties.aadProfile */
+  path: string;
+  message: string;
+}
+
+const MAX_ISSUES_IN_MESSAGE = 20;
+
+export class TenantFileError extends Error {
+  readonly issues: TenantFileIssue[];
+
+  constructor(summary: string, issues: TenantFileIssue[]) {
+    const listed = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((issue) => `  ${issue.path}: ${issue.message}`);
+    const more =
+      issues.length > MAX_ISSUES_IN_MESSAGE ? [`  … and ${issues.length - MAX_ISSUES_IN_MESSAGE} more`] : [];
+    super([summary, ...listed, ...more].join("\n"));
+    this.name = "TenantFileError";
+    this.issues = issues;
+  }
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+export function formatJsonPath(path: readonly PropertyKey[]): string {
+  let out = "$";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (typeof segment === "string" && IDENTIFIER.test(segment)) out += `.${segment}`;
+    else out += `[${JSON.stringify(String(segment))}]`;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Semantic checks: what a schema cannot say about one value in isolation
+
+export interface TenantFileReport {
+  errors: TenantFileIssue[];
+  /** Realistic but noteworthy: e.g. an assignment to a principal deleted from the directory. */
+  warnings: TenantFileIssue[];
+}
+
+const builtInRoleGuids: ReadonlySet<string> = new Set(
+  builtInRoleData.roleDefinitions.map((definition) => definition.name.toLowerCase()),
+);
+
+/** The role definition GUID is the last segment of its id; ARM joins on it, lower-cased. */
+export function roleDefinitionGuid(roleDefinitionId: string): string {
+  const segments = roleDefinitionId.split("/").filter((segment) => segment.length > 0);
+  return (segments.at(-1) ?? "").toLowerCase();
+}
+
+const SUBSCRIPTION_IN_ID = /^\/subscriptions\/([^/]+)/i;
+const MANAGEMENT_GROUP_SCOPE = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)\/?$/i;
+const CLUSTER_IN_ID =
+  /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+)(\/|$)/i;
+
+function subscriptionOf(armId: string): string | undefined {
+  return SUBSCRIPTION_IN_ID.exec(armId)?.[1]?.toLowerCase();
+}
+
+function trimTrailingSlash(value: string): string {
+  return value.length > 1 && value.endsWith("/") ? value.slice(0, -1) : value;
+}
+
+/** Records the first path of every key and reports later duplicates. */
+function duplicateTracker(report: TenantFileReport, what: string) {
+  const seen = new Map<string, string>();
+  return (key: string, path: string) => {
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, path);
+    else report.errors.push({ path, message: `duplicate ${what} "${key}" (first at ${first})` });
+  };
+}
+
+export function checkTenantSemantics(tenant: TenantFile): TenantFileReport {
+  const report: TenantFileReport = { errors: [], warnings: [] };
+
+  // Principals and group membership
+  const principalsById = new Map<string, TenantPrincipal>();
+  const seenPrincipal = duplicateTracker(report, "principal id");
+  tenant.principals.forEach((principal, index) => {
+    const key = principal.id.toLowerCase();
+    seenPrincipal(key, `$.principals[${index}].id`);
+    if (!principalsById.has(key)) principalsById.set(key, principal);
+  });
+  tenant.principals.forEach((principal, index) => {
+    if (principal.type !== "Group") return;
+    principal.members.forEach((member, memberIndex) => {
+      if (member.toLowerCase() === principal.id.toLowerCase()) {
+        report.errors.push({
+          path: `$.principals[${index}].members[${memberIndex}]`,
+          message: "a group cannot be a member of itself",
+        });
+      } else if (!principalsById.has(member.toLowerCase())) {
+        report.warnings.push({
+          path: `$.principals[${index}].members[${memberIndex}]`,
+          message: `member ${member} is not in the directory (deleted principal)`,
+        });
+      }
+    });
+  });
+
+  // Subscriptions and resources
+  const subscriptionIds = new Set<string>();
+  const seenSubscription = duplicateTracker(report, "subscription id");
+  const seenResource = duplicateTracker(report, "resource id");
+  const clusterIds = new Set<string>();
+  tenant.subscriptions.forEach((subscription, subscriptionIndex) => {
+    const subscriptionId = subscription.subscriptionId.toLowerCase();
+    seenSubscription(subscriptionId, `$.subscriptions[${subscriptionIndex}].subscriptionId`);
+    subscriptionIds.add(subscriptionId);
+    subscription.resources.forEach((resource, resourceIndex) => {
+      const path = `$.subscriptions[${subscriptionIndex}].resources[${resourceIndex}]`;
+      const id = resource.id.toLowerCase();
+      seenResource(id, `${path}.id`);
+      if (subscriptionOf(id) !== subscriptionId) {
+        report.errors.push({
+          path: `${path}.id`,
+          message: `resource id is not in subscription ${subscription.subscriptionId}`,
+        });
+      }
+      const expectedTail = `/providers/${resource.type}/${resource.name}`.toLowerCase();
+      if (!id.endsWith(expectedTail)) {
+        report.errors.push({
+          path: `${path}.id`,
+          message: `resource id does not end with /providers/${resource.type}/${resource.name}`,
+        });
+      }
+      if (resource.type.toLowerCase() === MANAGED_CLUSTER_TYPE.toLowerCase()) clusterIds.add(id);
+      if (resource.type.toLowerCase() === USER_ASSIGNED_IDENTITY_TYPE.toLowerCase()) {
+        checkFederatedCredentials(resource, path, report);
+      }
+    });
+  });
+
+  // Management groups: known parents, one tree, each subscription in at most one group
+  const managementGroupNames = new Set<string>();
+  const seenManagementGroup = duplicateTracker(report, "management group");
+  tenant.managementGroups.forEach((group, index) => {
+    seenManagementGroup(group.name.toLowerCase(), `$.managementGroups[${index}].name`);
+    managementGroupNames.add(group.name.toLowerCase());
+  });
+  const parentOf = new Map<string, string | null>();
+  const seenManagedSubscription = duplicateTracker(report, "subscription in management groups");
+  tenant.managementGroups.forEach((group, index) => {
+    const parent = group.parent?.toLowerCase() ?? null;
+    parentOf.set(group.name.toLowerCase(), parent);
+    if (parent !== null && !managementGroupNames.has(parent)) {
+      report.errors.push({
+        path: `$.managementGroups[${index}].parent`,
+        message: `parent management group "${group.parent}" does not exist`,
+      });
+    }
+    group.subscriptions.forEach((subscriptionId, subscriptionIndex) => {
+      const path = `$.managementGroups[${index}].subscriptions[${subscriptionIndex}]`;
+      seenManagedSubscription(subscriptionId.toLowerCase(), path);
+      if (!subscriptionIds.has(subscriptionId.toLowerCase())) {
+        report.errors.push({ path, message: `subscription ${subscriptionId} is not in $.subscriptions` });
+      }
+    });
+  });
+  tenant.managementGroups.forEach((group, index) => {
+    const visited = new Set<string>();
+    let current: string | null = group.name.toLowerCase();
+    while (current !== null && !visited.has(current)) {
+      visited.add(current);
+      current = parentOf.get(current) ?? null;
+    }
+    if (current !== null) {
+      report.errors.push({
+        path: `$.managementGroups[${index}].parent`,
+        message: `management group "${group.name}" is part of a parent cycle`,
+      });
+    }
+  });
+  const roots = tenant.managementGroups.filter((group) => group.parent === null);
+  if (tenant.managementGroups.length > 0 && roots.length !== 1) {
+    report.errors.push({
+      path: "$.managementGroups",
+      message: `expected exactly one root management group (parent null), found ${roots.length}`,
+    });
+  }
+
+  // Role definitions
+  const customRoleGuids = new Set<string>();
+  const seenRoleDefinition = duplicateTracker(report, "role definition");
+  tenant.roleDefinitions.forEach((definition, index) => {
+    const guid = definition.name.toLowerCase();
+    seenRoleDefinition(guid, `$.roleDefinitions[${index}].name`);
+    customRoleGuids.add(guid);
+    if (roleDefinitionGuid(definition.id) !== guid) {
+      report.errors.push({
+        path: `$.roleDefinitions[${index}].id`,
+        message: `id must end with the definition's name ${definition.name}`,
+      });
+    }
+    if (builtInRoleGuids.has(guid)) {
+      report.errors.push({
+        path: `$.roleDefinitions[${index}].name`,
+        message: `${definition.name} is a built-in role: built-in roles are known and must not be listed`,
+      });
+    }
+  });
+
+  // Role assignments
+  const seenRoleAssignment = duplicateTracker(report, "role assignment id");
+  tenant.roleAssignments.forEach((assignment, index) => {
+    const path = `$.roleAssignments[${index}]`;
+    const { scope, principalId, principalType, roleDefinitionId } = assignment.properties;
+    seenRoleAssignment(assignment.id.toLowerCase(), `${path}.id`);
+
+    const expectedId = `${scope === "/" ? "" : trimTrailingSlash(scope)}/providers/Microsoft.Authorization/roleAssignments/${assignment.name}`;
+    if (assignment.id.toLowerCase() !== expectedId.toLowerCase()) {
+      report.errors.push({ path: `${path}.id`, message: `id must be ${expectedId} (scope + name)` });
+    }
+
+    const definitionGuid = roleDefinitionGuid(roleDefinitionId);
+    if (!builtInRoleGuids.has(definitionGuid) && !customRoleGuids.has(definitionGuid)) {
+      report.errors.push({
+        path: `${path}.properties.roleDefinitionId`,
+        message: `role definition ${definitionGuid} is neither a built-in role nor in $.roleDefinitions`,
+      });
+    }
+
+    const principal = principalsById.get(principalId.toLowerCase());
+    if (!principal) {
+      report.warnings.push({
+        path: `${path}.properties.principalId`,
+        message: `principal ${principalId} is not in the directory (deleted principal)`,
+      });
+    } else if (principalType !== undefined && principalType !== principal.type) {
+      report.warnings.push({
+        path: `${path}.properties.principalType`,
+        message: `principalType is ${principalType} but ${principalId} is a ${principal.type}`,
+      });
+    }
+
+    const managementGroup = MANAGEMENT_GROUP_SCOPE.exec(scope)?.[1];
+    const scopeSubscription = subscriptionOf(scope);
+    if (managementGroup !== undefined) {
+      if (!managementGroupNames.has(managementGroup.toLowerCase())) {
+        report.errors.push({
+          path: `${path}.properties.scope`,
+          message: `management group "${managementGroup}" is not in $.managementGroups`,
+        });
+      }
+    } else if (scopeSubscription !== undefined) {
+      if (!subscriptionIds.has(scopeSubscription)) {
+        report.errors.push({
+          path: `${path}.properties.scope`,
+          message: `subscription ${scopeSubscription} is not in $.subscriptions`,
+        });
+      }
+      const cluster = CLUSTER_IN_ID.exec(scope)?.[1];
+      if (cluster !== undefined && !clusterIds.has(cluster.toLowerCase())) {
+        report.warnings.push({
+          path: `${path}.properties.scope`,
+          message: `scope is under cluster ${cluster}, which is not in the file`,
+        });
+      }
+    } else if (scope !== "/") {
+      report.errors.push({
+        path: `${path}.properties.scope`,
+        message: "scope must be /, a management group, or a subscription, resource group or resource id",
+      });
+    }
+  });
+
+  // Clusters' Kubernetes data
+  const seenClusterKey = duplicateTracker(report, "cluster key (keys match case-insensitively)");
+  for (const [clusterKey, data] of Object.entries(tenant.clusters)) {
+    const path = formatJsonPath(["clusters", clusterKey]);
+    seenClusterKey(clusterKey.toLowerCase(), path);
+    if (!clusterIds.has(clusterKey.toLowerCase())) {
+      report.errors.push({
+        path,
+        message: "no Microsoft.ContainerService/managedClusters resource has this id",
+      });
+    }
+    const seenObject = duplicateTracker(report, "Kubernetes object");
+    data.objects.forEach((object, index) => {
+      const key = `${object.kind}|${object.metadata.namespace ?? ""}|${object.metadata.name}`;
+      seenObject(key, formatJsonPath(["clusters", clusterKey, "objects", index]));
+    });
+  }
+
+  return report;
+}
+
+function checkFederatedCredentials(resource: WireResource, path: string, report: TenantFileReport): void {
+  const parsed = wireUserAssignedIdentitySchema.safeParse(resource);
+  if (!parsed.success) return; // the schema already reported it
+  const seen = duplicateTracker(report, "federated credential");
+  parsed.data.federatedIdentityCredentials.forEach((credential, index) => {
+    const credentialPath = `${path}.federatedIdentityCredentials[${index}]`;
+    const expectedId = `${resource.id}/federatedIdentityCredentials/${credential.name}`;
+    seen(credential.name.toLowerCase(), `${credentialPath}.name`);
+    if (credential.id.toLowerCase() !== expectedId.toLowerCase()) {
+      report.errors.push({ path: `${credentialPath}.id`, message: `id must be ${expectedId}` });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+export interface TenantFileValidation extends TenantFileReport {
+  /** Present when the file matched the schema (it may still have semantic errors). */
+  tenant?: TenantFile;
+}
+
+/** Validates without throwing: schema issues first; semantic checks only run on a schema-valid file. */
+export function validateTenantFile(input: unknown): TenantFileValidation {
+  const result = tenantFileSchema.safeParse(input);
+  if (!result.success) {
+    return {
+      errors: result.error.issues.map((issue) => ({
+        path: formatJsonPath(issue.path),
+        message: issue.message,
+      })),
+      warnings: [],
+    };
+  }
+  return { tenant: result.data, ...checkTenantSemantics(result.data) };
+}
+
+/** Parses a tenant file that is already JSON-decoded. Throws TenantFileError; warnings are ignored. */
+export function parseTenantFile(input: unknown, source = "tenant file"): TenantFile {
+  const validation = validateTenantFile(input);
+  if (!validation.tenant || validation.errors.length > 0) {
+    const count = validation.errors.length;
+    throw new TenantFileError(
+      `Invalid ${source}: ${count} problem${count === 1 ? "" : "s"}`,
+      validation.errors,
+    );
+  }
+  return validation.tenant;
+}
+
+/** Reads JSON text and locates a syntax error by line and column (JSON.parse messages do not always say). */
+export function parseJsonText(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const offset = findJsonSyntaxError(text);
+    const { line, column } = lineAndColumn(text, offset);
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new TenantFileError(`${source} is not valid JSON (line ${line}, column ${column})`, [
+      { path: "$", message: `line ${line}, column ${column}: ${reason}` },
+    ]);
+  }
+}
+
+export async function readTenantFileText(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "file not found"
+        : code === "EISDIR"
+          ? "is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : (error as Error).message;
+    throw new TenantFileError(`Cannot read tenant file ${path}: ${reason}`, [{ path: "$", message: reason }]);
+  }
+}
+
+/** Reads and validates a tenant file from disk, with warnings. Throws TenantFileError only for unreadable or non-JSON files. */
+export async function validateTenantFileAt(path: string): Promise<TenantFileValidation> {
+  const text = await readTenantFileText(path);
+  return validateTenantFile(parseJsonText(stripByteOrderMark(text), path));
+}
+
+/** Reads a tenant file from disk. Every failure is a TenantFileError with a readable message. */
+export async function readTenantFile(path: string): Promise<TenantFile> {
+  const text = await readTenantFileText(path);
+  return parseTenantFile(parseJsonText(stripByteOrderMark(text), path), path);
+}
+
+function stripByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = 0; index < offset && index < text.length; index++) {
+    if (text.charCodeAt(index) === 10) {
+      line++;
+      lineStart = index + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * Offset of the first JSON syntax error. A small recursive-descent scanner: it only runs after
+ * JSON.parse has already failed, so it favours clarity over speed.
+ */
+export function findJsonSyntaxError(text: string): number {
+  let position = 0;
+  class SyntaxAt extends Error {
+    constructor(readonly at: number) {
+      super("syntax");
+    }
+  }
+  const fail = (): never => {
+    throw new SyntaxAt(position);
+  };
+  const skipWhitespace = () => {
+    while (position < text.length && " \t\n\r".includes(text[position])) position++;
+  };
+  const expectLiteral = (literal: string) => {
+    for (const character of literal) {
+      if (text[position] !== character) fail();
+      position++;
+    }
+  };
+  const parseString = () => {
+    position++; // opening quote
+    while (position < text.length) {
+      const character = text[position];
+      if (character === '"') {
+        position++;
+        return;
+      }
+      if (character === "\\") {
+        position++;
+        const escaped = text[position];
+        if (escaped === "u") {
+          for (let digit = 1; digit <= 4; digit++) {
+            if (!/[0-9a-fA-F]/.test(text[position + digit] ?? "")) {
+              position += digit;
+              fail();
+            }
+          }
+          position += 5;
+        } else if (escaped !== undefined && '"\\/bfnrt'.includes(escaped)) position++;
+        else fail();
+      } else if (character.charCodeAt(0) < 0x20) fail();
+      else position++;
+    }
+    fail();
+  };
+  const parseNumber = () => {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(position, position + 400));
+    if (!match || match[0].length === 0) fail();
+    position += match?.[0].length ?? 0;
+  };
+  const parseValue = (): void => {
+    skipWhitespace();
+    const character = text[position];
+    if (character === "{") {
+      position++;
+      skipWhitespace();
+      if (text[position] === "}") {
+        position++;
+        return;
+      }
+      for (;;) {
+        skipWhitespace();
+        if (text[position] !== '"') fail();
+        parseString();
+        skipWhitespace();
+        if (text[position] !== ":") fail();
+        position++;
+        parseValue();
+        skipWhitespace();
+        if (text[position] === ",") {
+          position++;
+          continue;
+        }
+        if (text[position] === "}") {
+          position++;
+          return;
+        }
+        fail();
+      }
+    }
+    if (character === "[") {
+      position++;
+      skipWhitespace();
+      if (text[position] === "]") {
+        position++;
+        return;
+      }
+      for (;;) {
+        parseValue();
+        skipWhitespace();
+        if (text[position] === ",") {
+          position++;
+          continue;
+        }
+        if (text[position] === "]") {
+          position++;
+          return;
+        }
+        fail();
+      }
+    }
+    if (character === '"') parseString();
+    else if (character === "t") expectLiteral("true");
+    else if (character === "f") expectLiteral("false");
+    else if (character === "n") expectLiteral("null");
+    else if (character === "-" || (character !== undefined && character >= "0" && character <= "9"))
+      parseNumber();
+    else fail();
+  };
+  try {
+    parseValue();
+    skipWhitespace();
+    if (position < text.length) fail();
+    return position;
+  } catch (error) {
+    if (error instanceof SyntaxAt) return error.at;
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookups
+
+export interface TenantCluster {
+  resource: WireResource;
+  subscription: TenantSubscription;
+  /** The cluster's Kubernetes data, if the file has any. */
+  data: TenantClusterData | undefined;
+  /** The key under $.clusters as spelled in the file. */
+  dataKey: string | undefined;
+}
+
+interface TenantIndex {
+  clusters: Map<string, TenantCluster>;
+}
+
+// Built once per tenant object: generated tenants have hundreds of clusters and callers look up often.
+const indexCache = new WeakMap<TenantFile, TenantIndex>();
+
+function indexOf(tenant: TenantFile): TenantIndex {
+  const cached = indexCache.get(tenant);
+  if (cached) return cached;
+  const dataByKey = new Map<string, { key: string; data: TenantClusterData }>();
+  for (const [key, data] of Object.entries(tenant.clusters)) dataByKey.set(key.toLowerCase(), { key, data });
+  const clusters = new Map<string, TenantCluster>();
+  for (const subscription of tenant.subscriptions) {
+    for (const resource of subscription.resources) {
+      if (resource.type.toLowerCase() !== MANAGED_CLUSTER_TYPE.toLowerCase()) continue;
+      const id = resource.id.toLowerCase();
+      const entry = dataByKey.get(id);
+      clusters.set(id, { resource, subscription, data: entry?.data, dataKey: entry?.key });
+    }
+  }
+  const index = { clusters };
+  indexCache.set(tenant, index);
+  return index;
+}
+
+/** The managed cluster with this resource id (case-insensitive), with its Kubernetes data. */
+export function findCluster(tenant: TenantFile, clusterId: string): TenantCluster | undefined {
+  return indexOf(tenant).clusters.get(trimTrailingSlash(clusterId).toLowerCase());
+}
+
+/** The Kubernetes data for a cluster id, matched case-insensitively. */
+export function findClusterData(tenant: TenantFile, clusterId: string): TenantClusterData | undefined {
+  return findCluster(tenant, clusterId)?.data;
+}
+
+/** Every managed cluster in the file, in file order. */
+export function listClusters(tenant: TenantFile): TenantCluster[] {
+  return [...indexOf(tenant).clusters.values()];
+}
+
+/** A managed-cluster resource in its typed shape (the file keeps resources as loose ARM JSON). */
+export function asManagedCluster(resource: WireResource): WireManagedCluster {
+  return wireManagedClusterSchema.parse(resource);
+}
+
+/** A user-assigned identity resource in its typed shape, with its federated credentials. */
+export function asUserAssignedIdentity(resource: WireResource): WireUserAssignedIdentity {
+  return wireUserAssignedIdentitySchema.parse(resource);
+}
+
+export function findPrincipal(tenant: TenantFile, principalId: string): TenantPrincipal | undefined {
+  const wanted = principalId.toLowerCase();
+  return tenant.principals.find((principal) => principal.id.toLowerCase() === wanted);
+}
