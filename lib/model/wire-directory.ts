@@ -1,0 +1,71 @@
+import type { GroupMembership, Principal, PrincipalKind } from "@/lib/model/directory";
+import { normalizeGuid } from "@/lib/model/ids";
+import { asLowerString, asString, field, requireString } from "@/lib/model/wire-reader";
+
+// Directory objects → model. Accepts the tenant file's shape (`type`, `servicePrincipalType`) and
+// Microsoft Graph's (`@odata.type`, `servicePrincipalType`).
+
+function principalKindOf(object: unknown): PrincipalKind {
+  const odataType = asString(field(object, "@odata.type"))?.toLowerCase() ?? "";
+  const type = asString(field(object, "type"))?.toLowerCase() ?? odataType.replace("#microsoft.graph.", "");
+  if (type === "user") return "User";
+  if (type === "group") return "Group";
+  // Managed identities are service principals of type ManagedIdentity in the directory.
+  const servicePrincipalType = asString(field(object, "servicePrincipalType"))?.toLowerCase();
+  if (type === "managedidentity" || servicePrincipalType === "managedidentity") return "ManagedIdentity";
+  return "ServicePrincipal";
+}
+
+export function principalFromDirectoryObject(object: unknown): Principal {
+  const id = normalizeGuid(requireString(field(object, "id"), "principal", "id"));
+  const principal: Principal = {
+    id,
+    kind: principalKindOf(object),
+    displayName: asString(field(object, "displayName")) ?? id,
+  };
+  const userPrincipalName = asString(field(object, "userPrincipalName"));
+  if (userPrincipalName !== null) principal.userPrincipalName = userPrincipalName;
+  const appId = asLowerString(field(object, "appId"));
+  if (appId !== null) principal.appId = appId;
+  return principal;
+}
+
+/**
+ * Transitive membership from direct membership. Nesting may be deep and may even be cyclic in a
+ * hand-written tenant file, so each group is expanded breadth-first with a visited set, reusing the
+ * complete closure of any nested group already expanded.
+ */
+export function groupMembershipsFromDirect(
+  groups: ReadonlyArray<{ groupId: string; directMemberIds: readonly string[] }>,
+): GroupMembership[] {
+  const direct = new Map<string, string[]>();
+  for (const group of groups) {
+    const groupId = normalizeGuid(group.groupId);
+    const members = new Set([...(direct.get(groupId) ?? []), ...group.directMemberIds.map(normalizeGuid)]);
+    direct.set(groupId, [...members].sort());
+  }
+  const closures = new Map<string, string[]>();
+  const closureOf = (groupId: string): string[] => {
+    const known = closures.get(groupId);
+    if (known) return known;
+    const visited = new Set<string>();
+    const queue = [...(direct.get(groupId) ?? [])];
+    while (queue.length > 0) {
+      const member = queue.pop() as string;
+      if (visited.has(member)) continue;
+      visited.add(member);
+      const nestedClosure = closures.get(member);
+      if (nestedClosure) for (const nested of nestedClosure) visited.add(nested);
+      else queue.push(...(direct.get(member) ?? []));
+    }
+    visited.delete(groupId);
+    const closure = [...visited].sort();
+    closures.set(groupId, closure);
+    return closure;
+  };
+  return [...direct.keys()].sort().map((groupId) => ({
+    groupId,
+    directMemberIds: direct.get(groupId) ?? [],
+    memberIds: closureOf(groupId),
+  }));
+}
