@@ -1,0 +1,178 @@
+import { AKS_ACTIONS, grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import { type ScopeFacts, scopeFacts } from "@/lib/access/levels";
+import type { Cluster, ManagedIdentity, RoleAssignment, RoleDefinition } from "@/lib/model/azure";
+import type { Principal } from "@/lib/model/directory";
+import { normalizeArmId, parseArmId } from "@/lib/model/ids";
+import type { TenantModel } from "@/lib/model/tenant-model";
+
+// Everything evaluating one cluster needs, precomputed once per tenant so that evaluating every
+// cluster is linear in assignments + bindings + output, not clusters × assignments.
+
+/** What a role definition can do to an AKS cluster, computed once per role. */
+export type AzureRoleFacts = {
+  /** the pattern granting each control-plane action, null when not granted */
+  adminCredential: string | null;
+  userCredential: string | null;
+  clusterWrite: string | null;
+  runCommand: string | null;
+  assignIdentity: string | null;
+  writeScaleSet: string | null;
+  /** Kubernetes access through Azure RBAC data actions; null when the role has no data actions */
+  dataCluster: ScopeFacts | null;
+  dataNamespace: ScopeFacts | null;
+};
+
+export type NamespaceAssignment = { namespace: string; assignment: RoleAssignment };
+
+export type AccessIndex = {
+  model: TenantModel;
+  clustersById: Map<string, Cluster>;
+  principalsById: Map<string, Principal>;
+  /** lower-cased userPrincipalName → user (Kubernetes bindings name Entra users by UPN) */
+  principalsByUpn: Map<string, Principal>;
+  /** transitive members of each group */
+  membersOfGroup: Map<string, string[]>;
+  rolesByGuid: Map<string, RoleDefinition>;
+  assignmentsByScope: Map<string, RoleAssignment[]>;
+  /** assignments at `<cluster>/namespaces/<ns>`, by cluster id */
+  namespaceAssignmentsByCluster: Map<string, NamespaceAssignment[]>;
+  /** assignments at any resource below a resource group, by resource-group id */
+  assignmentsBelowResourceGroup: Map<string, RoleAssignment[]>;
+  /** the scopes above a subscription: "/" and its management groups, root first */
+  scopesAboveSubscription: Map<string, string[]>;
+  identitiesByPrincipalId: Map<string, ManagedIdentity>;
+  roleFacts: (definition: RoleDefinition) => AzureRoleFacts;
+};
+
+const NAMESPACE_SCOPE =
+  /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+)\/namespaces\/([^/]+)$/;
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function managementGroupChains(model: TenantModel): Map<string, string[]> {
+  const groups = new Map(model.managementGroups.map((group) => [group.id, group]));
+  const parentOfSubscription = new Map<string, string>();
+  for (const group of model.managementGroups) {
+    for (const subscriptionId of group.subscriptionIds) parentOfSubscription.set(subscriptionId, group.id);
+  }
+  for (const subscription of model.subscriptions) {
+    if (subscription.managementGroupId)
+      parentOfSubscription.set(subscription.subscriptionId, subscription.managementGroupId);
+  }
+  const chains = new Map<string, string[]>();
+  for (const [subscriptionId, parentId] of parentOfSubscription) {
+    const chain: string[] = [];
+    const seen = new Set<string>();
+    for (
+      let current: string | null = parentId;
+      current && !seen.has(current);
+      current = groups.get(current)?.parentId ?? null
+    ) {
+      seen.add(current);
+      chain.unshift(current);
+    }
+    chains.set(subscriptionId, ["/", ...chain]);
+  }
+  return chains;
+}
+
+function computeRoleFacts(definition: RoleDefinition): AzureRoleFacts {
+  const control = (action: string) => grantingPattern(definition, "control", action);
+  const hasDataActions = definition.permissions.some((block) => block.dataActions.length > 0);
+  const can = (verb: string, apiGroup: string, resource: string) => {
+    const action = kubernetesDataAction(verb, apiGroup, resource);
+    return action !== null && grantingPattern(definition, "data", action) !== null;
+  };
+  return {
+    adminCredential:
+      control(AKS_ACTIONS.listAdminCredential) ?? control(AKS_ACTIONS.listAccessProfileCredential),
+    userCredential: control(AKS_ACTIONS.listUserCredential),
+    clusterWrite: control(AKS_ACTIONS.writeCluster),
+    runCommand: control(AKS_ACTIONS.runCommand),
+    assignIdentity: control(AKS_ACTIONS.assignIdentity),
+    writeScaleSet: control(AKS_ACTIONS.writeScaleSet),
+    dataCluster: hasDataActions ? scopeFacts(can, "cluster") : null,
+    dataNamespace: hasDataActions ? scopeFacts(can, "namespace") : null,
+  };
+}
+
+export function buildAccessIndex(model: TenantModel): AccessIndex {
+  const principalsById = new Map(model.principals.map((principal) => [principal.id, principal]));
+  const principalsByUpn = new Map<string, Principal>();
+  for (const principal of model.principals) {
+    if (principal.userPrincipalName)
+      principalsByUpn.set(principal.userPrincipalName.toLowerCase(), principal);
+  }
+
+  const assignmentsByScope = new Map<string, RoleAssignment[]>();
+  const namespaceAssignmentsByCluster = new Map<string, NamespaceAssignment[]>();
+  const assignmentsBelowResourceGroup = new Map<string, RoleAssignment[]>();
+  for (const assignment of model.roleAssignments) {
+    const scope = normalizeArmId(assignment.scope);
+    push(assignmentsByScope, scope, assignment);
+    const namespaceMatch = NAMESPACE_SCOPE.exec(scope);
+    if (namespaceMatch) {
+      push(namespaceAssignmentsByCluster, namespaceMatch[1], { namespace: namespaceMatch[2], assignment });
+    }
+    const { subscriptionId, resourceGroup, resourceType } = parseArmId(scope);
+    if (subscriptionId && resourceGroup && resourceType) {
+      push(
+        assignmentsBelowResourceGroup,
+        `/subscriptions/${subscriptionId}/resourcegroups/${resourceGroup}`,
+        assignment,
+      );
+    }
+  }
+
+  const factsCache = new Map<string, AzureRoleFacts>();
+  const roleFacts = (definition: RoleDefinition) => {
+    let facts = factsCache.get(definition.guid);
+    if (!facts) {
+      facts = computeRoleFacts(definition);
+      factsCache.set(definition.guid, facts);
+    }
+    return facts;
+  };
+
+  return {
+    model,
+    clustersById: new Map(model.clusters.map((cluster) => [cluster.id, cluster])),
+    principalsById,
+    principalsByUpn,
+    membersOfGroup: new Map(
+      model.groupMemberships.map((membership) => [membership.groupId, membership.memberIds]),
+    ),
+    rolesByGuid: new Map(model.roleDefinitions.map((definition) => [definition.guid, definition])),
+    assignmentsByScope,
+    namespaceAssignmentsByCluster,
+    assignmentsBelowResourceGroup,
+    scopesAboveSubscription: managementGroupChains(model),
+    identitiesByPrincipalId: new Map(model.identities.map((identity) => [identity.principalId, identity])),
+    roleFacts,
+  };
+}
+
+/** Every scope whose assignments apply to `resourceId`: root, management groups, subscription, resource group, the resource. */
+export function scopeChain(index: AccessIndex, resourceId: string): string[] {
+  const id = normalizeArmId(resourceId);
+  const { subscriptionId, resourceGroup } = parseArmId(id);
+  if (!subscriptionId) return id === "/" ? ["/"] : ["/", id];
+  const chain = [...(index.scopesAboveSubscription.get(subscriptionId) ?? ["/"])];
+  const subscriptionScope = `/subscriptions/${subscriptionId}`;
+  chain.push(subscriptionScope);
+  if (resourceGroup) {
+    const groupScope = `${subscriptionScope}/resourcegroups/${resourceGroup}`;
+    chain.push(groupScope);
+    if (id !== groupScope) chain.push(id);
+  }
+  return chain;
+}
+
+/** The assignments that apply to `resourceId` (at it or any scope above it), with the scope they sit at. */
+export function assignmentsReaching(index: AccessIndex, resourceId: string): RoleAssignment[] {
+  return scopeChain(index, resourceId).flatMap((scope) => index.assignmentsByScope.get(scope) ?? []);
+}

@@ -1,0 +1,50 @@
+import { type AccessIndex, buildAccessIndex } from "@/lib/access/access-index";
+import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
+import type { AccessPrincipal, ClusterAccess, Escalation, Grant } from "@/lib/access/types";
+import type { TenantModel } from "@/lib/model/tenant-model";
+
+/** Access on every cluster of the tenant, in the model's cluster order. */
+export function evaluateTenantAccess(
+  model: TenantModel,
+  index: AccessIndex = buildAccessIndex(model),
+): ClusterAccess[] {
+  return model.clusters.map((cluster) => evaluateClusterAccess(model, cluster.id, index));
+}
+
+export type PrincipalClusterAccess = {
+  cluster: { id: string; name: string };
+  grants: Grant[];
+  escalations: Escalation[];
+};
+
+export type WhoCanResult = {
+  /** null when the principal has access nowhere (or is unknown) */
+  principal: AccessPrincipal | null;
+  clusters: PrincipalClusterAccess[];
+};
+
+/**
+ * Everything one principal can do, cluster by cluster. Accepts a directory object id, a user
+ * principal name, or an access principal id (`k8s-user:...`, `system:serviceaccount:...`).
+ */
+export function whoCan(
+  model: TenantModel,
+  principalIdOrUpn: string,
+  options: { index?: AccessIndex; access?: readonly ClusterAccess[] } = {},
+): WhoCanResult {
+  const index = options.index ?? buildAccessIndex(model);
+  const wanted = principalIdOrUpn.trim();
+  const id =
+    index.principalsByUpn.get(wanted.toLowerCase())?.id ??
+    (index.principalsById.has(wanted.toLowerCase()) ? wanted.toLowerCase() : wanted);
+  const access = options.access ?? evaluateTenantAccess(model, index);
+  let principal: AccessPrincipal | null = null;
+  const clusters: PrincipalClusterAccess[] = [];
+  for (const clusterAccess of access) {
+    const entry = clusterAccess.principals.find((candidate) => candidate.principal.id === id);
+    if (!entry) continue;
+    principal = entry.principal;
+    clusters.push({ cluster: clusterAccess.cluster, grants: entry.grants, escalations: entry.escalations });
+  }
+  return { principal, clusters };
+}

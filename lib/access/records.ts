@@ -1,0 +1,107 @@
+import type {
+  AccessLevel,
+  AccessPrincipal,
+  ClusterAccess,
+  EscalationTarget,
+  PathStep,
+} from "@/lib/access/types";
+import type { SnapshotRecordInput } from "@/lib/model/records";
+import { ANALYSIS_SOURCE } from "@/lib/model/sources";
+
+// Access as snapshot records, so "Penny gained cluster-admin on aks-2" is drift like any other.
+// One record per (cluster, principal, level or target, namespace, route); its paths are all the
+// explanations of that grant, sorted, so the content hash changes only when the access does.
+
+export type AccessGrantRecordData = {
+  cluster: { id: string; name: string };
+  principal: AccessPrincipal;
+  level: AccessLevel;
+  namespace: string | null;
+  route: string;
+  /** true only when every path depends on an ABAC condition */
+  conditional: boolean;
+  paths: PathStep[][];
+};
+
+export type AccessEscalationRecordData = {
+  cluster: { id: string; name: string };
+  principal: AccessPrincipal;
+  to: EscalationTarget;
+  route: string;
+  paths: PathStep[][];
+};
+
+const pathKey = (path: readonly PathStep[]) => path.map((step) => `${step.kind}:${step.id}`).join(">");
+const sortPaths = (paths: PathStep[][]) => paths.sort((a, b) => pathKey(a).localeCompare(pathKey(b)));
+
+export function accessGrantKey(
+  clusterId: string,
+  principalId: string,
+  levelOrTarget: string,
+  namespace: string | null,
+  route: string,
+): string {
+  return `${clusterId}|${principalId}|${levelOrTarget}|${namespace ?? "*"}|${route}`;
+}
+
+export function accessToRecords(access: readonly ClusterAccess[]): SnapshotRecordInput[] {
+  const grants = new Map<string, AccessGrantRecordData>();
+  const escalations = new Map<string, AccessEscalationRecordData>();
+  for (const { cluster, principals } of access) {
+    for (const { principal, grants: principalGrants, escalations: principalEscalations } of principals) {
+      for (const grant of principalGrants) {
+        const key = accessGrantKey(cluster.id, principal.id, grant.level, grant.namespace, grant.route);
+        const existing = grants.get(key);
+        if (existing) {
+          existing.paths.push(grant.path);
+          existing.conditional = existing.conditional && grant.conditional;
+        } else {
+          grants.set(key, {
+            cluster,
+            principal,
+            level: grant.level,
+            namespace: grant.namespace,
+            route: grant.route,
+            conditional: grant.conditional,
+            paths: [grant.path],
+          });
+        }
+      }
+      for (const escalation of principalEscalations) {
+        const key = accessGrantKey(cluster.id, principal.id, escalation.to, null, escalation.route);
+        const existing = escalations.get(key);
+        if (existing) existing.paths.push(escalation.path);
+        else
+          escalations.set(key, {
+            cluster,
+            principal,
+            to: escalation.to,
+            route: escalation.route,
+            paths: [escalation.path],
+          });
+      }
+    }
+  }
+  const records: SnapshotRecordInput[] = [];
+  for (const [naturalKey, data] of grants) {
+    sortPaths(data.paths);
+    records.push({
+      kind: "access.grant",
+      naturalKey,
+      source: ANALYSIS_SOURCE,
+      clusterId: data.cluster.id,
+      data,
+    });
+  }
+  for (const [naturalKey, data] of escalations) {
+    sortPaths(data.paths);
+    records.push({
+      kind: "access.escalation",
+      naturalKey,
+      source: ANALYSIS_SOURCE,
+      clusterId: data.cluster.id,
+      data,
+    });
+  }
+  return records;
+}
