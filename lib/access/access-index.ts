@@ -12,6 +12,8 @@ import type { TenantModel } from "@/lib/model/tenant-model";
 export type AzureRoleFacts = {
   /** the pattern granting each control-plane action, null when not granted */
   adminCredential: string | null;
+  /** listClusterAdminCredential, or the legacy accessProfiles/listCredential when only that is granted */
+  adminCredentialAction: string;
   userCredential: string | null;
   clusterWrite: string | null;
   runCommand: string | null;

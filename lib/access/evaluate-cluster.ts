@@ -36,12 +36,7 @@ import type { TenantModel } from "@/lib/model/tenant-model";
 const AKS_ADMIN_BINDING_AAD = "aks-cluster-admin-binding-aad";
 
 /** Kubernetes groups every authenticated caller (or service account) is in, evaluated as their own principal. */
-const SPECIAL_GROUPS = new Set([
-  "system:authenticated",
-  "system:unauthenticated",
-  "system:masters",
-  "system:serviceaccounts",
-]);
+const SPECIAL_GROUPS = new Set(["system:authenticated", "system:unauthenticated", "system:serviceaccounts"]);
 
 type Reached = { principal: AccessPrincipal; prefix: PathStep[] };
 
@@ -230,6 +225,9 @@ function resolveSubject(
       }),
     ];
   };
+  // system:masters bypasses RBAC; who gets into it is the local-admin-credential route, so its
+  // bindings (the default cluster-admin binding) add nothing to report.
+  if (name === "system:masters") return [];
   if (name === "system:authenticated" || name === "system:serviceaccounts")
     return groupWithServiceAccounts(null);
   if (name.startsWith("system:serviceaccounts:"))
@@ -310,7 +308,7 @@ function azureRoutes(index: AccessIndex, cluster: Cluster, collector: ClusterAcc
             path: [
               ...prefix,
               ...via,
-              permissionStep(AKS_ACTIONS.listAdminCredential, facts.adminCredential),
+              permissionStep(facts.adminCredentialAction, facts.adminCredential),
               settingStep(
                 cluster,
                 "disableLocalAccounts",
