@@ -89,9 +89,10 @@ function computeRoleFacts(definition: RoleDefinition): AzureRoleFacts {
     const action = kubernetesDataAction(verb, apiGroup, resource);
     return action !== null && grantingPattern(definition, "data", action) !== null;
   };
+  const modern = control(AKS_ACTIONS.listAdminCredential);
   return {
-    adminCredential:
-      control(AKS_ACTIONS.listAdminCredential) ?? control(AKS_ACTIONS.listAccessProfileCredential),
+    adminCredential: modern ?? control(AKS_ACTIONS.listAccessProfileCredential),
+    adminCredentialAction: modern ? AKS_ACTIONS.listAdminCredential : AKS_ACTIONS.listAccessProfileCredential,
     userCredential: control(AKS_ACTIONS.listUserCredential),
     clusterWrite: control(AKS_ACTIONS.writeCluster),
     runCommand: control(AKS_ACTIONS.runCommand),
