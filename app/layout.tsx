@@ -1,0 +1,55 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "AKS Identity Atlas", template: "%s · AKS Identity Atlas" },
+  description: "Who can do what on your AKS clusters, and how.",
+};
+
+const nav = [
+  { href: "/", label: "Overview" },
+  { href: "/clusters", label: "Clusters" },
+  { href: "/principals", label: "Principals" },
+  { href: "/identities", label: "Identities" },
+  { href: "/findings", label: "Findings" },
+  { href: "/scans", label: "Scans" },
+];
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen font-sans">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+        >
+          Skip to content
+        </a>
+        <header className="border-b border-slate-200 bg-white">
+          <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+            <Link href="/" className="flex items-center gap-2 font-semibold text-brand-900">
+              <span aria-hidden="true" className="inline-block h-6 w-6 rounded bg-brand-600" />
+              AKS Identity Atlas
+            </Link>
+            <nav aria-label="Main" className="flex flex-wrap gap-1 text-sm">
+              {nav.map((item) => (
+                <Link
+                  key={item.href}
+                  href={item.href}
+                  className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100 hover:text-slate-900"
+                >
+                  {item.label}
+                </Link>
+              ))}
+            </nav>
+          </div>
+        </header>
+        <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

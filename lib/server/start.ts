@@ -1,0 +1,59 @@
+import http from "node:http";
+import next from "next";
+import { openDatabase } from "@/lib/db/open-database";
+import { PRODUCT_VERSION } from "@/lib/version";
+import { startBackgroundServices } from "./background";
+import { readServerConfig } from "./config";
+
+/**
+ * The production entry behind `npm start`: database first (embedded or DATABASE_URL, migrated), then the
+ * Next.js production build on HOST:PORT, then background services (demo tenant, scheduled scans).
+ * SIGINT/SIGTERM stop everything in reverse order, Postgres last.
+ */
+export async function startServer(): Promise<void> {
+  const config = readServerConfig();
+  const db = await openDatabase();
+  process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
+  console.log(
+    `[atlas] database ready (${db.embedded ? `embedded PostgreSQL in ${db.embedded.dataDir}` : "DATABASE_URL"}; ` +
+      `${db.migrations.applied.length} migration(s) applied)`,
+  );
+
+  const app = next({ dev: false, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error("[atlas] request failed", error);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ error: { code: "internal", message: "Internal error" } }));
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const address = server.address();
+  const port = address && typeof address === "object" ? address.port : config.PORT;
+  console.log(`[atlas] AKS Identity Atlas ${PRODUCT_VERSION} on http://${config.HOST}:${port}`);
+
+  const background = await startBackgroundServices({ databaseUrl: db.url, port });
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    console.log(`[atlas] ${signal}: shutting down`);
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await background.stop().catch((error: unknown) => console.error("[atlas] background stop failed", error));
+    await db.close();
+    console.log("[atlas] stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
