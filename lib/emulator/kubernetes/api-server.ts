@@ -1,0 +1,373 @@
+import type { EmulatorContext } from "@/lib/emulator/context";
+import {
+  decodePageToken,
+  type EmulatorRequest,
+  encodePageToken,
+  type HandlerResult,
+  jsonResponse,
+} from "@/lib/emulator/http-kit";
+import type { ClusterObjects } from "@/lib/emulator/kubernetes/cluster-objects";
+import {
+  azureDataActions,
+  forbiddenMessage,
+  type KubernetesUser,
+  type ResourceAttributes,
+  rbacAllows,
+} from "@/lib/emulator/kubernetes/rbac";
+import { type ResourceInfo, resourceKey } from "@/lib/emulator/kubernetes/resources";
+import type { KubernetesObject } from "@/lib/emulator/tenant-file";
+import type { ClusterEntry } from "@/lib/emulator/tenant-index";
+import { AKS_SERVER_APP_ID, bearerToken } from "@/lib/emulator/tokens";
+
+export function kubernetesStatus(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
+  return jsonResponse(
+    code,
+    {
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message,
+      reason,
+      ...(details ? { details } : {}),
+      code,
+    },
+    headers,
+  );
+}
+
+const notFound = () =>
+  kubernetesStatus(404, "NotFound", "the server could not find the requested resource", {});
+
+export type KubernetesRoute = { route: string; result: HandlerResult };
+
+/** Whether a cluster's API server is down for the emulator (file says unreachable, or a fault says so). */
+export function isClusterUnreachable(context: EmulatorContext, cluster: ClusterEntry): boolean {
+  if (cluster.data?.reachable === false) return true;
+  return context.faults
+    .unreachableClusters()
+    .some((reference) => context.index.findCluster(reference)?.idLower === cluster.idLower);
+}
+
+async function authenticate(
+  context: EmulatorContext,
+  cluster: ClusterEntry,
+  request: EmulatorRequest,
+): Promise<KubernetesUser | undefined> {
+  const token = bearerToken(request.headers.authorization);
+  if (!token) return undefined;
+  if (!cluster.localAccountsDisabled) {
+    // Local accounts: the admin kubeconfig, and the user kubeconfig of clusters without Entra
+    // integration, both map to system:masters (AKS issues them client certificates in that group).
+    if (token === context.kubernetes.staticToken(cluster, "admin")) {
+      return { name: "clusterAdmin", aliases: [], groups: ["system:masters", "system:authenticated"] };
+    }
+    if (
+      !cluster.managedAad &&
+      !cluster.legacyAad &&
+      token === context.kubernetes.staticToken(cluster, "user")
+    ) {
+      return { name: "clusterUser", aliases: [], groups: ["system:masters", "system:authenticated"] };
+    }
+  }
+  if (!cluster.managedAad && !cluster.legacyAad) return undefined;
+  const audiences = cluster.legacyAad && cluster.serverAppId ? [cluster.serverAppId] : [AKS_SERVER_APP_ID];
+  const verified = await context.tokens.verify(token, audiences);
+  if (!verified.ok) return undefined;
+  const { oid } = verified.claims;
+  const entry = context.index.directory.get(oid.toLowerCase());
+  return {
+    name: oid,
+    aliases: entry?.userPrincipalName ? [entry.userPrincipalName] : [],
+    groups: [...context.index.transitiveGroupsOf(oid), "system:authenticated"],
+    entraObjectId: oid,
+  };
+}
+
+function authorize(
+  context: EmulatorContext,
+  cluster: ClusterEntry,
+  objects: ClusterObjects,
+  user: KubernetesUser,
+  attributes: ResourceAttributes,
+): boolean {
+  if (rbacAllows(objects, user, attributes)) return true;
+  if (!cluster.azureRbac || !user.entraObjectId) return false;
+  // Azure RBAC for Kubernetes (the guard webhook): namespaced requests are checked at
+  // <cluster>/namespaces/<ns>, whose ancestors include the cluster and everything above it.
+  const scope = attributes.namespace ? `${cluster.id}/namespaces/${attributes.namespace}` : cluster.id;
+  return azureDataActions(attributes).some((action) =>
+    context.authorizer.permits(user.entraObjectId as string, action, scope, "dataAction"),
+  );
+}
+
+function groupVersionOf(info: ResourceInfo): string {
+  return info.group ? `${info.group}/${info.version}` : info.version;
+}
+
+function apiResourceList(objects: ClusterObjects, group: string, version: string) {
+  const resources = [...objects.resources.values()]
+    .filter((info) => info.group === group && info.version === version)
+    .map((info) => ({
+      name: info.plural,
+      singularName: info.singular,
+      namespaced: info.namespaced,
+      kind: info.kind,
+      verbs: ["get", "list"],
+      ...(info.shortNames ? { shortNames: info.shortNames } : {}),
+    }));
+  return {
+    kind: "APIResourceList",
+    apiVersion: "v1",
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
+}
+
+function apiGroups(objects: ClusterObjects) {
+  const versionsByGroup = new Map<string, Set<string>>();
+  for (const info of objects.resources.values()) {
+    if (!info.group) continue;
+    const versions = versionsByGroup.get(info.group) ?? new Set<string>();
+    versions.add(info.version);
+    versionsByGroup.set(info.group, versions);
+  }
+  return [...versionsByGroup.entries()].map(([name, versions]) => {
+    const list = [...versions].map((version) => ({ groupVersion: `${name}/${version}`, version }));
+    return { name, versions: list, preferredVersion: list[0] };
+  });
+}
+
+function matchesLabelSelector(object: KubernetesObject, selector: string | null): boolean {
+  if (!selector) return true;
+  const labels = object.metadata.labels ?? {};
+  return selector.split(",").every((term) => {
+    const text = term.trim();
+    if (!text) return true;
+    const notEqual = /^([^!=]+)!=(.*)$/.exec(text);
+    if (notEqual) return labels[notEqual[1].trim()] !== notEqual[2].trim();
+    const equal = /^([^!=]+)==?(.*)$/.exec(text);
+    if (equal) return labels[equal[1].trim()] === equal[2].trim();
+    if (text.startsWith("!")) return !(text.slice(1) in labels);
+    return text in labels;
+  });
+}
+
+function fieldSelectorFilter(selector: string | null): ((object: KubernetesObject) => boolean) | string {
+  if (!selector) return () => true;
+  const terms = selector
+    .split(",")
+    .map((term) => term.trim())
+    .filter(Boolean);
+  const checks: ((object: KubernetesObject) => boolean)[] = [];
+  for (const term of terms) {
+    const match = /^(metadata\.name|metadata\.namespace)(!=|==|=)(.*)$/.exec(term);
+    if (!match) return `field label not supported: ${term.split(/[!=]/)[0]}`;
+    const [, field, operator, value] = match;
+    const read = (object: KubernetesObject) =>
+      field === "metadata.name" ? object.metadata.name : (object.metadata.namespace ?? "");
+    checks.push(operator === "!=" ? (object) => read(object) !== value : (object) => read(object) === value);
+  }
+  return (object) => checks.every((check) => check(object));
+}
+
+/**
+ * One emulated AKS API server, mounted at /k8s/<cluster key>/: discovery (legacy, which kubectl
+ * falls back to), version, and read-only get/list with limit/continue paging, authenticated and
+ * authorized as AKS does.
+ */
+export async function handleKubernetes(
+  context: EmulatorContext,
+  request: EmulatorRequest,
+  cluster: ClusterEntry,
+  rest: string[],
+): Promise<KubernetesRoute> {
+  if (isClusterUnreachable(context, cluster))
+    return { route: "unreachable", result: { resetConnection: true } };
+  const user = await authenticate(context, cluster, request);
+  if (!user) {
+    return { route: "unauthorized", result: kubernetesStatus(401, "Unauthorized", "Unauthorized") };
+  }
+  if (request.method !== "GET") {
+    return {
+      route: "method-not-allowed",
+      result: kubernetesStatus(
+        405,
+        "MethodNotAllowed",
+        `the emulated API server is read-only: ${request.method} is not supported`,
+      ),
+    };
+  }
+  const objects = context.kubernetes.objectsFor(cluster);
+  const [first, second, third, ...tail] = rest;
+  if (rest.length === 0 || (first === "version" && rest.length === 1)) {
+    const version = String(
+      (cluster.resource.properties as Record<string, unknown> | undefined)?.kubernetesVersion ?? "1.31.0",
+    );
+    const [major, minor] = version.split(".");
+    return {
+      route: "version",
+      result: jsonResponse(200, {
+        major: major ?? "1",
+        minor: minor ?? "31",
+        gitVersion: `v${version.split(".").length === 2 ? `${version}.0` : version}`,
+        gitCommit: "emulated",
+        gitTreeState: "clean",
+        buildDate: "2026-01-01T00:00:00Z",
+        goVersion: "go1.24.0",
+        compiler: "gc",
+        platform: "linux/amd64",
+      }),
+    };
+  }
+  if (first === "api" && rest.length === 1) {
+    const host = new URL(context.origin).host;
+    return {
+      route: "discovery",
+      result: jsonResponse(200, {
+        kind: "APIVersions",
+        versions: ["v1"],
+        serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: host }],
+      }),
+    };
+  }
+  if (first === "apis" && rest.length === 1) {
+    return {
+      route: "discovery",
+      result: jsonResponse(200, { kind: "APIGroupList", apiVersion: "v1", groups: apiGroups(objects) }),
+    };
+  }
+  if (first === "api" && second === "v1" && rest.length === 2) {
+    return { route: "discovery", result: jsonResponse(200, apiResourceList(objects, "", "v1")) };
+  }
+  if (first === "apis" && rest.length === 2) {
+    const group = apiGroups(objects).find((candidate) => candidate.name === second);
+    if (!group) return { route: "not-found", result: notFound() };
+    return {
+      route: "discovery",
+      result: jsonResponse(200, { kind: "APIGroup", apiVersion: "v1", ...group }),
+    };
+  }
+  if (first === "apis" && rest.length === 3) {
+    const list = apiResourceList(objects, second, third);
+    if (list.resources.length === 0) return { route: "not-found", result: notFound() };
+    return { route: "discovery", result: jsonResponse(200, list) };
+  }
+  let group: string;
+  let version: string;
+  let path: string[];
+  if (first === "api" && second === "v1") {
+    group = "";
+    version = "v1";
+    path = rest.slice(2);
+  } else if (first === "apis" && second && third) {
+    group = second;
+    version = third;
+    path = tail;
+  } else {
+    return { route: "not-found", result: notFound() };
+  }
+  let namespace: string | undefined;
+  if (path[0] === "namespaces" && path.length >= 3) {
+    namespace = path[1];
+    path = path.slice(2);
+  }
+  const [plural, name, subresource] = path;
+  const info = objects.resources.get(resourceKey(group, version, plural ?? ""));
+  if (!info || subresource !== undefined || (namespace !== undefined && !info.namespaced)) {
+    return { route: "not-found", result: notFound() };
+  }
+  if (name !== undefined && info.namespaced && namespace === undefined) {
+    return { route: "not-found", result: notFound() };
+  }
+  const attributes: ResourceAttributes = {
+    verb: name === undefined ? "list" : "get",
+    group,
+    resource: plural,
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(name !== undefined ? { name } : {}),
+  };
+  const route = `${name === undefined ? "list" : "get"} ${groupVersionOf(info)}/${plural}${namespace !== undefined ? " (namespaced)" : ""}`;
+  if (!authorize(context, cluster, objects, user, attributes)) {
+    const azureHint =
+      cluster.azureRbac && user.entraObjectId
+        ? ": User does not have access to the resource in Azure. Update role assignment to allow access."
+        : "";
+    return {
+      route,
+      result: kubernetesStatus(403, "Forbidden", `${forbiddenMessage(user, attributes)}${azureHint}`, {
+        ...(name !== undefined ? { name } : {}),
+        group,
+        kind: plural,
+      }),
+    };
+  }
+  const key = resourceKey(group, version, plural);
+  if (name !== undefined) {
+    const object = objects.get(key, namespace, name);
+    if (!object) {
+      const qualified = group ? `${plural}.${group}` : plural;
+      return {
+        route,
+        result: kubernetesStatus(404, "NotFound", `${qualified} "${name}" not found`, {
+          name,
+          group,
+          kind: plural,
+        }),
+      };
+    }
+    return { route, result: jsonResponse(200, object) };
+  }
+  return { route, result: listResponse(context, objects, info, key, namespace, request.query) };
+}
+
+function listResponse(
+  context: EmulatorContext,
+  objects: ClusterObjects,
+  info: ResourceInfo,
+  key: string,
+  namespace: string | undefined,
+  query: URLSearchParams,
+) {
+  const fieldFilter = fieldSelectorFilter(query.get("fieldSelector"));
+  if (typeof fieldFilter === "string") return kubernetesStatus(400, "BadRequest", fieldFilter);
+  const labelSelector = query.get("labelSelector");
+  let items = objects.list(key, namespace);
+  if (labelSelector || query.get("fieldSelector")) {
+    items = items.filter((object) => matchesLabelSelector(object, labelSelector) && fieldFilter(object));
+  }
+  const fingerprint = `${key}|${namespace ?? ""}|${labelSelector ?? ""}|${query.get("fieldSelector") ?? ""}|${objects.resourceVersion}`;
+  const offset = decodePageToken(query.get("continue") ?? undefined, fingerprint);
+  if (offset === "invalid") {
+    return kubernetesStatus(
+      410,
+      "Expired",
+      "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
+    );
+  }
+  const start = offset ?? 0;
+  const limitText = query.get("limit");
+  const requested = limitText ? Number.parseInt(limitText, 10) : 0;
+  // Without `limit` the API server returns everything; with it, the emulator may return fewer (as
+  // Kubernetes is allowed to), so small emulator page sizes exercise paging.
+  const pageSize = requested > 0 ? Math.min(requested, context.pageSize) : items.length;
+  const page = items.slice(start, start + pageSize);
+  const next = start + page.length;
+  const metadata: Record<string, unknown> = { resourceVersion: objects.resourceVersion };
+  if (next < items.length) {
+    metadata.continue = encodePageToken(next, fingerprint);
+    metadata.remainingItemCount = items.length - next;
+  }
+  return jsonResponse(200, {
+    kind: `${info.kind}List`,
+    apiVersion: groupVersionOf(info),
+    metadata,
+    items: page,
+  });
+}
