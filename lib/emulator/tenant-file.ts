@@ -436,10 +436,12 @@ const MAX_ISSUES_IN_MESSAGE = 20;
 export class TenantFileError extends Error {
   readonly issues: TenantFileIssue[];
 
-  constructor(summary: string, issues: TenantFileIssue[]) {
-    const listed = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((issue) => `  ${issue.path}: ${issue.message}`);
+  /** `listIssues: false` when the summary already says everything (unreadable file, broken JSON). */
+  constructor(summary: string, issues: TenantFileIssue[], listIssues = true) {
+    const shown = listIssues ? issues : [];
+    const listed = shown.slice(0, MAX_ISSUES_IN_MESSAGE).map((issue) => `  ${issue.path}: ${issue.message}`);
     const more =
-      issues.length > MAX_ISSUES_IN_MESSAGE ? [`  … and ${issues.length - MAX_ISSUES_IN_MESSAGE} more`] : [];
+      shown.length > MAX_ISSUES_IN_MESSAGE ? [`  … and ${shown.length - MAX_ISSUES_IN_MESSAGE} more`] : [];
     super([summary, ...listed, ...more].join("\n"));
     this.name = "TenantFileError";
     this.issues = issues;
@@ -769,13 +771,17 @@ export function parseTenantFile(input: unknown, source = "tenant file"): TenantF
 export function parseJsonText(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (error) {
+  } catch {
+    // V8's message quotes a slice of the input, which is unreadable for large files; say it ourselves.
     const offset = findJsonSyntaxError(text);
     const { line, column } = lineAndColumn(text, offset);
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new TenantFileError(`${source} is not valid JSON (line ${line}, column ${column})`, [
-      { path: "$", message: `line ${line}, column ${column}: ${reason}` },
-    ]);
+    const reason =
+      offset >= text.length ? "unexpected end of input" : `unexpected ${JSON.stringify(text[offset])}`;
+    throw new TenantFileError(
+      `${source} is not valid JSON (line ${line}, column ${column}): ${reason}`,
+      [{ path: "$", message: `line ${line}, column ${column}: ${reason}` }],
+      false,
+    );
   }
 }
 
@@ -792,7 +798,11 @@ export async function readTenantFileText(path: string): Promise<string> {
           : code === "EACCES"
             ? "permission denied"
             : (error as Error).message;
-    throw new TenantFileError(`Cannot read tenant file ${path}: ${reason}`, [{ path: "$", message: reason }]);
+    throw new TenantFileError(
+      `Cannot read tenant file ${path}: ${reason}`,
+      [{ path: "$", message: reason }],
+      false,
+    );
   }
 }
 
