@@ -1,0 +1,57 @@
+import type { AccessIndex } from "@/lib/access/access-index";
+import type { RoleAssignment, RoleDefinition } from "@/lib/model/azure";
+import { parseArmId } from "@/lib/model/ids";
+
+// Which role assignments make a node or add-on identity more powerful than it needs to be. Those
+// identities run on every node: anything that can reach IMDS on a node can use them.
+
+export type ExcessiveAssignment = { assignment: RoleAssignment; definition: RoleDefinition; reason: string };
+
+const byPrincipalCache = new WeakMap<AccessIndex, Map<string, RoleAssignment[]>>();
+
+export function assignmentsOfPrincipal(index: AccessIndex, principalId: string): RoleAssignment[] {
+  let byPrincipal = byPrincipalCache.get(index);
+  if (!byPrincipal) {
+    byPrincipal = new Map();
+    for (const assignment of index.model.roleAssignments) {
+      const list = byPrincipal.get(assignment.principalId);
+      if (list) list.push(assignment);
+      else byPrincipal.set(assignment.principalId, [assignment]);
+    }
+    byPrincipalCache.set(index, byPrincipal);
+  }
+  return byPrincipal.get(principalId) ?? [];
+}
+
+/** Resource group, subscription, management group or root: wider than one resource. */
+function isBroadScope(scope: string): boolean {
+  return parseArmId(scope).resourceType === null;
+}
+
+/** Actions that are more than reading or pulling images. */
+function writeActions(definition: RoleDefinition): string[] {
+  return definition.permissions.flatMap((block) =>
+    block.actions.filter((action) => !/\/read$/i.test(action)),
+  );
+}
+
+export function excessiveAssignments(index: AccessIndex, principalId: string): ExcessiveAssignment[] {
+  const result: ExcessiveAssignment[] = [];
+  for (const assignment of assignmentsOfPrincipal(index, principalId)) {
+    const definition = index.rolesByGuid.get(assignment.roleDefinitionId);
+    if (!definition) continue;
+    const writes = writeActions(definition);
+    if (writes.length === 0) continue;
+    const wildcard = writes.find((action) => action.includes("*"));
+    if (wildcard) {
+      result.push({ assignment, definition, reason: `${definition.roleName} grants "${wildcard}"` });
+    } else if (isBroadScope(assignment.scope)) {
+      result.push({
+        assignment,
+        definition,
+        reason: `${definition.roleName} grants write actions on a whole ${assignment.scope.includes("/resourcegroups/") ? "resource group" : "subscription or management group"}`,
+      });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,107 @@
+import type { AccessIndex } from "@/lib/access/access-index";
+import type { ClusterAccess, PathStep } from "@/lib/access/types";
+import type {
+  ControlRef,
+  EvidenceObject,
+  Finding,
+  FindingResult,
+  FindingStatus,
+  Severity,
+} from "@/lib/findings/types";
+import type { Cluster } from "@/lib/model/azure";
+import type { ClusterKubernetes } from "@/lib/model/kubernetes";
+import { clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
+import type { CoverageStatus, TenantModel } from "@/lib/model/tenant-model";
+
+export type FindingContext = {
+  model: TenantModel;
+  index: AccessIndex;
+  /** access by cluster id */
+  access: ReadonlyMap<string, ClusterAccess>;
+};
+
+export type FindingRule = {
+  id: string;
+  title: string;
+  severity: Severity;
+  controls: readonly ControlRef[];
+  evaluate(ctx: FindingContext): FindingResult[];
+};
+
+export function coverageOf(model: TenantModel, source: string): CoverageStatus {
+  return model.coverage[source]?.status ?? "not-read";
+}
+
+/** Was the cluster's ARM configuration read in this scan (not carried forward from an older one)? */
+export function clusterConfigurationRead(model: TenantModel, cluster: Cluster): boolean {
+  return coverageOf(model, subscriptionSource(cluster.subscriptionId)) !== "not-read";
+}
+
+/** The cluster's Kubernetes inventory, only when it was read completely. */
+export function completeKubernetes(model: TenantModel, cluster: Cluster): ClusterKubernetes | null {
+  const inventory = model.kubernetes[cluster.id];
+  return inventory && coverageOf(model, clusterSource(cluster.id)) === "complete" ? inventory : null;
+}
+
+/** Whatever Kubernetes inventory there is (a partial read can still prove a failure). */
+export function anyKubernetes(model: TenantModel, cluster: Cluster): ClusterKubernetes | null {
+  return model.kubernetes[cluster.id] ?? null;
+}
+
+/** Every assignment that can reach the cluster was read: its subscription and the tenant-level scopes. */
+export function clusterAssignmentsComplete(model: TenantModel, cluster: Cluster): boolean {
+  return (
+    coverageOf(model, subscriptionSource(cluster.subscriptionId)) === "complete" &&
+    coverageOf(model, DIRECTORY_SOURCE) === "complete"
+  );
+}
+
+/** Every assignment in the tenant was read (identities may hold roles anywhere). */
+export function allAssignmentsComplete(model: TenantModel): boolean {
+  return (
+    coverageOf(model, DIRECTORY_SOURCE) === "complete" &&
+    model.subscriptions.every((s) => coverageOf(model, subscriptionSource(s.subscriptionId)) === "complete")
+  );
+}
+
+export function clusterObject(cluster: Cluster): EvidenceObject {
+  return { kind: "cluster", id: cluster.id, label: cluster.name };
+}
+
+export type FindingInput = {
+  status: FindingStatus;
+  summary: string;
+  objects?: EvidenceObject[];
+  paths?: PathStep[][];
+  severity?: Severity;
+  remediation?: Finding["remediation"];
+};
+
+/** Builds findings of one rule; `objects[0]` is the subject (the cluster when none is given). */
+export function findingFor(
+  rule: FindingRule,
+  cluster: Cluster,
+  remediation: Finding["remediation"],
+  input: FindingInput,
+): Finding {
+  const finding: Finding = {
+    ruleId: rule.id,
+    status: input.status,
+    severity: input.severity ?? rule.severity,
+    cluster: { id: cluster.id, name: cluster.name },
+    title: rule.title,
+    evidence: { summary: input.summary, objects: input.objects ?? [clusterObject(cluster)] },
+    controls: [...rule.controls],
+    remediation: input.remediation ?? remediation,
+  };
+  if (input.paths && input.paths.length > 0) finding.evidence.paths = input.paths;
+  return finding;
+}
+
+export function notRead(what: string): string {
+  return `Not assessed: this scan did not completely read ${what}.`;
+}
+
+export function azTarget(cluster: Cluster): string {
+  return `--resource-group ${cluster.resourceGroup} --name ${cluster.name}`;
+}

@@ -1,0 +1,31 @@
+import { CONTROLS } from "@/lib/findings/controls";
+import { clusterConfigurationRead, type FindingRule, findingFor, notRead } from "@/lib/findings/rule";
+
+export const kubernetesRbacDisabled: FindingRule = {
+  id: "kubernetes-rbac-disabled",
+  title: "Kubernetes RBAC is disabled",
+  severity: "critical",
+  controls: [CONTROLS.policyKubernetesRbac],
+  evaluate({ model }) {
+    return model.clusters.map((cluster) => {
+      const remediation = {
+        summary:
+          "enableRBAC cannot be changed on an existing cluster: recreate it with Kubernetes RBAC and Entra ID integration.",
+        azCli: `az aks create --resource-group ${cluster.resourceGroup} --name <new-cluster> --enable-aad --enable-azure-rbac`,
+        terraform: "role_based_access_control_enabled = true",
+      };
+      if (!clusterConfigurationRead(model, cluster)) {
+        return findingFor(this, cluster, remediation, {
+          status: "not-assessed",
+          summary: notRead("the cluster's configuration"),
+        });
+      }
+      return findingFor(this, cluster, remediation, {
+        status: cluster.kubernetesRbac ? "pass" : "fail",
+        summary: cluster.kubernetesRbac
+          ? "enableRBAC is true."
+          : "enableRBAC is false: every authenticated caller can do anything in the cluster.",
+      });
+    });
+  },
+};
