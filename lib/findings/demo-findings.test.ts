@@ -1,0 +1,72 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEMO_APPLICATIONS, DEMO_USERS } from "@/lib/emulator/demo/build-demo-tenant";
+import { loadDemoTenant } from "@/lib/emulator/demo/index";
+import { evaluateFindings } from "@/lib/findings/evaluate-findings";
+import { findingSubject } from "@/lib/findings/records";
+import type { Finding } from "@/lib/findings/types";
+import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+
+// The demo tenant's deliberate mistakes (lib/emulator/demo/README.md) must all be found, and the
+// clusters configured well must pass.
+
+let findings: Finding[];
+beforeAll(async () => {
+  findings = evaluateFindings(modelFromTenantFile(await loadDemoTenant()));
+});
+
+function clustersWith(ruleId: string, status: Finding["status"]): string[] {
+  return [
+    ...new Set(findings.filter((f) => f.ruleId === ruleId && f.status === status).map((f) => f.cluster.name)),
+  ].sort();
+}
+
+function subjectsOn(ruleId: string, cluster: string): string[] {
+  return findings
+    .filter((f) => f.ruleId === ruleId && f.cluster.name === cluster && f.status === "fail")
+    .map(findingSubject)
+    .sort();
+}
+
+describe("the demo tenant's findings", () => {
+  it.each([
+    ["local-accounts-enabled", ["aks-1", "aks-2", "aks-dev-1", "aks-dev-sandbox"]],
+    ["admin-credential-via-broad-role", ["aks-1", "aks-2", "aks-dev-1", "aks-dev-sandbox"]],
+    ["run-command-enabled", ["aks-1", "aks-2", "aks-data", "aks-dev-1", "aks-dev-sandbox", "aks-payments"]],
+    ["entra-integration-missing", ["aks-dev-1", "aks-dev-sandbox"]],
+    ["rbac-wildcard-role", ["aks-dev-1"]],
+    ["cluster-admin-broad-subject", ["aks-dev-1", "aks-dev-sandbox"]],
+    ["secrets-read-broad", ["aks-payments"]],
+    ["kubelet-identity-overprivileged", ["aks-dev-1"]],
+    ["pod-identity-in-use", ["aks-2"]],
+    ["federated-credential-orphaned", ["aks-1", "aks-payments"]],
+  ])("%s fails on %j", (ruleId, clusters) => {
+    expect(clustersWith(ruleId, "fail")).toEqual(clusters);
+  });
+
+  it("names who holds the admin credential through a broad role", () => {
+    expect(subjectsOn("admin-credential-via-broad-role", "aks-1")).toEqual(
+      [DEMO_USERS.breakglass, DEMO_APPLICATIONS.ciDeployer.objectId, DEMO_USERS.penny].sort(),
+    );
+    expect(subjectsOn("admin-credential-via-broad-role", "aks-dev-1")).toContain(DEMO_USERS.deletedVicious);
+  });
+
+  it("reports the unreachable cluster's Kubernetes-side rules as not assessed, never passed", () => {
+    for (const ruleId of [
+      "cluster-admin-broad-subject",
+      "rbac-wildcard-role",
+      "secrets-read-broad",
+      "pod-identity-in-use",
+    ]) {
+      const onData = findings
+        .filter((f) => f.ruleId === ruleId && f.cluster.name === "aks-data")
+        .map((f) => f.status);
+      expect(onData).toEqual(["not-assessed"]);
+    }
+  });
+
+  it("passes aks-3 on local accounts and the admin credential", () => {
+    expect(clustersWith("local-accounts-enabled", "pass")).toContain("aks-3");
+    expect(clustersWith("admin-credential-via-broad-role", "pass")).toContain("aks-3");
+    expect(clustersWith("run-command-enabled", "pass")).toEqual(["aks-3"]);
+  });
+});
