@@ -51,6 +51,14 @@ export type EmulatorOptions = {
   permissionsDir?: string;
   /** Non-loopback redirect URIs the sign-in flow accepts. */
   signInRedirectUris?: string[];
+  /** Called once per request after it is answered (the CLI prints these with --verbose). */
+  onRequest?: (entry: {
+    family: EndpointFamily;
+    method: string;
+    url: string;
+    status: number | "reset" | "stalled";
+    route: string;
+  }) => void;
 };
 
 export type EmulatorHandle = {
@@ -255,9 +263,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
   dispatch = (incoming, outgoing) => {
     void (async () => {
       const body = await readBody(incoming);
-      const url = new URL(incoming.url ?? "/", origin);
       // SDKs splice scope arguments into paths and produce `//subscriptions/...`; ARM tolerates it.
-      const path = url.pathname.replace(/\/{2,}/g, "/");
+      // Collapse before parsing: `new URL("//subscriptions/x", origin)` would read "subscriptions" as a host.
+      const rawTarget = incoming.url ?? "/";
+      const queryAt = rawTarget.indexOf("?");
+      const rawPath = queryAt < 0 ? rawTarget : rawTarget.slice(0, queryAt);
+      const url = new URL(
+        `${rawPath.replace(/\/{2,}/g, "/")}${queryAt < 0 ? "" : rawTarget.slice(queryAt)}`,
+        origin,
+      );
+      const path = url.pathname;
       const segments = path
         .split("/")
         .filter(Boolean)
@@ -279,24 +294,36 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       };
       const family = familyOf(path, segments);
       const requestKey = `${request.method} ${path}${url.search} ${body.length > 0 ? body.toString("base64").slice(0, 512) : ""}`;
+      const log = (loggedFamily: EndpointFamily, status: number | "reset" | "stalled", loggedRoute: string) =>
+        options.onRequest?.({
+          family: loggedFamily,
+          method: request.method,
+          url: `${path}${url.search}`,
+          status,
+          route: loggedRoute,
+        });
       const decision = faults.decide(family, requestKey);
       const delay = (options.latencyMs ?? 0) + decision.latencyMs;
       if (delay > 0) await sleep(delay);
       switch (decision.outcome.kind) {
         case "drop":
           accounting.record(family, "fault:drop");
+          log(family, "reset", "fault:drop");
           resetSocket(incoming.socket);
           return;
         case "stall":
           // Accept and never answer: the client's own timeout is what is being tested.
           accounting.record(family, "fault:stall");
+          log(family, "stalled", "fault:stall");
           return;
         case "throttle":
           accounting.record(family, "fault:throttle");
+          log(family, 429, "fault:throttle");
           send(outgoing, throttledResponse(family, decision.outcome.retryAfterSeconds), false);
           return;
         case "error5xx":
           accounting.record(family, `fault:${decision.outcome.status}`);
+          log(family, decision.outcome.status, `fault:${decision.outcome.status}`);
           send(outgoing, serverErrorResponse(family, decision.outcome.status), false);
           return;
         default:
@@ -305,9 +332,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       const routed = await route(request);
       accounting.record(routed.family, routed.route);
       if (isResetResult(routed.result)) {
+        log(routed.family, "reset", routed.route);
         resetSocket(incoming.socket);
         return;
       }
+      log(routed.family, routed.result.status, routed.route);
       send(outgoing, routed.result, decision.outcome.kind === "truncate");
     })().catch((error: unknown) => {
       console.error("[emulator] request failed:", error);

@@ -1,0 +1,156 @@
+/**
+ * Helpers for tests that talk to the emulator through the official SDKs (never a shortcut path):
+ * start it on a fixture tenant, make a `ClientSecretCredential` that trusts the emulator's CA, and
+ * build SDK client options, a Microsoft Graph client and a Kubernetes KubeConfig.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { Agent, request as httpsRequest } from "node:https";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TokenCredential } from "@azure/core-auth";
+import { ClientSecretCredential } from "@azure/identity";
+import { KubeConfig } from "@kubernetes/client-node";
+import {
+  AuthenticationHandler,
+  Client,
+  type Context,
+  type Middleware,
+} from "@microsoft/microsoft-graph-client";
+import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
+import type { ClientCredential } from "@/lib/emulator/clients";
+import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "@/lib/emulator/server";
+import { readTenantFile, type TenantFile } from "@/lib/emulator/tenant-file";
+import { AKS_SERVER_APP_ID } from "@/lib/emulator/tokens";
+
+export const smallTenantPath = fileURLToPath(new URL("./test-fixtures/small-tenant.json", import.meta.url));
+
+export const ARM_SCOPE = "https://management.azure.com/.default";
+export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+export const AKS_SCOPE = `${AKS_SERVER_APP_ID}/.default`;
+
+export type TestEmulator = {
+  emulator: EmulatorHandle;
+  tenant: TenantFile;
+  dataDir: string;
+  stop(): Promise<void>;
+};
+
+export async function startTestEmulator(
+  options: Partial<Omit<EmulatorOptions, "tenant" | "dataDir">> & {
+    tenantPath?: string;
+    tenant?: TenantFile;
+  } = {},
+): Promise<TestEmulator> {
+  const { tenantPath, tenant: givenTenant, ...rest } = options;
+  const tenant = givenTenant ?? (await readTenantFile(tenantPath ?? smallTenantPath));
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "atlas-emulator-"));
+  const emulator = await startEmulator({ pageSize: 2, ...rest, tenant, dataDir });
+  return {
+    emulator,
+    tenant,
+    dataDir,
+    async stop() {
+      await emulator.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A real `ClientSecretCredential` against the emulator's token endpoint. The CA is trusted through
+ * the pipeline's `tlsOptions` (MSAL's network calls go through @azure/identity's pipeline), not by
+ * turning verification off.
+ */
+export function emulatorCredential(
+  emulator: EmulatorHandle,
+  credential: ClientCredential,
+): ClientSecretCredential {
+  return new ClientSecretCredential(credential.tenantId, credential.clientId, credential.clientSecret, {
+    authorityHost: emulator.authorityHost,
+    disableInstanceDiscovery: true,
+    tlsOptions: { ca: emulator.caPem },
+  });
+}
+
+/** Options for any ARM SDK client (modular or classic): endpoint, CA, fast retries for tests. */
+export function armClientOptions(emulator: EmulatorHandle, retries = 3) {
+  return {
+    endpoint: emulator.armEndpoint,
+    tlsOptions: { ca: emulator.caPem },
+    credentialScopes: [ARM_SCOPE],
+    retryOptions: { maxRetries: retries, retryDelayInMs: 20, maxRetryDelayInMs: 200 },
+  };
+}
+
+/**
+ * Microsoft Graph's client sends requests with global `fetch`, which has no per-client CA option.
+ * This last middleware sends them with node:https and the emulator's CA instead.
+ */
+export class CaTrustingGraphHandler implements Middleware {
+  private readonly agent: Agent;
+
+  constructor(ca: string) {
+    this.agent = new Agent({ ca, keepAlive: true });
+  }
+
+  async execute(context: Context): Promise<void> {
+    const url = typeof context.request === "string" ? context.request : context.request.url;
+    const options = context.options ?? {};
+    const headers = new Headers(options.headers as HeadersInit | undefined);
+    const body = typeof options.body === "string" ? options.body : undefined;
+    context.response = await new Promise<Response>((resolve, reject) => {
+      const outgoing = httpsRequest(
+        url,
+        {
+          method: options.method ?? "GET",
+          headers: Object.fromEntries(headers.entries()),
+          agent: this.agent,
+        },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+          incoming.on("end", () => {
+            const responseHeaders = new Headers();
+            for (const [name, value] of Object.entries(incoming.headers)) {
+              if (typeof value === "string") responseHeaders.set(name, value);
+            }
+            const status = incoming.statusCode ?? 500;
+            const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+            resolve(new Response(payload, { status, headers: responseHeaders }));
+          });
+          incoming.on("error", reject);
+        },
+      );
+      outgoing.on("error", reject);
+      if (body) outgoing.write(body);
+      outgoing.end();
+    });
+  }
+}
+
+export function emulatorGraphClient(emulator: EmulatorHandle, credential: TokenCredential): Client {
+  const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] });
+  return Client.initWithMiddleware({
+    baseUrl: emulator.graphEndpoint.replace(/\/v1\.0$/, ""),
+    defaultVersion: "v1.0",
+    customHosts: new Set([new URL(emulator.url).hostname]),
+    middleware: [new AuthenticationHandler(authProvider), new CaTrustingGraphHandler(emulator.caPem)],
+  });
+}
+
+/**
+ * A KubeConfig from an AKS kubeconfig (as listClusterUser/AdminCredential returns it), with the
+ * exec/kubelogin user replaced by a bearer token when one is given — what the scanner does with
+ * an Entra token for the AKS server application.
+ */
+export function kubeConfigFrom(kubeconfigYaml: string, bearerToken?: string): KubeConfig {
+  const loaded = new KubeConfig();
+  loaded.loadFromString(kubeconfigYaml);
+  if (!bearerToken) return loaded;
+  const cluster = loaded.getCurrentCluster();
+  if (!cluster) throw new Error("kubeconfig has no current cluster");
+  const withToken = new KubeConfig();
+  withToken.loadFromClusterAndUser(cluster, { name: "token-user", token: bearerToken });
+  return withToken;
+}
