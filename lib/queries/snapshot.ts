@@ -1,0 +1,87 @@
+import type pg from "pg";
+import { Prisma } from "@/lib/db/generated/client";
+import { prisma } from "@/lib/db/prisma";
+import { modelFromRecords } from "@/lib/model/records";
+import { type Coverage, coverageSchema, type TenantModel } from "@/lib/model/tenant-model";
+
+/**
+ * Reads of the versioned snapshot: a row is part of scan N's state when
+ * valid_from_scan <= N < coalesce(valid_to_scan, ∞). Rows of a source that scan N could not read
+ * completely are carried forward and reported stale.
+ */
+
+export const COMPLETED_STATUSES = ["succeeded", "partial"] as const;
+
+export async function latestCompletedScan(tenantId?: string) {
+  return prisma().scan.findFirst({
+    where: { status: { in: [...COMPLETED_STATUSES] }, ...(tenantId ? { tenantId } : {}) },
+    orderBy: { id: "desc" },
+  });
+}
+
+export type CompletedScan = NonNullable<Awaited<ReturnType<typeof latestCompletedScan>>>;
+
+export async function completedScan(scanId: bigint) {
+  return prisma().scan.findFirst({ where: { id: scanId, status: { in: [...COMPLETED_STATUSES] } } });
+}
+
+/** Sources whose rows are carried forward (not read completely) in this scan. */
+export function staleSources(scan: { coverage: unknown }): Set<string> {
+  const parsed = coverageSchema.safeParse(scan.coverage);
+  if (!parsed.success) return new Set();
+  return new Set(
+    Object.entries(parsed.data)
+      .filter(([, entry]) => entry.status !== "complete")
+      .map(([source]) => source),
+  );
+}
+
+export function asOfCondition(scanId: bigint): Prisma.Sql {
+  return Prisma.sql`valid_from_scan <= ${scanId} AND (valid_to_scan IS NULL OR valid_to_scan > ${scanId})`;
+}
+
+export interface StoredRecord {
+  kind: string;
+  naturalKey: string;
+  source: string;
+  clusterId: string | null;
+  data: unknown;
+  validFromScan: bigint;
+}
+
+export async function recordsAsOf(query: {
+  tenantId: string;
+  scanId: bigint;
+  kinds?: readonly string[];
+  clusterId?: string;
+}): Promise<StoredRecord[]> {
+  const kinds = query.kinds?.length ? Prisma.sql`AND kind IN (${Prisma.join(query.kinds)})` : Prisma.empty;
+  const cluster = query.clusterId ? Prisma.sql`AND cluster_id = ${query.clusterId}` : Prisma.empty;
+  return prisma().$queryRaw<StoredRecord[]>(Prisma.sql`
+    SELECT kind, natural_key AS "naturalKey", source, cluster_id AS "clusterId", data, valid_from_scan AS "validFromScan"
+    FROM snapshot_records
+    WHERE tenant_id = ${query.tenantId} AND ${asOfCondition(query.scanId)} ${kinds} ${cluster}
+    ORDER BY kind, natural_key`);
+}
+
+/** The whole inventory model of a tenant as of a scan (for analysis and exports, not for page reads). */
+export async function modelAsOf(tenantId: string, scanId: bigint, coverage: Coverage): Promise<TenantModel> {
+  const records = await recordsAsOf({ tenantId, scanId });
+  return modelFromRecords(tenantId, records, coverage);
+}
+
+/** The same read on a plain pg client, inside the scan's own transaction (before it is visible to anyone). */
+export async function modelAsOfInTransaction(
+  client: pg.PoolClient | pg.Client,
+  tenantId: string,
+  scanId: bigint,
+  coverage: Coverage,
+): Promise<TenantModel> {
+  const { rows } = await client.query<{ kind: string; data: unknown; clusterId: string | null }>(
+    `SELECT kind, data, cluster_id AS "clusterId" FROM snapshot_records
+     WHERE tenant_id = $1 AND valid_from_scan <= $2 AND (valid_to_scan IS NULL OR valid_to_scan > $2)
+       AND NOT (kind LIKE 'access.%' OR kind = 'finding')`,
+    [tenantId, scanId.toString()],
+  );
+  return modelFromRecords(tenantId, rows, coverage);
+}

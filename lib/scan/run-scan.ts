@@ -1,0 +1,244 @@
+import type pg from "pg";
+import { buildAccessIndex } from "@/lib/access/access-index";
+import { evaluateTenantAccess } from "@/lib/access/evaluate-tenant";
+import { accessToRecords } from "@/lib/access/records";
+import { evaluateFindings } from "@/lib/findings/evaluate-findings";
+import { findingsToRecords } from "@/lib/findings/records";
+import { modelToRecords } from "@/lib/model/records";
+import { ANALYSIS_SOURCE } from "@/lib/model/sources";
+import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
+import { PRODUCT_VERSION } from "@/lib/version";
+import { acquireScanLock } from "./scan-lock";
+import {
+  type CollectedTenant,
+  type CollectFunction,
+  coverageComplete,
+  type ScanPhase,
+  type ScanStatus,
+  type ScanTrigger,
+} from "./scan-types";
+import { storeRecords } from "./store";
+
+export interface ScanTenantInfo {
+  id: string;
+  displayName: string;
+  source: "azure" | "emulator" | "import";
+  tenantFile?: string | null;
+}
+
+export interface RunScanInput {
+  pool: pg.Pool;
+  tenant: ScanTenantInfo;
+  trigger: ScanTrigger;
+  collect: CollectFunction;
+  /** called once the scan row exists (the API answers 202 with this id) */
+  onStarted?: (scanId: bigint) => void;
+}
+
+export interface ScanOutcome {
+  scanId: bigint;
+  tenantId: string;
+  status: ScanStatus;
+  counts: Record<string, number>;
+  coverage: CollectedTenant["model"]["coverage"];
+  apiCalls: Record<string, number>;
+  errors: CollectedTenant["errors"];
+  durationMs: number;
+  rowsInserted: number;
+  rowsClosed: number;
+}
+
+async function upsertTenant(pool: pg.Pool, tenant: ScanTenantInfo): Promise<void> {
+  await pool.query(
+    `INSERT INTO tenants (id, display_name, source, tenant_file, updated_at) VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, source = EXCLUDED.source,
+       tenant_file = EXCLUDED.tenant_file, updated_at = now()`,
+    [tenant.id, tenant.displayName, tenant.source, tenant.tenantFile ?? null],
+  );
+}
+
+/**
+ * One scan, end to end: lock the tenant, record the scan, collect (network), then in ONE transaction store
+ * the inventory, analyse the resulting state (access and findings) and store that too, and mark the scan
+ * finished. Nothing of the scan is visible until that commit; a crash before it leaves the previous state
+ * exactly as it was (the scan row stays `running` until the next scan of the tenant marks it failed).
+ */
+export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
+  const { pool, tenant } = input;
+  await upsertTenant(pool, tenant);
+  const lockClient = await pool.connect();
+  let release: (() => Promise<void>) | null = null;
+  try {
+    release = await acquireScanLock(lockClient, tenant.id);
+    // Holding the lock, any `running` scan of this tenant belongs to a process that died.
+    await pool.query(
+      `UPDATE scans SET status = 'failed', phase = 'done', finished_at = now(),
+         errors = '[{"source":"scan","code":"Interrupted","message":"The process running this scan ended before it finished."}]'
+       WHERE tenant_id = $1 AND status = 'running'`,
+      [tenant.id],
+    );
+    const started = Date.now();
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO scans (tenant_id, status, trigger, phase, product_version) VALUES ($1, 'running', $2, 'collect', $3)
+       RETURNING id`,
+      [tenant.id, input.trigger, PRODUCT_VERSION],
+    );
+    const scanId = BigInt(rows[0].id);
+    input.onStarted?.(scanId);
+    const progress = progressWriter(pool, scanId);
+
+    let collected: CollectedTenant;
+    try {
+      collected = await input.collect((p) => progress.update("collect", p.done, p.total));
+    } catch (error) {
+      await progress.flush();
+      const message = error instanceof Error ? error.message : String(error);
+      await pool.query(
+        `UPDATE scans SET status = 'failed', phase = 'done', finished_at = now(), duration_ms = $2, errors = $3
+         WHERE id = $1`,
+        [
+          scanId.toString(),
+          Date.now() - started,
+          JSON.stringify([{ source: "scan", code: "CollectFailed", message }]),
+        ],
+      );
+      return {
+        scanId,
+        tenantId: tenant.id,
+        status: "failed",
+        counts: {},
+        coverage: {},
+        apiCalls: {},
+        errors: [{ source: "scan", code: "CollectFailed", message }],
+        durationMs: Date.now() - started,
+        rowsInserted: 0,
+        rowsClosed: 0,
+      };
+    }
+    await progress.flush();
+
+    const coverage = collected.model.coverage;
+    const completeSources = Object.entries(coverage)
+      .filter(([, entry]) => entry.status === "complete")
+      .map(([source]) => source);
+    const status: ScanStatus =
+      coverageComplete(coverage) && collected.errors.length === 0 ? "succeeded" : "partial";
+
+    const client = await pool.connect();
+    let rowsInserted = 0;
+    let rowsClosed = 0;
+    const counts = { ...collected.counts };
+    try {
+      await client.query("BEGIN");
+      await progress.set("store");
+      const inventory = await storeRecords(client, {
+        tenantId: tenant.id,
+        scanId,
+        records: modelToRecords(collected.model),
+        closableSources: completeSources,
+        kinds: "inventory",
+      });
+      await progress.set("analyse");
+      // Analyse the state as of this scan: what was read now plus what carried forward from unread sources.
+      const model = await modelAsOfInTransaction(client, tenant.id, scanId, coverage);
+      const index = buildAccessIndex(model);
+      const access = evaluateTenantAccess(model, index);
+      const findings = evaluateFindings(model, access, { index });
+      const analysisRecords = [...accessToRecords(access), ...findingsToRecords(findings)];
+      counts["access.grant"] = analysisRecords.filter((r) => r.kind === "access.grant").length;
+      counts.finding = findings.length;
+      const analysis = await storeRecords(client, {
+        tenantId: tenant.id,
+        scanId,
+        records: analysisRecords,
+        closableSources: [ANALYSIS_SOURCE],
+        kinds: "analysis",
+      });
+      rowsInserted = inventory.inserted + analysis.inserted;
+      rowsClosed = inventory.closed + analysis.closed;
+      await client.query(
+        `UPDATE scans SET status = $2, phase = 'done', finished_at = now(), duration_ms = $3, counts = $4,
+           coverage = $5, errors = $6, api_calls = $7, rows_inserted = $8, rows_closed = $9,
+           progress_done = progress_total
+         WHERE id = $1`,
+        [
+          scanId.toString(),
+          status,
+          Date.now() - started,
+          JSON.stringify(counts),
+          JSON.stringify(coverage),
+          JSON.stringify(collected.errors),
+          JSON.stringify(collected.apiCalls),
+          rowsInserted,
+          rowsClosed,
+        ],
+      );
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      const message = error instanceof Error ? error.message : String(error);
+      await pool.query(
+        `UPDATE scans SET status = 'failed', phase = 'done', finished_at = now(), duration_ms = $2, errors = $3
+         WHERE id = $1`,
+        [
+          scanId.toString(),
+          Date.now() - started,
+          JSON.stringify([{ source: "store", code: "StoreFailed", message }]),
+        ],
+      );
+      throw error;
+    } finally {
+      client.release();
+    }
+    return {
+      scanId,
+      tenantId: tenant.id,
+      status,
+      counts,
+      coverage,
+      apiCalls: collected.apiCalls,
+      errors: collected.errors,
+      durationMs: Date.now() - started,
+      rowsInserted,
+      rowsClosed,
+    };
+  } finally {
+    if (release) await release().catch(() => {});
+    lockClient.release();
+  }
+}
+
+/** Progress goes to the scan row at most a few times a second so the UI can poll it. */
+function progressWriter(pool: pg.Pool, scanId: bigint) {
+  let pending: { phase: ScanPhase; done: number; total: number } | null = null;
+  let lastWrite = 0;
+  let writing: Promise<unknown> = Promise.resolve();
+  const write = () => {
+    if (!pending) return writing;
+    const p = pending;
+    pending = null;
+    lastWrite = Date.now();
+    writing = writing.then(() =>
+      pool
+        .query("UPDATE scans SET phase = $2, progress_done = $3, progress_total = $4 WHERE id = $1", [
+          scanId.toString(),
+          p.phase,
+          p.done,
+          p.total,
+        ])
+        .catch(() => {}),
+    );
+    return writing;
+  };
+  return {
+    update(phase: ScanPhase, done: number, total: number) {
+      pending = { phase, done, total };
+      if (Date.now() - lastWrite > 250) void write();
+    },
+    flush: () => write(),
+    async set(phase: ScanPhase) {
+      await writing;
+      await pool.query("UPDATE scans SET phase = $2 WHERE id = $1", [scanId.toString(), phase]);
+    },
+  };
+}
