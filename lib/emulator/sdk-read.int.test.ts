@@ -7,7 +7,7 @@ import type { ClientSecretCredential } from "@azure/identity";
 import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listClusters } from "@/lib/emulator/tenant-file";
+import { asUserAssignedIdentity, listClusters } from "@/lib/emulator/tenant-file";
 import {
   AKS_SCOPE,
   armClientOptions,
@@ -184,11 +184,9 @@ describe("ARM through the official SDKs", () => {
     const inGroup = await collect(client.userAssignedIdentities.listByResourceGroup("rg-workloads"));
     expect(inGroup.map((identity) => identity.name)).toEqual(["orders-api"]);
     const credentials = await collect(client.federatedIdentityCredentials.list("rg-workloads", "orders-api"));
-    const expected = (
-      expectedIdentities.find((resource) => resource.name === "orders-api") as {
-        federatedIdentityCredentials: unknown[];
-      }
-    ).federatedIdentityCredentials.length;
+    const ordersApi = expectedIdentities.find((resource) => resource.name === "orders-api");
+    if (!ordersApi) throw new Error("fixture has no orders-api identity");
+    const expected = asUserAssignedIdentity(ordersApi).federatedIdentityCredentials.length;
     expect(credentials.length).toBe(expected);
     expect(credentials[0].subject).toBe("system:serviceaccount:orders:orders-api");
     expect(credentials[0].audiences).toEqual(["api://AzureADTokenExchange"]);

@@ -110,16 +110,14 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 function resetSocket(socket: Socket): void {
-  // RST rather than FIN: the client sees ECONNRESET, as with a dropped connection.
-  if (typeof socket.resetAndDestroy === "function") {
-    try {
-      socket.resetAndDestroy();
-      return;
-    } catch {
-      // TLS sockets without a TCP handle fall through to destroy()
-    }
+  // RST rather than FIN, so clients see ECONNRESET as with a dropped connection. A server-side
+  // TLSSocket cannot reset itself (its handle is the TLS wrap); the TCP socket under it can.
+  const tcp = (socket as Socket & { _parent?: Socket | null })._parent ?? socket;
+  try {
+    tcp.resetAndDestroy();
+  } catch {
+    socket.destroy();
   }
-  socket.destroy();
 }
 
 type Routed = { family: EndpointFamily; route: string; result: HandlerResult };

@@ -154,3 +154,29 @@ export function kubeConfigFrom(kubeconfigYaml: string, bearerToken?: string): Ku
   withToken.loadFromClusterAndUser(cluster, { name: "token-user", token: bearerToken });
   return withToken;
 }
+
+/**
+ * The audience a kubeconfig's user wants a token for: the exec (kubelogin) `--server-id`, the legacy
+ * azure auth-provider's `apiserver-id`, or none when the kubeconfig carries its own static token.
+ */
+export function kubeconfigTokenAudience(config: KubeConfig): string | undefined {
+  const user = config.getCurrentUser();
+  const args = user?.exec?.args ?? [];
+  const serverIdAt = args.indexOf("--server-id");
+  if (serverIdAt >= 0 && args[serverIdAt + 1]) return args[serverIdAt + 1];
+  const apiServerId = user?.authProvider?.config?.["apiserver-id"];
+  return typeof apiServerId === "string" ? apiServerId : undefined;
+}
+
+/** What the scanner does with a user kubeconfig: swap the Entra login for a token from its own credential. */
+export async function kubeConfigWithCredential(
+  kubeconfigYaml: string,
+  credential: TokenCredential,
+): Promise<KubeConfig> {
+  const loaded = kubeConfigFrom(kubeconfigYaml);
+  const audience = kubeconfigTokenAudience(loaded);
+  if (!audience) return loaded;
+  const token = await credential.getToken(`${audience}/.default`);
+  if (!token) throw new Error(`no token for ${audience}`);
+  return kubeConfigFrom(kubeconfigYaml, token.token);
+}
