@@ -1,5 +1,6 @@
 import { AKS_ACTIONS, grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
 import { type ScopeFacts, scopeFacts } from "@/lib/access/levels";
+import type { AccessPrincipal, PathStep } from "@/lib/access/types";
 import type { Cluster, ManagedIdentity, RoleAssignment, RoleDefinition } from "@/lib/model/azure";
 import type { Principal } from "@/lib/model/directory";
 import { normalizeArmId, parseArmId } from "@/lib/model/ids";
@@ -24,6 +25,9 @@ export type AzureRoleFacts = {
   dataNamespace: ScopeFacts | null;
 };
 
+/** A principal reached from an assignee or subject: itself, or a member through a group (`via` = group id). */
+export type Reached = { principal: AccessPrincipal; prefix: PathStep[]; via: string };
+
 export type NamespaceAssignment = { namespace: string; assignment: RoleAssignment };
 
 export type AccessIndex = {
@@ -44,6 +48,11 @@ export type AccessIndex = {
   scopesAboveSubscription: Map<string, string[]>;
   identitiesByPrincipalId: Map<string, ManagedIdentity>;
   roleFacts: (definition: RoleDefinition) => AzureRoleFacts;
+  /** filled while evaluating: directory principals and whom each assignee reaches, the same on every cluster */
+  principalCache: Map<string, AccessPrincipal>;
+  /** position of each assignment in the model: a short, stable id for de-duplication keys */
+  assignmentOrdinal: Map<RoleAssignment, number>;
+  reachedCache: Map<string, Reached[]>;
 };
 
 const NAMESPACE_SCOPE =
@@ -156,6 +165,9 @@ export function buildAccessIndex(model: TenantModel): AccessIndex {
     scopesAboveSubscription: managementGroupChains(model),
     identitiesByPrincipalId: new Map(model.identities.map((identity) => [identity.principalId, identity])),
     roleFacts,
+    principalCache: new Map(),
+    assignmentOrdinal: new Map(model.roleAssignments.map((assignment, i) => [assignment, i])),
+    reachedCache: new Map(),
   };
 }
 

@@ -1,4 +1,10 @@
-import { type AccessIndex, assignmentsReaching, buildAccessIndex } from "@/lib/access/access-index";
+import {
+  type AccessIndex,
+  type AzureRoleFacts,
+  assignmentsReaching,
+  buildAccessIndex,
+  type Reached,
+} from "@/lib/access/access-index";
 import { AKS_ACTIONS } from "@/lib/access/azure-permissions";
 import { effectiveClusterRoleRules, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { type Can, type ScopeFacts, scopeFacts } from "@/lib/access/levels";
@@ -22,6 +28,7 @@ import {
   type ClusterAccess,
   type Escalation,
   type EscalationRoute,
+  type EscalationTarget,
   type Grant,
   type PathStep,
   type PrincipalAccess,
@@ -38,18 +45,24 @@ const AKS_ADMIN_BINDING_AAD = "aks-cluster-admin-binding-aad";
 /** Kubernetes groups every authenticated caller (or service account) is in, evaluated as their own principal. */
 const SPECIAL_GROUPS = new Set(["system:authenticated", "system:unauthenticated", "system:serviceaccounts"]);
 
-type Reached = { principal: AccessPrincipal; prefix: PathStep[] };
+type Entry = {
+  principal: AccessPrincipal;
+  grants: Map<string, Grant>;
+  escalations: Map<string, Escalation>;
+};
 
-type Entry = { principal: AccessPrincipal; grants: Map<string, Grant>; escalations: Map<string, Escalation> };
-
-const pathKey = (path: readonly PathStep[]) => path.map((step) => `${step.kind}:${step.id}`).join(">");
-
+/**
+ * Collects one cluster's grants and escalations. Each is keyed by what it is plus a short `source`
+ * (the assignment or binding and the group it came through), so duplicates collapse without
+ * building a string of the whole path; the same keys give a stable order.
+ */
 class ClusterAccessCollector {
   private readonly entries = new Map<string, Entry>();
   private readonly credentialHolders: {
     principal: AccessPrincipal;
     path: PathStep[];
     conditional: boolean;
+    source: string;
   }[] = [];
 
   private entry(principal: AccessPrincipal): Entry {
@@ -61,86 +74,83 @@ class ClusterAccessCollector {
     return entry;
   }
 
-  grant(principal: AccessPrincipal, grant: Grant): void {
-    const key = `${grant.level}|${grant.namespace}|${grant.route}|${grant.conditional}|${pathKey(grant.path)}`;
+  grant(principal: AccessPrincipal, grant: Grant, source: string): void {
+    const rank = 9 - ACCESS_LEVEL_RANK[grant.level];
+    const key = `${rank}|${grant.namespace ?? ""}|${grant.route}|${grant.conditional ? 1 : 0}|${source}`;
     this.entry(principal).grants.set(key, grant);
   }
 
-  escalation(principal: AccessPrincipal, escalation: Escalation): void {
-    const key = `${escalation.to}|${escalation.route}|${pathKey(escalation.path)}`;
-    this.entry(principal).escalations.set(key, escalation);
+  escalation(principal: AccessPrincipal, escalation: Escalation, source: string): void {
+    this.entry(principal).escalations.set(`${escalation.to}|${escalation.route}|${source}`, escalation);
   }
 
-  credentialHolder(principal: AccessPrincipal, path: PathStep[], conditional: boolean): void {
-    this.credentialHolders.push({ principal, path, conditional });
+  credentialHolder(principal: AccessPrincipal, path: PathStep[], conditional: boolean, source: string): void {
+    this.credentialHolders.push({ principal, path, conditional, source });
   }
 
   finish(): PrincipalAccess[] {
     // Fetching a user kubeconfig is access only for those who have nothing else on the cluster.
-    const withGrants = new Set(
-      [...this.entries.values()].filter((e) => e.grants.size > 0).map((e) => e.principal.id),
-    );
+    const withGrants = new Set<string>();
+    for (const entry of this.entries.values()) if (entry.grants.size > 0) withGrants.add(entry.principal.id);
     for (const holder of this.credentialHolders) {
       if (withGrants.has(holder.principal.id)) continue;
-      this.grant(holder.principal, {
-        level: "credentials-only",
-        namespace: null,
-        route: "user-credential",
-        conditional: holder.conditional,
-        path: holder.path,
-      });
+      this.grant(
+        holder.principal,
+        {
+          level: "credentials-only",
+          namespace: null,
+          route: "user-credential",
+          conditional: holder.conditional,
+          path: holder.path,
+        },
+        holder.source,
+      );
     }
-    const result: PrincipalAccess[] = [];
+    const result: { access: PrincipalAccess; rank: number }[] = [];
     for (const entry of this.entries.values()) {
-      const grants = [...entry.grants.values()].sort(compareGrants);
+      const grants = sortedValues(entry.grants);
       const isClusterAdmin = grants.some(
         (grant) => grant.level === "cluster-admin" && grant.namespace === null && !grant.conditional,
       );
       // Kubernetes escalations say nothing new about someone who already holds cluster-admin.
-      const escalations = [...entry.escalations.values()]
-        .filter((escalation) => !isClusterAdmin || escalation.route === "azure-control-plane")
-        .sort(compareEscalations);
+      const escalations = sortedValues(entry.escalations).filter(
+        (escalation) => !isClusterAdmin || escalation.route === "azure-control-plane",
+      );
       if (grants.length === 0 && escalations.length === 0) continue;
-      result.push({ principal: entry.principal, grants, escalations });
+      const rank = grants.length === 0 ? -1 : ACCESS_LEVEL_RANK[grants[0].level];
+      result.push({ access: { principal: entry.principal, grants, escalations }, rank });
     }
-    return result.sort(comparePrincipals);
+    result.sort(
+      (a, b) =>
+        b.rank - a.rank ||
+        compareText(a.access.principal.displayName, b.access.principal.displayName) ||
+        compareText(a.access.principal.id, b.access.principal.id),
+    );
+    return result.map((item) => item.access);
   }
 }
 
-function compareGrants(a: Grant, b: Grant): number {
-  return (
-    ACCESS_LEVEL_RANK[b.level] - ACCESS_LEVEL_RANK[a.level] ||
-    (a.namespace ?? "").localeCompare(b.namespace ?? "") ||
-    a.route.localeCompare(b.route) ||
-    Number(a.conditional) - Number(b.conditional) ||
-    pathKey(a.path).localeCompare(pathKey(b.path))
-  );
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareEscalations(a: Escalation, b: Escalation): number {
-  return (
-    a.to.localeCompare(b.to) ||
-    a.route.localeCompare(b.route) ||
-    pathKey(a.path).localeCompare(pathKey(b.path))
-  );
-}
-
-function highestRank(access: PrincipalAccess): number {
-  return Math.max(-1, ...access.grants.map((grant) => ACCESS_LEVEL_RANK[grant.level]));
-}
-
-function comparePrincipals(a: PrincipalAccess, b: PrincipalAccess): number {
-  return (
-    highestRank(b) - highestRank(a) ||
-    a.principal.displayName.localeCompare(b.principal.displayName) ||
-    a.principal.id.localeCompare(b.principal.id)
-  );
+/** Values ordered by key: grant keys start with the level's rank, namespace and route. */
+function sortedValues<T>(map: Map<string, T>): T[] {
+  return [...map.keys()].sort(compareText).map((key) => map.get(key) as T);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Principals
 
 function directoryPrincipal(index: AccessIndex, id: string, typeHint?: string): AccessPrincipal {
+  const cached = index.principalCache.get(id);
+  if (cached) return cached;
+  const principal = resolveDirectoryPrincipal(index, id, typeHint);
+  index.principalCache.set(id, principal);
+  return principal;
+}
+
+function resolveDirectoryPrincipal(index: AccessIndex, id: string, typeHint?: string): AccessPrincipal {
   const known = index.principalsById.get(id);
   if (known) {
     return {
@@ -162,12 +172,20 @@ function directoryPrincipal(index: AccessIndex, id: string, typeHint?: string): 
 
 /** The principal itself, and when it is a group every transitive member with the group in its path. */
 function reachThroughGroups(index: AccessIndex, principal: AccessPrincipal): Reached[] {
-  const reached: Reached[] = [{ principal, prefix: [principalStep(principal)] }];
-  if (principal.kind !== "Group") return reached;
-  for (const memberId of index.membersOfGroup.get(principal.id) ?? []) {
-    const member = directoryPrincipal(index, memberId);
-    reached.push({ principal: member, prefix: [principalStep(member), groupStep(principal)] });
+  const cached = index.reachedCache.get(principal.id);
+  if (cached) return cached;
+  const reached: Reached[] = [{ principal, prefix: [principalStep(principal)], via: "" }];
+  if (principal.kind === "Group") {
+    for (const memberId of index.membersOfGroup.get(principal.id) ?? []) {
+      const member = directoryPrincipal(index, memberId);
+      reached.push({
+        principal: member,
+        prefix: [principalStep(member), groupStep(principal)],
+        via: principal.id,
+      });
+    }
   }
+  index.reachedCache.set(principal.id, reached);
   return reached;
 }
 
@@ -195,7 +213,9 @@ function resolveSubject(
   subject: Subject,
 ): Reached[] {
   const entra = cluster.entra.mode !== "none";
-  const one = (principal: AccessPrincipal): Reached[] => [{ principal, prefix: [principalStep(principal)] }];
+  const one = (principal: AccessPrincipal): Reached[] => [
+    { principal, prefix: [principalStep(principal)], via: "" },
+  ];
   if (subject.kind === "ServiceAccount")
     return one(serviceAccount(subject.namespace ?? "default", subject.name));
 
@@ -218,10 +238,10 @@ function resolveSubject(
   const groupWithServiceAccounts = (namespace: string | null): Reached[] => {
     const group = kubernetesGroup(name);
     return [
-      { principal: group, prefix: [principalStep(group)] },
+      { principal: group, prefix: [principalStep(group)], via: "" },
       ...serviceAccountsIn(namespace).map((account) => {
         const principal = serviceAccount(account.namespace, account.name);
-        return { principal, prefix: [principalStep(principal), groupStep(group)] };
+        return { principal, prefix: [principalStep(principal), groupStep(group)], via: group.id };
       }),
     ];
   };
@@ -243,49 +263,89 @@ function resolveSubject(
 
 // ---------------------------------------------------------------------------------------------
 // Routes
+//
+// Each route builds the tail of its paths once per assignment or binding; a reached principal's
+// path is its prefix (itself, its group) followed by that shared tail.
 
-function kubernetesEscalations(
-  collector: ClusterAccessCollector,
-  reached: Reached,
-  facts: ScopeFacts,
-  namespace: string | null,
-  route: EscalationRoute,
-  via: PathStep[],
-  cluster: Cluster,
-): void {
-  const where = namespace === null ? "" : ` in namespace ${namespace}`;
-  const step = (id: string) => ({ kind: "permission", id, label: `can ${id}${where}` });
-  for (const { to, evidence } of facts.escalations) {
-    collector.escalation(reached.principal, {
-      to,
-      route,
-      path: [...reached.prefix, ...via, step(evidence), clusterStep(cluster, namespace)],
-    });
-  }
-  const inKubeSystem = namespace === null || namespace === "kube-system";
-  if (inKubeSystem && facts.createsPods) {
-    collector.escalation(reached.principal, {
-      to: "kube-system-pods",
-      route,
-      path: [...reached.prefix, ...via, step("create pods (kube-system)"), clusterStep(cluster, namespace)],
-    });
-  }
-  if (inKubeSystem && facts.readsSecrets) {
-    collector.escalation(reached.principal, {
-      to: "kube-system-secrets",
-      route,
-      path: [...reached.prefix, ...via, step("read secrets (kube-system)"), clusterStep(cluster, namespace)],
-    });
+type EscalationTail = { to: EscalationTarget; tail: PathStep[] };
+
+/** Per cluster: one step object per namespace, one source id per assignment. */
+class ClusterSteps {
+  private readonly steps = new Map<string, PathStep>();
+  constructor(readonly cluster: Cluster) {}
+  at(namespace: string | null): PathStep {
+    const key = namespace ?? "";
+    let step = this.steps.get(key);
+    if (!step) {
+      step = clusterStep(this.cluster, namespace);
+      this.steps.set(key, step);
+    }
+    return step;
   }
 }
 
-function azureRoutes(index: AccessIndex, cluster: Cluster, collector: ClusterAccessCollector): void {
+function kubernetesEscalationTails(
+  facts: ScopeFacts,
+  namespace: string | null,
+  via: readonly PathStep[],
+  steps: ClusterSteps,
+): EscalationTail[] {
+  const where = namespace === null ? "" : ` in namespace ${namespace}`;
+  const tail = (id: string): PathStep[] => [
+    ...via,
+    { kind: "permission", id, label: `can ${id}${where}` },
+    steps.at(namespace),
+  ];
+  const tails: EscalationTail[] = facts.escalations.map(({ to, evidence }) => ({ to, tail: tail(evidence) }));
+  const inKubeSystem = namespace === null || namespace === "kube-system";
+  if (inKubeSystem && facts.createsPods)
+    tails.push({ to: "kube-system-pods", tail: tail("create pods (kube-system)") });
+  if (inKubeSystem && facts.readsSecrets)
+    tails.push({ to: "kube-system-secrets", tail: tail("read secrets (kube-system)") });
+  return tails;
+}
+
+function emitEscalations(
+  collector: ClusterAccessCollector,
+  reached: Reached,
+  tails: readonly EscalationTail[],
+  route: EscalationRoute,
+  source: string,
+): void {
+  for (const { to, tail } of tails) {
+    collector.escalation(reached.principal, { to, route, path: [...reached.prefix, ...tail] }, source);
+  }
+}
+
+function azureRoutes(
+  index: AccessIndex,
+  cluster: Cluster,
+  steps: ClusterSteps,
+  collector: ClusterAccessCollector,
+): void {
   const azureRbac = cluster.entra.mode === "managed" && cluster.entra.azureRbac;
   const azureRbacStep = settingStep(
     cluster,
     "enableAzureRBAC",
     "Azure RBAC for Kubernetes authorization is enabled",
   );
+  const localAccountsStep = settingStep(
+    cluster,
+    "disableLocalAccounts",
+    "local accounts are enabled (disableLocalAccounts: false)",
+  );
+  const noEntraStep = settingStep(
+    cluster,
+    "aadProfile",
+    "no Entra ID integration: the user kubeconfig is an admin certificate",
+  );
+  const clusterWriteStep = settingStep(
+    cluster,
+    "managedClusters/write",
+    "can re-enable local accounts or change the admin groups",
+  );
+  const runCommandStep = settingStep(cluster, "disableRunCommand", "run command is enabled");
+  const mastersStep = kubernetesGroupStep("system:masters");
 
   const applyAssignment = (assignment: RoleAssignment, namespace: string | null) => {
     const definition = index.rolesByGuid.get(assignment.roleDefinitionId);
@@ -293,110 +353,118 @@ function azureRoutes(index: AccessIndex, cluster: Cluster, collector: ClusterAcc
     const facts = index.roleFacts(definition);
     const conditional = assignment.condition !== null;
     const via = [assignmentStep(assignment, definition), roleDefinitionStep(definition)];
-    const assignee = directoryPrincipal(index, assignment.principalId, assignment.principalType);
+    const ordinal = index.assignmentOrdinal.get(assignment) ?? -1;
 
+    // Control-plane actions act on the cluster resource, so only assignments at or above it count.
+    const controlPlane = namespace === null;
+    const adminCredentialTail =
+      controlPlane && facts.adminCredential && !cluster.localAccountsDisabled
+        ? [
+            ...via,
+            permissionStep(facts.adminCredentialAction, facts.adminCredential),
+            localAccountsStep,
+            mastersStep,
+            steps.at(null),
+          ]
+        : null;
+    const userCredentialTail =
+      controlPlane && facts.userCredential
+        ? cluster.entra.mode === "none"
+          ? [
+              ...via,
+              permissionStep(AKS_ACTIONS.listUserCredential, facts.userCredential),
+              noEntraStep,
+              steps.at(null),
+            ]
+          : [...via, permissionStep(AKS_ACTIONS.listUserCredential, facts.userCredential), steps.at(null)]
+        : null;
+    const controlEscalations: EscalationTail[] = [];
+    if (controlPlane && facts.clusterWrite) {
+      controlEscalations.push({
+        to: "cluster-write",
+        tail: [
+          ...via,
+          permissionStep(AKS_ACTIONS.writeCluster, facts.clusterWrite),
+          clusterWriteStep,
+          steps.at(null),
+        ],
+      });
+    }
+    if (controlPlane && facts.runCommand && !cluster.runCommandDisabled) {
+      controlEscalations.push({
+        to: "run-command",
+        tail: [
+          ...via,
+          permissionStep(AKS_ACTIONS.runCommand, facts.runCommand),
+          runCommandStep,
+          steps.at(null),
+        ],
+      });
+    }
+    const dataFacts = azureRbac ? (controlPlane ? facts.dataCluster : facts.dataNamespace) : null;
+    const dataTail = dataFacts?.level ? [...via, azureRbacStep, steps.at(namespace)] : null;
+    const dataEscalations = dataFacts
+      ? kubernetesEscalationTails(dataFacts, namespace, [...via, azureRbacStep], steps)
+      : [];
+    if (
+      !adminCredentialTail &&
+      !userCredentialTail &&
+      controlEscalations.length === 0 &&
+      !dataTail &&
+      dataEscalations.length === 0
+    ) {
+      return;
+    }
+
+    const assignee = directoryPrincipal(index, assignment.principalId, assignment.principalType);
     for (const reached of reachThroughGroups(index, assignee)) {
       const { principal, prefix } = reached;
-      // Control-plane actions act on the cluster resource, so only assignments at or above it count.
-      if (namespace === null) {
-        if (facts.adminCredential && !cluster.localAccountsDisabled) {
-          collector.grant(principal, {
+      const source = `a${ordinal}|${reached.via}`;
+      if (adminCredentialTail) {
+        collector.grant(
+          principal,
+          {
             level: "cluster-admin",
             namespace: null,
             route: "local-admin-credential",
             conditional,
-            path: [
-              ...prefix,
-              ...via,
-              permissionStep(facts.adminCredentialAction, facts.adminCredential),
-              settingStep(
-                cluster,
-                "disableLocalAccounts",
-                "local accounts are enabled (disableLocalAccounts: false)",
-              ),
-              kubernetesGroupStep("system:masters"),
-              clusterStep(cluster),
-            ],
-          });
-        }
-        if (facts.userCredential) {
-          const credentialPath = [
-            ...prefix,
-            ...via,
-            permissionStep(AKS_ACTIONS.listUserCredential, facts.userCredential),
-          ];
-          if (cluster.entra.mode === "none") {
-            collector.grant(principal, {
+            path: [...prefix, ...adminCredentialTail],
+          },
+          source,
+        );
+      }
+      if (userCredentialTail) {
+        if (cluster.entra.mode === "none") {
+          collector.grant(
+            principal,
+            {
               level: "cluster-admin",
               namespace: null,
               route: "user-credential",
               conditional,
-              path: [
-                ...credentialPath,
-                settingStep(
-                  cluster,
-                  "aadProfile",
-                  "no Entra ID integration: the user kubeconfig is an admin certificate",
-                ),
-                clusterStep(cluster),
-              ],
-            });
-          } else {
-            collector.credentialHolder(principal, [...credentialPath, clusterStep(cluster)], conditional);
-          }
-        }
-        if (facts.clusterWrite) {
-          collector.escalation(principal, {
-            to: "cluster-write",
-            route: "azure-control-plane",
-            path: [
-              ...prefix,
-              ...via,
-              permissionStep(AKS_ACTIONS.writeCluster, facts.clusterWrite),
-              settingStep(
-                cluster,
-                "managedClusters/write",
-                "can re-enable local accounts or change the admin groups",
-              ),
-              clusterStep(cluster),
-            ],
-          });
-        }
-        if (facts.runCommand && !cluster.runCommandDisabled) {
-          collector.escalation(principal, {
-            to: "run-command",
-            route: "azure-control-plane",
-            path: [
-              ...prefix,
-              ...via,
-              permissionStep(AKS_ACTIONS.runCommand, facts.runCommand),
-              settingStep(cluster, "disableRunCommand", "run command is enabled"),
-              clusterStep(cluster),
-            ],
-          });
+              path: [...prefix, ...userCredentialTail],
+            },
+            source,
+          );
+        } else {
+          collector.credentialHolder(principal, [...prefix, ...userCredentialTail], conditional, source);
         }
       }
-      const dataFacts = namespace === null ? facts.dataCluster : facts.dataNamespace;
-      if (azureRbac && dataFacts) {
-        if (dataFacts.level) {
-          collector.grant(principal, {
+      emitEscalations(collector, reached, controlEscalations, "azure-control-plane", source);
+      if (dataFacts?.level && dataTail) {
+        collector.grant(
+          principal,
+          {
             level: dataFacts.level,
             namespace,
             route: "azure-rbac",
             conditional,
-            path: [...prefix, ...via, azureRbacStep, clusterStep(cluster, namespace)],
-          });
-        }
-        kubernetesEscalations(
-          collector,
-          reached,
-          dataFacts,
-          namespace,
-          "azure-rbac",
-          [...via, azureRbacStep],
-          cluster,
+            path: [...prefix, ...dataTail],
+          },
+          source,
         );
       }
+      emitEscalations(collector, reached, dataEscalations, "azure-rbac", source);
     }
   };
 
@@ -410,32 +478,36 @@ function azureRoutes(index: AccessIndex, cluster: Cluster, collector: ClusterAcc
 function identityOperatorRoutes(
   index: AccessIndex,
   cluster: Cluster,
+  steps: ClusterSteps,
   collector: ClusterAccessCollector,
 ): void {
   const escalate = (
     assignment: RoleAssignment,
-    pattern: (facts: ReturnType<AccessIndex["roleFacts"]>) => string | null,
+    grantedBy: (facts: AzureRoleFacts) => string | null,
     action: string,
     target: PathStep,
   ) => {
     const definition = index.rolesByGuid.get(assignment.roleDefinitionId);
     if (!definition) return;
-    const granted = pattern(index.roleFacts(definition));
+    const granted = grantedBy(index.roleFacts(definition));
     if (!granted) return;
+    const tail = [
+      assignmentStep(assignment, definition),
+      roleDefinitionStep(definition),
+      permissionStep(action, granted),
+      target,
+      steps.at(null),
+    ];
+    const ordinal = index.assignmentOrdinal.get(assignment) ?? -1;
     const assignee = directoryPrincipal(index, assignment.principalId, assignment.principalType);
-    for (const { principal, prefix } of reachThroughGroups(index, assignee)) {
-      collector.escalation(principal, {
-        to: "identity-operator",
-        route: "azure-control-plane",
-        path: [
-          ...prefix,
-          assignmentStep(assignment, definition),
-          roleDefinitionStep(definition),
-          permissionStep(action, granted),
-          target,
-          clusterStep(cluster),
-        ],
-      });
+    for (const reached of reachThroughGroups(index, assignee)) {
+      emitEscalations(
+        collector,
+        reached,
+        [{ to: "identity-operator", tail }],
+        "azure-control-plane",
+        `a${ordinal}|${target.id}|${reached.via}`,
+      );
     }
   };
 
@@ -472,24 +544,33 @@ function identityOperatorRoutes(
   }
 }
 
-function entraAdminGroupRoute(index: AccessIndex, cluster: Cluster, collector: ClusterAccessCollector): void {
+function entraAdminGroupRoute(
+  index: AccessIndex,
+  cluster: Cluster,
+  steps: ClusterSteps,
+  collector: ClusterAccessCollector,
+): void {
   if (cluster.entra.mode !== "managed") return;
+  const tail = [
+    settingStep(cluster, "adminGroupObjectIDs", "listed in aadProfile.adminGroupObjectIDs"),
+    clusterRoleBindingStep(cluster.id, AKS_ADMIN_BINDING_AAD),
+    kubernetesRoleStep(cluster.id, "ClusterRole", null, "cluster-admin"),
+    steps.at(null),
+  ];
   for (const groupId of cluster.entra.adminGroupIds) {
     const group = directoryPrincipal(index, groupId, "Group");
-    for (const { principal, prefix } of reachThroughGroups(index, group)) {
-      collector.grant(principal, {
-        level: "cluster-admin",
-        namespace: null,
-        route: "entra-admin-group",
-        conditional: false,
-        path: [
-          ...prefix,
-          settingStep(cluster, "adminGroupObjectIDs", "listed in aadProfile.adminGroupObjectIDs"),
-          clusterRoleBindingStep(cluster.id, AKS_ADMIN_BINDING_AAD),
-          kubernetesRoleStep(cluster.id, "ClusterRole", null, "cluster-admin"),
-          clusterStep(cluster),
-        ],
-      });
+    for (const { principal, prefix, via } of reachThroughGroups(index, group)) {
+      collector.grant(
+        principal,
+        {
+          level: "cluster-admin",
+          namespace: null,
+          route: "entra-admin-group",
+          conditional: false,
+          path: [...prefix, ...tail],
+        },
+        `admin-group|${groupId}|${via}`,
+      );
     }
   }
 }
@@ -498,6 +579,7 @@ function kubernetesRoutes(
   index: AccessIndex,
   cluster: Cluster,
   inventory: ClusterKubernetes,
+  steps: ClusterSteps,
   collector: ClusterAccessCollector,
 ): void {
   const clusterRoleRules = effectiveClusterRoleRules(inventory.clusterRoles);
@@ -522,21 +604,29 @@ function kubernetesRoutes(
     facts: ScopeFacts,
     namespace: string | null,
     via: PathStep[],
-    skip?: (s: Subject) => boolean,
+    bindingSource: string,
+    skip?: (subject: Subject) => boolean,
   ) => {
+    const grantTail = facts.level ? [...via, steps.at(namespace)] : null;
+    const escalationTails = kubernetesEscalationTails(facts, namespace, via, steps);
     for (const subject of subjects) {
       if (skip?.(subject)) continue;
       for (const reached of resolveSubject(index, cluster, inventory, subject)) {
-        if (facts.level) {
-          collector.grant(reached.principal, {
-            level: facts.level,
-            namespace,
-            route: "kubernetes-rbac",
-            conditional: false,
-            path: [...reached.prefix, ...via, clusterStep(cluster, namespace)],
-          });
+        const source = `${bindingSource}|${subject.kind}:${subject.namespace ?? ""}:${subject.name}|${reached.via}`;
+        if (facts.level && grantTail) {
+          collector.grant(
+            reached.principal,
+            {
+              level: facts.level,
+              namespace,
+              route: "kubernetes-rbac",
+              conditional: false,
+              path: [...reached.prefix, ...grantTail],
+            },
+            source,
+          );
         }
-        kubernetesEscalations(collector, reached, facts, namespace, "kubernetes-rbac", via, cluster);
+        emitEscalations(collector, reached, escalationTails, "kubernetes-rbac", source);
       }
     }
   };
@@ -556,7 +646,7 @@ function kubernetesRoutes(
       binding.name === AKS_ADMIN_BINDING_AAD
         ? (subject: Subject) => subject.kind === "Group" && adminGroups.has(subject.name.toLowerCase())
         : undefined;
-    apply(binding.subjects, facts, null, via, skip);
+    apply(binding.subjects, facts, null, via, `crb:${binding.name}`, skip);
   }
 
   for (const binding of inventory.roleBindings) {
@@ -580,7 +670,7 @@ function kubernetesRoutes(
         binding.roleRef.name,
       ),
     ];
-    apply(binding.subjects, facts, binding.namespace, via);
+    apply(binding.subjects, facts, binding.namespace, via, `rb:${binding.namespace}/${binding.name}`);
   }
 }
 
@@ -596,12 +686,14 @@ export function evaluateClusterAccess(
   if (!cluster) throw new Error(`unknown cluster: ${clusterId}`);
   const collector = new ClusterAccessCollector();
 
-  entraAdminGroupRoute(accessIndex, cluster, collector);
-  azureRoutes(accessIndex, cluster, collector);
-  identityOperatorRoutes(accessIndex, cluster, collector);
+  const steps = new ClusterSteps(cluster);
+  entraAdminGroupRoute(accessIndex, cluster, steps, collector);
+  azureRoutes(accessIndex, cluster, steps, collector);
+  identityOperatorRoutes(accessIndex, cluster, steps, collector);
   const inventory = model.kubernetes[cluster.id];
   // With enableRBAC off there is no Kubernetes authorization to evaluate (and no Entra integration).
-  if (inventory && cluster.kubernetesRbac) kubernetesRoutes(accessIndex, cluster, inventory, collector);
+  if (inventory && cluster.kubernetesRbac)
+    kubernetesRoutes(accessIndex, cluster, inventory, steps, collector);
 
   return { cluster: { id: cluster.id, name: cluster.name }, principals: collector.finish() };
 }

@@ -3,6 +3,17 @@ import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import type { AccessPrincipal, ClusterAccess, Escalation, Grant } from "@/lib/access/types";
 import type { TenantModel } from "@/lib/model/tenant-model";
 
+/**
+ * Access cluster by cluster, one at a time: a caller that writes each result away (records, a
+ * stream) holds one cluster's output in memory, not the tenant's.
+ */
+export function* iterateTenantAccess(
+  model: TenantModel,
+  index: AccessIndex = buildAccessIndex(model),
+): Generator<ClusterAccess> {
+  for (const cluster of model.clusters) yield evaluateClusterAccess(model, cluster.id, index);
+}
+
 /** Access on every cluster of the tenant, in the model's cluster order. */
 export function evaluateTenantAccess(
   model: TenantModel,
