@@ -16,6 +16,7 @@ import {
   Client,
   type Context,
   type Middleware,
+  RetryHandler,
 } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
 import type { ClientCredential } from "@/lib/emulator/clients";
@@ -135,7 +136,11 @@ export function emulatorGraphClient(emulator: EmulatorHandle, credential: TokenC
     baseUrl: emulator.graphEndpoint.replace(/\/v1\.0$/, ""),
     defaultVersion: "v1.0",
     customHosts: new Set([new URL(emulator.url).hostname]),
-    middleware: [new AuthenticationHandler(authProvider), new CaTrustingGraphHandler(emulator.caPem)],
+    middleware: [
+      new AuthenticationHandler(authProvider),
+      new RetryHandler(),
+      new CaTrustingGraphHandler(emulator.caPem),
+    ],
   });
 }
 
