@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { ClusterObjects } from "@/lib/emulator/kubernetes/cluster-objects";
+import {
+  azureDataActions,
+  type KubernetesUser,
+  rbacAllows,
+  ruleAllows,
+} from "@/lib/emulator/kubernetes/rbac";
+import type { KubernetesObject } from "@/lib/emulator/tenant-file";
+
+const list = (resource: string, group = "", namespace?: string) => ({
+  verb: "list",
+  group,
+  resource,
+  ...(namespace ? { namespace } : {}),
+});
+
+describe("ruleAllows", () => {
+  it("matches verbs, groups and resources with wildcards", () => {
+    expect(ruleAllows({ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, list("secrets"))).toBe(true);
+    expect(ruleAllows({ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }, list("pods"))).toBe(
+      true,
+    );
+    expect(ruleAllows({ apiGroups: [""], resources: ["pods"], verbs: ["get"] }, list("pods"))).toBe(false);
+    expect(ruleAllows({ apiGroups: ["apps"], resources: ["pods"], verbs: ["list"] }, list("pods"))).toBe(
+      false,
+    );
+  });
+
+  it("never authorizes a list through resourceNames, and matches subresources exactly", () => {
+    const named = {
+      apiGroups: [""],
+      resources: ["configmaps"],
+      resourceNames: ["a"],
+      verbs: ["get", "list"],
+    };
+    expect(ruleAllows(named, list("configmaps"))).toBe(false);
+    expect(ruleAllows(named, { verb: "get", group: "", resource: "configmaps", name: "a" })).toBe(true);
+    const exec = { verb: "create", group: "", resource: "pods", subresource: "exec" };
+    expect(ruleAllows({ apiGroups: [""], resources: ["pods"], verbs: ["create"] }, exec)).toBe(false);
+    expect(ruleAllows({ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }, exec)).toBe(true);
+  });
+});
+
+function binding(
+  kind: "ClusterRoleBinding" | "RoleBinding",
+  name: string,
+  role: string,
+  subjects: object[],
+  namespace?: string,
+) {
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind,
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+    subjects,
+  } as KubernetesObject;
+}
+
+describe("rbacAllows", () => {
+  const objects = new ClusterObjects([
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: "reader" },
+      rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }],
+    } as KubernetesObject,
+    binding("ClusterRoleBinding", "group-readers", "reader", [
+      { kind: "Group", name: "g1", apiGroup: "rbac.authorization.k8s.io" },
+    ]),
+    binding(
+      "RoleBinding",
+      "upn-reader",
+      "reader",
+      [{ kind: "User", name: "leonard@contoso.example", apiGroup: "rbac.authorization.k8s.io" }],
+      "web",
+    ),
+    binding(
+      "RoleBinding",
+      "sa-reader",
+      "reader",
+      [{ kind: "ServiceAccount", name: "ci", namespace: "build" }],
+      "web",
+    ),
+  ]);
+  const user = (overrides: Partial<KubernetesUser>): KubernetesUser => ({
+    name: "u",
+    aliases: [],
+    groups: ["system:authenticated"],
+    ...overrides,
+  });
+
+  it("grants through group ClusterRoleBindings everywhere", () => {
+    expect(rbacAllows(objects, user({ groups: ["g1"] }), list("pods", "", "any"))).toBe(true);
+    expect(rbacAllows(objects, user({}), list("pods"))).toBe(false);
+  });
+
+  it("grants RoleBindings only in their namespace, to a user by alias or a service account", () => {
+    const leonard = user({ name: "oid-3", aliases: ["leonard@contoso.example"] });
+    expect(rbacAllows(objects, leonard, list("pods", "", "web"))).toBe(true);
+    expect(rbacAllows(objects, leonard, list("pods", "", "default"))).toBe(false);
+    expect(rbacAllows(objects, leonard, list("pods"))).toBe(false);
+    expect(
+      rbacAllows(objects, user({ name: "system:serviceaccount:build:ci" }), list("pods", "", "web")),
+    ).toBe(true);
+  });
+
+  it("lets system:masters do anything", () => {
+    expect(rbacAllows(objects, user({ groups: ["system:masters"] }), list("secrets"))).toBe(true);
+  });
+});
+
+describe("azureDataActions", () => {
+  it("maps requests to AKS data actions", () => {
+    expect(azureDataActions(list("pods"))).toEqual(["Microsoft.ContainerService/managedClusters/pods/read"]);
+    expect(azureDataActions(list("clusterrolebindings", "rbac.authorization.k8s.io"))).toEqual([
+      "Microsoft.ContainerService/managedClusters/rbac.authorization.k8s.io/clusterrolebindings/read",
+    ]);
+    expect(azureDataActions(list("azureidentities", "aadpodidentity.k8s.io"))).toEqual([
+      "Microsoft.ContainerService/managedClusters/aadpodidentity.k8s.io/azureidentities/read",
+      "Microsoft.ContainerService/managedClusters/customresources/read",
+    ]);
+    expect(azureDataActions({ verb: "create", group: "", resource: "pods", subresource: "exec" })).toEqual([
+      "Microsoft.ContainerService/managedClusters/pods/exec/action",
+    ]);
+    expect(azureDataActions({ verb: "impersonate", group: "", resource: "serviceaccounts" })).toEqual([
+      "Microsoft.ContainerService/managedClusters/serviceaccounts/impersonate/action",
+    ]);
+  });
+});
