@@ -1,0 +1,154 @@
+/**
+ * Access engine benchmark: buildAccessIndex + evaluating every cluster of a large tenant.
+ *
+ *   node --expose-gc --import tsx bench/access.ts [--clusters 500] [--assignments 100000] [--bindings 100000] [--principals 20000]
+ *                       [--subscriptions 20] [--seed 1] [--sample 10]
+ *
+ * The tenant comes from the tenant generator (lib/emulator/generate), written to a temporary file,
+ * read and normalized exactly as an offline import would be. The engine then runs cluster by cluster
+ * (iterateTenantAccess), counting grants without keeping them, so memory is the model + the index +
+ * one cluster's output.
+ *
+ * Baselines, measured in the same run on a sample of clusters and extrapolated to all of them (the
+ * printout says so): (1) the naive evaluator in bench/naive-access.ts — no index at all: every
+ * cluster scans every assignment, looks roles and groups up linearly and recomputes what each role
+ * allows; (2) this engine with its index rebuilt for every cluster (no sharing between clusters).
+ */
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { finished } from "node:stream/promises";
+import { buildAccessIndex } from "@/lib/access/access-index";
+import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
+import { iterateTenantAccess } from "@/lib/access/evaluate-tenant";
+import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
+import { parseTenantFile } from "@/lib/emulator/tenant-file";
+import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import { naiveClusterGrantCount } from "./naive-access";
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
+  return value;
+}
+
+const options = {
+  seed: option("seed", 1),
+  subscriptions: option("subscriptions", 20),
+  clusters: option("clusters", 500),
+  roleAssignments: option("assignments", 100_000),
+  bindings: option("bindings", 100_000),
+  principals: option("principals", 20_000),
+  identities: option("identities", 5_000),
+};
+const sampleSize = Math.max(1, Math.min(option("sample", 10), options.clusters));
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+let peakRss = 0;
+const sampleRss = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+
+async function loadModel() {
+  const dir = await mkdtemp(path.join(tmpdir(), "aks-atlas-bench-"));
+  try {
+    const file = path.join(dir, "tenant.json");
+    const out = createWriteStream(file);
+    const generatedAt = performance.now();
+    const stats = await generateTenant(options, out);
+    out.end();
+    await finished(out);
+    const generateMs = performance.now() - generatedAt;
+    const loadAt = performance.now();
+    const tenant = parseTenantFile(JSON.parse(await readFile(file, "utf8")), file);
+    const model = modelFromTenantFile(tenant);
+    const loadMs = performance.now() - loadAt;
+    return { model, stats, generateMs, loadMs };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const { model, stats, generateMs, loadMs } = await loadModel();
+global.gc?.();
+sampleRss();
+const rssBeforeEvaluation = process.memoryUsage().rss;
+const heapBeforeEvaluation = process.memoryUsage().heapUsed;
+const bindings = Object.values(model.kubernetes).reduce(
+  (n, k) => n + k.clusterRoleBindings.length + k.roleBindings.length,
+  0,
+);
+
+console.log(
+  `tenant: ${model.clusters.length} clusters, ${model.roleAssignments.length} role assignments, ${bindings} Kubernetes bindings (incl. defaults), ` +
+    `${model.principals.length} principals, ${model.groupMemberships.length} groups (generated ${stats.bytes} bytes in ${seconds(generateMs)}, loaded in ${seconds(loadMs)})`,
+);
+
+// The engine
+const indexAt = performance.now();
+const index = buildAccessIndex(model);
+const indexMs = performance.now() - indexAt;
+let grants = 0;
+let escalations = 0;
+let principalRows = 0;
+const evaluateAt = performance.now();
+for (const access of iterateTenantAccess(model, index)) {
+  for (const entry of access.principals) {
+    grants += entry.grants.length;
+    escalations += entry.escalations.length;
+  }
+  principalRows += access.principals.length;
+  sampleRss();
+}
+const evaluateMs = performance.now() - evaluateAt;
+// With --expose-gc: what evaluation keeps (caches) once its garbage is collected.
+global.gc?.();
+const retainedAfterGc = global.gc ? process.memoryUsage().heapUsed : null;
+const engineMs = indexMs + evaluateMs;
+console.log(
+  `engine:   index ${seconds(indexMs)} + evaluation ${seconds(evaluateMs)} = ${seconds(engineMs)}; ` +
+    `${grants} grants, ${escalations} escalations, ${principalRows} principal rows; ` +
+    `${Math.round(grants / (engineMs / 1000))} grants/s; ${(engineMs / model.clusters.length).toFixed(1)} ms/cluster`,
+);
+console.log(
+  `memory:   RSS ${mb(rssBeforeEvaluation)} with the model loaded, peak ${mb(peakRss)} during evaluation (+${mb(peakRss - rssBeforeEvaluation)}); process max RSS ${mb(process.resourceUsage().maxRSS * 1024)} (includes parsing the file)`,
+);
+if (retainedAfterGc !== null) {
+  console.log(
+    `memory:   live heap ${mb(heapBeforeEvaluation)} before evaluation, ${mb(retainedAfterGc)} after it (full GC both times): +${mb(retainedAfterGc - heapBeforeEvaluation)} kept by the index and its caches`,
+  );
+}
+
+// Baselines, on a sample, extrapolated.
+const step = Math.max(1, Math.floor(model.clusters.length / sampleSize));
+const sample = model.clusters.filter((_, i) => i % step === 0).slice(0, sampleSize);
+const extrapolate = (sampleMs: number) => (sampleMs / sample.length) * model.clusters.length;
+
+let naiveGrants = 0;
+const naiveAt = performance.now();
+for (const cluster of sample) naiveGrants += naiveClusterGrantCount(model, cluster);
+const naiveSampleMs = performance.now() - naiveAt;
+const naiveMs = extrapolate(naiveSampleMs);
+
+let rebuiltGrants = 0;
+const rebuiltAt = performance.now();
+for (const cluster of sample) {
+  const access = evaluateClusterAccess(model, cluster.id, buildAccessIndex(model));
+  for (const entry of access.principals) rebuiltGrants += entry.grants.length;
+}
+const rebuiltMs = extrapolate(performance.now() - rebuiltAt);
+
+console.log(
+  `baseline: naive, no index (bench/naive-access.ts, counts grants without building paths): ${sample.length} sample clusters in ` +
+    `${seconds(naiveSampleMs)} (${naiveGrants} grants), extrapolated to ${model.clusters.length} clusters: ${seconds(naiveMs)}`,
+);
+console.log(
+  `baseline: this engine with its index rebuilt per cluster, same sample, extrapolated: ${seconds(rebuiltMs)} (${rebuiltGrants} grants in the sample)`,
+);
+console.log(
+  `ratio:    naive / engine = ${(naiveMs / engineMs).toFixed(1)}x; rebuilt-index / engine = ${(rebuiltMs / engineMs).toFixed(1)}x`,
+);
