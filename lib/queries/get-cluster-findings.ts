@@ -1,0 +1,31 @@
+import { Prisma } from "@/lib/db/generated/client";
+import { prisma } from "@/lib/db/prisma";
+import { type Finding, findingSchema } from "@/lib/findings/types";
+import { NotFoundError } from "@/lib/queries/query-errors";
+import type { ScanScope } from "@/lib/queries/scan-scope";
+import { asOfCondition } from "@/lib/queries/snapshot";
+import { SEVERITY_RANK } from "@/lib/queries/stored-records";
+
+const STATUS_RANK: Record<Finding["status"], number> = { fail: 0, "not-assessed": 1, pass: 2 };
+
+/** Every finding of one cluster (failing, not assessed and passing), worst first. */
+export async function getClusterFindings(scope: ScanScope, clusterId: string) {
+  const rows = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
+    SELECT kind, data FROM snapshot_records
+    WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId}
+      AND kind IN ('cluster', 'finding') AND ${asOfCondition(scope.scanId)}`);
+  if (!rows.some((row) => row.kind === "cluster")) {
+    throw new NotFoundError("cluster_not_found", `No cluster ${clusterId} in scan ${scope.scanId}.`);
+  }
+  const findings = rows.filter((row) => row.kind === "finding").map((row) => findingSchema.parse(row.data));
+  findings.sort(
+    (a, b) =>
+      STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.evidence.summary.localeCompare(b.evidence.summary),
+  );
+  return { scanId: scope.scanId.toString(), findings };
+}
+
+export type ClusterFindingsResponse = Awaited<ReturnType<typeof getClusterFindings>>;

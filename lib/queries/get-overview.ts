@@ -1,0 +1,176 @@
+import { Prisma } from "@/lib/db/generated/client";
+import { prisma } from "@/lib/db/prisma";
+import type { Severity } from "@/lib/findings/types";
+import { clusterSource } from "@/lib/model/sources";
+import { coverageSchema } from "@/lib/model/tenant-model";
+import type { ScanScope } from "@/lib/queries/scan-scope";
+import { asOfCondition } from "@/lib/queries/snapshot";
+import { SEVERITIES, SEVERITY_RANK } from "@/lib/queries/stored-records";
+
+// The overview: is this tenant in good shape, and what needs attention now? Four aggregate
+// queries over the scan's state; every "needs attention" item links to the evidence behind it.
+
+export type AttentionItem = {
+  id: string;
+  severity: Severity;
+  count: number;
+  text: string;
+  href: string;
+};
+
+type RuleCount = { ruleId: string; title: string; severity: string; failing: bigint; clusters: bigint };
+
+/** How a failing rule reads as one line; rules not listed use their title. */
+const RULE_SENTENCES: Record<string, { text: (n: number) => string; href?: string }> = {
+  "local-accounts-enabled": {
+    text: (n) => `${n} ${n === 1 ? "cluster still allows" : "clusters still allow"} local accounts`,
+    href: "/clusters?localAccounts=enabled",
+  },
+  "cluster-admin-broad-subject": {
+    text: (n) => `${n} ${n === 1 ? "binding gives" : "bindings give"} cluster-admin to a broad subject`,
+  },
+  "entra-integration-missing": {
+    text: (n) => `${n} ${n === 1 ? "cluster lacks" : "clusters lack"} managed Entra ID integration`,
+  },
+  "run-command-enabled": { text: (n) => `${n} ${n === 1 ? "cluster allows" : "clusters allow"} run command` },
+  "kubelet-identity-overprivileged": {
+    text: (n) => `${n} kubelet ${n === 1 ? "identity holds" : "identities hold"} broad Azure roles`,
+  },
+  "pod-identity-in-use": {
+    text: (n) => `${n} ${n === 1 ? "cluster still uses" : "clusters still use"} deprecated AAD Pod Identity`,
+  },
+  "federated-credential-orphaned": {
+    text: (n) => `${n} federated ${n === 1 ? "credential trusts" : "credentials trust"} nothing that exists`,
+  },
+  "secrets-read-broad": { text: (n) => `${n} ${n === 1 ? "role reads" : "roles read"} secrets cluster-wide` },
+  "workload-identity-disabled": {
+    text: (n) => `${n} ${n === 1 ? "cluster has" : "clusters have"} workload identity off`,
+  },
+};
+
+export async function getOverview(scope: ScanScope) {
+  const db = prisma();
+  const tenant = Prisma.sql`tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}`;
+  const [clusterRows, adminRows, ruleRows, inheritedRows, tenantRow] = await Promise.all([
+    db.$queryRaw<
+      {
+        total: bigint;
+        localAccounts: bigint;
+        entraManaged: bigint;
+        azureRbac: bigint;
+        workloadIdentity: bigint;
+        ids: string[];
+      }[]
+    >(Prisma.sql`
+      SELECT count(*) AS total,
+             count(*) FILTER (WHERE (data->>'localAccountsDisabled')::boolean IS NOT TRUE) AS "localAccounts",
+             count(*) FILTER (WHERE data->'entra'->>'mode' = 'managed') AS "entraManaged",
+             count(*) FILTER (WHERE (data->'entra'->>'azureRbac')::boolean) AS "azureRbac",
+             count(*) FILTER (WHERE (data->>'workloadIdentityEnabled')::boolean) AS "workloadIdentity",
+             coalesce(array_agg(natural_key), '{}') AS ids
+      FROM snapshot_records WHERE ${tenant} AND kind = 'cluster'`),
+    db.$queryRaw<{ kind: string; principals: bigint; viaLocalAccount: bigint }[]>(Prisma.sql`
+      SELECT data->'principal'->>'kind' AS kind, count(DISTINCT data->'principal'->>'id') AS principals,
+             count(DISTINCT data->'principal'->>'id') FILTER (WHERE data->>'route' = 'local-admin-credential') AS "viaLocalAccount"
+      FROM snapshot_records
+      WHERE ${tenant} AND kind = 'access.grant' AND data->>'level' = 'cluster-admin'
+      GROUP BY 1`),
+    db.$queryRaw<RuleCount[]>(Prisma.sql`
+      SELECT data->>'ruleId' AS "ruleId", min(data->>'title') AS title,
+             (array_agg(data->>'severity' ORDER BY CASE data->>'severity' WHEN 'critical' THEN 0 WHEN 'high' THEN 1
+                                                     WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END))[1] AS severity,
+             count(*) AS failing, count(DISTINCT cluster_id) AS clusters
+      FROM snapshot_records WHERE ${tenant} AND kind = 'finding' AND data->>'status' = 'fail'
+      GROUP BY 1`),
+    // cluster-admin whose path runs through a role assignment above the cluster (resource group,
+    // subscription, management group): the article's Penny, invisible from the cluster itself
+    db.$queryRaw<{ n: bigint }[]>(Prisma.sql`
+      SELECT count(DISTINCT data->'principal'->>'id') AS n FROM snapshot_records
+      WHERE ${tenant} AND kind = 'access.grant' AND data->>'level' = 'cluster-admin'
+        AND data->'principal'->>'kind' <> 'Group'
+        AND EXISTS (SELECT 1 FROM jsonb_array_elements(data->'paths') path, jsonb_array_elements(path) step
+                    WHERE step->>'kind' = 'roleAssignment' AND NOT starts_with(step->>'id', cluster_id || '/'))`),
+    db.tenant.findUnique({ where: { id: scope.tenantId }, select: { id: true, displayName: true } }),
+  ]);
+
+  const clusters = clusterRows[0];
+  const coverage = coverageSchema.catch({}).parse(scope.scan.coverage);
+  const notRead = (clusters?.ids ?? []).filter(
+    (id) => coverage[clusterSource(id)]?.status !== "complete",
+  ).length;
+
+  const adminsByKind: Record<string, number> = {};
+  let clusterAdmins = 0;
+  let viaLocalAccount = 0;
+  for (const row of adminRows) {
+    adminsByKind[row.kind] = Number(row.principals);
+    if (row.kind === "Group") continue;
+    clusterAdmins += Number(row.principals);
+    viaLocalAccount += Number(row.viaLocalAccount);
+  }
+
+  const failingBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
+    Severity,
+    number
+  >;
+  for (const row of ruleRows) {
+    const severity = row.severity as Severity;
+    if (severity in failingBySeverity) failingBySeverity[severity] += Number(row.failing);
+  }
+
+  const attention: AttentionItem[] = [];
+  const inherited = Number(inheritedRows[0]?.n ?? 0);
+  if (inherited > 0) {
+    attention.push({
+      id: "inherited-cluster-admin",
+      severity: "critical",
+      count: inherited,
+      text: `${inherited} ${inherited === 1 ? "principal holds" : "principals hold"} cluster-admin through inherited Azure roles`,
+      href: "/findings?rule=admin-credential-via-broad-role",
+    });
+  }
+  for (const row of ruleRows) {
+    const n = Number(row.ruleId === "local-accounts-enabled" ? row.clusters : row.failing);
+    if (row.ruleId === "admin-credential-via-broad-role" && inherited > 0) continue;
+    const sentence = RULE_SENTENCES[row.ruleId];
+    attention.push({
+      id: row.ruleId,
+      severity: row.severity as Severity,
+      count: n,
+      text: sentence ? sentence.text(n) : `${n} × ${row.title}`,
+      href: sentence?.href ?? `/findings?rule=${encodeURIComponent(row.ruleId)}`,
+    });
+  }
+  if (notRead > 0) {
+    attention.push({
+      id: "clusters-not-read",
+      severity: "medium",
+      count: notRead,
+      text: `${notRead} ${notRead === 1 ? "cluster's" : "clusters'"} Kubernetes API could not be read completely`,
+      href: `/scans/${scope.scanId}`,
+    });
+  }
+  attention.sort(
+    (a, b) =>
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.count - a.count || a.id.localeCompare(b.id),
+  );
+
+  return {
+    scanId: scope.scanId.toString(),
+    scan: scope.scan,
+    tenant: tenantRow ?? { id: scope.tenantId, displayName: scope.tenantId },
+    clusters: {
+      total: Number(clusters?.total ?? 0),
+      localAccountsEnabled: Number(clusters?.localAccounts ?? 0),
+      entraManaged: Number(clusters?.entraManaged ?? 0),
+      azureRbac: Number(clusters?.azureRbac ?? 0),
+      workloadIdentity: Number(clusters?.workloadIdentity ?? 0),
+      kubernetesNotRead: notRead,
+    },
+    clusterAdmins: { principals: clusterAdmins, viaLocalAccount, inherited, byKind: adminsByKind },
+    failingBySeverity,
+    attention,
+  };
+}
+
+export type OverviewResponse = Awaited<ReturnType<typeof getOverview>>;

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import {
+  ACCESS_LEVEL_RANK,
+  type AccessLevel,
+  accessLevelSchema,
+  accessPrincipalSchema,
+  accessRouteSchema,
+  escalationRouteSchema,
+  escalationTargetSchema,
+  pathStepSchema,
+} from "@/lib/access/types";
+import { type Severity, severitySchema } from "@/lib/findings/types";
+
+// Stored analysis rows are JSON written by an earlier version of the product, possibly; every read
+// validates them against the shapes in lib/access/records.ts and lib/findings, so a page never
+// renders (or an API never returns) something that merely looks right.
+
+const clusterRefSchema = z.object({ id: z.string(), name: z.string() });
+
+export const accessGrantDataSchema = z.object({
+  cluster: clusterRefSchema,
+  principal: accessPrincipalSchema,
+  level: accessLevelSchema,
+  namespace: z.string().nullable(),
+  route: accessRouteSchema,
+  conditional: z.boolean(),
+  paths: z.array(z.array(pathStepSchema)),
+});
+export type AccessGrantData = z.infer<typeof accessGrantDataSchema>;
+
+export const accessEscalationDataSchema = z.object({
+  cluster: clusterRefSchema,
+  principal: accessPrincipalSchema,
+  to: escalationTargetSchema,
+  route: escalationRouteSchema,
+  paths: z.array(z.array(pathStepSchema)),
+});
+export type AccessEscalationData = z.infer<typeof accessEscalationDataSchema>;
+
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+export const SEVERITIES = severitySchema.options;
+export const ACCESS_LEVELS = accessLevelSchema.options;
+
+export function levelRank(level: AccessLevel): number {
+  return ACCESS_LEVEL_RANK[level];
+}
