@@ -227,7 +227,8 @@ function resolveSubject(
       // Entra-integrated clusters see members by UPN and guests, service principals and managed identities by object id.
       const lower = subject.name.toLowerCase();
       const known = index.principalsById.get(lower) ?? index.principalsByUpn.get(lower);
-      if (known) return reachThroughGroups(index, directoryPrincipal(index, known.id));
+      // A User subject is never a group, even when it names a group's object id.
+      if (known && known.kind !== "Group") return one(directoryPrincipal(index, known.id));
     }
     return one(kubernetesUser(subject.name));
   }

@@ -25,7 +25,9 @@ export function assignmentsOfPrincipal(index: AccessIndex, principalId: string):
 
 /** Resource group, subscription, management group or root: wider than one resource. */
 function isBroadScope(scope: string): boolean {
-  return parseArmId(scope).resourceType === null;
+  const { subscriptionId, resourceType } = parseArmId(scope);
+  // Management groups parse as a resource type of their own; anything outside a subscription is broad.
+  return subscriptionId === null || resourceType === null;
 }
 
 /** Actions that are more than reading or pulling images. */
@@ -42,7 +44,8 @@ export function excessiveAssignments(index: AccessIndex, principalId: string): E
     if (!definition) continue;
     const writes = writeActions(definition);
     if (writes.length === 0) continue;
-    const wildcard = writes.find((action) => action.includes("*"));
+    // "*" or "*/…": every resource provider at once, whatever the scope.
+    const wildcard = writes.find((action) => action.startsWith("*"));
     if (wildcard) {
       result.push({ assignment, definition, reason: `${definition.roleName} grants "${wildcard}"` });
     } else if (isBroadScope(assignment.scope)) {

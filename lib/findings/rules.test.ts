@@ -296,3 +296,19 @@ describe("findingsToRecords", () => {
     expect(records.every((record) => record.kind === "finding" && record.source === "analysis")).toBe(true);
   });
 });
+
+describe("node identities: scope breadth", () => {
+  const kubelet = FINDING_RULES.find((rule) => rule.id === "kubelet-identity-overprivileged");
+  it.each([
+    ["a management group", "/providers/microsoft.management/managementgroups/platform", "fail"],
+    ["the subscription", `/subscriptions/${SUB}`, "fail"],
+    ["a resource group", RG, "fail"],
+    ["one resource", `${RG}/providers/microsoft.network/virtualnetworks/vnet`, "pass"],
+  ])("Network Contributor on %s", (_name, scope, expected) => {
+    if (!kubelet) throw new Error("rule missing");
+    const model = builder()
+      .assign(ROLE.networkContributor, "kubelet-object", scope, { principalType: "ServicePrincipal" })
+      .build();
+    expect(statusesOf(kubelet, model)).toEqual([expected]);
+  });
+});
