@@ -106,6 +106,9 @@ export class FaultEngine {
   }
 
   decide(family: EndpointFamily, requestKey: string): FaultDecision {
+    // Without request faults there is nothing to draw: skip the bookkeeping so a long-running
+    // emulator does not remember every request it ever served.
+    if (!this.rules.some(isRequestRule)) return { latencyMs: 0, outcome: { kind: "none" } };
     const occurrenceKey = `${family} ${requestKey}`;
     const occurrence = this.occurrences.get(occurrenceKey) ?? 0;
     this.occurrences.set(occurrenceKey, occurrence + 1);

@@ -57,7 +57,8 @@ function columnType(value: unknown): string {
 
 /** Azure Resource Graph: `POST /providers/Microsoft.ResourceGraph/resources` (api 2024-04-01 shapes). */
 export class ResourceGraphEndpoint {
-  private readonly cache = new ListCache(16);
+  // Few entries: each holds every matching row of one query (100,000 on a large tenant).
+  private readonly cache = new ListCache(4);
 
   constructor(private readonly context: EmulatorContext) {}
 
@@ -141,7 +142,12 @@ export class ResourceGraphEndpoint {
           data,
           facets: [],
         },
-        { "x-ms-user-quota-remaining": "14", "x-ms-user-quota-resets-after": "00:00:05" },
+        {
+          "x-ms-user-quota-remaining": "14",
+          "x-ms-user-quota-resets-after": "00:00:05",
+          "x-ms-ratelimit-remaining-tenant-reads": "11999",
+          "x-ms-ratelimit-remaining-subscription-reads": "11999",
+        },
       ),
     };
   }
