@@ -47,6 +47,7 @@ const options = {
 const sampleSize = Math.max(1, Math.min(option("sample", 10), options.clusters));
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const signedMb = (bytes: number) => `${bytes < 0 ? "−" : "+"}${mb(Math.abs(bytes))}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 let peakRss = 0;
 const sampleRss = () => {
@@ -119,7 +120,7 @@ console.log(
 );
 if (retainedAfterGc !== null) {
   console.log(
-    `memory:   live heap ${mb(heapBeforeEvaluation)} before evaluation, ${mb(retainedAfterGc)} after it (full GC both times): +${mb(retainedAfterGc - heapBeforeEvaluation)} kept by the index and its caches`,
+    `memory:   live heap ${mb(heapBeforeEvaluation)} before evaluation, ${mb(retainedAfterGc)} after it (full GC both times): ${signedMb(retainedAfterGc - heapBeforeEvaluation)} kept by the index and its caches`,
   );
 }
 
