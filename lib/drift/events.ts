@@ -1,0 +1,434 @@
+import { z } from "zod";
+import {
+  type AccessPrincipal,
+  accessLevelSchema,
+  accessPrincipalSchema,
+  accessRouteSchema,
+  escalationRouteSchema,
+  escalationTargetSchema,
+  type PathStep,
+  pathStepSchema,
+} from "@/lib/access/types";
+import { type Finding, findingSchema } from "@/lib/findings/types";
+import type { ChangedRecord } from "./changed-records";
+import { diffJson } from "./json-diff";
+import { clusterIdWithin, type LabelBook } from "./labels";
+import { driftClusterHref, driftObjectHref, principalHref } from "./links";
+import {
+  accessGainedSeverity,
+  accessLostSeverity,
+  escalationGainedSeverity,
+  inventorySeverity,
+  SEVERITY_RANK,
+} from "./severity";
+import type { DriftEvent, DriftEventKind, EvidenceLink, FieldChange } from "./types";
+
+// One drift event per changed record: access grants and escalations become "gained/lost", findings
+// "opened/resolved", inventory objects "added/removed/changed". Pure: the records and the names come in,
+// the events go out.
+
+const clusterRefSchema = z.object({ id: z.string(), name: z.string() });
+const grantDataSchema = z.object({
+  cluster: clusterRefSchema,
+  principal: accessPrincipalSchema,
+  level: accessLevelSchema,
+  namespace: z.string().nullable(),
+  route: accessRouteSchema,
+  conditional: z.boolean(),
+  paths: z.array(z.array(pathStepSchema)),
+});
+type GrantData = z.infer<typeof grantDataSchema>;
+const escalationDataSchema = z.object({
+  cluster: clusterRefSchema,
+  principal: accessPrincipalSchema,
+  to: escalationTargetSchema,
+  route: escalationRouteSchema,
+  paths: z.array(z.array(pathStepSchema)),
+});
+type EscalationData = z.infer<typeof escalationDataSchema>;
+
+export type EventContext = { from: bigint; to: bigint; labels: LabelBook };
+
+const PRINCIPAL_KIND_LABEL: Record<AccessPrincipal["kind"], string> = {
+  User: "User",
+  Group: "Group",
+  ServicePrincipal: "Application",
+  ManagedIdentity: "Managed identity",
+  KubernetesUser: "Kubernetes user",
+  KubernetesGroup: "Kubernetes group",
+  ServiceAccount: "Service account",
+};
+
+const ESCALATION_LABEL: Record<EscalationData["to"], string> = {
+  "cluster-write": "change the cluster (managedClusters/write)",
+  "run-command": "run commands on the cluster (runCommand)",
+  "identity-operator": "act as the cluster's identities",
+  bind: "bind any role (bind)",
+  escalate: "grant any permission (escalate)",
+  impersonate: "impersonate other users (impersonate)",
+  "kube-system-pods": "create pods in kube-system",
+  "kube-system-secrets": "read secrets in kube-system",
+};
+
+const INVENTORY_KIND_LABEL: Record<string, string> = {
+  subscription: "Subscription",
+  managementGroup: "Management group",
+  cluster: "Cluster",
+  identity: "Managed identity",
+  federatedCredential: "Federated credential",
+  roleDefinition: "Role definition",
+  roleAssignment: "Role assignment",
+  principal: "Principal",
+  groupMembership: "Group membership",
+  "k8s.clusterRole": "ClusterRole",
+  "k8s.clusterRoleBinding": "ClusterRoleBinding",
+  "k8s.role": "Role",
+  "k8s.roleBinding": "RoleBinding",
+  "k8s.namespace": "Namespace",
+  "k8s.serviceAccount": "Service account",
+  "k8s.pod": "Pod",
+  "k8s.azureIdentity": "AzureIdentity",
+  "k8s.azureIdentityBinding": "AzureIdentityBinding",
+  "k8s.azurePodIdentityException": "AzurePodIdentityException",
+  "k8s.secretProviderClass": "SecretProviderClass",
+};
+
+export function inventoryKindLabel(kind: string): string {
+  return INVENTORY_KIND_LABEL[kind] ?? kind;
+}
+
+export function principalLabel(principal: AccessPrincipal): string {
+  return `${PRINCIPAL_KIND_LABEL[principal.kind]} ${principal.displayName}`;
+}
+
+/** The event a changed record makes. */
+export function driftEvent(change: ChangedRecord, ctx: EventContext): DriftEvent {
+  switch (change.kind) {
+    case "access.grant": {
+      const event = grantEvent(change, ctx);
+      if (event) return event;
+      break;
+    }
+    case "access.escalation": {
+      const event = escalationEvent(change, ctx);
+      if (event) return event;
+      break;
+    }
+    case "finding": {
+      const event = findingEvent(change, ctx);
+      if (event) return event;
+      break;
+    }
+  }
+  return objectEvent(change, ctx);
+}
+
+/** Most severe first, then by kind and message, so output is stable. */
+export function compareEvents(a: DriftEvent, b: DriftEvent): number {
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    a.kind.localeCompare(b.kind) ||
+    a.message.localeCompare(b.message) ||
+    a.subject.key.localeCompare(b.subject.key)
+  );
+}
+
+function parsed<T>(schema: z.ZodType<T>, data: unknown): T | null | undefined {
+  if (data === null || data === undefined) return null;
+  const result = schema.safeParse(data);
+  return result.success ? result.data : undefined;
+}
+
+function endsOf<T>(schema: z.ZodType<T>, change: ChangedRecord) {
+  const before = parsed(schema, change.before?.data);
+  const after = parsed(schema, change.after?.data);
+  // undefined = stored data this version does not understand: fall back to a plain object event.
+  if (before === undefined || after === undefined) return null;
+  const current = after ?? before;
+  if (!current) return null;
+  return { before, after, current };
+}
+
+function namespaceText(namespace: string | null): string {
+  return namespace === null ? "" : ` in namespace ${namespace}`;
+}
+
+function base(change: ChangedRecord, ctx: EventContext, label: string) {
+  const changes =
+    change.before && change.after ? diffJson(change.before.data, change.after.data) : ([] as FieldChange[]);
+  return {
+    subject: { kind: change.kind, key: change.naturalKey, label },
+    before: change.before?.data ?? null,
+    after: change.after?.data ?? null,
+    changes,
+    diffLink: {
+      label: "Compare versions",
+      href: driftObjectHref({ kind: change.kind, key: change.naturalKey, from: ctx.from, to: ctx.to }),
+    },
+  };
+}
+
+function clusterLinks(cluster: { id: string; name: string } | null, ctx: EventContext): EvidenceLink[] {
+  if (!cluster) return [];
+  return [{ label: `Drift of ${cluster.name}`, href: driftClusterHref(cluster.id, ctx.from, ctx.to) }];
+}
+
+/** The objects an access path goes through, as links to their history. */
+function pathLinks(paths: readonly PathStep[][], ctx: EventContext): EvidenceLink[] {
+  const links: EvidenceLink[] = [];
+  for (const step of paths[0] ?? []) {
+    if (!(step.kind in INVENTORY_KIND_LABEL) || step.kind === "cluster") continue;
+    links.push({
+      label: `${inventoryKindLabel(step.kind)} ${step.label}`,
+      href: driftObjectHref({ kind: step.kind, key: step.id, from: ctx.from, to: ctx.to }),
+    });
+  }
+  return links.slice(0, 4);
+}
+
+function grantEvent(change: ChangedRecord, ctx: EventContext): DriftEvent | null {
+  const ends = endsOf<GrantData>(grantDataSchema, change);
+  if (!ends) return null;
+  const { before, after, current } = ends;
+  const who = principalLabel(current.principal);
+  const what = `${current.level}${namespaceText(current.namespace)} on ${current.cluster.name} through ${current.route}`;
+  const condition = current.conditional ? " (with a condition)" : "";
+  let kind: DriftEventKind;
+  let message: string;
+  let severity: DriftEvent["severity"];
+  if (!before) {
+    kind = "access.gained";
+    message = `${who} gained ${what}${condition}`;
+    severity = accessGainedSeverity(current);
+  } else if (!after) {
+    kind = "access.lost";
+    message = `${who} lost ${what}`;
+    severity = accessLostSeverity(current.level);
+  } else {
+    kind = "access.changed";
+    message =
+      before.paths.length === after.paths.length
+        ? `${who} still holds ${what}, by another path`
+        : `${who} still holds ${what}, now by ${after.paths.length} path${after.paths.length === 1 ? "" : "s"} (was ${before.paths.length})`;
+    severity = before.conditional && !after.conditional ? accessGainedSeverity(after) : "low";
+  }
+  const b = base(
+    change,
+    ctx,
+    `${who}: ${current.level}${namespaceText(current.namespace)} via ${current.route}`,
+  );
+  return {
+    kind,
+    severity,
+    message,
+    cluster: current.cluster,
+    subject: b.subject,
+    before: b.before,
+    after: b.after,
+    changes: b.changes,
+    links: [
+      b.diffLink,
+      { label: who, href: principalHref(current.principal.id) },
+      ...clusterLinks(current.cluster, ctx),
+      ...pathLinks(current.paths, ctx),
+    ],
+  };
+}
+
+function escalationEvent(change: ChangedRecord, ctx: EventContext): DriftEvent | null {
+  const ends = endsOf<EscalationData>(escalationDataSchema, change);
+  if (!ends) return null;
+  const { before, after, current } = ends;
+  const who = principalLabel(current.principal);
+  const what = `${ESCALATION_LABEL[current.to]} on ${current.cluster.name} through ${current.route}`;
+  let kind: DriftEventKind;
+  let message: string;
+  let severity: DriftEvent["severity"];
+  if (!before) {
+    kind = "escalation.gained";
+    message = `${who} can now ${what}`;
+    severity = escalationGainedSeverity(current.to);
+  } else if (!after) {
+    kind = "escalation.lost";
+    message = `${who} can no longer ${what}`;
+    severity = "info";
+  } else {
+    kind = "escalation.changed";
+    message = `${who} can still ${what}, by another path`;
+    severity = "low";
+  }
+  const b = base(change, ctx, `${who}: ${current.to} via ${current.route}`);
+  return {
+    kind,
+    severity,
+    message,
+    cluster: current.cluster,
+    subject: b.subject,
+    before: b.before,
+    after: b.after,
+    changes: b.changes,
+    links: [
+      b.diffLink,
+      { label: who, href: principalHref(current.principal.id) },
+      ...clusterLinks(current.cluster, ctx),
+      ...pathLinks(current.paths, ctx),
+    ],
+  };
+}
+
+function findingSubjectText(finding: Finding): string {
+  const subject = finding.evidence.objects[0];
+  return subject && subject.kind !== "cluster" ? ` (${subject.label})` : "";
+}
+
+function findingEvent(change: ChangedRecord, ctx: EventContext): DriftEvent | null {
+  const ends = endsOf<Finding>(findingSchema, change);
+  if (!ends) return null;
+  const { before, after, current } = ends;
+  const what = `${current.title}${findingSubjectText(current)} on ${current.cluster.name}`;
+  const wasFailing = before?.status === "fail";
+  const isFailing = after?.status === "fail";
+  let kind: DriftEventKind;
+  let message: string;
+  let severity: DriftEvent["severity"] = "info";
+  if (isFailing && !wasFailing) {
+    kind = "finding.opened";
+    message = `Finding opened: ${what}`;
+    severity = current.severity;
+  } else if (wasFailing && after?.status === "pass") {
+    kind = "finding.resolved";
+    message = `Finding resolved: ${what}`;
+  } else if (wasFailing && !after) {
+    kind = "finding.resolved";
+    message = `Finding no longer reported: ${what}`;
+  } else {
+    kind = "finding.changed";
+    const from = before?.status ?? "absent";
+    const to = after?.status ?? "absent";
+    if (from === to) message = `Evidence changed for ${what} (${to})`;
+    else if (to === "not-assessed") message = `Could not be assessed: ${what} (was ${from})`;
+    else message = `Finding ${to === "absent" ? "no longer reported" : `now ${to}`}: ${what}`;
+    // A failing finding that can no longer be assessed is a blind spot worth a look.
+    if (wasFailing && to === "not-assessed") severity = "low";
+  }
+  const b = base(change, ctx, `${current.ruleId}${findingSubjectText(current)}`);
+  const evidence = current.evidence.objects
+    .filter((object) => object.kind !== "cluster" && object.kind in INVENTORY_KIND_LABEL)
+    .slice(0, 3)
+    .map((object) => ({
+      label: `${inventoryKindLabel(object.kind)} ${object.label}`,
+      href: driftObjectHref({ kind: object.kind, key: object.id, from: ctx.from, to: ctx.to }),
+    }));
+  return {
+    kind,
+    severity,
+    message,
+    cluster: current.cluster,
+    subject: b.subject,
+    before: b.before,
+    after: b.after,
+    changes: b.changes,
+    links: [b.diffLink, ...clusterLinks(current.cluster, ctx), ...evidence],
+  };
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function text(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
+/** A readable name for an inventory record. */
+export function objectLabel(kind: string, key: string, data: unknown, labels: LabelBook): string {
+  const object = asRecord(data);
+  switch (kind) {
+    case "roleAssignment": {
+      const guid = text(object.roleDefinitionId) ?? "";
+      const role = labels.roleName(guid) ?? `role ${guid}`;
+      const principalId = text(object.principalId) ?? "";
+      const principal = labels.principalName(principalId) ?? principalId;
+      return `${role} for ${principal} at ${scopeLabel(text(object.scope) ?? key, labels)}`;
+    }
+    case "groupMembership":
+      return `of group ${labels.principalName(key) ?? key}`;
+    case "principal":
+      return text(object.displayName) ?? key;
+    case "roleDefinition":
+      return text(object.roleName) ?? key;
+  }
+  if (kind.startsWith("k8s.")) {
+    const name = text(object.name) ?? key.slice(key.lastIndexOf("|") + 1);
+    const namespace = text(object.namespace);
+    return namespace ? `${namespace}/${name}` : name;
+  }
+  return text(object.name) ?? text(object.displayName) ?? key.slice(key.lastIndexOf("/") + 1);
+}
+
+/** `/`, a management group, a subscription, a resource group, a cluster or a namespace in one, readable. */
+export function scopeLabel(scope: string, labels: LabelBook): string {
+  const clusterId = clusterIdWithin(scope);
+  if (clusterId) {
+    const cluster = labels.cluster(clusterId);
+    const rest = scope.slice(clusterId.length);
+    return `${cluster?.name ?? clusterId}${rest}`;
+  }
+  if (scope === "/") return "the tenant root";
+  const managementGroup = /^\/providers\/microsoft\.management\/managementgroups\/([^/]+)$/.exec(scope);
+  if (managementGroup) return `management group ${managementGroup[1]}`;
+  const resourceGroup = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)$/.exec(scope);
+  if (resourceGroup) return `resource group ${resourceGroup[1]}`;
+  const subscription = /^\/subscriptions\/([^/]+)$/.exec(scope);
+  if (subscription) return `subscription ${subscription[1]}`;
+  const resource = /\/providers\/([^/]+\/[^/]+)\/([^/]+)$/.exec(scope);
+  if (resource) return `${resource[2]} (${resource[1]})`;
+  return scope;
+}
+
+function objectCluster(change: ChangedRecord, labels: LabelBook) {
+  const clusterId =
+    change.after?.clusterId ?? change.before?.clusterId ?? clusterIdWithin(change.naturalKey) ?? null;
+  return labels.cluster(clusterId);
+}
+
+function changedFieldsText(changes: readonly FieldChange[]): string {
+  const fields = [...new Set(changes.map((c) => c.path.replace(/^\$\.?/, "").replace(/\[\d+\].*$/, "")))];
+  const shown = fields.slice(0, 3).map((field) => field || "value");
+  return fields.length > 3 ? `${shown.join(", ")} and ${fields.length - 3} more` : shown.join(", ");
+}
+
+function objectEvent(change: ChangedRecord, ctx: EventContext): DriftEvent {
+  const current = change.after ?? change.before;
+  const label = objectLabel(change.kind, change.naturalKey, current?.data, ctx.labels);
+  const cluster = objectCluster(change, ctx.labels);
+  const where =
+    cluster && change.kind !== "cluster" && change.kind !== "roleAssignment" ? ` on ${cluster.name}` : "";
+  const noun = `${inventoryKindLabel(change.kind)} ${label}${where}`;
+  const b = base(change, ctx, label);
+  let kind: DriftEventKind;
+  let message: string;
+  if (!change.before) {
+    kind = "object.added";
+    message = `${noun} was added`;
+  } else if (!change.after) {
+    kind = "object.removed";
+    message = `${noun} was removed`;
+  } else {
+    kind = "object.changed";
+    message = `${noun} changed: ${changedFieldsText(b.changes)}`;
+  }
+  return {
+    kind,
+    severity: inventorySeverity(change.kind),
+    message,
+    cluster,
+    subject: b.subject,
+    before: b.before,
+    after: b.after,
+    changes: b.changes,
+    links: [b.diffLink, ...clusterLinks(cluster, ctx)],
+  };
+}

@@ -1,0 +1,56 @@
+import type { AccessLevel, EscalationTarget } from "@/lib/access/types";
+import type { Severity } from "@/lib/findings/types";
+
+// How much a change matters. Gaining access is what an attacker or a careless change produces, so it is
+// graded by what the access allows; losing access is worth knowing (someone may be locked out) but is
+// never urgent. A finding that opens carries its rule's own severity. Inventory changes are the evidence
+// behind those events and stay low.
+
+export const SEVERITY_ORDER: readonly Severity[] = ["critical", "high", "medium", "low", "info"];
+
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+
+export function atLeast(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
+}
+
+const GAINED: Record<AccessLevel, Severity> = {
+  "cluster-admin": "critical",
+  admin: "high",
+  write: "medium",
+  read: "low",
+  "credentials-only": "info",
+};
+
+function oneLower(severity: Severity): Severity {
+  return SEVERITY_ORDER[Math.min(SEVERITY_ORDER.indexOf(severity) + 1, SEVERITY_ORDER.length - 1)];
+}
+
+/**
+ * Namespace-scoped access is one step lower than the same level cluster-wide, and so is access that an
+ * ABAC condition may narrow.
+ */
+export function accessGainedSeverity(grant: {
+  level: AccessLevel;
+  namespace: string | null;
+  conditional: boolean;
+}): Severity {
+  let severity = GAINED[grant.level];
+  if (grant.namespace !== null && grant.level !== "credentials-only") severity = oneLower(severity);
+  if (grant.conditional) severity = oneLower(severity);
+  return severity;
+}
+
+export function accessLostSeverity(level: AccessLevel): Severity {
+  return level === "cluster-admin" || level === "admin" ? "low" : "info";
+}
+
+/** Every escalation is one step from cluster-admin (or from the cluster's identities). */
+export function escalationGainedSeverity(_target: EscalationTarget): Severity {
+  return "high";
+}
+
+export function inventorySeverity(kind: string): Severity {
+  // A cluster's settings and role assignments are where identity posture changes first.
+  return kind === "cluster" || kind === "roleAssignment" ? "low" : "info";
+}
