@@ -1,6 +1,6 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
-import { isRestError } from "@azure/core-rest-pipeline";
+import { isRestError, type PipelineRequest, type SendRequest } from "@azure/core-rest-pipeline";
 import type { ClientSecretCredential } from "@azure/identity";
 import { ApiException, CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -206,5 +206,48 @@ describe("unreachable and deleted-principal", () => {
       value: unknown[];
     };
     expect(members.value).toEqual([]);
+  });
+});
+
+describe("the ARM token bucket", () => {
+  function headerTap(remaining: number[]) {
+    return [
+      {
+        position: "perRetry" as const,
+        policy: {
+          name: "remaining-reads",
+          async sendRequest(request: PipelineRequest, next: SendRequest) {
+            const response = await next(request);
+            remaining.push(Number(response.headers.get("x-ms-ratelimit-remaining-subscription-reads")));
+            return response;
+          },
+        },
+      },
+    ];
+  }
+
+  it("when on, reports the bucket's remaining reads (≤ 249 after the first); when off, ARM's old-model 11999", async () => {
+    const bucketed = await startTestEmulator({ armTokenBucket: true });
+    try {
+      const withBucket: number[] = [];
+      const client = new ContainerServiceClient(
+        emulatorCredential(bucketed.emulator, bucketed.emulator.scannerCredential),
+        SUBSCRIPTION,
+        { ...armClientOptions(bucketed.emulator), additionalPolicies: headerTap(withBucket) },
+      );
+      for (let call = 0; call < 3; call++) await client.managedClusters.get("rsg-aksIdentityState1", "aks-1");
+      expect(withBucket).toHaveLength(3);
+      // The exact values depend on refill time between calls; the bucket itself is unit-tested with a clock.
+      expect(withBucket.every((value) => Number.isInteger(value) && value >= 0 && value <= 249)).toBe(true);
+    } finally {
+      await bucketed.stop();
+    }
+    const withoutBucket: number[] = [];
+    const plain = new ContainerServiceClient(credential, SUBSCRIPTION, {
+      ...armClientOptions(running.emulator),
+      additionalPolicies: headerTap(withoutBucket),
+    });
+    await plain.managedClusters.get("rsg-aksIdentityState1", "aks-1");
+    expect(withoutBucket).toEqual([11999]);
   });
 });
