@@ -6,6 +6,7 @@ import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import type { Pipeline } from "@azure/core-rest-pipeline";
 import { armTransportPolicy, type ScanHttpContext } from "@/lib/azure/scan-http-context";
 import type { ScanTarget } from "@/lib/azure/scan-target";
+import { trustedCertificates } from "@/lib/azure/tls-trust";
 
 // The ARM SDK clients of one scan, all configured the same way: the target's endpoint and CA, the
 // SDK retry policy with the scan's limits, and the scan's transport policy (count, pace, bound,
@@ -43,7 +44,7 @@ export class ArmClients {
   private commonOptions() {
     return {
       endpoint: this.target.armEndpoint,
-      ...(this.target.caPem ? { tlsOptions: { ca: this.target.caPem } } : {}),
+      ...(this.target.caPem ? { tlsOptions: { ca: trustedCertificates(this.target.caPem) } } : {}),
       retryOptions: {
         maxRetries: this.http.maxRetries,
         retryDelayInMs: this.http.retryDelayMs,
@@ -67,7 +68,7 @@ export class ArmClients {
 
   subscriptions(): SubscriptionClient {
     this.subscriptionClient ??= this.withTransport(
-      new SubscriptionClient(this.target.credential, this.classicOptions()),
+      new SubscriptionClient(this.target.credential, this.modularOptions()),
     );
     return this.subscriptionClient;
   }

@@ -8,6 +8,7 @@ import {
 } from "@azure/identity";
 import { z } from "zod";
 import { entraPipelinePolicies } from "@/lib/azure/scan-http-context";
+import { trustedCertificates } from "@/lib/azure/tls-trust";
 
 // How the scanner authenticates: one TokenCredential from the environment, validated with precise
 // messages (the variable that is missing or wrong is named).
@@ -179,7 +180,7 @@ export function createCredential(env: Environment = process.env): TokenCredentia
   const caPem = readCaFile(parsed.ATLAS_CA_FILE);
   const common = {
     ...(parsed.AZURE_AUTHORITY_HOST ? { authorityHost: parsed.AZURE_AUTHORITY_HOST } : {}),
-    ...(caPem ? { tlsOptions: { ca: caPem } } : {}),
+    ...(caPem ? { tlsOptions: { ca: trustedCertificates(caPem) } } : {}),
     additionalPolicies: entraPipelinePolicies(),
   };
   if (mode === "azure-cli") {

@@ -10,6 +10,7 @@ import {
   readCaFile,
 } from "@/lib/azure/credentials";
 import { entraPipelinePolicies } from "@/lib/azure/scan-http-context";
+import { trustedCertificates } from "@/lib/azure/tls-trust";
 import type { EmulatorHandle } from "@/lib/emulator/server";
 
 // Where a scan points. One code path for real Azure and the emulator: they differ only in endpoints,
@@ -90,7 +91,7 @@ export function scanTargetForEmulator(
     authorityHost: handle.authorityHost,
     // The emulator is not a known Entra host; instance discovery would call the real one.
     disableInstanceDiscovery: true,
-    tlsOptions: { ca: handle.caPem },
+    tlsOptions: { ca: trustedCertificates(handle.caPem) },
     additionalPolicies: entraPipelinePolicies(),
   });
   return {
