@@ -691,14 +691,21 @@ function roleAssignmentAt(layout: Layout, index: number): unknown {
   const name = rng.uuid();
   const cluster = layout.clusters[rng.int(layout.clusters.length)];
   const subscription = cluster.subscription;
-  const scopeKind = rng.weighted([
-    ["managementGroup", 0.02],
-    ["subscription", 0.08],
-    ["resourceGroup", 0.25],
-    ["cluster", 0.35],
-    ["namespace", 0.2],
-    ["resource", 0.1],
-  ] as const);
+  // Governed tenants keep broad scopes rare: a few hundred assignments at management-group or
+  // subscription scope, the rest at resource groups, clusters, namespaces and single resources.
+  // (At 2% + 8%, a 100,000-assignment tenant would hand ~10,000 broad roles to every cluster below.)
+  // The first two are broad on purpose, so even a small tenant has both kinds.
+  const broad = index === 0 ? "managementGroup" : index === 1 ? "subscription" : null;
+  const scopeKind =
+    broad ??
+    rng.weighted([
+      ["managementGroup", 0.002],
+      ["subscription", 0.01],
+      ["resourceGroup", 0.2],
+      ["cluster", 0.35],
+      ["namespace", 0.25],
+      ["resource", 0.188],
+    ] as const);
 
   let scope: string;
   let role: string;
