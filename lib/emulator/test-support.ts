@@ -19,6 +19,7 @@ import {
   RetryHandler,
 } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
+import { z } from "zod";
 import type { ClientCredential } from "@/lib/emulator/clients";
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "@/lib/emulator/server";
 import { readTenantFile, type TenantFile } from "@/lib/emulator/tenant-file";
@@ -165,12 +166,17 @@ export function kubeConfigFrom(kubeconfigYaml: string, bearerToken?: string): Ku
  * azure auth-provider's `apiserver-id`, or none when the kubeconfig carries its own static token.
  */
 export function kubeconfigTokenAudience(config: KubeConfig): string | undefined {
+  // client-node types exec and authProvider as `any`: read them as unknown and narrow.
   const user = config.getCurrentUser();
-  const args = user?.exec?.args ?? [];
-  const serverIdAt = args.indexOf("--server-id");
-  if (serverIdAt >= 0 && args[serverIdAt + 1]) return args[serverIdAt + 1];
-  const apiServerId = user?.authProvider?.config?.["apiserver-id"];
-  return typeof apiServerId === "string" ? apiServerId : undefined;
+  const exec: unknown = user?.exec;
+  const authProvider: unknown = user?.authProvider;
+  const args = z.object({ args: z.array(z.string()) }).safeParse(exec);
+  if (args.success) {
+    const serverIdAt = args.data.args.indexOf("--server-id");
+    if (serverIdAt >= 0 && args.data.args[serverIdAt + 1]) return args.data.args[serverIdAt + 1];
+  }
+  const provider = z.object({ config: z.object({ "apiserver-id": z.string() }) }).safeParse(authProvider);
+  return provider.success ? provider.data.config["apiserver-id"] : undefined;
 }
 
 /** What the scanner does with a user kubeconfig: swap the Entra login for a token from its own credential. */
