@@ -15,6 +15,11 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and returns the process exit code (commands set their own through CliError or the return value). */
 export async function main(argv: string[]): Promise<number> {
+  // `aks-atlas … | head` closes the pipe early; that is not an error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -1,4 +1,11 @@
 import type { Command } from "commander";
+import { registerAccessCommands } from "./commands/access";
+import { registerScanCommand } from "./commands/scan";
+import { registerTenantCommand } from "./commands/tenant";
 
-/** Each capability registers its subcommand here (scan, access, findings, who-can, drift, report, emulate, tenant). */
-export function registerCommands(_program: Command): void {}
+/** Each capability registers its subcommand here. */
+export function registerCommands(program: Command): void {
+  registerScanCommand(program);
+  registerAccessCommands(program);
+  registerTenantCommand(program);
+}

@@ -1,3 +1,11 @@
+import { hasAzureCredentials } from "@/lib/azure/scan-target";
+import { readDatabaseConfig } from "@/lib/db/config";
+import { demoTenantPath, loadDemoTenant } from "@/lib/emulator/demo";
+import { createAzureTenantSource } from "@/lib/scan/azure-tenant";
+import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
+import { startScan } from "@/lib/scan/start-scan";
+import { registerTenantSource } from "@/lib/scan/tenant-sources";
+
 export interface BackgroundServices {
   stop(): Promise<void>;
 }
@@ -7,7 +15,45 @@ export interface BackgroundOptions {
   port: number;
 }
 
-/** Demo mode and scheduled scans hook in here (see lib/scan and lib/jobs). */
+/**
+ * Registers what the app scans: the tenant configured by Azure credentials, or — with none — the demo
+ * tenant served by the in-process emulator, scanned once at start (ATLAS_SCAN_ON_START=0 turns that off).
+ */
 export async function startBackgroundServices(_options: BackgroundOptions): Promise<BackgroundServices> {
-  return { stop: async () => {} };
+  const stops: (() => Promise<void>)[] = [];
+  let tenantId: string;
+  if (hasAzureCredentials(process.env)) {
+    const source = createAzureTenantSource(process.env);
+    registerTenantSource(source);
+    tenantId = source.tenant.id;
+    console.log(`[atlas] scanning Azure tenant ${tenantId}`);
+  } else {
+    const { source, emulator } = await emulatedTenantSource({
+      tenant: await loadDemoTenant(),
+      tenantFile: demoTenantPath,
+      dataDir: readDatabaseConfig().dataDir,
+      displayName: "Contoso (demo)",
+    });
+    registerTenantSource(source);
+    stops.push(() => emulator.close());
+    tenantId = source.tenant.id;
+    console.log(
+      `[atlas] demo mode: no Azure credentials configured; the demo tenant is served at ${emulator.url}`,
+    );
+  }
+  if (process.env.ATLAS_SCAN_ON_START !== "0") {
+    startScan({ tenantId, trigger: "startup" })
+      .then(({ scanId, done }) => {
+        console.log(`[atlas] startup scan #${scanId} running`);
+        return done.then((o) =>
+          console.log(`[atlas] startup scan #${scanId}: ${o.status} in ${o.durationMs} ms`),
+        );
+      })
+      .catch((error: unknown) => console.error(`[atlas] startup scan failed: ${(error as Error).message}`));
+  }
+  return {
+    stop: async () => {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
 }

@@ -1,0 +1,37 @@
+import { openDatabase } from "@/lib/db/open-database";
+import { prisma } from "@/lib/db/prisma";
+import { InvalidInputError, NotFoundError } from "@/lib/queries/query-errors";
+import { resolveScanScope, type ScanScope } from "@/lib/queries/scan-scope";
+import { CliError } from "./cli-error";
+
+/**
+ * Runs a read command against the same database as the app (DATABASE_URL or the embedded one, joined if
+ * `npm start` owns it), through the same query layer the API uses, so CLI and API answers are identical.
+ */
+export async function withCliDatabase<T>(fn: () => Promise<T>): Promise<T> {
+  const db = await openDatabase({ attach: true });
+  process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof NotFoundError || error instanceof InvalidInputError)
+      throw new CliError(error.message);
+    throw error;
+  } finally {
+    await prisma().$disconnect();
+    await db.close();
+  }
+}
+
+export async function cliScanScope(options: { scan?: string; tenant?: string }): Promise<ScanScope> {
+  if (options.tenant && !/^[0-9a-fA-F-]{36}$/.test(options.tenant)) {
+    throw new CliError(`--tenant must be a tenant GUID, got "${options.tenant}"`);
+  }
+  const scope = await resolveScanScope(options.scan ?? null, options.tenant?.toLowerCase());
+  if (!scope) throw new CliError("No completed scan yet: run `aks-atlas scan` first.");
+  return scope;
+}
+
+export function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
