@@ -26,6 +26,8 @@ export type EmulatorContext = {
   armBuckets: TokenBuckets | undefined;
   /** Redirect URIs accepted by the sign-in flow besides loopback ones. */
   signInRedirectUris: string[];
+  /** App roles of the sign-in app by user or group object id (lib/emulator/sign-in-app-roles.ts). */
+  signInAppRoles: Map<string, string[]>;
 };
 
 export function isPrincipalDeleted(context: EmulatorContext, principalId: string): boolean {

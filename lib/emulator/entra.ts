@@ -8,6 +8,7 @@ import {
   redirectResponse,
   textResponse,
 } from "@/lib/emulator/http-kit";
+import { signInAppRolesOf } from "@/lib/emulator/sign-in-app-roles";
 import type { DirectoryEntry } from "@/lib/emulator/tenant-index";
 import { AKS_SERVER_APP_ID, ARM_AUDIENCE, GRAPH_AUDIENCE } from "@/lib/emulator/tokens";
 
@@ -362,12 +363,16 @@ export class EntraEndpoints {
       resolved.audience,
       resolved.scope,
     );
+    const groups = this.context.index.transitiveGroupsOf(principal.id);
     const idToken = await this.context.tokens.issue({
       audience: registration.clientId,
       principalId: principal.id,
       clientId: registration.clientId,
       kind: "user",
-      groups: this.context.index.transitiveGroupsOf(principal.id),
+      groups,
+      ...(registration.signIn
+        ? { roles: signInAppRolesOf(this.context.signInAppRoles, principal.id, groups) }
+        : {}),
       ...(principal.userPrincipalName ? { userPrincipalName: principal.userPrincipalName } : {}),
       name: principal.displayName,
       ...(nonce ? { nonce } : {}),

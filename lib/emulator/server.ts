@@ -24,6 +24,7 @@ import { handleKubernetes, kubernetesStatus } from "@/lib/emulator/kubernetes/ap
 import { KubernetesClusters } from "@/lib/emulator/kubernetes/clusters";
 import { ResourceGraphEndpoint } from "@/lib/emulator/resource-graph";
 import { loadScannerIdentity, type ScannerIdentityOptions } from "@/lib/emulator/scanner-identity";
+import { resolveSignInAppRoles, type SignInAppRoleAssignments } from "@/lib/emulator/sign-in-app-roles";
 import type { TenantFile } from "@/lib/emulator/tenant-file";
 import { TenantIndex } from "@/lib/emulator/tenant-index";
 import { prepareEmulatorTls } from "@/lib/emulator/tls";
@@ -51,6 +52,8 @@ export type EmulatorOptions = {
   permissionsDir?: string;
   /** Non-loopback redirect URIs the sign-in flow accepts. */
   signInRedirectUris?: string[];
+  /** App roles of the sign-in app (`roles` in its ID tokens) by user or group: id, UPN or name → values. */
+  signInAppRoles?: SignInAppRoleAssignments;
   /** Called once per request after it is answered (the CLI prints these with --verbose). */
   onRequest?: (entry: {
     family: EndpointFamily;
@@ -194,6 +197,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     scanner,
     armBuckets: options.armTokenBucket ? new TokenBuckets() : undefined,
     signInRedirectUris: options.signInRedirectUris ?? [],
+    signInAppRoles: resolveSignInAppRoles(clients, options.signInAppRoles),
   };
   const arm = new ArmEndpoints(context);
   const resourceGraph = new ResourceGraphEndpoint(context);

@@ -1,5 +1,6 @@
 import http from "node:http";
 import next from "next";
+import { applyRequestSecurity, prepareServerSecurity } from "@/lib/auth/server-hooks";
 import { openDatabase } from "@/lib/db/open-database";
 import { PRODUCT_VERSION } from "@/lib/version";
 import { startBackgroundServices } from "./background";
@@ -12,6 +13,9 @@ import { readServerConfig } from "./config";
  */
 export async function startServer(): Promise<void> {
   const config = readServerConfig();
+  // Security (lib/auth): redacted logs, auth settings validated, anonymous mode kept on loopback — before anything starts.
+  const security = prepareServerSecurity(config.HOST);
+  for (const line of security.lines) console.log(`[atlas] ${line}`);
   const db = await openDatabase();
   process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
   console.log(
@@ -23,6 +27,7 @@ export async function startServer(): Promise<void> {
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
+    applyRequestSecurity(security.config, req, res);
     handle(req, res).catch((error: unknown) => {
       console.error("[atlas] request failed", error);
       if (!res.headersSent) {

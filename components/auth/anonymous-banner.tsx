@@ -1,0 +1,15 @@
+import { readAuthConfig } from "@/lib/auth/config";
+
+/** Says plainly, on every page, that nobody signed in and everyone here is an administrator. */
+export function AnonymousBanner() {
+  const config = readAuthConfig();
+  if (config.mode !== "anonymous") return null;
+  return (
+    <div className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-center text-sm text-amber-950">
+      <strong>Local demo without sign-in:</strong> everyone who can open this page is an administrator.{" "}
+      {config.allowAnonymousAnywhere
+        ? "ATLAS_ALLOW_ANONYMOUS=1 lets it serve beyond this machine — configure Entra ID sign-in before sharing it."
+        : "It answers on this machine only; configure Entra ID sign-in (docs/security.md) to share it."}
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import { type NextRequest, NextResponse } from "next/server";
+import { type AuthConfig, AuthConfigError, readAuthConfig } from "./config";
+import { type CookieToSet, type GuardOutcome, guardRequest } from "./guard";
+import { pathSegments } from "./route-policy";
+import { securityHeaders } from "./security-headers";
+
+/**
+ * Adapts the guard (lib/auth/guard.ts) to Next's proxy: runs it, forwards the CSP nonce to the render
+ * (`x-nonce` and the request's Content-Security-Policy, from which Next takes the nonce for its own
+ * scripts), and puts the security headers and cookies on whatever answer goes out — refusals included.
+ */
+
+function applyCookies(response: NextResponse, cookies: CookieToSet[]): void {
+  for (const { name, value, ...options } of cookies) response.cookies.set(name, value, options);
+}
+
+function isSharePath(segments: string[] | undefined): boolean {
+  return segments?.[0] === "share" || (segments?.[0] === "api" && segments[1] === "share");
+}
+
+function respond(outcome: Exclude<GuardOutcome, { kind: "continue" }>): NextResponse {
+  if (outcome.kind === "redirect") {
+    // Relative Location: correct behind any reverse proxy, and browsers resolve it against the page.
+    return new NextResponse(null, {
+      status: 307,
+      headers: { Location: outcome.location, "Cache-Control": "no-store" },
+    });
+  }
+  const headers = { ...outcome.headers, "Cache-Control": "no-store" };
+  if (outcome.api) {
+    return NextResponse.json(
+      { error: { code: outcome.code, message: outcome.message } },
+      { status: outcome.status, headers },
+    );
+  }
+  return new NextResponse(`${outcome.message}\n`, {
+    status: outcome.status,
+    headers: { ...headers, "Content-Type": "text/plain; charset=utf-8" },
+  });
+}
+
+export function handleProxyRequest(request: NextRequest): NextResponse {
+  const segments = pathSegments(request.nextUrl.pathname);
+  const api = segments ? segments[0] === "api" : request.nextUrl.pathname.startsWith("/api/");
+  let config: AuthConfig;
+  try {
+    config = readAuthConfig();
+  } catch (error) {
+    // Fail closed: a broken configuration serves nothing but health.
+    const message =
+      error instanceof AuthConfigError ? error.message : "Authentication settings cannot be read.";
+    if (request.nextUrl.pathname === "/api/health") return NextResponse.next();
+    return NextResponse.json({ error: { code: "auth_misconfigured", message } }, { status: 500 });
+  }
+  const nonce = randomBytes(16).toString("base64");
+  const headers = securityHeaders({
+    config,
+    nonce,
+    api,
+    development: process.env.NODE_ENV === "development",
+    share: isSharePath(segments),
+  });
+  const outcome = guardRequest(config, {
+    method: request.method,
+    pathname: request.nextUrl.pathname,
+    search: request.nextUrl.search,
+    header: (name) => request.headers.get(name),
+    cookie: (name) => request.cookies.get(name)?.value,
+    hasCookies: request.cookies.size > 0,
+  });
+
+  let response: NextResponse;
+  if (outcome.kind === "continue") {
+    const forwarded = new Headers(request.headers);
+    forwarded.set("x-nonce", nonce);
+    forwarded.set("Content-Security-Policy", headers["Content-Security-Policy"]);
+    response = NextResponse.next({ request: { headers: forwarded } });
+  } else {
+    response = respond(outcome);
+  }
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  applyCookies(response, outcome.cookies);
+  return response;
+}

@@ -1,0 +1,33 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { CLIENT_ADDRESS_HEADER, clientAddress } from "./client-address";
+import { type AuthConfig, readAuthConfig } from "./config";
+import { checkListenAddress } from "./listen-policy";
+import { installRedactingConsole } from "./redact";
+import { baselineSecurityHeaders } from "./security-headers";
+
+/**
+ * What the custom server (lib/server/start.ts) does for security before Next sees a request: redacted
+ * logging, the listen-address policy, the trusted client address, and baseline headers on every response
+ * (the proxy adds the CSP; static assets it does not see still get these).
+ */
+
+/** Validates the auth settings and the listen address; throws with a clear message when refused. */
+export function prepareServerSecurity(host: string): { config: AuthConfig; lines: string[] } {
+  installRedactingConsole();
+  const config = readAuthConfig();
+  const warnings = checkListenAddress(host, config);
+  const summary =
+    config.mode === "entra"
+      ? `sign-in with Entra ID (tenant ${config.tenantId}, authority ${config.authority}, public URL ${config.publicUrl.origin})`
+      : "no sign-in: anonymous local demo, everyone is admin";
+  return { config, lines: [summary, ...warnings.map((warning) => `WARNING: ${warning}`)] };
+}
+
+export function applyRequestSecurity(config: AuthConfig, req: IncomingMessage, res: ServerResponse): void {
+  req.headers[CLIENT_ADDRESS_HEADER] = clientAddress({
+    remoteAddress: req.socket.remoteAddress,
+    forwardedFor: req.headers["x-forwarded-for"],
+    trustProxy: config.trustProxy,
+  });
+  for (const [name, value] of Object.entries(baselineSecurityHeaders(config))) res.setHeader(name, value);
+}
