@@ -116,6 +116,22 @@ describe("listClusterAdminCredential", () => {
   });
 });
 
+describe("ARM lists as each person", () => {
+  it("filters collections to what the caller may read, and refuses a subscription without any access", async () => {
+    const prod = aksAs("Faye Valentine").aks;
+    const names: string[] = [];
+    for await (const cluster of prod.managedClusters.list()) names.push(cluster.name ?? "");
+    expect(names).toEqual(["aks-1"]);
+    const dev = aksAs("Faye Valentine", DEV).aks;
+    const listing = async () => {
+      for await (const _cluster of dev.managedClusters.list()) {
+        // a 403 is expected before any item
+      }
+    };
+    await expect(listing()).rejects.toMatchObject({ statusCode: 403, code: "AuthorizationFailed" });
+  });
+});
+
 describe("Kubernetes authorization as each person (Entra token for the AKS server app)", () => {
   it("Faye: credentials-only on aks-1 (403 on every read)", async () => {
     const config = await userKubeConfig("Faye Valentine", "rsg-aksIdentityState1", "aks-1");

@@ -1,5 +1,5 @@
 import { type ArmRequest, type ArmResult, wireResource } from "@/lib/emulator/arm/arm-request";
-import { armPage, authorizationFailed, resourceNotFound } from "@/lib/emulator/arm/common";
+import { armError, armPage, authorizationFailed, resourceNotFound } from "@/lib/emulator/arm/common";
 import { jsonResponse } from "@/lib/emulator/http-kit";
 import type { WireFederatedCredential } from "@/lib/emulator/tenant-file";
 import type { IndexedResource } from "@/lib/emulator/tenant-index";
@@ -15,6 +15,9 @@ function federatedCredentialsOf(identity: IndexedResource): WireFederatedCredent
 
 function listIdentities(arm: ArmRequest, subscriptionId: string, resourceGroup?: string): ArmResult {
   const { context, caller, request } = arm;
+  const route = resourceGroup
+    ? "userAssignedIdentities.listByResourceGroup"
+    : "userAssignedIdentities.listBySubscription";
   const fingerprint =
     `${caller.principalId}|identities|${subscriptionId}|${resourceGroup ?? ""}`.toLowerCase();
   const items = arm.listCache.get<IndexedResource>(fingerprint, () =>
@@ -25,10 +28,24 @@ function listIdentities(arm: ArmRequest, subscriptionId: string, resourceGroup?:
         context.authorizer.permits(caller.principalId, READ, item.idLower),
     ),
   );
+  const listScope = `/subscriptions/${subscriptionId}${resourceGroup ? `/resourceGroups/${resourceGroup}` : ""}`;
+  if (!context.index.subscriptions.has(subscriptionId.toLowerCase())) {
+    return {
+      route,
+      response: armError(
+        404,
+        "SubscriptionNotFound",
+        `The subscription '${subscriptionId}' could not be found.`,
+      ),
+    };
+  }
+  // ARM filters collections to what the caller may read, but a caller with no access at all in
+  // the subscription (or group) is refused outright.
+  if (items.length === 0 && !context.authorizer.hasAnyAssignmentTouching(caller.principalId, listScope)) {
+    return { route, response: authorizationFailed(caller, READ, listScope) };
+  }
   return {
-    route: resourceGroup
-      ? "userAssignedIdentities.listByResourceGroup"
-      : "userAssignedIdentities.listBySubscription",
+    route,
     response: armPage(context, request, items, fingerprint, (item) => wireResource(item.resource)),
   };
 }

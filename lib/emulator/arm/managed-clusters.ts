@@ -25,6 +25,22 @@ function listClusters(arm: ArmRequest, subscriptionId: string, resourceGroup?: s
         context.authorizer.permits(caller.principalId, READ, item.idLower),
     ),
   );
+  const listScope = `/subscriptions/${subscriptionId}${resourceGroup ? `/resourceGroups/${resourceGroup}` : ""}`;
+  if (!context.index.subscriptions.has(subscriptionId.toLowerCase())) {
+    return {
+      route,
+      response: armError(
+        404,
+        "SubscriptionNotFound",
+        `The subscription '${subscriptionId}' could not be found.`,
+      ),
+    };
+  }
+  // ARM filters collections to what the caller may read, but a caller with no access at all in
+  // the subscription (or group) is refused outright.
+  if (items.length === 0 && !context.authorizer.hasAnyAssignmentTouching(caller.principalId, listScope)) {
+    return { route, response: authorizationFailed(caller, READ, listScope) };
+  }
   return {
     route,
     response: armPage(context, request, items, fingerprint, (item) => wireResource(item.resource)),
