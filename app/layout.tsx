@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AnonymousBanner } from "@/components/auth/anonymous-banner";
+import { CsrfFetch } from "@/components/auth/csrf-fetch";
+import { UserMenu } from "@/components/auth/user-menu";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -27,6 +30,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
+        <AnonymousBanner />
+        <CsrfFetch />
         <header className="border-b border-slate-200 bg-white">
           <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
             <Link href="/" className="flex items-center gap-2 font-semibold text-brand-900">
@@ -44,6 +49,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 </Link>
               ))}
             </nav>
+            <div className="ml-auto flex items-center">
+              <UserMenu />
+            </div>
           </div>
         </header>
         <main id="main" className="mx-auto max-w-7xl px-4 py-6">
