@@ -4,21 +4,14 @@ import type { ReactNode } from "react";
 import { AnonymousBanner } from "@/components/auth/anonymous-banner";
 import { CsrfFetch } from "@/components/auth/csrf-fetch";
 import { UserMenu } from "@/components/auth/user-menu";
+import { HeaderSearch } from "@/components/header-search";
+import { MainNav } from "@/components/main-nav";
 import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "AKS Identity Atlas", template: "%s · AKS Identity Atlas" },
   description: "Who can do what on your AKS clusters, and how.",
 };
-
-const nav = [
-  { href: "/", label: "Overview" },
-  { href: "/clusters", label: "Clusters" },
-  { href: "/principals", label: "Principals" },
-  { href: "/identities", label: "Identities" },
-  { href: "/findings", label: "Findings" },
-  { href: "/scans", label: "Scans" },
-];
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
@@ -38,18 +31,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <span aria-hidden="true" className="inline-block h-6 w-6 rounded bg-brand-600" />
               AKS Identity Atlas
             </Link>
-            <nav aria-label="Main" className="flex flex-wrap gap-1 text-sm">
-              {nav.map((item) => (
-                <Link
-                  key={item.href}
-                  href={item.href}
-                  className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100 hover:text-slate-900"
-                >
-                  {item.label}
-                </Link>
-              ))}
-            </nav>
-            <div className="ml-auto flex items-center">
+            <MainNav />
+            <HeaderSearch />
+            <div className="flex items-center">
               <UserMenu />
             </div>
           </div>

@@ -1,52 +1,145 @@
 import Link from "next/link";
-import { listTenantsWithLatestScan } from "@/lib/queries/tenants";
+import { Suspense } from "react";
+import { type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
+import { PostureTrendChart } from "@/components/charts/posture-trend-chart";
+import { NoScanYet } from "@/components/no-scan-yet";
+import { SeverityBars } from "@/components/overview/severity-bars";
+import { ScanNowButton } from "@/components/scans/scan-now-button";
+import { SeverityBadge } from "@/components/ui/badges";
+import { PageHeader, Section, SectionSkeleton, Stat } from "@/components/ui/layout";
+import { getOverview } from "@/lib/queries/get-overview";
+import { getPostureTrend } from "@/lib/queries/get-posture-trend";
+import type { ScanScope } from "@/lib/queries/scan-scope";
 
 export const dynamic = "force-dynamic";
 
-export default async function HomePage() {
-  const tenants = await listTenantsWithLatestScan();
+async function OverviewBody({ scope }: { scope: ScanScope }) {
+  const overview = await getOverview(scope);
+  const failing = Object.values(overview.failingBySeverity).reduce((sum, n) => sum + n, 0);
+  const { clusters, clusterAdmins } = overview;
+  return (
+    <>
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <Stat
+          label="Clusters"
+          value={clusters.total}
+          href="/clusters"
+          detail={`${clusters.localAccountsEnabled} allow local accounts · ${clusters.entraManaged} with managed Entra ID`}
+        />
+        <Stat
+          label="Principals with cluster-admin"
+          value={clusterAdmins.principals}
+          href="/principals?level=cluster-admin"
+          detail={`${clusterAdmins.inherited} through inherited Azure roles · ${clusterAdmins.viaLocalAccount} via the local admin credential`}
+        />
+        <Stat
+          label="Failing findings"
+          value={failing}
+          href="/findings"
+          detail={`${overview.failingBySeverity.critical} critical · ${overview.failingBySeverity.high} high`}
+        />
+        <Stat
+          label="Kubernetes APIs read"
+          value={`${clusters.total - clusters.kubernetesNotRead}/${clusters.total}`}
+          href={`/scans/${overview.scanId}`}
+          detail={
+            clusters.kubernetesNotRead
+              ? `${clusters.kubernetesNotRead} not read completely`
+              : "every cluster read"
+          }
+        />
+      </div>
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
+        <Section id="attention" title="Needs attention now" className="lg:col-span-2">
+          {overview.attention.length === 0 ? (
+            <p className="text-sm text-slate-600">Nothing is failing in this scan.</p>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {overview.attention.slice(0, 8).map((item) => (
+                <li key={item.id} className="flex items-center gap-3 py-2">
+                  <SeverityBadge severity={item.severity} />
+                  <Link
+                    href={item.href}
+                    className="text-sm text-brand-700 underline-offset-2 hover:underline"
+                  >
+                    {item.text}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+          {overview.attention.length > 8 ? (
+            <p className="mt-2 text-sm">
+              <Link className="text-brand-700 underline" href="/findings">
+                All {failing} failing findings
+              </Link>
+            </p>
+          ) : null}
+        </Section>
+        <Section id="severity" title="Failing findings by severity">
+          <SeverityBars counts={overview.failingBySeverity} />
+        </Section>
+      </div>
+    </>
+  );
+}
+
+async function PostureTrend({ scope }: { scope: ScanScope }) {
+  const points = await getPostureTrend(scope);
+  return (
+    <Section
+      id="trend"
+      title="Posture over past scans"
+      description="Failing findings by severity (bars) and principals with cluster-admin (line)."
+    >
+      {points.length < 2 ? (
+        <p className="text-sm text-slate-600">The trend appears after the second scan.</p>
+      ) : (
+        <PostureTrendChart points={points} />
+      )}
+    </Section>
+  );
+}
+
+export default async function OverviewPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const scope = await pageScope(await searchParams);
+  if (!scope) {
+    return (
+      <div className="space-y-6">
+        <PageHeader title="Overview" description="Who can do what on your AKS clusters, and how." />
+        <NoScanYet />
+      </div>
+    );
+  }
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Overview</h1>
-        <p className="mt-1 text-sm text-slate-600">Who can do what on your AKS clusters, and how.</p>
-      </div>
-      {tenants.length === 0 ? (
-        <section className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center">
-          <h2 className="text-lg font-medium">No tenant scanned yet</h2>
-          <p className="mx-auto mt-2 max-w-xl text-sm text-slate-600">
-            Run <code className="rounded bg-slate-100 px-1">npm start</code> without Azure credentials to
-            explore the demo tenant, or configure{" "}
-            <code className="rounded bg-slate-100 px-1">AZURE_TENANT_ID</code> and a credential (see the
-            README) and start a scan.
-          </p>
-        </section>
-      ) : (
-        <section aria-labelledby="tenants-heading" className="rounded-lg border border-slate-200 bg-white">
-          <h2 id="tenants-heading" className="border-b border-slate-200 px-4 py-3 font-medium">
-            Tenants
-          </h2>
-          <ul className="divide-y divide-slate-100">
-            {tenants.map((t) => (
-              <li key={t.id} className="flex items-center justify-between px-4 py-3 text-sm">
-                <div>
-                  <div className="font-medium">{t.displayName}</div>
-                  <div className="font-mono text-xs text-slate-500">{t.id}</div>
-                </div>
-                <div className="text-right text-slate-600">
-                  {t.latestScan ? (
-                    <Link className="text-brand-600 hover:underline" href={`/scans/${t.latestScan.id}`}>
-                      Scan #{t.latestScan.id}: {t.latestScan.status}
-                    </Link>
-                  ) : (
-                    "not scanned yet"
-                  )}
-                </div>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <PageHeader
+        title="Overview"
+        description={
+          <>
+            State as of{" "}
+            <Link className="text-brand-700 underline" href={`/scans/${scope.scan.id}`}>
+              scan #{scope.scan.id}
+            </Link>{" "}
+            ({scope.scan.status}, finished{" "}
+            {new Date(scope.scan.finishedAt ?? scope.scan.startedAt).toUTCString()}).
+          </>
+        }
+        actions={<ScanNowButton tenantId={scope.tenantId} />}
+      />
+      <Suspense
+        fallback={
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+            <SectionSkeleton title="Summary" />
+            <SectionSkeleton title="Needs attention now" />
+          </div>
+        }
+      >
+        <OverviewBody scope={scope} />
+      </Suspense>
+      <Suspense fallback={<SectionSkeleton title="Posture over past scans" rows={6} />}>
+        <PostureTrend scope={scope} />
+      </Suspense>
     </div>
   );
 }

@@ -44,3 +44,8 @@ export const ACCESS_LEVELS = accessLevelSchema.options;
 export function levelRank(level: AccessLevel): number {
   return ACCESS_LEVEL_RANK[level];
 }
+
+/** A stable React key / identity for one path: its steps' kinds and ids. */
+export function pathKey(path: readonly { kind: string; id: string }[]): string {
+  return path.map((step) => `${step.kind}:${step.id}`).join(">");
+}

@@ -1,0 +1,183 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { orNotFound, type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
+import { AccessGraph } from "@/components/access/access-graph";
+import { AccessList } from "@/components/access/access-list";
+import { ControlPlane } from "@/components/cluster/control-plane";
+import { WorkerPlane } from "@/components/cluster/worker-plane";
+import { Workloads } from "@/components/cluster/workloads";
+import { FindingCard } from "@/components/findings/finding-card";
+import { NoScanYet } from "@/components/no-scan-yet";
+import { PageHeader, Section, SectionSkeleton } from "@/components/ui/layout";
+import { clusterIdFromSlug, clusterSlug } from "@/lib/queries/cluster-slug";
+import { getCluster } from "@/lib/queries/get-cluster";
+import { getClusterAccess } from "@/lib/queries/get-cluster-access";
+import { getClusterFindings } from "@/lib/queries/get-cluster-findings";
+import type { ScanScope } from "@/lib/queries/scan-scope";
+
+export const dynamic = "force-dynamic";
+
+type Params = Promise<{ id: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const id = clusterIdFromSlug((await params).id);
+  return { title: id ? (id.split("/").pop() ?? "Cluster") : "Cluster" };
+}
+
+async function AccessSection({
+  scope,
+  clusterId,
+  clusterName,
+}: {
+  scope: ScanScope;
+  clusterId: string;
+  clusterName: string;
+}) {
+  const access = await getClusterAccess(scope, clusterId);
+  const withGrants = access.principals.filter((entry) => entry.grants.length > 0).length;
+  return (
+    <>
+      <Section
+        id="access"
+        title="Access"
+        description={`${withGrants} principals hold access to ${clusterName}, strongest first; expand one to see how, step by step.`}
+        actions={
+          <Link
+            className="text-sm text-brand-700 underline"
+            href={`/api/clusters/${clusterSlug(clusterId)}/access`}
+          >
+            JSON
+          </Link>
+        }
+      >
+        {access.principals.length === 0 ? (
+          <p className="text-sm text-slate-600">Nobody has access to this cluster in this scan.</p>
+        ) : (
+          <AccessList principals={access.principals} clusterName={clusterName} />
+        )}
+      </Section>
+      <Section
+        id="graph"
+        title="Access graph"
+        description="Principal → group → role or binding → permission or setting → cluster."
+      >
+        <AccessGraph
+          clusterName={clusterName}
+          entries={access.principals.map((entry) => ({
+            principal: entry.principal,
+            grants: entry.grants.map((grant) => ({ level: grant.level, path: grant.path })),
+          }))}
+        />
+      </Section>
+    </>
+  );
+}
+
+async function FindingsSection({ scope, clusterId }: { scope: ScanScope; clusterId: string }) {
+  const { findings } = await getClusterFindings(scope, clusterId);
+  const failing = findings.filter((finding) => finding.status === "fail");
+  const rest = findings.filter((finding) => finding.status !== "fail");
+  return (
+    <Section
+      id="findings"
+      title="Findings"
+      description={`${failing.length} failing, ${rest.length} passing or not assessed.`}
+    >
+      {failing.length === 0 ? (
+        <p className="text-sm text-slate-600">No failing finding on this cluster.</p>
+      ) : null}
+      <div className="space-y-2">
+        {failing.map((finding) => (
+          <FindingCard
+            key={`${finding.ruleId}|${finding.evidence.objects[0]?.id}`}
+            finding={finding}
+            showCluster={false}
+          />
+        ))}
+      </div>
+      {rest.length > 0 ? (
+        <details className="mt-3">
+          <summary className="cursor-pointer text-sm text-brand-700">
+            Show {rest.length} passing and not assessed
+          </summary>
+          <div className="mt-2 space-y-2">
+            {rest.map((finding) => (
+              <FindingCard
+                key={`${finding.ruleId}|${finding.evidence.objects[0]?.id}`}
+                finding={finding}
+                showCluster={false}
+              />
+            ))}
+          </div>
+        </details>
+      ) : null}
+    </Section>
+  );
+}
+
+export default async function ClusterPage({
+  params,
+  searchParams,
+}: {
+  params: Params;
+  searchParams: PageSearchParams;
+}) {
+  const clusterId = clusterIdFromSlug((await params).id);
+  if (!clusterId) notFound();
+  const scope = await pageScope(await searchParams);
+  if (!scope) return <NoScanYet />;
+  const detail = await orNotFound(getCluster(scope, clusterId));
+  const { cluster } = detail;
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        eyebrow={
+          <Link href="/clusters" className="text-brand-700 hover:underline">
+            Clusters
+          </Link>
+        }
+        title={cluster.name}
+        description={
+          <>
+            {cluster.resourceGroup} · subscription {cluster.subscriptionId} · {cluster.location} · Kubernetes{" "}
+            {cluster.kubernetesVersion ?? "unknown"} · scan #{scope.scan.id}
+          </>
+        }
+      />
+      {detail.coverage.kubernetes.status !== "complete" ? (
+        <p role="note" className="rounded border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+          Kubernetes API {detail.coverage.kubernetes.status}
+          {detail.coverage.kubernetes.reason ? `: ${detail.coverage.kubernetes.reason}` : ""}. Azure-side
+          answers are current; Kubernetes-side ones may be missing or carried over from an earlier scan.
+        </p>
+      ) : null}
+      <div className="grid grid-cols-1 gap-4 xl:grid-cols-3">
+        <Section id="control-plane" title="Control plane" description="Who signs in, how, and who is admin.">
+          <ControlPlane detail={detail} />
+        </Section>
+        <Section
+          id="worker-plane"
+          title="Worker plane"
+          description="Node and add-on identities and what they may touch."
+        >
+          <WorkerPlane detail={detail} />
+        </Section>
+        <Section
+          id="workloads"
+          title="Workloads"
+          description="Workload identity chains, pod identity, secret stores."
+        >
+          <Workloads detail={detail} />
+        </Section>
+      </div>
+      <Suspense fallback={<SectionSkeleton title="Access" rows={8} />}>
+        <AccessSection scope={scope} clusterId={clusterId} clusterName={cluster.name} />
+      </Suspense>
+      <Suspense fallback={<SectionSkeleton title="Findings" rows={6} />}>
+        <FindingsSection scope={scope} clusterId={clusterId} />
+      </Suspense>
+    </div>
+  );
+}

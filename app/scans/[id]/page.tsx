@@ -1,0 +1,143 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { orNotFound } from "@/app/_lib/page-scope";
+import { formatDuration, formatTime } from "@/components/scans/format";
+import { ScanNowButton } from "@/components/scans/scan-now-button";
+import { ScanProgress } from "@/components/scans/scan-progress";
+import { ScanStatusBadge } from "@/components/ui/badges";
+import { PageHeader, Section } from "@/components/ui/layout";
+import { getScan } from "@/lib/queries/get-scan";
+
+export const dynamic = "force-dynamic";
+
+type Params = Promise<{ id: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  return { title: `Scan #${(await params).id}` };
+}
+
+const COVERAGE_STYLE = {
+  complete: "text-emerald-900",
+  partial: "text-amber-900",
+  "not-read": "text-red-900",
+} as const;
+
+export default async function ScanPage({ params }: { params: Params }) {
+  const scan = await orNotFound(getScan((await params).id));
+  const running = scan.status === "running";
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        eyebrow={
+          <Link href="/scans" className="text-brand-700 hover:underline">
+            Scans
+          </Link>
+        }
+        title={`Scan #${scan.id}`}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <ScanStatusBadge status={scan.status} /> {scan.tenant.displayName} · {scan.trigger} · started{" "}
+            {formatTime(scan.startedAt)}
+          </span>
+        }
+        actions={running ? null : <ScanNowButton tenantId={scan.tenant.id} />}
+      />
+      {running ? (
+        <Section id="progress" title="Progress">
+          <ScanProgress
+            initial={{ id: scan.id, status: scan.status, phase: scan.phase, progress: scan.progress }}
+          />
+        </Section>
+      ) : (
+        <div className="grid grid-cols-2 gap-4 sm:grid-cols-4">
+          <div className="rounded-lg border border-slate-200 bg-white p-4">
+            <div className="text-sm text-slate-600">Duration</div>
+            <div className="mt-1 text-xl font-semibold">{formatDuration(scan.durationMs)}</div>
+          </div>
+          <div className="rounded-lg border border-slate-200 bg-white p-4">
+            <div className="text-sm text-slate-600">Sources complete</div>
+            <div className="mt-1 text-xl font-semibold">
+              {scan.coverageSummary.complete}/{scan.coverageSummary.sources}
+            </div>
+          </div>
+          <div className="rounded-lg border border-slate-200 bg-white p-4">
+            <div className="text-sm text-slate-600">Rows written</div>
+            <div className="mt-1 text-xl font-semibold">
+              +{scan.rowsInserted} / −{scan.rowsClosed}
+            </div>
+          </div>
+          <div className="rounded-lg border border-slate-200 bg-white p-4">
+            <div className="text-sm text-slate-600">Errors</div>
+            <div className="mt-1 text-xl font-semibold">{scan.errors.length}</div>
+          </div>
+        </div>
+      )}
+      {!running && scan.status !== "failed" ? (
+        <p className="text-sm">
+          <Link className="text-brand-700 underline" href={`/?scan=${scan.id}`}>
+            Open the overview as of this scan
+          </Link>
+        </p>
+      ) : null}
+      {scan.errors.length > 0 ? (
+        <Section id="errors" title="Errors">
+          <ul className="space-y-2 text-sm">
+            {scan.errors.map((error, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the error list of a scan is fixed; two errors may be identical
+              <li key={`${error.source}-${index}`} className="rounded border border-red-200 bg-red-50 p-2">
+                <span className="font-medium">{error.source ?? "scan"}</span>
+                {error.code ? <span className="ml-1 font-mono text-xs">{error.code}</span> : null}
+                <div className="text-slate-800">{error.message}</div>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
+      <Section
+        id="coverage"
+        title="Coverage"
+        description="How completely each source was read. A source not read carries its earlier state forward."
+      >
+        {scan.coverage.length === 0 ? (
+          <p className="text-sm text-slate-600">No coverage recorded yet.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100 text-sm">
+            {scan.coverage.map((entry) => (
+              <li key={entry.source} className="flex flex-wrap items-baseline justify-between gap-2 py-1.5">
+                <span className="break-all font-mono text-xs">{entry.source}</span>
+                <span className={COVERAGE_STYLE[entry.status]}>
+                  {entry.status}
+                  {entry.reason ? <span className="text-slate-700"> — {entry.reason}</span> : null}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+      {Object.keys(scan.apiCalls).length + Object.keys(scan.counts).length > 0 ? (
+        <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+          <Section id="counts" title="Objects seen">
+            <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
+              {Object.entries(scan.counts).map(([kind, n]) => (
+                <div key={kind} className="contents">
+                  <dt className="text-slate-600">{kind}</dt>
+                  <dd className="text-right tabular-nums">{n}</dd>
+                </div>
+              ))}
+            </dl>
+          </Section>
+          <Section id="api-calls" title="API calls">
+            <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
+              {Object.entries(scan.apiCalls).map(([family, n]) => (
+                <div key={family} className="contents">
+                  <dt className="text-slate-600">{family}</dt>
+                  <dd className="text-right tabular-nums">{n}</dd>
+                </div>
+              ))}
+            </dl>
+          </Section>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+"use client";
+
+import "@xyflow/react/dist/style.css";
+import { Background, Controls, type Edge, MarkerType, type Node, ReactFlow } from "@xyflow/react";
+import { useMemo, useState } from "react";
+import { layoutAccessGraph } from "@/components/access/graph-layout";
+import type { AccessLevel, PathStep } from "@/lib/access/types";
+
+// The access graph of one cluster: principal → group → role or binding → permission or setting →
+// cluster, laid out in columns by layoutAccessGraph. A picture for orientation; the access list
+// beside it has the same paths as text for keyboards and screen readers.
+
+export type GraphEntry = {
+  principal: { id: string; displayName: string; kind: string };
+  grants: { level: AccessLevel; path: PathStep[] }[];
+};
+
+const LEVEL_CHOICES: { value: AccessLevel | "all"; label: string }[] = [
+  { value: "cluster-admin", label: "cluster-admin" },
+  { value: "admin", label: "admin and above" },
+  { value: "write", label: "write and above" },
+  { value: "read", label: "read and above" },
+  { value: "all", label: "everything, credentials-only included" },
+];
+const RANK: Record<AccessLevel, number> = {
+  "cluster-admin": 4,
+  admin: 3,
+  write: 2,
+  read: 1,
+  "credentials-only": 0,
+};
+
+const KIND_STYLE: Record<string, { background: string; border: string }> = {
+  principal: { background: "#eef2ff", border: "#6366f1" },
+  groupMembership: { background: "#f5f3ff", border: "#8b5cf6" },
+  "k8s.group": { background: "#f5f3ff", border: "#8b5cf6" },
+  roleAssignment: { background: "#fff7ed", border: "#f97316" },
+  roleDefinition: { background: "#fffbeb", border: "#d97706" },
+  permission: { background: "#fffbeb", border: "#d97706" },
+  "k8s.clusterRoleBinding": { background: "#ecfeff", border: "#0891b2" },
+  "k8s.roleBinding": { background: "#ecfeff", border: "#0891b2" },
+  "k8s.clusterRole": { background: "#f0fdfa", border: "#0d9488" },
+  "k8s.role": { background: "#f0fdfa", border: "#0d9488" },
+  clusterSetting: { background: "#fef2f2", border: "#dc2626" },
+  cluster: { background: "#f1f5f9", border: "#334155" },
+};
+
+const MAX_PRINCIPALS = 40;
+
+export function AccessGraph({ entries, clusterName }: { entries: GraphEntry[]; clusterName: string }) {
+  const [minimum, setMinimum] = useState<AccessLevel | "all">("cluster-admin");
+  const { nodes, edges, shown, total, height } = useMemo(() => {
+    const wanted = entries
+      .map((entry) => ({
+        entry,
+        grants: entry.grants.filter((grant) => minimum === "all" || RANK[grant.level] >= RANK[minimum]),
+      }))
+      .filter((item) => item.grants.length > 0);
+    const visible = wanted.slice(0, MAX_PRINCIPALS);
+    const layout = layoutAccessGraph(visible.flatMap((item) => item.grants.map((grant) => grant.path)));
+    const flowNodes: Node[] = layout.nodes.map((node) => {
+      const style = KIND_STYLE[node.kind] ?? { background: "#ffffff", border: "#64748b" };
+      return {
+        id: node.id,
+        position: { x: node.x, y: node.y },
+        data: { label: node.label.length > 60 ? `${node.label.slice(0, 57)}…` : node.label },
+        draggable: false,
+        connectable: false,
+        ariaLabel: node.label,
+        style: {
+          width: 230,
+          fontSize: 11,
+          lineHeight: 1.25,
+          padding: 6,
+          color: "#0f172a",
+          background: style.background,
+          border: `1px solid ${style.border}`,
+          borderRadius: 6,
+        },
+        sourcePosition: "right" as Node["sourcePosition"],
+        targetPosition: "left" as Node["targetPosition"],
+      };
+    });
+    const flowEdges: Edge[] = layout.edges.map((edge) => ({
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      type: "smoothstep",
+      markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
+      style: { stroke: "#64748b" },
+      focusable: false,
+    }));
+    return {
+      nodes: flowNodes,
+      edges: flowEdges,
+      shown: visible.length,
+      total: wanted.length,
+      height: Math.min(720, Math.max(260, layout.rows * 74 + 60)),
+    };
+  }, [entries, minimum]);
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-3 text-sm">
+        <label className="flex items-center gap-2">
+          <span>Show access</span>
+          <select
+            value={minimum}
+            onChange={(event) => setMinimum(event.target.value as AccessLevel | "all")}
+            className="rounded border border-slate-300 bg-white px-2 py-1"
+          >
+            {LEVEL_CHOICES.map((choice) => (
+              <option key={choice.value} value={choice.value}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="text-slate-600" aria-live="polite">
+          {total === 0
+            ? "No principal has this access."
+            : shown < total
+              ? `${shown} of ${total} principals shown (the strongest first).`
+              : `${total} ${total === 1 ? "principal" : "principals"}.`}
+        </span>
+      </div>
+      {total > 0 ? (
+        <figure
+          aria-label={`Access graph of ${clusterName}: principals on the left, the cluster on the right`}
+          className="overflow-hidden rounded border border-slate-200"
+          style={{ height }}
+        >
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            fitView
+            fitViewOptions={{ padding: 0.1 }}
+            minZoom={0.2}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            elementsSelectable={false}
+          >
+            <Background gap={24} color="#e2e8f0" />
+            <Controls showInteractive={false} />
+          </ReactFlow>
+        </figure>
+      ) : null}
+    </div>
+  );
+}

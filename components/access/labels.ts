@@ -1,0 +1,35 @@
+import type { AccessRoute, EscalationRoute, EscalationTarget } from "@/lib/access/types";
+
+export const ROUTE_LABEL: Record<AccessRoute, string> = {
+  "entra-admin-group": "Entra admin group",
+  "azure-rbac": "Azure RBAC for Kubernetes",
+  "kubernetes-rbac": "Kubernetes RBAC",
+  "local-admin-credential": "local admin credential",
+  "user-credential": "user credential",
+};
+
+export const ROUTE_EXPLANATION: Record<AccessRoute, string> = {
+  "entra-admin-group": "member of a group listed in aadProfile.adminGroupObjectIDs, bound to cluster-admin",
+  "azure-rbac": "Kubernetes data actions granted by an Azure role assignment",
+  "kubernetes-rbac": "a RoleBinding or ClusterRoleBinding inside the cluster",
+  "local-admin-credential":
+    "can fetch the system:masters kubeconfig (listClusterAdminCredential) while local accounts are enabled",
+  "user-credential": "can fetch a user kubeconfig; what it may do is decided by the cluster",
+};
+
+export const ESCALATION_LABEL: Record<EscalationTarget, string> = {
+  "cluster-write": "can change the cluster (re-enable local accounts, change admin groups)",
+  "run-command": "can run commands on the cluster (run command)",
+  "identity-operator": "can act as the kubelet or an add-on identity",
+  bind: "can bind roles it does not hold",
+  escalate: "can escalate roles",
+  impersonate: "can impersonate users, groups or service accounts",
+  "kube-system-pods": "can create pods in kube-system",
+  "kube-system-secrets": "can read secrets in kube-system",
+};
+
+export const ESCALATION_ROUTE_LABEL: Record<EscalationRoute, string> = {
+  "azure-control-plane": "Azure control plane",
+  "azure-rbac": "Azure RBAC for Kubernetes",
+  "kubernetes-rbac": "Kubernetes RBAC",
+};

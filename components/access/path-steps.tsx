@@ -1,0 +1,64 @@
+import Link from "next/link";
+import type { PathStep } from "@/lib/access/types";
+import { clusterHref, principalHref } from "@/lib/queries/cluster-slug";
+
+// One access path, step by step: who → through which group, role or binding → which permission or
+// setting → the cluster. Steps naming a principal or a cluster link to their pages.
+
+const KIND_LABEL: Record<string, string> = {
+  principal: "Principal",
+  groupMembership: "Group",
+  roleAssignment: "Azure role assignment",
+  roleDefinition: "Role definition",
+  permission: "Permission",
+  clusterSetting: "Cluster setting",
+  "k8s.group": "Kubernetes group",
+  "k8s.clusterRoleBinding": "ClusterRoleBinding",
+  "k8s.roleBinding": "RoleBinding",
+  "k8s.clusterRole": "ClusterRole",
+  "k8s.role": "Role",
+  cluster: "Cluster",
+};
+
+export function stepKindLabel(kind: string): string {
+  return KIND_LABEL[kind] ?? kind;
+}
+
+function stepHref(step: PathStep): string | null {
+  if (step.kind === "principal" || step.kind === "groupMembership") return principalHref(step.id);
+  if (step.kind === "cluster") return clusterHref(step.id);
+  return null;
+}
+
+export function PathSteps({ path, label }: { path: readonly PathStep[]; label?: string }) {
+  return (
+    <ol aria-label={label ?? "Access path"} className="space-y-1">
+      {path.map((step, index) => {
+        const href = stepHref(step);
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a path is fixed, and the same step may appear twice in it
+          <li key={`${step.kind}:${step.id}:${index}`} className="flex items-start gap-2 text-sm">
+            <span
+              aria-hidden="true"
+              className="mt-0.5 inline-flex h-5 w-5 shrink-0 items-center justify-center rounded-full bg-brand-100 text-xs font-semibold text-brand-900"
+            >
+              {index + 1}
+            </span>
+            <span className="min-w-0">
+              <span className="mr-1 text-xs uppercase tracking-wide text-slate-600">
+                {stepKindLabel(step.kind)}
+              </span>
+              {href ? (
+                <Link href={href} className="break-words text-brand-700 underline-offset-2 hover:underline">
+                  {step.label}
+                </Link>
+              ) : (
+                <span className="break-words">{step.label}</span>
+              )}
+            </span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

@@ -1,0 +1,114 @@
+"use client";
+
+import {
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { PosturePoint } from "@/lib/queries/get-posture-trend";
+
+// Posture over past scans: failing findings stacked by severity, and the number of principals
+// holding cluster-admin as a line. A client leaf fed chart-ready rows; colours are the theme's
+// severity tokens. The same numbers are in a table for screen readers.
+
+const chartConfig = {
+  critical: { label: "Critical", color: "var(--color-sev-critical)" },
+  high: { label: "High", color: "var(--color-sev-high)" },
+  medium: { label: "Medium", color: "var(--color-sev-medium)" },
+  low: { label: "Low", color: "var(--color-sev-low)" },
+  clusterAdmins: { label: "Principals with cluster-admin", color: "var(--color-brand-700)" },
+} satisfies Record<string, { label: string; color: string }>;
+
+const SERIES = ["low", "medium", "high", "critical"] as const;
+
+export function PostureTrendChart({ points }: { points: PosturePoint[] }) {
+  const rows = points.map((point) => ({
+    scan: `#${point.scanId}`,
+    date: new Date(point.startedAt).toLocaleString("en-GB", {
+      dateStyle: "short",
+      timeStyle: "short",
+      timeZone: "UTC",
+    }),
+    ...point.failing,
+    clusterAdmins: point.clusterAdmins,
+  }));
+  return (
+    <figure aria-labelledby="posture-trend-caption" className="space-y-2">
+      <figcaption id="posture-trend-caption" className="sr-only">
+        Failing findings by severity and principals with cluster-admin over the last {points.length} scans
+      </figcaption>
+      <div aria-hidden="true" className="h-64 w-full">
+        <ResponsiveContainer width="100%" height="100%">
+          <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
+            <XAxis dataKey="scan" tick={{ fontSize: 12, fill: "#475569" }} />
+            <YAxis yAxisId="findings" allowDecimals={false} tick={{ fontSize: 12, fill: "#475569" }} />
+            <YAxis
+              yAxisId="admins"
+              orientation="right"
+              allowDecimals={false}
+              tick={{ fontSize: 12, fill: "#475569" }}
+            />
+            <Tooltip
+              labelFormatter={(label, payload) => `Scan ${label} · ${payload?.[0]?.payload?.date ?? ""} UTC`}
+            />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            {SERIES.map((series) => (
+              <Bar
+                key={series}
+                yAxisId="findings"
+                dataKey={series}
+                stackId="failing"
+                name={chartConfig[series].label}
+                fill={chartConfig[series].color}
+                isAnimationActive={false}
+              />
+            ))}
+            <Line
+              yAxisId="admins"
+              dataKey="clusterAdmins"
+              name={chartConfig.clusterAdmins.label}
+              stroke={chartConfig.clusterAdmins.color}
+              strokeWidth={2}
+              dot={{ r: 3 }}
+              isAnimationActive={false}
+            />
+          </ComposedChart>
+        </ResponsiveContainer>
+      </div>
+      <table className="sr-only">
+        <caption>Posture by scan</caption>
+        <thead>
+          <tr>
+            <th scope="col">Scan</th>
+            <th scope="col">Critical</th>
+            <th scope="col">High</th>
+            <th scope="col">Medium</th>
+            <th scope="col">Low</th>
+            <th scope="col">Principals with cluster-admin</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.scan}>
+              <th scope="row">
+                {row.scan} ({row.date} UTC)
+              </th>
+              <td>{row.critical}</td>
+              <td>{row.high}</td>
+              <td>{row.medium}</td>
+              <td>{row.low}</td>
+              <td>{row.clusterAdmins}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}

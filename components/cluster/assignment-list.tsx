@@ -1,0 +1,53 @@
+import Link from "next/link";
+import { KindTag } from "@/components/ui/badges";
+import type { AssignmentView } from "@/lib/queries/cluster-detail";
+import { principalHref } from "@/lib/queries/cluster-slug";
+
+const INHERITED = new Set(["root", "managementGroup", "subscription", "resourceGroup"]);
+
+/** Azure role assignments: who holds which role, and on which scope (inherited scopes marked). */
+export function AssignmentList({
+  assignments,
+  showPrincipal = true,
+  empty,
+}: {
+  assignments: AssignmentView[];
+  showPrincipal?: boolean;
+  empty: string;
+}) {
+  if (assignments.length === 0) return <p className="text-sm text-slate-600">{empty}</p>;
+  return (
+    <ul className="space-y-1.5">
+      {assignments.map((assignment) => (
+        <li key={assignment.id} className="text-sm">
+          {showPrincipal ? (
+            <>
+              <Link
+                href={principalHref(assignment.principal.id)}
+                className="font-medium text-brand-700 hover:underline"
+              >
+                {assignment.principal.displayName}
+              </Link>{" "}
+              <KindTag
+                kind={
+                  assignment.principal.deleted
+                    ? `${assignment.principal.kind}, deleted`
+                    : assignment.principal.kind
+                }
+              />{" "}
+            </>
+          ) : null}
+          <span className={assignment.role.custom ? "font-medium" : ""}>{assignment.role.name}</span>
+          {assignment.role.custom ? <span className="text-xs text-slate-600"> (custom)</span> : null}
+          <span className="text-slate-600"> on {assignment.scopeLabel}</span>
+          {INHERITED.has(assignment.scopeLevel) ? (
+            <span className="ml-1 rounded bg-amber-50 px-1 text-xs text-amber-900">inherited</span>
+          ) : null}
+          {assignment.conditional ? (
+            <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-700">conditional</span>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,126 @@
+import Link from "next/link";
+import { PathSteps } from "@/components/access/path-steps";
+import { FindingStatusBadge, SeverityBadge } from "@/components/ui/badges";
+import type { ControlFramework, Finding } from "@/lib/findings/types";
+import { clusterHref, principalHref } from "@/lib/queries/cluster-slug";
+import { pathKey } from "@/lib/queries/stored-records";
+
+// One finding with its evidence (summary, the objects it is about, access paths) and remediation
+// (what to do, with az / kubectl / Terraform where the rule has them). Collapsed by default.
+
+export const FRAMEWORK_LABEL: Record<ControlFramework, string> = {
+  "azure-policy": "Azure Policy",
+  "cis-aks": "CIS AKS",
+  "cis-k8s": "CIS Kubernetes",
+  "aks-identity-guide": "AKS identity guide",
+};
+
+function objectHref(object: { kind: string; id: string }): string | null {
+  if (object.kind === "cluster") return clusterHref(object.id);
+  if (object.kind === "principal") return principalHref(object.id);
+  if (object.kind === "identity")
+    return `/identities?q=${encodeURIComponent(object.id.split("/").pop() ?? object.id)}`;
+  return null;
+}
+
+function Command({ label, text }: { label: string; text: string }) {
+  return (
+    <div>
+      <div className="text-xs font-medium text-slate-600">{label}</div>
+      <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-2 text-xs text-slate-50">
+        <code>{text}</code>
+      </pre>
+    </div>
+  );
+}
+
+export function FindingCard({
+  finding,
+  showCluster = true,
+  headingLevel = 3,
+}: {
+  finding: Finding;
+  showCluster?: boolean;
+  headingLevel?: 3 | 4;
+}) {
+  const Heading = headingLevel === 3 ? "h3" : "h4";
+  return (
+    <details className="group rounded border border-slate-200 bg-white">
+      <summary className="flex cursor-pointer list-none flex-wrap items-center gap-2 px-3 py-2 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">
+        <span aria-hidden="true" className="text-slate-500 transition-transform group-open:rotate-90">
+          ▸
+        </span>
+        <SeverityBadge severity={finding.severity} />
+        <FindingStatusBadge status={finding.status} />
+        <Heading className="text-sm font-medium">{finding.title}</Heading>
+        {showCluster ? <span className="text-sm text-slate-600">on {finding.cluster.name}</span> : null}
+        <span className="w-full pl-6 text-sm text-slate-700">{finding.evidence.summary}</span>
+      </summary>
+      <div className="space-y-3 border-t border-slate-100 px-4 py-3 text-sm">
+        <div>
+          <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Evidence</div>
+          <ul className="mt-1 flex flex-wrap gap-2">
+            {finding.evidence.objects.map((object) => {
+              const href = objectHref(object);
+              return (
+                <li key={`${object.kind}:${object.id}`} className="rounded bg-slate-100 px-2 py-0.5">
+                  <span className="text-xs text-slate-600">{object.kind} </span>
+                  {href ? (
+                    <Link className="text-brand-700 underline" href={href}>
+                      {object.label}
+                    </Link>
+                  ) : (
+                    object.label
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+          {finding.evidence.paths?.map((path, index) => (
+            <div key={pathKey(path)} className="mt-2 rounded border border-slate-200 p-2">
+              <PathSteps path={path} label={`Evidence path ${index + 1}`} />
+            </div>
+          ))}
+        </div>
+        <div>
+          <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Remediation</div>
+          <p className="mt-1">{finding.remediation.summary}</p>
+          <div className="mt-2 space-y-2">
+            {finding.remediation.azCli ? (
+              <Command label="Azure CLI" text={finding.remediation.azCli} />
+            ) : null}
+            {finding.remediation.kubectl ? (
+              <Command label="kubectl" text={finding.remediation.kubectl} />
+            ) : null}
+            {finding.remediation.terraform ? (
+              <Command label="Terraform" text={finding.remediation.terraform} />
+            ) : null}
+          </div>
+        </div>
+        <div>
+          <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Controls</div>
+          <ul className="mt-1 space-y-0.5">
+            {finding.controls.map((control) => (
+              <li key={`${control.framework}:${control.id}`}>
+                <span className="font-medium">{FRAMEWORK_LABEL[control.framework]}</span>{" "}
+                <span className="font-mono text-xs">{control.id}</span>
+                {control.title ? <span className="text-slate-700"> — {control.title}</span> : null}
+              </li>
+            ))}
+          </ul>
+          <p className="mt-2 text-xs text-slate-600">
+            Rule <span className="font-mono">{finding.ruleId}</span>
+            {showCluster ? (
+              <>
+                {" · "}
+                <Link className="text-brand-700 underline" href={clusterHref(finding.cluster.id)}>
+                  open {finding.cluster.name}
+                </Link>
+              </>
+            ) : null}
+          </p>
+        </div>
+      </div>
+    </details>
+  );
+}

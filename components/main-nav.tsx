@@ -1,0 +1,40 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+const NAV = [
+  { href: "/", label: "Overview" },
+  { href: "/clusters", label: "Clusters" },
+  { href: "/principals", label: "Principals" },
+  { href: "/identities", label: "Identities" },
+  { href: "/findings", label: "Findings" },
+  { href: "/scans", label: "Scans" },
+];
+
+/** The header navigation; the current section is marked for sight and for screen readers. */
+export function MainNav() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Main" className="flex flex-wrap gap-1 text-sm">
+      {NAV.map((item) => {
+        const current =
+          item.href === "/"
+            ? pathname === "/"
+            : pathname === item.href || pathname.startsWith(`${item.href}/`);
+        return (
+          <Link
+            key={item.href}
+            href={item.href}
+            aria-current={current ? "page" : undefined}
+            className={`rounded px-2 py-1 hover:bg-slate-100 hover:text-slate-900 ${
+              current ? "bg-brand-50 font-medium text-brand-900" : "text-slate-700"
+            }`}
+          >
+            {item.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}
