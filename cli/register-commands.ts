@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerAccessCommands } from "./commands/access";
+import { registerEmulateCommand } from "./commands/emulate";
 import { registerScanCommand } from "./commands/scan";
 import { registerTenantCommand } from "./commands/tenant";
 
@@ -7,5 +8,6 @@ import { registerTenantCommand } from "./commands/tenant";
 export function registerCommands(program: Command): void {
   registerScanCommand(program);
   registerAccessCommands(program);
+  registerEmulateCommand(program);
   registerTenantCommand(program);
 }

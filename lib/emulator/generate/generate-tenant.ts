@@ -1018,18 +1018,22 @@ function bindingAt(layout: Layout, cluster: ClusterInfo, index: number): unknown
   const isClusterBinding = rng.chance(0.2);
   const namespace = rng.pick(cluster.namespaces);
   for (let n = 0; n < subjectCount; n++) {
+    // Most bindings in a real cluster serve controllers, operators and pipelines (service accounts);
+    // people come in through a few Entra groups, rarely by name.
     const kind = rng.weighted([
-      ["group", 0.5],
-      ["user", 0.35],
-      ["serviceAccount", 0.12],
+      ["group", 0.22],
+      ["user", 0.1],
+      ["serviceAccount", 0.65],
       ["broad", 0.03],
     ] as const);
     if (kind === "group")
       subjects.push({ apiGroup: RBAC, kind: "Group", name: groupIdAt(layout, rng.int(layout.groups)) });
     else if (kind === "user")
       subjects.push({ apiGroup: RBAC, kind: "User", name: userAt(layout, rng.int(layout.users)).id });
-    else if (kind === "serviceAccount") subjects.push({ kind: "ServiceAccount", name: "default", namespace });
-    else {
+    else if (kind === "serviceAccount") {
+      const name = rng.pick(["default", "deployer", "controller", "ci-runner", "metrics-reader"]);
+      subjects.push({ kind: "ServiceAccount", name, namespace });
+    } else {
       subjects.push({
         apiGroup: RBAC,
         kind: "Group",
