@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  decryptSecret,
+  encryptSecret,
+  isEncryptedSecret,
+  SecretBoxError,
+  SecretKeyMissingError,
+} from "./secret-box";
+
+const KEY = "k".repeat(40);
+const env = { ATLAS_SECRET_KEY: KEY };
+const WEBHOOK = "https://contoso.webhook.office.com/webhookb2/abc@def/IncomingWebhook/0123456789/secret-part";
+
+describe("secret box", () => {
+  it("round-trips, never contains the plaintext, and differs on every call", () => {
+    const a = encryptSecret(WEBHOOK, "webhook-url", env);
+    const b = encryptSecret(WEBHOOK, "webhook-url", env);
+    expect(a).not.toBe(b);
+    expect(a).not.toContain("secret-part");
+    expect(isEncryptedSecret(a)).toBe(true);
+    expect(decryptSecret(a, "webhook-url", env)).toBe(WEBHOOK);
+  });
+
+  it("binds the value to its field", () => {
+    const box = encryptSecret(WEBHOOK, "webhook-url", env);
+    expect(() => decryptSecret(box, "cron-secret", env)).toThrow(SecretBoxError);
+  });
+
+  it("detects tampering and a missing key, and decrypts with the previous key during rotation", () => {
+    const box = encryptSecret(WEBHOOK, "webhook-url", env);
+    const tampered = `${box.slice(0, -2)}${box.endsWith("A") ? "B" : "A"}${box.slice(-1)}`;
+    expect(() => decryptSecret(tampered, "webhook-url", env)).toThrow(SecretBoxError);
+    const rotated = { ATLAS_SECRET_KEY: "n".repeat(40), ATLAS_SECRET_KEY_PREVIOUS: KEY };
+    expect(decryptSecret(box, "webhook-url", rotated)).toBe(WEBHOOK);
+    expect(() => decryptSecret(box, "webhook-url", { ATLAS_SECRET_KEY: "n".repeat(40) })).toThrow(
+      /no longer configured/,
+    );
+  });
+
+  it("requires a key from the environment with an external database", () => {
+    expect(() => encryptSecret("x", "webhook-url", { DATABASE_URL: "postgres://db/atlas" })).toThrow(
+      SecretKeyMissingError,
+    );
+    expect(() => encryptSecret("x", "webhook-url", { ATLAS_SECRET_KEY: "too-short" })).toThrow(/32 bytes/);
+  });
+
+  it("keeps a private key file in the data folder for the embedded demo", () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "atlas-secret-box-"));
+    const demo = { ATLAS_DATA_DIR: dataDir };
+    const box = encryptSecret(WEBHOOK, "webhook-url", demo);
+    const keyFile = path.join(dataDir, "secret-box.key");
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(keyFile, "utf8").trim().length).toBeGreaterThanOrEqual(32);
+    expect(decryptSecret(box, "webhook-url", demo)).toBe(WEBHOOK);
+  });
+});
