@@ -1,0 +1,73 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { type DemoAnalysis, demoAnalysis, reportFrom } from "@/lib/reports/fixtures/demo-report";
+import { esc, renderReportDocument, renderReportFragment } from "@/lib/reports/render-html";
+
+const textOf = (html: string) =>
+  html
+    .replace(/<style[\s\S]*?<\/style>/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replaceAll("&amp;", "&")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&#39;", "'")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replace(/\s+/g, " ");
+
+describe("renderReportDocument", () => {
+  let analysis: DemoAnalysis;
+  beforeAll(async () => {
+    analysis = await demoAnalysis();
+  });
+
+  it("shows every cluster, every failing finding's summary and every cluster-admin holder", () => {
+    const content = reportFrom(analysis);
+    const text = textOf(renderReportDocument(content));
+    for (const cluster of content.scope.clusters) expect(text).toContain(cluster.name);
+    for (const finding of content.findings.filter((f) => f.status === "fail"))
+      expect(text).toContain(finding.summary);
+    for (const holder of content.clusterAdmins.flatMap((c) => c.holders))
+      expect(text).toContain(holder.principal.displayName);
+    for (const framework of content.frameworks) expect(text).toContain(framework.title);
+  });
+
+  it("is a standalone document with its table of contents, print rules and no external resource", () => {
+    const html = renderReportDocument(reportFrom(analysis), { robots: "noindex" });
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).toContain('<meta name="robots" content="noindex">');
+    expect(html).toContain("@media print");
+    for (const id of ["summary", "controls", "cluster-admins", "drift", "findings", "remediation", "about"]) {
+      expect(html).toContain(`href="#${id}"`);
+      expect(html).toContain(`id="${id}"`);
+    }
+    expect(html).not.toMatch(/<(script|link|img|iframe)\b/i);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i);
+  });
+
+  it("prints page numbers in the contents only when given", () => {
+    const content = reportFrom(analysis);
+    expect(renderReportFragment(content)).not.toContain('class="page"');
+    const withPages = renderReportFragment(content, { tocPages: { summary: 2, controls: 3 } });
+    expect(withPages).toMatch(/Summary<\/a><span class="leader"[^>]*><\/span><span class="page">2<\/span>/);
+  });
+
+  it("escapes everything that comes from the scan", () => {
+    const content = reportFrom(analysis);
+    const hostile = '<img src=x onerror="alert(1)">';
+    const html = renderReportDocument({
+      ...content,
+      report: { ...content.report, title: hostile },
+      findings: content.findings.map((f, i) => (i === 0 ? { ...f, summary: `${hostile} & more` } : f)),
+    });
+    expect(html).not.toContain(hostile);
+    expect(html).toContain(esc(hostile));
+    expect(esc(`"'<>&`)).toBe("&quot;&#39;&lt;&gt;&amp;");
+  });
+
+  it("says so on the cover when the copy is redacted", () => {
+    const content = reportFrom(analysis);
+    expect(textOf(renderReportDocument(content))).not.toContain("Personal data is redacted");
+    expect(
+      textOf(renderReportDocument({ ...content, report: { ...content.report, redacted: true } })),
+    ).toContain("Personal data is redacted");
+  });
+});
