@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
+import type { AuthConfig } from "./config";
 import { CSRF_HEADER, csrfCookieName, issueCsrfToken } from "./csrf";
 import { type GuardOutcome, guardRequest } from "./guard";
 import { resetRateLimits } from "./rate-limit";
@@ -17,7 +18,7 @@ const NOW = Date.UTC(2026, 0, 1, 9, 0, 0);
 const config = entraConfig();
 const ORIGIN = "https://atlas.example.test";
 
-function decide(url: string, init: TestRequestInit = {}, cfg = config): GuardOutcome {
+function decide(url: string, init: TestRequestInit = {}, cfg: AuthConfig = config): GuardOutcome {
   return guardRequest(cfg, guardRequestOf(url, init), NOW);
 }
 
@@ -94,7 +95,7 @@ describe("guardRequest with Entra sign-in", () => {
 
   it("refuses cross-site writes before anything else", () => {
     const write = browserWrite("admin");
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { origin: "https://evil.example" },
       { origin: "null" },
       { origin: "http://atlas.example.test" }, // scheme matters
