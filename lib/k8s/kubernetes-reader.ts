@@ -2,7 +2,7 @@ import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } from "@kubernetes
 import { z } from "zod";
 import { describeError, isNotFound } from "@/lib/azure/describe-error";
 import { mapWithLimit } from "@/lib/azure/request-slots";
-import { networkErrorCode } from "@/lib/azure/transient-retry";
+import { isTransientStatus, networkErrorCode } from "@/lib/azure/transient-retry";
 import type { ClusterConnection } from "@/lib/k8s/cluster-connection";
 import { type ClusterKubernetes, emptyClusterKubernetes } from "@/lib/model/kubernetes";
 import { clusterKubernetesFromObjects } from "@/lib/model/wire-kubernetes";
@@ -19,7 +19,7 @@ export type KindRead = {
   /** Custom resources only: false when the CRD is absent. */
   installed: boolean;
   error?: { code: string; message: string };
-  /** The failure was a network failure (reset, timeout), not an answer from the API server. */
+  /** The API server did not serve the request (reset, timeout, 429/5xx after retries) rather than refusing it. */
   unreachable?: boolean;
 };
 
@@ -152,13 +152,18 @@ export async function readClusterKubernetes(
       return { kind: spec.kind, installed: true };
     } catch (error) {
       if (spec.custom && isNotFound(error)) return { kind: spec.kind, installed: false };
-      const { code, message } = describeError(error);
+      const { code, message, status } = describeError(error);
       return {
         kind: spec.kind,
         installed: true,
         error: { code, message },
+        // A network failure, or an API server still answering 429/5xx after every retry: either
+        // way it is not serving, which is different from refusing one kind (403).
         unreachable:
-          networkErrorCode(error) !== undefined || code === "AbortError" || code === "TimeoutError",
+          networkErrorCode(error) !== undefined ||
+          code === "AbortError" ||
+          code === "TimeoutError" ||
+          (status !== undefined && isTransientStatus(status)),
       };
     }
   };

@@ -2,6 +2,7 @@ import { ArmClients } from "@/lib/azure/arm-clients";
 import type { SourceError } from "@/lib/azure/describe-error";
 import { readDirectory } from "@/lib/azure/directory-reader";
 import { createGraphClient } from "@/lib/azure/graph-client";
+import { withTokenRetries } from "@/lib/azure/retrying-credential";
 import { createScanHttpContext, runInScanHttpContext } from "@/lib/azure/scan-http-context";
 import type { ScanTarget } from "@/lib/azure/scan-target";
 import type {
@@ -92,8 +93,11 @@ export async function collectTenant(
     ...(options.signal ? { signal: options.signal } : {}),
     ...options.http,
   });
+  // Every SDK client and the cluster token requests share one credential that retries flows MSAL gave up on.
+  const credential = withTokenRetries(target.credential, http);
+  const scanTarget: ScanTarget = { ...target, credential };
   return runInScanHttpContext(http, async () => {
-    const clients = new ArmClients(target, http);
+    const clients = new ArmClients(scanTarget, http);
     const book = new CoverageBook();
     book.open(DIRECTORY_SOURCE);
     const counts: Record<string, number> = { resourceGraphFallbacks: 0 };
@@ -171,7 +175,7 @@ export async function collectTenant(
       pool.add(async () => {
         const outcome = await readCluster(
           cluster,
-          { clients, credential: target.credential, http },
+          { clients, credential, http },
           {
             budgetMs: clusterBudgetMs,
             pageSize,
@@ -195,8 +199,11 @@ export async function collectTenant(
                 book.failedWith(source, `list ${kind.kind}`, kind.error.code, kind.error.message);
               else book.succeeded(source);
             }
-            kubernetes[cluster.id] = read.inventory;
-            kubernetesObjects += read.objectCount;
+            // A cluster none of whose kinds could be listed has no inventory (not an empty one).
+            if (read.kinds.some((kind) => !kind.error)) {
+              kubernetes[cluster.id] = read.inventory;
+              kubernetesObjects += read.objectCount;
+            }
           }
         }
         done += 1;
@@ -294,7 +301,7 @@ export async function collectTenant(
         }
       }
     }
-    const graph = createGraphClient(target, http);
+    const graph = createGraphClient(scanTarget, http);
     let directory: Awaited<ReturnType<typeof readDirectory>>;
     try {
       directory = await readDirectory(graph.client, hints.map(), { concurrency });
