@@ -109,8 +109,8 @@ async function ClustersTable({ scope, params }: { scope: ScanScope; params: Clus
                     {row.name}
                   </Link>
                   {row.kubernetesCoverage !== "complete" ? (
-                    <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs font-normal text-amber-900">
-                      Kubernetes {row.kubernetesCoverage}
+                    <span className="ml-2 whitespace-nowrap rounded bg-amber-50 px-1.5 py-0.5 text-xs font-normal text-amber-900">
+                      Kubernetes API {row.kubernetesCoverage === "partial" ? "partly read" : "not read"}
                     </span>
                   ) : null}
                   <div className="text-xs font-normal text-slate-600">

@@ -14,6 +14,7 @@ import {
   listIdentities,
 } from "@/lib/queries/list-identities";
 import type { ScanScope } from "@/lib/queries/scan-scope";
+import { describeScope } from "@/lib/queries/scope-label";
 import { lenientParse, searchParamsRecord } from "@/lib/queries/search-params";
 
 export const dynamic = "force-dynamic";
@@ -109,8 +110,8 @@ async function IdentitiesTable({ scope, params }: { scope: ScanScope; params: Id
                       {identity.roleAssignments.map((assignment) => (
                         <li key={assignment.id}>
                           <span className="font-medium">{assignment.role}</span>{" "}
-                          <span className="text-slate-600">
-                            on {assignment.scope.split("/").slice(-2).join(" ")}
+                          <span className="text-slate-600" title={assignment.scope}>
+                            on {describeScope(assignment.scope)}
                           </span>
                         </li>
                       ))}

@@ -3,7 +3,7 @@
 import "@xyflow/react/dist/style.css";
 import { Background, Controls, type Edge, MarkerType, type Node, ReactFlow } from "@xyflow/react";
 import { useMemo, useState } from "react";
-import { layoutAccessGraph } from "@/components/access/graph-layout";
+import { COLUMN_WIDTH, layoutAccessGraph, NODE_WIDTH, ROW_HEIGHT } from "@/components/access/graph-layout";
 import type { AccessLevel, PathStep } from "@/lib/access/types";
 
 // The access graph of one cluster: principal → group → role or binding → permission or setting →
@@ -46,6 +46,14 @@ const KIND_STYLE: Record<string, { background: string; border: string }> = {
 };
 
 const MAX_PRINCIPALS = 40;
+/** the width the graph is drawn for: the main column at 1280 px */
+const DRAWN_WIDTH = 1180;
+
+/** Node text: permissions by their action, everything else as labelled, cut to fit two lines. */
+function nodeText(kind: string, label: string, stepId: string): string {
+  const text = kind === "permission" ? stepId.split("/").slice(-2).join("/") : label;
+  return text.length > 64 ? `${text.slice(0, 61)}…` : text;
+}
 
 export function AccessGraph({ entries, clusterName }: { entries: GraphEntry[]; clusterName: string }) {
   const [minimum, setMinimum] = useState<AccessLevel | "all">("cluster-admin");
@@ -63,15 +71,16 @@ export function AccessGraph({ entries, clusterName }: { entries: GraphEntry[]; c
       return {
         id: node.id,
         position: { x: node.x, y: node.y },
-        data: { label: node.label.length > 60 ? `${node.label.slice(0, 57)}…` : node.label },
+        data: { label: nodeText(node.kind, node.label, node.stepId) },
         draggable: false,
         connectable: false,
         ariaLabel: node.label,
         style: {
-          width: 230,
+          width: NODE_WIDTH,
           fontSize: 11,
           lineHeight: 1.25,
           padding: 6,
+          overflowWrap: "anywhere",
           color: "#0f172a",
           background: style.background,
           border: `1px solid ${style.border}`,
@@ -95,7 +104,16 @@ export function AccessGraph({ entries, clusterName }: { entries: GraphEntry[]; c
       edges: flowEdges,
       shown: visible.length,
       total: wanted.length,
-      height: Math.min(720, Math.max(260, layout.rows * 74 + 60)),
+      // fitView scales the drawing to the frame's width; size the frame to the scaled height
+      height: Math.round(
+        Math.min(
+          720,
+          Math.max(
+            220,
+            layout.rows * ROW_HEIGHT * Math.min(1, DRAWN_WIDTH / (layout.columns * COLUMN_WIDTH)) + 70,
+          ),
+        ),
+      ),
     };
   }, [entries, minimum]);
 
@@ -136,6 +154,7 @@ export function AccessGraph({ entries, clusterName }: { entries: GraphEntry[]; c
             fitView
             fitViewOptions={{ padding: 0.1 }}
             minZoom={0.2}
+            maxZoom={1.5}
             nodesDraggable={false}
             nodesConnectable={false}
             elementsSelectable={false}

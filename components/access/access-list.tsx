@@ -1,11 +1,6 @@
 import Link from "next/link";
-import {
-  ESCALATION_LABEL,
-  ESCALATION_ROUTE_LABEL,
-  ROUTE_EXPLANATION,
-  ROUTE_LABEL,
-} from "@/components/access/labels";
-import { PathSteps } from "@/components/access/path-steps";
+import { EscalationBlock, GrantBlock } from "@/components/access/grant-block";
+import { ROUTE_LABEL } from "@/components/access/labels";
 import { KindTag, LevelBadge } from "@/components/ui/badges";
 import { principalHref } from "@/lib/queries/cluster-slug";
 import type { ClusterAccessPrincipal } from "@/lib/queries/get-cluster-access";
@@ -63,49 +58,27 @@ export function AccessList({
                   </span>
                 ) : null}
               </summary>
-              <div className="space-y-4 border-t border-slate-100 bg-slate-50/60 px-4 py-3">
+              <div className="space-y-2 border-t border-slate-100 bg-slate-50/60 px-4 py-3">
                 <p className="text-sm">
                   <Link href={principalHref(entry.principal.id)} className="text-brand-700 underline">
                     Everything {entry.principal.displayName} can do
                   </Link>
                 </p>
                 {entry.grants.map((grant) => (
-                  <div
+                  <GrantBlock
                     key={`${grant.level}|${grant.namespace}|${grant.route}|${pathKey(grant.path)}`}
-                    className="rounded border border-slate-200 bg-white p-3"
-                  >
-                    <h3 className="mb-2 flex flex-wrap items-center gap-2 text-sm font-medium">
-                      <LevelBadge level={grant.level} namespace={grant.namespace} />
-                      <span>via {ROUTE_LABEL[grant.route]}</span>
-                      {grant.conditional ? (
-                        <span className="rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-900">
-                          conditional (an ABAC condition may narrow it)
-                        </span>
-                      ) : null}
-                    </h3>
-                    <p className="mb-2 text-xs text-slate-600">{ROUTE_EXPLANATION[grant.route]}</p>
-                    <PathSteps
-                      path={grant.path}
-                      label={`How ${entry.principal.displayName} gets ${grant.level} on ${clusterName}`}
-                    />
-                  </div>
+                    grant={grant}
+                    who={entry.principal.displayName}
+                    where={clusterName}
+                  />
                 ))}
                 {entry.escalations.map((escalation) => (
-                  <div
+                  <EscalationBlock
                     key={`${escalation.to}|${escalation.route}|${pathKey(escalation.path)}`}
-                    className="rounded border border-red-200 bg-white p-3"
-                  >
-                    <h3 className="mb-2 text-sm font-medium">
-                      Escalation: {ESCALATION_LABEL[escalation.to]}{" "}
-                      <span className="font-normal text-slate-600">
-                        ({ESCALATION_ROUTE_LABEL[escalation.route]})
-                      </span>
-                    </h3>
-                    <PathSteps
-                      path={escalation.path}
-                      label={`How ${entry.principal.displayName} could escalate on ${clusterName}`}
-                    />
-                  </div>
+                    escalation={escalation}
+                    who={entry.principal.displayName}
+                    where={clusterName}
+                  />
                 ))}
               </div>
             </details>

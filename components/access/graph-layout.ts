@@ -21,8 +21,9 @@ export type GraphEdge = { id: string; source: string; target: string };
 
 export type GraphLayout = { nodes: GraphNode[]; edges: GraphEdge[]; columns: number; rows: number };
 
-export const COLUMN_WIDTH = 270;
-export const ROW_HEIGHT = 74;
+export const COLUMN_WIDTH = 225;
+export const ROW_HEIGHT = 66;
+export const NODE_WIDTH = 195;
 
 const nodeId = (step: PathStep) => `${step.kind}:${step.id}`;
 

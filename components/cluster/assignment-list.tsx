@@ -51,3 +51,52 @@ export function AssignmentList({
     </ul>
   );
 }
+
+/** Assignments on a cluster's scope chain grouped by scope, the widest (most inherited) first. */
+export function AssignmentsByScope({ assignments }: { assignments: AssignmentView[] }) {
+  if (assignments.length === 0) {
+    return <p className="text-sm text-slate-600">No role assignment on the cluster or any scope above it.</p>;
+  }
+  const groups = new Map<string, AssignmentView[]>();
+  for (const assignment of assignments) {
+    const list = groups.get(assignment.scope) ?? [];
+    list.push(assignment);
+    groups.set(assignment.scope, list);
+  }
+  return (
+    <ul className="space-y-2">
+      {[...groups.entries()].map(([scope, list]) => (
+        <li key={scope}>
+          <div className="text-xs font-medium uppercase tracking-wide text-slate-600">
+            {list[0].scopeLabel}
+            {INHERITED.has(list[0].scopeLevel) ? (
+              <span className="ml-1 rounded bg-amber-50 px-1 normal-case tracking-normal text-amber-900">
+                inherited
+              </span>
+            ) : null}
+          </div>
+          <ul className="mt-0.5 space-y-0.5">
+            {list.map((assignment) => (
+              <li key={assignment.id} className="text-sm">
+                <Link
+                  href={principalHref(assignment.principal.id)}
+                  className="text-brand-700 hover:underline"
+                >
+                  {assignment.principal.displayName}
+                </Link>
+                {assignment.principal.deleted ? (
+                  <span className="text-xs text-red-800"> (deleted)</span>
+                ) : null}
+                <span className="text-slate-700"> · {assignment.role.name}</span>
+                {assignment.role.custom ? <span className="text-xs text-slate-600"> (custom)</span> : null}
+                {assignment.conditional ? (
+                  <span className="ml-1 rounded bg-slate-100 px-1 text-xs">conditional</span>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </li>
+      ))}
+    </ul>
+  );
+}

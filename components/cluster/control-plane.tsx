@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { AssignmentList } from "@/components/cluster/assignment-list";
+import { AssignmentsByScope } from "@/components/cluster/assignment-list";
 import { Fact, SubHeading } from "@/components/cluster/fact";
 import { IdentityBlock } from "@/components/cluster/identity-block";
 import { KindTag, PostureFlag } from "@/components/ui/badges";
@@ -80,10 +80,7 @@ export function ControlPlane({ detail }: { detail: ClusterDetail }) {
       <IdentityBlock view={plane.identity} detail={detail.cluster.controlPlaneIdentity.type} />
 
       <SubHeading>Azure roles on this cluster</SubHeading>
-      <AssignmentList
-        assignments={plane.roleAssignments}
-        empty="No role assignment on the cluster, its resource group, subscription or management groups."
-      />
+      <AssignmentsByScope assignments={plane.roleAssignments} />
     </div>
   );
 }

@@ -153,7 +153,7 @@ export default async function ClusterPage({
           answers are current; Kubernetes-side ones may be missing or carried over from an earlier scan.
         </p>
       ) : null}
-      <div className="grid grid-cols-1 gap-4 xl:grid-cols-3">
+      <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-2 xl:grid-cols-3">
         <Section id="control-plane" title="Control plane" description="Who signs in, how, and who is admin.">
           <ControlPlane detail={detail} />
         </Section>

@@ -1,18 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { orNotFound, type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
-import {
-  ESCALATION_LABEL,
-  ESCALATION_ROUTE_LABEL,
-  ROUTE_EXPLANATION,
-  ROUTE_LABEL,
-} from "@/components/access/labels";
-import { PathSteps } from "@/components/access/path-steps";
+import { EscalationBlock, GrantBlock } from "@/components/access/grant-block";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { KindTag, LevelBadge } from "@/components/ui/badges";
 import { PageHeader, Section } from "@/components/ui/layout";
 import { clusterHref, principalHref, principalIdFromParam } from "@/lib/queries/cluster-slug";
 import { getPrincipal } from "@/lib/queries/get-principal";
+import { describeScope } from "@/lib/queries/scope-label";
 import { pathKey } from "@/lib/queries/stored-records";
 
 export const dynamic = "force-dynamic";
@@ -92,39 +87,23 @@ export default async function PrincipalPage({
                     <span className="text-sm font-normal text-slate-600">no access, can escalate</span>
                   )}
                 </h3>
-                <div className="space-y-3 p-3">
+                <div className="space-y-2 p-3">
                   {entry.grants.map((grant) => (
-                    <div key={`${grant.level}|${grant.namespace}|${grant.route}|${pathKey(grant.path)}`}>
-                      <p className="mb-1 flex flex-wrap items-center gap-2 text-sm">
-                        <LevelBadge level={grant.level} namespace={grant.namespace} />
-                        <span>via {ROUTE_LABEL[grant.route]}</span>
-                        <span className="text-xs text-slate-600">— {ROUTE_EXPLANATION[grant.route]}</span>
-                        {grant.conditional ? (
-                          <span className="rounded bg-amber-50 px-1 text-xs text-amber-900">conditional</span>
-                        ) : null}
-                      </p>
-                      <PathSteps
-                        path={grant.path}
-                        label={`How ${principal.displayName} gets ${grant.level} on ${entry.cluster.name}`}
-                      />
-                    </div>
+                    <GrantBlock
+                      key={`${grant.level}|${grant.namespace}|${grant.route}|${pathKey(grant.path)}`}
+                      grant={grant}
+                      headingLevel={4}
+                      who={principal.displayName}
+                      where={entry.cluster.name}
+                    />
                   ))}
                   {entry.escalations.map((escalation) => (
-                    <div
+                    <EscalationBlock
                       key={`${escalation.to}|${escalation.route}|${pathKey(escalation.path)}`}
-                      className="rounded border border-red-200 p-2"
-                    >
-                      <p className="mb-1 text-sm font-medium">
-                        Escalation: {ESCALATION_LABEL[escalation.to]}{" "}
-                        <span className="font-normal text-slate-600">
-                          ({ESCALATION_ROUTE_LABEL[escalation.route]})
-                        </span>
-                      </p>
-                      <PathSteps
-                        path={escalation.path}
-                        label={`How ${principal.displayName} could escalate on ${entry.cluster.name}`}
-                      />
-                    </div>
+                      escalation={escalation}
+                      who={principal.displayName}
+                      where={entry.cluster.name}
+                    />
                   ))}
                 </div>
               </li>
@@ -142,7 +121,9 @@ export default async function PrincipalPage({
               {data.roleAssignments.map((assignment) => (
                 <li key={assignment.id}>
                   <span className="font-medium">{assignment.role}</span>{" "}
-                  <span className="break-all text-slate-600">on {assignment.scope}</span>
+                  <span className="text-slate-600" title={assignment.scope}>
+                    on {describeScope(assignment.scope)}
+                  </span>
                   {assignment.via ? (
                     <span className="text-slate-600">
                       {" "}
