@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
 import { loadDemoTenant } from "@/lib/emulator/demo";
-import type { FaultRule } from "@/lib/emulator/faults";
 import { SCANNER_MARKER } from "@/lib/emulator/scanner-identity";
 import type { TenantFile } from "@/lib/emulator/tenant-file";
 import { startTestEmulator, type TestEmulator } from "@/lib/emulator/test-support";
