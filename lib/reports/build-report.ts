@@ -8,6 +8,7 @@ import {
   type PathStep,
   pathStepSchema,
 } from "@/lib/access/types";
+import type { DriftReport } from "@/lib/drift/types";
 import { FINDING_RULES } from "@/lib/findings/evaluate-findings";
 import { findingKey } from "@/lib/findings/records";
 import type { Finding, FindingStatus, Severity } from "@/lib/findings/types";
@@ -15,7 +16,7 @@ import type { Cluster } from "@/lib/model/azure";
 import type { Principal } from "@/lib/model/directory";
 import { clusterSource } from "@/lib/model/sources";
 import type { Coverage } from "@/lib/model/tenant-model";
-import { compareReports } from "@/lib/reports/drift";
+import { compareReports, scanEventsForReport } from "@/lib/reports/drift";
 import { frameworkControls, frameworkTitle } from "@/lib/reports/frameworks";
 import {
   type ClusterAdmins,
@@ -71,8 +72,8 @@ export type BuildReportInput = {
   principals: readonly Principal[];
   /** the latest earlier report of the same scope (its frozen content), for the drift section */
   previous: ReportContent | null;
-  /** replaces the default drift (comparison of the two reports) when a richer source is available */
-  drift?: (previous: ReportContent | null, current: ReportContent) => ReportDrift;
+  /** lib/drift's events between the previous report's scan and this scan (tenant-wide; scoped here) */
+  scanDrift?: DriftReport | null;
 };
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
@@ -263,15 +264,31 @@ function namedPrincipalIds(content: Omit<ReportContent, "directory">): Set<strin
   return ids;
 }
 
+/**
+ * The directory objects the content names, one entry per spelling: a principal renamed between the two
+ * scans of a drift section appears under both names, so a redacted rendering replaces both.
+ */
 function buildDirectory(
   content: Omit<ReportContent, "directory">,
   principals: readonly Principal[],
   previous: ReportContent | null,
 ): ReportDirectoryEntry[] {
-  const byId = new Map<string, ReportDirectoryEntry>();
-  for (const entry of previous?.directory ?? []) byId.set(entry.id, entry);
+  const entries = new Map<string, ReportDirectoryEntry>();
+  const add = (entry: ReportDirectoryEntry) =>
+    entries.set(`${entry.id}|${entry.displayName}|${entry.userPrincipalName ?? ""}`, entry);
+  const named = namedPrincipalIds(content);
+  const serialized = JSON.stringify(content);
+  for (const entry of previous?.directory ?? []) if (named.has(entry.id)) add(entry);
   for (const p of principals) {
-    byId.set(p.id, {
+    // Named by id, or mentioned in free text (a summary, a drift message) by name or user principal name.
+    const mentioned =
+      named.has(p.id) ||
+      (p.kind === "User" &&
+        (serialized.includes(p.id) ||
+          serialized.includes(p.displayName) ||
+          (p.userPrincipalName !== undefined && serialized.includes(p.userPrincipalName))));
+    if (!mentioned) continue;
+    add({
       id: p.id,
       kind: p.kind,
       displayName: p.displayName,
@@ -279,31 +296,16 @@ function buildDirectory(
     });
   }
   // Kubernetes users are no directory objects, but their names are often people's names: list them too.
-  const kubernetesUsers = content.clusterAdmins.flatMap((c) =>
-    c.holders.map((h) => h.principal).filter((p) => p.kind === "KubernetesUser"),
-  );
-  for (const p of kubernetesUsers) byId.set(p.id, { id: p.id, kind: p.kind, displayName: p.displayName });
-  const named = namedPrincipalIds(content);
-  const serialized = JSON.stringify(content);
-  // Also whoever a free-text summary mentions by name (a user not otherwise referenced).
-  for (const p of principals) {
-    if (p.kind === "User" && !named.has(p.id)) {
-      const mentioned =
-        serialized.includes(p.id) ||
-        (p.displayName.length > 2 && serialized.includes(p.displayName)) ||
-        (p.userPrincipalName !== undefined && serialized.includes(p.userPrincipalName));
-      if (mentioned) named.add(p.id);
+  for (const cluster of content.clusterAdmins) {
+    for (const { principal } of cluster.holders) {
+      if (principal.kind === "KubernetesUser")
+        add({ id: principal.id, kind: principal.kind, displayName: principal.displayName });
     }
   }
-  return [...named]
-    .map((id) => byId.get(id))
-    .filter((entry): entry is ReportDirectoryEntry => entry !== undefined)
-    .sort(
-      (a, b) =>
-        a.kind.localeCompare(b.kind) ||
-        a.displayName.localeCompare(b.displayName) ||
-        a.id.localeCompare(b.id),
-    );
+  return [...entries.values()].sort(
+    (a, b) =>
+      a.kind.localeCompare(b.kind) || a.displayName.localeCompare(b.displayName) || a.id.localeCompare(b.id),
+  );
 }
 
 export function buildReportContent(input: BuildReportInput): ReportContent {
@@ -398,7 +400,13 @@ export function buildReportContent(input: BuildReportInput): ReportContent {
     remediation: buildRemediation(findings),
   };
   const draft: ReportContent = { ...withoutDrift, drift: emptyDrift(), directory: [] };
-  const drift = (input.drift ?? compareReports)(input.previous, draft);
+  const drift: ReportDrift = {
+    ...compareReports(input.previous, draft),
+    scanEvents:
+      input.previous && input.scanDrift
+        ? scanEventsForReport(input.scanDrift, input.scope, clusterIds)
+        : null,
+  };
   const withDrift = { ...withoutDrift, drift };
   return { ...withDrift, directory: buildDirectory(withDrift, input.principals, input.previous) };
 }
@@ -428,5 +436,6 @@ function emptyDrift(): ReportDrift {
     comparedFrameworks: [],
     findings: { newlyFailing: [], resolved: [] },
     clusterAdmins: { gained: [], lost: [] },
+    scanEvents: null,
   };
 }

@@ -1,16 +1,21 @@
 import type { AccessRoute } from "@/lib/access/types";
-import type {
-  DriftAdmin,
-  ReportContent,
-  ReportDrift,
-  ReportFinding,
-  ReportFramework,
+import type { DriftReport } from "@/lib/drift/types";
+import {
+  type DriftAdmin,
+  REPORT_MAX_SCAN_EVENTS,
+  type ReportContent,
+  type ReportDrift,
+  type ReportFinding,
+  type ReportFramework,
+  type ReportScanEvents,
 } from "@/lib/reports/report-schema";
+import type { ReportScope } from "@/lib/reports/scope";
 
 // Drift since the previous report of the same scope, worked out by comparing the two frozen reports:
 // what newly fails, what was resolved, who gained or lost cluster-admin. Comparing reports (not scans)
 // means the section says exactly how this report differs from the one the reader saw last.
-// lib/drift (scan-to-scan inventory drift) can enrich this through BuildReportInput.drift.
+// The scan-to-scan events of lib/drift (every object, access and finding change between the two reports'
+// scans) are added by scanEventsForReport, for the clusters in scope.
 
 const driftFinding = (f: ReportFinding) => ({
   key: f.key,
@@ -45,6 +50,7 @@ export function compareReports(previous: ReportContent | null, current: ReportCo
       comparedFrameworks: [],
       findings: { newlyFailing: [], resolved: [] },
       clusterAdmins: { gained: [], lost: [] },
+      scanEvents: null,
     };
   }
   const previousFrameworks = new Set(previous.frameworks.map((f) => f.framework));
@@ -87,5 +93,41 @@ export function compareReports(previous: ReportContent | null, current: ReportCo
     comparedFrameworks: compared,
     findings: { newlyFailing, resolved },
     clusterAdmins: { gained: gained.sort(byClusterThenName), lost: lost.sort(byClusterThenName) },
+    scanEvents: null,
+  };
+}
+
+/**
+ * lib/drift's events between two scans, limited to a report's scope: events of its clusters, and
+ * tenant-level events (role assignments, directory changes) when the scope is not a list of clusters
+ * (for a subscription scope, those whose subject lies under one of its subscriptions).
+ */
+export function scanEventsForReport(
+  drift: DriftReport,
+  scope: ReportScope,
+  clusterIds: ReadonlySet<string>,
+): ReportScanEvents {
+  const inScope = drift.events.filter((event) => {
+    if (event.cluster) return clusterIds.has(event.cluster.id);
+    if (scope.clusterIds.length > 0) return false;
+    if (scope.subscriptionIds.length === 0) return true;
+    const key = event.subject.key.toLowerCase();
+    return scope.subscriptionIds.some((id) => key.startsWith(`/subscriptions/${id}`));
+  });
+  const bySeverity: ReportScanEvents["bySeverity"] = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const event of inScope) bySeverity[event.severity] = (bySeverity[event.severity] ?? 0) + 1;
+  return {
+    fromScan: drift.from ?? "",
+    toScan: drift.to,
+    total: inScope.length,
+    bySeverity,
+    // lib/drift returns the events most severe first; the report keeps that order.
+    events: inScope.slice(0, REPORT_MAX_SCAN_EVENTS).map((event) => ({
+      kind: event.kind,
+      severity: event.severity,
+      message: event.message,
+      cluster: event.cluster,
+    })),
+    suppressedStale: drift.suppressedStale,
   };
 }

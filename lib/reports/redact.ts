@@ -98,10 +98,15 @@ export function redactReport(content: ReportContent): ReportContent {
   return {
     ...result,
     report: { ...result.report, redacted: true },
-    directory: result.directory.map((entry) => {
-      if (!isPerson(entry)) return entry;
-      const { userPrincipalName: _dropped, ...rest } = entry;
-      return rest;
-    }),
+    // Several spellings of one person collapse into one pseudonymous entry.
+    directory: [
+      ...new Map(
+        result.directory.map((entry) => {
+          if (!isPerson(entry)) return [JSON.stringify(entry), entry] as const;
+          const { userPrincipalName: _dropped, ...rest } = entry;
+          return [JSON.stringify(rest), rest] as const;
+        }),
+      ).values(),
+    ],
   };
 }

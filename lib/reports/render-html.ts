@@ -299,7 +299,43 @@ ${findingTable("Newly failing", drift.findings.newlyFailing)}
 ${findingTable("Resolved", drift.findings.resolved)}
 ${adminTable("Gained cluster-admin", drift.clusterAdmins.gained)}
 ${adminTable("Lost cluster-admin", drift.clusterAdmins.lost)}
+${renderScanEvents(drift.scanEvents)}
 </section>`;
+}
+
+const EVENT_LABEL: Record<string, string> = {
+  "access.gained": "Access gained",
+  "access.lost": "Access lost",
+  "access.changed": "Access changed",
+  "escalation.gained": "Escalation gained",
+  "escalation.lost": "Escalation lost",
+  "escalation.changed": "Escalation changed",
+  "finding.opened": "Finding opened",
+  "finding.resolved": "Finding resolved",
+  "finding.changed": "Finding changed",
+  "object.added": "Added",
+  "object.removed": "Removed",
+  "object.changed": "Changed",
+};
+
+function renderScanEvents(events: ReportContent["drift"]["scanEvents"]): string {
+  if (!events) return "";
+  const heading = `<h3>Every change between scan #${esc(events.fromScan)} and scan #${esc(events.toScan)}</h3>`;
+  if (events.total === 0)
+    return `${heading}<p>No object, access or finding in scope changed between the two scans.</p>`;
+  const rows = events.events
+    .map(
+      (e) =>
+        `<tr><td>${severityLabel(e.severity)}</td><td>${esc(EVENT_LABEL[e.kind] ?? e.kind)}</td><td>${esc(e.cluster?.name ?? "tenant")}</td><td class="wrap">${esc(e.message)}</td></tr>`,
+    )
+    .join("");
+  const omitted = events.total - events.events.length;
+  return `${heading}
+<p>${esc(events.total)} change(s) in scope: ${(["critical", "high", "medium", "low", "info"] as const)
+    .map((sev) => `${esc(events.bySeverity[sev] ?? 0)} ${sev}`)
+    .join(", ")}.${omitted > 0 ? ` The ${esc(events.events.length)} most severe are listed.` : ""}</p>
+<table><colgroup><col style="width:11%"><col style="width:16%"><col style="width:14%"><col></colgroup>
+<thead><tr><th>Severity</th><th>Change</th><th>Cluster</th><th>What changed</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function renderFindings(content: ReportContent): string {

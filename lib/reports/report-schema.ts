@@ -109,6 +109,31 @@ const driftAdminSchema = z.object({
 });
 export type DriftAdmin = z.infer<typeof driftAdminSchema>;
 
+export const reportScanEventSchema = z.object({
+  /** access.gained, finding.resolved, object.changed ... (lib/drift/types.ts) */
+  kind: z.string(),
+  severity: severitySchema,
+  message: z.string(),
+  cluster: clusterRefSchema.nullable(),
+});
+export type ReportScanEvent = z.infer<typeof reportScanEventSchema>;
+
+export const reportScanEventsSchema = z.object({
+  fromScan: z.string(),
+  toScan: z.string(),
+  /** events in scope, listed or not */
+  total: z.number().int(),
+  bySeverity: z.record(severitySchema, z.number().int()),
+  /** the most severe events, at most REPORT_MAX_SCAN_EVENTS */
+  events: z.array(reportScanEventSchema),
+  /** records of sources the later scan could not read: never counted as removed */
+  suppressedStale: z.number().int(),
+});
+export type ReportScanEvents = z.infer<typeof reportScanEventsSchema>;
+
+/** A report lists this many scan-to-scan changes at most; the counts cover all of them. */
+export const REPORT_MAX_SCAN_EVENTS = 200;
+
 export const reportDriftSchema = z.object({
   /** the latest earlier report of the same tenant and scope; null for the first one */
   previousReport: z.object({ id: z.string(), createdAt: z.string(), scanId: z.string() }).nullable(),
@@ -121,6 +146,11 @@ export const reportDriftSchema = z.object({
     resolved: z.array(driftFindingSchema),
   }),
   clusterAdmins: z.object({ gained: z.array(driftAdminSchema), lost: z.array(driftAdminSchema) }),
+  /**
+   * What changed in the tenant between the previous report's scan and this one (lib/drift events for the
+   * clusters in scope), most severe first; null for a first report, the same scan, or a pruned scan.
+   */
+  scanEvents: reportScanEventsSchema.nullable(),
 });
 export type ReportDrift = z.infer<typeof reportDriftSchema>;
 

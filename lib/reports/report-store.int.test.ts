@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closePool } from "@/lib/db/pool";
 import { loadDemoTenant } from "@/lib/emulator/demo";
 import type { TenantFile } from "@/lib/emulator/tenant-file";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
@@ -45,6 +46,7 @@ describe("report store and share links", () => {
     firstScan = (await runScan({ pool, tenant, trigger: "cli", collect: collectFrom(demo) })).scanId;
   });
   afterAll(async () => {
+    await closePool();
     await pool.end();
     await db.drop();
   });
@@ -92,6 +94,15 @@ describe("report store and share links", () => {
       ),
     ).toBe(true);
     expect(content.drift.clusterAdmins.lost.some((a) => a.principal.displayName === "Penny")).toBe(true);
+    // lib/drift's events between the two reports' scans: the fix itself and what it resolved.
+    const events = content.drift.scanEvents;
+    expect(events?.fromScan).toBe(firstScan.toString());
+    expect(events?.toScan).toBe(latest.scanId);
+    expect(events?.events.some((e) => e.kind === "finding.resolved" && e.cluster?.name === "aks-1")).toBe(
+      true,
+    );
+    expect(events?.events.some((e) => e.kind === "access.lost" && e.message.includes("Penny"))).toBe(true);
+    expect(events?.total).toBe(events?.events.length);
 
     const scoped = await createReport({ scope: { clusters: ["aks-1"] } });
     const scopedContent = (await loadReportContent(BigInt(scoped.id))).content;

@@ -1,7 +1,11 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { Prisma } from "@/lib/db/generated/client";
+import { pool } from "@/lib/db/pool";
 import { prisma } from "@/lib/db/prisma";
+import { computeDrift } from "@/lib/drift/compute-drift";
+import { DriftNotFoundError, resolveDriftRange } from "@/lib/drift/scan-range";
+import type { DriftReport } from "@/lib/drift/types";
 import { findingSchema } from "@/lib/findings/types";
 import { clusterSchema, subscriptionSchema } from "@/lib/model/azure";
 import { principalSchema } from "@/lib/model/directory";
@@ -137,15 +141,12 @@ export async function createReport(rawInput: CreateReportInput, options: { now?:
   const tenant = await db.tenant.findUnique({ where: { id: scan.tenantId } });
   if (!tenant) throw new ReportNotFoundError("tenant_not_found", `Tenant ${scan.tenantId} does not exist.`);
 
-  // Only cluster-admin grants are reported; filtering them in SQL keeps large tenants cheap.
-  const rows = await db.$queryRaw<RecordRow[]>(Prisma.sql`
+  const clusterRows = await db.$queryRaw<RecordRow[]>(Prisma.sql`
     SELECT kind, data FROM snapshot_records
-    WHERE tenant_id = ${scan.tenantId} AND ${asOfCondition(scan.id)}
-      AND (kind IN ('cluster', 'subscription', 'principal', 'finding')
-           OR (kind = 'access.grant' AND data->>'level' = 'cluster-admin'))
+    WHERE tenant_id = ${scan.tenantId} AND ${asOfCondition(scan.id)} AND kind IN ('cluster', 'subscription')
     ORDER BY kind, natural_key`);
-  const clusters = parseRows(rows, "cluster", clusterSchema);
-  const subscriptions = parseRows(rows, "subscription", subscriptionSchema);
+  const clusters = parseRows(clusterRows, "cluster", clusterSchema);
+  const subscriptions = parseRows(clusterRows, "subscription", subscriptionSchema);
   let scope: ReturnType<typeof resolveScope>;
   try {
     scope = resolveScope(
@@ -158,69 +159,94 @@ export async function createReport(rawInput: CreateReportInput, options: { now?:
     throw error;
   }
   const key = scopeKey(scan.tenantId, scope);
+  const previousRow = await db.report.findFirst({
+    where: { tenantId: scan.tenantId, scopeKey: key },
+    orderBy: { id: "desc" },
+  });
+  const previous = previousRow ? parseContent(previousRow.content) : null;
+  const previousScan = previous && BigInt(previous.scan.id) < scan.id ? BigInt(previous.scan.id) : null;
+
+  // Only cluster-admin grants are reported; filtering them in SQL keeps large tenants cheap. Principals
+  // come from every scan between the previous report's and this one, so a person renamed or deleted in
+  // between is still known by every name the drift section may use (and redaction replaces them all).
+  const principalsSince = previousScan ?? scan.id;
+  const rows = await db.$queryRaw<RecordRow[]>(Prisma.sql`
+    SELECT kind, data FROM snapshot_records
+    WHERE tenant_id = ${scan.tenantId}
+      AND ((${asOfCondition(scan.id)}
+            AND (kind = 'finding' OR (kind = 'access.grant' AND data->>'level' = 'cluster-admin')))
+        OR (kind = 'principal' AND valid_from_scan <= ${scan.id}
+            AND (valid_to_scan IS NULL OR valid_to_scan > ${principalsSince})))
+    ORDER BY kind, natural_key, valid_from_scan`);
+
+  const scanDrift = previousScan === null ? null : await scanDriftBetween(previousScan, scan.id);
   const coverage = coverageSchema.safeParse(scan.coverage);
   const now = options.now ?? new Date();
-
-  return db.$transaction(async (tx) => {
-    const previousRow = await tx.report.findFirst({
-      where: { tenantId: scan.tenantId, scopeKey: key },
-      orderBy: { id: "desc" },
-    });
-    const previous = previousRow ? parseContent(previousRow.content) : null;
+  const [{ id }] = await db.$queryRaw<{ id: bigint }[]>(
     // The id is part of the content, so it is drawn before the content is built.
-    const [{ id }] = await tx.$queryRaw<{ id: bigint }[]>(
-      Prisma.sql`SELECT nextval(pg_get_serial_sequence('reports', 'id')) AS id`,
-    );
-    const content = buildReportContent({
-      id: id.toString(),
-      title: input.title,
-      createdAt: now.toISOString(),
-      productVersion: PRODUCT_VERSION,
-      tenant: { id: tenant.id, displayName: tenant.displayName },
-      scan: {
-        id: scan.id.toString(),
-        status: scan.status,
-        startedAt: scan.startedAt.toISOString(),
-        finishedAt: scan.finishedAt?.toISOString() ?? null,
-        productVersion: scan.productVersion,
-        coverage: coverage.success ? coverage.data : {},
-      },
+    Prisma.sql`SELECT nextval(pg_get_serial_sequence('reports', 'id')) AS id`,
+  );
+  const content = buildReportContent({
+    id: id.toString(),
+    title: input.title,
+    createdAt: now.toISOString(),
+    productVersion: PRODUCT_VERSION,
+    tenant: { id: tenant.id, displayName: tenant.displayName },
+    scan: {
+      id: scan.id.toString(),
+      status: scan.status,
+      startedAt: scan.startedAt.toISOString(),
+      finishedAt: scan.finishedAt?.toISOString() ?? null,
+      productVersion: scan.productVersion,
+      coverage: coverage.success ? coverage.data : {},
+    },
+    scope,
+    frameworks: input.frameworks,
+    subscriptions,
+    clusters,
+    findings: parseRows(rows, "finding", findingSchema),
+    grants: parseRows(rows, "access.grant", reportGrantInputSchema),
+    principals: parseRows(rows, "principal", principalSchema),
+    previous,
+    scanDrift,
+  });
+  const text = canonicalJson(content);
+  const row = await db.report.create({
+    data: {
+      id,
+      tenantId: tenant.id,
+      scanId: scan.id,
+      title: content.report.title,
+      scopeKey: key,
       scope,
       frameworks: input.frameworks,
-      subscriptions,
-      clusters,
-      findings: parseRows(rows, "finding", findingSchema),
-      grants: parseRows(rows, "access.grant", reportGrantInputSchema),
-      principals: parseRows(rows, "principal", principalSchema),
-      previous,
-    });
-    const text = canonicalJson(content);
-    const row = await tx.report.create({
-      data: {
-        id,
-        tenantId: tenant.id,
-        scanId: scan.id,
-        title: content.report.title,
-        scopeKey: key,
-        scope,
-        frameworks: input.frameworks,
-        redact: input.redact,
-        productVersion: PRODUCT_VERSION,
-        schemaVersion: REPORT_SCHEMA_VERSION,
-        content: text,
-        contentHash: sha256(text),
-        summary: {
-          scope: content.scope.description,
-          clusters: content.summary.clusters,
-          findings: content.summary.findings,
-          scores: content.frameworks.map((f) => ({ framework: f.framework, title: f.title, score: f.score })),
-        },
-        createdAt: now,
+      redact: input.redact,
+      productVersion: PRODUCT_VERSION,
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      content: text,
+      contentHash: sha256(text),
+      summary: {
+        scope: content.scope.description,
+        clusters: content.summary.clusters,
+        findings: content.summary.findings,
+        scores: content.frameworks.map((f) => ({ framework: f.framework, title: f.title, score: f.score })),
       },
-      omit: { content: true },
-    });
-    return serializeReport(row);
+      createdAt: now,
+    },
+    omit: { content: true },
   });
+  return serializeReport(row);
+}
+
+/** lib/drift between two scans; null when one of them is gone (pruned): the report still compares itself. */
+async function scanDriftBetween(from: bigint, to: bigint): Promise<DriftReport | null> {
+  try {
+    const range = await resolveDriftRange(pool(), { from, to });
+    return await computeDrift(pool(), range);
+  } catch (error) {
+    if (error instanceof DriftNotFoundError) return null;
+    throw error;
+  }
 }
 
 function sha256(text: string): string {
