@@ -317,6 +317,39 @@ describe("faults", () => {
   });
 });
 
+describe("permissions and cancellation", () => {
+  it("needs Directory.Read.All: with the per-type Graph permissions, only the directory is partial", async () => {
+    const limited = await startTestEmulator({
+      tenant,
+      pageSize: 2,
+      seed: 11,
+      scannerGraphPermissions: ["User.Read.All", "GroupMember.Read.All", "Application.Read.All"],
+    });
+    try {
+      const result = await collectTenant(scanTargetForEmulator(limited.emulator), FAST);
+      expect(result.model.coverage[DIRECTORY_SOURCE]).toMatchObject({ status: "partial" });
+      expect(result.errors).toContainEqual(
+        expect.objectContaining({ source: DIRECTORY_SOURCE, code: "Authorization_RequestDenied" }),
+      );
+      // Nothing outside the directory depends on it.
+      const { [DIRECTORY_SOURCE]: _directory, ...others } = statuses(result.model);
+      const { [DIRECTORY_SOURCE]: _baselineDirectory, ...baselineOthers } = statuses(baseline.model);
+      expect(others).toEqual(baselineOthers);
+      expect(result.model.roleAssignments).toEqual(baseline.model.roleAssignments);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it("stops when its signal aborts", async () => {
+    const controller = new AbortController();
+    running.emulator.setFaults([{ kind: "latency", family: "*", ms: 50 }]);
+    const scanning = scan({ signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("scan cancelled")), 100);
+    await expect(scanning).rejects.toThrow("scan cancelled");
+  });
+});
+
 describe("cost", () => {
   it("makes the same calls when role assignments grow tenfold (they are listed per subscription)", async () => {
     const grown: TenantFile = structuredClone(tenant);
