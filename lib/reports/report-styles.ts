@@ -54,6 +54,7 @@ export const REPORT_CSS = `
 .atlas-report th, .atlas-report td { text-align: left; vertical-align: top; padding: .4rem .5rem; border-bottom: 1px solid var(--rule); }
 .atlas-report thead th { white-space: normal; background: var(--tint); border-bottom: 1px solid var(--faint); font-size: .8rem; color: var(--muted); font-weight: 600; }
 .atlas-report td.num, .atlas-report th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.atlas-report thead th.num { white-space: normal; }
 .atlas-report tr { break-inside: avoid; }
 .atlas-report .badge { display: inline-block; padding: .05rem .45rem; border-radius: 999px; font-size: .75rem; font-weight: 600; white-space: nowrap; }
 .atlas-report .s-pass { color: var(--pass); background: var(--pass-bg); }
