@@ -15,6 +15,8 @@ const chromiumArgs = [
 // production build, served by `npm start` on its own data folder.
 export default defineConfig({
   testDir: "e2e",
+  // Sign-in tests need the app configured for Entra ID: playwright.auth.config.ts runs them.
+  testIgnore: "auth*.spec.ts",
   outputDir: "test-results",
   forbidOnly: !!process.env.CI,
   retries: 0,

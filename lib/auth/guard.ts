@@ -98,7 +98,8 @@ export function guardRequest(
 
   if (!segments) return fail(400, "invalid_path", "The request path cannot be decoded.");
   // No text column can hold a NUL byte: refuse it here rather than as a database error in some handler.
-  if (/%00|\0/i.test(request.search)) return fail(400, "invalid_query", "The query string contains a NUL byte.");
+  if (/%00|\0/i.test(request.search))
+    return fail(400, "invalid_query", "The query string contains a NUL byte.");
   if (!hostAllowed(config, request.header("host"))) {
     return fail(
       421,
