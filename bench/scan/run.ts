@@ -1,0 +1,237 @@
+/**
+ * Scan benchmark: collectTenant against the emulator serving a large generated tenant with a fixed
+ * latency per request, and the naive scanner (bench/scan/naive.ts) on the same tenant.
+ *
+ *   node --import tsx bench/scan/run.ts [--clusters 500] [--assignments 100000] [--bindings 100000]
+ *     [--subscriptions 20] [--principals 20000] [--identities 2000] [--latency 20] [--concurrency 8]
+ *     [--page-size 500] [--naive-sample 20] [--skip-naive] [--seed 1]
+ *
+ * The emulator runs in a child process (bench/scan/serve-emulator.ts), so the RSS measured here is
+ * the scanner's. The naive scanner reads every subscription but only a sample of the per-unit work
+ * (identities, clusters, principals, groups); its time and calls are extrapolated per unit to the
+ * whole tenant, and the printout says which figures are measured and which extrapolated.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface, type Interface } from "node:readline";
+import { finished } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { API_FAMILIES, type ApiFamily } from "@/lib/azure/api-calls";
+import { scanTargetForEmulator } from "@/lib/azure/scan-target";
+import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
+import { collectTenant } from "@/lib/scan/collect/collect-tenant";
+import { mib, parseFlags, printTable, rssSampler, secs } from "../lib/measure";
+import { naiveScan } from "./naive";
+
+const flags = parseFlags(process.argv.slice(2));
+const number = (name: string, fallback: number) => {
+  const value = Number(flags[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
+  return value;
+};
+const options = {
+  seed: number("seed", 1),
+  subscriptions: number("subscriptions", 20),
+  clusters: number("clusters", 500),
+  roleAssignments: number("assignments", 100_000),
+  bindings: number("bindings", 100_000),
+  principals: number("principals", 20_000),
+  identities: number("identities", 2_000),
+};
+const latencyMs = number("latency", 20);
+const concurrency = number("concurrency", 8);
+const pageSize = number("page-size", 500);
+const naiveSample = number("naive-sample", 20);
+
+const readySchema = z.object({
+  ready: z.object({
+    tenantId: z.string(),
+    armEndpoint: z.string(),
+    graphEndpoint: z.string(),
+    authorityHost: z.string(),
+    caPem: z.string(),
+    scannerCredential: z.object({ tenantId: z.string(), clientId: z.string(), clientSecret: z.string() }),
+  }),
+  rssBytes: z.number(),
+});
+const countsSchema = z.object({ counts: z.record(z.string(), z.number()) });
+
+class EmulatorProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly lines: Interface,
+    private readonly queue: ((line: string) => void)[],
+  ) {}
+
+  static async start(tenantFile: string, dataDir: string) {
+    const script = fileURLToPath(new URL("./serve-emulator.ts", import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        script,
+        "--tenant",
+        tenantFile,
+        "--data-dir",
+        dataDir,
+        "--latency",
+        String(latencyMs),
+        "--page-size",
+        String(pageSize),
+      ],
+      { stdio: ["pipe", "pipe", "inherit"] },
+    );
+    const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
+    const queue: ((line: string) => void)[] = [];
+    lines.on("line", (line) => queue.shift()?.(line));
+    const process_ = new EmulatorProcess(child, lines, queue);
+    const ready = readySchema.parse(JSON.parse(await process_.nextLine()));
+    return { emulator: process_, ready };
+  }
+
+  private nextLine(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.queue.push(resolve);
+      this.child.once("exit", (code) => reject(new Error(`the emulator exited (${code})`)));
+    });
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    this.child.stdin?.write("counts\n");
+    return countsSchema.parse(JSON.parse(await this.nextLine())).counts;
+  }
+
+  async reset(): Promise<void> {
+    this.child.stdin?.write("reset\n");
+    await this.nextLine();
+  }
+
+  async stop(): Promise<void> {
+    this.lines.close();
+    this.child.stdin?.end();
+    await new Promise((resolve) => this.child.once("exit", resolve));
+  }
+}
+
+const work = await mkdtemp(path.join(tmpdir(), "aks-atlas-scan-bench-"));
+let emulatorProcess: EmulatorProcess | undefined;
+try {
+  const tenantFile = path.join(work, "tenant.json");
+  const out = createWriteStream(tenantFile);
+  const generatedAt = performance.now();
+  const stats = await generateTenant(options, out);
+  out.end();
+  await finished(out);
+  console.log(
+    `tenant:   ${stats.subscriptions} subscriptions, ${stats.clusters} clusters, ${stats.roleAssignments} role assignments, ` +
+      `${stats.bindings} bindings, ${stats.kubernetesObjects} Kubernetes objects in the file, ${stats.principals} principals, ` +
+      `${stats.federatedCredentials} federated credentials (${mib(stats.bytes)}, generated in ${secs(performance.now() - generatedAt)})`,
+  );
+  const started = await EmulatorProcess.start(tenantFile, path.join(work, "emulator"));
+  emulatorProcess = started.emulator;
+  const target = scanTargetForEmulator(started.ready.ready);
+  console.log(
+    `emulator: ${latencyMs} ms per request, page size ${pageSize}, in its own process (RSS ${mib(started.ready.rssBytes)} at start)`,
+  );
+
+  // collectTenant
+  const rssBefore = process.memoryUsage.rss();
+  const sampler = rssSampler();
+  const scanStarted = performance.now();
+  const result = await collectTenant(target, { concurrency, pageSize });
+  const scanMs = performance.now() - scanStarted;
+  sampler.stop();
+  const scanPeak = sampler.peak();
+  const served = await started.emulator.counts();
+  const mismatch = API_FAMILIES.filter((family) => (served[family] ?? 0) !== result.apiCalls[family]);
+  const scanCalls = Object.values(result.apiCalls).reduce((sum, value) => sum + value, 0);
+  console.log(
+    `scan:     ${secs(scanMs)}, ${scanCalls} calls, peak RSS ${mib(scanPeak)} (${mib(rssBefore)} before); ` +
+      `${result.counts.clusters} clusters (${result.counts.clustersRead} read), ${result.counts.roleAssignments} assignments, ` +
+      `${result.counts.kubernetesObjects} Kubernetes objects, ${result.counts.principals} principals; ${result.errors.length} errors` +
+      (mismatch.length
+        ? `; COUNT MISMATCH with the emulator for ${mismatch.join(", ")}`
+        : "; calls agree with the emulator's count"),
+  );
+
+  // The naive scanner
+  let naive: { ms: number; calls: Record<ApiFamily, number>; extrapolated: boolean } | undefined;
+  if (flags["skip-naive"] !== "true") {
+    await started.emulator.reset();
+    const naiveSampler = rssSampler();
+    const measured = await naiveScan(target, { sampleSize: naiveSample });
+    naiveSampler.stop();
+    const calls = Object.fromEntries(API_FAMILIES.map((family) => [family, 0])) as Record<ApiFamily, number>;
+    let ms = 0;
+    let extrapolated = false;
+    const rows: (string | number)[][] = [
+      ["naive phase", "units", "read", "measured", "whole tenant", "calls (whole tenant)"],
+    ];
+    for (const phase of measured.phases) {
+      const factor = phase.measuredUnits === 0 ? 0 : phase.units / phase.measuredUnits;
+      if (factor !== 1) extrapolated = true;
+      ms += phase.ms * factor;
+      let phaseCalls = 0;
+      for (const family of API_FAMILIES) {
+        calls[family] += Math.round(phase.calls[family] * factor);
+        phaseCalls += Math.round(phase.calls[family] * factor);
+      }
+      rows.push([
+        phase.phase,
+        phase.units,
+        phase.measuredUnits,
+        secs(phase.ms),
+        secs(phase.ms * factor),
+        phaseCalls,
+      ]);
+    }
+    printTable(rows);
+    naive = { ms, calls, extrapolated };
+    console.log(`naive:    peak RSS ${mib(naiveSampler.peak())}`);
+  }
+
+  console.log("");
+  const header = ["", "wall time", ...API_FAMILIES, "total calls", "peak RSS"];
+  const rows: (string | number)[][] = [
+    header,
+    [
+      "collectTenant",
+      secs(scanMs),
+      ...API_FAMILIES.map((family) => result.apiCalls[family]),
+      scanCalls,
+      mib(scanPeak),
+    ],
+  ];
+  if (naive) {
+    const naiveCalls = Object.values(naive.calls).reduce((sum, value) => sum + value, 0);
+    rows.push([
+      naive.extrapolated ? "naive (extrapolated)" : "naive",
+      secs(naive.ms),
+      ...API_FAMILIES.map((family) => naive.calls[family]),
+      naiveCalls,
+      "-",
+    ]);
+    rows.push([
+      "ratio naive / collectTenant",
+      `${(naive.ms / scanMs).toFixed(1)}x`,
+      ...API_FAMILIES.map(() => ""),
+      `${(naiveCalls / scanCalls).toFixed(1)}x`,
+      "",
+    ]);
+  }
+  printTable(rows);
+  console.log(
+    `\ntargets:  peak RSS < 1 GiB: ${scanPeak < 1024 ** 3 ? "yes" : "NO"}` +
+      (naive ? `; >= 10x faster than naive: ${naive.ms / scanMs >= 10 ? "yes" : "NO"}` : "") +
+      `; ARM+Resource Graph+Graph calls per subscription ${((result.apiCalls.arm + result.apiCalls["resource-graph"] + result.apiCalls.graph) / options.subscriptions).toFixed(1)}, ` +
+      `Kubernetes calls per cluster ${(result.apiCalls.kubernetes / Math.max(1, options.clusters)).toFixed(1)}`,
+  );
+} finally {
+  await emulatorProcess?.stop();
+  await rm(work, { recursive: true, force: true });
+}
