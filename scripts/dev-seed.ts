@@ -29,7 +29,7 @@ export async function seedScan(pool: pg.Pool, document: unknown, label: string, 
     pool,
     tenant: {
       id: tenant.tenantId.toLowerCase(),
-      displayName: tenant.displayName,
+      displayName: tenant.displayName ?? tenant.tenantId,
       source: "import",
       tenantFile,
     },

@@ -49,12 +49,12 @@ export function SelectFilter({
   options: { value: string; label: string }[];
 }) {
   return (
-    <label className="flex flex-col gap-1 text-sm">
+    <label className="flex min-w-0 max-w-full flex-col gap-1 text-sm">
       <span className="text-slate-700">{label}</span>
       <select
         name={name}
         defaultValue={value ?? ""}
-        className="rounded border border-slate-300 bg-white px-2 py-1.5"
+        className="w-full max-w-full rounded border border-slate-300 bg-white px-2 py-1.5 sm:max-w-72"
       >
         <option value="">Any</option>
         {options.map((option) => (

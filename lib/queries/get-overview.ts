@@ -75,13 +75,12 @@ export async function getOverview(scope: ScanScope) {
       FROM snapshot_records
       WHERE ${tenant} AND kind = 'access.grant' AND data->>'level' = 'cluster-admin'
       GROUP BY 1`),
+    // by rule and severity: one rule may raise findings of different severities
     db.$queryRaw<RuleCount[]>(Prisma.sql`
-      SELECT data->>'ruleId' AS "ruleId", min(data->>'title') AS title,
-             (array_agg(data->>'severity' ORDER BY CASE data->>'severity' WHEN 'critical' THEN 0 WHEN 'high' THEN 1
-                                                     WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END))[1] AS severity,
+      SELECT data->>'ruleId' AS "ruleId", min(data->>'title') AS title, data->>'severity' AS severity,
              count(*) AS failing, count(DISTINCT cluster_id) AS clusters
       FROM snapshot_records WHERE ${tenant} AND kind = 'finding' AND data->>'status' = 'fail'
-      GROUP BY 1`),
+      GROUP BY 1, 3`),
     // cluster-admin whose path runs through a role assignment above the cluster (resource group,
     // subscription, management group): the article's Penny, invisible from the cluster itself
     db.$queryRaw<{ n: bigint }[]>(Prisma.sql`
@@ -113,9 +112,28 @@ export async function getOverview(scope: ScanScope) {
     Severity,
     number
   >;
+  const rules = new Map<
+    string,
+    { ruleId: string; title: string; severity: Severity; failing: number; clusters: number }
+  >();
   for (const row of ruleRows) {
     const severity = row.severity as Severity;
     if (severity in failingBySeverity) failingBySeverity[severity] += Number(row.failing);
+    const rule = rules.get(row.ruleId);
+    if (!rule) {
+      rules.set(row.ruleId, {
+        ruleId: row.ruleId,
+        title: row.title,
+        severity,
+        failing: Number(row.failing),
+        clusters: Number(row.clusters),
+      });
+      continue;
+    }
+    rule.failing += Number(row.failing);
+    // a cluster may count under two severities: the larger count is a safe lower bound
+    rule.clusters = Math.max(rule.clusters, Number(row.clusters));
+    if (SEVERITY_RANK[severity] > SEVERITY_RANK[rule.severity]) rule.severity = severity;
   }
 
   const attention: AttentionItem[] = [];
@@ -129,13 +147,13 @@ export async function getOverview(scope: ScanScope) {
       href: "/findings?rule=admin-credential-via-broad-role",
     });
   }
-  for (const row of ruleRows) {
-    const n = Number(row.ruleId === "local-accounts-enabled" ? row.clusters : row.failing);
+  for (const row of rules.values()) {
+    const n = row.ruleId === "local-accounts-enabled" ? row.clusters : row.failing;
     if (row.ruleId === "admin-credential-via-broad-role" && inherited > 0) continue;
     const sentence = RULE_SENTENCES[row.ruleId];
     attention.push({
       id: row.ruleId,
-      severity: row.severity as Severity,
+      severity: row.severity,
       count: n,
       text: sentence ? sentence.text(n) : `${n} × ${row.title}`,
       href: sentence?.href ?? `/findings?rule=${encodeURIComponent(row.ruleId)}`,
