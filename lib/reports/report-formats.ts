@@ -39,11 +39,28 @@ export async function renderReport(
   }
 }
 
-/** `12.pdf` → { id: "12", format: "pdf" }; `12` → { id: "12", format: null }; anything else → null. */
-export function parseReportIdSegment(segment: string): { id: bigint; format: ReportFormat | null } | null {
-  const match = /^([1-9]\d{0,17})(?:\.([a-z]+))?$/.exec(segment);
-  if (!match) return null;
-  if (match[2] === undefined) return { id: BigInt(match[1]), format: null };
-  const format = reportFormatSchema.safeParse(match[2]);
-  return format.success ? { id: BigInt(match[1]), format: format.data } : null;
+export type ReportIdSegment =
+  | { ok: true; id: bigint; format: ReportFormat | null }
+  | { ok: false; code: "invalid_report_id" | "unknown_format"; message: string };
+
+/** `12.pdf` → report 12 as PDF; `12` → report 12 itself; anything else says what is wrong. */
+export function parseReportIdSegment(segment: string): ReportIdSegment {
+  const match = /^([1-9]\d{0,17})(?:\.([A-Za-z0-9]+))?$/.exec(segment);
+  if (!match) {
+    return {
+      ok: false,
+      code: "invalid_report_id",
+      message: "A report id is a positive integer, optionally followed by .pdf, .html, .csv or .json.",
+    };
+  }
+  if (match[2] === undefined) return { ok: true, id: BigInt(match[1]), format: null };
+  const format = reportFormatSchema.safeParse(match[2].toLowerCase());
+  if (!format.success) {
+    return {
+      ok: false,
+      code: "unknown_format",
+      message: `Unknown format .${match[2]}: use .pdf, .html, .csv or .json.`,
+    };
+  }
+  return { ok: true, id: BigInt(match[1]), format: format.data };
 }

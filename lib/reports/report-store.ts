@@ -31,7 +31,11 @@ import { PRODUCT_VERSION } from "@/lib/version";
 export const createReportInputSchema = z.strictObject({
   /** default: the latest completed scan (of `tenantId` when given) */
   scanId: z
-    .union([z.string().regex(/^[1-9]\d{0,17}$/, "must be a positive integer"), z.number().int().positive()])
+    .union([
+      z.string().regex(/^[1-9]\d{0,17}$/, "must be a positive integer"),
+      z.number().int().positive(),
+      z.bigint().positive(),
+    ])
     .transform((value) => BigInt(value))
     .optional(),
   tenantId: z
@@ -62,6 +66,8 @@ export const createReportInputSchema = z.strictObject({
   redact: z.boolean().default(false),
 });
 export type CreateReportInput = z.input<typeof createReportInputSchema>;
+/** Already validated input (what createReportInputSchema gives) is accepted as it is. */
+export type CreateReportRequest = z.output<typeof createReportInputSchema>;
 
 export const reportSummarySchema = z.object({
   scope: z.string(),
@@ -120,7 +126,10 @@ function parseRows<T>(rows: readonly RecordRow[], kind: string, schema: z.ZodTyp
 }
 
 /** Creates and stores a report; returns what the API answers. */
-export async function createReport(rawInput: CreateReportInput, options: { now?: Date } = {}) {
+export async function createReport(
+  rawInput: CreateReportInput | CreateReportRequest,
+  options: { now?: Date } = {},
+) {
   const input = createReportInputSchema.parse(rawInput);
   const db = prisma();
   const scan = input.scanId

@@ -1,0 +1,101 @@
+import { readReportConfig } from "@/lib/reports/config";
+import { clientAddress, createRateLimiter, type RateLimiter } from "@/lib/reports/rate-limit";
+import { esc } from "@/lib/reports/render-html";
+import type { ReportFormat } from "@/lib/reports/report-formats";
+import { reportErrorResponse, reportFileResponse } from "@/lib/reports/report-http";
+import { openShare } from "@/lib/reports/share-links";
+
+// The public side of a share link: `/share/<token>` (the report as a page) and `/api/share/<token>.<ext>`
+// (the files). Nothing here leads into the rest of the app: no navigation, no links but the report's own
+// downloads, no indexing, no referrer. The app's proxy already rate-limits these paths per client IP; this
+// limiter also holds when the handler runs without it, and adds a ceiling for all clients together.
+
+const SHARE_HEADERS: Record<string, string> = {
+  "X-Robots-Tag": "noindex, nofollow",
+  "Referrer-Policy": "no-referrer",
+  "Cache-Control": "private, no-store",
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  // The page has no script and loads nothing: inline styles are all it needs.
+  "Content-Security-Policy":
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
+const globalLimiter = globalThis as unknown as { atlasShareLimiter?: RateLimiter };
+function limiter(): RateLimiter {
+  if (!globalLimiter.atlasShareLimiter) {
+    const config = readReportConfig();
+    globalLimiter.atlasShareLimiter = createRateLimiter({
+      perKey: config.shareRateLimitPerIp,
+      global: config.shareRateLimitGlobal,
+    });
+  }
+  return globalLimiter.atlasShareLimiter;
+}
+
+/** A small page for the answers that are not the report; it says nothing about the report. */
+function messagePage(
+  status: number,
+  title: string,
+  text: string,
+  extra: Record<string, string> = {},
+): Response {
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><title>${esc(title)}</title>
+<style>body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#0f172a;background:#f8fafc;margin:0}
+main{max-width:34rem;margin:12vh auto;padding:2rem;background:#fff;border:1px solid #e2e8f0;border-radius:8px}
+h1{font-size:1.35rem;margin:0 0 .5rem}p{color:#475569;line-height:1.5}</style></head>
+<body><main><h1>${esc(title)}</h1><p>${esc(text)}</p></main></body></html>
+`;
+  return new Response(html, {
+    status,
+    headers: { ...SHARE_HEADERS, "Content-Type": "text/html; charset=utf-8", ...extra },
+  });
+}
+
+/** Serves a shared report as the page or as a file. */
+export async function serveShare(
+  request: Request,
+  token: string,
+  format: ReportFormat | "page",
+): Promise<Response> {
+  const decision = limiter().check(clientAddress(request.headers));
+  if (!decision.allowed) {
+    return messagePage(429, "Too many requests", "Please wait a moment before opening this link again.", {
+      "Retry-After": String(decision.retryAfterSeconds),
+    });
+  }
+  try {
+    const opened = await openShare(token);
+    if (opened.status === "not-found") {
+      return messagePage(
+        404,
+        "Link not found",
+        "This link does not exist. Check that it was copied completely.",
+      );
+    }
+    if (opened.status === "gone") {
+      return messagePage(
+        410,
+        opened.reason === "revoked" ? "Link revoked" : "Link expired",
+        opened.reason === "revoked"
+          ? "Whoever shared this report has revoked the link. Ask them for a new one."
+          : "This link has expired. Ask whoever shared the report for a new one.",
+      );
+    }
+    const downloads = (["pdf", "csv", "json"] as const).map((ext) => ({
+      label: ext.toUpperCase(),
+      href: `/api/share/${token}.${ext}`,
+    }));
+    const page = format === "page";
+    return await reportFileResponse(opened.content, page ? "html" : format, {
+      htmlOptions: { robots: "noindex", downloads: page ? downloads : undefined },
+      headers: { ...SHARE_HEADERS, ...(page ? { "Content-Disposition": "inline" } : {}) },
+    });
+  } catch (error) {
+    const response = reportErrorResponse(error, "serving a shared report");
+    for (const [name, value] of Object.entries(SHARE_HEADERS)) response.headers.set(name, value);
+    return response;
+  }
+}
