@@ -4,7 +4,7 @@ import { type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
 import { PostureTrendChart } from "@/components/charts/posture-trend-chart";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { SeverityBars } from "@/components/overview/severity-bars";
-import { ScanNowButton } from "@/components/scans/scan-now-button";
+import { ScanNow } from "@/components/scans/scan-now";
 import { SeverityBadge } from "@/components/ui/badges";
 import { PageHeader, Section, SectionSkeleton, Stat } from "@/components/ui/layout";
 import { getOverview } from "@/lib/queries/get-overview";
@@ -125,7 +125,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pag
             {new Date(scope.scan.finishedAt ?? scope.scan.startedAt).toUTCString()}).
           </>
         }
-        actions={<ScanNowButton tenantId={scope.tenantId} />}
+        actions={<ScanNow tenantId={scope.tenantId} />}
       />
       <Suspense
         fallback={

@@ -1,4 +1,4 @@
-import { ScanNowButton } from "@/components/scans/scan-now-button";
+import { ScanNow } from "@/components/scans/scan-now";
 import { EmptyState } from "@/components/ui/layout";
 
 /** What every data page shows before the first scan has finished. */
@@ -11,7 +11,7 @@ export function NoScanYet() {
         <code className="rounded bg-slate-100 px-1">aks-atlas scan</code>).
       </p>
       <div className="mt-4 flex justify-center">
-        <ScanNowButton />
+        <ScanNow />
       </div>
     </EmptyState>
   );

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { z } from "zod";
 import { formatDuration, formatTime } from "@/components/scans/format";
-import { ScanNowButton } from "@/components/scans/scan-now-button";
+import { ScanNow } from "@/components/scans/scan-now";
 import { ScanStatusBadge } from "@/components/ui/badges";
 import { EmptyState, PageHeader, SectionSkeleton } from "@/components/ui/layout";
 import { Pagination } from "@/components/ui/pagination";
@@ -110,7 +110,7 @@ export default async function ScansPage({
       <PageHeader
         title="Scans"
         description="Every scan: when, how long, how completely each source was read, and what went wrong."
-        actions={<ScanNowButton />}
+        actions={<ScanNow />}
       />
       <Suspense fallback={<SectionSkeleton title="Scans" rows={8} />}>
         <ScansTable page={page} />

@@ -433,6 +433,13 @@ describe("read API routes", () => {
         "principal_not_found",
       ],
       ["empty search", () => call(searchRoute, "/api/search", {}), 400, "invalid_query"],
+      [
+        "NUL in an id",
+        () => call(principal, "/api/principals/a%00b", { id: "a\u0000b" }),
+        400,
+        "invalid_input",
+      ],
+      ["NUL in a query", () => call(searchRoute, "/api/search?q=a%00b", {}), 400, "invalid_input"],
     ];
     for (const [name, request, status, code] of cases) {
       const answer = await request();

@@ -13,6 +13,19 @@ import { searchParamsRecord } from "@/lib/queries/search-params";
 
 type RouteContext<P> = { params: Promise<P> };
 
+// PostgreSQL text cannot hold NUL, and no id or filter contains control characters: refuse them
+// here (400) rather than let the database fail on them (500).
+function hasControlCharacter(values: Iterable<unknown>): boolean {
+  for (const value of values) {
+    if (typeof value !== "string") continue;
+    for (let index = 0; index < value.length; index++) {
+      const code = value.charCodeAt(index);
+      if (code < 0x20 || code === 0x7f) return true;
+    }
+  }
+  return false;
+}
+
 export function readRoute<S extends z.ZodObject, P = Record<string, never>>(
   querySchema: S,
   run: (input: { query: z.infer<S>; scope: ScanScope; params: P }) => Promise<unknown>,
@@ -20,11 +33,17 @@ export function readRoute<S extends z.ZodObject, P = Record<string, never>>(
   const schema = querySchema.extend({ scan: z.string().optional() }).strict();
   return async (request: NextRequest, context: RouteContext<P>): Promise<NextResponse> => {
     try {
+      const params = await context.params;
+      if (
+        hasControlCharacter(request.nextUrl.searchParams.values()) ||
+        hasControlCharacter(Object.values(params ?? {}))
+      ) {
+        return jsonError(400, "invalid_input", "Ids and query values must not contain control characters.");
+      }
       const parsed = schema.safeParse(searchParamsRecord(request.nextUrl.searchParams));
       if (!parsed.success) return jsonError(400, "invalid_query", issuesMessage(parsed.error));
       const { scan, ...query } = parsed.data as z.infer<S> & { scan?: string };
       const scope = await requireScanScope(scan);
-      const params = await context.params;
       return NextResponse.json(await run({ query: query as z.infer<S>, scope, params }));
     } catch (error) {
       if (error instanceof InvalidInputError) return jsonError(400, error.code, error.message);

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { orNotFound } from "@/app/_lib/page-scope";
 import { formatDuration, formatTime } from "@/components/scans/format";
-import { ScanNowButton } from "@/components/scans/scan-now-button";
+import { ScanNow } from "@/components/scans/scan-now";
 import { ScanProgress } from "@/components/scans/scan-progress";
 import { ScanStatusBadge } from "@/components/ui/badges";
 import { PageHeader, Section } from "@/components/ui/layout";
@@ -40,7 +40,7 @@ export default async function ScanPage({ params }: { params: Params }) {
             {formatTime(scan.startedAt)}
           </span>
         }
-        actions={running ? null : <ScanNowButton tenantId={scan.tenant.id} />}
+        actions={running ? null : <ScanNow tenantId={scan.tenant.id} />}
       />
       {running ? (
         <Section id="progress" title="Progress">
