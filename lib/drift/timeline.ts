@@ -131,19 +131,39 @@ export async function countAndStore(
     );
     counts = countEvents(report.events, report.suppressedStale);
   }
+  await storeSummary(db, {
+    tenantId: input.tenantId,
+    scope: input.scope,
+    fromScanId: input.from?.id ?? null,
+    toScanId: input.to.id,
+    counts,
+  });
+  return counts;
+}
+
+/** Stores counts someone already computed (the notification job has the whole report at hand). */
+export async function storeSummary(
+  db: Queryable,
+  input: {
+    tenantId: string;
+    scope: string;
+    fromScanId: bigint | null;
+    toScanId: bigint;
+    counts: DriftCounts;
+  },
+): Promise<void> {
   await db.query(
     `INSERT INTO drift_summaries (to_scan_id, scope, tenant_id, from_scan_id, version, counts)
      VALUES ($1::bigint, $2, $3, $4::bigint, $5, $6)
      ON CONFLICT (to_scan_id, scope) DO UPDATE SET from_scan_id = EXCLUDED.from_scan_id,
        version = EXCLUDED.version, counts = EXCLUDED.counts, computed_at = now()`,
     [
-      input.to.id.toString(),
+      input.toScanId.toString(),
       input.scope,
       input.tenantId,
-      input.from?.id.toString() ?? null,
+      input.fromScanId?.toString() ?? null,
       DRIFT_RULES_VERSION,
-      JSON.stringify(counts),
+      JSON.stringify(input.counts),
     ],
   );
-  return counts;
 }

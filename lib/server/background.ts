@@ -1,6 +1,7 @@
 import { hasAzureCredentials } from "@/lib/azure/scan-target";
 import { readDatabaseConfig } from "@/lib/db/config";
 import { demoTenantPath, loadDemoTenant } from "@/lib/emulator/demo";
+import { startJobServices } from "@/lib/jobs/job-services";
 import { createAzureTenantSource } from "@/lib/scan/azure-tenant";
 import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
 import { startScan } from "@/lib/scan/start-scan";
@@ -19,7 +20,7 @@ export interface BackgroundOptions {
  * Registers what the app scans: the tenant configured by Azure credentials, or — with none — the demo
  * tenant served by the in-process emulator, scanned once at start (ATLAS_SCAN_ON_START=0 turns that off).
  */
-export async function startBackgroundServices(_options: BackgroundOptions): Promise<BackgroundServices> {
+export async function startBackgroundServices(options: BackgroundOptions): Promise<BackgroundServices> {
   const stops: (() => Promise<void>)[] = [];
   let tenantId: string;
   if (hasAzureCredentials(process.env)) {
@@ -51,6 +52,12 @@ export async function startBackgroundServices(_options: BackgroundOptions): Prom
       })
       .catch((error: unknown) => console.error(`[atlas] startup scan failed: ${(error as Error).message}`));
   }
+
+  // Scheduled scans, drift notifications and retention (lib/jobs): a worker in this process unless
+  // ATLAS_WORKER=off. Registered last so it stops first: a running job ends before the emulator does.
+  const jobs = await startJobServices({ databaseUrl: options.databaseUrl });
+  stops.push(() => jobs.stop());
+
   return {
     stop: async () => {
       for (const stop of stops.reverse()) await stop();

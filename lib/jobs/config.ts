@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { severitySchema } from "@/lib/findings/types";
+
+// Environment of scheduled scans, notifications and retention. Every value here is a default that the
+// settings page (tenant_settings) can override per tenant.
+
+/** Five-field cron (minute hour day month weekday), as the settings page and ATLAS_SCAN_SCHEDULE take it. */
+export const cronExpressionSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^(\S+\s+){4}\S+$/,
+    "must be a cron expression with five fields: minute hour day-of-month month day-of-week (e.g. 0 */6 * * *)",
+  );
+
+export const webhookFormatSchema = z.enum(["auto", "slack", "teams", "generic"]);
+export type WebhookFormat = z.infer<typeof webhookFormatSchema>;
+
+export const webhookUrlSchema = z
+  .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+  .max(2048, "must be at most 2048 characters");
+
+const jobsEnvSchema = z.object({
+  /** default scan schedule of every tenant; "off" or unset = none */
+  ATLAS_SCAN_SCHEDULE: z.union([z.literal("off"), cronExpressionSchema]).optional(),
+  ATLAS_SCAN_TIMEZONE: z.string().min(1).default("UTC"),
+  /** "in-process" (default): the app runs a worker; "off": only `npm run worker` processes run scans */
+  ATLAS_WORKER: z.enum(["in-process", "off"]).default("in-process"),
+  ATLAS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  ATLAS_CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  ATLAS_WEBHOOK_URL: webhookUrlSchema.optional(),
+  ATLAS_WEBHOOK_FORMAT: webhookFormatSchema.default("auto"),
+  ATLAS_WEBHOOK_MIN_SEVERITY: severitySchema.default("high"),
+  /** days of scan history to keep; 0 keeps everything */
+  ATLAS_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
+  /** the app's address as people reach it, for links in notifications */
+  ATLAS_PUBLIC_URL: z.url().optional(),
+});
+
+export type JobsConfig = z.infer<typeof jobsEnvSchema>;
+
+export class JobsConfigError extends Error {
+  override name = "JobsConfigError";
+}
+
+const KEYS = Object.keys(jobsEnvSchema.shape) as (keyof JobsConfig)[];
+
+/** Reads the environment (empty values count as unset); throws JobsConfigError naming each bad variable. */
+export function readJobsConfig(env: Record<string, string | undefined> = process.env): JobsConfig {
+  const input = Object.fromEntries(KEYS.map((key) => [key, env[key]?.trim() || undefined]));
+  const parsed = jobsEnvSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new JobsConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  }
+  return parsed.data;
+}
