@@ -19,12 +19,13 @@ function isSharePath(segments: string[] | undefined): boolean {
   return segments?.[0] === "share" || (segments?.[0] === "api" && segments[1] === "share");
 }
 
-function respond(outcome: Exclude<GuardOutcome, { kind: "continue" }>): NextResponse {
+function respond(outcome: Exclude<GuardOutcome, { kind: "continue" }>, base: string): NextResponse {
   if (outcome.kind === "redirect") {
-    // Relative Location: correct behind any reverse proxy, and browsers resolve it against the page.
+    // Absolute: Next's proxy runtime resolves Location as a URL. The base is the public URL when configured,
+    // so redirects stay right behind a reverse proxy.
     return new NextResponse(null, {
       status: 307,
-      headers: { Location: outcome.location, "Cache-Control": "no-store" },
+      headers: { Location: new URL(outcome.location, base).toString(), "Cache-Control": "no-store" },
     });
   }
   const headers = { ...outcome.headers, "Cache-Control": "no-store" };
@@ -77,7 +78,7 @@ export function handleProxyRequest(request: NextRequest): NextResponse {
     forwarded.set("Content-Security-Policy", headers["Content-Security-Policy"]);
     response = NextResponse.next({ request: { headers: forwarded } });
   } else {
-    response = respond(outcome);
+    response = respond(outcome, config.publicUrl?.origin ?? request.nextUrl.origin);
   }
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   applyCookies(response, outcome.cookies);

@@ -9,7 +9,8 @@ export function safeReturnTo(value: string | null | undefined): string {
   try {
     const parsed = new URL(value, "http://atlas.invalid");
     if (parsed.origin !== "http://atlas.invalid") return "/";
-    if (parsed.pathname.startsWith("/auth/")) return "/";
+    // Dot segments can collapse into "//host" ("/.//evil" → "//evil"): check the normalized path again.
+    if (parsed.pathname.startsWith("//") || parsed.pathname.startsWith("/auth/")) return "/";
     return `${parsed.pathname}${parsed.search}`;
   } catch {
     return "/";

@@ -5,17 +5,17 @@ import { completeSignIn, SIGN_IN_COOKIE, signInCookieOptions } from "@/lib/auth/
 
 export const dynamic = "force-dynamic";
 
-function seeOther(location: string): NextResponse {
-  return new NextResponse(null, {
-    status: 303,
-    headers: { Location: location, "Cache-Control": "no-store" },
-  });
+/** 303 to an absolute URL (relative ones resolve against `base`: the public URL, or this request's origin). */
+function seeOther(location: string, base: string): NextResponse {
+  const target = new URL(location, base).toString();
+  return new NextResponse(null, { status: 303, headers: { Location: target, "Cache-Control": "no-store" } });
 }
 
 /** Entra ID sends the browser back here with a code; on success the session cookie is set. */
 export async function GET(request: NextRequest) {
   const config = readAuthConfig();
-  if (config.mode !== "entra") return seeOther("/");
+  if (config.mode !== "entra") return seeOther("/", request.nextUrl.origin);
+  const base = config.publicUrl.origin;
   const now = Date.now();
   let outcome: Awaited<ReturnType<typeof completeSignIn>>;
   try {
@@ -31,7 +31,7 @@ export async function GET(request: NextRequest) {
   }
   if (!outcome.ok) {
     console.warn(`[atlas] sign-in refused (${outcome.reason}): ${outcome.detail}`);
-    const response = seeOther(`/auth/sign-in?error=${outcome.reason}`);
+    const response = seeOther(`/auth/sign-in?error=${outcome.reason}`, base);
     response.cookies.set(SIGN_IN_COOKIE, "", signInCookieOptions(config, 0));
     return response;
   }
@@ -39,7 +39,8 @@ export async function GET(request: NextRequest) {
   console.log(
     `[atlas] signed in: ${session.upn ?? session.name} (${session.oid}) as ${session.role ?? "no role"}`,
   );
-  const response = seeOther(returnTo);
+  // Belt and braces on top of safeReturnTo: never leave this origin after signing in.
+  const response = seeOther(new URL(returnTo, base).origin === base ? returnTo : "/", base);
   response.cookies.set(
     sessionCookieName(config),
     sealSession(config, session),

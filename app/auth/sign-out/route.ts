@@ -10,7 +10,10 @@ export const dynamic = "force-dynamic";
 export async function POST(request: NextRequest) {
   const config = readAuthConfig();
   if (config.mode !== "entra") {
-    return new NextResponse(null, { status: 303, headers: { Location: "/" } });
+    return new NextResponse(null, {
+      status: 303,
+      headers: { Location: new URL("/", request.nextUrl.origin).toString() },
+    });
   }
   const name = sessionCookieName(config);
   const opened = openSession(config, request.cookies.get(name)?.value, Date.now());
@@ -18,7 +21,8 @@ export async function POST(request: NextRequest) {
     revokeSession(config, opened.session);
     console.log(`[atlas] signed out: ${opened.session.upn ?? opened.session.name} (${opened.session.oid})`);
   }
-  const location = (await endSessionUrl(config)) ?? "/auth/sign-in?signedOut=1";
+  const location =
+    (await endSessionUrl(config)) ?? new URL("/auth/sign-in?signedOut=1", config.publicUrl.origin).toString();
   const response = new NextResponse(null, {
     status: 303,
     headers: { Location: location, "Cache-Control": "no-store" },
