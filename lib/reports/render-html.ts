@@ -20,6 +20,8 @@ export type ReportHtmlOptions = {
   downloads?: readonly { label: string; href: string }[];
   /** extra <head> elements' values for standalone documents */
   robots?: "noindex";
+  /** a line above the cover (screen only), e.g. how a shared copy reached its reader */
+  notice?: string;
 };
 
 export function esc(value: string | number): string {
@@ -110,8 +112,9 @@ function renderCover(content: ReportContent, options: ReportHtmlOptions): string
   const redacted = content.report.redacted
     ? `<p class="redacted-note">Personal data is redacted in this copy: user names, user principal names and e-mail addresses are replaced by pseudonyms such as “User 3f2a”, the same for one person throughout this report.</p>`
     : "";
+  const notice = options.notice ? `<p class="share-note screen-only">${esc(options.notice)}</p>\n` : "";
   return `<header class="cover">
-<p class="eyebrow">AKS Identity Atlas · Compliance report</p>
+${notice}<p class="eyebrow">AKS Identity Atlas · Compliance report</p>
 <h1>${esc(content.report.title)}</h1>
 <p class="subtitle">${esc(content.scope.description)}</p>
 <dl class="meta">

@@ -15,7 +15,8 @@ export const REPORT_CSS = `
   -webkit-print-color-adjust: exact; print-color-adjust: exact;
 }
 .atlas-report *, .atlas-report *::before, .atlas-report *::after { box-sizing: border-box; }
-.atlas-report h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 .35rem; letter-spacing: -.01em; }
+.atlas-report h1 { font-size: 1.9rem; font-weight: 700; line-height: 1.2; margin: 0 0 .35rem; letter-spacing: -.01em; }
+.atlas-report h2, .atlas-report h3, .atlas-report h4 { font-weight: 700; line-height: 1.3; }
 .atlas-report h2 { font-size: 1.35rem; margin: 2.5rem 0 .75rem; padding-bottom: .3rem; border-bottom: 2px solid var(--ink); }
 .atlas-report h3 { font-size: 1.05rem; margin: 1.5rem 0 .5rem; }
 .atlas-report h4 { font-size: .95rem; margin: 1rem 0 .35rem; }
@@ -32,6 +33,7 @@ export const REPORT_CSS = `
 .atlas-report dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.25rem; margin: 0; font-size: .9rem; }
 .atlas-report dl.meta dt { color: var(--muted); }
 .atlas-report dl.meta dd { margin: 0; }
+.atlas-report .share-note { margin: 0 0 1.25rem; padding: .5rem .75rem; border: 1px solid var(--rule); border-radius: 4px; background: var(--tint); font-size: .85rem; color: var(--muted); }
 .atlas-report .redacted-note { margin-top: .9rem; padding: .5rem .75rem; border-left: 4px solid var(--brand); background: #eff6ff; font-size: .9rem; }
 .atlas-report h2.toc-heading { margin-top: 1.75rem; border-bottom: 0; font-size: 1.1rem; }
 .atlas-report nav.toc ol { list-style: none; padding: 0; margin: .5rem 0 0; }

@@ -90,7 +90,13 @@ export async function serveShare(
     }));
     const page = format === "page";
     return await reportFileResponse(opened.content, page ? "html" : format, {
-      htmlOptions: { robots: "noindex", downloads: page ? downloads : undefined },
+      htmlOptions: {
+        robots: "noindex",
+        downloads: page ? downloads : undefined,
+        notice: page
+          ? `A read-only copy shared through AKS Identity Atlas. This link expires ${opened.expiresAt.slice(0, 16).replace("T", " ")} UTC.`
+          : undefined,
+      },
       headers: { ...SHARE_HEADERS, ...(page ? { "Content-Disposition": "inline" } : {}) },
     });
   } catch (error) {

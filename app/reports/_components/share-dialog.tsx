@@ -17,7 +17,7 @@ const shareSchema = z.object({
   lastViewedAt: z.string().nullable(),
 });
 type Share = z.infer<typeof shareSchema>;
-const createdSchema = shareSchema.extend({ url: z.string() });
+const createdSchema = shareSchema.extend({ path: z.string() });
 const listSchema = z.object({ shares: z.array(shareSchema) });
 const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -43,7 +43,7 @@ export function ShareDialog({
   const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
   const [shares, setShares] = useState<Share[] | null>(null);
-  const [created, setCreated] = useState<z.infer<typeof createdSchema> | null>(null);
+  const [created, setCreated] = useState<(z.infer<typeof createdSchema> & { url: string }) | null>(null);
   const [message, setMessage] = useState<string>("");
   const [busy, setBusy] = useState(false);
 
@@ -82,7 +82,8 @@ export function ShareDialog({
           .catch(() => null),
       );
       if (response.status === 201 && body.success) {
-        setCreated(body.data);
+        // The address this browser reached the app at is the one to hand over.
+        setCreated({ ...body.data, url: `${window.location.origin}${body.data.path}` });
         setMessage("Link created. Copy it now: it is not shown again.");
         await load();
       } else setMessage(await errorMessage(response, "The link could not be created"));

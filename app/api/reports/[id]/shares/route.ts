@@ -10,6 +10,13 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
+/** The origin the caller reached the app at (behind a proxy: the forwarded host and scheme). */
+function publicOrigin(request: NextRequest): string {
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? request.nextUrl.host;
+  const proto = request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol.replace(":", "");
+  return `${proto.split(",")[0].trim()}://${host.split(",")[0].trim()}`;
+}
+
 async function reportId(context: Context) {
   const segment = parseReportIdSegment((await context.params).id);
   return segment.ok && segment.format === null ? segment.id : null;
@@ -26,7 +33,7 @@ export async function POST(request: NextRequest, context: Context) {
   try {
     const share = await createShare(id, parsed.data);
     return NextResponse.json(
-      { ...share, url: new URL(share.path, request.nextUrl.origin).toString() },
+      { ...share, url: `${publicOrigin(request)}${share.path}` },
       { status: 201, headers: { "Cache-Control": "no-store" } },
     );
   } catch (error) {
