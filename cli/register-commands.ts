@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerAccessCommands } from "./commands/access";
 import { registerEmulateCommand } from "./commands/emulate";
+import { registerReportCommand } from "./commands/report";
 import { registerScanCommand } from "./commands/scan";
 import { registerTenantCommand } from "./commands/tenant";
 
@@ -9,5 +10,6 @@ export function registerCommands(program: Command): void {
   registerScanCommand(program);
   registerAccessCommands(program);
   registerEmulateCommand(program);
+  registerReportCommand(program);
   registerTenantCommand(program);
 }
