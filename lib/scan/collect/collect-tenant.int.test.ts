@@ -1,8 +1,10 @@
+import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
 import { loadDemoTenant } from "@/lib/emulator/demo";
+import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { SCANNER_MARKER } from "@/lib/emulator/scanner-identity";
-import type { TenantFile } from "@/lib/emulator/tenant-file";
+import { parseTenantFile, type TenantFile } from "@/lib/emulator/tenant-file";
 import { startTestEmulator, type TestEmulator } from "@/lib/emulator/test-support";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { ClusterKubernetes } from "@/lib/model/kubernetes";
@@ -347,6 +349,47 @@ describe("permissions and cancellation", () => {
     const scanning = scan({ signal: controller.signal });
     setTimeout(() => controller.abort(new Error("scan cancelled")), 100);
     await expect(scanning).rejects.toThrow("scan cancelled");
+  });
+});
+
+describe("pacing", () => {
+  it("slows down as ARM's read budget runs low instead of running into 429s", async () => {
+    // One subscription, 400 identities: 400+ reads against one token bucket of 250 (25/s refill).
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    await generateTenant(
+      { seed: 3, subscriptions: 1, clusters: 2, identities: 400, roleAssignments: 50, principals: 20 },
+      sink,
+    );
+    const generated = parseTenantFile(JSON.parse(Buffer.concat(chunks).toString("utf8")), "generated");
+    const bucketed = await startTestEmulator({
+      tenant: generated,
+      pageSize: 100,
+      seed: 3,
+      armTokenBucket: true,
+    });
+    try {
+      const result = await collectTenant(scanTargetForEmulator(bucketed.emulator), {
+        ...FAST,
+        pageSize: 100,
+      });
+      expect(result.apiCalls.arm).toBeGreaterThan(400);
+      expect(result.counts.throttledResponses).toBe(0);
+      expect(result.counts.pacedMs).toBeGreaterThan(0);
+      expect(bucketed.emulator.routeCounts().throttled ?? 0).toBe(0);
+      expect(
+        result.model.coverage[subscriptionSource(generated.subscriptions[0]?.subscriptionId ?? "")],
+      ).toEqual({
+        status: "complete",
+      });
+    } finally {
+      await bucketed.stop();
+    }
   });
 });
 
