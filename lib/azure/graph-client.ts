@@ -61,6 +61,7 @@ class GraphTransport implements Middleware {
     body: string | undefined,
   ): Promise<RawResponse> {
     return new Promise<RawResponse>((resolve, reject) => {
+      let deadline: NodeJS.Timeout | undefined;
       const outgoing = httpsRequest(
         url,
         {
@@ -74,6 +75,7 @@ class GraphTransport implements Middleware {
           incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
           incoming.on("error", reject);
           incoming.on("end", () => {
+            clearTimeout(deadline);
             const responseHeaders = new Headers();
             for (const [name, value] of Object.entries(incoming.headers)) {
               if (typeof value === "string") responseHeaders.set(name, value);
@@ -102,14 +104,16 @@ class GraphTransport implements Middleware {
           });
         },
       );
-      outgoing.setTimeout(this.http.requestTimeoutMs, () => {
+      // A deadline for the whole exchange: a body that trickles counts as stalled too.
+      deadline = setTimeout(() => {
         outgoing.destroy(
           new TransportError(
             `No complete response within ${this.http.requestTimeoutMs} ms from Graph`,
             "ETIMEDOUT",
           ),
         );
-      });
+      }, this.http.requestTimeoutMs);
+      outgoing.on("close", () => clearTimeout(deadline));
       outgoing.on("error", reject);
       if (body !== undefined) outgoing.write(body);
       outgoing.end();

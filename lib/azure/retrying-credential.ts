@@ -25,10 +25,13 @@ export function withTokenRetries(credential: TokenCredential, http: ScanHttpCont
           const refused = typeof status === "number" && status >= 400 && status < 500 && status !== 429;
           const aborted = tokenOptions?.abortSignal?.aborted || http.signal?.aborted;
           if (refused || aborted || attempt >= options.maxRetries) throw error;
+          const signals = [tokenOptions?.abortSignal, http.signal].filter(
+            (signal): signal is AbortSignal => signal !== undefined,
+          );
           await sleep(
             backoffDelay(attempt, options),
             undefined,
-            http.signal ? { signal: http.signal } : undefined,
+            signals.length > 0 ? { signal: AbortSignal.any(signals) } : undefined,
           );
         }
       }
