@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -7,7 +7,7 @@ import {
   ClientSecretCredential,
   WorkloadIdentityCredential,
 } from "@azure/identity";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { CredentialConfigurationError, createCredential, credentialMode } from "@/lib/azure/credentials";
 import {
   hasAzureCredentials,
@@ -24,6 +24,7 @@ const tokenFile = path.join(scratch, "token");
 writeFileSync(tokenFile, "eyJ.fake.token");
 const caFile = path.join(scratch, "ca.pem");
 writeFileSync(caFile, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function message(run: () => unknown): string {
   try {
