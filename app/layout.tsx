@@ -40,7 +40,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               Reports
             </Link>
             <HeaderSearch />
-            <div className="flex items-center">
+            <div className="ml-auto flex items-center">
               <UserMenu />
             </div>
           </div>

@@ -100,7 +100,8 @@ test("an operator signs in and starts a scan from the page", async ({ page, cont
 test("a user holding no role lands on the 403 page", async ({ page }) => {
   await signIn(page, DEMO_SIGN_IN.users.noRole.name);
   await expect(page).toHaveURL(/\/auth\/forbidden\?need=viewer$/);
-  await expect(page.getByText("no role")).toBeVisible();
+  await expect(page.getByRole("main").getByText("no role", { exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Back to the overview" })).toHaveCount(0);
 });
 
 test("cross-site writes are refused and every answer carries the security headers", async ({
