@@ -19,6 +19,9 @@ export function createAzureTenantSource(
     );
   }
   const target = scanTargetFromEnv(merged);
+  if (!target.tenantId) {
+    throw new AzureNotConfiguredError("Set AZURE_TENANT_ID (or pass --tenant) to say which tenant to scan.");
+  }
   return {
     tenant: {
       id: target.tenantId.toLowerCase(),
