@@ -3,6 +3,13 @@ import { prisma } from "@/lib/db/prisma";
 import type { Severity } from "@/lib/findings/types";
 import { clusterSource } from "@/lib/model/sources";
 import { coverageSchema } from "@/lib/model/tenant-model";
+import {
+  accessLevelSql,
+  accessPrincipalSql,
+  accessRouteSql,
+  nonDirectoryKindSql,
+} from "@/lib/queries/access-keys";
+import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
 import { SEVERITIES, SEVERITY_RANK } from "@/lib/queries/stored-records";
@@ -48,7 +55,14 @@ const RULE_SENTENCES: Record<string, { text: (n: number) => string; href?: strin
   },
 };
 
-export async function getOverview(scope: ScanScope) {
+const overviewOf = memoByScan<Overview>();
+
+/** The overview as of a scan (computed once per scan: its state never changes). */
+export function getOverview(scope: ScanScope): Promise<Overview> {
+  return overviewOf(`${scope.tenantId}:${scope.scanId}`, () => readOverview(scope));
+}
+
+async function readOverview(scope: ScanScope) {
   const db = prisma();
   const tenant = Prisma.sql`tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}`;
   const [clusterRows, adminRows, ruleRows, inheritedRows, tenantRow] = await Promise.all([
@@ -70,10 +84,16 @@ export async function getOverview(scope: ScanScope) {
              coalesce(array_agg(natural_key), '{}') AS ids
       FROM snapshot_records WHERE ${tenant} AND kind = 'cluster'`),
     db.$queryRaw<{ kind: string; principals: bigint; viaLocalAccount: bigint }[]>(Prisma.sql`
-      SELECT data->'principal'->>'kind' AS kind, count(DISTINCT data->'principal'->>'id') AS principals,
-             count(DISTINCT data->'principal'->>'id') FILTER (WHERE data->>'route' = 'local-admin-credential') AS "viaLocalAccount"
-      FROM snapshot_records
-      WHERE ${tenant} AND kind = 'access.grant' AND data->>'level' = 'cluster-admin'
+      WITH admins AS (
+        SELECT ${accessPrincipalSql()} AS id, ${accessRouteSql()} AS route FROM snapshot_records
+        WHERE ${tenant} AND kind = 'access.grant' AND ${accessLevelSql()} = 'cluster-admin'
+      ), directory AS (
+        SELECT natural_key AS id, data->>'kind' AS kind FROM snapshot_records WHERE ${tenant} AND kind = 'principal'
+      )
+      SELECT coalesce(${nonDirectoryKindSql(Prisma.sql`a.id`)}, d.kind, 'Unknown') AS kind,
+             count(DISTINCT a.id) AS principals,
+             count(DISTINCT a.id) FILTER (WHERE a.route = 'local-admin-credential') AS "viaLocalAccount"
+      FROM admins a LEFT JOIN directory d ON d.id = a.id
       GROUP BY 1`),
     // by rule and severity: one rule may raise findings of different severities
     db.$queryRaw<RuleCount[]>(Prisma.sql`
@@ -83,9 +103,11 @@ export async function getOverview(scope: ScanScope) {
       GROUP BY 1, 3`),
     // cluster-admin whose path runs through a role assignment above the cluster (resource group,
     // subscription, management group): the article's Penny, invisible from the cluster itself
+    // Only Azure-side routes run through role assignments, so only their (few) documents are read.
     db.$queryRaw<{ n: bigint }[]>(Prisma.sql`
-      SELECT count(DISTINCT data->'principal'->>'id') AS n FROM snapshot_records
-      WHERE ${tenant} AND kind = 'access.grant' AND data->>'level' = 'cluster-admin'
+      SELECT count(DISTINCT ${accessPrincipalSql()}) AS n FROM snapshot_records
+      WHERE ${tenant} AND kind = 'access.grant' AND ${accessLevelSql()} = 'cluster-admin'
+        AND ${accessRouteSql()} IN ('local-admin-credential', 'azure-rbac')
         AND data->'principal'->>'kind' <> 'Group'
         AND EXISTS (SELECT 1 FROM jsonb_array_elements(data->'paths') path, jsonb_array_elements(path) step
                     WHERE step->>'kind' = 'roleAssignment' AND NOT starts_with(step->>'id', cluster_id || '/'))`),
@@ -191,4 +213,5 @@ export async function getOverview(scope: ScanScope) {
   };
 }
 
-export type OverviewResponse = Awaited<ReturnType<typeof getOverview>>;
+type Overview = Awaited<ReturnType<typeof readOverview>>;
+export type OverviewResponse = Overview;

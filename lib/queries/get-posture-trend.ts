@@ -1,6 +1,7 @@
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import type { Severity } from "@/lib/findings/types";
+import { accessLevelSql, accessPrincipalSql } from "@/lib/queries/access-keys";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { COMPLETED_STATUSES } from "@/lib/queries/snapshot";
@@ -28,9 +29,15 @@ async function computePoint(tenantId: string, scanId: bigint, startedAt: Date): 
       WHERE tenant_id = ${tenantId} AND kind = 'finding' AND ${asOf} AND data->>'status' = 'fail'
       GROUP BY 1`),
     prisma().$queryRaw<{ n: bigint }[]>(Prisma.sql`
-      SELECT count(DISTINCT data->'principal'->>'id') AS n FROM snapshot_records
-      WHERE tenant_id = ${tenantId} AND kind = 'access.grant' AND ${asOf}
-        AND data->>'level' = 'cluster-admin' AND data->'principal'->>'kind' <> 'Group'`),
+      WITH groups AS (
+        SELECT natural_key AS id FROM snapshot_records
+        WHERE tenant_id = ${tenantId} AND kind = 'principal' AND ${asOf} AND data->>'kind' = 'Group'
+      )
+      SELECT count(DISTINCT principal_id) AS n
+      FROM (SELECT ${accessPrincipalSql()} AS principal_id FROM snapshot_records
+            WHERE tenant_id = ${tenantId} AND kind = 'access.grant' AND ${asOf}
+              AND ${accessLevelSql()} = 'cluster-admin') admins
+      WHERE NOT EXISTS (SELECT 1 FROM groups g WHERE g.id = admins.principal_id)`),
   ]);
   const failing = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   for (const row of severities)

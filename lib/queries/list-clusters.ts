@@ -4,6 +4,8 @@ import { prisma } from "@/lib/db/prisma";
 import { entraModeSchema } from "@/lib/model/azure";
 import { clusterSource } from "@/lib/model/sources";
 import { type CoverageStatus, coverageSchema } from "@/lib/model/tenant-model";
+import { accessLevelSql, accessPrincipalSql } from "@/lib/queries/access-keys";
+import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
 
@@ -49,13 +51,25 @@ export type ClusterPosture = z.infer<typeof postureSchema> & {
   kubernetesCoverage: CoverageStatus;
 };
 
-export async function listClusters(scope: ScanScope): Promise<ClusterPosture[]> {
+const clustersOf = memoByScan<ClusterPosture[]>();
+
+/** Every cluster's posture as of the scan (computed once per scan: its state never changes). */
+export function listClusters(scope: ScanScope): Promise<ClusterPosture[]> {
+  return clustersOf(`${scope.tenantId}:${scope.scanId}`, () => readClusters(scope));
+}
+
+async function readClusters(scope: ScanScope): Promise<ClusterPosture[]> {
   const asOf = asOfCondition(scope.scanId);
   const rows = await prisma().$queryRaw<ClusterRow[]>(Prisma.sql`
-    WITH admins AS (
-      SELECT cluster_id, count(DISTINCT data->'principal'->>'id') AS n FROM snapshot_records
-      WHERE tenant_id = ${scope.tenantId} AND kind = 'access.grant' AND ${asOf}
-        AND data->>'level' = 'cluster-admin' AND data->'principal'->>'kind' <> 'Group'
+    WITH groups AS (
+      SELECT natural_key AS id FROM snapshot_records
+      WHERE tenant_id = ${scope.tenantId} AND kind = 'principal' AND ${asOf} AND data->>'kind' = 'Group'
+    ), admins AS (
+      SELECT cluster_id, count(DISTINCT principal_id) AS n
+      FROM (SELECT cluster_id, ${accessPrincipalSql()} AS principal_id FROM snapshot_records
+            WHERE tenant_id = ${scope.tenantId} AND kind = 'access.grant' AND ${asOf}
+              AND ${accessLevelSql()} = 'cluster-admin') grants
+      WHERE NOT EXISTS (SELECT 1 FROM groups g WHERE g.id = grants.principal_id)
       GROUP BY cluster_id
     ), failing AS (
       SELECT cluster_id, count(*) AS n,

@@ -1,76 +1,107 @@
+import { z } from "zod";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
-import { type Finding, findingSchema } from "@/lib/findings/types";
+import { type Finding, findingSchema, severitySchema } from "@/lib/findings/types";
 import { clusterIdFromSlug } from "@/lib/queries/cluster-slug";
 import { FINDINGS_PAGE_SIZE, type FindingFilters } from "@/lib/queries/finding-filters";
+import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
+import { SEVERITY_RANK } from "@/lib/queries/stored-records";
 
-// The findings list (/findings, GET /api/findings): filtered and paged in SQL, so a 500-cluster
-// tenant's thousands of findings never travel to the page at once. Sorted worst first.
+// The findings list (/findings, GET /api/findings). A narrow index of every finding (rule, severity,
+// status, cluster, frameworks) is read once per scan; filters, ordering (worst first) and paging run
+// over it, and only the page's documents are read, by key.
 
-const severityOrder = Prisma.sql`CASE data->>'severity' WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END`;
-const statusOrder = Prisma.sql`CASE data->>'status' WHEN 'fail' THEN 0 WHEN 'not-assessed' THEN 1 ELSE 2 END`;
+const entrySchema = z.object({
+  key: z.string(),
+  ruleId: z.string(),
+  title: z.string(),
+  severity: severitySchema,
+  status: z.enum(["fail", "pass", "not-assessed"]),
+  clusterId: z.string(),
+  clusterName: z.string(),
+  frameworks: z.array(z.string()),
+});
+type FindingEntry = z.infer<typeof entrySchema>;
 
-export function findingConditions(scope: ScanScope, filters: Omit<FindingFilters, "page">): Prisma.Sql {
-  const conditions: Prisma.Sql[] = [
-    Prisma.sql`tenant_id = ${scope.tenantId}`,
-    Prisma.sql`kind = 'finding'`,
-    asOfCondition(scope.scanId),
-  ];
-  if (filters.status !== "all") conditions.push(Prisma.sql`data->>'status' = ${filters.status}`);
-  if (filters.severity.length > 0)
-    conditions.push(Prisma.sql`data->>'severity' IN (${Prisma.join(filters.severity)})`);
-  if (filters.rule) conditions.push(Prisma.sql`data->>'ruleId' = ${filters.rule}`);
-  if (filters.framework) {
-    conditions.push(
-      Prisma.sql`data->'controls' @> ${JSON.stringify([{ framework: filters.framework }])}::jsonb`,
-    );
-  }
-  if (filters.cluster) {
-    conditions.push(Prisma.sql`cluster_id = ${clusterIdFromSlug(filters.cluster) ?? filters.cluster}`);
-  }
-  return Prisma.join(conditions, " AND ");
+const STATUS_RANK = { fail: 0, "not-assessed": 1, pass: 2 } as const;
+
+const indexOf = memoByScan<FindingEntry[]>();
+
+function findingIndex(scope: ScanScope): Promise<FindingEntry[]> {
+  return indexOf(`${scope.tenantId}:${scope.scanId}`, async () => {
+    const rows = await prisma().$queryRaw<unknown[]>(Prisma.sql`
+      SELECT natural_key AS key, data->>'ruleId' AS "ruleId", data->>'title' AS title,
+             data->>'severity' AS severity, data->>'status' AS status, cluster_id AS "clusterId",
+             data->'cluster'->>'name' AS "clusterName",
+             coalesce((SELECT jsonb_agg(DISTINCT c->>'framework') FROM jsonb_array_elements(data->'controls') c),
+                      '[]'::jsonb) AS frameworks
+      FROM snapshot_records
+      WHERE tenant_id = ${scope.tenantId} AND kind = 'finding' AND ${asOfCondition(scope.scanId)}`);
+    return z
+      .array(entrySchema)
+      .parse(rows)
+      .sort(
+        (a, b) =>
+          STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
+          SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+          a.ruleId.localeCompare(b.ruleId) ||
+          a.clusterName.localeCompare(b.clusterName) ||
+          a.key.localeCompare(b.key),
+      );
+  });
+}
+
+export function matchesFilters(
+  entry: FindingEntry,
+  filters: Omit<FindingFilters, "page">,
+  clusterId: string | null,
+) {
+  return (
+    (filters.status === "all" || entry.status === filters.status) &&
+    (filters.severity.length === 0 || filters.severity.includes(entry.severity)) &&
+    (!filters.rule || entry.ruleId === filters.rule) &&
+    (!filters.framework || entry.frameworks.includes(filters.framework)) &&
+    (clusterId === null || entry.clusterId === clusterId)
+  );
 }
 
 export async function listFindings(scope: ScanScope, filters: FindingFilters) {
-  const where = findingConditions(scope, filters);
+  const index = await findingIndex(scope);
+  const clusterId = filters.cluster ? (clusterIdFromSlug(filters.cluster) ?? filters.cluster) : null;
+  const matching = index.filter((entry) => matchesFilters(entry, filters, clusterId));
   const offset = (filters.page - 1) * FINDINGS_PAGE_SIZE;
-  const [rows, facets] = await Promise.all([
-    prisma().$queryRaw<{ data: unknown; total: bigint }[]>(Prisma.sql`
-      SELECT data, count(*) OVER () AS total FROM snapshot_records WHERE ${where}
-      ORDER BY ${statusOrder}, ${severityOrder}, data->>'ruleId', data->'cluster'->>'name', natural_key
-      LIMIT ${FINDINGS_PAGE_SIZE} OFFSET ${offset}`),
-    listFindingFacets(scope),
-  ]);
-  const findings: Finding[] = rows.map((row) => findingSchema.parse(row.data));
+  const page = matching.slice(offset, offset + FINDINGS_PAGE_SIZE);
+  const documents = page.length
+    ? await prisma().$queryRaw<{ key: string; data: unknown }[]>(Prisma.sql`
+        SELECT natural_key AS key, data FROM snapshot_records
+        WHERE tenant_id = ${scope.tenantId} AND kind = 'finding' AND ${asOfCondition(scope.scanId)}
+          AND natural_key IN (${Prisma.join(page.map((entry) => entry.key))})`)
+    : [];
+  const byKey = new Map(documents.map((row) => [row.key, row.data]));
+  const findings: Finding[] = page.map((entry) => findingSchema.parse(byKey.get(entry.key)));
+
+  const rules = new Map<string, { ruleId: string; title: string; failing: number }>();
+  const clusters = new Map<string, { id: string; name: string }>();
+  for (const entry of index) {
+    const rule = rules.get(entry.ruleId) ?? { ruleId: entry.ruleId, title: entry.title, failing: 0 };
+    if (entry.status === "fail") rule.failing += 1;
+    rules.set(entry.ruleId, rule);
+    clusters.set(entry.clusterId, { id: entry.clusterId, name: entry.clusterName });
+  }
   return {
     scanId: scope.scanId.toString(),
-    total: rows.length > 0 ? Number(rows[0].total) : 0,
+    total: matching.length,
     page: filters.page,
     pageSize: FINDINGS_PAGE_SIZE,
     findings,
-    facets,
-  };
-}
-
-/** What the filters can choose from: every rule with its failing count, every cluster with findings. */
-async function listFindingFacets(scope: ScanScope) {
-  const [rules, clusters] = await Promise.all([
-    prisma().$queryRaw<{ ruleId: string; title: string; failing: bigint }[]>(Prisma.sql`
-      SELECT data->>'ruleId' AS "ruleId", min(data->>'title') AS title,
-             count(*) FILTER (WHERE data->>'status' = 'fail') AS failing
-      FROM snapshot_records
-      WHERE tenant_id = ${scope.tenantId} AND kind = 'finding' AND ${asOfCondition(scope.scanId)}
-      GROUP BY 1 ORDER BY 1`),
-    prisma().$queryRaw<{ id: string; name: string }[]>(Prisma.sql`
-      SELECT natural_key AS id, data->>'name' AS name FROM snapshot_records
-      WHERE tenant_id = ${scope.tenantId} AND kind = 'cluster' AND ${asOfCondition(scope.scanId)}
-      ORDER BY 2, 1`),
-  ]);
-  return {
-    rules: rules.map((rule) => ({ ruleId: rule.ruleId, title: rule.title, failing: Number(rule.failing) })),
-    clusters,
+    facets: {
+      rules: [...rules.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId)),
+      clusters: [...clusters.values()].sort(
+        (a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id),
+      ),
+    },
   };
 }
 

@@ -1,13 +1,15 @@
 import { z } from "zod";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
+import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
 
 // Every managed identity (/identities, GET /api/identities): user-assigned identities plus the
 // system-assigned control-plane identities clusters carry, where each is used (control plane,
 // kubelet, add-on, AAD Pod Identity, workload identity through a federated credential) and the
-// Azure roles it holds. Usage is derived in SQL from the cluster documents, one round trip per page.
+// Azure roles it holds. Usage is derived in SQL from the cluster documents once per scan; search,
+// filter and paging run over that list, and only the page's role assignments are read.
 
 export const IDENTITY_USES = [
   "control-plane",
@@ -44,24 +46,28 @@ type Row = {
   principalId: string | null;
   systemAssigned: boolean;
   uses: unknown;
-  total: bigint;
 };
 
-export async function listIdentities(scope: ScanScope, params: IdentityListParams) {
-  const tenant = Prisma.sql`tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}`;
-  const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (params.q) {
-    const pattern = `%${params.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(
-      Prisma.sql`(i.name ILIKE ${pattern} OR i.client_id ILIKE ${pattern} OR i.principal_id ILIKE ${pattern} OR i.resource_group ILIKE ${pattern})`,
-    );
-  }
-  const usedBy = Prisma.sql`(u.resource_id = i.id OR (u.object_id IS NOT NULL AND u.object_id = i.principal_id))`;
-  if (params.use === "unused") conditions.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM uses u WHERE ${usedBy})`);
-  else if (params.use)
-    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM uses u WHERE ${usedBy} AND u.use = ${params.use})`);
-  const offset = (params.page - 1) * IDENTITIES_PAGE_SIZE;
+export type IdentitySummary = {
+  id: string;
+  name: string;
+  resourceGroup: string | null;
+  subscriptionId: string | null;
+  clientId: string | null;
+  principalId: string | null;
+  systemAssigned: boolean;
+  uses: z.infer<typeof useSchema>[];
+};
 
+const identitiesOf = memoByScan<IdentitySummary[]>();
+
+/** Every managed identity with where it is used, by name (once per scan). */
+export function identitySummaries(scope: ScanScope): Promise<IdentitySummary[]> {
+  return identitiesOf(`${scope.tenantId}:${scope.scanId}`, () => readIdentities(scope));
+}
+
+async function readIdentities(scope: ScanScope): Promise<IdentitySummary[]> {
+  const tenant = Prisma.sql`tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}`;
   const rows = await prisma().$queryRaw<Row[]>(Prisma.sql`
     WITH clusters AS (
       SELECT natural_key AS cluster_id, data FROM snapshot_records WHERE ${tenant} AND kind = 'cluster'
@@ -94,20 +100,51 @@ export async function listIdentities(scope: ScanScope, params: IdentityListParam
       FROM snapshot_records f JOIN clusters c ON c.data->'oidcIssuer'->>'issuerUrl' = f.data->>'issuer'
       WHERE f.tenant_id = ${scope.tenantId} AND f.kind = 'federatedCredential'
         AND f.valid_from_scan <= ${scope.scanId} AND (f.valid_to_scan IS NULL OR f.valid_to_scan > ${scope.scanId})
-    ), page AS (
-      SELECT i.*, count(*) OVER () AS total FROM identities i
-      WHERE ${Prisma.join(conditions, " AND ")}
-      ORDER BY lower(i.name), i.id LIMIT ${IDENTITIES_PAGE_SIZE} OFFSET ${offset}
+    ), matched AS (
+      -- a use names an identity by resource id, or (system-assigned) by object id
+      SELECT i.id, u.* FROM identities i JOIN uses u ON u.resource_id = i.id
+      UNION
+      SELECT i.id, u.* FROM identities i JOIN uses u ON u.object_id IS NOT NULL AND u.object_id = i.principal_id
     )
     SELECT i.id, i.name, i.resource_group AS "resourceGroup", i.subscription_id AS "subscriptionId",
            i.client_id AS "clientId", i.principal_id AS "principalId", i.system_assigned AS "systemAssigned",
-           (SELECT coalesce(jsonb_agg(jsonb_build_object('clusterId', u.cluster_id, 'clusterName', u.cluster_name,
-                                                         'use', u.use, 'detail', u.detail)
-                                      ORDER BY u.cluster_name, u.use, u.detail), '[]'::jsonb)
-            FROM uses u WHERE ${usedBy}) AS uses,
-           i.total
-    FROM page i ORDER BY lower(i.name), i.id`);
+           coalesce((SELECT jsonb_agg(jsonb_build_object('clusterId', m.cluster_id, 'clusterName', m.cluster_name,
+                                                         'use', m.use, 'detail', m.detail)
+                                      ORDER BY m.cluster_name, m.use, m.detail)
+                     FROM matched m WHERE m.id = i.id), '[]'::jsonb) AS uses
+    FROM identities i ORDER BY lower(i.name), i.id`);
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    resourceGroup: row.resourceGroup,
+    subscriptionId: row.subscriptionId,
+    clientId: row.clientId,
+    principalId: row.principalId,
+    systemAssigned: row.systemAssigned,
+    uses: z.array(useSchema).parse(row.uses),
+  }));
+}
 
+export function filterIdentities(
+  items: readonly IdentitySummary[],
+  params: IdentityListParams,
+): IdentitySummary[] {
+  const needle = params.q?.toLowerCase();
+  return items.filter(
+    (item) =>
+      (!needle ||
+        [item.name, item.clientId, item.principalId, item.resourceGroup].some((value) =>
+          value?.toLowerCase().includes(needle),
+        )) &&
+      (!params.use ||
+        (params.use === "unused" ? item.uses.length === 0 : item.uses.some((use) => use.use === params.use))),
+  );
+}
+
+export async function listIdentities(scope: ScanScope, params: IdentityListParams) {
+  const matching = filterIdentities(await identitySummaries(scope), params);
+  const offset = (params.page - 1) * IDENTITIES_PAGE_SIZE;
+  const rows = matching.slice(offset, offset + IDENTITIES_PAGE_SIZE);
   const principalIds = rows.map((row) => row.principalId).filter((id): id is string => !!id);
   const assignments = principalIds.length
     ? await prisma().$queryRaw<
@@ -127,18 +164,11 @@ export async function listIdentities(scope: ScanScope, params: IdentityListParam
 
   return {
     scanId: scope.scanId.toString(),
-    total: rows.length ? Number(rows[0].total) : 0,
+    total: matching.length,
     page: params.page,
     pageSize: IDENTITIES_PAGE_SIZE,
     identities: rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      resourceGroup: row.resourceGroup,
-      subscriptionId: row.subscriptionId,
-      clientId: row.clientId,
-      principalId: row.principalId,
-      systemAssigned: row.systemAssigned,
-      uses: z.array(useSchema).parse(row.uses),
+      ...row,
       roleAssignments: assignments
         .filter((assignment) => assignment.principalId === row.principalId)
         .map((assignment) => ({

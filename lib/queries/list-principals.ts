@@ -2,12 +2,20 @@ import { z } from "zod";
 import { accessLevelSchema } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
+import {
+  accessLevelSql,
+  accessPrincipalSql,
+  nonDirectoryDisplayName,
+  nonDirectoryKindSql,
+} from "@/lib/queries/access-keys";
+import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
 
 // The principals list (/principals, GET /api/principals): every directory principal and every
 // identity the access engine found (Kubernetes users, groups, service accounts), with how far its
-// access reaches. Aggregated, filtered and paged in SQL.
+// access reaches. The per-principal summary is aggregated once per scan from the access rows' keys;
+// search, filters and paging then run over it in memory.
 
 export const PRINCIPAL_KINDS = [
   "User",
@@ -30,87 +38,125 @@ export type PrincipalListParams = z.infer<typeof principalListParamsSchema>;
 
 export const PRINCIPALS_PAGE_SIZE = 50;
 
-const levelRankSql = Prisma.sql`CASE data->>'level' WHEN 'cluster-admin' THEN 4 WHEN 'admin' THEN 3 WHEN 'write' THEN 2 WHEN 'read' THEN 1 ELSE 0 END`;
-const RANK_OF_LEVEL = { "cluster-admin": 4, admin: 3, write: 2, read: 1, "credentials-only": 0 } as const;
 const LEVEL_OF_RANK = ["credentials-only", "read", "write", "admin", "cluster-admin"] as const;
+const RANK_OF_LEVEL: Record<(typeof LEVEL_OF_RANK)[number], number> = {
+  "credentials-only": 0,
+  read: 1,
+  write: 2,
+  admin: 3,
+  "cluster-admin": 4,
+};
+const levelRankSql = Prisma.sql`CASE ${accessLevelSql()} WHEN 'cluster-admin' THEN 4 WHEN 'admin' THEN 3
+  WHEN 'write' THEN 2 WHEN 'read' THEN 1 ELSE 0 END`;
 
-type Row = {
+export type PrincipalListItem = {
   id: string;
   kind: string;
   displayName: string;
   userPrincipalName: string | null;
-  deleted: boolean | null;
+  deleted: boolean;
   inDirectory: boolean;
+  clusters: number;
+  clusterAdminClusters: number;
+  strongestLevel: (typeof LEVEL_OF_RANK)[number] | null;
+  escalationClusters: number;
+};
+
+type Row = {
+  id: string;
+  directoryKind: string | null;
+  derivedKind: string | null;
+  displayName: string | null;
+  userPrincipalName: string | null;
+  deleted: boolean | null;
   clusters: bigint | null;
   adminClusters: bigint | null;
   rank: number | null;
   escalationClusters: bigint | null;
-  total: bigint;
 };
 
-export async function listPrincipals(scope: ScanScope, params: PrincipalListParams) {
-  const asOf = asOfCondition(scope.scanId);
-  const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (params.q) {
-    const pattern = `%${params.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(
-      Prisma.sql`(p.display_name ILIKE ${pattern} OR p.upn ILIKE ${pattern} OR p.id ILIKE ${pattern})`,
-    );
-  }
-  if (params.kind) conditions.push(Prisma.sql`p.kind = ${params.kind}`);
-  if (params.level) conditions.push(Prisma.sql`coalesce(p.rank, -1) >= ${RANK_OF_LEVEL[params.level]}`);
-  const offset = (params.page - 1) * PRINCIPALS_PAGE_SIZE;
+const summariesOf = memoByScan<PrincipalListItem[]>();
+
+/** Every principal with its access summary, strongest access first (once per scan). */
+export function principalSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
+  return summariesOf(`${scope.tenantId}:${scope.scanId}`, () => readSummaries(scope));
+}
+
+async function readSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
+  const tenant = Prisma.sql`tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}`;
   const rows = await prisma().$queryRaw<Row[]>(Prisma.sql`
     WITH grants AS (
-      SELECT data->'principal'->>'id' AS id, min(data->'principal'->>'kind') AS kind,
-             min(data->'principal'->>'displayName') AS display_name,
-             count(DISTINCT cluster_id) AS clusters,
-             count(DISTINCT cluster_id) FILTER (WHERE data->>'level' = 'cluster-admin') AS admin_clusters,
-             max(${levelRankSql}) AS rank
-      FROM snapshot_records WHERE tenant_id = ${scope.tenantId} AND kind = 'access.grant' AND ${asOf}
+      SELECT principal_id AS id, count(DISTINCT cluster_id) AS clusters,
+             count(DISTINCT cluster_id) FILTER (WHERE rank = 4) AS admin_clusters, max(rank) AS rank
+      FROM (SELECT cluster_id, ${accessPrincipalSql()} AS principal_id, ${levelRankSql} AS rank
+            FROM snapshot_records WHERE ${tenant} AND kind = 'access.grant') g
       GROUP BY 1
     ), escalations AS (
-      SELECT data->'principal'->>'id' AS id, min(data->'principal'->>'kind') AS kind,
-             min(data->'principal'->>'displayName') AS display_name, count(DISTINCT cluster_id) AS clusters
-      FROM snapshot_records WHERE tenant_id = ${scope.tenantId} AND kind = 'access.escalation' AND ${asOf}
+      SELECT ${accessPrincipalSql()} AS id, count(DISTINCT cluster_id) AS clusters
+      FROM snapshot_records WHERE ${tenant} AND kind = 'access.escalation'
       GROUP BY 1
     ), directory AS (
       SELECT natural_key AS id, data->>'kind' AS kind, data->>'displayName' AS display_name,
              data->>'userPrincipalName' AS upn, (data->>'deleted')::boolean AS deleted
-      FROM snapshot_records WHERE tenant_id = ${scope.tenantId} AND kind = 'principal' AND ${asOf}
-    ), p AS (
-      SELECT coalesce(d.id, g.id, e.id) AS id, coalesce(d.kind, g.kind, e.kind) AS kind,
-             coalesce(d.display_name, g.display_name, e.display_name) AS display_name, d.upn, d.deleted,
-             d.id IS NOT NULL AS in_directory, g.clusters, g.admin_clusters, g.rank, e.clusters AS escalation_clusters
-      FROM directory d
-      FULL JOIN grants g ON g.id = d.id
-      FULL JOIN escalations e ON e.id = coalesce(d.id, g.id)
+      FROM snapshot_records WHERE ${tenant} AND kind = 'principal'
+    ), ids AS (
+      SELECT id FROM directory UNION SELECT id FROM grants UNION SELECT id FROM escalations
     )
-    SELECT p.id, p.kind, p.display_name AS "displayName", p.upn AS "userPrincipalName", p.deleted,
-           p.in_directory AS "inDirectory", p.clusters, p.admin_clusters AS "adminClusters", p.rank,
-           p.escalation_clusters AS "escalationClusters", count(*) OVER () AS total
-    FROM p WHERE ${Prisma.join(conditions, " AND ")}
-    ORDER BY coalesce(p.rank, -1) DESC, coalesce(p.admin_clusters, 0) DESC, lower(p.display_name), p.id
-    LIMIT ${PRINCIPALS_PAGE_SIZE} OFFSET ${offset}`);
-  return {
-    scanId: scope.scanId.toString(),
-    total: rows.length ? Number(rows[0].total) : 0,
-    page: params.page,
-    pageSize: PRINCIPALS_PAGE_SIZE,
-    principals: rows.map((row) => ({
+    SELECT ids.id, d.kind AS "directoryKind", ${nonDirectoryKindSql(Prisma.sql`ids.id`)} AS "derivedKind",
+           d.display_name AS "displayName", d.upn AS "userPrincipalName", d.deleted,
+           g.clusters, g.admin_clusters AS "adminClusters", g.rank, e.clusters AS "escalationClusters"
+    FROM ids
+    LEFT JOIN directory d ON d.id = ids.id
+    LEFT JOIN grants g ON g.id = ids.id
+    LEFT JOIN escalations e ON e.id = ids.id`);
+  const items = rows.map(
+    (row): PrincipalListItem => ({
       id: row.id,
-      kind: row.kind,
-      displayName: row.displayName,
+      kind: row.directoryKind ?? row.derivedKind ?? "Unknown",
+      displayName: row.displayName ?? nonDirectoryDisplayName(row.id),
       userPrincipalName: row.userPrincipalName,
       deleted: row.deleted === true,
-      inDirectory: row.inDirectory,
+      inDirectory: row.directoryKind !== null,
       clusters: Number(row.clusters ?? 0),
       clusterAdminClusters: Number(row.adminClusters ?? 0),
       strongestLevel: row.rank === null ? null : LEVEL_OF_RANK[row.rank],
       escalationClusters: Number(row.escalationClusters ?? 0),
-    })),
+    }),
+  );
+  const rank = (item: PrincipalListItem) => (item.strongestLevel ? RANK_OF_LEVEL[item.strongestLevel] : -1);
+  return items.sort(
+    (a, b) =>
+      rank(b) - rank(a) ||
+      b.clusterAdminClusters - a.clusterAdminClusters ||
+      a.displayName.toLowerCase().localeCompare(b.displayName.toLowerCase()) ||
+      a.id.localeCompare(b.id),
+  );
+}
+
+export function filterPrincipals(items: readonly PrincipalListItem[], params: PrincipalListParams) {
+  const needle = params.q?.toLowerCase();
+  const minimum = params.level ? RANK_OF_LEVEL[params.level] : null;
+  return items.filter(
+    (item) =>
+      (!needle ||
+        item.displayName.toLowerCase().includes(needle) ||
+        item.id.toLowerCase().includes(needle) ||
+        (item.userPrincipalName?.toLowerCase().includes(needle) ?? false)) &&
+      (!params.kind || item.kind === params.kind) &&
+      (minimum === null || (item.strongestLevel !== null && RANK_OF_LEVEL[item.strongestLevel] >= minimum)),
+  );
+}
+
+export async function listPrincipals(scope: ScanScope, params: PrincipalListParams) {
+  const matching = filterPrincipals(await principalSummaries(scope), params);
+  const offset = (params.page - 1) * PRINCIPALS_PAGE_SIZE;
+  return {
+    scanId: scope.scanId.toString(),
+    total: matching.length,
+    page: params.page,
+    pageSize: PRINCIPALS_PAGE_SIZE,
+    principals: matching.slice(offset, offset + PRINCIPALS_PAGE_SIZE),
   };
 }
 
 export type PrincipalsListResponse = Awaited<ReturnType<typeof listPrincipals>>;
-export type PrincipalListItem = PrincipalsListResponse["principals"][number];
