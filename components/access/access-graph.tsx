@@ -45,7 +45,7 @@ const KIND_STYLE: Record<string, { background: string; border: string }> = {
   cluster: { background: "#f1f5f9", border: "#334155" },
 };
 
-const MAX_PRINCIPALS = 40;
+const MAX_PRINCIPALS = 40; // the page passes at most this many, the strongest first
 /** the width the graph is drawn for: the main column at 1280 px */
 const DRAWN_WIDTH = 1180;
 

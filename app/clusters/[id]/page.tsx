@@ -11,7 +11,7 @@ import { Workloads } from "@/components/cluster/workloads";
 import { FindingCard } from "@/components/findings/finding-card";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { PageHeader, Section, SectionSkeleton } from "@/components/ui/layout";
-import { clusterIdFromSlug, clusterSlug } from "@/lib/queries/cluster-slug";
+import { clusterHref, clusterIdFromSlug, clusterSlug } from "@/lib/queries/cluster-slug";
 import { getCluster } from "@/lib/queries/get-cluster";
 import { getClusterAccess } from "@/lib/queries/get-cluster-access";
 import { getClusterFindings } from "@/lib/queries/get-cluster-findings";
@@ -26,17 +26,25 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: id ? (id.split("/").pop() ?? "Cluster") : "Cluster" };
 }
 
+/** Principals listed before "show all": a busy cluster has hundreds, mostly service accounts. */
+const ACCESS_LIST_LIMIT = 60;
+/** The graph draws at most this many principals (the strongest); its level filter works within them. */
+const GRAPH_PRINCIPALS = 40;
+
 async function AccessSection({
   scope,
   clusterId,
   clusterName,
+  showAll,
 }: {
   scope: ScanScope;
   clusterId: string;
   clusterName: string;
+  showAll: boolean;
 }) {
   const access = await getClusterAccess(scope, clusterId);
   const withGrants = access.principals.filter((entry) => entry.grants.length > 0).length;
+  const listed = showAll ? access.principals : access.principals.slice(0, ACCESS_LIST_LIMIT);
   return (
     <>
       <Section
@@ -55,8 +63,19 @@ async function AccessSection({
         {access.principals.length === 0 ? (
           <p className="text-sm text-slate-600">Nobody has access to this cluster in this scan.</p>
         ) : (
-          <AccessList principals={access.principals} clusterName={clusterName} />
+          <AccessList principals={listed} clusterName={clusterName} />
         )}
+        {listed.length < access.principals.length ? (
+          <p className="mt-3 text-sm">
+            {listed.length} of {access.principals.length} shown.{" "}
+            <Link
+              className="text-brand-700 underline"
+              href={`${clusterHref(clusterId)}?access=all#access-heading`}
+            >
+              Show all {access.principals.length}
+            </Link>
+          </p>
+        ) : null}
       </Section>
       <Section
         id="graph"
@@ -65,7 +84,7 @@ async function AccessSection({
       >
         <AccessGraph
           clusterName={clusterName}
-          entries={access.principals.map((entry) => ({
+          entries={access.principals.slice(0, GRAPH_PRINCIPALS).map((entry) => ({
             principal: entry.principal,
             grants: entry.grants.map((grant) => ({ level: grant.level, path: grant.path })),
           }))}
@@ -126,7 +145,8 @@ export default async function ClusterPage({
 }) {
   const clusterId = clusterIdFromSlug((await params).id);
   if (!clusterId) notFound();
-  const scope = await pageScope(await searchParams);
+  const searchParamsValue = await searchParams;
+  const scope = await pageScope(searchParamsValue);
   if (!scope) return <NoScanYet />;
   const detail = await orNotFound(getCluster(scope, clusterId));
   const { cluster } = detail;
@@ -173,7 +193,12 @@ export default async function ClusterPage({
         </Section>
       </div>
       <Suspense fallback={<SectionSkeleton title="Access" rows={8} />}>
-        <AccessSection scope={scope} clusterId={clusterId} clusterName={cluster.name} />
+        <AccessSection
+          scope={scope}
+          clusterId={clusterId}
+          clusterName={cluster.name}
+          showAll={searchParamsValue.access === "all"}
+        />
       </Suspense>
       <Suspense fallback={<SectionSkeleton title="Findings" rows={6} />}>
         <FindingsSection scope={scope} clusterId={clusterId} />
