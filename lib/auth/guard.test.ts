@@ -162,8 +162,10 @@ describe("guardRequest with Entra sign-in", () => {
     ).toBe("403 cross_site_request");
   });
 
-  it("rejects undecodable paths", () => {
+  it("rejects undecodable paths and NUL bytes", () => {
     expect(summary(decide("/api/%E0%A4%A"))).toBe("400 invalid_path");
+    expect(summary(decide("/api/principals/%00"))).toBe("400 invalid_path");
+    expect(summary(decide("/api/search?q=a%00b"))).toBe("400 invalid_query");
   });
 });
 
