@@ -72,6 +72,19 @@ describe("redact", () => {
     expect(error.message).toContain(JWT); // the original is untouched
   });
 
+  it("keeps an error's class and its own fields, redacted", () => {
+    class HttpError extends Error {
+      status = 401;
+      code = "InvalidAuthenticationToken";
+      request = { headers: { authorization: `Bearer ${JWT}` } };
+    }
+    const copy = redact(new HttpError("denied"));
+    expect(copy).toBeInstanceOf(HttpError);
+    expect(copy.status).toBe(401);
+    expect(copy.code).toBe("InvalidAuthenticationToken");
+    expect(copy.request.headers.authorization).toBe(REDACTED);
+  });
+
   it("survives cycles", () => {
     const cyclic: Record<string, unknown> = { name: "x" };
     cyclic.self = cyclic;

@@ -73,10 +73,25 @@ function redactValue(value: unknown, seen: WeakSet<object>, depth: number): unkn
   if (depth > 8) return "[…]";
   seen.add(value);
   if (value instanceof Error) {
-    const copy = new Error(redactText(value.message));
-    copy.name = value.name;
-    copy.stack = value.stack ? redactText(value.stack) : undefined;
-    if (value.cause !== undefined) copy.cause = redactValue(value.cause, seen, depth + 1);
+    // Same prototype (so the class name and `instanceof` survive), redacted message and stack, and the
+    // error's own fields (Prisma's `code`, an HTTP client's `response`…) redacted like any object.
+    const copy = Object.create(Object.getPrototypeOf(value)) as Error;
+    const hidden = (name: string, field: unknown) =>
+      Object.defineProperty(copy, name, {
+        value: field,
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
+    hidden("message", redactText(value.message));
+    hidden("stack", value.stack ? redactText(value.stack) : undefined);
+    if (value.cause !== undefined) hidden("cause", redactValue(value.cause, seen, depth + 1));
+    for (const [key, item] of Object.entries(value)) {
+      (copy as unknown as Record<string, unknown>)[key] =
+        isSensitiveKey(key) && typeof item !== "number" && typeof item !== "boolean"
+          ? REDACTED
+          : redactValue(item, seen, depth + 1);
+    }
     return copy;
   }
   if (Array.isArray(value)) return value.map((item) => redactValue(item, seen, depth + 1));
