@@ -21,6 +21,7 @@ import { frameworkControls, frameworkTitle } from "@/lib/reports/frameworks";
 import {
   type ClusterAdmins,
   type FrameworkSummary,
+  REPORT_MAX_PATHS,
   REPORT_SCHEMA_VERSION,
   type RemediationStep,
   type ReportCluster,
@@ -98,6 +99,13 @@ function compareFindings(a: ReportFinding, b: ReportFinding): number {
   );
 }
 
+const pathKey = (path: readonly PathStep[]) => path.map((step) => `${step.kind}:${step.id}`).join(">");
+
+/** The `max` most direct explanations: shortest first, then by their steps (deterministic). */
+function shortestPaths(paths: readonly PathStep[][], max: number): PathStep[][] {
+  return [...paths].sort((a, b) => a.length - b.length || pathKey(a).localeCompare(pathKey(b))).slice(0, max);
+}
+
 function toReportFinding(finding: Finding, frameworks: ReadonlySet<string>): ReportFinding | null {
   const controls = finding.controls
     .filter((c) => frameworks.has(c.framework))
@@ -112,7 +120,8 @@ function toReportFinding(finding: Finding, frameworks: ReadonlySet<string>): Rep
     title: finding.title,
     summary: finding.evidence.summary,
     objects: finding.evidence.objects,
-    paths: finding.evidence.paths ?? [],
+    paths: shortestPaths(finding.evidence.paths ?? [], REPORT_MAX_PATHS.finding),
+    pathCount: finding.evidence.paths?.length ?? 0,
     controls,
     remediation: finding.remediation,
   };
@@ -196,7 +205,11 @@ function buildClusterAdmins(
           principal,
           routes: [...routes.entries()]
             .sort(([a], [b]) => a.localeCompare(b))
-            .map(([route, paths]) => ({ route, paths })),
+            .map(([route, paths]) => ({
+              route,
+              paths: shortestPaths(paths, REPORT_MAX_PATHS.holderRoute),
+              pathCount: paths.length,
+            })),
         }))
         .sort(
           (a, b) =>
@@ -264,6 +277,14 @@ function namedPrincipalIds(content: Omit<ReportContent, "directory">): Set<strin
   return ids;
 }
 
+function distinctStrings(value: unknown, into = new Set<string>()): Set<string> {
+  if (typeof value === "string") into.add(value);
+  else if (Array.isArray(value)) for (const item of value) distinctStrings(item, into);
+  else if (value !== null && typeof value === "object")
+    for (const member of Object.values(value)) distinctStrings(member, into);
+  return into;
+}
+
 /**
  * The directory objects the content names, one entry per spelling: a principal renamed between the two
  * scans of a drift section appears under both names, so a redacted rendering replaces both.
@@ -277,7 +298,8 @@ function buildDirectory(
   const add = (entry: ReportDirectoryEntry) =>
     entries.set(`${entry.id}|${entry.displayName}|${entry.userPrincipalName ?? ""}`, entry);
   const named = namedPrincipalIds(content);
-  const serialized = JSON.stringify(content);
+  // Every distinct string of the content once: repeated ids and labels dominate a large report.
+  const serialized = [...distinctStrings(content)].join("\n");
   for (const entry of previous?.directory ?? []) if (named.has(entry.id)) add(entry);
   for (const p of principals) {
     // Named by id, or mentioned in free text (a summary, a drift message) by name or user principal name.

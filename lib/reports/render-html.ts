@@ -62,11 +62,13 @@ function renderPath(path: readonly PathStep[]): string {
   return `<div class="path">${path.map((step) => esc(step.label)).join('<span class="arrow" aria-hidden="true">→</span>')}</div>`;
 }
 
-function renderPaths(paths: readonly PathStep[][], max = 2): string {
+function renderPaths(paths: readonly PathStep[][], total: number, max = 2): string {
   if (paths.length === 0) return "";
-  const shown = paths.slice(0, max).map(renderPath).join("");
-  const more = paths.length > max ? `<div class="path">and ${paths.length - max} more path(s)</div>` : "";
-  return shown + more;
+  const shown = paths.slice(0, max);
+  const more = total - shown.length;
+  return (
+    shown.map(renderPath).join("") + (more > 0 ? `<div class="path">and ${esc(more)} more path(s)</div>` : "")
+  );
 }
 
 type Section = { id: string; title: string; children?: { id: string; title: string }[] };
@@ -183,6 +185,9 @@ function renderClusterTable(content: ReportContent): string {
 </table>`;
 }
 
+/** Failing results listed under one control; section 5 (and the CSV) list every one. */
+const MAX_CONTROL_EVIDENCE = 12;
+
 function renderControlEvidence(control: ReportControl, findings: ReadonlyMap<string, ReportFinding>): string {
   const behind = control.findingKeys.map((k) => findings.get(k)).filter((f): f is ReportFinding => !!f);
   if (behind.length === 0) return `<span class="muted">No rule result in scope.</span>`;
@@ -192,10 +197,14 @@ function renderControlEvidence(control: ReportControl, findings: ReadonlyMap<str
   ];
   const parts: string[] = [];
   if (failing.length) {
+    const more = failing.length - MAX_CONTROL_EVIDENCE;
     parts.push(
       `<ul class="evidence">${failing
+        .slice(0, MAX_CONTROL_EVIDENCE)
         .map((f) => `<li><strong>${esc(f.cluster.name)}</strong>: ${esc(f.summary)}</li>`)
-        .join("")}</ul>`,
+        .join(
+          "",
+        )}</ul>${more > 0 ? `<div class="small">and ${esc(more)} more failing result(s), all listed in section 5 and in the CSV.</div>` : ""}`,
     );
   }
   const passing = clustersWith("pass");
@@ -241,24 +250,54 @@ function controlLabel(framework: ReportFramework, id: string): string {
   return id;
 }
 
+/** Beyond this many holders a cluster's list is printed compactly: names by route, without paths. */
+const MAX_DETAILED_HOLDERS = 40;
+
+function renderHolderTable(entry: ClusterAdmins): string {
+  const rows = entry.holders
+    .map(
+      (holder) => `<tr>
+<td><strong>${esc(holder.principal.displayName)}</strong><div class="small muted">${esc(holder.principal.kind)}</div></td>
+<td>${holder.routes.map((r) => `<div>${esc(ROUTE_LABEL[r.route] ?? r.route)}</div>`).join("")}</td>
+<td class="wrap">${holder.routes.map((r) => renderPaths(r.paths, r.pathCount, 1)).join("")}</td>
+</tr>`,
+    )
+    .join("");
+  return `<table><colgroup><col style="width:22%"><col style="width:22%"><col></colgroup><thead><tr><th>Holder</th><th>Route</th><th>How</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function renderHolderList(entry: ClusterAdmins): string {
+  const byRoute = new Map<string, string[]>();
+  for (const holder of entry.holders) {
+    for (const { route } of holder.routes) {
+      byRoute.set(route, [
+        ...(byRoute.get(route) ?? []),
+        `${holder.principal.displayName} (${holder.principal.kind})`,
+      ]);
+    }
+  }
+  return `<p class="small muted">${esc(entry.holders.length)} holders: listed by route; the JSON download has the path of each.</p>${[
+    ...byRoute.entries(),
+  ]
+    .map(
+      ([route, names]) =>
+        `<h4>${esc(ROUTE_LABEL[route] ?? route)} <span class="muted small">(${esc(names.length)})</span></h4><p class="small wrap">${names.map(esc).join(", ")}</p>`,
+    )
+    .join("")}`;
+}
+
 function renderClusterAdmins(clusterAdmins: readonly ClusterAdmins[]): string {
   const blocks = clusterAdmins.map((entry) => {
     const note = entry.kubernetesAssessed
       ? ""
       : `<p class="note small">The scan could not read this cluster's Kubernetes API: holders through Kubernetes RBAC bindings are unknown; the Azure routes below are complete.</p>`;
-    const rows = entry.holders
-      .map(
-        (holder) => `<tr>
-<td><strong>${esc(holder.principal.displayName)}</strong><div class="small muted">${esc(holder.principal.kind)}</div></td>
-<td>${holder.routes.map((r) => `<div>${esc(ROUTE_LABEL[r.route] ?? r.route)}</div>`).join("")}</td>
-<td class="wrap">${holder.routes.map((r) => renderPaths(r.paths, 1)).join("")}</td>
-</tr>`,
-      )
-      .join("");
-    const table = entry.holders.length
-      ? `<table><colgroup><col style="width:22%"><col style="width:22%"><col></colgroup><thead><tr><th>Holder</th><th>Route</th><th>How</th></tr></thead><tbody>${rows}</tbody></table>`
-      : `<p class="muted">Nobody holds cluster-admin on this cluster through a route the scan could read.</p>`;
-    return `<h3>${esc(entry.cluster.name)} <span class="muted small">${esc(entry.holders.length)} holder(s)</span></h3>${note}${table}`;
+    const body =
+      entry.holders.length === 0
+        ? `<p class="muted">Nobody holds cluster-admin on this cluster through a route the scan could read.</p>`
+        : entry.holders.length > MAX_DETAILED_HOLDERS
+          ? renderHolderList(entry)
+          : renderHolderTable(entry);
+    return `<h3>${esc(entry.cluster.name)} <span class="muted small">${esc(entry.holders.length)} holder(s)</span></h3>${note}${body}`;
   });
   return `<section aria-labelledby="cluster-admins">
 <h2 id="cluster-admins">3. Who holds cluster-admin</h2>
@@ -349,7 +388,7 @@ function renderFindings(content: ReportContent): string {
       return `<div class="finding sev-border-${esc(f.severity)}">
 <div class="head">${severityLabel(f.severity)}<span class="title">${esc(f.title)}</span><span class="muted">on ${esc(f.cluster.name)}</span></div>
 <p>${esc(f.summary)}</p>
-${renderPaths(f.paths)}
+${renderPaths(f.paths, f.pathCount)}
 <div class="small muted">Controls: ${controls} · Rule ${esc(f.ruleId)}</div>
 </div>`;
     })

@@ -69,7 +69,10 @@ export const reportFindingSchema = z.object({
   summary: z.string(),
   /** the first object is the subject */
   objects: z.array(evidenceObjectSchema),
+  /** the shortest explanations, at most REPORT_MAX_PATHS.finding */
   paths: z.array(z.array(pathStepSchema)),
+  /** how many paths the finding had (the report keeps the shortest few) */
+  pathCount: z.number().int(),
   /** the controls of the report's frameworks this finding maps to */
   controls: z.array(z.object({ framework: reportFrameworkSchema, id: z.string() })),
   remediation: z.object({
@@ -83,8 +86,22 @@ export type ReportFinding = z.infer<typeof reportFindingSchema>;
 
 export const clusterAdminHolderSchema = z.object({
   principal: accessPrincipalSchema,
-  routes: z.array(z.object({ route: accessRouteSchema, paths: z.array(z.array(pathStepSchema)) })),
+  routes: z.array(
+    z.object({
+      route: accessRouteSchema,
+      /** the shortest explanations, at most REPORT_MAX_PATHS.holderRoute */
+      paths: z.array(z.array(pathStepSchema)),
+      pathCount: z.number().int(),
+    }),
+  ),
 });
+
+/**
+ * A report explains, it does not enumerate: a holder reached through 40 groups is explained by its
+ * shortest few paths (the count says how many there are; the app's access pages list them all). This
+ * keeps a large tenant's report readable and its PDF printable.
+ */
+export const REPORT_MAX_PATHS = { finding: 5, holderRoute: 1 } as const;
 export type ClusterAdminHolder = z.infer<typeof clusterAdminHolderSchema>;
 
 export const clusterAdminsSchema = z.object({

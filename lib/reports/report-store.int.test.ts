@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closePool } from "@/lib/db/pool";
+import { prisma } from "@/lib/db/prisma";
 import { loadDemoTenant } from "@/lib/emulator/demo";
 import type { TenantFile } from "@/lib/emulator/tenant-file";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
@@ -46,6 +47,8 @@ describe("report store and share links", () => {
     firstScan = (await runScan({ pool, tenant, trigger: "cli", collect: collectFrom(demo) })).scanId;
   });
   afterAll(async () => {
+    // Close every connection to the test database before it is dropped (a killed idle client errors).
+    await prisma().$disconnect();
     await closePool();
     await pool.end();
     await db.drop();

@@ -8,6 +8,7 @@ import { GET as getShareFile } from "@/app/api/share/[token]/route";
 import { DELETE as revokeShareRoute } from "@/app/api/shares/[id]/route";
 import { GET as sharePage } from "@/app/share/[token]/route";
 import { closePool } from "@/lib/db/pool";
+import { prisma } from "@/lib/db/prisma";
 import { loadDemoTenant } from "@/lib/emulator/demo";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { runScan } from "@/lib/scan/run-scan";
@@ -57,6 +58,8 @@ describe("report and share routes", () => {
     });
   });
   afterAll(async () => {
+    // Close every connection to the test database before it is dropped (a killed idle client errors).
+    await prisma().$disconnect();
     await closePool();
     await pool.end();
     await db.drop();
