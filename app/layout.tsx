@@ -32,13 +32,6 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               AKS Identity Atlas
             </Link>
             <MainNav />
-            {/* Reports: until components/main-nav.tsx lists it, a link styled like the nav's own items. */}
-            <Link
-              href="/reports"
-              className="-ml-5 rounded px-2 py-1 text-sm text-slate-700 hover:bg-slate-100 hover:text-slate-900"
-            >
-              Reports
-            </Link>
             <HeaderSearch />
             <div className="ml-auto flex items-center">
               <UserMenu />

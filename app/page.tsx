@@ -60,7 +60,7 @@ async function OverviewBody({ scope }: { scope: ScanScope }) {
                   <SeverityBadge severity={item.severity} />
                   <Link
                     href={item.href}
-                    className="text-sm text-brand-700 underline-offset-2 hover:underline"
+                    className="text-sm text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
                   >
                     {item.text}
                   </Link>

@@ -10,6 +10,9 @@ const NAV = [
   { href: "/identities", label: "Identities" },
   { href: "/findings", label: "Findings" },
   { href: "/scans", label: "Scans" },
+  { href: "/drift", label: "Drift" },
+  { href: "/reports", label: "Reports" },
+  { href: "/settings", label: "Settings" },
 ];
 
 /** The header navigation; the current section is marked for sight and for screen readers. */

@@ -120,9 +120,10 @@ test("findings filter by severity and rule, kept in the URL", async ({ page }) =
       "Local accounts are enabled",
     );
   }
-  await cards.first().getByRole("heading", { name: "Local accounts are enabled" }).click();
-  await expect(page.getByText("Remediation").first()).toBeVisible();
-  await expect(page.getByText("Azure Policy").first()).toBeVisible();
+  const first = cards.first();
+  await first.getByRole("heading", { name: "Local accounts are enabled" }).click();
+  await expect(first.getByText("Remediation")).toBeVisible();
+  await expect(first.getByText("Azure Policy")).toBeVisible();
 
   // the same view opens from the URL alone
   await page.goto("/findings?framework=cis-aks&status=all");

@@ -71,7 +71,7 @@ async function ClustersTable({ scope, params }: { scope: ScanScope; params: Clus
   const table = clusterTable(rows, params);
   return (
     <div className="rounded-lg border border-slate-200 bg-white">
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full min-w-[64rem] text-left text-sm">
           <caption className="px-3 py-2 text-left text-sm text-slate-600">
             {table.matching === table.total
@@ -105,7 +105,10 @@ async function ClustersTable({ scope, params }: { scope: ScanScope; params: Clus
             {table.rows.map((row) => (
               <tr key={row.id} className="hover:bg-slate-50">
                 <th scope="row" className="px-3 py-2 font-medium">
-                  <Link href={clusterHref(row.id)} className="text-brand-700 hover:underline">
+                  <Link
+                    href={clusterHref(row.id)}
+                    className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+                  >
                     {row.name}
                   </Link>
                   {row.kubernetesCoverage !== "complete" ? (
@@ -139,7 +142,7 @@ async function ClustersTable({ scope, params }: { scope: ScanScope; params: Clus
                 <td className="px-3 py-2 text-right tabular-nums">
                   <Link
                     href={`/findings?cluster=${encodeURIComponent(clusterHref(row.id).slice("/clusters/".length))}`}
-                    className="hover:underline"
+                    className="underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
                   >
                     {row.failingFindings}
                     {row.criticalFindings > 0 ? (

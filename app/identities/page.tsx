@@ -44,7 +44,7 @@ async function IdentitiesTable({ scope, params }: { scope: ScanScope; params: Id
   }
   return (
     <div className="rounded-lg border border-slate-200 bg-white">
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full min-w-[56rem] text-left text-sm">
           <caption className="px-3 py-2 text-left text-slate-600">{list.total} managed identities</caption>
           <thead className="border-y border-slate-200 bg-slate-50 text-slate-700">
@@ -66,7 +66,7 @@ async function IdentitiesTable({ scope, params }: { scope: ScanScope; params: Id
                 <th scope="row" className="px-3 py-2 font-medium">
                   {identity.principalId ? (
                     <Link
-                      className="text-brand-700 hover:underline"
+                      className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
                       href={principalHref(identity.principalId)}
                     >
                       {identity.name}
@@ -91,7 +91,10 @@ async function IdentitiesTable({ scope, params }: { scope: ScanScope; params: Id
                       {identity.uses.map((use) => (
                         <li key={`${use.clusterId}|${use.detail}`}>
                           <span className="font-medium">{USE_LABEL[use.use]}</span> of{" "}
-                          <Link className="text-brand-700 hover:underline" href={clusterHref(use.clusterId)}>
+                          <Link
+                            className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+                            href={clusterHref(use.clusterId)}
+                          >
                             {use.clusterName}
                           </Link>
                           {use.use === "workload" || use.use === "add-on" || use.use === "pod-identity" ? (

@@ -36,7 +36,7 @@ async function PrincipalsTable({ scope, params }: { scope: ScanScope; params: Pr
   }
   return (
     <div className="rounded-lg border border-slate-200 bg-white">
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full min-w-[48rem] text-left text-sm">
           <caption className="px-3 py-2 text-left text-slate-600">
             {list.total} principals, strongest access first
@@ -67,7 +67,10 @@ async function PrincipalsTable({ scope, params }: { scope: ScanScope; params: Pr
             {list.principals.map((principal) => (
               <tr key={principal.id} className="hover:bg-slate-50">
                 <th scope="row" className="px-3 py-2 font-medium">
-                  <Link className="text-brand-700 hover:underline" href={principalHref(principal.id)}>
+                  <Link
+                    className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+                    href={principalHref(principal.id)}
+                  >
                     {principal.displayName}
                   </Link>
                   {principal.deleted ? (

@@ -27,7 +27,7 @@ async function ScansTable({ page }: { page: number }) {
   }
   return (
     <div className="rounded-lg border border-slate-200 bg-white">
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full min-w-[52rem] text-left text-sm">
           <caption className="px-3 py-2 text-left text-slate-600">{list.total} scans, newest first</caption>
           <thead className="border-y border-slate-200 bg-slate-50 text-slate-700">
@@ -56,7 +56,10 @@ async function ScansTable({ page }: { page: number }) {
             {list.scans.map((scan) => (
               <tr key={scan.id} className="hover:bg-slate-50">
                 <th scope="row" className="px-3 py-2 font-medium">
-                  <Link className="text-brand-700 hover:underline" href={`/scans/${scan.id}`}>
+                  <Link
+                    className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+                    href={`/scans/${scan.id}`}
+                  >
                     #{scan.id}
                   </Link>
                   <div className="text-xs font-normal text-slate-600">

@@ -49,7 +49,10 @@ export function PathSteps({ path, label }: { path: readonly PathStep[]; label?: 
                 {stepKindLabel(step.kind)}
               </span>
               {href ? (
-                <Link href={href} className="break-words text-brand-700 underline-offset-2 hover:underline">
+                <Link
+                  href={href}
+                  className="break-words text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+                >
                   {step.label}
                 </Link>
               ) : (

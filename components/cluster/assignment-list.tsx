@@ -24,7 +24,7 @@ export function AssignmentList({
             <>
               <Link
                 href={principalHref(assignment.principal.id)}
-                className="font-medium text-brand-700 hover:underline"
+                className="font-medium text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
               >
                 {assignment.principal.displayName}
               </Link>{" "}
@@ -80,7 +80,7 @@ export function AssignmentsByScope({ assignments }: { assignments: AssignmentVie
               <li key={assignment.id} className="text-sm">
                 <Link
                   href={principalHref(assignment.principal.id)}
-                  className="text-brand-700 hover:underline"
+                  className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
                 >
                   {assignment.principal.displayName}
                 </Link>

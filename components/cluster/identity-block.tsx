@@ -13,7 +13,7 @@ export function IdentityBlock({ view, detail }: { view: IdentityView; detail?: s
         {view.identity ? (
           <Link
             href={`/identities?q=${encodeURIComponent(view.identity.name)}`}
-            className="font-medium text-brand-700 hover:underline"
+            className="font-medium text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
           >
             {name}
           </Link>

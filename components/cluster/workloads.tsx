@@ -53,7 +53,7 @@ export function Workloads({ detail }: { detail: ClusterDetail }) {
                 {chain.identity ? (
                   <Link
                     href={`/identities?q=${encodeURIComponent(chain.identity.name)}`}
-                    className="text-brand-700 hover:underline"
+                    className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
                   >
                     {chain.identity.name}
                   </Link>

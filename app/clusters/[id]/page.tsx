@@ -154,7 +154,10 @@ export default async function ClusterPage({
     <div className="space-y-6">
       <PageHeader
         eyebrow={
-          <Link href="/clusters" className="text-brand-700 hover:underline">
+          <Link
+            href="/clusters"
+            className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+          >
             Clusters
           </Link>
         }

@@ -36,7 +36,10 @@ export default async function PrincipalPage({
     <div className="space-y-6">
       <PageHeader
         eyebrow={
-          <Link href="/principals" className="text-brand-700 hover:underline">
+          <Link
+            href="/principals"
+            className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+          >
             Principals
           </Link>
         }
@@ -78,7 +81,10 @@ export default async function PrincipalPage({
             {data.clusters.map((entry) => (
               <li key={entry.cluster.id} className="rounded border border-slate-200">
                 <h3 className="flex flex-wrap items-center gap-2 border-b border-slate-100 bg-slate-50 px-3 py-2 font-medium">
-                  <Link href={clusterHref(entry.cluster.id)} className="text-brand-700 hover:underline">
+                  <Link
+                    href={clusterHref(entry.cluster.id)}
+                    className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+                  >
                     {entry.cluster.name}
                   </Link>
                   {entry.strongestLevel ? (
@@ -129,7 +135,7 @@ export default async function PrincipalPage({
                       {" "}
                       through{" "}
                       <Link
-                        className="text-brand-700 hover:underline"
+                        className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
                         href={principalHref(assignment.via.id)}
                       >
                         {assignment.via.displayName}
@@ -151,7 +157,10 @@ export default async function PrincipalPage({
             <ul className="flex flex-wrap gap-2 text-sm">
               {data.memberOf.map((group) => (
                 <li key={group.id}>
-                  <Link className="text-brand-700 hover:underline" href={principalHref(group.id)}>
+                  <Link
+                    className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+                    href={principalHref(group.id)}
+                  >
                     {group.displayName}
                   </Link>
                   {!group.direct ? <span className="text-xs text-slate-600"> (nested)</span> : null}
@@ -167,7 +176,10 @@ export default async function PrincipalPage({
               <ul className="flex flex-wrap gap-2 text-sm">
                 {data.members.direct.map((member) => (
                   <li key={member.id}>
-                    <Link className="text-brand-700 hover:underline" href={principalHref(member.id)}>
+                    <Link
+                      className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+                      href={principalHref(member.id)}
+                    >
                       {member.displayName}
                     </Link>{" "}
                     <KindTag kind={member.kind} />
@@ -180,7 +192,7 @@ export default async function PrincipalPage({
             <p className="mt-3 text-sm">
               Managed identity{" "}
               <Link
-                className="text-brand-700 hover:underline"
+                className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
                 href={`/identities?q=${encodeURIComponent(data.managedIdentity.name)}`}
               >
                 {data.managedIdentity.name}

@@ -29,7 +29,10 @@ export default async function ScanPage({ params }: { params: Params }) {
     <div className="space-y-6">
       <PageHeader
         eyebrow={
-          <Link href="/scans" className="text-brand-700 hover:underline">
+          <Link
+            href="/scans"
+            className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+          >
             Scans
           </Link>
         }
