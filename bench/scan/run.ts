@@ -13,7 +13,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface, type Interface } from "node:readline";
@@ -23,8 +23,10 @@ import { z } from "zod";
 import { API_FAMILIES, type ApiFamily } from "@/lib/azure/api-calls";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
+import { modelToRecords } from "@/lib/model/records";
 import { collectTenant } from "@/lib/scan/collect/collect-tenant";
 import { mib, parseFlags, printTable, rssSampler, secs } from "../lib/measure";
+import { measureStorePhase } from "../lib/store-phase";
 import { naiveScan } from "./naive";
 
 const flags = parseFlags(process.argv.slice(2));
@@ -119,6 +121,8 @@ class EmulatorProcess {
 }
 
 const work = await mkdtemp(path.join(tmpdir(), "aks-atlas-scan-bench-"));
+// As root the embedded PostgreSQL of the store phase runs as 'postgres', which must reach this folder.
+await chmod(work, 0o755);
 let emulatorProcess: EmulatorProcess | undefined;
 try {
   const tenantFile = path.join(work, "tenant.json");
@@ -231,6 +235,19 @@ try {
       `; ARM+Resource Graph+Graph calls per subscription ${((result.apiCalls.arm + result.apiCalls["resource-graph"] + result.apiCalls.graph) / options.subscriptions).toFixed(1)}, ` +
       `Kubernetes calls per cluster ${(result.apiCalls.kubernetes / Math.max(1, options.clusters)).toFixed(1)}`,
   );
+
+  // The store phase on what the scan collected (bench/lib/store-phase.ts).
+  if (flags["skip-store"] !== "true") {
+    console.log("");
+    await measureStorePhase({
+      workDir: work,
+      tenantId: result.model.tenantId,
+      records: modelToRecords(result.model),
+      closableSources: Object.entries(result.model.coverage)
+        .filter(([, entry]) => entry.status === "complete")
+        .map(([source]) => source),
+    });
+  }
 } finally {
   await emulatorProcess?.stop();
   await rm(work, { recursive: true, force: true });
