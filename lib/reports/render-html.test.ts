@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type DemoAnalysis, demoAnalysis, reportFrom } from "@/lib/reports/fixtures/demo-report";
 import { esc, renderReportDocument, renderReportFragment } from "@/lib/reports/render-html";
+import { reportContentSchema } from "@/lib/reports/report-schema";
 
 const textOf = (html: string) =>
   html
@@ -69,5 +70,22 @@ describe("renderReportDocument", () => {
     expect(
       textOf(renderReportDocument({ ...content, report: { ...content.report, redacted: true } })),
     ).toContain("Personal data is redacted");
+  });
+
+  it("still reads and renders a report stored before pathCount and scanEvents were added", () => {
+    const current = reportFrom(analysis);
+    const early = JSON.parse(JSON.stringify(current)) as Record<string, unknown> & typeof current;
+    for (const finding of early.findings) delete (finding as { pathCount?: number }).pathCount;
+    for (const cluster of early.clusterAdmins) {
+      for (const holder of cluster.holders)
+        for (const route of holder.routes) delete (route as { pathCount?: number }).pathCount;
+    }
+    delete (early.drift as { scanEvents?: unknown }).scanEvents;
+    const parsed = reportContentSchema.parse(early);
+    expect(parsed.drift.scanEvents).toBeNull();
+    const text = textOf(renderReportDocument(parsed));
+    for (const cluster of current.scope.clusters) expect(text).toContain(cluster.name);
+    expect(text).not.toContain("undefined");
+    expect(text).not.toContain("NaN");
   });
 });

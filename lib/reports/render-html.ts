@@ -42,7 +42,7 @@ const ROUTE_LABEL: Record<string, string> = {
   "entra-admin-group": "Entra admin group",
   "azure-rbac": "Azure RBAC for Kubernetes",
   "kubernetes-rbac": "Kubernetes RBAC",
-  "local-admin-credential": "Local admin credential (listClusterAdminCredential)",
+  "local-admin-credential": "Local admin credential",
   "user-credential": "User credential",
 };
 
@@ -258,8 +258,8 @@ function renderHolderTable(entry: ClusterAdmins): string {
     .map(
       (holder) => `<tr>
 <td><strong>${esc(holder.principal.displayName)}</strong><div class="small muted">${esc(holder.principal.kind)}</div></td>
-<td>${holder.routes.map((r) => `<div>${esc(ROUTE_LABEL[r.route] ?? r.route)}</div>`).join("")}</td>
-<td class="wrap">${holder.routes.map((r) => renderPaths(r.paths, r.pathCount, 1)).join("")}</td>
+<td class="wrap">${holder.routes.map((r) => `<div>${esc(ROUTE_LABEL[r.route] ?? r.route)}</div>`).join("")}</td>
+<td class="wrap">${holder.routes.map((r) => renderPaths(r.paths, r.pathCount ?? r.paths.length, 1)).join("")}</td>
 </tr>`,
     )
     .join("");
@@ -388,7 +388,7 @@ function renderFindings(content: ReportContent): string {
       return `<div class="finding sev-border-${esc(f.severity)}">
 <div class="head">${severityLabel(f.severity)}<span class="title">${esc(f.title)}</span><span class="muted">on ${esc(f.cluster.name)}</span></div>
 <p>${esc(f.summary)}</p>
-${renderPaths(f.paths, f.pathCount)}
+${renderPaths(f.paths, f.pathCount ?? f.paths.length)}
 <div class="small muted">Controls: ${controls} · Rule ${esc(f.ruleId)}</div>
 </div>`;
     })

@@ -22,3 +22,8 @@ export class ReportInputError extends Error {
     super(message);
   }
 }
+
+/** A stored report's content does not parse: a bug or a database from elsewhere, never the caller's fault. */
+export class ReportContentError extends Error {
+  override name = "ReportContentError";
+}

@@ -4,7 +4,7 @@ import { jsonError } from "@/lib/http/errors";
 import { issuesMessage } from "@/lib/http/params";
 import type { ReportHtmlOptions } from "@/lib/reports/render-html";
 import { PdfUnavailableError } from "@/lib/reports/render-pdf";
-import { ReportInputError, ReportNotFoundError } from "@/lib/reports/report-errors";
+import { ReportContentError, ReportInputError, ReportNotFoundError } from "@/lib/reports/report-errors";
 import {
   REPORT_MEDIA_TYPES,
   type ReportFormat,
@@ -21,6 +21,14 @@ export function reportErrorResponse(error: unknown, what: string): NextResponse 
   if (error instanceof ReportInputError) return jsonError(400, error.code, error.message);
   if (error instanceof z.ZodError) return jsonError(400, "invalid_input", issuesMessage(error));
   if (error instanceof PdfUnavailableError) return jsonError(503, "pdf_unavailable", error.message);
+  if (error instanceof ReportContentError) {
+    console.error(`[atlas] ${what}: ${error.message}`);
+    return jsonError(
+      500,
+      "report_unreadable",
+      "The stored report cannot be read by this version of the product.",
+    );
+  }
   console.error(`[atlas] ${what} failed`, error);
   return jsonError(500, "internal", "The request could not be answered; the server log has the details.");
 }

@@ -9,7 +9,8 @@ import {
 
 // The frozen content of a compliance report: what `GET /api/reports/:id.json` returns and what the
 // HTML, PDF and CSV renderers read. It is a published contract (docs/reports.md): add fields, never
-// change the meaning of one without raising REPORT_SCHEMA_VERSION.
+// change the meaning of one without raising REPORT_SCHEMA_VERSION. Stored reports are never rewritten,
+// so a field added within a version is optional (or defaulted) here: every report ever stored must parse.
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -71,8 +72,8 @@ export const reportFindingSchema = z.object({
   objects: z.array(evidenceObjectSchema),
   /** the shortest explanations, at most REPORT_MAX_PATHS.finding */
   paths: z.array(z.array(pathStepSchema)),
-  /** how many paths the finding had (the report keeps the shortest few) */
-  pathCount: z.number().int(),
+  /** how many paths the finding had (the report keeps the shortest few); absent in early reports */
+  pathCount: z.number().int().optional(),
   /** the controls of the report's frameworks this finding maps to */
   controls: z.array(z.object({ framework: reportFrameworkSchema, id: z.string() })),
   remediation: z.object({
@@ -91,7 +92,7 @@ export const clusterAdminHolderSchema = z.object({
       route: accessRouteSchema,
       /** the shortest explanations, at most REPORT_MAX_PATHS.holderRoute */
       paths: z.array(z.array(pathStepSchema)),
-      pathCount: z.number().int(),
+      pathCount: z.number().int().optional(),
     }),
   ),
 });
@@ -167,7 +168,7 @@ export const reportDriftSchema = z.object({
    * What changed in the tenant between the previous report's scan and this one (lib/drift events for the
    * clusters in scope), most severe first; null for a first report, the same scan, or a pruned scan.
    */
-  scanEvents: reportScanEventsSchema.nullable(),
+  scanEvents: reportScanEventsSchema.nullable().default(null),
 });
 export type ReportDrift = z.infer<typeof reportDriftSchema>;
 

@@ -15,7 +15,7 @@ import { asOfCondition, COMPLETED_STATUSES } from "@/lib/queries/snapshot";
 import { buildReportContent, reportGrantInputSchema } from "@/lib/reports/build-report";
 import { DEFAULT_REPORT_FRAMEWORKS } from "@/lib/reports/frameworks";
 import { redactReport } from "@/lib/reports/redact";
-import { ReportInputError, ReportNotFoundError } from "@/lib/reports/report-errors";
+import { ReportContentError, ReportInputError, ReportNotFoundError } from "@/lib/reports/report-errors";
 import {
   REPORT_SCHEMA_VERSION,
   type ReportContent,
@@ -263,7 +263,13 @@ function sha256(text: string): string {
 }
 
 export function parseContent(text: string): ReportContent {
-  return reportContentSchema.parse(JSON.parse(text));
+  const parsed = reportContentSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    throw new ReportContentError(
+      `A stored report does not match report schema ${REPORT_SCHEMA_VERSION}: ${parsed.error.message.slice(0, 500)}`,
+    );
+  }
+  return parsed.data;
 }
 
 export async function getReport(id: bigint): Promise<ReportResponse | null> {
