@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerAccessCommands } from "./commands/access";
+import { registerDriftCommand } from "./commands/drift";
 import { registerEmulateCommand } from "./commands/emulate";
 import { registerReportCommand } from "./commands/report";
 import { registerScanCommand } from "./commands/scan";
@@ -9,6 +10,7 @@ import { registerTenantCommand } from "./commands/tenant";
 export function registerCommands(program: Command): void {
   registerScanCommand(program);
   registerAccessCommands(program);
+  registerDriftCommand(program);
   registerEmulateCommand(program);
   registerReportCommand(program);
   registerTenantCommand(program);

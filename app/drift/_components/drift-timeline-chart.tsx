@@ -1,0 +1,123 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { Severity } from "@/lib/findings/types";
+
+// Changes per scan, stacked by severity: a client leaf fed chart-ready rows. Clicking a bar opens that
+// scan's events; the same choice is a row of links under the chart for keyboards and screen readers.
+
+export type TimelineBar = {
+  scanId: string;
+  label: string;
+  total: number;
+  baseline: boolean;
+  bySeverity: Record<Severity, number>;
+  byCategory: Record<"access" | "escalation" | "finding" | "object", number>;
+};
+
+const chartConfig = {
+  critical: { label: "Critical", color: "var(--color-sev-critical)" },
+  high: { label: "High", color: "var(--color-sev-high)" },
+  medium: { label: "Medium", color: "var(--color-sev-medium)" },
+  low: { label: "Low", color: "var(--color-sev-low)" },
+  info: { label: "Info", color: "var(--color-sev-info)" },
+} satisfies Record<Severity, { label: string; color: string }>;
+
+const SERIES: Severity[] = ["info", "low", "medium", "high", "critical"];
+
+export function DriftTimelineChart({
+  bars,
+  selected,
+  hrefFor,
+}: {
+  bars: TimelineBar[];
+  selected: string;
+  /** the page path of one scan's events; a template with `{scan}` (functions cannot cross to the client) */
+  hrefFor: string;
+}) {
+  const router = useRouter();
+  const href = (scanId: string) => hrefFor.replace("{scan}", scanId);
+  const rows = bars.map((bar) => ({ ...bar, scan: `#${bar.scanId}`, ...bar.bySeverity }));
+  return (
+    <figure aria-labelledby="drift-timeline-caption" className="space-y-3">
+      <figcaption id="drift-timeline-caption" className="sr-only">
+        Changes per scan by severity, for the last {bars.length} scans; choose a scan below to see its events
+      </figcaption>
+      <div aria-hidden="true" className="h-56 w-full">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart
+            // The bars are mouse-only; keyboards and screen readers use the list of scans below.
+            accessibilityLayer={false}
+            data={rows}
+            margin={{ top: 8, right: 8, bottom: 0, left: -16 }}
+            onClick={(state) => {
+              const index = state?.activeTooltipIndex;
+              const row =
+                typeof index === "number"
+                  ? rows[index]
+                  : typeof index === "string"
+                    ? rows[Number(index)]
+                    : undefined;
+              if (row) router.push(href(row.scanId));
+            }}
+            style={{ cursor: "pointer" }}
+          >
+            <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
+            <XAxis dataKey="scan" tick={{ fontSize: 12, fill: "#475569" }} />
+            <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: "#475569" }} />
+            <Tooltip
+              labelFormatter={(label, payload) => {
+                const row = payload?.[0]?.payload as (typeof rows)[number] | undefined;
+                return row
+                  ? `Scan ${label} · ${row.label}${row.baseline ? " · first scan" : ""}`
+                  : String(label);
+              }}
+            />
+            <Legend
+              wrapperStyle={{ fontSize: 12 }}
+              itemSorter={(item) => -SERIES.indexOf(item.dataKey as Severity)}
+            />
+            {SERIES.map((series) => (
+              <Bar
+                key={series}
+                dataKey={series}
+                stackId="changes"
+                name={chartConfig[series].label}
+                fill={chartConfig[series].color}
+                isAnimationActive={false}
+              />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <nav aria-label="Scans in the timeline">
+        <ul className="flex flex-wrap gap-1.5 text-xs">
+          {bars.map((bar) => {
+            const current = bar.scanId === selected;
+            return (
+              <li key={bar.scanId}>
+                <Link
+                  href={href(bar.scanId)}
+                  aria-current={current ? "page" : undefined}
+                  title={bar.label}
+                  className={`inline-block rounded border px-2 py-0.5 tabular-nums hover:border-brand-500 ${
+                    current
+                      ? "border-brand-600 bg-brand-50 font-semibold text-brand-900"
+                      : "border-slate-200 bg-white text-slate-700"
+                  }`}
+                >
+                  #{bar.scanId}
+                  <span className="ml-1 text-slate-600">
+                    {bar.baseline ? "first" : `${bar.total} change${bar.total === 1 ? "" : "s"}`}
+                  </span>
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+    </figure>
+  );
+}

@@ -1,0 +1,155 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import type { PageSearchParams } from "@/app/_lib/page-scope";
+import { formatTime } from "@/components/scans/format";
+import { EmptyState, PageHeader, Section } from "@/components/ui/layout";
+import { pool } from "@/lib/db/pool";
+import { DriftNotFoundError } from "@/lib/drift/scan-range";
+import { readJobsConfig } from "@/lib/jobs/config";
+import { getSettingsView, tenantIdSchema } from "@/lib/jobs/settings-service";
+import { knownTenantIds } from "@/lib/jobs/tenant-settings";
+import { searchParamsRecord } from "@/lib/queries/search-params";
+import { registeredTenantIds } from "@/lib/scan/tenant-sources";
+import { SettingsForm } from "./settings-form";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Settings" };
+
+const paramsSchema = z.object({ tenant: tenantIdSchema.optional() });
+
+export default async function SettingsPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const parsed = paramsSchema.safeParse(searchParamsRecord(await searchParams));
+  if (!parsed.success) notFound();
+  const config = readJobsConfig();
+  const registered = registeredTenantIds();
+  const tenants = await knownTenantIds(pool(), registered);
+  const header = (
+    <PageHeader
+      title="Settings"
+      description="When each tenant is scanned, where its drift is sent, and how long its history is kept."
+    />
+  );
+  if (tenants.length === 0) {
+    return (
+      <div className="space-y-6">
+        {header}
+        <EmptyState title="No tenant yet">
+          Settings belong to a tenant; they appear once a tenant is configured to scan or has been scanned.
+        </EmptyState>
+      </div>
+    );
+  }
+  const tenantId = parsed.data.tenant ?? tenants[0];
+  let view: Awaited<ReturnType<typeof getSettingsView>>;
+  try {
+    view = await getSettingsView(pool(), { tenantId, config, registered });
+  } catch (error) {
+    if (error instanceof DriftNotFoundError) notFound();
+    throw error;
+  }
+  const { effective } = view;
+  return (
+    <div className="space-y-6">
+      {header}
+      {tenants.length > 1 ? (
+        <nav aria-label="Tenants" className="flex flex-wrap gap-2 text-sm">
+          {tenants.map((id) => (
+            <Link
+              key={id}
+              href={`/settings?tenant=${id}`}
+              aria-current={id === tenantId ? "page" : undefined}
+              className={`rounded border px-2 py-1 font-mono ${id === tenantId ? "border-brand-600 bg-brand-50" : "border-slate-200"}`}
+            >
+              {id}
+            </Link>
+          ))}
+        </nav>
+      ) : null}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Section
+          id="settings"
+          title={view.displayName ?? view.tenantId}
+          description={<span className="font-mono text-xs">{view.tenantId}</span>}
+          className="lg:col-span-2"
+        >
+          <SettingsForm
+            view={view}
+            environment={{
+              schedule:
+                config.ATLAS_SCAN_SCHEDULE && config.ATLAS_SCAN_SCHEDULE !== "off"
+                  ? config.ATLAS_SCAN_SCHEDULE
+                  : null,
+              webhook: Boolean(config.ATLAS_WEBHOOK_URL),
+              minSeverity: config.ATLAS_WEBHOOK_MIN_SEVERITY,
+              retentionDays: config.ATLAS_RETENTION_DAYS,
+              timezone: config.ATLAS_SCAN_TIMEZONE,
+            }}
+          />
+        </Section>
+        <Section id="in-effect" title="In effect" description="What the workers do with these settings.">
+          <dl className="space-y-3 text-sm">
+            <div>
+              <dt className="font-medium text-slate-900">Scans</dt>
+              <dd className="text-slate-700">
+                {effective.scanSchedule ? (
+                  <>
+                    <code className="font-mono">{effective.scanSchedule}</code> ({effective.scanTimezone})
+                    <ul className="mt-1 list-disc pl-5 text-slate-600">
+                      {view.nextRuns.map((run) => (
+                        <li key={run}>{formatTime(run)}</li>
+                      ))}
+                    </ul>
+                  </>
+                ) : (
+                  "Not scheduled: scans run at start, on demand and from POST /api/cron/scan."
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt className="font-medium text-slate-900">Workers</dt>
+              <dd className="text-slate-700">
+                {config.ATLAS_WORKER === "in-process"
+                  ? "This app runs a worker; more can join with npm run worker."
+                  : "ATLAS_WORKER=off: scans run in npm run worker processes."}
+              </dd>
+            </div>
+            <div>
+              <dt className="font-medium text-slate-900">Notifications</dt>
+              <dd className="text-slate-700">
+                {effective.webhookUrl.set
+                  ? `Drift at or above ${effective.webhookMinSeverity} goes to ${effective.webhookUrl.host}.`
+                  : "No webhook: drift is shown here only."}
+                {view.lastNotification ? (
+                  <span className="mt-1 block text-slate-600">
+                    Last: scan #{view.lastNotification.scanId}, {view.lastNotification.status}
+                    {view.lastNotification.events ? ` (${view.lastNotification.events} events)` : ""},{" "}
+                    {formatTime(view.lastNotification.at)}
+                    {view.lastNotification.lastError ? ` — ${view.lastNotification.lastError}` : ""}
+                  </span>
+                ) : null}
+              </dd>
+            </div>
+            <div>
+              <dt className="font-medium text-slate-900">History</dt>
+              <dd className="text-slate-700">
+                {effective.retentionDays === null
+                  ? "Kept forever."
+                  : `Scans older than ${effective.retentionDays} days are pruned daily at 03:17 UTC.`}
+              </dd>
+            </div>
+            <div>
+              <dt className="font-medium text-slate-900">External schedulers</dt>
+              <dd className="text-slate-700">
+                {config.ATLAS_CRON_SECRET
+                  ? "POST /api/cron/scan with Authorization: Bearer <ATLAS_CRON_SECRET> queues a scan."
+                  : "Set ATLAS_CRON_SECRET to let a Kubernetes CronJob queue scans through POST /api/cron/scan."}
+              </dd>
+            </div>
+          </dl>
+        </Section>
+      </div>
+    </div>
+  );
+}
