@@ -45,7 +45,11 @@ export function PostureTrendChart({ points }: { points: PosturePoint[] }) {
       </figcaption>
       <div aria-hidden="true" className="h-64 w-full">
         <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+          <ComposedChart
+            accessibilityLayer={false}
+            data={rows}
+            margin={{ top: 8, right: 8, bottom: 0, left: -16 }}
+          >
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
             <XAxis dataKey="scan" tick={{ fontSize: 12, fill: "#475569" }} />
             <YAxis yAxisId="findings" allowDecimals={false} tick={{ fontSize: 12, fill: "#475569" }} />

@@ -54,7 +54,9 @@ export function FindingCard({
         <FindingStatusBadge status={finding.status} />
         <Heading className="text-sm font-medium">{finding.title}</Heading>
         {showCluster ? <span className="text-sm text-slate-600">on {finding.cluster.name}</span> : null}
-        <span className="w-full pl-6 text-sm text-slate-700">{finding.evidence.summary}</span>
+        <span className="w-full min-w-0 pl-6 text-sm text-slate-700 wrap-anywhere">
+          {finding.evidence.summary}
+        </span>
       </summary>
       <div className="space-y-3 border-t border-slate-100 px-4 py-3 text-sm">
         <div>
