@@ -45,7 +45,10 @@ test("overview → aks-2 → Penny's path to cluster-admin → Penny's page", as
 
   await access.getByRole("link", { name: "Everything Penny can do" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "What can Penny do?" })).toBeVisible();
-  const byCluster = page.getByRole("region", { name: "Access by cluster" });
+  await expect(
+    page.getByRole("region", { name: "Access by cluster" }).getByRole("link", { name: "aks-2" }),
+  ).toBeVisible();
+  const byCluster = page.getByRole("region", { name: "How, step by step" });
   await expect(byCluster.getByRole("list", { name: "How Penny gets cluster-admin on aks-1" })).toBeVisible();
   await expect(byCluster.getByRole("list", { name: "How Penny gets cluster-admin on aks-2" })).toBeVisible();
   await expect(

@@ -3,17 +3,13 @@
 import "@xyflow/react/dist/style.css";
 import { Background, Controls, type Edge, MarkerType, type Node, ReactFlow } from "@xyflow/react";
 import { useMemo, useState } from "react";
+import { decodePaths, type GraphData } from "@/components/access/graph-data";
 import { COLUMN_WIDTH, layoutAccessGraph, NODE_WIDTH, ROW_HEIGHT } from "@/components/access/graph-layout";
-import type { AccessLevel, PathStep } from "@/lib/access/types";
+import type { AccessLevel } from "@/lib/access/types";
 
 // The access graph of one cluster: principal → group → role or binding → permission or setting →
 // cluster, laid out in columns by layoutAccessGraph. A picture for orientation; the access list
 // beside it has the same paths as text for keyboards and screen readers.
-
-export type GraphEntry = {
-  principal: { id: string; displayName: string; kind: string };
-  grants: { level: AccessLevel; path: PathStep[] }[];
-};
 
 const LEVEL_CHOICES: { value: AccessLevel | "all"; label: string }[] = [
   { value: "cluster-admin", label: "cluster-admin" },
@@ -55,17 +51,14 @@ function nodeText(kind: string, label: string, stepId: string): string {
   return text.length > 64 ? `${text.slice(0, 61)}…` : text;
 }
 
-export function AccessGraph({ entries, clusterName }: { entries: GraphEntry[]; clusterName: string }) {
+export function AccessGraph({ data, clusterName }: { data: GraphData; clusterName: string }) {
   const [minimum, setMinimum] = useState<AccessLevel | "all">("cluster-admin");
   const { nodes, edges, shown, total, height } = useMemo(() => {
-    const wanted = entries
-      .map((entry) => ({
-        entry,
-        grants: entry.grants.filter((grant) => minimum === "all" || RANK[grant.level] >= RANK[minimum]),
-      }))
-      .filter((item) => item.grants.length > 0);
+    const wanted = data.entries
+      .map((entry) => entry.grants.filter((grant) => minimum === "all" || RANK[grant.level] >= RANK[minimum]))
+      .filter((grants) => grants.length > 0);
     const visible = wanted.slice(0, MAX_PRINCIPALS);
-    const layout = layoutAccessGraph(visible.flatMap((item) => item.grants.map((grant) => grant.path)));
+    const layout = layoutAccessGraph(visible.flatMap((grants) => decodePaths(data, grants)));
     const flowNodes: Node[] = layout.nodes.map((node) => {
       const style = KIND_STYLE[node.kind] ?? { background: "#ffffff", border: "#64748b" };
       return {
@@ -115,7 +108,7 @@ export function AccessGraph({ entries, clusterName }: { entries: GraphEntry[]; c
         ),
       ),
     };
-  }, [entries, minimum]);
+  }, [data, minimum]);
 
   return (
     <div className="space-y-3">

@@ -85,11 +85,19 @@ export function shapeClusterAccess(
   return principals;
 }
 
-export async function getClusterAccess(scope: ScanScope, clusterId: string) {
+/** `principalId` narrows the answer to one principal (same shape), read by its key prefix. */
+export async function getClusterAccess(
+  scope: ScanScope,
+  clusterId: string,
+  options: { principalId?: string } = {},
+) {
+  const onePrincipal = options.principalId
+    ? Prisma.sql`AND (kind = 'cluster' OR starts_with(natural_key, ${`${clusterId}|${options.principalId}|`}))`
+    : Prisma.empty;
   const rows = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
     SELECT kind, data FROM snapshot_records
     WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId}
-      AND kind IN ('cluster', 'access.grant', 'access.escalation') AND ${asOfCondition(scope.scanId)}`);
+      AND kind IN ('cluster', 'access.grant', 'access.escalation') AND ${asOfCondition(scope.scanId)} ${onePrincipal}`);
   const clusterRow = rows.find((row) => row.kind === "cluster");
   if (!clusterRow)
     throw new NotFoundError("cluster_not_found", `No cluster ${clusterId} in scan ${scope.scanId}.`);

@@ -20,6 +20,7 @@ import { clusterSlug } from "@/lib/queries/cluster-slug";
 import { findingFiltersSchema } from "@/lib/queries/finding-filters";
 import { getCluster } from "@/lib/queries/get-cluster";
 import { getClusterAccess } from "@/lib/queries/get-cluster-access";
+import { getClusterAccessSummary, grantsOfPrincipals } from "@/lib/queries/get-cluster-access-summary";
 import { getClusterFindings } from "@/lib/queries/get-cluster-findings";
 import { getOverview } from "@/lib/queries/get-overview";
 import { getPostureTrend } from "@/lib/queries/get-posture-trend";
@@ -142,6 +143,34 @@ describe("cluster access (GET /api/clusters/:id/access)", () => {
       entry.grants.some((g) => g.level === "cluster-admin") ? 1 : 0,
     );
     expect([...ranks].sort((a, b) => b - a)).toEqual(ranks);
+  });
+
+  it("summarises from keys exactly what the documents say, and narrows to one principal", async () => {
+    for (const cluster of latest.model.clusters) {
+      const full = await getClusterAccess(latest.scope, cluster.id);
+      const summary = await getClusterAccessSummary(latest.scope, cluster.id);
+      const fromFull = full.principals.map((entry) => ({
+        principal: entry.principal,
+        grants: [...new Set(entry.grants.map((g) => `${g.level}|${g.namespace}|${g.route}`))],
+        escalations: new Set(entry.escalations.map((e) => `${e.to}|${e.route}`)).size,
+      }));
+      const fromKeys = summary.principals.map((entry) => ({
+        principal: entry.principal,
+        grants: entry.grants.map((g) => `${g.level}|${g.namespace}|${g.route}`),
+        escalations: entry.escalations,
+      }));
+      expect(fromKeys, cluster.name).toEqual(fromFull);
+      const penny = await getClusterAccess(latest.scope, cluster.id, { principalId: PENNY });
+      expect(penny.principals).toEqual(full.principals.filter((entry) => entry.principal.id === PENNY));
+    }
+    const aks2 = clusterNamed(latest, "aks-2").id;
+    const graph = await grantsOfPrincipals(latest.scope, aks2, [
+      PENNY,
+      "00000000-0000-0000-0000-0000000000f5",
+    ]);
+    expect(new Set(graph.map((grant) => grant.principal.displayName))).toEqual(
+      new Set(["Penny", "Spike Spiegel"]),
+    );
   });
 
   it("is a NotFoundError for a cluster the scan does not have", async () => {
@@ -415,6 +444,10 @@ describe("read API routes", () => {
     const ok = await call(access, `/api/clusters/${slug()}/access`, { id: slug() });
     expect(ok.status).toBe(200);
     expect(ok.body.scanId).toBe(latest.scope.scanId.toString());
+    const onlyPenny = await call(access, `/api/clusters/${slug()}/access?principal=${PENNY}`, { id: slug() });
+    expect(
+      (onlyPenny.body.principals as { principal: { id: string } }[]).map((entry) => entry.principal.id),
+    ).toEqual([PENNY]);
     const asOfOlder = await call(access, `/api/clusters/${slug()}/access?scan=${older.scope.scanId}`, {
       id: slug(),
     });

@@ -5,6 +5,7 @@ import { Suspense } from "react";
 import { orNotFound, type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
 import { AccessGraph } from "@/components/access/access-graph";
 import { AccessList } from "@/components/access/access-list";
+import { encodeGraph } from "@/components/access/graph-data";
 import { ControlPlane } from "@/components/cluster/control-plane";
 import { WorkerPlane } from "@/components/cluster/worker-plane";
 import { Workloads } from "@/components/cluster/workloads";
@@ -13,7 +14,7 @@ import { NoScanYet } from "@/components/no-scan-yet";
 import { PageHeader, Section, SectionSkeleton } from "@/components/ui/layout";
 import { clusterHref, clusterIdFromSlug, clusterSlug } from "@/lib/queries/cluster-slug";
 import { getCluster } from "@/lib/queries/get-cluster";
-import { getClusterAccess } from "@/lib/queries/get-cluster-access";
+import { getClusterAccessSummary, grantsOfPrincipals } from "@/lib/queries/get-cluster-access-summary";
 import { getClusterFindings } from "@/lib/queries/get-cluster-findings";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 
@@ -42,9 +43,23 @@ async function AccessSection({
   clusterName: string;
   showAll: boolean;
 }) {
-  const access = await getClusterAccess(scope, clusterId);
-  const withGrants = access.principals.filter((entry) => entry.grants.length > 0).length;
-  const listed = showAll ? access.principals : access.principals.slice(0, ACCESS_LIST_LIMIT);
+  const summary = await getClusterAccessSummary(scope, clusterId);
+  const strongest = summary.principals.slice(0, GRAPH_PRINCIPALS);
+  const graphGrants = await grantsOfPrincipals(
+    scope,
+    clusterId,
+    strongest.map((entry) => entry.principal.id),
+  );
+  const graph = encodeGraph(
+    strongest.map((entry) => ({
+      grants: graphGrants
+        .filter((grant) => grant.principal.id === entry.principal.id)
+        .flatMap((grant) => grant.paths.map((path) => ({ level: grant.level, path }))),
+    })),
+  );
+  const withGrants = summary.principals.filter((entry) => entry.grants.length > 0).length;
+  const listed = showAll ? summary.principals : summary.principals.slice(0, ACCESS_LIST_LIMIT);
+  const slug = clusterSlug(clusterId);
   return (
     <>
       <Section
@@ -53,26 +68,31 @@ async function AccessSection({
         description={`${withGrants} principals hold access to ${clusterName}, strongest first; expand one to see how, step by step.`}
         actions={
           <Link
-            className="text-sm text-brand-700 underline"
-            href={`/api/clusters/${clusterSlug(clusterId)}/access`}
+            className="text-sm text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+            href={`/api/clusters/${slug}/access`}
           >
             JSON
           </Link>
         }
       >
-        {access.principals.length === 0 ? (
+        {summary.principals.length === 0 ? (
           <p className="text-sm text-slate-600">Nobody has access to this cluster in this scan.</p>
         ) : (
-          <AccessList principals={listed} clusterName={clusterName} />
+          <AccessList
+            principals={listed}
+            clusterName={clusterName}
+            clusterSlug={slug}
+            scanId={summary.scanId}
+          />
         )}
-        {listed.length < access.principals.length ? (
+        {listed.length < summary.principals.length ? (
           <p className="mt-3 text-sm">
-            {listed.length} of {access.principals.length} shown.{" "}
+            {listed.length} of {summary.principals.length} shown.{" "}
             <Link
-              className="text-brand-700 underline"
+              className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
               href={`${clusterHref(clusterId)}?access=all#access-heading`}
             >
-              Show all {access.principals.length}
+              Show all {summary.principals.length}
             </Link>
           </p>
         ) : null}
@@ -82,13 +102,7 @@ async function AccessSection({
         title="Access graph"
         description="Principal → group → role or binding → permission or setting → cluster."
       >
-        <AccessGraph
-          clusterName={clusterName}
-          entries={access.principals.slice(0, GRAPH_PRINCIPALS).map((entry) => ({
-            principal: entry.principal,
-            grants: entry.grants.map((grant) => ({ level: grant.level, path: grant.path })),
-          }))}
-        />
+        <AccessGraph clusterName={clusterName} data={graph} />
       </Section>
     </>
   );

@@ -1,16 +1,23 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { z } from "zod";
 import { orNotFound, type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
 import { EscalationBlock, GrantBlock } from "@/components/access/grant-block";
+import { ROUTE_LABEL } from "@/components/access/labels";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { KindTag, LevelBadge } from "@/components/ui/badges";
 import { PageHeader, Section } from "@/components/ui/layout";
+import { Pagination } from "@/components/ui/pagination";
 import { clusterHref, principalHref, principalIdFromParam } from "@/lib/queries/cluster-slug";
 import { getPrincipal } from "@/lib/queries/get-principal";
 import { describeScope } from "@/lib/queries/scope-label";
+import { lenientParse, searchParamsRecord } from "@/lib/queries/search-params";
 import { pathKey } from "@/lib/queries/stored-records";
 
 export const dynamic = "force-dynamic";
+
+const CLUSTERS_PER_PAGE = 10;
+const pageParamsSchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 
 type Params = Promise<{ id: string }>;
 
@@ -26,9 +33,15 @@ export default async function PrincipalPage({
   searchParams: PageSearchParams;
 }) {
   const id = principalIdFromParam((await params).id);
-  const scope = await pageScope(await searchParams);
+  const query = await searchParams;
+  const scope = await pageScope(query);
   if (!scope) return <NoScanYet />;
   const data = await orNotFound(getPrincipal(scope, id));
+  // a principal with access everywhere has hundreds of clusters: paths are shown a page at a time
+  const pages = Math.max(1, Math.ceil(data.clusters.length / CLUSTERS_PER_PAGE));
+  const page = Math.min(pages, lenientParse(pageParamsSchema, searchParamsRecord(query)).page);
+  const first = (page - 1) * CLUSTERS_PER_PAGE;
+  const shown = data.clusters.slice(first, first + CLUSTERS_PER_PAGE);
   const { principal } = data;
   const withAccess = data.clusters.filter((entry) => entry.grants.length > 0);
   const admin = withAccess.filter((entry) => entry.strongestLevel === "cluster-admin");
@@ -69,17 +82,74 @@ export default async function PrincipalPage({
           : ""}
       </p>
 
-      <Section
-        id="clusters"
-        title="Access by cluster"
-        description="Each grant with the path that explains it."
-      >
+      {data.clusters.length > 0 ? (
+        <Section id="clusters" title="Access by cluster" description="Strongest first.">
+          <div className="relative overflow-x-auto">
+            <table className="w-full min-w-[36rem] text-left text-sm">
+              <thead className="border-b border-slate-200 text-slate-700">
+                <tr>
+                  <th scope="col" className="py-1.5 pr-3 font-medium">
+                    Cluster
+                  </th>
+                  <th scope="col" className="py-1.5 pr-3 font-medium">
+                    Access
+                  </th>
+                  <th scope="col" className="py-1.5 pr-3 font-medium">
+                    Routes
+                  </th>
+                  <th scope="col" className="py-1.5 pr-3 text-right font-medium">
+                    Escalations
+                  </th>
+                  <th scope="col" className="py-1.5 font-medium">
+                    <span className="sr-only">Paths</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.clusters.map((entry, index) => (
+                  <tr key={entry.cluster.id}>
+                    <th scope="row" className="py-1.5 pr-3 font-medium">
+                      <Link
+                        href={clusterHref(entry.cluster.id)}
+                        className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+                      >
+                        {entry.cluster.name}
+                      </Link>
+                    </th>
+                    <td className="py-1.5 pr-3">
+                      {entry.strongestLevel ? <LevelBadge level={entry.strongestLevel} /> : "none"}
+                    </td>
+                    <td className="py-1.5 pr-3 text-slate-700">
+                      {[...new Set(entry.grants.map((grant) => ROUTE_LABEL[grant.route]))].join(", ") || "–"}
+                    </td>
+                    <td className="py-1.5 pr-3 text-right tabular-nums">{entry.escalations.length}</td>
+                    <td className="py-1.5">
+                      <Link
+                        href={`?page=${Math.floor(index / CLUSTERS_PER_PAGE) + 1}#paths-${index}`}
+                        className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+                      >
+                        how<span className="sr-only"> on {entry.cluster.name}</span>
+                      </Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Section>
+      ) : null}
+
+      <Section id="paths" title="How, step by step" description="Each grant with the path that explains it.">
         {data.clusters.length === 0 ? (
           <p className="text-sm text-slate-600">Nothing.</p>
         ) : (
           <ul className="space-y-4">
-            {data.clusters.map((entry) => (
-              <li key={entry.cluster.id} className="rounded border border-slate-200">
+            {shown.map((entry, offset) => (
+              <li
+                key={entry.cluster.id}
+                id={`paths-${first + offset}`}
+                className="scroll-mt-4 rounded border border-slate-200"
+              >
                 <h3 className="flex flex-wrap items-center gap-2 border-b border-slate-100 bg-slate-50 px-3 py-2 font-medium">
                   <Link
                     href={clusterHref(entry.cluster.id)}
@@ -116,6 +186,14 @@ export default async function PrincipalPage({
             ))}
           </ul>
         )}
+        <Pagination
+          basePath={principalHref(principal.id)}
+          params={{}}
+          page={page}
+          pageSize={CLUSTERS_PER_PAGE}
+          total={data.clusters.length}
+          label="Clusters with paths"
+        />
       </Section>
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">

@@ -1,9 +1,15 @@
-import { clusterIdParam, noQuery, readRoute } from "@/app/api/_lib/read-route";
+import { z } from "zod";
+import { clusterIdParam, readRoute } from "@/app/api/_lib/read-route";
 import { getClusterAccess } from "@/lib/queries/get-cluster-access";
 
 export const dynamic = "force-dynamic";
 
+const querySchema = z.object({
+  /** only this principal (same response shape): what the cluster page loads when one is expanded */
+  principal: z.string().trim().min(1).max(500).optional(),
+});
+
 /** Every principal with access to the cluster: grants (one per path) and escalations. */
-export const GET = readRoute<typeof noQuery, { id: string }>(noQuery, ({ scope, params }) =>
-  getClusterAccess(scope, clusterIdParam(params.id)),
+export const GET = readRoute<typeof querySchema, { id: string }>(querySchema, ({ query, scope, params }) =>
+  getClusterAccess(scope, clusterIdParam(params.id), { principalId: query.principal }),
 );

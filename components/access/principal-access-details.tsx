@@ -1,0 +1,115 @@
+"use client";
+
+import Link from "next/link";
+import { type ReactNode, useState } from "react";
+import { z } from "zod";
+import { EscalationBlock, GrantBlock } from "@/components/access/grant-block";
+import { principalAccessSchema } from "@/lib/access/types";
+import { principalHref } from "@/lib/queries/cluster-slug";
+import { pathKey } from "@/lib/queries/stored-records";
+
+// One principal in a cluster's access list. The summary (who, which levels, which routes) comes
+// rendered from the server; the paths, which on a busy cluster would weigh megabytes for everyone,
+// load when the disclosure opens (GET /api/clusters/:id/access?principal=).
+
+const answerSchema = z.object({ principals: z.array(principalAccessSchema) });
+type Access = z.infer<typeof principalAccessSchema>;
+type State =
+  | { kind: "idle" }
+  | { kind: "loading" }
+  | { kind: "loaded"; access: Access | null }
+  | { kind: "error" };
+
+export function PrincipalAccessDetails({
+  clusterSlug,
+  clusterName,
+  principal,
+  scanId,
+  summary,
+}: {
+  clusterSlug: string;
+  clusterName: string;
+  principal: { id: string; displayName: string };
+  scanId: string;
+  summary: ReactNode;
+}) {
+  const [state, setState] = useState<State>({ kind: "idle" });
+
+  async function load() {
+    setState({ kind: "loading" });
+    try {
+      const query = new URLSearchParams({ principal: principal.id, scan: scanId });
+      const response = await fetch(`/api/clusters/${encodeURIComponent(clusterSlug)}/access?${query}`);
+      const parsed = answerSchema.safeParse(await response.json());
+      setState(
+        parsed.success
+          ? {
+              kind: "loaded",
+              access: parsed.data.principals.find((entry) => entry.principal.id === principal.id) ?? null,
+            }
+          : { kind: "error" },
+      );
+    } catch {
+      setState({ kind: "error" });
+    }
+  }
+
+  return (
+    <details
+      className="group"
+      onToggle={(event) => {
+        if (event.currentTarget.open && (state.kind === "idle" || state.kind === "error")) void load();
+      }}
+    >
+      <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">
+        <span aria-hidden="true" className="text-slate-500 transition-transform group-open:rotate-90">
+          ▸
+        </span>
+        {summary}
+      </summary>
+      <div
+        className="space-y-2 border-t border-slate-100 bg-slate-50/60 px-4 py-3"
+        aria-busy={state.kind === "loading"}
+      >
+        <p className="text-sm">
+          <Link
+            href={principalHref(principal.id)}
+            className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+          >
+            Everything {principal.displayName} can do
+          </Link>
+        </p>
+        {state.kind === "loading" ? (
+          <p role="status" className="text-sm text-slate-600">
+            Loading the paths…
+          </p>
+        ) : null}
+        {state.kind === "error" ? (
+          <p role="alert" className="text-sm text-red-800">
+            The paths could not be loaded. Close and open again to retry.
+          </p>
+        ) : null}
+        {state.kind === "loaded" && state.access
+          ? [
+              ...state.access.grants.map((grant) => (
+                <GrantBlock
+                  key={`${grant.level}|${grant.namespace}|${grant.route}|${pathKey(grant.path)}`}
+                  grant={grant}
+                  who={principal.displayName}
+                  where={clusterName}
+                />
+              )),
+              ...state.access.escalations.map((escalation) => (
+                <EscalationBlock
+                  key={`${escalation.to}|${escalation.route}|${pathKey(escalation.path)}`}
+                  escalation={escalation}
+                  who={principal.displayName}
+                  where={clusterName}
+                />
+              )),
+            ]
+          : null}
+      </div>
+    </details>
+  );
+}
