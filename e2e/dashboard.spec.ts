@@ -46,7 +46,7 @@ test("overview → aks-2 → Penny's path to cluster-admin → Penny's page", as
   await access.getByRole("link", { name: "Everything Penny can do" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "What can Penny do?" })).toBeVisible();
   await expect(
-    page.getByRole("region", { name: "Access by cluster" }).getByRole("link", { name: "aks-2" }),
+    page.getByRole("region", { name: "Access by cluster" }).getByRole("link", { name: "aks-2", exact: true }),
   ).toBeVisible();
   const byCluster = page.getByRole("region", { name: "How, step by step" });
   await expect(byCluster.getByRole("list", { name: "How Penny gets cluster-admin on aks-1" })).toBeVisible();
