@@ -58,10 +58,7 @@ async function OverviewBody({ scope }: { scope: ScanScope }) {
               {overview.attention.slice(0, 8).map((item) => (
                 <li key={item.id} className="flex items-center gap-3 py-2">
                   <SeverityBadge severity={item.severity} />
-                  <Link
-                    href={item.href}
-                    className="text-sm text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                  >
+                  <Link href={item.href} className="text-sm link">
                     {item.text}
                   </Link>
                 </li>

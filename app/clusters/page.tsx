@@ -105,10 +105,7 @@ async function ClustersTable({ scope, params }: { scope: ScanScope; params: Clus
             {table.rows.map((row) => (
               <tr key={row.id} className="hover:bg-slate-50">
                 <th scope="row" className="px-3 py-2 font-medium">
-                  <Link
-                    href={clusterHref(row.id)}
-                    className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                  >
+                  <Link href={clusterHref(row.id)} className="link">
                     {row.name}
                   </Link>
                   {row.kubernetesCoverage !== "complete" ? (

@@ -65,10 +65,7 @@ async function IdentitiesTable({ scope, params }: { scope: ScanScope; params: Id
               <tr key={identity.id}>
                 <th scope="row" className="px-3 py-2 font-medium">
                   {identity.principalId ? (
-                    <Link
-                      className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                      href={principalHref(identity.principalId)}
-                    >
+                    <Link className="link" href={principalHref(identity.principalId)}>
                       {identity.name}
                     </Link>
                   ) : (
@@ -91,10 +88,7 @@ async function IdentitiesTable({ scope, params }: { scope: ScanScope; params: Id
                       {identity.uses.map((use) => (
                         <li key={`${use.clusterId}|${use.detail}`}>
                           <span className="font-medium">{USE_LABEL[use.use]}</span> of{" "}
-                          <Link
-                            className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                            href={clusterHref(use.clusterId)}
-                          >
+                          <Link className="link" href={clusterHref(use.clusterId)}>
                             {use.clusterName}
                           </Link>
                           {use.use === "workload" || use.use === "add-on" || use.use === "pod-identity" ? (

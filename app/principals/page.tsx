@@ -67,10 +67,7 @@ async function PrincipalsTable({ scope, params }: { scope: ScanScope; params: Pr
             {list.principals.map((principal) => (
               <tr key={principal.id} className="hover:bg-slate-50">
                 <th scope="row" className="px-3 py-2 font-medium">
-                  <Link
-                    className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                    href={principalHref(principal.id)}
-                  >
+                  <Link className="link" href={principalHref(principal.id)}>
                     {principal.displayName}
                   </Link>
                   {principal.deleted ? (

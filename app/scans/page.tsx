@@ -56,10 +56,7 @@ async function ScansTable({ page }: { page: number }) {
             {list.scans.map((scan) => (
               <tr key={scan.id} className="hover:bg-slate-50">
                 <th scope="row" className="px-3 py-2 font-medium">
-                  <Link
-                    className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                    href={`/scans/${scan.id}`}
-                  >
+                  <Link className="link" href={`/scans/${scan.id}`}>
                     #{scan.id}
                   </Link>
                   <div className="text-xs font-normal text-slate-600">

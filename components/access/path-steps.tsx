@@ -49,10 +49,7 @@ export function PathSteps({ path, label }: { path: readonly PathStep[]; label?: 
                 {stepKindLabel(step.kind)}
               </span>
               {href ? (
-                <Link
-                  href={href}
-                  className="break-words text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                >
+                <Link href={href} className="break-words link">
                   {step.label}
                 </Link>
               ) : (

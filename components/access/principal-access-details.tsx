@@ -72,10 +72,7 @@ export function PrincipalAccessDetails({
         aria-busy={state.kind === "loading"}
       >
         <p className="text-sm">
-          <Link
-            href={principalHref(principal.id)}
-            className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-          >
+          <Link href={principalHref(principal.id)} className="link">
             Everything {principal.displayName} can do
           </Link>
         </p>

@@ -22,10 +22,7 @@ export function AssignmentList({
         <li key={assignment.id} className="text-sm">
           {showPrincipal ? (
             <>
-              <Link
-                href={principalHref(assignment.principal.id)}
-                className="font-medium text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-              >
+              <Link href={principalHref(assignment.principal.id)} className="font-medium link">
                 {assignment.principal.displayName}
               </Link>{" "}
               <KindTag
@@ -78,10 +75,7 @@ export function AssignmentsByScope({ assignments }: { assignments: AssignmentVie
           <ul className="mt-0.5 space-y-0.5">
             {list.map((assignment) => (
               <li key={assignment.id} className="text-sm">
-                <Link
-                  href={principalHref(assignment.principal.id)}
-                  className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                >
+                <Link href={principalHref(assignment.principal.id)} className="link">
                   {assignment.principal.displayName}
                 </Link>
                 {assignment.principal.deleted ? (

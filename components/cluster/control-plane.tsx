@@ -50,10 +50,7 @@ export function ControlPlane({ detail }: { detail: ClusterDetail }) {
         <ul className="space-y-2">
           {plane.adminGroups.map((group) => (
             <li key={group.id} className="text-sm">
-              <Link
-                href={principalHref(group.id)}
-                className="font-medium text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-              >
+              <Link href={principalHref(group.id)} className="font-medium link">
                 {group.displayName}
               </Link>
               {!group.found ? (
@@ -64,10 +61,7 @@ export function ControlPlane({ detail }: { detail: ClusterDetail }) {
                 <ul className="mt-1 flex flex-wrap gap-1.5 pl-3">
                   {group.members.map((member) => (
                     <li key={member.id}>
-                      <Link
-                        href={principalHref(member.id)}
-                        className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                      >
+                      <Link href={principalHref(member.id)} className="link">
                         {member.displayName}
                       </Link>{" "}
                       <KindTag kind={member.kind} />

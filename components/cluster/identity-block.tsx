@@ -11,10 +11,7 @@ export function IdentityBlock({ view, detail }: { view: IdentityView; detail?: s
     <div className="space-y-1.5 text-sm">
       <div>
         {view.identity ? (
-          <Link
-            href={`/identities?q=${encodeURIComponent(view.identity.name)}`}
-            className="font-medium text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-          >
+          <Link href={`/identities?q=${encodeURIComponent(view.identity.name)}`} className="font-medium link">
             {name}
           </Link>
         ) : (

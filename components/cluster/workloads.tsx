@@ -51,10 +51,7 @@ export function Workloads({ detail }: { detail: ClusterDetail }) {
                 <span>credential {chain.credential.name}</span>
                 <Arrow />
                 {chain.identity ? (
-                  <Link
-                    href={`/identities?q=${encodeURIComponent(chain.identity.name)}`}
-                    className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                  >
+                  <Link href={`/identities?q=${encodeURIComponent(chain.identity.name)}`} className="link">
                     {chain.identity.name}
                   </Link>
                 ) : (

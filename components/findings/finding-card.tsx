@@ -34,6 +34,10 @@ function Command({ label, text }: { label: string; text: string }) {
   );
 }
 
+/** A finding about many principals (cluster-admin for everyone) would otherwise weigh hundreds of KB. */
+const MAX_OBJECTS = 12;
+const MAX_PATHS = 3;
+
 export function FindingCard({
   finding,
   showCluster = true,
@@ -44,6 +48,8 @@ export function FindingCard({
   headingLevel?: 3 | 4;
 }) {
   const Heading = headingLevel === 3 ? "h3" : "h4";
+  const hiddenObjects = Math.max(0, finding.evidence.objects.length - MAX_OBJECTS);
+  const hiddenPaths = Math.max(0, (finding.evidence.paths?.length ?? 0) - MAX_PATHS);
   return (
     <details className="group rounded border border-slate-200 bg-white">
       <summary className="flex cursor-pointer list-none flex-wrap items-center gap-2 px-3 py-2 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">
@@ -62,7 +68,7 @@ export function FindingCard({
         <div>
           <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Evidence</div>
           <ul className="mt-1 flex flex-wrap gap-2">
-            {finding.evidence.objects.map((object) => {
+            {finding.evidence.objects.slice(0, MAX_OBJECTS).map((object) => {
               const href = objectHref(object);
               return (
                 <li key={`${object.kind}:${object.id}`} className="rounded bg-slate-100 px-2 py-0.5">
@@ -78,11 +84,23 @@ export function FindingCard({
               );
             })}
           </ul>
-          {finding.evidence.paths?.map((path, index) => (
+          {finding.evidence.paths?.slice(0, MAX_PATHS).map((path, index) => (
             <div key={pathKey(path)} className="mt-2 rounded border border-slate-200 p-2">
               <PathSteps path={path} label={`Evidence path ${index + 1}`} />
             </div>
           ))}
+          {hiddenObjects + hiddenPaths > 0 ? (
+            <p className="mt-2 text-xs text-slate-600">
+              {hiddenObjects > 0 ? `${hiddenObjects} more objects` : ""}
+              {hiddenObjects > 0 && hiddenPaths > 0 ? " and " : ""}
+              {hiddenPaths > 0 ? `${hiddenPaths} more paths` : ""} not shown here: every principal's paths are
+              in the{" "}
+              <Link className="link" href={`${clusterHref(finding.cluster.id)}#access-heading`}>
+                cluster's access list
+              </Link>
+              .
+            </p>
+          ) : null}
         </div>
         <div>
           <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Remediation</div>

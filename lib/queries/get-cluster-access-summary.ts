@@ -131,6 +131,7 @@ export async function grantsOfPrincipals(
           WHERE tenant_id = ${scope.tenantId} AND kind = 'access.grant'
             AND natural_key >= p.prefix AND natural_key < left(p.prefix, -1) || '}'
             AND starts_with(natural_key, p.prefix) AND ${asOf}
+          OFFSET 0 -- a fence: keeps the planner probing the key index per prefix, not scanning the table
         ) r`)
     : await prisma().$queryRaw<{ data: unknown }[]>(Prisma.sql`
         SELECT data FROM snapshot_records

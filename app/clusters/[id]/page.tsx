@@ -67,10 +67,7 @@ async function AccessSection({
         title="Access"
         description={`${withGrants} principals hold access to ${clusterName}, strongest first; expand one to see how, step by step.`}
         actions={
-          <Link
-            className="text-sm text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-            href={`/api/clusters/${slug}/access`}
-          >
+          <Link className="text-sm link" href={`/api/clusters/${slug}/access`}>
             JSON
           </Link>
         }
@@ -88,10 +85,7 @@ async function AccessSection({
         {listed.length < summary.principals.length ? (
           <p className="mt-3 text-sm">
             {listed.length} of {summary.principals.length} shown.{" "}
-            <Link
-              className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-              href={`${clusterHref(clusterId)}?access=all#access-heading`}
-            >
+            <Link className="link" href={`${clusterHref(clusterId)}?access=all#access-heading`}>
               Show all {summary.principals.length}
             </Link>
           </p>
@@ -168,10 +162,7 @@ export default async function ClusterPage({
     <div className="space-y-6">
       <PageHeader
         eyebrow={
-          <Link
-            href="/clusters"
-            className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-          >
+          <Link href="/clusters" className="link">
             Clusters
           </Link>
         }

@@ -49,10 +49,7 @@ export default async function PrincipalPage({
     <div className="space-y-6">
       <PageHeader
         eyebrow={
-          <Link
-            href="/principals"
-            className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-          >
+          <Link href="/principals" className="link">
             Principals
           </Link>
         }
@@ -109,10 +106,7 @@ export default async function PrincipalPage({
                 {data.clusters.map((entry, index) => (
                   <tr key={entry.cluster.id}>
                     <th scope="row" className="py-1.5 pr-3 font-medium">
-                      <Link
-                        href={clusterHref(entry.cluster.id)}
-                        className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                      >
+                      <Link href={clusterHref(entry.cluster.id)} className="link">
                         {entry.cluster.name}
                       </Link>
                     </th>
@@ -126,7 +120,7 @@ export default async function PrincipalPage({
                     <td className="py-1.5">
                       <Link
                         href={`?page=${Math.floor(index / CLUSTERS_PER_PAGE) + 1}#paths-${index}`}
-                        className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
+                        className="link"
                       >
                         how<span className="sr-only"> on {entry.cluster.name}</span>
                       </Link>
@@ -151,10 +145,7 @@ export default async function PrincipalPage({
                 className="scroll-mt-4 rounded border border-slate-200"
               >
                 <h3 className="flex flex-wrap items-center gap-2 border-b border-slate-100 bg-slate-50 px-3 py-2 font-medium">
-                  <Link
-                    href={clusterHref(entry.cluster.id)}
-                    className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                  >
+                  <Link href={clusterHref(entry.cluster.id)} className="link">
                     {entry.cluster.name}
                   </Link>
                   {entry.strongestLevel ? (
@@ -212,10 +203,7 @@ export default async function PrincipalPage({
                     <span className="text-slate-600">
                       {" "}
                       through{" "}
-                      <Link
-                        className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                        href={principalHref(assignment.via.id)}
-                      >
+                      <Link className="link" href={principalHref(assignment.via.id)}>
                         {assignment.via.displayName}
                       </Link>
                     </span>
@@ -235,10 +223,7 @@ export default async function PrincipalPage({
             <ul className="flex flex-wrap gap-2 text-sm">
               {data.memberOf.map((group) => (
                 <li key={group.id}>
-                  <Link
-                    className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                    href={principalHref(group.id)}
-                  >
+                  <Link className="link" href={principalHref(group.id)}>
                     {group.displayName}
                   </Link>
                   {!group.direct ? <span className="text-xs text-slate-600"> (nested)</span> : null}
@@ -254,10 +239,7 @@ export default async function PrincipalPage({
               <ul className="flex flex-wrap gap-2 text-sm">
                 {data.members.direct.map((member) => (
                   <li key={member.id}>
-                    <Link
-                      className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                      href={principalHref(member.id)}
-                    >
+                    <Link className="link" href={principalHref(member.id)}>
                       {member.displayName}
                     </Link>{" "}
                     <KindTag kind={member.kind} />
@@ -269,10 +251,7 @@ export default async function PrincipalPage({
           {data.managedIdentity ? (
             <p className="mt-3 text-sm">
               Managed identity{" "}
-              <Link
-                className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-                href={`/identities?q=${encodeURIComponent(data.managedIdentity.name)}`}
-              >
+              <Link className="link" href={`/identities?q=${encodeURIComponent(data.managedIdentity.name)}`}>
                 {data.managedIdentity.name}
               </Link>{" "}
               in {data.managedIdentity.resourceGroup}.

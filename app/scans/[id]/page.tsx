@@ -29,10 +29,7 @@ export default async function ScanPage({ params }: { params: Params }) {
     <div className="space-y-6">
       <PageHeader
         eyebrow={
-          <Link
-            href="/scans"
-            className="text-brand-700 underline decoration-brand-500/40 underline-offset-2 hover:decoration-brand-700"
-          >
+          <Link href="/scans" className="link">
             Scans
           </Link>
         }
