@@ -1,10 +1,11 @@
-import type { AccessPrincipal } from "@/lib/access/types";
+import { type AccessPrincipal, accessLevelSchema, accessRouteSchema } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { managedIdentitySchema, roleAssignmentSchema, roleDefinitionSchema } from "@/lib/model/azure";
 import { groupMembershipSchema, principalSchema } from "@/lib/model/directory";
-import { keysAreBytewise } from "@/lib/queries/access-keys";
+import { keysAreBytewise, nonDirectoryDisplayName } from "@/lib/queries/access-keys";
 import { shapeClusterAccess } from "@/lib/queries/get-cluster-access";
+import { parseAccessKeyTail } from "@/lib/queries/get-cluster-access-summary";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -18,47 +19,69 @@ type Row = { kind: string; data: unknown; clusterId: string | null };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+type KeyRow = { kind: string; key: string; clusterId: string };
+
 /**
- * The principal's access rows. Their keys start with `<cluster id>|<principal id>|`, so with bytewise
- * text order they are read by one key-index range per cluster (milliseconds on a 500-cluster
- * tenant); otherwise by filtering every access document (correct, but it reads them all).
+ * The keys of the principal's access rows (`<cluster>|<principal>|<level>|<namespace>|<route>`): with
+ * bytewise text order, one key-index range per cluster (milliseconds on a 500-cluster tenant);
+ * otherwise by filtering every access document (correct, but it reads them all).
  */
-async function readAccessRows(scope: ScanScope, id: string): Promise<Row[]> {
-  const asOf = (alias: string) =>
-    Prisma.sql`${Prisma.raw(alias)}.valid_from_scan <= ${scope.scanId}
-      AND (${Prisma.raw(alias)}.valid_to_scan IS NULL OR ${Prisma.raw(alias)}.valid_to_scan > ${scope.scanId})`;
+async function readAccessKeys(scope: ScanScope, id: string): Promise<KeyRow[]> {
   if (await keysAreBytewise()) {
     // cluster ids first, on their own: joined in one statement, the planner may scan the whole table
     const clusters = await prisma().$queryRaw<{ id: string }[]>(Prisma.sql`
       SELECT natural_key AS id FROM snapshot_records
       WHERE tenant_id = ${scope.tenantId} AND kind = 'cluster' AND ${asOfCondition(scope.scanId)}`);
     if (clusters.length === 0) return [];
-    return prisma().$queryRaw<Row[]>(Prisma.sql`
-      SELECT r.kind, r.data, r.cluster_id AS "clusterId"
+    return prisma().$queryRaw<KeyRow[]>(Prisma.sql`
+      SELECT r.kind, r.natural_key AS key, r.cluster_id AS "clusterId"
       FROM unnest(ARRAY[${Prisma.join(clusters.map((cluster) => cluster.id))}]::text[]) AS c(id)
       CROSS JOIN LATERAL (
-        SELECT kind, data, cluster_id FROM snapshot_records r
+        SELECT kind, natural_key, cluster_id FROM snapshot_records r
         WHERE r.tenant_id = ${scope.tenantId} AND r.kind IN ('access.grant', 'access.escalation')
           AND r.natural_key >= c.id || '|' || ${id} || '|'
           AND r.natural_key < c.id || '|' || ${id} || '}'
           AND starts_with(r.natural_key, c.id || '|' || ${id} || '|')
-          AND ${asOf("r")}
+          AND r.valid_from_scan <= ${scope.scanId} AND (r.valid_to_scan IS NULL OR r.valid_to_scan > ${scope.scanId})
         OFFSET 0 -- a fence: keeps the planner probing the key index per cluster, not scanning the table
       ) r`);
   }
-  return prisma().$queryRaw<Row[]>(Prisma.sql`
-    SELECT kind, data, cluster_id AS "clusterId" FROM snapshot_records
+  return prisma().$queryRaw<KeyRow[]>(Prisma.sql`
+    SELECT kind, natural_key AS key, cluster_id AS "clusterId" FROM snapshot_records
     WHERE tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}
       AND kind IN ('access.grant', 'access.escalation') AND data->'principal'->>'id' = ${id}`);
 }
 
-export async function getPrincipal(scope: ScanScope, rawId: string) {
+/** Access documents by key (through the key index). */
+async function readAccessDocuments(scope: ScanScope, rows: readonly KeyRow[]) {
+  if (rows.length === 0) return { grants: [], escalations: [] };
+  const documents = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
+    SELECT kind, data FROM snapshot_records
+    WHERE tenant_id = ${scope.tenantId} AND kind IN ('access.grant', 'access.escalation') AND ${asOfCondition(scope.scanId)}
+      AND natural_key IN (${Prisma.join(rows.map((row) => row.key))})`);
+  return {
+    grants: documents
+      .filter((row) => row.kind === "access.grant")
+      .map((row) => accessGrantDataSchema.parse(row.data)),
+    escalations: documents
+      .filter((row) => row.kind === "access.escalation")
+      .map((row) => accessEscalationDataSchema.parse(row.data)),
+  };
+}
+
+export type PrincipalPaths = "all" | { page: number; perPage: number };
+
+/**
+ * `paths` = "all" (the API) or one page of clusters (the page): every cluster is summarised from keys;
+ * path documents are read only for the clusters shown.
+ */
+export async function getPrincipal(scope: ScanScope, rawId: string, paths: PrincipalPaths = "all") {
   // Directory object ids are stored lower-cased; Kubernetes names keep their case.
   const id = GUID.test(rawId) ? rawId.toLowerCase() : rawId;
   const db = prisma();
   const tenant = Prisma.sql`tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}`;
-  const [access, directory, memberOf] = await Promise.all([
-    readAccessRows(scope, id),
+  const [keys, directory, memberOf] = await Promise.all([
+    readAccessKeys(scope, id),
     db.$queryRaw<Row[]>(Prisma.sql`
       SELECT kind, data, cluster_id AS "clusterId" FROM snapshot_records
       WHERE ${tenant} AND ((kind = 'principal' AND natural_key = ${id})
@@ -71,16 +94,9 @@ export async function getPrincipal(scope: ScanScope, rawId: string) {
 
   const record = directory.find((row) => row.kind === "principal");
   const directoryPrincipal = record ? principalSchema.parse(record.data) : null;
-  const grants = access
-    .filter((row) => row.kind === "access.grant")
-    .map((row) => accessGrantDataSchema.parse(row.data));
-  const escalations = access
-    .filter((row) => row.kind === "access.escalation")
-    .map((row) => accessEscalationDataSchema.parse(row.data));
-  if (!directoryPrincipal && grants.length === 0 && escalations.length === 0) {
+  if (!directoryPrincipal && keys.length === 0) {
     throw new NotFoundError("principal_not_found", `No principal ${id} in scan ${scope.scanId}.`);
   }
-  const accessPrincipal: AccessPrincipal | undefined = grants[0]?.principal ?? escalations[0]?.principal;
   const membershipRow = directory.find((row) => row.kind === "groupMembership");
   const membership = membershipRow ? groupMembershipSchema.parse(membershipRow.data) : null;
   const identityRow = directory.find((row) => row.kind === "identity");
@@ -116,29 +132,33 @@ export async function getPrincipal(scope: ScanScope, rawId: string) {
   const roleByGuid = new Map(roles.map((role) => [role.guid, role]));
   const nameOf = new Map(names.map((principal) => [principal.id, principal]));
 
-  // Access per cluster, strongest first; shapeClusterAccess groups by principal, here there is one.
-  const byCluster = new Map<
-    string,
-    { cluster: { id: string; name: string }; grants: typeof grants; escalations: typeof escalations }
-  >();
-  for (const item of [...grants, ...escalations]) {
-    let entry = byCluster.get(item.cluster.id);
-    if (!entry) {
-      entry = { cluster: item.cluster, grants: [], escalations: [] };
-      byCluster.set(item.cluster.id, entry);
-    }
-    if ("level" in item) entry.grants.push(item);
-    else entry.escalations.push(item);
-  }
-  const clusters = [...byCluster.values()]
-    .map((entry) => {
-      const shaped = shapeClusterAccess(entry.grants, entry.escalations)[0];
-      const strongest = shaped?.grants[0]?.level ?? null;
+  // Every cluster summarised from keys, strongest first.
+  const clusterIds = [...new Set(keys.map((row) => row.clusterId))];
+  const clusterNames = clusterIds.length
+    ? await db.$queryRaw<{ id: string; name: string }[]>(Prisma.sql`
+        SELECT natural_key AS id, data->>'name' AS name FROM snapshot_records
+        WHERE ${tenant} AND kind = 'cluster' AND natural_key IN (${Prisma.join(clusterIds)})`)
+    : [];
+  const nameOfCluster = new Map(clusterNames.map((row) => [row.id, row.name]));
+  const summary = clusterIds
+    .map((clusterId) => {
+      const own = keys.filter((row) => row.clusterId === clusterId);
+      const tails = (kind: string) =>
+        own
+          .filter((row) => row.kind === kind)
+          .map((row) => parseAccessKeyTail(row.key.slice(clusterId.length + 1)));
+      const grants = tails("access.grant")
+        .map((tail) => ({
+          level: accessLevelSchema.catch("credentials-only").parse(tail.level),
+          namespace: tail.namespace === "*" ? null : tail.namespace,
+          route: accessRouteSchema.catch("kubernetes-rbac").parse(tail.route),
+        }))
+        .sort((a, b) => levelRank(b.level) - levelRank(a.level));
       return {
-        cluster: entry.cluster,
-        strongestLevel: strongest,
-        grants: shaped?.grants ?? [],
-        escalations: shaped?.escalations ?? [],
+        cluster: { id: clusterId, name: nameOfCluster.get(clusterId) ?? clusterId },
+        strongestLevel: grants[0]?.level ?? null,
+        routes: [...new Set(grants.map((grant) => grant.route))],
+        escalations: tails("access.escalation").length,
       };
     })
     .sort(
@@ -148,13 +168,37 @@ export async function getPrincipal(scope: ScanScope, rawId: string) {
         a.cluster.name.localeCompare(b.cluster.name),
     );
 
-  const kind = directoryPrincipal?.kind ?? accessPrincipal?.kind ?? "Unknown";
+  // Paths for all clusters or one page of them; shapeClusterAccess groups by principal, here there is one.
+  const shown =
+    paths === "all" ? summary : summary.slice((paths.page - 1) * paths.perPage, paths.page * paths.perPage);
+  const shownIds = new Set(shown.map((entry) => entry.cluster.id));
+  const documents = await readAccessDocuments(
+    scope,
+    keys.filter((row) => shownIds.has(row.clusterId)),
+  );
+  const accessPrincipal: AccessPrincipal | undefined =
+    documents.grants[0]?.principal ?? documents.escalations[0]?.principal;
+  const clusters = shown.map((entry) => {
+    const shaped = shapeClusterAccess(
+      documents.grants.filter((grant) => grant.cluster.id === entry.cluster.id),
+      documents.escalations.filter((escalation) => escalation.cluster.id === entry.cluster.id),
+    )[0];
+    return {
+      cluster: entry.cluster,
+      strongestLevel: entry.strongestLevel,
+      grants: shaped?.grants ?? [],
+      escalations: shaped?.escalations ?? [],
+    };
+  });
+
+  const kind = directoryPrincipal?.kind ?? accessPrincipal?.kind ?? kindFromId(id);
   return {
     scanId: scope.scanId.toString(),
     principal: {
       id,
       kind,
-      displayName: directoryPrincipal?.displayName ?? accessPrincipal?.displayName ?? id,
+      displayName:
+        directoryPrincipal?.displayName ?? accessPrincipal?.displayName ?? nonDirectoryDisplayName(id),
       userPrincipalName: directoryPrincipal?.userPrincipalName ?? null,
       appId: directoryPrincipal?.appId ?? null,
       deleted: directoryPrincipal?.deleted === true,
@@ -193,8 +237,18 @@ export async function getPrincipal(scope: ScanScope, rawId: string) {
               },
       }))
       .sort((a, b) => a.scope.localeCompare(b.scope) || a.role.localeCompare(b.role)),
+    /** every cluster the principal reaches, strongest first */
+    summary,
+    /** with paths: every cluster, or the requested page of `summary` */
     clusters,
   };
+}
+
+function kindFromId(id: string): string {
+  if (id.startsWith("system:serviceaccount:")) return "ServiceAccount";
+  if (id.startsWith("k8s-user:")) return "KubernetesUser";
+  if (id.startsWith("k8s-group:")) return "KubernetesGroup";
+  return "Unknown";
 }
 
 export type PrincipalResponse = Awaited<ReturnType<typeof getPrincipal>>;

@@ -338,6 +338,13 @@ describe("principals, identities, search", () => {
     await expect(getPrincipal(latest.scope, "00000000-0000-0000-0000-00000000dead")).rejects.toBeInstanceOf(
       NotFoundError,
     );
+    // the page reads paths for one page of clusters, and summarises them all from keys
+    const second = await getPrincipal(latest.scope, PENNY, { page: 2, perPage: 1 });
+    expect(second.summary.map((entry) => entry.cluster.name)).toEqual(
+      penny.clusters.map((entry) => entry.cluster.name),
+    );
+    expect(second.clusters).toEqual([penny.clusters[1]]);
+    expect(second.summary[0].routes).toEqual(["local-admin-credential"]);
   });
 
   it("lists principals by strongest access and filters by level", async () => {

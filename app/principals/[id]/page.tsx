@@ -17,7 +17,12 @@ import { pathKey } from "@/lib/queries/stored-records";
 export const dynamic = "force-dynamic";
 
 const CLUSTERS_PER_PAGE = 10;
-const pageParamsSchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
+const SUMMARY_ROWS = 50;
+const ROLE_ROWS = 50;
+const pageParamsSchema = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  all: z.literal("1").optional(),
+});
 
 type Params = Promise<{ id: string }>;
 
@@ -36,14 +41,15 @@ export default async function PrincipalPage({
   const query = await searchParams;
   const scope = await pageScope(query);
   if (!scope) return <NoScanYet />;
-  const data = await orNotFound(getPrincipal(scope, id));
-  // a principal with access everywhere has hundreds of clusters: paths are shown a page at a time
-  const pages = Math.max(1, Math.ceil(data.clusters.length / CLUSTERS_PER_PAGE));
-  const page = Math.min(pages, lenientParse(pageParamsSchema, searchParamsRecord(query)).page);
+  // a principal with access everywhere has hundreds of clusters: paths are read and shown a page at a time
+  const view = lenientParse(pageParamsSchema, searchParamsRecord(query));
+  const data = await orNotFound(getPrincipal(scope, id, { page: view.page, perPage: CLUSTERS_PER_PAGE }));
+  const page = view.page;
   const first = (page - 1) * CLUSTERS_PER_PAGE;
-  const shown = data.clusters.slice(first, first + CLUSTERS_PER_PAGE);
+  const shown = data.clusters;
+  const tableRows = view.all ? data.summary : data.summary.slice(0, SUMMARY_ROWS);
   const { principal } = data;
-  const withAccess = data.clusters.filter((entry) => entry.grants.length > 0);
+  const withAccess = data.summary.filter((entry) => entry.strongestLevel !== null);
   const admin = withAccess.filter((entry) => entry.strongestLevel === "cluster-admin");
   return (
     <div className="space-y-6">
@@ -74,12 +80,12 @@ export default async function PrincipalPage({
         {withAccess.length === 0
           ? "No access to any cluster in this scan."
           : `Access to ${withAccess.length} cluster${withAccess.length === 1 ? "" : "s"}, cluster-admin on ${admin.length}.`}{" "}
-        {data.clusters.some((entry) => entry.escalations.length > 0)
-          ? `Can escalate on ${data.clusters.filter((entry) => entry.escalations.length > 0).length}.`
+        {data.summary.some((entry) => entry.escalations > 0)
+          ? `Can escalate on ${data.summary.filter((entry) => entry.escalations > 0).length}.`
           : ""}
       </p>
 
-      {data.clusters.length > 0 ? (
+      {data.summary.length > 0 ? (
         <Section id="clusters" title="Access by cluster" description="Strongest first.">
           <div className="relative overflow-x-auto">
             <table className="w-full min-w-[36rem] text-left text-sm">
@@ -103,7 +109,7 @@ export default async function PrincipalPage({
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {data.clusters.map((entry, index) => (
+                {tableRows.map((entry, index) => (
                   <tr key={entry.cluster.id}>
                     <th scope="row" className="py-1.5 pr-3 font-medium">
                       <Link href={clusterHref(entry.cluster.id)} className="link">
@@ -114,9 +120,9 @@ export default async function PrincipalPage({
                       {entry.strongestLevel ? <LevelBadge level={entry.strongestLevel} /> : "none"}
                     </td>
                     <td className="py-1.5 pr-3 text-slate-700">
-                      {[...new Set(entry.grants.map((grant) => ROUTE_LABEL[grant.route]))].join(", ") || "–"}
+                      {entry.routes.map((route) => ROUTE_LABEL[route]).join(", ") || "–"}
                     </td>
-                    <td className="py-1.5 pr-3 text-right tabular-nums">{entry.escalations.length}</td>
+                    <td className="py-1.5 pr-3 text-right tabular-nums">{entry.escalations}</td>
                     <td className="py-1.5">
                       <Link
                         href={`?page=${Math.floor(index / CLUSTERS_PER_PAGE) + 1}#paths-${index}`}
@@ -130,11 +136,19 @@ export default async function PrincipalPage({
               </tbody>
             </table>
           </div>
+          {tableRows.length < data.summary.length ? (
+            <p className="mt-2 text-sm">
+              {tableRows.length} of {data.summary.length} clusters listed.{" "}
+              <Link className="link" href={`${principalHref(principal.id)}?all=1`}>
+                List all {data.summary.length}
+              </Link>
+            </p>
+          ) : null}
         </Section>
       ) : null}
 
       <Section id="paths" title="How, step by step" description="Each grant with the path that explains it.">
-        {data.clusters.length === 0 ? (
+        {data.summary.length === 0 ? (
           <p className="text-sm text-slate-600">Nothing.</p>
         ) : (
           <ul className="space-y-4">
@@ -182,7 +196,7 @@ export default async function PrincipalPage({
           params={{}}
           page={page}
           pageSize={CLUSTERS_PER_PAGE}
-          total={data.clusters.length}
+          total={data.summary.length}
           label="Clusters with paths"
         />
       </Section>
@@ -193,7 +207,7 @@ export default async function PrincipalPage({
             <p className="text-sm text-slate-600">None.</p>
           ) : (
             <ul className="space-y-1.5 text-sm">
-              {data.roleAssignments.map((assignment) => (
+              {data.roleAssignments.slice(0, ROLE_ROWS).map((assignment) => (
                 <li key={assignment.id}>
                   <span className="font-medium">{assignment.role}</span>{" "}
                   <span className="text-slate-600" title={assignment.scope}>
@@ -215,6 +229,15 @@ export default async function PrincipalPage({
               ))}
             </ul>
           )}
+          {data.roleAssignments.length > ROLE_ROWS ? (
+            <p className="mt-2 text-sm text-slate-600">
+              {data.roleAssignments.length - ROLE_ROWS} more in{" "}
+              <Link className="link" href={`/api/principals/${encodeURIComponent(principal.id)}`}>
+                the JSON answer
+              </Link>
+              .
+            </p>
+          ) : null}
         </Section>
         <Section id="groups" title="Groups">
           {data.memberOf.length === 0 ? (
