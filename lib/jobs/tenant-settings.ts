@@ -1,5 +1,6 @@
 import { PgBoss } from "pg-boss";
 import { z } from "zod";
+import { decryptSecret, encryptSecret, isEncryptedSecret } from "@/lib/auth/secret-box";
 import type { Queryable } from "@/lib/drift/db";
 import { type Severity, severitySchema } from "@/lib/findings/types";
 import {
@@ -142,13 +143,32 @@ type Row = {
   updated_at: Date;
 };
 
+// A webhook URL carries its own credential, so it is stored encrypted (lib/auth/secret-box); the word
+// "off" is not a secret and stays readable.
+const WEBHOOK_CONTEXT = "webhook-url";
+
+function sealWebhookUrl(url: string | null): string | null {
+  return url && url !== "off" ? encryptSecret(url, WEBHOOK_CONTEXT) : url;
+}
+
+function openWebhookUrl(stored: string | null): string | null {
+  if (!stored || !isEncryptedSecret(stored)) return stored;
+  try {
+    return decryptSecret(stored, WEBHOOK_CONTEXT);
+  } catch (error) {
+    // A key that is gone makes the URL unreadable; the setting then inherits the environment.
+    console.error(`[atlas] stored webhook URL cannot be decrypted: ${(error as Error).message}`);
+    return null;
+  }
+}
+
 /** Stored settings are trusted only after parsing: a bad row reads as "inherit everything". */
 function fromRow(row: Row | undefined): TenantSettings {
   if (!row) return NO_SETTINGS;
   const parsed = tenantSettingsInputSchema.safeParse({
     scanSchedule: row.scan_schedule,
     scanTimezone: row.scan_timezone,
-    webhookUrl: row.webhook_url,
+    webhookUrl: openWebhookUrl(row.webhook_url),
     webhookFormat: row.webhook_format,
     webhookMinSeverity: row.webhook_min_severity,
     retentionDays: row.retention_days,
@@ -183,7 +203,7 @@ export async function writeTenantSettings(
       tenantId,
       settings.scanSchedule,
       settings.scanTimezone,
-      settings.webhookUrl,
+      sealWebhookUrl(settings.webhookUrl),
       settings.webhookFormat,
       settings.webhookMinSeverity,
       settings.retentionDays,

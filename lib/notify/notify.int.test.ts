@@ -117,6 +117,13 @@ describe("drift notifications", () => {
       webhookMinSeverity: "medium",
       retentionDays: null,
     });
+    // The URL is a credential: stored encrypted, never in clear.
+    const stored = await pool.query<{ webhook_url: string }>(
+      "SELECT webhook_url FROM tenant_settings WHERE tenant_id = $1",
+      [tenant.id],
+    );
+    expect(stored.rows[0].webhook_url).not.toContain(new URL(url).host);
+    expect(stored.rows[0].webhook_url).toMatch(/^sb1\./);
     // Starts at real time: the follow-up transaction stamps jobs with the database's own clock.
     const clock = new TestClock();
     hook.useClock(() => clock.now());
