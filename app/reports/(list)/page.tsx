@@ -4,7 +4,7 @@ import { RequireRole } from "@/components/auth/require-role";
 import { EmptyState, PageHeader, Section } from "@/components/ui/layout";
 import { reportFormOptions } from "@/lib/reports/report-form-options";
 import { listReports } from "@/lib/reports/report-store";
-import { CreateReportForm } from "./_components/create-report-form";
+import { CreateReportForm } from "../_components/create-report-form";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Reports" };
