@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoTenantPath, loadDemoTenant } from "@/lib/emulator/demo";
+import { mutateTenantDocument } from "@/lib/emulator/generate/mutate-tenant";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
+
+function scanInChild(
+  databaseUrl: string,
+  tenantFile: string,
+): { child: ChildProcess; lines: string[]; saw: (text: string) => Promise<void> } {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(process.cwd(), "tests", "fixtures", "scan-tenant-file.ts"), tenantFile],
+    { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const lines: string[] = [];
+  const waiters: { text: string; resolve: () => void }[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => {
+    lines.push(...chunk.toString().split("\n").filter(Boolean));
+    for (const w of waiters) if (lines.some((l) => l.startsWith(w.text))) w.resolve();
+  });
+  const saw = (text: string) =>
+    new Promise<void>((resolve) => {
+      if (lines.some((l) => l.startsWith(text))) resolve();
+      else waiters.push({ text, resolve });
+    });
+  return { child, lines, saw };
+}
+
+const exited = (child: ChildProcess) =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise<void>((r) => child.once("exit", () => r()));
+
+/** Every row of the versioned store, in a stable order, to compare states byte for byte. */
+async function snapshotState(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query(
+    `SELECT kind, natural_key, content_hash, valid_from_scan::text, valid_to_scan::text FROM snapshot_records
+     ORDER BY kind, natural_key, valid_from_scan`,
+  );
+  return JSON.stringify(rows);
+}
+
+describe("a scan killed with SIGKILL in the middle of its store phase", () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  let work: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: db.url });
+    work = await fs.mkdtemp(path.join(os.tmpdir(), "atlas-crash-"));
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+    await fs.rm(work, { recursive: true, force: true });
+  });
+
+  it("leaves the previous state exactly as it was, and the next scan runs", async () => {
+    // Scan 1: the demo tenant, completed normally.
+    const first = scanInChild(db.url, demoTenantPath);
+    await exited(first.child);
+    expect(first.lines.at(-1)).toMatch(/^done (succeeded|partial)$/);
+    const before = await snapshotState(pool);
+
+    // Scan 2: a changed tenant. Hold a lock that its store transaction must wait for, so it is certainly
+    // inside that transaction (staging written, nothing committed) when it is killed.
+    const document = JSON.parse(JSON.stringify(await loadDemoTenant())) as Record<string, unknown>;
+    expect(mutateTenantDocument(document, { seed: 3, share: 0.3 }).length).toBeGreaterThan(0);
+    const mutatedPath = path.join(work, "mutated.json");
+    await fs.writeFile(mutatedPath, JSON.stringify(document));
+    const blocker = await pool.connect();
+    await blocker.query("BEGIN");
+    await blocker.query("LOCK TABLE snapshot_records IN SHARE MODE");
+    const second = scanInChild(db.url, mutatedPath);
+    await second.saw("collected");
+    // Wait until the scan's connection is blocked on our lock inside its transaction.
+    for (;;) {
+      const { rows } = await pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()
+           AND wait_event_type = 'Lock' AND state = 'active'`,
+      );
+      if (Number(rows[0].n) > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    second.child.kill("SIGKILL");
+    await exited(second.child);
+    await blocker.query("ROLLBACK");
+    blocker.release();
+
+    expect(await snapshotState(pool)).toBe(before);
+    const interrupted = await pool.query<{ status: string }>("SELECT status FROM scans ORDER BY id");
+    expect(interrupted.rows.map((r) => r.status)).toEqual([
+      expect.stringMatching(/succeeded|partial/),
+      "running",
+    ]);
+
+    // Scan 3 runs, marks the killed one failed, and stores the changed tenant.
+    const third = scanInChild(db.url, mutatedPath);
+    await exited(third.child);
+    expect(third.lines.at(-1)).toMatch(/^done (succeeded|partial)$/);
+    const after = await pool.query<{ status: string }>("SELECT status FROM scans ORDER BY id");
+    expect(after.rows[1].status).toBe("failed");
+    expect(await snapshotState(pool)).not.toBe(before);
+  });
+});
