@@ -105,3 +105,60 @@ export function notRead(what: string): string {
 export function azTarget(cluster: Cluster): string {
   return `--resource-group ${cluster.resourceGroup} --name ${cluster.name}`;
 }
+
+type Remediation = Finding["remediation"];
+
+/**
+ * Runs a rule over every cluster. Every rule judges a cluster from its ARM configuration first, so a
+ * cluster whose configuration was not read in this scan gets one "not assessed" finding instead.
+ */
+export function findingsPerCluster(
+  rule: FindingRule,
+  model: TenantModel,
+  remediationFor: (cluster: Cluster) => Remediation,
+  assess: (cluster: Cluster, remediation: Remediation) => Finding[],
+): Finding[] {
+  return model.clusters.flatMap((cluster) => {
+    const remediation = remediationFor(cluster);
+    if (!clusterConfigurationRead(model, cluster)) {
+      return [
+        findingFor(rule, cluster, remediation, {
+          status: "not-assessed",
+          summary: notRead("the cluster's configuration"),
+        }),
+      ];
+    }
+    return assess(cluster, remediation);
+  });
+}
+
+/** Rules that judge one setting: exactly one finding per cluster. */
+export function oneFindingPerCluster(
+  rule: FindingRule,
+  model: TenantModel,
+  remediationFor: (cluster: Cluster) => Remediation,
+  assess: (cluster: Cluster) => FindingInput,
+): Finding[] {
+  return findingsPerCluster(rule, model, remediationFor, (cluster, remediation) => [
+    findingFor(rule, cluster, remediation, assess(cluster)),
+  ]);
+}
+
+/**
+ * The failures a rule found on a cluster or, when there are none, one verdict: "not assessed" when
+ * `unread` names what was not completely read (absence of failures proves nothing then), else a pass.
+ */
+export function failuresOrVerdict(
+  rule: FindingRule,
+  cluster: Cluster,
+  remediation: Remediation,
+  failures: Finding[],
+  verdict: { unread: string | null; pass: string },
+): Finding[] {
+  if (failures.length > 0) return failures;
+  return [
+    verdict.unread === null
+      ? findingFor(rule, cluster, remediation, { status: "pass", summary: verdict.pass })
+      : findingFor(rule, cluster, remediation, { status: "not-assessed", summary: notRead(verdict.unread) }),
+  ];
+}

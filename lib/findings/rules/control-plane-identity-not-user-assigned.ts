@@ -1,11 +1,5 @@
 import { CONTROLS } from "@/lib/findings/controls";
-import {
-  azTarget,
-  clusterConfigurationRead,
-  type FindingRule,
-  findingFor,
-  notRead,
-} from "@/lib/findings/rule";
+import { azTarget, type FindingRule, oneFindingPerCluster } from "@/lib/findings/rule";
 
 export const controlPlaneIdentityNotUserAssigned: FindingRule = {
   id: "control-plane-identity-not-user-assigned",
@@ -13,40 +7,38 @@ export const controlPlaneIdentityNotUserAssigned: FindingRule = {
   severity: "low",
   controls: [CONTROLS.guideUserAssignedControlPlane],
   evaluate({ model }) {
-    return model.clusters.map((cluster) => {
-      const remediation = {
+    return oneFindingPerCluster(
+      this,
+      model,
+      (cluster) => ({
         summary:
           "Use a user-assigned identity for the control plane, so its role assignments (DNS zone, subnet) can be granted before the cluster exists and outlive it.",
         azCli: `az aks update ${azTarget(cluster)} --enable-managed-identity --assign-identity <user-assigned-identity-resource-id>`,
         terraform:
           'identity { type = "UserAssigned", identity_ids = [azurerm_user_assigned_identity.control_plane.id] }',
-      };
-      if (!clusterConfigurationRead(model, cluster)) {
-        return findingFor(this, cluster, remediation, {
-          status: "not-assessed",
-          summary: notRead("the cluster's configuration"),
-        });
-      }
-      const identity = cluster.controlPlaneIdentity;
-      if (identity.type === "UserAssigned") {
-        return findingFor(this, cluster, remediation, {
-          status: "pass",
-          summary: "The control plane uses a user-assigned identity.",
-          objects: identity.resourceId
-            ? [
-                {
-                  kind: "identity",
-                  id: identity.resourceId,
-                  label: identity.resourceId.split("/").pop() ?? identity.resourceId,
-                },
-              ]
-            : undefined,
-        });
-      }
-      return findingFor(this, cluster, remediation, {
-        status: "fail",
-        summary: `The control plane uses ${identity.type === "SystemAssigned" ? "a system-assigned identity" : identity.type === "ServicePrincipal" ? "a service principal" : "no identity"}.`,
-      });
-    });
+      }),
+      (cluster) => {
+        const identity = cluster.controlPlaneIdentity;
+        if (identity.type === "UserAssigned") {
+          return {
+            status: "pass",
+            summary: "The control plane uses a user-assigned identity.",
+            objects: identity.resourceId
+              ? [
+                  {
+                    kind: "identity",
+                    id: identity.resourceId,
+                    label: identity.resourceId.split("/").pop() ?? identity.resourceId,
+                  },
+                ]
+              : undefined,
+          };
+        }
+        return {
+          status: "fail",
+          summary: `The control plane uses ${identity.type === "SystemAssigned" ? "a system-assigned identity" : identity.type === "ServicePrincipal" ? "a service principal" : "no identity"}.`,
+        };
+      },
+    );
   },
 };

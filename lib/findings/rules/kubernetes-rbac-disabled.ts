@@ -1,5 +1,5 @@
 import { CONTROLS } from "@/lib/findings/controls";
-import { clusterConfigurationRead, type FindingRule, findingFor, notRead } from "@/lib/findings/rule";
+import { type FindingRule, oneFindingPerCluster } from "@/lib/findings/rule";
 
 export const kubernetesRbacDisabled: FindingRule = {
   id: "kubernetes-rbac-disabled",
@@ -7,25 +7,21 @@ export const kubernetesRbacDisabled: FindingRule = {
   severity: "critical",
   controls: [CONTROLS.policyKubernetesRbac],
   evaluate({ model }) {
-    return model.clusters.map((cluster) => {
-      const remediation = {
+    return oneFindingPerCluster(
+      this,
+      model,
+      (cluster) => ({
         summary:
           "enableRBAC cannot be changed on an existing cluster: recreate it with Kubernetes RBAC and Entra ID integration.",
         azCli: `az aks create --resource-group ${cluster.resourceGroup} --name <new-cluster> --enable-aad --enable-azure-rbac`,
         terraform: "role_based_access_control_enabled = true",
-      };
-      if (!clusterConfigurationRead(model, cluster)) {
-        return findingFor(this, cluster, remediation, {
-          status: "not-assessed",
-          summary: notRead("the cluster's configuration"),
-        });
-      }
-      return findingFor(this, cluster, remediation, {
+      }),
+      (cluster) => ({
         status: cluster.kubernetesRbac ? "pass" : "fail",
         summary: cluster.kubernetesRbac
           ? "enableRBAC is true."
           : "enableRBAC is false: every authenticated caller can do anything in the cluster.",
-      });
-    });
+      }),
+    );
   },
 };

@@ -1,11 +1,5 @@
 import { CONTROLS } from "@/lib/findings/controls";
-import {
-  azTarget,
-  clusterConfigurationRead,
-  type FindingRule,
-  findingFor,
-  notRead,
-} from "@/lib/findings/rule";
+import { azTarget, type FindingRule, oneFindingPerCluster } from "@/lib/findings/rule";
 
 export const runCommandEnabled: FindingRule = {
   id: "run-command-enabled",
@@ -13,43 +7,38 @@ export const runCommandEnabled: FindingRule = {
   severity: "medium",
   controls: [CONTROLS.policyCommandInvoke],
   evaluate({ model, access }) {
-    return model.clusters.map((cluster) => {
-      const remediation = {
+    return oneFindingPerCluster(
+      this,
+      model,
+      (cluster) => ({
         summary:
           "Disable run command: it runs kubectl in the cluster on behalf of anyone holding runCommand/action.",
         azCli: `az aks update ${azTarget(cluster)} --disable-run-command`,
         terraform: "run_command_enabled = false",
-      };
-      if (!clusterConfigurationRead(model, cluster)) {
-        return findingFor(this, cluster, remediation, {
-          status: "not-assessed",
-          summary: notRead("the cluster's configuration"),
-        });
-      }
-      if (cluster.runCommandDisabled) {
-        return findingFor(this, cluster, remediation, {
-          status: "pass",
-          summary: "apiServerAccessProfile.disableRunCommand is true.",
-        });
-      }
-      const holders = (access.get(cluster.id)?.principals ?? []).filter((entry) =>
-        entry.escalations.some((escalation) => escalation.to === "run-command"),
-      );
-      return findingFor(this, cluster, remediation, {
-        status: "fail",
-        summary: `Run command is enabled; ${holders.length} principal(s) hold runCommand/action.`,
-        objects: [
-          { kind: "cluster", id: cluster.id, label: cluster.name },
-          ...holders.map((entry) => ({
-            kind: "principal",
-            id: entry.principal.id,
-            label: entry.principal.displayName,
-          })),
-        ],
-        paths: holders.flatMap((entry) =>
-          entry.escalations.filter((e) => e.to === "run-command").map((e) => e.path),
-        ),
-      });
-    });
+      }),
+      (cluster) => {
+        if (cluster.runCommandDisabled) {
+          return { status: "pass", summary: "apiServerAccessProfile.disableRunCommand is true." };
+        }
+        const holders = (access.get(cluster.id)?.principals ?? []).filter((entry) =>
+          entry.escalations.some((escalation) => escalation.to === "run-command"),
+        );
+        return {
+          status: "fail",
+          summary: `Run command is enabled; ${holders.length} principal(s) hold runCommand/action.`,
+          objects: [
+            { kind: "cluster", id: cluster.id, label: cluster.name },
+            ...holders.map((entry) => ({
+              kind: "principal",
+              id: entry.principal.id,
+              label: entry.principal.displayName,
+            })),
+          ],
+          paths: holders.flatMap((entry) =>
+            entry.escalations.filter((e) => e.to === "run-command").map((e) => e.path),
+          ),
+        };
+      },
+    );
   },
 };
