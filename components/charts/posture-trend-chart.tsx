@@ -26,6 +26,7 @@ const chartConfig = {
 } satisfies Record<string, { label: string; color: string }>;
 
 const SERIES = ["low", "medium", "high", "critical"] as const;
+const LEGEND_ORDER = ["critical", "high", "medium", "low", "clusterAdmins"];
 
 export function PostureTrendChart({ points }: { points: PosturePoint[] }) {
   const rows = points.map((point) => ({
@@ -62,7 +63,11 @@ export function PostureTrendChart({ points }: { points: PosturePoint[] }) {
             <Tooltip
               labelFormatter={(label, payload) => `Scan ${label} · ${payload?.[0]?.payload?.date ?? ""} UTC`}
             />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Legend
+              wrapperStyle={{ fontSize: 12 }}
+              // worst first, as everywhere else, rather than alphabetical
+              itemSorter={(item) => LEGEND_ORDER.indexOf(String(item.dataKey))}
+            />
             {SERIES.map((series) => (
               <Bar
                 key={series}
