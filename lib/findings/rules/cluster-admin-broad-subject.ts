@@ -1,11 +1,11 @@
 import type { PrincipalAccess } from "@/lib/access/types";
 import { CONTROLS } from "@/lib/findings/controls";
 import {
-  clusterConfigurationRead,
   completeKubernetes,
   type FindingRule,
+  failuresOrVerdict,
   findingFor,
-  notRead,
+  findingsPerCluster,
 } from "@/lib/findings/rule";
 import type { Finding, Severity } from "@/lib/findings/types";
 
@@ -41,63 +41,48 @@ export const clusterAdminBroadSubject: FindingRule = {
       }
       return null;
     };
-    return model.clusters.flatMap((cluster): Finding[] => {
-      const remediation = {
+    return findingsPerCluster(
+      this,
+      model,
+      () => ({
         summary:
           "Bind cluster-admin only to the AKS admin group; give everyone else namespace-scoped roles (admin, edit, view).",
         kubectl:
           "kubectl get clusterrolebindings -o wide | grep cluster-admin\nkubectl delete clusterrolebinding <binding>",
-      };
-      if (!clusterConfigurationRead(model, cluster)) {
-        return [
-          findingFor(this, cluster, remediation, {
-            status: "not-assessed",
-            summary: notRead("the cluster's configuration"),
-          }),
-        ];
-      }
-      const findings: Finding[] = [];
-      for (const entry of access.get(cluster.id)?.principals ?? []) {
-        const grants = entry.grants.filter(
-          (grant) =>
-            grant.level === "cluster-admin" &&
-            (grant.route === "kubernetes-rbac" || grant.route === "azure-rbac") &&
-            grant.path[1]?.kind !== "groupMembership",
-        );
-        if (grants.length === 0) continue;
-        const broad = broadness(entry);
-        if (!broad) continue;
-        findings.push(
-          findingFor(this, cluster, remediation, {
-            status: "fail",
-            severity: broad.severity,
-            summary: `${entry.principal.displayName} holds cluster-admin: that is ${broad.why}.`,
-            objects: [
-              {
-                kind: "principal",
-                id: entry.principal.id,
-                label: `${entry.principal.displayName} (${entry.principal.kind})`,
-              },
-            ],
-            paths: grants.map((grant) => grant.path),
-          }),
-        );
-      }
-      if (findings.length > 0) return findings;
-      if (!completeKubernetes(model, cluster)) {
-        return [
-          findingFor(this, cluster, remediation, {
-            status: "not-assessed",
-            summary: notRead("the cluster's Kubernetes API"),
-          }),
-        ];
-      }
-      return [
-        findingFor(this, cluster, remediation, {
-          status: "pass",
-          summary: "cluster-admin is held by no broad group, special group or service account.",
-        }),
-      ];
-    });
+      }),
+      (cluster, remediation) => {
+        const findings: Finding[] = [];
+        for (const entry of access.get(cluster.id)?.principals ?? []) {
+          const grants = entry.grants.filter(
+            (grant) =>
+              grant.level === "cluster-admin" &&
+              (grant.route === "kubernetes-rbac" || grant.route === "azure-rbac") &&
+              grant.path[1]?.kind !== "groupMembership",
+          );
+          if (grants.length === 0) continue;
+          const broad = broadness(entry);
+          if (!broad) continue;
+          findings.push(
+            findingFor(this, cluster, remediation, {
+              status: "fail",
+              severity: broad.severity,
+              summary: `${entry.principal.displayName} holds cluster-admin: that is ${broad.why}.`,
+              objects: [
+                {
+                  kind: "principal",
+                  id: entry.principal.id,
+                  label: `${entry.principal.displayName} (${entry.principal.kind})`,
+                },
+              ],
+              paths: grants.map((grant) => grant.path),
+            }),
+          );
+        }
+        return failuresOrVerdict(this, cluster, remediation, findings, {
+          unread: completeKubernetes(model, cluster) ? null : "the cluster's Kubernetes API",
+          pass: "cluster-admin is held by no broad group, special group or service account.",
+        });
+      },
+    );
   },
 };

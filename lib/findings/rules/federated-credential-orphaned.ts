@@ -1,11 +1,11 @@
 import { CONTROLS } from "@/lib/findings/controls";
 import {
   allAssignmentsComplete,
-  clusterConfigurationRead,
   completeKubernetes,
   type FindingRule,
+  failuresOrVerdict,
   findingFor,
-  notRead,
+  findingsPerCluster,
 } from "@/lib/findings/rule";
 import type { Finding } from "@/lib/findings/types";
 import type { Cluster } from "@/lib/model/azure";
@@ -78,92 +78,80 @@ export const federatedCredentialOrphaned: FindingRule = {
   severity: "medium",
   controls: [CONTROLS.guideWorkloadIdentity],
   evaluate({ model }) {
-    return model.clusters.flatMap((cluster): Finding[] => {
-      const remediation = {
+    return findingsPerCluster(
+      this,
+      model,
+      () => ({
         summary:
           "Delete federated credentials nobody uses (a dangling trust can be claimed by whoever later creates that service account), or fix the issuer/subject.",
         azCli:
           "az identity federated-credential delete --name <credential> --identity-name <identity> --resource-group <rg>",
-      };
-      if (!clusterConfigurationRead(model, cluster)) {
-        return [
-          findingFor(this, cluster, remediation, {
-            status: "not-assessed",
-            summary: notRead("the cluster's configuration"),
-          }),
-        ];
-      }
-      const issuer = cluster.oidcIssuer.enabled ? cluster.oidcIssuer.issuerUrl : null;
-      if (!issuer) {
-        return [
-          findingFor(this, cluster, remediation, {
-            status: "pass",
-            summary: "The cluster has no OIDC issuer: no federated credential can trust it.",
-          }),
-        ];
-      }
-      const inventory = completeKubernetes(model, cluster);
-      const findings: Finding[] = [];
-      let unverifiable = 0;
-      for (const credential of model.federatedCredentials) {
-        if (!sameIssuerLoosely(credential.issuer, issuer)) continue;
-        const subject = {
-          kind: "federatedCredential",
-          id: credential.id,
-          label: `federated credential ${credential.name} (${credential.subject})`,
-        };
-        const identity = {
-          kind: "identity",
-          id: credential.identityId,
-          label: credential.identityId.split("/").pop() ?? credential.identityId,
-        };
-        if (credential.issuer !== issuer) {
-          findings.push(
+      }),
+      (cluster, remediation) => {
+        const issuer = cluster.oidcIssuer.enabled ? cluster.oidcIssuer.issuerUrl : null;
+        if (!issuer) {
+          return [
             findingFor(this, cluster, remediation, {
-              status: "fail",
-              summary: `Issuer "${credential.issuer}" differs from the cluster's "${issuer}" only in case or trailing slash: Entra compares exactly, so the trust never works.`,
-              objects: [subject, identity],
+              status: "pass",
+              summary: "The cluster has no OIDC issuer: no federated credential can trust it.",
             }),
+          ];
+        }
+        const inventory = completeKubernetes(model, cluster);
+        const findings: Finding[] = [];
+        let unverifiable = 0;
+        for (const credential of model.federatedCredentials) {
+          if (!sameIssuerLoosely(credential.issuer, issuer)) continue;
+          const subject = {
+            kind: "federatedCredential",
+            id: credential.id,
+            label: `federated credential ${credential.name} (${credential.subject})`,
+          };
+          const identity = {
+            kind: "identity",
+            id: credential.identityId,
+            label: credential.identityId.split("/").pop() ?? credential.identityId,
+          };
+          if (credential.issuer !== issuer) {
+            findings.push(
+              findingFor(this, cluster, remediation, {
+                status: "fail",
+                summary: `Issuer "${credential.issuer}" differs from the cluster's "${issuer}" only in case or trailing slash: Entra compares exactly, so the trust never works.`,
+                objects: [subject, identity],
+              }),
+            );
+            continue;
+          }
+          const match = SUBJECT.exec(credential.subject);
+          if (!match) continue;
+          if (!inventory) {
+            unverifiable += 1;
+            continue;
+          }
+          const exists = inventory.serviceAccounts.some(
+            (account) => account.namespace === match[1] && account.name === match[2],
           );
-          continue;
+          if (!exists) {
+            findings.push(
+              findingFor(this, cluster, remediation, {
+                status: "fail",
+                summary: `No service account ${match[1]}/${match[2]} exists on ${cluster.name}, yet ${identity.label} trusts it.`,
+                objects: [subject, identity],
+              }),
+            );
+          }
         }
-        const match = SUBJECT.exec(credential.subject);
-        if (!match) continue;
-        if (!inventory) {
-          unverifiable += 1;
-          continue;
-        }
-        const exists = inventory.serviceAccounts.some(
-          (account) => account.namespace === match[1] && account.name === match[2],
-        );
-        if (!exists) {
-          findings.push(
-            findingFor(this, cluster, remediation, {
-              status: "fail",
-              summary: `No service account ${match[1]}/${match[2]} exists on ${cluster.name}, yet ${identity.label} trusts it.`,
-              objects: [subject, identity],
-            }),
-          );
-        }
-      }
-      findings.push(...foreignIssuerFindings(this, model, cluster, remediation));
-      if (findings.length > 0) return findings;
-      if (unverifiable > 0 || !allAssignmentsComplete(model)) {
-        return [
-          findingFor(this, cluster, remediation, {
-            status: "not-assessed",
-            summary: notRead(
-              unverifiable > 0 ? "the cluster's Kubernetes API" : "every subscription's identities",
-            ),
-          }),
-        ];
-      }
-      return [
-        findingFor(this, cluster, remediation, {
-          status: "pass",
-          summary: "Every federated credential trusting this cluster names an existing service account.",
-        }),
-      ];
-    });
+        findings.push(...foreignIssuerFindings(this, model, cluster, remediation));
+        return failuresOrVerdict(this, cluster, remediation, findings, {
+          unread:
+            unverifiable > 0
+              ? "the cluster's Kubernetes API"
+              : allAssignmentsComplete(model)
+                ? null
+                : "every subscription's identities",
+          pass: "Every federated credential trusting this cluster names an existing service account.",
+        });
+      },
+    );
   },
 };

@@ -1,11 +1,11 @@
 import { CONTROLS } from "@/lib/findings/controls";
 import {
   clusterAssignmentsComplete,
-  clusterConfigurationRead,
   completeKubernetes,
   type FindingRule,
+  failuresOrVerdict,
   findingFor,
-  notRead,
+  findingsPerCluster,
 } from "@/lib/findings/rule";
 import type { Finding } from "@/lib/findings/types";
 
@@ -15,60 +15,52 @@ export const secretsReadBroad: FindingRule = {
   severity: "high",
   controls: [CONTROLS.cisAksSecrets, CONTROLS.cisK8sSecrets],
   evaluate({ model, access }) {
-    return model.clusters.flatMap((cluster): Finding[] => {
-      const remediation = {
+    return findingsPerCluster(
+      this,
+      model,
+      () => ({
         summary:
           "Limit secret reads to the namespaces (and, with resourceNames, the secrets) a subject needs: reading secrets in kube-system or everywhere reads service-account tokens and credentials of other workloads.",
         kubectl: "kubectl auth can-i get secrets --namespace kube-system --as <subject>",
-      };
-      if (!clusterConfigurationRead(model, cluster)) {
-        return [
-          findingFor(this, cluster, remediation, {
-            status: "not-assessed",
-            summary: notRead("the cluster's configuration"),
-          }),
-        ];
-      }
-      const findings: Finding[] = [];
-      for (const entry of access.get(cluster.id)?.principals ?? []) {
-        const { principal } = entry;
-        // kube-system's own controllers need secrets; they are the platform, not a finding.
-        if (
-          principal.kind === "ServiceAccount" &&
-          principal.id.startsWith("system:serviceaccount:kube-system:")
-        )
-          continue;
-        const escalations = entry.escalations.filter(
-          (escalation) =>
-            escalation.to === "kube-system-secrets" && escalation.path[1]?.kind !== "groupMembership",
-        );
-        if (escalations.length === 0) continue;
-        findings.push(
-          findingFor(this, cluster, remediation, {
-            status: "fail",
-            summary: `${principal.displayName} can read secrets in kube-system${escalations.some((e) => e.path.at(-1)?.label === cluster.name) ? " and every other namespace" : ""}.`,
-            objects: [
-              { kind: "principal", id: principal.id, label: `${principal.displayName} (${principal.kind})` },
-            ],
-            paths: escalations.map((escalation) => escalation.path),
-          }),
-        );
-      }
-      if (findings.length > 0) return findings;
-      if (!completeKubernetes(model, cluster) || !clusterAssignmentsComplete(model, cluster)) {
-        return [
-          findingFor(this, cluster, remediation, {
-            status: "not-assessed",
-            summary: notRead("the cluster's Kubernetes API and role assignments"),
-          }),
-        ];
-      }
-      return [
-        findingFor(this, cluster, remediation, {
-          status: "pass",
-          summary: "Nobody but cluster-admins and kube-system reads secrets cluster-wide or in kube-system.",
-        }),
-      ];
-    });
+      }),
+      (cluster, remediation) => {
+        const findings: Finding[] = [];
+        for (const entry of access.get(cluster.id)?.principals ?? []) {
+          const { principal } = entry;
+          // kube-system's own controllers need secrets; they are the platform, not a finding.
+          if (
+            principal.kind === "ServiceAccount" &&
+            principal.id.startsWith("system:serviceaccount:kube-system:")
+          )
+            continue;
+          const escalations = entry.escalations.filter(
+            (escalation) =>
+              escalation.to === "kube-system-secrets" && escalation.path[1]?.kind !== "groupMembership",
+          );
+          if (escalations.length === 0) continue;
+          findings.push(
+            findingFor(this, cluster, remediation, {
+              status: "fail",
+              summary: `${principal.displayName} can read secrets in kube-system${escalations.some((e) => e.path.at(-1)?.label === cluster.name) ? " and every other namespace" : ""}.`,
+              objects: [
+                {
+                  kind: "principal",
+                  id: principal.id,
+                  label: `${principal.displayName} (${principal.kind})`,
+                },
+              ],
+              paths: escalations.map((escalation) => escalation.path),
+            }),
+          );
+        }
+        return failuresOrVerdict(this, cluster, remediation, findings, {
+          unread:
+            completeKubernetes(model, cluster) && clusterAssignmentsComplete(model, cluster)
+              ? null
+              : "the cluster's Kubernetes API and role assignments",
+          pass: "Nobody but cluster-admins and kube-system reads secrets cluster-wide or in kube-system.",
+        });
+      },
+    );
   },
 };

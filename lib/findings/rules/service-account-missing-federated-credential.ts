@@ -2,13 +2,14 @@ import { CONTROLS } from "@/lib/findings/controls";
 import {
   allAssignmentsComplete,
   anyKubernetes,
-  clusterConfigurationRead,
   completeKubernetes,
   type FindingRule,
+  failuresOrVerdict,
   findingFor,
-  notRead,
+  findingsPerCluster,
 } from "@/lib/findings/rule";
 import type { Finding } from "@/lib/findings/types";
+import type { Cluster } from "@/lib/model/azure";
 import { kubernetesNaturalKey } from "@/lib/model/ids";
 
 export const serviceAccountMissingFederatedCredential: FindingRule = {
@@ -19,88 +20,74 @@ export const serviceAccountMissingFederatedCredential: FindingRule = {
   evaluate({ model }) {
     const identitiesByClientId = new Map(model.identities.map((identity) => [identity.clientId, identity]));
     const everyIdentityRead = allAssignmentsComplete(model);
-    return model.clusters.flatMap((cluster): Finding[] => {
-      const issuer =
-        cluster.oidcIssuer.enabled && cluster.workloadIdentityEnabled ? cluster.oidcIssuer.issuerUrl : null;
-      const remediation = {
+    const issuerOf = (cluster: Cluster) =>
+      cluster.oidcIssuer.enabled && cluster.workloadIdentityEnabled ? cluster.oidcIssuer.issuerUrl : null;
+    return findingsPerCluster(
+      this,
+      model,
+      (cluster) => ({
         summary:
           "Create the federated credential on the identity the service account names (exact issuer, subject system:serviceaccount:<ns>:<name>), or remove the annotation.",
-        azCli: `az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer ${issuer ?? "<cluster-oidc-issuer>"} --subject system:serviceaccount:<namespace>:<service-account> --audience api://AzureADTokenExchange`,
-      };
-      if (!clusterConfigurationRead(model, cluster)) {
-        return [
-          findingFor(this, cluster, remediation, {
-            status: "not-assessed",
-            summary: notRead("the cluster's configuration"),
-          }),
-        ];
-      }
-      const inventory = anyKubernetes(model, cluster);
-      const findings: Finding[] = [];
-      for (const account of inventory?.serviceAccounts ?? []) {
-        const clientId = account.workloadIdentity.clientId;
-        if (!clientId) continue;
-        const subject = {
-          kind: "k8s.serviceAccount",
-          id: kubernetesNaturalKey(cluster.id, "ServiceAccount", account.namespace, account.name),
-          label: `ServiceAccount ${account.namespace}/${account.name}`,
-        };
-        const wanted = `system:serviceaccount:${account.namespace}:${account.name}`;
-        if (!issuer) {
-          findings.push(
-            findingFor(this, cluster, remediation, {
-              status: "fail",
-              summary: `${subject.label} asks for client ${clientId}, but workload identity or the OIDC issuer is off on ${cluster.name}.`,
-              objects: [subject],
-            }),
+        azCli: `az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer ${issuerOf(cluster) ?? "<cluster-oidc-issuer>"} --subject system:serviceaccount:<namespace>:<service-account> --audience api://AzureADTokenExchange`,
+      }),
+      (cluster, remediation) => {
+        const issuer = issuerOf(cluster);
+        const inventory = anyKubernetes(model, cluster);
+        const findings: Finding[] = [];
+        for (const account of inventory?.serviceAccounts ?? []) {
+          const clientId = account.workloadIdentity.clientId;
+          if (!clientId) continue;
+          const subject = {
+            kind: "k8s.serviceAccount",
+            id: kubernetesNaturalKey(cluster.id, "ServiceAccount", account.namespace, account.name),
+            label: `ServiceAccount ${account.namespace}/${account.name}`,
+          };
+          const wanted = `system:serviceaccount:${account.namespace}:${account.name}`;
+          if (!issuer) {
+            findings.push(
+              findingFor(this, cluster, remediation, {
+                status: "fail",
+                summary: `${subject.label} asks for client ${clientId}, but workload identity or the OIDC issuer is off on ${cluster.name}.`,
+                objects: [subject],
+              }),
+            );
+            continue;
+          }
+          const identity = identitiesByClientId.get(clientId);
+          if (!identity) {
+            findings.push(
+              findingFor(this, cluster, remediation, {
+                // Could be an app registration, whose federated credentials are not scanned: unknown, not broken.
+                status: "not-assessed",
+                summary: everyIdentityRead
+                  ? `${subject.label} asks for client ${clientId}, which is no user-assigned identity in the tenant (app registrations' federated credentials are not scanned).`
+                  : `${subject.label} asks for client ${clientId}, whose identity was not read in this scan.`,
+                objects: [subject],
+              }),
+            );
+            continue;
+          }
+          const trusted = model.federatedCredentials.some(
+            (credential) =>
+              credential.identityId === identity.id &&
+              credential.issuer === issuer &&
+              credential.subject === wanted,
           );
-          continue;
+          if (!trusted) {
+            findings.push(
+              findingFor(this, cluster, remediation, {
+                status: "fail",
+                summary: `${subject.label} is annotated with ${identity.name}, but no federated credential of ${identity.name} trusts ${wanted} from this cluster's issuer.`,
+                objects: [subject, { kind: "identity", id: identity.id, label: identity.name }],
+              }),
+            );
+          }
         }
-        const identity = identitiesByClientId.get(clientId);
-        if (!identity) {
-          findings.push(
-            findingFor(this, cluster, remediation, {
-              // Could be an app registration, whose federated credentials are not scanned: unknown, not broken.
-              status: "not-assessed",
-              summary: everyIdentityRead
-                ? `${subject.label} asks for client ${clientId}, which is no user-assigned identity in the tenant (app registrations' federated credentials are not scanned).`
-                : `${subject.label} asks for client ${clientId}, whose identity was not read in this scan.`,
-              objects: [subject],
-            }),
-          );
-          continue;
-        }
-        const trusted = model.federatedCredentials.some(
-          (credential) =>
-            credential.identityId === identity.id &&
-            credential.issuer === issuer &&
-            credential.subject === wanted,
-        );
-        if (!trusted) {
-          findings.push(
-            findingFor(this, cluster, remediation, {
-              status: "fail",
-              summary: `${subject.label} is annotated with ${identity.name}, but no federated credential of ${identity.name} trusts ${wanted} from this cluster's issuer.`,
-              objects: [subject, { kind: "identity", id: identity.id, label: identity.name }],
-            }),
-          );
-        }
-      }
-      if (findings.length > 0) return findings;
-      if (!completeKubernetes(model, cluster)) {
-        return [
-          findingFor(this, cluster, remediation, {
-            status: "not-assessed",
-            summary: notRead("the cluster's Kubernetes API"),
-          }),
-        ];
-      }
-      return [
-        findingFor(this, cluster, remediation, {
-          status: "pass",
-          summary: "Every annotated service account has a matching federated credential.",
-        }),
-      ];
-    });
+        return failuresOrVerdict(this, cluster, remediation, findings, {
+          unread: completeKubernetes(model, cluster) ? null : "the cluster's Kubernetes API",
+          pass: "Every annotated service account has a matching federated credential.",
+        });
+      },
+    );
   },
 };
