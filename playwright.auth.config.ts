@@ -1,15 +1,7 @@
 import { defineConfig } from "@playwright/test";
+import { chromiumLaunchOptions, desktopViewport } from "./e2e/chromium";
 
 const port = Number(process.env.E2E_AUTH_PORT ?? 3108);
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 // Sign-in browser tests: the production app with Entra ID sign-in against an emulator (e2e/auth-server.ts),
 // so the real authorization-code flow runs in Chromium. The anonymous demo is playwright.config.ts.
@@ -26,11 +18,9 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs },
+    launchOptions: chromiumLaunchOptions,
   },
-  projects: [
-    { name: "chromium-auth", use: { browserName: "chromium", viewport: { width: 1280, height: 800 } } },
-  ],
+  projects: [{ name: "chromium-auth", use: { browserName: "chromium", viewport: desktopViewport } }],
   webServer: {
     command: `"${process.execPath}" node_modules/tsx/dist/cli.mjs e2e/auth-server.ts`,
     url: `http://127.0.0.1:${port}/api/health`,

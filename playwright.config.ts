@@ -1,15 +1,7 @@
 import { defineConfig } from "@playwright/test";
+import { chromiumLaunchOptions, desktopViewport } from "./e2e/chromium";
 
 const port = Number(process.env.E2E_PORT ?? 3107);
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 // Browser tests run Debian's Chromium (Playwright cannot download its own browsers here) against the
 // production build, served by `npm start` on its own data folder.
@@ -27,9 +19,9 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs },
+    launchOptions: chromiumLaunchOptions,
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium", viewport: { width: 1280, height: 800 } } }],
+  projects: [{ name: "chromium", use: { browserName: "chromium", viewport: desktopViewport } }],
   webServer: {
     command: "node scripts/start.mjs",
     url: `http://127.0.0.1:${port}/api/health`,
