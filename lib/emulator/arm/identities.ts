@@ -1,5 +1,6 @@
 import { type ArmRequest, type ArmResult, wireResource } from "@/lib/emulator/arm/arm-request";
-import { armError, armPage, authorizationFailed, resourceNotFound } from "@/lib/emulator/arm/common";
+import { armPage, authorizationFailed, resourceNotFound } from "@/lib/emulator/arm/common";
+import { listResources, type ResourceCollection } from "@/lib/emulator/arm/list-resources";
 import { jsonResponse } from "@/lib/emulator/http-kit";
 import type { WireFederatedCredential } from "@/lib/emulator/tenant-file";
 import type { IndexedResource } from "@/lib/emulator/tenant-index";
@@ -13,49 +14,22 @@ function federatedCredentialsOf(identity: IndexedResource): WireFederatedCredent
   return Array.isArray(children) ? (children as WireFederatedCredential[]) : [];
 }
 
-function listIdentities(arm: ArmRequest, subscriptionId: string, resourceGroup?: string): ArmResult {
-  const { context, caller, request } = arm;
-  const route = resourceGroup
-    ? "userAssignedIdentities.listByResourceGroup"
-    : "userAssignedIdentities.listBySubscription";
-  const fingerprint =
-    `${caller.principalId}|identities|${subscriptionId}|${resourceGroup ?? ""}`.toLowerCase();
-  const items = arm.listCache.get<IndexedResource>(fingerprint, () =>
-    (context.index.resourcesByType.get(TYPE) ?? []).filter(
-      (item) =>
-        item.subscriptionId.toLowerCase() === subscriptionId.toLowerCase() &&
-        (resourceGroup === undefined || item.resourceGroup.toLowerCase() === resourceGroup.toLowerCase()) &&
-        context.authorizer.permits(caller.principalId, READ, item.idLower),
-    ),
-  );
-  const listScope = `/subscriptions/${subscriptionId}${resourceGroup ? `/resourceGroups/${resourceGroup}` : ""}`;
-  if (!context.index.subscriptions.has(subscriptionId.toLowerCase())) {
-    return {
-      route,
-      response: armError(
-        404,
-        "SubscriptionNotFound",
-        `The subscription '${subscriptionId}' could not be found.`,
-      ),
-    };
-  }
-  // ARM filters collections to what the caller may read, but a caller with no access at all in
-  // the subscription (or group) is refused outright.
-  if (items.length === 0 && !context.authorizer.hasAnyAssignmentTouching(caller.principalId, listScope)) {
-    return { route, response: authorizationFailed(caller, READ, listScope) };
-  }
-  return {
-    route,
-    response: armPage(context, request, items, fingerprint, (item) => wireResource(item.resource)),
-  };
-}
+const IDENTITIES: ResourceCollection = {
+  type: TYPE,
+  readAction: READ,
+  cacheTag: "identities",
+  routes: {
+    bySubscription: "userAssignedIdentities.listBySubscription",
+    byResourceGroup: "userAssignedIdentities.listByResourceGroup",
+  },
+};
 
 /** User-assigned identities (by subscription, by group, get) and their federated identity credentials. */
 export function handleIdentities(arm: ArmRequest): ArmResult | undefined {
   const { lower, segments, request, context, caller } = arm;
   if (request.method !== "GET") return undefined;
   if (lower.length === 5 && lower[2] === "providers" && `${lower[3]}/${lower[4]}` === TYPE) {
-    return listIdentities(arm, segments[1]);
+    return listResources(arm, IDENTITIES, segments[1]);
   }
   if (
     lower.length < 7 ||
@@ -65,7 +39,7 @@ export function handleIdentities(arm: ArmRequest): ArmResult | undefined {
   ) {
     return undefined;
   }
-  if (lower.length === 7) return listIdentities(arm, segments[1], segments[3]);
+  if (lower.length === 7) return listResources(arm, IDENTITIES, segments[1], segments[3]);
   const identityId = `/${segments.slice(0, 8).join("/")}`;
   const identity = context.index.resources.get(identityId.toLowerCase());
   const resourceGroupScope = `/subscriptions/${segments[1]}/resourceGroups/${segments[3]}`;

@@ -1,9 +1,9 @@
 import type { ArmRequest, ArmResult } from "@/lib/emulator/arm/arm-request";
 import { wireResource } from "@/lib/emulator/arm/arm-request";
-import { armError, armPage, authorizationFailed, resourceNotFound } from "@/lib/emulator/arm/common";
+import { armError, authorizationFailed, resourceNotFound } from "@/lib/emulator/arm/common";
 import { buildKubeconfig, userCredentialUser } from "@/lib/emulator/arm/kubeconfig";
+import { listResources, type ResourceCollection } from "@/lib/emulator/arm/list-resources";
 import { jsonResponse, queryValue } from "@/lib/emulator/http-kit";
-import type { IndexedResource } from "@/lib/emulator/tenant-index";
 
 const TYPE = "microsoft.containerservice/managedclusters";
 const READ = "Microsoft.ContainerService/managedClusters/read";
@@ -13,39 +13,12 @@ const LIST_ADMIN_CREDENTIAL = "Microsoft.ContainerService/managedClusters/listCl
 export const LOCAL_ACCOUNTS_DISABLED_MESSAGE =
   "Getting static credential is not allowed because this cluster is set to disable local accounts.";
 
-function listClusters(arm: ArmRequest, subscriptionId: string, resourceGroup?: string): ArmResult {
-  const { context, caller, request } = arm;
-  const route = resourceGroup ? "managedClusters.listByResourceGroup" : "managedClusters.list";
-  const fingerprint = `${caller.principalId}|clusters|${subscriptionId}|${resourceGroup ?? ""}`.toLowerCase();
-  const items = arm.listCache.get<IndexedResource>(fingerprint, () =>
-    (context.index.resourcesByType.get(TYPE) ?? []).filter(
-      (item) =>
-        item.subscriptionId.toLowerCase() === subscriptionId.toLowerCase() &&
-        (resourceGroup === undefined || item.resourceGroup.toLowerCase() === resourceGroup.toLowerCase()) &&
-        context.authorizer.permits(caller.principalId, READ, item.idLower),
-    ),
-  );
-  const listScope = `/subscriptions/${subscriptionId}${resourceGroup ? `/resourceGroups/${resourceGroup}` : ""}`;
-  if (!context.index.subscriptions.has(subscriptionId.toLowerCase())) {
-    return {
-      route,
-      response: armError(
-        404,
-        "SubscriptionNotFound",
-        `The subscription '${subscriptionId}' could not be found.`,
-      ),
-    };
-  }
-  // ARM filters collections to what the caller may read, but a caller with no access at all in
-  // the subscription (or group) is refused outright.
-  if (items.length === 0 && !context.authorizer.hasAnyAssignmentTouching(caller.principalId, listScope)) {
-    return { route, response: authorizationFailed(caller, READ, listScope) };
-  }
-  return {
-    route,
-    response: armPage(context, request, items, fingerprint, (item) => wireResource(item.resource)),
-  };
-}
+const CLUSTERS: ResourceCollection = {
+  type: TYPE,
+  readAction: READ,
+  cacheTag: "clusters",
+  routes: { bySubscription: "managedClusters.list", byResourceGroup: "managedClusters.listByResourceGroup" },
+};
 
 /** Managed clusters: list, list by group, get, and the credential actions with AKS's own errors. */
 export function handleManagedClusters(arm: ArmRequest): ArmResult | undefined {
@@ -53,7 +26,7 @@ export function handleManagedClusters(arm: ArmRequest): ArmResult | undefined {
   // /subscriptions/{s}/providers/Microsoft.ContainerService/managedClusters
   if (lower.length === 5 && lower[2] === "providers" && `${lower[3]}/${lower[4]}` === TYPE) {
     if (request.method !== "GET") return undefined;
-    return listClusters(arm, segments[1]);
+    return listResources(arm, CLUSTERS, segments[1]);
   }
   // /subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters[/{name}[/{action}]]
   if (
@@ -68,7 +41,7 @@ export function handleManagedClusters(arm: ArmRequest): ArmResult | undefined {
   const resourceGroup = segments[3];
   if (lower.length === 7) {
     if (request.method !== "GET") return undefined;
-    return listClusters(arm, subscriptionId, resourceGroup);
+    return listResources(arm, CLUSTERS, subscriptionId, resourceGroup);
   }
   const name = segments[7];
   const clusterId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${name}`;
