@@ -168,6 +168,39 @@ function base(change: ChangedRecord, ctx: EventContext, label: string) {
   };
 }
 
+/** A drift event from its verdict and the record's common parts; the diff link always comes first. */
+function assembleEvent(
+  common: ReturnType<typeof base>,
+  verdict: Pick<DriftEvent, "kind" | "severity" | "message" | "cluster">,
+  links: EvidenceLink[],
+): DriftEvent {
+  return {
+    ...verdict,
+    subject: common.subject,
+    before: common.before,
+    after: common.after,
+    changes: common.changes,
+    links: [common.diffLink, ...links],
+  };
+}
+
+/** Links for a principal's access on a cluster: the principal, the cluster's drift, the path's objects. */
+function accessLinks(
+  who: string,
+  current: {
+    principal: AccessPrincipal;
+    cluster: { id: string; name: string };
+    paths: readonly PathStep[][];
+  },
+  ctx: EventContext,
+): EvidenceLink[] {
+  return [
+    { label: who, href: principalHref(current.principal.id) },
+    ...clusterLinks(current.cluster, ctx),
+    ...pathLinks(current.paths, ctx),
+  ];
+}
+
 function clusterLinks(cluster: { id: string; name: string } | null, ctx: EventContext): EvidenceLink[] {
   if (!cluster) return [];
   return [{ label: `Drift of ${cluster.name}`, href: driftClusterHref(cluster.id, ctx.from, ctx.to) }];
@@ -217,22 +250,11 @@ function grantEvent(change: ChangedRecord, ctx: EventContext): DriftEvent | null
     ctx,
     `${who}: ${current.level}${namespaceText(current.namespace)} via ${current.route}`,
   );
-  return {
-    kind,
-    severity,
-    message,
-    cluster: current.cluster,
-    subject: b.subject,
-    before: b.before,
-    after: b.after,
-    changes: b.changes,
-    links: [
-      b.diffLink,
-      { label: who, href: principalHref(current.principal.id) },
-      ...clusterLinks(current.cluster, ctx),
-      ...pathLinks(current.paths, ctx),
-    ],
-  };
+  return assembleEvent(
+    b,
+    { kind, severity, message, cluster: current.cluster },
+    accessLinks(who, current, ctx),
+  );
 }
 
 function escalationEvent(change: ChangedRecord, ctx: EventContext): DriftEvent | null {
@@ -258,22 +280,11 @@ function escalationEvent(change: ChangedRecord, ctx: EventContext): DriftEvent |
     severity = "low";
   }
   const b = base(change, ctx, `${who}: ${current.to} via ${current.route}`);
-  return {
-    kind,
-    severity,
-    message,
-    cluster: current.cluster,
-    subject: b.subject,
-    before: b.before,
-    after: b.after,
-    changes: b.changes,
-    links: [
-      b.diffLink,
-      { label: who, href: principalHref(current.principal.id) },
-      ...clusterLinks(current.cluster, ctx),
-      ...pathLinks(current.paths, ctx),
-    ],
-  };
+  return assembleEvent(
+    b,
+    { kind, severity, message, cluster: current.cluster },
+    accessLinks(who, current, ctx),
+  );
 }
 
 function findingSubjectText(finding: Finding): string {
@@ -319,17 +330,10 @@ function findingEvent(change: ChangedRecord, ctx: EventContext): DriftEvent | nu
       label: `${inventoryKindLabel(object.kind)} ${object.label}`,
       href: driftObjectHref({ kind: object.kind, key: object.id, from: ctx.from, to: ctx.to }),
     }));
-  return {
-    kind,
-    severity,
-    message,
-    cluster: current.cluster,
-    subject: b.subject,
-    before: b.before,
-    after: b.after,
-    changes: b.changes,
-    links: [b.diffLink, ...clusterLinks(current.cluster, ctx), ...evidence],
-  };
+  return assembleEvent(b, { kind, severity, message, cluster: current.cluster }, [
+    ...clusterLinks(current.cluster, ctx),
+    ...evidence,
+  ]);
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
@@ -420,15 +424,9 @@ function objectEvent(change: ChangedRecord, ctx: EventContext): DriftEvent {
     kind = "object.changed";
     message = `${noun} changed: ${changedFieldsText(b.changes)}`;
   }
-  return {
-    kind,
-    severity: inventorySeverity(change.kind),
-    message,
-    cluster,
-    subject: b.subject,
-    before: b.before,
-    after: b.after,
-    changes: b.changes,
-    links: [b.diffLink, ...clusterLinks(cluster, ctx)],
-  };
+  return assembleEvent(
+    b,
+    { kind, severity: inventorySeverity(change.kind), message, cluster },
+    clusterLinks(cluster, ctx),
+  );
 }
