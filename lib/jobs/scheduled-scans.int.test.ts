@@ -48,33 +48,47 @@ async function settle(clock: TestClock, pool: pg.Pool) {
   }
 }
 
-describe("scheduled scans with two workers on one database", () => {
-  let db: TestDatabase;
-  let pools: pg.Pool[];
-  let tenant: TenantFile;
-  let runners: JobRunner[] = [];
-  const collected = new Map<string, number>();
-
+/**
+ * What each block works on: its own database, three pools (two workers and an observer) and the small
+ * tenant, plus the runners it starts (stopped afterwards) and what each worker collected.
+ */
+function jobsTestBed() {
+  let started: { db: TestDatabase; pools: pg.Pool[]; tenant: TenantFile } | undefined;
+  const bed = {
+    runners: [] as JobRunner[],
+    collected: new Map<string, number>(),
+    get started() {
+      if (!started) throw new Error("the test bed starts in beforeAll");
+      return started;
+    },
+  };
   beforeAll(async () => {
-    db = await createTestDatabase();
-    pools = [0, 1, 2].map(() => new pg.Pool({ connectionString: db.url, max: 6 }));
-    tenant = await smallTenant();
+    const db = await createTestDatabase();
+    const pools = [0, 1, 2].map(() => new pg.Pool({ connectionString: db.url, max: 6 }));
+    started = { db, pools, tenant: await smallTenant() };
   });
   afterAll(async () => {
-    for (const runner of runners) await runner.stop().catch(() => {});
-    for (const pool of pools) await pool.end();
-    await db.drop();
+    for (const runner of bed.runners) await runner.stop().catch(() => {});
+    if (!started) return;
+    for (const pool of started.pools) await pool.end();
+    await started.db.drop();
   });
+  return bed;
+}
+
+describe("scheduled scans with two workers on one database", () => {
+  const bed = jobsTestBed();
 
   it("runs each scheduled scan exactly once, whichever worker takes it", async () => {
+    const { db, pools, tenant } = bed.started;
     const config = readJobsConfig({ ATLAS_SCAN_SCHEDULE: "*/10 * * * *", ATLAS_RETENTION_DAYS: "0" });
     const clock = new TestClock(new Date("2026-01-05T09:58:30Z"));
     const tenantId = tenant.tenantId.toLowerCase();
     const sources: Record<string, TenantSource> = {
-      A: countingSource(tenant, collected, "A"),
-      B: countingSource(tenant, collected, "B"),
+      A: countingSource(tenant, bed.collected, "A"),
+      B: countingSource(tenant, bed.collected, "B"),
     };
-    runners = await Promise.all(
+    bed.runners = await Promise.all(
       (["A", "B"] as const).map((name, i) =>
         startJobRunner({
           databaseUrl: db.url,
@@ -90,7 +104,7 @@ describe("scheduled scans with two workers on one database", () => {
       ),
     );
     // Both wrote the same schedule; pg-boss keeps one per (queue, tenant).
-    const schedules = await runners[0].boss.getSchedules(SCAN_QUEUE);
+    const schedules = await bed.runners[0].boss.getSchedules(SCAN_QUEUE);
     expect(schedules.map((s) => [s.key, s.cron])).toEqual([[tenantId, "*/10 * * * *"]]);
 
     // 09:58:30 → 10:28:30 holds three occurrences: 10:00, 10:10, 10:20.
@@ -99,7 +113,7 @@ describe("scheduled scans with two workers on one database", () => {
       await settle(clock, pools[2]);
     }
     expect(await scheduledScans(pools[2], tenantId)).toBe(3);
-    const total = [...collected.values()].reduce((a, b) => a + b, 0);
+    const total = [...bed.collected.values()].reduce((a, b) => a + b, 0);
     expect(total).toBe(3);
     const { rows } = await pools[2].query<{ n: string }>(
       "SELECT count(*) AS n FROM pgboss.job WHERE name = $1",
@@ -109,33 +123,20 @@ describe("scheduled scans with two workers on one database", () => {
   });
 
   it("queues one scan per tenant at a time: a second request for the same tick is refused", async () => {
+    const { tenant } = bed.started;
     const tenantId = tenant.tenantId.toLowerCase();
-    const first = await runners[0].enqueueScan(tenantId, "cron");
-    const second = await runners[1].enqueueScan(tenantId, "cron");
+    const first = await bed.runners[0].enqueueScan(tenantId, "cron");
+    const second = await bed.runners[1].enqueueScan(tenantId, "cron");
     expect(first).not.toBeNull();
     expect(second).toBeNull();
   });
 });
 
 describe("a schedule missed while every worker was down", () => {
-  let db: TestDatabase;
-  let pools: pg.Pool[];
-  let tenant: TenantFile;
-  let runners: JobRunner[] = [];
-  const collected = new Map<string, number>();
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    pools = [0, 1, 2].map(() => new pg.Pool({ connectionString: db.url, max: 6 }));
-    tenant = await smallTenant();
-  });
-  afterAll(async () => {
-    for (const runner of runners) await runner.stop().catch(() => {});
-    for (const pool of pools) await pool.end();
-    await db.drop();
-  });
+  const bed = jobsTestBed();
 
   it("runs once when a worker comes back", async () => {
+    const { db, pools, tenant } = bed.started;
     const clock = new TestClock(new Date("2026-02-02T09:58:30Z"));
     const tenantId = tenant.tenantId.toLowerCase();
     const config = readJobsConfig({ ATLAS_SCAN_SCHEDULE: "0 * * * *", ATLAS_RETENTION_DAYS: "0" });
@@ -148,11 +149,11 @@ describe("a schedule missed while every worker was down", () => {
         name: "C",
         log: quiet,
         pollingIntervalSeconds: 1,
-        sourceOf: () => countingSource(tenant, collected, "C"),
+        sourceOf: () => countingSource(tenant, bed.collected, "C"),
         registeredTenants: () => [tenantId],
       });
     let runner = await start();
-    runners = [runner];
+    bed.runners = [runner];
     // 10:00 comes due while the worker runs.
     await advanceUntil(clock, 30_000, 20, async () => (await scheduledScans(pools[2], tenantId)) === 1);
     await settle(clock, pools[2]);
@@ -161,10 +162,10 @@ describe("a schedule missed while every worker was down", () => {
     // Everything is down from about 10:05 until 13:28: 11:00, 12:00 and 13:00 are missed.
     await clock.tick(5 * 60_000);
     await runner.stop();
-    runners = [];
+    bed.runners = [];
     await clock.setTime(new Date("2026-02-02T13:28:30Z"));
     runner = await start();
-    runners = [runner];
+    bed.runners = [runner];
     await advanceUntil(clock, 30_000, 20, async () => (await scheduledScans(pools[2], tenantId)) >= 2);
     // …and on until 13:55: nothing else is due before 14:00.
     while (clock.now() < Date.parse("2026-02-02T13:55:00Z")) {
