@@ -2,9 +2,9 @@ import { CONTROLS } from "@/lib/findings/controls";
 import { excessiveAssignments } from "@/lib/findings/identity-privileges";
 import {
   allAssignmentsComplete,
-  clusterConfigurationRead,
   type FindingRule,
   findingFor,
+  findingsPerCluster,
   notRead,
 } from "@/lib/findings/rule";
 import { clusterAccessPaths } from "@/lib/findings/rules/kubelet-identity-overprivileged";
@@ -17,69 +17,65 @@ export const addonIdentityOverprivileged: FindingRule = {
   controls: [CONTROLS.guideNodeIdentities],
   evaluate(ctx) {
     const { model, index } = ctx;
-    return model.clusters.flatMap((cluster): Finding[] => {
-      const remediation = {
+    return findingsPerCluster(
+      this,
+      model,
+      () => ({
         summary:
           "Scope add-on identities to the single resources they manage (a Key Vault, an Application Gateway), with the narrowest role.",
         azCli:
           "az role assignment delete --assignee <addon-identity-object-id> --role <role> --scope <scope>",
-      };
-      if (!clusterConfigurationRead(model, cluster)) {
-        return [
-          findingFor(this, cluster, remediation, {
-            status: "not-assessed",
-            summary: notRead("the cluster's configuration"),
-          }),
-        ];
-      }
-      const addons = cluster.addons.filter((addon) => addon.enabled && addon.identity?.objectId);
-      const complete = allAssignmentsComplete(model);
-      const findings: Finding[] = [];
-      for (const addon of addons) {
-        const objectId = addon.identity?.objectId ?? "";
-        const subject = {
-          kind: "identity",
-          id: addon.identity?.resourceId ?? objectId,
-          label: `${addon.name} add-on identity`,
-        };
-        const excessive = excessiveAssignments(index, objectId);
-        if (excessive.length > 0) {
+      }),
+      (cluster, remediation): Finding[] => {
+        const addons = cluster.addons.filter((addon) => addon.enabled && addon.identity?.objectId);
+        const complete = allAssignmentsComplete(model);
+        const findings: Finding[] = [];
+        for (const addon of addons) {
+          const objectId = addon.identity?.objectId ?? "";
+          const subject = {
+            kind: "identity",
+            id: addon.identity?.resourceId ?? objectId,
+            label: `${addon.name} add-on identity`,
+          };
+          const excessive = excessiveAssignments(index, objectId);
+          if (excessive.length > 0) {
+            findings.push(
+              findingFor(this, cluster, remediation, {
+                status: "fail",
+                summary: `The ${addon.name} identity holds ${excessive.map((e) => `${e.reason} on ${e.assignment.scope}`).join("; ")}.`,
+                objects: [
+                  subject,
+                  ...excessive.map((e) => ({
+                    kind: "roleAssignment",
+                    id: e.assignment.id,
+                    label: `${e.definition.roleName} on ${e.assignment.scope}`,
+                  })),
+                ],
+                paths: clusterAccessPaths(ctx, objectId),
+              }),
+            );
+          } else {
+            findings.push(
+              findingFor(this, cluster, remediation, {
+                status: complete ? "pass" : "not-assessed",
+                summary: complete
+                  ? `The ${addon.name} identity holds no broad write roles.`
+                  : notRead("every subscription's role assignments"),
+                objects: [subject],
+              }),
+            );
+          }
+        }
+        if (addons.length === 0) {
           findings.push(
             findingFor(this, cluster, remediation, {
-              status: "fail",
-              summary: `The ${addon.name} identity holds ${excessive.map((e) => `${e.reason} on ${e.assignment.scope}`).join("; ")}.`,
-              objects: [
-                subject,
-                ...excessive.map((e) => ({
-                  kind: "roleAssignment",
-                  id: e.assignment.id,
-                  label: `${e.definition.roleName} on ${e.assignment.scope}`,
-                })),
-              ],
-              paths: clusterAccessPaths(ctx, objectId),
-            }),
-          );
-        } else {
-          findings.push(
-            findingFor(this, cluster, remediation, {
-              status: complete ? "pass" : "not-assessed",
-              summary: complete
-                ? `The ${addon.name} identity holds no broad write roles.`
-                : notRead("every subscription's role assignments"),
-              objects: [subject],
+              status: "pass",
+              summary: "No enabled add-on runs with its own identity.",
             }),
           );
         }
-      }
-      if (addons.length === 0) {
-        findings.push(
-          findingFor(this, cluster, remediation, {
-            status: "pass",
-            summary: "No enabled add-on runs with its own identity.",
-          }),
-        );
-      }
-      return findings;
-    });
+        return findings;
+      },
+    );
   },
 };

@@ -4,9 +4,9 @@ import { CONTROLS } from "@/lib/findings/controls";
 import {
   azTarget,
   clusterAssignmentsComplete,
-  clusterConfigurationRead,
   type FindingRule,
   findingFor,
+  findingsPerCluster,
   notRead,
 } from "@/lib/findings/rule";
 import type { Finding } from "@/lib/findings/types";
@@ -27,79 +27,76 @@ export const adminCredentialViaBroadRole: FindingRule = {
     const definitionsById = new Map(
       index.model.roleDefinitions.map((definition) => [definition.id, definition]),
     );
-    return model.clusters.flatMap((cluster): Finding[] => {
-      const remediation = {
+    return findingsPerCluster(
+      this,
+      model,
+      (cluster) => ({
         summary:
           "Disable local accounts; give people the AKS Cluster User role and Kubernetes (or Azure) RBAC instead of Owner/Contributor on scopes above the cluster.",
         azCli: `az aks update ${azTarget(cluster)} --disable-local-accounts`,
         terraform: "local_account_disabled = true",
-      };
-      if (!clusterConfigurationRead(model, cluster)) {
-        return [
-          findingFor(this, cluster, remediation, {
-            status: "not-assessed",
-            summary: notRead("the cluster's configuration"),
-          }),
-        ];
-      }
-      if (cluster.localAccountsDisabled) {
-        return [
-          findingFor(this, cluster, remediation, {
-            status: "pass",
-            summary: "Local accounts are disabled: no role yields the admin credential.",
-          }),
-        ];
-      }
-      // Per direct assignee (a group is reported once, not once per member).
-      const byPrincipal = new Map<
-        string,
-        { label: string; kind: string; paths: PathStep[][]; roles: Set<string> }
-      >();
-      for (const entry of access.get(cluster.id)?.principals ?? []) {
-        for (const grant of entry.grants) {
-          if (grant.route !== "local-admin-credential" || grant.path[1]?.kind === "groupMembership") continue;
-          const roleStep = grant.path.find((step) => step.kind === "roleDefinition");
-          const permission = grant.path.find((step) => step.kind === "permission");
-          const definition = roleStep ? definitionsById.get(roleStep.id) : undefined;
-          if (!definition || !permission) continue;
-          const pattern = grantingPattern(definition, "control", permission.id) ?? "";
-          if (!NAMED_BROAD_ROLES.has(definition.guid) && !pattern.includes("*")) continue;
-          const item = byPrincipal.get(entry.principal.id) ?? {
-            label: entry.principal.displayName,
-            kind: entry.principal.kind,
-            paths: [],
-            roles: new Set<string>(),
-          };
-          item.paths.push(grant.path);
-          item.roles.add(`${definition.roleName} ("${pattern}")`);
-          byPrincipal.set(entry.principal.id, item);
+      }),
+      (cluster, remediation): Finding[] => {
+        if (cluster.localAccountsDisabled) {
+          return [
+            findingFor(this, cluster, remediation, {
+              status: "pass",
+              summary: "Local accounts are disabled: no role yields the admin credential.",
+            }),
+          ];
         }
-      }
-      if (byPrincipal.size === 0) {
-        return [
-          clusterAssignmentsComplete(model, cluster)
-            ? findingFor(this, cluster, remediation, {
-                status: "pass",
-                summary:
-                  "Local accounts are enabled, but no broad or wildcard role reaches listClusterAdminCredential.",
-              })
-            : findingFor(this, cluster, remediation, {
-                status: "not-assessed",
-                summary: notRead("every role assignment above the cluster"),
-              }),
-        ];
-      }
-      return [...byPrincipal].map(([principalId, item]) =>
-        findingFor(this, cluster, remediation, {
-          status: "fail",
-          summary: `${item.label} can fetch the system:masters kubeconfig through ${[...item.roles].join(", ")} while local accounts are enabled.`,
-          objects: [
-            { kind: "principal", id: principalId, label: `${item.label} (${item.kind})` },
-            { kind: "cluster", id: cluster.id, label: cluster.name },
-          ],
-          paths: item.paths,
-        }),
-      );
-    });
+        // Per direct assignee (a group is reported once, not once per member).
+        const byPrincipal = new Map<
+          string,
+          { label: string; kind: string; paths: PathStep[][]; roles: Set<string> }
+        >();
+        for (const entry of access.get(cluster.id)?.principals ?? []) {
+          for (const grant of entry.grants) {
+            if (grant.route !== "local-admin-credential" || grant.path[1]?.kind === "groupMembership")
+              continue;
+            const roleStep = grant.path.find((step) => step.kind === "roleDefinition");
+            const permission = grant.path.find((step) => step.kind === "permission");
+            const definition = roleStep ? definitionsById.get(roleStep.id) : undefined;
+            if (!definition || !permission) continue;
+            const pattern = grantingPattern(definition, "control", permission.id) ?? "";
+            if (!NAMED_BROAD_ROLES.has(definition.guid) && !pattern.includes("*")) continue;
+            const item = byPrincipal.get(entry.principal.id) ?? {
+              label: entry.principal.displayName,
+              kind: entry.principal.kind,
+              paths: [],
+              roles: new Set<string>(),
+            };
+            item.paths.push(grant.path);
+            item.roles.add(`${definition.roleName} ("${pattern}")`);
+            byPrincipal.set(entry.principal.id, item);
+          }
+        }
+        if (byPrincipal.size === 0) {
+          return [
+            clusterAssignmentsComplete(model, cluster)
+              ? findingFor(this, cluster, remediation, {
+                  status: "pass",
+                  summary:
+                    "Local accounts are enabled, but no broad or wildcard role reaches listClusterAdminCredential.",
+                })
+              : findingFor(this, cluster, remediation, {
+                  status: "not-assessed",
+                  summary: notRead("every role assignment above the cluster"),
+                }),
+          ];
+        }
+        return [...byPrincipal].map(([principalId, item]) =>
+          findingFor(this, cluster, remediation, {
+            status: "fail",
+            summary: `${item.label} can fetch the system:masters kubeconfig through ${[...item.roles].join(", ")} while local accounts are enabled.`,
+            objects: [
+              { kind: "principal", id: principalId, label: `${item.label} (${item.kind})` },
+              { kind: "cluster", id: cluster.id, label: cluster.name },
+            ],
+            paths: item.paths,
+          }),
+        );
+      },
+    );
   },
 };

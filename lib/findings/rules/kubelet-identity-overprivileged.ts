@@ -3,11 +3,10 @@ import { CONTROLS } from "@/lib/findings/controls";
 import { excessiveAssignments } from "@/lib/findings/identity-privileges";
 import {
   allAssignmentsComplete,
-  clusterConfigurationRead,
   type FindingContext,
   type FindingRule,
-  findingFor,
   notRead,
+  oneFindingPerCluster,
 } from "@/lib/findings/rule";
 
 /** What an identity can reach on clusters (it would appear there with grants). */
@@ -27,58 +26,59 @@ export const kubeletIdentityOverprivileged: FindingRule = {
   controls: [CONTROLS.guideNodeIdentities, CONTROLS.cisAksAcrReadOnly],
   evaluate(ctx) {
     const { model, index } = ctx;
-    return model.clusters.map((cluster) => {
-      const kubelet = cluster.kubeletIdentity;
-      const remediation = {
-        summary:
-          "Remove write roles from the kubelet identity: every pod that reaches the node's IMDS can use it. Keep AcrPull on the registry and nothing broader.",
-        azCli: `az role assignment delete --assignee ${kubelet?.objectId ?? "<kubelet-object-id>"} --role <role> --scope <scope>`,
-      };
-      if (!clusterConfigurationRead(model, cluster)) {
-        return findingFor(this, cluster, remediation, {
-          status: "not-assessed",
-          summary: notRead("the cluster's configuration"),
-        });
-      }
-      if (!kubelet?.objectId) {
-        return findingFor(this, cluster, remediation, {
-          status: "not-assessed",
-          summary: "The cluster has no kubelet managed identity to assess.",
-        });
-      }
-      const subject = {
-        kind: "identity",
-        id: kubelet.resourceId ?? kubelet.objectId,
-        label: `kubelet identity ${kubelet.resourceId?.split("/").pop() ?? kubelet.objectId}`,
-      };
-      const excessive = excessiveAssignments(index, kubelet.objectId);
-      if (excessive.length > 0) {
-        return findingFor(this, cluster, remediation, {
-          status: "fail",
-          summary: `The kubelet identity holds ${excessive.map((e) => `${e.reason} on ${e.assignment.scope}`).join("; ")}.`,
-          objects: [
-            subject,
-            ...excessive.map((e) => ({
-              kind: "roleAssignment",
-              id: e.assignment.id,
-              label: `${e.definition.roleName} on ${e.assignment.scope}`,
-            })),
-          ],
-          paths: clusterAccessPaths(ctx, kubelet.objectId),
-        });
-      }
-      if (!allAssignmentsComplete(model)) {
-        return findingFor(this, cluster, remediation, {
-          status: "not-assessed",
-          summary: notRead("every subscription's role assignments"),
+    return oneFindingPerCluster(
+      this,
+      model,
+      (cluster) => {
+        const kubelet = cluster.kubeletIdentity;
+        return {
+          summary:
+            "Remove write roles from the kubelet identity: every pod that reaches the node's IMDS can use it. Keep AcrPull on the registry and nothing broader.",
+          azCli: `az role assignment delete --assignee ${kubelet?.objectId ?? "<kubelet-object-id>"} --role <role> --scope <scope>`,
+        };
+      },
+      (cluster) => {
+        const kubelet = cluster.kubeletIdentity;
+        if (!kubelet?.objectId) {
+          return {
+            status: "not-assessed",
+            summary: "The cluster has no kubelet managed identity to assess.",
+          };
+        }
+        const subject = {
+          kind: "identity",
+          id: kubelet.resourceId ?? kubelet.objectId,
+          label: `kubelet identity ${kubelet.resourceId?.split("/").pop() ?? kubelet.objectId}`,
+        };
+        const excessive = excessiveAssignments(index, kubelet.objectId);
+        if (excessive.length > 0) {
+          return {
+            status: "fail",
+            summary: `The kubelet identity holds ${excessive.map((e) => `${e.reason} on ${e.assignment.scope}`).join("; ")}.`,
+            objects: [
+              subject,
+              ...excessive.map((e) => ({
+                kind: "roleAssignment",
+                id: e.assignment.id,
+                label: `${e.definition.roleName} on ${e.assignment.scope}`,
+              })),
+            ],
+            paths: clusterAccessPaths(ctx, kubelet.objectId),
+          };
+        }
+        if (!allAssignmentsComplete(model)) {
+          return {
+            status: "not-assessed",
+            summary: notRead("every subscription's role assignments"),
+            objects: [subject],
+          };
+        }
+        return {
+          status: "pass",
+          summary: "The kubelet identity holds only read or pull roles.",
           objects: [subject],
-        });
-      }
-      return findingFor(this, cluster, remediation, {
-        status: "pass",
-        summary: "The kubelet identity holds only read or pull roles.",
-        objects: [subject],
-      });
-    });
+        };
+      },
+    );
   },
 };
