@@ -26,7 +26,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <AnonymousBanner />
         <CsrfFetch />
         <header className="border-b border-slate-200 bg-white">
-          <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+          <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
             <Link href="/" className="flex items-center gap-2 font-semibold text-brand-900">
               <span aria-hidden="true" className="inline-block h-6 w-6 rounded bg-brand-600" />
               AKS Identity Atlas

@@ -92,7 +92,7 @@ export function HeaderSearch() {
 
   const expanded = open && hits.length > 0;
   return (
-    <search className="relative block w-full sm:ml-auto sm:w-72">
+    <search className="relative block w-full sm:ml-auto sm:w-44 xl:w-48">
       <label htmlFor={`${listId}-input`} className="sr-only">
         Search clusters, principals and identities
       </label>
@@ -105,7 +105,7 @@ export function HeaderSearch() {
         aria-autocomplete="list"
         aria-activedescendant={expanded && active >= 0 ? `${listId}-option-${active}` : undefined}
         autoComplete="off"
-        placeholder="Search clusters, people, identities…"
+        placeholder="Search…"
         value={query}
         onChange={(event) => {
           setQuery(event.target.value);
