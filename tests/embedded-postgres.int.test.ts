@@ -1,21 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/lib/db/open-database";
+import { exited, runFixture } from "./helpers/fixture-process";
 
 /** Runs tests/fixtures/hold-database.ts as a separate process owning ATLAS_DATA_DIR. */
 function holdDatabase(dataDir: string): { child: ChildProcess; firstLine: Promise<string> } {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(process.cwd(), "tests", "fixtures", "hold-database.ts")],
-    {
-      env: { ...process.env, ATLAS_DATA_DIR: dataDir, DATABASE_URL: "" },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const child = runFixture("hold-database.ts", [], { ATLAS_DATA_DIR: dataDir, DATABASE_URL: "" });
   const firstLine = new Promise<string>((resolve) => {
     let out = "";
     child.stdout?.on("data", (c: Buffer) => {
@@ -26,11 +20,6 @@ function holdDatabase(dataDir: string): { child: ChildProcess; firstLine: Promis
   });
   return { child, firstLine };
 }
-
-const exited = (child: ChildProcess) =>
-  child.exitCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise<number | null>((r) => child.once("exit", r));
 
 describe("embedded PostgreSQL", () => {
   const dirs: string[] = [];

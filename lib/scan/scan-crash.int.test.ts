@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -6,17 +6,14 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoTenantPath, loadDemoTenant } from "@/lib/emulator/demo";
 import { mutateTenantDocument } from "@/lib/emulator/generate/mutate-tenant";
+import { exited, runFixture } from "@/tests/helpers/fixture-process";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 
 function scanInChild(
   databaseUrl: string,
   tenantFile: string,
 ): { child: ChildProcess; lines: string[]; saw: (text: string) => Promise<void> } {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(process.cwd(), "tests", "fixtures", "scan-tenant-file.ts"), tenantFile],
-    { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ["ignore", "pipe", "inherit"] },
-  );
+  const child = runFixture("scan-tenant-file.ts", [tenantFile], { DATABASE_URL: databaseUrl });
   const lines: string[] = [];
   const waiters: { text: string; resolve: () => void }[] = [];
   child.stdout?.on("data", (chunk: Buffer) => {
@@ -30,11 +27,6 @@ function scanInChild(
     });
   return { child, lines, saw };
 }
-
-const exited = (child: ChildProcess) =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise<void>((r) => child.once("exit", () => r()));
 
 /** Every row of the versioned store, in a stable order, to compare states byte for byte. */
 async function snapshotState(pool: pg.Pool): Promise<string> {
