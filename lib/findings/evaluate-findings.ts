@@ -1,6 +1,6 @@
 import { type AccessIndex, buildAccessIndex } from "@/lib/access/access-index";
 import { evaluateTenantAccess } from "@/lib/access/evaluate-tenant";
-import type { ClusterAccess } from "@/lib/access/types";
+import type { ClusterAccess, PathStep } from "@/lib/access/types";
 import type { FindingContext, FindingRule } from "@/lib/findings/rule";
 import { addonIdentityOverprivileged } from "@/lib/findings/rules/addon-identity-overprivileged";
 import { adminCredentialViaBroadRole } from "@/lib/findings/rules/admin-credential-via-broad-role";
@@ -41,6 +41,16 @@ export const FINDING_RULES: readonly FindingRule[] = [
   serviceAccountMissingFederatedCredential,
 ];
 
+/** Every path by which a principal holds a grant (credentials-only left out) on the given clusters. */
+function grantPaths(access: Iterable<ClusterAccess>, principalId: string): PathStep[][] {
+  const paths: PathStep[][] = [];
+  for (const clusterAccess of access) {
+    const entry = clusterAccess.principals.find((candidate) => candidate.principal.id === principalId);
+    for (const grant of entry?.grants ?? []) if (grant.level !== "credentials-only") paths.push(grant.path);
+  }
+  return paths;
+}
+
 /**
  * Runs every rule. `access` is the access engine's output for the same model (computed here when
  * omitted); findings come out grouped by rule, then cluster.
@@ -55,7 +65,68 @@ export function evaluateFindings(
   const ctx: FindingContext = {
     model,
     index,
+    clusters: model.clusters,
     access: new Map(clusterAccess.map((entry) => [entry.cluster.id, entry])),
+    accessPathsOf: (principalId) => grantPaths(clusterAccess, principalId),
   };
   return (options.rules ?? FINDING_RULES).flatMap((rule) => rule.evaluate(ctx));
+}
+
+/**
+ * The same findings as `evaluateFindings`, for a caller that evaluates access a batch of clusters at a
+ * time and never holds all of it: `add` judges a batch with the rules that need only that batch's access,
+ * keeping the paths cross-cluster rules will ask about; `finish` runs those rules over every cluster.
+ */
+export class StreamingFindings {
+  private readonly perBatch: readonly FindingRule[];
+  private readonly atEnd: readonly FindingRule[];
+  private readonly paths = new Map<string, PathStep[][]>();
+
+  constructor(
+    private readonly model: TenantModel,
+    private readonly index: AccessIndex,
+    rules: readonly FindingRule[] = FINDING_RULES,
+  ) {
+    this.perBatch = rules.filter((rule) => !rule.crossCluster);
+    this.atEnd = rules.filter((rule) => rule.crossCluster);
+    for (const rule of this.atEnd) {
+      for (const principalId of rule.crossCluster?.principals(model) ?? []) this.paths.set(principalId, []);
+    }
+  }
+
+  add(batch: readonly ClusterAccess[]): Finding[] {
+    for (const clusterAccess of batch) {
+      for (const { principal, grants } of clusterAccess.principals) {
+        const paths = this.paths.get(principal.id);
+        if (!paths) continue;
+        for (const grant of grants) if (grant.level !== "credentials-only") paths.push(grant.path);
+      }
+    }
+    const clusterIds = new Set(batch.map((entry) => entry.cluster.id));
+    const ctx: FindingContext = {
+      model: this.model,
+      index: this.index,
+      clusters: this.model.clusters.filter((cluster) => clusterIds.has(cluster.id)),
+      access: new Map(batch.map((entry) => [entry.cluster.id, entry])),
+      accessPathsOf: () => {
+        throw new Error("a rule that reads access across clusters must declare crossCluster");
+      },
+    };
+    return this.perBatch.flatMap((rule) => rule.evaluate(ctx));
+  }
+
+  finish(): Finding[] {
+    const ctx: FindingContext = {
+      model: this.model,
+      index: this.index,
+      clusters: this.model.clusters,
+      access: new Map(),
+      accessPathsOf: (principalId) => {
+        const paths = this.paths.get(principalId);
+        if (!paths) throw new Error(`crossCluster.principals did not name ${principalId}`);
+        return paths;
+      },
+    };
+    return this.atEnd.flatMap((rule) => rule.evaluate(ctx));
+  }
 }

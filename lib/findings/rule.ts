@@ -16,8 +16,15 @@ import type { CoverageStatus, TenantModel } from "@/lib/model/tenant-model";
 export type FindingContext = {
   model: TenantModel;
   index: AccessIndex;
-  /** access by cluster id */
+  /** the clusters to judge: all of the model's, or one batch of them while a scan streams its analysis */
+  clusters: readonly Cluster[];
+  /** access by cluster id, for every cluster in `clusters` */
   access: ReadonlyMap<string, ClusterAccess>;
+  /**
+   * Every path by which a principal reaches any cluster of the tenant (credentials-only grants left
+   * out), for rules whose evidence spans clusters. Only rules marked `crossCluster` may call it.
+   */
+  accessPathsOf(principalId: string): PathStep[][];
 };
 
 export type FindingRule = {
@@ -25,6 +32,12 @@ export type FindingRule = {
   title: string;
   severity: Severity;
   controls: readonly ControlRef[];
+  /**
+   * Set when the rule calls `ctx.accessPathsOf`, naming the principals it asks about. While a scan
+   * streams its analysis batch by batch, such a rule runs once at the end, when every cluster's access
+   * has been seen, and only these principals' paths are kept until then.
+   */
+  crossCluster?: { principals(model: TenantModel): Iterable<string> };
   evaluate(ctx: FindingContext): FindingResult[];
 };
 
@@ -109,16 +122,17 @@ export function azTarget(cluster: Cluster): string {
 type Remediation = Finding["remediation"];
 
 /**
- * Runs a rule over every cluster. Every rule judges a cluster from its ARM configuration first, so a
- * cluster whose configuration was not read in this scan gets one "not assessed" finding instead.
+ * Runs a rule over the context's clusters. Every rule judges a cluster from its ARM configuration first, so
+ * a cluster whose configuration was not read in this scan gets one "not assessed" finding instead.
  */
 export function findingsPerCluster(
   rule: FindingRule,
-  model: TenantModel,
+  ctx: FindingContext,
   remediationFor: (cluster: Cluster) => Remediation,
   assess: (cluster: Cluster, remediation: Remediation) => Finding[],
 ): Finding[] {
-  return model.clusters.flatMap((cluster) => {
+  const { model } = ctx;
+  return ctx.clusters.flatMap((cluster) => {
     const remediation = remediationFor(cluster);
     if (!clusterConfigurationRead(model, cluster)) {
       return [
@@ -135,11 +149,11 @@ export function findingsPerCluster(
 /** Rules that judge one setting: exactly one finding per cluster. */
 export function oneFindingPerCluster(
   rule: FindingRule,
-  model: TenantModel,
+  ctx: FindingContext,
   remediationFor: (cluster: Cluster) => Remediation,
   assess: (cluster: Cluster) => FindingInput,
 ): Finding[] {
-  return findingsPerCluster(rule, model, remediationFor, (cluster, remediation) => [
+  return findingsPerCluster(rule, ctx, remediationFor, (cluster, remediation) => [
     findingFor(rule, cluster, remediation, assess(cluster)),
   ]);
 }

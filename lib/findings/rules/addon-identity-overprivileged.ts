@@ -7,7 +7,6 @@ import {
   findingsPerCluster,
   notRead,
 } from "@/lib/findings/rule";
-import { clusterAccessPaths } from "@/lib/findings/rules/kubelet-identity-overprivileged";
 import type { Finding } from "@/lib/findings/types";
 
 export const addonIdentityOverprivileged: FindingRule = {
@@ -15,11 +14,19 @@ export const addonIdentityOverprivileged: FindingRule = {
   title: "An add-on identity holds broad write roles",
   severity: "high",
   controls: [CONTROLS.guideNodeIdentities],
+  crossCluster: {
+    principals: (model) =>
+      model.clusters.flatMap((c) =>
+        c.addons.flatMap((addon) =>
+          addon.enabled && addon.identity?.objectId ? [addon.identity.objectId] : [],
+        ),
+      ),
+  },
   evaluate(ctx) {
     const { model, index } = ctx;
     return findingsPerCluster(
       this,
-      model,
+      ctx,
       () => ({
         summary:
           "Scope add-on identities to the single resources they manage (a Key Vault, an Application Gateway), with the narrowest role.",
@@ -51,7 +58,7 @@ export const addonIdentityOverprivileged: FindingRule = {
                     label: `${e.definition.roleName} on ${e.assignment.scope}`,
                   })),
                 ],
-                paths: clusterAccessPaths(ctx, objectId),
+                paths: ctx.accessPathsOf(objectId),
               }),
             );
           } else {

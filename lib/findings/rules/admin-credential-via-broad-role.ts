@@ -23,13 +23,14 @@ export const adminCredentialViaBroadRole: FindingRule = {
     CONTROLS.guideDisableLocalAccounts,
     CONTROLS.guideClusterUserPlusRbac,
   ],
-  evaluate({ model, index, access }) {
+  evaluate(ctx) {
+    const { model, index, access } = ctx;
     const definitionsById = new Map(
       index.model.roleDefinitions.map((definition) => [definition.id, definition]),
     );
     return findingsPerCluster(
       this,
-      model,
+      ctx,
       (cluster) => ({
         summary:
           "Disable local accounts; give people the AKS Cluster User role and Kubernetes (or Azure) RBAC instead of Owner/Contributor on scopes above the cluster.",

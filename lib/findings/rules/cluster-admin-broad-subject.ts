@@ -23,7 +23,8 @@ export const clusterAdminBroadSubject: FindingRule = {
   title: "cluster-admin is granted to a broad subject",
   severity: "critical",
   controls: [CONTROLS.cisAksClusterAdmin, CONTROLS.cisK8sClusterAdmin, CONTROLS.policyClusterAdminRole],
-  evaluate({ model, index, access }) {
+  evaluate(ctx) {
+    const { model, index, access } = ctx;
     const broadness = (entry: PrincipalAccess): { severity: Severity; why: string } | null => {
       const { id, kind } = entry.principal;
       if (ANONYMOUS_OR_EVERYONE.has(id))
@@ -43,7 +44,7 @@ export const clusterAdminBroadSubject: FindingRule = {
     };
     return findingsPerCluster(
       this,
-      model,
+      ctx,
       () => ({
         summary:
           "Bind cluster-admin only to the AKS admin group; give everyone else namespace-scoped roles (admin, edit, view).",

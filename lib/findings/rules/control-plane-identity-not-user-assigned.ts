@@ -6,10 +6,10 @@ export const controlPlaneIdentityNotUserAssigned: FindingRule = {
   title: "The control-plane identity is not user-assigned",
   severity: "low",
   controls: [CONTROLS.guideUserAssignedControlPlane],
-  evaluate({ model }) {
+  evaluate(ctx) {
     return oneFindingPerCluster(
       this,
-      model,
+      ctx,
       (cluster) => ({
         summary:
           "Use a user-assigned identity for the control plane, so its role assignments (DNS zone, subnet) can be granted before the cluster exists and outlive it.",

@@ -6,10 +6,10 @@ export const controlPlaneNotManagedIdentity: FindingRule = {
   title: "The control plane does not use a managed identity",
   severity: "medium",
   controls: [CONTROLS.policyManagedIdentity],
-  evaluate({ model }) {
+  evaluate(ctx) {
     return oneFindingPerCluster(
       this,
-      model,
+      ctx,
       (cluster) => ({
         summary: "Move the cluster from a service principal (with a secret to rotate) to a managed identity.",
         azCli: `az aks update ${azTarget(cluster)} --enable-managed-identity`,

@@ -12,10 +12,10 @@ export const entraIntegrationMissing: FindingRule = {
   title: "Managed Entra ID integration is not enabled",
   severity: "high",
   controls: [CONTROLS.policyEntraIntegration, CONTROLS.cisAksEntraRbac, CONTROLS.guideManagedEntra],
-  evaluate({ model }) {
+  evaluate(ctx) {
     return oneFindingPerCluster(
       this,
-      model,
+      ctx,
       (cluster) => ({
         summary:
           "Enable AKS-managed Entra ID integration (it also replaces the legacy server/client application integration) and name an admin group.",

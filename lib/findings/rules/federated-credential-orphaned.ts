@@ -77,10 +77,11 @@ export const federatedCredentialOrphaned: FindingRule = {
   title: "A federated credential trusts a service account that does not exist",
   severity: "medium",
   controls: [CONTROLS.guideWorkloadIdentity],
-  evaluate({ model }) {
+  evaluate(ctx) {
+    const { model } = ctx;
     return findingsPerCluster(
       this,
-      model,
+      ctx,
       () => ({
         summary:
           "Delete federated credentials nobody uses (a dangling trust can be claimed by whoever later creates that service account), or fix the issuer/subject.",

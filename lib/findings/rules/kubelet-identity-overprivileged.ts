@@ -1,34 +1,21 @@
-import type { PathStep } from "@/lib/access/types";
 import { CONTROLS } from "@/lib/findings/controls";
 import { excessiveAssignments } from "@/lib/findings/identity-privileges";
-import {
-  allAssignmentsComplete,
-  type FindingContext,
-  type FindingRule,
-  notRead,
-  oneFindingPerCluster,
-} from "@/lib/findings/rule";
-
-/** What an identity can reach on clusters (it would appear there with grants). */
-export function clusterAccessPaths(ctx: FindingContext, principalId: string): PathStep[][] {
-  const paths: PathStep[][] = [];
-  for (const clusterAccess of ctx.access.values()) {
-    const entry = clusterAccess.principals.find((candidate) => candidate.principal.id === principalId);
-    for (const grant of entry?.grants ?? []) if (grant.level !== "credentials-only") paths.push(grant.path);
-  }
-  return paths;
-}
+import { allAssignmentsComplete, type FindingRule, notRead, oneFindingPerCluster } from "@/lib/findings/rule";
 
 export const kubeletIdentityOverprivileged: FindingRule = {
   id: "kubelet-identity-overprivileged",
   title: "The kubelet identity holds more than read/pull roles",
   severity: "high",
   controls: [CONTROLS.guideNodeIdentities, CONTROLS.cisAksAcrReadOnly],
+  crossCluster: {
+    principals: (model) =>
+      model.clusters.flatMap((c) => (c.kubeletIdentity?.objectId ? [c.kubeletIdentity.objectId] : [])),
+  },
   evaluate(ctx) {
     const { model, index } = ctx;
     return oneFindingPerCluster(
       this,
-      model,
+      ctx,
       (cluster) => {
         const kubelet = cluster.kubeletIdentity;
         return {
@@ -63,7 +50,7 @@ export const kubeletIdentityOverprivileged: FindingRule = {
                 label: `${e.definition.roleName} on ${e.assignment.scope}`,
               })),
             ],
-            paths: clusterAccessPaths(ctx, kubelet.objectId),
+            paths: ctx.accessPathsOf(kubelet.objectId),
           };
         }
         if (!allAssignmentsComplete(model)) {

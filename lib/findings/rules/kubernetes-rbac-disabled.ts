@@ -6,10 +6,10 @@ export const kubernetesRbacDisabled: FindingRule = {
   title: "Kubernetes RBAC is disabled",
   severity: "critical",
   controls: [CONTROLS.policyKubernetesRbac],
-  evaluate({ model }) {
+  evaluate(ctx) {
     return oneFindingPerCluster(
       this,
-      model,
+      ctx,
       (cluster) => ({
         summary:
           "enableRBAC cannot be changed on an existing cluster: recreate it with Kubernetes RBAC and Entra ID integration.",

@@ -6,10 +6,10 @@ export const localAccountsEnabled: FindingRule = {
   title: "Local accounts are enabled",
   severity: "high",
   controls: [CONTROLS.policyLocalAuthDisabled, CONTROLS.guideDisableLocalAccounts],
-  evaluate({ model }) {
+  evaluate(ctx) {
     return oneFindingPerCluster(
       this,
-      model,
+      ctx,
       (cluster) => ({
         summary:
           "Disable local accounts so the static admin kubeconfig (system:masters) can no longer be fetched.",

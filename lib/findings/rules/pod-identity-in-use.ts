@@ -15,10 +15,11 @@ export const podIdentityInUse: FindingRule = {
   title: "AAD Pod Identity (deprecated) is in use",
   severity: "medium",
   controls: [CONTROLS.guideLeavePodIdentity, CONTROLS.guideWorkloadIdentity],
-  evaluate({ model }) {
+  evaluate(ctx) {
+    const { model } = ctx;
     return oneFindingPerCluster(
       this,
-      model,
+      ctx,
       (cluster) => ({
         summary:
           "Move the workloads to workload identity (federated credential on the same user-assigned identity, annotated service account), then remove the pod identities and the add-on.",

@@ -36,10 +36,11 @@ export const rbacWildcardRole: FindingRule = {
   title: "A role uses wildcards",
   severity: "medium",
   controls: [CONTROLS.cisAksWildcards, CONTROLS.cisK8sWildcards, CONTROLS.policyWildcards],
-  evaluate({ model, index }) {
+  evaluate(ctx) {
+    const { model, index } = ctx;
     return findingsPerCluster(
       this,
-      model,
+      ctx,
       () => ({
         summary:
           "Replace wildcards with the verbs, resources and API groups the role needs; new resource types should not be granted silently.",

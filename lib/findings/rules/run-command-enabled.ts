@@ -6,10 +6,11 @@ export const runCommandEnabled: FindingRule = {
   title: "Run command (command invoke) is enabled",
   severity: "medium",
   controls: [CONTROLS.policyCommandInvoke],
-  evaluate({ model, access }) {
+  evaluate(ctx) {
+    const { access } = ctx;
     return oneFindingPerCluster(
       this,
-      model,
+      ctx,
       (cluster) => ({
         summary:
           "Disable run command: it runs kubectl in the cluster on behalf of anyone holding runCommand/action.",

@@ -14,10 +14,11 @@ export const secretsReadBroad: FindingRule = {
   title: "Secrets can be read cluster-wide or in kube-system",
   severity: "high",
   controls: [CONTROLS.cisAksSecrets, CONTROLS.cisK8sSecrets],
-  evaluate({ model, access }) {
+  evaluate(ctx) {
+    const { model, access } = ctx;
     return findingsPerCluster(
       this,
-      model,
+      ctx,
       () => ({
         summary:
           "Limit secret reads to the namespaces (and, with resourceNames, the secrets) a subject needs: reading secrets in kube-system or everywhere reads service-account tokens and credentials of other workloads.",

@@ -17,14 +17,15 @@ export const serviceAccountMissingFederatedCredential: FindingRule = {
   title: "A workload-identity service account has no matching federated credential",
   severity: "low",
   controls: [CONTROLS.guideWorkloadIdentity],
-  evaluate({ model }) {
+  evaluate(ctx) {
+    const { model } = ctx;
     const identitiesByClientId = new Map(model.identities.map((identity) => [identity.clientId, identity]));
     const everyIdentityRead = allAssignmentsComplete(model);
     const issuerOf = (cluster: Cluster) =>
       cluster.oidcIssuer.enabled && cluster.workloadIdentityEnabled ? cluster.oidcIssuer.issuerUrl : null;
     return findingsPerCluster(
       this,
-      model,
+      ctx,
       (cluster) => ({
         summary:
           "Create the federated credential on the identity the service account names (exact issuer, subject system:serviceaccount:<ns>:<name>), or remove the annotation.",

@@ -6,10 +6,10 @@ export const workloadIdentityDisabled: FindingRule = {
   title: "Workload identity is not enabled",
   severity: "medium",
   controls: [CONTROLS.policyWorkloadIdentity, CONTROLS.guideWorkloadIdentity],
-  evaluate({ model }) {
+  evaluate(ctx) {
     return oneFindingPerCluster(
       this,
-      model,
+      ctx,
       (cluster) => ({
         summary:
           "Enable the OIDC issuer and workload identity so pods can use federated credentials instead of secrets or node identities.",
