@@ -1,13 +1,8 @@
 import type pg from "pg";
-import { buildAccessIndex } from "@/lib/access/access-index";
-import { evaluateTenantAccess } from "@/lib/access/evaluate-tenant";
-import { accessToRecords } from "@/lib/access/records";
-import { evaluateFindings } from "@/lib/findings/evaluate-findings";
-import { findingsToRecords } from "@/lib/findings/records";
 import { modelToRecords } from "@/lib/model/records";
-import { ANALYSIS_SOURCE } from "@/lib/model/sources";
 import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
 import { PRODUCT_VERSION } from "@/lib/version";
+import { analyseAndStore } from "./analyse";
 import { acquireScanLock } from "./scan-lock";
 import {
   type CollectedTenant,
@@ -59,7 +54,8 @@ async function upsertTenant(pool: pg.Pool, tenant: ScanTenantInfo): Promise<void
 
 /**
  * One scan, end to end: lock the tenant, record the scan, collect (network), then in ONE transaction store
- * the inventory, analyse the resulting state (access and findings) and store that too, and mark the scan
+ * the inventory, analyse the resulting state (access and findings, streamed into the store a batch of
+ * clusters at a time) and store that too, and mark the scan
  * finished. Nothing of the scan is visible until that commit; a crash before it leaves the previous state
  * exactly as it was (the scan row stays `running` until the next scan of the tenant marks it failed).
  */
@@ -87,7 +83,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
     input.onStarted?.(scanId);
     const progress = progressWriter(pool, scanId);
 
-    let collected: CollectedTenant;
+    let collected: CollectedTenant | null;
     try {
       collected = await input.collect((p) => progress.update("collect", p.done, p.total));
     } catch (error) {
@@ -117,12 +113,13 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
     }
     await progress.flush();
 
+    // Only these survive the inventory store: the collected model is dropped before analysis starts.
+    const { errors, apiCalls } = collected;
     const coverage = collected.model.coverage;
     const completeSources = Object.entries(coverage)
       .filter(([, entry]) => entry.status === "complete")
       .map(([source]) => source);
-    const status: ScanStatus =
-      coverageComplete(coverage) && collected.errors.length === 0 ? "succeeded" : "partial";
+    const status: ScanStatus = coverageComplete(coverage) && errors.length === 0 ? "succeeded" : "partial";
 
     const client = await pool.connect();
     let rowsInserted = 0;
@@ -138,22 +135,20 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
         closableSources: completeSources,
         kinds: "inventory",
       });
+      collected = null;
       await progress.set("analyse");
       // Analyse the state as of this scan: what was read now plus what carried forward from unread sources.
       const model = await modelAsOfInTransaction(client, tenant.id, scanId, coverage);
-      const index = buildAccessIndex(model);
-      const access = evaluateTenantAccess(model, index);
-      const findings = evaluateFindings(model, access, { index });
-      const analysisRecords = [...accessToRecords(access), ...findingsToRecords(findings)];
-      counts["access.grant"] = analysisRecords.filter((r) => r.kind === "access.grant").length;
-      counts.finding = findings.length;
-      const analysis = await storeRecords(client, {
+      const analysis = await analyseAndStore(client, {
         tenantId: tenant.id,
         scanId,
-        records: analysisRecords,
-        closableSources: [ANALYSIS_SOURCE],
-        kinds: "analysis",
+        model,
+        onProgress: (done, total) => progress.update("analyse", done, total),
       });
+      await progress.flush();
+      counts["access.grant"] = analysis.grants;
+      counts["access.escalation"] = analysis.escalations;
+      counts.finding = analysis.findings;
       rowsInserted = inventory.inserted + analysis.inserted;
       rowsClosed = inventory.closed + analysis.closed;
       await client.query(
@@ -167,8 +162,8 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
           Date.now() - started,
           JSON.stringify(counts),
           JSON.stringify(coverage),
-          JSON.stringify(collected.errors),
-          JSON.stringify(collected.apiCalls),
+          JSON.stringify(errors),
+          JSON.stringify(apiCalls),
           rowsInserted,
           rowsClosed,
         ],
@@ -196,8 +191,8 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
       status,
       counts,
       coverage,
-      apiCalls: collected.apiCalls,
-      errors: collected.errors,
+      apiCalls,
+      errors,
       durationMs: Date.now() - started,
       rowsInserted,
       rowsClosed,

@@ -8,7 +8,14 @@ export interface StoreResult {
   closed: number;
 }
 
-const ANALYSIS_KINDS = `(r.kind LIKE 'access.%' OR r.kind = 'finding')`;
+/** Record kinds stored by separate calls: what was read, and what the analysis derived from it. */
+export type StoredKinds = "inventory" | "access" | "findings";
+
+const KIND_FILTERS: Record<StoredKinds, string> = {
+  inventory: `NOT (r.kind LIKE 'access.%' OR r.kind = 'finding')`,
+  access: `r.kind LIKE 'access.%'`,
+  findings: `r.kind = 'finding'`,
+};
 
 /**
  * Stores what one scan saw as versioned rows, inside the caller's transaction:
@@ -28,8 +35,13 @@ export async function storeRecords(
     records: readonly SnapshotRecordInput[];
     /** sources read completely by this scan: only their vanished rows are closed */
     closableSources: readonly string[];
-    /** record kinds this call is responsible for (inventory vs analysis are stored separately) */
-    kinds: "inventory" | "analysis";
+    /** record kinds this call is responsible for */
+    kinds: StoredKinds;
+    /**
+     * Only these clusters' rows are compared and closed (a scan stores its access a batch of clusters at a
+     * time); without it, the tenant's rows of these kinds.
+     */
+    clusterIds?: readonly string[];
   },
 ): Promise<StoreResult> {
   const staging = `atlas_staging_${input.kinds}`;
@@ -45,25 +57,37 @@ export async function storeRecords(
     if (seen.has(identity)) throw new Error(`duplicate natural key in one scan: ${r.kind} ${r.naturalKey}`);
     seen.add(identity);
   }
+  if (input.clusterIds) {
+    const inScope = new Set(input.clusterIds);
+    const stray = input.records.find((r) => r.clusterId === null || !inScope.has(r.clusterId));
+    if (stray) throw new Error(`record outside the clusters being stored: ${stray.kind} ${stray.naturalKey}`);
+  }
   const staged = await copyRows(
     client,
     staging,
     ["ord", "kind", "natural_key", "content_hash"],
-    input.records.map((r, i) => [String(i), r.kind, r.naturalKey, hashes[i]] as const),
+    (function* () {
+      for (let i = 0; i < input.records.length; i++) {
+        const r = input.records[i];
+        yield [String(i), r.kind, r.naturalKey, hashes[i]];
+      }
+    })(),
   );
   // Statistics let the planner choose hash joins; without them it guesses a tiny table.
   await client.query(`ANALYZE ${staging}`);
 
-  const kindFilter = input.kinds === "analysis" ? ANALYSIS_KINDS : `NOT ${ANALYSIS_KINDS}`;
+  // A batch compares only its clusters' rows, so each batch costs its own size, not the tenant's.
+  const scope = input.clusterIds ? `AND r.cluster_id = ANY($4::text[])` : "";
+  const scopeParams = input.clusterIds ? [input.clusterIds] : [];
   // Close: changed rows (a staged row with the same key and another hash), and vanished rows of read sources.
   const closed = await client.query(
     `UPDATE snapshot_records r SET valid_to_scan = $2
-     WHERE r.tenant_id = $1 AND r.valid_to_scan IS NULL AND ${kindFilter}
+     WHERE r.tenant_id = $1 AND r.valid_to_scan IS NULL AND ${KIND_FILTERS[input.kinds]} ${scope}
        AND NOT EXISTS (SELECT 1 FROM ${staging} s
                        WHERE s.kind = r.kind AND s.natural_key = r.natural_key AND s.content_hash = r.content_hash)
        AND (r.source = ANY($3::text[])
             OR EXISTS (SELECT 1 FROM ${staging} s WHERE s.kind = r.kind AND s.natural_key = r.natural_key))`,
-    [input.tenantId, input.scanId.toString(), input.closableSources],
+    [input.tenantId, input.scanId.toString(), input.closableSources, ...scopeParams],
   );
   // After closing, a staged record with no current row of its key is new or changed.
   const { rows } = await client.query<{ ord: number }>(
@@ -80,19 +104,39 @@ export async function storeRecords(
     client,
     "snapshot_records",
     ["tenant_id", "kind", "natural_key", "source", "cluster_id", "content_hash", "data", "valid_from_scan"],
-    rows.map(({ ord }) => {
-      const r = input.records[ord];
-      return [
-        tenantId,
-        r.kind,
-        r.naturalKey,
-        r.source,
-        r.clusterId,
-        hashes[ord],
-        JSON.stringify(r.data),
-        scanId,
-      ] as const;
-    }),
+    // A generator: each payload is serialised as COPY takes it, never all of them at once.
+    (function* () {
+      for (const { ord } of rows) {
+        const r = input.records[ord];
+        yield [
+          tenantId,
+          r.kind,
+          r.naturalKey,
+          r.source,
+          r.clusterId,
+          hashes[ord],
+          JSON.stringify(r.data),
+          scanId,
+        ];
+      }
+    })(),
   );
   return { staged, inserted, closed: closed.rowCount ?? 0 };
+}
+
+/**
+ * Closes the current rows of `kinds` that belong to no cluster in `clusterIds`: after a scan has stored its
+ * access batch by batch, what is left open elsewhere belongs to clusters that are gone.
+ */
+export async function closeOutsideClusters(
+  client: pg.PoolClient | pg.Client,
+  input: { tenantId: string; scanId: bigint; kinds: StoredKinds; clusterIds: readonly string[] },
+): Promise<number> {
+  const { rowCount } = await client.query(
+    `UPDATE snapshot_records r SET valid_to_scan = $2
+     WHERE r.tenant_id = $1 AND r.valid_to_scan IS NULL AND ${KIND_FILTERS[input.kinds]}
+       AND (r.cluster_id IS NULL OR r.cluster_id <> ALL($3::text[]))`,
+    [input.tenantId, input.scanId.toString(), input.clusterIds],
+  );
+  return rowCount ?? 0;
 }

@@ -1,0 +1,108 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildAccessIndex } from "@/lib/access/access-index";
+import { evaluateTenantAccess } from "@/lib/access/evaluate-tenant";
+import { accessToRecords } from "@/lib/access/records";
+import { loadDemoTenant } from "@/lib/emulator/demo";
+import { evaluateFindings } from "@/lib/findings/evaluate-findings";
+import { findingsToRecords } from "@/lib/findings/records";
+import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import { contentHash } from "@/lib/model/records";
+import type { TenantModel } from "@/lib/model/tenant-model";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
+import { analyseAndStore } from "./analyse";
+
+// The scan stores access a batch of clusters at a time (so a large tenant never sits in memory whole). Batching
+// must not change what is stored: the rows must be those of the whole-tenant evaluation, a re-run must write
+// nothing, and a cluster that is gone must have its access closed.
+
+describe("analyseAndStore", () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  let model: TenantModel;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: db.url });
+    model = modelFromTenantFile(await loadDemoTenant());
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  const newScan = async (tenantId: string) => {
+    await pool.query(
+      `INSERT INTO tenants (id, display_name, source, updated_at) VALUES ($1, $1, 'import', now())
+       ON CONFLICT (id) DO NOTHING`,
+      [tenantId],
+    );
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO scans (tenant_id, status, trigger, phase, product_version)
+       VALUES ($1, 'running', 'cli', 'analyse', 'test') RETURNING id`,
+      [tenantId],
+    );
+    return BigInt(rows[0].id);
+  };
+  const analyse = async (tenantId: string, scanModel: TenantModel, batchRecords: number) => {
+    const scanId = await newScan(tenantId);
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const outcome = await analyseAndStore(client, { tenantId, scanId, model: scanModel, batchRecords });
+      await client.query("COMMIT");
+      return outcome;
+    } finally {
+      client.release();
+    }
+  };
+  const currentRows = async (tenantId: string) => {
+    const { rows } = await pool.query<{ kind: string; natural_key: string; content_hash: string }>(
+      `SELECT kind, natural_key, content_hash FROM snapshot_records
+       WHERE tenant_id = $1 AND valid_to_scan IS NULL ORDER BY kind, natural_key`,
+      [tenantId],
+    );
+    return rows.map((r) => `${r.kind} ${r.natural_key} ${r.content_hash}`);
+  };
+
+  it("stores, one cluster per batch, exactly the records of the whole-tenant evaluation", async () => {
+    const index = buildAccessIndex(model);
+    const access = evaluateTenantAccess(model, index);
+    const expected = [
+      ...accessToRecords(access),
+      ...findingsToRecords(evaluateFindings(model, access, { index })),
+    ]
+      .map((r) => `${r.kind} ${r.naturalKey} ${contentHash(r.data)}`)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+    const batched = await analyse("batched", model, 1);
+    const whole = await analyse("whole", model, Number.POSITIVE_INFINITY);
+    expect(batched.inserted).toBe(expected.length);
+    expect(whole.inserted).toBe(expected.length);
+    const stored = await currentRows("batched");
+    expect(stored.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(expected);
+    expect(await currentRows("whole")).toEqual(stored);
+  });
+
+  it("writes nothing when run again on the same state", async () => {
+    const again = await analyse("batched", model, 1);
+    expect([again.inserted, again.closed]).toEqual([0, 0]);
+  });
+
+  it("closes the access and findings of a cluster that is gone, and only those", async () => {
+    const gone = model.clusters[0];
+    const before = await currentRows("batched");
+    const outcome = await analyse("batched", { ...model, clusters: model.clusters.slice(1) }, 1);
+    const { rows } = await pool.query<{ open: string }>(
+      `SELECT count(*) AS open FROM snapshot_records
+       WHERE tenant_id = 'batched' AND cluster_id = $1 AND valid_to_scan IS NULL`,
+      [gone.id],
+    );
+    expect(Number(rows[0].open)).toBe(0);
+    expect(outcome.closed).toBeGreaterThan(0);
+    const after = await currentRows("batched");
+    // Every row still open was open before: dropping a cluster adds nothing elsewhere in the demo tenant.
+    expect(after.every((row) => before.includes(row))).toBe(true);
+    expect(before.length - after.length).toBe(outcome.closed - outcome.inserted);
+  });
+});
