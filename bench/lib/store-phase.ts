@@ -97,14 +97,14 @@ export async function measureStorePhase(input: {
         "store, first scan",
         first.value.inserted,
         secs(first.ms),
-        rate(first.value.staged, first.ms),
+        rate(records.length, first.ms),
         ratio(first.ms),
       ],
       [
         "store, unchanged re-scan",
-        again.value.staged,
+        records.length,
         secs(again.ms),
-        rate(again.value.staged, again.ms),
+        rate(records.length, again.ms),
         ratio(again.ms),
       ],
     ]);

@@ -25,7 +25,9 @@ const KIND_FILTERS: Record<StoredKinds, string> = {
  *     (rows of sources that were not read carry forward untouched — a fault is never "everything deleted");
  *  3. ask, set-based, which staged records have no identical current row, and COPY exactly those,
  *     payload included, straight into snapshot_records.
- * An unchanged object therefore costs one small staging row, and a payload is written at most once.
+ * An unchanged object therefore costs one small staging row, and a payload is written at most once. When
+ * nothing of these kinds is current in the scope (a tenant's first scan, a new cluster's first access),
+ * there is nothing to compare with or close: the records are COPYed straight in.
  */
 export async function storeRecords(
   client: pg.PoolClient | pg.Client,
@@ -44,24 +46,27 @@ export async function storeRecords(
     clusterIds?: readonly string[];
   },
 ): Promise<StoreResult> {
+  checkRecords(input.records, input.clusterIds);
+  const hashes = input.records.map((r) => contentHash(r.data));
+  // The current rows this call compares with ($1 tenant, $2 clusters or null). A batch compares only its
+  // clusters' rows, so each batch costs its own size, not the tenant's.
+  const current = `r.tenant_id = $1 AND r.valid_to_scan IS NULL AND ${KIND_FILTERS[input.kinds]}
+    AND ${input.clusterIds ? "r.cluster_id = ANY($2::text[])" : "$2::text[] IS NULL"}`;
+  const scope = [input.tenantId, input.clusterIds ?? null];
+  const { rows: anyCurrent } = await client.query<{ found: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM snapshot_records r WHERE ${current}) AS found`,
+    scope,
+  );
+  if (!anyCurrent[0].found) {
+    const inserted = await copyPayloads(client, input, hashes, input.records.keys());
+    return { staged: 0, inserted, closed: 0 };
+  }
+
   const staging = `atlas_staging_${input.kinds}`;
   await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${staging} (
       ord INTEGER NOT NULL, kind TEXT NOT NULL, natural_key TEXT NOT NULL, content_hash TEXT NOT NULL)
       ON COMMIT DROP`);
   await client.query(`TRUNCATE ${staging}`);
-
-  const hashes = input.records.map((r) => contentHash(r.data));
-  const seen = new Set<string>();
-  for (const r of input.records) {
-    const identity = `${r.kind}\u0000${r.naturalKey}`;
-    if (seen.has(identity)) throw new Error(`duplicate natural key in one scan: ${r.kind} ${r.naturalKey}`);
-    seen.add(identity);
-  }
-  if (input.clusterIds) {
-    const inScope = new Set(input.clusterIds);
-    const stray = input.records.find((r) => r.clusterId === null || !inScope.has(r.clusterId));
-    if (stray) throw new Error(`record outside the clusters being stored: ${stray.kind} ${stray.naturalKey}`);
-  }
   const staged = await copyRows(
     client,
     staging,
@@ -76,18 +81,15 @@ export async function storeRecords(
   // Statistics let the planner choose hash joins; without them it guesses a tiny table.
   await client.query(`ANALYZE ${staging}`);
 
-  // A batch compares only its clusters' rows, so each batch costs its own size, not the tenant's.
-  const scope = input.clusterIds ? `AND r.cluster_id = ANY($4::text[])` : "";
-  const scopeParams = input.clusterIds ? [input.clusterIds] : [];
   // Close: changed rows (a staged row with the same key and another hash), and vanished rows of read sources.
   const closed = await client.query(
-    `UPDATE snapshot_records r SET valid_to_scan = $2
-     WHERE r.tenant_id = $1 AND r.valid_to_scan IS NULL AND ${KIND_FILTERS[input.kinds]} ${scope}
+    `UPDATE snapshot_records r SET valid_to_scan = $3
+     WHERE ${current}
        AND NOT EXISTS (SELECT 1 FROM ${staging} s
                        WHERE s.kind = r.kind AND s.natural_key = r.natural_key AND s.content_hash = r.content_hash)
-       AND (r.source = ANY($3::text[])
+       AND (r.source = ANY($4::text[])
             OR EXISTS (SELECT 1 FROM ${staging} s WHERE s.kind = r.kind AND s.natural_key = r.natural_key))`,
-    [input.tenantId, input.scanId.toString(), input.closableSources, ...scopeParams],
+    [...scope, input.scanId.toString(), input.closableSources],
   );
   // After closing, a staged record with no current row of its key is new or changed.
   const { rows } = await client.query<{ ord: number }>(
@@ -98,16 +100,47 @@ export async function storeRecords(
      ORDER BY s.ord`,
     [input.tenantId],
   );
-  const tenantId = input.tenantId;
+  const inserted = await copyPayloads(
+    client,
+    input,
+    hashes,
+    rows.map(({ ord }) => ord),
+  );
+  return { staged, inserted, closed: closed.rowCount ?? 0 };
+}
+
+/** One scan may name an object once, and a batch may hold only its own clusters' records. */
+function checkRecords(records: readonly SnapshotRecordInput[], clusterIds: readonly string[] | undefined) {
+  const seen = new Set<string>();
+  for (const r of records) {
+    const identity = `${r.kind}\u0000${r.naturalKey}`;
+    if (seen.has(identity)) throw new Error(`duplicate natural key in one scan: ${r.kind} ${r.naturalKey}`);
+    seen.add(identity);
+  }
+  if (clusterIds) {
+    const inScope = new Set(clusterIds);
+    const stray = records.find((r) => r.clusterId === null || !inScope.has(r.clusterId));
+    if (stray) throw new Error(`record outside the clusters being stored: ${stray.kind} ${stray.naturalKey}`);
+  }
+}
+
+/** COPYs the chosen records, payload included, into snapshot_records as valid from this scan. */
+function copyPayloads(
+  client: pg.PoolClient | pg.Client,
+  input: { tenantId: string; scanId: bigint; records: readonly SnapshotRecordInput[] },
+  hashes: readonly string[],
+  ords: Iterable<number>,
+): Promise<number> {
+  const { tenantId, records } = input;
   const scanId = input.scanId.toString();
-  const inserted = await copyRows(
+  return copyRows(
     client,
     "snapshot_records",
     ["tenant_id", "kind", "natural_key", "source", "cluster_id", "content_hash", "data", "valid_from_scan"],
     // A generator: each payload is serialised as COPY takes it, never all of them at once.
     (function* () {
-      for (const { ord } of rows) {
-        const r = input.records[ord];
+      for (const ord of ords) {
+        const r = records[ord];
         yield [
           tenantId,
           r.kind,
@@ -121,7 +154,6 @@ export async function storeRecords(
       }
     })(),
   );
-  return { staged, inserted, closed: closed.rowCount ?? 0 };
 }
 
 /**
