@@ -7,6 +7,7 @@ import { createAzureTenantSource } from "@/lib/scan/azure-tenant";
 import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
 import { runScan } from "@/lib/scan/run-scan";
 import { ScanAlreadyRunningError } from "@/lib/scan/scan-lock";
+import type { ScanPhase } from "@/lib/scan/scan-types";
 import type { TenantSource } from "@/lib/scan/tenant-sources";
 import { CliError } from "../cli-error";
 
@@ -14,6 +15,33 @@ interface ScanOptions {
   emulate?: string;
   tenant?: string;
   json?: boolean;
+}
+
+const PHASE_LABELS: Partial<Record<ScanPhase, string>> = {
+  collect: "collecting (sources read/total: subscriptions, clusters, directory)",
+  store: "storing the inventory",
+  analyse: "evaluating and storing access (clusters done/total)",
+};
+
+/** One line when a phase starts, then at most one every `everyMs` with done/total. */
+export function progressPrinter(print: (line: string) => void, everyMs = 5_000) {
+  let phase: ScanPhase | null = null;
+  let last = 0;
+  return (progress: { phase: ScanPhase; done: number; total: number }) => {
+    const now = Date.now();
+    if (progress.phase !== phase) {
+      phase = progress.phase;
+      last = now;
+      print(`  ${PHASE_LABELS[phase] ?? phase}…`);
+      return;
+    }
+    if (progress.total > 0 && (now - last >= everyMs || progress.done === progress.total)) {
+      last = now;
+      print(
+        `    ${progress.done}/${progress.total} (${Math.floor((progress.done / progress.total) * 100)}%)`,
+      );
+    }
+  };
 }
 
 /** Exit codes are part of the contract: 0 succeeded, 2 partial, 1 failed. */
@@ -66,6 +94,8 @@ export function registerScanCommand(program: Command): void {
           tenant: source.tenant,
           trigger: "cli",
           collect: source.collect,
+          // Progress goes to stderr, so stdout stays the result alone (with --json, nothing but the JSON).
+          ...(options.json ? {} : { onProgress: progressPrinter((line) => console.error(line)) }),
         });
         const result = {
           scanId: outcome.scanId.toString(),

@@ -28,6 +28,8 @@ export interface RunScanInput {
   collect: CollectFunction;
   /** called once the scan row exists (the API answers 202 with this id) */
   onStarted?: (scanId: bigint) => void;
+  /** every progress step, as written to the scan row (the CLI prints it) */
+  onProgress?: (progress: { phase: ScanPhase; done: number; total: number }) => void;
 }
 
 export interface ScanOutcome {
@@ -81,7 +83,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
     );
     const scanId = BigInt(rows[0].id);
     input.onStarted?.(scanId);
-    const progress = progressWriter(pool, scanId);
+    const progress = progressWriter(pool, scanId, input.onProgress);
 
     let collected: CollectedTenant | null;
     try {
@@ -204,7 +206,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
 }
 
 /** Progress goes to the scan row at most a few times a second so the UI can poll it. */
-function progressWriter(pool: pg.Pool, scanId: bigint) {
+function progressWriter(pool: pg.Pool, scanId: bigint, observe: RunScanInput["onProgress"] = () => {}) {
   let pending: { phase: ScanPhase; done: number; total: number } | null = null;
   let lastWrite = 0;
   let writing: Promise<unknown> = Promise.resolve();
@@ -228,10 +230,12 @@ function progressWriter(pool: pg.Pool, scanId: bigint) {
   return {
     update(phase: ScanPhase, done: number, total: number) {
       pending = { phase, done, total };
+      observe(pending);
       if (Date.now() - lastWrite > 250) void write();
     },
     flush: () => write(),
     async set(phase: ScanPhase) {
+      observe({ phase, done: 0, total: 0 });
       await writing;
       await pool.query("UPDATE scans SET phase = $2 WHERE id = $1", [scanId.toString(), phase]);
     },
