@@ -4,7 +4,7 @@
  *
  *   node --import tsx bench/scan/run.ts [--clusters 500] [--assignments 100000] [--bindings 100000]
  *     [--subscriptions 20] [--principals 20000] [--identities 2000] [--latency 20] [--concurrency 8]
- *     [--page-size 500] [--naive-sample 20] [--skip-naive] [--skip-store] [--skip-product] [--seed 1]
+ *     [--page-size 500] [--naive-sample 20] [--skip-naive] [--skip-store] [--rounds 3] [--skip-product] [--seed 1]
  *
  * The emulator runs in a child process (bench/scan/serve-emulator.ts), so the RSS measured here is
  * the scanner's. The naive scanner reads every subscription but only a sample of the per-unit work
@@ -291,6 +291,7 @@ try {
       closableSources: Object.entries(result.model.coverage)
         .filter(([, entry]) => entry.status === "complete")
         .map(([source]) => source),
+      rounds: number("rounds", 3),
     });
   }
 

@@ -2,7 +2,7 @@
  * The scan's store phase against raw COPY baselines, and an unchanged re-scan's writes, on a generated tenant
  * normalized as an offline import would be (no network: bench/scan measures the same after a real collection).
  *
- *   npx tsx bench/store/run.ts [--clusters 500] [--role-assignments 100000] [--bindings 100000]
+ *   npx tsx bench/store/run.ts [--clusters 500] [--role-assignments 100000] [--bindings 100000] [--rounds 3]
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -47,6 +47,7 @@ try {
     tenantId: model.tenantId,
     records,
     closableSources: Object.keys(model.coverage),
+    rounds: Number(flags.rounds ?? 3),
   });
   console.log(`peak RSS ${mib(rss.peak())} (includes reading the tenant file into memory)`);
 } finally {
