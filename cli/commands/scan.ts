@@ -3,7 +3,7 @@ import pg from "pg";
 import { readDatabaseConfig } from "@/lib/db/config";
 import { openDatabase } from "@/lib/db/open-database";
 import { readTenantFile, TenantFileError } from "@/lib/emulator/tenant-file";
-import { createAzureTenantSource } from "@/lib/scan/azure-tenant";
+import { AzureNotConfiguredError, createAzureTenantSource } from "@/lib/scan/azure-tenant";
 import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
 import { runScan } from "@/lib/scan/run-scan";
 import { ScanAlreadyRunningError } from "@/lib/scan/scan-lock";
@@ -81,7 +81,10 @@ export function registerScanCommand(program: Command): void {
         source = emulated.source;
         cleanup = () => emulated.emulator.close();
       } else {
-        source = createAzureTenantSource(process.env, options.tenant);
+        source = await createAzureTenantSource(process.env, options.tenant).catch((error: unknown) => {
+          if (error instanceof AzureNotConfiguredError) throw new CliError(error.message);
+          throw error;
+        });
       }
 
       const db = await openDatabase({ attach: true });

@@ -24,7 +24,7 @@ export async function startBackgroundServices(options: BackgroundOptions): Promi
   const stops: (() => Promise<void>)[] = [];
   let tenantId: string;
   if (hasAzureCredentials(process.env)) {
-    const source = createAzureTenantSource(process.env);
+    const source = await createAzureTenantSource(process.env);
     registerTenantSource(source);
     tenantId = source.tenant.id;
     console.log(`[atlas] scanning Azure tenant ${tenantId}`);
