@@ -141,6 +141,7 @@ async function productScans(targetFile: string, dataDir: string) {
   const child = spawn(
     process.execPath,
     [
+      "--expose-gc", // as bin/aks-atlas.mjs and `npm start` run scans (lib/scan/collect-garbage.ts)
       "--import",
       "tsx",
       script,

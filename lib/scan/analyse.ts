@@ -8,6 +8,7 @@ import { findingsToRecords } from "@/lib/findings/records";
 import type { Finding } from "@/lib/findings/types";
 import { ANALYSIS_SOURCE } from "@/lib/model/sources";
 import type { TenantModel } from "@/lib/model/tenant-model";
+import { collectGarbage } from "./collect-garbage";
 import { closeOutsideClusters, storeRecords } from "./store";
 
 /**
@@ -72,6 +73,7 @@ export async function analyseAndStore(
     findings.push(...streaming.add(batch));
     batch = [];
     batchSize = 0;
+    collectGarbage();
   };
 
   let done = 0;

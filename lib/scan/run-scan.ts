@@ -3,6 +3,7 @@ import { modelToRecords } from "@/lib/model/records";
 import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
 import { PRODUCT_VERSION } from "@/lib/version";
 import { analyseAndStore } from "./analyse";
+import { collectGarbage } from "./collect-garbage";
 import { acquireScanLock } from "./scan-lock";
 import {
   type CollectedTenant,
@@ -138,6 +139,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
         kinds: "inventory",
       });
       collected = null;
+      collectGarbage();
       await progress.set("analyse");
       // Analyse the state as of this scan: what was read now plus what carried forward from unread sources.
       const model = await modelAsOfInTransaction(client, tenant.id, scanId, coverage);
