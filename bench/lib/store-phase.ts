@@ -19,7 +19,9 @@ const SNAPSHOT_COLUMNS = [
 
 /**
  * The scan's store phase on a fresh embedded database in `workDir`, against two baselines measured in the same
- * run on the same rows: a raw COPY into an unindexed table, and a raw COPY into snapshot_records itself (same
+ * run on the same rows: a raw COPY into a plain table with no index (logged, as snapshot_records is: the
+ * baseline the target is about), the same into an UNLOGGED one (no WAL either: a lower bound no durable store
+ * can reach), and a raw COPY into snapshot_records itself (same
  * indexes, rolled back). Then an unchanged re-scan, whose written rows should be (close to) none. The four
  * measurements alternate over `rounds` rounds (the machine is shared: one slow moment must not decide a ratio)
  * and the table shows each one's median.
@@ -52,8 +54,11 @@ export async function measureStorePhase(input: {
           ];
         }
       })();
-    await client.query(`CREATE UNLOGGED TABLE raw_copy (tenant_id text, kind text, natural_key text, source text,
-      cluster_id text, content_hash text, data jsonb, valid_from_scan bigint)`);
+    for (const table of ["raw_copy", "raw_copy_unlogged"]) {
+      await client.query(`CREATE ${table === "raw_copy" ? "" : "UNLOGGED"} TABLE ${table} (tenant_id text,
+        kind text, natural_key text, source text, cluster_id text, content_hash text, data jsonb,
+        valid_from_scan bigint)`);
+    }
     await client.query(
       `INSERT INTO tenants (id, display_name, source, updated_at) VALUES ($1, 'bench', 'import', now())`,
       [tenantId],
@@ -73,6 +78,7 @@ export async function measureStorePhase(input: {
 
     const times = {
       raw: [] as number[],
+      unlogged: [] as number[],
       indexed: [] as number[],
       first: [] as number[],
       again: [] as number[],
@@ -83,11 +89,15 @@ export async function measureStorePhase(input: {
     let again: StoreResult | undefined;
     for (let round = 0; round < rounds; round++) {
       // Every round starts from empty tables (TRUNCATE leaves no dead tuples behind), as a first scan does.
-      await client.query("TRUNCATE raw_copy, snapshot_records");
+      await client.query("TRUNCATE raw_copy, raw_copy_unlogged, snapshot_records");
       await client.query("CHECKPOINT");
       const raw = await timed(() => copyRows(client, "raw_copy", SNAPSHOT_COLUMNS, rowsOf("0")));
       times.raw.push(raw.ms);
       rawRows = raw.value;
+      const unlogged = await timed(() =>
+        copyRows(client, "raw_copy_unlogged", SNAPSHOT_COLUMNS, rowsOf("0")),
+      );
+      times.unlogged.push(unlogged.ms);
       await client.query("BEGIN");
       const indexed = await timed(() => copyRows(client, "snapshot_records", SNAPSHOT_COLUMNS, rowsOf("0")));
       await client.query("ROLLBACK");
@@ -106,6 +116,7 @@ export async function measureStorePhase(input: {
     if (!first || !again) throw new Error("no round ran");
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const raw = { ms: median(times.raw), value: rawRows };
+    const unloggedMs = median(times.unlogged);
     const indexed = { ms: median(times.indexed), value: indexedRows };
     const firstMs = median(times.first);
     const againMs = median(times.again);
@@ -119,11 +130,18 @@ export async function measureStorePhase(input: {
     printTable([
       ["store phase", "rows", "time", "rows/s", "ratio to the baselines"],
       [
-        "raw COPY, unindexed table (baseline)",
+        "raw COPY, table with no index (baseline)",
         raw.value,
         secs(raw.ms),
         rate(raw.value, raw.ms),
         ratio(raw.ms),
+      ],
+      [
+        "raw COPY, UNLOGGED table with no index",
+        raw.value,
+        secs(unloggedMs),
+        rate(raw.value, unloggedMs),
+        ratio(unloggedMs),
       ],
       [
         "raw COPY into snapshot_records (baseline)",
