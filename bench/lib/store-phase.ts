@@ -2,7 +2,7 @@ import path from "node:path";
 import pg from "pg";
 import { copyRows } from "@/lib/db/copy";
 import { openDatabase } from "@/lib/db/open-database";
-import { contentHash, type SnapshotRecordInput } from "@/lib/model/records";
+import { canonicalJson, hashCanonicalJson, type SnapshotRecordInput } from "@/lib/model/records";
 import { type StoreResult, storeRecords } from "@/lib/scan/store";
 import { printTable, secs, timed } from "./measure";
 
@@ -41,17 +41,10 @@ export async function measureStorePhase(input: {
   try {
     const rowsOf = (scan: string) =>
       (function* () {
+        // The same rows the store writes, produced as cheaply: one canonical serialisation per record.
         for (const r of records) {
-          yield [
-            tenantId,
-            r.kind,
-            r.naturalKey,
-            r.source,
-            r.clusterId,
-            contentHash(r.data),
-            JSON.stringify(r.data),
-            scan,
-          ];
+          const json = canonicalJson(r.data);
+          yield [tenantId, r.kind, r.naturalKey, r.source, r.clusterId, hashCanonicalJson(json), json, scan];
         }
       })();
     for (const table of ["raw_copy", "raw_copy_unlogged"]) {

@@ -126,7 +126,12 @@ function sortKeys(value: unknown): unknown {
 
 /** sha-256 (hex) of the canonical JSON of `data`. */
 export function contentHash(data: unknown): string {
-  return createHash("sha256").update(canonicalJson(data)).digest("hex");
+  return hashCanonicalJson(canonicalJson(data));
+}
+
+/** The content hash of a string canonicalJson produced (a caller that also stores the JSON serialises once). */
+export function hashCanonicalJson(json: string): string {
+  return createHash("sha256").update(json).digest("hex");
 }
 
 function roleDefinitionSource(definition: RoleDefinition): string {

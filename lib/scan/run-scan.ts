@@ -239,7 +239,11 @@ function progressWriter(pool: pg.Pool, scanId: bigint, observe: RunScanInput["on
     async set(phase: ScanPhase) {
       observe({ phase, done: 0, total: 0 });
       await writing;
-      await pool.query("UPDATE scans SET phase = $2 WHERE id = $1", [scanId.toString(), phase]);
+      // A new phase starts with unknown progress (the UI shows it indeterminate) until its first update.
+      await pool.query("UPDATE scans SET phase = $2, progress_done = 0, progress_total = 0 WHERE id = $1", [
+        scanId.toString(),
+        phase,
+      ]);
     },
   };
 }

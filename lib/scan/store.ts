@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { copyRows } from "@/lib/db/copy";
-import { contentHash, type SnapshotRecordInput } from "@/lib/model/records";
+import { canonicalJson, contentHash, hashCanonicalJson, type SnapshotRecordInput } from "@/lib/model/records";
 
 export interface StoreResult {
   staged: number;
@@ -47,7 +47,6 @@ export async function storeRecords(
   },
 ): Promise<StoreResult> {
   checkRecords(input.records, input.clusterIds);
-  const hashes = input.records.map((r) => contentHash(r.data));
   // The current rows this call compares with ($1 tenant, $2 clusters or null). A batch compares only its
   // clusters' rows, so each batch costs its own size, not the tenant's.
   const current = `r.tenant_id = $1 AND r.valid_to_scan IS NULL AND ${KIND_FILTERS[input.kinds]}
@@ -58,10 +57,15 @@ export async function storeRecords(
     scope,
   );
   if (!anyCurrent[0].found) {
-    const inserted = await copyPayloads(client, input, hashes, input.records.keys());
+    // Every record is new: each is serialised once, canonically, for both its hash and its payload.
+    const inserted = await copyPayloads(client, input, input.records.keys(), (r) => {
+      const json = canonicalJson(r.data);
+      return { hash: hashCanonicalJson(json), json };
+    });
     return { staged: 0, inserted, closed: 0 };
   }
 
+  const hashes = input.records.map((r) => contentHash(r.data));
   const staging = `atlas_staging_${input.kinds}`;
   await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${staging} (
       ord INTEGER NOT NULL, kind TEXT NOT NULL, natural_key TEXT NOT NULL, content_hash TEXT NOT NULL)
@@ -103,8 +107,8 @@ export async function storeRecords(
   const inserted = await copyPayloads(
     client,
     input,
-    hashes,
     rows.map(({ ord }) => ord),
+    (r, ord) => ({ hash: hashes[ord], json: JSON.stringify(r.data) }),
   );
   return { staged, inserted, closed: closed.rowCount ?? 0 };
 }
@@ -128,8 +132,8 @@ function checkRecords(records: readonly SnapshotRecordInput[], clusterIds: reado
 function copyPayloads(
   client: pg.PoolClient | pg.Client,
   input: { tenantId: string; scanId: bigint; records: readonly SnapshotRecordInput[] },
-  hashes: readonly string[],
   ords: Iterable<number>,
+  serialise: (record: SnapshotRecordInput, ord: number) => { hash: string; json: string },
 ): Promise<number> {
   const { tenantId, records } = input;
   const scanId = input.scanId.toString();
@@ -141,16 +145,8 @@ function copyPayloads(
     (function* () {
       for (const ord of ords) {
         const r = records[ord];
-        yield [
-          tenantId,
-          r.kind,
-          r.naturalKey,
-          r.source,
-          r.clusterId,
-          hashes[ord],
-          JSON.stringify(r.data),
-          scanId,
-        ];
+        const { hash, json } = serialise(r, ord);
+        yield [tenantId, r.kind, r.naturalKey, r.source, r.clusterId, hash, json, scanId];
       }
     })(),
   );
