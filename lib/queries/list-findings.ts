@@ -29,7 +29,9 @@ const STATUS_RANK = { fail: 0, "not-assessed": 1, pass: 2 } as const;
 
 const indexOf = memoByScan<FindingEntry[]>();
 
-function findingIndex(scope: ScanScope): Promise<FindingEntry[]> {
+/** Every finding of a scan, sorted, without documents (once per scan). */
+
+export function findingIndex(scope: ScanScope): Promise<FindingEntry[]> {
   return indexOf(`${scope.tenantId}:${scope.scanId}`, async () => {
     const rows = await prisma().$queryRaw<unknown[]>(Prisma.sql`
       SELECT natural_key AS key, data->>'ruleId' AS "ruleId", data->>'title' AS title,

@@ -4,6 +4,7 @@ import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
 import { PRODUCT_VERSION } from "@/lib/version";
 import { analyseAndStore } from "./analyse";
 import { collectGarbage } from "./collect-garbage";
+import { notifyScanCommitted } from "./scan-events";
 import { acquireScanLock } from "./scan-lock";
 import {
   type CollectedTenant,
@@ -189,7 +190,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
     } finally {
       client.release();
     }
-    return {
+    const outcome: ScanOutcome = {
       scanId,
       tenantId: tenant.id,
       status,
@@ -201,6 +202,8 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
       rowsInserted,
       rowsClosed,
     };
+    notifyScanCommitted(outcome);
+    return outcome;
   } finally {
     if (release) await release().catch(() => {});
     lockClient.release();

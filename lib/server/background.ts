@@ -2,8 +2,10 @@ import { hasAzureCredentials } from "@/lib/azure/scan-target";
 import { readDatabaseConfig } from "@/lib/db/config";
 import { demoTenantPath, loadDemoTenant } from "@/lib/emulator/demo";
 import { startJobServices } from "@/lib/jobs/job-services";
+import { warmScanReads } from "@/lib/queries/warm-scan";
 import { createAzureTenantSource } from "@/lib/scan/azure-tenant";
 import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
+import { onScanCommitted } from "@/lib/scan/scan-events";
 import { startScan } from "@/lib/scan/start-scan";
 import { registerTenantSource } from "@/lib/scan/tenant-sources";
 
@@ -22,6 +24,13 @@ export interface BackgroundOptions {
  */
 export async function startBackgroundServices(options: BackgroundOptions): Promise<BackgroundServices> {
   const stops: (() => Promise<void>)[] = [];
+  // The pages' per-scan aggregates are computed as soon as a scan commits, not by its first visitor.
+  const stopWarming = onScanCommitted((outcome) => {
+    warmScanReads(outcome.tenantId, outcome.scanId).catch((error: unknown) =>
+      console.error(`[atlas] could not prepare scan #${outcome.scanId} for the dashboard:`, error),
+    );
+  });
+  stops.push(async () => stopWarming());
   let tenantId: string;
   if (hasAzureCredentials(process.env)) {
     const source = await createAzureTenantSource(process.env);
