@@ -51,11 +51,21 @@ export async function analyseAndStore(
   const findings: Finding[] = [];
   const outcome: AnalysisOutcome = { grants: 0, escalations: 0, findings: 0, inserted: 0, closed: 0 };
 
+  // Which clusters already have access rows, asked once, before this scan adds any: a batch of clusters
+  // with none (every batch of a first scan) is inserted straight away.
+  const { rows: withAccess } = await client.query<{ cluster_id: string }>(
+    `SELECT DISTINCT cluster_id FROM snapshot_records
+     WHERE tenant_id = $1 AND valid_to_scan IS NULL AND kind IN ('access.grant', 'access.escalation')`,
+    [tenantId],
+  );
+  const clustersWithAccess = new Set(withAccess.map((row) => row.cluster_id));
+
   let batch: ClusterAccess[] = [];
   let batchSize = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     const records = accessToRecords(batch);
+    const clusterIds = batch.map((entry) => entry.cluster.id);
     for (const record of records) {
       if (record.kind === "access.grant") outcome.grants++;
       else outcome.escalations++;
@@ -66,7 +76,8 @@ export async function analyseAndStore(
       records,
       closableSources: [ANALYSIS_SOURCE],
       kinds: "access",
-      clusterIds: batch.map((entry) => entry.cluster.id),
+      clusterIds,
+      nothingCurrent: !clusterIds.some((id) => clustersWithAccess.has(id)),
     });
     outcome.inserted += stored.inserted;
     outcome.closed += stored.closed;

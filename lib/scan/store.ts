@@ -44,6 +44,13 @@ export async function storeRecords(
      * time); without it, the tenant's rows of these kinds.
      */
     clusterIds?: readonly string[];
+    /**
+     * The caller knows nothing of these kinds is current in scope (the analysis learns which clusters have
+     * access rows once per scan): skip asking. Asking per batch is what a stale plan makes expensive — while
+     * one transaction inserts a million access rows, the statistics still say there are none. Were it wrong,
+     * snapshot_records_current_uq would refuse the insert and the scan would roll back.
+     */
+    nothingCurrent?: boolean;
   },
 ): Promise<StoreResult> {
   checkRecords(input.records, input.clusterIds);
@@ -52,11 +59,15 @@ export async function storeRecords(
   const current = `r.tenant_id = $1 AND r.valid_to_scan IS NULL AND ${KIND_FILTERS[input.kinds]}
     AND ${input.clusterIds ? "r.cluster_id = ANY($2::text[])" : "$2::text[] IS NULL"}`;
   const scope = [input.tenantId, input.clusterIds ?? null];
-  const { rows: anyCurrent } = await client.query<{ found: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM snapshot_records r WHERE ${current}) AS found`,
-    scope,
-  );
-  if (!anyCurrent[0].found) {
+  const nothingCurrent =
+    input.nothingCurrent ??
+    !(
+      await client.query<{ found: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM snapshot_records r WHERE ${current}) AS found`,
+        scope,
+      )
+    ).rows[0].found;
+  if (nothingCurrent) {
     // Every record is new: each is serialised once, canonically, for both its hash and its payload.
     const inserted = await copyPayloads(client, input, input.records.keys(), (r) => {
       const json = canonicalJson(r.data);
