@@ -8,10 +8,10 @@
  *     [--page-size 500]
  */
 import { readFile } from "node:fs/promises";
-import pg from "pg";
 import { z } from "zod";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
 import { openDatabase } from "@/lib/db/open-database";
+import { createPool } from "@/lib/db/pool";
 import { collectTenant } from "@/lib/scan/collect/collect-tenant";
 import { runScan } from "@/lib/scan/run-scan";
 import { parseFlags, rssSampler } from "../lib/measure";
@@ -33,10 +33,11 @@ const pageSize = Number(flags["page-size"] ?? 500);
 
 const target = await scanTargetForEmulator(ready);
 const db = await openDatabase({ env: { ATLAS_DATA_DIR: flags["data-dir"] } });
-const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+const pool = createPool(db.url, 4);
 try {
   const tenant = { id: ready.tenantId.toLowerCase(), displayName: "bench", source: "emulator" as const };
   for (const run of ["first", "unchanged"] as const) {
+    console.error(`${new Date().toISOString()} ${run} scan starts`);
     const sampler = rssSampler();
     const started = performance.now();
     const outcome = await runScan({
@@ -50,6 +51,23 @@ try {
     const { rows } = await pool.query<{ bytes: string }>(
       "SELECT pg_total_relation_size('snapshot_records')::text AS bytes",
     );
+    // What a scan wrote, by kind: an unchanged re-scan should write nothing, and when it does, this says where.
+    const { rows: written } = await pool.query<{ kind: string; inserted: string; closed: string }>(
+      `SELECT kind, count(*) FILTER (WHERE valid_from_scan = $1)::text AS inserted,
+              count(*) FILTER (WHERE valid_to_scan = $1)::text AS closed
+       FROM snapshot_records WHERE valid_from_scan = $1 OR valid_to_scan = $1 GROUP BY kind ORDER BY kind`,
+      [outcome.scanId.toString()],
+    );
+    if (run === "unchanged" && process.env.ATLAS_BENCH_SHOW_CHANGES) {
+      const { rows: changed } = await pool.query(
+        `SELECT a.kind, a.natural_key, a.data AS before, b.data AS after FROM snapshot_records a
+         JOIN snapshot_records b ON b.tenant_id = a.tenant_id AND b.kind = a.kind AND b.natural_key = a.natural_key
+          AND b.valid_from_scan = a.valid_to_scan
+         WHERE a.valid_to_scan = $1 LIMIT 3`,
+        [outcome.scanId.toString()],
+      );
+      console.error(JSON.stringify(changed, null, 1).slice(0, 6000));
+    }
     console.log(
       JSON.stringify({
         run,
@@ -60,6 +78,9 @@ try {
         rowsClosed: outcome.rowsClosed,
         peakRss: sampler.peak(),
         tableBytes: Number(rows[0].bytes),
+        writtenByKind: Object.fromEntries(
+          written.map((row) => [row.kind, { inserted: Number(row.inserted), closed: Number(row.closed) }]),
+        ),
       }),
     );
   }

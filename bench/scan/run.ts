@@ -133,6 +133,7 @@ const productRunSchema = z.object({
   rowsClosed: z.number(),
   peakRss: z.number(),
   tableBytes: z.number(),
+  writtenByKind: z.record(z.string(), z.object({ inserted: z.number(), closed: z.number() })),
 });
 
 /** Runs bench/scan/product-scan.ts in a child process and parses the JSON line it prints per scan. */
@@ -332,6 +333,14 @@ try {
       ]);
     }
     printTable(productRows);
+    const again = runs.find((run) => run.run === "unchanged");
+    if (again && Object.keys(again.writtenByKind).length > 0) {
+      console.log(
+        `unchanged re-scan wrote, by kind: ${Object.entries(again.writtenByKind)
+          .map(([kind, n]) => `${kind} +${n.inserted}/-${n.closed}`)
+          .join(", ")}`,
+      );
+    }
     const peak = Math.max(...runs.map((run) => run.peakRss));
     console.log(
       `targets:  product scan peak RSS < 1 GiB: ${peak < 1024 ** 3 ? "yes" : "NO"} (${mib(peak)}); ` +

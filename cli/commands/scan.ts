@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import pg from "pg";
 import { readDatabaseConfig } from "@/lib/db/config";
 import { openDatabase } from "@/lib/db/open-database";
+import { createPool } from "@/lib/db/pool";
 import { readTenantFile, TenantFileError } from "@/lib/emulator/tenant-file";
 import { AzureNotConfiguredError, createAzureTenantSource } from "@/lib/scan/azure-tenant";
 import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
@@ -88,7 +88,7 @@ export function registerScanCommand(program: Command): void {
       }
 
       const db = await openDatabase({ attach: true });
-      const pool = new pg.Pool({ connectionString: db.url, max: 6 });
+      const pool = createPool(db.url, 6);
       try {
         if (!options.json)
           console.error(`Scanning tenant ${source.tenant.id} (${source.tenant.displayName})…`);

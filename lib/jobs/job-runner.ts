@@ -1,6 +1,7 @@
-import pg from "pg";
+import type pg from "pg";
 import { type Clock, type Job, PgBoss } from "pg-boss";
 import { z } from "zod";
+import { createPool } from "@/lib/db/pool";
 import type { DeliverOptions } from "@/lib/notify/deliver-webhook";
 import { followUpScan } from "@/lib/notify/follow-up-scan";
 import { runScan } from "@/lib/scan/run-scan";
@@ -87,7 +88,7 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
     options.log ??
     ((message: string) => console.log(`[atlas]${options.name ? ` ${options.name}` : ""} ${message}`));
   const ownPool = !options.pool;
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.databaseUrl, max: 6 });
+  const pool = options.pool ?? createPool(options.databaseUrl, 6);
   // An idle connection the server drops (restart, failover) must not take the worker down with it.
   if (ownPool) pool.on("error", (error) => log(`database connection lost: ${error.message}`));
   const sourceOf = options.sourceOf ?? ((tenantId: string) => tenantSource(tenantId));
