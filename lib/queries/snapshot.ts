@@ -70,7 +70,12 @@ export async function modelAsOf(tenantId: string, scanId: bigint, coverage: Cove
   return modelFromRecords(tenantId, records, coverage);
 }
 
-/** The same read on a plain pg client, inside the scan's own transaction (before it is visible to anyone). */
+/**
+ * The same read on a plain pg client, inside the scan's own transaction (before it is visible to anyone).
+ * Ordered like modelAsOf: the model's arrays, and so the order of every finding's evidence, must not depend
+ * on where rows sit in the table — a parallel scan of a large table returns them in a different order each
+ * time, and an unchanged tenant would rewrite its findings.
+ */
 export async function modelAsOfInTransaction(
   client: pg.PoolClient | pg.Client,
   tenantId: string,
@@ -80,7 +85,8 @@ export async function modelAsOfInTransaction(
   const { rows } = await client.query<{ kind: string; data: unknown; clusterId: string | null }>(
     `SELECT kind, data, cluster_id AS "clusterId" FROM snapshot_records
      WHERE tenant_id = $1 AND valid_from_scan <= $2 AND (valid_to_scan IS NULL OR valid_to_scan > $2)
-       AND NOT (kind LIKE 'access.%' OR kind = 'finding')`,
+       AND NOT (kind LIKE 'access.%' OR kind = 'finding')
+     ORDER BY kind, natural_key`,
     [tenantId, scanId.toString()],
   );
   return modelFromRecords(tenantId, rows, coverage);

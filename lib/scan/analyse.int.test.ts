@@ -7,10 +7,12 @@ import { loadDemoTenant } from "@/lib/emulator/demo";
 import { evaluateFindings } from "@/lib/findings/evaluate-findings";
 import { findingsToRecords } from "@/lib/findings/records";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
-import { contentHash } from "@/lib/model/records";
+import { contentHash, modelToRecords } from "@/lib/model/records";
 import type { TenantModel } from "@/lib/model/tenant-model";
+import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { analyseAndStore } from "./analyse";
+import { storeRecords } from "./store";
 
 // The scan stores access a batch of clusters at a time (so a large tenant never sits in memory whole). Batching
 // must not change what is stored: the rows must be those of the whole-tenant evaluation, a re-run must write
@@ -104,5 +106,52 @@ describe("analyseAndStore", () => {
     // Every row still open was open before: dropping a cluster adds nothing elsewhere in the demo tenant.
     expect(after.every((row) => before.includes(row))).toBe(true);
     expect(before.length - after.length).toBe(outcome.closed - outcome.inserted);
+  });
+});
+
+describe("modelAsOfInTransaction", () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: db.url });
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  it("reads the same model whatever order its rows were stored in", async () => {
+    const model = modelFromTenantFile(await loadDemoTenant());
+    const records = modelToRecords(model);
+    const read = async (tenantId: string, ordered: typeof records) => {
+      await pool.query(
+        `INSERT INTO tenants (id, display_name, source, updated_at) VALUES ($1, $1, 'import', now())`,
+        [tenantId],
+      );
+      const { rows } = await pool.query<{ id: string }>(
+        `INSERT INTO scans (tenant_id, status, trigger, phase, product_version)
+         VALUES ($1, 'running', 'cli', 'store', 'test') RETURNING id`,
+        [tenantId],
+      );
+      const scanId = BigInt(rows[0].id);
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        await storeRecords(client, {
+          tenantId,
+          scanId,
+          records: ordered,
+          closableSources: [],
+          kinds: "inventory",
+        });
+        const stored = await modelAsOfInTransaction(client, tenantId, scanId, model.coverage);
+        await client.query("ROLLBACK");
+        return JSON.stringify({ ...stored, tenantId: "" });
+      } finally {
+        client.release();
+      }
+    };
+    expect(await read("reversed", [...records].reverse())).toBe(await read("forward", records));
   });
 });
