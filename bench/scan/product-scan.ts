@@ -6,6 +6,8 @@
  *
  *   node --import tsx bench/scan/product-scan.ts --target <ready.json> --data-dir <dir> [--concurrency 8]
  *     [--page-size 500]
+ *
+ * ATLAS_BENCH_SHOW_CHANGES=1 prints (stderr) up to three records an unchanged re-scan rewrote, before and after.
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
