@@ -10,26 +10,17 @@
  * ATLAS_BENCH_SHOW_CHANGES=1 prints (stderr) up to three records an unchanged re-scan rewrote, before and after.
  */
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
 import { openDatabase } from "@/lib/db/open-database";
 import { createPool } from "@/lib/db/pool";
 import { collectTenant } from "@/lib/scan/collect/collect-tenant";
 import { runScan } from "@/lib/scan/run-scan";
 import { parseFlags, rssSampler } from "../lib/measure";
+import { emulatorTargetSchema } from "./emulator-target";
 
 const flags = parseFlags(process.argv.slice(2));
 if (!flags.target || !flags["data-dir"]) throw new Error("--target and --data-dir are required");
-const ready = z
-  .object({
-    tenantId: z.string(),
-    armEndpoint: z.string(),
-    graphEndpoint: z.string(),
-    authorityHost: z.string(),
-    caPem: z.string(),
-    scannerCredential: z.object({ tenantId: z.string(), clientId: z.string(), clientSecret: z.string() }),
-  })
-  .parse(JSON.parse(await readFile(flags.target, "utf8")));
+const ready = emulatorTargetSchema.parse(JSON.parse(await readFile(flags.target, "utf8")));
 const concurrency = Number(flags.concurrency ?? 8);
 const pageSize = Number(flags["page-size"] ?? 500);
 

@@ -31,6 +31,7 @@ import { modelToRecords } from "@/lib/model/records";
 import { collectTenant } from "@/lib/scan/collect/collect-tenant";
 import { mib, parseFlags, printTable, rssSampler, secs } from "../lib/measure";
 import { measureStorePhase } from "../lib/store-phase";
+import { emulatorTargetSchema } from "./emulator-target";
 import { naiveScan } from "./naive";
 
 const flags = parseFlags(process.argv.slice(2));
@@ -54,14 +55,7 @@ const pageSize = number("page-size", 500);
 const naiveSample = number("naive-sample", 20);
 
 const readySchema = z.object({
-  ready: z.object({
-    tenantId: z.string(),
-    armEndpoint: z.string(),
-    graphEndpoint: z.string(),
-    authorityHost: z.string(),
-    caPem: z.string(),
-    scannerCredential: z.object({ tenantId: z.string(), clientId: z.string(), clientSecret: z.string() }),
-  }),
+  ready: emulatorTargetSchema,
   rssBytes: z.number(),
 });
 const countsSchema = z.object({ counts: z.record(z.string(), z.number()) });

@@ -18,21 +18,21 @@ import { storeRecords } from "./store";
 // must not change what is stored: the rows must be those of the whole-tenant evaluation, a re-run must write
 // nothing, and a cluster that is gone must have its access closed.
 
+let db: TestDatabase;
+let pool: pg.Pool;
+let model: TenantModel;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: db.url });
+  model = modelFromTenantFile(await loadDemoTenant());
+});
+afterAll(async () => {
+  await pool.end();
+  await db.drop();
+});
+
 describe("analyseAndStore", () => {
-  let db: TestDatabase;
-  let pool: pg.Pool;
-  let model: TenantModel;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: db.url });
-    model = modelFromTenantFile(await loadDemoTenant());
-  });
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
-
   const newScan = async (tenantId: string) => {
     await pool.query(
       `INSERT INTO tenants (id, display_name, source, updated_at) VALUES ($1, $1, 'import', now())
@@ -110,19 +110,7 @@ describe("analyseAndStore", () => {
 });
 
 describe("modelAsOfInTransaction", () => {
-  let db: TestDatabase;
-  let pool: pg.Pool;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: db.url });
-  });
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
-
   it("reads the same model whatever order its rows were stored in", async () => {
-    const model = modelFromTenantFile(await loadDemoTenant());
     const records = modelToRecords(model);
     const read = async (tenantId: string, ordered: typeof records) => {
       await pool.query(
