@@ -4,6 +4,7 @@ import type { ClusterAccess, PathStep } from "@/lib/access/types";
 import type { FindingContext, FindingRule } from "@/lib/findings/rule";
 import { addonIdentityOverprivileged } from "@/lib/findings/rules/addon-identity-overprivileged";
 import { adminCredentialViaBroadRole } from "@/lib/findings/rules/admin-credential-via-broad-role";
+import { anonymousAccessBound } from "@/lib/findings/rules/anonymous-access-bound";
 import { clusterAdminBroadSubject } from "@/lib/findings/rules/cluster-admin-broad-subject";
 import { controlPlaneIdentityNotUserAssigned } from "@/lib/findings/rules/control-plane-identity-not-user-assigned";
 import { controlPlaneNotManagedIdentity } from "@/lib/findings/rules/control-plane-not-managed-identity";
@@ -14,10 +15,12 @@ import { kubernetesRbacDisabled } from "@/lib/findings/rules/kubernetes-rbac-dis
 import { localAccountsEnabled } from "@/lib/findings/rules/local-accounts-enabled";
 import { podIdentityInUse } from "@/lib/findings/rules/pod-identity-in-use";
 import { rbacWildcardRole } from "@/lib/findings/rules/rbac-wildcard-role";
+import { roleAssignmentWriters } from "@/lib/findings/rules/role-assignment-writers";
 import { runCommandEnabled } from "@/lib/findings/rules/run-command-enabled";
 import { secretsReadBroad } from "@/lib/findings/rules/secrets-read-broad";
 import { serviceAccountMissingFederatedCredential } from "@/lib/findings/rules/service-account-missing-federated-credential";
 import { workloadIdentityDisabled } from "@/lib/findings/rules/workload-identity-disabled";
+import { workloadIdentityPrivileged } from "@/lib/findings/rules/workload-identity-privileged";
 import type { Finding } from "@/lib/findings/types";
 import type { TenantModel } from "@/lib/model/tenant-model";
 
@@ -29,6 +32,8 @@ export const FINDING_RULES: readonly FindingRule[] = [
   kubernetesRbacDisabled,
   runCommandEnabled,
   clusterAdminBroadSubject,
+  anonymousAccessBound,
+  roleAssignmentWriters,
   rbacWildcardRole,
   secretsReadBroad,
   kubeletIdentityOverprivileged,
@@ -36,6 +41,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
   controlPlaneNotManagedIdentity,
   controlPlaneIdentityNotUserAssigned,
   workloadIdentityDisabled,
+  workloadIdentityPrivileged,
   podIdentityInUse,
   federatedCredentialOrphaned,
   serviceAccountMissingFederatedCredential,

@@ -4,6 +4,7 @@ import {
   CLUSTER,
   clusterRole,
   clusterRoleBinding,
+  group,
   NODE_RG,
   RG,
   ROLE,
@@ -232,6 +233,69 @@ const CASES: Record<string, { fail: Build; pass: Build; notAssessed: Build }> = 
           credential: true,
           serviceAccount: false,
         }),
+      ),
+  },
+  "anonymous-access-bound": {
+    fail: () =>
+      builder()
+        .kubernetes(
+          clusterRole("pod-reader", [{ verbs: ["list"], apiGroups: [""], resources: ["pods"] }]),
+          clusterRoleBinding("anon-pods", "pod-reader", [group("system:unauthenticated")]),
+        )
+        .build(),
+    // Kubernetes' own bootstrap binding: anyone may GET /healthz, /livez, /readyz and /version.
+    pass: () =>
+      builder()
+        .kubernetes(
+          clusterRole("system:public-info-viewer", [
+            { verbs: ["get"], nonResourceURLs: ["/healthz", "/livez", "/readyz", "/version", "/version/"] },
+          ]),
+          clusterRoleBinding("system:public-info-viewer", "system:public-info-viewer", [
+            group("system:authenticated"),
+            group("system:unauthenticated"),
+          ]),
+        )
+        .build(),
+    notAssessed: () => clusterNotRead(builder().build()),
+  },
+  "role-assignment-writers": {
+    fail: () => builder().principal("uaa").assign(ROLE.userAccessAdministrator, "uaa", RG).build(),
+    pass: () => builder().principal("penny").assign(ROLE.contributor, "penny", RG).build(),
+    notAssessed: () =>
+      directoryPartial(builder().principal("penny").assign(ROLE.contributor, "penny", RG).build()),
+  },
+  "workload-identity-privileged": {
+    fail: () =>
+      withWorkloadIdentity(
+        builder({ oidcIssuer: { enabled: true, issuerUrl: ISSUER } })
+          .assign(ROLE.contributor, "app-principal", RG, { principalType: "ServicePrincipal" })
+          .build(),
+        { credential: true, serviceAccount: true },
+      ),
+    pass: () =>
+      withWorkloadIdentity(
+        builder({ oidcIssuer: { enabled: true, issuerUrl: ISSUER } })
+          .assign(ROLE.keyVaultSecretsUser, "app-principal", `${RG}/providers/microsoft.keyvault/vaults/kv`, {
+            principalType: "ServicePrincipal",
+          })
+          .build(),
+        { credential: true, serviceAccount: true },
+      ),
+    notAssessed: () =>
+      directoryPartial(
+        withWorkloadIdentity(
+          builder({ oidcIssuer: { enabled: true, issuerUrl: ISSUER } })
+            .assign(
+              ROLE.keyVaultSecretsUser,
+              "app-principal",
+              `${RG}/providers/microsoft.keyvault/vaults/kv`,
+              {
+                principalType: "ServicePrincipal",
+              },
+            )
+            .build(),
+          { credential: true, serviceAccount: true },
+        ),
       ),
   },
   "service-account-missing-federated-credential": {
