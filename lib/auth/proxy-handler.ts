@@ -3,7 +3,7 @@ import { type NextRequest, NextResponse } from "next/server";
 import { type AuthConfig, AuthConfigError, readAuthConfig } from "./config";
 import { type CookieToSet, type GuardOutcome, guardRequest } from "./guard";
 import { pathSegments } from "./route-policy";
-import { securityHeaders } from "./security-headers";
+import { cacheControlFor, securityHeaders } from "./security-headers";
 
 /**
  * Adapts the guard (lib/auth/guard.ts) to Next's proxy: runs it, forwards the CSP nonce to the render
@@ -77,6 +77,9 @@ export function handleProxyRequest(request: NextRequest): NextResponse {
     forwarded.set("x-nonce", nonce);
     forwarded.set("Content-Security-Policy", headers["Content-Security-Policy"]);
     response = NextResponse.next({ request: { headers: forwarded } });
+    // One place for every answer with data: Next copies these onto the page's or handler's response.
+    const cacheControl = cacheControlFor(segments);
+    if (cacheControl) response.headers.set("Cache-Control", cacheControl);
   } else {
     response = respond(outcome, config.publicUrl?.origin ?? request.nextUrl.origin);
   }

@@ -22,7 +22,24 @@ function authorityOrigin(config: AuthConfig): string | undefined {
   return config.mode === "entra" ? new URL(config.authority).origin : undefined;
 }
 
+/**
+ * The shared-report pages and files (`/share/**`, `/api/share/**`): a whole document rendered by our own
+ * handler (lib/reports/share-http.ts), no Next runtime, no script and no fetch — docs/reports.md promises
+ * exactly that to whoever receives a link. Only the inline `<style>` of the rendered report and data: images.
+ * The proxy's header replaces the handler's on the way out, so this one constant is what the browser sees.
+ */
+export const SHARE_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  "img-src data:",
+  "connect-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 export function contentSecurityPolicy(options: HeaderOptions): string {
+  if (options.share) return SHARE_CONTENT_SECURITY_POLICY;
   if (options.api) return "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
   const authority = authorityOrigin(options.config);
   const directives = [
@@ -55,6 +72,23 @@ export function baselineSecurityHeaders(config: AuthConfig): Record<string, stri
   };
   if (config.https) headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
   return headers;
+}
+
+/**
+ * Cache-Control for every answer the proxy lets through to a page or handler: the access map, findings and
+ * settings are for this user's eyes only, so no shared cache (a corporate proxy, a CDN) and no browser disk
+ * cache may keep them. Framework assets and the two static files are the exception: they hold no data.
+ * Handlers may still set a stricter value of their own (`no-store`); none may set a weaker one
+ * (tests/http-headers.int.test.ts walks every API route).
+ */
+export const PRIVATE_NO_STORE = "private, no-store";
+
+export function cacheControlFor(segments: readonly string[] | undefined): string | undefined {
+  if (!segments) return PRIVATE_NO_STORE;
+  if (segments[0] === "_next") return undefined;
+  if (segments.length === 1 && (segments[0] === "favicon.ico" || segments[0] === "robots.txt"))
+    return undefined;
+  return PRIVATE_NO_STORE;
 }
 
 export function securityHeaders(options: HeaderOptions): Record<string, string> {

@@ -11,10 +11,3 @@ export function issuesMessage(error: z.ZodError): string {
     .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
     .join("; ");
 }
-
-/** Reads an optional JSON body; an empty body is `{}`. Throws a SyntaxError for malformed JSON. */
-export async function readJsonBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (!text.trim()) return {};
-  return JSON.parse(text) as unknown;
-}

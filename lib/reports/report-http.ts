@@ -33,17 +33,6 @@ export function reportErrorResponse(error: unknown, what: string): NextResponse 
   return jsonError(500, "internal", "The request could not be answered; the server log has the details.");
 }
 
-/** Reads a JSON body: `{}` when empty, null when it is not JSON. */
-export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false }> {
-  const text = await request.text();
-  if (!text.trim()) return { ok: true, body: {} };
-  try {
-    return { ok: true, body: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
-  }
-}
-
 /** A rendered report: inline for HTML (to read and print), a download otherwise. */
 export async function reportFileResponse(
   content: ReportContent,

@@ -1,16 +1,17 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
 import { jsonError } from "@/lib/http/errors";
+import { readJsonBody } from "@/lib/http/json-body";
 import { issuesMessage } from "@/lib/http/params";
-import { readJson, reportErrorResponse } from "@/lib/reports/report-http";
+import { reportErrorResponse } from "@/lib/reports/report-http";
 import { createReport, createReportInputSchema, listReports } from "@/lib/reports/report-store";
 
 export const dynamic = "force-dynamic";
 
 /** Creates a report from a scan (default: the latest completed one): 201 with the report. */
 export async function POST(request: NextRequest) {
-  const read = await readJson(request);
-  if (!read.ok) return jsonError(400, "invalid_json", "The request body is not valid JSON.");
+  const read = await readJsonBody(request);
+  if (!read.ok) return read.response;
   const parsed = createReportInputSchema.safeParse(read.body);
   if (!parsed.success) return jsonError(400, "invalid_body", issuesMessage(parsed.error));
   try {

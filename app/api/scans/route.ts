@@ -1,7 +1,8 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
 import { jsonError } from "@/lib/http/errors";
-import { issuesMessage, readJsonBody, scanIdSchema } from "@/lib/http/params";
+import { readJsonBody } from "@/lib/http/json-body";
+import { issuesMessage, scanIdSchema } from "@/lib/http/params";
 import { listScans } from "@/lib/queries/scans";
 import { ScanAlreadyRunningError } from "@/lib/scan/scan-lock";
 import { NoTenantSourceError, startScan } from "@/lib/scan/start-scan";
@@ -17,12 +18,9 @@ const startBodySchema = z.strictObject({
 
 /** Starts a scan: 202 with its id, 409 while one runs for the tenant. */
 export async function POST(request: NextRequest) {
-  let body: unknown;
-  try {
-    body = await readJsonBody(request);
-  } catch {
-    return jsonError(400, "invalid_json", "The request body is not valid JSON.");
-  }
+  const read = await readJsonBody(request);
+  if (!read.ok) return read.response;
+  const body = read.body;
   const parsed = startBodySchema.safeParse(body);
   if (!parsed.success) return jsonError(400, "invalid_body", issuesMessage(parsed.error));
   try {

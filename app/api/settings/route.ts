@@ -2,7 +2,8 @@ import { type NextRequest, NextResponse } from "next/server";
 import { pool } from "@/lib/db/pool";
 import { DriftInputError, DriftNotFoundError } from "@/lib/drift/scan-range";
 import { jsonError } from "@/lib/http/errors";
-import { issuesMessage, readJsonBody } from "@/lib/http/params";
+import { readJsonBody } from "@/lib/http/json-body";
+import { issuesMessage } from "@/lib/http/params";
 import { JobsConfigError, readJobsConfig } from "@/lib/jobs/config";
 import { jobRunner } from "@/lib/jobs/job-services";
 import {
@@ -50,12 +51,9 @@ export async function GET(request: NextRequest) {
  * environment, "off" switches a schedule or webhook off); the scan schedules are rewritten at once.
  */
 export async function PATCH(request: NextRequest) {
-  let body: unknown;
-  try {
-    body = await readJsonBody(request);
-  } catch {
-    return jsonError(400, "invalid_json", "The request body is not valid JSON.");
-  }
+  const read = await readJsonBody(request);
+  if (!read.ok) return read.response;
+  const body = read.body;
   const patch = settingsPatchSchema.safeParse(body);
   if (!patch.success) return jsonError(400, "invalid_body", issuesMessage(patch.error));
   try {

@@ -2,7 +2,8 @@ import { type NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
 import { pool } from "@/lib/db/pool";
 import { jsonError } from "@/lib/http/errors";
-import { issuesMessage, readJsonBody } from "@/lib/http/params";
+import { readJsonBody } from "@/lib/http/json-body";
+import { issuesMessage } from "@/lib/http/params";
 import { JobsConfigError, readJobsConfig } from "@/lib/jobs/config";
 import { cronSecretMatches, presentedCronSecret } from "@/lib/jobs/cron-secret";
 import { jobRunner } from "@/lib/jobs/job-services";
@@ -37,12 +38,9 @@ export async function POST(request: NextRequest) {
       "A valid cron secret is required: Authorization: Bearer <ATLAS_CRON_SECRET>.",
     );
   }
-  let body: unknown;
-  try {
-    body = await readJsonBody(request);
-  } catch {
-    return jsonError(400, "invalid_json", "The request body is not valid JSON.");
-  }
+  const read = await readJsonBody(request);
+  if (!read.ok) return read.response;
+  const body = read.body;
   const parsed = bodySchema.safeParse(body);
   if (!parsed.success) return jsonError(400, "invalid_body", issuesMessage(parsed.error));
   try {

@@ -1,21 +1,16 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { jsonError } from "@/lib/http/errors";
+import { readJsonBody } from "@/lib/http/json-body";
 import { issuesMessage } from "@/lib/http/params";
+import { publicOrigin } from "@/lib/http/public-origin";
 import { parseReportIdSegment } from "@/lib/reports/report-formats";
-import { readJson, reportErrorResponse } from "@/lib/reports/report-http";
+import { reportErrorResponse } from "@/lib/reports/report-http";
 import { getReport } from "@/lib/reports/report-store";
 import { createShare, createShareInputSchema, listShares } from "@/lib/reports/share-links";
 
 export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
-
-/** The origin the caller reached the app at (behind a proxy: the forwarded host and scheme). */
-function publicOrigin(request: NextRequest): string {
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? request.nextUrl.host;
-  const proto = request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol.replace(":", "");
-  return `${proto.split(",")[0].trim()}://${host.split(",")[0].trim()}`;
-}
 
 async function reportId(context: Context) {
   const segment = parseReportIdSegment((await context.params).id);
@@ -26,8 +21,8 @@ async function reportId(context: Context) {
 export async function POST(request: NextRequest, context: Context) {
   const id = await reportId(context);
   if (id === null) return jsonError(400, "invalid_report_id", "A report id is a positive integer.");
-  const read = await readJson(request);
-  if (!read.ok) return jsonError(400, "invalid_json", "The request body is not valid JSON.");
+  const read = await readJsonBody(request);
+  if (!read.ok) return read.response;
   const parsed = createShareInputSchema.safeParse(read.body);
   if (!parsed.success) return jsonError(400, "invalid_body", issuesMessage(parsed.error));
   try {
