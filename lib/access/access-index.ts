@@ -34,8 +34,13 @@ export type AccessIndex = {
   model: TenantModel;
   clustersById: Map<string, Cluster>;
   principalsById: Map<string, Principal>;
-  /** lower-cased userPrincipalName → user (Kubernetes bindings name Entra users by UPN) */
+  /** lower-cased userPrincipalName → user: for looking people up by what an operator types (CLI, API) */
   principalsByUpn: Map<string, Principal>;
+  /**
+   * userPrincipalName exactly as Entra issues it in the token's `upn` claim → user. Kubernetes
+   * compares subject names exactly, so only this map may resolve a binding's `User` subject.
+   */
+  usersByExactUpn: Map<string, Principal>;
   /** transitive members of each group */
   membersOfGroup: Map<string, string[]>;
   rolesByGuid: Map<string, RoleDefinition>;
@@ -115,9 +120,11 @@ function computeRoleFacts(definition: RoleDefinition): AzureRoleFacts {
 export function buildAccessIndex(model: TenantModel): AccessIndex {
   const principalsById = new Map(model.principals.map((principal) => [principal.id, principal]));
   const principalsByUpn = new Map<string, Principal>();
+  const usersByExactUpn = new Map<string, Principal>();
   for (const principal of model.principals) {
-    if (principal.userPrincipalName)
-      principalsByUpn.set(principal.userPrincipalName.toLowerCase(), principal);
+    if (!principal.userPrincipalName) continue;
+    principalsByUpn.set(principal.userPrincipalName.toLowerCase(), principal);
+    if (principal.kind === "User") usersByExactUpn.set(principal.userPrincipalName, principal);
   }
 
   const assignmentsByScope = new Map<string, RoleAssignment[]>();
@@ -155,6 +162,7 @@ export function buildAccessIndex(model: TenantModel): AccessIndex {
     clustersById: new Map(model.clusters.map((cluster) => [cluster.id, cluster])),
     principalsById,
     principalsByUpn,
+    usersByExactUpn,
     membersOfGroup: new Map(
       model.groupMemberships.map((membership) => [membership.groupId, membership.memberIds]),
     ),

@@ -174,6 +174,23 @@ describe("local admin credential and user credential", () => {
     expect(grantsOf(evaluate(model), "u")).toEqual(expected);
   });
 
+  it("without Entra integration and with local accounts disabled, neither credential works", () => {
+    // ManagedClusterProperties.disableLocalAccounts: "If set to true, getting static credentials will
+    // be disabled for this cluster" (azure-rest-api-specs, Microsoft.ContainerService
+    // managedClusters.json); without Entra integration both kubeconfigs are static certificates.
+    const model = new AccessModelBuilder({
+      entra: { mode: "none", azureRbac: false, adminGroupIds: [], tenantId: null },
+      localAccountsDisabled: true,
+    })
+      .principal("user")
+      .assign(ROLE.aksClusterUser, "user", CLUSTER)
+      .principal("admin")
+      .assign(ROLE.aksClusterAdmin, "admin", CLUSTER)
+      .build();
+    expect(grantsOf(evaluate(model), "user")).toEqual([]);
+    expect(grantsOf(evaluate(model), "admin")).toEqual([]);
+  });
+
   it("without Entra integration the user credential is cluster-admin", () => {
     const model = new AccessModelBuilder({
       entra: { mode: "none", azureRbac: false, adminGroupIds: [], tenantId: null },
@@ -306,13 +323,51 @@ describe("Kubernetes RBAC", () => {
     expect(grantsOf(evaluate(model), "u")).toEqual(expected === null ? [] : [expected]);
   });
 
-  it("matches User subjects by object id or UPN, case-insensitively", () => {
+  // Kubernetes compares subject names exactly: kubernetes/kubernetes
+  // pkg/registry/rbac/validation/rule.go appliesToUser (`user.GetName() == subject.Name`,
+  // `has(user.GetGroups(), subject.Name)`). On AKS the user name is the token's `upn` claim (as the
+  // directory spells it) or its `oid` claim, and groups are the `groups` claim: lower-case GUIDs.
+  const LEONARD = "0b1f7c1e-4a53-4f1e-9c8e-2d6a1b7f3c10";
+  const ADMINS = "6f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
+  it.each([
+    ["the UPN as the directory spells it", "User", "Leonard@Contoso.example", true],
+    ["the object id", "User", LEONARD, true],
+    ["the UPN in other case", "User", "leonard@contoso.example", false],
+    ["the object id in upper case", "User", LEONARD.toUpperCase(), false],
+    ["a group's object id", "Group", ADMINS, true],
+    ["a group's object id in upper case", "Group", ADMINS.toUpperCase(), false],
+  ] as const)("%s (%s %s) matches", (_what, kind, name, matches) => {
     const reader = clusterRole("reader", [{ verbs: ["get"], apiGroups: [""], resources: ["pods"] }]);
     const model = new AccessModelBuilder()
-      .principal("leonard-id", "User", { userPrincipalName: "Leonard@Contoso.example" })
-      .kubernetes(reader, clusterRoleBinding("b1", "reader", [user("leonard@contoso.example")]))
+      .principal(LEONARD, "User", { userPrincipalName: "Leonard@Contoso.example" })
+      .group(ADMINS, [LEONARD])
+      .kubernetes(reader, clusterRoleBinding("b1", "reader", [kind === "User" ? user(name) : group(name)]))
       .build();
-    expect(grantsOf(evaluate(model), "leonard-id")).toEqual(["read@* via kubernetes-rbac"]);
+    const access = evaluate(model);
+    expect(grantsOf(access, LEONARD)).toEqual(matches ? ["read@* via kubernetes-rbac"] : []);
+    if (!matches) {
+      // the binding names someone else, whom the cluster knows only by that name
+      const other = kind === "User" ? `k8s-user:${name}` : `k8s-group:${name}`;
+      expect(grantsOf(access, other)).toEqual(["read@* via kubernetes-rbac"]);
+    }
+  });
+
+  it("a ServiceAccount subject without namespace means the RoleBinding's namespace, and nobody in a ClusterRoleBinding", () => {
+    // pkg/registry/rbac/validation/rule.go appliesToUser, case rbacv1.ServiceAccountKind
+    const reader = clusterRole("reader", [{ verbs: ["get"], apiGroups: [""], resources: ["pods"] }]);
+    const bare = { kind: "ServiceAccount", name: "builder" };
+    const model = new AccessModelBuilder()
+      .kubernetes(
+        reader,
+        { kind: "ServiceAccount", metadata: { name: "builder", namespace: "ci" } },
+        { kind: "ServiceAccount", metadata: { name: "builder", namespace: "default" } },
+        roleBinding("ci", "b", { kind: "ClusterRole", name: "reader" }, [bare]),
+        clusterRoleBinding("crb", "reader", [bare]),
+      )
+      .build();
+    const access = evaluate(model);
+    expect(grantsOf(access, "system:serviceaccount:ci:builder")).toEqual(["read@ci via kubernetes-rbac"]);
+    expect(grantsOf(access, "system:serviceaccount:default:builder")).toEqual([]);
   });
 
   it("binds Entra groups by object id and reaches their members", () => {

@@ -211,22 +211,30 @@ function resolveSubject(
   cluster: Cluster,
   inventory: ClusterKubernetes,
   subject: Subject,
+  bindingNamespace: string | null,
 ): Reached[] {
   const entra = cluster.entra.mode !== "none";
   const one = (principal: AccessPrincipal): Reached[] => [
     { principal, prefix: [principalStep(principal)], via: "" },
   ];
-  if (subject.kind === "ServiceAccount")
-    return one(serviceAccount(subject.namespace ?? "default", subject.name));
+  if (subject.kind === "ServiceAccount") {
+    // A ServiceAccount subject without a namespace means the RoleBinding's own namespace, and in a
+    // ClusterRoleBinding nobody (pkg/registry/rbac/validation/rule.go appliesToUser).
+    const namespace = subject.namespace || bindingNamespace;
+    return namespace ? one(serviceAccount(namespace, subject.name)) : [];
+  }
 
   if (subject.kind === "User") {
     const serviceAccountName = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(subject.name);
     if (serviceAccountName) return one(serviceAccount(serviceAccountName[1], serviceAccountName[2]));
     if (subject.name.startsWith("system:") && subject.name !== "system:anonymous") return [];
     if (entra) {
-      // Entra-integrated clusters see members by UPN and guests, service principals and managed identities by object id.
-      const lower = subject.name.toLowerCase();
-      const known = index.principalsById.get(lower) ?? index.principalsByUpn.get(lower);
+      // Entra-integrated clusters see members by UPN and guests, service principals and managed
+      // identities by object id (the token's `upn` and `oid` claims, oid a lower-case GUID).
+      // Kubernetes compares user names exactly (kubernetes/kubernetes
+      // pkg/registry/rbac/validation/rule.go appliesToUser: `user.GetName() == subject.Name`), so `Leonard@contoso.example` or an
+      // upper-case object id is another user, not this one; model ids are lower-cased GUIDs.
+      const known = index.principalsById.get(subject.name) ?? index.usersByExactUpn.get(subject.name);
       // A User subject is never a group, even when it names a group's object id.
       if (known && known.kind !== "Group") return one(directoryPrincipal(index, known.id));
     }
@@ -256,7 +264,8 @@ function resolveSubject(
   if (SPECIAL_GROUPS.has(name)) return one(kubernetesGroup(name));
   if (name.startsWith("system:")) return [];
   if (entra) {
-    const known = index.principalsById.get(name.toLowerCase());
+    // The token's `groups` claim lists lower-case object ids, compared exactly like user names.
+    const known = index.principalsById.get(name);
     if (known?.kind === "Group") return reachThroughGroups(index, directoryPrincipal(index, known.id));
   }
   return one(kubernetesGroup(name));
@@ -368,8 +377,13 @@ function azureRoutes(
             steps.at(null),
           ]
         : null;
+    // Without Entra integration the user kubeconfig is a static certificate, and
+    // `disableLocalAccounts: true` disables "getting static credentials" (azure-rest-api-specs
+    // Microsoft.ContainerService managedClusters.json, ManagedClusterProperties.disableLocalAccounts),
+    // so neither credential works there.
+    const staticCredentialsOnly = cluster.entra.mode === "none" && cluster.localAccountsDisabled;
     const userCredentialTail =
-      controlPlane && facts.userCredential
+      controlPlane && facts.userCredential && !staticCredentialsOnly
         ? cluster.entra.mode === "none"
           ? [
               ...via,
@@ -612,7 +626,7 @@ function kubernetesRoutes(
     const escalationTails = kubernetesEscalationTails(facts, namespace, via, steps);
     for (const subject of subjects) {
       if (skip?.(subject)) continue;
-      for (const reached of resolveSubject(index, cluster, inventory, subject)) {
+      for (const reached of resolveSubject(index, cluster, inventory, subject, namespace)) {
         const source = `${bindingSource}|${subject.kind}:${subject.namespace ?? ""}:${subject.name}|${reached.via}`;
         if (facts.level && grantTail) {
           collector.grant(
