@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEMO_APPLICATIONS, DEMO_USERS } from "@/lib/emulator/demo/build-demo-tenant";
+import { DEMO_APPLICATIONS, DEMO_GROUPS, DEMO_USERS } from "@/lib/emulator/demo/build-demo-tenant";
 import { loadDemoTenant } from "@/lib/emulator/demo/index";
 import { evaluateFindings } from "@/lib/findings/evaluate-findings";
 import { findingSubject } from "@/lib/findings/records";
@@ -38,6 +38,9 @@ describe("the demo tenant's findings", () => {
     ["secrets-read-broad", ["aks-payments"]],
     ["kubelet-identity-overprivileged", ["aks-dev-1"]],
     ["pod-identity-in-use", ["aks-2"]],
+    ["anonymous-access-bound", ["aks-dev-sandbox"]],
+    ["role-assignment-writers", ["aks-1", "aks-2", "aks-3", "aks-data", "aks-payments"]],
+    ["workload-identity-privileged", ["aks-1"]],
     ["federated-credential-orphaned", ["aks-1", "aks-payments"]],
   ])("%s fails on %j", (ruleId, clusters) => {
     expect(clustersWith(ruleId, "fail")).toEqual(clusters);
@@ -48,6 +51,16 @@ describe("the demo tenant's findings", () => {
       [DEMO_USERS.breakglass, DEMO_APPLICATIONS.ciDeployer.objectId, DEMO_USERS.penny].sort(),
     );
     expect(subjectsOn("admin-credential-via-broad-role", "aks-dev-1")).toContain(DEMO_USERS.deletedVicious);
+  });
+
+  it("names who can assign themselves any role, and the identity pods can pivot through", () => {
+    expect(subjectsOn("role-assignment-writers", "aks-3")).toEqual(
+      [DEMO_USERS.breakglass, DEMO_GROUPS.platformOncall, DEMO_USERS.bernadette].sort(),
+    );
+    const pivot = findings.find((f) => f.ruleId === "workload-identity-privileged" && f.status === "fail");
+    expect(pivot?.evidence.summary).toMatch(
+      /id-release-automation.*Contributor on resource group rsg-aksidentitystate2/i,
+    );
   });
 
   it("reports the unreachable cluster's Kubernetes-side rules as not assessed, never passed", () => {

@@ -32,6 +32,7 @@ export const DEMO_USERS = {
   raj: guid("f8"),
   howard: guid("f9"),
   breakglass: guid("fa"),
+  bernadette: guid("fb"),
   /** Referenced by a role assignment and a group, but deleted from the directory. */
   deletedVicious: guid("ff"),
 } as const;
@@ -1145,6 +1146,44 @@ export function buildDemoTenant(): Json {
     {
       roleRef: roleRef("ClusterRole", "cluster-admin"),
       subjects: [{ kind: "ServiceAccount", name: "ci-runner", namespace: "sandbox" }],
+    },
+  );
+
+  // Paths across planes — added last so every id above keeps its serial. -----------------------
+  // Leonard, admin of namespace default on aks-1, can run a pod as default/release-bot, which is
+  // federated to id-release-automation, Contributor on aks-2's resource group: the admin credential
+  // of aks-2 (local accounts on) is three steps away. Bernadette may assign roles on aks-3's resource
+  // group: one self-assignment of AKS RBAC Cluster Admin away from cluster-admin on aks-3.
+  addUser(DEMO_USERS.bernadette, "Bernadette Rostenkowski", "bernadette");
+  assign(
+    R.userAccessAdministrator,
+    DEMO_USERS.bernadette,
+    "User",
+    rg3,
+    "Delegated access management for the aks-3 team",
+  );
+  const idRelease = addIdentity(PROD_SUBSCRIPTION, aks1Rg, "id-release-automation", [
+    {
+      name: "aks-1-release-bot",
+      issuer: aks1.issuerURL ?? "",
+      subject: "system:serviceaccount:default:release-bot",
+    },
+  ]);
+  assign(R.contributor, idRelease.principalId, "ServicePrincipal", rg2, "Release automation deploys aks-2");
+  k8s(aks1, "v1", "ServiceAccount", {
+    name: "release-bot",
+    namespace: "default",
+    annotations: { "azure.workload.identity/client-id": idRelease.clientId },
+  });
+  // Mistake: a namespace opened to unauthenticated callers "for the demo dashboard".
+  k8s(
+    aksSandbox,
+    `${RBAC}/v1`,
+    "RoleBinding",
+    { name: "anonymous-view", namespace: "sandbox" },
+    {
+      roleRef: roleRef("ClusterRole", "view"),
+      subjects: [subject("Group", "system:unauthenticated")],
     },
   );
 
