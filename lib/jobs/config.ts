@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { severitySchema } from "@/lib/findings/types";
+import { parseAllowHttpHosts, webhookUrlProblem } from "@/lib/net/webhook-url-policy";
 
 // Environment of scheduled scans, notifications and retention. Every value here is a default that the
 // settings page (tenant_settings) can override per tenant.
@@ -16,9 +17,23 @@ export const cronExpressionSchema = z
 export const webhookFormatSchema = z.enum(["auto", "slack", "teams", "generic"]);
 export type WebhookFormat = z.infer<typeof webhookFormatSchema>;
 
+// The shape of a webhook URL. Whether it may be used (https, the http allow-list, refused addresses) depends on
+// ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS and is checked by webhookUrlProblem where a URL is set and again on delivery.
 export const webhookUrlSchema = z
   .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
   .max(2048, "must be at most 2048 characters");
+
+const allowHttpHostsSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    try {
+      return parseAllowHttpHosts(text);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
 
 const jobsEnvSchema = z.object({
   /** default scan schedule of every tenant; "off" or unset = none */
@@ -29,6 +44,8 @@ const jobsEnvSchema = z.object({
   ATLAS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   ATLAS_CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   ATLAS_WEBHOOK_URL: webhookUrlSchema.optional(),
+  /** comma-separated host[:port] the webhook may reach over http and at private addresses (an internal relay) */
+  ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS: allowHttpHostsSchema,
   ATLAS_WEBHOOK_FORMAT: webhookFormatSchema.default("auto"),
   ATLAS_WEBHOOK_MIN_SEVERITY: severitySchema.default("high"),
   /** days of scan history to keep; 0 keeps everything */
@@ -37,7 +54,13 @@ const jobsEnvSchema = z.object({
   ATLAS_PUBLIC_URL: z.url().optional(),
 });
 
-export type JobsConfig = z.infer<typeof jobsEnvSchema>;
+const jobsConfigSchema = jobsEnvSchema.superRefine((config, ctx) => {
+  if (!config.ATLAS_WEBHOOK_URL) return;
+  const problem = webhookUrlProblem(config.ATLAS_WEBHOOK_URL, config.ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS);
+  if (problem) ctx.addIssue({ code: "custom", path: ["ATLAS_WEBHOOK_URL"], message: problem });
+});
+
+export type JobsConfig = z.output<typeof jobsEnvSchema>;
 
 export class JobsConfigError extends Error {
   override name = "JobsConfigError";
@@ -48,7 +71,7 @@ const KEYS = Object.keys(jobsEnvSchema.shape) as (keyof JobsConfig)[];
 /** Reads the environment (empty values count as unset); throws JobsConfigError naming each bad variable. */
 export function readJobsConfig(env: Record<string, string | undefined> = process.env): JobsConfig {
   const input = Object.fromEntries(KEYS.map((key) => [key, env[key]?.trim() || undefined]));
-  const parsed = jobsEnvSchema.safeParse(input);
+  const parsed = jobsConfigSchema.safeParse(input);
   if (!parsed.success) {
     throw new JobsConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   }

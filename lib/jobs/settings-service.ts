@@ -1,6 +1,9 @@
 import { z } from "zod";
 import type { Queryable } from "@/lib/drift/db";
 import { DriftInputError, DriftNotFoundError } from "@/lib/drift/scan-range";
+import { safeUnknown } from "@/lib/http/safe-text";
+import { webhookUrlProblem } from "@/lib/net/webhook-url-policy";
+import { shownDeliveryError } from "@/lib/notify/delivery-error";
 import type { JobsConfig } from "./config";
 import {
   type EffectiveSettings,
@@ -26,12 +29,13 @@ export const tenantIdSchema = z
 /** Fields present replace the stored value (null = inherit the environment); fields absent are kept. */
 export const settingsPatchSchema = z.strictObject({
   tenantId: tenantIdSchema,
-  scanSchedule: z.unknown().optional(),
-  scanTimezone: z.unknown().optional(),
-  webhookUrl: z.unknown().optional(),
-  webhookFormat: z.unknown().optional(),
-  webhookMinSeverity: z.unknown().optional(),
-  retentionDays: z.unknown().optional(),
+  // Validated by tenantSettingsInputSchema later; control characters are refused here, at the boundary.
+  scanSchedule: safeUnknown().optional(),
+  scanTimezone: safeUnknown().optional(),
+  webhookUrl: safeUnknown().optional(),
+  webhookFormat: safeUnknown().optional(),
+  webhookMinSeverity: safeUnknown().optional(),
+  retentionDays: safeUnknown().optional(),
 });
 
 function maskedWebhook(url: string | null): { set: boolean; host: string | null; off: boolean } {
@@ -112,7 +116,7 @@ export async function getSettingsView(
           scanId: last.scan_id,
           status: last.status,
           events: last.events,
-          lastError: last.last_error,
+          lastError: shownDeliveryError(last.last_error),
           at: last.updated_at.toISOString(),
         }
       : null,
@@ -141,6 +145,13 @@ export async function updateSettings(
       "invalid_settings",
       parsed.error.issues.map((i) => `${i.path.join(".") || "settings"}: ${i.message}`).join("; "),
     );
+  }
+  // Only a URL this request sets is held to the egress rules here: one stored before them must not block
+  // saving a schedule, and delivery refuses it anyway (lib/notify/deliver-webhook.ts).
+  const webhookUrl = parsed.data.webhookUrl;
+  if (fields.webhookUrl !== undefined && webhookUrl !== null && webhookUrl !== "off") {
+    const problem = webhookUrlProblem(webhookUrl, input.config.ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS);
+    if (problem) throw new DriftInputError("invalid_settings", `webhookUrl: ${problem}`);
   }
   await writeTenantSettings(db, tenantId, parsed.data);
   return getSettingsView(db, { tenantId, config: input.config, registered: input.registered });

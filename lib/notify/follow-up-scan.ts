@@ -84,7 +84,10 @@ export async function followUpScan(
     detectFormat(settings.webhookUrl, settings.webhookFormat),
   );
   try {
-    await deliverWebhook(settings.webhookUrl, payload, input.deliver);
+    await deliverWebhook(settings.webhookUrl, payload, {
+      allowHttpHosts: input.config.ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS,
+      ...input.deliver,
+    });
   } catch (error) {
     if (!(error instanceof WebhookDeliveryError)) throw error;
     const final = !error.retryable || input.finalAttempt === true;

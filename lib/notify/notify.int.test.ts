@@ -15,6 +15,7 @@ import { NOTIFY_QUEUE } from "@/lib/jobs/queues";
 import { writeTenantSettings } from "@/lib/jobs/tenant-settings";
 import { openJobs, pause } from "@/lib/jobs/test-support";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import { parseAllowHttpHosts } from "@/lib/net/webhook-url-policy";
 import { runScan, type ScanTenantInfo } from "@/lib/scan/run-scan";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { deliverWebhook, WebhookDeliveryError } from "./deliver-webhook";
@@ -56,20 +57,22 @@ describe("deliverWebhook", () => {
   it("tells retryable failures from permanent ones", async () => {
     const hook = receiver([503, 429, 400, 200]);
     const url = await hook.listen();
+    // A receiver on 127.0.0.1 over http: only as an operator's allow-listed host.
+    const options = { allowHttpHosts: parseAllowHttpHosts(new URL(url).host) };
     try {
-      const attempt = () => deliverWebhook(url, { text: "hi" }).catch((error: unknown) => error);
+      const attempt = () => deliverWebhook(url, { text: "hi" }, options).catch((error: unknown) => error);
       const unavailable = await attempt();
       expect(unavailable).toBeInstanceOf(WebhookDeliveryError);
-      expect(unavailable).toMatchObject({ retryable: true, status: 503 });
+      expect(unavailable).toMatchObject({ retryable: true, status: 503, message: "HTTP 503 from webhook" });
       expect(await attempt()).toMatchObject({ retryable: true, status: 429, retryAfterSeconds: 7 });
       expect(await attempt()).toMatchObject({ retryable: false, status: 400 });
-      expect(await deliverWebhook(url, { text: "hi" })).toBe(200);
+      expect(await deliverWebhook(url, { text: "hi" }, options)).toBe(200);
       expect(hook.received.map((r) => r.body)).toEqual(Array(4).fill({ text: "hi" }));
     } finally {
       await hook.close();
     }
-    const refused = await deliverWebhook(url, {}).catch((error: unknown) => error);
-    expect(refused).toMatchObject({ retryable: true, status: null });
+    const refused = await deliverWebhook(url, {}, options).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ retryable: true, status: null, message: "connection refused" });
   });
 });
 
@@ -130,7 +133,7 @@ describe("drift notifications", () => {
     runner = await startJobRunner({
       databaseUrl: db.url,
       pool,
-      config: readJobsConfig({}),
+      config: readJobsConfig({ ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS: new URL(url).host }),
       clock,
       log: () => {},
       pollingIntervalSeconds: 1,
