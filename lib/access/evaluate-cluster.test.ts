@@ -370,6 +370,21 @@ describe("Kubernetes RBAC", () => {
     expect(grantsOf(access, "system:serviceaccount:default:builder")).toEqual([]);
   });
 
+  it("members of a group that are no principal (devices, contacts) inherit nothing", () => {
+    // The scanner leaves devices and contacts out of memberships; a snapshot or tenant file that
+    // still lists one names an object the directory does not know as a principal.
+    const reader = clusterRole("reader", [{ verbs: ["get"], apiGroups: [""], resources: ["pods"] }]);
+    const model = new AccessModelBuilder()
+      .principal("u")
+      .group("g", ["u", "device-1"])
+      .kubernetes(reader, clusterRoleBinding("b", "reader", [group("g")]))
+      .assign(ROLE.aksRbacReader, "g", CLUSTER, { principalType: "Group" })
+      .build();
+    const access = evaluate(model);
+    expect(grantsOf(access, "u")).toEqual(["read@* via azure-rbac", "read@* via kubernetes-rbac"]);
+    expect(access.principals.map((p) => p.principal.id).sort()).toEqual(["g", "u"]);
+  });
+
   it("binds Entra groups by object id and reaches their members", () => {
     const reader = clusterRole("reader", [{ verbs: ["get"], apiGroups: [""], resources: ["pods"] }]);
     const model = new AccessModelBuilder()

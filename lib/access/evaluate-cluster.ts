@@ -177,6 +177,9 @@ function reachThroughGroups(index: AccessIndex, principal: AccessPrincipal): Rea
   const reached: Reached[] = [{ principal, prefix: [principalStep(principal)], via: "" }];
   if (principal.kind === "Group") {
     for (const memberId of index.membersOfGroup.get(principal.id) ?? []) {
+      // A member the directory does not know as a principal (a device, a contact, a snapshot taken
+      // before the scanner left those out) cannot sign in: it inherits nothing.
+      if (!index.principalsById.has(memberId) && !index.identitiesByPrincipalId.has(memberId)) continue;
       const member = directoryPrincipal(index, memberId);
       reached.push({
         principal: member,

@@ -74,7 +74,7 @@ export async function readDirectory(
       );
       for (const object of response.value) {
         const principal = principalFromDirectoryObject(object);
-        resolved.set(principal.id, principal);
+        if (principal) resolved.set(principal.id, principal);
       }
     } catch (error) {
       recordError(`resolving ${batch.length} principals`, error);
@@ -97,17 +97,21 @@ export async function readDirectory(
           readAllPages(client, `/groups/${groupId}/transitiveMembers`),
           readAllPages(client, `/groups/${groupId}/members`),
         ]);
-        for (const object of [...transitive, ...direct]) {
-          const principal = principalFromDirectoryObject(object);
-          if (!resolved.has(principal.id)) resolved.set(principal.id, principal);
-          if (principal.kind === "Group" && !queued.has(principal.id)) discovered.push(principal.id);
-        }
+        // Devices and contacts are members too, but no principal: they hold no access.
+        const principalIds = (objects: typeof direct) =>
+          objects.flatMap((object) => {
+            const principal = principalFromDirectoryObject(object);
+            if (!principal) return [];
+            if (!resolved.has(principal.id)) resolved.set(principal.id, principal);
+            if (principal.kind === "Group" && !queued.has(principal.id)) discovered.push(principal.id);
+            return [principal.id];
+          });
+        const directIds = principalIds(direct);
+        const transitiveIds = principalIds(transitive);
         memberships.set(groupId, {
           groupId,
-          directMemberIds: [...new Set(direct.map((object) => normalizeGuid(object.id)))].sort(),
-          memberIds: [...new Set(transitive.map((object) => normalizeGuid(object.id)))]
-            .filter((id) => id !== groupId)
-            .sort(),
+          directMemberIds: [...new Set(directIds)].sort(),
+          memberIds: [...new Set(transitiveIds)].filter((id) => id !== groupId).sort(),
         });
       } catch (error) {
         recordError(`reading the members of group ${groupId}`, error);

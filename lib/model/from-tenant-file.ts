@@ -43,7 +43,7 @@ export function modelFromTenantFile(tenant: TenantFile): TenantModel {
   const model = emptyTenantModel(normalizeGuid(tenant.tenantId));
 
   // Directory
-  model.principals = tenant.principals.map(principalFromDirectoryObject);
+  model.principals = tenant.principals.flatMap((principal) => principalFromDirectoryObject(principal) ?? []);
   model.groupMemberships = groupMembershipsFromDirect(
     tenant.principals.flatMap((principal) =>
       principal.type === "Group" ? [{ groupId: principal.id, directMemberIds: principal.members }] : [],

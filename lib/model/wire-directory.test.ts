@@ -15,10 +15,30 @@ describe("principalFromDirectoryObject", () => {
     ],
     [{ id: "A", "@odata.type": "#microsoft.graph.user", displayName: "u" }, "User"],
     [{ id: "A", "@odata.type": "#microsoft.graph.group", displayName: "g" }, "Group"],
+    [
+      {
+        id: "A",
+        "@odata.type": "#microsoft.graph.servicePrincipal",
+        servicePrincipalType: "ManagedIdentity",
+      },
+      "ManagedIdentity",
+    ],
+    [{ id: "A", "@odata.type": "#microsoft.graph.servicePrincipal", displayName: "ci" }, "ServicePrincipal"],
   ])("%j is a %s", (object, kind) => {
     const principal = principalFromDirectoryObject(object);
-    expect(principal.kind).toBe(kind);
-    expect(principal.id).toBe("a");
+    expect(principal?.kind).toBe(kind);
+    expect(principal?.id).toBe("a");
+  });
+
+  // Group members may be devices and organizational contacts (learn.microsoft.com/graph/api/group-list-members:
+  // "members ... can be users, groups, devices, organizational contacts, or service principals");
+  // none of them signs in, and an object without a type is none we can vouch for.
+  it.each([
+    [{ id: "A", "@odata.type": "#microsoft.graph.device", displayName: "laptop-17" }],
+    [{ id: "A", "@odata.type": "#microsoft.graph.orgContact", displayName: "Vendor" }],
+    [{ id: "A", displayName: "untyped" }],
+  ])("%j is no principal", (object) => {
+    expect(principalFromDirectoryObject(object)).toBeNull();
   });
 });
 

@@ -4,23 +4,34 @@ import { asLowerString, asString, field, requireString } from "@/lib/model/wire-
 
 // Directory objects → model. Accepts the tenant file's shape (`type`, `servicePrincipalType`) and
 // Microsoft Graph's (`@odata.type`, `servicePrincipalType`).
+//
+// Only users, groups and service principals (managed identities among them) can sign in and hold
+// access. A group's members may also be devices (`#microsoft.graph.device`) and organizational
+// contacts (`#microsoft.graph.orgContact`) — directoryObject types listed in Graph's group
+// `members` relationship (learn.microsoft.com/graph/api/group-list-members) — and an object
+// whose type Graph does not say is none we can vouch for: none of them is a principal.
 
-function principalKindOf(object: unknown): PrincipalKind {
+function principalKindOf(object: unknown): PrincipalKind | null {
   const odataType = asString(field(object, "@odata.type"))?.toLowerCase() ?? "";
   const type = asString(field(object, "type"))?.toLowerCase() ?? odataType.replace("#microsoft.graph.", "");
   if (type === "user") return "User";
   if (type === "group") return "Group";
   // Managed identities are service principals of type ManagedIdentity in the directory.
   const servicePrincipalType = asString(field(object, "servicePrincipalType"))?.toLowerCase();
-  if (type === "managedidentity" || servicePrincipalType === "managedidentity") return "ManagedIdentity";
-  return "ServicePrincipal";
+  if (type === "managedidentity") return "ManagedIdentity";
+  if (type === "serviceprincipal")
+    return servicePrincipalType === "managedidentity" ? "ManagedIdentity" : "ServicePrincipal";
+  return null;
 }
 
-export function principalFromDirectoryObject(object: unknown): Principal {
+/** The principal a directory object is, or null for objects that are no principal (devices, contacts, untyped). */
+export function principalFromDirectoryObject(object: unknown): Principal | null {
+  const kind = principalKindOf(object);
+  if (kind === null) return null;
   const id = normalizeGuid(requireString(field(object, "id"), "principal", "id"));
   const principal: Principal = {
     id,
-    kind: principalKindOf(object),
+    kind,
     displayName: asString(field(object, "displayName")) ?? id,
   };
   const userPrincipalName = asString(field(object, "userPrincipalName"));
