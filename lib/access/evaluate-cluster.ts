@@ -142,7 +142,7 @@ function sortedValues<T>(map: Map<string, T>): T[] {
 // ---------------------------------------------------------------------------------------------
 // Principals
 
-function directoryPrincipal(index: AccessIndex, id: string, typeHint?: string): AccessPrincipal {
+export function directoryPrincipal(index: AccessIndex, id: string, typeHint?: string): AccessPrincipal {
   const cached = index.principalCache.get(id);
   if (cached) return cached;
   const principal = resolveDirectoryPrincipal(index, id, typeHint);
@@ -171,7 +171,7 @@ function resolveDirectoryPrincipal(index: AccessIndex, id: string, typeHint?: st
 }
 
 /** The principal itself, and when it is a group every transitive member with the group in its path. */
-function reachThroughGroups(index: AccessIndex, principal: AccessPrincipal): Reached[] {
+export function reachThroughGroups(index: AccessIndex, principal: AccessPrincipal): Reached[] {
   const cached = index.reachedCache.get(principal.id);
   if (cached) return cached;
   const reached: Reached[] = [{ principal, prefix: [principalStep(principal)], via: "" }];
@@ -209,7 +209,7 @@ function serviceAccount(namespace: string, name: string): AccessPrincipal {
 }
 
 /** Who a RoleBinding subject is. Kubernetes component identities (system:kube-scheduler ...) are left out. */
-function resolveSubject(
+export function resolveSubject(
   index: AccessIndex,
   cluster: Cluster,
   inventory: ClusterKubernetes,
