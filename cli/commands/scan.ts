@@ -1,14 +1,18 @@
 import type { Command } from "commander";
+import type pg from "pg";
+import { CredentialConfigurationError } from "@/lib/azure/credentials";
+import { TokenTimeoutError } from "@/lib/azure/retrying-credential";
 import { readDatabaseConfig } from "@/lib/db/config";
-import { openDatabase } from "@/lib/db/open-database";
 import { createPool } from "@/lib/db/pool";
-import { readTenantFile, TenantFileError } from "@/lib/emulator/tenant-file";
+import type { EmulatorHandle } from "@/lib/emulator/server";
+import { readTenantFile, type TenantFile, TenantFileError } from "@/lib/emulator/tenant-file";
 import { AzureNotConfiguredError, createAzureTenantSource } from "@/lib/scan/azure-tenant";
 import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
 import { runScan } from "@/lib/scan/run-scan";
 import { ScanAlreadyRunningError } from "@/lib/scan/scan-lock";
 import type { ScanPhase } from "@/lib/scan/scan-types";
 import type { TenantSource } from "@/lib/scan/tenant-sources";
+import { openCliDatabase } from "../cli-database";
 import { CliError } from "../cli-error";
 
 interface ScanOptions {
@@ -61,35 +65,54 @@ export function registerScanCommand(program: Command): void {
       if (options.tenant && !/^[0-9a-fA-F-]{36}$/.test(options.tenant)) {
         throw new CliError(`--tenant must be a tenant GUID, got "${options.tenant}"`);
       }
-      let source: TenantSource;
-      let cleanup = async () => {};
+      // Everything that can fail without holding a resource is checked first; then the database is
+      // opened; only then is anything started (the emulator, a pool) — and all of it is closed in
+      // `finally`, so every failure ends the process with a message instead of leaving it hanging.
+      let tenantFile: TenantFile | null = null;
+      let azureSource: TenantSource | null = null;
       if (options.emulate) {
-        const tenant = await readTenantFile(options.emulate).catch((error: unknown) => {
+        tenantFile = await readTenantFile(options.emulate).catch((error: unknown) => {
           if (error instanceof TenantFileError) throw new CliError(error.message);
           throw error;
         });
-        if (options.tenant && options.tenant.toLowerCase() !== tenant.tenantId.toLowerCase()) {
+        if (options.tenant && options.tenant.toLowerCase() !== tenantFile.tenantId.toLowerCase()) {
           throw new CliError(
-            `--tenant ${options.tenant} does not match the tenant file's tenantId ${tenant.tenantId}`,
+            `--tenant ${options.tenant} does not match the tenant file's tenantId ${tenantFile.tenantId}`,
           );
         }
-        const emulated = await emulatedTenantSource({
-          tenant,
-          tenantFile: options.emulate,
-          dataDir: readDatabaseConfig().dataDir,
-        });
-        source = emulated.source;
-        cleanup = () => emulated.emulator.close();
       } else {
-        source = await createAzureTenantSource(process.env, options.tenant).catch((error: unknown) => {
-          if (error instanceof AzureNotConfiguredError) throw new CliError(error.message);
+        // Holds nothing open: a configuration mistake is reported before a database is started for nothing.
+        azureSource = await createAzureTenantSource(process.env, options.tenant).catch((error: unknown) => {
+          if (
+            error instanceof AzureNotConfiguredError ||
+            error instanceof CredentialConfigurationError ||
+            error instanceof TokenTimeoutError
+          )
+            throw new CliError(error.message);
           throw error;
         });
       }
 
-      const db = await openDatabase({ attach: true });
-      const pool = createPool(db.url, 6);
+      const db = await openCliDatabase();
+      let pool: pg.Pool | null = null;
+      let emulator: EmulatorHandle | null = null;
       try {
+        let source: TenantSource;
+        if (azureSource) source = azureSource;
+        else {
+          const emulated = await emulatedTenantSource({
+            tenant: tenantFile as TenantFile,
+            tenantFile: options.emulate ?? null,
+            dataDir: readDatabaseConfig().dataDir,
+          }).catch((error: unknown) => {
+            throw new CliError(
+              `could not start the emulator for ${options.emulate}: ${error instanceof Error ? error.message : String(error)}`,
+            );
+          });
+          emulator = emulated.emulator;
+          source = emulated.source;
+        }
+        pool = createPool(db.url, 6);
         if (!options.json)
           console.error(`Scanning tenant ${source.tenant.id} (${source.tenant.displayName})…`);
         const outcome = await runScan({
@@ -133,8 +156,8 @@ export function registerScanCommand(program: Command): void {
         if (error instanceof ScanAlreadyRunningError) throw new CliError(error.message, 1);
         throw error;
       } finally {
-        await pool.end();
-        await cleanup();
+        await pool?.end();
+        await emulator?.close();
         await db.close();
       }
     });

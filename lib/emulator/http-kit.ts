@@ -11,6 +11,8 @@ export type EmulatorRequest = {
   segments: string[];
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** Every value of each header, unjoined (repeated `Impersonate-Group` headers stay separate). */
+  headersDistinct?: Partial<Record<string, string[]>>;
   body: Buffer;
 };
 

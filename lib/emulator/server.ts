@@ -292,6 +292,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
         segments,
         query: url.searchParams,
         headers: incoming.headers,
+        headersDistinct: incoming.headersDistinct,
         body,
       };
       const family = familyOf(path, segments);

@@ -20,7 +20,14 @@ export async function emulatedTenantSource(input: {
     tenant: input.tenant,
     dataDir: path.join(input.dataDir, "emulator"),
   });
-  const target = await scanTargetForEmulator(emulator);
+  let target: Awaited<ReturnType<typeof scanTargetForEmulator>>;
+  try {
+    target = await scanTargetForEmulator(emulator);
+  } catch (error) {
+    // The caller only gets the handle on success: close it here, or its server keeps the process alive.
+    await emulator.close();
+    throw error;
+  }
   const source: TenantSource = {
     tenant: {
       id: input.tenant.tenantId.toLowerCase(),

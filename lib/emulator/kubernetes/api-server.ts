@@ -7,14 +7,21 @@ import {
   jsonResponse,
 } from "@/lib/emulator/http-kit";
 import type { ClusterObjects } from "@/lib/emulator/kubernetes/cluster-objects";
+import { impersonationFromHeaders } from "@/lib/emulator/kubernetes/impersonation";
+import { parseLabelSelector } from "@/lib/emulator/kubernetes/label-selector";
 import {
   azureDataActions,
+  type Decision,
   forbiddenMessage,
+  isNonResource,
   type KubernetesUser,
+  type RequestAttributes,
   type ResourceAttributes,
-  rbacAllows,
+  rbacDecide,
+  rbacRulesFor,
 } from "@/lib/emulator/kubernetes/rbac";
 import { type ResourceInfo, resourceKey } from "@/lib/emulator/kubernetes/resources";
+import { answerReview, type ReviewKind } from "@/lib/emulator/kubernetes/reviews";
 import type { KubernetesObject } from "@/lib/emulator/tenant-file";
 import type { ClusterEntry } from "@/lib/emulator/tenant-index";
 import { AKS_SERVER_APP_ID, bearerToken } from "@/lib/emulator/tokens";
@@ -90,22 +97,46 @@ async function authenticate(
   };
 }
 
-function authorize(
+const AZURE_RBAC_DENIED =
+  "User does not have access to the resource in Azure. Update role assignment to allow access.";
+
+/**
+ * The cluster's authorizer chain: system:masters and Kubernetes RBAC, then — for Entra users on
+ * clusters with Azure RBAC for Kubernetes — the guard webhook's data actions. Namespaced requests
+ * are checked at <cluster>/namespaces/<ns>, whose ancestors include the cluster and everything above.
+ */
+export function authorizeRequest(
   context: EmulatorContext,
   cluster: ClusterEntry,
   objects: ClusterObjects,
   user: KubernetesUser,
-  attributes: ResourceAttributes,
-): boolean {
-  if (rbacAllows(objects, user, attributes)) return true;
-  if (!cluster.azureRbac || !user.entraObjectId) return false;
-  // Azure RBAC for Kubernetes (the guard webhook): namespaced requests are checked at
-  // <cluster>/namespaces/<ns>, whose ancestors include the cluster and everything above it.
+  attributes: RequestAttributes,
+): Decision {
+  const decision = rbacDecide(objects, user, attributes);
+  if (decision.allowed || !cluster.azureRbac || !user.entraObjectId || isNonResource(attributes))
+    return decision;
   const scope = attributes.namespace ? `${cluster.id}/namespaces/${attributes.namespace}` : cluster.id;
-  return azureDataActions(attributes).some((action) =>
+  const allowed = azureDataActions(attributes).some((action) =>
     context.authorizer.permits(user.entraObjectId as string, action, scope, "dataAction"),
   );
+  return allowed ? { allowed: true, reason: "" } : { allowed: false, reason: AZURE_RBAC_DENIED };
 }
+
+function forbidden(user: KubernetesUser, attributes: ResourceAttributes, reason: string) {
+  return kubernetesStatus(403, "Forbidden", forbiddenMessage(user, attributes, reason), {
+    ...(attributes.name !== undefined ? { name: attributes.name } : {}),
+    group: attributes.group,
+    kind: attributes.resource,
+  });
+}
+
+const REVIEW_KINDS: Record<string, ReviewKind> = {
+  "authorization.k8s.io/selfsubjectaccessreviews": "SelfSubjectAccessReview",
+  "authorization.k8s.io/selfsubjectrulesreviews": "SelfSubjectRulesReview",
+  "authorization.k8s.io/subjectaccessreviews": "SubjectAccessReview",
+  "authorization.k8s.io/localsubjectaccessreviews": "LocalSubjectAccessReview",
+  "authentication.k8s.io/selfsubjectreviews": "SelfSubjectReview",
+};
 
 function groupVersionOf(info: ResourceInfo): string {
   return info.group ? `${info.group}/${info.version}` : info.version;
@@ -119,7 +150,7 @@ function apiResourceList(objects: ClusterObjects, group: string, version: string
       singularName: info.singular,
       namespaced: info.namespaced,
       kind: info.kind,
-      verbs: ["get", "list"],
+      verbs: info.verbs ?? ["get", "list"],
       ...(info.shortNames ? { shortNames: info.shortNames } : {}),
     }));
   return {
@@ -141,21 +172,6 @@ function apiGroups(objects: ClusterObjects) {
   return [...versionsByGroup.entries()].map(([name, versions]) => {
     const list = [...versions].map((version) => ({ groupVersion: `${name}/${version}`, version }));
     return { name, versions: list, preferredVersion: list[0] };
-  });
-}
-
-function matchesLabelSelector(object: KubernetesObject, selector: string | null): boolean {
-  if (!selector) return true;
-  const labels = object.metadata.labels ?? {};
-  return selector.split(",").every((term) => {
-    const text = term.trim();
-    if (!text) return true;
-    const notEqual = /^([^!=]+)!=(.*)$/.exec(text);
-    if (notEqual) return labels[notEqual[1].trim()] !== notEqual[2].trim();
-    const equal = /^([^!=]+)==?(.*)$/.exec(text);
-    if (equal) return labels[equal[1].trim()] === equal[2].trim();
-    if (text.startsWith("!")) return !(text.slice(1) in labels);
-    return text in labels;
   });
 }
 
@@ -190,11 +206,28 @@ export async function handleKubernetes(
 ): Promise<KubernetesRoute> {
   if (isClusterUnreachable(context, cluster))
     return { route: "unreachable", result: { resetConnection: true } };
-  const user = await authenticate(context, cluster, request);
-  if (!user) {
+  const authenticated = await authenticate(context, cluster, request);
+  if (!authenticated) {
     return { route: "unauthorized", result: kubernetesStatus(401, "Unauthorized", "Unauthorized") };
   }
-  if (request.method !== "GET") {
+  const objects = context.kubernetes.objectsFor(cluster);
+  let user = authenticated;
+  const impersonation = impersonationFromHeaders(request);
+  if (typeof impersonation === "string") {
+    // The API server answers this with a 500; a 400 says what is wrong without looking like a fault.
+    return { route: "impersonation", result: kubernetesStatus(400, "BadRequest", impersonation) };
+  }
+  if (impersonation) {
+    for (const check of impersonation.checks) {
+      const decision = authorizeRequest(context, cluster, objects, authenticated, check);
+      if (!decision.allowed) {
+        return { route: "impersonation", result: forbidden(authenticated, check, decision.reason) };
+      }
+    }
+    user = impersonation.user;
+  }
+  const writes = request.method === "POST";
+  if (request.method !== "GET" && !writes) {
     return {
       route: "method-not-allowed",
       result: kubernetesStatus(
@@ -204,7 +237,6 @@ export async function handleKubernetes(
       ),
     };
   }
-  const objects = context.kubernetes.objectsFor(cluster);
   const [first, second, third, ...tail] = rest;
   if (rest.length === 0 || (first === "version" && rest.length === 1)) {
     const version = String(
@@ -283,6 +315,25 @@ export async function handleKubernetes(
   if (!info || subresource !== undefined || (namespace !== undefined && !info.namespaced)) {
     return { route: "not-found", result: notFound() };
   }
+  const reviewKind = REVIEW_KINDS[`${group}/${plural}`];
+  if (reviewKind || writes) {
+    if (!reviewKind || !writes || name !== undefined || (info.namespaced && namespace === undefined)) {
+      return {
+        route: "method-not-allowed",
+        result: kubernetesStatus(
+          405,
+          "MethodNotAllowed",
+          reviewKind
+            ? "the server does not allow this method on the requested resource"
+            : `the emulated API server is read-only: ${request.method} is not supported`,
+        ),
+      };
+    }
+    return {
+      route: `create ${groupVersionOf(info)}/${plural}`,
+      result: createReview(context, cluster, objects, user, reviewKind, info, namespace, request),
+    };
+  }
   if (name !== undefined && info.namespaced && namespace === undefined) {
     return { route: "not-found", result: notFound() };
   }
@@ -294,20 +345,8 @@ export async function handleKubernetes(
     ...(name !== undefined ? { name } : {}),
   };
   const route = `${name === undefined ? "list" : "get"} ${groupVersionOf(info)}/${plural}${namespace !== undefined ? " (namespaced)" : ""}`;
-  if (!authorize(context, cluster, objects, user, attributes)) {
-    const azureHint =
-      cluster.azureRbac && user.entraObjectId
-        ? ": User does not have access to the resource in Azure. Update role assignment to allow access."
-        : "";
-    return {
-      route,
-      result: kubernetesStatus(403, "Forbidden", `${forbiddenMessage(user, attributes)}${azureHint}`, {
-        ...(name !== undefined ? { name } : {}),
-        group,
-        kind: plural,
-      }),
-    };
-  }
+  const decision = authorizeRequest(context, cluster, objects, user, attributes);
+  if (!decision.allowed) return { route, result: forbidden(user, attributes, decision.reason) };
   const key = resourceKey(group, version, plural);
   if (name !== undefined) {
     const object = objects.get(key, namespace, name);
@@ -338,9 +377,13 @@ function listResponse(
   const fieldFilter = fieldSelectorFilter(query.get("fieldSelector"));
   if (typeof fieldFilter === "string") return kubernetesStatus(400, "BadRequest", fieldFilter);
   const labelSelector = query.get("labelSelector");
+  const parsedLabels = parseLabelSelector(labelSelector ?? "");
+  if (!parsedLabels.ok) return kubernetesStatus(400, "BadRequest", parsedLabels.message);
   let items = objects.list(key, namespace);
   if (labelSelector || query.get("fieldSelector")) {
-    items = items.filter((object) => matchesLabelSelector(object, labelSelector) && fieldFilter(object));
+    items = items.filter(
+      (object) => parsedLabels.matches(object.metadata.labels ?? {}) && fieldFilter(object),
+    );
   }
   const fingerprint = `${key}|${namespace ?? ""}|${labelSelector ?? ""}|${query.get("fieldSelector") ?? ""}|${objects.resourceVersion}`;
   const offset = decodePageToken(query.get("continue") ?? undefined, fingerprint);
@@ -369,5 +412,46 @@ function listResponse(
     apiVersion: groupVersionOf(info),
     metadata,
     items: page,
+  });
+}
+
+/**
+ * POST of an authorization.k8s.io review (or authentication.k8s.io SelfSubjectReview): creating it
+ * is itself authorized (system:basic-user grants the self reviews to everyone authenticated), then
+ * answered by the same authorizer chain that guards every other request.
+ */
+function createReview(
+  context: EmulatorContext,
+  cluster: ClusterEntry,
+  objects: ClusterObjects,
+  user: KubernetesUser,
+  kind: ReviewKind,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  request: EmulatorRequest,
+) {
+  const attributes: ResourceAttributes = {
+    verb: "create",
+    group: info.group,
+    resource: info.plural,
+    ...(namespace !== undefined ? { namespace } : {}),
+  };
+  const decision = authorizeRequest(context, cluster, objects, user, attributes);
+  if (!decision.allowed) return forbidden(user, attributes, decision.reason);
+  return answerReview(kind, request.body, {
+    caller: user,
+    ...(namespace !== undefined ? { urlNamespace: namespace } : {}),
+    decide: (subject, requested) => authorizeRequest(context, cluster, objects, subject, requested),
+    rulesFor: (subject, ruleNamespace) => {
+      const rules = rbacRulesFor(objects, subject, ruleNamespace);
+      // The guard webhook cannot list rules: the union authorizer reports the webhook's error and
+      // marks the answer incomplete (k8s.io/apiserver/plugin/pkg/authorizer/webhook RulesFor).
+      const webhook = cluster.azureRbac && !!subject.entraObjectId;
+      return {
+        ...rules,
+        incomplete: webhook,
+        ...(webhook ? { evaluationError: "webhook authorizer does not support user rule resolution" } : {}),
+      };
+    },
   });
 }

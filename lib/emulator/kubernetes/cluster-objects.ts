@@ -86,7 +86,7 @@ export class ClusterObjects {
           for (const subject of binding.subjects) {
             const subjectKey =
               subject.kind === "ServiceAccount"
-                ? `ServiceAccount:${subject.namespace ?? binding.namespace ?? ""}:${subject.name}`
+                ? `ServiceAccount:${subject.namespace || binding.namespace || ""}:${subject.name}`
                 : `${subject.kind}:${subject.name}`;
             const bound = this.bindingsBySubject.get(subjectKey) ?? [];
             bound.push(binding);

@@ -4,6 +4,8 @@ import {
   azureDataActions,
   type KubernetesUser,
   rbacAllows,
+  rbacDecide,
+  rbacRulesFor,
   ruleAllows,
 } from "@/lib/emulator/kubernetes/rbac";
 import type { KubernetesObject } from "@/lib/emulator/tenant-file";
@@ -127,5 +129,116 @@ describe("azureDataActions", () => {
     expect(azureDataActions({ verb: "impersonate", group: "", resource: "serviceaccounts" })).toEqual([
       "Microsoft.ContainerService/managedClusters/serviceaccounts/impersonate/action",
     ]);
+  });
+});
+
+// Cases from Kubernetes' own tests of the rule helpers and the RBAC authorizer
+// (plugin/pkg/auth/authorizer/rbac/rbac_test.go, pkg/apis/rbac/v1/evaluation_helpers.go).
+describe("ruleAllows as upstream ResourceMatches / NonResourceURLMatches", () => {
+  const rule = (resources: string[], extra: object = {}) => ({
+    apiGroups: [""],
+    resources,
+    verbs: ["get"],
+    ...extra,
+  });
+  const get = (resource: string, subresource?: string, name?: string) => ({
+    verb: "get",
+    group: "",
+    resource,
+    ...(subresource ? { subresource } : {}),
+    ...(name ? { name } : {}),
+  });
+
+  it.each([
+    [["pods/*"], get("pods"), false], // `pods/*` is not a wildcard over pods…
+    [["pods/*"], get("pods", "exec"), false], // …nor over its subresources
+    [["*/exec"], get("pods", "exec"), true],
+    [["*/exec"], get("pods"), false],
+    [["*"], get("pods", "log"), true],
+    [["pods"], get("pods", "log"), false],
+    [["pods/log"], get("pods", "log"), true],
+  ])("resources %j against %j → %s", (resources, request, expected) => {
+    expect(ruleAllows(rule(resources), request)).toBe(expected);
+  });
+
+  it("matches resourceNames exactly, and non-resource URLs by exact path, * or a trailing-* prefix", () => {
+    expect(ruleAllows(rule(["pods"], { resourceNames: ["a"] }), get("pods", undefined, "ab"))).toBe(false);
+    const urls = { verbs: ["get"], nonResourceURLs: ["/healthz", "/apis/*"] };
+    expect(ruleAllows(urls, { verb: "get", path: "/healthz" })).toBe(true);
+    expect(ruleAllows(urls, { verb: "get", path: "/healthz/ping" })).toBe(false);
+    expect(ruleAllows(urls, { verb: "get", path: "/apis/apps/v1" })).toBe(true);
+    expect(ruleAllows(urls, { verb: "post", path: "/healthz" })).toBe(false);
+    expect(ruleAllows({ verbs: ["*"], nonResourceURLs: ["*"] }, { verb: "get", path: "/x" })).toBe(true);
+    // A resource rule never grants a non-resource path, and vice versa.
+    expect(
+      ruleAllows({ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, { verb: "get", path: "/x" }),
+    ).toBe(false);
+    expect(ruleAllows(urls, get("pods"))).toBe(false);
+  });
+});
+
+describe("rbacDecide and rbacRulesFor", () => {
+  const objects = new ClusterObjects([
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: "reader" },
+      rules: [
+        { apiGroups: [""], resources: ["pods"], verbs: ["list"] },
+        { nonResourceURLs: ["/healthz"], verbs: ["get"] },
+      ],
+    } as KubernetesObject,
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: "deployer", namespace: "ci" },
+      rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }],
+    } as KubernetesObject,
+    binding("ClusterRoleBinding", "readers", "reader", [
+      { kind: "Group", name: "g1", apiGroup: "rbac.authorization.k8s.io" },
+    ]),
+    {
+      ...binding(
+        "RoleBinding",
+        "deployers",
+        "x",
+        [{ kind: "ServiceAccount", name: "ci-bot", namespace: "" }],
+        "ci",
+      ),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "deployer" },
+    } as KubernetesObject,
+  ]);
+  const bot: KubernetesUser = { name: "system:serviceaccount:ci:ci-bot", aliases: [], groups: ["g1"] };
+
+  it("names the binding that allowed, as the RBAC authorizer's reason", () => {
+    expect(rbacDecide(objects, bot, list("pods", "", "web"))).toEqual({
+      allowed: true,
+      reason: 'RBAC: allowed by ClusterRoleBinding "readers" of ClusterRole "reader" to Group "g1"',
+    });
+    // An empty subject namespace defaults to the binding's (appliesToUser).
+    expect(
+      rbacDecide(objects, bot, { verb: "create", group: "", resource: "pods", namespace: "ci" }),
+    ).toEqual({
+      allowed: true,
+      reason: 'RBAC: allowed by RoleBinding "deployers/ci" of Role "deployer" to ServiceAccount "ci-bot/ci"',
+    });
+    expect(
+      rbacDecide(objects, bot, { verb: "create", group: "", resource: "pods", namespace: "web" }),
+    ).toEqual({
+      allowed: false,
+      reason: "",
+    });
+    expect(rbacDecide(objects, bot, { verb: "get", path: "/healthz" }).allowed).toBe(true);
+  });
+
+  it("lists the rules of every binding that applies in a namespace, split as RulesFor does", () => {
+    expect(rbacRulesFor(objects, bot, "ci")).toEqual({
+      resourceRules: [
+        { verbs: ["list"], apiGroups: [""], resources: ["pods"] },
+        { verbs: ["create"], apiGroups: [""], resources: ["pods"] },
+      ],
+      nonResourceRules: [{ verbs: ["get"], nonResourceURLs: ["/healthz"] }],
+    });
+    expect(rbacRulesFor(objects, bot, "web").resourceRules).toHaveLength(1);
   });
 });

@@ -7,6 +7,8 @@ export type ResourceInfo = {
   kind: string;
   namespaced: boolean;
   shortNames?: string[];
+  /** Verbs discovery lists; `get`/`list` when absent. Review resources are create-only and hold no objects. */
+  verbs?: string[];
 };
 
 const READ_VERBS = ["get", "list"];
@@ -183,6 +185,25 @@ const catalog: ResourceInfo[] = [
     kind: "SecretProviderClassPodStatus",
     namespaced: true,
   },
+  // authorization.k8s.io/v1 and authentication.k8s.io/v1: create-only review resources, answered
+  // from RBAC (what `kubectl auth can-i` and `kubectl auth whoami` post).
+  ...(
+    [
+      ["authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false],
+      ["authorization.k8s.io", "selfsubjectrulesreviews", "SelfSubjectRulesReview", false],
+      ["authorization.k8s.io", "subjectaccessreviews", "SubjectAccessReview", false],
+      ["authorization.k8s.io", "localsubjectaccessreviews", "LocalSubjectAccessReview", true],
+      ["authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview", false],
+    ] as const
+  ).map(([group, plural, kind, namespaced]) => ({
+    group,
+    version: "v1",
+    plural,
+    singular: plural.slice(0, -1),
+    kind,
+    namespaced,
+    verbs: ["create"],
+  })),
 ];
 
 /** API groups compiled into the Kubernetes API server; anything else is a custom resource. */
@@ -190,6 +211,8 @@ export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
   "",
   "apps",
   "rbac.authorization.k8s.io",
+  "authorization.k8s.io",
+  "authentication.k8s.io",
   "batch",
   "policy",
 ]);
