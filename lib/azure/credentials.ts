@@ -7,6 +7,7 @@ import {
   WorkloadIdentityCredential,
 } from "@azure/identity";
 import { z } from "zod";
+import { DEFAULT_TOKEN_TIMEOUT_MS, withTokenTimeout } from "@/lib/azure/retrying-credential";
 import { entraPipelinePolicies } from "@/lib/azure/scan-http-context";
 import { trustedCertificates } from "@/lib/azure/tls-trust";
 
@@ -66,6 +67,16 @@ const environmentSchema = z.object({
   AZURE_AUTHORITY_HOST: httpsUrl("AZURE_AUTHORITY_HOST"),
   ATLAS_USE_AZURE_CLI: trimmed.pipe(
     z.enum(["0", "1", "true", "false"], { message: "ATLAS_USE_AZURE_CLI must be 1 or 0" }).optional(),
+  ),
+  ATLAS_TOKEN_TIMEOUT_SECONDS: trimmed.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, "ATLAS_TOKEN_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 600")
+      .transform(Number)
+      .refine((seconds) => seconds >= 1 && seconds <= 600, {
+        message: "ATLAS_TOKEN_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 600",
+      })
+      .optional(),
   ),
   ATLAS_ARM_ENDPOINT: httpsUrl("ATLAS_ARM_ENDPOINT"),
   ATLAS_GRAPH_ENDPOINT: httpsUrl("ATLAS_GRAPH_ENDPOINT"),
@@ -165,12 +176,61 @@ function checkReadableFile(path: string, variable: string): void {
 }
 
 /**
+ * The hosts of Microsoft's public and sovereign clouds that MSAL knows without asking the network: the
+ * aliases of its built-in instance-discovery metadata (@azure/msal-common, src/authority/AuthorityMetadata.ts,
+ * which covers @azure/identity's AzureAuthorityHosts: public, China, US Government, Germany).
+ */
+const MICROSOFT_AUTHORITY_HOSTS = new Set([
+  "login.microsoftonline.com",
+  "login.windows.net",
+  "login.microsoft.com",
+  "sts.windows.net",
+  "login.partner.microsoftonline.cn",
+  "login.chinacloudapi.cn",
+  "login.microsoftonline.de",
+  "login.microsoftonline.us",
+  "login.usgovcloudapi.net",
+  "login-us.microsoftonline.com",
+  "login.sovcloud-identity.fr",
+  "login.sovcloud-identity.de",
+  "login.sovcloud-identity.sg",
+]);
+
+/**
+ * Whether MSAL's instance discovery makes sense for this authority. For any other host (Azure Stack Hub's
+ * AD FS, the emulator, a private Entra-compatible issuer) MSAL would ask login.microsoftonline.com to
+ * validate it — a network round trip that fails or, where DNS is filtered, stalls the scan without a word.
+ */
+export function isMicrosoftAuthority(authorityHost: string | undefined): boolean {
+  if (authorityHost === undefined) return true; // the default is the public cloud
+  try {
+    return MICROSOFT_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The scanner's TokenCredential from the environment: workload identity on AKS, a client secret or
  * certificate elsewhere, or the Azure CLI's signed-in account for local use. Throws
  * CredentialConfigurationError naming the variable that is missing or wrong.
  */
 export function createCredential(env: Environment = process.env): TokenCredential {
   const parsed = parseEnvironment(env);
+  return withTokenTimeout(
+    createSdkCredential(env, parsed),
+    parsed.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com",
+    parsed.ATLAS_TOKEN_TIMEOUT_SECONDS !== undefined
+      ? parsed.ATLAS_TOKEN_TIMEOUT_SECONDS * 1000
+      : DEFAULT_TOKEN_TIMEOUT_MS,
+  );
+}
+
+/** The @azure/identity credential itself, before the token timeout is put around it. */
+export function createSdkCredential(
+  env: Environment,
+  parsed: ParsedEnvironment = parseEnvironment(env),
+): TokenCredential {
   const mode = credentialMode(env);
   if (mode === null) {
     throw new CredentialConfigurationError(
@@ -180,6 +240,7 @@ export function createCredential(env: Environment = process.env): TokenCredentia
   const caPem = readCaFile(parsed.ATLAS_CA_FILE);
   const common = {
     ...(parsed.AZURE_AUTHORITY_HOST ? { authorityHost: parsed.AZURE_AUTHORITY_HOST } : {}),
+    disableInstanceDiscovery: !isMicrosoftAuthority(parsed.AZURE_AUTHORITY_HOST),
     ...(caPem ? { tlsOptions: { ca: trustedCertificates(caPem) } } : {}),
     additionalPolicies: entraPipelinePolicies(),
   };

@@ -3,6 +3,62 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-
 import type { ScanHttpContext } from "@/lib/azure/scan-http-context";
 import { backoffDelay, type RetryOptions } from "@/lib/azure/transient-retry";
 
+/** Default bound on getting one token, overridable with ATLAS_TOKEN_TIMEOUT_SECONDS. */
+export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
+
+/** A token request that did not finish in time: named after the authority, never retried. */
+export class TokenTimeoutError extends Error {
+  override name = "TokenTimeoutError";
+  constructor(
+    readonly authority: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `could not get a token from ${authority} within ${timeoutMs / 1000} s: no answer from the authority ` +
+        "(check AZURE_AUTHORITY_HOST, that the host is reachable from here, and ATLAS_CA_FILE for a private CA; " +
+        "ATLAS_TOKEN_TIMEOUT_SECONDS changes the limit)",
+    );
+  }
+}
+
+/**
+ * Bounds every token request of `credential` (the same instance is returned, its getToken replaced, so it
+ * stays the SDK class callers and tests know). MSAL can otherwise wait without end and without a word —
+ * instance discovery against an unreachable host, a hanging DNS resolver — and a scan then sits at
+ * "collecting 0/1". The request is aborted and the caller gets a TokenTimeoutError instead.
+ */
+export function withTokenTimeout<T extends TokenCredential>(
+  credential: T,
+  authority: string,
+  timeoutMs: number,
+): T {
+  const getToken = credential.getToken.bind(credential);
+  credential.getToken = async (scopes: string | string[], tokenOptions?: GetTokenOptions) => {
+    const controller = new AbortController();
+    const outer = tokenOptions?.abortSignal;
+    const forward = () => controller.abort();
+    if (outer?.aborted) forward();
+    outer?.addEventListener("abort", forward);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new TokenTimeoutError(authority, timeoutMs));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([
+        getToken(scopes, { ...tokenOptions, abortSignal: controller.signal }),
+        timedOut,
+      ]);
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", forward);
+    }
+  };
+  return credential;
+}
+
 /**
  * A credential that tries again when a token request fails for a reason that may pass: the
  * credential's own pipeline retries single HTTP failures, but MSAL gives up on a whole flow
@@ -22,7 +78,10 @@ export function withTokenRetries(credential: TokenCredential, http: ScanHttpCont
           return await credential.getToken(scopes, tokenOptions);
         } catch (error) {
           const status = (error as { statusCode?: unknown }).statusCode;
-          const refused = typeof status === "number" && status >= 400 && status < 500 && status !== 429;
+          const refused =
+            (typeof status === "number" && status >= 400 && status < 500 && status !== 429) ||
+            // A whole timed-out flow again would only multiply the wait before the same answer.
+            error instanceof TokenTimeoutError;
           const aborted = tokenOptions?.abortSignal?.aborted || http.signal?.aborted;
           if (refused || aborted || attempt >= options.maxRetries) throw error;
           const signals = [tokenOptions?.abortSignal, http.signal].filter(
