@@ -207,7 +207,9 @@ export function SettingsForm({
               aria-describedby="webhookUrl-hint"
             />
             <p id="webhookUrl-hint" className={hintClass}>
-              A Slack or Teams incoming webhook. The URL is a credential: it is stored, never shown again.
+              A Slack or Teams incoming webhook over https (http only to hosts in
+              ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS); private, loopback and metadata addresses are refused. The URL
+              is a credential: it is stored, never shown again.
             </p>
           </div>
           <div>

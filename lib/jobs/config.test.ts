@@ -22,9 +22,30 @@ describe("jobs configuration from the environment", () => {
     [{ ATLAS_WEBHOOK_MIN_SEVERITY: "urgent" }, "ATLAS_WEBHOOK_MIN_SEVERITY"],
     [{ ATLAS_RETENTION_DAYS: "-1" }, "ATLAS_RETENTION_DAYS"],
     [{ ATLAS_WORKER: "thread" }, "ATLAS_WORKER"],
+    // webhook egress (issue 18, finding 1): https only, http to allow-listed hosts, no refused literal
+    [{ ATLAS_WEBHOOK_URL: "http://169.254.169.254/metadata" }, "ATLAS_WEBHOOK_URL: must use https"],
+    [{ ATLAS_WEBHOOK_URL: "https://[fd00:ec2::254]/" }, "ATLAS_WEBHOOK_URL: refused: address fd00:ec2::254"],
+    [
+      { ATLAS_WEBHOOK_URL: "https://10.0.0.1/hook" },
+      "ATLAS_WEBHOOK_URL: refused: address 10.0.0.1 is private",
+    ],
+    [{ ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS: "relay:8080, http://x/" }, "ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS"],
+    [{ ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS: "169.254.169.254" }, "ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS"],
   ])("names the bad variable in %o", (env, name) => {
     expect(() => readJobsConfig(env)).toThrow(JobsConfigError);
     expect(() => readJobsConfig(env)).toThrow(name);
+  });
+
+  it("accepts http to a host the operator allow-listed, private or not", () => {
+    const config = readJobsConfig({
+      ATLAS_WEBHOOK_URL: "http://10.0.0.7:8080/hook",
+      ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS: "relay.monitoring.svc, 10.0.0.7:8080",
+    });
+    expect(config.ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS).toEqual([
+      { host: "relay.monitoring.svc", port: null },
+      { host: "10.0.0.7", port: 8080 },
+    ]);
+    expect(readJobsConfig({}).ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS).toEqual([]);
   });
 });
 
