@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { type NextRequest, NextResponse } from "next/server";
 import { type AuthConfig, AuthConfigError, readAuthConfig } from "./config";
+import { requestClientAddress } from "./client-address";
 import { type CookieToSet, type GuardOutcome, guardRequest } from "./guard";
-import { pathSegments } from "./route-policy";
+import { type RateDecision, takeToken } from "./rate-limit";
+import { pathSegments, ruleFor } from "./route-policy";
 import { cacheControlFor, securityHeaders } from "./security-headers";
 
 /**
@@ -41,7 +43,19 @@ function respond(outcome: Exclude<GuardOutcome, { kind: "continue" }>, base: str
   });
 }
 
-export function handleProxyRequest(request: NextRequest): NextResponse {
+/**
+ * The proxy (proxy.ts): counts the request against its route's rate-limit bucket — in PostgreSQL, so it is
+ * async (lib/auth/rate-limit.ts) — then decides with handleProxyRequest.
+ */
+export async function handleRateLimitedProxyRequest(request: NextRequest): Promise<NextResponse> {
+  const segments = pathSegments(request.nextUrl.pathname);
+  const bucket = segments ? ruleFor(request.method.toUpperCase(), segments).rateLimit : undefined;
+  const rateLimit = bucket ? await takeToken(bucket, requestClientAddress(request.headers)) : undefined;
+  return handleProxyRequest(request, rateLimit);
+}
+
+/** The guard's answer to a request, given the rate limiter's decision (none: not counted). */
+export function handleProxyRequest(request: NextRequest, rateLimit?: RateDecision): NextResponse {
   const segments = pathSegments(request.nextUrl.pathname);
   const api = segments ? segments[0] === "api" : request.nextUrl.pathname.startsWith("/api/");
   let config: AuthConfig;
@@ -69,6 +83,7 @@ export function handleProxyRequest(request: NextRequest): NextResponse {
     header: (name) => request.headers.get(name),
     cookie: (name) => request.cookies.get(name)?.value,
     hasCookies: request.cookies.size > 0,
+    rateLimit,
   });
 
   let response: NextResponse;

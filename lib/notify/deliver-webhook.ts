@@ -28,7 +28,7 @@ export type DeliverOptions = {
   allowHttpHosts?: readonly AllowedHost[];
   /** name resolution (default: the system resolver); tests inject a rebinding one */
   resolve?: Resolver;
-  /** extra trusted CA certificates (PEM), for receivers behind a private CA */
+  /** CA certificates (PEM) to trust instead of the system's — tests; operators use NODE_EXTRA_CA_CERTS */
   ca?: string;
 };
 
