@@ -47,6 +47,15 @@ const envSchema = z.object({
   ATLAS_AUTH_CLIENT_SECRET: z.string().min(1).optional(),
   ATLAS_AUTH_AUTHORITY: httpUrl.optional(),
   ATLAS_AUTH_CA_FILE: z.string().min(1).optional(),
+  /** A custom Application ID URI of the app registration (e.g. https://atlas.contoso.com), if not api://<client id>. */
+  ATLAS_AUTH_API_AUDIENCE: z
+    .string()
+    .trim()
+    .refine(
+      (value) => /^(api|https):\/\/[^\s/]+/i.test(value),
+      "must be an Application ID URI (api://… or https://…)",
+    )
+    .optional(),
   ATLAS_PUBLIC_URL: httpUrl.optional(),
   ATLAS_SESSION_SECRET: z
     .string()
@@ -88,6 +97,12 @@ export type EntraAuthConfig = Common & {
   /** e.g. https://login.microsoftonline.com/<tenant>, no trailing slash. */
   authority: string;
   caFile: string | undefined;
+  /**
+   * The `aud` values a bearer token for this API may carry: the client id (v2.0 access tokens), its
+   * Application ID URI `api://<client id>` (v1.0 tokens carry the URI the client asked for), and
+   * ATLAS_AUTH_API_AUDIENCE when the registration uses another URI. Lower-cased.
+   */
+  apiAudiences: string[];
   sessionSecret: string;
   roleGroups: RoleGroups;
   idleTimeoutMs: number;
@@ -163,6 +178,14 @@ function parse(env: Record<string, string | undefined>): AuthConfig {
     );
   }
   const url = publicUrl as URL;
+  const clientId = (e.ATLAS_AUTH_CLIENT_ID as string).toLowerCase();
+  const apiAudiences = [
+    ...new Set([
+      clientId,
+      `api://${clientId}`,
+      ...(e.ATLAS_AUTH_API_AUDIENCE ? [e.ATLAS_AUTH_API_AUDIENCE.replace(/\/+$/, "").toLowerCase()] : []),
+    ]),
+  ];
   const roleGroups: Record<Role, string[]> = {
     viewer: e.ATLAS_ROLE_GROUPS_VIEWER,
     operator: e.ATLAS_ROLE_GROUPS_OPERATOR,
@@ -173,10 +196,11 @@ function parse(env: Record<string, string | undefined>): AuthConfig {
     mode: "entra",
     publicUrl: url,
     tenantId,
-    clientId: (e.ATLAS_AUTH_CLIENT_ID as string).toLowerCase(),
+    clientId,
     clientSecret: e.ATLAS_AUTH_CLIENT_SECRET as string,
     authority,
     caFile: e.ATLAS_AUTH_CA_FILE,
+    apiAudiences,
     sessionSecret: e.ATLAS_SESSION_SECRET as string,
     roleGroups,
     idleTimeoutMs: e.ATLAS_SESSION_IDLE_MINUTES * 60_000,

@@ -1,7 +1,9 @@
+import { CLIENT_ADDRESS_HEADER } from "./client-address";
+import { type BearerCheck, type BearerIdentity, bearerTokenOf } from "./bearer";
 import { type AuthConfig, expectedOrigin } from "./config";
 import { CSRF_HEADER, checkRequestOrigin, csrfCookieName, issueCsrfToken, verifyCsrfToken } from "./csrf";
 import { isLoopbackHost } from "./listen-policy";
-import type { RateDecision } from "./rate-limit";
+import { takeToken } from "./rate-limit";
 import { type Role, roleSatisfies } from "./roles";
 import { isApiPath, isReadMethod, type PolicyRule, pathSegments, ruleFor } from "./route-policy";
 import {
@@ -22,7 +24,9 @@ import {
 
 export type Principal =
   | { kind: "anonymous"; role: "admin" }
-  | { kind: "user"; role: Role | null; session: Session };
+  | { kind: "user"; role: Role | null; session: Session }
+  /** A pipeline or tool with an Entra access token for this API (lib/auth/bearer.ts). */
+  | { kind: "bearer"; role: Role | null; identity: BearerIdentity };
 
 export type CookieToSet = {
   name: string;
@@ -42,10 +46,10 @@ export type GuardRequest = {
   cookie(name: string): string | undefined;
   hasCookies: boolean;
   /**
-   * The rate limiter's decision for this request's bucket (lib/auth/rate-limit.ts), taken by the proxy before
-   * the guard because it needs the database; absent when the route has no bucket or nothing was counted.
+   * The verified `Authorization: Bearer` token, when bearerTokenToVerify() named one: verification is async
+   * (the authority's keys), so the proxy does it before the guard.
    */
-  rateLimit?: RateDecision;
+  bearer?: BearerCheck;
 };
 
 export type GuardOutcome =
@@ -88,6 +92,31 @@ function hostAllowed(config: AuthConfig, host: string | null): boolean {
   return isLoopbackHost(hostname);
 }
 
+/**
+ * The bearer token the guard will look at, if any: Entra sign-in on, an /api path whose rule needs a role,
+ * and an `Authorization: Bearer` header. Public routes ignore the header, machine routes (cron) leave it to
+ * their handler (it carries ATLAS_CRON_SECRET there), pages never take bearer tokens, and in anonymous mode
+ * everyone is admin anyway.
+ */
+export function bearerTokenToVerify(
+  config: AuthConfig,
+  request: Pick<GuardRequest, "method" | "pathname" | "header">,
+): string | undefined {
+  if (config.mode !== "entra") return undefined;
+  const segments = pathSegments(request.pathname);
+  if (!segments || !isApiPath(segments)) return undefined;
+  if (ruleFor(request.method.toUpperCase(), segments).access.kind !== "role") return undefined;
+  return bearerTokenOf(request.header("authorization"));
+}
+
+/** RFC 6750 §3: how a bearer-token refusal names its problem. */
+function bearerChallenge(error?: "invalid_token" | "insufficient_scope", description?: string): string {
+  const parts = ['realm="aks-identity-atlas"'];
+  if (error) parts.push(`error="${error}"`);
+  if (description) parts.push(`error_description="${description.replace(/["\\]/g, "")}"`);
+  return `Bearer ${parts.join(", ")}`;
+}
+
 export function guardRequest(
   config: AuthConfig,
   request: GuardRequest,
@@ -112,10 +141,14 @@ export function guardRequest(
     );
   }
   const rule = ruleFor(method, segments);
-  if (rule.rateLimit && request.rateLimit && !request.rateLimit.allowed) {
-    return fail(429, "rate_limited", "Too many requests; try again shortly.", {
-      "Retry-After": String(request.rateLimit.retryAfterSeconds),
-    });
+  if (rule.rateLimit) {
+    const client = request.header(CLIENT_ADDRESS_HEADER) ?? "unknown";
+    const decision = takeToken(rule.rateLimit, client, now);
+    if (!decision.allowed) {
+      return fail(429, "rate_limited", "Too many requests; try again shortly.", {
+        "Retry-After": String(decision.retryAfterSeconds),
+      });
+    }
   }
 
   const writing = !isReadMethod(method);
@@ -132,8 +165,31 @@ export function guardRequest(
   // Who is asking.
   let principal: Principal | null = null;
   let sessionProblem: string | undefined;
+  const bearerToken = bearerTokenToVerify(config, request);
   if (config.mode === "anonymous") {
     principal = { kind: "anonymous", role: "admin" };
+  } else if (bearerToken !== undefined) {
+    // Two identities in one request: refuse rather than guess which one the caller meant.
+    if (request.cookie(sessionCookieName(config)) !== undefined) {
+      return fail(
+        400,
+        "ambiguous_credentials",
+        "The request carries both a bearer token and a session cookie; send one of them.",
+      );
+    }
+    const check = request.bearer;
+    if (!check || (!check.ok && check.problem === "invalid_token")) {
+      const reason = check && !check.ok ? check.reason : "the token was not verified";
+      return fail(401, "invalid_token", `The bearer token is not valid: ${reason}.`, {
+        "WWW-Authenticate": bearerChallenge("invalid_token", reason),
+      });
+    }
+    if (!check.ok) {
+      return fail(503, "auth_unavailable", `Bearer tokens cannot be checked now: ${check.reason}.`, {
+        "Retry-After": "30",
+      });
+    }
+    principal = { kind: "bearer", role: check.identity.role, identity: check.identity };
   } else {
     const cookieName = sessionCookieName(config);
     const opened = openSession(config, request.cookie(cookieName), now);
@@ -174,23 +230,27 @@ export function guardRequest(
         sessionProblem === "idle" || sessionProblem === "expired"
           ? "Your session has expired; sign in again."
           : "Sign in first.",
+        api ? { "WWW-Authenticate": bearerChallenge() } : {},
       );
     }
     if (!roleSatisfies(principal.role, access.minimum)) {
       if (!api && !writing) {
         return { kind: "redirect", location: `/auth/forbidden?need=${access.minimum}`, cookies };
       }
+      const holder = principal.kind === "bearer" ? "the token grants" : "you have";
       return fail(
         403,
         "forbidden",
-        `This needs the ${access.minimum} role; you have ${principal.role ? `the ${principal.role} role` : "no role"}.`,
+        `This needs the ${access.minimum} role; ${holder} ${principal.role ? `the ${principal.role} role` : "no role"}.`,
+        principal.kind === "bearer" ? { "WWW-Authenticate": bearerChallenge("insufficient_scope") } : {},
       );
     }
   }
 
-  // CSRF token: every JSON API write made with ambient credentials, or from a browser at all.
+  // CSRF token: every JSON API write made with ambient credentials, or from a browser at all. A bearer
+  // token is not ambient — a browser never attaches it by itself — so bearer callers need none.
   const binding = principal?.kind === "user" ? principal.session.sid : "anonymous";
-  if (writing && api && access.kind === "role") {
+  if (writing && api && access.kind === "role" && principal?.kind !== "bearer") {
     const fromBrowser = request.header("origin") !== null || request.header("sec-fetch-site") !== null;
     if (
       (fromBrowser || request.hasCookies || principal?.kind === "user") &&

@@ -108,6 +108,10 @@ export function resolveScope(
     return { audience: ARM_AUDIENCE, scope };
   }
   if (resource === GRAPH_AUDIENCE || resource === GRAPH_APP_ID) return { audience: GRAPH_AUDIENCE, scope };
+  // The product's own API (bearer tokens for pipelines): requested by its Application ID URI
+  // `api://<client id>` or by the client id. A v2.0 access token's `aud` is always the client id.
+  const atlas = context.clients.signInApp.clientId.toLowerCase();
+  if (resource === atlas || resource === `api://${atlas}`) return { audience: atlas, scope };
   if (resource === AKS_SERVER_APP_ID || resource === `api://${AKS_SERVER_APP_ID}`) {
     return { audience: AKS_SERVER_APP_ID, scope };
   }
@@ -134,20 +138,31 @@ export async function issueAccessToken(
   nonce?: string,
 ): Promise<{ token: string; expiresIn: number }> {
   const isUser = principal.kind === "User";
+  const atlasApi = audience === context.clients.signInApp.clientId.toLowerCase();
   const delegatedScope =
     audience === GRAPH_AUDIENCE
       ? "User.Read Directory.Read.All"
       : audience === ARM_AUDIENCE
         ? "user_impersonation"
-        : "user.read";
+        : atlasApi
+          ? "access_as_user"
+          : "user.read";
+  const groups = context.index.transitiveGroupsOf(principal.id);
   return context.tokens.issue({
     audience,
     principalId: principal.id,
     clientId: registration.clientId,
     kind: isUser ? "user" : "app",
-    groups: context.index.transitiveGroupsOf(principal.id),
+    groups,
     ...(isUser ? { scp: scope.includes(".default") ? delegatedScope : scope } : {}),
     ...(!isUser && audience === GRAPH_AUDIENCE ? { roles: registration.graphRoles } : {}),
+    // The product's app roles (Atlas.*): a user's come from assignments to them or their groups; a service
+    // principal's or managed identity's (application permissions, app-only token) from assignments to it
+    // alone — Entra puts no roles in an app-only token for a role assigned to a group the SP is in
+    // (https://learn.microsoft.com/entra/identity-platform/howto-add-app-roles-in-apps).
+    ...(atlasApi
+      ? { roles: signInAppRolesOf(context.signInAppRoles, principal.id, isUser ? groups : []) }
+      : {}),
     ...(principal.userPrincipalName ? { userPrincipalName: principal.userPrincipalName } : {}),
     name: principal.displayName,
     ...(nonce ? { nonce } : {}),

@@ -83,6 +83,10 @@ export type EmulatorHandle = {
   credentialFor(principal: string): ClientCredential;
   /** Mints an access token for a principal directly (scope like `https://management.azure.com/.default`). */
   issueToken(principal: string, scope: string): Promise<string>;
+  /** Signs exactly these claims with Entra's current key (tests: genuine signature, wrong claims). */
+  signClaims(claims: Record<string, unknown>): Promise<string>;
+  /** Rotates Entra's signing key (the old one stays published); returns the new key id. */
+  rotateSigningKey(): Promise<string>;
   /** The API server URL of a cluster (resource id, name or key), as its kubeconfig carries it. */
   kubernetesServerUrl(clusterId: string): string;
   counts(): Record<EndpointFamily, number>;
@@ -379,6 +383,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       clientSecret: clients.signInApp.clientSecret,
     },
     credentialFor: (principal) => clients.credentialFor(principal),
+    signClaims: (claims) => tokens.signClaims(claims),
+    rotateSigningKey: () => tokens.rotateSigningKey(),
     async issueToken(reference, scope) {
       const principal = principalOrThrow(reference);
       const credential = clients.credentialFor(principal.id);

@@ -3,7 +3,12 @@ import type { ClientRegistry } from "@/lib/emulator/clients";
 /**
  * App roles of the product's sign-in app registration (Atlas.Viewer/Operator/Admin in Entra), assigned to
  * users or groups as an administrator would in "Enterprise applications → Users and groups". Entra puts
- * the values a user holds — directly or through a group — in the ID token's `roles` claim.
+ * the values a user holds — directly or through a group — in the ID token's `roles` claim, and in the
+ * `roles` of a delegated access token for the product's API (`api://<client id>`).
+ *
+ * Assigned to a service principal or managed identity (an appRoleAssignment on the SP: an application
+ * permission), the value appears in the `roles` of the SP's app-only token for `api://<client id>/.default`
+ * — from direct assignments only, as in Entra.
  */
 export type SignInAppRoleAssignments = Record<string, string[]>;
 

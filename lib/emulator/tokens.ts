@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   calculateJwkThumbprint,
+  createLocalJWKSet,
   decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
@@ -72,34 +73,60 @@ export type VerifyResult =
 // Entra emits a `_claim_names` overage marker instead of `groups` past this many groups.
 const GROUPS_CLAIM_LIMIT = 200;
 
-/** Signs RS256 JWTs the way Entra ID does (a published JWKS, `kid` in the header) and verifies them. */
+type SigningKey = { privateKey: CryptoKey; publicKey: CryptoKey; publicJwk: JWK };
+
+async function newSigningKey(): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  return { privateKey, publicKey, publicJwk: { ...jwk, kid, use: "sig", alg: "RS256" } };
+}
+
+/**
+ * Signs RS256 JWTs the way Entra ID does (a published JWKS, `kid` in the header) and verifies them.
+ * Keys rotate as Entra's do: a new key signs from the rotation on, and the previous one stays published
+ * (and accepted) so tokens already issued remain valid until they expire.
+ */
 export class TokenService {
+  private current: SigningKey;
+  private previous: SigningKey[] = [];
+
   private constructor(
     readonly issuer: string,
     readonly tenantId: string,
-    private readonly privateKey: CryptoKey,
-    private readonly publicKey: CryptoKey,
-    private readonly publicJwk: JWK,
-  ) {}
+    key: SigningKey,
+  ) {
+    this.current = key;
+  }
 
   static async create(issuer: string, tenantId: string): Promise<TokenService> {
-    const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-    const jwk = await exportJWK(publicKey);
-    const kid = await calculateJwkThumbprint(jwk);
-    return new TokenService(issuer, tenantId, privateKey, publicKey, {
-      ...jwk,
-      kid,
-      use: "sig",
-      alg: "RS256",
-    });
+    return new TokenService(issuer, tenantId, await newSigningKey());
   }
 
   get keyId(): string {
-    return this.publicJwk.kid ?? "";
+    return this.current.publicJwk.kid ?? "";
   }
 
   jwks(): { keys: JWK[] } {
-    return { keys: [this.publicJwk] };
+    return { keys: [this.current, ...this.previous].map((key) => key.publicJwk) };
+  }
+
+  /** Starts signing with a new key; the old one stays in the JWKS. Returns the new key id. */
+  async rotateSigningKey(): Promise<string> {
+    this.previous = [this.current, ...this.previous].slice(0, 2);
+    this.current = await newSigningKey();
+    return this.keyId;
+  }
+
+  /**
+   * Signs exactly these claims with the current key (RS256, this key's `kid`). For tests that need a token
+   * whose signature is genuine but whose claims are wrong (expired, another audience, issuer or tenant), so
+   * only the claim checks can refuse it.
+   */
+  async signClaims(claims: Record<string, unknown>): Promise<string> {
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.keyId })
+      .sign(this.current.privateKey);
   }
 
   async issue(
@@ -139,9 +166,7 @@ export class TokenService {
     }
     if (request.name) claims.name = request.name;
     if (request.nonce) claims.nonce = request.nonce;
-    const token = await new SignJWT(claims)
-      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.keyId })
-      .sign(this.privateKey);
+    const token = await this.signClaims(claims);
     return { token, expiresIn: lifetime, claims };
   }
 
@@ -153,7 +178,7 @@ export class TokenService {
       return { ok: false, reason: "malformed" };
     }
     try {
-      const { payload } = await jwtVerify(token, this.publicKey, { algorithms: ["RS256"] });
+      const { payload } = await jwtVerify(token, createLocalJWKSet(this.jwks()), { algorithms: ["RS256"] });
       const parsed = accessTokenClaimsSchema.safeParse(payload);
       if (!parsed.success) return { ok: false, reason: "malformed" };
       if (parsed.data.iss !== this.issuer || parsed.data.tid !== this.tenantId)
@@ -165,7 +190,11 @@ export class TokenService {
       return { ok: true, claims: parsed.data };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: "expired" };
-      if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+      // A key this service never published is a signature failure, as with one key before rotation.
+      if (
+        error instanceof joseErrors.JWSSignatureVerificationFailed ||
+        error instanceof joseErrors.JWKSNoMatchingKey
+      )
         return { ok: false, reason: "signature" };
       return { ok: false, reason: "malformed" };
     }
