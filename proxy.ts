@@ -1,12 +1,12 @@
 import type { NextRequest } from "next/server";
-import { handleProxyRequest } from "@/lib/auth/proxy-handler";
+import { handleRateLimitedProxyRequest } from "@/lib/auth/proxy-handler";
 
 /**
  * Every request but static build assets passes here: authentication, the role each route needs
- * (lib/auth/route-policy.ts), CSRF, rate limits and security headers. See docs/security.md.
+ * (lib/auth/route-policy.ts), CSRF, rate limits (counted in PostgreSQL) and security headers. See docs/security.md.
  */
 export function proxy(request: NextRequest) {
-  return handleProxyRequest(request);
+  return handleRateLimitedProxyRequest(request);
 }
 
 export const config = {

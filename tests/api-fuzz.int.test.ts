@@ -5,7 +5,6 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { handleProxyRequest } from "@/lib/auth/proxy-handler";
-import { resetRateLimits } from "@/lib/auth/rate-limit";
 import { type AppRoute, concretePath, listAppRoutes } from "@/lib/auth/route-inventory";
 import { closePool } from "@/lib/db/pool";
 import { loadDemoTenant } from "@/lib/emulator/demo";
@@ -191,7 +190,6 @@ describe("every API route handler, fuzzed", () => {
         contentType,
         fc.boolean(),
         async (id, pairs, payload, type, withSecret) => {
-          resetRateLimits(); // the fuzzer is one client; rate limits are tested in lib/auth
           const url = new URL(`http://127.0.0.1:3000${concretePath(route, () => id)}`);
           for (const [key, value] of pairs) url.searchParams.append(key, value);
           const makeRequest = () =>
@@ -272,7 +270,6 @@ describe("the proxy, fuzzed", () => {
         fc.array(segment, { maxLength: 5 }),
         fc.array(fc.tuple(header, fc.string({ maxLength: 60 })), { maxLength: 5 }),
         (method, segments, headers) => {
-          resetRateLimits();
           let url: URL;
           try {
             url = new URL(

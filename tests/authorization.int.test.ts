@@ -1,10 +1,10 @@
 import { NextRequest } from "next/server";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { EntraAuthConfig } from "@/lib/auth/config";
 import { CSRF_HEADER, csrfCookieName, issueCsrfToken } from "@/lib/auth/csrf";
+import type { BearerIdentity } from "@/lib/auth/bearer";
 import { type GuardOutcome, guardRequest } from "@/lib/auth/guard";
 import { handleProxyRequest } from "@/lib/auth/proxy-handler";
-import { resetRateLimits } from "@/lib/auth/rate-limit";
 import type { Role } from "@/lib/auth/roles";
 import { type AppRoute, concretePath, listAppRoutes } from "@/lib/auth/route-inventory";
 import { pathSegments, ruleFor } from "@/lib/auth/route-policy";
@@ -12,13 +12,25 @@ import { entraConfig, entraEnv, guardRequestOf, sessionCookies, sessionFor } fro
 
 /**
  * Every route of the app, found in the file tree, against every kind of caller: no session, signed in
- * without a role, viewer, operator, admin. The expectation is the product's rule as docs/security.md states
+ * without a role, viewer, operator, admin — and pipelines with a verified bearer token (lib/auth/bearer.ts)
+ * granting no role, viewer, operator or admin, sending no cookie, no Origin and no CSRF token. The expectation is the product's rule as docs/security.md states
  * it — written here independently of lib/auth/route-policy.ts, so a wrong policy entry fails this test.
  */
 
 type Requirement = "public" | "machine" | Role;
-type Caller = "no session" | "no role" | Role;
-const CALLERS: Caller[] = ["no session", "no role", "viewer", "operator", "admin"];
+type BearerCaller = "bearer no role" | `bearer ${Role}`;
+type Caller = "no session" | "no role" | Role | BearerCaller;
+const CALLERS: Caller[] = [
+  "no session",
+  "no role",
+  "viewer",
+  "operator",
+  "admin",
+  "bearer no role",
+  "bearer viewer",
+  "bearer operator",
+  "bearer admin",
+];
 const ORIGIN = "https://atlas.example.test";
 const NOW = Date.now();
 const config: EntraAuthConfig = entraConfig();
@@ -47,8 +59,30 @@ function rank(role: Role): number {
   return ["viewer", "operator", "admin"].indexOf(role);
 }
 
+function isBearer(caller: Caller): caller is BearerCaller {
+  return caller.startsWith("bearer ");
+}
+
+function bearerRole(caller: BearerCaller): Role | null {
+  return caller === "bearer no role" ? null : (caller.slice("bearer ".length) as Role);
+}
+
 function requestFor(caller: Caller, method: string, path: string) {
   const write = !["GET", "HEAD", "OPTIONS"].includes(method);
+  if (isBearer(caller)) {
+    // A pipeline: an Authorization header and nothing else. The proxy verified the token (bearer.int.test.ts
+    // does that against the emulator); here the guard gets the verified identity.
+    const request = guardRequestOf(path, { method, headers: { authorization: "Bearer verified-token" } });
+    const identity: BearerIdentity = {
+      kind: "app",
+      objectId: "00000000-0000-0000-0000-0000000000e1",
+      clientAppId: "00000000-0000-0000-0000-0000000001e1",
+      name: "ci-deployer",
+      role: bearerRole(caller),
+      expiresAt: NOW + 3_600_000,
+    };
+    return { ...request, bearer: { ok: true as const, identity } };
+  }
   if (caller === "no session") {
     return guardRequestOf(path, {
       method,
@@ -71,6 +105,12 @@ function requestFor(caller: Caller, method: string, path: string) {
 function expectedOutcome(need: Requirement, caller: Caller, method: string, api: boolean): string {
   const write = !["GET", "HEAD", "OPTIONS"].includes(method);
   if (need === "public" || need === "machine") return "continue";
+  if (isBearer(caller)) {
+    // Bearer tokens count on /api only; a page treats the caller as signed out.
+    if (!api) return write ? "401" : "redirect /auth/sign-in";
+    const role = bearerRole(caller);
+    return role !== null && rank(role) >= rank(need) ? "continue" : "403";
+  }
   if (caller === "no session") return api || write ? "401" : "redirect /auth/sign-in";
   if (caller === "no role" || rank(caller) < rank(need))
     return api || write ? "403" : "redirect /auth/forbidden";
@@ -87,8 +127,6 @@ const routes = listAppRoutes();
 const cases = routes.flatMap((route) =>
   route.methods.map((method) => ({ route, method, label: `${method} ${route.pattern} (${route.file})` })),
 );
-
-beforeEach(() => resetRateLimits());
 
 describe("the route inventory", () => {
   it("finds the app's pages and handlers, with the methods they export", () => {

@@ -1,5 +1,6 @@
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { type BearerCheck, type BearerIdentity, bearerTokenOf } from "./bearer";
+import { methodNotAllowed } from "@/lib/http/methods";
 import { type AuthConfig, expectedOrigin } from "./config";
 import { CSRF_HEADER, checkRequestOrigin, csrfCookieName, issueCsrfToken, verifyCsrfToken } from "./csrf";
 import { isLoopbackHost } from "./listen-policy";
@@ -139,6 +140,13 @@ export function guardRequest(
       "misdirected_request",
       "This AKS Identity Atlas runs without sign-in and answers only on loopback names (localhost, 127.0.0.1).",
     );
+  }
+  // A method the route does not answer (TRACE, PUT on a read-only handler): 405 with the route's methods.
+  const refusedMethod = methodNotAllowed(method, segments);
+  if (refusedMethod) {
+    return fail(405, "method_not_allowed", `${method.slice(0, 32)} is not answered at this path.`, {
+      Allow: refusedMethod.allow,
+    });
   }
   const rule = ruleFor(method, segments);
   if (rule.rateLimit) {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { RateLimiter } from "./rate-limit";
 
 /**
  * State that must be one per server process. Next bundles the proxy and every route handler separately,
@@ -8,8 +9,8 @@ import { randomBytes } from "node:crypto";
 type AuthProcessState = {
   /** Session ids signed out before their cookie expired → when the cookie would have expired anyway (ms). */
   revokedSessions: Map<string, number>;
-  /** Rate-limit windows by bucket and client. */
-  rateWindows: Map<string, { windowStart: number; count: number }>;
+  /** The rate limiter (lib/auth/rate-limit.ts): its counts are in PostgreSQL, its pool is per process. */
+  rateLimiter: RateLimiter | undefined;
   /** Signs CSRF tokens in anonymous mode, where there is no configured secret; regenerated per process. */
   ephemeralKey: Buffer;
   /** Lazily built per configuration (see lib/auth/entra-client.ts). */
@@ -22,7 +23,7 @@ export function processState(): AuthProcessState {
   const holder = globalThis as unknown as Record<symbol, AuthProcessState | undefined>;
   holder[KEY] ??= {
     revokedSessions: new Map(),
-    rateWindows: new Map(),
+    rateLimiter: undefined,
     ephemeralKey: randomBytes(32),
     entraClients: new Map(),
   };

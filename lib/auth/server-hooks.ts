@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./client-address";
 import { type AuthConfig, readAuthConfig } from "./config";
 import { checkListenAddress } from "./listen-policy";
+import { rateLimitsFromEnv } from "./rate-limit";
 import { installRedactingConsole } from "./redact";
 import { baselineSecurityHeaders } from "./security-headers";
 
@@ -16,11 +17,16 @@ export function prepareServerSecurity(host: string): { config: AuthConfig; lines
   installRedactingConsole();
   const config = readAuthConfig();
   const warnings = checkListenAddress(host, config);
+  // A bad ATLAS_SHARE_RATE_LIMIT* stops the start here, not every share request later.
+  rateLimitsFromEnv();
   const summary =
     config.mode === "entra"
       ? `sign-in with Entra ID (tenant ${config.tenantId}, authority ${config.authority}, public URL ${config.publicUrl.origin})`
       : "no sign-in: anonymous local demo, everyone is admin";
-  return { config, lines: [summary, ...warnings.map((warning) => `WARNING: ${warning}`)] };
+  const addresses = config.trustProxy
+    ? "client addresses: the last X-Forwarded-For hop (ATLAS_TRUST_PROXY — the app must be reachable only through that proxy)"
+    : "client addresses: the connection's (X-Forwarded-For ignored; ATLAS_TRUST_PROXY=1 behind a reverse proxy)";
+  return { config, lines: [summary, addresses, ...warnings.map((warning) => `WARNING: ${warning}`)] };
 }
 
 export function applyRequestSecurity(config: AuthConfig, req: IncomingMessage, res: ServerResponse): void {

@@ -1,5 +1,3 @@
-import { readReportConfig } from "@/lib/reports/config";
-import { clientAddress, createRateLimiter, type RateLimiter } from "@/lib/reports/rate-limit";
 import { esc } from "@/lib/reports/render-html";
 import type { ReportFormat } from "@/lib/reports/report-formats";
 import { reportErrorResponse, reportFileResponse } from "@/lib/reports/report-http";
@@ -7,8 +5,8 @@ import { openShare } from "@/lib/reports/share-links";
 
 // The public side of a share link: `/share/<token>` (the report as a page) and `/api/share/<token>.<ext>`
 // (the files). Nothing here leads into the rest of the app: no navigation, no links but the report's own
-// downloads, no indexing, no referrer. The app's proxy already rate-limits these paths per client IP; this
-// limiter also holds when the handler runs without it, and adds a ceiling for all clients together.
+// downloads, no indexing, no referrer. Rate limits are the proxy's (lib/auth/rate-limit.ts, bucket "share":
+// per client address and for all clients together, counted in PostgreSQL), not this handler's.
 
 const SHARE_HEADERS: Record<string, string> = {
   "X-Robots-Tag": "noindex, nofollow",
@@ -20,18 +18,6 @@ const SHARE_HEADERS: Record<string, string> = {
   "Content-Security-Policy":
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 };
-
-const globalLimiter = globalThis as unknown as { atlasShareLimiter?: RateLimiter };
-function limiter(): RateLimiter {
-  if (!globalLimiter.atlasShareLimiter) {
-    const config = readReportConfig();
-    globalLimiter.atlasShareLimiter = createRateLimiter({
-      perKey: config.shareRateLimitPerIp,
-      global: config.shareRateLimitGlobal,
-    });
-  }
-  return globalLimiter.atlasShareLimiter;
-}
 
 /** A small page for the answers that are not the report; it says nothing about the report. */
 function messagePage(
@@ -56,16 +42,10 @@ h1{font-size:1.35rem;margin:0 0 .5rem}p{color:#475569;line-height:1.5}</style></
 
 /** Serves a shared report as the page or as a file. */
 export async function serveShare(
-  request: Request,
+  _request: Request,
   token: string,
   format: ReportFormat | "page",
 ): Promise<Response> {
-  const decision = limiter().check(clientAddress(request.headers));
-  if (!decision.allowed) {
-    return messagePage(429, "Too many requests", "Please wait a moment before opening this link again.", {
-      "Retry-After": String(decision.retryAfterSeconds),
-    });
-  }
   try {
     const opened = await openShare(token);
     if (opened.status === "not-found") {

@@ -2,6 +2,7 @@ import http from "node:http";
 import next from "next";
 import { applyRequestSecurity, prepareServerSecurity } from "@/lib/auth/server-hooks";
 import { openDatabase } from "@/lib/db/open-database";
+import { answerConnect, answerUnsupportedMethod } from "@/lib/http/methods";
 import { PRODUCT_VERSION } from "@/lib/version";
 import { startBackgroundServices } from "./background";
 import { readServerConfig } from "./config";
@@ -28,6 +29,8 @@ export async function startServer(): Promise<void> {
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
     applyRequestSecurity(security.config, req, res);
+    // TRACE and friends cannot become a fetch Request inside Next (it would throw: a 500): 405 here.
+    if (answerUnsupportedMethod(req, res)) return;
     handle(req, res).catch((error: unknown) => {
       console.error("[atlas] request failed", error);
       if (!res.headersSent) {
@@ -37,6 +40,7 @@ export async function startServer(): Promise<void> {
       }
     });
   });
+  server.on("connect", answerConnect);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
