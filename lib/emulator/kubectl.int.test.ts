@@ -27,6 +27,7 @@ if (!hasKubectl) {
 describe.skipIf(!hasKubectl)("real kubectl against an emulated AKS API server", () => {
   let running: TestEmulator;
   let kubeconfigPath: string;
+  let adminKubeconfigPath: string;
 
   beforeAll(async () => {
     running = await startTestEmulator({ tenantPath: demoTenantPath, pageSize: 3 });
@@ -44,14 +45,27 @@ describe.skipIf(!hasKubectl)("real kubectl against an emulated AKS API server", 
     );
     kubeconfigPath = path.join(running.dataDir, "aks-1.kubeconfig");
     await writeFile(kubeconfigPath, config.exportConfig());
+    // Penny's Contributor reaches the local admin credential (system:masters), as in the article.
+    const penny = new ContainerServiceClient(
+      emulatorCredential(running.emulator, running.emulator.credentialFor("penny@contoso.example")),
+      "00000000-0000-0000-0000-0000000005b1",
+      armClientOptions(running.emulator),
+    );
+    const admin = await penny.managedClusters.listClusterAdminCredentials("rsg-aksIdentityState1", "aks-1");
+    adminKubeconfigPath = path.join(running.dataDir, "aks-1-admin.kubeconfig");
+    await writeFile(adminKubeconfigPath, Buffer.from(admin.kubeconfigs?.[0]?.value ?? new Uint8Array()));
   });
   afterAll(async () => {
     await running?.stop();
   });
 
   async function kubectl(...args: string[]) {
+    return kubectlWith(kubeconfigPath, ...args);
+  }
+
+  async function kubectlWith(config: string, ...args: string[]) {
     // HOME inside the data dir keeps kubectl's discovery cache away from the user's ~/.kube.
-    return run(KUBECTL, ["--kubeconfig", kubeconfigPath, ...args], {
+    return run(KUBECTL, ["--kubeconfig", config, ...args], {
       env: { ...process.env, HOME: running.dataDir, KUBECACHEDIR: path.join(running.dataDir, "kube-cache") },
       maxBuffer: 32 * 1024 * 1024,
     });
@@ -88,6 +102,107 @@ describe.skipIf(!hasKubectl)("real kubectl against an emulated AKS API server", 
   it("reports Forbidden for what the scanner may not read", async () => {
     await expect(kubectl("get", "secrets", "-A")).rejects.toMatchObject({
       stderr: expect.stringContaining("Forbidden"),
+    });
+  });
+
+  // `kubectl auth can-i` posts authorization.k8s.io/v1 SelfSubjectAccessReviews and
+  // SelfSubjectRulesReviews (staging/src/k8s.io/kubectl/pkg/cmd/auth/cani.go) and, with --as /
+  // --as-group, sends Impersonate-User / Impersonate-Group on every request, which the API server
+  // authorizes as verb `impersonate` on users / groups before acting as that user
+  // (k8s.io/apiserver/pkg/endpoints/filters/impersonation.go). It prints yes/no and exits 1 on no.
+  const LEONARD = "00000000-0000-0000-0000-0000000000f3";
+  const RAJ = "00000000-0000-0000-0000-0000000000f8";
+  const TEAM_WEB = "00000000-0000-0000-0000-0000000000a4";
+
+  async function canI(config: string, ...args: string[]): Promise<{ answer: string; exitCode: number }> {
+    try {
+      const { stdout } = await kubectlWith(config, "auth", "can-i", ...args);
+      return { answer: stdout.trim(), exitCode: 0 };
+    } catch (error) {
+      const failed = error as { stdout?: string; stderr?: string; code?: number };
+      if (failed.stdout?.trim() === "no") return { answer: "no", exitCode: failed.code ?? -1 };
+      throw error;
+    }
+  }
+
+  it("answers auth can-i --list from the caller's RBAC rules, flagged incomplete under Azure RBAC", async () => {
+    const { stdout, stderr } = await kubectl("auth", "can-i", "--list", "-n", "default");
+    // system:basic-user (bound to system:authenticated) lets everyone create self reviews.
+    expect(stdout).toMatch(/selfsubjectaccessreviews\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]/);
+    // system:discovery's non-resource URLs.
+    expect(stdout).toMatch(/\s+\[\/version\]\s+\[\]\s+\[get\]/);
+    // aks-1 has Azure RBAC: the guard webhook cannot list rules, so the answer is incomplete.
+    expect(stderr).toContain("webhook authorizer does not support user rule resolution");
+
+    const admin = await kubectlWith(adminKubeconfigPath, "auth", "can-i", "--list", "-n", "default");
+    expect(admin.stdout).toMatch(/^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+  });
+
+  it("answers auth can-i as an impersonated user and group, with exact subject matching", async () => {
+    const asLeonard = ["create", "pods", `--as=${LEONARD}`];
+    expect(await canI(adminKubeconfigPath, ...asLeonard, "-n", "default")).toEqual({
+      answer: "yes",
+      exitCode: 0,
+    });
+    expect(await canI(adminKubeconfigPath, ...asLeonard, "-n", "kube-system")).toEqual({
+      answer: "no",
+      exitCode: 1,
+    });
+    // Raj's edit binding in `web` is to his group: impersonating him alone carries no directory
+    // groups (only system:authenticated), as on a real API server; --as-group adds the group.
+    expect(await canI(adminKubeconfigPath, "create", "pods", `--as=${RAJ}`, "-n", "web")).toEqual({
+      answer: "no",
+      exitCode: 1,
+    });
+    expect(
+      await canI(adminKubeconfigPath, "create", "pods", `--as=${RAJ}`, `--as-group=${TEAM_WEB}`, "-n", "web"),
+    ).toEqual({ answer: "yes", exitCode: 0 });
+    const list = await kubectlWith(
+      adminKubeconfigPath,
+      "auth",
+      "can-i",
+      "--list",
+      `--as=${LEONARD}`,
+      "-n",
+      "default",
+    );
+    expect(list.stdout).toMatch(/^pods\s+\[\]\s+\[\]\s+\[.*create.*\]$/m);
+  });
+
+  it("refuses --as to a caller without impersonate rights, with the API server's message", async () => {
+    await expect(
+      kubectl("auth", "can-i", "create", "pods", `--as=${LEONARD}`, "-n", "default"),
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(
+        // aks-1 has Azure RBAC, so the guard webhook's reason follows (the scanner has no impersonate data action).
+        new RegExp(
+          `users "${LEONARD}" is forbidden: User "[0-9a-f-]{36}" cannot impersonate resource "users" in API group "" at the cluster scope: User does not have access to the resource in Azure`,
+        ),
+      ),
+    });
+    await expect(kubectl("get", "pods", "-n", "default", `--as=${LEONARD}`)).rejects.toMatchObject({
+      stderr: expect.stringMatching(
+        /cannot impersonate resource "users" in API group "" at the cluster scope/,
+      ),
+    });
+  });
+
+  it("filters lists by set-based label selectors", async () => {
+    const names = async (selector: string) => {
+      const { stdout } = await kubectl("get", "pods", "-A", "-l", selector, "-o", "json");
+      return (JSON.parse(stdout) as { items: { metadata: { name: string } }[] }).items
+        .map((item) => item.metadata.name)
+        .sort();
+    };
+    expect(await names("app in (orders-api,storefront)")).toEqual([
+      "orders-api-7d9f8b6c5-x2x4q",
+      "storefront-6b7c9d8f5-q9w8e",
+    ]);
+    expect(await names("app notin (orders-api, storefront)")).toEqual(["orders-worker-5c8d7f9b4-k7m2p"]);
+    expect(await names("!azure.workload.identity/use")).toEqual(["storefront-6b7c9d8f5-q9w8e"]);
+    expect(await names("app,azure.workload.identity/use in (true)")).toHaveLength(2);
+    await expect(kubectl("get", "pods", "-A", "-l", "app in (a")).rejects.toMatchObject({
+      stderr: expect.stringContaining("unable to parse requirement"),
     });
   });
 });
