@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "@/lib/http/safe-text";
 import { type ClusterRef, resolveDriftCluster } from "./cluster-ref";
 import { computeDrift } from "./compute-drift";
 import type { Queryable } from "./db";
@@ -19,7 +20,7 @@ export const driftQuerySchema = z.strictObject({
   from: scanId.optional(),
   to: scanId.optional(),
   /** a cluster name, ARM id or page slug */
-  cluster: z.string().trim().min(1, "must not be empty").max(400, "is too long").optional(),
+  cluster: safeText().trim().min(1, "must not be empty").max(400, "is too long").optional(),
   tenant: z
     .string()
     .trim()

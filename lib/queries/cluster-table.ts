@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "@/lib/http/safe-text";
 import type { ClusterPosture } from "@/lib/queries/list-clusters";
 
 // Filtering, searching and sorting of the clusters table, driven by URL search params so every
@@ -19,7 +20,7 @@ export const CLUSTER_SORT_KEYS = [
 export type ClusterSortKey = (typeof CLUSTER_SORT_KEYS)[number];
 
 export const clusterTableParamsSchema = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: safeText().trim().max(200).optional(),
   entra: z.enum(["managed", "legacy", "none"]).optional(),
   localAccounts: z.enum(["enabled", "disabled"]).optional(),
   azureRbac: onOff,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { controlFrameworkSchema, findingStatusSchema, severitySchema } from "@/lib/findings/types";
+import { safeText } from "@/lib/http/safe-text";
 
 // Filters of the findings list, shared by /findings (URL search params) and GET /api/findings.
 // Values arrive as strings (or repeated keys); anything unknown is a 400 for the API and is
@@ -22,7 +23,7 @@ export const findingFiltersSchema = z.object({
     .optional(),
   framework: controlFrameworkSchema.optional(),
   /** a cluster slug or lower-cased ARM id */
-  cluster: z.string().trim().min(1).max(1000).optional(),
+  cluster: safeText().trim().min(1).max(1000).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 export type FindingFilters = z.infer<typeof findingFiltersSchema>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
+import { safeText } from "@/lib/http/safe-text";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -22,7 +23,7 @@ export const IDENTITY_USES = [
 export type IdentityUse = (typeof IDENTITY_USES)[number];
 
 export const identityListParamsSchema = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: safeText().trim().max(200).optional(),
   use: z.enum(IDENTITY_USES).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { accessLevelSchema } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
+import { safeText } from "@/lib/http/safe-text";
 import {
   accessLevelSql,
   accessPrincipalSql,
@@ -28,7 +29,7 @@ export const PRINCIPAL_KINDS = [
 ] as const;
 
 export const principalListParamsSchema = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: safeText().trim().max(200).optional(),
   kind: z.enum(PRINCIPAL_KINDS).optional(),
   /** at least this level somewhere */
   level: accessLevelSchema.optional(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
+import { safeText } from "@/lib/http/safe-text";
 import { clusterHref, principalHref } from "@/lib/queries/cluster-slug";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -9,7 +10,7 @@ import { asOfCondition } from "@/lib/queries/snapshot";
 // (or UPN, client id) contains the text, a few of each, each with the page to open.
 
 export const searchParamsSchema = z.object({
-  q: z.string().trim().min(1, "q must not be empty").max(200, "q is at most 200 characters"),
+  q: safeText().trim().min(1, "q must not be empty").max(200, "q is at most 200 characters"),
 });
 
 export const SEARCH_LIMIT_PER_TYPE = 6;

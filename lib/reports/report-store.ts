@@ -7,6 +7,7 @@ import { computeDrift } from "@/lib/drift/compute-drift";
 import { DriftNotFoundError, resolveDriftRange } from "@/lib/drift/scan-range";
 import type { DriftReport } from "@/lib/drift/types";
 import { findingSchema } from "@/lib/findings/types";
+import { safeText } from "@/lib/http/safe-text";
 import { clusterSchema, subscriptionSchema } from "@/lib/model/azure";
 import { principalSchema } from "@/lib/model/directory";
 import { canonicalJson } from "@/lib/model/records";
@@ -43,7 +44,7 @@ export const createReportInputSchema = z.strictObject({
     .regex(/^[0-9a-fA-F-]{36}$/, "must be a tenant GUID")
     .transform((value) => value.toLowerCase())
     .optional(),
-  title: z.string().trim().min(1).max(200).optional(),
+  title: safeText().trim().min(1).max(200).optional(),
   scope: z
     .strictObject({
       subscriptionIds: z
@@ -56,7 +57,7 @@ export const createReportInputSchema = z.strictObject({
         .max(500)
         .default([]),
       /** cluster ARM ids or names */
-      clusters: z.array(z.string().trim().min(1).max(1000)).max(5000).default([]),
+      clusters: z.array(safeText().trim().min(1).max(1000)).max(5000).default([]),
     })
     .default({ subscriptionIds: [], clusters: [] }),
   frameworks: z

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { safeText } from "@/lib/http/safe-text";
 import { normalizeArmId, normalizeGuid } from "@/lib/model/ids";
 
 // What a report covers. Empty lists mean "all": the whole tenant, or every cluster of the chosen
@@ -11,7 +12,7 @@ const guid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 export const reportScopeInputSchema = z.strictObject({
   subscriptionIds: z.array(z.string().trim().regex(guid, "must be a subscription GUID")).max(500).default([]),
   /** cluster ARM ids, or cluster names (resolved against the scan; a name must be unique) */
-  clusters: z.array(z.string().trim().min(1).max(1000)).max(5000).default([]),
+  clusters: z.array(safeText().trim().min(1).max(1000)).max(5000).default([]),
 });
 export type ReportScopeInput = z.input<typeof reportScopeInputSchema>;
 

@@ -2,6 +2,7 @@ import { type NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
 import { jsonError } from "@/lib/http/errors";
 import { issuesMessage } from "@/lib/http/params";
+import { hasControlCharacter, safeText } from "@/lib/http/safe-text";
 import { clusterIdFromSlug } from "@/lib/queries/cluster-slug";
 import { InvalidInputError, NotFoundError } from "@/lib/queries/query-errors";
 import { requireScanScope, type ScanScope } from "@/lib/queries/scan-scope";
@@ -14,15 +15,9 @@ import { searchParamsRecord } from "@/lib/queries/search-params";
 type RouteContext<P> = { params: Promise<P> };
 
 // PostgreSQL text cannot hold NUL, and no id or filter contains control characters: refuse them
-// here (400) rather than let the database fail on them (500).
-function hasControlCharacter(values: Iterable<unknown>): boolean {
-  for (const value of values) {
-    if (typeof value !== "string") continue;
-    for (let index = 0; index < value.length; index++) {
-      const code = value.charCodeAt(index);
-      if (code < 0x20 || code === 0x7f) return true;
-    }
-  }
+// here (400) rather than let the database fail on them (500). Same rule as safeText() in the schemas.
+function anyControlCharacter(values: Iterable<unknown>): boolean {
+  for (const value of values) if (typeof value === "string" && hasControlCharacter(value)) return true;
   return false;
 }
 
@@ -30,13 +25,13 @@ export function readRoute<S extends z.ZodObject, P = Record<string, never>>(
   querySchema: S,
   run: (input: { query: z.infer<S>; scope: ScanScope; params: P }) => Promise<unknown>,
 ) {
-  const schema = querySchema.extend({ scan: z.string().optional() }).strict();
+  const schema = querySchema.extend({ scan: safeText().optional() }).strict();
   return async (request: NextRequest, context: RouteContext<P>): Promise<NextResponse> => {
     try {
       const params = await context.params;
       if (
-        hasControlCharacter(request.nextUrl.searchParams.values()) ||
-        hasControlCharacter(Object.values(params ?? {}))
+        anyControlCharacter(request.nextUrl.searchParams.values()) ||
+        anyControlCharacter(Object.values(params ?? {}))
       ) {
         return jsonError(400, "invalid_input", "Ids and query values must not contain control characters.");
       }

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import type { PageSearchParams } from "@/app/_lib/page-scope";
 import { KindTag } from "@/components/ui/badges";
 import { EmptyState, PageHeader, Section } from "@/components/ui/layout";
@@ -11,6 +10,7 @@ import { loadLabels } from "@/lib/drift/labels";
 import { driftObjectHref } from "@/lib/drift/links";
 import { type ObjectDiff, objectDiff } from "@/lib/drift/object-history";
 import { DriftNotFoundError, resolveDriftRange } from "@/lib/drift/scan-range";
+import { safeText } from "@/lib/http/safe-text";
 import { searchParamsRecord } from "@/lib/queries/search-params";
 import { FieldChanges } from "../_components/field-changes";
 import { rangeFailure } from "../_components/range-errors";
@@ -20,8 +20,8 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Object drift" };
 
 const objectParamsSchema = driftPageParamsSchema.pick({ from: true, to: true, tenant: true }).extend({
-  kind: z.string().trim().min(1).max(100),
-  key: z.string().trim().min(1).max(2000),
+  kind: safeText().trim().min(1).max(100),
+  key: safeText().trim().min(1).max(2000),
 });
 
 const ANALYSIS_LABEL: Record<string, string> = {

@@ -1,5 +1,4 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { z } from "zod";
 import { pool } from "@/lib/db/pool";
 import { driftQuerySchema } from "@/lib/drift/drift-query";
 import { driftFailure } from "@/lib/drift/http";
@@ -7,13 +6,14 @@ import { objectDiff } from "@/lib/drift/object-history";
 import { resolveDriftRange } from "@/lib/drift/scan-range";
 import { jsonError } from "@/lib/http/errors";
 import { issuesMessage } from "@/lib/http/params";
+import { safeText } from "@/lib/http/safe-text";
 import { searchParamsRecord } from "@/lib/queries/search-params";
 
 export const dynamic = "force-dynamic";
 
 const querySchema = driftQuerySchema.omit({ cluster: true }).extend({
-  kind: z.string().trim().min(1, "is required").max(100),
-  key: z.string().trim().min(1, "is required").max(2000),
+  kind: safeText().trim().min(1, "is required").max(100),
+  key: safeText().trim().min(1, "is required").max(2000),
 });
 
 /** GET /api/drift/object?kind=&key=&from=&to=: one object's versions and its field-level difference. */

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { clusterIdParam, readRoute } from "@/app/api/_lib/read-route";
+import { safeText } from "@/lib/http/safe-text";
 import { getClusterAccess } from "@/lib/queries/get-cluster-access";
 
 export const dynamic = "force-dynamic";
 
 const querySchema = z.object({
   /** only this principal (same response shape): what the cluster page loads when one is expanded */
-  principal: z.string().trim().min(1).max(500).optional(),
+  principal: safeText().trim().min(1).max(500).optional(),
 });
 
 /** Every principal with access to the cluster: grants (one per path) and escalations. */
