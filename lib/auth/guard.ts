@@ -4,7 +4,7 @@ import { methodNotAllowed } from "@/lib/http/methods";
 import { type AuthConfig, expectedOrigin } from "./config";
 import { CSRF_HEADER, checkRequestOrigin, csrfCookieName, issueCsrfToken, verifyCsrfToken } from "./csrf";
 import { isLoopbackHost } from "./listen-policy";
-import { takeToken } from "./rate-limit";
+import type { RateDecision } from "./rate-limit";
 import { type Role, roleSatisfies } from "./roles";
 import { isApiPath, isReadMethod, type PolicyRule, pathSegments, ruleFor } from "./route-policy";
 import {
@@ -46,6 +46,11 @@ export type GuardRequest = {
   header(name: string): string | null;
   cookie(name: string): string | undefined;
   hasCookies: boolean;
+  /**
+   * The rate limiter's decision for this request's bucket (lib/auth/rate-limit.ts), taken by the proxy before
+   * the guard because it needs the database; absent when the route has no bucket or nothing was counted.
+   */
+  rateLimit?: RateDecision;
   /**
    * The verified `Authorization: Bearer` token, when bearerTokenToVerify() named one: verification is async
    * (the authority's keys), so the proxy does it before the guard.
@@ -149,14 +154,10 @@ export function guardRequest(
     });
   }
   const rule = ruleFor(method, segments);
-  if (rule.rateLimit) {
-    const client = request.header(CLIENT_ADDRESS_HEADER) ?? "unknown";
-    const decision = takeToken(rule.rateLimit, client, now);
-    if (!decision.allowed) {
-      return fail(429, "rate_limited", "Too many requests; try again shortly.", {
-        "Retry-After": String(decision.retryAfterSeconds),
-      });
-    }
+  if (rule.rateLimit && request.rateLimit && !request.rateLimit.allowed) {
+    return fail(429, "rate_limited", "Too many requests; try again shortly.", {
+      "Retry-After": String(request.rateLimit.retryAfterSeconds),
+    });
   }
 
   const writing = !isReadMethod(method);

@@ -1,5 +1,6 @@
 import http from "node:http";
 import next from "next";
+import { closeRateLimiter } from "@/lib/auth/rate-limit";
 import { applyRequestSecurity, prepareServerSecurity } from "@/lib/auth/server-hooks";
 import { openDatabase } from "@/lib/db/open-database";
 import { answerConnect, answerUnsupportedMethod } from "@/lib/http/methods";
@@ -28,6 +29,7 @@ export async function startServer(): Promise<void> {
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
+    // First, before Next: stamps the client address from the socket over whatever the client sent.
     applyRequestSecurity(security.config, req, res);
     // TRACE and friends cannot become a fetch Request inside Next (it would throw: a 500): 405 here.
     if (answerUnsupportedMethod(req, res)) return;
@@ -59,6 +61,8 @@ export async function startServer(): Promise<void> {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await background.stop().catch((error: unknown) => console.error("[atlas] background stop failed", error));
+    // The proxy's rate-limit pool (same process, reached through globalThis) before the database stops.
+    await closeRateLimiter().catch(() => {});
     await db.close();
     console.log("[atlas] stopped");
     process.exit(0);
