@@ -138,6 +138,11 @@ export const rolePermissionSchema = z.object({
   notActions: z.array(z.string()),
   dataActions: z.array(z.string()),
   notDataActions: z.array(z.string()),
+  /**
+   * ABAC condition on this block (some built-in roles may only write role assignments of listed
+   * roles, e.g. Key Vault Data Access Administrator); absent when the block has none.
+   */
+  condition: z.string().optional(),
 });
 export type RolePermission = z.infer<typeof rolePermissionSchema>;
 

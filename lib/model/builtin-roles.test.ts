@@ -33,10 +33,38 @@ describe("built-in roles", () => {
       expect(definition.id).toBe(`/providers/Microsoft.Authorization/roleDefinitions/${definition.name}`);
       expect(definition.type).toBe("Microsoft.Authorization/roleDefinitions");
       expect(definition.properties.type).toBe("BuiltInRole");
-      expect(definition.properties.assignableScopes).toEqual(["/"]);
-      expect(definition.properties.description?.length).toBeGreaterThan(0);
+      expect(definition.properties.assignableScopes.length).toBeGreaterThan(0);
       expect(definition.properties.permissions.length).toBeGreaterThan(0);
     }
+  });
+
+  it("is the complete catalogue, not a selection", () => {
+    // The built-in roles a real tenant uses beyond AKS: a tenant file assigning any of them must
+    // validate (Azure built-in roles documentation, learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+    expect(builtInRoleDefinitions().length).toBeGreaterThan(800);
+    for (const roleName of [
+      "Managed Identity Contributor",
+      "Role Based Access Control Administrator",
+      "Key Vault Administrator",
+      "Storage Blob Data Owner",
+      "Azure Kubernetes Fleet Manager RBAC Cluster Admin",
+    ])
+      expect(findBuiltInRole(roleName)?.properties.roleName).toBe(roleName);
+    expect(findBuiltInRole("Managed Identity Contributor")?.name).toBe(
+      BUILT_IN_ROLE_IDS.managedIdentityContributor,
+    );
+  });
+
+  it("keeps the conditions and the assignable scopes of roles that have them", () => {
+    // Key Vault Data Access Administrator may only assign Key Vault data roles: its block carries
+    // the ABAC condition that says so.
+    const keyVaultAccess = findBuiltInRole("Key Vault Data Access Administrator")?.properties.permissions[0];
+    expect(keyVaultAccess?.actions).toContain("Microsoft.Authorization/roleAssignments/write");
+    expect(keyVaultAccess?.condition).toContain("Microsoft.Authorization/roleAssignments:RoleDefinitionId");
+    expect(findBuiltInRole("Owner")?.properties.permissions[0].condition).toBeNull();
+    expect(findBuiltInRole("Savings plan Administrator")?.properties.assignableScopes).toEqual([
+      "/providers/Microsoft.BillingBenefits",
+    ]);
   });
 
   it("has unique GUIDs and names", () => {

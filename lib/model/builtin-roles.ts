@@ -1,10 +1,52 @@
 /**
  * Azure built-in role definitions the product knows without asking ARM, in ARM wire form.
- * The data (lib/model/data/builtin-roles.json) is normalized from the Azure built-in roles
- * documentation; its `sources` field says which page each group came from.
+ * The data (lib/model/data/builtin-roles.json) is the complete catalogue of built-in roles in a
+ * compact form (GUID, name, description, permissions with their conditions; empty lists and the
+ * default assignable scope `/` left out). `scripts/update-builtin-roles.mjs` regenerates it from
+ * `az role definition list --custom-role-only false`; its `sources` field says where it came from.
  */
+import { z } from "zod";
 import { type WireRoleDefinition, wireRoleDefinitionSchema } from "@/lib/emulator/tenant-file";
 import builtInRoleData from "@/lib/model/data/builtin-roles.json";
+
+const catalogueRoleSchema = z.strictObject({
+  name: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+  roleName: z.string().min(1),
+  description: z.string().optional(),
+  assignableScopes: z.array(z.string()).optional(),
+  permissions: z.array(
+    z.strictObject({
+      actions: z.array(z.string()).default([]),
+      notActions: z.array(z.string()).default([]),
+      dataActions: z.array(z.string()).default([]),
+      notDataActions: z.array(z.string()).default([]),
+      condition: z.string().optional(),
+      conditionVersion: z.string().optional(),
+    }),
+  ),
+});
+
+/** The catalogue entry as ARM returns it from GET /providers/Microsoft.Authorization/roleDefinitions/<guid>. */
+function wireFromCatalogue(entry: unknown): WireRoleDefinition {
+  const role = catalogueRoleSchema.parse(entry);
+  return wireRoleDefinitionSchema.parse({
+    id: `/providers/Microsoft.Authorization/roleDefinitions/${role.name}`,
+    name: role.name,
+    type: "Microsoft.Authorization/roleDefinitions",
+    properties: {
+      roleName: role.roleName,
+      type: "BuiltInRole",
+      description: role.description ?? null,
+      assignableScopes: role.assignableScopes ?? ["/"],
+      permissions: role.permissions.map(({ condition, conditionVersion, ...lists }) => ({
+        ...lists,
+        // ARM always sends both fields; null when the block has no condition.
+        condition: condition ?? null,
+        conditionVersion: conditionVersion ?? null,
+      })),
+    },
+  });
+}
 
 /** GUIDs of the built-in roles that matter for AKS access, by a readable key. */
 export const BUILT_IN_ROLE_IDS = {
@@ -28,6 +70,7 @@ export const BUILT_IN_ROLE_IDS = {
   keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
   networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
   privateDnsZoneContributor: "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
+  managedIdentityContributor: "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59",
 } as const;
 
 export type BuiltInRoleKey = keyof typeof BUILT_IN_ROLE_IDS;
@@ -44,8 +87,8 @@ let index: BuiltInRoleIndex | undefined;
 // of ordering concerns between the two files.
 function builtInIndex(): BuiltInRoleIndex {
   if (index) return index;
-  const definitions = builtInRoleData.roleDefinitions.map((definition) =>
-    Object.freeze(wireRoleDefinitionSchema.parse(definition)),
+  const definitions = (builtInRoleData.roleDefinitions as unknown[]).map((definition) =>
+    Object.freeze(wireFromCatalogue(definition)),
   );
   index = {
     definitions,

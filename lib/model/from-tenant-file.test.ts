@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ARTICLE, articleClusterId, articleTenantFile } from "@/lib/model/fixtures/article-tenant";
+import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
+import { validateTenantFile } from "@/lib/emulator/tenant-file";
+import {
+  ARTICLE,
+  articleClusterId,
+  articleResourceGroup,
+  articleTenantFile,
+} from "@/lib/model/fixtures/article-tenant";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { modelFromRecords, modelToRecords } from "@/lib/model/records";
 import { tenantModelSchema } from "@/lib/model/tenant-model";
@@ -68,5 +75,69 @@ describe("modelFromTenantFile", () => {
     expect(
       new Set(records.map((r: { kind: string; naturalKey: string }) => `${r.kind} ${r.naturalKey}`)).size,
     ).toBe(records.length);
+  });
+});
+
+describe("a tenant file assigning built-in roles beyond AKS", () => {
+  // Roles a real tenant assigns (Azure built-in roles documentation: Managed Identity Contributor
+  // e40ec5ca-…, Role Based Access Control Administrator f58310d9-…, Azure Kubernetes Service RBAC
+  // Cluster Admin b1ff04bb-…); `aks-atlas tenant validate` rejected the first before the catalogue
+  // was complete.
+  const FAYE_ROLES = {
+    managedIdentityContributor: "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59",
+    rbacAdministrator: "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+    aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+  };
+  const file = JSON.parse(JSON.stringify(articleTenantFile())) as {
+    roleAssignments: unknown[];
+  };
+  const assign = (n: number, role: string, principalId: string, scope: string) => ({
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/e1000000-0000-0000-0000-00000000000${n}`,
+    name: `e1000000-0000-0000-0000-00000000000${n}`,
+    type: "Microsoft.Authorization/roleAssignments",
+    properties: {
+      roleDefinitionId: `/subscriptions/${ARTICLE.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+      principalId,
+      principalType: "User",
+      scope,
+    },
+  });
+  file.roleAssignments.push(
+    assign(1, FAYE_ROLES.managedIdentityContributor, ARTICLE.faye, articleResourceGroup(1)),
+    assign(2, FAYE_ROLES.rbacAdministrator, ARTICLE.jet, `/subscriptions/${ARTICLE.subscriptionId}`),
+    assign(3, FAYE_ROLES.aksRbacClusterAdmin, ARTICLE.faye, articleClusterId(1)),
+  );
+
+  it("validates", () => {
+    const validation = validateTenantFile(file);
+    expect(validation.errors).toEqual([]);
+  });
+
+  it("evaluates: the data role grants cluster-admin, the others no Kubernetes access", () => {
+    const tenant = validateTenantFile(file).tenant;
+    if (!tenant) throw new Error("the tenant file did not validate");
+    const model = modelFromTenantFile(tenant);
+    const names = new Map(model.roleDefinitions.map((definition) => [definition.guid, definition.roleName]));
+    expect(names.get(FAYE_ROLES.managedIdentityContributor)).toBe("Managed Identity Contributor");
+    expect(names.get(FAYE_ROLES.rbacAdministrator)).toBe("Role Based Access Control Administrator");
+    // a built-in role's own ABAC condition reaches the model (it may only assign Key Vault roles)
+    const keyVaultAccess = model.roleDefinitions.find(
+      (definition) => definition.roleName === "Key Vault Data Access Administrator",
+    );
+    expect(keyVaultAccess?.permissions[0].condition).toContain("roleAssignments:RoleDefinitionId");
+    expect(model.roleDefinitions.find((d) => d.roleName === "Owner")?.permissions[0]).not.toHaveProperty(
+      "condition",
+    );
+    const grants = (access: ReturnType<typeof evaluateClusterAccess>, id: string) =>
+      (access.principals.find((entry) => entry.principal.id === id)?.grants ?? []).map(
+        (grant) => `${grant.level} via ${grant.route}`,
+      );
+    const before = evaluateClusterAccess(modelFromTenantFile(articleTenantFile()), articleClusterId(1));
+    const after = evaluateClusterAccess(model, articleClusterId(1));
+    expect(grants(before, ARTICLE.faye)).not.toContain("cluster-admin via azure-rbac");
+    expect(grants(after, ARTICLE.faye)).toContain("cluster-admin via azure-rbac");
+    // Managed Identity Contributor manages identities, and RBAC Administrator writes role
+    // assignments: neither is Kubernetes access by itself.
+    expect(grants(after, ARTICLE.jet)).toEqual(grants(before, ARTICLE.jet));
   });
 });

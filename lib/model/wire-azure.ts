@@ -206,12 +206,15 @@ export function federatedCredentialFromWire(wire: unknown, identityId?: string):
 }
 
 function permissionFromWire(value: unknown): RolePermission {
-  return {
+  const permission: RolePermission = {
     actions: asStringArray(field(value, "actions")),
     notActions: asStringArray(field(value, "notActions")),
     dataActions: asStringArray(field(value, "dataActions")),
     notDataActions: asStringArray(field(value, "notDataActions")),
   };
+  const condition = asString(field(value, "condition"));
+  if (condition) permission.condition = condition;
+  return permission;
 }
 
 /** A role definition. Built-in roles get their tenant-level id so one role has one id everywhere. */
