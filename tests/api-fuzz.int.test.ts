@@ -248,6 +248,34 @@ describe("every API route handler, fuzzed", () => {
   });
 });
 
+describe("every API route, every method it does not answer", () => {
+  // Issue #18 finding 7: a method a handler does not export is a 405 naming the ones it does, never a 500
+  // or a misleading 403. TRACE/CONNECT are answered by the custom server (lib/http/methods.test.ts).
+  const cases = apiRoutes.flatMap((route) =>
+    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "PROPFIND", "MKCOL"]
+      .filter(
+        (method) => !route.methods.includes(method) && !(method === "HEAD" && route.methods.includes("GET")),
+      )
+      .map((method) => ({ route, method, label: `${method} ${route.pattern}` })),
+  );
+
+  it.each(cases)("$label → 405 with Allow", async ({ route, method }) => {
+    process.env.ATLAS_AUTH_TENANT_ID = "";
+    const response = handleProxyRequest(
+      new NextRequest(`http://127.0.0.1:3000${concretePath(route, () => scanId)}`, {
+        method,
+        headers: { host: "127.0.0.1:3000" },
+      }),
+    );
+    delete process.env.ATLAS_AUTH_TENANT_ID;
+    expect(response.status).toBe(405);
+    const allow = (response.headers.get("allow") ?? "").split(", ");
+    for (const exported of route.methods) expect(allow).toContain(exported);
+    expect(allow).not.toContain(method);
+    if (method !== "HEAD") expect(errorShape.safeParse(await response.json()).success).toBe(true);
+  });
+});
+
 describe("the proxy, fuzzed", () => {
   it("always answers, with its headers, whatever the method, path, headers and cookies", async () => {
     process.env.ATLAS_AUTH_TENANT_ID = "";
