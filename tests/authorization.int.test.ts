@@ -1,8 +1,8 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
+import type { BearerIdentity } from "@/lib/auth/bearer";
 import type { EntraAuthConfig } from "@/lib/auth/config";
 import { CSRF_HEADER, csrfCookieName, issueCsrfToken } from "@/lib/auth/csrf";
-import type { BearerIdentity } from "@/lib/auth/bearer";
 import { type GuardOutcome, guardRequest } from "@/lib/auth/guard";
 import { handleProxyRequest } from "@/lib/auth/proxy-handler";
 import type { Role } from "@/lib/auth/roles";
@@ -186,19 +186,24 @@ describe("a sample through the real proxy (NextRequest in, NextResponse out)", (
   function proxied(route: AppRoute, method: string, caller: Caller) {
     const request = requestFor(caller, method, concretePath(route));
     const headers = new Headers();
-    for (const name of ["host", "origin", "sec-fetch-site", CSRF_HEADER]) {
+    for (const name of ["host", "origin", "sec-fetch-site", CSRF_HEADER, "authorization"]) {
       const value = request.header(name);
       if (value) headers.set(name, value);
     }
     const cookie = Object.entries(
-      caller === "no session"
+      caller === "no session" || isBearer(caller)
         ? {}
         : sessionCookies(config, sessionFor(caller === "no role" ? null : caller, NOW)),
     )
       .map(([name, value]) => `${name}=${value}`)
       .join("; ");
     if (cookie) headers.set("cookie", cookie);
-    return handleProxyRequest(new NextRequest(`${ORIGIN}${concretePath(route)}`, { method, headers }));
+    const bearer = "bearer" in request ? request.bearer : undefined;
+    return handleProxyRequest(
+      new NextRequest(`${ORIGIN}${concretePath(route)}`, { method, headers }),
+      undefined,
+      bearer,
+    );
   }
 
   it("answers 401/403/redirect/pass exactly as the guard decided, with headers on every answer", () => {
@@ -214,6 +219,11 @@ describe("a sample through the real proxy (NextRequest in, NextResponse out)", (
         [home, "GET", "no role", 307],
         [home, "GET", "viewer", 200],
         [health, "GET", "no session", 200],
+        [scans, "GET", "bearer viewer", 200],
+        [scans, "POST", "bearer viewer", 403],
+        [scans, "POST", "bearer operator", 200],
+        [scans, "GET", "bearer no role", 403],
+        [home, "GET", "bearer admin", 307],
       ];
       for (const [route, method, caller, status] of samples) {
         const response = proxied(route, method, caller);

@@ -1,6 +1,5 @@
-import { CLIENT_ADDRESS_HEADER } from "./client-address";
-import { type BearerCheck, type BearerIdentity, bearerTokenOf } from "./bearer";
 import { methodNotAllowed } from "@/lib/http/methods";
+import { type BearerCheck, type BearerIdentity, bearerTokenOf } from "./bearer";
 import { type AuthConfig, expectedOrigin } from "./config";
 import { CSRF_HEADER, checkRequestOrigin, csrfCookieName, issueCsrfToken, verifyCsrfToken } from "./csrf";
 import { isLoopbackHost } from "./listen-policy";

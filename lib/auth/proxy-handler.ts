@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { type NextRequest, NextResponse } from "next/server";
-import { type AuthConfig, AuthConfigError, readAuthConfig } from "./config";
+import type { BearerCheck } from "./bearer";
+import { bearerCheckFor } from "./bearer-request";
 import { requestClientAddress } from "./client-address";
+import { type AuthConfig, AuthConfigError, readAuthConfig } from "./config";
 import { type CookieToSet, type GuardOutcome, guardRequest } from "./guard";
 import { type RateDecision, takeToken } from "./rate-limit";
 import { pathSegments, ruleFor } from "./route-policy";
@@ -51,11 +53,18 @@ export async function handleRateLimitedProxyRequest(request: NextRequest): Promi
   const segments = pathSegments(request.nextUrl.pathname);
   const bucket = segments ? ruleFor(request.method.toUpperCase(), segments).rateLimit : undefined;
   const rateLimit = bucket ? await takeToken(bucket, requestClientAddress(request.headers)) : undefined;
-  return handleProxyRequest(request, rateLimit);
+  return handleProxyRequest(request, rateLimit, await bearerCheckFor(request));
 }
 
-/** The guard's answer to a request, given the rate limiter's decision (none: not counted). */
-export function handleProxyRequest(request: NextRequest, rateLimit?: RateDecision): NextResponse {
+/**
+ * The guard's answer to a request, given the rate limiter's decision (none: not counted) and the verified
+ * bearer token (none: the request has none the guard looks at — see lib/auth/bearer-request.ts).
+ */
+export function handleProxyRequest(
+  request: NextRequest,
+  rateLimit?: RateDecision,
+  bearer?: BearerCheck,
+): NextResponse {
   const segments = pathSegments(request.nextUrl.pathname);
   const api = segments ? segments[0] === "api" : request.nextUrl.pathname.startsWith("/api/");
   let config: AuthConfig;
@@ -84,6 +93,7 @@ export function handleProxyRequest(request: NextRequest, rateLimit?: RateDecisio
     cookie: (name) => request.cookies.get(name)?.value,
     hasCookies: request.cookies.size > 0,
     rateLimit,
+    bearer,
   });
 
   let response: NextResponse;
