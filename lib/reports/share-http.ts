@@ -1,3 +1,4 @@
+import { SHARE_CONTENT_SECURITY_POLICY } from "@/lib/auth/security-headers";
 import { esc } from "@/lib/reports/render-html";
 import type { ReportFormat } from "@/lib/reports/report-formats";
 import { reportErrorResponse, reportFileResponse } from "@/lib/reports/report-http";
@@ -15,8 +16,8 @@ const SHARE_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",
   // The page has no script and loads nothing: inline styles are all it needs.
-  "Content-Security-Policy":
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  // The same policy the proxy sends for these paths (and its header wins): one definition.
+  "Content-Security-Policy": SHARE_CONTENT_SECURITY_POLICY,
 };
 
 /** A small page for the answers that are not the report; it says nothing about the report. */
