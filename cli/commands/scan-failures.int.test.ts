@@ -84,3 +84,36 @@ describe("aks-atlas scan: a database that cannot be opened ends the process with
     );
   });
 });
+
+describe("aks-atlas scan: two scans started together on one data folder", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "atlas-scan-race-"));
+    await fs.chmod(dataDir, 0o755); // as root, PostgreSQL runs as 'postgres' and must reach it
+  });
+  afterAll(async () => {
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("one scans; the other says a scan is running and exits 1; both exit and the folder is released", async () => {
+    // Before: the one that joined while the other was still starting PostgreSQL printed ECONNREFUSED
+    // (or lost the CREATE DATABASE race) and never exited, its emulator still listening.
+    const env = { DATABASE_URL: "", ATLAS_DATA_DIR: dataDir };
+    const runs = await Promise.all([
+      runCliProcess(["scan", "--emulate", demoTenantPath], env, { deadlineMs: 240_000 }),
+      runCliProcess(["scan", "--emulate", demoTenantPath], env, { deadlineMs: 240_000 }),
+    ]);
+    for (const run of runs) expect(run.hung, `a scan did not exit; stderr:\n${run.stderr}`).toBe(false);
+    const loser = runs.find((run) => run.code === 1);
+    const winner = runs.find((run) => run !== loser);
+    expect(loser?.stderr, runs.map((run) => run.stderr).join("\n---\n")).toMatch(
+      /A scan of tenant 00000000-0000-0000-0000-00000000c0de is already running\./,
+    );
+    // Exit codes are the contract: 0 succeeded, 2 partial.
+    expect([0, 2], winner?.stderr).toContain(winner?.code);
+    expect(winner?.stdout).toMatch(/Scan #\d+: (succeeded|partial)/);
+    // Whoever started the server stopped it only after the other was done, and released the folder.
+    await expect(fs.access(path.join(dataDir, "atlas.lock.json"))).rejects.toThrow();
+    await expect(fs.access(path.join(dataDir, "pg", "postmaster.pid"))).rejects.toThrow();
+  });
+});

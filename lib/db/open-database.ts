@@ -103,8 +103,10 @@ async function ensureDatabase(maintenanceUrl: string, name: string): Promise<voi
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (!rowCount) await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
   } catch (error) {
-    // Two starters may race to create it; the loser sees a duplicate.
-    if ((error as { code?: string }).code !== "42P04") throw error;
+    // Two starters may race to create it; the loser sees a duplicate database (42P04) or, when both
+    // passed the check above at once, a unique violation on pg_database (23505).
+    const code = errorCode(error);
+    if (code !== "42P04" && code !== "23505") throw error;
   } finally {
     await client.end();
   }
