@@ -72,6 +72,7 @@ const withWorkloadIdentity = (
       issuer: ISSUER,
       subject: "system:serviceaccount:app:app-sa",
       audiences: ["api://AzureADTokenExchange"],
+      claimsMatchingExpression: null,
     });
   }
   if (options.serviceAccount) {

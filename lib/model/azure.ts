@@ -128,8 +128,19 @@ export const federatedCredentialSchema = z.object({
   identityId: z.string(),
   /** kept verbatim: Entra matches the issuer as an exact string (trailing slash included) */
   issuer: z.string(),
+  /** "" for a flexible credential, which matches by `claimsMatchingExpression` instead */
   subject: z.string(),
   audiences: z.array(z.string()),
+  /**
+   * A flexible federated identity credential's expression (e.g.
+   * `claims['sub'] matches 'system:serviceaccount:ci:*'`), returned by Microsoft.ManagedIdentity from
+   * api-version 2025-01-31-preview; null for a credential with an exact subject, or when read at an
+   * older api-version.
+   */
+  claimsMatchingExpression: z
+    .object({ value: z.string(), languageVersion: z.number().int() })
+    .nullable()
+    .default(null),
 });
 export type FederatedCredential = z.infer<typeof federatedCredentialSchema>;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { federatedCredentialSchema } from "@/lib/model/azure";
 import {
   clusterFromWire,
   federatedCredentialFromWire,
@@ -230,6 +231,43 @@ describe("identities and federated credentials", () => {
       identityId: identityId.toLowerCase(),
       issuer: "https://Issuer/",
       subject: "system:serviceaccount:app:sa",
+      claimsMatchingExpression: null,
     });
+  });
+
+  it("reads a flexible federated credential's claimsMatchingExpression", () => {
+    // Wire shape of Microsoft.ManagedIdentity 2025-01-31-preview (azure-rest-api-specs,
+    // specification/msi/resource-manager/Microsoft.ManagedIdentity/ManagedIdentity/preview/
+    // 2025-01-31-preview/examples/FlexibleFederatedIdentityCredentialGet.json): no subject.
+    const identityId = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uai`;
+    const credential = federatedCredentialFromWire({
+      id: `${identityId}/federatedIdentityCredentials/flexible`,
+      name: "flexible",
+      type: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+      properties: {
+        issuer: "https://oidc.prod-aks.azure.com/tenant/issuer",
+        audiences: ["api://AzureADTokenExchange"],
+        claimsMatchingExpression: {
+          languageVersion: 1,
+          value: "claims['sub'] matches 'system:serviceaccount:ci:*'",
+        },
+      },
+    });
+    expect(credential.subject).toBe("");
+    expect(credential.claimsMatchingExpression).toEqual({
+      value: "claims['sub'] matches 'system:serviceaccount:ci:*'",
+      languageVersion: 1,
+    });
+    expect(federatedCredentialSchema.parse(credential)).toEqual(credential);
+    // Stored before the field existed: parses with the default.
+    const { claimsMatchingExpression: _dropped, ...legacy } = credential;
+    expect(federatedCredentialSchema.parse(legacy).claimsMatchingExpression).toBeNull();
+    // An expression without a value is no expression.
+    expect(
+      federatedCredentialFromWire({
+        id: `${identityId}/federatedIdentityCredentials/x`,
+        properties: { issuer: "i", claimsMatchingExpression: { languageVersion: 1 } },
+      }).claimsMatchingExpression,
+    ).toBeNull();
   });
 });

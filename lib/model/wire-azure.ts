@@ -202,7 +202,26 @@ export function federatedCredentialFromWire(wire: unknown, identityId?: string):
     issuer: asString(armProperty(wire, "issuer")) ?? "",
     subject: asString(armProperty(wire, "subject")) ?? "",
     audiences: asStringArray(armProperty(wire, "audiences")),
+    claimsMatchingExpression: claimsMatchingExpressionFromWire(armProperty(wire, "claimsMatchingExpression")),
   };
+}
+
+/**
+ * `properties.claimsMatchingExpression` ({ value, languageVersion }, Microsoft.ManagedIdentity
+ * 2025-01-31-preview and later). A value without a usable languageVersion counts as version 1, the
+ * only version the service defines.
+ */
+function claimsMatchingExpressionFromWire(value: unknown): FederatedCredential["claimsMatchingExpression"] {
+  const expression = asString(field(value, "value"));
+  if (!expression) return null;
+  const version = field(value, "languageVersion");
+  const languageVersion =
+    typeof version === "number" && Number.isInteger(version)
+      ? version
+      : typeof version === "string" && /^\d+$/.test(version)
+        ? Number.parseInt(version, 10)
+        : 1;
+  return { value: expression, languageVersion };
 }
 
 function permissionFromWire(value: unknown): RolePermission {
