@@ -7,6 +7,10 @@ export const accessLevelSchema = z.enum(["cluster-admin", "admin", "write", "rea
 export type AccessLevel = z.infer<typeof accessLevelSchema>;
 
 /** Higher is more. */
+/** The levels an attack path can reach, strongest first. */
+export const ATTACK_PATH_LEVELS = ["cluster-admin", "admin", "write", "read"] as const;
+export type AttackPathLevel = (typeof ATTACK_PATH_LEVELS)[number];
+
 export const ACCESS_LEVEL_RANK: Record<AccessLevel, number> = {
   "cluster-admin": 4,
   admin: 3,
@@ -33,15 +37,27 @@ export const escalationTargetSchema = z.enum([
   "impersonate",
   "kube-system-pods",
   "kube-system-secrets",
+  // Multi-hop attack paths (route `attack-path`): the level reached on the cluster.
+  "cluster-admin",
+  "admin",
+  "write",
+  "read",
 ]);
 export type EscalationTarget = z.infer<typeof escalationTargetSchema>;
 
 /**
  * How an escalation is reached: `azure-control-plane` = an ARM action on the cluster or its
  * identities (role assignments), `azure-rbac` = a Kubernetes data action through Azure RBAC for
- * Kubernetes, `kubernetes-rbac` = a Kubernetes RoleBinding or ClusterRoleBinding.
+ * Kubernetes, `kubernetes-rbac` = a Kubernetes RoleBinding or ClusterRoleBinding, `attack-path` = a
+ * shortest path through the attack graph (identities, service accounts, role assignments).
  */
-export const escalationRouteSchema = z.enum(["azure-control-plane", "azure-rbac", "kubernetes-rbac"]);
+export const escalationRouteSchema = z.enum([
+  "azure-control-plane",
+  "azure-rbac",
+  "kubernetes-rbac",
+  /** a path of one or more hops across planes (lib/access/attack-paths.ts); `to` is the level reached */
+  "attack-path",
+]);
 export type EscalationRoute = z.infer<typeof escalationRouteSchema>;
 
 export const pathStepSchema = z.object({
@@ -68,6 +84,12 @@ export const escalationSchema = z.object({
   to: escalationTargetSchema,
   route: escalationRouteSchema,
   path: z.array(pathStepSchema),
+  /** attack paths only: how many hops (edges) the path takes; a one-step escalation is 1 */
+  hops: z.number().int().positive().optional(),
+  /** attack paths only: true when a step depends on an ABAC condition or an expression we could not evaluate */
+  conditional: z.boolean().optional(),
+  /** attack paths only: the namespace of the level reached (admin/write/read), null = cluster-wide */
+  namespace: z.string().nullable().optional(),
 });
 export type Escalation = z.infer<typeof escalationSchema>;
 

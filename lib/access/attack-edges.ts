@@ -1,0 +1,948 @@
+import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/access-index";
+import { type AssignableRoles, assignableRoles, mayAssign } from "@/lib/access/assignment-condition";
+import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
+import { credentialMatchesServiceAccount } from "@/lib/access/federated-match";
+import { effectiveClusterRoleRules, rulesAllow } from "@/lib/access/kubernetes-rbac";
+import {
+  assignmentStep,
+  clusterRoleBindingStep,
+  clusterStep,
+  identityStep,
+  kubernetesRoleStep,
+  permissionStep,
+  roleBindingStep,
+  roleDefinitionStep,
+  settingStep,
+} from "@/lib/access/paths";
+import {
+  ACCESS_LEVEL_RANK,
+  type AccessPrincipal,
+  type AttackPathLevel,
+  type ClusterAccess,
+  type PathStep,
+} from "@/lib/access/types";
+import type { Cluster, FederatedCredential, RoleAssignment, RoleDefinition } from "@/lib/model/azure";
+import { kubernetesNaturalKey } from "@/lib/model/ids";
+import type { ClusterKubernetes, PolicyRule } from "@/lib/model/kubernetes";
+
+// The edges of the attack graph, as reverse edges: for a node, who can get there in one hop (or in
+// none, for the bookkeeping nodes "runs a pod in namespace N"). The search in attack-paths.ts walks
+// them backwards from a cluster level; everything here is computed lazily per node and cached, so
+// only what a search reaches is ever built. Facts and sources: docs/access-model.md, "Attack paths".
+//
+// Nodes:
+//   p:<access principal id>          a directory principal (user, group, service principal, managed
+//                                    identity by its object id) or a Kubernetes user or group
+//   sa:<cluster id>|<sa principal>   a service account of one cluster
+//   pods:<cluster id>|<namespace>    "runs a pod in that namespace" (so pod creators × accounts is not materialised)
+//   anypod:<cluster id>              "runs a pod anywhere on the cluster" (IMDS, AAD Pod Identity)
+
+export type NodeId = string;
+
+export type ReverseEdge = {
+  from: NodeId;
+  /** 1 = a hop an attacker takes; 0 = bookkeeping (a pod creator choosing the account it runs as) */
+  weight: 0 | 1;
+  /** the steps from `from` (excluded) to the edge's head (included) */
+  steps: PathStep[];
+  conditional: boolean;
+};
+
+/** A one-hop edge into a cluster level. */
+export type TargetEdge = ReverseEdge & { level: AttackPathLevel; namespace: string | null };
+
+export const AKS_RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
+const MANAGED_IDENTITY_CONTRIBUTOR = "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59";
+
+export const ATTACK_ACTIONS = {
+  writeRoleAssignment: "Microsoft.Authorization/roleAssignments/write",
+  writeRoleDefinition: "Microsoft.Authorization/roleDefinitions/write",
+  writeFederatedCredential:
+    "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+  assignIdentity: "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
+  /** compute that can carry a user-assigned identity someone attaches */
+  computeWrites: [
+    "Microsoft.Compute/virtualMachines/write",
+    "Microsoft.Compute/virtualMachineScaleSets/write",
+    "Microsoft.Web/sites/write",
+    "Microsoft.ContainerInstance/containerGroups/write",
+  ],
+  writeScaleSet: "Microsoft.Compute/virtualMachineScaleSets/write",
+} as const;
+
+/** Kubernetes workload controllers whose create (or update/patch, which rolls new pods) runs a pod. */
+const POD_CONTROLLERS: readonly (readonly [string, string])[] = [
+  ["apps", "deployments"],
+  ["apps", "replicasets"],
+  ["apps", "statefulsets"],
+  ["apps", "daemonsets"],
+  ["batch", "jobs"],
+  ["batch", "cronjobs"],
+  ["", "replicationcontrollers"],
+];
+
+type Can = (verb: string, apiGroup: string, resource: string) => boolean;
+type PodPowers = { pods: string | null; token: string | null; exec: string | null };
+
+/**
+ * What a rule set lets its holder do to run code as a service account: create a pod (directly or
+ * through a controller), mint a token (`create serviceaccounts/token`), or exec/attach into a
+ * running pod (`create pods/exec`; before Kubernetes 1.35 `get` sufficed, because the WebSocket
+ * upgrade was authorized as a GET — kubernetes/kubernetes#134577, gate
+ * AuthorizePodWebsocketUpgradeCreatePermission). Each is the evidence text, or null.
+ */
+export function podPowers(can: Can, getExecSuffices: boolean): PodPowers {
+  let pods: string | null = can("create", "", "pods") ? "create pods" : null;
+  if (!pods) {
+    for (const [group, resource] of POD_CONTROLLERS) {
+      const verb = ["create", "update", "patch"].find((candidate) => can(candidate, group, resource));
+      if (verb) {
+        pods = `${verb} ${resource}${group ? `.${group}` : ""}`;
+        break;
+      }
+    }
+  }
+  const token = can("create", "", "serviceaccounts/token") ? "create serviceaccounts/token" : null;
+  let exec: string | null = null;
+  for (const sub of ["pods/exec", "pods/attach"]) {
+    if (can("create", "", sub)) exec = `create ${sub}`;
+    else if (getExecSuffices && can("get", "", sub)) exec = `get ${sub} (Kubernetes < 1.35)`;
+    if (exec) break;
+  }
+  return { pods, token, exec };
+}
+
+/** Kubernetes before 1.35 authorizes exec/attach over WebSocket with `get`. Unknown version: assume older. */
+export function execAllowsGet(kubernetesVersion: string | null): boolean {
+  const match = /^v?(\d+)\.(\d+)/.exec(kubernetesVersion ?? "");
+  if (!match) return true;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major < 1 || (major === 1 && minor < 35);
+}
+
+type Holder = { node: NodeId; steps: PathStep[]; conditional: boolean };
+type Powers = { pods: Map<string, Holder[]>; token: Map<string, Holder[]>; exec: Map<string, Holder[]> };
+/** key for "every namespace" in Powers maps */
+const ALL = "*";
+
+type RoleFacts = {
+  writeRoleAssignment: string | null;
+  writeRoleDefinition: string | null;
+  writeFederatedCredential: string | null;
+  assignIdentity: string | null;
+  computeWrite: string | null;
+  writeScaleSet: string | null;
+};
+
+type IdentityRef = { resourceId: string; principalId: string; name: string };
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function serviceAccountPrincipal(namespace: string, name: string): AccessPrincipal {
+  return {
+    id: `system:serviceaccount:${namespace}:${name}`,
+    kind: "ServiceAccount",
+    displayName: `${namespace}/${name}`,
+  };
+}
+
+export function nodeOf(principal: AccessPrincipal, clusterId: string): NodeId {
+  return principal.kind === "ServiceAccount" ? `sa:${clusterId}|${principal.id}` : `p:${principal.id}`;
+}
+
+/** `networkProfile.podLinkLocalAccess: None` blocks pods from IMDS (preview; read defensively, the model may not carry it). */
+export function imdsReachable(cluster: Cluster): boolean {
+  const raw = cluster as {
+    podLinkLocalAccess?: unknown;
+    networkProfile?: { podLinkLocalAccess?: unknown };
+  };
+  const value = raw.podLinkLocalAccess ?? raw.networkProfile?.podLinkLocalAccess;
+  return !(typeof value === "string" && value.toLowerCase() === "none");
+}
+
+export class AttackEdges {
+  /** who each node stands for, when it is a principal (for reporting) */
+  readonly principals = new Map<NodeId, { principal: AccessPrincipal; clusterId: string | null }>();
+  private readonly powersCache = new Map<string, Powers>();
+  private readonly reverseCache = new Map<NodeId, ReverseEdge[]>();
+  private readonly factsCache = new Map<string, RoleFacts>();
+  private readonly bestRoleCache = new Map<
+    string,
+    { definition: RoleDefinition; level: AttackPathLevel } | null
+  >();
+  private readonly identitiesByPrincipal = new Map<string, IdentityRef>();
+  /** kubelet and add-on identities: principal id → the clusters whose nodes carry it */
+  private readonly nodeIdentities = new Map<string, { cluster: Cluster; label: string }[]>();
+  private readonly credentialsByIdentity = new Map<string, FederatedCredential[]>();
+  private readonly clustersByIssuer = new Map<string, Cluster[]>();
+  /** AzureIdentity resource ids (AAD Pod Identity) → where they are bound */
+  private readonly podIdentityBindings = new Map<
+    string,
+    { cluster: Cluster; namespace: string | null; label: string; id: string }[]
+  >();
+  private roleDefinitionWriters:
+    | { assignment: RoleAssignment; definition: RoleDefinition; members: Set<string> }[]
+    | null = null;
+
+  constructor(private readonly index: AccessIndex) {
+    const model = index.model;
+    for (const identity of model.identities) {
+      this.identitiesByPrincipal.set(identity.principalId, {
+        resourceId: identity.id,
+        principalId: identity.principalId,
+        name: identity.name,
+      });
+    }
+    for (const credential of model.federatedCredentials)
+      push(this.credentialsByIdentity, credential.identityId, credential);
+    for (const cluster of model.clusters) {
+      if (cluster.oidcIssuer.enabled && cluster.oidcIssuer.issuerUrl)
+        push(this.clustersByIssuer, cluster.oidcIssuer.issuerUrl, cluster);
+      const carried = [
+        ...(cluster.kubeletIdentity ? [{ ref: cluster.kubeletIdentity, label: "kubelet identity" }] : []),
+        ...cluster.addons.flatMap((addon) =>
+          addon.enabled && addon.identity
+            ? [{ ref: addon.identity, label: `${addon.name} add-on identity` }]
+            : [],
+        ),
+      ];
+      for (const { ref, label } of carried) {
+        if (!ref.objectId || !ref.resourceId) continue;
+        const principalId = ref.objectId.toLowerCase();
+        push(this.nodeIdentities, principalId, { cluster, label });
+        if (!this.identitiesByPrincipal.has(principalId)) {
+          this.identitiesByPrincipal.set(principalId, {
+            resourceId: ref.resourceId,
+            principalId,
+            name: ref.resourceId.split("/").pop() ?? ref.resourceId,
+          });
+        }
+      }
+      for (const entry of cluster.podIdentity.enabled ? cluster.podIdentity.identities : []) {
+        if (!entry.identity?.resourceId) continue;
+        push(this.podIdentityBindings, entry.identity.resourceId, {
+          cluster,
+          namespace: entry.namespace,
+          label: `pod identity ${entry.namespace}/${entry.name} (selector ${entry.bindingSelector ?? entry.name})`,
+          id: `${cluster.id}#podIdentity/${entry.namespace}/${entry.name}`,
+        });
+      }
+      const inventory = model.kubernetes[cluster.id];
+      for (const binding of inventory?.azureIdentityBindings ?? []) {
+        const identity = inventory?.azureIdentities.find(
+          (candidate) =>
+            candidate.namespace === binding.namespace && candidate.name === binding.azureIdentity,
+        );
+        if (!identity?.resourceId) continue;
+        // AAD Pod Identity matches pods to bindings across namespaces unless it runs with
+        // --forceNamespaced (azure.github.io/aad-pod-identity/docs/configure/match_pods_in_namespace/).
+        push(this.podIdentityBindings, identity.resourceId, {
+          cluster,
+          namespace: null,
+          label: `AzureIdentityBinding ${binding.namespace}/${binding.name} (pods labelled aadpodidbinding=${binding.selector})`,
+          id: kubernetesNaturalKey(cluster.id, "AzureIdentityBinding", binding.namespace, binding.name),
+        });
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Role facts beyond the engine's (which knows the AKS actions)
+
+  roleFacts(definition: RoleDefinition): RoleFacts {
+    let facts = this.factsCache.get(definition.guid);
+    if (!facts) {
+      const control = (action: string) => grantingPattern(definition, "control", action);
+      facts = {
+        writeRoleAssignment: control(ATTACK_ACTIONS.writeRoleAssignment),
+        writeRoleDefinition: control(ATTACK_ACTIONS.writeRoleDefinition),
+        writeFederatedCredential: control(ATTACK_ACTIONS.writeFederatedCredential),
+        assignIdentity: control(ATTACK_ACTIONS.assignIdentity),
+        computeWrite: ATTACK_ACTIONS.computeWrites.map(control).find((pattern) => pattern !== null) ?? null,
+        writeScaleSet: control(ATTACK_ACTIONS.writeScaleSet),
+      };
+      this.factsCache.set(definition.guid, facts);
+    }
+    return facts;
+  }
+
+  /** The strongest level on `cluster` that holding `definition` at or above it gives (control plane or Azure RBAC). */
+  levelByRole(cluster: Cluster, definition: RoleDefinition): AttackPathLevel | null {
+    const facts = this.index.roleFacts(definition);
+    const own = this.roleFacts(definition);
+    const localAccounts = !cluster.localAccountsDisabled;
+    if (facts.adminCredential && localAccounts) return "cluster-admin";
+    // managedClusters/write: re-enable local accounts, or list a group of one's own in adminGroupObjectIDs.
+    if (facts.clusterWrite) return "cluster-admin";
+    // roleAssignments/write: assign oneself any of the roles that follow.
+    if (own.writeRoleAssignment) return "cluster-admin";
+    if (facts.userCredential && cluster.entra.mode === "none" && localAccounts) return "cluster-admin";
+    if (cluster.entra.mode === "managed" && cluster.entra.azureRbac) {
+      const level = facts.dataCluster?.level ?? null;
+      if (level) return level;
+    }
+    return null;
+  }
+
+  /** The role a holder of roleAssignments/write would assign itself on `cluster`, within `roles`. */
+  private bestRole(cluster: Cluster, roles: AssignableRoles, conditionKey: string) {
+    const key = [
+      cluster.localAccountsDisabled,
+      cluster.runCommandDisabled,
+      cluster.entra.mode,
+      cluster.entra.azureRbac,
+      conditionKey,
+    ].join("|");
+    if (this.bestRoleCache.has(key)) return this.bestRoleCache.get(key) ?? null;
+    let best: { definition: RoleDefinition; level: AttackPathLevel } | null = null;
+    const preferred = (definition: RoleDefinition) => (definition.guid === AKS_RBAC_CLUSTER_ADMIN ? 0 : 1);
+    const candidates = [...this.index.model.roleDefinitions].sort(
+      (a, b) => preferred(a) - preferred(b) || a.roleName.localeCompare(b.roleName),
+    );
+    for (const definition of candidates) {
+      if (!mayAssign(roles, definition.guid)) continue;
+      const level = this.levelByRole(cluster, definition);
+      if (level && (!best || ACCESS_LEVEL_RANK[level] > ACCESS_LEVEL_RANK[best.level]))
+        best = { definition, level };
+    }
+    this.bestRoleCache.set(key, best);
+    return best;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Kubernetes: who can run code as which service account on a cluster
+
+  private register(principal: AccessPrincipal, clusterId: string): NodeId {
+    const node = nodeOf(principal, clusterId);
+    if (!this.principals.has(node))
+      this.principals.set(node, {
+        principal,
+        clusterId: principal.kind === "ServiceAccount" ? clusterId : null,
+      });
+    return node;
+  }
+
+  powers(cluster: Cluster): Powers {
+    const cached = this.powersCache.get(cluster.id);
+    if (cached) return cached;
+    const powers: Powers = { pods: new Map(), token: new Map(), exec: new Map() };
+    const getExec = execAllowsGet(cluster.kubernetesVersion);
+    const add = (
+      found: PodPowers,
+      namespace: string | null,
+      reached: { principal: AccessPrincipal; prefix: PathStep[] },
+      via: PathStep[],
+      conditional: boolean,
+    ) => {
+      const where = namespace === null ? "" : ` in namespace ${namespace}`;
+      const node = this.register(reached.principal, cluster.id);
+      for (const kind of ["pods", "token", "exec"] as const) {
+        const evidence = found[kind];
+        if (!evidence) continue;
+        push(powers[kind], namespace ?? ALL, {
+          node,
+          conditional,
+          steps: [
+            ...reached.prefix.slice(1),
+            ...via,
+            { kind: "permission", id: evidence, label: `can ${evidence}${where}` },
+            clusterStep(cluster, namespace),
+          ],
+        });
+      }
+    };
+    const everything: PodPowers = {
+      pods: "create pods",
+      token: "create serviceaccounts/token",
+      exec: "create pods/exec",
+    };
+
+    // Entra admin groups and the local admin credential: cluster-admin, so everything.
+    if (cluster.entra.mode === "managed") {
+      for (const groupId of cluster.entra.adminGroupIds) {
+        const group = directoryPrincipal(this.index, groupId, "Group");
+        const via = [settingStep(cluster, "adminGroupObjectIDs", "listed in aadProfile.adminGroupObjectIDs")];
+        for (const reached of reachThroughGroups(this.index, group))
+          add(everything, null, reached, via, false);
+      }
+    }
+    const azureRbac = cluster.entra.mode === "managed" && cluster.entra.azureRbac;
+    const applyAssignment = (assignment: RoleAssignment, namespace: string | null) => {
+      const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
+      if (!definition) return;
+      const facts = this.index.roleFacts(definition);
+      const via = [assignmentStep(assignment, definition), roleDefinitionStep(definition)];
+      const conditional = assignment.condition !== null;
+      const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
+      if (namespace === null && facts.adminCredential && !cluster.localAccountsDisabled) {
+        const credential = [
+          ...via,
+          permissionStep(facts.adminCredentialAction, facts.adminCredential),
+          settingStep(
+            cluster,
+            "disableLocalAccounts",
+            "local accounts are enabled (disableLocalAccounts: false)",
+          ),
+        ];
+        for (const reached of reachThroughGroups(this.index, assignee))
+          add(everything, null, reached, credential, conditional);
+        return;
+      }
+      if (!azureRbac || !definition.permissions.some((block) => block.dataActions.length > 0)) return;
+      const can: Can = (verb, group, resource) => {
+        const action = kubernetesDataAction(verb, group, resource);
+        return action !== null && grantingPattern(definition, "data", action) !== null;
+      };
+      const found = podPowers(can, getExec);
+      if (!found.pods && !found.token && !found.exec) return;
+      const data = [
+        ...via,
+        settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
+      ];
+      for (const reached of reachThroughGroups(this.index, assignee))
+        add(found, namespace, reached, data, conditional);
+    };
+    for (const assignment of assignmentsReaching(this.index, cluster.id)) applyAssignment(assignment, null);
+    for (const { namespace, assignment } of this.index.namespaceAssignmentsByCluster.get(cluster.id) ?? [])
+      applyAssignment(assignment, namespace);
+
+    const inventory = this.index.model.kubernetes[cluster.id];
+    if (inventory && cluster.kubernetesRbac) this.kubernetesPowers(cluster, inventory, getExec, add);
+    this.powersCache.set(cluster.id, powers);
+    return powers;
+  }
+
+  private kubernetesPowers(
+    cluster: Cluster,
+    inventory: ClusterKubernetes,
+    getExec: boolean,
+    add: (
+      found: PodPowers,
+      namespace: string | null,
+      reached: { principal: AccessPrincipal; prefix: PathStep[] },
+      via: PathStep[],
+      conditional: boolean,
+    ) => void,
+  ): void {
+    const clusterRoleRules = effectiveClusterRoleRules(inventory.clusterRoles);
+    const roleRules = new Map(inventory.roles.map((role) => [`${role.namespace}/${role.name}`, role.rules]));
+    const cache = new Map<string, PodPowers>();
+    const powersOf = (key: string, rules: readonly PolicyRule[]) => {
+      let found = cache.get(key);
+      if (!found) {
+        found = podPowers(
+          (verb, apiGroup, resource) => rulesAllow(rules, { verb, apiGroup, resource }),
+          getExec,
+        );
+        cache.set(key, found);
+      }
+      return found;
+    };
+    const apply = (
+      subjects: (typeof inventory.roleBindings)[number]["subjects"],
+      found: PodPowers,
+      namespace: string | null,
+      via: PathStep[],
+    ) => {
+      if (!found.pods && !found.token && !found.exec) return;
+      for (const subject of subjects) {
+        for (const reached of resolveSubject(this.index, cluster, inventory, subject, namespace))
+          add(found, namespace, reached, via, false);
+      }
+    };
+    for (const binding of inventory.clusterRoleBindings) {
+      const rules =
+        binding.roleRef.kind === "ClusterRole" ? clusterRoleRules.get(binding.roleRef.name) : undefined;
+      if (!rules) continue;
+      apply(binding.subjects, powersOf(`ClusterRole|${binding.roleRef.name}`, rules), null, [
+        clusterRoleBindingStep(cluster.id, binding.name),
+        kubernetesRoleStep(cluster.id, "ClusterRole", null, binding.roleRef.name),
+      ]);
+    }
+    for (const binding of inventory.roleBindings) {
+      const isClusterRole = binding.roleRef.kind === "ClusterRole";
+      const rules = isClusterRole
+        ? clusterRoleRules.get(binding.roleRef.name)
+        : roleRules.get(`${binding.namespace}/${binding.roleRef.name}`);
+      if (!rules) continue;
+      const key = isClusterRole
+        ? `ClusterRole|${binding.roleRef.name}`
+        : `Role|${binding.namespace}|${binding.roleRef.name}`;
+      apply(binding.subjects, powersOf(key, rules), binding.namespace, [
+        roleBindingStep(cluster.id, binding.namespace, binding.name),
+        kubernetesRoleStep(
+          cluster.id,
+          binding.roleRef.kind,
+          isClusterRole ? null : binding.namespace,
+          binding.roleRef.name,
+        ),
+      ]);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reverse edges
+
+  predecessors(node: NodeId): ReverseEdge[] {
+    const cached = this.reverseCache.get(node);
+    if (cached) return cached;
+    let edges: ReverseEdge[] = [];
+    if (node.startsWith("pods:")) edges = this.intoPods(node);
+    else if (node.startsWith("anypod:")) edges = this.intoAnyPod(node);
+    else if (node.startsWith("sa:")) edges = this.intoServiceAccount(node);
+    else if (node.startsWith("p:")) {
+      const identity = this.identitiesByPrincipal.get(node.slice(2));
+      if (!identity) return [];
+      edges = this.intoIdentity(identity);
+    }
+    this.reverseCache.set(node, edges);
+    return edges;
+  }
+
+  private cluster(id: string): Cluster {
+    const cluster = this.index.clustersById.get(id);
+    if (!cluster) throw new Error(`unknown cluster ${id}`);
+    return cluster;
+  }
+
+  private intoPods(node: NodeId): ReverseEdge[] {
+    const [clusterId, namespace] = node.slice("pods:".length).split("|");
+    const powers = this.powers(this.cluster(clusterId));
+    return [...(powers.pods.get(namespace) ?? []), ...(powers.pods.get(ALL) ?? [])].map((holder) => ({
+      from: holder.node,
+      weight: 1,
+      steps: holder.steps,
+      conditional: holder.conditional,
+    }));
+  }
+
+  private intoAnyPod(node: NodeId): ReverseEdge[] {
+    const powers = this.powers(this.cluster(node.slice("anypod:".length)));
+    const seen = new Set<NodeId>();
+    const edges: ReverseEdge[] = [];
+    for (const holders of powers.pods.values()) {
+      for (const holder of holders) {
+        const key = `${holder.node}|${holder.conditional}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        edges.push({ from: holder.node, weight: 1, steps: holder.steps, conditional: holder.conditional });
+      }
+    }
+    return edges;
+  }
+
+  serviceAccountStep(cluster: Cluster, namespace: string, name: string, how: string): PathStep {
+    return {
+      kind: "k8s.serviceAccount",
+      id: kubernetesNaturalKey(cluster.id, "ServiceAccount", namespace, name),
+      label: `${how} service account ${namespace}/${name} on ${cluster.name}`,
+    };
+  }
+
+  private intoServiceAccount(node: NodeId): ReverseEdge[] {
+    const [clusterId, principalId] = node.slice("sa:".length).split("|");
+    const match = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(principalId);
+    if (!match) return [];
+    const [, namespace, name] = match;
+    const cluster = this.cluster(clusterId);
+    this.register(serviceAccountPrincipal(namespace, name), clusterId);
+    const powers = this.powers(cluster);
+    const edges: ReverseEdge[] = [
+      {
+        from: `pods:${clusterId}|${namespace}`,
+        weight: 0,
+        steps: [this.serviceAccountStep(cluster, namespace, name, "runs a pod as")],
+        conditional: false,
+      },
+    ];
+    const tokenStep = this.serviceAccountStep(cluster, namespace, name, "mints a token of");
+    for (const holder of [...(powers.token.get(namespace) ?? []), ...(powers.token.get(ALL) ?? [])])
+      edges.push({
+        from: holder.node,
+        weight: 1,
+        steps: [...holder.steps, tokenStep],
+        conditional: holder.conditional,
+      });
+    const pod = this.index.model.kubernetes[clusterId]?.pods.find(
+      (candidate) => candidate.namespace === namespace && candidate.serviceAccountName === name,
+    );
+    if (pod) {
+      const execStep: PathStep = {
+        kind: "k8s.pod",
+        id: kubernetesNaturalKey(clusterId, "Pod", namespace, pod.name),
+        label: `execs into pod ${namespace}/${pod.name}, which runs as service account ${namespace}/${name}`,
+      };
+      for (const holder of [...(powers.exec.get(namespace) ?? []), ...(powers.exec.get(ALL) ?? [])])
+        edges.push({
+          from: holder.node,
+          weight: 1,
+          steps: [...holder.steps, execStep],
+          conditional: holder.conditional,
+        });
+    }
+    return edges;
+  }
+
+  private intoIdentity(identity: IdentityRef): ReverseEdge[] {
+    const edges: ReverseEdge[] = [];
+    const target = identityStep(identity.resourceId, `managed identity ${identity.name}`);
+    this.principals.set(`p:${identity.principalId}`, {
+      principal: directoryPrincipal(this.index, identity.principalId),
+      clusterId: null,
+    });
+
+    // Workload identity: a service account whose token a federated credential accepts.
+    for (const credential of this.credentialsByIdentity.get(identity.resourceId) ?? []) {
+      const credentialStep: PathStep = {
+        kind: "federatedCredential",
+        id: credential.id,
+        label: `federated credential ${credential.name} trusts it`,
+      };
+      for (const cluster of this.clustersByIssuer.get(credential.issuer) ?? []) {
+        const issuer = cluster.oidcIssuer.issuerUrl ?? "";
+        for (const account of this.index.model.kubernetes[cluster.id]?.serviceAccounts ?? []) {
+          const result = credentialMatchesServiceAccount(credential, issuer, account.namespace, account.name);
+          if (result === false) continue;
+          const from = `sa:${cluster.id}|system:serviceaccount:${account.namespace}:${account.name}`;
+          edges.push({
+            from,
+            weight: 1,
+            steps: [
+              {
+                ...credentialStep,
+                label:
+                  result === true
+                    ? `${credentialStep.label} (issuer ${cluster.name}, subject system:serviceaccount:${account.namespace}:${account.name})`
+                    : `${credentialStep.label} (an expression we could not evaluate)`,
+              },
+              target,
+            ],
+            conditional: result === "unknown",
+          });
+        }
+      }
+    }
+
+    // IMDS: any pod on a node that carries the identity can ask for its token.
+    for (const { cluster, label } of this.nodeIdentities.get(identity.principalId) ?? []) {
+      if (imdsReachable(cluster)) {
+        edges.push({
+          from: `anypod:${cluster.id}`,
+          weight: 0,
+          steps: [
+            settingStep(
+              cluster,
+              "podLinkLocalAccess",
+              `pods on ${cluster.name} reach the instance metadata endpoint (IMDS)`,
+            ),
+            { ...target, label: `${label} ${identity.name}` },
+          ],
+          conditional: false,
+        });
+      }
+      // The engine's identity-operator escalation: change the node scale sets that carry it.
+      if (cluster.nodeResourceGroup) {
+        const groupId = `/subscriptions/${cluster.subscriptionId}/resourcegroups/${cluster.nodeResourceGroup}`;
+        const scaleSets = (this.index.assignmentsBelowResourceGroup.get(groupId) ?? []).filter((assignment) =>
+          assignment.scope.includes("/providers/microsoft.compute/virtualmachinescalesets/"),
+        );
+        for (const assignment of [...assignmentsReaching(this.index, groupId), ...scaleSets]) {
+          this.controlPlaneEdge(
+            edges,
+            assignment,
+            (facts) => facts.writeScaleSet,
+            ATTACK_ACTIONS.writeScaleSet,
+            [
+              {
+                kind: "resourceGroup",
+                id: groupId,
+                label: `runs code on the node scale sets in ${cluster.nodeResourceGroup}`,
+              },
+              { ...target, label: `${label} ${identity.name}` },
+            ],
+          );
+        }
+      }
+    }
+
+    // AAD Pod Identity: a pod carrying a binding's selector label gets the identity from NMI.
+    for (const binding of this.podIdentityBindings.get(identity.resourceId) ?? []) {
+      edges.push({
+        from:
+          binding.namespace === null
+            ? `anypod:${binding.cluster.id}`
+            : `pods:${binding.cluster.id}|${binding.namespace}`,
+        weight: 0,
+        steps: [
+          { kind: "podIdentity", id: binding.id, label: `labels the pod for ${binding.label}` },
+          target,
+        ],
+        conditional: false,
+      });
+    }
+
+    // Azure control plane over the identity resource.
+    for (const assignment of assignmentsReaching(this.index, identity.resourceId)) {
+      this.controlPlaneEdge(
+        edges,
+        assignment,
+        (facts) => facts.writeFederatedCredential,
+        ATTACK_ACTIONS.writeFederatedCredential,
+        [
+          {
+            kind: "action",
+            id: `${identity.resourceId}#federatedCredential`,
+            label: "adds a federated credential with an issuer it controls",
+          },
+          target,
+        ],
+      );
+      const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
+      if (!definition) continue;
+      const own = this.roleFacts(definition);
+      if (own.assignIdentity) {
+        // Attaching the identity is only half: the holder needs compute to attach it to.
+        this.controlPlaneEdge(
+          edges,
+          assignment,
+          (facts) => facts.assignIdentity,
+          ATTACK_ACTIONS.assignIdentity,
+          [
+            {
+              kind: "action",
+              id: `${identity.resourceId}#assign`,
+              label: own.computeWrite
+                ? `attaches it to a virtual machine, scale set or app it controls (${own.computeWrite})`
+                : "attaches it to compute it controls (needs write on a virtual machine, scale set or app)",
+            },
+            target,
+          ],
+          !own.computeWrite,
+        );
+      }
+      if (own.writeRoleAssignment) {
+        const roles = assignableRoles(assignment.condition);
+        if (!mayAssign(roles, MANAGED_IDENTITY_CONTRIBUTOR)) continue;
+        this.controlPlaneEdge(
+          edges,
+          assignment,
+          (facts) => facts.writeRoleAssignment,
+          ATTACK_ACTIONS.writeRoleAssignment,
+          [
+            {
+              kind: "action",
+              id: `${identity.resourceId}#assignRole/${MANAGED_IDENTITY_CONTRIBUTOR}`,
+              label: "assigns itself Managed Identity Contributor on it and adds a federated credential",
+            },
+            target,
+          ],
+          roles.kind === "unknown",
+        );
+      }
+    }
+    return edges;
+  }
+
+  /** An edge from every principal an assignment reaches, when its role grants the action. */
+  private controlPlaneEdge(
+    edges: ReverseEdge[],
+    assignment: RoleAssignment,
+    granted: (facts: RoleFacts) => string | null,
+    action: string,
+    tail: PathStep[],
+    conditional = false,
+  ): void {
+    const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
+    if (!definition) return;
+    const pattern = granted(this.roleFacts(definition));
+    if (!pattern) return;
+    const via = [
+      assignmentStep(assignment, definition),
+      roleDefinitionStep(definition),
+      permissionStep(action, pattern),
+    ];
+    const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
+    for (const reached of reachThroughGroups(this.index, assignee)) {
+      edges.push({
+        from: this.register(reached.principal, ""),
+        weight: 1,
+        steps: [...reached.prefix.slice(1), ...via, ...tail],
+        conditional:
+          conditional ||
+          (assignment.condition !== null && !action.startsWith("Microsoft.Authorization/roleAssignments")),
+      });
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Into a cluster level
+
+  /**
+   * Every one-hop edge into a level of `access.cluster`: the engine's grants (what principals hold),
+   * the engine's control-plane and Kubernetes escalations that amount to cluster-admin, and what
+   * roleAssignments/write and roleDefinitions/write let a principal give itself.
+   */
+  targetEdges(access: ClusterAccess): TargetEdge[] {
+    const cluster = this.cluster(access.cluster.id);
+    const edges: TargetEdge[] = [];
+    for (const { principal, grants, escalations } of access.principals) {
+      const from = this.register(principal, cluster.id);
+      for (const grant of grants) {
+        if (grant.level === "credentials-only") continue;
+        edges.push({
+          from,
+          weight: 1,
+          steps: grant.path.slice(1),
+          conditional: grant.conditional,
+          level: grant.level,
+          namespace: grant.namespace,
+        });
+      }
+      for (const escalation of escalations) {
+        if (escalation.route === "attack-path") continue;
+        const permission = [...escalation.path].reverse().find((step) => step.kind === "permission");
+        const clusterWide =
+          escalation.to === "cluster-write" ||
+          (escalation.to === "run-command" && !cluster.localAccountsDisabled) ||
+          ((escalation.to === "bind" || escalation.to === "escalate") &&
+            /clusterroles/.test(permission?.id ?? "")) ||
+          (escalation.to === "impersonate" && /impersonate (users|groups)/.test(permission?.id ?? ""));
+        if (!clusterWide) continue;
+        const how: Record<string, string> = {
+          "cluster-write": "lists a group of its own in adminGroupObjectIDs, or re-enables local accounts",
+          "run-command": "runs kubectl through run command with the cluster's admin credential",
+          bind: "binds cluster-admin to itself",
+          escalate: "adds every permission to a ClusterRole it holds",
+          impersonate: "impersonates a member of system:masters",
+        };
+        edges.push({
+          from,
+          weight: 1,
+          steps: [
+            ...escalation.path.slice(1, -1),
+            {
+              kind: "action",
+              id: `${cluster.id}#${escalation.to}`,
+              label: how[escalation.to] ?? escalation.to,
+            },
+            clusterStep(cluster),
+          ],
+          conditional: false,
+          level: "cluster-admin",
+          namespace: null,
+        });
+      }
+    }
+
+    for (const scope of scopeChain(this.index, cluster.id)) {
+      for (const assignment of this.index.assignmentsByScope.get(scope) ?? []) {
+        const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
+        if (!definition) continue;
+        const own = this.roleFacts(definition);
+        if (own.writeRoleAssignment) {
+          const roles = assignableRoles(assignment.condition);
+          const best = this.bestRole(cluster, roles, assignment.condition ?? "");
+          if (best) {
+            const tail = [
+              assignmentStep(assignment, definition),
+              roleDefinitionStep(definition),
+              permissionStep(ATTACK_ACTIONS.writeRoleAssignment, own.writeRoleAssignment),
+              {
+                kind: "action",
+                id: `${cluster.id}#assignRole/${best.definition.guid}`,
+                label: `assigns itself ${best.definition.roleName} on ${cluster.name}`,
+              },
+              clusterStep(cluster),
+            ];
+            this.fromAssignee(edges, assignment, tail, roles.kind === "unknown", best.level);
+          }
+        }
+      }
+    }
+    this.customRoleEdges(cluster, edges);
+    return edges;
+  }
+
+  private fromAssignee(
+    edges: TargetEdge[],
+    assignment: RoleAssignment,
+    tail: PathStep[],
+    conditional: boolean,
+    level: AttackPathLevel,
+  ): void {
+    const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
+    for (const reached of reachThroughGroups(this.index, assignee)) {
+      edges.push({
+        from: this.register(reached.principal, ""),
+        weight: 1,
+        steps: [...reached.prefix.slice(1), ...tail],
+        conditional,
+        level,
+        namespace: null,
+      });
+    }
+  }
+
+  /**
+   * roleDefinitions/write over a custom role the same principal holds at or above the cluster: it
+   * can add any action to that role (listClusterAdminCredential, managedClusters/write ...).
+   */
+  private customRoleEdges(cluster: Cluster, edges: TargetEdge[]): void {
+    if (!this.roleDefinitionWriters) {
+      this.roleDefinitionWriters = [];
+      for (const assignment of this.index.model.roleAssignments) {
+        const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
+        if (!definition || !this.roleFacts(definition).writeRoleDefinition) continue;
+        const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
+        const members = new Set(
+          reachThroughGroups(this.index, assignee).map((reached) => reached.principal.id),
+        );
+        this.roleDefinitionWriters.push({ assignment, definition, members });
+      }
+    }
+    if (this.roleDefinitionWriters.length === 0) return;
+    for (const scope of scopeChain(this.index, cluster.id)) {
+      for (const assignment of this.index.assignmentsByScope.get(scope) ?? []) {
+        const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
+        if (!definition || definition.type !== "CustomRole") continue;
+        const home = definition.assignableScopes[0] ?? "/";
+        const homeChain = new Set(scopeChain(this.index, home));
+        const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
+        for (const reached of reachThroughGroups(this.index, assignee)) {
+          const writer = this.roleDefinitionWriters.find(
+            (candidate) =>
+              candidate.members.has(reached.principal.id) && homeChain.has(candidate.assignment.scope),
+          );
+          if (!writer) continue;
+          edges.push({
+            from: this.register(reached.principal, ""),
+            weight: 1,
+            steps: [
+              ...reached.prefix.slice(1),
+              assignmentStep(writer.assignment, writer.definition),
+              permissionStep(
+                ATTACK_ACTIONS.writeRoleDefinition,
+                this.roleFacts(writer.definition).writeRoleDefinition ?? "",
+              ),
+              assignmentStep(assignment, definition),
+              {
+                kind: "action",
+                id: `${definition.id}#edit`,
+                label: `adds Microsoft.ContainerService/managedClusters/* to ${definition.roleName}, which it holds`,
+              },
+              clusterStep(cluster),
+            ],
+            conditional: writer.assignment.condition !== null,
+            level: "cluster-admin",
+            namespace: null,
+          });
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,497 @@
+import { describe, expect, it } from "vitest";
+import { buildAccessIndex } from "@/lib/access/access-index";
+import { type AttackPath, AttackPathSearch, iterateAttackPaths } from "@/lib/access/attack-paths";
+import {
+  AccessModelBuilder,
+  CLUSTER,
+  clusterRole,
+  clusterRoleBinding,
+  RG,
+  ROLE,
+  role,
+  roleBinding,
+  SUB,
+  user,
+} from "@/lib/access/fixtures/access-model-builder";
+import type { Cluster, FederatedCredential } from "@/lib/model/azure";
+import { sampleCluster } from "@/lib/model/fixtures/sample-model";
+import type { TenantModel } from "@/lib/model/tenant-model";
+import { clusterKubernetesFromObjects } from "@/lib/model/wire-kubernetes";
+
+// Multi-hop attack paths. Each edge has a test that fails without it: the path exists only
+// through that edge. The model: aks-1 (in rg-1) and aks-2 (in rg-2, local accounts enabled, so
+// Contributor there is cluster-admin through listClusterAdminCredential), and a managed identity
+// `deployer` holding Contributor on rg-2 unless a test says otherwise.
+
+const RG2 = `/subscriptions/${SUB}/resourcegroups/rg-2`;
+const CLUSTER2 = `${RG2}/providers/microsoft.containerservice/managedclusters/aks-2`;
+const ISSUER1 = "https://oidc.example/tenant-1/aks-1/";
+const MI = `${RG}/providers/microsoft.managedidentity/userassignedidentities/deployer`;
+const MI_PRINCIPAL = "mi-deployer";
+const KUBELET_OBJECT = "kubelet-object";
+
+const serviceAccount = (namespace: string, name: string) => ({
+  kind: "ServiceAccount",
+  metadata: { name, namespace },
+});
+const pod = (
+  namespace: string,
+  name: string,
+  serviceAccountName: string,
+  labels: Record<string, string> = {},
+) => ({
+  kind: "Pod",
+  metadata: { name, namespace, labels },
+  spec: { serviceAccountName },
+});
+const ADMIN_RULES = [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }];
+
+type Options = {
+  aks1?: Partial<Cluster>;
+  aks2?: Partial<Cluster>;
+  /** Kubernetes objects of aks-1 besides the default service account `default/deployer` */
+  objects?: unknown[];
+  credential?: Partial<FederatedCredential> & { claimsMatchingExpression?: unknown };
+  /** role of the identity on rg-2 (null: none) */
+  identityRole?: string | null;
+  setup?: (builder: AccessModelBuilder) => void;
+};
+
+function tenant(options: Options = {}): TenantModel {
+  const builder = new AccessModelBuilder(options.aks1 ?? {});
+  builder.principal("leonard").principal(MI_PRINCIPAL, "ManagedIdentity");
+  builder.kubernetes(serviceAccount("default", "deployer"), ...(options.objects ?? []));
+  if (options.identityRole !== null)
+    builder.assign(options.identityRole ?? ROLE.contributor, MI_PRINCIPAL, RG2, {
+      principalType: "ServicePrincipal",
+    });
+  options.setup?.(builder);
+  const model = builder.build();
+  model.identities.push({
+    id: MI,
+    name: "deployer",
+    resourceGroup: "rg-1",
+    subscriptionId: SUB,
+    location: null,
+    clientId: "mi-client",
+    principalId: MI_PRINCIPAL,
+    tenantId: "tenant-1",
+  });
+  model.federatedCredentials.push({
+    id: `${MI}/federatedidentitycredentials/deployer-fic`,
+    name: "deployer-fic",
+    identityId: MI,
+    issuer: ISSUER1,
+    subject: "system:serviceaccount:default:deployer",
+    audiences: ["api://AzureADTokenExchange"],
+    ...options.credential,
+  } as FederatedCredential);
+  model.clusters.push(
+    sampleCluster({
+      id: CLUSTER2,
+      name: "aks-2",
+      resourceGroup: "rg-2",
+      nodeResourceGroup: "mc_rg-2_aks-2_westeurope",
+      entra: { mode: "managed", azureRbac: false, adminGroupIds: [], tenantId: "tenant-1" },
+      kubeletIdentity: {
+        resourceId: `/subscriptions/${SUB}/resourcegroups/mc_rg-2_aks-2_westeurope/providers/microsoft.managedidentity/userassignedidentities/aks-2-agentpool`,
+        clientId: "kubelet-2-client",
+        objectId: "kubelet-2-object",
+      },
+      oidcIssuer: { enabled: true, issuerUrl: "https://oidc.example/tenant-1/aks-2/" },
+      ...options.aks2,
+    }),
+  );
+  model.kubernetes[CLUSTER2] = clusterKubernetesFromObjects(CLUSTER2, []);
+  return model;
+}
+
+/** Leonard may create pods in namespace default of aks-1 (nothing more). */
+const leonardCreatesPods = [
+  role("default", "pod-maker", [{ verbs: ["create"], apiGroups: [""], resources: ["pods"] }]),
+  roleBinding("default", "leonard-pods", { kind: "Role", name: "pod-maker" }, [user("leonard")]),
+];
+
+function pathsOf(model: TenantModel, clusterId: string, principalId: string, maxHops = 5): AttackPath[] {
+  for (const { access, paths } of iterateAttackPaths(model, { maxHops })) {
+    if (access.cluster.id === clusterId) return paths.filter((path) => path.principal.id === principalId);
+  }
+  throw new Error(`no cluster ${clusterId}`);
+}
+
+const summary = (paths: AttackPath[]) =>
+  paths.map((path) => `${path.level} in ${path.hops}${path.conditional ? " (conditional)" : ""}`);
+const kinds = (path: AttackPath) => path.path.map((step) => step.kind);
+
+describe("the article's three-hop story", () => {
+  it("Leonard, admin of namespace default on aks-1, becomes cluster-admin of aks-2 in three hops", () => {
+    const model = tenant({
+      objects: [
+        clusterRole("admin", ADMIN_RULES),
+        roleBinding("default", "leonard-admin", { kind: "ClusterRole", name: "admin" }, [user("leonard")]),
+      ],
+    });
+    const [path, ...rest] = pathsOf(model, CLUSTER2, "leonard");
+    expect(rest).toEqual([]);
+    expect(path).toMatchObject({ level: "cluster-admin", hops: 3, conditional: false, namespace: null });
+    expect(kinds(path)).toEqual([
+      "principal",
+      "k8s.roleBinding",
+      "k8s.clusterRole",
+      "permission",
+      "cluster",
+      "k8s.serviceAccount",
+      "federatedCredential",
+      "identity",
+      "roleAssignment",
+      "roleDefinition",
+      "permission",
+      "clusterSetting",
+      "k8s.group",
+      "cluster",
+    ]);
+    expect(path.path.at(-1)).toMatchObject({ kind: "cluster", id: CLUSTER2 });
+    expect(path.path[5].label).toContain("default/deployer");
+    expect(path.path[10].id).toBe(
+      "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action",
+    );
+  });
+
+  it("stops at the hop bound", () => {
+    const model = tenant({ objects: leonardCreatesPods });
+    expect(summary(pathsOf(model, CLUSTER2, "leonard", 3))).toEqual(["cluster-admin in 3"]);
+    expect(pathsOf(model, CLUSTER2, "leonard", 2)).toEqual([]);
+  });
+
+  it("reports nothing to a level the principal already holds", () => {
+    const model = tenant({
+      objects: leonardCreatesPods,
+      setup: (builder) => builder.assign(ROLE.aksClusterAdmin, "leonard", CLUSTER2),
+    });
+    expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
+  });
+
+  it("lists no path for the identity itself, which holds cluster-admin on aks-2 (a grant)", () => {
+    const model = tenant({ objects: leonardCreatesPods });
+    expect(pathsOf(model, CLUSTER2, MI_PRINCIPAL)).toEqual([]);
+    // A service account is a principal of its own cluster only: its paths into aks-2 are not listed under aks-2.
+    expect(pathsOf(model, CLUSTER2, "system:serviceaccount:default:deployer")).toEqual([]);
+  });
+
+  it("rejects a hop bound outside 1..8", () => {
+    const index = buildAccessIndex(tenant());
+    expect(() => new AttackPathSearch(index, 0)).toThrow(/from 1 to 8/);
+    expect(() => new AttackPathSearch(index, 9)).toThrow(/from 1 to 8/);
+  });
+});
+
+describe("Kubernetes → workload identity", () => {
+  it.each([
+    ["deployments", "apps", "create"],
+    ["cronjobs", "batch", "create"],
+    ["statefulsets", "apps", "patch"],
+    ["replicationcontrollers", "", "update"],
+  ])("%s (%s) %s runs a pod as the account", (resource, apiGroup, verb) => {
+    const model = tenant({
+      objects: [
+        role("default", "ctl", [{ verbs: [verb], apiGroups: [apiGroup], resources: [resource] }]),
+        roleBinding("default", "leonard-ctl", { kind: "Role", name: "ctl" }, [user("leonard")]),
+      ],
+    });
+    expect(summary(pathsOf(model, CLUSTER2, "leonard"))).toEqual(["cluster-admin in 3"]);
+  });
+
+  it("reading deployments runs nothing", () => {
+    const model = tenant({
+      objects: [
+        role("default", "ctl", [{ verbs: ["get", "list"], apiGroups: ["apps"], resources: ["deployments"] }]),
+        roleBinding("default", "leonard-ctl", { kind: "Role", name: "ctl" }, [user("leonard")]),
+      ],
+    });
+    expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
+  });
+
+  it("pod creation in another namespace does not reach the account", () => {
+    const model = tenant({
+      objects: [
+        role("other", "pod-maker", [{ verbs: ["create"], apiGroups: [""], resources: ["pods"] }]),
+        roleBinding("other", "leonard-pods", { kind: "Role", name: "pod-maker" }, [user("leonard")]),
+      ],
+      // no IMDS path either: the kubelet identity holds nothing
+    });
+    expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
+  });
+
+  it("create serviceaccounts/token mints the account's token", () => {
+    const model = tenant({
+      objects: [
+        role("default", "minter", [
+          { verbs: ["create"], apiGroups: [""], resources: ["serviceaccounts/token"] },
+        ]),
+        roleBinding("default", "leonard-mint", { kind: "Role", name: "minter" }, [user("leonard")]),
+      ],
+    });
+    const [path] = pathsOf(model, CLUSTER2, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 3"]);
+    expect(path.path.find((step) => step.kind === "k8s.serviceAccount")?.label).toContain("mints a token of");
+  });
+
+  // kubernetes/kubernetes#134577: from 1.35 exec/attach over WebSocket needs `create`; before, `get` sufficed.
+  const execObjects = (verb: string) => [
+    pod("default", "deployer-7f9", "deployer"),
+    role("default", "exec", [{ verbs: [verb], apiGroups: [""], resources: ["pods/exec"] }]),
+    roleBinding("default", "leonard-exec", { kind: "Role", name: "exec" }, [user("leonard")]),
+  ];
+  it("create pods/exec into a pod running as the account", () => {
+    const model = tenant({ objects: execObjects("create"), aks1: { kubernetesVersion: "1.35.0" } });
+    const [path] = pathsOf(model, CLUSTER2, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 3"]);
+    expect(kinds(path)).toContain("k8s.pod");
+  });
+  it("get pods/exec suffices before Kubernetes 1.35, not from 1.35", () => {
+    expect(
+      summary(
+        pathsOf(
+          tenant({ objects: execObjects("get"), aks1: { kubernetesVersion: "1.34.2" } }),
+          CLUSTER2,
+          "leonard",
+        ),
+      ),
+    ).toEqual(["cluster-admin in 3"]);
+    expect(
+      pathsOf(
+        tenant({ objects: execObjects("get"), aks1: { kubernetesVersion: "1.35.0" } }),
+        CLUSTER2,
+        "leonard",
+      ),
+    ).toEqual([]);
+  });
+  it("exec needs a pod that runs as the account", () => {
+    const model = tenant({ objects: execObjects("create").slice(1), aks1: { kubernetesVersion: "1.35.0" } });
+    expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
+  });
+
+  it("Azure RBAC data actions that create pods count like Kubernetes RBAC", () => {
+    const model = tenant({
+      setup: (builder) => builder.assign(ROLE.aksRbacWriter, "leonard", `${CLUSTER}/namespaces/default`),
+    });
+    expect(summary(pathsOf(model, CLUSTER2, "leonard"))).toEqual(["cluster-admin in 3"]);
+  });
+
+  it("the issuer must match exactly: a missing trailing slash is another issuer", () => {
+    const model = tenant({ objects: leonardCreatesPods, credential: { issuer: ISSUER1.slice(0, -1) } });
+    expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
+  });
+
+  it("a subject naming another account does not match", () => {
+    const model = tenant({
+      objects: leonardCreatesPods,
+      credential: { subject: "system:serviceaccount:default:other" },
+    });
+    expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
+  });
+
+  it("a flexible credential matching the namespace's accounts matches", () => {
+    const model = tenant({
+      objects: leonardCreatesPods,
+      credential: {
+        subject: "",
+        claimsMatchingExpression: {
+          value: "claims['sub'] matches 'system:serviceaccount:default:*'",
+          languageVersion: 1,
+        },
+      },
+    });
+    expect(summary(pathsOf(model, CLUSTER2, "leonard"))).toEqual(["cluster-admin in 3"]);
+  });
+
+  it("a flexible credential we cannot evaluate makes the path conditional", () => {
+    const model = tenant({
+      objects: leonardCreatesPods,
+      credential: {
+        subject: "",
+        claimsMatchingExpression: { value: "claims['sub'] startswith 'system:'", languageVersion: 1 },
+      },
+    });
+    expect(summary(pathsOf(model, CLUSTER2, "leonard"))).toEqual(["cluster-admin in 3 (conditional)"]);
+  });
+});
+
+describe("Kubernetes → node identities", () => {
+  const kubeletContributor = (builder: AccessModelBuilder) =>
+    builder.assign(ROLE.contributor, KUBELET_OBJECT, RG2, { principalType: "ServicePrincipal" });
+
+  it("creating a pod anywhere reaches the kubelet identity through IMDS", () => {
+    const model = tenant({
+      identityRole: null,
+      objects: [
+        role("scratch", "pod-maker", [{ verbs: ["create"], apiGroups: [""], resources: ["pods"] }]),
+        roleBinding("scratch", "leonard-pods", { kind: "Role", name: "pod-maker" }, [user("leonard")]),
+      ],
+      setup: kubeletContributor,
+    });
+    const [path] = pathsOf(model, CLUSTER2, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 2"]);
+    expect(path.path.find((step) => step.kind === "identity")?.label).toContain("kubelet identity");
+  });
+
+  it("podLinkLocalAccess: None closes IMDS", () => {
+    const model = tenant({
+      identityRole: null,
+      aks1: { networkProfile: { podLinkLocalAccess: "None" } } as Partial<Cluster>,
+      objects: leonardCreatesPods,
+      setup: kubeletContributor,
+    });
+    expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
+  });
+
+  it("an AzureIdentityBinding gives its identity to pods carrying its selector", () => {
+    const model = tenant({
+      credential: { issuer: "https://elsewhere.example/" },
+      aks1: { kubeletIdentity: null },
+      objects: [
+        ...leonardCreatesPods,
+        {
+          kind: "AzureIdentity",
+          apiVersion: "aadpodidentity.k8s.io/v1",
+          metadata: { name: "deployer-id", namespace: "default" },
+          spec: { type: 0, resourceID: MI, clientID: "mi-client" },
+        },
+        {
+          kind: "AzureIdentityBinding",
+          apiVersion: "aadpodidentity.k8s.io/v1",
+          metadata: { name: "deployer-binding", namespace: "default" },
+          spec: { azureIdentity: "deployer-id", selector: "deployer" },
+        },
+      ],
+    });
+    const [path] = pathsOf(model, CLUSTER2, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 2"]);
+    expect(kinds(path)).toContain("podIdentity");
+  });
+});
+
+describe("Azure control plane", () => {
+  const onAks2 = {
+    localAccountsDisabled: true,
+    entra: { mode: "managed" as const, azureRbac: true, adminGroupIds: [], tenantId: "tenant-1" },
+  };
+
+  it("User Access Administrator over a cluster assigns itself AKS RBAC Cluster Admin", () => {
+    const model = tenant({
+      aks2: onAks2,
+      setup: (builder) => builder.assign(ROLE.userAccessAdministrator, "olivia", RG2),
+    });
+    const [path] = pathsOf(model, CLUSTER2, "olivia");
+    expect(summary([path])).toEqual(["cluster-admin in 1"]);
+    expect(path.path.find((step) => step.kind === "action")?.label).toBe(
+      "assigns itself Azure Kubernetes Service RBAC Cluster Admin on aks-2",
+    );
+  });
+
+  // learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-examples
+  it("an allow-list condition limits it to the roles listed", () => {
+    const condition = `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ROLE.aksRbacReader}}))`;
+    const model = tenant({
+      aks2: onAks2,
+      setup: (builder) =>
+        builder.assign(ROLE.roleBasedAccessControlAdministrator, "olivia", RG2, { condition }),
+    });
+    expect(summary(pathsOf(model, CLUSTER2, "olivia"))).toEqual(["read in 1"]);
+  });
+
+  it("a deny-list of the privileged roles still leaves AKS RBAC Cluster Admin", () => {
+    const condition = `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals {${ROLE.owner}, ${ROLE.roleBasedAccessControlAdministrator}, ${ROLE.userAccessAdministrator}}))`;
+    const model = tenant({
+      aks2: onAks2,
+      setup: (builder) =>
+        builder.assign(ROLE.roleBasedAccessControlAdministrator, "olivia", RG2, { condition }),
+    });
+    expect(summary(pathsOf(model, CLUSTER2, "olivia"))).toEqual(["cluster-admin in 1"]);
+  });
+
+  it("a condition we cannot evaluate makes the path conditional", () => {
+    const condition = `@Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}`;
+    const model = tenant({
+      aks2: onAks2,
+      setup: (builder) =>
+        builder.assign(ROLE.roleBasedAccessControlAdministrator, "olivia", RG2, { condition }),
+    });
+    expect(summary(pathsOf(model, CLUSTER2, "olivia"))).toEqual(["cluster-admin in 1 (conditional)"]);
+  });
+
+  it("roleAssignments/write over an identity takes it over, then its roles", () => {
+    const model = tenant({ setup: (builder) => builder.assign(ROLE.userAccessAdministrator, "olivia", MI) });
+    const [path] = pathsOf(model, CLUSTER2, "olivia");
+    expect(summary([path])).toEqual(["cluster-admin in 2"]);
+    expect(path.path.map((step) => step.label)).toContain(
+      "assigns itself Managed Identity Contributor on it and adds a federated credential",
+    );
+  });
+
+  it("federatedIdentityCredentials/write (Managed Identity Contributor) takes the identity over", () => {
+    const model = tenant({
+      setup: (builder) => builder.assign(ROLE.managedIdentityContributor, "mallory", MI),
+    });
+    expect(summary(pathsOf(model, CLUSTER2, "mallory"))).toEqual(["cluster-admin in 2"]);
+  });
+
+  it("userAssignedIdentities/assign/action without compute to attach it to is conditional", () => {
+    const model = tenant({ setup: (builder) => builder.assign(ROLE.managedIdentityOperator, "mallory", MI) });
+    expect(summary(pathsOf(model, CLUSTER2, "mallory"))).toEqual(["cluster-admin in 2 (conditional)"]);
+  });
+
+  it("managedClusters/write (a one-step escalation today) reaches cluster-admin", () => {
+    const model = tenant({
+      aks2: onAks2,
+      setup: (builder) => builder.assign(ROLE.aksContributor, "carol", CLUSTER2),
+    });
+    const [path] = pathsOf(model, CLUSTER2, "carol");
+    expect(summary([path])).toEqual(["cluster-admin in 1"]);
+  });
+
+  it("roleDefinitions/write over a custom role the principal holds", () => {
+    const custom = "11111111-2222-3333-4444-555555555555";
+    const editor = "99999999-2222-3333-4444-555555555555";
+    const model = tenant({
+      aks2: onAks2,
+      setup: (builder) =>
+        builder
+          .customRole(custom, [{ actions: ["Microsoft.Resources/subscriptions/resourceGroups/read"] }])
+          .customRole(editor, [{ actions: ["Microsoft.Authorization/roleDefinitions/write"] }])
+          .assign(custom, "dave", RG2)
+          .assign(editor, "dave", `/subscriptions/${SUB}`),
+    });
+    const [path] = pathsOf(model, CLUSTER2, "dave");
+    expect(summary([path])).toEqual(["cluster-admin in 1"]);
+    // Either custom role will do: the editor role is assigned over aks-2 too.
+    expect(path.path.find((step) => step.kind === "action")?.label).toMatch(
+      /^adds .* to custom-.*, which it holds$/,
+    );
+  });
+
+  it("the identity's own Kubernetes grant (a lower level) is reported when closer than a stronger one", () => {
+    const model = tenant({
+      identityRole: null,
+      objects: leonardCreatesPods,
+      setup: (builder) =>
+        builder.assign(ROLE.aksRbacReader, MI_PRINCIPAL, CLUSTER2, { principalType: "ServicePrincipal" }),
+      aks2: { entra: { mode: "managed", azureRbac: true, adminGroupIds: [], tenantId: "tenant-1" } },
+    });
+    expect(summary(pathsOf(model, CLUSTER2, "leonard"))).toEqual(["read in 3"]);
+  });
+});
+
+describe("cluster-wide Kubernetes escalations", () => {
+  it("bind on clusterroles reaches cluster-admin in one hop", () => {
+    const model = tenant({
+      objects: [
+        clusterRole("binder", [
+          { verbs: ["bind"], apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"] },
+        ]),
+        clusterRoleBinding("leonard-binder", "binder", [user("leonard")]),
+      ],
+    });
+    expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["cluster-admin in 1"]);
+  });
+});

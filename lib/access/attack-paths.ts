@@ -1,0 +1,225 @@
+import { type AccessIndex, buildAccessIndex } from "@/lib/access/access-index";
+import { AttackEdges, type NodeId, type ReverseEdge, type TargetEdge } from "@/lib/access/attack-edges";
+import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
+import { principalStep } from "@/lib/access/paths";
+import {
+  ACCESS_LEVEL_RANK,
+  type AccessPrincipal,
+  ATTACK_PATH_LEVELS,
+  type AttackPathLevel,
+  type ClusterAccess,
+  type Escalation,
+  type PathStep,
+} from "@/lib/access/types";
+import type { TenantModel } from "@/lib/model/tenant-model";
+
+// Multi-hop attack paths: for every (principal, cluster), the shortest path to each level the
+// principal can reach in at most `maxHops` hops but does not hold. The search runs backwards from
+// the cluster's levels over the reverse edges of attack-edges.ts (a 0-1 breadth-first search with
+// one bucket per hop count), so its cost is what can reach the cluster, never principals ×
+// clusters. Edges are built lazily and cached for the whole tenant: a managed identity's inbound
+// edges are computed once, however many clusters it reaches.
+
+export const DEFAULT_MAX_HOPS = 5;
+export const MIN_MAX_HOPS = 1;
+export const MAX_MAX_HOPS = 8;
+
+export type AttackPath = {
+  principal: AccessPrincipal;
+  level: AttackPathLevel;
+  /** the namespace of the level reached (admin, write, read); null = cluster-wide */
+  namespace: string | null;
+  hops: number;
+  conditional: boolean;
+  path: PathStep[];
+};
+
+type Visit = {
+  hops: number;
+  conditional: boolean;
+  /** the edge taken from this node toward the target */
+  edge: ReverseEdge | TargetEdge;
+  /** the next node on the path; null when the edge reaches the cluster level */
+  next: NodeId | null;
+  namespace: string | null;
+};
+
+export function assertMaxHops(maxHops: number): void {
+  if (!Number.isInteger(maxHops) || maxHops < MIN_MAX_HOPS || maxHops > MAX_MAX_HOPS)
+    throw new RangeError(`max hops must be an integer from ${MIN_MAX_HOPS} to ${MAX_MAX_HOPS}`);
+}
+
+export class AttackPathSearch {
+  readonly edges: AttackEdges;
+  constructor(
+    readonly index: AccessIndex,
+    readonly maxHops: number = DEFAULT_MAX_HOPS,
+  ) {
+    assertMaxHops(maxHops);
+    this.edges = new AttackEdges(index);
+  }
+
+  /** The attack paths into one cluster, given the engine's access on it (what everyone already holds). */
+  forCluster(access: ClusterAccess): AttackPath[] {
+    const clusterId = access.cluster.id;
+    const held = new Map<string, number>();
+    for (const entry of access.principals) {
+      let rank = -1;
+      for (const grant of entry.grants) {
+        if (grant.level !== "credentials-only") rank = Math.max(rank, ACCESS_LEVEL_RANK[grant.level]);
+      }
+      held.set(entry.principal.id, rank);
+    }
+    const targetEdges = this.edges.targetEdges(access);
+    const results: AttackPath[] = [];
+    /** the fewest hops to a stronger level already reported, per node: a weaker level is reported only when closer */
+    const bestStronger = new Map<NodeId, number>();
+    for (const level of ATTACK_PATH_LEVELS) {
+      const rank = ACCESS_LEVEL_RANK[level];
+      const visits = this.search(
+        targetEdges.filter(
+          (edge) =>
+            ACCESS_LEVEL_RANK[edge.level] >= rank && (level !== "cluster-admin" || edge.namespace === null),
+        ),
+      );
+      for (const [node, visit] of visits) {
+        const who = this.edges.principals.get(node);
+        if (!who) continue;
+        // A service account is a principal of its own cluster only.
+        if (who.clusterId !== null && who.clusterId !== clusterId) continue;
+        if ((held.get(who.principal.id) ?? -1) >= rank) continue;
+        if (visit.hops >= (bestStronger.get(node) ?? Number.POSITIVE_INFINITY)) continue;
+        bestStronger.set(node, visit.hops);
+        results.push({
+          principal: who.principal,
+          level,
+          namespace: this.namespaceOf(visits, node),
+          hops: visit.hops,
+          conditional: visit.conditional,
+          path: this.pathOf(visits, node, who.principal),
+        });
+      }
+    }
+    results.sort(
+      (a, b) =>
+        compare(a.principal.id, b.principal.id) || ACCESS_LEVEL_RANK[b.level] - ACCESS_LEVEL_RANK[a.level],
+    );
+    return results;
+  }
+
+  private search(start: readonly TargetEdge[]): Map<NodeId, Visit> {
+    const visits = new Map<NodeId, Visit>();
+    const buckets: NodeId[][] = Array.from({ length: this.maxHops + 1 }, () => []);
+    const better = (candidate: Visit, current: Visit | undefined) =>
+      !current ||
+      candidate.hops < current.hops ||
+      (candidate.hops === current.hops && current.conditional && !candidate.conditional);
+    for (const edge of start) {
+      const visit: Visit = {
+        hops: 1,
+        conditional: edge.conditional,
+        edge,
+        next: null,
+        namespace: edge.namespace,
+      };
+      if (better(visit, visits.get(edge.from))) {
+        visits.set(edge.from, visit);
+        buckets[1].push(edge.from);
+      }
+    }
+    for (let hops = 1; hops <= this.maxHops; hops++) {
+      const bucket = buckets[hops];
+      // The bucket grows while it is walked: weight-0 edges stay at the same hop count.
+      for (let i = 0; i < bucket.length; i++) {
+        const node = bucket[i];
+        const current = visits.get(node);
+        if (!current || current.hops !== hops) continue;
+        for (const edge of this.edges.predecessors(node)) {
+          const total = hops + edge.weight;
+          if (total > this.maxHops) continue;
+          const visit: Visit = {
+            hops: total,
+            conditional: current.conditional || edge.conditional,
+            edge,
+            next: node,
+            namespace: current.namespace,
+          };
+          if (edge.from === node || !better(visit, visits.get(edge.from))) continue;
+          if (this.createsCycle(visits, node, edge.from)) continue;
+          visits.set(edge.from, visit);
+          buckets[total].push(edge.from);
+        }
+      }
+    }
+    return visits;
+  }
+
+  /** Replacing a node's visit by an equal-length one must not make the path loop back through it. */
+  private createsCycle(visits: Map<NodeId, Visit>, next: NodeId, node: NodeId): boolean {
+    for (let at: NodeId | null = next, guard = 0; at !== null && guard <= MAX_MAX_HOPS * 4; guard++) {
+      if (at === node) return true;
+      at = visits.get(at)?.next ?? null;
+    }
+    return false;
+  }
+
+  private namespaceOf(visits: Map<NodeId, Visit>, node: NodeId): string | null {
+    return visits.get(node)?.namespace ?? null;
+  }
+
+  private pathOf(visits: Map<NodeId, Visit>, node: NodeId, principal: AccessPrincipal): PathStep[] {
+    const path: PathStep[] = [principalStep(principal)];
+    for (let at: NodeId | null = node, guard = 0; at !== null && guard <= MAX_MAX_HOPS * 4; guard++) {
+      const visit = visits.get(at);
+      if (!visit) break;
+      path.push(...visit.edge.steps);
+      at = visit.next;
+    }
+    return path;
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function attackPathEscalation(path: AttackPath): Escalation {
+  return {
+    to: path.level,
+    route: "attack-path",
+    path: path.path,
+    hops: path.hops,
+    conditional: path.conditional,
+    namespace: path.namespace,
+  };
+}
+
+/** The cluster's access with its attack paths added as escalations (route `attack-path`). */
+export function withAttackPaths(access: ClusterAccess, paths: readonly AttackPath[]): ClusterAccess {
+  if (paths.length === 0) return access;
+  const principals = access.principals.map((entry) => ({ ...entry, escalations: [...entry.escalations] }));
+  const byId = new Map(principals.map((entry) => [entry.principal.id, entry]));
+  for (const path of paths) {
+    let entry = byId.get(path.principal.id);
+    if (!entry) {
+      entry = { principal: path.principal, grants: [], escalations: [] };
+      byId.set(path.principal.id, entry);
+      principals.push(entry);
+    }
+    entry.escalations.push(attackPathEscalation(path));
+  }
+  return { cluster: access.cluster, principals };
+}
+
+/** Attack paths of every cluster, one cluster at a time (memory: the model, its index and the edge caches). */
+export function* iterateAttackPaths(
+  model: TenantModel,
+  options: { maxHops?: number; index?: AccessIndex } = {},
+): Generator<{ access: ClusterAccess; paths: AttackPath[] }> {
+  const index = options.index ?? buildAccessIndex(model);
+  const search = new AttackPathSearch(index, options.maxHops ?? DEFAULT_MAX_HOPS);
+  for (const cluster of model.clusters) {
+    const access = evaluateClusterAccess(model, cluster.id, index);
+    yield { access, paths: search.forCluster(access) };
+  }
+}
