@@ -1,16 +1,21 @@
 import type { Command } from "commander";
+import type { Finding } from "@/lib/findings/types";
 import { getClusterAccess } from "@/lib/queries/get-cluster-access";
 import { getClusterFindings } from "@/lib/queries/get-cluster-findings";
 import { getPrincipal } from "@/lib/queries/get-principal";
 import { listClusters } from "@/lib/queries/list-clusters";
 import { cliScanScope, printJson, withCliDatabase } from "../cli-database";
 import { CliError } from "../cli-error";
+import { remoteAccess, remoteApi, remoteFindings, withServerOption } from "../remote-api";
 import { resolveCluster, resolvePrincipalId } from "../resolve";
 
 interface ScopeOptions {
   scan?: string;
   tenant?: string;
   json?: boolean;
+  /** --server: ask a deployed Atlas's API instead of the local database (cli/remote-api.ts). */
+  server?: string;
+  apiScope?: string;
 }
 
 const scopeOptions = (command: Command) =>
@@ -19,17 +24,29 @@ const scopeOptions = (command: Command) =>
     .option("--tenant <id>", "the tenant (default: the one with the latest scan)")
     .option("--json", "print JSON");
 
+function printFindings(findings: Finding[]): void {
+  for (const f of findings.filter((x) => x.status !== "pass")) {
+    console.log(
+      `${f.status.padEnd(12)} ${f.severity.padEnd(8)} ${f.cluster.name.padEnd(16)} ${f.ruleId}: ${f.title}`,
+    );
+  }
+}
+
 /** `access`, `findings` and `who-can`: the access engine's answers as stored by a scan. */
 export function registerAccessCommands(program: Command): void {
-  scopeOptions(
-    program
-      .command("access")
-      .description(
-        "Who can do what on a cluster, at which level, by which route, and the path that explains it",
-      )
-      .requiredOption("--cluster <name|id>", "the cluster"),
-  ).action((options: ScopeOptions & { cluster: string }) =>
-    withCliDatabase(async () => {
+  withServerOption(
+    scopeOptions(
+      program
+        .command("access")
+        .description(
+          "Who can do what on a cluster, at which level, by which route, and the path that explains it",
+        )
+        .requiredOption("--cluster <name|id>", "the cluster"),
+    ),
+  ).action(async (options: ScopeOptions & { cluster: string }) => {
+    if (options.server)
+      return printJson(await remoteAccess(remoteApi({ ...options, server: options.server }), options));
+    return withCliDatabase(async () => {
       const scope = await cliScanScope(options);
       const cluster = await resolveCluster(scope, options.cluster);
       const access = await getClusterAccess(scope, cluster.id);
@@ -43,16 +60,23 @@ export function registerAccessCommands(program: Command): void {
         console.log(`  ${entry.principal.displayName} [${entry.principal.kind}]`);
         for (const line of [...new Set(grants), ...new Set(escalations)]) console.log(`      ${line}`);
       }
-    }),
-  );
+    });
+  });
 
-  scopeOptions(
-    program
-      .command("findings")
-      .description("Findings (fail, pass, not-assessed) with evidence, controls and remediation")
-      .option("--cluster <name|id>", "only this cluster"),
-  ).action((options: ScopeOptions & { cluster?: string }) =>
-    withCliDatabase(async () => {
+  withServerOption(
+    scopeOptions(
+      program
+        .command("findings")
+        .description("Findings (fail, pass, not-assessed) with evidence, controls and remediation")
+        .option("--cluster <name|id>", "only this cluster"),
+    ),
+  ).action(async (options: ScopeOptions & { cluster?: string }) => {
+    if (options.server) {
+      const result = await remoteFindings(remoteApi({ ...options, server: options.server }), options);
+      if (options.json) return printJson(result);
+      return printFindings(result.findings as Finding[]);
+    }
+    return withCliDatabase(async () => {
       const scope = await cliScanScope(options);
       const clusters = options.cluster
         ? [await resolveCluster(scope, options.cluster)]
@@ -62,13 +86,9 @@ export function registerAccessCommands(program: Command): void {
         findings.push(...(await getClusterFindings(scope, cluster.id)).findings);
       const result = { scanId: scope.scanId.toString(), findings };
       if (options.json) return printJson(result);
-      for (const f of findings.filter((x) => x.status !== "pass")) {
-        console.log(
-          `${f.status.padEnd(12)} ${f.severity.padEnd(8)} ${f.cluster.name.padEnd(16)} ${f.ruleId}: ${f.title}`,
-        );
-      }
-    }),
-  );
+      printFindings(findings);
+    });
+  });
 
   scopeOptions(
     program
