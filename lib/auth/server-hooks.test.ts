@@ -24,6 +24,16 @@ describe("server hooks", () => {
     expect(prepareServerSecurity("127.0.0.1").lines[0]).toMatch(/anonymous local demo/);
   });
 
+  it("refuses to start with a bad share rate limit, and says where client addresses come from", () => {
+    vi.stubEnv("ATLAS_AUTH_TENANT_ID", "");
+    vi.stubEnv("ATLAS_SHARE_RATE_LIMIT", "none");
+    expect(() => prepareServerSecurity("127.0.0.1")).toThrow(/ATLAS_SHARE_RATE_LIMIT/);
+    vi.stubEnv("ATLAS_SHARE_RATE_LIMIT", "");
+    expect(prepareServerSecurity("127.0.0.1").lines).toContain(
+      "client addresses: the connection's (X-Forwarded-For ignored; ATLAS_TRUST_PROXY=1 behind a reverse proxy)",
+    );
+  });
+
   it("overwrites a client-supplied address header with the socket's address", () => {
     const { req, res } = fakeExchange(
       { [CLIENT_ADDRESS_HEADER]: "1.2.3.4", "x-forwarded-for": "5.6.7.8" },
@@ -41,5 +51,14 @@ describe("server hooks", () => {
     expect(set.get("x-content-type-options")).toBe("nosniff");
     expect(set.get("strict-transport-security")).toMatch(/max-age=/);
     expect(set.has("content-security-policy")).toBe(false); // the proxy's, with the nonce
+  });
+
+  it("drops the port a proxy appends to its hop, so each new connection is not a new client", () => {
+    const config = entraConfig({ ATLAS_TRUST_PROXY: "1" });
+    for (const port of [50001, 50002]) {
+      const { req, res } = fakeExchange({ "x-forwarded-for": `6.6.6.6, 203.0.113.7:${port}` }, "10.0.0.2");
+      applyRequestSecurity(config, req, res);
+      expect(req.headers[CLIENT_ADDRESS_HEADER]).toBe("203.0.113.7");
+    }
   });
 });
