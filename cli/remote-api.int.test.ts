@@ -44,8 +44,8 @@ async function serve(incoming: IncomingMessage, outgoing: ServerResponse): Promi
   let response: Response = await handleRateLimitedProxyRequest(request);
   if (response.headers.get("x-middleware-next") === "1") {
     const segments = url.pathname.split("/").filter(Boolean);
-    const params = (value: Record<string, string>) => ({ params: Promise.resolve(value) });
-    if (segments.length === 2) response = await clusters(request, params({}) as never);
+    const params = <P>(value: P) => ({ params: Promise.resolve(value) });
+    if (segments.length === 2) response = await clusters(request, params({} as Record<string, never>));
     else if (segments[3] === "findings")
       response = await clusterFindings(request, params({ id: segments[2] }));
     else if (segments[3] === "access") response = await clusterAccess(request, params({ id: segments[2] }));
