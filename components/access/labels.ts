@@ -1,5 +1,7 @@
 import type { AccessRoute, EscalationRoute, EscalationTarget } from "@/lib/access/types";
 
+// Every wording of access routes and escalations the pages use, in one place.
+
 export const ROUTE_LABEL: Record<AccessRoute, string> = {
   "entra-admin-group": "Entra admin group",
   "azure-rbac": "Azure RBAC for Kubernetes",
@@ -26,10 +28,38 @@ export const ESCALATION_LABEL: Record<EscalationTarget, string> = {
   impersonate: "can impersonate users, groups or service accounts",
   "kube-system-pods": "can create pods in kube-system",
   "kube-system-secrets": "can read secrets in kube-system",
+  // attack paths (route attack-path): the level reached
+  "cluster-admin": "can become cluster-admin",
+  admin: "can become a namespace admin",
+  write: "can gain write access",
+  read: "can gain read access",
 };
 
 export const ESCALATION_ROUTE_LABEL: Record<EscalationRoute, string> = {
   "azure-control-plane": "Azure control plane",
   "azure-rbac": "Azure RBAC for Kubernetes",
   "kubernetes-rbac": "Kubernetes RBAC",
+  "attack-path": "attack path",
 };
+
+/** `1 hop`, `3 hops`. */
+export function hopsText(hops: number): string {
+  return `${hops} ${hops === 1 ? "hop" : "hops"}`;
+}
+
+/**
+ * What an escalation could gain, in words: a one-step escalation by its label, an attack path by the
+ * level it reaches ("can become a namespace admin in default in 2 hops").
+ */
+export function escalationHeadline(escalation: {
+  to: EscalationTarget;
+  route: EscalationRoute;
+  hops?: number;
+  namespace?: string | null;
+}): string {
+  const label = ESCALATION_LABEL[escalation.to];
+  if (escalation.route !== "attack-path") return label;
+  const where = escalation.namespace ? ` in ${escalation.namespace}` : "";
+  const hops = escalation.hops ? ` in ${hopsText(escalation.hops)}` : "";
+  return `${label}${where}${hops}`;
+}

@@ -3,8 +3,12 @@ import {
   type AccessLevel,
   type AccessPrincipal,
   type AccessRoute,
+  type AttackPathLevel,
   accessLevelSchema,
   accessRouteSchema,
+  type EscalationTarget,
+  escalationRouteSchema,
+  escalationTargetSchema,
 } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
@@ -14,18 +18,59 @@ import { principalOrder } from "@/lib/queries/get-cluster-access";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
-import { type AccessGrantData, accessGrantDataSchema } from "@/lib/queries/stored-records";
+import {
+  type AccessEscalationData,
+  type AccessGrantData,
+  accessEscalationDataSchema,
+  accessGrantDataSchema,
+} from "@/lib/queries/stored-records";
 
 // The cluster page's access section without the paths: who has which level by which route, read
 // from the access rows' keys (`<cluster>|<principal>|<level>|<namespace>|<route>`) and the directory,
 // never from the (large) path documents. Paths load when a principal is expanded (the access API with
 // ?principal=) and, for the strongest few, for the graph.
 
+/** A level reachable through an attack path (an `access.escalation` with route `attack-path`). */
+export type ReachSummary = {
+  level: AttackPathLevel;
+  /** null for a record stored without it */
+  hops: number | null;
+  namespace: string | null;
+  conditional: boolean;
+};
+
 export type AccessSummaryEntry = {
   principal: AccessPrincipal;
   grants: { level: AccessLevel; namespace: string | null; route: AccessRoute }[];
   escalations: number;
+  /** attack paths: levels the principal can reach but does not hold */
+  reaches: ReachSummary[];
+  /** one-step escalations by target (cluster-write, run-command, bind …), distinct */
+  oneStep: EscalationTarget[];
 };
+
+type SummaryRow = {
+  kind: string;
+  key: string;
+  hops: number | null;
+  conditional: boolean | null;
+  namespace: string | null;
+};
+
+/** The reach an attack-path escalation row stands for (null for one-step rows and unknown values). */
+export function reachOfRow(
+  level: string,
+  row: Pick<SummaryRow, "hops" | "conditional" | "namespace">,
+): ReachSummary | null {
+  const parsed = accessLevelSchema.safeParse(level);
+  if (!parsed.success || parsed.data === "credentials-only") return null;
+  return {
+    level: parsed.data,
+    hops: typeof row.hops === "number" && Number.isInteger(row.hops) && row.hops > 0 ? row.hops : null,
+    namespace: row.namespace ?? null,
+    conditional: row.conditional === true,
+  };
+}
 
 /** `<principal>|<level>|<namespace>|<route>` after the cluster prefix, split from the right. */
 export function parseAccessKeyTail(tail: string): {
@@ -41,6 +86,8 @@ export function parseAccessKeyTail(tail: string): {
   return { principalId: parts.join("|"), level, namespace, route };
 }
 
+const ATTACK_PATH_ROW = Prisma.sql`kind = 'access.escalation' AND natural_key LIKE '%|attack-path'`;
+
 const KIND_BY_PREFIX: [string, AccessPrincipal["kind"]][] = [
   ["system:serviceaccount:", "ServiceAccount"],
   ["k8s-user:", "KubernetesUser"],
@@ -49,21 +96,37 @@ const KIND_BY_PREFIX: [string, AccessPrincipal["kind"]][] = [
 
 export async function getClusterAccessSummary(scope: ScanScope, clusterId: string) {
   const tenant = Prisma.sql`tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}`;
-  const rows = await prisma().$queryRaw<{ kind: string; key: string }[]>(Prisma.sql`
-    SELECT kind, natural_key AS key FROM snapshot_records
+  // Attack paths' hop counts live in their documents; only those few rows are read beyond the key.
+  const rows = await prisma().$queryRaw<SummaryRow[]>(Prisma.sql`
+    SELECT kind, natural_key AS key,
+           CASE WHEN ${ATTACK_PATH_ROW} THEN (data->>'hops')::int END AS hops,
+           CASE WHEN ${ATTACK_PATH_ROW} THEN (data->>'conditional')::boolean END AS conditional,
+           CASE WHEN ${ATTACK_PATH_ROW} THEN data->>'namespace' END AS namespace
+    FROM snapshot_records
     WHERE ${tenant} AND cluster_id = ${clusterId} AND kind IN ('cluster', 'access.grant', 'access.escalation')`);
   if (!rows.some((row) => row.kind === "cluster")) {
     throw new NotFoundError("cluster_not_found", `No cluster ${clusterId} in scan ${scope.scanId}.`);
   }
   const prefix = `${clusterId}|`;
-  const byPrincipal = new Map<string, { grants: AccessSummaryEntry["grants"]; escalations: number }>();
+  const byPrincipal = new Map<
+    string,
+    Pick<AccessSummaryEntry, "grants" | "escalations" | "reaches" | "oneStep">
+  >();
   for (const row of rows) {
     if (row.kind === "cluster" || !row.key.startsWith(prefix)) continue;
     const { principalId, level, namespace, route } = parseAccessKeyTail(row.key.slice(prefix.length));
-    const entry = byPrincipal.get(principalId) ?? { grants: [], escalations: 0 };
+    const entry = byPrincipal.get(principalId) ?? { grants: [], escalations: 0, reaches: [], oneStep: [] };
     byPrincipal.set(principalId, entry);
     if (row.kind === "access.escalation") {
       entry.escalations += 1;
+      const parsedRoute = escalationRouteSchema.safeParse(route);
+      if (parsedRoute.success && parsedRoute.data === "attack-path") {
+        const reach = reachOfRow(level, row);
+        if (reach) entry.reaches.push(reach);
+      } else {
+        const target = escalationTargetSchema.safeParse(level);
+        if (target.success && !entry.oneStep.includes(target.data)) entry.oneStep.push(target.data);
+      }
       continue;
     }
     const parsedLevel = accessLevelSchema.safeParse(level);
@@ -104,7 +167,17 @@ export async function getClusterAccessSummary(scope: ScanScope, clusterId: strin
         (a.namespace ?? "").localeCompare(b.namespace ?? "") ||
         a.route.localeCompare(b.route),
     );
-    return { principal: { id, kind, displayName }, grants, escalations: entry.escalations };
+    return {
+      principal: { id, kind, displayName },
+      grants,
+      escalations: entry.escalations,
+      reaches: entry.reaches.sort(
+        (a, b) =>
+          ACCESS_LEVEL_RANK[b.level] - ACCESS_LEVEL_RANK[a.level] ||
+          (a.hops ?? Number.POSITIVE_INFINITY) - (b.hops ?? Number.POSITIVE_INFINITY),
+      ),
+      oneStep: entry.oneStep.sort(),
+    };
   });
   const strongest = (entry: AccessSummaryEntry) =>
     entry.grants[0] ? ACCESS_LEVEL_RANK[entry.grants[0].level] : -1;
@@ -114,12 +187,13 @@ export async function getClusterAccessSummary(scope: ScanScope, clusterId: strin
 
 export type ClusterAccessSummary = Awaited<ReturnType<typeof getClusterAccessSummary>>;
 
-/** The grant documents (with paths) of a few principals on one cluster, by key range. */
-export async function grantsOfPrincipals(
+/** The stored documents of one kind of a few principals on one cluster, by key range. */
+async function documentsOfPrincipals(
   scope: ScanScope,
   clusterId: string,
   principalIds: readonly string[],
-): Promise<AccessGrantData[]> {
+  kind: "access.grant" | "access.escalation",
+): Promise<unknown[]> {
   if (principalIds.length === 0) return [];
   const asOf = asOfCondition(scope.scanId);
   const prefixes = principalIds.map((id) => `${clusterId}|${id}|`);
@@ -128,14 +202,34 @@ export async function grantsOfPrincipals(
         SELECT r.data FROM unnest(ARRAY[${Prisma.join(prefixes)}]::text[]) AS p(prefix)
         CROSS JOIN LATERAL (
           SELECT data FROM snapshot_records
-          WHERE tenant_id = ${scope.tenantId} AND kind = 'access.grant'
+          WHERE tenant_id = ${scope.tenantId} AND kind = ${kind}
             AND natural_key >= p.prefix AND natural_key < left(p.prefix, -1) || '}'
             AND starts_with(natural_key, p.prefix) AND ${asOf}
           OFFSET 0 -- a fence: keeps the planner probing the key index per prefix, not scanning the table
         ) r`)
     : await prisma().$queryRaw<{ data: unknown }[]>(Prisma.sql`
         SELECT data FROM snapshot_records
-        WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId} AND kind = 'access.grant' AND ${asOf}
+        WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId} AND kind = ${kind} AND ${asOf}
           AND data->'principal'->>'id' IN (${Prisma.join(principalIds)})`);
-  return rows.map((row) => accessGrantDataSchema.parse(row.data));
+  return rows.map((row) => row.data);
+}
+
+/** The grant documents (with paths) of a few principals on one cluster, by key range. */
+export async function grantsOfPrincipals(
+  scope: ScanScope,
+  clusterId: string,
+  principalIds: readonly string[],
+): Promise<AccessGrantData[]> {
+  const documents = await documentsOfPrincipals(scope, clusterId, principalIds, "access.grant");
+  return documents.map((data) => accessGrantDataSchema.parse(data));
+}
+
+/** The escalation documents (with paths: attack paths and one-step) of a few principals on one cluster. */
+export async function escalationsOfPrincipals(
+  scope: ScanScope,
+  clusterId: string,
+  principalIds: readonly string[],
+): Promise<AccessEscalationData[]> {
+  const documents = await documentsOfPrincipals(scope, clusterId, principalIds, "access.escalation");
+  return documents.map((data) => accessEscalationDataSchema.parse(data));
 }

@@ -1,4 +1,4 @@
-import type { AccessPrincipal, PathStep } from "@/lib/access/types";
+import { type AccessPrincipal, accessLevelSchema, type PathStep } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { NotFoundError } from "@/lib/queries/query-errors";
@@ -22,6 +22,13 @@ export function principalOrder(a: AccessPrincipal, b: AccessPrincipal): number {
   return a.displayName.localeCompare(b.displayName) || a.id.localeCompare(b.id);
 }
 
+/** An attack path ranks by the level it reaches (above every one-step escalation, which ranks 0). */
+function escalationRank(escalation: { to: string; route: string }): number {
+  if (escalation.route !== "attack-path") return 0;
+  const level = accessLevelSchema.safeParse(escalation.to);
+  return level.success ? levelRank(level.data) + 1 : 0;
+}
+
 /** Grants and escalations of one cluster, grouped by principal, strongest access first. */
 export function shapeClusterAccess(
   grants: readonly AccessGrantData[],
@@ -36,7 +43,15 @@ export function shapeClusterAccess(
       conditional: boolean;
       path: PathStep[];
     }[];
-    escalations: { to: AccessEscalationData["to"]; route: AccessEscalationData["route"]; path: PathStep[] }[];
+    escalations: {
+      to: AccessEscalationData["to"];
+      route: AccessEscalationData["route"];
+      path: PathStep[];
+      /** attack paths only (route `attack-path`) */
+      hops?: number;
+      conditional?: boolean;
+      namespace?: string | null;
+    }[];
   };
   const byPrincipal = new Map<string, Entry>();
   const entryOf = (principal: AccessPrincipal): Entry => {
@@ -68,7 +83,14 @@ export function shapeClusterAccess(
   for (const escalation of escalations) {
     const entry = entryOf(escalation.principal);
     for (const path of escalation.paths)
-      entry.escalations.push({ to: escalation.to, route: escalation.route, path });
+      entry.escalations.push({
+        to: escalation.to,
+        route: escalation.route,
+        path,
+        ...(escalation.hops === undefined
+          ? {}
+          : { hops: escalation.hops, conditional: escalation.conditional, namespace: escalation.namespace }),
+      });
   }
   const strongest = (entry: Entry) => Math.max(-1, ...entry.grants.map((grant) => levelRank(grant.level)));
   const principals = [...byPrincipal.values()];
@@ -79,7 +101,14 @@ export function shapeClusterAccess(
         (a.namespace ?? "").localeCompare(b.namespace ?? "") ||
         a.route.localeCompare(b.route),
     );
-    entry.escalations.sort((a, b) => a.to.localeCompare(b.to) || a.route.localeCompare(b.route));
+    // attack paths first (strongest level reached, then fewest hops), then one-step escalations
+    entry.escalations.sort(
+      (a, b) =>
+        escalationRank(b) - escalationRank(a) ||
+        (a.hops ?? Number.POSITIVE_INFINITY) - (b.hops ?? Number.POSITIVE_INFINITY) ||
+        a.to.localeCompare(b.to) ||
+        a.route.localeCompare(b.route),
+    );
   }
   principals.sort((a, b) => strongest(b) - strongest(a) || principalOrder(a.principal, b.principal));
   return principals;

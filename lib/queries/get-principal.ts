@@ -1,11 +1,16 @@
-import { type AccessPrincipal, accessLevelSchema, accessRouteSchema } from "@/lib/access/types";
+import {
+  type AccessPrincipal,
+  accessLevelSchema,
+  accessRouteSchema,
+  escalationTargetSchema,
+} from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { managedIdentitySchema, roleAssignmentSchema, roleDefinitionSchema } from "@/lib/model/azure";
 import { groupMembershipSchema, principalSchema } from "@/lib/model/directory";
 import { keysAreBytewise, nonDirectoryDisplayName } from "@/lib/queries/access-keys";
 import { shapeClusterAccess } from "@/lib/queries/get-cluster-access";
-import { parseAccessKeyTail } from "@/lib/queries/get-cluster-access-summary";
+import { parseAccessKeyTail, reachOfRow } from "@/lib/queries/get-cluster-access-summary";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -19,7 +24,23 @@ type Row = { kind: string; data: unknown; clusterId: string | null };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type KeyRow = { kind: string; key: string; clusterId: string };
+type KeyRow = {
+  kind: string;
+  key: string;
+  clusterId: string;
+  /** attack-path escalations only (read from the document): hops, conditional, namespace reached */
+  hops: number | null;
+  conditional: boolean | null;
+  namespace: string | null;
+};
+
+const attackPathColumns = (alias: string) => {
+  const table = Prisma.raw(alias);
+  const row = Prisma.sql`${table}.kind = 'access.escalation' AND ${table}.natural_key LIKE '%|attack-path'`;
+  return Prisma.sql`CASE WHEN ${row} THEN (${table}.data->>'hops')::int END AS hops,
+    CASE WHEN ${row} THEN (${table}.data->>'conditional')::boolean END AS conditional,
+    CASE WHEN ${row} THEN ${table}.data->>'namespace' END AS namespace`;
+};
 
 /**
  * The keys of the principal's access rows (`<cluster>|<principal>|<level>|<namespace>|<route>`): with
@@ -34,10 +55,10 @@ async function readAccessKeys(scope: ScanScope, id: string): Promise<KeyRow[]> {
       WHERE tenant_id = ${scope.tenantId} AND kind = 'cluster' AND ${asOfCondition(scope.scanId)}`);
     if (clusters.length === 0) return [];
     return prisma().$queryRaw<KeyRow[]>(Prisma.sql`
-      SELECT r.kind, r.natural_key AS key, r.cluster_id AS "clusterId"
+      SELECT r.kind, r.natural_key AS key, r.cluster_id AS "clusterId", r.hops, r.conditional, r.namespace
       FROM unnest(ARRAY[${Prisma.join(clusters.map((cluster) => cluster.id))}]::text[]) AS c(id)
       CROSS JOIN LATERAL (
-        SELECT kind, natural_key, cluster_id FROM snapshot_records r
+        SELECT r.kind, r.natural_key, r.cluster_id, ${attackPathColumns("r")} FROM snapshot_records r
         WHERE r.tenant_id = ${scope.tenantId} AND r.kind IN ('access.grant', 'access.escalation')
           AND r.natural_key >= c.id || '|' || ${id} || '|'
           AND r.natural_key < c.id || '|' || ${id} || '}'
@@ -47,7 +68,8 @@ async function readAccessKeys(scope: ScanScope, id: string): Promise<KeyRow[]> {
       ) r`);
   }
   return prisma().$queryRaw<KeyRow[]>(Prisma.sql`
-    SELECT kind, natural_key AS key, cluster_id AS "clusterId" FROM snapshot_records
+    SELECT kind, natural_key AS key, cluster_id AS "clusterId", ${attackPathColumns("snapshot_records")}
+    FROM snapshot_records
     WHERE tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}
       AND kind IN ('access.grant', 'access.escalation') AND data->'principal'->>'id' = ${id}`);
 }
@@ -146,7 +168,26 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
       const tails = (kind: string) =>
         own
           .filter((row) => row.kind === kind)
-          .map((row) => parseAccessKeyTail(row.key.slice(clusterId.length + 1)));
+          .map((row) => ({ ...parseAccessKeyTail(row.key.slice(clusterId.length + 1)), row }));
+      const escalationTails = tails("access.escalation");
+      const reaches = escalationTails
+        .filter((tail) => tail.route === "attack-path")
+        .flatMap((tail) => reachOfRow(tail.level, tail.row) ?? [])
+        .sort(
+          (a, b) =>
+            levelRank(b.level) - levelRank(a.level) ||
+            (a.hops ?? Number.POSITIVE_INFINITY) - (b.hops ?? Number.POSITIVE_INFINITY),
+        );
+      const oneStep = [
+        ...new Set(
+          escalationTails
+            .filter((tail) => tail.route !== "attack-path")
+            .flatMap((tail) => {
+              const target = escalationTargetSchema.safeParse(tail.level);
+              return target.success ? [target.data] : [];
+            }),
+        ),
+      ].sort();
       const grants = tails("access.grant")
         .map((tail) => ({
           level: accessLevelSchema.catch("credentials-only").parse(tail.level),
@@ -158,13 +199,19 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
         cluster: { id: clusterId, name: nameOfCluster.get(clusterId) ?? clusterId },
         strongestLevel: grants[0]?.level ?? null,
         routes: [...new Set(grants.map((grant) => grant.route))],
-        escalations: tails("access.escalation").length,
+        escalations: escalationTails.length,
+        /** attack paths: levels reachable but not held, strongest first */
+        reaches,
+        /** one-step escalation targets, distinct */
+        oneStep,
       };
     })
     .sort(
       (a, b) =>
         (b.strongestLevel ? levelRank(b.strongestLevel) : -1) -
           (a.strongestLevel ? levelRank(a.strongestLevel) : -1) ||
+        (b.reaches[0] ? levelRank(b.reaches[0].level) : -1) -
+          (a.reaches[0] ? levelRank(a.reaches[0].level) : -1) ||
         a.cluster.name.localeCompare(b.cluster.name),
     );
 
@@ -186,6 +233,7 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
     return {
       cluster: entry.cluster,
       strongestLevel: entry.strongestLevel,
+      reaches: entry.reaches,
       grants: shaped?.grants ?? [],
       escalations: shaped?.escalations ?? [],
     };

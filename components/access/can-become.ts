@@ -1,0 +1,127 @@
+import { ESCALATION_LABEL, hopsText } from "@/components/access/labels";
+import {
+  ACCESS_LEVEL_RANK,
+  type AccessLevel,
+  type AttackPathLevel,
+  accessLevelSchema,
+  type EscalationRoute,
+  type EscalationTarget,
+} from "@/lib/access/types";
+
+// "Can become" beside "is": what a principal could reach on a cluster (attack paths, and the one
+// one-step escalation that always ends at cluster-admin), ordered so that nobody who can make
+// themselves cluster-admin looks clean. Pure view-model code shared by the cluster and principal pages.
+
+/** A level a principal can reach but does not hold, from an attack-path escalation. */
+export type Reach = {
+  level: AttackPathLevel;
+  /** null when the stored record predates hop counts */
+  hops: number | null;
+  namespace: string | null;
+  conditional: boolean;
+};
+
+/**
+ * The escalation target `to` is a level only on attack paths; one-step escalations name a capability.
+ * Returns the reach an escalation stands for, or null for a one-step escalation.
+ */
+export function reachOf(escalation: {
+  to: EscalationTarget;
+  route: EscalationRoute;
+  hops?: number | null;
+  namespace?: string | null;
+  conditional?: boolean;
+}): Reach | null {
+  if (escalation.route !== "attack-path") return null;
+  const level = accessLevelSchema.safeParse(escalation.to);
+  if (!level.success || level.data === "credentials-only") return null;
+  return {
+    level: level.data,
+    hops: escalation.hops ?? null,
+    namespace: escalation.namespace ?? null,
+    conditional: escalation.conditional === true,
+  };
+}
+
+/** Strongest level first, then the shortest, unconditional before conditional. */
+export function compareReaches(a: Reach, b: Reach): number {
+  return (
+    ACCESS_LEVEL_RANK[b.level] - ACCESS_LEVEL_RANK[a.level] ||
+    (a.namespace === null ? 0 : 1) - (b.namespace === null ? 0 : 1) ||
+    (a.hops ?? Number.POSITIVE_INFINITY) - (b.hops ?? Number.POSITIVE_INFINITY) ||
+    Number(a.conditional) - Number(b.conditional) ||
+    (a.namespace ?? "").localeCompare(b.namespace ?? "")
+  );
+}
+
+/**
+ * Reaches worth showing beside what is held: stronger than the strongest level held, strongest first.
+ * (The engine reports only levels not held; a weaker or equal one is noise next to the badge.)
+ */
+export function reachesBeyond(held: readonly { level: AccessLevel }[], reaches: readonly Reach[]): Reach[] {
+  const strongest = Math.max(-1, ...held.map((grant) => ACCESS_LEVEL_RANK[grant.level]));
+  return reaches.filter((reach) => ACCESS_LEVEL_RANK[reach.level] > strongest).sort(compareReaches);
+}
+
+export type BecomeClusterAdmin = {
+  hops: number | null;
+  conditional: boolean;
+  /** `attack-path`, or the one-step escalation it rests on (scans stored before attack paths) */
+  via: "attack-path" | "cluster-write";
+};
+
+/**
+ * How a principal that does not hold cluster-admin can become it, the shortest way; null when it
+ * holds it already or cannot. An attack path to cluster-wide cluster-admin counts; so does
+ * `cluster-write` (managedClusters/write: add a group of one's own to adminGroupObjectIDs), which
+ * always ends there and which scans stored before attack paths carry alone. The other one-step
+ * escalations (run command, bind, escalate, impersonate, identity operator) lead there only under
+ * conditions the engine checks; when they do, it reports them as one-hop attack paths.
+ */
+export function becomeClusterAdmin(entry: {
+  grants: readonly { level: AccessLevel }[];
+  reaches: readonly Reach[];
+  oneStep: readonly EscalationTarget[];
+}): BecomeClusterAdmin | null {
+  if (entry.grants.some((grant) => grant.level === "cluster-admin")) return null;
+  const best = entry.reaches
+    .filter((reach) => reach.level === "cluster-admin" && reach.namespace === null)
+    .sort(compareReaches)[0];
+  if (best) return { hops: best.hops, conditional: best.conditional, via: "attack-path" };
+  if (entry.oneStep.includes("cluster-write")) return { hops: 1, conditional: false, via: "cluster-write" };
+  return null;
+}
+
+export type OrderableEntry = {
+  principal: { id: string; displayName: string };
+  grants: readonly { level: AccessLevel }[];
+  reaches: readonly Reach[];
+  oneStep: readonly EscalationTarget[];
+};
+
+/**
+ * Cluster-admin holders first, then who can become cluster-admin (fewest hops first), then everyone
+ * else in the order given (strongest access first). Stable within each group.
+ */
+export function orderByClusterAdmin<T extends OrderableEntry>(entries: readonly T[]): T[] {
+  const group = (entry: T) =>
+    entry.grants.some((grant) => grant.level === "cluster-admin") ? 0 : becomeClusterAdmin(entry) ? 1 : 2;
+  const hops = (entry: T) => becomeClusterAdmin(entry)?.hops ?? Number.POSITIVE_INFINITY;
+  return entries
+    .map((entry, index) => ({ entry, index, group: group(entry) }))
+    .sort(
+      (a, b) =>
+        a.group - b.group ||
+        (a.group === 1 ? hops(a.entry) - hops(b.entry) : 0) ||
+        (a.group === 1 ? a.entry.principal.displayName.localeCompare(b.entry.principal.displayName) : 0) ||
+        a.index - b.index,
+    )
+    .map(({ entry }) => entry);
+}
+
+/** Chip text for a reach: "can become cluster-admin (3 hops)", "can become admin in default (2 hops)". */
+export function reachChipText(reach: Reach): string {
+  const where = reach.namespace ? ` in ${reach.namespace}` : "";
+  const hops = reach.hops === null ? "" : ` (${hopsText(reach.hops)})`;
+  return `${ESCALATION_LABEL[reach.level]}${where}${hops}`;
+}
