@@ -13,11 +13,18 @@ import { principalFromDirectoryObject } from "@/lib/model/wire-directory";
 // of distinct principals / 1000 and the number of groups, never with assignments.
 
 const GET_BY_IDS_LIMIT = 1000;
+/** `in` takes at most 15 values by default (learn.microsoft.com/graph/filter-query-parameter). */
+const UPN_FILTER_LIMIT = 15;
 const MEMBER_PAGE_SIZE = 999;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function looksLikeGuid(value: string): boolean {
   return GUID.test(value.trim());
+}
+
+/** Whether a Kubernetes `User` subject name can be an Entra user principal name (`name@domain`, never `system:…`). */
+export function looksLikeUserPrincipalName(name: string): boolean {
+  return name.includes("@") && !name.startsWith("system:") && !looksLikeGuid(name);
 }
 
 const directoryObjectSchema = z.looseObject({ id: z.string().min(1) });
@@ -79,6 +86,51 @@ export async function readDirectory(
     } catch (error) {
       recordError(`resolving ${batch.length} principals`, error);
       for (const id of batch) unresolvable.add(id);
+    }
+  });
+
+  // Users that Kubernetes bindings name by user principal name. Graph matches the UPN without
+  // regard to case, Kubernetes compares the token's `upn` claim (the UPN as the directory spells
+  // it) exactly: only an exact match is that user.
+  const upns = [
+    ...new Set(
+      [...hints.entries()]
+        .filter(([key, kind]) => kind === "User" && looksLikeUserPrincipalName(key))
+        .map(([key]) => key),
+    ),
+  ].sort();
+  const upnBatches: string[][] = [];
+  for (let at = 0; at < upns.length; at += UPN_FILTER_LIMIT)
+    upnBatches.push(upns.slice(at, at + UPN_FILTER_LIMIT));
+  await mapWithLimit(upnBatches, options.concurrency, async (batch) => {
+    const wanted = new Set(batch);
+    const literals = batch.map((upn) => `'${upn.replaceAll("'", "''")}'`).join(",");
+    try {
+      const users: z.infer<typeof directoryObjectSchema>[] = [];
+      let page = pageSchema.parse(
+        await client
+          .api("/users")
+          .filter(`userPrincipalName in (${literals})`)
+          .select(["id", "displayName", "userPrincipalName"])
+          .top(MEMBER_PAGE_SIZE)
+          .get(),
+      );
+      users.push(...page.value);
+      while (page["@odata.nextLink"]) {
+        page = pageSchema.parse(await client.api(page["@odata.nextLink"]).get());
+        users.push(...page.value);
+      }
+      for (const object of users) {
+        const principal = principalFromDirectoryObject({ "@odata.type": "#microsoft.graph.user", ...object });
+        if (
+          principal?.userPrincipalName &&
+          wanted.has(principal.userPrincipalName) &&
+          !resolved.has(principal.id)
+        )
+          resolved.set(principal.id, principal);
+      }
+    } catch (error) {
+      recordError(`looking up ${batch.length} users by user principal name`, error);
     }
   });
 

@@ -64,6 +64,27 @@ const getByIdsSchema = z.looseObject({
   types: z.array(z.string()).optional(),
 });
 
+/** "the request is limited by default to 15 expressions in a filter clause" (learn.microsoft.com/graph/filter-query-parameter) */
+const MAX_FILTER_VALUES = 15;
+
+/**
+ * The user principal names of `userPrincipalName eq 'a'` or `userPrincipalName in ('a', 'b')`
+ * (OData string literals, `''` for a quote), the lookups by UPN the scanner makes; null for any
+ * other filter, which the emulator does not serve.
+ */
+export function userPrincipalNameFilter(kind: DirectoryKind, filter: string): string[] | null {
+  if (kind !== "User") return null;
+  const literal = "'((?:[^']|'')*)'";
+  const eq = new RegExp(`^\\s*userPrincipalName\\s+eq\\s+${literal}\\s*$`, "i").exec(filter);
+  if (eq) return [eq[1].replaceAll("''", "'")];
+  const list = new RegExp(
+    `^\\s*userPrincipalName\\s+in\\s*\\(((?:\\s*${literal}\\s*,)*\\s*${literal}\\s*)\\)\\s*$`,
+    "i",
+  ).exec(filter);
+  if (!list) return null;
+  return [...list[1].matchAll(new RegExp(literal, "g"))].map((match) => match[1].replaceAll("''", "'"));
+}
+
 function graphError(
   status: number,
   code: string,
@@ -303,18 +324,35 @@ export class GraphEndpoints {
     if (path.length === 1 && !appIdKey) {
       const route = `${collectionName}.list`;
       if (!this.allowed(caller, READ_PERMISSIONS[kind])) return { route, response: denied() };
-      if (queryValue(request.query, "$filter")) {
+      const filterText = queryValue(request.query, "$filter");
+      const filter = filterText ? userPrincipalNameFilter(kind, filterText) : null;
+      if (filterText && !filter) {
         return {
           route,
           response: graphError(
             400,
             "Request_UnsupportedQuery",
-            "The emulator does not support $filter on directory lists.",
+            "The emulator supports $filter on directory lists only as userPrincipalName eq '…' or userPrincipalName in ('…', …) on users.",
           ),
         };
       }
+      if (filter && filter.length > MAX_FILTER_VALUES) {
+        return {
+          route,
+          response: graphError(
+            400,
+            "Request_UnsupportedQuery",
+            `Too many child clauses specified in search filter expression containing 'OR' operators: ${filter.length}. Max allowed: ${MAX_FILTER_VALUES}.`,
+          ),
+        };
+      }
+      // Graph compares userPrincipalName without regard to case.
+      const wanted = filter ? new Set(filter.map((upn) => upn.toLowerCase())) : null;
       const entries = [...this.context.index.directory.values()].filter(
-        (entry) => entry.kind === kind && !isPrincipalDeleted(this.context, entry.id),
+        (entry) =>
+          entry.kind === kind &&
+          !isPrincipalDeleted(this.context, entry.id) &&
+          (!wanted || wanted.has(entry.userPrincipalName?.toLowerCase() ?? "")),
       );
       return { route, response: this.page(request, entries, caller, `${kind}|list`, collectionName) };
     }
