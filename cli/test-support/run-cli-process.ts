@@ -12,16 +12,25 @@ export interface CliRun {
   hung: boolean;
 }
 
+export interface CliProcess {
+  /** settles when the process has exited (or was killed at the deadline) */
+  result: Promise<CliRun>;
+  /** resolves with stdout once it matches `pattern`; rejects if the process exits first */
+  waitForStdout(pattern: RegExp): Promise<string>;
+  /** sends a signal to the whole process group (the CLI may have re-executed itself under Node 22) */
+  signal(name: NodeJS.Signals): void;
+}
+
 /**
- * Runs the real `bin/aks-atlas.mjs` as a child process (its own process group, so the Node 22 re-exec it
- * may do is killed with it). A process that has not exited by `deadlineMs` is killed and reported `hung`:
- * the deadline is generous and only there so a hang fails the test instead of stalling the suite.
+ * Starts the real `bin/aks-atlas.mjs` as a child process in its own process group. A process that has not
+ * exited by `deadlineMs` is killed and reported `hung`: the deadline is generous and only there so a hang
+ * fails the test instead of stalling the suite — it is not a measure of speed.
  */
-export function runCliProcess(
+export function startCliProcess(
   args: string[],
   env: Record<string, string | undefined>,
-  options: { deadlineMs?: number; onStderr?: (text: string) => void } = {},
-): Promise<CliRun> & { pid: number | undefined } {
+  options: { deadlineMs?: number } = {},
+): CliProcess {
   const child = spawn(process.execPath, [path.join(root, "bin", "aks-atlas.mjs"), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -30,27 +39,62 @@ export function runCliProcess(
   });
   let stdout = "";
   let stderr = "";
+  const watchers = new Set<() => void>();
   child.stdout.on("data", (chunk: Buffer) => {
     stdout += chunk.toString();
+    for (const watch of watchers) watch();
   });
   child.stderr.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
-    options.onStderr?.(stderr);
   });
-  const done = new Promise<CliRun>((resolve) => {
-    let hung = false;
-    const timer = setTimeout(() => {
-      hung = true;
-      try {
-        if (child.pid) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, options.deadlineMs ?? 90_000);
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  let hung = false;
+  const timer = setTimeout(() => {
+    hung = true;
+    signal("SIGKILL");
+  }, options.deadlineMs ?? 90_000);
+  const result = new Promise<CliRun>((resolve) => {
     child.on("close", (code) => {
       clearTimeout(timer);
+      for (const watch of watchers) watch();
       resolve({ code, stdout, stderr, hung });
     });
   });
-  return Object.assign(done, { pid: child.pid });
+  let exited = false;
+  void result.then(() => {
+    exited = true;
+  });
+  return {
+    result,
+    signal,
+    waitForStdout: (pattern) =>
+      new Promise<string>((resolve, reject) => {
+        const watch = () => {
+          if (pattern.test(stdout)) {
+            watchers.delete(watch);
+            resolve(stdout);
+          } else if (exited || child.exitCode !== null || child.signalCode !== null) {
+            watchers.delete(watch);
+            reject(new Error(`the CLI exited before printing ${pattern}; stderr:\n${stderr}`));
+          }
+        };
+        watchers.add(watch);
+        watch();
+      }),
+  };
+}
+
+/** Runs the real CLI to its end (see startCliProcess for the harness deadline). */
+export function runCliProcess(
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: { deadlineMs?: number } = {},
+): Promise<CliRun> {
+  return startCliProcess(args, env, options).result;
 }

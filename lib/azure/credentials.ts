@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { TokenCredential } from "@azure/core-auth";
+import type { AdditionalPolicyConfig } from "@azure/core-client";
 import {
   AzureCliCredential,
   ClientCertificateCredential,
@@ -7,7 +8,11 @@ import {
   WorkloadIdentityCredential,
 } from "@azure/identity";
 import { z } from "zod";
-import { DEFAULT_TOKEN_TIMEOUT_MS, withTokenTimeout } from "@/lib/azure/retrying-credential";
+import {
+  abandonableRequests,
+  DEFAULT_TOKEN_TIMEOUT_MS,
+  withTokenTimeout,
+} from "@/lib/azure/retrying-credential";
 import { entraPipelinePolicies } from "@/lib/azure/scan-http-context";
 import { trustedCertificates } from "@/lib/azure/tls-trust";
 
@@ -217,12 +222,14 @@ export function isMicrosoftAuthority(authorityHost: string | undefined): boolean
  */
 export function createCredential(env: Environment = process.env): TokenCredential {
   const parsed = parseEnvironment(env);
+  const requests = abandonableRequests();
   return withTokenTimeout(
-    createSdkCredential(env, parsed),
+    createSdkCredential(env, parsed, [requests.policy]),
     parsed.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com",
     parsed.ATLAS_TOKEN_TIMEOUT_SECONDS !== undefined
       ? parsed.ATLAS_TOKEN_TIMEOUT_SECONDS * 1000
       : DEFAULT_TOKEN_TIMEOUT_MS,
+    requests.abandonAll,
   );
 }
 
@@ -230,6 +237,7 @@ export function createCredential(env: Environment = process.env): TokenCredentia
 export function createSdkCredential(
   env: Environment,
   parsed: ParsedEnvironment = parseEnvironment(env),
+  extraPolicies: AdditionalPolicyConfig[] = [],
 ): TokenCredential {
   const mode = credentialMode(env);
   if (mode === null) {
@@ -242,7 +250,7 @@ export function createSdkCredential(
     ...(parsed.AZURE_AUTHORITY_HOST ? { authorityHost: parsed.AZURE_AUTHORITY_HOST } : {}),
     disableInstanceDiscovery: !isMicrosoftAuthority(parsed.AZURE_AUTHORITY_HOST),
     ...(caPem ? { tlsOptions: { ca: trustedCertificates(caPem) } } : {}),
-    additionalPolicies: entraPipelinePolicies(),
+    additionalPolicies: [...extraPolicies, ...entraPipelinePolicies()],
   };
   if (mode === "azure-cli") {
     return new AzureCliCredential(parsed.AZURE_TENANT_ID ? { tenantId: parsed.AZURE_TENANT_ID } : {});

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
+import type { AdditionalPolicyConfig } from "@azure/core-client";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { ScanHttpContext } from "@/lib/azure/scan-http-context";
 import { backoffDelay, type RetryOptions } from "@/lib/azure/transient-retry";
 
@@ -31,6 +33,8 @@ export function withTokenTimeout<T extends TokenCredential>(
   credential: T,
   authority: string,
   timeoutMs: number,
+  /** called when a request times out: the credential's HTTP requests in flight are abandoned there */
+  onTimeout?: () => void,
 ): T {
   const getToken = credential.getToken.bind(credential);
   credential.getToken = async (scopes: string | string[], tokenOptions?: GetTokenOptions) => {
@@ -43,6 +47,7 @@ export function withTokenTimeout<T extends TokenCredential>(
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
+        onTimeout?.();
         reject(new TokenTimeoutError(authority, timeoutMs));
       }, timeoutMs);
     });
@@ -57,6 +62,41 @@ export function withTokenTimeout<T extends TokenCredential>(
     }
   };
   return credential;
+}
+
+/**
+ * A pipeline policy for a credential's own HTTP client that can abandon every request it has in flight.
+ * @azure/identity does not pass a getToken abort signal on to MSAL's client-credentials request, so
+ * without it a timed-out request keeps its socket (and the process) alive, and its retries go on.
+ * "perCall" wraps the retry loop: an aborted request is not retried.
+ */
+export function abandonableRequests(): { policy: AdditionalPolicyConfig; abandonAll(): void } {
+  const inFlight = new Set<AbortController>();
+  const policy: PipelinePolicy = {
+    name: "atlasAbandonableTokenRequests",
+    async sendRequest(request, next) {
+      const controller = new AbortController();
+      const outer = request.abortSignal;
+      const forward = () => controller.abort();
+      if (outer?.aborted) forward();
+      outer?.addEventListener("abort", forward);
+      inFlight.add(controller);
+      request.abortSignal = controller.signal;
+      try {
+        return await next(request);
+      } finally {
+        inFlight.delete(controller);
+        outer?.removeEventListener("abort", forward);
+        request.abortSignal = outer;
+      }
+    },
+  };
+  return {
+    policy: { policy, position: "perCall" },
+    abandonAll: () => {
+      for (const controller of inFlight) controller.abort();
+    },
+  };
 }
 
 /**
