@@ -2,12 +2,15 @@
  * Access engine benchmark: buildAccessIndex + evaluating every cluster of a large tenant.
  *
  *   node --expose-gc --import tsx bench/access.ts [--clusters 500] [--assignments 100000] [--bindings 100000] [--principals 20000]
- *                       [--subscriptions 20] [--seed 1] [--sample 10]
+ *                       [--subscriptions 20] [--seed 1] [--sample 10] [--max-hops 5]
  *
  * The tenant comes from the tenant generator (lib/emulator/generate), written to a temporary file,
  * read and normalized exactly as an offline import would be. The engine then runs cluster by cluster
  * (iterateTenantAccess), counting grants without keeping them, so memory is the model + the index +
  * one cluster's output.
+ *
+ * Attack paths (lib/access/attack-paths.ts) are measured on their own after the one-step engine:
+ * time, paths/s and peak heap, printed next to the one-step figures.
  *
  * Baselines, measured in the same run on a sample of clusters and extrapolated to all of them (the
  * printout says so): (1) the naive evaluator in bench/naive-access.ts — no index at all: every
@@ -20,6 +23,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { finished } from "node:stream/promises";
 import { buildAccessIndex } from "@/lib/access/access-index";
+import { AttackPathSearch, DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import { iterateTenantAccess } from "@/lib/access/evaluate-tenant";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
@@ -44,6 +48,7 @@ const options = {
   principals: option("principals", 20_000),
   identities: option("identities", 5_000),
 };
+const maxHops = option("max-hops", DEFAULT_MAX_HOPS);
 const sampleSize = Math.max(1, Math.min(option("sample", 10), options.clusters));
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -97,7 +102,8 @@ let grants = 0;
 let escalations = 0;
 let principalRows = 0;
 const evaluateAt = performance.now();
-for (const access of iterateTenantAccess(model, index)) {
+// One-step evaluation alone: the attack-path search is measured on its own below.
+for (const access of iterateTenantAccess(model, index, { attackPaths: false })) {
   for (const entry of access.principals) {
     grants += entry.grants.length;
     escalations += entry.escalations.length;
@@ -123,6 +129,33 @@ if (retainedAfterGc !== null) {
     `memory:   live heap ${mb(heapBeforeEvaluation)} before evaluation, ${mb(retainedAfterGc)} after it (full GC both times): ${signedMb(retainedAfterGc - heapBeforeEvaluation)} kept by the index and its caches`,
   );
 }
+
+// Attack paths: the backward search from every cluster's levels, over the engine's access of that
+// cluster (evaluated again here, so the figure below is the search alone: its time excludes it).
+global.gc?.();
+const heapBeforePaths = process.memoryUsage().heapUsed;
+let peakHeap = heapBeforePaths;
+let paths = 0;
+let pathHops = 0;
+let searchMs = 0;
+const search = new AttackPathSearch(index, maxHops);
+for (const cluster of model.clusters) {
+  const access = evaluateClusterAccess(model, cluster.id, index);
+  const at = performance.now();
+  const found = search.forCluster(access);
+  searchMs += performance.now() - at;
+  paths += found.length;
+  for (const path of found) pathHops += path.hops;
+  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  sampleRss();
+}
+global.gc?.();
+const heapAfterPaths = process.memoryUsage().heapUsed;
+console.log(
+  `paths:    ${paths} attack paths (≤ ${maxHops} hops, mean ${(pathHops / Math.max(1, paths)).toFixed(1)}) in ${seconds(searchMs)} ` +
+    `(${Math.round(paths / Math.max(searchMs / 1000, 1e-9))} paths/s) beside one-step evaluation ${seconds(engineMs)}; ` +
+    `peak heap ${mb(peakHeap)} (sampled per cluster), ${signedMb(heapAfterPaths - heapBeforePaths)} kept by the edge caches after GC`,
+);
 
 // Baselines, on a sample, extrapolated.
 const step = Math.max(1, Math.floor(model.clusters.length / sampleSize));

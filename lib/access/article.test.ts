@@ -116,8 +116,9 @@ describe("the demo tenant beyond the article", () => {
     const ci = DEMO_APPLICATIONS.ciDeployer.objectId;
     expect(summary(access, "aks-1", ci)).toEqual(["cluster-admin@* via local-admin-credential"]);
     expect(summary(access, "aks-2", ci)).toEqual(["cluster-admin@* via local-admin-credential"]);
-    expect(escalations(access, "aks-3", ci)).toEqual(["cluster-write"]);
-    expect(escalations(access, "aks-payments", ci)).toEqual(["cluster-write", "run-command"]);
+    // managedClusters/write is also a one-hop attack path to cluster-admin (route attack-path)
+    expect(escalations(access, "aks-3", ci)).toEqual(["cluster-admin", "cluster-write"]);
+    expect(escalations(access, "aks-payments", ci)).toEqual(["cluster-admin", "cluster-write", "run-command"]);
   });
 
   it("Raj writes in namespace web on aks-1 by two routes", () => {

@@ -50,7 +50,12 @@ export type ReverseEdge = {
 };
 
 /** A one-hop edge into a cluster level. */
-export type TargetEdge = ReverseEdge & { level: AttackPathLevel; namespace: string | null };
+export type TargetEdge = ReverseEdge & {
+  level: AttackPathLevel;
+  namespace: string | null;
+  /** a grant its principal holds today (the engine's), rather than something it can take */
+  held: boolean;
+};
 
 export const AKS_RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
 const MANAGED_IDENTITY_CONTRIBUTOR = "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59";
@@ -123,6 +128,8 @@ export function execAllowsGet(kubernetesVersion: string | null): boolean {
 
 type Holder = { node: NodeId; steps: PathStep[]; conditional: boolean };
 type Powers = { pods: Map<string, Holder[]>; token: Map<string, Holder[]>; exec: Map<string, Holder[]> };
+/** clusters whose pod powers and reverse edges stay cached (see AttackEdges.clusterCache) */
+const CLUSTER_CACHE_SIZE = 32;
 /** key for "every namespace" in Powers maps */
 const ALL = "*";
 
@@ -168,8 +175,8 @@ export function imdsReachable(cluster: Cluster): boolean {
 export class AttackEdges {
   /** who each node stands for, when it is a principal (for reporting) */
   readonly principals = new Map<NodeId, { principal: AccessPrincipal; clusterId: string | null }>();
-  private readonly powersCache = new Map<string, Powers>();
-  private readonly reverseCache = new Map<NodeId, ReverseEdge[]>();
+  private readonly clusterCaches = new Map<string, { powers: Powers; reverse: Map<NodeId, ReverseEdge[]> }>();
+  private readonly identityCache = new Map<NodeId, ReverseEdge[]>();
   private readonly factsCache = new Map<string, RoleFacts>();
   private readonly bestRoleCache = new Map<
     string,
@@ -327,9 +334,7 @@ export class AttackEdges {
     return node;
   }
 
-  powers(cluster: Cluster): Powers {
-    const cached = this.powersCache.get(cluster.id);
-    if (cached) return cached;
+  private powers(cluster: Cluster): Powers {
     const powers: Powers = { pods: new Map(), token: new Map(), exec: new Map() };
     const getExec = execAllowsGet(cluster.kubernetesVersion);
     const add = (
@@ -413,7 +418,6 @@ export class AttackEdges {
 
     const inventory = this.index.model.kubernetes[cluster.id];
     if (inventory && cluster.kubernetesRbac) this.kubernetesPowers(cluster, inventory, getExec, add);
-    this.powersCache.set(cluster.id, powers);
     return powers;
   }
 
@@ -488,20 +492,61 @@ export class AttackEdges {
   // -------------------------------------------------------------------------------------------
   // Reverse edges
 
+  /** Can anything lead into this node? Users, groups and service principals have no inbound edge. */
+  hasPredecessors(node: NodeId): boolean {
+    return !node.startsWith("p:") || this.identitiesByPrincipal.has(node.slice(2));
+  }
+
   predecessors(node: NodeId): ReverseEdge[] {
-    const cached = this.reverseCache.get(node);
-    if (cached) return cached;
-    let edges: ReverseEdge[] = [];
-    if (node.startsWith("pods:")) edges = this.intoPods(node);
-    else if (node.startsWith("anypod:")) edges = this.intoAnyPod(node);
-    else if (node.startsWith("sa:")) edges = this.intoServiceAccount(node);
-    else if (node.startsWith("p:")) {
+    if (node.startsWith("p:")) {
       const identity = this.identitiesByPrincipal.get(node.slice(2));
       if (!identity) return [];
-      edges = this.intoIdentity(identity);
+      let edges = this.identityCache.get(node);
+      if (!edges) {
+        edges = this.intoIdentity(identity);
+        this.identityCache.set(node, edges);
+      }
+      return edges;
     }
-    this.reverseCache.set(node, edges);
+    // Cluster-local nodes: `<kind>:<cluster id>|…`, cached with their cluster.
+    const colon = node.indexOf(":");
+    const kind = node.slice(0, colon);
+    const rest = node.slice(colon + 1);
+    const bar = rest.indexOf("|");
+    const clusterId = bar < 0 ? rest : rest.slice(0, bar);
+    const local = this.clusterCache(clusterId);
+    const cached = local.reverse.get(node);
+    if (cached) return cached;
+    const cluster = this.cluster(clusterId);
+    const tail = bar < 0 ? "" : rest.slice(bar + 1);
+    let edges: ReverseEdge[] = [];
+    if (kind === "pods" || kind === "token" || kind === "exec")
+      edges = this.fromHolders(local.powers, kind, tail);
+    else if (kind === "anypod") edges = this.intoAnyPod(local.powers);
+    else if (kind === "sa") edges = this.intoServiceAccount(cluster, tail);
+    local.reverse.set(node, edges);
     return edges;
+  }
+
+  /**
+   * Per-cluster caches (who runs pods where, and the reverse edges of the cluster's nodes), the
+   * most recently used CLUSTER_CACHE_SIZE clusters only: on a large tenant they would otherwise
+   * grow with every cluster a search touches.
+   */
+  private clusterCache(clusterId: string): { powers: Powers; reverse: Map<NodeId, ReverseEdge[]> } {
+    let entry = this.clusterCaches.get(clusterId);
+    if (entry) {
+      this.clusterCaches.delete(clusterId);
+      this.clusterCaches.set(clusterId, entry);
+      return entry;
+    }
+    entry = { powers: this.powers(this.cluster(clusterId)), reverse: new Map() };
+    this.clusterCaches.set(clusterId, entry);
+    if (this.clusterCaches.size > CLUSTER_CACHE_SIZE) {
+      const oldest = this.clusterCaches.keys().next().value;
+      if (oldest !== undefined) this.clusterCaches.delete(oldest);
+    }
+    return entry;
   }
 
   private cluster(id: string): Cluster {
@@ -510,10 +555,8 @@ export class AttackEdges {
     return cluster;
   }
 
-  private intoPods(node: NodeId): ReverseEdge[] {
-    const [clusterId, namespace] = node.slice("pods:".length).split("|");
-    const powers = this.powers(this.cluster(clusterId));
-    return [...(powers.pods.get(namespace) ?? []), ...(powers.pods.get(ALL) ?? [])].map((holder) => ({
+  private fromHolders(powers: Powers, kind: "pods" | "token" | "exec", namespace: string): ReverseEdge[] {
+    return [...(powers[kind].get(namespace) ?? []), ...(powers[kind].get(ALL) ?? [])].map((holder) => ({
       from: holder.node,
       weight: 1,
       steps: holder.steps,
@@ -521,9 +564,8 @@ export class AttackEdges {
     }));
   }
 
-  private intoAnyPod(node: NodeId): ReverseEdge[] {
-    const powers = this.powers(this.cluster(node.slice("anypod:".length)));
-    const seen = new Set<NodeId>();
+  private intoAnyPod(powers: Powers): ReverseEdge[] {
+    const seen = new Set<string>();
     const edges: ReverseEdge[] = [];
     for (const holders of powers.pods.values()) {
       for (const holder of holders) {
@@ -544,46 +586,43 @@ export class AttackEdges {
     };
   }
 
-  private intoServiceAccount(node: NodeId): ReverseEdge[] {
-    const [clusterId, principalId] = node.slice("sa:".length).split("|");
+  private intoServiceAccount(cluster: Cluster, principalId: string): ReverseEdge[] {
     const match = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(principalId);
     if (!match) return [];
     const [, namespace, name] = match;
-    const cluster = this.cluster(clusterId);
-    this.register(serviceAccountPrincipal(namespace, name), clusterId);
-    const powers = this.powers(cluster);
+    this.register(serviceAccountPrincipal(namespace, name), cluster.id);
+    // Holders of each power reach the account through one shared node per namespace, so pod
+    // creators × service accounts is never materialised.
     const edges: ReverseEdge[] = [
       {
-        from: `pods:${clusterId}|${namespace}`,
+        from: `pods:${cluster.id}|${namespace}`,
         weight: 0,
         steps: [this.serviceAccountStep(cluster, namespace, name, "runs a pod as")],
         conditional: false,
       },
+      {
+        from: `token:${cluster.id}|${namespace}`,
+        weight: 0,
+        steps: [this.serviceAccountStep(cluster, namespace, name, "mints a token of")],
+        conditional: false,
+      },
     ];
-    const tokenStep = this.serviceAccountStep(cluster, namespace, name, "mints a token of");
-    for (const holder of [...(powers.token.get(namespace) ?? []), ...(powers.token.get(ALL) ?? [])])
-      edges.push({
-        from: holder.node,
-        weight: 1,
-        steps: [...holder.steps, tokenStep],
-        conditional: holder.conditional,
-      });
-    const pod = this.index.model.kubernetes[clusterId]?.pods.find(
+    const pod = this.index.model.kubernetes[cluster.id]?.pods.find(
       (candidate) => candidate.namespace === namespace && candidate.serviceAccountName === name,
     );
     if (pod) {
-      const execStep: PathStep = {
-        kind: "k8s.pod",
-        id: kubernetesNaturalKey(clusterId, "Pod", namespace, pod.name),
-        label: `execs into pod ${namespace}/${pod.name}, which runs as service account ${namespace}/${name}`,
-      };
-      for (const holder of [...(powers.exec.get(namespace) ?? []), ...(powers.exec.get(ALL) ?? [])])
-        edges.push({
-          from: holder.node,
-          weight: 1,
-          steps: [...holder.steps, execStep],
-          conditional: holder.conditional,
-        });
+      edges.push({
+        from: `exec:${cluster.id}|${namespace}`,
+        weight: 0,
+        steps: [
+          {
+            kind: "k8s.pod",
+            id: kubernetesNaturalKey(cluster.id, "Pod", namespace, pod.name),
+            label: `execs into pod ${namespace}/${pod.name}, which runs as service account ${namespace}/${name}`,
+          },
+        ],
+        conditional: false,
+      });
     }
     return edges;
   }
@@ -801,6 +840,7 @@ export class AttackEdges {
           conditional: grant.conditional,
           level: grant.level,
           namespace: grant.namespace,
+          held: true,
         });
       }
       for (const escalation of escalations) {
@@ -835,6 +875,7 @@ export class AttackEdges {
           conditional: false,
           level: "cluster-admin",
           namespace: null,
+          held: false,
         });
       }
     }
@@ -884,6 +925,7 @@ export class AttackEdges {
         conditional,
         level,
         namespace: null,
+        held: false,
       });
     }
   }
@@ -909,7 +951,7 @@ export class AttackEdges {
     for (const scope of scopeChain(this.index, cluster.id)) {
       for (const assignment of this.index.assignmentsByScope.get(scope) ?? []) {
         const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
-        if (!definition || definition.type !== "CustomRole") continue;
+        if (definition?.type !== "CustomRole") continue;
         const home = definition.assignableScopes[0] ?? "/";
         const homeChain = new Set(scopeChain(this.index, home));
         const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
@@ -940,6 +982,7 @@ export class AttackEdges {
             conditional: writer.assignment.condition !== null,
             level: "cluster-admin",
             namespace: null,
+            held: false,
           });
         }
       }

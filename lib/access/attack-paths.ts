@@ -115,6 +115,8 @@ export class AttackPathSearch {
       candidate.hops < current.hops ||
       (candidate.hops === current.hops && current.conditional && !candidate.conditional);
     for (const edge of start) {
+      // A grant held by someone nothing leads into starts no path: its holder has the level already.
+      if (edge.held && !this.edges.hasPredecessors(edge.from)) continue;
       const visit: Visit = {
         hops: 1,
         conditional: edge.conditional,

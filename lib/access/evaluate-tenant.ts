@@ -1,25 +1,39 @@
 import { type AccessIndex, buildAccessIndex } from "@/lib/access/access-index";
+import { AttackPathSearch, DEFAULT_MAX_HOPS, withAttackPaths } from "@/lib/access/attack-paths";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import type { AccessPrincipal, ClusterAccess, Escalation, Grant } from "@/lib/access/types";
 import type { TenantModel } from "@/lib/model/tenant-model";
 
+/** `attackPaths: false` = the one-step engine alone; otherwise attack paths of at most `maxHops` are added. */
+export type TenantAccessOptions = { attackPaths?: false | { maxHops?: number } };
+
 /**
  * Access cluster by cluster, one at a time: a caller that writes each result away (records, a
- * stream) holds one cluster's output in memory, not the tenant's.
+ * stream) holds one cluster's output in memory, not the tenant's. Each cluster's access includes
+ * its attack paths (escalations with route `attack-path`), as a scan stores it.
  */
 export function* iterateTenantAccess(
   model: TenantModel,
   index: AccessIndex = buildAccessIndex(model),
+  options: TenantAccessOptions = {},
 ): Generator<ClusterAccess> {
-  for (const cluster of model.clusters) yield evaluateClusterAccess(model, cluster.id, index);
+  const search =
+    options.attackPaths === false
+      ? null
+      : new AttackPathSearch(index, options.attackPaths?.maxHops ?? DEFAULT_MAX_HOPS);
+  for (const cluster of model.clusters) {
+    const access = evaluateClusterAccess(model, cluster.id, index);
+    yield search ? withAttackPaths(access, search.forCluster(access)) : access;
+  }
 }
 
-/** Access on every cluster of the tenant, in the model's cluster order. */
+/** Access on every cluster of the tenant (attack paths included), in the model's cluster order. */
 export function evaluateTenantAccess(
   model: TenantModel,
   index: AccessIndex = buildAccessIndex(model),
+  options: TenantAccessOptions = {},
 ): ClusterAccess[] {
-  return model.clusters.map((cluster) => evaluateClusterAccess(model, cluster.id, index));
+  return [...iterateTenantAccess(model, index, options)];
 }
 
 export type PrincipalClusterAccess = {

@@ -29,6 +29,10 @@ export type AccessEscalationRecordData = {
   to: EscalationTarget;
   route: string;
   paths: PathStep[][];
+  /** attack paths (route `attack-path`) only: hops of the shortest path, whether it is conditional, the namespace reached */
+  hops?: number;
+  conditional?: boolean;
+  namespace?: string | null;
 };
 
 const pathKey = (path: readonly PathStep[]) => path.map((step) => `${step.kind}:${step.id}`).join(">");
@@ -78,6 +82,14 @@ export function accessToRecords(access: readonly ClusterAccess[]): SnapshotRecor
             to: escalation.to,
             route: escalation.route,
             paths: [escalation.path],
+            // Attack paths carry their length; one-step escalations keep their original shape.
+            ...(escalation.hops === undefined
+              ? {}
+              : {
+                  hops: escalation.hops,
+                  conditional: escalation.conditional ?? false,
+                  namespace: escalation.namespace ?? null,
+                }),
           });
       }
     }

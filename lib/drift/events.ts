@@ -44,6 +44,9 @@ const escalationDataSchema = z.object({
   to: escalationTargetSchema,
   route: escalationRouteSchema,
   paths: z.array(z.array(pathStepSchema)),
+  hops: z.number().int().positive().optional(),
+  conditional: z.boolean().optional(),
+  namespace: z.string().nullable().optional(),
 });
 type EscalationData = z.infer<typeof escalationDataSchema>;
 
@@ -68,6 +71,11 @@ const ESCALATION_LABEL: Record<EscalationData["to"], string> = {
   impersonate: "impersonate other users (impersonate)",
   "kube-system-pods": "create pods in kube-system",
   "kube-system-secrets": "read secrets in kube-system",
+  // attack paths: the level reached
+  "cluster-admin": "become cluster-admin",
+  admin: "become a namespace admin",
+  write: "gain write access",
+  read: "gain read access",
 };
 
 const INVENTORY_KIND_LABEL: Record<string, string> = {

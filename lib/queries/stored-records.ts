@@ -34,6 +34,10 @@ export const accessEscalationDataSchema = z.object({
   to: escalationTargetSchema,
   route: escalationRouteSchema,
   paths: z.array(z.array(pathStepSchema)),
+  /** attack paths (route `attack-path`) only */
+  hops: z.number().int().positive().optional(),
+  conditional: z.boolean().optional(),
+  namespace: z.string().nullable().optional(),
 });
 export type AccessEscalationData = z.infer<typeof accessEscalationDataSchema>;
 

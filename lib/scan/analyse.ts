@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { buildAccessIndex } from "@/lib/access/access-index";
+import { AttackPathSearch, DEFAULT_MAX_HOPS, withAttackPaths } from "@/lib/access/attack-paths";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import { accessToRecords } from "@/lib/access/records";
 import type { ClusterAccess } from "@/lib/access/types";
@@ -41,6 +42,8 @@ export async function analyseAndStore(
     scanId: bigint;
     model: TenantModel;
     batchRecords?: number;
+    /** bound of the attack-path search (1..8); stored paths are those of at most this many hops */
+    maxHops?: number;
     onProgress?: (done: number, total: number) => void;
   },
 ): Promise<AnalysisOutcome> {
@@ -48,6 +51,10 @@ export async function analyseAndStore(
   const batchRecords = input.batchRecords ?? DEFAULT_BATCH_RECORDS;
   const index = buildAccessIndex(model);
   const streaming = new StreamingFindings(model, index);
+  // Attack paths cross clusters, but the search runs backwards from one cluster's levels: it needs
+  // that cluster's access (evaluated here anyway) and the tenant-wide edges, which it builds lazily
+  // and keeps (identities, service accounts, who runs pods where), so each batch stays one batch.
+  const attackPaths = new AttackPathSearch(index, input.maxHops ?? DEFAULT_MAX_HOPS);
   const findings: Finding[] = [];
   const outcome: AnalysisOutcome = { grants: 0, escalations: 0, findings: 0, inserted: 0, closed: 0 };
 
@@ -89,7 +96,8 @@ export async function analyseAndStore(
 
   let done = 0;
   for (const cluster of model.clusters) {
-    const access = evaluateClusterAccess(model, cluster.id, index);
+    const evaluated = evaluateClusterAccess(model, cluster.id, index);
+    const access = withAttackPaths(evaluated, attackPaths.forCluster(evaluated));
     batch.push(access);
     batchSize += recordCount(access);
     if (batchSize >= batchRecords) await flush();
