@@ -193,3 +193,87 @@ export const roleAssignmentSchema = z.object({
   condition: z.string().nullable(),
 });
 export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Access that is not standing: PIM for Azure resources and deny assignments (issue #14).
+
+/**
+ * A PIM eligible role assignment (`Microsoft.Authorization/roleEligibilityScheduleInstances`): the
+ * principal may activate the role at the scope, within the instance's window. Nothing is granted
+ * until it does; the access engine reports what it would get, marked `eligible`.
+ */
+export const roleEligibilitySchema = z.object({
+  /** lower-cased ARM id of the schedule instance */
+  id: z.string(),
+  /** lower-cased scope, as for role assignments */
+  scope: z.string(),
+  /** lower-cased GUID of the role definition */
+  roleDefinitionId: z.string(),
+  principalId: z.string(),
+  principalType: principalTypeSchema,
+  condition: z.string().nullable(),
+  /** ISO 8601; null when unknown */
+  startDateTime: z.string().nullable(),
+  /** ISO 8601; null = permanently eligible */
+  endDateTime: z.string().nullable(),
+  /** `Direct`, `Group` or `Inherited` as PIM reports it; null when absent */
+  memberType: z.string().nullable(),
+  /** the instance's status (`Provisioned` ...); null when absent */
+  status: z.string().nullable(),
+});
+export type RoleEligibility = z.infer<typeof roleEligibilitySchema>;
+
+/**
+ * An active PIM role assignment schedule instance (`roleAssignmentScheduleInstances`). Only
+ * time-bound ones are kept (an `endDateTime`): they mark the role assignment they stand for
+ * (`originRoleAssignmentId`) as temporary. Permanent ones repeat the role assignments.
+ */
+export const roleAssignmentScheduleSchema = z.object({
+  /** lower-cased ARM id of the schedule instance */
+  id: z.string(),
+  scope: z.string(),
+  roleDefinitionId: z.string(),
+  principalId: z.string(),
+  principalType: principalTypeSchema,
+  /** `Activated` (from an eligibility) or `Assigned` (made active directly, possibly time-bound) */
+  assignmentType: z.string().nullable(),
+  startDateTime: z.string().nullable(),
+  endDateTime: z.string().nullable(),
+  /** lower-cased id of the role assignment this instance is, null when not reported */
+  originRoleAssignmentId: z.string().nullable(),
+  memberType: z.string().nullable(),
+});
+export type RoleAssignmentSchedule = z.infer<typeof roleAssignmentScheduleSchema>;
+
+export const denyPrincipalSchema = z.object({
+  /** lower-cased object id; the zero GUID with type `SystemDefined` is everyone */
+  id: z.string(),
+  type: z.string().nullable(),
+});
+export type DenyPrincipal = z.infer<typeof denyPrincipalSchema>;
+
+/** The zero GUID: a deny assignment's "all principals" (learn.microsoft.com azure/role-based-access-control/deny-assignments). */
+export const EVERYONE_PRINCIPAL_ID = "00000000-0000-0000-0000-000000000000";
+
+/** A deny assignment (`Microsoft.Authorization/denyAssignments`, api-version 2022-04-01). */
+export const denyAssignmentSchema = z.object({
+  /** lower-cased ARM id */
+  id: z.string(),
+  /** properties.denyAssignmentName */
+  name: z.string(),
+  scope: z.string(),
+  permissions: z.array(
+    z.object({
+      actions: z.array(z.string()),
+      notActions: z.array(z.string()),
+      dataActions: z.array(z.string()),
+      notDataActions: z.array(z.string()),
+    }),
+  ),
+  principals: z.array(denyPrincipalSchema),
+  excludePrincipals: z.array(denyPrincipalSchema),
+  /** true: the scope itself only, not the resources below it */
+  doNotApplyToChildScopes: z.boolean(),
+  isSystemProtected: z.boolean(),
+});
+export type DenyAssignment = z.infer<typeof denyAssignmentSchema>;

@@ -2,12 +2,15 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import {
   clusterSchema,
+  denyAssignmentSchema,
   federatedCredentialSchema,
   managedIdentitySchema,
   managementGroupSchema,
   type RoleDefinition,
+  roleAssignmentScheduleSchema,
   roleAssignmentSchema,
   roleDefinitionSchema,
+  roleEligibilitySchema,
   subscriptionSchema,
 } from "@/lib/model/azure";
 import { groupMembershipSchema, principalSchema } from "@/lib/model/directory";
@@ -27,7 +30,13 @@ import {
   secretProviderClassSchema,
   serviceAccountSchema,
 } from "@/lib/model/kubernetes";
-import { clusterSource, DIRECTORY_SOURCE, sourceOfScope, subscriptionSource } from "@/lib/model/sources";
+import {
+  AZURE_PIM_SOURCE,
+  clusterSource,
+  DIRECTORY_SOURCE,
+  sourceOfScope,
+  subscriptionSource,
+} from "@/lib/model/sources";
 import { type Coverage, emptyTenantModel, type TenantModel } from "@/lib/model/tenant-model";
 
 /** One row for the snapshot_records table (without tenant and validity, which the store adds). */
@@ -100,6 +109,9 @@ export const INVENTORY_RECORD_KINDS = [
   "federatedCredential",
   "roleDefinition",
   "roleAssignment",
+  "roleEligibility",
+  "roleAssignmentSchedule",
+  "denyAssignment",
   "principal",
   "groupMembership",
   ...(Object.keys(KUBERNETES_RECORD_KINDS) as KubernetesRecordKind[]),
@@ -172,6 +184,12 @@ export function modelToRecords(model: TenantModel): SnapshotRecordInput[] {
   for (const assignment of model.roleAssignments) {
     push("roleAssignment", assignment.id, sourceOfScope(assignment.scope), null, assignment);
   }
+  for (const eligibility of model.roleEligibilities)
+    push("roleEligibility", eligibility.id, AZURE_PIM_SOURCE, null, eligibility);
+  for (const schedule of model.roleAssignmentSchedules)
+    push("roleAssignmentSchedule", schedule.id, AZURE_PIM_SOURCE, null, schedule);
+  for (const deny of model.denyAssignments)
+    push("denyAssignment", deny.id, sourceOfScope(deny.scope), null, deny);
   for (const principal of model.principals)
     push("principal", principal.id, DIRECTORY_SOURCE, null, principal);
   for (const membership of model.groupMemberships) {
@@ -239,6 +257,15 @@ export function modelFromRecords(
         break;
       case "roleAssignment":
         model.roleAssignments.push(roleAssignmentSchema.parse(record.data));
+        break;
+      case "roleEligibility":
+        model.roleEligibilities.push(roleEligibilitySchema.parse(record.data));
+        break;
+      case "roleAssignmentSchedule":
+        model.roleAssignmentSchedules.push(roleAssignmentScheduleSchema.parse(record.data));
+        break;
+      case "denyAssignment":
+        model.denyAssignments.push(denyAssignmentSchema.parse(record.data));
         break;
       case "principal":
         model.principals.push(principalSchema.parse(record.data));

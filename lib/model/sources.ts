@@ -6,6 +6,12 @@ import { normalizeArmId, normalizeGuid, parseArmId } from "@/lib/model/ids";
 /** Directory objects (principals, group memberships) and tenant-level ARM objects (management groups,
  * built-in role definitions, assignments at management-group or root scope). */
 export const DIRECTORY_SOURCE = "directory";
+/**
+ * PIM for Azure resources (eligible and time-bound active role assignments), read at every scope the
+ * scan reaches. Its own source: a tenant without the Entra ID P2 licence cannot answer it, and that
+ * must neither make the subscriptions partial nor close what an earlier scan read.
+ */
+export const AZURE_PIM_SOURCE = "pim:azure";
 /** Results derived by analysis (access grants, findings). */
 export const ANALYSIS_SOURCE = "analysis";
 

@@ -1,11 +1,14 @@
 import { z } from "zod";
 import {
   clusterSchema,
+  denyAssignmentSchema,
   federatedCredentialSchema,
   managedIdentitySchema,
   managementGroupSchema,
+  roleAssignmentScheduleSchema,
   roleAssignmentSchema,
   roleDefinitionSchema,
+  roleEligibilitySchema,
   subscriptionSchema,
 } from "@/lib/model/azure";
 import { groupMembershipSchema, principalSchema } from "@/lib/model/directory";
@@ -34,6 +37,11 @@ export const tenantModelSchema = z.object({
   federatedCredentials: z.array(federatedCredentialSchema),
   roleDefinitions: z.array(roleDefinitionSchema),
   roleAssignments: z.array(roleAssignmentSchema),
+  /** PIM eligible role assignments (absent in models stored before they were read: none) */
+  roleEligibilities: z.array(roleEligibilitySchema).default([]),
+  /** time-bound active PIM assignments, which mark their role assignment temporary */
+  roleAssignmentSchedules: z.array(roleAssignmentScheduleSchema).default([]),
+  denyAssignments: z.array(denyAssignmentSchema).default([]),
   principals: z.array(principalSchema),
   groupMemberships: z.array(groupMembershipSchema),
   /** keyed by lower-cased cluster id; a cluster whose API was not read has no entry */
@@ -52,6 +60,9 @@ export function emptyTenantModel(tenantId: string): TenantModel {
     federatedCredentials: [],
     roleDefinitions: [],
     roleAssignments: [],
+    roleEligibilities: [],
+    roleAssignmentSchedules: [],
+    denyAssignments: [],
     principals: [],
     groupMemberships: [],
     kubernetes: {},

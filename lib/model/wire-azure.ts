@@ -3,6 +3,8 @@ import type {
   ClusterAddon,
   ClusterIdentityRef,
   ControlPlaneIdentity,
+  DenyAssignment,
+  DenyPrincipal,
   FederatedCredential,
   ManagedIdentity,
   ManagementGroup,
@@ -10,7 +12,9 @@ import type {
   PodIdentityExceptionEntry,
   PrincipalType,
   RoleAssignment,
+  RoleAssignmentSchedule,
   RoleDefinition,
+  RoleEligibility,
   RolePermission,
   Subscription,
 } from "@/lib/model/azure";
@@ -306,5 +310,93 @@ export function managementGroupFromTree(entry: unknown): ManagementGroup {
     displayName: asString(field(entry, "displayName")) ?? name,
     parentId: parent === null ? null : managementGroupArmId(parent),
     subscriptionIds: asStringArray(field(entry, "subscriptions")).map(normalizeGuid),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PIM schedule instances and deny assignments (azure-rest-api-specs, Microsoft.Authorization
+// stable/2020-10-01 RoleEligibilityScheduleInstance.json, RoleAssignmentScheduleInstance.json;
+// stable/2022-04-01 authorization-DenyAssignmentCalls.json).
+
+/** An ISO 8601 instant from the wire (a string) or the SDK (a Date), normalized; null when absent or unreadable. */
+function asDateTime(value: unknown): string | null {
+  const date = value instanceof Date ? value : typeof value === "string" ? new Date(value) : null;
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
+}
+
+function scopeOf(wire: unknown, id: string, collection: string): string {
+  const scope = asString(armProperty(wire, "scope"));
+  if (scope !== null) return normalizeArmId(scope);
+  const at = id.lastIndexOf(`/providers/microsoft.authorization/${collection}/`);
+  return at > 0 ? id.slice(0, at) : "/";
+}
+
+/** A role eligibility schedule instance (wire or SDK shape). */
+export function roleEligibilityFromWire(wire: unknown): RoleEligibility {
+  const id = normalizeArmId(requireString(field(wire, "id"), "roleEligibility", "id"));
+  return {
+    id,
+    scope: scopeOf(wire, id, "roleeligibilityscheduleinstances"),
+    roleDefinitionId: roleDefinitionGuid(
+      requireString(armProperty(wire, "roleDefinitionId"), "roleEligibility", "roleDefinitionId"),
+    ),
+    principalId: normalizeGuid(
+      requireString(armProperty(wire, "principalId"), "roleEligibility", "principalId"),
+    ),
+    principalType: principalTypeFromWire(armProperty(wire, "principalType")),
+    condition: asString(armProperty(wire, "condition")),
+    startDateTime: asDateTime(armProperty(wire, "startDateTime")),
+    endDateTime: asDateTime(armProperty(wire, "endDateTime")),
+    memberType: asString(armProperty(wire, "memberType")),
+    status: asString(armProperty(wire, "status")),
+  };
+}
+
+/** A role assignment schedule instance (wire or SDK shape). */
+export function roleAssignmentScheduleFromWire(wire: unknown): RoleAssignmentSchedule {
+  const id = normalizeArmId(requireString(field(wire, "id"), "roleAssignmentSchedule", "id"));
+  const origin = asString(armProperty(wire, "originRoleAssignmentId"));
+  return {
+    id,
+    scope: scopeOf(wire, id, "roleassignmentscheduleinstances"),
+    roleDefinitionId: roleDefinitionGuid(
+      requireString(armProperty(wire, "roleDefinitionId"), "roleAssignmentSchedule", "roleDefinitionId"),
+    ),
+    principalId: normalizeGuid(
+      requireString(armProperty(wire, "principalId"), "roleAssignmentSchedule", "principalId"),
+    ),
+    principalType: principalTypeFromWire(armProperty(wire, "principalType")),
+    assignmentType: asString(armProperty(wire, "assignmentType")),
+    startDateTime: asDateTime(armProperty(wire, "startDateTime")),
+    endDateTime: asDateTime(armProperty(wire, "endDateTime")),
+    originRoleAssignmentId: origin === null ? null : normalizeArmId(origin),
+    memberType: asString(armProperty(wire, "memberType")),
+  };
+}
+
+function denyPrincipalsFromWire(value: unknown): DenyPrincipal[] {
+  return asArray(value).flatMap((entry) => {
+    const id = asString(field(entry, "id"));
+    return id === null ? [] : [{ id: normalizeGuid(id), type: asString(field(entry, "type")) }];
+  });
+}
+
+/** A deny assignment (wire or SDK shape). */
+export function denyAssignmentFromWire(wire: unknown): DenyAssignment {
+  const id = normalizeArmId(requireString(field(wire, "id"), "denyAssignment", "id"));
+  return {
+    id,
+    name: asString(armProperty(wire, "denyAssignmentName")) ?? asString(field(wire, "name")) ?? id,
+    scope: scopeOf(wire, id, "denyassignments"),
+    permissions: asArray(armProperty(wire, "permissions")).map((block) => ({
+      actions: asStringArray(field(block, "actions")),
+      notActions: asStringArray(field(block, "notActions")),
+      dataActions: asStringArray(field(block, "dataActions")),
+      notDataActions: asStringArray(field(block, "notDataActions")),
+    })),
+    principals: denyPrincipalsFromWire(armProperty(wire, "principals")),
+    excludePrincipals: denyPrincipalsFromWire(armProperty(wire, "excludePrincipals")),
+    doNotApplyToChildScopes: asBoolean(armProperty(wire, "doNotApplyToChildScopes")) ?? false,
+    isSystemProtected: asBoolean(armProperty(wire, "isSystemProtected")) ?? false,
   };
 }
