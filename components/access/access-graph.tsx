@@ -41,6 +41,10 @@ const KIND_STYLE: Record<string, { background: string; border: string }> = {
   cluster: { background: "#f1f5f9", border: "#334155" },
 };
 
+/** held access: solid slate; can become (attack path, not held): dashed red, as in the legend */
+const HELD_STROKE = "#64748b";
+const POTENTIAL_STROKE = "#b91c1c";
+
 const MAX_PRINCIPALS = 40; // the page passes at most this many, the strongest first
 /** the width the graph is drawn for: the main column at 1280 px */
 const DRAWN_WIDTH = 1180;
@@ -53,12 +57,15 @@ function nodeText(kind: string, label: string, stepId: string): string {
 
 export function AccessGraph({ data, clusterName }: { data: GraphData; clusterName: string }) {
   const [minimum, setMinimum] = useState<AccessLevel | "all">("cluster-admin");
-  const { nodes, edges, shown, total, height } = useMemo(() => {
+  const { nodes, edges, anyPotential, shown, total, height } = useMemo(() => {
     const wanted = data.entries
       .map((entry) => entry.grants.filter((grant) => minimum === "all" || RANK[grant.level] >= RANK[minimum]))
       .filter((grants) => grants.length > 0);
     const visible = wanted.slice(0, MAX_PRINCIPALS);
-    const layout = layoutAccessGraph(visible.flatMap((grants) => decodePaths(data, grants)));
+    const layout = layoutAccessGraph(
+      visible.flatMap((grants) => decodePaths(data, grants)),
+      visible.flatMap((grants) => grants.map((grant) => grant.potential === true)),
+    );
     const flowNodes: Node[] = layout.nodes.map((node) => {
       const style = KIND_STYLE[node.kind] ?? { background: "#ffffff", border: "#64748b" };
       return {
@@ -88,13 +95,21 @@ export function AccessGraph({ data, clusterName }: { data: GraphData; clusterNam
       source: edge.source,
       target: edge.target,
       type: "smoothstep",
-      markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
-      style: { stroke: "#64748b" },
+      markerEnd: {
+        type: MarkerType.ArrowClosed,
+        width: 14,
+        height: 14,
+        color: edge.potential ? POTENTIAL_STROKE : HELD_STROKE,
+      },
+      style: edge.potential
+        ? { stroke: POTENTIAL_STROKE, strokeDasharray: "6 4", strokeWidth: 1.5 }
+        : { stroke: HELD_STROKE },
       focusable: false,
     }));
     return {
       nodes: flowNodes,
       edges: flowEdges,
+      anyPotential: layout.edges.some((edge) => edge.potential),
       shown: visible.length,
       total: wanted.length,
       // fitView scales the drawing to the frame's width; size the frame to the scaled height
@@ -157,6 +172,39 @@ export function AccessGraph({ data, clusterName }: { data: GraphData; clusterNam
           </ReactFlow>
         </figure>
       ) : null}
+      {total > 0 ? <GraphLegend potential={anyPotential} /> : null}
     </div>
+  );
+}
+
+function LegendLine({ dashed }: { dashed: boolean }) {
+  return (
+    <svg aria-hidden="true" width="36" height="10" className="shrink-0">
+      <line
+        x1="1"
+        y1="5"
+        x2="35"
+        y2="5"
+        stroke={dashed ? POTENTIAL_STROKE : HELD_STROKE}
+        strokeWidth={dashed ? 2 : 1.5}
+        strokeDasharray={dashed ? "6 4" : undefined}
+      />
+    </svg>
+  );
+}
+
+/** What the lines mean, in words (the dash is a second signal beside the colour). */
+function GraphLegend({ potential }: { potential: boolean }) {
+  return (
+    <ul aria-label="Graph legend" className="flex flex-wrap gap-x-5 gap-y-1 text-xs text-slate-700">
+      <li className="flex items-center gap-2">
+        <LegendLine dashed={false} />
+        holds this access today
+      </li>
+      <li className="flex items-center gap-2">
+        <LegendLine dashed />
+        can become: an attack path, not held today{potential ? "" : " (none in this view)"}
+      </li>
+    </ul>
   );
 }

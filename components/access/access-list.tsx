@@ -1,5 +1,7 @@
+import { becomeClusterAdmin, reachChipText, reachesBeyond } from "@/components/access/can-become";
 import { ROUTE_LABEL } from "@/components/access/labels";
 import { PrincipalAccessDetails } from "@/components/access/principal-access-details";
+import { ReachChip } from "@/components/access/reach-chip";
 import { KindTag, LevelBadge } from "@/components/ui/badges";
 import type { AccessSummaryEntry } from "@/lib/queries/get-cluster-access-summary";
 
@@ -32,6 +34,12 @@ export function AccessList({
     <ul className="divide-y divide-slate-100 rounded border border-slate-200">
       {principals.map((entry) => {
         const routes = [...new Set(entry.grants.map((grant) => ROUTE_LABEL[grant.route]))];
+        // what it can become beyond what it holds; cluster-write alone (scans before attack paths) as one hop
+        const reaches = reachesBeyond(entry.grants, entry.reaches);
+        const become = becomeClusterAdmin(entry);
+        if (become && !reaches.some((reach) => reach.level === "cluster-admin"))
+          reaches.unshift({ level: "cluster-admin", hops: become.hops, namespace: null, conditional: false });
+        const oneStep = entry.escalations - entry.reaches.length;
         return (
           <li key={entry.principal.id}>
             <PrincipalAccessDetails
@@ -56,9 +64,16 @@ export function AccessList({
                     ) : null}
                   </span>
                   <span className="text-xs text-slate-600">{routes.join(", ")}</span>
-                  {entry.escalations > 0 ? (
+                  {reaches.map((reach) => (
+                    <ReachChip
+                      key={`${reach.level}|${reach.namespace}`}
+                      text={reachChipText(reach)}
+                      conditional={reach.conditional}
+                    />
+                  ))}
+                  {oneStep > 0 ? (
                     <span className="rounded bg-red-50 px-1.5 py-0.5 text-xs font-medium text-red-900">
-                      {entry.escalations} escalation{entry.escalations === 1 ? "" : "s"}
+                      {oneStep} one-step escalation{oneStep === 1 ? "" : "s"}
                     </span>
                   ) : null}
                 </>

@@ -125,3 +125,32 @@ export function reachChipText(reach: Reach): string {
   const hops = reach.hops === null ? "" : ` (${hopsText(reach.hops)})`;
   return `${ESCALATION_LABEL[reach.level]}${where}${hops}`;
 }
+
+/**
+ * The path that proves `becomeClusterAdmin`: among one principal's escalations on a cluster, the
+ * shortest cluster-wide attack path to cluster-admin, else the cluster-write escalation's first path.
+ */
+export function shortestClusterAdminPath<Step>(
+  escalations: readonly {
+    to: EscalationTarget;
+    route: EscalationRoute;
+    paths: readonly (readonly Step[])[];
+    hops?: number;
+    namespace?: string | null;
+  }[],
+): readonly Step[] | null {
+  const attack = escalations
+    .filter(
+      (escalation) =>
+        escalation.route === "attack-path" &&
+        escalation.to === "cluster-admin" &&
+        (escalation.namespace ?? null) === null &&
+        escalation.paths.length > 0,
+    )
+    .sort((a, b) => (a.hops ?? Number.POSITIVE_INFINITY) - (b.hops ?? Number.POSITIVE_INFINITY))[0];
+  if (attack) return [...attack.paths].sort((a, b) => a.length - b.length)[0];
+  const write = escalations.find(
+    (escalation) => escalation.to === "cluster-write" && escalation.paths.length > 0,
+  );
+  return write ? write.paths[0] : null;
+}

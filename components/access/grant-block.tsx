@@ -1,6 +1,8 @@
+import { reachOf } from "@/components/access/can-become";
 import {
   ESCALATION_LABEL,
   ESCALATION_ROUTE_LABEL,
+  escalationHeadline,
   ROUTE_EXPLANATION,
   ROUTE_LABEL,
 } from "@/components/access/labels";
@@ -52,15 +54,67 @@ export function GrantBlock({
   );
 }
 
+type EscalationView = {
+  to: EscalationTarget;
+  route: EscalationRoute;
+  path: PathStep[];
+  hops?: number;
+  conditional?: boolean;
+  namespace?: string | null;
+};
+
+/**
+ * An attack path: the level it reaches is the headline, the steps are shown (not collapsed) because
+ * they are the proof, each hop one move an attacker makes.
+ */
+export function ReachBlock({
+  escalation,
+  who,
+  where,
+  headingLevel = 3,
+}: {
+  escalation: EscalationView;
+  who: string;
+  where: string;
+  headingLevel?: 3 | 4;
+}) {
+  const Heading = headingLevel === 3 ? "h3" : "h4";
+  const reach = reachOf(escalation);
+  const text = escalationHeadline(escalation);
+  return (
+    <div className="rounded border border-red-200 bg-white p-3">
+      <Heading className="mb-1 flex flex-wrap items-center gap-2 text-sm font-medium">
+        <span className="rounded border border-dashed border-red-400 bg-red-50 px-1.5 py-0.5 text-xs font-medium text-red-900">
+          can become
+        </span>
+        <span>{text.charAt(0).toUpperCase() + text.slice(1)}</span>
+        {reach?.conditional ? (
+          <span className="rounded bg-amber-50 px-1.5 py-0.5 text-xs font-normal text-amber-900">
+            conditional (depends on an ABAC condition or an expression not evaluated)
+          </span>
+        ) : null}
+      </Heading>
+      <p className="mb-2 text-xs text-slate-600">
+        Not held today: an attack path across planes, each step one move {who} can make.
+      </p>
+      <PathSteps path={escalation.path} label={`How ${who} could reach ${escalation.to} on ${where}`} />
+    </div>
+  );
+}
+
 export function EscalationBlock({
   escalation,
   who,
   where,
+  headingLevel = 3,
 }: {
-  escalation: { to: EscalationTarget; route: EscalationRoute; path: PathStep[] };
+  escalation: EscalationView;
   who: string;
   where: string;
+  headingLevel?: 3 | 4;
 }) {
+  if (escalation.route === "attack-path")
+    return <ReachBlock escalation={escalation} who={who} where={where} headingLevel={headingLevel} />;
   return (
     <details className="group rounded border border-red-200 bg-white">
       <summary className="cursor-pointer list-none px-3 py-2 text-sm hover:bg-red-50/50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">

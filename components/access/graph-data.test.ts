@@ -26,4 +26,24 @@ describe("graph data", () => {
     });
     expect(data.entries[1].grants.map((grant) => grant.level)).toEqual(["cluster-admin", "read"]);
   });
+
+  it("keeps the can-become mark of attack paths, and only on them", () => {
+    const data = encodeGraph([
+      {
+        grants: [
+          { level: "credentials-only", path: [step("principal", "leonard"), step("cluster", "aks-2")] },
+          {
+            level: "cluster-admin",
+            potential: true,
+            path: [
+              step("principal", "leonard"),
+              step("identity", "id-release-automation"),
+              step("cluster", "aks-2"),
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(data.entries[0].grants.map((grant) => grant.potential)).toEqual([undefined, true]);
+  });
 });

@@ -6,17 +6,23 @@ import type { AccessLevel, PathStep } from "@/lib/access/types";
 
 export type GraphData = {
   steps: PathStep[];
-  /** strongest principal first */
-  entries: { grants: { level: AccessLevel; path: number[] }[] }[];
+  /**
+   * strongest principal first; `potential` marks a level the principal can become through an attack
+   * path but does not hold (drawn dashed)
+   */
+  entries: { grants: { level: AccessLevel; path: number[]; potential?: true }[] }[];
 };
 
 export function encodeGraph(
-  entries: readonly { grants: readonly { level: AccessLevel; path: readonly PathStep[] }[] }[],
+  entries: readonly {
+    grants: readonly { level: AccessLevel; path: readonly PathStep[]; potential?: boolean }[];
+  }[],
 ): GraphData {
   const steps: PathStep[] = [];
   const indexOf = new Map<string, number>();
   const encoded = entries.map((entry) => ({
     grants: entry.grants.map((grant) => ({
+      ...(grant.potential ? { potential: true as const } : {}),
       level: grant.level,
       path: grant.path.map((step) => {
         const key = `${step.kind}\u0000${step.id}\u0000${step.label}`;

@@ -72,4 +72,34 @@ describe("layoutAccessGraph", () => {
     ]);
     expect(cycle.nodes).toHaveLength(2);
   });
+
+  it("marks edges only can-become paths use as potential, and keeps crossed clusters out of the last column", () => {
+    // Leonard's story in the demo: admin in aks-1/default → a token of default/release-bot → a
+    // federated identity with Contributor on aks-2's resource group → aks-2's admin credential.
+    const leonard = [
+      step("principal", "leonard"),
+      step("k8s.roleBinding", "aks-1/default/defaultnsadmin"),
+      step("permission", "create serviceaccounts/token"),
+      step("cluster", "aks-1"),
+      step("k8s.serviceAccount", "aks-1/default/release-bot"),
+      step("identity", "id-release-automation"),
+      step("roleAssignment", "contributor-rg2"),
+      step("roleDefinition", "contributor"),
+      step("permission", "listClusterAdminCredential"),
+      step("clusterSetting", "aks-2#disableLocalAccounts"),
+      step("k8s.group", "system:masters"),
+      step("cluster", "aks-2"),
+    ];
+    const layout = layoutAccessGraph([penny, leonard], [false, true]);
+    const edge = (source: string, target: string) =>
+      layout.edges.find((candidate) => candidate.id === `${source}->${target}`);
+    expect(edge("principal:leonard", "k8s.roleBinding:aks-1/default/defaultnsadmin")?.potential).toBe(true);
+    // shared with Penny's held path: drawn as held
+    expect(edge("roleAssignment:contributor-rg2", "roleDefinition:contributor")?.potential).toBe(false);
+    expect(edge("principal:penny", "roleAssignment:contributor-rg2")?.potential).toBe(false);
+    const column = (id: string) => layout.nodes.find((node) => node.id === id)?.column;
+    expect(column("cluster:aks-2")).toBe(layout.columns - 1);
+    expect(column("cluster:aks-1")).toBe(3);
+    expect(column("cluster:aks-1")).toBeLessThan(column("k8s.serviceAccount:aks-1/default/release-bot") ?? 0);
+  });
 });

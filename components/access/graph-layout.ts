@@ -17,7 +17,8 @@ export type GraphNode = {
   y: number;
 };
 
-export type GraphEdge = { id: string; source: string; target: string };
+/** `potential`: every path through the edge is one the principal can become, none it holds */
+export type GraphEdge = { id: string; source: string; target: string; potential: boolean };
 
 export type GraphLayout = { nodes: GraphNode[]; edges: GraphEdge[]; columns: number; rows: number };
 
@@ -27,12 +28,24 @@ export const NODE_WIDTH = 195;
 
 const nodeId = (step: PathStep) => `${step.kind}:${step.id}`;
 
-export function layoutAccessGraph(paths: readonly (readonly PathStep[])[]): GraphLayout {
+/**
+ * `potential[i]` marks path i as an attack path (can become, not held). Only a path's last step is
+ * placed in the cluster column: an attack path crosses other clusters on its way (a pod on aks-1
+ * reaching aks-2), and those are ordinary steps.
+ */
+export function layoutAccessGraph(
+  paths: readonly (readonly PathStep[])[],
+  potential: readonly boolean[] = [],
+): GraphLayout {
   const steps = new Map<string, PathStep>();
+  const targets = new Set<string>();
   const order = new Map<string, number>();
   const predecessors = new Map<string, Set<string>>();
   const edges = new Map<string, GraphEdge>();
-  for (const path of paths) {
+  paths.forEach((path, pathIndex) => {
+    const isPotential = potential[pathIndex] === true;
+    const last = path.at(-1);
+    if (last) targets.add(nodeId(last));
     path.forEach((step, index) => {
       const id = nodeId(step);
       if (!steps.has(id)) {
@@ -45,10 +58,12 @@ export function layoutAccessGraph(paths: readonly (readonly PathStep[])[]): Grap
         if (source === id) return;
         predecessors.get(id)?.add(source);
         const edgeId = `${source}->${id}`;
-        if (!edges.has(edgeId)) edges.set(edgeId, { id: edgeId, source, target: id });
+        const edge = edges.get(edgeId);
+        if (!edge) edges.set(edgeId, { id: edgeId, source, target: id, potential: isPotential });
+        else if (!isPotential) edge.potential = false;
       }
     });
-  }
+  });
 
   // Longest-path layering; a cycle (never produced by the engine) stops after |V| rounds.
   const layer = new Map<string, number>([...steps.keys()].map((id) => [id, 0]));
@@ -66,7 +81,7 @@ export function layoutAccessGraph(paths: readonly (readonly PathStep[])[]): Grap
     if (!changed) break;
   }
   const maxLayer = Math.max(0, ...layer.values());
-  for (const [id, step] of steps) if (step.kind === "cluster") layer.set(id, maxLayer);
+  for (const id of targets) layer.set(id, maxLayer);
 
   // Order each column by the mean row of its predecessors (first appearance breaks ties).
   const columns: string[][] = Array.from({ length: maxLayer + 1 }, () => []);

@@ -18,15 +18,41 @@ const KIND_LABEL: Record<string, string> = {
   "k8s.clusterRole": "ClusterRole",
   "k8s.role": "Role",
   cluster: "Cluster",
+  // attack paths (lib/access/attack-edges.ts)
+  identity: "Managed identity",
+  federatedCredential: "Federated credential",
+  "k8s.serviceAccount": "Service account",
+  ServiceAccount: "Service account",
+  "k8s.pod": "Pod",
+  podIdentity: "Pod identity",
+  resourceGroup: "Resource group",
+  action: "Action",
 };
 
+/**
+ * A step kind in words; a kind this version does not know (a newer engine's) is spelled out from its
+ * name ("k8s.daemonSet" → "Daemon set") rather than shown raw or dropped.
+ */
 export function stepKindLabel(kind: string): string {
-  return KIND_LABEL[kind] ?? kind;
+  const known = KIND_LABEL[kind];
+  if (known) return known;
+  const words = kind
+    .replace(/^k8s\./, "")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[._-]+/g, " ")
+    .trim()
+    .toLowerCase();
+  return words ? words[0].toUpperCase() + words.slice(1) : "Step";
 }
 
 function stepHref(step: PathStep): string | null {
   if (step.kind === "principal" || step.kind === "groupMembership") return principalHref(step.id);
   if (step.kind === "cluster") return clusterHref(step.id);
+  // a managed identity's own page is the principal page of its principal id, which the step lacks
+  if (step.kind === "identity") {
+    const name = step.id.split("/").pop();
+    return name ? `/identities?q=${encodeURIComponent(name)}` : null;
+  }
   return null;
 }
 

@@ -234,6 +234,7 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
       cluster: entry.cluster,
       strongestLevel: entry.strongestLevel,
       reaches: entry.reaches,
+      oneStep: entry.oneStep,
       grants: shaped?.grants ?? [],
       escalations: shaped?.escalations ?? [],
     };

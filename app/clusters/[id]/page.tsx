@@ -5,7 +5,15 @@ import { Suspense } from "react";
 import { orNotFound, type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
 import { AccessGraph } from "@/components/access/access-graph";
 import { AccessList } from "@/components/access/access-list";
+import {
+  becomeClusterAdmin,
+  orderByClusterAdmin,
+  reachesBeyond,
+  reachOf,
+  shortestClusterAdminPath,
+} from "@/components/access/can-become";
 import { encodeGraph } from "@/components/access/graph-data";
+import { ClusterAdminReach } from "@/components/cluster/cluster-admin-reach";
 import { ControlPlane } from "@/components/cluster/control-plane";
 import { WorkerPlane } from "@/components/cluster/worker-plane";
 import { Workloads } from "@/components/cluster/workloads";
@@ -14,7 +22,11 @@ import { NoScanYet } from "@/components/no-scan-yet";
 import { PageHeader, Section, SectionSkeleton } from "@/components/ui/layout";
 import { clusterHref, clusterIdFromSlug, clusterSlug } from "@/lib/queries/cluster-slug";
 import { getCluster } from "@/lib/queries/get-cluster";
-import { getClusterAccessSummary, grantsOfPrincipals } from "@/lib/queries/get-cluster-access-summary";
+import {
+  escalationsOfPrincipals,
+  getClusterAccessSummary,
+  grantsOfPrincipals,
+} from "@/lib/queries/get-cluster-access-summary";
 import { getClusterFindings } from "@/lib/queries/get-cluster-findings";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 
@@ -31,6 +43,10 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 const ACCESS_LIST_LIMIT = 60;
 /** The graph draws at most this many principals (the strongest); its level filter works within them. */
 const GRAPH_PRINCIPALS = 40;
+/** "Is cluster-admin" names at most this many; the access list has everyone. */
+const HOLDERS_LIMIT = 25;
+/** "Can become cluster-admin" shows at most this many, each with its shortest path. */
+const CAN_BECOME_LIMIT = 25;
 
 async function AccessSection({
   scope,
@@ -44,28 +60,78 @@ async function AccessSection({
   showAll: boolean;
 }) {
   const summary = await getClusterAccessSummary(scope, clusterId);
-  const strongest = summary.principals.slice(0, GRAPH_PRINCIPALS);
-  const graphGrants = await grantsOfPrincipals(
-    scope,
-    clusterId,
-    strongest.map((entry) => entry.principal.id),
-  );
+  // holders, then who can become cluster-admin, then the rest: nobody who can take the cluster looks clean
+  const ordered = orderByClusterAdmin(summary.principals);
+  const holders = ordered.filter((entry) => entry.grants.some((grant) => grant.level === "cluster-admin"));
+  const becomers = ordered.flatMap((entry) => {
+    const become = becomeClusterAdmin(entry);
+    return become ? [{ entry, become }] : [];
+  });
+  const strongest = ordered.slice(0, GRAPH_PRINCIPALS);
+  const shownBecomers = becomers.slice(0, CAN_BECOME_LIMIT);
+  // escalation documents (paths) only for those shown: the can-become list and the graph's reaches
+  const withPaths = [
+    ...new Set([
+      ...shownBecomers.map(({ entry }) => entry.principal.id),
+      ...strongest.filter((entry) => entry.reaches.length > 0).map((entry) => entry.principal.id),
+    ]),
+  ];
+  const [graphGrants, escalations] = await Promise.all([
+    grantsOfPrincipals(
+      scope,
+      clusterId,
+      strongest.map((entry) => entry.principal.id),
+    ),
+    escalationsOfPrincipals(scope, clusterId, withPaths),
+  ]);
+  const escalationsOf = (id: string) => escalations.filter((escalation) => escalation.principal.id === id);
   const graph = encodeGraph(
-    strongest.map((entry) => ({
-      grants: graphGrants
-        .filter((grant) => grant.principal.id === entry.principal.id)
-        .flatMap((grant) => grant.paths.map((path) => ({ level: grant.level, path }))),
-    })),
+    strongest.map((entry) => {
+      const beyond = new Set<string>(reachesBeyond(entry.grants, entry.reaches).map((reach) => reach.level));
+      return {
+        grants: [
+          ...graphGrants
+            .filter((grant) => grant.principal.id === entry.principal.id)
+            .flatMap((grant) => grant.paths.map((path) => ({ level: grant.level, path }))),
+          // the shortest path of each level it can become but does not hold, drawn dashed
+          ...escalationsOf(entry.principal.id)
+            .filter((escalation) => escalation.route === "attack-path" && beyond.has(escalation.to))
+            .flatMap((escalation) => {
+              const reach = reachOf(escalation);
+              const path = escalation.paths[0];
+              return reach && path ? [{ level: reach.level, path, potential: true }] : [];
+            }),
+        ],
+      };
+    }),
   );
   const withGrants = summary.principals.filter((entry) => entry.grants.length > 0).length;
-  const listed = showAll ? summary.principals : summary.principals.slice(0, ACCESS_LIST_LIMIT);
+  const listed = showAll ? ordered : ordered.slice(0, ACCESS_LIST_LIMIT);
   const slug = clusterSlug(clusterId);
   return (
     <>
+      <ClusterAdminReach
+        clusterName={clusterName}
+        holders={holders.slice(0, HOLDERS_LIMIT).map((entry) => ({
+          principal: entry.principal,
+          routes: [
+            ...new Set(
+              entry.grants.filter((grant) => grant.level === "cluster-admin").map((grant) => grant.route),
+            ),
+          ],
+        }))}
+        holdersTotal={holders.length}
+        becomers={shownBecomers.map(({ entry, become }) => ({
+          principal: entry.principal,
+          become,
+          path: shortestClusterAdminPath(escalationsOf(entry.principal.id)),
+        }))}
+        becomersTotal={becomers.length}
+      />
       <Section
         id="access"
         title="Access"
-        description={`${withGrants} principals hold access to ${clusterName}, strongest first; expand one to see how, step by step.`}
+        description={`${withGrants} principals hold access to ${clusterName}${becomers.length > 0 ? `, ${becomers.length} more can become cluster-admin` : ""}: holders of cluster-admin first, then who can become it, then the rest strongest first; expand one to see how, step by step.`}
         actions={
           <Link className="text-sm link" href={`/api/clusters/${slug}/access`}>
             JSON
@@ -94,7 +160,7 @@ async function AccessSection({
       <Section
         id="graph"
         title="Access graph"
-        description="Principal → group → role or binding → permission or setting → cluster."
+        description="Principal → group → role or binding → permission or setting → cluster. Dashed: can become (an attack path, not held today)."
       >
         <AccessGraph clusterName={clusterName} data={graph} />
       </Section>

@@ -2,12 +2,16 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { orNotFound, type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
+import type { Reach } from "@/components/access/can-become";
+import { becomeClusterAdmin, reachChipText, reachesBeyond } from "@/components/access/can-become";
 import { EscalationBlock, GrantBlock } from "@/components/access/grant-block";
 import { ROUTE_LABEL } from "@/components/access/labels";
+import { ReachChip } from "@/components/access/reach-chip";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { KindTag, LevelBadge } from "@/components/ui/badges";
 import { PageHeader, Section } from "@/components/ui/layout";
 import { Pagination } from "@/components/ui/pagination";
+import type { AccessLevel, EscalationTarget } from "@/lib/access/types";
 import { clusterHref, principalHref, principalIdFromParam } from "@/lib/queries/cluster-slug";
 import { getPrincipal } from "@/lib/queries/get-principal";
 import { describeScope } from "@/lib/queries/scope-label";
@@ -51,6 +55,11 @@ export default async function PrincipalPage({
   const { principal } = data;
   const withAccess = data.summary.filter((entry) => entry.strongestLevel !== null);
   const admin = withAccess.filter((entry) => entry.strongestLevel === "cluster-admin");
+  const held = (entry: { strongestLevel: AccessLevel | null }) =>
+    entry.strongestLevel ? [{ level: entry.strongestLevel }] : [];
+  const canBecomeAdmin = data.summary.filter((entry) =>
+    becomeClusterAdmin({ grants: held(entry), reaches: entry.reaches, oneStep: entry.oneStep }),
+  );
   return (
     <div className="space-y-6">
       <PageHeader
@@ -80,6 +89,13 @@ export default async function PrincipalPage({
         {withAccess.length === 0
           ? "No access to any cluster in this scan."
           : `Access to ${withAccess.length} cluster${withAccess.length === 1 ? "" : "s"}, cluster-admin on ${admin.length}.`}{" "}
+        {canBecomeAdmin.length > 0 ? (
+          <strong className="font-semibold text-red-900">
+            Can become cluster-admin on {canBecomeAdmin.length} more cluster
+            {canBecomeAdmin.length === 1 ? "" : "s"}:{" "}
+            {canBecomeAdmin.map((entry) => entry.cluster.name).join(", ")}.{" "}
+          </strong>
+        ) : null}
         {data.summary.some((entry) => entry.escalations > 0)
           ? `Can escalate on ${data.summary.filter((entry) => entry.escalations > 0).length}.`
           : ""}
@@ -96,6 +112,9 @@ export default async function PrincipalPage({
                   </th>
                   <th scope="col" className="py-1.5 pr-3 font-medium">
                     Access
+                  </th>
+                  <th scope="col" className="py-1.5 pr-3 font-medium">
+                    Can become
                   </th>
                   <th scope="col" className="py-1.5 pr-3 font-medium">
                     Routes
@@ -118,6 +137,9 @@ export default async function PrincipalPage({
                     </th>
                     <td className="py-1.5 pr-3">
                       {entry.strongestLevel ? <LevelBadge level={entry.strongestLevel} /> : "none"}
+                    </td>
+                    <td className="py-1.5 pr-3">
+                      <ReachChips held={held(entry)} entry={entry} />
                     </td>
                     <td className="py-1.5 pr-3 text-slate-700">
                       {entry.routes.map((route) => ROUTE_LABEL[route]).join(", ") || "–"}
@@ -167,6 +189,7 @@ export default async function PrincipalPage({
                   ) : (
                     <span className="text-sm font-normal text-slate-600">no access, can escalate</span>
                   )}
+                  <ReachChips held={held(entry)} entry={entry} />
                 </h3>
                 <div className="space-y-2 p-3">
                   {entry.grants.map((grant) => (
@@ -182,6 +205,7 @@ export default async function PrincipalPage({
                     <EscalationBlock
                       key={`${escalation.to}|${escalation.route}|${pathKey(escalation.path)}`}
                       escalation={escalation}
+                      headingLevel={4}
                       who={principal.displayName}
                       where={entry.cluster.name}
                     />
@@ -283,5 +307,35 @@ export default async function PrincipalPage({
         </Section>
       </div>
     </div>
+  );
+}
+
+/** "can become cluster-admin (3 hops)" for every level reachable beyond what is held, strongest first. */
+function ReachChips({
+  held,
+  entry,
+}: {
+  held: { level: AccessLevel }[];
+  entry: { reaches: Reach[]; oneStep: EscalationTarget[] };
+}) {
+  const reaches = reachesBeyond(held, entry.reaches);
+  const fallback =
+    reaches.length === 0 ? becomeClusterAdmin({ grants: held, reaches: [], oneStep: entry.oneStep }) : null;
+  if (reaches.length === 0 && !fallback) return <span className="text-slate-600">–</span>;
+  return (
+    <span className="inline-flex flex-wrap gap-1">
+      {reaches.map((reach) => (
+        <ReachChip
+          key={`${reach.level}|${reach.namespace}`}
+          text={reachChipText(reach)}
+          conditional={reach.conditional}
+        />
+      ))}
+      {fallback ? (
+        <ReachChip
+          text={reachChipText({ level: "cluster-admin", hops: 1, namespace: null, conditional: false })}
+        />
+      ) : null}
+    </span>
   );
 }

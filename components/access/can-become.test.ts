@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import {
+  becomeClusterAdmin,
+  orderByClusterAdmin,
+  type Reach,
+  reachChipText,
+  reachesBeyond,
+  reachOf,
+  shortestClusterAdminPath,
+} from "@/components/access/can-become";
+import { escalationHeadline } from "@/components/access/labels";
+
+// The demo's stories (lib/emulator/demo/README.md): Leonard holds admin in `default` on aks-1 and can
+// become cluster-admin on aks-2 in three hops; Bernadette holds nothing on aks-3 and can assign herself
+// AKS RBAC Cluster Admin (one hop); Penny's managedClusters/write on aks-3 is a one-step escalation.
+
+const reach = (level: Reach["level"], hops: number | null, namespace: string | null = null): Reach => ({
+  level,
+  hops,
+  namespace,
+  conditional: false,
+});
+
+describe("reachOf", () => {
+  it("reads an attack path's level, hops and namespace; one-step escalations are not reaches", () => {
+    expect(
+      reachOf({ to: "admin", route: "attack-path", hops: 2, namespace: "default", conditional: true }),
+    ).toEqual({ level: "admin", hops: 2, namespace: "default", conditional: true });
+    expect(reachOf({ to: "cluster-admin", route: "attack-path" })).toEqual(reach("cluster-admin", null));
+    expect(reachOf({ to: "cluster-write", route: "azure-control-plane" })).toBeNull();
+  });
+});
+
+describe("becomeClusterAdmin", () => {
+  it("is the shortest cluster-wide attack path to cluster-admin", () => {
+    expect(
+      becomeClusterAdmin({
+        grants: [{ level: "credentials-only" }],
+        reaches: [reach("admin", 1, "default"), reach("cluster-admin", 4), reach("cluster-admin", 3)],
+        oneStep: [],
+      }),
+    ).toEqual({ hops: 3, conditional: false, via: "attack-path" });
+  });
+
+  it("is nothing for a holder, or for a namespaced reach only", () => {
+    expect(
+      becomeClusterAdmin({
+        grants: [{ level: "cluster-admin" }],
+        reaches: [reach("cluster-admin", 1)],
+        oneStep: [],
+      }),
+    ).toBeNull();
+    expect(
+      becomeClusterAdmin({ grants: [], reaches: [reach("admin", 2, "default")], oneStep: ["bind"] }),
+    ).toBeNull();
+  });
+
+  it("counts cluster-write as one hop when no attack path was stored (older scans)", () => {
+    expect(becomeClusterAdmin({ grants: [], reaches: [], oneStep: ["cluster-write"] })).toEqual({
+      hops: 1,
+      conditional: false,
+      via: "cluster-write",
+    });
+  });
+});
+
+describe("orderByClusterAdmin", () => {
+  const entry = (name: string, grants: Reach["level"][] | ["credentials-only"], reaches: Reach[] = []) => ({
+    principal: { id: name, displayName: name },
+    grants: grants.map((level) => ({ level })),
+    reaches,
+    oneStep: [] as const,
+  });
+
+  it("puts holders first, then who can become cluster-admin by hops, then the rest as given", () => {
+    const ordered = orderByClusterAdmin([
+      entry("Spike", ["cluster-admin"]),
+      entry("Raj", ["write"]),
+      entry("Leonard", ["credentials-only"], [reach("cluster-admin", 3)]),
+      entry("Jet", ["read"]),
+      entry("Bernadette", [], [reach("cluster-admin", 1)]),
+      entry("Sheldon", ["cluster-admin"]),
+    ]);
+    expect(ordered.map((e) => e.principal.displayName)).toEqual([
+      "Spike",
+      "Sheldon",
+      "Bernadette",
+      "Leonard",
+      "Raj",
+      "Jet",
+    ]);
+  });
+});
+
+describe("reachesBeyond and chips", () => {
+  it("keeps only reaches stronger than what is held, strongest first", () => {
+    const shown = reachesBeyond(
+      [{ level: "admin" }],
+      [reach("write", 1, "web"), reach("admin", 2, "orders"), reach("cluster-admin", 3)],
+    );
+    expect(shown.map(reachChipText)).toEqual(["can become cluster-admin (3 hops)"]);
+    expect(reachChipText(reach("cluster-admin", 1))).toBe("can become cluster-admin (1 hop)");
+    expect(reachChipText(reach("cluster-admin", null))).toBe("can become cluster-admin");
+  });
+
+  it("says what an attack path reaches, where and in how many hops", () => {
+    expect(escalationHeadline({ to: "cluster-admin", route: "attack-path", hops: 3 })).toBe(
+      "can become cluster-admin in 3 hops",
+    );
+    expect(escalationHeadline({ to: "cluster-write", route: "azure-control-plane" })).toMatch(
+      /^can change the cluster/,
+    );
+  });
+});
+
+describe("shortestClusterAdminPath", () => {
+  it("picks the fewest-hop cluster-wide attack path to cluster-admin, else the cluster-write path", () => {
+    const paths = (name: string) => [[name]];
+    expect(
+      shortestClusterAdminPath([
+        { to: "cluster-write", route: "azure-control-plane", paths: paths("write") },
+        { to: "cluster-admin", route: "attack-path", hops: 3, paths: paths("three") },
+        { to: "admin", route: "attack-path", hops: 1, namespace: "default", paths: paths("ns") },
+        { to: "cluster-admin", route: "attack-path", hops: 2, paths: paths("two") },
+      ]),
+    ).toEqual(["two"]);
+    expect(
+      shortestClusterAdminPath([
+        { to: "bind", route: "kubernetes-rbac", paths: paths("bind") },
+        { to: "cluster-write", route: "azure-control-plane", paths: paths("write") },
+      ]),
+    ).toEqual(["write"]);
+    expect(
+      shortestClusterAdminPath([{ to: "bind", route: "kubernetes-rbac", paths: paths("bind") }]),
+    ).toBeNull();
+  });
+});

@@ -1,0 +1,134 @@
+import Link from "next/link";
+import { type BecomeClusterAdmin, reachChipText } from "@/components/access/can-become";
+import { ROUTE_LABEL } from "@/components/access/labels";
+import { PathSteps } from "@/components/access/path-steps";
+import { ReachChip } from "@/components/access/reach-chip";
+import { KindTag } from "@/components/ui/badges";
+import { Section } from "@/components/ui/layout";
+import type { AccessPrincipal, AccessRoute, PathStep } from "@/lib/access/types";
+import { principalHref } from "@/lib/queries/cluster-slug";
+
+// "Is cluster-admin" beside "Can become cluster-admin": a cluster where nobody holds cluster-admin
+// but three principals can make themselves it in one hop is not clean, and must not look it.
+
+export type Holder = { principal: AccessPrincipal; routes: AccessRoute[] };
+export type Becomer = {
+  principal: AccessPrincipal;
+  become: BecomeClusterAdmin;
+  path: readonly PathStep[] | null;
+};
+
+/** Paths shown open; the rest stay one click away so a busy cluster's list stays scannable. */
+const OPEN_PATHS = 5;
+
+function PrincipalName({ principal }: { principal: AccessPrincipal }) {
+  return (
+    <>
+      <Link href={principalHref(principal.id)} className="font-medium link">
+        {principal.displayName}
+      </Link>
+      <KindTag kind={principal.kind} />
+    </>
+  );
+}
+
+export function ClusterAdminReach({
+  clusterName,
+  holders,
+  holdersTotal,
+  becomers,
+  becomersTotal,
+}: {
+  clusterName: string;
+  holders: Holder[];
+  holdersTotal: number;
+  becomers: Becomer[];
+  becomersTotal: number;
+}) {
+  const more = (shown: number, total: number) =>
+    total > shown ? (
+      <p className="mt-2 text-sm text-slate-600">
+        {total - shown} more in{" "}
+        <Link className="link" href="#access-heading">
+          the access list
+        </Link>
+        .
+      </p>
+    ) : null;
+  return (
+    <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-2">
+      <Section
+        id="is-cluster-admin"
+        title="Is cluster-admin"
+        description={`${holdersTotal} ${holdersTotal === 1 ? "principal holds" : "principals hold"} cluster-admin on ${clusterName} today.`}
+      >
+        {holders.length === 0 ? (
+          <p className="text-sm text-slate-600">Nobody holds cluster-admin in this scan.</p>
+        ) : (
+          <ul className="space-y-1.5 text-sm">
+            {holders.map((holder) => (
+              <li key={holder.principal.id} className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                <PrincipalName principal={holder.principal} />
+                <span className="text-xs text-slate-600">
+                  {holder.routes.map((route) => ROUTE_LABEL[route]).join(", ")}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {more(holders.length, holdersTotal)}
+      </Section>
+      <Section
+        id="can-become-cluster-admin"
+        title="Can become cluster-admin"
+        description={
+          becomersTotal === 0
+            ? "Nobody else can make themselves cluster-admin within the hops searched."
+            : `${becomersTotal} ${becomersTotal === 1 ? "principal does" : "principals do"} not hold cluster-admin but can make ${becomersTotal === 1 ? "itself" : "themselves"} it, fewest hops first.`
+        }
+      >
+        {becomers.length === 0 ? (
+          <p className="text-sm text-slate-600">No attack path to cluster-admin in this scan.</p>
+        ) : (
+          <ul className="space-y-2">
+            {becomers.map((becomer, index) => (
+              <li key={becomer.principal.id} className="rounded border border-red-200">
+                <details open={index < OPEN_PATHS} className="group">
+                  <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-2 gap-y-1 px-3 py-2 text-sm hover:bg-red-50/50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">
+                    <span
+                      aria-hidden="true"
+                      className="text-slate-500 transition-transform group-open:rotate-90"
+                    >
+                      ▸
+                    </span>
+                    <PrincipalName principal={becomer.principal} />
+                    <ReachChip
+                      text={reachChipText({
+                        level: "cluster-admin",
+                        hops: becomer.become.hops,
+                        namespace: null,
+                        conditional: becomer.become.conditional,
+                      })}
+                      conditional={becomer.become.conditional}
+                    />
+                  </summary>
+                  <div className="border-t border-red-100 px-3 py-2">
+                    {becomer.path ? (
+                      <PathSteps
+                        path={becomer.path}
+                        label={`How ${becomer.principal.displayName} could become cluster-admin on ${clusterName}`}
+                      />
+                    ) : (
+                      <p className="text-sm text-slate-600">The path was not stored with this scan.</p>
+                    )}
+                  </div>
+                </details>
+              </li>
+            ))}
+          </ul>
+        )}
+        {more(becomers.length, becomersTotal)}
+      </Section>
+    </div>
+  );
+}
