@@ -3,7 +3,7 @@ import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
-import type { Pipeline } from "@azure/core-rest-pipeline";
+import { createPipelineRequest, type Pipeline, RestError } from "@azure/core-rest-pipeline";
 import { armTransportPolicy, type ScanHttpContext } from "@/lib/azure/scan-http-context";
 import type { ScanTarget } from "@/lib/azure/scan-target";
 import { trustedCertificates } from "@/lib/azure/tls-trust";
@@ -100,6 +100,49 @@ export class ArmClients {
       this.authorization.set(subscriptionId, client);
     }
     return client;
+  }
+
+  /**
+   * GET an ARM path (or an absolute nextLink) at an api-version the SDK does not speak, on the
+   * Managed Identity client's own pipeline: same credential, token scope, TLS trust, retry and the
+   * scan's transport policy (counting, pacing, deadline). ARM errors become RestErrors as the SDK's
+   * own operations throw them.
+   */
+  async getOnManagedIdentityPipeline(subscriptionId: string, pathOrUrl: string): Promise<unknown> {
+    const url = /^https?:\/\//i.test(pathOrUrl)
+      ? pathOrUrl
+      : `${this.target.armEndpoint.replace(/\/$/, "")}${pathOrUrl}`;
+    const response = await this.managedIdentityFor(subscriptionId).sendRequest(
+      createPipelineRequest({ url, method: "GET" }),
+    );
+    const text = response.bodyAsText ?? "";
+    if (response.status >= 400) {
+      let code = `HTTP${response.status}`;
+      let message = text;
+      try {
+        const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
+        code = body.error?.code ?? code;
+        message = body.error?.message ?? message;
+      } catch {
+        // not JSON: keep the raw text
+      }
+      throw new RestError(message, {
+        code,
+        statusCode: response.status,
+        request: response.request,
+        response,
+      });
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new RestError(`Error "${(error as Error).message}" occurred while parsing the response body`, {
+        code: RestError.PARSE_ERROR,
+        statusCode: response.status,
+        request: response.request,
+        response,
+      });
+    }
   }
 
   managedIdentityFor(subscriptionId: string): ManagedServiceIdentityClient {

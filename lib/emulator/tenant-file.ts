@@ -207,12 +207,28 @@ export const wireFederatedCredentialSchema = z.looseObject({
   id: armIdSchema,
   name: z.string().min(1),
   type: z.string().default("Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials"),
-  properties: z.looseObject({
-    issuer: z.string().min(1),
-    /** For Kubernetes service accounts: system:serviceaccount:<namespace>:<name>. */
-    subject: z.string().min(1),
-    audiences: z.array(z.string()).default(["api://AzureADTokenExchange"]),
-  }),
+  properties: z
+    .looseObject({
+      issuer: z.string().min(1),
+      /** For Kubernetes service accounts: system:serviceaccount:<namespace>:<name>. */
+      subject: z.string().min(1).optional(),
+      audiences: z.array(z.string()).default(["api://AzureADTokenExchange"]),
+      /**
+       * A flexible credential (Microsoft.ManagedIdentity 2025-01-31-preview): matched by expression,
+       * e.g. `claims['sub'] matches 'system:serviceaccount:ci:*'`, instead of an exact subject.
+       */
+      claimsMatchingExpression: z
+        .object({ value: z.string().min(1), languageVersion: z.number().int().positive() })
+        .optional(),
+    })
+    // The service's rule: "Either 'subject' or 'claimsMatchingExpression' must be defined, but not both."
+    .refine(
+      (properties) =>
+        (properties.subject === undefined) !== (properties.claimsMatchingExpression === undefined),
+      {
+        message: "exactly one of subject or claimsMatchingExpression must be set",
+      },
+    ),
 });
 
 export const wireUserAssignedIdentitySchema = z.looseObject({

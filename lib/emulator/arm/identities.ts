@@ -1,7 +1,8 @@
+import { CLAIMS_MATCHING_EXPRESSION_VERSIONS } from "@/lib/emulator/arm/api-versions";
 import { type ArmRequest, type ArmResult, wireResource } from "@/lib/emulator/arm/arm-request";
 import { armPage, authorizationFailed, resourceNotFound } from "@/lib/emulator/arm/common";
 import { listResources, type ResourceCollection } from "@/lib/emulator/arm/list-resources";
-import { jsonResponse } from "@/lib/emulator/http-kit";
+import { jsonResponse, queryValue } from "@/lib/emulator/http-kit";
 import type { WireFederatedCredential } from "@/lib/emulator/tenant-file";
 import type { IndexedResource } from "@/lib/emulator/tenant-index";
 
@@ -23,6 +24,23 @@ const IDENTITIES: ResourceCollection = {
     byResourceGroup: "userAssignedIdentities.listByResourceGroup",
   },
 };
+
+/**
+ * A federated credential as the requested api-version returns it: `claimsMatchingExpression` only
+ * from 2025-01-31-preview on (a flexible credential read at an older version shows no subject and
+ * no expression, which is why the scanner reads at the newer version).
+ */
+function credentialAtVersion(
+  credential: WireFederatedCredential,
+  apiVersion: string,
+): WireFederatedCredential {
+  const properties = credential.properties as Record<string, unknown>;
+  if (!("claimsMatchingExpression" in properties) || CLAIMS_MATCHING_EXPRESSION_VERSIONS.has(apiVersion)) {
+    return credential;
+  }
+  const { claimsMatchingExpression: _newer, ...older } = properties;
+  return { ...credential, properties: older as WireFederatedCredential["properties"] };
+}
 
 /** User-assigned identities (by subscription, by group, get) and their federated identity credentials. */
 export function handleIdentities(arm: ArmRequest): ArmResult | undefined {
@@ -63,7 +81,10 @@ export function handleIdentities(arm: ArmRequest): ArmResult | undefined {
   if (!context.authorizer.permits(caller.principalId, READ_FIC, identity.idLower)) {
     return { route, response: authorizationFailed(caller, READ_FIC, identity.resource.id) };
   }
-  const credentials = federatedCredentialsOf(identity);
+  const apiVersion = queryValue(request.query, "api-version") ?? "";
+  const credentials = federatedCredentialsOf(identity).map((credential) =>
+    credentialAtVersion(credential, apiVersion),
+  );
   if (lower.length === 9) {
     return {
       route,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { checkApiVersion } from "@/lib/emulator/arm/api-versions";
 import type { ArmRequest, ArmResult } from "@/lib/emulator/arm/arm-request";
 import { handleAuthorization } from "@/lib/emulator/arm/authorization";
 import { armError, authenticateArm, ListCache } from "@/lib/emulator/arm/common";
@@ -39,6 +40,8 @@ export class ArmEndpoints {
     if ("status" in caller) return { route: "unauthenticated", response: caller };
     const segments = request.segments;
     const lower = segments.map((segment) => segment.toLowerCase());
+    const badVersion = checkApiVersion(request.query, lower);
+    if (badVersion) return { route: "invalid-api-version", response: badVersion };
 
     const bucket = this.takeToken(request, lower, caller.principalId);
     if ("response" in bucket) return { route: "throttled", response: bucket.response };

@@ -100,17 +100,35 @@ export async function listIdentitiesThroughArm(
   return identities;
 }
 
+/**
+ * The api-version federated credentials are read at: the first that returns flexible credentials'
+ * `claimsMatchingExpression` (Microsoft.ManagedIdentity 2025-01-31-preview). @azure/arm-msi speaks
+ * 2024-11-30, whose model has no such field (a flexible credential would read as an empty subject),
+ * so the list goes through the SDK client's pipeline with this version instead.
+ */
+export const FEDERATED_CREDENTIALS_API_VERSION = "2025-01-31-preview";
+
+const credentialPageSchema = z.looseObject({
+  value: z.array(z.looseObject({ id: z.string().min(1) })),
+  nextLink: z.string().nullish(),
+});
+
 export async function listFederatedCredentials(
   clients: ArmClients,
   identity: ManagedIdentity,
 ): Promise<FederatedCredential[]> {
   const credentials: FederatedCredential[] = [];
   const name = identity.id.split("/").pop() ?? identity.name;
-  const pages = clients
-    .managedIdentityFor(identity.subscriptionId)
-    .federatedIdentityCredentials.list(identity.resourceGroup, name);
-  for await (const credential of pages) {
-    credentials.push(federatedCredentialFromWire(credential, identity.id));
+  const identityPath = `/subscriptions/${identity.subscriptionId}/resourceGroups/${encodeURIComponent(identity.resourceGroup)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${encodeURIComponent(name)}`;
+  let next: string | null | undefined =
+    `${identityPath}/federatedIdentityCredentials?api-version=${FEDERATED_CREDENTIALS_API_VERSION}`;
+  while (next) {
+    const page = credentialPageSchema.parse(
+      await clients.getOnManagedIdentityPipeline(identity.subscriptionId, next),
+    );
+    for (const credential of page.value)
+      credentials.push(federatedCredentialFromWire(credential, identity.id));
+    next = page.nextLink;
   }
   return credentials;
 }
