@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { type EmulatorContext, isPrincipalDeleted } from "@/lib/emulator/context";
+import { GraphGovernance } from "@/lib/emulator/graph-governance";
 import {
   decodePageToken,
   type EmulatorRequest,
@@ -123,7 +124,11 @@ type GraphCaller = { claims: AccessTokenClaims; isApp: boolean; roles: Set<strin
 
 /** Microsoft Graph v1.0, the directory reads the scanner uses, under /graph/v1.0. */
 export class GraphEndpoints {
-  constructor(private readonly context: EmulatorContext) {}
+  private readonly governance: GraphGovernance;
+
+  constructor(private readonly context: EmulatorContext) {
+    this.governance = new GraphGovernance(context);
+  }
 
   private get base(): string {
     return `${this.context.origin}${GRAPH_PATH_PREFIX}`;
@@ -296,6 +301,14 @@ export class GraphEndpoints {
         ),
       };
     }
+    // Role management, PIM for Groups and owners (lib/emulator/graph-governance.ts).
+    const governed = this.governance.route(request, path, {
+      error: (status, code, message) => graphError(status, code, message),
+      allowed: (permissions) => this.allowed(caller, [...permissions]),
+      visible: (id) => this.visible(id),
+      serialize: (entry) => this.serialize(entry, caller),
+    });
+    if (governed) return governed;
     // servicePrincipals(appId='...') is one segment
     const collections: Record<string, DirectoryKind> = {
       users: "User",

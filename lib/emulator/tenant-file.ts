@@ -6,6 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { checkEntraSemantics, entraSectionSchema } from "@/lib/emulator/tenant-file-entra";
 import builtInRoleData from "@/lib/model/data/builtin-roles.json";
 
 // ---------------------------------------------------------------------------------------------
@@ -415,6 +416,8 @@ export const tenantFileSchema = z.strictObject({
   subscriptions: z.array(tenantSubscriptionSchema).default([]),
   /** Keyed by managedCluster resource id, matched case-insensitively. */
   clusters: z.record(z.string(), tenantClusterDataSchema).default({}),
+  /** Directory roles, PIM for Groups, applications and owners (lib/emulator/tenant-file-entra.ts). */
+  entra: entraSectionSchema.optional(),
 });
 
 export type TenantFile = z.infer<typeof tenantFileSchema>;
@@ -729,6 +732,8 @@ export function checkTenantSemantics(tenant: TenantFile): TenantFileReport {
       seenObject(key, formatJsonPath(["clusters", clusterKey, "objects", index]));
     });
   }
+
+  checkEntraSemantics(tenant, report);
 
   return report;
 }

@@ -14,6 +14,9 @@ export const principalSchema = z.object({
   appId: z.string().optional(),
   /** true when an assignment or binding names an object the directory no longer has (Graph 404) */
   deleted: z.boolean().optional(),
+  /** groups only, present when true: a role-assignable group (Graph `isAssignableToRole`), whose
+   * membership only Privileged Role Administrators, Global Administrators and owners may change */
+  isAssignableToRole: z.literal(true).optional(),
 });
 export type Principal = z.infer<typeof principalSchema>;
 
@@ -25,3 +28,82 @@ export const groupMembershipSchema = z.object({
   memberIds: z.array(z.string()),
 });
 export type GroupMembership = z.infer<typeof groupMembershipSchema>;
+
+// -------------------------------------------------------------------------------------------------
+// Directory governance: Entra directory roles, PIM for Groups eligibility, ownership. Read through
+// Microsoft Graph v1.0 (roleManagement/directory, identityGovernance/privilegedAccess/group, owners).
+
+/**
+ * Eligibility (PIM for directory roles and for groups) is its own source: a tenant without an
+ * Entra ID P2 licence cannot be read there (Graph answers AadPremiumLicenseRequired), and that must
+ * neither fail the scan nor keep the rest of the directory from closing vanished rows.
+ */
+export const PIM_SOURCE = "directory:pim";
+
+/**
+ * Built-in directory roles (template ids, the same in every tenant) that lead to clusters. Source:
+ * learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference and
+ * /work/shared/reference/attack-edges.md §5.
+ */
+export const DIRECTORY_ROLE_TEMPLATES = {
+  globalAdministrator: "62e90394-69f5-4237-9190-012177145e10",
+  privilegedRoleAdministrator: "e8611ab8-c189-46e8-94e1-60213ab1f814",
+  groupsAdministrator: "fdd7a751-b60b-444a-984c-02652fe8fa1c",
+  userAdministrator: "fe930be7-5e62-47db-91af-98c3a49a38b1",
+  directoryWriters: "9360feb5-f418-4baa-8175-e2a00bac4301",
+  applicationAdministrator: "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
+  cloudApplicationAdministrator: "158c047a-c907-4556-b7ef-446551a6b5f7",
+} as const;
+
+export const DIRECTORY_ROLE_NAMES: Readonly<Record<string, string>> = {
+  [DIRECTORY_ROLE_TEMPLATES.globalAdministrator]: "Global Administrator",
+  [DIRECTORY_ROLE_TEMPLATES.privilegedRoleAdministrator]: "Privileged Role Administrator",
+  [DIRECTORY_ROLE_TEMPLATES.groupsAdministrator]: "Groups Administrator",
+  [DIRECTORY_ROLE_TEMPLATES.userAdministrator]: "User Administrator",
+  [DIRECTORY_ROLE_TEMPLATES.directoryWriters]: "Directory Writers",
+  [DIRECTORY_ROLE_TEMPLATES.applicationAdministrator]: "Application Administrator",
+  [DIRECTORY_ROLE_TEMPLATES.cloudApplicationAdministrator]: "Cloud Application Administrator",
+};
+
+/** The directory roles the scanner reads (the ones with an edge toward a cluster). */
+export const CLUSTER_RELEVANT_DIRECTORY_ROLES: readonly string[] = Object.values(DIRECTORY_ROLE_TEMPLATES);
+
+export const directoryRoleAssignmentSchema = z.object({
+  /** Graph's id of the unifiedRoleAssignment, or of the unifiedRoleEligibilityScheduleInstance */
+  id: z.string(),
+  /** lower-cased object id of the user, group (role-assignable) or service principal */
+  principalId: z.string(),
+  /** lower-cased role template id (built-in roles) or custom role id */
+  roleDefinitionId: z.string(),
+  roleName: z.string(),
+  /** "/" = the whole tenant; "/administrativeUnits/<id>" or "/<application object id>" narrow it */
+  directoryScopeId: z.string(),
+  /** true: PIM eligibility, the holder must activate the role first */
+  eligible: z.boolean(),
+  /** when the assignment or eligibility ends; null = permanent */
+  endDateTime: z.string().nullable(),
+});
+export type DirectoryRoleAssignment = z.infer<typeof directoryRoleAssignmentSchema>;
+
+export const groupEligibilitySchema = z.object({
+  /** Graph's id: `<groupId>_<accessId>_<instance>` */
+  id: z.string(),
+  groupId: z.string(),
+  principalId: z.string(),
+  /** member: may activate membership; owner: may activate ownership (and then add members) */
+  accessId: z.enum(["member", "owner"]),
+  endDateTime: z.string().nullable(),
+});
+export type GroupEligibility = z.infer<typeof groupEligibilitySchema>;
+
+export const directoryOwnershipSchema = z.object({
+  /** lower-cased object id of the owned group, application or service principal */
+  objectId: z.string(),
+  objectKind: z.enum(["Group", "Application", "ServicePrincipal"]),
+  /** applications and service principals: the app (client) id that ties them together */
+  appId: z.string().optional(),
+  displayName: z.string(),
+  /** owners' object ids (users and service principals), sorted */
+  ownerIds: z.array(z.string()),
+});
+export type DirectoryOwnership = z.infer<typeof directoryOwnershipSchema>;

@@ -13,7 +13,14 @@ import {
   roleEligibilitySchema,
   subscriptionSchema,
 } from "@/lib/model/azure";
-import { groupMembershipSchema, principalSchema } from "@/lib/model/directory";
+import {
+  directoryOwnershipSchema,
+  directoryRoleAssignmentSchema,
+  groupEligibilitySchema,
+  groupMembershipSchema,
+  PIM_SOURCE,
+  principalSchema,
+} from "@/lib/model/directory";
 import { kubernetesNaturalKey } from "@/lib/model/ids";
 import {
   azureIdentityBindingSchema,
@@ -114,6 +121,9 @@ export const INVENTORY_RECORD_KINDS = [
   "denyAssignment",
   "principal",
   "groupMembership",
+  "directoryRoleAssignment",
+  "groupEligibility",
+  "directoryOwnership",
   ...(Object.keys(KUBERNETES_RECORD_KINDS) as KubernetesRecordKind[]),
 ] as const;
 export type InventoryRecordKind = (typeof INVENTORY_RECORD_KINDS)[number];
@@ -195,6 +205,17 @@ export function modelToRecords(model: TenantModel): SnapshotRecordInput[] {
   for (const membership of model.groupMemberships) {
     push("groupMembership", membership.groupId, DIRECTORY_SOURCE, null, membership);
   }
+  // Eligibility lives in its own source so that a tenant without PIM closes nothing it cannot read.
+  for (const role of model.directoryRoleAssignments ?? []) {
+    const key = `${role.eligible ? "eligible" : "active"}:${role.roleDefinitionId}:${role.principalId}:${role.directoryScopeId}`;
+    push("directoryRoleAssignment", key, role.eligible ? PIM_SOURCE : DIRECTORY_SOURCE, null, role);
+  }
+  for (const eligibility of model.groupEligibilities ?? []) {
+    const key = `${eligibility.groupId}:${eligibility.accessId}:${eligibility.principalId}`;
+    push("groupEligibility", key, PIM_SOURCE, null, eligibility);
+  }
+  for (const ownership of model.directoryOwners ?? [])
+    push("directoryOwnership", ownership.objectId, DIRECTORY_SOURCE, null, ownership);
   for (const [clusterId, kubernetes] of Object.entries(model.kubernetes)) {
     const source = clusterSource(clusterId);
     for (const [kind, spec] of Object.entries(KUBERNETES_RECORD_KINDS)) {
@@ -272,6 +293,15 @@ export function modelFromRecords(
         break;
       case "groupMembership":
         model.groupMemberships.push(groupMembershipSchema.parse(record.data));
+        break;
+      case "directoryRoleAssignment":
+        (model.directoryRoleAssignments ??= []).push(directoryRoleAssignmentSchema.parse(record.data));
+        break;
+      case "groupEligibility":
+        (model.groupEligibilities ??= []).push(groupEligibilitySchema.parse(record.data));
+        break;
+      case "directoryOwnership":
+        (model.directoryOwners ??= []).push(directoryOwnershipSchema.parse(record.data));
         break;
       default: {
         if (!(record.kind in KUBERNETES_RECORD_KINDS)) break;

@@ -11,7 +11,13 @@ import {
   roleEligibilitySchema,
   subscriptionSchema,
 } from "@/lib/model/azure";
-import { groupMembershipSchema, principalSchema } from "@/lib/model/directory";
+import {
+  directoryOwnershipSchema,
+  directoryRoleAssignmentSchema,
+  groupEligibilitySchema,
+  groupMembershipSchema,
+  principalSchema,
+} from "@/lib/model/directory";
 import { clusterKubernetesSchema } from "@/lib/model/kubernetes";
 
 export const coverageStatusSchema = z.enum(["complete", "partial", "not-read"]);
@@ -44,6 +50,12 @@ export const tenantModelSchema = z.object({
   denyAssignments: z.array(denyAssignmentSchema).default([]),
   principals: z.array(principalSchema),
   groupMemberships: z.array(groupMembershipSchema),
+  /** Entra directory roles that lead to clusters, active and PIM-eligible (optional: older models lack them) */
+  directoryRoleAssignments: z.array(directoryRoleAssignmentSchema).optional(),
+  /** PIM for Groups eligible memberships and ownerships of the groups that matter */
+  groupEligibilities: z.array(groupEligibilitySchema).optional(),
+  /** owners of the groups, applications and service principals that matter */
+  directoryOwners: z.array(directoryOwnershipSchema).optional(),
   /** keyed by lower-cased cluster id; a cluster whose API was not read has no entry */
   kubernetes: z.record(z.string(), clusterKubernetesSchema),
   coverage: coverageSchema,

@@ -1,4 +1,11 @@
-import type { GroupMembership, Principal, PrincipalKind } from "@/lib/model/directory";
+import {
+  DIRECTORY_ROLE_NAMES,
+  type DirectoryRoleAssignment,
+  type GroupEligibility,
+  type GroupMembership,
+  type Principal,
+  type PrincipalKind,
+} from "@/lib/model/directory";
 import { normalizeGuid } from "@/lib/model/ids";
 import { asLowerString, asString, field, requireString } from "@/lib/model/wire-reader";
 
@@ -38,6 +45,7 @@ export function principalFromDirectoryObject(object: unknown): Principal | null 
   if (userPrincipalName !== null) principal.userPrincipalName = userPrincipalName;
   const appId = asLowerString(field(object, "appId"));
   if (appId !== null) principal.appId = appId;
+  if (kind === "Group" && field(object, "isAssignableToRole") === true) principal.isAssignableToRole = true;
   return principal;
 }
 
@@ -79,4 +87,39 @@ export function groupMembershipsFromDirect(
     directMemberIds: direct.get(groupId) ?? [],
     memberIds: closureOf(groupId),
   }));
+}
+
+// Graph's role management and PIM shapes (learn.microsoft.com/graph/api/resources/unifiedroleassignment,
+// unifiedroleeligibilityscheduleinstance, privilegedaccessgroupeligibilityscheduleinstance).
+
+/** A unifiedRoleAssignment (eligible = false) or unifiedRoleEligibilityScheduleInstance (eligible = true). */
+export function directoryRoleAssignmentFromWire(object: unknown, eligible: boolean): DirectoryRoleAssignment {
+  const what = eligible ? "role eligibility" : "role assignment";
+  const roleDefinitionId = normalizeGuid(
+    requireString(field(object, "roleDefinitionId"), what, "roleDefinitionId"),
+  );
+  return {
+    id: requireString(field(object, "id"), what, "id"),
+    principalId: normalizeGuid(requireString(field(object, "principalId"), what, "principalId")),
+    roleDefinitionId,
+    roleName: DIRECTORY_ROLE_NAMES[roleDefinitionId] ?? roleDefinitionId,
+    directoryScopeId: asString(field(object, "directoryScopeId")) ?? "/",
+    eligible,
+    endDateTime: asString(field(object, "endDateTime")),
+  };
+}
+
+/** A privilegedAccessGroupEligibilityScheduleInstance; null for an accessId we do not know. */
+export function groupEligibilityFromWire(object: unknown): GroupEligibility | null {
+  const accessId = asLowerString(field(object, "accessId"));
+  if (accessId !== "member" && accessId !== "owner") return null;
+  return {
+    id: requireString(field(object, "id"), "group eligibility", "id"),
+    groupId: normalizeGuid(requireString(field(object, "groupId"), "group eligibility", "groupId")),
+    principalId: normalizeGuid(
+      requireString(field(object, "principalId"), "group eligibility", "principalId"),
+    ),
+    accessId,
+    endDateTime: asString(field(object, "endDateTime")),
+  };
 }

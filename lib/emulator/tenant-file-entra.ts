@@ -1,0 +1,198 @@
+/**
+ * The tenant file's `entra` section: Entra ID directory roles (active and PIM-eligible), PIM for
+ * Groups eligibility, applications and owners — what the emulator serves from Microsoft Graph's
+ * roleManagement/directory, identityGovernance/privilegedAccess/group and owners endpoints.
+ * Format: docs/tenant-file.md, "Directory roles, PIM for Groups and owners".
+ */
+import { z } from "zod";
+import type { TenantFile, TenantFileReport } from "@/lib/emulator/tenant-file";
+import { DIRECTORY_ROLE_NAMES } from "@/lib/model/directory";
+
+// A local GUID schema: tenant-file.ts imports this module, so importing its guidSchema would be a cycle.
+const guid = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    "must be a GUID (8-4-4-4-12 hex digits)",
+  );
+const dateTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date and time" });
+/** "/" (tenant), "/administrativeUnits/<id>" or "/<application object id>" (Graph's directoryScopeId). */
+const directoryScopeId = z.string().startsWith("/", "must start with '/' ('/' = the whole tenant)");
+
+export const entraRoleAssignmentSchema = z.strictObject({
+  /** Graph's id; generated from role, principal and scope when omitted. */
+  id: z.string().min(1).optional(),
+  principalId: guid,
+  /** The role's template id (built-in roles) or custom role id. */
+  roleDefinitionId: guid,
+  directoryScopeId: directoryScopeId.default("/"),
+});
+
+export const entraRoleEligibilitySchema = entraRoleAssignmentSchema.extend({
+  startDateTime: dateTime.optional(),
+  /** null or absent: permanently eligible */
+  endDateTime: dateTime.nullable().default(null),
+});
+
+export const entraGroupEligibilitySchema = z.strictObject({
+  groupId: guid,
+  principalId: guid,
+  /** member: may activate membership of the group; owner: may activate ownership */
+  accessId: z.enum(["member", "owner"]),
+  startDateTime: dateTime.optional(),
+  endDateTime: dateTime.nullable().default(null),
+});
+
+export const entraApplicationSchema = z.looseObject({
+  /** the application object's id (not the app id) */
+  id: guid,
+  appId: guid,
+  displayName: z.string().min(1),
+});
+
+export const entraOwnersSchema = z.strictObject({
+  /** a group, application (object id) or service principal */
+  objectId: guid,
+  ownerIds: z.array(guid).min(1, "list at least one owner (leave the entry out for none)"),
+});
+
+export const entraSectionSchema = z.strictObject({
+  /**
+   * The tenant's Entra ID licence. PIM (role eligibility, PIM for Groups) needs P2: with "P1" or
+   * "Free" those Graph endpoints answer 400 AadPremiumLicenseRequired, as Entra does.
+   */
+  license: z.enum(["P2", "P1", "Free"]).default("P2"),
+  roleAssignments: z.array(entraRoleAssignmentSchema).default([]),
+  roleEligibilities: z.array(entraRoleEligibilitySchema).default([]),
+  groupEligibilities: z.array(entraGroupEligibilitySchema).default([]),
+  applications: z.array(entraApplicationSchema).default([]),
+  owners: z.array(entraOwnersSchema).default([]),
+});
+
+export type EntraSection = z.infer<typeof entraSectionSchema>;
+export type EntraRoleAssignment = z.infer<typeof entraRoleAssignmentSchema>;
+export type EntraRoleEligibility = z.infer<typeof entraRoleEligibilitySchema>;
+export type EntraGroupEligibility = z.infer<typeof entraGroupEligibilitySchema>;
+export type EntraApplication = z.infer<typeof entraApplicationSchema>;
+
+export function emptyEntraSection(): EntraSection {
+  return {
+    license: "P2",
+    roleAssignments: [],
+    roleEligibilities: [],
+    groupEligibilities: [],
+    applications: [],
+    owners: [],
+  };
+}
+
+/** What the schema cannot see: references to principals, groups and applications, duplicates. */
+export function checkEntraSemantics(tenant: TenantFile, report: TenantFileReport): void {
+  const entra = tenant.entra;
+  if (!entra) return;
+  const principals = new Map(tenant.principals.map((principal) => [principal.id.toLowerCase(), principal]));
+  const applications = new Map<string, string>();
+  const seen = new Map<string, string>();
+  const once = (key: string, path: string, what: string) => {
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, path);
+    else report.errors.push({ path, message: `duplicate ${what} (first at ${first})` });
+  };
+  const principalExists = (id: string, path: string) => {
+    const principal = principals.get(id.toLowerCase());
+    if (!principal)
+      report.warnings.push({ path, message: `${id} is not in the directory (deleted principal)` });
+    return principal;
+  };
+
+  entra.applications.forEach((application, index) => {
+    const path = `$.entra.applications[${index}]`;
+    once(`application|${application.id.toLowerCase()}`, `${path}.id`, `application id "${application.id}"`);
+    if (principals.has(application.id.toLowerCase()))
+      report.errors.push({
+        path: `${path}.id`,
+        message: "an application's object id cannot be a principal's id",
+      });
+    applications.set(application.id.toLowerCase(), application.appId.toLowerCase());
+  });
+
+  const roleEntries = [
+    ...entra.roleAssignments.map((entry, index) => ({
+      entry,
+      path: `$.entra.roleAssignments[${index}]`,
+      kind: "active",
+    })),
+    ...entra.roleEligibilities.map((entry, index) => ({
+      entry,
+      path: `$.entra.roleEligibilities[${index}]`,
+      kind: "eligible",
+    })),
+  ];
+  for (const { entry, path, kind } of roleEntries) {
+    once(
+      `${kind}|${entry.roleDefinitionId.toLowerCase()}|${entry.principalId.toLowerCase()}|${entry.directoryScopeId.toLowerCase()}`,
+      path,
+      `${kind} directory role assignment`,
+    );
+    if (!DIRECTORY_ROLE_NAMES[entry.roleDefinitionId.toLowerCase()])
+      report.warnings.push({
+        path: `${path}.roleDefinitionId`,
+        message:
+          "not a directory role the emulator knows (it serves the built-in roles that lead to clusters)",
+      });
+    const principal = principalExists(entry.principalId, `${path}.principalId`);
+    if (
+      principal?.type === "Group" &&
+      (principal as { isAssignableToRole?: unknown }).isAssignableToRole !== true
+    )
+      report.errors.push({
+        path: `${path}.principalId`,
+        message: "only role-assignable groups (isAssignableToRole: true) can hold directory roles",
+      });
+  }
+
+  entra.groupEligibilities.forEach((eligibility, index) => {
+    const path = `$.entra.groupEligibilities[${index}]`;
+    once(
+      `group|${eligibility.groupId.toLowerCase()}|${eligibility.accessId}|${eligibility.principalId.toLowerCase()}`,
+      path,
+      "group eligibility",
+    );
+    const group = principals.get(eligibility.groupId.toLowerCase());
+    if (!group)
+      report.errors.push({ path: `${path}.groupId`, message: "no group in principals has this id" });
+    else if (group.type !== "Group")
+      report.errors.push({
+        path: `${path}.groupId`,
+        message: `${group.displayName} is a ${group.type}, not a group`,
+      });
+    principalExists(eligibility.principalId, `${path}.principalId`);
+  });
+
+  entra.owners.forEach((owners, index) => {
+    const path = `$.entra.owners[${index}]`;
+    once(`owners|${owners.objectId.toLowerCase()}`, `${path}.objectId`, `owners of "${owners.objectId}"`);
+    const owned = principals.get(owners.objectId.toLowerCase());
+    if (!owned && !applications.has(owners.objectId.toLowerCase()))
+      report.errors.push({
+        path: `${path}.objectId`,
+        message: "no group, service principal or entra.applications entry has this id",
+      });
+    else if (owned?.type === "User")
+      report.errors.push({ path: `${path}.objectId`, message: "users have no owners" });
+    owners.ownerIds.forEach((ownerId, ownerIndex) => {
+      const owner = principalExists(ownerId, `${path}.ownerIds[${ownerIndex}]`);
+      if (owner?.type === "Group")
+        report.errors.push({
+          path: `${path}.ownerIds[${ownerIndex}]`,
+          message: "owners are users or service principals, not groups",
+        });
+    });
+  });
+
+  if (entra.license !== "P2" && (entra.roleEligibilities.length > 0 || entra.groupEligibilities.length > 0))
+    report.warnings.push({
+      path: "$.entra.license",
+      message: `eligibilities are listed but a ${entra.license} tenant cannot read them (PIM needs P2)`,
+    });
+}
