@@ -13,13 +13,16 @@ export function buildProgram(): Command {
   return program;
 }
 
+function endOnClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+}
+
 /** Runs the CLI and returns the process exit code (commands set their own through CliError or the return value). */
 export async function main(argv: string[]): Promise<number> {
-  // `aks-atlas … | head` closes the pipe early; that is not an error.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(0);
-    throw error;
-  });
+  // `aks-atlas … | head` closes the pipe early; that is not an error. Once per process: tests call main() many times.
+  if (!process.stdout.listeners("error").includes(endOnClosedPipe))
+    process.stdout.on("error", endOnClosedPipe);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -129,4 +129,78 @@ describe("aks-atlas report", () => {
       expect(result.stderr).toMatch(message);
     }
   });
+
+  // Issue 18, finding 8: report files were silently overwritten, written through a symbolic link, left
+  // readable by everyone (0644), and a failed write still stored the report.
+  describe("the report file", () => {
+    const csvArgs = (out: string, ...more: string[]) => [
+      "--scan",
+      scanId,
+      "--format",
+      "csv",
+      "--out",
+      out,
+      ...more,
+    ];
+    const storedReports = () => db.prisma.report.count();
+    const leftovers = (folder: string) => fs.readdirSync(folder).filter((name) => name.endsWith(".tmp"));
+
+    it("is never overwritten without --force, and replaced with it", async () => {
+      const out = path.join(dir, "existing.csv");
+      fs.writeFileSync(out, "keep me");
+      const before = await storedReports();
+      const refused = await run(csvArgs(out));
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`${out} already exists (a file); pass --force to replace it`);
+      expect(fs.readFileSync(out, "utf8")).toBe("keep me");
+      expect(await storedReports()).toBe(before); // refused before anything was stored
+
+      const forced = await run(csvArgs(out, "--force"));
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(fs.readFileSync(out, "utf8")).toMatch(/^\uFEFF?[^\r\n]*,/);
+      expect(await storedReports()).toBe(before + 1);
+      expect(leftovers(dir)).toEqual([]);
+    });
+
+    it("never writes through a symbolic link at the destination", async () => {
+      const victim = path.join(dir, "victim.txt");
+      fs.writeFileSync(victim, "untouched");
+      const out = path.join(dir, "link.csv");
+      fs.symlinkSync(victim, out);
+      const refused = await run(csvArgs(out));
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("already exists (a symbolic link)");
+      expect(fs.readFileSync(victim, "utf8")).toBe("untouched");
+
+      // --force replaces the link itself with the report; the file it pointed to is left alone.
+      const forced = await run(csvArgs(out, "--force"));
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(fs.lstatSync(out).isSymbolicLink()).toBe(false);
+      expect(fs.readFileSync(victim, "utf8")).toBe("untouched");
+    });
+
+    it("is readable by its owner only, whatever the umask", async () => {
+      const out = path.join(dir, "private.csv");
+      const umask = process.umask(0);
+      try {
+        expect((await run(csvArgs(out))).code).toBe(0);
+      } finally {
+        process.umask(umask);
+      }
+      expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+    });
+
+    it("that cannot be written stores no report", async () => {
+      const before = await storedReports();
+      const missingFolder = path.join(dir, "no-such-folder", "r.csv");
+      const result = await run(csvArgs(missingFolder));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/cannot write a file in .*no-such-folder: ENOENT/);
+      const intoDirectory = await run(csvArgs(dir));
+      expect(intoDirectory.code).toBe(1);
+      expect(intoDirectory.stderr).toContain("is a directory; give a file name with --out");
+      expect(await storedReports()).toBe(before);
+      expect(leftovers(dir)).toEqual([]);
+    });
+  });
 });

@@ -1,5 +1,3 @@
-import { writeFile } from "node:fs/promises";
-import path from "node:path";
 import type { Command } from "commander";
 import { closePool } from "@/lib/db/pool";
 import { issuesMessage } from "@/lib/http/params";
@@ -10,6 +8,7 @@ import { renderReport, reportFormatSchema } from "@/lib/reports/report-formats";
 import { createReport, createReportInputSchema, loadReportContent } from "@/lib/reports/report-store";
 import { printJson, withCliDatabase } from "../cli-database";
 import { CliError } from "../cli-error";
+import { prepareReportFile } from "../report-file";
 
 interface ReportOptions {
   scan?: string;
@@ -22,6 +21,7 @@ interface ReportOptions {
   redact?: boolean;
   format: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -49,7 +49,11 @@ export function registerReportCommand(program: Command): void {
     .option("--title <text>", "the report's title")
     .option("--redact", "pseudonymise user names, user principal names and e-mail addresses")
     .option("--format <format>", "pdf, html, csv or json", "pdf")
-    .option("--out <file>", "where to write it (default: atlas-report-<id>.<format> here)")
+    .option(
+      "--out <file>",
+      "where to write it (default: atlas-report-<id>.<format> here); written with mode 0600",
+    )
+    .option("--force", "replace the file if it exists (without it, an existing file is never overwritten)")
     .option("--json", "print the report's metadata as JSON")
     .action(async (options: ReportOptions) => {
       const format = reportFormatSchema.safeParse(options.format.toLowerCase());
@@ -68,13 +72,26 @@ export function registerReportCommand(program: Command): void {
       });
       if (!input.success) throw new CliError(`Invalid option: ${issuesMessage(input.error)}`);
 
-      await withCliDatabase(async () => {
+      // The destination is checked and a private temporary file made beside it before anything is
+      // stored, so a bad --out costs nothing; the default name needs the id, so it is checked after.
+      let file = options.out ? await prepareReportFile(options.out, { force: options.force === true }) : null;
+      const run = withCliDatabase(async () => {
+        let created: string | null = null;
         try {
-          const reportId = options.id ? BigInt(options.id) : BigInt((await createReport(input.data)).id);
+          let reportId: bigint;
+          if (options.id) reportId = BigInt(options.id);
+          else {
+            created = (await createReport(input.data)).id;
+            reportId = BigInt(created);
+          }
           const { report, content } = await loadReportContent(reportId, { redact: options.redact });
           const bytes = await renderReport(content, format.data);
-          const out = path.resolve(options.out ?? `atlas-report-${report.id}.${format.data}`);
-          await writeFile(out, bytes);
+          file ??= await prepareReportFile(`atlas-report-${report.id}.${format.data}`, {
+            force: options.force === true,
+          });
+          await file.write(bytes);
+          await file.commit();
+          const out = file.path;
           if (options.json) {
             printJson({ ...report, file: out, bytes: bytes.byteLength });
           } else {
@@ -87,14 +104,31 @@ export function registerReportCommand(program: Command): void {
             console.log(`  written ${out} (${bytes.byteLength} bytes)`);
           }
         } catch (error) {
-          if (error instanceof ReportNotFoundError || error instanceof ReportInputError)
-            throw new CliError(error.message);
-          if (error instanceof PdfUnavailableError) throw new CliError(error.message);
+          await file?.discard();
+          const message =
+            error instanceof ReportNotFoundError ||
+            error instanceof ReportInputError ||
+            error instanceof PdfUnavailableError ||
+            error instanceof CliError
+              ? error.message
+              : null;
+          // The report row is already stored: say so, and how to write it, rather than leave it unmentioned.
+          if (created !== null)
+            throw new CliError(
+              `report #${created} was stored, but no file was written: ${message ?? (error instanceof Error ? error.message : String(error))}. ` +
+                `Write it with \`aks-atlas report --id ${created} --out <file>\`.`,
+            );
+          if (message !== null) throw new CliError(message);
           throw error;
         } finally {
           await closePdfBrowser();
           await closePool();
         }
+      });
+      // A database that cannot be opened must not leave the temporary file behind.
+      await run.catch(async (error: unknown) => {
+        await file?.discard();
+        throw error;
       });
     });
 }
