@@ -109,9 +109,12 @@ export class ResourceGraphEndpoint {
       )
       .digest("base64url")
       .slice(0, 16);
-    const rows = this.cache.get<Row>(fingerprint, () =>
-      this.evaluate(query, caller.principalId, subscriptions, managementGroups),
-    );
+    // `| take N` / `| limit N` bound the query's result set (totalRecords included); paging with
+    // $top/$skip then runs over those rows, as in Resource Graph.
+    const rows = this.cache.get<Row>(fingerprint, () => {
+      const all = this.evaluate(query, caller.principalId, subscriptions, managementGroups);
+      return query.take === undefined ? all : all.slice(0, query.take);
+    });
     const options = input.options ?? {};
     const offset = decodePageToken(options.$skipToken, fingerprint);
     if (offset === "invalid")
