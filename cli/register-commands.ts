@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerAccessCommands } from "./commands/access";
 import { registerDriftCommand } from "./commands/drift";
 import { registerEmulateCommand } from "./commands/emulate";
+import { registerPathsCommand } from "./commands/paths";
 import { registerReportCommand } from "./commands/report";
 import { registerScanCommand } from "./commands/scan";
 import { registerTenantCommand } from "./commands/tenant";
@@ -10,6 +11,7 @@ import { registerTenantCommand } from "./commands/tenant";
 export function registerCommands(program: Command): void {
   registerScanCommand(program);
   registerAccessCommands(program);
+  registerPathsCommand(program);
   registerDriftCommand(program);
   registerEmulateCommand(program);
   registerReportCommand(program);

@@ -1,0 +1,125 @@
+import { NextRequest } from "next/server";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { GET } from "@/app/api/principals/[id]/paths/route";
+import { loadDemoTenant } from "@/lib/emulator/demo";
+import { DEMO_APPLICATIONS } from "@/lib/emulator/demo/build-demo-tenant";
+import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import { runScan } from "@/lib/scan/run-scan";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
+import { main } from "../main";
+
+// `aks-atlas paths` and GET /api/principals/:id/paths on a scanned demo tenant: ci-deployer holds
+// Azure Kubernetes Service Contributor on prod, so managedClusters/write makes it cluster-admin of
+// aks-3 in one hop (it lists a group of its own in adminGroupObjectIDs), beside what it holds.
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => {
+    out.push(parts.join(" "));
+  });
+  const error = vi.spyOn(console, "error").mockImplementation((...parts: unknown[]) => {
+    err.push(parts.join(" "));
+  });
+  try {
+    process.exitCode = undefined;
+    const code = await main(["node", "aks-atlas", "paths", ...args]);
+    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+type PathsJson = {
+  from: { id: string; kind: string; displayName: string };
+  paths: { cluster: { id: string; name: string }; level: string; hops: number; path: { kind: string }[] }[];
+};
+
+const CI = DEMO_APPLICATIONS.ciDeployer.objectId;
+
+describe("aks-atlas paths and /api/principals/:id/paths", () => {
+  let db: TestDatabase;
+  const saved = process.env.DATABASE_URL;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    process.env.DATABASE_URL = db.url;
+    const pool = new pg.Pool({ connectionString: db.url });
+    const demo = await loadDemoTenant();
+    const model = modelFromTenantFile(demo);
+    await runScan({
+      pool,
+      tenant: { id: demo.tenantId, displayName: "Contoso", source: "import" },
+      trigger: "cli",
+      collect: async () => ({ model, errors: [], apiCalls: {}, counts: {} }),
+    });
+    await pool.end();
+  });
+  afterAll(async () => {
+    if (saved === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = saved;
+    await db.drop();
+  });
+
+  it("prints the principal and its paths as JSON", async () => {
+    const { code, stdout } = await run("--from", CI, "--json");
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as PathsJson;
+    expect(result.from).toEqual({ id: CI, kind: "ServicePrincipal", displayName: "ci-deployer" });
+    const aks3 = result.paths.find((path) => path.cluster.name === "aks-3" && path.level === "cluster-admin");
+    expect(aks3).toMatchObject({ hops: 1 });
+    expect(aks3?.path[0]).toMatchObject({ kind: "principal" });
+    expect(aks3?.path.at(-1)).toMatchObject({ kind: "cluster" });
+    // It holds cluster-admin on aks-1 already (local admin credential): no path there.
+    expect(result.paths.some((path) => path.cluster.name === "aks-1")).toBe(false);
+  });
+
+  it("filters by cluster and level, and recomputes beyond the stored bound with the same answer", async () => {
+    const stored = JSON.parse(
+      (await run("--from", CI, "--to", "aks-3", "--level", "cluster-admin", "--json")).stdout,
+    ) as PathsJson;
+    expect(stored.paths.map((path) => `${path.cluster.name} ${path.level} ${path.hops}`)).toEqual([
+      "aks-3 cluster-admin 1",
+    ]);
+    const recomputed = JSON.parse(
+      (await run("--from", CI, "--to", "aks-3", "--level", "cluster-admin", "--max-hops", "8", "--json"))
+        .stdout,
+    ) as PathsJson;
+    expect(recomputed.paths).toEqual(stored.paths);
+  });
+
+  it("refuses an unknown principal, an unknown cluster and a hop bound outside 1..8", async () => {
+    const unknown = await run("--from", "nobody@contoso.example", "--json");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No principal "nobody@contoso.example"');
+    const cluster = await run("--from", CI, "--to", "aks-404", "--json");
+    expect(cluster.code).toBe(1);
+    expect(cluster.stderr).toContain('No cluster "aks-404"');
+    for (const hops of ["0", "9", "two"]) {
+      const bad = await run("--from", CI, "--max-hops", hops);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain("from 1 to 8");
+    }
+  });
+
+  it("answers the API with the same shape, 404 for an unknown principal or cluster, 400 for a bad bound", async () => {
+    const get = (id: string, query = "") =>
+      GET(new NextRequest(`http://127.0.0.1/api/principals/${id}/paths${query}`), {
+        params: Promise.resolve({ id }),
+      });
+    const ok = await get(CI, "?to=aks-3&level=cluster-admin");
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as PathsJson;
+    expect(body.from.id).toBe(CI);
+    expect(body.paths.map((path) => `${path.cluster.name} ${path.hops}`)).toEqual(["aks-3 1"]);
+    expect((await get("00000000-0000-0000-0000-0000000000ff00")).status).toBe(404);
+    expect((await get(CI, "?to=aks-404")).status).toBe(404);
+    const bad = await get(CI, "?maxHops=12");
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain("from 1 to 8");
+    expect((await get(CI, "?level=owner")).status).toBe(400);
+  });
+});
