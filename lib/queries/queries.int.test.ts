@@ -102,8 +102,13 @@ describe("cluster access (GET /api/clusters/:id/access)", () => {
         expect(Object.keys(grant).sort()).toEqual(["conditional", "level", "namespace", "path", "route"]);
         for (const step of grant.path) expect(Object.keys(step).sort()).toEqual(["id", "kind", "label"]);
       }
+      // one-step escalations keep their shape; attack paths add hops, conditional and namespace
       for (const escalation of entry.escalations)
-        expect(Object.keys(escalation).sort()).toEqual(["path", "route", "to"]);
+        expect(Object.keys(escalation).sort()).toEqual(
+          escalation.route === "attack-path"
+            ? ["conditional", "hops", "namespace", "path", "route", "to"]
+            : ["path", "route", "to"],
+        );
     }
   });
 
