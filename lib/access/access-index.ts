@@ -96,9 +96,30 @@ function managementGroupChains(model: TenantModel): Map<string, string[]> {
   return chains;
 }
 
+/** Every AKS data action starts with this; a pattern whose literal head cannot lead here grants none. */
+const AKS_DATA_ACTION_PREFIX = "microsoft.containerservice/managedclusters/";
+
+function mayMatchUnder(pattern: string, prefix: string): boolean {
+  const head = pattern.toLowerCase().split("*")[0];
+  return head.startsWith(prefix) || (pattern.includes("*") && prefix.startsWith(head));
+}
+
+/** The providers of every control-plane action the facts look at (AKS_ACTIONS). */
+const CONTROL_ACTION_PREFIXES = [
+  ...new Set(Object.values(AKS_ACTIONS).map((action) => `${action.toLowerCase().split("/")[0]}/`)),
+];
+
 function computeRoleFacts(definition: RoleDefinition): AzureRoleFacts {
-  const control = (action: string) => grantingPattern(definition, "control", action);
-  const hasDataActions = definition.permissions.some((block) => block.dataActions.length > 0);
+  const mayGrantControl = definition.permissions.some((block) =>
+    block.actions.some((pattern) => CONTROL_ACTION_PREFIXES.some((prefix) => mayMatchUnder(pattern, prefix))),
+  );
+  const control = (action: string) =>
+    mayGrantControl ? grantingPattern(definition, "control", action) : null;
+  // Most of the ~900 built-in roles have data actions for other services (storage, Key Vault …):
+  // evaluating every Kubernetes request against them would find nothing, slowly.
+  const hasDataActions = definition.permissions.some((block) =>
+    block.dataActions.some((pattern) => mayMatchUnder(pattern, AKS_DATA_ACTION_PREFIX)),
+  );
   const can = (verb: string, apiGroup: string, resource: string) => {
     const action = kubernetesDataAction(verb, apiGroup, resource);
     return action !== null && grantingPattern(definition, "data", action) !== null;

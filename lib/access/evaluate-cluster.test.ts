@@ -108,6 +108,22 @@ describe("Azure RBAC for Kubernetes", () => {
     expect(grantsOf(evaluate(model), "u")).toEqual([`${level}@* via azure-rbac`]);
   });
 
+  it.each([
+    // patterns are only skipped when their literal head cannot lead to the action
+    ["Microsoft.*", [], ["cluster-admin@* via azure-rbac"]],
+    ["*", [], ["cluster-admin@* via azure-rbac"]],
+    ["microsoft.containerservice/managedclusters/pods/read", [], ["read@* via azure-rbac"]],
+    ["Microsoft.Storage/*", [], []],
+    ["Microsoft.KeyVault/vaults/*", ["*"], ["cluster-admin@* via local-admin-credential"]],
+  ])("custom role with data action %s and actions %j", (dataAction, actions, expected) => {
+    const model = new AccessModelBuilder()
+      .customRole("c3", [{ dataActions: [dataAction], actions }])
+      .principal("u")
+      .assign("c3", "u", CLUSTER)
+      .build();
+    expect(grantsOf(evaluate(model), "u")).toEqual(expected);
+  });
+
   it("custom data actions minus notDataActions", () => {
     const model = new AccessModelBuilder()
       .customRole("c1", [
