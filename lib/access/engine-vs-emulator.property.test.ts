@@ -1,0 +1,275 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { buildAccessIndex } from "@/lib/access/access-index";
+import { resolveSubject } from "@/lib/access/evaluate-cluster";
+import { AccessModelBuilder, CLUSTER } from "@/lib/access/fixtures/access-model-builder";
+import {
+  effectiveClusterRoleRules,
+  ruleAllows as engineRuleAllows,
+  rulesAllow,
+} from "@/lib/access/kubernetes-rbac";
+import { ClusterObjects } from "@/lib/emulator/kubernetes/cluster-objects";
+import {
+  ruleAllows as emulatorRuleAllows,
+  type KubernetesUser,
+  rbacDecide,
+} from "@/lib/emulator/kubernetes/rbac";
+import { answerReview } from "@/lib/emulator/kubernetes/reviews";
+import type { KubernetesObject } from "@/lib/emulator/tenant-file";
+import type { PolicyRule } from "@/lib/model/kubernetes";
+
+// The access engine (lib/access) and the emulator's RBAC authorizer (lib/emulator/kubernetes/rbac.ts,
+// written separately from the Kubernetes source: pkg/apis/rbac/v1/evaluation_helpers.go,
+// plugin/pkg/auth/authorizer/rbac/rbac.go, pkg/registry/rbac/validation/rule.go) must agree on every
+// generated cluster and request. The emulator is asked through its SubjectAccessReview wire handler,
+// exactly as `kubectl auth can-i --as` or a webhook would ask it.
+
+const VERBS = ["get", "list", "create", "delete", "impersonate", "bind", "escalate", "*"];
+const API_GROUPS = ["", "apps", "rbac.authorization.k8s.io", "*"];
+const RULE_RESOURCES = [
+  "pods",
+  "pods/exec",
+  "pods/log",
+  "*/exec",
+  "pods/*",
+  "secrets",
+  "deployments",
+  "serviceaccounts/token",
+  "*",
+];
+const NAMES = ["a", "b"];
+const NAMESPACES = ["ns1", "ns2"];
+// Users and groups differ only by case on purpose: Kubernetes compares subject names exactly.
+const USERS = ["alice", "Alice", "bob", "system:serviceaccount:ns1:sa1"];
+const GROUPS = ["devs", "Devs", "system:authenticated", "system:serviceaccounts:ns1"];
+
+const wireRule = fc.record({
+  verbs: fc.uniqueArray(fc.constantFrom(...VERBS), { minLength: 1, maxLength: 3 }),
+  apiGroups: fc.uniqueArray(fc.constantFrom(...API_GROUPS), { minLength: 1, maxLength: 2 }),
+  resources: fc.uniqueArray(fc.constantFrom(...RULE_RESOURCES), { minLength: 1, maxLength: 3 }),
+  resourceNames: fc.uniqueArray(fc.constantFrom(...NAMES), { maxLength: 2 }),
+});
+
+const subject = fc.oneof(
+  fc.record({ kind: fc.constant("User"), name: fc.constantFrom(...USERS) }),
+  fc.record({ kind: fc.constant("Group"), name: fc.constantFrom(...GROUPS) }),
+  fc.record({
+    kind: fc.constant("ServiceAccount"),
+    name: fc.constant("sa1"),
+    // "" and absent both mean "the binding's namespace" (none for a ClusterRoleBinding).
+    namespace: fc.constantFrom("ns1", "ns2", ""),
+  }),
+);
+
+const rbacObjects = fc
+  .record({
+    clusterRoles: fc.array(fc.array(wireRule, { minLength: 1, maxLength: 3 }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+    roles: fc.array(
+      fc.record({
+        namespace: fc.constantFrom(...NAMESPACES),
+        rules: fc.array(wireRule, { minLength: 1, maxLength: 2 }),
+      }),
+      { maxLength: 2 },
+    ),
+    clusterRoleBindings: fc.array(
+      fc.record({ role: fc.nat(2), subjects: fc.array(subject, { minLength: 1, maxLength: 2 }) }),
+      { maxLength: 2 },
+    ),
+    roleBindings: fc.array(
+      fc.record({
+        namespace: fc.constantFrom(...NAMESPACES),
+        roleKind: fc.constantFrom("ClusterRole", "Role"),
+        role: fc.nat(2),
+        subjects: fc.array(subject, { minLength: 1, maxLength: 2 }),
+      }),
+      { maxLength: 3 },
+    ),
+  })
+  .map(({ clusterRoles, roles, clusterRoleBindings, roleBindings }) => {
+    const rbac = "rbac.authorization.k8s.io/v1";
+    const objects: Record<string, unknown>[] = [
+      ...NAMESPACES.map((namespace) => ({
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: { name: "sa1", namespace },
+      })),
+      ...clusterRoles.map((rules, index) => ({
+        apiVersion: rbac,
+        kind: "ClusterRole",
+        metadata: { name: `cr${index}`, labels: {} },
+        rules,
+      })),
+      ...roles.map((role, index) => ({
+        apiVersion: rbac,
+        kind: "Role",
+        metadata: { name: `r${index}`, namespace: role.namespace, labels: {} },
+        rules: role.rules,
+      })),
+      ...clusterRoleBindings.map((binding, index) => ({
+        apiVersion: rbac,
+        kind: "ClusterRoleBinding",
+        metadata: { name: `crb${index}`, labels: {} },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: `cr${binding.role}` },
+        subjects: binding.subjects,
+      })),
+      ...roleBindings.map((binding, index) => ({
+        apiVersion: rbac,
+        kind: "RoleBinding",
+        metadata: { name: `rb${index}`, namespace: binding.namespace, labels: {} },
+        roleRef: {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: binding.roleKind,
+          name: binding.roleKind === "Role" ? `r${binding.role}` : `cr${binding.role}`,
+        },
+        subjects: binding.subjects,
+      })),
+    ];
+    return objects;
+  });
+
+type Requester = { name: string; groups: string[] };
+
+const requester: fc.Arbitrary<Requester> = fc.oneof(
+  fc
+    .record({
+      name: fc.constantFrom("alice", "Alice", "bob"),
+      groups: fc.uniqueArray(fc.constantFrom("devs", "Devs"), { maxLength: 2 }),
+    })
+    .map(({ name, groups }) => ({ name, groups: [...groups, "system:authenticated"] })),
+  fc.constant({
+    name: "system:serviceaccount:ns1:sa1",
+    groups: ["system:serviceaccounts", "system:serviceaccounts:ns1", "system:authenticated"],
+  }),
+);
+
+const request = fc.record({
+  verb: fc.constantFrom("get", "list", "create", "delete", "impersonate", "bind", "escalate"),
+  group: fc.constantFrom("", "apps", "rbac.authorization.k8s.io"),
+  resource: fc.constantFrom("pods", "secrets", "deployments", "serviceaccounts", "*"),
+  subresource: fc.option(fc.constantFrom("exec", "log", "token", "*"), { nil: undefined }),
+  name: fc.option(fc.constantFrom(...NAMES), { nil: undefined }),
+  namespace: fc.option(fc.constantFrom(...NAMESPACES), { nil: undefined }),
+});
+
+type Request = {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  name?: string;
+  namespace?: string;
+};
+
+/** The engine's answer, composed from its own parts: subject resolution, role rules, rule matching. */
+function engineAllows(objects: unknown[], who: { name: string; groups: string[] }, wanted: Request): boolean {
+  // A cluster without Entra integration: Kubernetes users are plain names, as on any API server.
+  const model = new AccessModelBuilder({ entra: { mode: "none" } } as never).kubernetes(...objects).build();
+  const index = buildAccessIndex(model);
+  const cluster = index.clustersById.get(CLUSTER);
+  const inventory = model.kubernetes[CLUSTER];
+  if (!cluster || !inventory) throw new Error("fixture cluster missing");
+  const me = new Set([
+    who.name.startsWith("system:serviceaccount:") ? who.name : `k8s-user:${who.name}`,
+    ...who.groups.map((group) => `k8s-group:${group}`),
+  ]);
+  const applies = (
+    subjects: (typeof inventory.clusterRoleBindings)[number]["subjects"],
+    namespace: string | null,
+  ) =>
+    subjects.some((candidate) =>
+      resolveSubject(index, cluster, inventory, candidate, namespace).some((reached) =>
+        me.has(reached.principal.id),
+      ),
+    );
+  const clusterRules = effectiveClusterRoleRules(inventory.clusterRoles);
+  const engineRequest = {
+    verb: wanted.verb,
+    apiGroup: wanted.group,
+    resource: wanted.subresource ? `${wanted.resource}/${wanted.subresource}` : wanted.resource,
+    ...(wanted.name ? { resourceName: wanted.name } : {}),
+  };
+  for (const binding of inventory.clusterRoleBindings) {
+    if (binding.roleRef.kind !== "ClusterRole") continue;
+    if (
+      rulesAllow(clusterRules.get(binding.roleRef.name) ?? [], engineRequest) &&
+      applies(binding.subjects, null)
+    )
+      return true;
+  }
+  for (const binding of inventory.roleBindings) {
+    if (binding.namespace !== wanted.namespace) continue;
+    const rules: readonly PolicyRule[] =
+      binding.roleRef.kind === "ClusterRole"
+        ? (clusterRules.get(binding.roleRef.name) ?? [])
+        : (inventory.roles.find(
+            (role) => role.namespace === binding.namespace && role.name === binding.roleRef.name,
+          )?.rules ?? []);
+    if (rulesAllow(rules, engineRequest) && applies(binding.subjects, binding.namespace)) return true;
+  }
+  return false;
+}
+
+/** The emulator's answer to a SubjectAccessReview for the same user and request. */
+function emulatorAllows(
+  objects: unknown[],
+  who: { name: string; groups: string[] },
+  wanted: Request,
+): boolean {
+  const served = new ClusterObjects(objects as KubernetesObject[]);
+  const review = {
+    apiVersion: "authorization.k8s.io/v1",
+    kind: "SubjectAccessReview",
+    spec: {
+      user: who.name,
+      groups: who.groups,
+      resourceAttributes: {
+        verb: wanted.verb,
+        group: wanted.group,
+        resource: wanted.resource,
+        ...(wanted.subresource ? { subresource: wanted.subresource } : {}),
+        ...(wanted.name ? { name: wanted.name } : {}),
+        ...(wanted.namespace ? { namespace: wanted.namespace } : {}),
+      },
+    },
+  };
+  const caller: KubernetesUser = { name: "reviewer", aliases: [], groups: ["system:masters"] };
+  const response = answerReview("SubjectAccessReview", Buffer.from(JSON.stringify(review)), {
+    caller,
+    decide: (user, attributes) => rbacDecide(served, user, attributes),
+    rulesFor: () => ({ resourceRules: [], nonResourceRules: [], incomplete: false }),
+  });
+  if (response.status !== 201)
+    throw new Error(`SubjectAccessReview answered ${response.status}: ${response.body}`);
+  return (JSON.parse(response.body) as { status: { allowed: boolean } }).status.allowed;
+}
+
+describe("access engine vs the emulator's RBAC authorizer", () => {
+  it("agree on single rules (verbs, groups, resources, subresources, resourceNames)", () => {
+    fc.assert(
+      fc.property(wireRule, request, (rule, wanted) => {
+        const engineRule: PolicyRule = { ...rule, nonResourceURLs: [] };
+        const combined = wanted.subresource ? `${wanted.resource}/${wanted.subresource}` : wanted.resource;
+        const engine = engineRuleAllows(engineRule, {
+          verb: wanted.verb,
+          apiGroup: wanted.group,
+          resource: combined,
+          ...(wanted.name ? { resourceName: wanted.name } : {}),
+        });
+        expect(emulatorRuleAllows(rule, wanted)).toBe(engine);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("agree on whole clusters: bindings, subjects, namespaces and SubjectAccessReview answers", () => {
+    fc.assert(
+      fc.property(rbacObjects, requester, request, (objects, who, wanted) => {
+        expect(emulatorAllows(objects, who, wanted)).toBe(engineAllows(objects, who, wanted));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
