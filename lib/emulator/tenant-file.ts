@@ -112,6 +112,84 @@ export const wireRoleAssignmentSchema = z.looseObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// PIM for Azure resources and deny assignments, in ARM wire format (azure-rest-api-specs,
+// Microsoft.Authorization stable/2020-10-01 RoleEligibilityScheduleInstance.json and
+// RoleAssignmentScheduleInstance.json; stable/2022-04-01 authorization-DenyAssignmentCalls.json).
+
+const dateTimeSchema = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
+const MEMBER_TYPES = ["Inherited", "Direct", "Group"] as const;
+const EVERYONE_ID = "00000000-0000-0000-0000-000000000000";
+
+const scheduleInstanceProperties = {
+  scope: armIdSchema,
+  roleDefinitionId: armIdSchema,
+  principalId: guidSchema,
+  principalType: z.enum(PRINCIPAL_TYPES).optional(),
+  status: z.string().optional(),
+  startDateTime: dateTimeSchema.nullable().optional(),
+  /** null or absent: permanent */
+  endDateTime: dateTimeSchema.nullable().optional(),
+  memberType: z.enum(MEMBER_TYPES).optional(),
+  condition: z.string().nullable().optional(),
+  conditionVersion: z.string().nullable().optional(),
+  createdOn: dateTimeSchema.nullable().optional(),
+};
+
+/** An eligible role assignment as `GET {scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances` returns it. */
+export const wireRoleEligibilityScheduleInstanceSchema = z.looseObject({
+  id: armIdSchema,
+  name: z.string().min(1),
+  type: z.string().default("Microsoft.Authorization/roleEligibilityScheduleInstances"),
+  properties: z.looseObject({
+    ...scheduleInstanceProperties,
+    roleEligibilityScheduleId: z.string().optional(),
+  }),
+});
+
+/** An active (assigned or activated) role assignment as `roleAssignmentScheduleInstances` returns it. */
+export const wireRoleAssignmentScheduleInstanceSchema = z.looseObject({
+  id: armIdSchema,
+  name: z.string().min(1),
+  type: z.string().default("Microsoft.Authorization/roleAssignmentScheduleInstances"),
+  properties: z.looseObject({
+    ...scheduleInstanceProperties,
+    assignmentType: z.enum(["Activated", "Assigned"]),
+    /** the role assignment this instance is (an activation creates one) */
+    originRoleAssignmentId: armIdSchema.optional(),
+    roleAssignmentScheduleId: z.string().optional(),
+    linkedRoleEligibilityScheduleId: z.string().nullable().optional(),
+    linkedRoleEligibilityScheduleInstanceId: z.string().nullable().optional(),
+  }),
+});
+
+const denyPrincipalEntrySchema = z.looseObject({ id: guidSchema, type: z.string().optional() });
+
+/** A deny assignment as `GET {scope}/providers/Microsoft.Authorization/denyAssignments` returns it. */
+export const wireDenyAssignmentSchema = z.looseObject({
+  id: armIdSchema,
+  name: z.string().min(1),
+  type: z.string().default("Microsoft.Authorization/denyAssignments"),
+  properties: z.looseObject({
+    denyAssignmentName: z.string().min(1),
+    description: z.string().nullable().optional(),
+    permissions: z.array(wirePermissionSchema).min(1),
+    scope: armIdSchema,
+    doNotApplyToChildScopes: z.boolean().default(false),
+    principals: z.array(denyPrincipalEntrySchema).min(1),
+    excludePrincipals: z.array(denyPrincipalEntrySchema).default([]),
+    isSystemProtected: z.boolean().default(true),
+  }),
+});
+
+/**
+ * What the tenant is licensed for. Without Microsoft Entra ID P2 the PIM APIs answer
+ * 400 AadPremiumLicenseRequired (docs/emulator.md), which is how a tenant without PIM looks.
+ */
+export const tenantLicensesSchema = z.strictObject({
+  entraIdP2: z.boolean().default(true),
+});
+
+// ---------------------------------------------------------------------------------------------
 // Resource-type specific shapes. A resource stays arbitrary ARM JSON in the file (`WireResource`),
 // but the types the scanner reads are checked more deeply so a typo in, say, `aadProfile` is an
 // error with its JSON path rather than a silently different cluster.
@@ -413,6 +491,13 @@ export const tenantFileSchema = z.strictObject({
   managementGroups: z.array(managementGroupSchema).default([]),
   roleDefinitions: z.array(wireRoleDefinitionSchema).default([]),
   roleAssignments: z.array(wireRoleAssignmentSchema).default([]),
+  /** PIM for Azure resources: eligible role assignments, any scope */
+  roleEligibilityScheduleInstances: z.array(wireRoleEligibilityScheduleInstanceSchema).default([]),
+  /** PIM for Azure resources: active assignments with their schedule (time-bound ones carry `endDateTime`) */
+  roleAssignmentScheduleInstances: z.array(wireRoleAssignmentScheduleInstanceSchema).default([]),
+  denyAssignments: z.array(wireDenyAssignmentSchema).default([]),
+  /** licences that change what the APIs answer; absent = licensed for everything */
+  licenses: tenantLicensesSchema.default({ entraIdP2: true }),
   subscriptions: z.array(tenantSubscriptionSchema).default([]),
   /** Keyed by managedCluster resource id, matched case-insensitively. */
   clusters: z.record(z.string(), tenantClusterDataSchema).default({}),
@@ -429,6 +514,9 @@ export type ManagementGroup = z.infer<typeof managementGroupSchema>;
 export type WirePermission = z.infer<typeof wirePermissionSchema>;
 export type WireRoleDefinition = z.infer<typeof wireRoleDefinitionSchema>;
 export type WireRoleAssignment = z.infer<typeof wireRoleAssignmentSchema>;
+export type WireRoleEligibilityScheduleInstance = z.infer<typeof wireRoleEligibilityScheduleInstanceSchema>;
+export type WireRoleAssignmentScheduleInstance = z.infer<typeof wireRoleAssignmentScheduleInstanceSchema>;
+export type WireDenyAssignment = z.infer<typeof wireDenyAssignmentSchema>;
 export type WireResource = z.infer<typeof wireResourceSchema>;
 export type WireManagedCluster = z.infer<typeof wireManagedClusterSchema>;
 export type WireUserAssignedIdentity = z.infer<typeof wireUserAssignedIdentitySchema>;
@@ -713,6 +801,111 @@ export function checkTenantSemantics(tenant: TenantFile): TenantFileReport {
         message: "scope must be /, a management group, or a subscription, resource group or resource id",
       });
     }
+  });
+
+  // PIM schedule instances and deny assignments: ids are scope + collection + name, scopes lie in
+  // the tenant, roles exist, and principals are warned about like assignments' principals.
+  const checkScope = (scope: string, path: string) => {
+    const managementGroup = MANAGEMENT_GROUP_SCOPE.exec(scope)?.[1];
+    const scopeSubscription = subscriptionOf(scope);
+    if (managementGroup !== undefined) {
+      if (!managementGroupNames.has(managementGroup.toLowerCase()))
+        report.errors.push({
+          path,
+          message: `management group "${managementGroup}" is not in $.managementGroups`,
+        });
+    } else if (scopeSubscription !== undefined) {
+      if (!subscriptionIds.has(scopeSubscription))
+        report.errors.push({ path, message: `subscription ${scopeSubscription} is not in $.subscriptions` });
+    } else if (scope !== "/") {
+      report.errors.push({
+        path,
+        message: "scope must be /, a management group, or a subscription, resource group or resource id",
+      });
+    }
+  };
+  const checkId = (id: string, name: string, scope: string, collection: string, path: string) => {
+    const expectedId = `${scope === "/" ? "" : trimTrailingSlash(scope)}/providers/Microsoft.Authorization/${collection}/${name}`;
+    if (id.toLowerCase() !== expectedId.toLowerCase())
+      report.errors.push({ path: `${path}.id`, message: `id must be ${expectedId} (scope + name)` });
+  };
+  const checkRoleAndPrincipal = (roleDefinitionId: string, principalId: string, path: string) => {
+    const definitionGuid = roleDefinitionGuid(roleDefinitionId);
+    if (!builtInRoleGuids.has(definitionGuid) && !customRoleGuids.has(definitionGuid)) {
+      report.errors.push({
+        path: `${path}.properties.roleDefinitionId`,
+        message: `role definition ${definitionGuid} is neither a built-in role nor in $.roleDefinitions`,
+      });
+    }
+    if (!principalsById.has(principalId.toLowerCase())) {
+      report.warnings.push({
+        path: `${path}.properties.principalId`,
+        message: `principal ${principalId} is not in the directory (deleted principal)`,
+      });
+    }
+  };
+  const checkWindow = (start: string | null | undefined, end: string | null | undefined, path: string) => {
+    if (start && end && Date.parse(end) <= Date.parse(start))
+      report.errors.push({
+        path: `${path}.properties.endDateTime`,
+        message: "endDateTime must be after startDateTime",
+      });
+  };
+  const roleAssignmentIds = new Set(tenant.roleAssignments.map((assignment) => assignment.id.toLowerCase()));
+  const seenEligibility = duplicateTracker(report, "role eligibility schedule instance id");
+  tenant.roleEligibilityScheduleInstances.forEach((instance, index) => {
+    const path = `$.roleEligibilityScheduleInstances[${index}]`;
+    const { scope, roleDefinitionId, principalId, startDateTime, endDateTime } = instance.properties;
+    seenEligibility(instance.id.toLowerCase(), `${path}.id`);
+    checkId(instance.id, instance.name, scope, "roleEligibilityScheduleInstances", path);
+    checkScope(scope, `${path}.properties.scope`);
+    checkRoleAndPrincipal(roleDefinitionId, principalId, path);
+    checkWindow(startDateTime, endDateTime, path);
+  });
+  const seenActive = duplicateTracker(report, "role assignment schedule instance id");
+  tenant.roleAssignmentScheduleInstances.forEach((instance, index) => {
+    const path = `$.roleAssignmentScheduleInstances[${index}]`;
+    const { scope, roleDefinitionId, principalId, startDateTime, endDateTime, originRoleAssignmentId } =
+      instance.properties;
+    seenActive(instance.id.toLowerCase(), `${path}.id`);
+    checkId(instance.id, instance.name, scope, "roleAssignmentScheduleInstances", path);
+    checkScope(scope, `${path}.properties.scope`);
+    checkRoleAndPrincipal(roleDefinitionId, principalId, path);
+    checkWindow(startDateTime, endDateTime, path);
+    if (
+      originRoleAssignmentId !== undefined &&
+      !roleAssignmentIds.has(originRoleAssignmentId.toLowerCase())
+    ) {
+      report.warnings.push({
+        path: `${path}.properties.originRoleAssignmentId`,
+        message:
+          "no role assignment in $.roleAssignments has this id: the active assignment is not served as one",
+      });
+    }
+  });
+  const seenDeny = duplicateTracker(report, "deny assignment id");
+  tenant.denyAssignments.forEach((deny, index) => {
+    const path = `$.denyAssignments[${index}]`;
+    const { scope, principals, excludePrincipals } = deny.properties;
+    seenDeny(deny.id.toLowerCase(), `${path}.id`);
+    checkId(deny.id, deny.name, scope, "denyAssignments", path);
+    checkScope(scope, `${path}.properties.scope`);
+    // "All principals" (the zero GUID, type SystemDefined) is valid in principals only
+    // (learn.microsoft.com azure/role-based-access-control/deny-assignments).
+    excludePrincipals.forEach((entry, position) => {
+      if (entry.id === EVERYONE_ID)
+        report.errors.push({
+          path: `${path}.properties.excludePrincipals[${position}].id`,
+          message: "all principals (00000000-0000-0000-0000-000000000000) may only be in principals",
+        });
+    });
+    principals.forEach((entry, position) => {
+      if (entry.id !== EVERYONE_ID && !principalsById.has(entry.id.toLowerCase()))
+        report.warnings.push({
+          path: `${path}.properties.principals[${position}].id`,
+          message: `principal ${entry.id} is not in the directory (deleted principal)`,
+        });
+    });
   });
 
   // Clusters' Kubernetes data

@@ -211,6 +211,20 @@ const MANAGEMENT_GROUP_VERSIONS = [
   "2017-08-31-preview",
 ];
 
+/**
+ * PIM for Azure resources (azure-rest-api-specs Microsoft.Authorization stable/2020-10-01 and the
+ * RoleManagement previews); @azure/arm-authorization 9.0.0 sends 2020-10-01.
+ */
+const ROLE_MANAGEMENT_VERSIONS = [
+  "2024-09-01-preview",
+  "2024-02-01-preview",
+  "2022-04-01-preview",
+  "2020-10-01",
+  "2020-10-01-preview",
+];
+/** Deny assignments (authorization-DenyAssignmentCalls.json); @azure/arm-authorization 9.0.0 sends 2022-04-01. */
+const DENY_ASSIGNMENT_VERSIONS = ["2024-07-01-preview", "2022-04-01", "2018-07-01-preview", "2015-07-01"];
+
 /** Lower-cased resource type → supported versions, newest first. */
 const SUPPORTED: Record<string, readonly string[]> = {
   subscriptions: ARM_VERSIONS,
@@ -223,6 +237,9 @@ const SUPPORTED: Record<string, readonly string[]> = {
     FEDERATED_CREDENTIAL_VERSIONS,
   "microsoft.authorization/roleassignments": ROLE_ASSIGNMENT_VERSIONS,
   "microsoft.authorization/roledefinitions": ROLE_DEFINITION_VERSIONS,
+  "microsoft.authorization/roleeligibilityscheduleinstances": ROLE_MANAGEMENT_VERSIONS,
+  "microsoft.authorization/roleassignmentscheduleinstances": ROLE_MANAGEMENT_VERSIONS,
+  "microsoft.authorization/denyassignments": DENY_ASSIGNMENT_VERSIONS,
   "microsoft.management/managementgroups": MANAGEMENT_GROUP_VERSIONS,
 };
 

@@ -1,5 +1,6 @@
 import type { ArmRequest, ArmResult } from "@/lib/emulator/arm/arm-request";
 import { armError, armPage, authorizationFailed } from "@/lib/emulator/arm/common";
+import { handlePimAndDeny } from "@/lib/emulator/arm/pim-and-deny";
 import { jsonResponse, queryValue } from "@/lib/emulator/http-kit";
 import { normalizeScope, subscriptionOfScope } from "@/lib/emulator/scopes";
 import type { WireRoleDefinition } from "@/lib/emulator/tenant-file";
@@ -110,7 +111,7 @@ function parseDefinitionFilter(filter: string | undefined): DefinitionFilter | s
   return result;
 }
 
-/** `{scope}/providers/Microsoft.Authorization/{roleAssignments|roleDefinitions}[/{name}]`, any scope. */
+/** `{scope}/providers/Microsoft.Authorization/{roleAssignments|roleDefinitions|PIM schedule instances|denyAssignments}[/{name}]`, any scope. */
 export function handleAuthorization(arm: ArmRequest): ArmResult | undefined {
   const { lower, segments, request, context, caller } = arm;
   let at = -1;
@@ -126,6 +127,9 @@ export function handleAuthorization(arm: ArmRequest): ArmResult | undefined {
   const collection = lower[at + 2];
   const name = segments[at + 3];
   if (lower.length > at + 4) return undefined;
+
+  const pimOrDeny = handlePimAndDeny(arm, scopeSpelled, collection, name);
+  if (pimOrDeny) return pimOrDeny;
 
   if (collection === "roleassignments") {
     if (name !== undefined) {
