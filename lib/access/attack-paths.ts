@@ -107,7 +107,61 @@ export class AttackPathSearch {
     return results;
   }
 
-  private search(start: readonly TargetEdge[]): Map<NodeId, Visit> {
+  /**
+   * Who can act as a managed identity from inside a cluster: the principals that can run a pod, mint a
+   * service-account token or exec into a pod whose tokens the identity accepts (workload identity, IMDS
+   * on the nodes, AAD Pod Identity), each with the cluster where the pod runs and the path there. The
+   * search starts at the identity and keeps to the edges that come out of pods on its first step.
+   */
+  podReachersOf(identityPrincipalId: string): { clusterId: string; reacher: AttackPath }[] {
+    const identityNode: NodeId = `p:${identityPrincipalId}`;
+    const start: TargetEdge = {
+      from: identityNode,
+      weight: 1,
+      steps: [],
+      conditional: false,
+      level: "read",
+      namespace: null,
+      held: false,
+    };
+    const visits = this.search([start], (node, edge) => node !== identityNode || podSide(edge.from) !== null);
+    const results: { clusterId: string; reacher: AttackPath }[] = [];
+    for (const [node, visit] of visits) {
+      const who = this.edges.principals.get(node);
+      if (!who || node === identityNode) continue;
+      // The node just before the identity is the pod side: its cluster is where the pod runs.
+      let podNode: NodeId | null = node;
+      for (let guard = 0; podNode !== null && guard <= MAX_MAX_HOPS * 4; guard++) {
+        const next: NodeId | null = visits.get(podNode)?.next ?? null;
+        if (next === identityNode) break;
+        podNode = next;
+      }
+      const clusterId = podNode === null ? null : podSide(podNode);
+      // The trusted service account itself is the means, not someone who reaches the identity.
+      if (clusterId === null || podNode === node) continue;
+      if (who.clusterId !== null && who.clusterId !== clusterId) continue;
+      results.push({
+        clusterId,
+        reacher: {
+          principal: who.principal,
+          level: "read",
+          namespace: null,
+          hops: visit.hops - 1,
+          conditional: visit.conditional,
+          path: this.pathOf(visits, node, who.principal),
+        },
+      });
+    }
+    results.sort(
+      (a, b) => compare(a.clusterId, b.clusterId) || compare(a.reacher.principal.id, b.reacher.principal.id),
+    );
+    return results;
+  }
+
+  private search(
+    start: readonly TargetEdge[],
+    follow: (node: NodeId, edge: ReverseEdge) => boolean = () => true,
+  ): Map<NodeId, Visit> {
     const visits = new Map<NodeId, Visit>();
     const buckets: NodeId[][] = Array.from({ length: this.maxHops + 1 }, () => []);
     const better = (candidate: Visit, current: Visit | undefined) =>
@@ -137,6 +191,7 @@ export class AttackPathSearch {
         const current = visits.get(node);
         if (!current || current.hops !== hops) continue;
         for (const edge of this.edges.predecessors(node)) {
+          if (!follow(node, edge)) continue;
           const total = hops + edge.weight;
           if (total > this.maxHops) continue;
           const visit: Visit = {
@@ -179,6 +234,12 @@ export class AttackPathSearch {
     }
     return path;
   }
+}
+
+/** The cluster of a pod-side node (`sa:`, `pods:`, `token:`, `exec:`, `anypod:`), null for any other node. */
+function podSide(node: NodeId): string | null {
+  const match = /^(?:sa|pods|token|exec|anypod):([^|]+)/.exec(node);
+  return match ? match[1] : null;
 }
 
 function compare(a: string, b: string): number {

@@ -41,6 +41,8 @@ describe("the demo tenant's findings", () => {
     ["anonymous-access-bound", ["aks-dev-sandbox"]],
     ["role-assignment-writers", ["aks-1", "aks-2", "aks-3", "aks-data", "aks-payments"]],
     ["workload-identity-privileged", ["aks-1"]],
+    ["escalation-to-cluster-admin", ["aks-2", "aks-3", "aks-data", "aks-payments"]],
+    ["pod-creators-reach-identity", ["aks-1", "aks-2", "aks-payments"]],
     ["federated-credential-orphaned", ["aks-1", "aks-payments"]],
   ])("%s fails on %j", (ruleId, clusters) => {
     expect(clustersWith(ruleId, "fail")).toEqual(clusters);
@@ -60,6 +62,25 @@ describe("the demo tenant's findings", () => {
     const pivot = findings.find((f) => f.ruleId === "workload-identity-privileged" && f.status === "fail");
     expect(pivot?.evidence.summary).toMatch(
       /id-release-automation.*Contributor on resource group rsg-aksidentitystate2/i,
+    );
+  });
+
+  it("names who can become cluster-admin in more than one step (issue #13's stories)", () => {
+    expect(subjectsOn("escalation-to-cluster-admin", "aks-2")).toEqual([DEMO_USERS.leonard]);
+    expect(subjectsOn("escalation-to-cluster-admin", "aks-3")).toEqual(
+      [
+        DEMO_USERS.breakglass,
+        DEMO_USERS.penny,
+        DEMO_USERS.bernadette,
+        DEMO_APPLICATIONS.ciDeployer.objectId,
+      ].sort(),
+    );
+    const leonard = findings.find(
+      (f) => f.ruleId === "escalation-to-cluster-admin" && f.cluster.name === "aks-2" && f.status === "fail",
+    );
+    expect(leonard?.evidence.summary).toMatch(/in 3 steps/);
+    expect(leonard?.evidence.paths?.[0].map((step) => step.kind)).toEqual(
+      expect.arrayContaining(["k8s.serviceAccount", "federatedCredential", "identity", "roleAssignment"]),
     );
   });
 

@@ -9,10 +9,12 @@ import { clusterAdminBroadSubject } from "@/lib/findings/rules/cluster-admin-bro
 import { controlPlaneIdentityNotUserAssigned } from "@/lib/findings/rules/control-plane-identity-not-user-assigned";
 import { controlPlaneNotManagedIdentity } from "@/lib/findings/rules/control-plane-not-managed-identity";
 import { entraIntegrationMissing } from "@/lib/findings/rules/entra-integration-missing";
+import { escalationToClusterAdmin } from "@/lib/findings/rules/escalation-to-cluster-admin";
 import { federatedCredentialOrphaned } from "@/lib/findings/rules/federated-credential-orphaned";
 import { kubeletIdentityOverprivileged } from "@/lib/findings/rules/kubelet-identity-overprivileged";
 import { kubernetesRbacDisabled } from "@/lib/findings/rules/kubernetes-rbac-disabled";
 import { localAccountsEnabled } from "@/lib/findings/rules/local-accounts-enabled";
+import { podCreatorsReachIdentity } from "@/lib/findings/rules/pod-creators-reach-identity";
 import { podIdentityInUse } from "@/lib/findings/rules/pod-identity-in-use";
 import { rbacWildcardRole } from "@/lib/findings/rules/rbac-wildcard-role";
 import { roleAssignmentWriters } from "@/lib/findings/rules/role-assignment-writers";
@@ -28,6 +30,7 @@ import type { TenantModel } from "@/lib/model/tenant-model";
 export const FINDING_RULES: readonly FindingRule[] = [
   localAccountsEnabled,
   adminCredentialViaBroadRole,
+  escalationToClusterAdmin,
   entraIntegrationMissing,
   kubernetesRbacDisabled,
   runCommandEnabled,
@@ -42,6 +45,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
   controlPlaneIdentityNotUserAssigned,
   workloadIdentityDisabled,
   workloadIdentityPrivileged,
+  podCreatorsReachIdentity,
   podIdentityInUse,
   federatedCredentialOrphaned,
   serviceAccountMissingFederatedCredential,

@@ -8,6 +8,7 @@ import {
   NODE_RG,
   RG,
   ROLE,
+  roleBinding,
   SUB,
   serviceAccountSubject,
   user,
@@ -38,6 +39,7 @@ const directoryPartial = (model: TenantModel) => {
 
 const ALL = clusterRole("all", [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }]);
 const ISSUER = "https://oidc.example/tenant-1/aks-1/";
+const POD_MAKER = clusterRole("pod-maker", [{ verbs: ["create"], apiGroups: [""], resources: ["pods"] }]);
 const KV_ADDON: Cluster["addons"] = [
   {
     name: "azurekeyvaultsecretsprovider",
@@ -298,6 +300,44 @@ const CASES: Record<string, { fail: Build; pass: Build; notAssessed: Build }> = 
           { credential: true, serviceAccount: true },
         ),
       ),
+  },
+  "escalation-to-cluster-admin": {
+    // User Access Administrator over an Azure RBAC cluster: one self-assignment away from cluster-admin.
+    fail: () => builder().principal("uaa").assign(ROLE.userAccessAdministrator, "uaa", RG).build(),
+    pass: () => builder().principal("u").assign(ROLE.aksClusterUser, "u", CLUSTER).build(),
+    notAssessed: () =>
+      clusterNotRead(builder().principal("u").assign(ROLE.aksClusterUser, "u", CLUSTER).build()),
+  },
+  "pod-creators-reach-identity": {
+    fail: () =>
+      withWorkloadIdentity(
+        builder({ oidcIssuer: { enabled: true, issuerUrl: ISSUER } })
+          .principal("dev")
+          .assign(ROLE.keyVaultSecretsUser, "app-principal", `${RG}/providers/microsoft.keyvault/vaults/kv`, {
+            principalType: "ServicePrincipal",
+          })
+          .kubernetes(
+            POD_MAKER,
+            roleBinding("app", "dev-pods", { kind: "ClusterRole", name: "pod-maker" }, [user("dev")]),
+          )
+          .build(),
+        { credential: true, serviceAccount: true },
+      ),
+    pass: () =>
+      withWorkloadIdentity(
+        builder({ oidcIssuer: { enabled: true, issuerUrl: ISSUER } })
+          .principal("dev")
+          .assign(ROLE.keyVaultSecretsUser, "app-principal", `${RG}/providers/microsoft.keyvault/vaults/kv`, {
+            principalType: "ServicePrincipal",
+          })
+          .kubernetes(
+            POD_MAKER,
+            roleBinding("web", "dev-pods", { kind: "ClusterRole", name: "pod-maker" }, [user("dev")]),
+          )
+          .build(),
+        { credential: true, serviceAccount: true },
+      ),
+    notAssessed: () => clusterNotRead(builder().build()),
   },
   "service-account-missing-federated-credential": {
     fail: () =>

@@ -1,0 +1,137 @@
+import type { AccessIndex } from "@/lib/access/access-index";
+import { AttackPathSearch, DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
+import type { AccessPrincipal, PathStep } from "@/lib/access/types";
+import { CONTROLS } from "@/lib/findings/controls";
+import { assignmentsOfPrincipal, excessiveAssignments } from "@/lib/findings/identity-privileges";
+import {
+  allAssignmentsComplete,
+  completeKubernetes,
+  type FindingRule,
+  failuresOrVerdict,
+  findingFor,
+  findingsPerCluster,
+} from "@/lib/findings/rule";
+import type { Finding } from "@/lib/findings/types";
+import type { RoleDefinition } from "@/lib/model/azure";
+
+type Reach = {
+  identityPrincipalId: string;
+  identityName: string;
+  principal: AccessPrincipal;
+  path: PathStep[];
+};
+
+/** Anything beyond reading resource metadata or pulling images: writes, and data actions (reading secrets is one). */
+function meaningful(definition: RoleDefinition): boolean {
+  return definition.permissions.some(
+    (block) => block.dataActions.length > 0 || block.actions.some((action) => !/\/read$/i.test(action)),
+  );
+}
+
+/**
+ * Per cluster, who can act as which identity through pods, for every identity that holds a role that
+ * matters. One search per identity and access index (a scan's batches share the index).
+ */
+const reachCache = new WeakMap<AccessIndex, Map<string, Reach[]>>();
+
+function reachesByCluster(index: AccessIndex): Map<string, Reach[]> {
+  const cached = reachCache.get(index);
+  if (cached) return cached;
+  const byCluster = new Map<string, Reach[]>();
+  const search = new AttackPathSearch(index, DEFAULT_MAX_HOPS);
+  const identities = new Map<string, string>();
+  for (const identity of index.model.identities) identities.set(identity.principalId, identity.name);
+  for (const cluster of index.model.clusters) {
+    for (const ref of [cluster.kubeletIdentity, ...cluster.addons.map((addon) => addon.identity)]) {
+      if (ref?.objectId && ref.resourceId && !identities.has(ref.objectId.toLowerCase()))
+        identities.set(ref.objectId.toLowerCase(), ref.resourceId.split("/").pop() ?? ref.resourceId);
+    }
+  }
+  for (const [principalId, name] of identities) {
+    const matters = assignmentsOfPrincipal(index, principalId).some((assignment) => {
+      const definition = index.rolesByGuid.get(assignment.roleDefinitionId);
+      return definition !== undefined && meaningful(definition);
+    });
+    if (!matters) continue;
+    for (const { clusterId, reacher } of search.podReachersOf(principalId)) {
+      const list = byCluster.get(clusterId) ?? [];
+      list.push({
+        identityPrincipalId: principalId,
+        identityName: name,
+        principal: reacher.principal,
+        path: reacher.path,
+      });
+      byCluster.set(clusterId, list);
+    }
+  }
+  reachCache.set(index, byCluster);
+  return byCluster;
+}
+
+export const podCreatorsReachIdentity: FindingRule = {
+  id: "pod-creators-reach-identity",
+  title: "People who can create pods can act as a managed identity",
+  severity: "medium",
+  controls: [CONTROLS.guideWorkloadIdentity, CONTROLS.guideNodeIdentities],
+  evaluate(ctx) {
+    const { model, index, access } = ctx;
+    const reaches = reachesByCluster(index);
+    return findingsPerCluster(
+      this,
+      ctx,
+      () => ({
+        summary:
+          "Whoever can create pods (or mint tokens, or exec) in a namespace acts as every identity its service accounts are federated to, and anyone who can create pods on a node acts as the node's identities through IMDS. Keep pod creation in those namespaces to the team that owns the identity, federate one service account per identity, and block IMDS from pods where workloads do not need it.",
+        kubectl:
+          'kubectl auth can-i create pods --namespace <namespace> --as <principal>\nkubectl get serviceaccounts -A -o json | jq -r \'.items[] | select(.metadata.annotations["azure.workload.identity/client-id"]) | .metadata.namespace + "/" + .metadata.name\'',
+      }),
+      (cluster, remediation) => {
+        const clusterAdmins = new Set(
+          (access.get(cluster.id)?.principals ?? [])
+            .filter((entry) => entry.grants.some((grant) => grant.level === "cluster-admin"))
+            .map((entry) => entry.principal.id),
+        );
+        const byIdentity = new Map<string, Reach[]>();
+        for (const reach of reaches.get(cluster.id) ?? []) {
+          // Cluster-admins run anything on the cluster anyway; their cluster-admin is its own finding.
+          if (clusterAdmins.has(reach.principal.id) || reach.path[1]?.kind === "groupMembership") continue;
+          const list = byIdentity.get(reach.identityPrincipalId) ?? [];
+          list.push(reach);
+          byIdentity.set(reach.identityPrincipalId, list);
+        }
+        const failures: Finding[] = [];
+        for (const [identityPrincipalId, list] of byIdentity) {
+          const privileged = excessiveAssignments(index, identityPrincipalId).length > 0;
+          const names = [...new Set(list.map((reach) => reach.principal.displayName))];
+          failures.push(
+            findingFor(this, cluster, remediation, {
+              status: "fail",
+              severity: privileged ? "high" : this.severity,
+              summary: `${names.join(", ")} can act as ${list[0].identityName} by running pods on ${cluster.name}${privileged ? ", an identity with write access on a broad scope" : ""}.`,
+              objects: [
+                {
+                  kind: "principal",
+                  id: identityPrincipalId,
+                  label: `${list[0].identityName} (ManagedIdentity)`,
+                },
+                ...list.map((reach) => ({
+                  kind: "principal",
+                  id: reach.principal.id,
+                  label: `${reach.principal.displayName} (${reach.principal.kind})`,
+                })),
+              ],
+              paths: list.map((reach) => reach.path),
+            }),
+          );
+        }
+        return failuresOrVerdict(this, cluster, remediation, failures, {
+          unread:
+            completeKubernetes(model, cluster) && allAssignmentsComplete(model)
+              ? null
+              : "the cluster's Kubernetes API and every subscription's role assignments",
+          pass: "Only cluster-admins can act as identities that hold roles through pods on this cluster.",
+        });
+      },
+    );
+  },
+};
