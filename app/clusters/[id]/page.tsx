@@ -131,7 +131,7 @@ async function AccessSection({
       <Section
         id="access"
         title="Access"
-        description={`${withGrants} principals hold access to ${clusterName}${becomers.length > 0 ? `, ${becomers.length} more can become cluster-admin` : ""}: holders of cluster-admin first, then who can become it, then the rest strongest first; expand one to see how, step by step.`}
+        description={`${withGrants} principals hold access to ${clusterName}${becomers.length > 0 ? ` and ${becomers.length} more can become cluster-admin` : ""}. Cluster-admin first, then who can become it, then the strongest; expand one to see how.`}
         actions={
           <Link className="text-sm link" href={`/api/clusters/${slug}/access`}>
             JSON

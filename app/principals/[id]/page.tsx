@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { z } from "zod";
 import { orNotFound, type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
 import type { Reach } from "@/components/access/can-become";
@@ -91,7 +92,7 @@ export default async function PrincipalPage({
           : `Access to ${withAccess.length} cluster${withAccess.length === 1 ? "" : "s"}, cluster-admin on ${admin.length}.`}{" "}
         {canBecomeAdmin.length > 0 ? (
           <strong className="font-semibold text-red-900">
-            Can become cluster-admin on {canBecomeAdmin.length} more cluster
+            Can become cluster-admin on {canBecomeAdmin.length} cluster
             {canBecomeAdmin.length === 1 ? "" : "s"}:{" "}
             {canBecomeAdmin.map((entry) => entry.cluster.name).join(", ")}.{" "}
           </strong>
@@ -189,7 +190,7 @@ export default async function PrincipalPage({
                   ) : (
                     <span className="text-sm font-normal text-slate-600">no access, can escalate</span>
                   )}
-                  <ReachChips held={held(entry)} entry={entry} />
+                  <ReachChips held={held(entry)} entry={entry} empty={null} />
                 </h3>
                 <div className="space-y-2 p-3">
                   {entry.grants.map((grant) => (
@@ -314,14 +315,17 @@ export default async function PrincipalPage({
 function ReachChips({
   held,
   entry,
+  empty = <span className="text-slate-600">–</span>,
 }: {
   held: { level: AccessLevel }[];
   entry: { reaches: Reach[]; oneStep: EscalationTarget[] };
+  /** what a table cell shows when there is nothing to become; a heading shows nothing */
+  empty?: ReactNode;
 }) {
   const reaches = reachesBeyond(held, entry.reaches);
   const fallback =
     reaches.length === 0 ? becomeClusterAdmin({ grants: held, reaches: [], oneStep: entry.oneStep }) : null;
-  if (reaches.length === 0 && !fallback) return <span className="text-slate-600">–</span>;
+  if (reaches.length === 0 && !fallback) return empty;
   return (
     <span className="inline-flex flex-wrap gap-1">
       {reaches.map((reach) => (
