@@ -1,6 +1,10 @@
 import Link from "next/link";
+import { connection } from "next/server";
 
-export default function NotFound() {
+// Rendered per request, not prerendered at build: a prerendered page's scripts carry no CSP nonce, and the
+// page CSP (lib/auth/security-headers.ts) then blocks them — the header search was dead on every 404.
+export default async function NotFound() {
+  await connection();
   return (
     <div className="rounded-lg border border-slate-200 bg-white p-6">
       <h1 className="text-lg font-semibold">Not found</h1>

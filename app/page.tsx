@@ -6,8 +6,15 @@ import { NoScanYet } from "@/components/no-scan-yet";
 import { SeverityBars } from "@/components/overview/severity-bars";
 import { ScanNow } from "@/components/scans/scan-now";
 import { SeverityBadge } from "@/components/ui/badges";
+import { formatDateTime } from "@/components/ui/format";
 import { PageHeader, Section, SectionSkeleton, Stat } from "@/components/ui/layout";
-import { getOverview } from "@/lib/queries/get-overview";
+import {
+  CLUSTER_ADMIN_LIST,
+  CLUSTERS_HREF,
+  FAILING_FINDINGS_HREF,
+  getOverview,
+  unreadSentence,
+} from "@/lib/queries/get-overview";
 import { getPostureTrend } from "@/lib/queries/get-posture-trend";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 
@@ -23,19 +30,19 @@ async function OverviewBody({ scope }: { scope: ScanScope }) {
         <Stat
           label="Clusters"
           value={clusters.total}
-          href="/clusters"
+          href={CLUSTERS_HREF}
           detail={`${clusters.localAccountsEnabled} allow local accounts · ${clusters.entraManaged} with managed Entra ID`}
         />
         <Stat
           label="Principals with cluster-admin"
           value={clusterAdmins.principals}
-          href="/principals?level=cluster-admin"
-          detail={`${clusterAdmins.inherited} through inherited Azure roles · ${clusterAdmins.viaLocalAccount} via the local admin credential`}
+          href={CLUSTER_ADMIN_LIST.href}
+          detail={`groups included (${clusterAdmins.groups}) · ${clusterAdmins.inherited} through inherited Azure roles · ${clusterAdmins.viaLocalAccount} via the local admin credential`}
         />
         <Stat
           label="Failing findings"
           value={failing}
-          href="/findings"
+          href={FAILING_FINDINGS_HREF}
           detail={`${overview.failingBySeverity.critical} critical · ${overview.failingBySeverity.high} high`}
         />
         <Stat
@@ -43,9 +50,7 @@ async function OverviewBody({ scope }: { scope: ScanScope }) {
           value={`${clusters.total - clusters.kubernetesNotRead}/${clusters.total}`}
           href={`/scans/${overview.scanId}`}
           detail={
-            clusters.kubernetesNotRead
-              ? `${clusters.kubernetesNotRead} not read completely`
-              : "every cluster read"
+            clusters.kubernetesNotRead ? unreadSentence(clusters.kubernetesUnread) : "every cluster read"
           }
         />
       </div>
@@ -87,7 +92,7 @@ async function PostureTrend({ scope }: { scope: ScanScope }) {
     <Section
       id="trend"
       title="Posture over past scans"
-      description="Failing findings by severity (bars) and principals with cluster-admin (line)."
+      description="Failing findings by severity, and principals holding cluster-admin, at each scan."
     >
       {points.length < 2 ? (
         <p className="text-sm text-slate-600">The trend appears after the second scan.</p>
@@ -118,8 +123,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pag
             <Link className="text-brand-700 underline" href={`/scans/${scope.scan.id}`}>
               scan #{scope.scan.id}
             </Link>{" "}
-            ({scope.scan.status}, finished{" "}
-            {new Date(scope.scan.finishedAt ?? scope.scan.startedAt).toUTCString()}).
+            ({scope.scan.status}, finished {formatDateTime(scope.scan.finishedAt ?? scope.scan.startedAt)}).
           </>
         }
         actions={<ScanNow tenantId={scope.tenantId} />}

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { z } from "zod";
+import { triggerLabel } from "@/components/scans/describe-scan";
 import { formatDuration, formatTime } from "@/components/scans/format";
 import { ScanNow } from "@/components/scans/scan-now";
 import { ScanStatusBadge } from "@/components/ui/badges";
+import { plural } from "@/components/ui/format";
 import { EmptyState, PageHeader, SectionSkeleton } from "@/components/ui/layout";
 import { Pagination } from "@/components/ui/pagination";
 import { listScans, SCANS_PAGE_SIZE } from "@/lib/queries/list-scans";
@@ -29,7 +31,9 @@ async function ScansTable({ page }: { page: number }) {
     <div className="rounded-lg border border-slate-200 bg-white">
       <div className="relative overflow-x-auto">
         <table className="w-full min-w-[52rem] text-left text-sm">
-          <caption className="px-3 py-2 text-left text-slate-600">{list.total} scans, newest first</caption>
+          <caption className="px-3 py-2 text-left text-slate-600">
+            {plural(list.total, "scan")}, newest first
+          </caption>
           <thead className="border-y border-slate-200 bg-slate-50 text-slate-700">
             <tr>
               <th scope="col" className="px-3 py-2 font-medium">
@@ -60,7 +64,7 @@ async function ScansTable({ page }: { page: number }) {
                     #{scan.id}
                   </Link>
                   <div className="text-xs font-normal text-slate-600">
-                    {scan.tenant.displayName} · {scan.trigger}
+                    {scan.tenant.displayName} · {triggerLabel(scan.trigger)}
                   </div>
                 </th>
                 <td className="px-3 py-2">
@@ -77,7 +81,7 @@ async function ScansTable({ page }: { page: number }) {
                 <td className="px-3 py-2 text-slate-700">
                   {scan.coverage.sources === 0
                     ? "–"
-                    : `${scan.coverage.complete}/${scan.coverage.sources} sources complete${scan.coverage.notRead ? `, ${scan.coverage.notRead} not read` : ""}${scan.coverage.partial ? `, ${scan.coverage.partial} partial` : ""}`}
+                    : `${scan.coverage.complete} of ${plural(scan.coverage.sources, "source")} read${scan.coverage.notRead ? `, ${scan.coverage.notRead} not read` : ""}${scan.coverage.partial ? `, ${scan.coverage.partial} partly read` : ""}`}
                 </td>
                 <td className="px-3 py-2 text-right tabular-nums">{scan.errorCount}</td>
               </tr>

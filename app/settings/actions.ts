@@ -6,9 +6,59 @@ import { DriftInputError, DriftNotFoundError } from "@/lib/drift/scan-range";
 import { readJobsConfig } from "@/lib/jobs/config";
 import { jobRunner } from "@/lib/jobs/job-services";
 import { settingsPatchSchema, updateSettings } from "@/lib/jobs/settings-service";
+import { tenantSettingsInputSchema } from "@/lib/jobs/tenant-settings";
 import { registeredTenantIds } from "@/lib/scan/tenant-sources";
+import { SETTINGS_FIELDS, type SettingsField } from "./settings-fields";
 
-export type SaveSettingsState = { ok: boolean; message: string } | null;
+/** `fieldErrors`: one plain sentence per field, shown beside it (the status line then only points there). */
+export type SaveSettingsState = {
+  ok: boolean;
+  message: string;
+  fieldErrors?: Partial<Record<SettingsField, string>>;
+} | null;
+
+// What each field's problem means to the person typing, instead of the parser's words
+// (`scanSchedule: cannot resolve alias "fiv"`). The parser's detail is kept after a dash where it helps.
+function plainError(field: SettingsField, value: string, detail: string): string {
+  switch (field) {
+    case "scanSchedule":
+      return `"${value}" is not a schedule. Use five fields: minute hour day-of-month month day-of-week, for example 0 */6 * * * (every six hours) or 30 2 * * 1-5 (02:30 on weekdays).`;
+    case "scanTimezone":
+      return `"${value}" is not a time zone. Use an IANA name such as UTC or Europe/Amsterdam.`;
+    case "webhookUrl":
+      return /http\(s\) URL|Invalid/.test(detail)
+        ? "Type the full address of an incoming webhook, starting with https://."
+        : `This webhook address cannot be used: ${detail}.`;
+    case "retentionDays":
+      return "Type a whole number of days from 0 to 36500 (0 keeps every scan), or leave it empty.";
+    case "webhookFormat":
+      return "Choose one of the listed message formats.";
+    case "webhookMinSeverity":
+      return "Choose one of the listed severities.";
+  }
+}
+
+function fieldErrorsOf(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  values: Record<SettingsField, string>,
+): Partial<Record<SettingsField, string>> {
+  const errors: Partial<Record<SettingsField, string>> = {};
+  for (const issue of issues) {
+    const field = SETTINGS_FIELDS.find((name) => name === issue.path[0]);
+    // one sentence per field, however many issues the parser raised for it
+    if (field && !errors[field]) errors[field] = plainError(field, values[field], issue.message);
+  }
+  return errors;
+}
+
+function invalid(fieldErrors: Partial<Record<SettingsField, string>>): SaveSettingsState {
+  const count = Object.keys(fieldErrors).length;
+  return {
+    ok: false,
+    message: `Not saved: ${count === 1 ? "one field needs" : `${count} fields need`} a change (marked above).`,
+    fieldErrors,
+  };
+}
 
 function field(form: FormData, name: string): string {
   const value = form.get(name);
@@ -31,11 +81,13 @@ function choice(form: FormData, mode: string, value: string): string | null | un
 export async function saveSettings(_previous: SaveSettingsState, form: FormData): Promise<SaveSettingsState> {
   const schedule = choice(form, "scheduleMode", "scanSchedule");
   if (schedule === undefined)
-    return { ok: false, message: "Type a cron expression, or choose another option." };
+    return invalid({
+      scanSchedule: "Type a schedule (five cron fields such as 0 */6 * * *), or choose another option.",
+    });
   const webhook = choice(form, "webhookMode", "webhookUrl");
   const webhookKept = webhook === undefined && field(form, "webhookSet") === "yes";
   if (webhook === undefined && !webhookKept) {
-    return { ok: false, message: "Type the webhook URL, or choose another option." };
+    return invalid({ webhookUrl: "Type the webhook's address, or choose another option." });
   }
   const retention = field(form, "retentionDays");
   const patch = settingsPatchSchema.safeParse({
@@ -48,7 +100,26 @@ export async function saveSettings(_previous: SaveSettingsState, form: FormData)
     webhookMinSeverity: field(form, "webhookMinSeverity") || null,
     retentionDays: retention === "" ? null : Number(retention),
   });
-  if (!patch.success) return { ok: false, message: patch.error.issues.map((i) => i.message).join("; ") };
+  const values: Record<SettingsField, string> = {
+    scanSchedule: schedule ?? "",
+    scanTimezone: field(form, "scanTimezone"),
+    webhookUrl: webhook ?? "",
+    webhookFormat: field(form, "webhookFormat"),
+    webhookMinSeverity: field(form, "webhookMinSeverity"),
+    retentionDays: retention,
+  };
+  if (!patch.success) {
+    const errors = fieldErrorsOf(patch.error.issues, values);
+    if (Object.keys(errors).length > 0) return invalid(errors);
+    return { ok: false, message: patch.error.issues.map((i) => i.message).join("; ") };
+  }
+  // The same checks updateSettings makes, here first so each problem is named by its field.
+  const { tenantId: _tenant, ...fields } = patch.data;
+  const checked = tenantSettingsInputSchema.safeParse(fields);
+  if (!checked.success) {
+    const errors = fieldErrorsOf(checked.error.issues, values);
+    if (Object.keys(errors).length > 0) return invalid(errors);
+  }
   try {
     await updateSettings(pool(), {
       patch: patch.data,
@@ -57,6 +128,10 @@ export async function saveSettings(_previous: SaveSettingsState, form: FormData)
     });
   } catch (error) {
     if (error instanceof DriftInputError || error instanceof DriftNotFoundError) {
+      // "webhookUrl: <why>" from the egress rules: beside the field, in words
+      const match = /^(\w+): (.*)$/.exec(error.message);
+      const named = match ? SETTINGS_FIELDS.find((name) => name === match[1]) : undefined;
+      if (match && named) return invalid({ [named]: plainError(named, values[named], match[2]) });
       return { ok: false, message: error.message };
     }
     console.error("[atlas] saving settings failed", error);

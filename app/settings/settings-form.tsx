@@ -3,6 +3,7 @@
 import { useActionState, useState, useTransition } from "react";
 import type { SettingsView } from "@/lib/jobs/settings-service";
 import { type SaveSettingsState, saveSettings } from "./actions";
+import type { SettingsField } from "./settings-fields";
 
 // The settings form: plain inputs posted to a server action, so it works before script loads; state only
 // decides which inputs are enabled. Every field can defer to the environment ("default").
@@ -21,6 +22,7 @@ const labelClass = "block text-sm font-medium text-slate-900";
 const inputClass =
   "mt-1 w-full rounded border border-slate-300 px-2 py-1.5 text-sm disabled:bg-slate-100 disabled:text-slate-500";
 const hintClass = "mt-1 text-xs text-slate-600";
+const invalidClass = "border-red-700 ring-1 ring-red-700";
 
 function modeOf(value: string | null): Mode {
   return value === null ? "inherit" : value === "off" ? "off" : "custom";
@@ -67,6 +69,14 @@ function ModeRadios({
   );
 }
 
+const HINTS: ReadonlySet<SettingsField> = new Set([
+  "scanSchedule",
+  "scanTimezone",
+  "webhookUrl",
+  "retentionDays",
+]);
+const hasHint = (name: SettingsField) => HINTS.has(name);
+
 export function SettingsForm({
   view,
   environment,
@@ -100,12 +110,27 @@ export function SettingsForm({
     webhookMinSeverity: view.stored.webhookMinSeverity ?? "",
     retentionDays: view.stored.retentionDays === null ? "" : String(view.stored.retentionDays),
   });
-  const bind = (name: keyof typeof fields) => ({
+  const errors = state?.fieldErrors ?? {};
+  // value, change handler and validity of a field: an invalid one is marked (aria-invalid, red border)
+  // and described by its error, which is shown beside it and nowhere else
+  const bind = (name: SettingsField) => ({
     name,
     value: fields[name],
     onChange: (event: { target: { value: string } }) =>
       setFields((current) => ({ ...current, [name]: event.target.value })),
+    "aria-invalid": errors[name] ? true : undefined,
+    "aria-describedby":
+      [errors[name] ? `${name}-error` : null, hasHint(name) ? `${name}-hint` : null]
+        .filter(Boolean)
+        .join(" ") || undefined,
   });
+  const fieldError = (name: SettingsField) =>
+    errors[name] ? (
+      <p id={`${name}-error`} className="mt-1 text-sm text-red-800">
+        {errors[name]}
+      </p>
+    ) : null;
+  const invalid = (name: SettingsField) => (errors[name] ? invalidClass : "");
 
   return (
     <form
@@ -145,9 +170,9 @@ export function SettingsForm({
               {...bind("scanSchedule")}
               placeholder="0 */6 * * *"
               disabled={scheduleMode !== "custom"}
-              className={`${inputClass} font-mono`}
-              aria-describedby="scanSchedule-hint"
+              className={`${inputClass} font-mono ${invalid("scanSchedule")}`}
             />
+            {fieldError("scanSchedule")}
             <p id="scanSchedule-hint" className={hintClass}>
               Five fields: minute hour day-of-month month day-of-week. <code>0 */6 * * *</code> is every six
               hours.
@@ -161,9 +186,9 @@ export function SettingsForm({
               id="scanTimezone"
               {...bind("scanTimezone")}
               placeholder={environment.timezone}
-              className={inputClass}
-              aria-describedby="scanTimezone-hint"
+              className={`${inputClass} ${invalid("scanTimezone")}`}
             />
+            {fieldError("scanTimezone")}
             <p id="scanTimezone-hint" className={hintClass}>
               An IANA name such as Europe/Amsterdam; empty uses {environment.timezone}.
             </p>
@@ -203,9 +228,9 @@ export function SettingsForm({
                   : "https://hooks.slack.com/services/…"
               }
               disabled={webhookMode !== "custom"}
-              className={inputClass}
-              aria-describedby="webhookUrl-hint"
+              className={`${inputClass} ${invalid("webhookUrl")}`}
             />
+            {fieldError("webhookUrl")}
             <p id="webhookUrl-hint" className={hintClass}>
               A Slack or Teams incoming webhook over https (http only to hosts in
               ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS); private, loopback and metadata addresses are refused. The URL
@@ -216,7 +241,11 @@ export function SettingsForm({
             <label htmlFor="webhookFormat" className={labelClass}>
               Message format
             </label>
-            <select id="webhookFormat" {...bind("webhookFormat")} className={inputClass}>
+            <select
+              id="webhookFormat"
+              {...bind("webhookFormat")}
+              className={`${inputClass} ${invalid("webhookFormat")}`}
+            >
               <option value="">Default ({view.effective.webhookFormat})</option>
               {FORMATS.map(([value, text]) => (
                 <option key={value} value={value}>
@@ -229,7 +258,11 @@ export function SettingsForm({
             <label htmlFor="webhookMinSeverity" className={labelClass}>
               Send events at or above
             </label>
-            <select id="webhookMinSeverity" {...bind("webhookMinSeverity")} className={inputClass}>
+            <select
+              id="webhookMinSeverity"
+              {...bind("webhookMinSeverity")}
+              className={`${inputClass} ${invalid("webhookMinSeverity")}`}
+            >
               <option value="">Default ({environment.minSeverity})</option>
               {SEVERITIES.map((severity) => (
                 <option key={severity} value={severity}>
@@ -257,9 +290,9 @@ export function SettingsForm({
             max={36500}
             step={1}
             placeholder={String(environment.retentionDays)}
-            className={inputClass}
-            aria-describedby="retentionDays-hint"
+            className={`${inputClass} ${invalid("retentionDays")}`}
           />
+          {fieldError("retentionDays")}
           <p id="retentionDays-hint" className={hintClass}>
             Empty uses ATLAS_RETENTION_DAYS (
             {environment.retentionDays === 0 ? "keep everything" : `${environment.retentionDays} days`}); 0

@@ -1,3 +1,5 @@
+import { formatDateTime } from "@/components/ui/format";
+
 export function formatDuration(ms: number | null): string {
   if (ms === null) return "–";
   if (ms < 1000) return `${ms} ms`;
@@ -7,10 +9,7 @@ export function formatDuration(ms: number | null): string {
   return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
 }
 
+/** The one date format (components/ui/format.ts); kept under this name for its callers. */
 export function formatTime(iso: string | null): string {
-  if (!iso) return "–";
-  return (
-    new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" }) +
-    " UTC"
-  );
+  return formatDateTime(iso);
 }

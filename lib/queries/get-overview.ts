@@ -9,6 +9,11 @@ import {
   accessRouteSql,
   nonDirectoryKindSql,
 } from "@/lib/queries/access-keys";
+import {
+  filterPrincipals,
+  type PrincipalListParams,
+  principalSummaries,
+} from "@/lib/queries/list-principals";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -16,6 +21,17 @@ import { SEVERITIES, SEVERITY_RANK } from "@/lib/queries/stored-records";
 
 // The overview: is this tenant in good shape, and what needs attention now? Four aggregate
 // queries over the scan's state; every "needs attention" item links to the evidence behind it.
+
+/**
+ * The lists the overview's headline cards link to, with the filters that make them: each card's number is
+ * the length of its list (e2e/story.spec.ts and lib/queries/overview-cards.int.test.ts check it).
+ */
+export const CLUSTER_ADMIN_LIST: { href: string; params: PrincipalListParams } = {
+  href: "/principals?level=cluster-admin",
+  params: { level: "cluster-admin", page: 1 },
+};
+export const FAILING_FINDINGS_HREF = "/findings";
+export const CLUSTERS_HREF = "/clusters";
 
 export type AttentionItem = {
   id: string;
@@ -65,7 +81,7 @@ export function getOverview(scope: ScanScope): Promise<Overview> {
 async function readOverview(scope: ScanScope) {
   const db = prisma();
   const tenant = Prisma.sql`tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}`;
-  const [clusterRows, adminRows, ruleRows, inheritedRows, tenantRow] = await Promise.all([
+  const [clusterRows, adminRows, ruleRows, inheritedRows, tenantRow, principals] = await Promise.all([
     db.$queryRaw<
       {
         total: bigint;
@@ -74,6 +90,7 @@ async function readOverview(scope: ScanScope) {
         azureRbac: bigint;
         workloadIdentity: bigint;
         ids: string[];
+        names: string[];
       }[]
     >(Prisma.sql`
       SELECT count(*) AS total,
@@ -81,7 +98,8 @@ async function readOverview(scope: ScanScope) {
              count(*) FILTER (WHERE data->'entra'->>'mode' = 'managed') AS "entraManaged",
              count(*) FILTER (WHERE (data->'entra'->>'azureRbac')::boolean) AS "azureRbac",
              count(*) FILTER (WHERE (data->>'workloadIdentityEnabled')::boolean) AS "workloadIdentity",
-             coalesce(array_agg(natural_key), '{}') AS ids
+             coalesce(array_agg(natural_key), '{}') AS ids,
+             coalesce(array_agg(data->>'name'), '{}') AS names
       FROM snapshot_records WHERE ${tenant} AND kind = 'cluster'`),
     db.$queryRaw<{ kind: string; principals: bigint; viaLocalAccount: bigint }[]>(Prisma.sql`
       WITH admins AS (
@@ -112,23 +130,36 @@ async function readOverview(scope: ScanScope) {
         AND EXISTS (SELECT 1 FROM jsonb_array_elements(data->'paths') path, jsonb_array_elements(path) step
                     WHERE step->>'kind' = 'roleAssignment' AND NOT starts_with(step->>'id', cluster_id || '/'))`),
     db.tenant.findUnique({ where: { id: scope.tenantId }, select: { id: true, displayName: true } }),
+    principalSummaries(scope),
   ]);
 
   const clusters = clusterRows[0];
   const coverage = coverageSchema.catch({}).parse(scope.scan.coverage);
-  const notRead = (clusters?.ids ?? []).filter(
-    (id) => coverage[clusterSource(id)]?.status !== "complete",
-  ).length;
+  // "Not read" and "partly read" are told apart: a private cluster whose API never answered was not read
+  // at all, and saying "not read completely" of it misleads.
+  const kubernetesUnread = { notRead: [] as string[], partial: [] as string[] };
+  (clusters?.ids ?? []).forEach((id, index) => {
+    const status = coverage[clusterSource(id)]?.status ?? "not-read";
+    const name = clusters?.names[index] ?? id;
+    if (status === "partial") kubernetesUnread.partial.push(name);
+    else if (status !== "complete") kubernetesUnread.notRead.push(name);
+  });
+  kubernetesUnread.notRead.sort();
+  kubernetesUnread.partial.sort();
+  const notRead = kubernetesUnread.notRead.length + kubernetesUnread.partial.length;
 
+  // The card's number IS the length of the list it links to (/principals?level=cluster-admin): the same
+  // summaries and the same filter, groups included (a group bound to cluster-admin is a holder as much as
+  // its members are; the card says how many of them are groups).
+  const holders = filterPrincipals(principals, CLUSTER_ADMIN_LIST.params);
   const adminsByKind: Record<string, number> = {};
-  let clusterAdmins = 0;
   let viaLocalAccount = 0;
   for (const row of adminRows) {
     adminsByKind[row.kind] = Number(row.principals);
-    if (row.kind === "Group") continue;
-    clusterAdmins += Number(row.principals);
     viaLocalAccount += Number(row.viaLocalAccount);
   }
+  const clusterAdmins = holders.length;
+  const clusterAdminGroups = holders.filter((h) => h.kind === "Group" || h.kind === "KubernetesGroup").length;
 
   const failingBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
     Severity,
@@ -186,7 +217,7 @@ async function readOverview(scope: ScanScope) {
       id: "clusters-not-read",
       severity: "medium",
       count: notRead,
-      text: `${notRead} ${notRead === 1 ? "cluster's" : "clusters'"} Kubernetes API could not be read completely`,
+      text: unreadSentence(kubernetesUnread),
       href: `/scans/${scope.scanId}`,
     });
   }
@@ -206,11 +237,28 @@ async function readOverview(scope: ScanScope) {
       azureRbac: Number(clusters?.azureRbac ?? 0),
       workloadIdentity: Number(clusters?.workloadIdentity ?? 0),
       kubernetesNotRead: notRead,
+      /** names of the clusters whose Kubernetes API was not read at all, and of those read in part */
+      kubernetesUnread,
     },
-    clusterAdmins: { principals: clusterAdmins, viaLocalAccount, inherited, byKind: adminsByKind },
+    clusterAdmins: {
+      principals: clusterAdmins,
+      groups: clusterAdminGroups,
+      viaLocalAccount,
+      inherited,
+      byKind: adminsByKind,
+    },
     failingBySeverity,
     attention,
   };
+}
+
+/** "Kubernetes API of aks-data not read; of aks-x read in part" */
+export function unreadSentence(unread: { notRead: string[]; partial: string[] }): string {
+  const parts: string[] = [];
+  if (unread.notRead.length > 0)
+    parts.push(`Kubernetes API of ${unread.notRead.join(", ")} not read (private or unreachable)`);
+  if (unread.partial.length > 0) parts.push(`Kubernetes API of ${unread.partial.join(", ")} read in part`);
+  return parts.join("; ");
 }
 
 type Overview = Awaited<ReturnType<typeof readOverview>>;

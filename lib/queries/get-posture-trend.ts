@@ -28,16 +28,11 @@ async function computePoint(tenantId: string, scanId: bigint, startedAt: Date): 
       SELECT data->>'severity' AS severity, count(*) AS n FROM snapshot_records
       WHERE tenant_id = ${tenantId} AND kind = 'finding' AND ${asOf} AND data->>'status' = 'fail'
       GROUP BY 1`),
+    // The overview card's definition (lib/queries/get-overview.ts): every holder, groups included.
     prisma().$queryRaw<{ n: bigint }[]>(Prisma.sql`
-      WITH groups AS (
-        SELECT natural_key AS id FROM snapshot_records
-        WHERE tenant_id = ${tenantId} AND kind = 'principal' AND ${asOf} AND data->>'kind' = 'Group'
-      )
-      SELECT count(DISTINCT principal_id) AS n
-      FROM (SELECT ${accessPrincipalSql()} AS principal_id FROM snapshot_records
-            WHERE tenant_id = ${tenantId} AND kind = 'access.grant' AND ${asOf}
-              AND ${accessLevelSql()} = 'cluster-admin') admins
-      WHERE NOT EXISTS (SELECT 1 FROM groups g WHERE g.id = admins.principal_id)`),
+      SELECT count(DISTINCT ${accessPrincipalSql()}) AS n FROM snapshot_records
+      WHERE tenant_id = ${tenantId} AND kind = 'access.grant' AND ${asOf}
+        AND ${accessLevelSql()} = 'cluster-admin'`),
   ]);
   const failing = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   for (const row of severities)

@@ -32,6 +32,11 @@ export interface RunScanInput {
   onStarted?: (scanId: bigint) => void;
   /** every progress step, as written to the scan row (the CLI prints it) */
   onProgress?: (progress: { phase: ScanPhase; done: number; total: number }) => void;
+  /**
+   * Dates the scan in the past instead of now — only the demo's history (trigger "demo-history") does, so
+   * its earlier states read as a timeline; the trigger says on every page that the date is the story's.
+   */
+  backdateTo?: Date;
 }
 
 export interface ScanOutcome {
@@ -79,9 +84,10 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
     );
     const started = Date.now();
     const { rows } = await pool.query<{ id: string }>(
-      `INSERT INTO scans (tenant_id, status, trigger, phase, product_version) VALUES ($1, 'running', $2, 'collect', $3)
+      `INSERT INTO scans (tenant_id, status, trigger, phase, product_version, started_at)
+       VALUES ($1, 'running', $2, 'collect', $3, COALESCE($4::timestamptz, now()))
        RETURNING id`,
-      [tenant.id, input.trigger, PRODUCT_VERSION],
+      [tenant.id, input.trigger, PRODUCT_VERSION, input.backdateTo?.toISOString() ?? null],
     );
     const scanId = BigInt(rows[0].id);
     input.onStarted?.(scanId);
@@ -157,7 +163,8 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
       rowsInserted = inventory.inserted + analysis.inserted;
       rowsClosed = inventory.closed + analysis.closed;
       await client.query(
-        `UPDATE scans SET status = $2, phase = 'done', finished_at = now(), duration_ms = $3, counts = $4,
+        `UPDATE scans SET status = $2, phase = 'done', duration_ms = $3, counts = $4,
+           finished_at = CASE WHEN $10::boolean THEN started_at + $3::int * interval '1 millisecond' ELSE now() END,
            coverage = $5, errors = $6, api_calls = $7, rows_inserted = $8, rows_closed = $9,
            progress_done = progress_total
          WHERE id = $1`,
@@ -171,6 +178,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
           JSON.stringify(apiCalls),
           rowsInserted,
           rowsClosed,
+          input.backdateTo !== undefined,
         ],
       );
       await client.query("COMMIT");

@@ -1,7 +1,16 @@
 import { z } from "zod";
 import type { Coverage, TenantModel } from "@/lib/model/tenant-model";
 
-export const scanTriggerSchema = z.enum(["manual", "api", "cli", "startup", "schedule", "cron"]);
+// "demo-history": the demo's back-dated earlier states (lib/server/demo-history-scans.ts), never Azure.
+export const scanTriggerSchema = z.enum([
+  "manual",
+  "api",
+  "cli",
+  "startup",
+  "schedule",
+  "cron",
+  "demo-history",
+]);
 export type ScanTrigger = z.infer<typeof scanTriggerSchema>;
 export type ScanStatus = "running" | "succeeded" | "partial" | "failed";
 export type ScanPhase = "queued" | "collect" | "store" | "analyse" | "done";

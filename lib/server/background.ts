@@ -1,5 +1,6 @@
 import { hasAzureCredentials } from "@/lib/azure/scan-target";
 import { readDatabaseConfig } from "@/lib/db/config";
+import { pool } from "@/lib/db/pool";
 import { demoTenantPath, loadDemoTenant } from "@/lib/emulator/demo";
 import { startJobServices } from "@/lib/jobs/job-services";
 import { warmScanReads } from "@/lib/queries/warm-scan";
@@ -8,6 +9,9 @@ import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
 import { onScanCommitted } from "@/lib/scan/scan-events";
 import { startScan } from "@/lib/scan/start-scan";
 import { registerTenantSource } from "@/lib/scan/tenant-sources";
+import { scanDemoHistory } from "./demo-history-scans";
+
+const DEMO_DISPLAY_NAME = "Contoso (demo)";
 
 export interface BackgroundServices {
   stop(): Promise<void>;
@@ -20,7 +24,8 @@ export interface BackgroundOptions {
 
 /**
  * Registers what the app scans: the tenant configured by Azure credentials, or — with none — the demo
- * tenant served by the in-process emulator, scanned once at start (ATLAS_SCAN_ON_START=0 turns that off).
+ * tenant served by the in-process emulator, scanned once at start (ATLAS_SCAN_ON_START=0 turns that off);
+ * on the demo's first start its back-dated history comes first (ATLAS_DEMO_HISTORY=0 turns that off).
  */
 export async function startBackgroundServices(options: BackgroundOptions): Promise<BackgroundServices> {
   const stops: (() => Promise<void>)[] = [];
@@ -32,18 +37,35 @@ export async function startBackgroundServices(options: BackgroundOptions): Promi
   });
   stops.push(async () => stopWarming());
   let tenantId: string;
+  // Demo mode only: the earlier states of the demo tenant, scanned before the startup scan on a first start.
+  let beforeStartupScan: () => Promise<void> = async () => {};
   if (hasAzureCredentials(process.env)) {
     const source = await createAzureTenantSource(process.env);
     registerTenantSource(source);
     tenantId = source.tenant.id;
     console.log(`[atlas] scanning Azure tenant ${tenantId}`);
   } else {
+    const demoTenant = await loadDemoTenant();
+    const dataDir = readDatabaseConfig().dataDir;
     const { source, emulator } = await emulatedTenantSource({
-      tenant: await loadDemoTenant(),
+      tenant: demoTenant,
       tenantFile: demoTenantPath,
-      dataDir: readDatabaseConfig().dataDir,
-      displayName: "Contoso (demo)",
+      dataDir,
+      displayName: DEMO_DISPLAY_NAME,
     });
+    if (process.env.ATLAS_DEMO_HISTORY !== "0") {
+      beforeStartupScan = async () => {
+        const history = await scanDemoHistory({
+          pool: pool(),
+          current: demoTenant,
+          tenantFile: demoTenantPath,
+          displayName: DEMO_DISPLAY_NAME,
+          dataDir,
+          log: (line) => console.log(`[atlas] ${line}`),
+        });
+        if (history) console.log(`[atlas] demo history: ${history.length} earlier states scanned`);
+      };
+    }
     registerTenantSource(source);
     stops.push(() => emulator.close());
     tenantId = source.tenant.id;
@@ -52,7 +74,9 @@ export async function startBackgroundServices(options: BackgroundOptions): Promi
     );
   }
   if (process.env.ATLAS_SCAN_ON_START !== "0") {
-    startScan({ tenantId, trigger: "startup" })
+    beforeStartupScan()
+      .catch((error: unknown) => console.error(`[atlas] demo history failed: ${(error as Error).message}`))
+      .then(() => startScan({ tenantId, trigger: "startup" }))
       .then(({ scanId, done }) => {
         console.log(`[atlas] startup scan #${scanId} running`);
         return done.then((o) =>

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { KindTag, SeverityBadge } from "@/components/ui/badges";
+import { JsonLink } from "@/components/ui/json-link";
 import { countEvents } from "@/lib/drift/compute-drift";
 import { atLeast, SEVERITY_ORDER } from "@/lib/drift/severity";
 import { categoryOf, type DriftCategory, type DriftEvent, type DriftReport } from "@/lib/drift/types";
@@ -164,9 +165,9 @@ export function DriftEvents({
             <p className="px-4 pb-4 text-sm text-slate-600">
               Showing the {SHOWN} most severe of {shownEvents.length} changes; narrow the filters, or read
               them all from{" "}
-              <Link className="text-brand-700 underline" href={apiHref}>
+              <JsonLink className="text-brand-700 underline" href={apiHref}>
                 the JSON API
-              </Link>
+              </JsonLink>
               .
             </p>
           ) : null}

@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { Suspense } from "react";
 import { formatTime } from "@/components/scans/format";
+import { JsonLink } from "@/components/ui/json-link";
 import { Section, SectionSkeleton } from "@/components/ui/layout";
 import { pool } from "@/lib/db/pool";
 import type { ClusterRef } from "@/lib/drift/cluster-ref";
@@ -84,17 +84,14 @@ export function DriftView(props: ViewProps) {
           title={`Scan #${range.to.id} against scan #${range.from.id}`}
           description={`${formatTime(range.from.startedAt.toISOString())} → ${formatTime(range.to.startedAt.toISOString())}${where}`}
           actions={
-            <Link
-              className="text-sm text-brand-700 underline"
+            <JsonLink
               href={driftHref("/api/drift", {
                 tenant: props.params.tenant,
                 from: range.from.id.toString(),
                 to: range.to.id.toString(),
                 cluster: cluster?.id,
               })}
-            >
-              JSON
-            </Link>
+            />
           }
           className="[&>div:last-child]:p-0"
         >

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { PageSearchParams } from "@/app/_lib/page-scope";
 import { KindTag } from "@/components/ui/badges";
+import { JsonLink } from "@/components/ui/json-link";
 import { EmptyState, PageHeader, Section } from "@/components/ui/layout";
 import { pool } from "@/lib/db/pool";
 import { driftEvent, inventoryKindLabel } from "@/lib/drift/events";
@@ -144,12 +145,9 @@ export default async function ObjectDriftPage({ searchParams }: { searchParams: 
           </span>
         }
         actions={
-          <Link
-            className="text-sm text-brand-700 underline"
+          <JsonLink
             href={`/api/drift/object?${new URLSearchParams({ kind, key, ...(diff.from ? { from: diff.from } : {}), to: diff.to })}`}
-          >
-            JSON
-          </Link>
+          />
         }
       />
       <Section

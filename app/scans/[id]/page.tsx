@@ -1,6 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { orNotFound } from "@/app/_lib/page-scope";
+import {
+  apiFamilyLabel,
+  countRows,
+  coverageSentence,
+  describeSource,
+  triggerLabel,
+  triggerNote,
+} from "@/components/scans/describe-scan";
 import { formatDuration, formatTime } from "@/components/scans/format";
 import { ScanNow } from "@/components/scans/scan-now";
 import { ScanProgress } from "@/components/scans/scan-progress";
@@ -16,15 +24,18 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: `Scan #${(await params).id}` };
 }
 
-const COVERAGE_STYLE = {
-  complete: "text-emerald-900",
-  partial: "text-amber-900",
-  "not-read": "text-red-900",
-} as const;
+const COVERAGE_STYLE: Record<string, string> = {
+  read: "text-emerald-900",
+  "partly read": "text-amber-900",
+  "not read": "text-red-900",
+};
 
 export default async function ScanPage({ params }: { params: Params }) {
   const scan = await orNotFound(getScan((await params).id));
   const running = scan.status === "running";
+  const sources = scan.coverage.map((entry) => ({ source: entry.source, ...describeSource(entry) }));
+  const coverageText = coverageSentence(sources);
+  const note = triggerNote(scan.trigger);
   return (
     <div className="space-y-6">
       <PageHeader
@@ -36,8 +47,10 @@ export default async function ScanPage({ params }: { params: Params }) {
         title={`Scan #${scan.id}`}
         description={
           <span className="flex flex-wrap items-center gap-2">
-            <ScanStatusBadge status={scan.status} /> {scan.tenant.displayName} · {scan.trigger} · started{" "}
-            {formatTime(scan.startedAt)}
+            <ScanStatusBadge status={scan.status} /> {scan.tenant.displayName} · {triggerLabel(scan.trigger)}{" "}
+            · started {formatTime(scan.startedAt)}
+            {scan.status === "partial" && coverageText ? <span>· partial: {coverageText}</span> : null}
+            {note ? <span className="basis-full text-slate-700">{note}</span> : null}
           </span>
         }
         actions={running ? null : <ScanNow tenantId={scan.tenant.id} />}
@@ -55,7 +68,7 @@ export default async function ScanPage({ params }: { params: Params }) {
             <div className="mt-1 text-xl font-semibold">{formatDuration(scan.durationMs)}</div>
           </div>
           <div className="rounded-lg border border-slate-200 bg-white p-4">
-            <div className="text-sm text-slate-600">Sources complete</div>
+            <div className="text-sm text-slate-600">Sources read completely</div>
             <div className="mt-1 text-xl font-semibold">
               {scan.coverageSummary.complete}/{scan.coverageSummary.sources}
             </div>
@@ -98,17 +111,25 @@ export default async function ScanPage({ params }: { params: Params }) {
         title="Coverage"
         description="How completely each source was read. A source not read carries its earlier state forward."
       >
-        {scan.coverage.length === 0 ? (
+        {sources.length === 0 ? (
           <p className="text-sm text-slate-600">No coverage recorded yet.</p>
         ) : (
           <ul className="divide-y divide-slate-100 text-sm">
-            {scan.coverage.map((entry) => (
-              <li key={entry.source} className="flex flex-wrap items-baseline justify-between gap-2 py-1.5">
-                <span className="break-all font-mono text-xs">{entry.source}</span>
-                <span className={COVERAGE_STYLE[entry.status]}>
-                  {entry.status}
-                  {entry.reason ? <span className="text-slate-700"> — {entry.reason}</span> : null}
-                </span>
+            {sources.map((entry) => (
+              <li key={entry.source} className="py-2">
+                <div className="flex flex-wrap items-baseline justify-between gap-2">
+                  <span className="font-medium">{entry.label}</span>
+                  <span className={COVERAGE_STYLE[entry.statusLabel] ?? "text-slate-800"}>
+                    {entry.statusLabel}
+                  </span>
+                </div>
+                {entry.explanation ? <p className="mt-0.5 text-slate-700">{entry.explanation}</p> : null}
+                {entry.technical ? (
+                  <details className="mt-0.5 text-xs text-slate-600">
+                    <summary className="cursor-pointer">Technical detail</summary>
+                    <span className="break-all font-mono">{entry.technical}</span>
+                  </details>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -118,10 +139,10 @@ export default async function ScanPage({ params }: { params: Params }) {
         <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
           <Section id="counts" title="Objects seen">
             <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
-              {Object.entries(scan.counts).map(([kind, n]) => (
-                <div key={kind} className="contents">
-                  <dt className="text-slate-600">{kind}</dt>
-                  <dd className="text-right tabular-nums">{n}</dd>
+              {countRows(scan.counts).map((row) => (
+                <div key={row.key} className="contents">
+                  <dt className="text-slate-600">{row.label}</dt>
+                  <dd className="text-right tabular-nums">{row.value}</dd>
                 </div>
               ))}
             </dl>
@@ -130,7 +151,7 @@ export default async function ScanPage({ params }: { params: Params }) {
             <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
               {Object.entries(scan.apiCalls).map(([family, n]) => (
                 <div key={family} className="contents">
-                  <dt className="text-slate-600">{family}</dt>
+                  <dt className="text-slate-600">{apiFamilyLabel(family)}</dt>
                   <dd className="text-right tabular-nums">{n}</dd>
                 </div>
               ))}

@@ -1,0 +1,87 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db/prisma";
+import { loadDemoTenant } from "@/lib/emulator/demo";
+import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import { findingFiltersSchema } from "@/lib/queries/finding-filters";
+import {
+  CLUSTER_ADMIN_LIST,
+  CLUSTERS_HREF,
+  FAILING_FINDINGS_HREF,
+  getOverview,
+} from "@/lib/queries/get-overview";
+import { getPostureTrend } from "@/lib/queries/get-posture-trend";
+import { listClusters } from "@/lib/queries/list-clusters";
+import { listFindings } from "@/lib/queries/list-findings";
+import { listPrincipals, principalListParamsSchema } from "@/lib/queries/list-principals";
+import { resolveScanScope, type ScanScope } from "@/lib/queries/scan-scope";
+import { runScan } from "@/lib/scan/run-scan";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
+
+// Issue 16 #3: the overview said 22 principals with cluster-admin (groups excluded) while the list it
+// links to said 27 (groups included). Each headline card's number must be the length of the list its
+// link opens, read through the list's own query-string schema, as the list page reads it.
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let scope: ScanScope;
+
+function query(href: string): Record<string, string> {
+  return Object.fromEntries(new URL(href, "http://atlas.invalid").searchParams);
+}
+
+describe("overview headline cards equal the lists they link to", () => {
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: db.url });
+    process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
+    const demo = await loadDemoTenant();
+    await runScan({
+      pool,
+      tenant: { id: demo.tenantId, displayName: "Contoso", source: "import" },
+      trigger: "cli",
+      collect: async () => {
+        const model = modelFromTenantFile(demo);
+        return { model, errors: [], apiCalls: {}, counts: {} };
+      },
+    });
+    const resolved = await resolveScanScope(null);
+    if (!resolved) throw new Error("no scan");
+    scope = resolved;
+  }, 300_000);
+
+  afterAll(async () => {
+    await pool?.end();
+    await prisma().$disconnect();
+    await db?.drop();
+  });
+
+  it("Principals with cluster-admin = /principals?level=cluster-admin, groups included", async () => {
+    const overview = await getOverview(scope);
+    const list = await listPrincipals(scope, principalListParamsSchema.parse(query(CLUSTER_ADMIN_LIST.href)));
+    expect(overview.clusterAdmins.principals).toBe(list.total);
+    // the demo binds cluster-admin to groups (aks-admins; system:authenticated on aks-dev-1): they count,
+    // and the card says how many of them there are
+    expect(overview.clusterAdmins.groups).toBeGreaterThan(0);
+    const everyAdmin = await listPrincipals(scope, { level: "cluster-admin", page: 1 });
+    const groups = everyAdmin.principals.filter((p) => p.kind === "Group" || p.kind === "KubernetesGroup");
+    expect(overview.clusterAdmins.groups).toBe(groups.length);
+    // the posture trend's line is the same figure
+    const trend = await getPostureTrend(scope);
+    expect(trend.at(-1)?.clusterAdmins).toBe(list.total);
+  });
+
+  it("Failing findings = /findings", async () => {
+    const overview = await getOverview(scope);
+    const failing = Object.values(overview.failingBySeverity).reduce((sum, n) => sum + n, 0);
+    const list = await listFindings(scope, findingFiltersSchema.parse(query(FAILING_FINDINGS_HREF)));
+    expect(failing).toBeGreaterThan(0);
+    expect(failing).toBe(list.total);
+  });
+
+  it("Clusters = /clusters", async () => {
+    const overview = await getOverview(scope);
+    expect(new URL(CLUSTERS_HREF, "http://atlas.invalid").search).toBe("");
+    expect(overview.clusters.total).toBe((await listClusters(scope)).length);
+  });
+});

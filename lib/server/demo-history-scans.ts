@@ -1,0 +1,59 @@
+import type pg from "pg";
+import { demoHistory } from "@/lib/emulator/demo/demo-history";
+import type { TenantFile } from "@/lib/emulator/tenant-file";
+import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
+import { runScan, type ScanOutcome } from "@/lib/scan/run-scan";
+
+const DAY_MS = 86_400_000;
+
+export interface DemoHistoryInput {
+  pool: pg.Pool;
+  /** the current demo tenant; its earlier states are derived from it (lib/emulator/demo/demo-history.ts) */
+  current: TenantFile;
+  tenantFile: string | null;
+  displayName: string;
+  /** the data folder (the emulators keep their certificates under <dataDir>/emulator) */
+  dataDir: string;
+  /** the current state's date; the history is dated back from it */
+  now?: Date;
+  log?: (line: string) => void;
+}
+
+/**
+ * Gives a brand-new demo a past: scans each earlier state of the demo tenant, oldest first, through its own
+ * emulator and the real SDK path, dated 28, 21, 14 and 7 days back and labelled with the trigger
+ * "demo-history". Only when the tenant has never been scanned: a second start on the same data folder (or a
+ * start after a crash half-way through) adds nothing, so the history is never doubled or interleaved with
+ * real scans. Returns the scans it ran, or null when it skipped.
+ */
+export async function scanDemoHistory(input: DemoHistoryInput): Promise<ScanOutcome[] | null> {
+  const tenantId = input.current.tenantId.toLowerCase();
+  const { rows } = await input.pool.query("SELECT 1 FROM scans WHERE tenant_id = $1 LIMIT 1", [tenantId]);
+  if (rows.length > 0) return null;
+  const now = (input.now ?? new Date()).getTime();
+  const outcomes: ScanOutcome[] = [];
+  for (const state of demoHistory(input.current)) {
+    const { source, emulator } = await emulatedTenantSource({
+      tenant: state.tenant,
+      tenantFile: input.tenantFile,
+      dataDir: input.dataDir,
+      displayName: input.displayName,
+    });
+    try {
+      const outcome = await runScan({
+        pool: input.pool,
+        tenant: source.tenant,
+        trigger: "demo-history",
+        collect: source.collect,
+        backdateTo: new Date(now - state.daysAgo * DAY_MS),
+      });
+      input.log?.(
+        `demo history scan #${outcome.scanId} (${state.daysAgo} days ago, ${state.label}): ${outcome.status}`,
+      );
+      outcomes.push(outcome);
+    } finally {
+      await emulator.close();
+    }
+  }
+  return outcomes;
+}
