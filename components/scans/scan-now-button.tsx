@@ -17,7 +17,8 @@ export function ScanNowButton({ tenantId }: { tenantId?: string }) {
       const response = await fetch("/api/scans", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(tenantId ? { tenantId } : {}),
+        // "manual": a person pressed the button (pipelines calling the API are "api")
+        body: JSON.stringify({ ...(tenantId ? { tenantId } : {}), trigger: "manual" }),
       });
       const body: unknown = await response.json().catch(() => null);
       if (response.status === 202) {

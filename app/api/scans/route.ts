@@ -14,6 +14,8 @@ const startBodySchema = z.strictObject({
     .string()
     .regex(/^[0-9a-fA-F-]{36}$/, "must be a tenant GUID")
     .optional(),
+  /** "manual": the dashboard's Scan now button says a person started it; default "api" */
+  trigger: z.enum(["manual", "api"]).default("api"),
 });
 
 /** Starts a scan: 202 with its id, 409 while one runs for the tenant. */
@@ -24,7 +26,10 @@ export async function POST(request: NextRequest) {
   const parsed = startBodySchema.safeParse(body);
   if (!parsed.success) return jsonError(400, "invalid_body", issuesMessage(parsed.error));
   try {
-    const started = await startScan({ tenantId: parsed.data.tenantId?.toLowerCase(), trigger: "api" });
+    const started = await startScan({
+      tenantId: parsed.data.tenantId?.toLowerCase(),
+      trigger: parsed.data.trigger,
+    });
     return NextResponse.json(
       { scanId: started.scanId.toString(), tenantId: started.tenantId, status: "running" },
       { status: 202, headers: { Location: `/api/scans/${started.scanId}` } },

@@ -133,9 +133,10 @@ async function AccessSection({
         title="Access"
         description={`${withGrants} principals hold access to ${clusterName}${becomers.length > 0 ? ` and ${becomers.length} more can become cluster-admin` : ""}. Cluster-admin first, then who can become it, then the strongest; expand one to see how.`}
         actions={
-          <Link className="text-sm link" href={`/api/clusters/${slug}/access`}>
+          // a plain anchor: next/link would prefetch the JSON route with ?_rsc, which it refuses (400)
+          <a className="text-sm link" href={`/api/clusters/${slug}/access`}>
             JSON
-          </Link>
+          </a>
         }
       >
         {summary.principals.length === 0 ? (
@@ -238,6 +239,11 @@ export default async function ClusterPage({
             {cluster.resourceGroup} · subscription {cluster.subscriptionId} · {cluster.location} · Kubernetes{" "}
             {cluster.kubernetesVersion ?? "unknown"} · scan #{scope.scan.id}
           </>
+        }
+        actions={
+          <Link className="text-sm link" href={`/clusters/${clusterSlug(clusterId)}/drift`}>
+            Changes over time (drift)
+          </Link>
         }
       />
       {detail.coverage.kubernetes.status !== "complete" ? (
