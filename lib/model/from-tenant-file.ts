@@ -10,15 +10,18 @@ import { builtInRoleDefinitions } from "@/lib/model/builtin-roles";
 import type { Principal, PrincipalKind } from "@/lib/model/directory";
 import { managementGroupArmId, normalizeGuid } from "@/lib/model/ids";
 import { effectiveKubernetesObjects } from "@/lib/model/kubernetes-defaults";
-import { clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
+import { AZURE_PIM_SOURCE, clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
 import { emptyTenantModel, type TenantModel } from "@/lib/model/tenant-model";
 import {
   clusterFromWire,
+  denyAssignmentFromWire,
   federatedCredentialFromWire,
   managedIdentityFromWire,
   managementGroupFromTree,
   roleAssignmentFromWire,
+  roleAssignmentScheduleFromWire,
   roleDefinitionFromWire,
+  roleEligibilityFromWire,
   subscriptionFromWire,
 } from "@/lib/model/wire-azure";
 import { groupMembershipsFromDirect, principalFromDirectoryObject } from "@/lib/model/wire-directory";
@@ -68,6 +71,21 @@ export function modelFromTenantFile(tenant: TenantFile): TenantModel {
   }
   model.roleDefinitions = [...definitions.values()];
   model.roleAssignments = tenant.roleAssignments.map(roleAssignmentFromWire);
+  model.denyAssignments = tenant.denyAssignments.map(denyAssignmentFromWire);
+  // PIM, as a scan reads it: nothing but the licence error without Entra ID P2, and of the active
+  // instances only the time-bound ones (the rest repeat the role assignments).
+  if (tenant.licenses.entraIdP2) {
+    model.roleEligibilities = tenant.roleEligibilityScheduleInstances.map(roleEligibilityFromWire);
+    model.roleAssignmentSchedules = tenant.roleAssignmentScheduleInstances
+      .map(roleAssignmentScheduleFromWire)
+      .filter((schedule) => schedule.endDateTime !== null);
+    model.coverage[AZURE_PIM_SOURCE] = { status: "complete" };
+  } else {
+    model.coverage[AZURE_PIM_SOURCE] = {
+      status: "partial",
+      reason: "not read: AadPremiumLicenseRequired (the tenant has no Microsoft Entra ID P2 licence)",
+    };
+  }
 
   for (const subscription of tenant.subscriptions) {
     const subscriptionModel = subscriptionFromWire(

@@ -96,9 +96,10 @@ function activeInstances(arm: ArmRequest): WireRoleAssignmentScheduleInstance[] 
         : [],
     ),
   );
-  const synthesized = tenant.roleAssignments
-    .filter((assignment) => !covered.has(assignment.id.toLowerCase()))
-    .map((assignment) => permanentInstance(assignment));
+  // index.roleAssignments includes what the emulator provisions (the scanner's own assignment).
+  const synthesized = arm.context.index.roleAssignments
+    .filter(({ assignment }) => !covered.has(assignment.id.toLowerCase()))
+    .map(({ assignment }) => permanentInstance(assignment));
   return [...explicit, ...synthesized];
 }
 

@@ -7,19 +7,29 @@ import { createScanHttpContext, runInScanHttpContext } from "@/lib/azure/scan-ht
 import type { ScanTarget } from "@/lib/azure/scan-target";
 import type {
   Cluster,
+  DenyAssignment,
   FederatedCredential,
   ManagedIdentity,
   RoleAssignment,
+  RoleAssignmentSchedule,
   RoleDefinition,
+  RoleEligibility,
 } from "@/lib/model/azure";
 import { normalizeGuid } from "@/lib/model/ids";
 import type { ClusterKubernetes } from "@/lib/model/kubernetes";
-import { clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
+import { AZURE_PIM_SOURCE, clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
 import { emptyTenantModel, type TenantModel, tenantModelSchema } from "@/lib/model/tenant-model";
 import { subscriptionFromWire } from "@/lib/model/wire-azure";
 import { CoverageBook } from "@/lib/scan/collect/coverage-book";
 import { PrincipalHintBook } from "@/lib/scan/collect/principal-hints";
-import { listRoleAssignments, listRoleDefinitions } from "@/lib/scan/collect/read-authorization";
+import {
+  isLicenceError,
+  listDenyAssignments,
+  listRoleAssignments,
+  listRoleDefinitions,
+  listRoleEligibilities,
+  listTimeBoundAssignments,
+} from "@/lib/scan/collect/read-authorization";
 import { readCluster } from "@/lib/scan/collect/read-cluster";
 import {
   listClustersThroughArm,
@@ -73,6 +83,9 @@ type SubscriptionData = {
   federatedCredentials: FederatedCredential[];
   roleAssignments: RoleAssignment[];
   roleDefinitions: RoleDefinition[];
+  roleEligibilities: RoleEligibility[];
+  roleAssignmentSchedules: RoleAssignmentSchedule[];
+  denyAssignments: DenyAssignment[];
 };
 
 function byId<T extends { id: string }>(items: Iterable<T>): T[] {
@@ -211,6 +224,7 @@ export async function collectTenant(
       });
     };
 
+    book.open(AZURE_PIM_SOURCE);
     total += subscriptions.length;
     for (const subscription of subscriptions) {
       const subscriptionId = normalizeGuid(subscription.subscriptionId);
@@ -221,6 +235,9 @@ export async function collectTenant(
         federatedCredentials: [],
         roleAssignments: [],
         roleDefinitions: [],
+        roleEligibilities: [],
+        roleAssignmentSchedules: [],
+        denyAssignments: [],
       };
       subscriptionData.set(subscriptionId, data);
       if (data.resources) {
@@ -256,6 +273,32 @@ export async function collectTenant(
         ]);
         data.roleAssignments = assignments ?? [];
         data.roleDefinitions = definitions ?? [];
+        // PIM is its own source: a tenant without Entra ID P2 answers AadPremiumLicenseRequired,
+        // which makes that source partial and leaves the subscription complete.
+        const pim = async <T>(what: string, read: () => Promise<T[]>): Promise<T[]> => {
+          try {
+            const value = await read();
+            book.succeeded(AZURE_PIM_SOURCE);
+            return value;
+          } catch (error) {
+            if (isLicenceError(error))
+              book.limitedBy(AZURE_PIM_SOURCE, `${what} in ${subscriptionId}`, error);
+            else book.failed(AZURE_PIM_SOURCE, `${what} in ${subscriptionId}`, error);
+            return [];
+          }
+        };
+        const [eligibilities, schedules, denies] = await Promise.all([
+          pim("listing role eligibility schedule instances", () =>
+            listRoleEligibilities(clients, subscriptionId),
+          ),
+          pim("listing role assignment schedule instances", () =>
+            listTimeBoundAssignments(clients, subscriptionId),
+          ),
+          attempt("listing deny assignments", () => listDenyAssignments(clients, subscriptionId)),
+        ]);
+        data.roleEligibilities = eligibilities;
+        data.roleAssignmentSchedules = schedules;
+        data.denyAssignments = denies ?? [];
         for (const identity of data.resources.identities) {
           const credentials = await attempt(`listing federated credentials of ${identity.name}`, () =>
             listFederatedCredentials(clients, identity),
@@ -275,6 +318,11 @@ export async function collectTenant(
       [...subscriptionData.values()].flatMap((data) => data.resources?.identities ?? []),
     );
     const roleAssignments = byId([...subscriptionData.values()].flatMap((data) => data.roleAssignments));
+    const roleEligibilities = byId([...subscriptionData.values()].flatMap((data) => data.roleEligibilities));
+    const roleAssignmentSchedules = byId(
+      [...subscriptionData.values()].flatMap((data) => data.roleAssignmentSchedules),
+    );
+    const denyAssignments = byId([...subscriptionData.values()].flatMap((data) => data.denyAssignments));
     const definitionsByGuid = new Map<string, RoleDefinition>();
     for (const data of subscriptionData.values()) {
       for (const definition of data.roleDefinitions) definitionsByGuid.set(definition.guid, definition);
@@ -293,6 +341,15 @@ export async function collectTenant(
       for (const groupId of cluster.entra.adminGroupIds) hints.add(groupId, "Group");
     }
     for (const assignment of roleAssignments) hints.addAssignment(assignment);
+    for (const eligibility of roleEligibilities) hints.addAssignment(eligibility);
+    for (const deny of denyAssignments) {
+      // Group principals of a deny assignment are expanded like any group; "everyone" is no object.
+      for (const principal of [...deny.principals, ...deny.excludePrincipals]) {
+        if (principal.type === "Group") hints.add(principal.id, "Group");
+        else if (principal.type === "User" || principal.type === "ServicePrincipal")
+          hints.add(principal.id, principal.type);
+      }
+    }
     for (const inventory of Object.values(kubernetes)) {
       for (const binding of [...inventory.clusterRoleBindings, ...inventory.roleBindings]) {
         for (const subject of binding.subjects) {
@@ -334,6 +391,9 @@ export async function collectTenant(
     );
     model.roleDefinitions = [...definitionsByGuid.values()].sort((a, b) => a.id.localeCompare(b.id));
     model.roleAssignments = roleAssignments;
+    model.roleEligibilities = roleEligibilities;
+    model.roleAssignmentSchedules = roleAssignmentSchedules;
+    model.denyAssignments = denyAssignments;
     model.principals = directory.principals;
     model.groupMemberships = directory.groupMemberships;
     model.kubernetes = kubernetes;
@@ -350,6 +410,9 @@ export async function collectTenant(
       federatedCredentials: validated.federatedCredentials.length,
       roleDefinitions: validated.roleDefinitions.length,
       roleAssignments: validated.roleAssignments.length,
+      roleEligibilities: validated.roleEligibilities.length,
+      roleAssignmentSchedules: validated.roleAssignmentSchedules.length,
+      denyAssignments: validated.denyAssignments.length,
       principals: validated.principals.length,
       deletedPrincipals: validated.principals.filter((principal) => principal.deleted).length,
       groups: validated.groupMemberships.length,

@@ -9,6 +9,7 @@ import type { Coverage, CoverageEntry } from "@/lib/model/tenant-model";
 export class CoverageBook {
   private readonly parts = new Map<string, { read: number; failed: string[] }>();
   private readonly notRead = new Map<string, string>();
+  private readonly limited = new Set<string>();
   readonly errors: SourceError[] = [];
 
   /** Declares a source (so a source with nothing to read is still `complete`). */
@@ -34,6 +35,16 @@ export class CoverageBook {
     this.errors.push({ source, code, message: `${what}: ${message}` });
   }
 
+  /**
+   * A part the tenant cannot answer by design (no licence for the feature): an error with the
+   * service's code, and the source is `partial` with that reason, never `not-read` — the tenant
+   * was read; it just has none of this to show.
+   */
+  limitedBy(source: string, what: string, error: unknown): void {
+    this.failed(source, what, error);
+    this.limited.add(source);
+  }
+
   /** Nothing of the source could be read (unreachable cluster, subscription not visible). */
   markNotRead(source: string, reason: string): void {
     this.open(source);
@@ -47,7 +58,8 @@ export class CoverageBook {
       let result: CoverageEntry;
       if (reason !== undefined) result = { status: "not-read", reason };
       else if (entry.failed.length === 0) result = { status: "complete" };
-      else if (entry.read === 0) result = { status: "not-read", reason: entry.failed.join("; ") };
+      else if (entry.read === 0 && !this.limited.has(source))
+        result = { status: "not-read", reason: entry.failed.join("; ") };
       else result = { status: "partial", reason: `not read: ${entry.failed.join("; ")}` };
       coverage[source] = result;
     }
