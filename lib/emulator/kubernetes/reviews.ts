@@ -109,35 +109,45 @@ function parseBody(
   body: Buffer,
   kind: ReviewKind,
   group: string,
-): z.infer<typeof reviewSchema> | EmulatorResponse {
+): { ok: true; review: z.infer<typeof reviewSchema> } | { ok: false; response: EmulatorResponse } {
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));
   } catch (error) {
-    return status(
-      400,
-      "BadRequest",
-      `the body of the request was in an unknown format - accepted media types include: application/json: ${(error as Error).message}`,
-    );
+    return {
+      ok: false,
+      response: status(
+        400,
+        "BadRequest",
+        `the body of the request was in an unknown format - accepted media types include: application/json: ${(error as Error).message}`,
+      ),
+    };
   }
   const parsed = reviewSchema.safeParse(json);
-  if (!parsed.success) return status(400, "BadRequest", "the body of the request is not a JSON object");
+  if (!parsed.success)
+    return { ok: false, response: status(400, "BadRequest", "the body of the request is not a JSON object") };
   const expectedApiVersion = `${group}/v1`;
   if (parsed.data.kind !== undefined && parsed.data.kind !== kind) {
-    return status(
-      400,
-      "BadRequest",
-      `${parsed.data.kind} in version "v1" cannot be handled as a ${kind}: the object kind does not match the resource`,
-    );
+    return {
+      ok: false,
+      response: status(
+        400,
+        "BadRequest",
+        `${parsed.data.kind} in version "v1" cannot be handled as a ${kind}: the object kind does not match the resource`,
+      ),
+    };
   }
   if (parsed.data.apiVersion !== undefined && parsed.data.apiVersion !== expectedApiVersion) {
-    return status(
-      400,
-      "BadRequest",
-      `the API version in the data (${parsed.data.apiVersion}) does not match the expected API version (${expectedApiVersion})`,
-    );
+    return {
+      ok: false,
+      response: status(
+        400,
+        "BadRequest",
+        `the API version in the data (${parsed.data.apiVersion}) does not match the expected API version (${expectedApiVersion})`,
+      ),
+    };
   }
-  return parsed.data;
+  return { ok: true, review: parsed.data };
 }
 
 function attributesOf(spec: z.infer<typeof accessReviewSpecSchema>): RequestAttributes {
@@ -165,9 +175,9 @@ export function answerReview(
   environment: ReviewEnvironment,
 ): EmulatorResponse {
   const group = kind === "SelfSubjectReview" ? "authentication.k8s.io" : "authorization.k8s.io";
-  const review = parseBody(body, kind, group);
-  if ("status" in review && typeof review.status === "number") return review as EmulatorResponse;
-  const parsedReview = review as z.infer<typeof reviewSchema>;
+  const parsedBody = parseBody(body, kind, group);
+  if (!parsedBody.ok) return parsedBody.response;
+  const parsedReview = parsedBody.review;
   const envelope = {
     kind,
     apiVersion: `${group}/v1`,
