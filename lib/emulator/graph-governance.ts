@@ -16,6 +16,7 @@ import {
 } from "@/lib/emulator/tenant-file-entra";
 import type { DirectoryEntry } from "@/lib/emulator/tenant-index";
 import { DIRECTORY_ROLE_NAMES, DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/directory";
+import { tenantHasEntraP2 } from "@/lib/model/directory-from-tenant-file";
 
 // Microsoft Graph v1.0 role management, PIM for Groups and owners, in Graph's wire format:
 //   GET /roleManagement/directory/roleAssignments[?$filter=roleDefinitionId eq '…'|principalId eq '…'][&$expand=principal]
@@ -147,7 +148,7 @@ export class GraphGovernance {
   }
 
   private licensed(hooks: GovernanceHooks): EmulatorResponse | null {
-    if (this.entra.license === "P2") return null;
+    if (tenantHasEntraP2(this.context.index.tenant)) return null;
     // What Entra answers a tenant without Entra ID P2 on the PIM APIs (observed, see
     // /work/shared/reference/attack-edges.md §3–4: JulianHayward/Azure-MG-Sub-Governance-Reporting#114).
     return hooks.error(400, "AadPremiumLicenseRequired", "The tenant needs an AAD Premium 2 license.");

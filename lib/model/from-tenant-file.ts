@@ -8,6 +8,7 @@ import {
 import type { PrincipalType, RoleDefinition } from "@/lib/model/azure";
 import { builtInRoleDefinitions } from "@/lib/model/builtin-roles";
 import type { Principal, PrincipalKind } from "@/lib/model/directory";
+import { applyDirectoryGovernance } from "@/lib/model/directory-from-tenant-file";
 import { managementGroupArmId, normalizeGuid } from "@/lib/model/ids";
 import { effectiveKubernetesObjects } from "@/lib/model/kubernetes-defaults";
 import { AZURE_PIM_SOURCE, clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
@@ -53,6 +54,7 @@ export function modelFromTenantFile(tenant: TenantFile): TenantModel {
     ),
   );
   model.coverage[DIRECTORY_SOURCE] = { status: "complete" };
+  applyDirectoryGovernance(model, tenant);
 
   // Management groups and subscriptions
   model.managementGroups = tenant.managementGroups.map(managementGroupFromTree);

@@ -1,6 +1,6 @@
 import { ArmClients } from "@/lib/azure/arm-clients";
 import type { SourceError } from "@/lib/azure/describe-error";
-import { readDirectory } from "@/lib/azure/directory-reader";
+import { readDirectoryWithGovernance } from "@/lib/azure/directory-governance-reader";
 import { createGraphClient } from "@/lib/azure/graph-client";
 import { withTokenRetries } from "@/lib/azure/retrying-credential";
 import { createScanHttpContext, runInScanHttpContext } from "@/lib/azure/scan-http-context";
@@ -15,6 +15,7 @@ import type {
   RoleDefinition,
   RoleEligibility,
 } from "@/lib/model/azure";
+import { PIM_SOURCE } from "@/lib/model/directory";
 import { normalizeGuid } from "@/lib/model/ids";
 import type { ClusterKubernetes } from "@/lib/model/kubernetes";
 import { AZURE_PIM_SOURCE, clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
@@ -359,15 +360,18 @@ export async function collectTenant(
       }
     }
     const graph = createGraphClient(scanTarget, http);
-    let directory: Awaited<ReturnType<typeof readDirectory>>;
+    let directory: Awaited<ReturnType<typeof readDirectoryWithGovernance>>;
     try {
-      directory = await readDirectory(graph.client, hints.map(), { concurrency });
+      directory = await readDirectoryWithGovernance(graph.client, hints.map(), { concurrency });
     } finally {
       graph.close();
     }
     for (const error of directory.errors)
       book.failedWith(error.source, "directory", error.code, error.message);
     if (directory.complete) book.succeeded(DIRECTORY_SOURCE);
+    // PIM eligibility is its own source: without P2 it is not read, and that is all it costs.
+    book.open(PIM_SOURCE);
+    for (let part = 0; part < directory.pimPartsRead; part++) book.succeeded(PIM_SOURCE);
     done += 1;
     progress();
 
@@ -396,6 +400,9 @@ export async function collectTenant(
     model.denyAssignments = denyAssignments;
     model.principals = directory.principals;
     model.groupMemberships = directory.groupMemberships;
+    model.directoryRoleAssignments = directory.directoryRoleAssignments;
+    model.groupEligibilities = directory.groupEligibilities;
+    model.directoryOwners = directory.directoryOwners;
     model.kubernetes = kubernetes;
     model.coverage = book.coverage();
     const validated = tenantModelSchema.parse(model);

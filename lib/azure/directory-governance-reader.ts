@@ -1,0 +1,299 @@
+import type { Client } from "@microsoft/microsoft-graph-client";
+import { z } from "zod";
+import { describeError, type SourceError } from "@/lib/azure/describe-error";
+import { type DirectoryRead, type PrincipalHints, readDirectory } from "@/lib/azure/directory-reader";
+import { mapWithLimit } from "@/lib/azure/request-slots";
+import {
+  CLUSTER_RELEVANT_DIRECTORY_ROLES,
+  type DirectoryOwnership,
+  type DirectoryRoleAssignment,
+  type GroupEligibility,
+  PIM_SOURCE,
+  type PrincipalKind,
+} from "@/lib/model/directory";
+import { normalizeGuid } from "@/lib/model/ids";
+import { DIRECTORY_SOURCE } from "@/lib/model/sources";
+import {
+  directoryRoleAssignmentFromWire,
+  groupEligibilityFromWire,
+  principalFromDirectoryObject,
+} from "@/lib/model/wire-directory";
+
+// The directory half of the attack graph, read through Microsoft Graph v1.0 for the objects that
+// matter only: the directory roles that lead to clusters (active and PIM-eligible), PIM for Groups
+// eligibility and owners of the groups the scan saw (admin groups, groups in role assignments and
+// bindings, and their nested groups), and owners of the applications and service principals that
+// hold Azure roles or appear in bindings. Calls: 2 per role, 2 per group, 3 per service principal.
+//
+// A tenant without Entra ID P2 answers the PIM calls 400 AadPremiumLicenseRequired: the first such
+// answer stops the other PIM calls and is recorded once against the PIM source, so the scan is
+// partial for PIM only.
+
+const PAGE_SIZE = 999;
+const LICENSE_REQUIRED = "AadPremiumLicenseRequired";
+
+const pageSchema = z.object({
+  value: z.array(z.looseObject({})),
+  "@odata.nextLink": z.string().optional(),
+});
+
+export type GovernanceTargets = {
+  groups: readonly { id: string; displayName: string }[];
+  servicePrincipals: readonly { id: string; appId: string; displayName: string }[];
+};
+
+export type GovernanceRead = {
+  directoryRoleAssignments: DirectoryRoleAssignment[];
+  groupEligibilities: GroupEligibility[];
+  directoryOwners: DirectoryOwnership[];
+  /** principals these name (holders, owners, eligible members), with the kind Graph said, to resolve */
+  principalHints: Map<string, PrincipalKind>;
+  errors: SourceError[];
+  /** parts of the PIM source read successfully (with errors: partial; none and errors: not read) */
+  pimPartsRead: number;
+};
+
+async function readAll(client: Client, request: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let page = pageSchema.parse(await request());
+  items.push(...page.value);
+  while (page["@odata.nextLink"]) {
+    page = pageSchema.parse(await client.api(page["@odata.nextLink"]).get());
+    items.push(...page.value);
+  }
+  return items;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === "number" ? status : undefined;
+}
+
+function odataKind(object: unknown): PrincipalKind {
+  return principalFromDirectoryObject(object)?.kind ?? "User";
+}
+
+export async function readDirectoryGovernance(
+  client: Client,
+  targets: GovernanceTargets,
+  options: { concurrency: number },
+): Promise<GovernanceRead> {
+  const result: GovernanceRead = {
+    directoryRoleAssignments: [],
+    groupEligibilities: [],
+    directoryOwners: [],
+    principalHints: new Map(),
+    errors: [],
+    pimPartsRead: 0,
+  };
+  let pimUnlicensed = false;
+  const hint = (id: string, kind: PrincipalKind) => {
+    const key = normalizeGuid(id);
+    if (!result.principalHints.has(key)) result.principalHints.set(key, kind);
+  };
+  const fail = (source: string, what: string, error: unknown) => {
+    const { code, message } = describeError(error);
+    result.errors.push({ source, code, message: `${what}: ${message}` });
+  };
+  /** A PIM call: a licensing refusal is recorded once and skips the calls still to come. */
+  const pim = async (what: string, read: () => Promise<void>) => {
+    if (pimUnlicensed) return;
+    try {
+      await read();
+      result.pimPartsRead += 1;
+    } catch (error) {
+      if (describeError(error).code === LICENSE_REQUIRED) {
+        if (pimUnlicensed) return;
+        pimUnlicensed = true;
+      }
+      fail(PIM_SOURCE, what, error);
+    }
+  };
+
+  // Directory roles, one filter per role (the documented query), active and eligible.
+  await mapWithLimit([...CLUSTER_RELEVANT_DIRECTORY_ROLES], options.concurrency, async (roleId) => {
+    const filter = `roleDefinitionId eq '${roleId}'`;
+    try {
+      const assignments = await readAll(client, () =>
+        client
+          .api("/roleManagement/directory/roleAssignments")
+          .filter(filter)
+          .expand("principal")
+          .top(PAGE_SIZE)
+          .get(),
+      );
+      for (const object of assignments) {
+        const assignment = directoryRoleAssignmentFromWire(object, false);
+        result.directoryRoleAssignments.push(assignment);
+        hint(assignment.principalId, odataKind(object.principal));
+      }
+    } catch (error) {
+      fail(DIRECTORY_SOURCE, `reading the assignments of directory role ${roleId}`, error);
+    }
+    await pim(`reading the eligibilities of directory role ${roleId}`, async () => {
+      const eligibilities = await readAll(client, () =>
+        client
+          .api("/roleManagement/directory/roleEligibilityScheduleInstances")
+          .filter(filter)
+          .expand("principal")
+          .top(PAGE_SIZE)
+          .get(),
+      );
+      for (const object of eligibilities) {
+        const eligibility = directoryRoleAssignmentFromWire(object, true);
+        result.directoryRoleAssignments.push(eligibility);
+        hint(eligibility.principalId, odataKind(object.principal));
+      }
+    });
+  });
+
+  const ownersOf = async (path: string): Promise<string[]> => {
+    const owners = await readAll(client, () => client.api(path).top(PAGE_SIZE).get());
+    const ids: string[] = [];
+    for (const object of owners) {
+      const principal = principalFromDirectoryObject(object);
+      if (!principal) continue;
+      ids.push(principal.id);
+      hint(principal.id, principal.kind);
+    }
+    return [...new Set(ids)].sort();
+  };
+
+  // Groups: PIM for Groups eligibility and owners.
+  await mapWithLimit(targets.groups, options.concurrency, async (group) => {
+    const groupId = normalizeGuid(group.id);
+    await pim(`reading the PIM eligibility of group ${groupId}`, async () => {
+      const instances = await readAll(client, () =>
+        client
+          .api("/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances")
+          .filter(`groupId eq '${groupId}'`)
+          .top(PAGE_SIZE)
+          .get(),
+      );
+      for (const object of instances) {
+        const eligibility = groupEligibilityFromWire(object);
+        if (!eligibility) continue;
+        result.groupEligibilities.push(eligibility);
+        hint(eligibility.principalId, "User");
+      }
+    });
+    try {
+      const ownerIds = await ownersOf(`/groups/${groupId}/owners`);
+      if (ownerIds.length > 0)
+        result.directoryOwners.push({
+          objectId: groupId,
+          objectKind: "Group",
+          displayName: group.displayName,
+          ownerIds,
+        });
+    } catch (error) {
+      // The group was deleted between the membership read and this one: it has no owners to show.
+      if (statusOf(error) !== 404) fail(DIRECTORY_SOURCE, `reading the owners of group ${groupId}`, error);
+    }
+  });
+
+  // Service principals and their applications (an application from another tenant is not here: 404).
+  await mapWithLimit(targets.servicePrincipals, options.concurrency, async (servicePrincipal) => {
+    const id = normalizeGuid(servicePrincipal.id);
+    const appId = normalizeGuid(servicePrincipal.appId);
+    try {
+      const ownerIds = await ownersOf(`/servicePrincipals/${id}/owners`);
+      if (ownerIds.length > 0)
+        result.directoryOwners.push({
+          objectId: id,
+          objectKind: "ServicePrincipal",
+          appId,
+          displayName: servicePrincipal.displayName,
+          ownerIds,
+        });
+    } catch (error) {
+      if (statusOf(error) !== 404)
+        fail(DIRECTORY_SOURCE, `reading the owners of service principal ${id}`, error);
+    }
+    try {
+      const application = z
+        .looseObject({ id: z.string().min(1), displayName: z.string().optional() })
+        .parse(await client.api(`/applications(appId='${appId}')`).select(["id", "displayName"]).get());
+      const applicationId = normalizeGuid(application.id);
+      const ownerIds = await ownersOf(`/applications/${applicationId}/owners`);
+      if (ownerIds.length > 0)
+        result.directoryOwners.push({
+          objectId: applicationId,
+          objectKind: "Application",
+          appId,
+          displayName: application.displayName ?? servicePrincipal.displayName,
+          ownerIds,
+        });
+    } catch (error) {
+      if (statusOf(error) !== 404)
+        fail(DIRECTORY_SOURCE, `reading the application and owners of app ${appId}`, error);
+    }
+  });
+
+  const byKey = <T>(items: T[], key: (item: T) => string) => {
+    const unique = new Map<string, T>();
+    for (const item of items) unique.set(key(item), item);
+    return [...unique.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, item]) => item);
+  };
+  result.directoryRoleAssignments = byKey(
+    result.directoryRoleAssignments,
+    (role) => `${role.eligible}|${role.roleDefinitionId}|${role.principalId}|${role.directoryScopeId}`,
+  );
+  result.groupEligibilities = byKey(
+    result.groupEligibilities,
+    (eligibility) => `${eligibility.groupId}|${eligibility.accessId}|${eligibility.principalId}`,
+  );
+  result.directoryOwners = byKey(result.directoryOwners, (ownership) => ownership.objectId);
+  return result;
+}
+
+export type DirectoryWithGovernance = DirectoryRead &
+  Omit<GovernanceRead, "principalHints" | "errors"> & { pimPartsRead: number };
+
+/**
+ * The directory a scan needs: the principals it saw with their groups, then the governance of those
+ * groups and service principals, then the principals governance names that were not yet known (role
+ * holders, owners, eligible members — role-assignable groups among them are expanded too).
+ */
+export async function readDirectoryWithGovernance(
+  client: Client,
+  hints: PrincipalHints,
+  options: { concurrency: number },
+): Promise<DirectoryWithGovernance> {
+  const directory = await readDirectory(client, hints, options);
+  const groups = directory.principals.filter((principal) => principal.kind === "Group" && !principal.deleted);
+  const servicePrincipals = directory.principals.flatMap((principal) =>
+    principal.kind === "ServicePrincipal" && principal.appId && !principal.deleted
+      ? [{ id: principal.id, appId: principal.appId, displayName: principal.displayName }]
+      : [],
+  );
+  const governance = await readDirectoryGovernance(client, { groups, servicePrincipals }, options);
+  const known = new Set(directory.principals.map((principal) => principal.id));
+  const missing = new Map([...governance.principalHints].filter(([id]) => !known.has(id)));
+  let principals = directory.principals;
+  let groupMemberships = directory.groupMemberships;
+  const errors = [...directory.errors, ...governance.errors];
+  let complete = directory.complete;
+  if (missing.size > 0) {
+    const more = await readDirectory(client, missing, options);
+    const byId = new Map(principals.map((principal) => [principal.id, principal]));
+    for (const principal of more.principals) if (!byId.has(principal.id)) byId.set(principal.id, principal);
+    principals = [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+    const memberships = new Map(groupMemberships.map((membership) => [membership.groupId, membership]));
+    for (const membership of more.groupMemberships)
+      if (!memberships.has(membership.groupId)) memberships.set(membership.groupId, membership);
+    groupMemberships = [...memberships.values()].sort((a, b) => a.groupId.localeCompare(b.groupId));
+    errors.push(...more.errors);
+    complete &&= more.complete;
+  }
+  return {
+    principals,
+    groupMemberships,
+    errors,
+    complete: complete && !governance.errors.some((error) => error.source === DIRECTORY_SOURCE),
+    directoryRoleAssignments: governance.directoryRoleAssignments,
+    groupEligibilities: governance.groupEligibilities,
+    directoryOwners: governance.directoryOwners,
+    pimPartsRead: governance.pimPartsRead,
+  };
+}

@@ -1,0 +1,97 @@
+import type { TenantFile } from "@/lib/emulator/tenant-file";
+import { DIRECTORY_ROLE_NAMES, type DirectoryOwnership, PIM_SOURCE } from "@/lib/model/directory";
+import { normalizeGuid } from "@/lib/model/ids";
+import type { TenantModel } from "@/lib/model/tenant-model";
+
+// The tenant file's `entra` section → the model, as a scan through the emulator reads it: PIM
+// eligibility only with Entra ID P2 (else the PIM source is not read, with Graph's licensing error).
+
+/**
+ * Whether the tenant file's tenant has Entra ID P2: `entra.license` (default P2), and a tenant-wide
+ * `licenses.entraIdP2: false` where the file has one (the ARM PIM half of the file) says no too.
+ */
+export function tenantHasEntraP2(tenant: TenantFile): boolean {
+  const licenses = (tenant as { licenses?: { entraIdP2?: unknown } }).licenses;
+  return (tenant.entra?.license ?? "P2") === "P2" && licenses?.entraIdP2 !== false;
+}
+
+export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile): void {
+  const entra = tenant.entra;
+  const licensed = tenantHasEntraP2(tenant);
+  model.coverage[PIM_SOURCE] = licensed
+    ? { status: "complete" }
+    : {
+        status: "not-read",
+        reason: "AadPremiumLicenseRequired: The tenant needs an AAD Premium 2 license.",
+      };
+  if (!entra) {
+    model.directoryRoleAssignments = [];
+    model.groupEligibilities = [];
+    model.directoryOwners = [];
+    return;
+  }
+  const roles = [
+    ...entra.roleAssignments.map((entry) => ({
+      ...entry,
+      eligible: false,
+      endDateTime: null as string | null,
+    })),
+    ...(licensed ? entra.roleEligibilities.map((entry) => ({ ...entry, eligible: true })) : []),
+  ];
+  model.directoryRoleAssignments = roles
+    .filter((entry) => DIRECTORY_ROLE_NAMES[entry.roleDefinitionId.toLowerCase()])
+    .map((entry) => {
+      const roleDefinitionId = normalizeGuid(entry.roleDefinitionId);
+      return {
+        id: entry.id ?? `${roleDefinitionId}|${normalizeGuid(entry.principalId)}|${entry.directoryScopeId}`,
+        principalId: normalizeGuid(entry.principalId),
+        roleDefinitionId,
+        roleName: DIRECTORY_ROLE_NAMES[roleDefinitionId] ?? roleDefinitionId,
+        directoryScopeId: entry.directoryScopeId,
+        eligible: entry.eligible,
+        endDateTime: entry.endDateTime ?? null,
+      };
+    });
+  model.groupEligibilities = licensed
+    ? entra.groupEligibilities.map((entry) => ({
+        id: `${normalizeGuid(entry.groupId)}_${entry.accessId}_${normalizeGuid(entry.principalId)}`,
+        groupId: normalizeGuid(entry.groupId),
+        principalId: normalizeGuid(entry.principalId),
+        accessId: entry.accessId,
+        endDateTime: entry.endDateTime,
+      }))
+    : [];
+  const principals = new Map(tenant.principals.map((principal) => [principal.id.toLowerCase(), principal]));
+  const applications = new Map(
+    entra.applications.map((application) => [application.id.toLowerCase(), application]),
+  );
+  model.directoryOwners = entra.owners.flatMap((entry): DirectoryOwnership[] => {
+    const objectId = normalizeGuid(entry.objectId);
+    const ownerIds = [...new Set(entry.ownerIds.map(normalizeGuid))].sort();
+    const application = applications.get(objectId);
+    if (application)
+      return [
+        {
+          objectId,
+          objectKind: "Application",
+          appId: normalizeGuid(application.appId),
+          displayName: application.displayName,
+          ownerIds,
+        },
+      ];
+    const principal = principals.get(objectId);
+    if (principal?.type === "Group")
+      return [{ objectId, objectKind: "Group", displayName: principal.displayName, ownerIds }];
+    if (principal?.type === "ServicePrincipal")
+      return [
+        {
+          objectId,
+          objectKind: "ServicePrincipal",
+          ...(principal.appId ? { appId: normalizeGuid(principal.appId) } : {}),
+          displayName: principal.displayName,
+          ownerIds,
+        },
+      ];
+    return [];
+  });
+}
