@@ -26,14 +26,25 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <AnonymousBanner />
         <CsrfFetch />
         <header className="border-b border-slate-200 bg-white">
-          <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
-            <Link href="/" className="flex items-center gap-2 font-semibold text-brand-900">
+          {/* On a phone: name, search and user on one line, the navigation as one line that scrolls
+              sideways below — two rows, not five. */}
+          <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2 sm:py-3">
+            <Link
+              href="/"
+              aria-label="AKS Identity Atlas"
+              className="flex shrink-0 items-center gap-2 font-semibold text-brand-900"
+            >
               <span aria-hidden="true" className="inline-block h-6 w-6 rounded bg-brand-600" />
-              AKS Identity Atlas
+              <span className="hidden min-[420px]:inline">AKS Identity Atlas</span>
+              <span className="min-[420px]:hidden">Atlas</span>
             </Link>
-            <MainNav />
-            <HeaderSearch />
-            <div className="ml-auto flex items-center">
+            <div className="order-last w-full min-w-0 sm:order-none sm:w-auto">
+              <MainNav />
+            </div>
+            <div className="min-w-0 flex-1 sm:flex-none">
+              <HeaderSearch />
+            </div>
+            <div className="flex items-center sm:ml-auto">
               <UserMenu />
             </div>
           </div>

@@ -19,7 +19,8 @@ const NAV = [
 export function MainNav() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="flex flex-wrap gap-1 text-sm">
+    // one line that scrolls sideways on a phone, wrapping from the sm breakpoint on
+    <nav aria-label="Main" className="flex gap-1 overflow-x-auto whitespace-nowrap text-sm sm:flex-wrap">
       {NAV.map((item) => {
         const current =
           item.href === "/"

@@ -9,6 +9,7 @@ import { ScanStatusBadge } from "@/components/ui/badges";
 import { plural } from "@/components/ui/format";
 import { EmptyState, PageHeader, SectionSkeleton } from "@/components/ui/layout";
 import { Pagination } from "@/components/ui/pagination";
+import { TableScroll } from "@/components/ui/table-scroll";
 import { listScans, SCANS_PAGE_SIZE } from "@/lib/queries/list-scans";
 import { lenientParse, searchParamsRecord } from "@/lib/queries/search-params";
 
@@ -29,7 +30,7 @@ async function ScansTable({ page }: { page: number }) {
   }
   return (
     <div className="rounded-lg border border-slate-200 bg-white">
-      <div className="relative overflow-x-auto">
+      <TableScroll label="Scans">
         <table className="w-full min-w-[52rem] text-left text-sm">
           <caption className="px-3 py-2 text-left text-slate-600">
             {plural(list.total, "scan")}, newest first
@@ -88,7 +89,7 @@ async function ScansTable({ page }: { page: number }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <div className="px-3 pb-3">
         <Pagination
           basePath="/scans"

@@ -1,3 +1,4 @@
+import { TableScroll } from "@/components/ui/table-scroll";
 import type { FieldChange } from "@/lib/drift/types";
 
 // Field-level before and after of one changed record. Values are JSON; an absent side says so in words,
@@ -11,7 +12,7 @@ function Value({ present, value }: { present: boolean; value: unknown }) {
 
 export function FieldChanges({ changes, caption }: { changes: readonly FieldChange[]; caption: string }) {
   return (
-    <div className="overflow-x-auto">
+    <TableScroll label="Field changes">
       <table className="w-full min-w-[36rem] text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-slate-700">
@@ -43,6 +44,6 @@ export function FieldChanges({ changes, caption }: { changes: readonly FieldChan
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

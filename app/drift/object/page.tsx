@@ -5,6 +5,7 @@ import type { PageSearchParams } from "@/app/_lib/page-scope";
 import { KindTag } from "@/components/ui/badges";
 import { JsonLink } from "@/components/ui/json-link";
 import { EmptyState, PageHeader, Section } from "@/components/ui/layout";
+import { TableScroll } from "@/components/ui/table-scroll";
 import { pool } from "@/lib/db/pool";
 import { driftEvent, inventoryKindLabel } from "@/lib/drift/events";
 import { loadLabels } from "@/lib/drift/labels";
@@ -165,7 +166,7 @@ export default async function ObjectDriftPage({ searchParams }: { searchParams: 
         {diff.history.length === 0 ? (
           <EmptyState title="No version kept" />
         ) : (
-          <div className="overflow-x-auto">
+          <TableScroll label="Versions">
             <table className="w-full min-w-[32rem] text-left text-sm">
               <caption className="sr-only">Stored versions of this object, oldest first</caption>
               <thead className="bg-slate-50 text-slate-700">
@@ -218,7 +219,7 @@ export default async function ObjectDriftPage({ searchParams }: { searchParams: 
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </Section>
       {shown ? (

@@ -64,7 +64,8 @@ export default async function ReportPage({ params }: Props) {
           </RequireRole>
         </div>
       </div>
-      <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+      {/* scrolls sideways inside its card on a phone: the report's wide tables must never be clipped */}
+      <div className="max-w-full overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <style>{REPORT_CSS}</style>
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the report renderer escapes every value it prints */}
         <div dangerouslySetInnerHTML={{ __html: html }} />
