@@ -43,6 +43,13 @@ const NAMESPACES = ["ns1", "ns2"];
 const USERS = ["alice", "Alice", "bob", "system:serviceaccount:ns1:sa1"];
 const GROUPS = ["devs", "Devs", "system:authenticated", "system:serviceaccounts:ns1"];
 
+// A managed-Entra cluster: users by object id (lower-case GUID) and UPN, groups by object id.
+const ALICE_OID = "00000000-0000-0000-0000-0000000000f1";
+const ALICE_UPN = "alice@contoso.example";
+const BOB_OID = "00000000-0000-0000-0000-0000000000f2";
+const BOB_UPN = "bob@contoso.example";
+const DEVS_OID = "00000000-0000-0000-0000-0000000000a1";
+
 const wireRule = fc.record({
   verbs: fc.uniqueArray(fc.constantFrom(...VERBS), { minLength: 1, maxLength: 3 }),
   apiGroups: fc.uniqueArray(fc.constantFrom(...API_GROUPS), { minLength: 1, maxLength: 2 }),
@@ -164,19 +171,33 @@ type Request = {
 };
 
 /** The engine's answers, composed from its own parts: subject resolution, role rules, rule matching. */
-function engineFor(objects: unknown[]): (who: Requester, wanted: Request) => boolean {
-  // A cluster without Entra integration: Kubernetes users are plain names, as on any API server.
-  const model = new AccessModelBuilder({ entra: { mode: "none" } } as never).kubernetes(...objects).build();
+function engineFor(
+  objects: unknown[],
+  entra?: { identities: (who: Requester) => string[] },
+): (who: Requester, wanted: Request) => boolean {
+  // Without Entra integration Kubernetes users are plain names, as on any API server; with it, the
+  // directory of ENTRA_USERS / ENTRA_GROUP below.
+  const builder = entra
+    ? new AccessModelBuilder()
+        .principal(ALICE_OID, "User", { userPrincipalName: ALICE_UPN })
+        .principal(BOB_OID, "User", { userPrincipalName: BOB_UPN })
+        .group(DEVS_OID, [ALICE_OID])
+    : new AccessModelBuilder({ entra: { mode: "none" } } as never);
+  const model = builder.kubernetes(...objects).build();
   const index = buildAccessIndex(model);
   const cluster = index.clustersById.get(CLUSTER);
   const inventory = model.kubernetes[CLUSTER];
   if (!cluster || !inventory) throw new Error("fixture cluster missing");
   const clusterRules = effectiveClusterRoleRules(inventory.clusterRoles);
   return (who, wanted) => {
-    const me = new Set([
-      who.name.startsWith("system:serviceaccount:") ? who.name : `k8s-user:${who.name}`,
-      ...who.groups.map((group) => `k8s-group:${group}`),
-    ]);
+    const me = new Set(
+      entra
+        ? entra.identities(who)
+        : [
+            who.name.startsWith("system:serviceaccount:") ? who.name : `k8s-user:${who.name}`,
+            ...who.groups.map((group) => `k8s-group:${group}`),
+          ],
+    );
     const applies = (
       subjects: (typeof inventory.clusterRoleBindings)[number]["subjects"],
       namespace: string | null,
@@ -215,7 +236,12 @@ function engineFor(objects: unknown[]): (who: Requester, wanted: Request) => boo
 }
 
 /** The emulator's answer to a SubjectAccessReview for the same user and request. */
-function emulatorAllows(served: ClusterObjects, who: Requester, wanted: Request): boolean {
+function emulatorAllows(
+  served: ClusterObjects,
+  who: Requester,
+  wanted: Request,
+  aliases: (who: Requester) => string[] = () => [],
+): boolean {
   const review = {
     apiVersion: "authorization.k8s.io/v1",
     kind: "SubjectAccessReview",
@@ -235,7 +261,9 @@ function emulatorAllows(served: ClusterObjects, who: Requester, wanted: Request)
   const caller: KubernetesUser = { name: "reviewer", aliases: [], groups: ["system:masters"] };
   const response = answerReview("SubjectAccessReview", Buffer.from(JSON.stringify(review)), {
     caller,
-    decide: (user, attributes) => rbacDecide(served, user, attributes),
+    // An Entra user is known to the emulator by object id with the UPN as alias (docs/emulator.md);
+    // the review names the object id, as the guard webhook would.
+    decide: (user, attributes) => rbacDecide(served, { ...user, aliases: aliases(who) }, attributes),
     rulesFor: () => ({ resourceRules: [], nonResourceRules: [], incomplete: false }),
   });
   if (response.status !== 201)
@@ -281,5 +309,71 @@ describe("access engine vs the emulator's RBAC authorizer", () => {
       { numRuns: 150 },
     );
     // A deadline for the harness only (a hung run fails); nothing here asserts on time.
+  }, 120_000);
+
+  it("agree on a managed-Entra cluster: users by object id or UPN, groups by object id, compared exactly", () => {
+    const entraSubject = fc.oneof(
+      fc.record({
+        kind: fc.constant("User"),
+        name: fc.constantFrom(
+          ALICE_OID,
+          ALICE_OID.toUpperCase(),
+          ALICE_UPN,
+          "Alice@contoso.example",
+          BOB_UPN,
+        ),
+      }),
+      fc.record({
+        kind: fc.constant("Group"),
+        name: fc.constantFrom(DEVS_OID, DEVS_OID.toUpperCase(), "system:authenticated"),
+      }),
+    );
+    const entraObjects = fc
+      .record({
+        rules: fc.array(wireRule, { minLength: 1, maxLength: 3 }),
+        clusterWide: fc.boolean(),
+        namespace: fc.constantFrom(...NAMESPACES),
+        subjects: fc.array(entraSubject, { minLength: 1, maxLength: 3 }),
+      })
+      .map(({ rules, clusterWide, namespace, subjects }) => [
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "ClusterRole",
+          metadata: { name: "cr0", labels: {} },
+          rules,
+        },
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: clusterWide ? "ClusterRoleBinding" : "RoleBinding",
+          metadata: { name: "b0", labels: {}, ...(clusterWide ? {} : { namespace }) },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cr0" },
+          subjects,
+        },
+      ]);
+    const people: Record<string, { upn: string; groups: string[] }> = {
+      [ALICE_OID]: { upn: ALICE_UPN, groups: [DEVS_OID, "system:authenticated"] },
+      [BOB_OID]: { upn: BOB_UPN, groups: ["system:authenticated"] },
+    };
+    fc.assert(
+      fc.property(
+        entraObjects,
+        fc.array(fc.tuple(fc.constantFrom(ALICE_OID, BOB_OID), request), { minLength: 1, maxLength: 8 }),
+        (objects, asks) => {
+          const engine = engineFor(objects, {
+            identities: (who) => [
+              who.name,
+              ...(who.groups.includes("system:authenticated") ? ["k8s-group:system:authenticated"] : []),
+            ],
+          });
+          const served = new ClusterObjects(objects as KubernetesObject[]);
+          for (const [oid, wanted] of asks) {
+            const who = { name: oid, groups: people[oid].groups };
+            const emulator = emulatorAllows(served, who, wanted, (asked) => [people[asked.name].upn]);
+            expect({ who, wanted, allowed: emulator }).toEqual({ who, wanted, allowed: engine(who, wanted) });
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   }, 120_000);
 });
