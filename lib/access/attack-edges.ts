@@ -1,6 +1,7 @@
 import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/access-index";
 import { type AssignableRoles, assignableRoles, mayAssign } from "@/lib/access/assignment-condition";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import { DirectoryEdges } from "@/lib/access/directory-edges";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
 import { credentialMatchesServiceAccount } from "@/lib/access/federated-match";
 import { effectiveClusterRoleRules, rulesAllow } from "@/lib/access/kubernetes-rbac";
@@ -47,6 +48,8 @@ export type ReverseEdge = {
   /** the steps from `from` (excluded) to the edge's head (included) */
   steps: PathStep[];
   conditional: boolean;
+  /** a step needs a PIM activation (eligible role or group membership) */
+  eligible?: boolean;
 };
 
 /** A one-hop edge into a cluster level. */
@@ -196,7 +199,11 @@ export class AttackEdges {
     | { assignment: RoleAssignment; definition: RoleDefinition; members: Set<string> }[]
     | null = null;
 
+  /** group ownership, PIM for Groups, directory roles, app/SP credentials (lib/access/directory-edges.ts) */
+  private readonly directory: DirectoryEdges;
+
   constructor(private readonly index: AccessIndex) {
+    this.directory = new DirectoryEdges(index, (principal) => this.register(principal, ""));
     const model = index.model;
     for (const identity of model.identities) {
       this.identitiesByPrincipal.set(identity.principalId, {
@@ -494,13 +501,18 @@ export class AttackEdges {
 
   /** Can anything lead into this node? Users, groups and service principals have no inbound edge. */
   hasPredecessors(node: NodeId): boolean {
-    return !node.startsWith("p:") || this.identitiesByPrincipal.has(node.slice(2));
+    return (
+      !node.startsWith("p:") ||
+      this.identitiesByPrincipal.has(node.slice(2)) ||
+      this.directory.hasPredecessors(node)
+    );
   }
 
   predecessors(node: NodeId): ReverseEdge[] {
+    if (node.startsWith("dirrole:")) return this.directory.predecessors(node);
     if (node.startsWith("p:")) {
       const identity = this.identitiesByPrincipal.get(node.slice(2));
-      if (!identity) return [];
+      if (!identity) return this.directory.predecessors(node);
       let edges = this.identityCache.get(node);
       if (!edges) {
         edges = this.intoIdentity(identity);
@@ -906,6 +918,7 @@ export class AttackEdges {
       }
     }
     this.customRoleEdges(cluster, edges);
+    edges.push(...this.directory.targetEdges(cluster));
     return edges;
   }
 

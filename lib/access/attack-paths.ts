@@ -31,12 +31,15 @@ export type AttackPath = {
   namespace: string | null;
   hops: number;
   conditional: boolean;
+  /** a step needs a PIM activation */
+  eligible: boolean;
   path: PathStep[];
 };
 
 type Visit = {
   hops: number;
   conditional: boolean;
+  eligible: boolean;
   /** the edge taken from this node toward the target */
   edge: ReverseEdge | TargetEdge;
   /** the next node on the path; null when the edge reaches the cluster level */
@@ -96,6 +99,7 @@ export class AttackPathSearch {
           namespace: this.namespaceOf(visits, node),
           hops: visit.hops,
           conditional: visit.conditional,
+          eligible: visit.eligible,
           path: this.pathOf(visits, node, who.principal),
         });
       }
@@ -148,6 +152,7 @@ export class AttackPathSearch {
           namespace: null,
           hops: visit.hops - 1,
           conditional: visit.conditional,
+          eligible: visit.eligible,
           path: this.pathOf(visits, node, who.principal),
         },
       });
@@ -167,13 +172,19 @@ export class AttackPathSearch {
     const better = (candidate: Visit, current: Visit | undefined) =>
       !current ||
       candidate.hops < current.hops ||
-      (candidate.hops === current.hops && current.conditional && !candidate.conditional);
+      (candidate.hops === current.hops && current.conditional && !candidate.conditional) ||
+      // at equal length and certainty, standing access beats a path that needs a PIM activation
+      (candidate.hops === current.hops &&
+        candidate.conditional === current.conditional &&
+        current.eligible &&
+        !candidate.eligible);
     for (const edge of start) {
       // A grant held by someone nothing leads into starts no path: its holder has the level already.
       if (edge.held && !this.edges.hasPredecessors(edge.from)) continue;
       const visit: Visit = {
         hops: 1,
         conditional: edge.conditional,
+        eligible: edge.eligible ?? false,
         edge,
         next: null,
         namespace: edge.namespace,
@@ -197,6 +208,7 @@ export class AttackPathSearch {
           const visit: Visit = {
             hops: total,
             conditional: current.conditional || edge.conditional,
+            eligible: current.eligible || (edge.eligible ?? false),
             edge,
             next: node,
             namespace: current.namespace,
@@ -254,6 +266,7 @@ export function attackPathEscalation(path: AttackPath): Escalation {
     hops: path.hops,
     conditional: path.conditional,
     namespace: path.namespace,
+    ...(path.eligible ? { eligible: true } : {}),
   };
 }
 

@@ -90,6 +90,8 @@ export const escalationSchema = z.object({
   conditional: z.boolean().optional(),
   /** attack paths only: the namespace of the level reached (admin/write/read), null = cluster-wide */
   namespace: z.string().nullable().optional(),
+  /** true when a step needs a PIM activation (an eligible role or group membership); absent = standing */
+  eligible: z.boolean().optional(),
 });
 export type Escalation = z.infer<typeof escalationSchema>;
 
