@@ -223,11 +223,12 @@ export function handleAuthorization(arm: ArmRequest): ArmResult | undefined {
         });
       });
     });
+    // ARM answers a role definition list in one response, every built-in role (~900) included, with
+    // no nextLink: one `az rest` GET of it yields the whole catalogue (Azure/terraform-azure-avm-utl-roledefinitions,
+    // scripts/update-data.sh). Paging it at the emulator's test page size would turn one call into hundreds.
     return {
       route,
-      response: armPage(context, request, items, fingerprint, (definition) =>
-        definitionBody(scope, definition),
-      ),
+      response: jsonResponse(200, { value: items.map((definition) => definitionBody(scope, definition)) }),
     };
   }
   return undefined;
