@@ -129,8 +129,41 @@ export function execAllowsGet(kubernetesVersion: string | null): boolean {
   return major < 1 || (major === 1 && minor < 35);
 }
 
-type Holder = { node: NodeId; steps: PathStep[]; conditional: boolean };
-type Powers = { pods: Map<string, Holder[]>; token: Map<string, Holder[]>; exec: Map<string, Holder[]> };
+/**
+ * One principal's power to run pods (mint tokens, exec) on a cluster, as the reverse edge into the
+ * namespace node. A large tenant has thousands per cluster and the search reports few of them, so
+ * the edge keeps references to the shared pieces of its path and builds its steps when asked.
+ */
+class HolderEdge implements ReverseEdge {
+  constructor(
+    readonly from: NodeId,
+    readonly conditional: boolean,
+    private readonly prefix: readonly PathStep[],
+    private readonly via: readonly PathStep[],
+    private readonly evidence: string,
+    private readonly cluster: Cluster,
+    private readonly namespace: string | null,
+  ) {}
+
+  get weight(): 1 {
+    return 1;
+  }
+
+  get steps(): PathStep[] {
+    const where = this.namespace === null ? "" : ` in namespace ${this.namespace}`;
+    return [
+      ...this.prefix.slice(1),
+      ...this.via,
+      { kind: "permission", id: this.evidence, label: `can ${this.evidence}${where}` },
+      clusterStep(this.cluster, this.namespace),
+    ];
+  }
+}
+type Powers = {
+  pods: Map<string, HolderEdge[]>;
+  token: Map<string, HolderEdge[]>;
+  exec: Map<string, HolderEdge[]>;
+};
 /** clusters whose pod powers and reverse edges stay cached (see AttackEdges.clusterCache) */
 const CLUSTER_CACHE_SIZE = 32;
 /** key for "every namespace" in Powers maps */
@@ -146,6 +179,49 @@ type RoleFacts = {
 };
 
 type IdentityRef = { resourceId: string; principalId: string; name: string };
+
+/** Every action of ATTACK_ACTIONS, lower-cased. */
+const ATTACK_ACTION_LIST: readonly string[] = Object.values(ATTACK_ACTIONS)
+  .flat()
+  .map((action) => action.toLowerCase());
+
+/**
+ * Could `pattern` (Azure's wildcard syntax: `*` anywhere, case-insensitive) match `action`
+ * (lower-cased)? Only its literal head before the first `*` is compared, so this is conservative:
+ * false means it cannot match, true means the regular expression decides.
+ */
+function mayMatch(pattern: string, action: string): boolean {
+  const lower = pattern.toLowerCase();
+  const star = lower.indexOf("*");
+  return star < 0 ? lower === action : action.startsWith(lower.slice(0, star));
+}
+
+/**
+ * `definition` with only the patterns that could match one of `actions` (each block keeps its own
+ * allowed and excluded lists, in order, so grantingPattern answers for those actions exactly as on
+ * the whole definition); null when no allowed pattern could match any of them.
+ */
+function narrowToActions(definition: RoleDefinition, actions: readonly string[]): RoleDefinition | null {
+  const keep = (patterns: readonly string[]) =>
+    patterns.filter((pattern) => actions.some((action) => mayMatch(pattern, action)));
+  let any = false;
+  const permissions = definition.permissions.map((block) => {
+    const allowed = keep(block.actions);
+    if (allowed.length > 0) any = true;
+    return { ...block, actions: allowed, notActions: keep(block.notActions) };
+  });
+  return any ? { ...definition, permissions } : null;
+}
+
+/** Can the role give anything on a cluster through the engine's AKS facts (control or data plane)? */
+function mayConcernClusters(definition: RoleDefinition): boolean {
+  const prefix = "microsoft.containerservice/";
+  const under = (pattern: string) => {
+    const head = pattern.toLowerCase().split("*")[0];
+    return head.startsWith(prefix) || (pattern.includes("*") && prefix.startsWith(head));
+  };
+  return definition.permissions.some((block) => block.actions.some(under) || block.dataActions.some(under));
+}
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -175,7 +251,20 @@ export function imdsReachable(cluster: Cluster): boolean {
   return !(typeof value === "string" && value.toLowerCase() === "none");
 }
 
+/** One edge set per access index: every search over the same tenant (scan, findings, queries) shares its caches. */
+const edgesByIndex = new WeakMap<AccessIndex, AttackEdges>();
+
 export class AttackEdges {
+  /** The edges of `index`'s tenant, built once and shared by every search over that index. */
+  static of(index: AccessIndex): AttackEdges {
+    let edges = edgesByIndex.get(index);
+    if (!edges) {
+      edges = new AttackEdges(index);
+      edgesByIndex.set(index, edges);
+    }
+    return edges;
+  }
+
   /** who each node stands for, when it is a principal (for reporting) */
   readonly principals = new Map<NodeId, { principal: AccessPrincipal; clusterId: string | null }>();
   private readonly clusterCaches = new Map<string, { powers: Powers; reverse: Map<NodeId, ReverseEdge[]> }>();
@@ -195,6 +284,7 @@ export class AttackEdges {
     string,
     { cluster: Cluster; namespace: string | null; label: string; id: string }[]
   >();
+  private roleCandidates: readonly RoleDefinition[] | null = null;
   private roleDefinitionWriters:
     | { assignment: RoleAssignment; definition: RoleDefinition; members: Set<string> }[]
     | null = null;
@@ -271,7 +361,11 @@ export class AttackEdges {
   roleFacts(definition: RoleDefinition): RoleFacts {
     let facts = this.factsCache.get(definition.guid);
     if (!facts) {
-      const control = (action: string) => grantingPattern(definition, "control", action);
+      // The ~900 built-in roles list hundreds of patterns, nearly all for other providers: match
+      // against the ones whose literal head is compatible with these actions (same answer, found
+      // without running every pattern's regular expression).
+      const narrowed = narrowToActions(definition, ATTACK_ACTION_LIST);
+      const control = (action: string) => (narrowed ? grantingPattern(narrowed, "control", action) : null);
       facts = {
         writeRoleAssignment: control(ATTACK_ACTIONS.writeRoleAssignment),
         writeRoleDefinition: control(ATTACK_ACTIONS.writeRoleDefinition),
@@ -314,11 +408,7 @@ export class AttackEdges {
     ].join("|");
     if (this.bestRoleCache.has(key)) return this.bestRoleCache.get(key) ?? null;
     let best: { definition: RoleDefinition; level: AttackPathLevel } | null = null;
-    const preferred = (definition: RoleDefinition) => (definition.guid === AKS_RBAC_CLUSTER_ADMIN ? 0 : 1);
-    const candidates = [...this.index.model.roleDefinitions].sort(
-      (a, b) => preferred(a) - preferred(b) || a.roleName.localeCompare(b.roleName),
-    );
-    for (const definition of candidates) {
+    for (const definition of this.clusterRoleCandidates()) {
       if (!mayAssign(roles, definition.guid)) continue;
       const level = this.levelByRole(cluster, definition);
       if (level && (!best || ACCESS_LEVEL_RANK[level] > ACCESS_LEVEL_RANK[best.level]))
@@ -326,6 +416,31 @@ export class AttackEdges {
     }
     this.bestRoleCache.set(key, best);
     return best;
+  }
+
+  /**
+   * The roles levelByRole can give a level for on some cluster, in bestRole's order of preference:
+   * computed once, so that bestRole looks at a few dozen roles rather than the ~900 built-in ones.
+   */
+  clusterRoleCandidates(): readonly RoleDefinition[] {
+    if (!this.roleCandidates) {
+      const preferred = (definition: RoleDefinition) => (definition.guid === AKS_RBAC_CLUSTER_ADMIN ? 0 : 1);
+      this.roleCandidates = this.index.model.roleDefinitions
+        .filter((definition) => {
+          if (this.roleFacts(definition).writeRoleAssignment !== null) return true;
+          if (!mayConcernClusters(definition)) return false;
+          const facts = this.index.roleFacts(definition);
+          return (
+            facts.adminCredential !== null ||
+            facts.clusterWrite !== null ||
+            facts.userCredential !== null ||
+            this.roleFacts(definition).writeRoleAssignment !== null ||
+            (facts.dataCluster?.level ?? null) !== null
+          );
+        })
+        .sort((a, b) => preferred(a) - preferred(b) || a.roleName.localeCompare(b.roleName));
+    }
+    return this.roleCandidates;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -351,21 +466,15 @@ export class AttackEdges {
       via: PathStep[],
       conditional: boolean,
     ) => {
-      const where = namespace === null ? "" : ` in namespace ${namespace}`;
       const node = this.register(reached.principal, cluster.id);
       for (const kind of ["pods", "token", "exec"] as const) {
         const evidence = found[kind];
         if (!evidence) continue;
-        push(powers[kind], namespace ?? ALL, {
-          node,
-          conditional,
-          steps: [
-            ...reached.prefix.slice(1),
-            ...via,
-            { kind: "permission", id: evidence, label: `can ${evidence}${where}` },
-            clusterStep(cluster, namespace),
-          ],
-        });
+        push(
+          powers[kind],
+          namespace ?? ALL,
+          new HolderEdge(node, conditional, reached.prefix, via, evidence, cluster, namespace),
+        );
       }
     };
     const everything: PodPowers = {
@@ -527,14 +636,16 @@ export class AttackEdges {
     const bar = rest.indexOf("|");
     const clusterId = bar < 0 ? rest : rest.slice(0, bar);
     const local = this.clusterCache(clusterId);
+    const tail = bar < 0 ? "" : rest.slice(bar + 1);
+    // Not cached: the namespace's holders and the cluster-wide ones, joined only when both exist
+    // (a copy per namespace of the cluster-wide holders would be most of the cache).
+    if (kind === "pods" || kind === "token" || kind === "exec")
+      return this.fromHolders(local.powers, kind, tail);
     const cached = local.reverse.get(node);
     if (cached) return cached;
     const cluster = this.cluster(clusterId);
-    const tail = bar < 0 ? "" : rest.slice(bar + 1);
     let edges: ReverseEdge[] = [];
-    if (kind === "pods" || kind === "token" || kind === "exec")
-      edges = this.fromHolders(local.powers, kind, tail);
-    else if (kind === "anypod") edges = this.intoAnyPod(local.powers);
+    if (kind === "anypod") edges = this.intoAnyPod(local.powers);
     else if (kind === "sa") edges = this.intoServiceAccount(cluster, tail);
     local.reverse.set(node, edges);
     return edges;
@@ -568,12 +679,10 @@ export class AttackEdges {
   }
 
   private fromHolders(powers: Powers, kind: "pods" | "token" | "exec", namespace: string): ReverseEdge[] {
-    return [...(powers[kind].get(namespace) ?? []), ...(powers[kind].get(ALL) ?? [])].map((holder) => ({
-      from: holder.node,
-      weight: 1,
-      steps: holder.steps,
-      conditional: holder.conditional,
-    }));
+    const inNamespace = powers[kind].get(namespace) ?? [];
+    const everywhere = powers[kind].get(ALL) ?? [];
+    if (everywhere.length === 0) return inNamespace;
+    return inNamespace.length === 0 ? everywhere : [...inNamespace, ...everywhere];
   }
 
   private intoAnyPod(powers: Powers): ReverseEdge[] {
@@ -581,10 +690,10 @@ export class AttackEdges {
     const edges: ReverseEdge[] = [];
     for (const holders of powers.pods.values()) {
       for (const holder of holders) {
-        const key = `${holder.node}|${holder.conditional}`;
+        const key = `${holder.from}|${holder.conditional}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        edges.push({ from: holder.node, weight: 1, steps: holder.steps, conditional: holder.conditional });
+        edges.push(holder);
       }
     }
     return edges;

@@ -59,7 +59,7 @@ export class AttackPathSearch {
     readonly maxHops: number = DEFAULT_MAX_HOPS,
   ) {
     assertMaxHops(maxHops);
-    this.edges = new AttackEdges(index);
+    this.edges = AttackEdges.of(index);
   }
 
   /** The attack paths into one cluster, given the engine's access on it (what everyone already holds). */
@@ -77,6 +77,16 @@ export class AttackPathSearch {
     const results: AttackPath[] = [];
     /** the fewest hops to a stronger level already reported, per node: a weaker level is reported only when closer */
     const bestStronger = new Map<NodeId, number>();
+    /**
+     * The fewest hops at which the stronger levels' searches reached each node. A weaker level's
+     * start edges include the stronger ones', so its search reaches every node in at most as many
+     * hops; a path through a node it reaches no closer than a stronger level did can only end at a
+     * principal that is no closer either, which is never reported. So each weaker search expands
+     * only the nodes it brings strictly closer: after the first level, the search costs what the
+     * weaker grants add, not the whole graph again (results as if each level searched in full:
+     * attack-paths-reference.ts, compared in attack-paths.test.ts).
+     */
+    const closest = new Map<NodeId, number>();
     for (const level of ATTACK_PATH_LEVELS) {
       const rank = ACCESS_LEVEL_RANK[level];
       const visits = this.search(
@@ -84,7 +94,14 @@ export class AttackPathSearch {
           (edge) =>
             ACCESS_LEVEL_RANK[edge.level] >= rank && (level !== "cluster-admin" || edge.namespace === null),
         ),
+        undefined,
+        closest.size === 0
+          ? undefined
+          : (node, hops) => hops >= (closest.get(node) ?? Number.POSITIVE_INFINITY),
       );
+      for (const [node, visit] of visits) {
+        if (visit.hops < (closest.get(node) ?? Number.POSITIVE_INFINITY)) closest.set(node, visit.hops);
+      }
       for (const [node, visit] of visits) {
         const who = this.edges.principals.get(node);
         if (!who) continue;
@@ -166,6 +183,8 @@ export class AttackPathSearch {
   private search(
     start: readonly TargetEdge[],
     follow: (node: NodeId, edge: ReverseEdge) => boolean = () => true,
+    /** nodes not to expand (reached, but leading nowhere worth reporting) */
+    prune?: (node: NodeId, hops: number) => boolean,
   ): Map<NodeId, Visit> {
     const visits = new Map<NodeId, Visit>();
     const buckets: NodeId[][] = Array.from({ length: this.maxHops + 1 }, () => []);
@@ -201,6 +220,7 @@ export class AttackPathSearch {
         const node = bucket[i];
         const current = visits.get(node);
         if (!current || current.hops !== hops) continue;
+        if (prune?.(node, hops)) continue;
         for (const edge of this.edges.predecessors(node)) {
           if (!follow(node, edge)) continue;
           const total = hops + edge.weight;
