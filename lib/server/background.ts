@@ -23,9 +23,33 @@ export interface BackgroundOptions {
 }
 
 /**
+ * Demo mode, first start only: scans the demo tenant's back-dated history (lib/server/demo-history-scans.ts)
+ * BEFORE the server listens, so no visitor ever takes a half-built past for the present; the startup scan
+ * of the current state follows as usual. Nothing with Azure credentials, ATLAS_DEMO_HISTORY=0 or
+ * ATLAS_SCAN_ON_START=0; nothing when the tenant was scanned before (a second start adds no history).
+ */
+export async function prepareDemoHistory(): Promise<void> {
+  if (hasAzureCredentials(process.env)) return;
+  if (process.env.ATLAS_DEMO_HISTORY === "0" || process.env.ATLAS_SCAN_ON_START === "0") return;
+  try {
+    const history = await scanDemoHistory({
+      pool: pool(),
+      current: await loadDemoTenant(),
+      tenantFile: demoTenantPath,
+      displayName: DEMO_DISPLAY_NAME,
+      dataDir: readDatabaseConfig().dataDir,
+      log: (line) => console.log(`[atlas] ${line}`),
+    });
+    if (history) console.log(`[atlas] demo history: ${history.length} earlier states scanned`);
+  } catch (error) {
+    // The demo still starts: the startup scan gives it a present without a past.
+    console.error(`[atlas] demo history failed: ${(error as Error).message}`);
+  }
+}
+
+/**
  * Registers what the app scans: the tenant configured by Azure credentials, or — with none — the demo
- * tenant served by the in-process emulator, scanned once at start (ATLAS_SCAN_ON_START=0 turns that off);
- * on the demo's first start its back-dated history comes first (ATLAS_DEMO_HISTORY=0 turns that off).
+ * tenant served by the in-process emulator, scanned once at start (ATLAS_SCAN_ON_START=0 turns that off).
  */
 export async function startBackgroundServices(options: BackgroundOptions): Promise<BackgroundServices> {
   const stops: (() => Promise<void>)[] = [];
@@ -37,35 +61,18 @@ export async function startBackgroundServices(options: BackgroundOptions): Promi
   });
   stops.push(async () => stopWarming());
   let tenantId: string;
-  // Demo mode only: the earlier states of the demo tenant, scanned before the startup scan on a first start.
-  let beforeStartupScan: () => Promise<void> = async () => {};
   if (hasAzureCredentials(process.env)) {
     const source = await createAzureTenantSource(process.env);
     registerTenantSource(source);
     tenantId = source.tenant.id;
     console.log(`[atlas] scanning Azure tenant ${tenantId}`);
   } else {
-    const demoTenant = await loadDemoTenant();
-    const dataDir = readDatabaseConfig().dataDir;
     const { source, emulator } = await emulatedTenantSource({
-      tenant: demoTenant,
+      tenant: await loadDemoTenant(),
       tenantFile: demoTenantPath,
-      dataDir,
+      dataDir: readDatabaseConfig().dataDir,
       displayName: DEMO_DISPLAY_NAME,
     });
-    if (process.env.ATLAS_DEMO_HISTORY !== "0") {
-      beforeStartupScan = async () => {
-        const history = await scanDemoHistory({
-          pool: pool(),
-          current: demoTenant,
-          tenantFile: demoTenantPath,
-          displayName: DEMO_DISPLAY_NAME,
-          dataDir,
-          log: (line) => console.log(`[atlas] ${line}`),
-        });
-        if (history) console.log(`[atlas] demo history: ${history.length} earlier states scanned`);
-      };
-    }
     registerTenantSource(source);
     stops.push(() => emulator.close());
     tenantId = source.tenant.id;
@@ -74,9 +81,7 @@ export async function startBackgroundServices(options: BackgroundOptions): Promi
     );
   }
   if (process.env.ATLAS_SCAN_ON_START !== "0") {
-    beforeStartupScan()
-      .catch((error: unknown) => console.error(`[atlas] demo history failed: ${(error as Error).message}`))
-      .then(() => startScan({ tenantId, trigger: "startup" }))
+    startScan({ tenantId, trigger: "startup" })
       .then(({ scanId, done }) => {
         console.log(`[atlas] startup scan #${scanId} running`);
         return done.then((o) =>

@@ -5,7 +5,7 @@ import { applyRequestSecurity, prepareServerSecurity } from "@/lib/auth/server-h
 import { openDatabase } from "@/lib/db/open-database";
 import { answerConnect, answerUnsupportedMethod } from "@/lib/http/methods";
 import { PRODUCT_VERSION } from "@/lib/version";
-import { startBackgroundServices } from "./background";
+import { prepareDemoHistory, startBackgroundServices } from "./background";
 import { readServerConfig } from "./config";
 
 /**
@@ -26,7 +26,8 @@ export async function startServer(): Promise<void> {
   );
 
   const app = next({ dev: false, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
-  await app.prepare();
+  // The demo's past is scanned before the server listens (first start only; a no-op otherwise).
+  await Promise.all([app.prepare(), prepareDemoHistory()]);
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
     // First, before Next: stamps the client address from the socket over whatever the client sent.
