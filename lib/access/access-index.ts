@@ -1,4 +1,10 @@
 import { AKS_ACTIONS, grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import {
+  buildDenyIndex,
+  type DeniedPermissions,
+  type DenyIndex,
+  isDenied,
+} from "@/lib/access/deny-assignments";
 import { type ScopeFacts, scopeFacts } from "@/lib/access/levels";
 import type { AccessPrincipal, PathStep } from "@/lib/access/types";
 import type { Cluster, ManagedIdentity, RoleAssignment, RoleDefinition } from "@/lib/model/azure";
@@ -58,7 +64,22 @@ export type AccessIndex = {
   /** position of each assignment in the model: a short, stable id for de-duplication keys */
   assignmentOrdinal: Map<RoleAssignment, number>;
   reachedCache: Map<string, Reached[]>;
+  /**
+   * PIM eligible role assignments as assignments (id = the eligibility instance), kept apart from
+   * standing ones: only routes that mark what they build `eligible` read them.
+   */
+  eligibleByScope: Map<string, RoleAssignment[]>;
+  eligibleNamespaceByCluster: Map<string, NamespaceAssignment[]>;
+  /** eligibility or time limit of an assignment (standing, permanent ones have none) */
+  assignmentTerms: Map<RoleAssignment, AssignmentTerms>;
+  /** deny assignments by scope, principals expanded through groups */
+  denyIndex: DenyIndex;
+  /** a role's facts with the denied actions taken away (cached per role and denial) */
+  deniedRoleFacts: (definition: RoleDefinition, denied: DeniedPermissions) => AzureRoleFacts;
 };
+
+/** How an assignment holds: `eligible` until activated (PIM), or active until `expires`. */
+export type AssignmentTerms = { eligible?: true; expires?: string };
 
 const NAMESPACE_SCOPE =
   /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+)\/namespaces\/([^/]+)$/;
@@ -109,12 +130,14 @@ const CONTROL_ACTION_PREFIXES = [
   ...new Set(Object.values(AKS_ACTIONS).map((action) => `${action.toLowerCase().split("/")[0]}/`)),
 ];
 
-function computeRoleFacts(definition: RoleDefinition): AzureRoleFacts {
+function computeRoleFacts(definition: RoleDefinition, denied?: DeniedPermissions): AzureRoleFacts {
   const mayGrantControl = definition.permissions.some((block) =>
     block.actions.some((pattern) => CONTROL_ACTION_PREFIXES.some((prefix) => mayMatchUnder(pattern, prefix))),
   );
   const control = (action: string) =>
-    mayGrantControl ? grantingPattern(definition, "control", action) : null;
+    mayGrantControl && !(denied && isDenied(denied, "control", action))
+      ? grantingPattern(definition, "control", action)
+      : null;
   // Most of the ~900 built-in roles have data actions for other services (storage, Key Vault …):
   // evaluating every Kubernetes request against them would find nothing, slowly.
   const hasDataActions = definition.permissions.some((block) =>
@@ -122,7 +145,11 @@ function computeRoleFacts(definition: RoleDefinition): AzureRoleFacts {
   );
   const can = (verb: string, apiGroup: string, resource: string) => {
     const action = kubernetesDataAction(verb, apiGroup, resource);
-    return action !== null && grantingPattern(definition, "data", action) !== null;
+    return (
+      action !== null &&
+      !(denied && isDenied(denied, "data", action)) &&
+      grantingPattern(definition, "data", action) !== null
+    );
   };
   const modern = control(AKS_ACTIONS.listAdminCredential);
   return {
@@ -178,15 +205,61 @@ export function buildAccessIndex(model: TenantModel): AccessIndex {
     return facts;
   };
 
+  // PIM: eligibilities become assignments flagged eligible; time-bound active instances give their
+  // role assignment an end (joined on originRoleAssignmentId).
+  const assignmentTerms = new Map<RoleAssignment, AssignmentTerms>();
+  const expiresByAssignmentId = new Map<string, string>();
+  for (const schedule of model.roleAssignmentSchedules) {
+    if (schedule.originRoleAssignmentId && schedule.endDateTime)
+      expiresByAssignmentId.set(schedule.originRoleAssignmentId, schedule.endDateTime);
+  }
+  for (const assignment of model.roleAssignments) {
+    const expires = expiresByAssignmentId.get(assignment.id);
+    if (expires) assignmentTerms.set(assignment, { expires });
+  }
+  const eligibleByScope = new Map<string, RoleAssignment[]>();
+  const eligibleNamespaceByCluster = new Map<string, NamespaceAssignment[]>();
+  const assignmentOrdinal = new Map(model.roleAssignments.map((assignment, i) => [assignment, i]));
+  for (const eligibility of model.roleEligibilities) {
+    const assignment: RoleAssignment = {
+      id: eligibility.id,
+      scope: normalizeArmId(eligibility.scope),
+      roleDefinitionId: eligibility.roleDefinitionId,
+      principalId: eligibility.principalId,
+      principalType: eligibility.principalType,
+      condition: eligibility.condition,
+    };
+    assignmentTerms.set(assignment, {
+      eligible: true,
+      ...(eligibility.endDateTime ? { expires: eligibility.endDateTime } : {}),
+    });
+    assignmentOrdinal.set(assignment, assignmentOrdinal.size);
+    push(eligibleByScope, assignment.scope, assignment);
+    const namespaceMatch = NAMESPACE_SCOPE.exec(assignment.scope);
+    if (namespaceMatch)
+      push(eligibleNamespaceByCluster, namespaceMatch[1], { namespace: namespaceMatch[2], assignment });
+  }
+  const membersOfGroup = new Map(
+    model.groupMemberships.map((membership) => [membership.groupId, membership.memberIds]),
+  );
+  const deniedFactsCache = new Map<string, AzureRoleFacts>();
+  const deniedRoleFacts = (definition: RoleDefinition, denied: DeniedPermissions) => {
+    const key = `${definition.guid}|${JSON.stringify(denied)}`;
+    let facts = deniedFactsCache.get(key);
+    if (!facts) {
+      facts = computeRoleFacts(definition, denied);
+      deniedFactsCache.set(key, facts);
+    }
+    return facts;
+  };
+
   return {
     model,
     clustersById: new Map(model.clusters.map((cluster) => [cluster.id, cluster])),
     principalsById,
     principalsByUpn,
     usersByExactUpn,
-    membersOfGroup: new Map(
-      model.groupMemberships.map((membership) => [membership.groupId, membership.memberIds]),
-    ),
+    membersOfGroup,
     rolesByGuid: new Map(model.roleDefinitions.map((definition) => [definition.guid, definition])),
     assignmentsByScope,
     namespaceAssignmentsByCluster,
@@ -195,8 +268,13 @@ export function buildAccessIndex(model: TenantModel): AccessIndex {
     identitiesByPrincipalId: new Map(model.identities.map((identity) => [identity.principalId, identity])),
     roleFacts,
     principalCache: new Map(),
-    assignmentOrdinal: new Map(model.roleAssignments.map((assignment, i) => [assignment, i])),
+    assignmentOrdinal,
     reachedCache: new Map(),
+    eligibleByScope,
+    eligibleNamespaceByCluster,
+    assignmentTerms,
+    denyIndex: buildDenyIndex(model.denyAssignments, membersOfGroup),
+    deniedRoleFacts,
   };
 }
 
@@ -214,6 +292,12 @@ export function scopeChain(index: AccessIndex, resourceId: string): string[] {
     if (id !== groupScope) chain.push(id);
   }
   return chain;
+}
+
+/** The PIM eligibilities that apply to `resourceId` (at it or any scope above it), as assignments. */
+export function eligibilitiesReaching(index: AccessIndex, resourceId: string): RoleAssignment[] {
+  if (index.eligibleByScope.size === 0) return [];
+  return scopeChain(index, resourceId).flatMap((scope) => index.eligibleByScope.get(scope) ?? []);
 }
 
 /** The assignments that apply to `resourceId` (at it or any scope above it), with the scope they sit at. */

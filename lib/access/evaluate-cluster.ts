@@ -3,9 +3,12 @@ import {
   type AzureRoleFacts,
   assignmentsReaching,
   buildAccessIndex,
+  eligibilitiesReaching,
   type Reached,
+  scopeChain,
 } from "@/lib/access/access-index";
 import { AKS_ACTIONS } from "@/lib/access/azure-permissions";
+import { deniedPermissions } from "@/lib/access/deny-assignments";
 import { effectiveClusterRoleRules, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { type Can, type ScopeFacts, scopeFacts } from "@/lib/access/levels";
 import {
@@ -22,6 +25,7 @@ import {
   roleDefinitionStep,
   settingStep,
 } from "@/lib/access/paths";
+import { eligibilityStep } from "@/lib/access/pim-steps";
 import {
   ACCESS_LEVEL_RANK,
   type AccessPrincipal,
@@ -34,6 +38,7 @@ import {
   type PrincipalAccess,
 } from "@/lib/access/types";
 import type { Cluster, RoleAssignment } from "@/lib/model/azure";
+import { clusterNamespaceScope } from "@/lib/model/ids";
 import type { ClusterKubernetes, PolicyRule, Subject } from "@/lib/model/kubernetes";
 import type { TenantModel } from "@/lib/model/tenant-model";
 
@@ -110,7 +115,11 @@ class ClusterAccessCollector {
     for (const entry of this.entries.values()) {
       const grants = sortedValues(entry.grants);
       const isClusterAdmin = grants.some(
-        (grant) => grant.level === "cluster-admin" && grant.namespace === null && !grant.conditional,
+        (grant) =>
+          grant.level === "cluster-admin" &&
+          grant.namespace === null &&
+          !grant.conditional &&
+          !grant.eligible,
       );
       // Kubernetes escalations say nothing new about someone who already holds cluster-admin.
       const escalations = sortedValues(entry.escalations).filter(
@@ -324,9 +333,14 @@ function emitEscalations(
   tails: readonly EscalationTail[],
   route: EscalationRoute,
   source: string,
+  eligible?: boolean,
 ): void {
   for (const { to, tail } of tails) {
-    collector.escalation(reached.principal, { to, route, path: [...reached.prefix, ...tail] }, source);
+    collector.escalation(
+      reached.principal,
+      { to, route, path: [...reached.prefix, ...tail], ...(eligible ? { eligible: true } : {}) },
+      source,
+    );
   }
 }
 
@@ -363,81 +377,115 @@ function azureRoutes(
   const applyAssignment = (assignment: RoleAssignment, namespace: string | null) => {
     const definition = index.rolesByGuid.get(assignment.roleDefinitionId);
     if (!definition) return;
-    const facts = index.roleFacts(definition);
     const conditional = assignment.condition !== null;
-    const via = [assignmentStep(assignment, definition), roleDefinitionStep(definition)];
+    const via = [
+      index.assignmentTerms.get(assignment)?.eligible
+        ? eligibilityStep(assignment, definition)
+        : assignmentStep(assignment, definition),
+      roleDefinitionStep(definition),
+    ];
     const ordinal = index.assignmentOrdinal.get(assignment) ?? -1;
+    // PIM: an eligible assignment gives what the role would give once activated, marked eligible;
+    // a time-bound one gives it until it expires.
+    const terms = index.assignmentTerms.get(assignment);
+    const marks = {
+      ...(terms?.eligible ? { eligible: true } : {}),
+      ...(terms?.expires ? { expires: terms.expires } : {}),
+    };
 
     // Control-plane actions act on the cluster resource, so only assignments at or above it count.
     const controlPlane = namespace === null;
-    const adminCredentialTail =
-      controlPlane && facts.adminCredential && !cluster.localAccountsDisabled
-        ? [
-            ...via,
-            permissionStep(facts.adminCredentialAction, facts.adminCredential),
-            localAccountsStep,
-            mastersStep,
-            steps.at(null),
-          ]
-        : null;
-    // Without Entra integration the user kubeconfig is a static certificate, and
-    // `disableLocalAccounts: true` disables "getting static credentials" (azure-rest-api-specs
-    // Microsoft.ContainerService managedClusters.json, ManagedClusterProperties.disableLocalAccounts),
-    // so neither credential works there.
-    const staticCredentialsOnly = cluster.entra.mode === "none" && cluster.localAccountsDisabled;
-    const userCredentialTail =
-      controlPlane && facts.userCredential && !staticCredentialsOnly
-        ? cluster.entra.mode === "none"
+    const tailsFor = (facts: AzureRoleFacts) => {
+      const adminCredentialTail =
+        controlPlane && facts.adminCredential && !cluster.localAccountsDisabled
           ? [
               ...via,
-              permissionStep(AKS_ACTIONS.listUserCredential, facts.userCredential),
-              noEntraStep,
+              permissionStep(facts.adminCredentialAction, facts.adminCredential),
+              localAccountsStep,
+              mastersStep,
               steps.at(null),
             ]
-          : [...via, permissionStep(AKS_ACTIONS.listUserCredential, facts.userCredential), steps.at(null)]
-        : null;
-    const controlEscalations: EscalationTail[] = [];
-    if (controlPlane && facts.clusterWrite) {
-      controlEscalations.push({
-        to: "cluster-write",
-        tail: [
-          ...via,
-          permissionStep(AKS_ACTIONS.writeCluster, facts.clusterWrite),
-          clusterWriteStep,
-          steps.at(null),
-        ],
-      });
-    }
-    if (controlPlane && facts.runCommand && !cluster.runCommandDisabled) {
-      controlEscalations.push({
-        to: "run-command",
-        tail: [
-          ...via,
-          permissionStep(AKS_ACTIONS.runCommand, facts.runCommand),
-          runCommandStep,
-          steps.at(null),
-        ],
-      });
-    }
-    const dataFacts = azureRbac ? (controlPlane ? facts.dataCluster : facts.dataNamespace) : null;
-    const dataTail = dataFacts?.level ? [...via, azureRbacStep, steps.at(namespace)] : null;
-    const dataEscalations = dataFacts
-      ? kubernetesEscalationTails(dataFacts, namespace, [...via, azureRbacStep], steps)
-      : [];
-    if (
-      !adminCredentialTail &&
-      !userCredentialTail &&
-      controlEscalations.length === 0 &&
-      !dataTail &&
-      dataEscalations.length === 0
-    ) {
-      return;
-    }
+          : null;
+      // Without Entra integration the user kubeconfig is a static certificate, and
+      // `disableLocalAccounts: true` disables "getting static credentials" (azure-rest-api-specs
+      // Microsoft.ContainerService managedClusters.json, ManagedClusterProperties.disableLocalAccounts),
+      // so neither credential works there.
+      const staticCredentialsOnly = cluster.entra.mode === "none" && cluster.localAccountsDisabled;
+      const userCredentialTail =
+        controlPlane && facts.userCredential && !staticCredentialsOnly
+          ? cluster.entra.mode === "none"
+            ? [
+                ...via,
+                permissionStep(AKS_ACTIONS.listUserCredential, facts.userCredential),
+                noEntraStep,
+                steps.at(null),
+              ]
+            : [...via, permissionStep(AKS_ACTIONS.listUserCredential, facts.userCredential), steps.at(null)]
+          : null;
+      const controlEscalations: EscalationTail[] = [];
+      if (controlPlane && facts.clusterWrite) {
+        controlEscalations.push({
+          to: "cluster-write",
+          tail: [
+            ...via,
+            permissionStep(AKS_ACTIONS.writeCluster, facts.clusterWrite),
+            clusterWriteStep,
+            steps.at(null),
+          ],
+        });
+      }
+      if (controlPlane && facts.runCommand && !cluster.runCommandDisabled) {
+        controlEscalations.push({
+          to: "run-command",
+          tail: [
+            ...via,
+            permissionStep(AKS_ACTIONS.runCommand, facts.runCommand),
+            runCommandStep,
+            steps.at(null),
+          ],
+        });
+      }
+      const dataFacts = azureRbac ? (controlPlane ? facts.dataCluster : facts.dataNamespace) : null;
+      const dataTail = dataFacts?.level ? [...via, azureRbacStep, steps.at(namespace)] : null;
+      const dataEscalations = dataFacts
+        ? kubernetesEscalationTails(dataFacts, namespace, [...via, azureRbacStep], steps)
+        : [];
+      const empty =
+        !adminCredentialTail &&
+        !userCredentialTail &&
+        controlEscalations.length === 0 &&
+        !dataTail &&
+        dataEscalations.length === 0;
+      return {
+        adminCredentialTail,
+        userCredentialTail,
+        controlEscalations,
+        dataFacts,
+        dataTail,
+        dataEscalations,
+        empty,
+      };
+    };
+    const standing = tailsFor(index.roleFacts(definition));
+    // Deny assignments can only take away: nothing granted, nothing to deny.
+    if (standing.empty) return;
+    const chain =
+      namespace === null ? clusterChain : [...clusterChain, clusterNamespaceScope(cluster.id, namespace)];
 
     const assignee = directoryPrincipal(index, assignment.principalId, assignment.principalType);
     for (const reached of reachThroughGroups(index, assignee)) {
       const { principal, prefix } = reached;
       const source = `a${ordinal}|${reached.via}`;
+      const denied = deniedPermissions(index.denyIndex, chain, principal.id);
+      const tails = denied ? tailsFor(index.deniedRoleFacts(definition, denied)) : standing;
+      const {
+        adminCredentialTail,
+        userCredentialTail,
+        controlEscalations,
+        dataFacts,
+        dataTail,
+        dataEscalations,
+      } = tails;
       if (adminCredentialTail) {
         collector.grant(
           principal,
@@ -446,6 +494,7 @@ function azureRoutes(
             namespace: null,
             route: "local-admin-credential",
             conditional,
+            ...marks,
             path: [...prefix, ...adminCredentialTail],
           },
           source,
@@ -460,15 +509,17 @@ function azureRoutes(
               namespace: null,
               route: "user-credential",
               conditional,
+              ...marks,
               path: [...prefix, ...userCredentialTail],
             },
             source,
           );
-        } else {
+        } else if (!terms?.eligible) {
+          // (an eligible kubeconfig fetch alone is not reported: it is not access even when active)
           collector.credentialHolder(principal, [...prefix, ...userCredentialTail], conditional, source);
         }
       }
-      emitEscalations(collector, reached, controlEscalations, "azure-control-plane", source);
+      emitEscalations(collector, reached, controlEscalations, "azure-control-plane", source, terms?.eligible);
       if (dataFacts?.level && dataTail) {
         collector.grant(
           principal,
@@ -477,17 +528,24 @@ function azureRoutes(
             namespace,
             route: "azure-rbac",
             conditional,
+            ...marks,
             path: [...prefix, ...dataTail],
           },
           source,
         );
       }
-      emitEscalations(collector, reached, dataEscalations, "azure-rbac", source);
+      emitEscalations(collector, reached, dataEscalations, "azure-rbac", source, terms?.eligible);
     }
   };
 
+  const clusterChain = scopeChain(index, cluster.id);
   for (const assignment of assignmentsReaching(index, cluster.id)) applyAssignment(assignment, null);
   for (const { namespace, assignment } of index.namespaceAssignmentsByCluster.get(cluster.id) ?? []) {
+    applyAssignment(assignment, namespace);
+  }
+  // PIM eligible role assignments give the same grants and escalations, marked eligible.
+  for (const assignment of eligibilitiesReaching(index, cluster.id)) applyAssignment(assignment, null);
+  for (const { namespace, assignment } of index.eligibleNamespaceByCluster.get(cluster.id) ?? []) {
     applyAssignment(assignment, namespace);
   }
 }

@@ -76,6 +76,10 @@ export const grantSchema = z.object({
   route: accessRouteSchema,
   /** true when an ABAC condition on a role assignment may narrow it */
   conditional: z.boolean(),
+  /** true when the grant needs a PIM activation first (an eligible role assignment); absent = standing */
+  eligible: z.boolean().optional(),
+  /** ISO 8601 end of a time-bound assignment (or eligibility) the grant rests on; absent = permanent */
+  expires: z.string().optional(),
   path: z.array(pathStepSchema),
 });
 export type Grant = z.infer<typeof grantSchema>;

@@ -7,7 +7,8 @@ import type { TenantFile } from "@/lib/emulator/tenant-file";
 // - Jet is eligible for Azure Kubernetes Service RBAC Cluster Admin on aks-3 (permanently);
 // - sre-oncall is eligible for Contributor on the subscription until 2031;
 // - Penny's Contributor on rsg-aksIdentityState1 is a time-bound active assignment ending 2030-06-30;
-// - a deny assignment on rsg-aksIdentityState2 denies everyone but aks-admins listClusterAdminCredential.
+// - a deny assignment on rsg-aksIdentityState2 denies everyone but aks-admins the admin credential
+//   (listClusterAdminCredential and the legacy accessProfiles/listCredential).
 
 export const SUB = "/subscriptions/1111aaaa-0000-4000-8000-000000000001";
 export const AKS3 = `${SUB}/resourceGroups/rsg-aksIdentityState3/providers/Microsoft.ContainerService/managedClusters/aks-3`;
@@ -89,7 +90,10 @@ export function withPimAndDeny(tenant: TenantFile, licensed = true): TenantFile 
         description: "Deployment stack deny setting",
         permissions: [
           {
-            actions: ["Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action"],
+            actions: [
+              "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action",
+              "Microsoft.ContainerService/managedClusters/accessProfiles/listCredential/action",
+            ],
             notActions: [],
             dataActions: [],
             notDataActions: [],

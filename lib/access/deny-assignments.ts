@@ -1,0 +1,94 @@
+import { actionMatches } from "@/lib/access/wildcard";
+import { type DenyAssignment, EVERYONE_PRINCIPAL_ID } from "@/lib/model/azure";
+import { normalizeArmId } from "@/lib/model/ids";
+
+// Deny assignments take actions away before any grant or edge is built: an action a deny assignment
+// blocks is not granted, whatever role grants it (learn.microsoft.com azure/role-based-access-control/
+// deny-assignments and overview: "deny assignments take precedence over role assignments").
+// A deny assignment applies to a principal named in `principals` — directly, through a group it is
+// a transitive member of, or as "everyone" (the zero GUID) — unless `excludePrincipals` names it the
+// same way; at its scope and every scope below it, or at its scope only with
+// `doNotApplyToChildScopes`. Within a permission block an action is denied when some `actions`
+// (`dataActions`) pattern matches it and no `notActions` (`notDataActions`) pattern does.
+
+type PreparedDeny = {
+  deny: DenyAssignment;
+  everyone: boolean;
+  principals: Set<string>;
+  excluded: Set<string>;
+};
+
+export type DenyIndex = {
+  /** prepared deny assignments by lower-cased scope */
+  byScope: Map<string, PreparedDeny[]>;
+};
+
+export type DeniedPermissions = DenyAssignment["permissions"];
+
+function expand(ids: readonly string[], membersOfGroup: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const result = new Set<string>();
+  for (const id of ids) {
+    result.add(id);
+    for (const member of membersOfGroup.get(id) ?? []) result.add(member);
+  }
+  return result;
+}
+
+export function buildDenyIndex(
+  denyAssignments: readonly DenyAssignment[],
+  membersOfGroup: ReadonlyMap<string, readonly string[]>,
+): DenyIndex {
+  const byScope = new Map<string, PreparedDeny[]>();
+  for (const deny of denyAssignments) {
+    const principalIds = deny.principals.map((principal) => principal.id);
+    const prepared: PreparedDeny = {
+      deny,
+      everyone: principalIds.includes(EVERYONE_PRINCIPAL_ID),
+      principals: expand(principalIds, membersOfGroup),
+      excluded: expand(
+        deny.excludePrincipals.map((principal) => principal.id),
+        membersOfGroup,
+      ),
+    };
+    const scope = normalizeArmId(deny.scope);
+    const list = byScope.get(scope);
+    if (list) list.push(prepared);
+    else byScope.set(scope, [prepared]);
+  }
+  return { byScope };
+}
+
+/**
+ * The permission blocks denied to `principalId` on `target`, whose scope chain (root first, the
+ * target last) is `chain`; null when none applies.
+ */
+export function deniedPermissions(
+  index: DenyIndex,
+  chain: readonly string[],
+  principalId: string,
+): DeniedPermissions | null {
+  if (index.byScope.size === 0) return null;
+  const target = chain[chain.length - 1];
+  let denied: DeniedPermissions | null = null;
+  for (const scope of chain) {
+    for (const prepared of index.byScope.get(scope) ?? []) {
+      if (prepared.deny.doNotApplyToChildScopes && scope !== target) continue;
+      if (!prepared.everyone && !prepared.principals.has(principalId)) continue;
+      if (prepared.excluded.has(principalId)) continue;
+      denied = [...(denied ?? []), ...prepared.deny.permissions];
+    }
+  }
+  return denied;
+}
+
+/** True when one of the denied blocks covers `action` on its plane. */
+export function isDenied(denied: DeniedPermissions, plane: "control" | "data", action: string): boolean {
+  return denied.some((block) => {
+    const patterns = plane === "control" ? block.actions : block.dataActions;
+    const exceptions = plane === "control" ? block.notActions : block.notDataActions;
+    return (
+      patterns.some((pattern) => actionMatches(pattern, action)) &&
+      !exceptions.some((pattern) => actionMatches(pattern, action))
+    );
+  });
+}
