@@ -1187,6 +1187,30 @@ export function buildDemoTenant(): Json {
     },
   );
 
+  // Access that is not standing (issue 14, PIM for Azure resources): Jet holds nothing on aks-3 but
+  // is eligible for Azure Kubernetes Service RBAC Cluster Admin there — one activation away from
+  // cluster-admin. Wire shape of roleEligibilityScheduleInstances (api-version 2020-10-01).
+  const jetEligibility = "e1160000-0000-0000-0000-000000000001";
+  const roleEligibilityScheduleInstances: Json[] = [
+    {
+      id: `${aks3.id}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/${jetEligibility}`,
+      name: jetEligibility,
+      type: "Microsoft.Authorization/roleEligibilityScheduleInstances",
+      properties: {
+        scope: aks3.id,
+        roleDefinitionId: `/subscriptions/${PROD_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${R.aksRbacClusterAdmin}`,
+        principalId: DEMO_USERS.jet,
+        principalType: "User",
+        status: "Provisioned",
+        roleEligibilityScheduleId: `${aks3.id}/providers/Microsoft.Authorization/roleEligibilitySchedules/${jetEligibility}`,
+        startDateTime: CREATED_ON,
+        endDateTime: null,
+        memberType: "Direct",
+        createdOn: CREATED_ON,
+      },
+    },
+  ];
+
   const clusters: Record<string, Json> = {};
   for (const cluster of [aks1, aks2, aks3, aksPayments, aksData, aksDev1, aksSandbox]) {
     clusters[cluster.id] =
@@ -1217,6 +1241,7 @@ export function buildDemoTenant(): Json {
     ],
     roleDefinitions,
     roleAssignments,
+    roleEligibilityScheduleInstances,
     subscriptions: [
       {
         subscriptionId: PROD_SUBSCRIPTION,
