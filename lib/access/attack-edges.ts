@@ -164,8 +164,13 @@ type Powers = {
   token: Map<string, HolderEdge[]>;
   exec: Map<string, HolderEdge[]>;
 };
-/** clusters whose pod powers and reverse edges stay cached (see AttackEdges.clusterCache) */
-const CLUSTER_CACHE_SIZE = 32;
+/**
+ * How many pod-power edges the per-cluster caches may hold before the least recently used clusters
+ * are dropped (about 100 bytes each, so some 300 MB). A search from one cluster reaches the pods of
+ * every cluster whose identities hold roles over it, often a whole subscription: a cache of a few
+ * dozen clusters made each search recompute most of them (bench/access on 500 clusters).
+ */
+const CLUSTER_CACHE_HOLDERS = 3_000_000;
 /** key for "every namespace" in Powers maps */
 const ALL = "*";
 
@@ -267,7 +272,12 @@ export class AttackEdges {
 
   /** who each node stands for, when it is a principal (for reporting) */
   readonly principals = new Map<NodeId, { principal: AccessPrincipal; clusterId: string | null }>();
-  private readonly clusterCaches = new Map<string, { powers: Powers; reverse: Map<NodeId, ReverseEdge[]> }>();
+  private readonly clusterCaches = new Map<
+    string,
+    { powers: Powers; reverse: Map<NodeId, ReverseEdge[]>; holders: number }
+  >();
+  private cachedHolders = 0;
+  private readonly registered = new WeakMap<AccessPrincipal, NodeId>();
   private readonly identityCache = new Map<NodeId, ReverseEdge[]>();
   private readonly factsCache = new Map<string, RoleFacts>();
   private readonly bestRoleCache = new Map<
@@ -447,7 +457,15 @@ export class AttackEdges {
   // Kubernetes: who can run code as which service account on a cluster
 
   private register(principal: AccessPrincipal, clusterId: string): NodeId {
+    // A directory principal is one cached object (directoryPrincipal) and one node on every
+    // cluster: known ones skip building the node id and looking it up (millions of times on a
+    // large tenant).
+    if (principal.kind !== "ServiceAccount") {
+      const known = this.registered.get(principal);
+      if (known !== undefined) return known;
+    }
     const node = nodeOf(principal, clusterId);
+    if (principal.kind !== "ServiceAccount") this.registered.set(principal, node);
     if (!this.principals.has(node))
       this.principals.set(node, {
         principal,
@@ -653,8 +671,8 @@ export class AttackEdges {
 
   /**
    * Per-cluster caches (who runs pods where, and the reverse edges of the cluster's nodes), the
-   * most recently used CLUSTER_CACHE_SIZE clusters only: on a large tenant they would otherwise
-   * grow with every cluster a search touches.
+   * most recently used clusters within CLUSTER_CACHE_HOLDERS edges: on a tenant larger than that
+   * they would otherwise grow with every cluster a search touches.
    */
   private clusterCache(clusterId: string): { powers: Powers; reverse: Map<NodeId, ReverseEdge[]> } {
     let entry = this.clusterCaches.get(clusterId);
@@ -663,11 +681,17 @@ export class AttackEdges {
       this.clusterCaches.set(clusterId, entry);
       return entry;
     }
-    entry = { powers: this.powers(this.cluster(clusterId)), reverse: new Map() };
+    const powers = this.powers(this.cluster(clusterId));
+    let holders = 0;
+    for (const kind of [powers.pods, powers.token, powers.exec])
+      for (const list of kind.values()) holders += list.length;
+    entry = { powers, reverse: new Map(), holders };
     this.clusterCaches.set(clusterId, entry);
-    if (this.clusterCaches.size > CLUSTER_CACHE_SIZE) {
-      const oldest = this.clusterCaches.keys().next().value;
-      if (oldest !== undefined) this.clusterCaches.delete(oldest);
+    this.cachedHolders += holders;
+    for (const [oldest, evicted] of this.clusterCaches) {
+      if (this.cachedHolders <= CLUSTER_CACHE_HOLDERS || oldest === clusterId) break;
+      this.clusterCaches.delete(oldest);
+      this.cachedHolders -= evicted.holders;
     }
     return entry;
   }

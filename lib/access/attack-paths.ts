@@ -225,18 +225,28 @@ export class AttackPathSearch {
           if (!follow(node, edge)) continue;
           const total = hops + edge.weight;
           if (total > this.maxHops) continue;
-          const visit: Visit = {
+          const from = edge.from;
+          if (from === node) continue;
+          const conditional = current.conditional || edge.conditional;
+          const eligible = current.eligible || (edge.eligible ?? false);
+          // `better`, without allocating a visit for the many candidates that lose
+          const existing = visits.get(from);
+          if (existing && total > existing.hops) continue;
+          if (existing && total === existing.hops) {
+            if (!better({ hops: total, conditional, eligible, edge, next: node, namespace: null }, existing))
+              continue;
+            // Only an equal-length replacement can loop: a node on this path has at most `hops` hops.
+            if (this.createsCycle(visits, node, from)) continue;
+          }
+          visits.set(from, {
             hops: total,
-            conditional: current.conditional || edge.conditional,
-            eligible: current.eligible || (edge.eligible ?? false),
+            conditional,
+            eligible,
             edge,
             next: node,
             namespace: current.namespace,
-          };
-          if (edge.from === node || !better(visit, visits.get(edge.from))) continue;
-          if (this.createsCycle(visits, node, edge.from)) continue;
-          visits.set(edge.from, visit);
-          buckets[total].push(edge.from);
+          });
+          buckets[total].push(from);
         }
       }
     }
