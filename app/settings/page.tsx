@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import type { PageSearchParams } from "@/app/_lib/page-scope";
 import { formatTime } from "@/components/scans/format";
+import { plural } from "@/components/ui/format";
 import { EmptyState, PageHeader, Section } from "@/components/ui/layout";
 import { pool } from "@/lib/db/pool";
 import { DriftNotFoundError } from "@/lib/drift/scan-range";
@@ -124,8 +125,10 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pag
                 {view.lastNotification ? (
                   <span className="mt-1 block text-slate-600">
                     Last: scan #{view.lastNotification.scanId}, {view.lastNotification.status}
-                    {view.lastNotification.events ? ` (${view.lastNotification.events} events)` : ""},{" "}
-                    {formatTime(view.lastNotification.at)}
+                    {view.lastNotification.events
+                      ? ` (${plural(view.lastNotification.events, "event")})`
+                      : ""}
+                    , {formatTime(view.lastNotification.at)}
                     {view.lastNotification.lastError ? ` — ${view.lastNotification.lastError}` : ""}
                   </span>
                 ) : null}

@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatDateTime, formatDay } from "@/components/ui/format";
+import { formatDateTime, formatDay, plural } from "@/components/ui/format";
 import type { PosturePoint } from "@/lib/queries/get-posture-trend";
 
 // Posture over past scans: failing findings stacked by severity, and the number of principals
@@ -47,7 +47,8 @@ export function PostureTrendChart({ points }: { points: PosturePoint[] }) {
   return (
     <figure aria-labelledby="posture-trend-caption" className="space-y-2">
       <figcaption id="posture-trend-caption" className="sr-only">
-        Failing findings by severity and principals with cluster-admin over the last {points.length} scans
+        Failing findings by severity and principals with cluster-admin over the last{" "}
+        {plural(points.length, "scan")}
       </figcaption>
       <div aria-hidden="true" className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <div>

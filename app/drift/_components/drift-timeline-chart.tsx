@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { plural } from "@/components/ui/format";
 import type { Severity } from "@/lib/findings/types";
 
 // Changes per scan, stacked by severity: a client leaf fed chart-ready rows. Clicking a bar opens that
@@ -43,7 +44,8 @@ export function DriftTimelineChart({
   return (
     <figure aria-labelledby="drift-timeline-caption" className="space-y-3">
       <figcaption id="drift-timeline-caption" className="sr-only">
-        Changes per scan by severity, for the last {bars.length} scans; choose a scan below to see its events
+        Changes per scan by severity, for the last {plural(bars.length, "scan")}; choose a scan below to see
+        its events
       </figcaption>
       <div aria-hidden="true" className="h-56 w-full">
         <ResponsiveContainer width="100%" height="100%">

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { z } from "zod";
+import { formatDateTime } from "@/components/ui/format";
 import type { ReportFormOptions } from "@/lib/reports/report-form-options";
 
 const createdSchema = z.object({ id: z.string() });
@@ -98,7 +99,7 @@ export function CreateReportForm({ options }: { options: ReportFormOptions }) {
             {options.scans.map((scan) => (
               <option key={scan.id} value={scan.id}>
                 #{scan.id} · {scan.tenant} · {scan.status}
-                {scan.finishedAt ? ` · ${scan.finishedAt.slice(0, 16).replace("T", " ")} UTC` : ""}
+                {scan.finishedAt ? ` · ${formatDateTime(scan.finishedAt)}` : ""}
               </option>
             ))}
           </select>

@@ -2,6 +2,7 @@
 
 import { type FormEvent, useCallback, useId, useRef, useState } from "react";
 import { z } from "zod";
+import { formatDateTime } from "@/components/ui/format";
 
 // The share dialog of a report: create a link (expiry, redaction), copy it, and see or revoke the links
 // that exist. The token of a link is shown once, right after it is created; the list never has it.
@@ -21,7 +22,7 @@ const createdSchema = shareSchema.extend({ path: z.string() });
 const listSchema = z.object({ shares: z.array(shareSchema) });
 const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
-const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "never");
+const when = (iso: string | null) => (iso ? formatDateTime(iso) : "never");
 
 async function errorMessage(response: Response, fallback: string): Promise<string> {
   if (response.status === 403) return "Your role does not allow this (revoking needs an administrator).";
