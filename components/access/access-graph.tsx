@@ -1,15 +1,39 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { Background, Controls, type Edge, MarkerType, type Node, ReactFlow } from "@xyflow/react";
-import { useMemo, useState } from "react";
-import { decodePaths, type GraphData } from "@/components/access/graph-data";
-import { COLUMN_WIDTH, layoutAccessGraph, NODE_WIDTH, ROW_HEIGHT } from "@/components/access/graph-layout";
+import { Background, Controls, MarkerType, type NodeMouseHandler, ReactFlow } from "@xyflow/react";
+import { useEffect, useMemo, useRef, useState } from "react";
+import {
+  BUCKET_KIND,
+  type FocusChoice,
+  focusChoices,
+  focusPaths,
+  foldPrincipals,
+  type GraphData,
+  pathsAtLevel,
+  principalsOf,
+  stepKey,
+  type ViewPath,
+} from "@/components/access/graph-data";
+import { type AccessEdge, AccessGraphEdge } from "@/components/access/graph-edge";
+import {
+  COLUMN_WIDTH,
+  layoutAccessGraph,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  ROW_HEIGHT,
+  wrapLabel,
+} from "@/components/access/graph-layout";
+import { GraphLegend } from "@/components/access/graph-legend";
+import { AccessGraphNode, type AccessNode } from "@/components/access/graph-node";
+import { HELD_STROKE, HIGHLIGHT_STROKE, POTENTIAL_STROKE } from "@/components/access/graph-style";
 import type { AccessLevel } from "@/lib/access/types";
 
 // The access graph of one cluster: principal → group → role or binding → permission or setting →
-// cluster, laid out in columns by layoutAccessGraph. A picture for orientation; the access list
-// beside it has the same paths as text for keyboards and screen readers.
+// cluster, laid out in columns by layoutAccessGraph. Drawn at its real size (labels at 12 px, never
+// zoomed out below that): a wide graph pans instead of shrinking. Focus narrows it to the paths
+// through one principal, group, role or binding; many principals are folded by group or kind. The
+// access list beside it has the same paths as text for keyboards and screen readers.
 
 const LEVEL_CHOICES: { value: AccessLevel | "all"; label: string }[] = [
   { value: "cluster-admin", label: "cluster-admin" },
@@ -18,116 +42,156 @@ const LEVEL_CHOICES: { value: AccessLevel | "all"; label: string }[] = [
   { value: "read", label: "read and above" },
   { value: "all", label: "everything, credentials-only included" },
 ];
-const RANK: Record<AccessLevel, number> = {
-  "cluster-admin": 4,
-  admin: 3,
-  write: 2,
-  read: 1,
-  "credentials-only": 0,
-};
 
-const KIND_STYLE: Record<string, { background: string; border: string }> = {
-  principal: { background: "#eef2ff", border: "#6366f1" },
-  groupMembership: { background: "#f5f3ff", border: "#8b5cf6" },
-  "k8s.group": { background: "#f5f3ff", border: "#8b5cf6" },
-  roleAssignment: { background: "#fff7ed", border: "#f97316" },
-  roleDefinition: { background: "#fffbeb", border: "#d97706" },
-  permission: { background: "#fffbeb", border: "#d97706" },
-  "k8s.clusterRoleBinding": { background: "#ecfeff", border: "#0891b2" },
-  "k8s.roleBinding": { background: "#ecfeff", border: "#0891b2" },
-  "k8s.clusterRole": { background: "#f0fdfa", border: "#0d9488" },
-  "k8s.role": { background: "#f0fdfa", border: "#0d9488" },
-  clusterSetting: { background: "#fef2f2", border: "#dc2626" },
-  cluster: { background: "#f1f5f9", border: "#334155" },
-};
+/** labels are drawn at LABEL_FONT_PX: zooming out below 1 would make them smaller than that */
+export const MIN_ZOOM = 1;
+const MAX_ZOOM = 2;
+const PAD = 24;
+const MAX_FRAME_HEIGHT = 640;
 
-/** held access: solid slate; can become (attack path, not held): dashed red, as in the legend */
-const HELD_STROKE = "#64748b";
-const POTENTIAL_STROKE = "#b91c1c";
+const nodeTypes = { access: AccessGraphNode };
+const edgeTypes = { access: AccessGraphEdge };
 
-const MAX_PRINCIPALS = 40; // the page passes at most this many, the strongest first
-/** the width the graph is drawn for: the main column at 1280 px */
-const DRAWN_WIDTH = 1180;
-
-/** Node text: permissions by their action, everything else as labelled, cut to fit two lines. */
+/** Node text: permissions by their action, everything else as labelled. */
 function nodeText(kind: string, label: string, stepId: string): string {
-  const text = kind === "permission" ? stepId.split("/").slice(-2).join("/") : label;
-  return text.length > 64 ? `${text.slice(0, 61)}…` : text;
+  return kind === "permission" ? stepId.split("/").slice(-2).join("/") : label;
 }
 
 export function AccessGraph({ data, clusterName }: { data: GraphData; clusterName: string }) {
   const [minimum, setMinimum] = useState<AccessLevel | "all">("cluster-admin");
-  const { nodes, edges, anyPotential, shown, total, height } = useMemo(() => {
-    const wanted = data.entries
-      .map((entry) => entry.grants.filter((grant) => minimum === "all" || RANK[grant.level] >= RANK[minimum]))
-      .filter((grants) => grants.length > 0);
-    const visible = wanted.slice(0, MAX_PRINCIPALS);
+  const [focus, setFocus] = useState<string | undefined>(undefined);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [hovered, setHovered] = useState<string | undefined>(undefined);
+  // The wheel scrolls the page until the graph is clicked into; then it pans the graph.
+  const [engaged, setEngaged] = useState(false);
+  const frame = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    if (!engaged) return;
+    const release = (event: PointerEvent | KeyboardEvent) => {
+      if (
+        event instanceof KeyboardEvent
+          ? event.key === "Escape"
+          : !frame.current?.contains(event.target as Node)
+      )
+        setEngaged(false);
+    };
+    document.addEventListener("pointerdown", release);
+    document.addEventListener("keydown", release);
+    return () => {
+      document.removeEventListener("pointerdown", release);
+      document.removeEventListener("keydown", release);
+    };
+  }, [engaged]);
+
+  const atLevel = useMemo(() => pathsAtLevel(data, minimum), [data, minimum]);
+  const choices = useMemo(() => focusChoices(atLevel), [atLevel]);
+  // a focus that this level does not show is dropped, not shown as an empty graph
+  const activeFocus = focus && focusPaths(atLevel, focus).length > 0 ? focus : undefined;
+  const focusLabel = useMemo(() => labelOfFocus(activeFocus, atLevel), [activeFocus, atLevel]);
+  const offered = [...choices.principals, ...choices.groups, ...choices.grants].some(
+    (choice) => choice.key === activeFocus,
+  );
+
+  const view = useMemo(() => {
+    const focused = focusPaths(atLevel, activeFocus);
+    const folded = foldPrincipals(focused, expanded);
     const layout = layoutAccessGraph(
-      visible.flatMap((grants) => decodePaths(data, grants)),
-      visible.flatMap((grants) => grants.map((grant) => grant.potential === true)),
+      folded.paths.map((path) => path.steps),
+      folded.paths.map((path) => path.potential),
     );
-    const flowNodes: Node[] = layout.nodes.map((node) => {
-      const style = KIND_STYLE[node.kind] ?? { background: "#ffffff", border: "#64748b" };
+    // what to highlight: the focused paths, or the paths through the node under the pointer
+    const through = activeFocus ?? hovered;
+    const lit = new Set<string>();
+    if (through) {
+      for (const path of folded.paths) {
+        const keys = path.steps.map(stepKey);
+        if (activeFocus || keys.includes(through)) {
+          for (const key of keys) lit.add(key);
+          keys.slice(1).forEach((key, index) => {
+            lit.add(`${keys[index]}->${key}`);
+          });
+        }
+      }
+    }
+    const dimOthers = !activeFocus && hovered !== undefined;
+    const nodes: AccessNode[] = layout.nodes.map((node) => {
+      const label = nodeText(node.kind, node.label, node.stepId);
       return {
         id: node.id,
+        type: "access",
         position: { x: node.x, y: node.y },
-        data: { label: nodeText(node.kind, node.label, node.stepId) },
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
+        data: {
+          kind: node.kind,
+          label: node.kind === BUCKET_KIND ? `${label} (click to list them)` : label,
+          lines: wrapLabel(label),
+          highlighted: lit.has(node.id),
+          focused: node.id === activeFocus,
+          dimmed: dimOthers && !lit.has(node.id),
+        },
         draggable: false,
         connectable: false,
-        ariaLabel: node.label,
-        style: {
-          width: NODE_WIDTH,
-          fontSize: 11,
-          lineHeight: 1.25,
-          padding: 6,
-          overflowWrap: "anywhere",
-          color: "#0f172a",
-          background: style.background,
-          border: `1px solid ${style.border}`,
-          borderRadius: 6,
-        },
-        sourcePosition: "right" as Node["sourcePosition"],
-        targetPosition: "left" as Node["targetPosition"],
+        selectable: false,
+        ariaLabel: label,
       };
     });
-    const flowEdges: Edge[] = layout.edges.map((edge) => ({
-      id: edge.id,
-      source: edge.source,
-      target: edge.target,
-      type: "smoothstep",
-      markerEnd: {
-        type: MarkerType.ArrowClosed,
-        width: 14,
-        height: 14,
-        color: edge.potential ? POTENTIAL_STROKE : HELD_STROKE,
-      },
-      style: edge.potential
-        ? { stroke: POTENTIAL_STROKE, strokeDasharray: "6 4", strokeWidth: 1.5 }
-        : { stroke: HELD_STROKE },
-      focusable: false,
-    }));
+    const edges: AccessEdge[] = layout.edges.map((edge) => {
+      const highlighted = lit.has(edge.id);
+      return {
+        id: edge.id,
+        source: edge.source,
+        target: edge.target,
+        type: "access",
+        data: {
+          sourceOffset: edge.sourceOffset,
+          targetOffset: edge.targetOffset,
+          potential: edge.potential,
+          highlighted,
+          dimmed: dimOthers && !highlighted,
+        },
+        markerEnd: {
+          type: MarkerType.ArrowClosed,
+          width: 14,
+          height: 14,
+          color: edge.potential ? POTENTIAL_STROKE : highlighted ? HIGHLIGHT_STROKE : HELD_STROKE,
+        },
+        focusable: false,
+        zIndex: highlighted ? 1 : 0,
+      };
+    });
+    const width = layout.columns * COLUMN_WIDTH - (COLUMN_WIDTH - NODE_WIDTH);
+    const height = layout.rows * ROW_HEIGHT - (ROW_HEIGHT - NODE_HEIGHT);
     return {
-      nodes: flowNodes,
-      edges: flowEdges,
+      nodes,
+      edges,
+      buckets: folded.buckets,
+      principals: principalsOf(focused).length,
+      kinds: [...new Set(layout.nodes.map((node) => node.kind))],
       anyPotential: layout.edges.some((edge) => edge.potential),
-      shown: visible.length,
-      total: wanted.length,
-      // fitView scales the drawing to the frame's width; size the frame to the scaled height
-      height: Math.round(
-        Math.min(
-          720,
-          Math.max(
-            220,
-            layout.rows * ROW_HEIGHT * Math.min(1, DRAWN_WIDTH / (layout.columns * COLUMN_WIDTH)) + 70,
-          ),
-        ),
-      ),
+      width,
+      height,
     };
-  }, [data, minimum]);
+  }, [atLevel, activeFocus, expanded, hovered]);
+
+  const onNodeClick: NodeMouseHandler<AccessNode> = (_event, node) => {
+    if (node.data.kind === BUCKET_KIND) {
+      setExpanded((current) => new Set([...current, node.id]));
+      return;
+    }
+    setHovered(undefined);
+    setFocus((current) => (current === node.id ? undefined : node.id));
+  };
+
+  const total = principalsOf(atLevel).length;
+  const frameHeight = Math.min(MAX_FRAME_HEIGHT, Math.max(200, view.height + 2 * PAD));
+  // a new view starts at its top left corner, at full size
+  const viewKey = `${minimum}|${activeFocus ?? ""}|${[...expanded].join(",")}`;
 
   return (
     <div className="space-y-3">
-      <div className="flex flex-wrap items-center gap-3 text-sm">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
         <label className="flex items-center gap-2">
           <span>Show access</span>
           <select
@@ -142,69 +206,117 @@ export function AccessGraph({ data, clusterName }: { data: GraphData; clusterNam
             ))}
           </select>
         </label>
-        <span className="text-slate-600" aria-live="polite">
-          {total === 0
-            ? "No principal has this access."
-            : shown < total
-              ? `${shown} of ${total} principals shown (the strongest first).`
-              : `${total} ${total === 1 ? "principal" : "principals"}.`}
-        </span>
+        <label className="flex items-center gap-2">
+          <span>Focus on</span>
+          <select
+            value={activeFocus ?? ""}
+            onChange={(event) => setFocus(event.target.value === "" ? undefined : event.target.value)}
+            className="max-w-[16rem] rounded border border-slate-300 bg-white px-2 py-1"
+            disabled={total === 0}
+          >
+            <option value="">everyone (no focus)</option>
+            {activeFocus && !offered ? <option value={activeFocus}>{focusLabel}</option> : null}
+            <FocusGroup label="Principals" choices={choices.principals} />
+            <FocusGroup label="Groups" choices={choices.groups} />
+            <FocusGroup label="Role assignments and bindings" choices={choices.grants} />
+          </select>
+        </label>
+        {activeFocus ? (
+          <button
+            type="button"
+            onClick={() => setFocus(undefined)}
+            className="rounded border border-slate-300 bg-white px-2 py-1 hover:bg-slate-50"
+          >
+            Show everyone
+          </button>
+        ) : null}
+        {view.buckets.some((bucket) => bucket.expanded) ? (
+          <button
+            type="button"
+            onClick={() => setExpanded(new Set())}
+            className="rounded border border-slate-300 bg-white px-2 py-1 hover:bg-slate-50"
+          >
+            Fold principals again
+          </button>
+        ) : null}
       </div>
+      <p className="text-sm text-slate-600" aria-live="polite">
+        {total === 0
+          ? "No principal has this access."
+          : activeFocus
+            ? `Only the paths through ${focusLabel ?? "the chosen node"}: ${view.principals} ${view.principals === 1 ? "principal" : "principals"}. Click it again or "Show everyone" to see all.`
+            : `${total} ${total === 1 ? "principal" : "principals"}${view.buckets.some((bucket) => !bucket.expanded) ? `, folded by group or kind (click a double-bordered node to list them)` : ""}. Click a node to see only the paths through it.`}
+      </p>
       {total > 0 ? (
         <figure
+          ref={frame}
           aria-label={`Access graph of ${clusterName}: principals on the left, the cluster on the right`}
-          className="overflow-hidden rounded border border-slate-200"
-          style={{ height }}
+          className={`relative overflow-hidden rounded border ${engaged ? "border-indigo-400" : "border-slate-200"}`}
+          style={{ height: frameHeight, maxHeight: "75vh" }}
+          onPointerDown={() => setEngaged(true)}
+          onMouseLeave={() => setHovered(undefined)}
         >
-          <ReactFlow
-            nodes={nodes}
-            edges={edges}
-            fitView
-            fitViewOptions={{ padding: 0.1 }}
-            minZoom={0.2}
-            maxZoom={1.5}
+          <ReactFlow<AccessNode, AccessEdge>
+            key={viewKey}
+            nodes={view.nodes}
+            edges={view.edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            defaultViewport={{ x: PAD, y: PAD, zoom: 1 }}
+            minZoom={MIN_ZOOM}
+            maxZoom={MAX_ZOOM}
+            translateExtent={[
+              [-PAD, -PAD],
+              [Math.max(view.width + PAD, 0), Math.max(view.height + PAD, 0)],
+            ]}
+            zoomOnScroll={false}
+            panOnScroll={engaged}
+            preventScrolling={engaged}
+            zoomOnDoubleClick={false}
+            panOnDrag
             nodesDraggable={false}
             nodesConnectable={false}
             elementsSelectable={false}
+            onNodeClick={onNodeClick}
+            onNodeMouseEnter={(_event, node) => setHovered(node.id)}
+            onNodeMouseLeave={() => setHovered(undefined)}
+            proOptions={{ hideAttribution: true }}
           >
             <Background gap={24} color="#e2e8f0" />
-            <Controls showInteractive={false} />
+            <Controls showInteractive={false} showFitView={false} />
           </ReactFlow>
+          <figcaption className="pointer-events-none absolute bottom-2 right-2 rounded bg-white/90 px-2 py-1 text-xs text-slate-600">
+            {engaged
+              ? "The wheel moves the graph; Esc or click outside to scroll the page"
+              : "Drag to move; click into the graph to move it with the wheel"}
+          </figcaption>
         </figure>
       ) : null}
-      {total > 0 ? <GraphLegend potential={anyPotential} /> : null}
+      {total > 0 ? (
+        <GraphLegend kinds={view.kinds} potential={view.anyPotential} focused={activeFocus !== undefined} />
+      ) : null}
     </div>
   );
 }
 
-function LegendLine({ dashed }: { dashed: boolean }) {
+function FocusGroup({ label, choices }: { label: string; choices: FocusChoice[] }) {
+  if (choices.length === 0) return null;
   return (
-    <svg aria-hidden="true" width="36" height="10" className="shrink-0">
-      <line
-        x1="1"
-        y1="5"
-        x2="35"
-        y2="5"
-        stroke={dashed ? POTENTIAL_STROKE : HELD_STROKE}
-        strokeWidth={dashed ? 2 : 1.5}
-        strokeDasharray={dashed ? "6 4" : undefined}
-      />
-    </svg>
+    <optgroup label={label}>
+      {choices.map((choice) => (
+        <option key={choice.key} value={choice.key}>
+          {choice.label}
+        </option>
+      ))}
+    </optgroup>
   );
 }
 
-/** What the lines mean, in words (the dash is a second signal beside the colour). */
-function GraphLegend({ potential }: { potential: boolean }) {
-  return (
-    <ul aria-label="Graph legend" className="flex flex-wrap gap-x-5 gap-y-1 text-xs text-slate-700">
-      <li className="flex items-center gap-2">
-        <LegendLine dashed={false} />
-        holds this access today
-      </li>
-      <li className="flex items-center gap-2">
-        <LegendLine dashed />
-        can become: an attack path, not held today{potential ? "" : " (none in this view)"}
-      </li>
-    </ul>
-  );
+function labelOfFocus(focus: string | undefined, paths: readonly ViewPath[]): string | undefined {
+  if (!focus) return undefined;
+  for (const path of paths) {
+    const step = path.steps.find((candidate) => stepKey(candidate) === focus);
+    if (step) return nodeText(step.kind, step.label, step.id);
+  }
+  return undefined;
 }
