@@ -6,6 +6,8 @@ import { AccessModelBuilder, CLUSTER } from "@/lib/access/fixtures/access-model-
 import {
   effectiveClusterRoleRules,
   ruleAllows as engineRuleAllows,
+  nonResourceRuleAllows,
+  rbacAuthorizes,
   rulesAllow,
 } from "@/lib/access/kubernetes-rbac";
 import { ClusterObjects } from "@/lib/emulator/kubernetes/cluster-objects";
@@ -17,6 +19,7 @@ import {
 import { answerReview } from "@/lib/emulator/kubernetes/reviews";
 import type { KubernetesObject } from "@/lib/emulator/tenant-file";
 import type { PolicyRule } from "@/lib/model/kubernetes";
+import { aggregateClusterRoles } from "@/lib/model/kubernetes-defaults";
 
 // The access engine (lib/access) and the emulator's RBAC authorizer (lib/emulator/kubernetes/rbac.ts,
 // written separately from the Kubernetes source: pkg/apis/rbac/v1/evaluation_helpers.go,
@@ -70,10 +73,16 @@ const subject = fc.oneof(
 
 const rbacObjects = fc
   .record({
-    clusterRoles: fc.array(fc.array(wireRule, { minLength: 1, maxLength: 3 }), {
-      minLength: 1,
-      maxLength: 3,
-    }),
+    clusterRoles: fc.array(
+      fc.record({
+        rules: fc.array(wireRule, { maxLength: 3 }),
+        // Aggregation: this role collects the rules of the role `offset` places after it (so chains
+        // like admin → edit → view occur, cycles — whose result depends on the controller's queue
+        // order in Kubernetes — do not).
+        aggregates: fc.option(fc.nat(1), { nil: undefined }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
     roles: fc.array(
       fc.record({
         namespace: fc.constantFrom(...NAMESPACES),
@@ -103,11 +112,18 @@ const rbacObjects = fc
         kind: "ServiceAccount",
         metadata: { name: "sa1", namespace },
       })),
-      ...clusterRoles.map((rules, index) => ({
+      ...clusterRoles.map(({ rules, aggregates }, index) => ({
         apiVersion: rbac,
         kind: "ClusterRole",
-        metadata: { name: `cr${index}`, labels: {} },
+        metadata: { name: `cr${index}`, labels: { aggregate: `to-${index}` } },
         rules,
+        ...(aggregates !== undefined
+          ? {
+              aggregationRule: {
+                clusterRoleSelectors: [{ matchLabels: { aggregate: `to-${index + 1 + aggregates}` } }],
+              },
+            }
+          : {}),
       })),
       ...roles.map((role, index) => ({
         apiVersion: rbac,
@@ -235,6 +251,21 @@ function engineFor(
   };
 }
 
+/** The engine's request authorizer (rbacAuthorizes) on the same model. */
+function engineAuthorizerFor(objects: unknown[]): (who: Requester, wanted: Request) => boolean {
+  const model = new AccessModelBuilder({ entra: { mode: "none" } } as never).kubernetes(...objects).build();
+  const inventory = model.kubernetes[CLUSTER];
+  if (!inventory) throw new Error("fixture cluster missing");
+  return (who, wanted) =>
+    rbacAuthorizes(inventory, who, {
+      verb: wanted.verb,
+      apiGroup: wanted.group,
+      resource: wanted.subresource ? `${wanted.resource}/${wanted.subresource}` : wanted.resource,
+      ...(wanted.name ? { resourceName: wanted.name } : {}),
+      namespace: wanted.namespace ?? null,
+    });
+}
+
 /** The emulator's answer to a SubjectAccessReview for the same user and request. */
 function emulatorAllows(
   served: ClusterObjects,
@@ -289,6 +320,34 @@ describe("access engine vs the emulator's RBAC authorizer", () => {
     );
   });
 
+  it("agree on non-resource URLs (`*`, exact paths, trailing-`*` prefixes)", () => {
+    const urls = ["/healthz", "/healthz/*", "/api*", "/apis/", "*", "/metrics"];
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom("get", "post", "*"), { minLength: 1, maxLength: 2 }),
+        fc.uniqueArray(fc.constantFrom(...urls), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom("get", "post"),
+        fc.constantFrom(
+          "/healthz",
+          "/healthz/ready",
+          "/healthzz",
+          "/api",
+          "/apis/apps/v1",
+          "/metrics",
+          "/version",
+        ),
+        (verbs, nonResourceURLs, verb, path) => {
+          const engine = nonResourceRuleAllows(
+            { verbs, nonResourceURLs, apiGroups: [], resources: [], resourceNames: [] },
+            { verb, path },
+          );
+          expect(emulatorRuleAllows({ verbs, nonResourceURLs }, { verb, path })).toBe(engine);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it("agree on whole clusters: bindings, subjects, namespaces and SubjectAccessReview answers", () => {
     fc.assert(
       fc.property(
@@ -296,12 +355,17 @@ describe("access engine vs the emulator's RBAC authorizer", () => {
         fc.array(fc.tuple(requester, request), { minLength: 1, maxLength: 12 }),
         (objects, asks) => {
           const engine = engineFor(objects);
-          const served = new ClusterObjects(objects as KubernetesObject[]);
+          const authorizer = engineAuthorizerFor(objects);
+          // As the emulator serves a cluster: ClusterRoles aggregated the way the aggregation
+          // controller keeps them (lib/model/kubernetes-defaults.ts aggregateClusterRoles).
+          const served = new ClusterObjects(aggregateClusterRoles(objects as KubernetesObject[]));
           for (const [who, wanted] of asks) {
-            expect({ who, wanted, allowed: emulatorAllows(served, who, wanted) }).toEqual({
+            const emulator = emulatorAllows(served, who, wanted);
+            expect({ who, wanted, allowed: emulator }).toEqual({ who, wanted, allowed: engine(who, wanted) });
+            expect({ who, wanted, rbacAuthorizes: authorizer(who, wanted) }).toEqual({
               who,
               wanted,
-              allowed: engine(who, wanted),
+              rbacAuthorizes: emulator,
             });
           }
         },
