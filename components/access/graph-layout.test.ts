@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { layoutAccessGraph } from "@/components/access/graph-layout";
+import {
+  LINE_CHARS,
+  layoutAccessGraph,
+  MAX_LINES,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  wrapLabel,
+} from "@/components/access/graph-layout";
 import type { PathStep } from "@/lib/access/types";
 
 const step = (kind: string, id: string): PathStep => ({ kind, id, label: `${kind} ${id}` });
@@ -101,5 +108,86 @@ describe("layoutAccessGraph", () => {
     expect(column("cluster:aks-2")).toBe(layout.columns - 1);
     expect(column("cluster:aks-1")).toBe(3);
     expect(column("cluster:aks-1")).toBeLessThan(column("k8s.serviceAccount:aks-1/default/release-bot") ?? 0);
+  });
+
+  it("leaves a gap between any two node boxes", () => {
+    const layout = layoutAccessGraph([penny, spike, sheldon]);
+    for (const a of layout.nodes) {
+      for (const b of layout.nodes) {
+        if (a === b) continue;
+        const apart =
+          a.x + NODE_WIDTH + 40 <= b.x ||
+          b.x + NODE_WIDTH + 40 <= a.x ||
+          a.y + NODE_HEIGHT + 12 <= b.y ||
+          b.y + NODE_HEIGHT + 12 <= a.y;
+        expect(apart, `${a.id} and ${b.id}`).toBe(true);
+      }
+    }
+  });
+
+  it("gives every edge its own end on each side of a node, inside the node, in the order of the other ends", () => {
+    // ten principals through one group: ten edges into the group, the group's edge out
+    const many = Array.from({ length: 10 }, (_, index) => [
+      step("principal", `p${index}`),
+      ...spike.slice(1),
+    ]);
+    const layout = layoutAccessGraph([...many, penny]);
+    const y = new Map(layout.nodes.map((node) => [node.id, node.y]));
+    const into = layout.edges.filter((edge) => edge.target === "groupMembership:aks-admins");
+    expect(into).toHaveLength(10);
+    const ends = into.map((edge) => edge.targetOffset);
+    expect(new Set(ends).size).toBe(10);
+    for (const end of ends) expect(Math.abs(end)).toBeLessThan(NODE_HEIGHT / 2);
+    // sorted by the source's height: the edges do not cross where they enter
+    const bySource = [...into].sort((a, b) => (y.get(a.source) ?? 0) - (y.get(b.source) ?? 0));
+    const offsets = bySource.map((edge) => edge.targetOffset);
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    // two edges into the cluster (from the ClusterRole and from system:masters) end apart
+    const cluster = layout.edges
+      .filter((edge) => edge.target === "cluster:aks-2")
+      .map((edge) => edge.targetOffset);
+    expect(cluster).toHaveLength(2);
+    expect(Math.abs(cluster[0] - cluster[1])).toBeGreaterThanOrEqual(8);
+    // a single edge leaves from the middle
+    expect(layout.edges.find((edge) => edge.source === "principal:p0")?.sourceOffset).toBe(0);
+  });
+});
+
+describe("wrapLabel", () => {
+  it("breaks an Azure action after its slash, never inside a word", () => {
+    expect(wrapLabel("listClusterAdminCredential/action", 28)).toEqual([
+      "listClusterAdminCredential/",
+      "action",
+    ]);
+    // too long for one line even on its own: split between the words of the camelCase name
+    expect(wrapLabel("listClusterAdminCredential/action", 20)).toEqual([
+      "listClusterAdmin",
+      "Credential/action",
+    ]);
+  });
+
+  it("fills lines word by word and keeps short labels on one line", () => {
+    expect(wrapLabel("ClusterRole cluster-admin")).toEqual(["ClusterRole cluster-admin"]);
+    const lines = wrapLabel("RoleBinding shipping-1/view-shipping-1-14160", 24);
+    expect(lines.join("")).toBe("RoleBinding shipping-1/view-shipping-1-14160");
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(24);
+    expect(lines[0]).toBe("RoleBinding shipping-1/");
+  });
+
+  it("ends in an ellipsis at a boundary after the last line", () => {
+    const lines = wrapLabel(
+      "Contributor on resource group rsg-aksidentitystate2 in subscription Contoso Production East",
+      LINE_CHARS,
+    );
+    expect(lines).toHaveLength(MAX_LINES);
+    expect(lines.at(-1)?.endsWith("…")).toBe(true);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(LINE_CHARS);
+    // every word kept is whole
+    const words = new Set(
+      "Contributor on resource group rsg-aksidentitystate2 in subscription Contoso Production East".split(
+        " ",
+      ),
+    );
+    for (const word of lines.join(" ").replace("…", "").split(" ")) expect(words.has(word), word).toBe(true);
   });
 });
