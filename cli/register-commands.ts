@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerAccessCommands } from "./commands/access";
 import { registerDriftCommand } from "./commands/drift";
 import { registerEmulateCommand } from "./commands/emulate";
+import { registerImportCommand } from "./commands/import";
 import { registerPathsCommand } from "./commands/paths";
 import { registerReportCommand } from "./commands/report";
 import { registerScanCommand } from "./commands/scan";
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerEmulateCommand(program);
   registerReportCommand(program);
   registerTenantCommand(program);
+  registerImportCommand(program);
 }

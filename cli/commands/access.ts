@@ -6,6 +6,7 @@ import { getPrincipal } from "@/lib/queries/get-principal";
 import { listClusters } from "@/lib/queries/list-clusters";
 import { cliScanScope, printJson, withCliDatabase } from "../cli-database";
 import { CliError } from "../cli-error";
+import { gatedExitCode, parseFailOn, withFailOnOption } from "../fail-on";
 import { remoteAccess, remoteApi, remoteFindings, withServerOption } from "../remote-api";
 import { resolveCluster, resolvePrincipalId } from "../resolve";
 
@@ -63,18 +64,26 @@ export function registerAccessCommands(program: Command): void {
     });
   });
 
-  withServerOption(
+  const findingsCommand = withServerOption(
     scopeOptions(
       program
         .command("findings")
         .description("Findings (fail, pass, not-assessed) with evidence, controls and remediation")
         .option("--cluster <name|id>", "only this cluster"),
     ),
-  ).action(async (options: ScopeOptions & { cluster?: string }) => {
+  );
+  withFailOnOption(findingsCommand);
+  findingsCommand.action(async (options: ScopeOptions & { cluster?: string; failOn?: string }) => {
+    const failOn = parseFailOn(options.failOn);
+    // The CI gate: exit 3 when a failing finding at or above --fail-on is in what was printed.
+    const gate = (findings: Finding[]) => {
+      process.exitCode = gatedExitCode(0, failOn, findings, (line) => console.error(line));
+    };
     if (options.server) {
       const result = await remoteFindings(remoteApi({ ...options, server: options.server }), options);
-      if (options.json) return printJson(result);
-      return printFindings(result.findings as Finding[]);
+      if (options.json) printJson(result);
+      else printFindings(result.findings as Finding[]);
+      return gate(result.findings as Finding[]);
     }
     return withCliDatabase(async () => {
       const scope = await cliScanScope(options);
@@ -85,8 +94,9 @@ export function registerAccessCommands(program: Command): void {
       for (const cluster of clusters)
         findings.push(...(await getClusterFindings(scope, cluster.id)).findings);
       const result = { scanId: scope.scanId.toString(), findings };
-      if (options.json) return printJson(result);
-      printFindings(findings);
+      if (options.json) printJson(result);
+      else printFindings(findings);
+      gate(findings);
     });
   });
 

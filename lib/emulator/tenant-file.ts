@@ -6,6 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { checkCoverageSemantics, tenantCoverageSchema } from "@/lib/emulator/tenant-file-coverage";
 import { checkEntraSemantics, entraSectionSchema } from "@/lib/emulator/tenant-file-entra";
 import builtInRoleData from "@/lib/model/data/builtin-roles.json";
 
@@ -483,8 +484,16 @@ export const tenantClusterDataSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 // The envelope
 
+/** The only tenant file format version this code reads and writes. */
+export const TENANT_FILE_VERSION = 1;
+
 export const tenantFileSchema = z.strictObject({
-  version: z.literal(1, { error: "unsupported tenant file version: only version 1 exists" }),
+  version: z.literal(TENANT_FILE_VERSION, {
+    error: (issue) =>
+      typeof issue.input === "number" && issue.input > TENANT_FILE_VERSION
+        ? `tenant file version ${issue.input} is newer than this aks-atlas reads (version ${TENANT_FILE_VERSION}): update aks-atlas`
+        : `unsupported tenant file version ${JSON.stringify(issue.input)}: this aks-atlas reads version ${TENANT_FILE_VERSION}`,
+  }),
   tenantId: guidSchema,
   displayName: z.string().optional(),
   principals: z.array(tenantPrincipalSchema).default([]),
@@ -503,6 +512,8 @@ export const tenantFileSchema = z.strictObject({
   clusters: z.record(z.string(), tenantClusterDataSchema).default({}),
   /** Directory roles, PIM for Groups, applications and owners (lib/emulator/tenant-file-entra.ts). */
   entra: entraSectionSchema.optional(),
+  /** What the collector that wrote the file could not read (lib/emulator/tenant-file-coverage.ts). */
+  coverage: tenantCoverageSchema.optional(),
 });
 
 export type TenantFile = z.infer<typeof tenantFileSchema>;
@@ -927,6 +938,7 @@ export function checkTenantSemantics(tenant: TenantFile): TenantFileReport {
   }
 
   checkEntraSemantics(tenant, report);
+  checkCoverageSemantics(tenant, report);
 
   return report;
 }

@@ -10,6 +10,8 @@ export const scanTriggerSchema = z.enum([
   "schedule",
   "cron",
   "demo-history",
+  // `aks-atlas import`: a tenant file (written by `aks-atlas collect` or by hand), read without the network.
+  "import",
 ]);
 export type ScanTrigger = z.infer<typeof scanTriggerSchema>;
 export type ScanStatus = "running" | "succeeded" | "partial" | "failed";
