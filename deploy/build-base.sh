@@ -25,7 +25,7 @@ done
 # reports have glyphs; ca-certificates for HTTPS to Azure, Graph and PostgreSQL; tini reaps
 # Chromium's children as PID 1. Node 22 is not a Debian bookworm package: it comes from the
 # project's own node_modules (the `node` npm package), copied in by the Containerfile.
-PACKAGES="ca-certificates,chromium,fonts-liberation,fonts-dejavu-core,tini,tzdata"
+PACKAGES="ca-certificates chromium fonts-liberation fonts-dejavu-core tini tzdata"
 
 mirror_and_suite() {
   # deb822 (.sources) first, then the one-line format. Prints "<uri> <suite>" of the first
@@ -61,17 +61,32 @@ for tool in debootstrap buildah; do
 done
 
 ROOTFS="$WORKDIR/rootfs"
+CACHE="$WORKDIR/cache"
+cleanup() {
+  umount "$ROOTFS/proc" 2>/dev/null || true
+}
+trap cleanup EXIT
 rm -rf "$ROOTFS"
-mkdir -p "$ROOTFS"
+mkdir -p "$ROOTFS" "$CACHE"
 echo "build-base: debootstrap $SUITE from $MIRROR into $ROOTFS" >&2
-debootstrap --variant=minbase --keyring="$KEYRING" --include="$PACKAGES" "$SUITE" "$ROOTFS" "$MIRROR"
+# minbase, then apt inside the tree: debootstrap's own resolver does not follow virtual packages
+# (chromium → dconf-service → dbus-session-bus), apt does. Downloaded .debs stay in $CACHE for re-runs.
+debootstrap --variant=minbase --cache-dir="$CACHE" --keyring="$KEYRING" "$SUITE" "$ROOTFS" "$MIRROR"
+echo "deb $MIRROR $SUITE main" > "$ROOTFS/etc/apt/sources.list"
+cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
+# No service may start inside the build tree.
+printf '#!/bin/sh\nexit 101\n' > "$ROOTFS/usr/sbin/policy-rc.d"
+chmod +x "$ROOTFS/usr/sbin/policy-rc.d"
+mount -t proc proc "$ROOTFS/proc"
+chroot "$ROOTFS" env DEBIAN_FRONTEND=noninteractive apt-get update
+chroot "$ROOTFS" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES
+umount "$ROOTFS/proc"
+rm -f "$ROOTFS/usr/sbin/policy-rc.d" "$ROOTFS/etc/resolv.conf"
 
 # Slim the tree: apt lists, caches, docs and man pages serve no purpose at run time.
 chroot "$ROOTFS" apt-get clean
 rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/*.bin "$ROOTFS"/usr/share/doc/* \
   "$ROOTFS"/usr/share/man/* "$ROOTFS"/usr/share/info/* "$ROOTFS"/var/log/*.log
-# The image's own sources point at the same mirror, so a derived image can apt-get from it.
-echo "deb $MIRROR $SUITE main" > "$ROOTFS/etc/apt/sources.list"
 
 TARBALL="$WORKDIR/rootfs.tar"
 tar --numeric-owner -C "$ROOTFS" -cf "$TARBALL" .

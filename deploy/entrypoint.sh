@@ -17,6 +17,7 @@ usage: <image> COMMAND [ARGS…]
   scan [ARGS…]   one-shot scan: aks-atlas scan ARGS (exit 0 succeeded, 2 partial, 1 failed)
   migrate        apply pending database migrations and exit
   cli ARGS…      any aks-atlas command (aks-atlas --help)
+  cron           POST $ATLAS_CRON_URL (/api/cron/scan) with $ATLAS_CRON_SECRET: the CronJob
   help           this text
 Every command reads DATABASE_URL (an external PostgreSQL) and migrates it under an advisory lock.
 USAGE
@@ -36,6 +37,9 @@ case "$command" in
   migrate)
     [ $# -eq 0 ] || { echo "entrypoint: migrate takes no arguments (got: $*)" >&2; exit 64; }
     exec "$NODE" "$TSX" lib/db/migrate-cli.ts ;;
+  cron)
+    [ $# -eq 0 ] || { echo "entrypoint: cron takes no arguments (got: $*)" >&2; exit 64; }
+    exec "$NODE" deploy/cron-trigger.mjs ;;
   cli|aks-atlas)
     exec "$NODE" --expose-gc bin/aks-atlas.mjs "$@" ;;
   help|-h|--help)

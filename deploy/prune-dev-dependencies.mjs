@@ -7,7 +7,9 @@ import path from "node:path";
 const root = process.argv[2] ?? process.cwd();
 const lock = JSON.parse(readFileSync(path.join(root, "package-lock.json"), "utf8"));
 if (!lock.packages) {
-  console.error("prune-dev-dependencies: package-lock.json has no `packages` map (lockfileVersion >= 2 needed)");
+  console.error(
+    "prune-dev-dependencies: package-lock.json has no `packages` map (lockfileVersion >= 2 needed)",
+  );
   process.exit(1);
 }
 let removed = 0;
