@@ -28,6 +28,8 @@ command="${1:-web}"
 case "$command" in
   web)
     [ $# -eq 0 ] || { echo "entrypoint: web takes no arguments (got: $*)" >&2; exit 64; }
+    # In the image .next/cache links to /tmp/next-cache (the root is read-only); /tmp starts empty.
+    mkdir -p "${TMPDIR:-/tmp}/next-cache" 2>/dev/null || true
     exec "$NODE" --expose-gc deploy/serve.mjs ;;
   worker)
     [ $# -eq 0 ] || { echo "entrypoint: worker takes no arguments (got: $*)" >&2; exit 64; }
