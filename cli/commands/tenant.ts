@@ -72,6 +72,8 @@ interface GenerateFlags {
   identities: number;
   federatedCredentials?: number;
   principals: number;
+  roleEligibilities?: number;
+  denyAssignments?: number;
 }
 
 interface MutateFlags {
@@ -116,6 +118,16 @@ export function registerTenantCommand(program: Command): Command {
       "directory users + groups + applications",
       nonNegativeInteger("principals"),
       200,
+    )
+    .option(
+      "--role-eligibilities <n>",
+      "PIM eligible role assignments (default: 10% of --role-assignments)",
+      nonNegativeInteger("role-eligibilities"),
+    )
+    .option(
+      "--deny-assignments <n>",
+      "deny assignments on cluster resource groups (default: one per 25 clusters)",
+      nonNegativeInteger("deny-assignments"),
     )
     .action(
       guarded(async (command: Command, flags: GenerateFlags) => {

@@ -35,6 +35,10 @@ export const generateTenantOptionsSchema = z
     federatedCredentials: count.optional(),
     /** Directory users + groups + applications (managed identities come on top). */
     principals: z.number().int().min(10).max(10_000_000).default(200),
+    /** PIM eligible role assignments (privileged roles, mostly eligible); default 10% of roleAssignments. */
+    roleEligibilities: count.optional(),
+    /** Deny assignments on cluster resource groups; default one per 25 clusters. */
+    denyAssignments: count.optional(),
   })
   .strict();
 
@@ -46,6 +50,9 @@ export interface GenerateTenantStats {
   clusters: number;
   resources: number;
   roleAssignments: number;
+  roleEligibilities: number;
+  timeBoundAssignments: number;
+  denyAssignments: number;
   bindings: number;
   kubernetesObjects: number;
   federatedCredentials: number;
@@ -70,6 +77,7 @@ const STREAM = {
   controlPlaneIdentity: 14,
   customRole: 15,
   clusterObject: 16,
+  roleEligibility: 17,
 } as const;
 
 const LOCATIONS = ["westeurope", "northeurope", "eastus", "westus2", "uksouth"];
@@ -1195,13 +1203,126 @@ async function writeClusterObjects(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Access that is not standing: governed tenants hold most privileged access as PIM eligibility,
+// a few active assignments are time-bound, and deployment stacks leave deny assignments.
+
+const ELIGIBLE_ROLES = [
+  [R.aksRbacClusterAdmin, 0.3],
+  [R.aksRbacAdmin, 0.15],
+  [R.aksClusterAdmin, 0.15],
+  [R.contributor, 0.25],
+  [R.owner, 0.1],
+  [R.userAccessAdministrator, 0.05],
+] as const;
+
+/** Every ~100th role assignment is a time-bound active one (ends within the year after CREATED_ON). */
+function isTimeBound(index: number): boolean {
+  return index % 97 === 3;
+}
+
+function roleEligibilityAt(layout: Layout, index: number): unknown {
+  const rng = rngFor(layout.seed, STREAM.roleEligibility, index);
+  const name = rng.uuid();
+  const cluster = layout.clusters[rng.int(layout.clusters.length)];
+  const subscription = cluster.subscription;
+  const scope = rng.weighted([
+    [cluster.id, 0.5],
+    [`/subscriptions/${subscription.id}/resourceGroups/${cluster.rg}`, 0.3],
+    [`/subscriptions/${subscription.id}`, 0.2],
+  ] as const);
+  const role = rng.weighted(ELIGIBLE_ROLES);
+  const principal = rng.chance(0.6)
+    ? { id: userAt(layout, rng.int(layout.users)).id, type: "User" }
+    : { id: groupIdAt(layout, rng.int(layout.groups)), type: "Group" };
+  // PIM's default: eligible for a year; some are permanent.
+  const endDateTime = rng.chance(0.6) ? `202${5 + rng.int(3)}-0${1 + rng.int(9)}-15T08:00:00Z` : null;
+  return {
+    id: `${scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/${name}`,
+    name,
+    type: "Microsoft.Authorization/roleEligibilityScheduleInstances",
+    properties: {
+      scope,
+      roleDefinitionId: `/subscriptions/${subscription.id}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+      principalId: principal.id,
+      principalType: principal.type,
+      status: "Provisioned",
+      roleEligibilityScheduleId: `${scope}/providers/Microsoft.Authorization/roleEligibilitySchedules/${name}`,
+      startDateTime: "2024-05-01T08:00:00Z",
+      endDateTime,
+      memberType: "Direct",
+      createdOn: "2024-05-01T08:00:00Z",
+    },
+  };
+}
+
+function timeBoundInstanceAt(layout: Layout, index: number): unknown {
+  const assignment = roleAssignmentAt(layout, index) as {
+    id: string;
+    name: string;
+    properties: { scope: string; roleDefinitionId: string; principalId: string; principalType: string };
+  };
+  const { scope, roleDefinitionId, principalId, principalType } = assignment.properties;
+  return {
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignmentScheduleInstances/${assignment.name}`,
+    name: assignment.name,
+    type: "Microsoft.Authorization/roleAssignmentScheduleInstances",
+    properties: {
+      scope,
+      roleDefinitionId,
+      principalId,
+      principalType,
+      status: "Provisioned",
+      startDateTime: "2024-05-01T08:00:00Z",
+      endDateTime: `2025-0${1 + (index % 9)}-01T08:00:00Z`,
+      memberType: "Direct",
+      assignmentType: "Assigned",
+      originRoleAssignmentId: assignment.id,
+    },
+  };
+}
+
+function denyAssignmentAt(layout: Layout, index: number): unknown {
+  const cluster = layout.clusters[(index * 25) % layout.clusters.length];
+  const scope = `/subscriptions/${cluster.subscription.id}/resourceGroups/${cluster.rg}`;
+  const name = `de000000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`;
+  return {
+    id: `${scope}/providers/Microsoft.Authorization/denyAssignments/${name}`,
+    name,
+    type: "Microsoft.Authorization/denyAssignments",
+    properties: {
+      denyAssignmentName: `Deployment stack deny settings for ${cluster.rg}`,
+      description: "Created by a deployment stack (denySettingsMode: denyWriteAndDelete)",
+      permissions: [
+        {
+          actions: [
+            "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action",
+            "Microsoft.ContainerService/managedClusters/accessProfiles/listCredential/action",
+          ],
+          notActions: [],
+          dataActions: [],
+          notDataActions: [],
+        },
+      ],
+      scope,
+      doNotApplyToChildScopes: false,
+      principals: [{ id: "00000000-0000-0000-0000-000000000000", type: "SystemDefined" }],
+      excludePrincipals: layout.groups > 0 ? [{ id: groupIdAt(layout, 0), type: "Group" }] : [],
+      isSystemProtected: true,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Writes a generated tenant to `out` (which is flushed, not ended). Deterministic by seed. */
 export async function generateTenant(
   options: GenerateTenantOptions,
   out: Writable,
 ): Promise<GenerateTenantStats> {
-  const layout = buildLayout(generateTenantOptionsSchema.parse(options));
+  const parsed = generateTenantOptionsSchema.parse(options);
+  const layout = buildLayout(parsed);
+  const roleEligibilities = parsed.roleEligibilities ?? Math.ceil(parsed.roleAssignments * 0.1);
+  const denyAssignments = parsed.denyAssignments ?? Math.ceil(parsed.clusters / 25);
   const writer = new TenantStreamWriter(out);
   await writer.header({
     version: 1,
@@ -1214,6 +1335,20 @@ export async function generateTenant(
   await writer.openArray("roleAssignments");
   for (let index = 0; index < layout.roleAssignments; index++)
     await writer.item(roleAssignmentAt(layout, index));
+  await writer.closeArray();
+  await writer.openArray("roleEligibilityScheduleInstances");
+  for (let index = 0; index < roleEligibilities; index++) await writer.item(roleEligibilityAt(layout, index));
+  await writer.closeArray();
+  await writer.openArray("roleAssignmentScheduleInstances");
+  let timeBoundAssignments = 0;
+  for (let index = 0; index < layout.roleAssignments; index++) {
+    if (!isTimeBound(index)) continue;
+    await writer.item(timeBoundInstanceAt(layout, index));
+    timeBoundAssignments += 1;
+  }
+  await writer.closeArray();
+  await writer.openArray("denyAssignments");
+  for (let index = 0; index < denyAssignments; index++) await writer.item(denyAssignmentAt(layout, index));
   await writer.closeArray();
   const { resources, fics } = await writeSubscriptions(layout, writer);
   await writer.openClusters();
@@ -1230,6 +1365,9 @@ export async function generateTenant(
     clusters: layout.clusters.length,
     resources,
     roleAssignments: layout.roleAssignments,
+    roleEligibilities,
+    timeBoundAssignments,
+    denyAssignments,
     bindings: layout.bindings,
     kubernetesObjects,
     federatedCredentials: fics,
