@@ -93,13 +93,25 @@ export function AccessGraph({ data, clusterName }: { data: GraphData; clusterNam
     (choice) => choice.key === activeFocus,
   );
 
-  const view = useMemo(() => {
+  // the layout changes with level, focus and folds; hovering only changes what is highlighted
+  const drawn = useMemo(() => {
     const focused = focusPaths(atLevel, activeFocus);
     const folded = foldPrincipals(focused, expanded);
     const layout = layoutAccessGraph(
       folded.paths.map((path) => path.steps),
       folded.paths.map((path) => path.potential),
     );
+    return {
+      folded,
+      layout,
+      principals: principalsOf(focused).length,
+      width: layout.columns * COLUMN_WIDTH - (COLUMN_WIDTH - NODE_WIDTH),
+      height: layout.rows * ROW_HEIGHT - (ROW_HEIGHT - NODE_HEIGHT),
+    };
+  }, [atLevel, activeFocus, expanded]);
+
+  const view = useMemo(() => {
+    const { folded, layout } = drawn;
     // what to highlight: the focused paths, or the paths through the node under the pointer
     const through = activeFocus ?? hovered;
     const lit = new Set<string>();
@@ -161,19 +173,17 @@ export function AccessGraph({ data, clusterName }: { data: GraphData; clusterNam
         zIndex: highlighted ? 1 : 0,
       };
     });
-    const width = layout.columns * COLUMN_WIDTH - (COLUMN_WIDTH - NODE_WIDTH);
-    const height = layout.rows * ROW_HEIGHT - (ROW_HEIGHT - NODE_HEIGHT);
     return {
       nodes,
       edges,
       buckets: folded.buckets,
-      principals: principalsOf(focused).length,
+      principals: drawn.principals,
       kinds: [...new Set(layout.nodes.map((node) => node.kind))],
       anyPotential: layout.edges.some((edge) => edge.potential),
-      width,
-      height,
+      width: drawn.width,
+      height: drawn.height,
     };
-  }, [atLevel, activeFocus, expanded, hovered]);
+  }, [drawn, activeFocus, hovered]);
 
   const onNodeClick: NodeMouseHandler<AccessNode> = (_event, node) => {
     if (node.data.kind === BUCKET_KIND) {
