@@ -22,7 +22,7 @@ export type SaveSettingsState = {
 function plainError(field: SettingsField, value: string, detail: string): string {
   switch (field) {
     case "scanSchedule":
-      return `"${value}" is not a schedule. Use five fields: minute hour day-of-month month day-of-week, for example 0 */6 * * * (every six hours) or 30 2 * * 1-5 (02:30 on weekdays).`;
+      return `"${value}" is not a schedule the scheduler can run. Each of the five fields (minute hour day-of-month month day-of-week) takes a number, *, a range such as 1-5 or a step such as */6; for example 0 */6 * * * is every six hours.`;
     case "scanTimezone":
       return `"${value}" is not a time zone. Use an IANA name such as UTC or Europe/Amsterdam.`;
     case "webhookUrl":

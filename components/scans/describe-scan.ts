@@ -157,6 +157,17 @@ export function describeSource(entry: {
       technical,
     };
   }
+  if (source === "directory:pim") {
+    return {
+      label: "Privileged Identity Management (eligible directory roles and groups)",
+      statusLabel,
+      explanation:
+        entry.status === "complete"
+          ? null
+          : "Eligible directory roles and group memberships could not be read (PIM needs an Entra ID P2 licence and read permission).",
+      technical,
+    };
+  }
   if (source === "pim:azure") {
     return {
       label: "Privileged Identity Management (eligible Azure roles)",
@@ -179,4 +190,14 @@ export function coverageSentence(descriptions: readonly SourceDescription[]): st
   if (notRead.length > 0) parts.push(`${plural(notRead.length, "source")} not read`);
   if (partial.length > 0) parts.push(`${plural(partial.length, "source")} partly read`);
   return parts.length > 0 ? parts.join(", ") : null;
+}
+
+const STATUS_RANK: Record<string, number> = { "not read": 0, "partly read": 1, read: 2 };
+
+/** What was not read first, then what was read in part, then the rest by name. */
+export function orderSources<T extends SourceDescription>(sources: readonly T[]): T[] {
+  return [...sources].sort(
+    (a, b) =>
+      (STATUS_RANK[a.statusLabel] ?? 3) - (STATUS_RANK[b.statusLabel] ?? 3) || a.label.localeCompare(b.label),
+  );
 }

@@ -142,6 +142,23 @@ describe("the demo's history", () => {
     expect(trend.map((point) => point.startedAt)).toEqual([...trend.map((p) => p.startedAt)].sort());
   });
 
+  it("freezes two reports of the past, so the second shows changes since the first", async () => {
+    const { rows } = await pool.query<{ id: string; scan_id: string; created_at: Date; content: string }>(
+      "SELECT id::text, scan_id::text, created_at, content FROM reports ORDER BY id",
+    );
+    const [first, , third] = (await scans()).map((row) => row.id);
+    expect(rows.map((row) => row.scan_id)).toEqual([first, third]);
+    expect(Math.round((now.getTime() - rows[0].created_at.getTime()) / DAY)).toBe(28);
+    const drift = JSON.parse(rows[1].content).drift as {
+      previousReport: { id: string } | null;
+      clusterAdmins: { gained: { principal: { displayName: string }; cluster: { name: string } }[] };
+    };
+    expect(drift.previousReport?.id).toBe(rows[0].id);
+    expect(
+      drift.clusterAdmins.gained.map((admin) => `${admin.principal.displayName} on ${admin.cluster.name}`),
+    ).toEqual(expect.arrayContaining(["Penny on aks-1", "Penny on aks-2"]));
+  });
+
   it("is added once: a second start on the same data adds no history", async () => {
     const before = (await scans()).length;
     expect(await scanDemoHistory(input())).toBeNull();

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { demoHistory } from "@/lib/emulator/demo/demo-history";
 import type { TenantFile } from "@/lib/emulator/tenant-file";
+import { createReport } from "@/lib/reports/report-store";
 import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
 import { runScan, type ScanOutcome } from "@/lib/scan/run-scan";
 
@@ -17,7 +18,14 @@ export interface DemoHistoryInput {
   /** the current state's date; the history is dated back from it */
   now?: Date;
   log?: (line: string) => void;
+  /** also freeze a report of the first and of the third state, so "changes since the previous report" has
+   * content (default true) */
+  reports?: boolean;
 }
+
+const HOUR_MS = 3_600_000;
+/** The history scans (oldest first) a report is made of: before Penny's Contributor, and after aks-3's lock-down. */
+const REPORTED_STATES = [0, 2];
 
 /**
  * Gives a brand-new demo a past: scans each earlier state of the demo tenant, oldest first, through its own
@@ -32,7 +40,9 @@ export async function scanDemoHistory(input: DemoHistoryInput): Promise<ScanOutc
   if (rows.length > 0) return null;
   const now = (input.now ?? new Date()).getTime();
   const outcomes: ScanOutcome[] = [];
-  for (const state of demoHistory(input.current)) {
+  const states = demoHistory(input.current);
+  const daysAgo = states.map((state) => state.daysAgo);
+  for (const state of states) {
     const { source, emulator } = await emulatedTenantSource({
       tenant: state.tenant,
       tenantFile: input.tenantFile,
@@ -53,6 +63,22 @@ export async function scanDemoHistory(input: DemoHistoryInput): Promise<ScanOutc
       outcomes.push(outcome);
     } finally {
       await emulator.close();
+    }
+  }
+  if (input.reports !== false) {
+    for (const index of REPORTED_STATES) {
+      const outcome = outcomes[index];
+      if (!outcome || outcome.status === "failed") continue;
+      // dated an hour after its scan, like a review made that day; the title says it is the demo's
+      const report = await createReport(
+        {
+          scanId: outcome.scanId,
+          tenantId,
+          title: `Weekly AKS identity review (demo history, ${daysAgo[index]} days ago)`,
+        },
+        { now: new Date(now - daysAgo[index] * DAY_MS + HOUR_MS) },
+      );
+      input.log?.(`demo history report #${report.id} of scan #${outcome.scanId}`);
     }
   }
   return outcomes;

@@ -12,7 +12,7 @@ const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z
 type ScopeKind = "tenant" | "subscriptions" | "clusters";
 
 const inputClass =
-  "rounded border border-slate-300 bg-white px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-brand-600";
+  "min-w-0 rounded border border-slate-300 bg-white px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-brand-600";
 
 /** The "new report" form: scope, frameworks, redaction; posts to /api/reports and opens the report. */
 export function CreateReportForm({ options }: { options: ReportFormOptions }) {
@@ -83,8 +83,9 @@ export function CreateReportForm({ options }: { options: ReportFormOptions }) {
 
   return (
     <form onSubmit={submit} className="space-y-5" aria-describedby={`${id}-status`}>
-      <div className="grid gap-4 md:grid-cols-2">
-        <label className="flex flex-col gap-1 text-sm">
+      {/* minmax(0, 1fr) and min-w-0: a long scan label must not widen the form past a phone's screen */}
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-4 md:grid-cols-2">
+        <label className="flex min-w-0 flex-col gap-1 text-sm">
           <span className="font-medium">Title</span>
           <input
             name="title"
@@ -93,9 +94,9 @@ export function CreateReportForm({ options }: { options: ReportFormOptions }) {
             className={inputClass}
           />
         </label>
-        <label className="flex flex-col gap-1 text-sm">
+        <label className="flex min-w-0 flex-col gap-1 text-sm">
           <span className="font-medium">Scan</span>
-          <select name="scan" defaultValue={options.scans[0].id} className={inputClass}>
+          <select name="scan" defaultValue={options.scans[0].id} className={`${inputClass} w-full min-w-0`}>
             {options.scans.map((scan) => (
               <option key={scan.id} value={scan.id}>
                 #{scan.id} · {scan.tenant} · {scan.status}

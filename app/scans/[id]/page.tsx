@@ -6,6 +6,7 @@ import {
   countRows,
   coverageSentence,
   describeSource,
+  orderSources,
   triggerLabel,
   triggerNote,
 } from "@/components/scans/describe-scan";
@@ -33,7 +34,10 @@ const COVERAGE_STYLE: Record<string, string> = {
 export default async function ScanPage({ params }: { params: Params }) {
   const scan = await orNotFound(getScan((await params).id));
   const running = scan.status === "running";
-  const sources = scan.coverage.map((entry) => ({ source: entry.source, ...describeSource(entry) }));
+  const sources = orderSources(
+    scan.coverage.map((entry) => ({ source: entry.source, ...describeSource(entry) })),
+  );
+  const sourceOf = new Map(sources.map((entry) => [entry.source, entry]));
   const coverageText = coverageSentence(sources);
   const note = triggerNote(scan.trigger);
   return (
@@ -49,7 +53,9 @@ export default async function ScanPage({ params }: { params: Params }) {
           <span className="flex flex-wrap items-center gap-2">
             <ScanStatusBadge status={scan.status} /> {scan.tenant.displayName} · {triggerLabel(scan.trigger)}{" "}
             · started {formatTime(scan.startedAt)}
-            {scan.status === "partial" && coverageText ? <span>· partial: {coverageText}</span> : null}
+            {scan.status === "partial" && coverageText ? (
+              <span className="basis-full">Partial: {coverageText} (see Coverage).</span>
+            ) : null}
             {note ? <span className="basis-full text-slate-700">{note}</span> : null}
           </span>
         }
@@ -98,9 +104,16 @@ export default async function ScanPage({ params }: { params: Params }) {
             {scan.errors.map((error, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: the error list of a scan is fixed; two errors may be identical
               <li key={`${error.source}-${index}`} className="rounded border border-red-200 bg-red-50 p-2">
-                <span className="font-medium">{error.source ?? "scan"}</span>
-                {error.code ? <span className="ml-1 font-mono text-xs">{error.code}</span> : null}
-                <div className="text-slate-800">{error.message}</div>
+                {/* the source by name and in words, the scanner's own message under it */}
+                <span className="font-medium">
+                  {(error.source && sourceOf.get(error.source)?.label) ?? error.source ?? "scan"}
+                </span>
+                {error.source && sourceOf.get(error.source)?.explanation ? (
+                  <div className="text-slate-800">{sourceOf.get(error.source)?.explanation}</div>
+                ) : null}
+                <div className="break-all text-xs text-slate-700">
+                  {error.code ? <span className="font-mono">{error.code}</span> : null} {error.message}
+                </div>
               </li>
             ))}
           </ul>
