@@ -44,7 +44,13 @@ function diffTenants(before: JsonObject, after: JsonObject): MutationChange[] {
     }
   };
 
-  for (const section of ["principals", "managementGroups", "roleDefinitions"]) {
+  for (const section of [
+    "principals",
+    "managementGroups",
+    "roleDefinitions",
+    "roleAssignmentScheduleInstances",
+    "denyAssignments",
+  ]) {
     if (!isDeepStrictEqual(before[section], after[section])) {
       changes.push({ op: "change", kind: "unexpected" as MutationChange["kind"], key: section });
     }
@@ -54,6 +60,12 @@ function diffTenants(before: JsonObject, after: JsonObject): MutationChange[] {
     "roleAssignment",
     byKey(before.roleAssignments as unknown[], idKey),
     byKey(after.roleAssignments as unknown[], idKey),
+  );
+
+  addRemove(
+    "roleEligibility",
+    byKey((before.roleEligibilityScheduleInstances as unknown[] | undefined) ?? [], idKey),
+    byKey((after.roleEligibilityScheduleInstances as unknown[] | undefined) ?? [], idKey),
   );
 
   const resources = (tenant: JsonObject) =>
@@ -213,6 +225,8 @@ describe("mutateTenant", () => {
     // about `share` of each kind changed
     const count = (kind: string) => written.changes.filter((change) => change.kind === kind).length;
     expect(count("roleAssignment")).toBe(75);
+    // PIM eligibility drifts too (generated tenants hold 10% of their assignments as eligibility)
+    expect(count("roleEligibility")).toBeGreaterThan(0);
     expect(count("cluster")).toBe(1);
     expect(count("k8s.roleBinding") + count("k8s.clusterRoleBinding")).toBeGreaterThanOrEqual(55);
     expect(count("federatedCredential")).toBe(4);

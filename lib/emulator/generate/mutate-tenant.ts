@@ -27,6 +27,7 @@ import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
 
 export const MUTATION_KINDS = [
   "roleAssignment",
+  "roleEligibility",
   "cluster",
   "k8s.roleBinding",
   "k8s.clusterRoleBinding",
@@ -183,6 +184,57 @@ export function mutateTenantDocument(tenant: JsonObject, options: MutateTenantOp
     });
   }
   tenant.roleAssignments = kept;
+
+  // PIM eligibility: some withdrawn, as many granted (privileged roles on clusters) ----------------
+  if (Array.isArray(tenant.roleEligibilityScheduleInstances)) {
+    const eligibilities = tenant.roleEligibilityScheduleInstances.map(asObject);
+    const eligibilityChanges = changesFor(eligibilities.length, share);
+    const withdrawn = new Set(sampleIndexes(rng, eligibilities.length, Math.floor(eligibilityChanges / 2)));
+    for (const index of withdrawn) {
+      changes.push({
+        op: "remove",
+        kind: "roleEligibility",
+        key: String(eligibilities[index].id).toLowerCase(),
+        before: snapshot(eligibilities[index]),
+      });
+    }
+    const remaining = eligibilities.filter((_, index) => !withdrawn.has(index));
+    for (
+      let n = 0;
+      n < eligibilityChanges - withdrawn.size && clusters.length > 0 && assignablePrincipals.length > 0;
+      n++
+    ) {
+      const cluster = rng.pick(clusters);
+      const principal = rng.pick(assignablePrincipals);
+      const scope = String(cluster.resource.id);
+      const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? "";
+      const role = rng.pick([BUILT_IN_ROLE_IDS.aksRbacClusterAdmin, BUILT_IN_ROLE_IDS.aksClusterAdmin]);
+      const name = rng.uuid();
+      const eligibility = {
+        id: `${scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/${name}`,
+        name,
+        type: "Microsoft.Authorization/roleEligibilityScheduleInstances",
+        properties: {
+          scope,
+          roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+          principalId: principal.id,
+          principalType: principal.type,
+          status: "Provisioned",
+          startDateTime: "2024-06-01T08:00:00Z",
+          endDateTime: null,
+          memberType: "Direct",
+        },
+      };
+      remaining.push(eligibility);
+      changes.push({
+        op: "add",
+        kind: "roleEligibility",
+        key: eligibility.id.toLowerCase(),
+        after: snapshot(eligibility),
+      });
+    }
+    tenant.roleEligibilityScheduleInstances = remaining;
+  }
 
   // Cluster settings ----------------------------------------------------------------------------
   for (const index of sampleIndexes(rng, clusters.length, changesFor(clusters.length, share))) {

@@ -58,6 +58,11 @@ export class TenantStreamWriter {
     await this.write(`${JSON.stringify(head).slice(0, -1)},\n`);
   }
 
+  /** A top-level member written on one line (`licenses`, and sections this writer has no layout for). */
+  async field(key: string, value: unknown): Promise<void> {
+    await this.write(`${JSON.stringify(key)}:${JSON.stringify(value)},\n`);
+  }
+
   /** Opens a top-level array: principals, managementGroups, roleDefinitions, roleAssignments. */
   async openArray(key: string): Promise<void> {
     this.firstInArray = true;
@@ -127,6 +132,24 @@ export class TenantStreamWriter {
 
 type JsonObject = Record<string, unknown>;
 
+const OPTIONAL_ARRAYS = [
+  "roleEligibilityScheduleInstances",
+  "roleAssignmentScheduleInstances",
+  "denyAssignments",
+];
+const LAID_OUT = new Set([
+  "version",
+  "tenantId",
+  "displayName",
+  "principals",
+  "managementGroups",
+  "roleDefinitions",
+  "roleAssignments",
+  ...OPTIONAL_ARRAYS,
+  "subscriptions",
+  "clusters",
+]);
+
 /**
  * Writes an in-memory tenant (JSON-decoded, not schema-parsed, so nothing is added or reordered)
  * in the streaming layout. Used by the mutator.
@@ -142,6 +165,18 @@ export async function writeTenantDocument(tenant: JsonObject, out: Writable): Pr
     await writer.openArray(key);
     for (const value of (tenant[key] as unknown[] | undefined) ?? []) await writer.item(value);
     await writer.closeArray();
+  }
+  // Arrays one object a line when present; any other member (licences, sections added later) as is,
+  // so a mutated tenant loses nothing it was not told to change.
+  for (const key of OPTIONAL_ARRAYS) {
+    const values = tenant[key];
+    if (!Array.isArray(values)) continue;
+    await writer.openArray(key);
+    for (const value of values) await writer.item(value);
+    await writer.closeArray();
+  }
+  for (const [key, value] of Object.entries(tenant)) {
+    if (!LAID_OUT.has(key) && value !== undefined) await writer.field(key, value);
   }
   await writer.openSubscriptions();
   for (const subscription of (tenant.subscriptions as JsonObject[] | undefined) ?? []) {
