@@ -43,8 +43,11 @@ function createCa(): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKe
   cert.serialNumber = serialNumber();
   cert.validity.notBefore = new Date(Date.now() - DAY_MS);
   cert.validity.notAfter = new Date(Date.now() + 3650 * DAY_MS);
+  // Each CA gets its own name (as mkcert's do): TLS clients pick a certificate's issuer among the trusted
+  // CAs by subject name, so two emulator CAs trusted at once under one name (a dev CA installed in the
+  // system store, plus a test emulator's) made the wrong one be tried: "certificate signature failure".
   const subject = [
-    { name: "commonName", value: "AKS Identity Atlas Emulator CA" },
+    { name: "commonName", value: `AKS Identity Atlas Emulator CA ${cert.serialNumber.slice(0, 12)}` },
     { name: "organizationName", value: "AKS Identity Atlas (local emulator)" },
   ];
   cert.setSubject(subject);
@@ -56,6 +59,16 @@ function createCa(): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKe
   ]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   return { cert, key: keys.privateKey };
+}
+
+/** The CA's subjectKeyIdentifier (as bytes): the one it carries, else derived as forge derives it. */
+function keyIdentifierOf(cert: forge.pki.Certificate): string {
+  const extension = cert.getExtension("subjectKeyIdentifier") as
+    | { subjectKeyIdentifier?: string }
+    | undefined;
+  return extension?.subjectKeyIdentifier
+    ? forge.util.hexToBytes(extension.subjectKeyIdentifier)
+    : cert.generateSubjectKeyIdentifier().getBytes();
 }
 
 function createServerCertificate(
@@ -76,6 +89,9 @@ function createServerCertificate(
     { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
     { name: "extKeyUsage", serverAuth: true },
     { name: "subjectAltName", altNames },
+    // RFC 5280 §4.2.1.1: the issuing CA's key identifier, which chain building matches against each
+    // candidate's subjectKeyIdentifier — so a CA from before names were unique is still told apart.
+    { name: "authorityKeyIdentifier", keyIdentifier: keyIdentifierOf(ca.cert) },
   ]);
   cert.sign(ca.key, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: forge.pki.privateKeyToPem(keys.privateKey) };
