@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { request as httpsRequest } from "node:https";
 import tls from "node:tls";
 import { ConfidentialClientApplication, CryptoProvider } from "@azure/msal-node";
@@ -88,8 +89,20 @@ describe("client credentials through @azure/identity", () => {
         idtyp: "app",
       });
     }
+    // App-only Graph tokens carry the application permissions the administrator consented to: exactly
+    // what docs/permissions tells them to grant the scanner (read here from the file itself, so the
+    // expectation follows the documented grant as the scanner's reads grow — e.g. the PIM read permissions).
+    const documented = JSON.parse(
+      await readFile(
+        new URL("../../docs/permissions/microsoft-graph-permissions.json", import.meta.url),
+        "utf8",
+      ),
+    ) as { applicationPermissions: string[] };
+    expect(documented.applicationPermissions).toContain("Directory.Read.All");
     const graphClaims = decodeJwt((await credential.getToken(GRAPH_SCOPE))?.token ?? "");
-    expect(graphClaims.roles).toEqual(["Directory.Read.All"]);
+    expect([...(graphClaims.roles as string[])].sort()).toEqual(
+      [...documented.applicationPermissions].sort(),
+    );
   });
 
   it("a user's test app registration yields delegated tokens for that user, with transitive groups", async () => {
