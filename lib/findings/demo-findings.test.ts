@@ -41,7 +41,11 @@ describe("the demo tenant's findings", () => {
     ["anonymous-access-bound", ["aks-dev-sandbox"]],
     ["role-assignment-writers", ["aks-1", "aks-2", "aks-3", "aks-data", "aks-payments"]],
     ["workload-identity-privileged", ["aks-1"]],
-    ["escalation-to-cluster-admin", ["aks-2", "aks-3", "aks-data", "aks-payments"]],
+    // Faye owns aks-admins (issue #14): she can add herself and become cluster-admin wherever it is the admin group.
+    [
+      "escalation-to-cluster-admin",
+      ["aks-1", "aks-2", "aks-3", "aks-data", "aks-dev-sandbox", "aks-payments"],
+    ],
     ["pod-creators-reach-identity", ["aks-1", "aks-2", "aks-payments"]],
     ["federated-credential-orphaned", ["aks-1", "aks-payments"]],
   ])("%s fails on %j", (ruleId, clusters) => {
@@ -66,9 +70,12 @@ describe("the demo tenant's findings", () => {
   });
 
   it("names who can become cluster-admin in more than one step (issue #13's stories)", () => {
-    expect(subjectsOn("escalation-to-cluster-admin", "aks-2")).toEqual([DEMO_USERS.leonard]);
+    expect(subjectsOn("escalation-to-cluster-admin", "aks-2")).toEqual(
+      [DEMO_USERS.faye, DEMO_USERS.leonard].sort(),
+    );
     expect(subjectsOn("escalation-to-cluster-admin", "aks-3")).toEqual(
       [
+        DEMO_USERS.faye,
         DEMO_USERS.breakglass,
         DEMO_USERS.penny,
         DEMO_USERS.bernadette,

@@ -35,8 +35,11 @@ export const secretsReadBroad: FindingRule = {
           )
             continue;
           const escalations = entry.escalations.filter(
+            // Standing access only: an eligible role (PIM) is judged by the eligibility rules, with its activation controls.
             (escalation) =>
-              escalation.to === "kube-system-secrets" && escalation.path[1]?.kind !== "groupMembership",
+              escalation.to === "kube-system-secrets" &&
+              escalation.eligible !== true &&
+              escalation.path[1]?.kind !== "groupMembership",
           );
           if (escalations.length === 0) continue;
           findings.push(
