@@ -186,10 +186,14 @@ export function mutateTenantDocument(tenant: JsonObject, options: MutateTenantOp
   tenant.roleAssignments = kept;
 
   // PIM eligibility: some withdrawn, as many granted (privileged roles on clusters) ----------------
+  // Its own random stream, so the draws of every other kind stay what they were before PIM existed.
+  const pimRng = new Rng(hash32(seed, 0x70696d21));
   if (Array.isArray(tenant.roleEligibilityScheduleInstances)) {
     const eligibilities = tenant.roleEligibilityScheduleInstances.map(asObject);
     const eligibilityChanges = changesFor(eligibilities.length, share);
-    const withdrawn = new Set(sampleIndexes(rng, eligibilities.length, Math.floor(eligibilityChanges / 2)));
+    const withdrawn = new Set(
+      sampleIndexes(pimRng, eligibilities.length, Math.floor(eligibilityChanges / 2)),
+    );
     for (const index of withdrawn) {
       changes.push({
         op: "remove",
@@ -204,12 +208,12 @@ export function mutateTenantDocument(tenant: JsonObject, options: MutateTenantOp
       n < eligibilityChanges - withdrawn.size && clusters.length > 0 && assignablePrincipals.length > 0;
       n++
     ) {
-      const cluster = rng.pick(clusters);
-      const principal = rng.pick(assignablePrincipals);
+      const cluster = pimRng.pick(clusters);
+      const principal = pimRng.pick(assignablePrincipals);
       const scope = String(cluster.resource.id);
       const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? "";
-      const role = rng.pick([BUILT_IN_ROLE_IDS.aksRbacClusterAdmin, BUILT_IN_ROLE_IDS.aksClusterAdmin]);
-      const name = rng.uuid();
+      const role = pimRng.pick([BUILT_IN_ROLE_IDS.aksRbacClusterAdmin, BUILT_IN_ROLE_IDS.aksClusterAdmin]);
+      const name = pimRng.uuid();
       const eligibility = {
         id: `${scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/${name}`,
         name,
