@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
+import { accessToRecords } from "@/lib/access/records";
 import type { Grant } from "@/lib/access/types";
 import { parseTenantFile } from "@/lib/emulator/tenant-file";
 import { AKS3, JET, PENNY, TIME_BOUND_END, withPimAndDeny } from "@/lib/emulator/test-fixtures/pim-deny";
@@ -119,5 +120,35 @@ describe("PIM eligibility and time-bound assignments", () => {
     expect(ciDeployer).toHaveLength(1);
     expect(ciDeployer[0]).not.toHaveProperty("eligible");
     expect(ciDeployer[0]).not.toHaveProperty("expires");
+  });
+});
+
+describe("access records keep the PIM marks", () => {
+  it("a stored grant is eligible (or expiring) only when every path is, and older records keep their shape", () => {
+    const cluster = { id: "/c", name: "c" };
+    const principal = { id: "p", kind: "User" as const, displayName: "P" };
+    const grant = (extra: Partial<Grant>, label: string): Grant => ({
+      level: "cluster-admin",
+      namespace: null,
+      route: "azure-rbac",
+      conditional: false,
+      path: [{ kind: "roleAssignment", id: label, label }],
+      ...extra,
+    });
+    const stored = (grants: Grant[]) =>
+      accessToRecords([{ cluster, principals: [{ principal, grants, escalations: [] }] }])[0].data;
+    expect(stored([grant({ eligible: true, expires: "2030-01-01T00:00:00.000Z" }, "a")])).toMatchObject({
+      eligible: true,
+      expires: "2030-01-01T00:00:00.000Z",
+    });
+    const mixed = stored([
+      grant({ eligible: true, expires: "2030-01-01T00:00:00.000Z" }, "a"),
+      grant({ expires: "2031-01-01T00:00:00.000Z" }, "b"),
+    ]);
+    expect(mixed).not.toHaveProperty("eligible");
+    expect(mixed).toHaveProperty("expires", "2031-01-01T00:00:00.000Z");
+    const standing = stored([grant({}, "a"), grant({ eligible: true }, "b")]);
+    expect(standing).not.toHaveProperty("eligible");
+    expect(standing).not.toHaveProperty("expires");
   });
 });

@@ -20,6 +20,10 @@ export type AccessGrantRecordData = {
   route: string;
   /** true only when every path depends on an ABAC condition */
   conditional: boolean;
+  /** present (true) only when every path needs a PIM activation; absent = standing (hashes of older records unchanged) */
+  eligible?: true;
+  /** present only when every path ends: the latest end (ISO 8601) */
+  expires?: string;
   paths: PathStep[][];
 };
 
@@ -59,6 +63,10 @@ export function accessToRecords(access: readonly ClusterAccess[]): SnapshotRecor
         if (existing) {
           existing.paths.push(grant.path);
           existing.conditional = existing.conditional && grant.conditional;
+          // The grant holds without activation, or for good, as soon as one path does.
+          if (!grant.eligible) delete existing.eligible;
+          if (!grant.expires) delete existing.expires;
+          else if (existing.expires && grant.expires > existing.expires) existing.expires = grant.expires;
         } else {
           grants.set(key, {
             cluster,
@@ -67,6 +75,8 @@ export function accessToRecords(access: readonly ClusterAccess[]): SnapshotRecor
             namespace: grant.namespace,
             route: grant.route,
             conditional: grant.conditional,
+            ...(grant.eligible ? { eligible: true as const } : {}),
+            ...(grant.expires ? { expires: grant.expires } : {}),
             paths: [grant.path],
           });
         }

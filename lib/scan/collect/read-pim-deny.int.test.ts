@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
 import { readTenantFile } from "@/lib/emulator/tenant-file";
@@ -11,6 +12,8 @@ import { smallTenantPath, startTestEmulator, type TestEmulator } from "@/lib/emu
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { AZURE_PIM_SOURCE, subscriptionSource } from "@/lib/model/sources";
 import { type CollectResult, collectTenant } from "@/lib/scan/collect/collect-tenant";
+import { runScan } from "@/lib/scan/run-scan";
+import { createTestDatabase } from "@/tests/helpers/test-database";
 
 // The scanner reads PIM eligibility, time-bound active assignments and deny assignments through
 // @azure/arm-authorization 9.0.0 (roleEligibilityScheduleInstances, roleAssignmentScheduleInstances,
@@ -110,4 +113,48 @@ describe("scanning PIM and deny assignments", () => {
       "arm denyAssignments.listForScope": 1,
     });
   });
+});
+
+describe("storing such scans (runScan, real PostgreSQL)", () => {
+  it("a tenant without Entra ID P2 scans partial, not failed; eligible grants are stored marked eligible", async () => {
+    const db = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: db.url });
+    try {
+      const scanOf = (running: TestEmulator, id: string) =>
+        runScan({
+          pool,
+          tenant: { id, displayName: "small", source: "import" },
+          trigger: "cli",
+          collect: () =>
+            collectTenant(scanTargetForEmulator(running.emulator), {
+              pageSize: 1,
+              http: { retryDelayMs: 10, maxRetryDelayMs: 100 },
+            }),
+        });
+      const without = await scanOf(unlicensed, "00000000-0000-4000-8000-0000000000a1");
+      expect(without.status).toBe("partial");
+      const withPim = await scanOf(licensed, "00000000-0000-4000-8000-0000000000a2");
+      const kinds = await pool.query<{ tenant_id: string; kind: string; n: string }>(
+        `SELECT tenant_id, kind, count(*) AS n FROM snapshot_records
+          WHERE kind IN ('roleEligibility', 'roleAssignmentSchedule', 'denyAssignment') AND valid_to_scan IS NULL
+          GROUP BY tenant_id, kind ORDER BY tenant_id, kind`,
+      );
+      expect(kinds.rows.map((row) => [row.tenant_id.slice(-2), row.kind, Number(row.n)])).toEqual([
+        ["a1", "denyAssignment", 1],
+        ["a2", "denyAssignment", 1],
+        ["a2", "roleAssignmentSchedule", 1],
+        ["a2", "roleEligibility", 2],
+      ]);
+      const eligible = await pool.query<{ data: { level: string; eligible?: boolean; route: string } }>(
+        `SELECT data FROM snapshot_records WHERE tenant_id = $1 AND kind = 'access.grant'
+           AND valid_to_scan IS NULL AND data->>'eligible' = 'true'`,
+        ["00000000-0000-4000-8000-0000000000a2"],
+      );
+      expect(eligible.rows.length).toBeGreaterThan(0);
+      expect(withPim.scanId).toBeDefined();
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
+  }, 120_000);
 });
