@@ -13,6 +13,8 @@ export const FRAMEWORK_LABEL: Record<ControlFramework, string> = {
   "cis-aks": "CIS AKS",
   "cis-k8s": "CIS Kubernetes",
   "aks-identity-guide": "AKS identity guide",
+  "cis-azure": "CIS Azure",
+  "microsoft-pim": "Microsoft PIM guidance",
 };
 
 function objectHref(object: { kind: string; id: string }): string | null {

@@ -109,4 +109,42 @@ export const CONTROLS = {
     id: "AIG-WL-2",
     title: "Move workloads off AAD Pod Identity (deprecated) to workload identity",
   },
+  guideJustInTime: {
+    framework: "aks-identity-guide",
+    id: "AIG-CP-5",
+    title: "Give administrators just-in-time cluster access (PIM) instead of standing access",
+  },
+  // CIS Microsoft Azure Foundations Benchmark v5.0.0, section 5.3 (periodic identity reviews): privileged
+  // role assignments, whose review PIM's eligible assignments and access reviews serve.
+  // https://hub.guardrails.turbot.com/mods/azure/controls/azure-cisv5-0/r050304
+  cisAzurePimPrivileged: {
+    framework: "cis-azure",
+    id: "5.3.4",
+    title: "Ensure that all 'privileged' role assignments are periodically reviewed",
+  },
+  // Microsoft's PIM guidance (learn.microsoft.com/entra/id-governance/privileged-identity-management/).
+  pimAzureResources: {
+    framework: "microsoft-pim",
+    id: "pim-azure-resources",
+    title:
+      "Assign Azure resource roles as eligible, activated just in time (https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-resource-roles-assign-roles)",
+  },
+  pimDirectoryRoles: {
+    framework: "microsoft-pim",
+    id: "pim-deployment-plan",
+    title:
+      "Keep Global Administrator, Privileged Role Administrator and other privileged directory roles eligible and few (https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-deployment-plan)",
+  },
+  pimGroups: {
+    framework: "microsoft-pim",
+    id: "pim-for-groups",
+    title:
+      "Govern privileged groups' membership and ownership with PIM for Groups (https://learn.microsoft.com/entra/id-governance/privileged-identity-management/concept-pim-for-groups)",
+  },
+  pimApproval: {
+    framework: "microsoft-pim",
+    id: "pim-require-approval",
+    title:
+      "Require approval to activate privileged roles (https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-resource-roles-configure-role-settings)",
+  },
 } as const satisfies Record<string, ControlRef>;

@@ -47,6 +47,12 @@ describe("the demo tenant's findings", () => {
       ["aks-1", "aks-2", "aks-3", "aks-data", "aks-dev-sandbox", "aks-payments"],
     ],
     ["pod-creators-reach-identity", ["aks-1", "aks-2", "aks-payments"]],
+    // Access that is not standing (issue #14): Penny's Contributor and Howard's Cluster Admin Role are
+    // standing (the break-glass account's Owner is left out by design); Faye owns aks-admins.
+    ["pim-not-used-for-cluster-admin", ["aks-1", "aks-2", "aks-dev-1", "aks-dev-sandbox"]],
+    ["admin-group-owned-by-non-admins", ["aks-1", "aks-2", "aks-3", "aks-data", "aks-payments"]],
+    ["directory-role-reaches-clusters", []],
+    ["eligible-cluster-admin-without-approval", []],
     ["federated-credential-orphaned", ["aks-1", "aks-payments"]],
   ])("%s fails on %j", (ruleId, clusters) => {
     expect(clustersWith(ruleId, "fail")).toEqual(clusters);
@@ -109,5 +115,18 @@ describe("the demo tenant's findings", () => {
     expect(clustersWith("local-accounts-enabled", "pass")).toContain("aks-3");
     expect(clustersWith("admin-credential-via-broad-role", "pass")).toContain("aks-3");
     expect(clustersWith("run-command-enabled", "pass")).toEqual(["aks-3"]);
+  });
+
+  it("tells #14's stories: Faye owns the admin group, Jet is eligible on aks-3 (approval not known)", () => {
+    expect(subjectsOn("admin-group-owned-by-non-admins", "aks-1")).toEqual([DEMO_USERS.faye]);
+    expect(subjectsOn("pim-not-used-for-cluster-admin", "aks-1")).toEqual([DEMO_USERS.penny]);
+    expect(subjectsOn("pim-not-used-for-cluster-admin", "aks-1")).not.toContain(DEMO_USERS.breakglass);
+    const jet = findings.filter(
+      (f) => f.ruleId === "eligible-cluster-admin-without-approval" && f.cluster.name === "aks-3",
+    );
+    expect(jet.map((f) => [f.status, findingSubject(f)])).toEqual([["not-assessed", DEMO_USERS.jet]]);
+    expect(jet[0].evidence.summary).toMatch(/approval not known/);
+    expect(clustersWith("eligible-cluster-admin-without-approval", "pass")).not.toContain("aks-3");
+    expect(clustersWith("directory-role-reaches-clusters", "pass")).toHaveLength(7);
   });
 });

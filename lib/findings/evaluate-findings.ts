@@ -4,16 +4,20 @@ import type { ClusterAccess, PathStep } from "@/lib/access/types";
 import type { FindingContext, FindingRule } from "@/lib/findings/rule";
 import { addonIdentityOverprivileged } from "@/lib/findings/rules/addon-identity-overprivileged";
 import { adminCredentialViaBroadRole } from "@/lib/findings/rules/admin-credential-via-broad-role";
+import { adminGroupOwnedByNonAdmins } from "@/lib/findings/rules/admin-group-owned-by-non-admins";
 import { anonymousAccessBound } from "@/lib/findings/rules/anonymous-access-bound";
 import { clusterAdminBroadSubject } from "@/lib/findings/rules/cluster-admin-broad-subject";
 import { controlPlaneIdentityNotUserAssigned } from "@/lib/findings/rules/control-plane-identity-not-user-assigned";
 import { controlPlaneNotManagedIdentity } from "@/lib/findings/rules/control-plane-not-managed-identity";
+import { directoryRoleReachesClusters } from "@/lib/findings/rules/directory-role-reaches-clusters";
+import { eligibleClusterAdminWithoutApproval } from "@/lib/findings/rules/eligible-cluster-admin-without-approval";
 import { entraIntegrationMissing } from "@/lib/findings/rules/entra-integration-missing";
 import { escalationToClusterAdmin } from "@/lib/findings/rules/escalation-to-cluster-admin";
 import { federatedCredentialOrphaned } from "@/lib/findings/rules/federated-credential-orphaned";
 import { kubeletIdentityOverprivileged } from "@/lib/findings/rules/kubelet-identity-overprivileged";
 import { kubernetesRbacDisabled } from "@/lib/findings/rules/kubernetes-rbac-disabled";
 import { localAccountsEnabled } from "@/lib/findings/rules/local-accounts-enabled";
+import { pimNotUsedForClusterAdmin } from "@/lib/findings/rules/pim-not-used-for-cluster-admin";
 import { podCreatorsReachIdentity } from "@/lib/findings/rules/pod-creators-reach-identity";
 import { podIdentityInUse } from "@/lib/findings/rules/pod-identity-in-use";
 import { rbacWildcardRole } from "@/lib/findings/rules/rbac-wildcard-role";
@@ -31,6 +35,10 @@ export const FINDING_RULES: readonly FindingRule[] = [
   localAccountsEnabled,
   adminCredentialViaBroadRole,
   escalationToClusterAdmin,
+  pimNotUsedForClusterAdmin,
+  adminGroupOwnedByNonAdmins,
+  directoryRoleReachesClusters,
+  eligibleClusterAdminWithoutApproval,
   entraIntegrationMissing,
   kubernetesRbacDisabled,
   runCommandEnabled,

@@ -6,7 +6,16 @@ import { pathStepSchema } from "@/lib/access/types";
 export const severitySchema = z.enum(["critical", "high", "medium", "low", "info"]);
 export type Severity = z.infer<typeof severitySchema>;
 
-export const controlFrameworkSchema = z.enum(["azure-policy", "cis-aks", "cis-k8s", "aks-identity-guide"]);
+export const controlFrameworkSchema = z.enum([
+  "azure-policy",
+  "cis-aks",
+  "cis-k8s",
+  "aks-identity-guide",
+  /** CIS Microsoft Azure Foundations Benchmark */
+  "cis-azure",
+  /** Microsoft's Privileged Identity Management deployment guidance (learn.microsoft.com) */
+  "microsoft-pim",
+]);
 export type ControlFramework = z.infer<typeof controlFrameworkSchema>;
 
 export const controlRefSchema = z.object({

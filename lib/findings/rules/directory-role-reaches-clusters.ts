@@ -1,0 +1,91 @@
+import { DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
+import type { Escalation } from "@/lib/access/types";
+import { CONTROLS } from "@/lib/findings/controls";
+import {
+  coverageOf,
+  type FindingRule,
+  failuresOrVerdict,
+  findingFor,
+  findingsPerCluster,
+} from "@/lib/findings/rule";
+import type { Finding } from "@/lib/findings/types";
+import { DIRECTORY_SOURCE } from "@/lib/model/sources";
+
+/** The shortest first; a standing path before an eligible one, an unconditional before a conditional one. */
+function best(paths: Escalation[]): Escalation {
+  return [...paths].sort(
+    (a, b) =>
+      (a.hops ?? 1) - (b.hops ?? 1) ||
+      Number(a.eligible ?? false) - Number(b.eligible ?? false) ||
+      Number(a.conditional ?? false) - Number(b.conditional ?? false),
+  )[0];
+}
+
+/**
+ * Entra directory roles (Global Administrator, Privileged Role Administrator, Groups Administrator ...)
+ * whose holders reach cluster-admin through the directory edges (lib/access/directory-edges.ts): the
+ * cluster's access is then governed by the directory's most privileged roles, which AKS RBAC does not
+ * show. One finding per holder and cluster, naming the role; an eligible (PIM) role is one step lower.
+ */
+export const directoryRoleReachesClusters: FindingRule = {
+  id: "directory-role-reaches-clusters",
+  title: "A directory role leads to cluster-admin",
+  severity: "high",
+  controls: [CONTROLS.cisAzurePimPrivileged, CONTROLS.pimDirectoryRoles, CONTROLS.guideManagedEntra],
+  evaluate(ctx) {
+    const { model, access } = ctx;
+    return findingsPerCluster(
+      this,
+      ctx,
+      () => ({
+        summary:
+          "Keep the directory roles that lead to clusters (Global Administrator, Privileged Role Administrator, Groups/User Administrator, Application Administrators) few, eligible through PIM with approval, and make admin groups role-assignable so that only Privileged Role Administrators can change them.",
+        azCli:
+          "az rest --method GET --url 'https://graph.microsoft.com/v1.0/roleManagement/directory/roleAssignments?$filter=principalId eq '<id>''",
+      }),
+      (cluster, remediation) => {
+        const failures: Finding[] = [];
+        for (const entry of access.get(cluster.id)?.principals ?? []) {
+          const paths = entry.escalations.filter(
+            (escalation) =>
+              escalation.to === "cluster-admin" &&
+              (escalation.hops ?? 1) <= DEFAULT_MAX_HOPS &&
+              escalation.path[1]?.kind !== "groupMembership" &&
+              escalation.path.some((step) => step.kind === "directoryRoleAssignment"),
+          );
+          if (paths.length === 0) continue;
+          const chosen = best(paths);
+          const role = chosen.path.find((step) => step.kind === "directoryRoleAssignment");
+          const hops = chosen.hops ?? 1;
+          failures.push(
+            findingFor(this, cluster, remediation, {
+              status: "fail",
+              severity: chosen.eligible ? "medium" : this.severity,
+              summary: `${entry.principal.displayName} holds ${role?.label ?? "a directory role"} and can become cluster-admin on ${cluster.name} in ${hops} ${hops === 1 ? "step" : "steps"}${chosen.eligible ? " after a PIM activation" : ""}: ${chosen.path
+                .slice(1, -1)
+                .map((step) => step.label)
+                .join(" → ")}.`,
+              objects: [
+                {
+                  kind: "principal",
+                  id: entry.principal.id,
+                  label: `${entry.principal.displayName} (${entry.principal.kind})`,
+                },
+                ...(role ? [{ kind: "directoryRoleAssignment", id: role.id, label: role.label }] : []),
+                { kind: "cluster", id: cluster.id, label: cluster.name },
+              ],
+              paths: [chosen.path],
+            }),
+          );
+        }
+        return failuresOrVerdict(this, cluster, remediation, failures, {
+          unread:
+            coverageOf(model, DIRECTORY_SOURCE) === "complete" && model.directoryRoleAssignments !== undefined
+              ? null
+              : "the directory's role assignments",
+          pass: `No directory role holder can reach cluster-admin on ${cluster.name} in ${DEFAULT_MAX_HOPS} steps or fewer.`,
+        });
+      },
+    );
+  },
+};
