@@ -18,9 +18,10 @@ ENV=(-e HOST=127.0.0.1 -e PORT="$PORT" -e ATLAS_DEMO_HISTORY=0 -e ATLAS_SCAN_ON_
 [ -n "${DATABASE_URL:-}" ] && ENV+=(-e DATABASE_URL="$DATABASE_URL" -e ATLAS_SECRET_KEY="image-stats-key-$(date +%s)-0123456789abcdef")
 
 START_NS="$(date +%s%N)"
-# The host's network, so a DATABASE_URL on 127.0.0.1 works; read-only root with writable tmpfs, as on Kubernetes.
-CID="$(podman run -d --network host --read-only --tmpfs /tmp --tmpfs /var/lib/atlas:mode=1777 "${FLAGS[@]}" "${ENV[@]}" "$IMAGE" web)"
-trap 'podman rm -f "$CID" >/dev/null 2>&1 || true' EXIT
+# The host's network, so a DATABASE_URL on 127.0.0.1 works; a read-only root with a writable /tmp and data
+# folder, as on Kubernetes (an anonymous volume keeps the image's ownership of /var/lib/atlas, like fsGroup).
+CID="$(podman run -d --network host --read-only --tmpfs /tmp -v /var/lib/atlas "${FLAGS[@]}" "${ENV[@]}" "$IMAGE" web)"
+trap 'podman rm -f -v "$CID" >/dev/null 2>&1 || true' EXIT
 until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/health" 2>/dev/null; do
   if [ "$(podman inspect --format '{{.State.Running}}' "$CID")" != true ]; then
     echo "image-stats: the container stopped before it was healthy:" >&2

@@ -148,62 +148,66 @@ describe.skipIf(!ENABLED)("the OCI image (deploy/Containerfile)", () => {
     expect(versions.stdout).toContain("app-read-only");
   });
 
-  it("web serves /api/health; a one-shot container scans the demo tenant; a worker container runs the cron scan", async () => {
-    const web = await run("podman", podmanRun(["web"], { detach: true }));
-    containers.push(web.stdout.trim());
-    const health = await until(
-      "a healthy /api/health",
-      async () => {
-        const response = await fetch(`http://127.0.0.1:${port}/api/health`);
-        return response.status === 200 ? ((await response.json()) as { status: string }) : undefined;
-      },
-      10 * 60_000,
-    );
-    expect(health.status).toBe("ok");
-
-    // One-shot scan: the CLI's JSON on stdout and its exit code (0 succeeded, 2 partial).
-    const scan = await exec(
-      "podman",
-      podmanRun(["scan", "--emulate", "lib/emulator/demo/demo-tenant.json", "--json"]),
-      15 * 60_000,
-    );
-    const outcome = JSON.parse(scan.stdout) as { status: string; scanId: string; tenantId: string };
-    expect(scan.code, scan.stderr.slice(-2000)).toBe(outcome.status === "succeeded" ? 0 : 2);
-    expect(["succeeded", "partial"]).toContain(outcome.status);
-    // The web app reads the scan the other container wrote: one external PostgreSQL.
-    const scans = (await (await fetch(`http://127.0.0.1:${port}/api/scans`)).json()) as unknown;
-    expect(JSON.stringify(scans)).toContain(outcome.scanId);
-
-    // A worker container, then the CronJob's request through the image's `cron` command.
-    const worker = await run("podman", podmanRun(["worker"], { detach: true }));
-    containers.push(worker.stdout.trim());
-    // The CronJob's pod knows the cron secret and the web Service, nothing else (deploy/kubernetes/base/cronjob.yaml).
-    const cron = await exec(
-      "podman",
-      podmanRun(["cron"], {
-        env: { ATLAS_CRON_SECRET: cronSecret, ATLAS_CRON_URL: `http://127.0.0.1:${port}/api/cron/scan` },
-      }),
-    );
-    expect(cron.code, cron.stderr).toBe(0);
-    expect(cron.stdout).toContain(outcome.tenantId);
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      const finished = await until(
-        "the worker to finish the cron scan",
+  it(
+    "web serves /api/health; a one-shot container scans the demo tenant; a worker container runs the cron scan",
+    async () => {
+      const web = await run("podman", podmanRun(["web"], { detach: true }));
+      containers.push(web.stdout.trim());
+      const health = await until(
+        "a healthy /api/health",
         async () => {
-          const { rows } = await client.query<{ status: string }>(
-            `SELECT "status" FROM "scans" WHERE "trigger" = 'cron' AND "status" IN ('succeeded', 'partial', 'failed')`,
-          );
-          return rows[0];
+          const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+          return response.status === 200 ? ((await response.json()) as { status: string }) : undefined;
         },
+        10 * 60_000,
+      );
+      expect(health.status).toBe("ok");
+
+      // One-shot scan: the CLI's JSON on stdout and its exit code (0 succeeded, 2 partial).
+      const scan = await exec(
+        "podman",
+        podmanRun(["scan", "--emulate", "lib/emulator/demo/demo-tenant.json", "--json"]),
         15 * 60_000,
       );
-      expect(["succeeded", "partial"]).toContain(finished.status);
-    } finally {
-      await client.end();
-    }
-    const logs = await exec("podman", ["logs", worker.stdout.trim()]);
-    expect(logs.stdout + logs.stderr).toContain("worker running");
-  });
+      const outcome = JSON.parse(scan.stdout) as { status: string; scanId: string; tenantId: string };
+      expect(scan.code, scan.stderr.slice(-2000)).toBe(outcome.status === "succeeded" ? 0 : 2);
+      expect(["succeeded", "partial"]).toContain(outcome.status);
+      // The web app reads the scan the other container wrote: one external PostgreSQL.
+      const scans = (await (await fetch(`http://127.0.0.1:${port}/api/scans`)).json()) as unknown;
+      expect(JSON.stringify(scans)).toContain(outcome.scanId);
+
+      // A worker container, then the CronJob's request through the image's `cron` command.
+      const worker = await run("podman", podmanRun(["worker"], { detach: true }));
+      containers.push(worker.stdout.trim());
+      // The CronJob's pod knows the cron secret and the web Service, nothing else (deploy/kubernetes/base/cronjob.yaml).
+      const cron = await exec(
+        "podman",
+        podmanRun(["cron"], {
+          env: { ATLAS_CRON_SECRET: cronSecret, ATLAS_CRON_URL: `http://127.0.0.1:${port}/api/cron/scan` },
+        }),
+      );
+      expect(cron.code, cron.stderr).toBe(0);
+      expect(cron.stdout).toContain(outcome.tenantId);
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const finished = await until(
+          "the worker to finish the cron scan",
+          async () => {
+            const { rows } = await client.query<{ status: string }>(
+              `SELECT "status" FROM "scans" WHERE "trigger" = 'cron' AND "status" IN ('succeeded', 'partial', 'failed')`,
+            );
+            return rows[0];
+          },
+          15 * 60_000,
+        );
+        expect(["succeeded", "partial"]).toContain(finished.status);
+      } finally {
+        await client.end();
+      }
+      const logs = await exec("podman", ["logs", worker.stdout.trim()]);
+      expect(logs.stdout + logs.stderr).toContain("worker running");
+    },
+    40 * 60_000,
+  );
 });
