@@ -99,12 +99,15 @@ test("each overview card's number is the length of the list it links to", async 
   ];
   for (const card of cards) {
     await page.goto("/");
-    const link = page.getByRole("link", { name: new RegExp(`^${card.label}`) });
+    // the card's accessible name is "<label> <figure> <detail>"
+    const link = page.getByRole("main").getByRole("link", { name: new RegExp(`^${card.label} \\d`) });
     await expect(link, card.label).toBeVisible();
     // the card: label, figure, detail (components/ui/layout.tsx Stat)
     const shown = firstNumber(await link.locator(":scope > div").nth(1).textContent());
+    const href = (await link.getAttribute("href")) ?? "";
     await link.click();
-    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await page.waitForURL((url) => `${url.pathname}${url.search}` === href);
+    await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("Overview");
     expect(await card.count(page), `${card.label}: the card says ${shown}`).toBe(shown);
   }
 });
