@@ -118,7 +118,11 @@ describe("the demo tenant beyond the article", () => {
     expect(summary(access, "aks-2", ci)).toEqual(["cluster-admin@* via local-admin-credential"]);
     // managedClusters/write is also a one-hop attack path to cluster-admin (route attack-path)
     expect(escalations(access, "aks-3", ci)).toEqual(["cluster-admin", "cluster-write"]);
-    expect(escalations(access, "aks-payments", ci)).toEqual(["cluster-admin", "cluster-write", "run-command"]);
+    expect(escalations(access, "aks-payments", ci)).toEqual([
+      "cluster-admin",
+      "cluster-write",
+      "run-command",
+    ]);
   });
 
   it("Raj writes in namespace web on aks-1 by two routes", () => {
