@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerAccessCommands } from "./commands/access";
+import { registerCollectCommand } from "./commands/collect";
 import { registerDriftCommand } from "./commands/drift";
 import { registerEmulateCommand } from "./commands/emulate";
 import { registerImportCommand } from "./commands/import";
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerReportCommand(program);
   registerTenantCommand(program);
   registerImportCommand(program);
+  registerCollectCommand(program);
 }

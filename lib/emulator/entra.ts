@@ -107,7 +107,10 @@ export function resolveScope(
   ) {
     return { audience: ARM_AUDIENCE, scope };
   }
-  if (resource === GRAPH_AUDIENCE || resource === GRAPH_APP_ID) return { audience: GRAPH_AUDIENCE, scope };
+  // Graph is also asked for by its address in the emulator: an `az` cloud registered with the emulator's
+  // endpoints names `<origin>/graph/` as its microsoftGraphResourceId (docs/emulator.md, "az").
+  if (resource === GRAPH_AUDIENCE || resource === GRAPH_APP_ID || resource === `${origin}/graph`)
+    return { audience: GRAPH_AUDIENCE, scope };
   // The product's own API (bearer tokens for pipelines): requested by its Application ID URI
   // `api://<client id>` or by the client id. A v2.0 access token's `aud` is always the client id.
   const atlas = context.clients.signInApp.clientId.toLowerCase();

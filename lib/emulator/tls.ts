@@ -134,3 +134,22 @@ export async function prepareEmulatorTls(dataDir: string, hosts: string[]): Prom
   await writeFile(path.join(dataDir, SERVER_KEY_FILE), server.keyPem, { mode: 0o600 });
   return { caPem, caPath, certPem: server.certPem, keyPem: server.keyPem };
 }
+
+/**
+ * A certificate for other `hosts`, signed by the CA in `dataDir` (created there if absent), without
+ * touching the emulator's own server certificate. The instance-discovery proxy presents one for
+ * login.microsoftonline.com (lib/emulator/instance-discovery-proxy.ts).
+ */
+export async function issueCertificate(
+  dataDir: string,
+  hosts: string[],
+): Promise<{ caPem: string; certPem: string; keyPem: string }> {
+  await mkdir(dataDir, { recursive: true });
+  let ca = await readReusableCa(dataDir);
+  if (!ca) {
+    await prepareEmulatorTls(dataDir, ["127.0.0.1", "localhost", "::1"]);
+    ca = await readReusableCa(dataDir);
+    if (!ca) throw new Error(`the emulator CA in ${dataDir} could not be created`);
+  }
+  return { caPem: forge.pki.certificateToPem(ca.cert), ...createServerCertificate(ca, [...new Set(hosts)]) };
+}

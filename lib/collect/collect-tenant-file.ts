@@ -1,0 +1,513 @@
+import { AzCli } from "@/lib/collect/az-cli";
+import { CommandError, type CommandRunner, mapWithLimit } from "@/lib/collect/command-runner";
+import { kubernetesObjectsWithKubectl } from "@/lib/collect/kubectl-reader";
+import { TENANT_FILE_VERSION } from "@/lib/emulator/tenant-file";
+import { CLUSTER_RELEVANT_DIRECTORY_ROLES, PIM_SOURCE } from "@/lib/model/directory";
+import { AZURE_PIM_SOURCE, clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
+import { PRODUCT_VERSION } from "@/lib/version";
+
+// `aks-atlas collect`: the offline collector. It reads a tenant with the user's own `az` and `kubectl` —
+// the same objects, through the same REST APIs and api-versions, as the scanner reads through the SDKs
+// (docs/scanner.md, "What is read") — and writes them as a tenant file (docs/tenant-file.md). What it
+// cannot read goes into the file's `coverage.unread`, with az's or kubectl's own reason, so the import
+// marks those sources partial or not read exactly as a scan meeting the same failure would.
+
+const API = {
+  subscriptions: "2022-12-01",
+  managementGroups: "2021-04-01",
+  managedClusters: "2024-09-01",
+  identities: "2023-01-31",
+  federatedCredentials: "2025-01-31-preview",
+  authorization: "2022-04-01",
+  pim: "2020-10-01",
+} as const;
+
+const GRAPH_PAGE = 999;
+const LICENSE_REQUIRED = "AadPremiumLicenseRequired";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Json = Record<string, unknown>;
+
+export interface CollectOptions {
+  run: CommandRunner;
+  az?: string;
+  kubectl?: string;
+  /** only these subscriptions (default: every enabled subscription of the signed-in tenant) */
+  subscriptions?: string[];
+  /** only these clusters' Kubernetes objects (name or resource id; default: every cluster) */
+  clusters?: string[];
+  /** az/kubectl processes at a time */
+  concurrency?: number;
+  onProgress?: (line: string) => void;
+}
+
+export interface CollectOutcome {
+  file: Json;
+  unread: Record<string, { status: "partial" | "not-read"; reason: string }>;
+  commands: { az: number; kubectl: number };
+}
+
+function lower(value: unknown): string {
+  return typeof value === "string" ? value.toLowerCase() : "";
+}
+
+function describe(error: unknown): string {
+  return error instanceof CommandError ? `${error.command}: ${error.code}: ${error.message}` : String(error);
+}
+
+export async function collectTenantFile(options: CollectOptions): Promise<CollectOutcome> {
+  const az = new AzCli(options.run, options.az);
+  const concurrency = options.concurrency ?? 4;
+  const say = options.onProgress ?? (() => {});
+  const unread: CollectOutcome["unread"] = {};
+  const failures = new Map<string, string[]>();
+  /** A part of a source could not be read: the source is partial (or not read, when nothing was). */
+  const fail = (source: string, error: unknown) => {
+    const reasons = failures.get(source) ?? [];
+    reasons.push(describe(error));
+    failures.set(source, reasons);
+  };
+
+  // 1. Who is signed in, and where: the tenant and the cloud's endpoints come from the user's own az.
+  say("az: the signed-in account and its cloud");
+  const account = (await az.json(["account", "show"])) as Json;
+  const tenantId = lower(account.tenantId);
+  const cloud = (await az.json(["cloud", "show"])) as { endpoints?: Json };
+  const graphResource = String(cloud.endpoints?.microsoftGraphResourceId ?? "https://graph.microsoft.com/");
+  const graph = `${graphResource.endsWith("/") ? graphResource : `${graphResource}/`}v1.0`;
+  const graphList = (path: string) => az.list(`${graph}${path}`, graphResource);
+  const graphGet = (path: string) => az.rest(`${graph}${path}`, { resource: graphResource }) as Promise<Json>;
+
+  // 2. Subscriptions and management groups.
+  say("az: subscriptions and management groups");
+  const visible = (await az.list(`/subscriptions?api-version=${API.subscriptions}`)).filter(
+    (s) => lower(s.tenantId) === tenantId || !s.tenantId,
+  );
+  const wanted = options.subscriptions?.map((id) => id.toLowerCase());
+  const subscriptions = visible.filter(
+    (s) => (wanted ? wanted.includes(lower(s.subscriptionId)) : true) && lower(s.state) !== "disabled",
+  );
+  for (const id of wanted ?? []) {
+    if (!visible.some((s) => lower(s.subscriptionId) === id))
+      unread[subscriptionSource(id)] = {
+        status: "not-read",
+        reason: `subscription ${id} is not visible to the signed-in account`,
+      };
+  }
+  let managementGroups: Json[] | null = null;
+  try {
+    const names = (
+      await az.list(`/providers/Microsoft.Management/managementGroups?api-version=${API.managementGroups}`)
+    ).map((g) => String(g.name));
+    managementGroups = await mapWithLimit(names, concurrency, async (name) => {
+      const group = (await az.rest(
+        `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(name)}?api-version=${API.managementGroups}&$expand=children`,
+      )) as {
+        name: string;
+        properties?: {
+          displayName?: string;
+          details?: { parent?: { name?: string } | null };
+          children?: Json[] | null;
+        };
+      };
+      return {
+        name: group.name,
+        displayName: group.properties?.displayName ?? group.name,
+        parent: group.properties?.details?.parent?.name ?? null,
+        subscriptions: (group.properties?.children ?? [])
+          .filter((child) => lower(child.type) === "/subscriptions")
+          .map((child) => lower(child.name)),
+      };
+    });
+  } catch (error) {
+    fail(DIRECTORY_SOURCE, error);
+  }
+
+  // 3. Per subscription: clusters, identities and their federated credentials, RBAC, PIM, deny assignments.
+  const resources = new Map<string, Json[]>();
+  const roleAssignments = new Map<string, Json>();
+  const roleDefinitions = new Map<string, Json>();
+  const eligibilities = new Map<string, Json>();
+  const schedules = new Map<string, Json>();
+  const denies = new Map<string, Json>();
+  let pimLicensed = true;
+  for (const subscription of subscriptions) {
+    const id = lower(subscription.subscriptionId);
+    const source = subscriptionSource(id);
+    const base = `/subscriptions/${id}`;
+    say(`az: subscription ${subscription.displayName ?? id}`);
+    const attempt = async <T>(read: () => Promise<T>, into = source): Promise<T | undefined> => {
+      try {
+        return await read();
+      } catch (error) {
+        fail(into, error);
+        return undefined;
+      }
+    };
+    const [clusters, identities, assignments, definitions, denyList] = await Promise.all([
+      attempt(() =>
+        az.list(
+          `${base}/providers/Microsoft.ContainerService/managedClusters?api-version=${API.managedClusters}`,
+        ),
+      ),
+      attempt(() =>
+        az.list(
+          `${base}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=${API.identities}`,
+        ),
+      ),
+      attempt(() =>
+        az.list(`${base}/providers/Microsoft.Authorization/roleAssignments?api-version=${API.authorization}`),
+      ),
+      attempt(() =>
+        az.list(
+          `${base}/providers/Microsoft.Authorization/roleDefinitions?api-version=${API.authorization}&$filter=atScopeAndBelow()`,
+        ),
+      ),
+      attempt(() =>
+        az.list(`${base}/providers/Microsoft.Authorization/denyAssignments?api-version=${API.authorization}`),
+      ),
+    ]);
+    for (const a of assignments ?? []) roleAssignments.set(lower(a.id), a);
+    for (const d of definitions ?? [])
+      if (lower((d.properties as Json | undefined)?.type) === "customrole")
+        roleDefinitions.set(lower(d.name), d);
+    for (const d of denyList ?? []) denies.set(lower(d.id), d);
+    if (pimLicensed) {
+      try {
+        for (const e of await az.list(
+          `${base}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances?api-version=${API.pim}`,
+        ))
+          eligibilities.set(lower(e.id), e);
+        // Every active assignment has an instance; only time-bound or activated ones say more than the assignment.
+        for (const s of await az.list(
+          `${base}/providers/Microsoft.Authorization/roleAssignmentScheduleInstances?api-version=${API.pim}`,
+        )) {
+          const p = (s.properties ?? {}) as Json;
+          if (p.endDateTime || p.assignmentType === "Activated") schedules.set(lower(s.id), s);
+        }
+      } catch (error) {
+        if (error instanceof CommandError && error.code === LICENSE_REQUIRED) pimLicensed = false;
+        else fail(AZURE_PIM_SOURCE, error);
+      }
+    }
+    const withCredentials = await mapWithLimit(identities ?? [], concurrency, async (identity) => {
+      const credentials = await attempt(() =>
+        az.list(
+          `${String(identity.id)}/federatedIdentityCredentials?api-version=${API.federatedCredentials}`,
+        ),
+      );
+      return { ...identity, federatedIdentityCredentials: credentials ?? [] };
+    });
+    resources.set(id, [...(clusters ?? []), ...withCredentials]);
+  }
+
+  // 4. Kubernetes: each cluster's objects through kubectl, with the user kubeconfig AKS hands out.
+  const clusterData: Record<string, Json> = {};
+  const allClusters = [...resources.values()]
+    .flat()
+    .filter((r) => lower(r.type) === "microsoft.containerservice/managedclusters");
+  const chosen = options.clusters?.map((c) => c.toLowerCase());
+  let kubectlCalls = 0;
+  await mapWithLimit(allClusters, Math.min(concurrency, 3), async (cluster) => {
+    const id = String(cluster.id);
+    const source = clusterSource(id);
+    if (chosen && !chosen.includes(lower(cluster.name)) && !chosen.includes(lower(id))) {
+      unread[source] = { status: "not-read", reason: "not collected: the cluster was not among --cluster" };
+      clusterData[id] = { reachable: false };
+      return;
+    }
+    say(`kubectl: cluster ${String(cluster.name)}`);
+    const read = await kubernetesObjectsWithKubectl(cluster, {
+      az,
+      run: options.run,
+      kubectl: options.kubectl ?? "kubectl",
+    });
+    kubectlCalls += read.kubectlCalls;
+    if (read.objects === null) {
+      unread[source] = { status: "not-read", reason: read.failures.join("; ") };
+      clusterData[id] = { reachable: false };
+      return;
+    }
+    if (read.failures.length > 0) unread[source] = { status: "partial", reason: read.failures.join("; ") };
+    clusterData[id] = { includeDefaults: false, objects: read.objects };
+  });
+
+  // 5. The directory: every principal the inventory names, the groups among them (nested), and the
+  //    governance around them — as the scanner resolves them (lib/scan/collect/collect-tenant.ts, step 5).
+  say("az: the directory (Microsoft Graph)");
+  const ids = new Set<string>();
+  const upns = new Set<string>();
+  const addId = (value: unknown) => {
+    if (typeof value === "string" && GUID.test(value)) ids.add(value.toLowerCase());
+  };
+  for (const list of [roleAssignments, eligibilities])
+    for (const a of list.values()) addId((a.properties as Json)?.principalId);
+  for (const d of denies.values()) {
+    const p = (d.properties ?? {}) as { principals?: Json[]; excludePrincipals?: Json[] };
+    for (const principal of [...(p.principals ?? []), ...(p.excludePrincipals ?? [])])
+      if (["user", "group", "serviceprincipal"].includes(lower(principal.type))) addId(principal.id);
+  }
+  for (const resource of [...resources.values()].flat()) {
+    const props = (resource.properties ?? {}) as Json;
+    addId(props.principalId);
+    addId((resource.identity as Json | undefined)?.principalId);
+    const profile = (props.identityProfile ?? {}) as Record<string, Json>;
+    for (const entry of Object.values(profile)) addId(entry?.objectId);
+    for (const addon of Object.values((props.addonProfiles ?? {}) as Record<string, Json>))
+      addId((addon?.identity as Json | undefined)?.objectId);
+    for (const entry of ((props.podIdentityProfile as Json | undefined)?.userAssignedIdentities ??
+      []) as Json[])
+      addId((entry.identity as Json | undefined)?.objectId);
+    for (const groupId of ((props.aadProfile as Json | undefined)?.adminGroupObjectIDs ?? []) as unknown[])
+      addId(groupId);
+  }
+  for (const data of Object.values(clusterData)) {
+    for (const object of (data.objects ?? []) as Json[]) {
+      if (object.kind !== "ClusterRoleBinding" && object.kind !== "RoleBinding") continue;
+      for (const subject of (object.subjects ?? []) as Json[]) {
+        if (subject.kind === "ServiceAccount" || typeof subject.name !== "string") continue;
+        if (GUID.test(subject.name)) ids.add(subject.name.toLowerCase());
+        else if (subject.kind === "User" && subject.name.includes("@") && !subject.name.startsWith("system:"))
+          upns.add(subject.name);
+      }
+    }
+  }
+  const principals = new Map<string, Json>();
+  const asPrincipal = (object: Json): Json | null => {
+    const type = lower(object["@odata.type"]);
+    const kind = type.endsWith(".user")
+      ? "User"
+      : type.endsWith(".group")
+        ? "Group"
+        : type.endsWith(".serviceprincipal")
+          ? "ServicePrincipal"
+          : null;
+    if (!kind || typeof object.id !== "string") return null;
+    return {
+      ...object,
+      id: object.id.toLowerCase(),
+      type: kind,
+      displayName: object.displayName || object.id,
+    };
+  };
+  const remember = (object: Json) => {
+    const principal = asPrincipal(object);
+    if (principal && !principals.has(String(principal.id))) principals.set(String(principal.id), principal);
+    return principal;
+  };
+  const resolve = async (wantedIds: string[]) => {
+    for (let at = 0; at < wantedIds.length; at += 1000) {
+      try {
+        const page = (await az.rest(`${graph}/directoryObjects/getByIds`, {
+          method: "post",
+          body: { ids: wantedIds.slice(at, at + 1000), types: ["user", "group", "servicePrincipal"] },
+          resource: graphResource,
+        })) as { value?: Json[] };
+        for (const object of page.value ?? []) remember(object);
+      } catch (error) {
+        fail(DIRECTORY_SOURCE, error);
+      }
+    }
+  };
+  await resolve([...ids].sort());
+  for (const upn of [...upns].sort()) {
+    try {
+      const users = await graphList(
+        `/users?$filter=${encodeURIComponent(`userPrincipalName eq '${upn.replaceAll("'", "''")}'`)}&$select=id,displayName,userPrincipalName`,
+      );
+      // Kubernetes compares the UPN exactly; Graph does not.
+      for (const user of users)
+        if (user.userPrincipalName === upn) remember({ "@odata.type": "#microsoft.graph.user", ...user });
+    } catch (error) {
+      fail(DIRECTORY_SOURCE, error);
+    }
+  }
+  const expanded = new Set<string>();
+  const expandGroups = async () => {
+    for (;;) {
+      const frontier = [...principals.values()].filter(
+        (p) => p.type === "Group" && !expanded.has(String(p.id)),
+      );
+      if (frontier.length === 0) return;
+      await mapWithLimit(frontier, concurrency, async (group) => {
+        expanded.add(String(group.id));
+        try {
+          const members = await graphList(`/groups/${String(group.id)}/members?$top=${GRAPH_PAGE}`);
+          group.members = members.flatMap((member) => {
+            const principal = remember(member);
+            return principal ? [principal.id] : [];
+          });
+        } catch (error) {
+          fail(DIRECTORY_SOURCE, error);
+        }
+      });
+    }
+  };
+  await expandGroups();
+
+  // Governance: directory roles (active and eligible), PIM for Groups, owners, applications.
+  const entra: {
+    license: "P2" | "P1";
+    roleAssignments: Json[];
+    roleEligibilities: Json[];
+    groupEligibilities: Json[];
+    applications: Json[];
+    owners: Json[];
+  } = {
+    license: "P2",
+    roleAssignments: [],
+    roleEligibilities: [],
+    groupEligibilities: [],
+    applications: [],
+    owners: [],
+  };
+  const governanceIds = new Set<string>();
+  let directoryPimLicensed = true;
+  const pim = async (read: () => Promise<void>) => {
+    if (!directoryPimLicensed) return;
+    try {
+      await read();
+    } catch (error) {
+      if (error instanceof CommandError && error.code === LICENSE_REQUIRED) {
+        directoryPimLicensed = false;
+        entra.license = "P1";
+      } else fail(PIM_SOURCE, error);
+    }
+  };
+  await mapWithLimit([...CLUSTER_RELEVANT_DIRECTORY_ROLES], concurrency, async (roleId) => {
+    const filter = encodeURIComponent(`roleDefinitionId eq '${roleId}'`);
+    try {
+      for (const a of await graphList(
+        `/roleManagement/directory/roleAssignments?$filter=${filter}&$top=${GRAPH_PAGE}`,
+      )) {
+        entra.roleAssignments.push({
+          principalId: lower(a.principalId),
+          roleDefinitionId: lower(a.roleDefinitionId),
+          directoryScopeId: a.directoryScopeId ?? "/",
+        });
+        governanceIds.add(lower(a.principalId));
+      }
+    } catch (error) {
+      fail(DIRECTORY_SOURCE, error);
+    }
+    await pim(async () => {
+      for (const e of await graphList(
+        `/roleManagement/directory/roleEligibilityScheduleInstances?$filter=${filter}&$top=${GRAPH_PAGE}`,
+      )) {
+        entra.roleEligibilities.push({
+          principalId: lower(e.principalId),
+          roleDefinitionId: lower(e.roleDefinitionId),
+          directoryScopeId: e.directoryScopeId ?? "/",
+          ...(e.startDateTime ? { startDateTime: e.startDateTime } : {}),
+          endDateTime: e.endDateTime ?? null,
+        });
+        governanceIds.add(lower(e.principalId));
+      }
+    });
+  });
+  const owners = async (objectId: string, path: string) => {
+    const list = await graphList(`${path}?$top=${GRAPH_PAGE}`);
+    const ownerIds = list.map((o) => lower(o.id)).filter(Boolean);
+    for (const id of ownerIds) governanceIds.add(id);
+    if (ownerIds.length > 0) entra.owners.push({ objectId, ownerIds });
+  };
+  const notFound = (error: unknown) =>
+    error instanceof CommandError && /NotFound|Request_ResourceNotFound/.test(error.code);
+  const governGroups = async (groups: Json[]) =>
+    mapWithLimit(groups, concurrency, async (group) => {
+      const groupId = String(group.id);
+      await pim(async () => {
+        const filter = encodeURIComponent(`groupId eq '${groupId}'`);
+        for (const e of await graphList(
+          `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=${filter}&$top=${GRAPH_PAGE}`,
+        )) {
+          entra.groupEligibilities.push({
+            groupId,
+            principalId: lower(e.principalId),
+            accessId: e.accessId,
+            endDateTime: e.endDateTime ?? null,
+          });
+          governanceIds.add(lower(e.principalId));
+        }
+      });
+      try {
+        await owners(groupId, `/groups/${groupId}/owners`);
+      } catch (error) {
+        if (!notFound(error)) fail(DIRECTORY_SOURCE, error);
+      }
+    });
+  const governServicePrincipals = async (sps: Json[]) =>
+    mapWithLimit(sps, concurrency, async (sp) => {
+      const id = String(sp.id);
+      try {
+        await owners(id, `/servicePrincipals/${id}/owners`);
+      } catch (error) {
+        if (!notFound(error)) fail(DIRECTORY_SOURCE, error);
+      }
+      try {
+        const app = await graphGet(`/applications(appId='${lower(sp.appId)}')?$select=id,appId,displayName`);
+        const appObjectId = lower(app.id);
+        entra.applications.push({
+          id: appObjectId,
+          appId: lower(sp.appId),
+          displayName: app.displayName ?? sp.displayName,
+        });
+        await owners(appObjectId, `/applications/${appObjectId}/owners`);
+      } catch (error) {
+        if (!notFound(error)) fail(DIRECTORY_SOURCE, error);
+      }
+    });
+  const governed = new Set<string>();
+  const governNew = async () => {
+    const fresh = [...principals.values()].filter((p) => !governed.has(String(p.id)));
+    for (const p of fresh) governed.add(String(p.id));
+    await governGroups(fresh.filter((p) => p.type === "Group"));
+    await governServicePrincipals(
+      fresh.filter((p) => p.type === "ServicePrincipal" && typeof p.appId === "string"),
+    );
+  };
+  await governNew();
+  // The principals governance names (holders, owners, eligible members), resolved in a second pass.
+  const missing = [...governanceIds].filter((id) => !principals.has(id));
+  if (missing.length > 0) {
+    await resolve(missing.sort());
+    await expandGroups();
+  }
+
+  // Failures become the file's coverage: partial where something of the source was read.
+  for (const [source, reasons] of failures) {
+    if (unread[source]) continue;
+    unread[source] = { status: "partial", reason: reasons.join("; ") };
+  }
+  // Assignments at management groups the collector could not read would name unknown scopes.
+  const scopes = managementGroups ? null : /^\/providers\/microsoft\.management\/managementgroups\//i;
+  const file: Json = {
+    version: TENANT_FILE_VERSION,
+    tenantId,
+    ...(typeof account.tenantDisplayName === "string" ? { displayName: account.tenantDisplayName } : {}),
+    principals: [...principals.values()].sort((a, b) => String(a.id).localeCompare(String(b.id))),
+    managementGroups: managementGroups ?? [],
+    roleDefinitions: [...roleDefinitions.values()],
+    roleAssignments: [...roleAssignments.values()].filter(
+      (a) => !scopes?.test(String((a.properties as Json)?.scope)),
+    ),
+    roleEligibilityScheduleInstances: [...eligibilities.values()],
+    roleAssignmentScheduleInstances: [...schedules.values()],
+    denyAssignments: [...denies.values()],
+    ...(pimLicensed ? {} : { licenses: { entraIdP2: false } }),
+    subscriptions: subscriptions.map((s) => ({
+      subscriptionId: lower(s.subscriptionId),
+      displayName: s.displayName ?? s.subscriptionId,
+      state: s.state ?? "Enabled",
+      resources: resources.get(lower(s.subscriptionId)) ?? [],
+    })),
+    clusters: clusterData,
+    entra,
+    coverage: {
+      collectedBy: `aks-atlas collect ${PRODUCT_VERSION}`,
+      collectedAt: new Date().toISOString(),
+      unread,
+    },
+  };
+  return { file, unread, commands: { az: az.calls, kubectl: kubectlCalls } };
+}
