@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { encodeGraph, type GraphData } from "@/components/access/graph-data";
@@ -11,6 +11,9 @@ import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { readTenantFile } from "@/lib/emulator/tenant-file";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 
+// Run by e2e/graph.spec.ts as `tsx e2e/graph-fixture.ts <out.json>` (the browser tests' loader cannot
+// import lib/, whose JSON imports need the bundler's or tsx's resolution).
+//
 // The access graph of the busiest cluster of a generated 500-cluster tenant (`aks-atlas tenant
 // generate --clusters 500 --subscriptions 20 --role-assignments 5000 --principals 2000
 // --identities 500`, seed 1): the engine's grants and attack paths, encoded as the cluster page
@@ -76,4 +79,9 @@ export async function busiestClusterGraph(): Promise<{
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+if (process.argv[2]) {
+  const result = await busiestClusterGraph();
+  await writeFile(process.argv[2], JSON.stringify({ ...result, generated: GENERATED }));
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { Background, Controls, MarkerType, type NodeMouseHandler, ReactFlow } from "@xyflow/react";
+import { Background, MarkerType, type NodeMouseHandler, ReactFlow } from "@xyflow/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import {
   BUCKET_KIND,
@@ -293,7 +293,6 @@ export function AccessGraph({ data, clusterName }: { data: GraphData; clusterNam
             proOptions={{ hideAttribution: true }}
           >
             <Background gap={24} color="#e2e8f0" />
-            <Controls showInteractive={false} showFitView={false} />
           </ReactFlow>
           <figcaption className="pointer-events-none absolute bottom-2 right-2 rounded bg-white/90 px-2 py-1 text-xs text-slate-600">
             {engaged

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  CENTRED_ROWS,
   LINE_CHARS,
   layoutAccessGraph,
   MAX_LINES,
@@ -150,6 +151,20 @@ describe("layoutAccessGraph", () => {
     expect(Math.abs(cluster[0] - cluster[1])).toBeGreaterThanOrEqual(8);
     // a single edge leaves from the middle
     expect(layout.edges.find((edge) => edge.source === "principal:p0")?.sourceOffset).toBe(0);
+  });
+});
+
+describe("layoutAccessGraph, tall", () => {
+  it("starts every column at the top once the graph is taller than its frame, and centres short graphs", () => {
+    const tall = Array.from({ length: CENTRED_ROWS + 3 }, (_, index) => [
+      step("principal", `p${index}`),
+      ...spike.slice(1),
+    ]);
+    const top = (layout: ReturnType<typeof layoutAccessGraph>, id: string) =>
+      layout.nodes.find((node) => node.id === id)?.y;
+    expect(top(layoutAccessGraph(tall), "cluster:aks-2")).toBe(0);
+    const short = layoutAccessGraph(tall.slice(0, 3));
+    expect(top(short, "cluster:aks-2")).toBeGreaterThan(0);
   });
 });
 

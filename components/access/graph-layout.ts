@@ -46,6 +46,8 @@ export const LINE_CHARS = 28;
 /** the gap between columns leaves room for edges to fan out; rows leave a gap to pass between */
 export const COLUMN_WIDTH = NODE_WIDTH + 88;
 export const ROW_HEIGHT = NODE_HEIGHT + 20;
+/** up to this many rows the graph fits the cluster page's frame and short columns are centred */
+export const CENTRED_ROWS = 7;
 /** how far apart the ends of two edges on one side of a node are, at most */
 const END_SPACING = 9;
 
@@ -133,8 +135,9 @@ export function layoutAccessGraph(
   const rows = Math.max(1, ...columns.map((column) => column.length));
   const nodes: GraphNode[] = [];
   columns.forEach((column, columnIndex) => {
-    // centre short columns against the tallest one
-    const offset = ((rows - column.length) * ROW_HEIGHT) / 2;
+    // centre short columns against the tallest one while the whole graph fits its frame; a taller
+    // graph is read from its top-left corner, so every column starts at the top
+    const offset = rows <= CENTRED_ROWS ? ((rows - column.length) * ROW_HEIGHT) / 2 : 0;
     column.forEach((id, row) => {
       const step = steps.get(id) as PathStep;
       nodes.push({
