@@ -295,22 +295,16 @@ export function modelFromRecords(
         model.groupMemberships.push(groupMembershipSchema.parse(record.data));
         break;
       case "directoryRoleAssignment":
-        model.directoryRoleAssignments = [
-          ...(model.directoryRoleAssignments ?? []),
-          directoryRoleAssignmentSchema.parse(record.data),
-        ];
+        model.directoryRoleAssignments = model.directoryRoleAssignments ?? [];
+        model.directoryRoleAssignments.push(directoryRoleAssignmentSchema.parse(record.data));
         break;
       case "groupEligibility":
-        model.groupEligibilities = [
-          ...(model.groupEligibilities ?? []),
-          groupEligibilitySchema.parse(record.data),
-        ];
+        model.groupEligibilities = model.groupEligibilities ?? [];
+        model.groupEligibilities.push(groupEligibilitySchema.parse(record.data));
         break;
       case "directoryOwnership":
-        model.directoryOwners = [
-          ...(model.directoryOwners ?? []),
-          directoryOwnershipSchema.parse(record.data),
-        ];
+        model.directoryOwners = model.directoryOwners ?? [];
+        model.directoryOwners.push(directoryOwnershipSchema.parse(record.data));
         break;
       default: {
         if (!(record.kind in KUBERNETES_RECORD_KINDS)) break;
