@@ -68,7 +68,13 @@ function expectedAnalysisKind(
   after?: SnapshotRecordInput,
 ) {
   const verb = { added: "gained", removed: "lost", changed: "changed" }[op];
-  if (kind === "access.grant") return `access.${verb}`;
+  if (kind === "access.grant") {
+    // An eligible grant (PIM, issue #14) appears and goes as eligibility.
+    const eligible = ((after ?? before)?.data as { eligible?: boolean } | undefined)?.eligible === true;
+    if (eligible && op === "added") return "access.eligible";
+    if (eligible && op === "removed") return "access.eligibility-ended";
+    return `access.${verb}`;
+  }
   if (kind === "access.escalation") return `escalation.${verb}`;
   const was = (before?.data as Finding | undefined)?.status;
   const is = (after?.data as Finding | undefined)?.status;
@@ -141,7 +147,7 @@ describe("drift between two scans", () => {
     const analysisEvents = report.events.filter((e) => isAnalysis(e.subject.kind));
     // No more, no fewer: one event per changed record, of the kind the oracle says.
     expect(new Map(objectEvents.map((e) => [eventKey(e), e.kind]))).toEqual(
-      new Map([...inventory].map(([key, change]) => [key, `object.${change.op}`])),
+      new Map([...inventory].map(([key, change]) => [key, expectedObjectKind(key.split(" ")[0], change)])),
     );
     expect(objectEvents).toHaveLength(inventory.size);
     expect(new Map(analysisEvents.map((e) => [eventKey(e), e.kind]))).toEqual(
@@ -334,3 +340,29 @@ describe("drift between two scans", () => {
     );
   });
 });
+
+/**
+ * Inventory records are object events, except access that is not standing (issue #14): eligibilities
+ * gained or ended, owners added or removed (lib/drift/events.ts).
+ */
+function expectedObjectKind(
+  kind: string,
+  change: { op: string; before?: SnapshotRecordInput; after?: SnapshotRecordInput },
+): string {
+  const dataOf = (record?: SnapshotRecordInput) =>
+    (record?.data ?? {}) as { eligible?: boolean; ownerIds?: string[] };
+  const data = dataOf(change.after ?? change.before);
+  const eligibility =
+    kind === "roleEligibility" ||
+    kind === "groupEligibility" ||
+    (kind === "directoryRoleAssignment" && data.eligible === true);
+  if (eligibility && change.op !== "changed")
+    return change.op === "added" ? "access.eligible" : "access.eligibility-ended";
+  if (kind === "directoryOwnership") {
+    const was = dataOf(change.before).ownerIds ?? [];
+    const is = dataOf(change.after).ownerIds ?? [];
+    if (is.some((id) => !was.includes(id))) return "access.owner-added";
+    if (was.some((id) => !is.includes(id))) return "access.owner-removed";
+  }
+  return `object.${change.op}`;
+}

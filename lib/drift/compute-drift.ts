@@ -2,7 +2,7 @@ import { SEVERITY_ORDER } from "@/lib/drift/severity";
 import { readChangedRecords } from "./changed-records";
 import type { ClusterRef } from "./cluster-ref";
 import type { Queryable } from "./db";
-import { compareEvents, driftEvent } from "./events";
+import { compareEvents, driftEvent, governanceIds } from "./events";
 import { loadLabels } from "./labels";
 import { completeSourcesOf, type DriftRange } from "./scan-range";
 import {
@@ -56,6 +56,13 @@ export async function computeDrift(
   const roleGuids = new Set<string>();
   for (const change of changes) {
     if (change.kind === "groupMembership") principalIds.add(change.naturalKey);
+    for (const id of governanceIds(change)) principalIds.add(id);
+    if (change.kind === "roleEligibility") {
+      for (const version of [change.before, change.after]) {
+        const { roleGuid } = idsReferenced(version?.data);
+        if (roleGuid) roleGuids.add(roleGuid);
+      }
+    }
     if (change.kind !== "roleAssignment") continue;
     for (const version of [change.before, change.after]) {
       const { principalId, roleGuid } = idsReferenced(version?.data);

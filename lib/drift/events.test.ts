@@ -211,3 +211,106 @@ describe("drift events from changed records", () => {
     expect(events.map((e) => e.severity)).toEqual(["critical", "high", "low"]);
   });
 });
+
+// Issue #14: access that is not standing. Jet is PIM-eligible for AKS RBAC Cluster Admin on aks-3; Faye
+// owns aks-admins, the admin group of aks-1 (lib/emulator/demo/build-demo-tenant.ts).
+describe("eligibility and ownership events", () => {
+  const AKS3 = AKS1.replace(/aks-1$/, "aks-3");
+  const JET = "00000000-0000-0000-0000-0000000000f2";
+  const FAYE = "00000000-0000-0000-0000-0000000000f1";
+  const ADMINS = "00000000-0000-0000-0000-0000000000a1";
+  const RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
+  const book = labelBook({
+    clusters: new Map([
+      [AKS1, "aks-1"],
+      [AKS3, "aks-3"],
+    ]),
+    principals: new Map([
+      [ADMINS, "aks-admins"],
+      [JET, "Jet Black"],
+      [FAYE, "Faye Valentine"],
+    ]),
+    roles: new Map([[RBAC_CLUSTER_ADMIN, "Azure Kubernetes Service RBAC Cluster Admin"]]),
+    adminGroups: new Map([[ADMINS, ["aks-3", "aks-1", "aks-2"]]]),
+  });
+  const here = { from: 4n, to: 7n, labels: book };
+  const jetGrant = (eligible: boolean) =>
+    grant({
+      cluster: { id: AKS3, name: "aks-3" },
+      principal: { id: JET, kind: "User", displayName: "Jet Black" },
+      route: "azure-rbac",
+      ...(eligible ? { eligible: true } : {}),
+    });
+
+  it("Jet became eligible for cluster-admin on aks-3: one step below the same access standing", () => {
+    const event = driftEvent(change("access.grant", null, jetGrant(true)), here);
+    expect(event).toMatchObject({
+      kind: "access.eligible",
+      severity: "high",
+      message:
+        "User Jet Black became eligible for cluster-admin on aks-3 (PIM activation, through azure-rbac)",
+      cluster: { id: AKS3, name: "aks-3" },
+    });
+    expect(driftEvent(change("access.grant", jetGrant(true), null), here)).toMatchObject({
+      kind: "access.eligibility-ended",
+      severity: "info",
+    });
+    // eligible → standing is access gained, standing → eligible a small change
+    expect(driftEvent(change("access.grant", jetGrant(true), jetGrant(false)), here)).toMatchObject({
+      kind: "access.changed",
+      severity: "critical",
+      message:
+        "User Jet Black now holds cluster-admin on aks-3 through azure-rbac standing (was eligible through PIM)",
+    });
+    expect(driftEvent(change("access.grant", jetGrant(false), jetGrant(true)), here).severity).toBe("low");
+  });
+
+  it("names the role and scope of a new PIM eligibility record", () => {
+    const eligibility = {
+      id: `${AKS3}/providers/microsoft.authorization/roleeligibilityscheduleinstances/e1`,
+      scope: AKS3,
+      roleDefinitionId: RBAC_CLUSTER_ADMIN,
+      principalId: JET,
+      principalType: "User",
+      condition: null,
+      startDateTime: null,
+      endDateTime: null,
+      memberType: "Direct",
+      status: "Provisioned",
+    };
+    const event = driftEvent(change("roleEligibility", null, eligibility), here);
+    expect(event).toMatchObject({
+      kind: "access.eligible",
+      severity: "medium",
+      message: "Jet Black became eligible for Azure Kubernetes Service RBAC Cluster Admin at aks-3",
+    });
+    expect(event.links.some((link) => link.href.startsWith("/principals/"))).toBe(true);
+  });
+
+  it("Faye became owner of aks-admins, the admin group of aks-1 …: high", () => {
+    const owners = (ownerIds: string[]) => ({
+      objectId: ADMINS,
+      objectKind: "Group",
+      displayName: "aks-admins",
+      ownerIds,
+    });
+    const event = driftEvent(change("directoryOwnership", owners([]), owners([FAYE])), here);
+    expect(event).toMatchObject({
+      kind: "access.owner-added",
+      severity: "high",
+      message: "Faye Valentine became owner of group aks-admins (the admin group of aks-1, aks-2, aks-3)",
+    });
+    // a first ownership record is the same news
+    expect(driftEvent(change("directoryOwnership", null, owners([FAYE])), here).kind).toBe(
+      "access.owner-added",
+    );
+    expect(driftEvent(change("directoryOwnership", owners([FAYE]), owners([])), here)).toMatchObject({
+      kind: "access.owner-removed",
+      severity: "info",
+      message: "Faye Valentine no longer owns group aks-admins (the admin group of aks-1, aks-2, aks-3)",
+    });
+    // owning a group that is no admin group matters less
+    const other = { ...owners([FAYE]), objectId: "00000000-0000-0000-0000-0000000000b9", displayName: "web" };
+    expect(driftEvent(change("directoryOwnership", null, other), here).severity).toBe("medium");
+  });
+});

@@ -10,6 +10,13 @@ import {
   pathStepSchema,
 } from "@/lib/access/types";
 import { type Finding, findingSchema } from "@/lib/findings/types";
+import { roleEligibilitySchema } from "@/lib/model/azure";
+import {
+  type DirectoryOwnership,
+  directoryOwnershipSchema,
+  directoryRoleAssignmentSchema,
+  groupEligibilitySchema,
+} from "@/lib/model/directory";
 import type { ChangedRecord } from "./changed-records";
 import { diffJson } from "./json-diff";
 import { clusterIdWithin, type LabelBook } from "./labels";
@@ -17,8 +24,10 @@ import { driftClusterHref, driftObjectHref, principalHref } from "./links";
 import {
   accessGainedSeverity,
   accessLostSeverity,
+  eligibleGainedSeverity,
   escalationGainedSeverity,
   inventorySeverity,
+  ownerAddedSeverity,
   SEVERITY_RANK,
 } from "./severity";
 import type { DriftEvent, DriftEventKind, EvidenceLink, FieldChange } from "./types";
@@ -35,6 +44,9 @@ const grantDataSchema = z.object({
   namespace: z.string().nullable(),
   route: accessRouteSchema,
   conditional: z.boolean(),
+  /** needs a PIM activation (absent = standing) */
+  eligible: z.boolean().optional(),
+  expires: z.string().optional(),
   paths: z.array(z.array(pathStepSchema)),
 });
 type GrantData = z.infer<typeof grantDataSchema>;
@@ -99,6 +111,11 @@ const INVENTORY_KIND_LABEL: Record<string, string> = {
   "k8s.azureIdentityBinding": "AzureIdentityBinding",
   "k8s.azurePodIdentityException": "AzurePodIdentityException",
   "k8s.secretProviderClass": "SecretProviderClass",
+  roleEligibility: "PIM eligibility",
+  groupEligibility: "PIM for Groups eligibility",
+  directoryRoleAssignment: "Directory role",
+  directoryOwnership: "Owners of",
+  denyAssignment: "Deny assignment",
 };
 
 export function inventoryKindLabel(kind: string): string {
@@ -124,6 +141,18 @@ export function driftEvent(change: ChangedRecord, ctx: EventContext): DriftEvent
     }
     case "finding": {
       const event = findingEvent(change, ctx);
+      if (event) return event;
+      break;
+    }
+    case "roleEligibility":
+    case "groupEligibility":
+    case "directoryRoleAssignment": {
+      const event = eligibilityEvent(change, ctx);
+      if (event) return event;
+      break;
+    }
+    case "directoryOwnership": {
+      const event = ownershipEvent(change, ctx);
       if (event) return event;
       break;
     }
@@ -234,10 +263,28 @@ function grantEvent(change: ChangedRecord, ctx: EventContext): DriftEvent | null
   const who = principalLabel(current.principal);
   const what = `${current.level}${namespaceText(current.namespace)} on ${current.cluster.name} through ${current.route}`;
   const condition = current.conditional ? " (with a condition)" : "";
+  const eligibleWhat = `${current.level}${namespaceText(current.namespace)} on ${current.cluster.name} (PIM activation, through ${current.route})`;
   let kind: DriftEventKind;
   let message: string;
   let severity: DriftEvent["severity"];
-  if (!before) {
+  if (!before && after?.eligible) {
+    kind = "access.eligible";
+    message = `${who} became eligible for ${eligibleWhat}${condition}`;
+    severity = eligibleGainedSeverity(after);
+  } else if (!after && before?.eligible) {
+    kind = "access.eligibility-ended";
+    message = `${who} is no longer eligible for ${eligibleWhat}`;
+    severity = "info";
+  } else if (before && after && Boolean(before.eligible) !== Boolean(after.eligible)) {
+    kind = "access.changed";
+    if (after.eligible) {
+      message = `${who} holds ${what} only through PIM now (was standing)`;
+      severity = "low";
+    } else {
+      message = `${who} now holds ${what} standing (was eligible through PIM)`;
+      severity = accessGainedSeverity(after);
+    }
+  } else if (!before) {
     kind = "access.gained";
     message = `${who} gained ${what}${condition}`;
     severity = accessGainedSeverity(current);
@@ -256,7 +303,7 @@ function grantEvent(change: ChangedRecord, ctx: EventContext): DriftEvent | null
   const b = base(
     change,
     ctx,
-    `${who}: ${current.level}${namespaceText(current.namespace)} via ${current.route}`,
+    `${who}: ${current.level}${namespaceText(current.namespace)} via ${current.route}${current.eligible ? " (eligible)" : ""}`,
   );
   return assembleEvent(
     b,
@@ -341,6 +388,137 @@ function findingEvent(change: ChangedRecord, ctx: EventContext): DriftEvent | nu
   return assembleEvent(b, { kind, severity, message, cluster: current.cluster }, [
     ...clusterLinks(current.cluster, ctx),
     ...evidence,
+  ]);
+}
+
+/** The principals an eligibility or ownership record names (for the label book). */
+export function governanceIds(change: ChangedRecord): string[] {
+  const ids: string[] = [];
+  for (const version of [change.before, change.after]) {
+    const data = asRecord(version?.data);
+    for (const key of ["principalId", "groupId"] as const) {
+      const id = text(data[key]);
+      if (id) ids.push(id);
+    }
+    if (change.kind === "directoryOwnership") {
+      const id = text(data.objectId);
+      if (id) ids.push(id);
+      if (Array.isArray(data.ownerIds))
+        for (const owner of data.ownerIds) if (typeof owner === "string") ids.push(owner);
+    }
+  }
+  return ids;
+}
+
+/** ` (the admin group of aks-1, aks-2 and 3 more)` when the group is a cluster's Entra admin group. */
+function adminGroupText(groupId: string, labels: LabelBook): string {
+  const clusters = labels.adminGroupOf(groupId);
+  if (clusters.length === 0) return "";
+  const shown = clusters.slice(0, 3).join(", ");
+  return ` (the admin group of ${clusters.length > 3 ? `${shown} and ${clusters.length - 3} more` : shown})`;
+}
+
+/** A PIM eligibility (Azure role, group membership or ownership, directory role) granted or ended. */
+function eligibilityEvent(change: ChangedRecord, ctx: EventContext): DriftEvent | null {
+  const current = change.after ?? change.before;
+  const { labels } = ctx;
+  let who: string;
+  let what: string;
+  let severity: DriftEvent["severity"];
+  let principalId: string;
+  if (change.kind === "roleEligibility") {
+    const data = roleEligibilitySchema.safeParse(current?.data);
+    if (!data.success) return null;
+    principalId = data.data.principalId;
+    who = labels.principalName(principalId) ?? principalId;
+    const role = labels.roleName(data.data.roleDefinitionId) ?? `role ${data.data.roleDefinitionId}`;
+    what = `${role} at ${scopeLabel(data.data.scope, labels)}`;
+    severity = "medium";
+  } else if (change.kind === "groupEligibility") {
+    const data = groupEligibilitySchema.safeParse(current?.data);
+    if (!data.success) return null;
+    principalId = data.data.principalId;
+    who = labels.principalName(principalId) ?? principalId;
+    const admin = adminGroupText(data.data.groupId, labels);
+    what = `${data.data.accessId === "owner" ? "ownership" : "membership"} of group ${labels.principalName(data.data.groupId) ?? data.data.groupId}${admin}`;
+    severity = admin ? "high" : "medium";
+  } else {
+    const data = directoryRoleAssignmentSchema.safeParse(current?.data);
+    // An active directory role is an inventory change like a role assignment.
+    if (!data.success || !data.data.eligible) return null;
+    principalId = data.data.principalId;
+    who = labels.principalName(principalId) ?? principalId;
+    what = `directory role ${data.data.roleName}`;
+    severity = "medium";
+  }
+  const b = base(change, ctx, `${who}: eligible for ${what}`);
+  const cluster = objectCluster(change, labels);
+  let kind: DriftEventKind;
+  let message: string;
+  if (!change.before) {
+    kind = "access.eligible";
+    message = `${who} became eligible for ${what}`;
+  } else if (!change.after) {
+    kind = "access.eligibility-ended";
+    message = `${who} is no longer eligible for ${what}`;
+    severity = "info";
+  } else {
+    kind = "object.changed";
+    message = `${inventoryKindLabel(change.kind)} of ${who} for ${what} changed: ${changedFieldsText(b.changes)}`;
+    severity = "info";
+  }
+  return assembleEvent(b, { kind, severity, message, cluster }, [
+    { label: who, href: principalHref(principalId) },
+    ...clusterLinks(cluster, ctx),
+  ]);
+}
+
+function objectKindWord(kind: DirectoryOwnership["objectKind"]): string {
+  return kind === "Group" ? "group" : kind === "Application" ? "application" : "service principal";
+}
+
+function namesText(ids: readonly string[], labels: LabelBook): string {
+  const names = ids.map((id) => labels.principalName(id) ?? id);
+  return names.length <= 1
+    ? (names[0] ?? "")
+    : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+/** Owners added to or removed from a group, application or service principal. */
+function ownershipEvent(change: ChangedRecord, ctx: EventContext): DriftEvent | null {
+  const before = change.before ? directoryOwnershipSchema.safeParse(change.before.data) : null;
+  const after = change.after ? directoryOwnershipSchema.safeParse(change.after.data) : null;
+  if ((before && !before.success) || (after && !after.success)) return null;
+  const was = before?.data?.ownerIds ?? [];
+  const is = after?.data?.ownerIds ?? [];
+  const current = after?.data ?? before?.data;
+  if (!current) return null;
+  const added = is.filter((id) => !was.includes(id));
+  const removed = was.filter((id) => !is.includes(id));
+  if (added.length === 0 && removed.length === 0) return null;
+  const { labels } = ctx;
+  const admin = current.objectKind === "Group" ? adminGroupText(current.objectId, labels) : "";
+  const object = `${objectKindWord(current.objectKind)} ${current.displayName}${admin}`;
+  const b = base(change, ctx, `owners of ${current.displayName}`);
+  const parts: string[] = [];
+  if (added.length > 0)
+    parts.push(`${namesText(added, labels)} became ${added.length === 1 ? "owner" : "owners"} of ${object}`);
+  if (removed.length > 0)
+    parts.push(
+      `${namesText(removed, labels)} ${added.length > 0 ? "no longer owns" : `no longer ${removed.length === 1 ? "owns" : "own"}`} ${added.length > 0 ? "it" : object}`,
+    );
+  const kind: DriftEventKind = added.length > 0 ? "access.owner-added" : "access.owner-removed";
+  const verdict = {
+    kind,
+    severity: added.length > 0 ? ownerAddedSeverity(admin !== "") : ("info" as const),
+    message: parts.join("; "),
+    cluster: null,
+  };
+  return assembleEvent(b, verdict, [
+    ...[...added, ...removed]
+      .slice(0, 3)
+      .map((id) => ({ label: labels.principalName(id) ?? id, href: principalHref(id) })),
+    { label: current.displayName, href: principalHref(current.objectId) },
   ]);
 }
 

@@ -5,6 +5,8 @@ export type LabelBook = {
   cluster(id: string | null | undefined): { id: string; name: string } | null;
   principalName(id: string): string | null;
   roleName(guid: string): string | null;
+  /** the clusters (names, sorted) whose Entra admin groups include this group, at either end of the range */
+  adminGroupOf(groupId: string): string[];
 };
 
 const CLUSTER_ID =
@@ -19,6 +21,8 @@ export function labelBook(entries: {
   clusters: ReadonlyMap<string, string>;
   principals: ReadonlyMap<string, string>;
   roles: ReadonlyMap<string, string>;
+  /** group id → cluster names whose aadProfile.adminGroupObjectIDs list it */
+  adminGroups?: ReadonlyMap<string, readonly string[]>;
 }): LabelBook {
   return {
     cluster(id) {
@@ -28,6 +32,7 @@ export function labelBook(entries: {
     },
     principalName: (id) => entries.principals.get(id.toLowerCase()) ?? null,
     roleName: (guid) => entries.roles.get(guid.toLowerCase()) ?? null,
+    adminGroupOf: (groupId) => [...(entries.adminGroups?.get(groupId.toLowerCase()) ?? [])].sort(),
   };
 }
 
@@ -46,8 +51,14 @@ export async function loadLabels(
     roleGuids: Iterable<string>;
   },
 ): Promise<LabelBook> {
-  const { rows } = await db.query<{ kind: string; natural_key: string; label: string | null }>(
+  const { rows } = await db.query<{
+    kind: string;
+    natural_key: string;
+    label: string | null;
+    admin_groups: unknown;
+  }>(
     `SELECT DISTINCT ON (kind, natural_key) kind, natural_key,
+       CASE kind WHEN 'cluster' THEN data->'entra'->'adminGroupIds' END AS admin_groups,
        CASE kind WHEN 'cluster' THEN data->>'name'
                  WHEN 'principal' THEN data->>'displayName'
                  ELSE data->>'roleName' END AS label
@@ -70,11 +81,19 @@ export async function loadLabels(
   const clusters = new Map<string, string>();
   const principals = new Map<string, string>();
   const roles = new Map<string, string>();
+  const adminGroups = new Map<string, string[]>();
   for (const row of rows) {
     if (!row.label) continue;
-    if (row.kind === "cluster") clusters.set(row.natural_key, row.label);
-    else if (row.kind === "principal") principals.set(row.natural_key, row.label);
+    if (row.kind === "cluster") {
+      clusters.set(row.natural_key, row.label);
+      for (const groupId of Array.isArray(row.admin_groups) ? row.admin_groups : []) {
+        if (typeof groupId !== "string") continue;
+        const names = adminGroups.get(groupId.toLowerCase()) ?? [];
+        if (!names.includes(row.label)) names.push(row.label);
+        adminGroups.set(groupId.toLowerCase(), names);
+      }
+    } else if (row.kind === "principal") principals.set(row.natural_key, row.label);
     else roles.set(row.natural_key.slice(row.natural_key.lastIndexOf("/") + 1), row.label);
   }
-  return labelBook({ clusters, principals, roles });
+  return labelBook({ clusters, principals, roles, adminGroups });
 }

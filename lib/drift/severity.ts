@@ -54,3 +54,20 @@ export function inventorySeverity(kind: string): Severity {
   // A cluster's settings and role assignments are where identity posture changes first.
   return kind === "cluster" || kind === "roleAssignment" ? "low" : "info";
 }
+
+/**
+ * Access that needs a PIM activation is one step lower than the same access standing: someone must still
+ * activate it (and may need approval), and the activation is logged.
+ */
+export function eligibleGainedSeverity(grant: {
+  level: AccessLevel;
+  namespace: string | null;
+  conditional: boolean;
+}): Severity {
+  return oneLower(accessGainedSeverity(grant));
+}
+
+/** An owner of a cluster's admin group can make themselves cluster-admin; other ownerships matter less. */
+export function ownerAddedSeverity(isAdminGroup: boolean): Severity {
+  return isAdminGroup ? "high" : "medium";
+}

@@ -8,6 +8,13 @@ export const driftEventKindSchema = z.enum([
   "access.gained",
   "access.lost",
   "access.changed",
+  /** access that needs a PIM activation appeared: an eligible grant, role eligibility or group eligibility */
+  "access.eligible",
+  /** such access went away */
+  "access.eligibility-ended",
+  /** a principal became owner of a group, application or service principal (owners add members or credentials) */
+  "access.owner-added",
+  "access.owner-removed",
   "escalation.gained",
   "escalation.lost",
   "escalation.changed",
