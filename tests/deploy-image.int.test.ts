@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from "./helpers/test-database";
  * The OCI image for real (opt-in: ATLAS_IMAGE_TEST=1, root, buildah + podman; building it runs the
  * production build, several minutes on two cores). Builds it with deploy/build-image.sh from a base made
  * by deploy/build-base.sh with debootstrap — no image registry — unless ATLAS_IMAGE names one already
- * built; then runs it as Kubernetes would (read-only root, tmpfs /tmp and /var/lib/atlas, non-root):
+ * built; then runs it as Kubernetes would (read-only root, writable /tmp and /var/lib/atlas, non-root):
  * the web container serves /api/health, a one-shot container scans the demo tenant into the same external
  * PostgreSQL, and a worker container runs the scan that the cron trigger queues through the web app.
  */
@@ -54,10 +54,16 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Thrown by a probe when waiting longer cannot help (the container exited). */
+class Fatal extends Error {}
+
 async function until<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs: number): Promise<T> {
   const end = Date.now() + deadlineMs;
   for (;;) {
-    const value = await probe().catch(() => undefined);
+    const value = await probe().catch((error: unknown) => {
+      if (error instanceof Fatal) throw error;
+      return undefined; // not listening yet
+    });
     if (value !== undefined) return value;
     if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 500));
@@ -74,7 +80,7 @@ describe.skipIf(!ENABLED)("the OCI image (deploy/Containerfile)", () => {
   const secretKey = randomBytes(32).toString("base64");
   let env: Record<string, string>;
 
-  /** podman run as Kubernetes runs the pods: read-only root, writable tmpfs, the host's network for PostgreSQL. */
+  /** podman run as Kubernetes runs the pods: read-only root, writable /tmp and data, the host's network for PostgreSQL. */
   const podmanRun = (
     command: string[],
     options: { detach?: boolean; entrypoint?: string; env?: Record<string, string> } = {},
@@ -86,8 +92,10 @@ describe.skipIf(!ENABLED)("the OCI image (deploy/Containerfile)", () => {
     "--read-only",
     "--tmpfs",
     "/tmp",
-    "--tmpfs",
-    "/var/lib/atlas:mode=1777",
+    // An anonymous volume keeps the image's ownership of ATLAS_DATA_DIR (10001), as fsGroup does for an
+    // emptyDir; podman 4.3's --tmpfs comes up root-owned 0750 here, whatever mode= says.
+    "-v",
+    "/var/lib/atlas",
     ...flags,
     ...Object.entries(options.env ?? env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
     ...(options.entrypoint ? ["--entrypoint", options.entrypoint] : []),
@@ -119,7 +127,7 @@ describe.skipIf(!ENABLED)("the OCI image (deploy/Containerfile)", () => {
   }, BUILD_DEADLINE_MS + 120_000);
 
   afterAll(async () => {
-    for (const id of containers) await exec("podman", ["rm", "-f", id]).catch(() => undefined);
+    for (const id of containers) await exec("podman", ["rm", "-f", "-v", id]).catch(() => undefined);
     await db?.drop();
   });
 
