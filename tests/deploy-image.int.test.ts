@@ -184,6 +184,21 @@ describe.skipIf(!ENABLED)("the OCI image (deploy/Containerfile)", () => {
       const scans = (await (await fetch(`http://127.0.0.1:${port}/api/scans`)).json()) as unknown;
       expect(JSON.stringify(scans)).toContain(outcome.scanId);
 
+      // A PDF report from that scan: Debian's Chromium, as user 10001 on a read-only root with /tmp only.
+      const pdf = await exec(
+        "podman",
+        podmanRun(
+          [
+            "-c",
+            `/app/deploy/entrypoint.sh cli report --scan ${outcome.scanId} --format pdf --out /tmp/report.pdf >&2 && head -c 5 /tmp/report.pdf`,
+          ],
+          { entrypoint: "/bin/sh" },
+        ),
+        10 * 60_000,
+      );
+      expect(pdf.code, pdf.stderr.slice(-2000)).toBe(0);
+      expect(pdf.stdout).toBe("%PDF-");
+
       // A worker container, then the CronJob's request through the image's `cron` command.
       const worker = await run("podman", podmanRun(["worker"], { detach: true }));
       containers.push(worker.stdout.trim());
