@@ -1,12 +1,14 @@
 import { reachOf } from "@/components/access/can-become";
 import {
+  CONDITIONAL_EXPLANATION,
+  ELIGIBLE_EXPLANATION,
   ESCALATION_LABEL,
   ESCALATION_ROUTE_LABEL,
   escalationHeadline,
   ROUTE_EXPLANATION,
   ROUTE_LABEL,
 } from "@/components/access/labels";
-import { PathSteps } from "@/components/access/path-steps";
+import { ConditionalBadge, EligibleBadge, PathSteps } from "@/components/access/path-steps";
 import { LevelBadge } from "@/components/ui/badges";
 import type {
   AccessLevel,
@@ -30,6 +32,7 @@ export function GrantBlock({
     namespace: string | null;
     route: AccessRoute;
     conditional: boolean;
+    eligible?: boolean;
     path: PathStep[];
   };
   who: string;
@@ -42,13 +45,14 @@ export function GrantBlock({
       <Heading className="mb-1 flex flex-wrap items-center gap-2 text-sm font-medium">
         <LevelBadge level={grant.level} namespace={grant.namespace} />
         <span>via {ROUTE_LABEL[grant.route]}</span>
-        {grant.conditional ? (
-          <span className="rounded bg-amber-50 px-1.5 py-0.5 text-xs font-normal text-amber-900">
-            conditional (an ABAC condition may narrow it)
-          </span>
-        ) : null}
+        {grant.eligible ? <EligibleBadge /> : null}
+        {grant.conditional ? <ConditionalBadge what="grant" /> : null}
       </Heading>
-      <p className="mb-2 text-xs text-slate-600">{ROUTE_EXPLANATION[grant.route]}</p>
+      <p className="mb-2 text-xs text-slate-600">
+        {ROUTE_EXPLANATION[grant.route]}
+        {grant.eligible ? `; ${ELIGIBLE_EXPLANATION}` : ""}
+        {grant.conditional ? `; ${CONDITIONAL_EXPLANATION.grant}` : ""}
+      </p>
       <PathSteps path={grant.path} label={`How ${who} gets ${grant.level} on ${where}`} />
     </div>
   );
@@ -61,6 +65,7 @@ type EscalationView = {
   hops?: number;
   conditional?: boolean;
   namespace?: string | null;
+  eligible?: boolean;
 };
 
 /**
@@ -88,11 +93,8 @@ export function ReachBlock({
           can become
         </span>
         <span>{text.charAt(0).toUpperCase() + text.slice(1)}</span>
-        {reach?.conditional ? (
-          <span className="rounded bg-amber-50 px-1.5 py-0.5 text-xs font-normal text-amber-900">
-            conditional (depends on an ABAC condition or an expression not evaluated)
-          </span>
-        ) : null}
+        {escalation.eligible ? <EligibleBadge /> : null}
+        {reach?.conditional ? <ConditionalBadge what="path" /> : null}
       </Heading>
       <p className="mb-2 text-xs text-slate-600">
         Not held today: an attack path across planes, each step one move {who} can make.
@@ -126,6 +128,7 @@ export function EscalationBlock({
         </span>
         <span className="font-medium">Escalation:</span> {ESCALATION_LABEL[escalation.to]}{" "}
         <span className="text-slate-600">({ESCALATION_ROUTE_LABEL[escalation.route]})</span>
+        {escalation.eligible ? <EligibleBadge /> : null}
       </summary>
       <div className="border-t border-red-100 px-3 py-2">
         <PathSteps path={escalation.path} label={`How ${who} could escalate on ${where}`} />

@@ -63,3 +63,36 @@ export function escalationHeadline(escalation: {
   const hops = escalation.hops ? ` in ${hopsText(escalation.hops)}` : "";
   return `${label}${where}${hops}`;
 }
+
+/** The badge of access that needs a PIM activation first (a grant, an attack path, one step of a path). */
+export const ELIGIBLE_BADGE = "eligible (PIM)";
+export const ELIGIBLE_EXPLANATION =
+  "not held today: a PIM eligible assignment or group membership gives it once activated";
+/** The badge of access an ABAC condition (or an expression not evaluated) may narrow or stop. */
+export const CONDITIONAL_BADGE = "conditional";
+export const CONDITIONAL_EXPLANATION = {
+  grant: "an ABAC condition on a role assignment may narrow it",
+  path: "depends on an ABAC condition or an expression not evaluated",
+} as const;
+
+/** The standing / eligible / any filter of the principals and cluster access lists. */
+export const HOLDING_LABEL = {
+  any: "Any",
+  standing: "Standing",
+  eligible: "Eligible (PIM)",
+} as const;
+export const HOLDING_EXPLANATION = {
+  any: "standing access and access that needs a PIM activation",
+  standing: "access held now, without any activation",
+  eligible: "access only a PIM activation would give",
+} as const;
+
+export { isEligibleStep } from "@/lib/queries/stored-records";
+
+/** Does this step carry an ABAC condition (lib/access/paths.ts labels conditioned assignments so)? */
+export function isConditionalStep(step: { kind: string; label: string }): boolean {
+  return (
+    (step.kind === "roleAssignment" || step.kind === "roleEligibility") &&
+    step.label.endsWith("(with a condition)")
+  );
+}

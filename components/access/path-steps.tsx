@@ -1,4 +1,12 @@
 import Link from "next/link";
+import {
+  CONDITIONAL_BADGE,
+  CONDITIONAL_EXPLANATION,
+  ELIGIBLE_BADGE,
+  ELIGIBLE_EXPLANATION,
+  isConditionalStep,
+  isEligibleStep,
+} from "@/components/access/labels";
 import type { PathStep } from "@/lib/access/types";
 import { clusterHref, principalHref } from "@/lib/queries/cluster-slug";
 
@@ -27,6 +35,11 @@ const KIND_LABEL: Record<string, string> = {
   podIdentity: "Pod identity",
   resourceGroup: "Resource group",
   action: "Action",
+  // access that is not standing (issue #14)
+  roleEligibility: "PIM eligible role",
+  groupEligibility: "PIM for Groups",
+  directoryRoleAssignment: "Directory role",
+  directoryOwnership: "Owner",
 };
 
 /**
@@ -81,10 +94,36 @@ export function PathSteps({ path, label }: { path: readonly PathStep[]; label?: 
               ) : (
                 <span className="break-words">{step.label}</span>
               )}
+              {isEligibleStep(step) ? <EligibleBadge /> : null}
+              {isConditionalStep(step) ? <ConditionalBadge what="grant" /> : null}
             </span>
           </li>
         );
       })}
     </ol>
+  );
+}
+
+/** The one look of "needs a PIM activation", on steps, grants and attack paths. */
+export function EligibleBadge() {
+  return (
+    <span
+      title={ELIGIBLE_EXPLANATION}
+      className="ml-1 inline-block rounded border border-violet-300 bg-violet-50 px-1.5 py-0.5 text-xs font-medium text-violet-900"
+    >
+      {ELIGIBLE_BADGE}
+    </span>
+  );
+}
+
+/** The one look of "an ABAC condition may narrow it". */
+export function ConditionalBadge({ what }: { what: keyof typeof CONDITIONAL_EXPLANATION }) {
+  return (
+    <span
+      title={CONDITIONAL_EXPLANATION[what]}
+      className="ml-1 inline-block rounded bg-amber-50 px-1.5 py-0.5 text-xs font-normal text-amber-900"
+    >
+      {CONDITIONAL_BADGE}
+    </span>
   );
 }

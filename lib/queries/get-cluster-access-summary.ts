@@ -41,7 +41,8 @@ export type ReachSummary = {
 
 export type AccessSummaryEntry = {
   principal: AccessPrincipal;
-  grants: { level: AccessLevel; namespace: string | null; route: AccessRoute }[];
+  /** `eligible`: the grant needs a PIM activation first; standing otherwise */
+  grants: { level: AccessLevel; namespace: string | null; route: AccessRoute; eligible: boolean }[];
   escalations: number;
   /** attack paths: levels the principal can reach but does not hold */
   reaches: ReachSummary[];
@@ -55,7 +56,28 @@ type SummaryRow = {
   hops: number | null;
   conditional: boolean | null;
   namespace: string | null;
+  eligible: boolean | null;
 };
+
+/** Which access a list shows: standing (held now), eligible (after a PIM activation) or any. */
+export const HOLDING_FILTERS = ["any", "standing", "eligible"] as const;
+export type HoldingFilter = (typeof HOLDING_FILTERS)[number];
+
+/**
+ * Entries narrowed to the access they hold standing or only through PIM: an entry keeps the grants of
+ * that kind and is dropped when none is left ("any" keeps everything, reaches included).
+ */
+export function filterByHolding(
+  entries: readonly AccessSummaryEntry[],
+  holding: HoldingFilter,
+): AccessSummaryEntry[] {
+  if (holding === "any") return [...entries];
+  const wanted = holding === "eligible";
+  return entries.flatMap((entry) => {
+    const grants = entry.grants.filter((grant) => grant.eligible === wanted);
+    return grants.length > 0 ? [{ ...entry, grants }] : [];
+  });
+}
 
 /** The reach an attack-path escalation row stands for (null for one-step rows and unknown values). */
 export function reachOfRow(
@@ -101,7 +123,8 @@ export async function getClusterAccessSummary(scope: ScanScope, clusterId: strin
     SELECT kind, natural_key AS key,
            CASE WHEN ${ATTACK_PATH_ROW} THEN (data->>'hops')::int END AS hops,
            CASE WHEN ${ATTACK_PATH_ROW} THEN (data->>'conditional')::boolean END AS conditional,
-           CASE WHEN ${ATTACK_PATH_ROW} THEN data->>'namespace' END AS namespace
+           CASE WHEN ${ATTACK_PATH_ROW} THEN data->>'namespace' END AS namespace,
+           CASE WHEN kind = 'access.grant' THEN (data->>'eligible')::boolean END AS eligible
     FROM snapshot_records
     WHERE ${tenant} AND cluster_id = ${clusterId} AND kind IN ('cluster', 'access.grant', 'access.escalation')`);
   if (!rows.some((row) => row.kind === "cluster")) {
@@ -136,6 +159,7 @@ export async function getClusterAccessSummary(scope: ScanScope, clusterId: strin
         level: parsedLevel.data,
         namespace: namespace === "*" ? null : namespace,
         route: parsedRoute.data,
+        eligible: row.eligible === true,
       });
     }
   }

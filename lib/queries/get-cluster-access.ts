@@ -9,6 +9,7 @@ import {
   type AccessGrantData,
   accessEscalationDataSchema,
   accessGrantDataSchema,
+  isEligibleStep,
   levelRank,
 } from "@/lib/queries/stored-records";
 
@@ -41,6 +42,8 @@ export function shapeClusterAccess(
       namespace: string | null;
       route: AccessGrantData["route"];
       conditional: boolean;
+      /** this path needs a PIM activation */
+      eligible: boolean;
       path: PathStep[];
     }[];
     escalations: {
@@ -51,6 +54,7 @@ export function shapeClusterAccess(
       hops?: number;
       conditional?: boolean;
       namespace?: string | null;
+      eligible?: boolean;
     }[];
   };
   const byPrincipal = new Map<string, Entry>();
@@ -76,6 +80,7 @@ export function shapeClusterAccess(
         namespace: grant.namespace,
         route: grant.route,
         conditional,
+        eligible: grant.eligible === true || path.some(isEligibleStep),
         path,
       });
     }
@@ -90,6 +95,7 @@ export function shapeClusterAccess(
         ...(escalation.hops === undefined
           ? {}
           : { hops: escalation.hops, conditional: escalation.conditional, namespace: escalation.namespace }),
+        ...(escalation.eligible === true || path.some(isEligibleStep) ? { eligible: true } : {}),
       });
   }
   const strongest = (entry: Entry) => Math.max(-1, ...entry.grants.map((grant) => levelRank(grant.level)));

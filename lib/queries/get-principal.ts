@@ -32,6 +32,8 @@ type KeyRow = {
   hops: number | null;
   conditional: boolean | null;
   namespace: string | null;
+  /** grants only: the grant needs a PIM activation */
+  eligible: boolean | null;
 };
 
 const attackPathColumns = (alias: string) => {
@@ -39,7 +41,8 @@ const attackPathColumns = (alias: string) => {
   const row = Prisma.sql`${table}.kind = 'access.escalation' AND ${table}.natural_key LIKE '%|attack-path'`;
   return Prisma.sql`CASE WHEN ${row} THEN (${table}.data->>'hops')::int END AS hops,
     CASE WHEN ${row} THEN (${table}.data->>'conditional')::boolean END AS conditional,
-    CASE WHEN ${row} THEN ${table}.data->>'namespace' END AS namespace`;
+    CASE WHEN ${row} THEN ${table}.data->>'namespace' END AS namespace,
+    CASE WHEN ${table}.kind = 'access.grant' THEN (${table}.data->>'eligible')::boolean END AS eligible`;
 };
 
 /**
@@ -55,7 +58,7 @@ async function readAccessKeys(scope: ScanScope, id: string): Promise<KeyRow[]> {
       WHERE tenant_id = ${scope.tenantId} AND kind = 'cluster' AND ${asOfCondition(scope.scanId)}`);
     if (clusters.length === 0) return [];
     return prisma().$queryRaw<KeyRow[]>(Prisma.sql`
-      SELECT r.kind, r.natural_key AS key, r.cluster_id AS "clusterId", r.hops, r.conditional, r.namespace
+      SELECT r.kind, r.natural_key AS key, r.cluster_id AS "clusterId", r.hops, r.conditional, r.namespace, r.eligible
       FROM unnest(ARRAY[${Prisma.join(clusters.map((cluster) => cluster.id))}]::text[]) AS c(id)
       CROSS JOIN LATERAL (
         SELECT r.kind, r.natural_key, r.cluster_id, ${attackPathColumns("r")} FROM snapshot_records r
@@ -193,12 +196,19 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
           level: accessLevelSchema.catch("credentials-only").parse(tail.level),
           namespace: tail.namespace === "*" ? null : tail.namespace,
           route: accessRouteSchema.catch("kubernetes-rbac").parse(tail.route),
+          eligible: tail.row.eligible === true,
         }))
         .sort((a, b) => levelRank(b.level) - levelRank(a.level));
+      // Eligible access (PIM) is never counted as standing: it has its own strongest level.
+      const standing = grants.filter((grant) => !grant.eligible);
+      const eligible = grants.filter((grant) => grant.eligible);
       return {
         cluster: { id: clusterId, name: nameOfCluster.get(clusterId) ?? clusterId },
-        strongestLevel: grants[0]?.level ?? null,
-        routes: [...new Set(grants.map((grant) => grant.route))],
+        strongestLevel: standing[0]?.level ?? null,
+        /** the strongest level a PIM activation would give (null: none) */
+        eligibleLevel: eligible[0]?.level ?? null,
+        routes: [...new Set(standing.map((grant) => grant.route))],
+        eligibleRoutes: [...new Set(eligible.map((grant) => grant.route))],
         escalations: escalationTails.length,
         /** attack paths: levels reachable but not held, strongest first */
         reaches,
@@ -210,6 +220,8 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
       (a, b) =>
         (b.strongestLevel ? levelRank(b.strongestLevel) : -1) -
           (a.strongestLevel ? levelRank(a.strongestLevel) : -1) ||
+        (b.eligibleLevel ? levelRank(b.eligibleLevel) : -1) -
+          (a.eligibleLevel ? levelRank(a.eligibleLevel) : -1) ||
         (b.reaches[0] ? levelRank(b.reaches[0].level) : -1) -
           (a.reaches[0] ? levelRank(a.reaches[0].level) : -1) ||
         a.cluster.name.localeCompare(b.cluster.name),
@@ -233,6 +245,7 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
     return {
       cluster: entry.cluster,
       strongestLevel: entry.strongestLevel,
+      eligibleLevel: entry.eligibleLevel,
       reaches: entry.reaches,
       oneStep: entry.oneStep,
       grants: shaped?.grants ?? [],

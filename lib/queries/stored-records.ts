@@ -24,6 +24,10 @@ export const accessGrantDataSchema = z.object({
   namespace: z.string().nullable(),
   route: accessRouteSchema,
   conditional: z.boolean(),
+  /** needs a PIM activation first (absent = standing) */
+  eligible: z.boolean().optional(),
+  /** end of the time-bound assignment it rests on */
+  expires: z.string().optional(),
   paths: z.array(z.array(pathStepSchema)),
 });
 export type AccessGrantData = z.infer<typeof accessGrantDataSchema>;
@@ -38,6 +42,8 @@ export const accessEscalationDataSchema = z.object({
   hops: z.number().int().positive().optional(),
   conditional: z.boolean().optional(),
   namespace: z.string().nullable().optional(),
+  /** a step needs a PIM activation (absent = standing) */
+  eligible: z.boolean().optional(),
 });
 export type AccessEscalationData = z.infer<typeof accessEscalationDataSchema>;
 
@@ -52,4 +58,16 @@ export function levelRank(level: AccessLevel): number {
 /** A stable React key / identity for one path: its steps' kinds and ids. */
 export function pathKey(path: readonly { kind: string; id: string }[]): string {
   return path.map((step) => `${step.kind}:${step.id}`).join(">");
+}
+
+/**
+ * Is this path step a PIM eligibility (an activation is needed)? Role eligibility and PIM for Groups steps
+ * always are; a directory role step is when its id says so (lib/access/directory-edges.ts).
+ */
+export function isEligibleStep(step: { kind: string; id: string }): boolean {
+  return (
+    step.kind === "roleEligibility" ||
+    step.kind === "groupEligibility" ||
+    (step.kind === "directoryRoleAssignment" && step.id.startsWith("eligible:"))
+  );
 }

@@ -6,7 +6,8 @@ import { orNotFound, type PageSearchParams, pageScope } from "@/app/_lib/page-sc
 import type { Reach } from "@/components/access/can-become";
 import { becomeClusterAdmin, reachChipText, reachesBeyond } from "@/components/access/can-become";
 import { EscalationBlock, GrantBlock } from "@/components/access/grant-block";
-import { ROUTE_LABEL } from "@/components/access/labels";
+import { ELIGIBLE_EXPLANATION, ROUTE_LABEL } from "@/components/access/labels";
+import { EligibleBadge } from "@/components/access/path-steps";
 import { ReachChip } from "@/components/access/reach-chip";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { KindTag, LevelBadge } from "@/components/ui/badges";
@@ -56,6 +57,13 @@ export default async function PrincipalPage({
   const { principal } = data;
   const withAccess = data.summary.filter((entry) => entry.strongestLevel !== null);
   const admin = withAccess.filter((entry) => entry.strongestLevel === "cluster-admin");
+  // eligible (PIM) access is counted apart: not held until activated
+  const eligibleAdmin = data.summary.filter(
+    (entry) => entry.eligibleLevel === "cluster-admin" && entry.strongestLevel !== "cluster-admin",
+  );
+  const eligibleOnly = data.summary.filter(
+    (entry) => entry.strongestLevel === null && entry.eligibleLevel !== null,
+  );
   const held = (entry: { strongestLevel: AccessLevel | null }) =>
     entry.strongestLevel ? [{ level: entry.strongestLevel }] : [];
   const canBecomeAdmin = data.summary.filter((entry) =>
@@ -89,7 +97,17 @@ export default async function PrincipalPage({
       <p className="text-sm">
         {withAccess.length === 0
           ? "No access to any cluster in this scan."
-          : `Access to ${withAccess.length} cluster${withAccess.length === 1 ? "" : "s"}, cluster-admin on ${admin.length}.`}{" "}
+          : `Standing access to ${withAccess.length} cluster${withAccess.length === 1 ? "" : "s"}, cluster-admin on ${admin.length}.`}{" "}
+        {eligibleAdmin.length > 0 || eligibleOnly.length > 0 ? (
+          <span title={ELIGIBLE_EXPLANATION}>
+            Eligible (PIM) for cluster-admin on {eligibleAdmin.length} cluster
+            {eligibleAdmin.length === 1 ? "" : "s"}
+            {eligibleAdmin.length > 0
+              ? `: ${eligibleAdmin.map((entry) => entry.cluster.name).join(", ")}`
+              : ""}
+            {eligibleOnly.length > 0 ? `; eligible only, nothing standing, on ${eligibleOnly.length}` : ""}.{" "}
+          </span>
+        ) : null}
         {canBecomeAdmin.length > 0 ? (
           <strong className="font-semibold text-red-900">
             Can become cluster-admin on {canBecomeAdmin.length} cluster
@@ -137,13 +155,23 @@ export default async function PrincipalPage({
                       </Link>
                     </th>
                     <td className="py-1.5 pr-3">
-                      {entry.strongestLevel ? <LevelBadge level={entry.strongestLevel} /> : "none"}
+                      <span className="flex flex-wrap items-center gap-1">
+                        {entry.strongestLevel ? <LevelBadge level={entry.strongestLevel} /> : "none"}
+                        {entry.eligibleLevel ? (
+                          <>
+                            <LevelBadge level={entry.eligibleLevel} />
+                            <EligibleBadge />
+                          </>
+                        ) : null}
+                      </span>
                     </td>
                     <td className="py-1.5 pr-3">
                       <ReachChips held={held(entry)} entry={entry} />
                     </td>
                     <td className="py-1.5 pr-3 text-slate-700">
-                      {entry.routes.map((route) => ROUTE_LABEL[route]).join(", ") || "–"}
+                      {[...new Set([...entry.routes, ...entry.eligibleRoutes])]
+                        .map((route) => ROUTE_LABEL[route])
+                        .join(", ") || "–"}
                     </td>
                     <td className="py-1.5 pr-3 text-right tabular-nums">{entry.escalations}</td>
                     <td className="py-1.5">
@@ -187,9 +215,15 @@ export default async function PrincipalPage({
                   </Link>
                   {entry.strongestLevel ? (
                     <LevelBadge level={entry.strongestLevel} />
-                  ) : (
+                  ) : entry.eligibleLevel ? null : (
                     <span className="text-sm font-normal text-slate-600">no access, can escalate</span>
                   )}
+                  {entry.eligibleLevel ? (
+                    <>
+                      <LevelBadge level={entry.eligibleLevel} />
+                      <EligibleBadge />
+                    </>
+                  ) : null}
                   <ReachChips held={held(entry)} entry={entry} empty={null} />
                 </h3>
                 <div className="space-y-2 p-3">
