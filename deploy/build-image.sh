@@ -41,7 +41,10 @@ else
   git -C "$ROOT" archive --format=tar HEAD | tar -x -C "$CONTEXT"
 fi
 # Hard links: instant and no extra disk; the build works on the container's own copy of the files.
-cp -al "$ROOT/node_modules" "$CONTEXT/node_modules"
+cp -al "$ROOT/node_modules" "$CONTEXT/node_modules" 2>/dev/null || {
+  rm -rf "$CONTEXT/node_modules"
+  cp -a "$ROOT/node_modules" "$CONTEXT/node_modules" # TMPDIR on another file system: a real copy
+}
 
 # RUN steps use chroot isolation: they need no OCI runtime, cgroups or user namespaces, which some
 # machines (nested VMs, CI sandboxes) do not grant; the steps only build files.
