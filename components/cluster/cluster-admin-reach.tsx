@@ -101,7 +101,10 @@ export function ClusterAdminReach({
                     >
                       ▸
                     </span>
-                    <PrincipalName principal={becomer.principal} />
+                    {/* No link inside a summary: a control inside a control is unreachable to
+                        assistive technology (axe nested-interactive); the link opens the details. */}
+                    <span className="font-medium">{becomer.principal.displayName}</span>
+                    <KindTag kind={becomer.principal.kind} />
                     <ReachChip
                       text={reachChipText({
                         level: "cluster-admin",
@@ -113,6 +116,11 @@ export function ClusterAdminReach({
                     />
                   </summary>
                   <div className="border-t border-red-100 px-3 py-2">
+                    <p className="mb-2 text-sm">
+                      <Link href={principalHref(becomer.principal.id)} className="link">
+                        Everything {becomer.principal.displayName} can do
+                      </Link>
+                    </p>
                     {becomer.path ? (
                       <PathSteps
                         path={becomer.path}
