@@ -1,5 +1,6 @@
 import { becomeClusterAdmin, reachChipText, reachesBeyond } from "@/components/access/can-become";
 import { ROUTE_LABEL } from "@/components/access/labels";
+import { EligibleBadge } from "@/components/access/path-steps";
 import { PrincipalAccessDetails } from "@/components/access/principal-access-details";
 import { ReachChip } from "@/components/access/reach-chip";
 import { KindTag, LevelBadge } from "@/components/ui/badges";
@@ -12,7 +13,7 @@ import type { AccessSummaryEntry } from "@/lib/queries/get-cluster-access-summar
 function distinctLevels(entry: AccessSummaryEntry) {
   const seen = new Set<string>();
   return entry.grants.filter((grant) => {
-    const key = `${grant.level}|${grant.namespace ?? ""}`;
+    const key = `${grant.level}|${grant.namespace ?? ""}|${grant.eligible}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -53,11 +54,13 @@ export function AccessList({
                   <KindTag kind={entry.principal.kind} />
                   <span className="flex flex-wrap gap-1">
                     {distinctLevels(entry).map((grant) => (
-                      <LevelBadge
-                        key={`${grant.level}|${grant.namespace}`}
-                        level={grant.level}
-                        namespace={grant.namespace}
-                      />
+                      <span
+                        key={`${grant.level}|${grant.namespace}|${grant.eligible}`}
+                        className="inline-flex items-center"
+                      >
+                        <LevelBadge level={grant.level} namespace={grant.namespace} />
+                        {grant.eligible ? <EligibleBadge /> : null}
+                      </span>
                     ))}
                     {entry.grants.length === 0 ? (
                       <span className="text-xs text-slate-600">no current access</span>

@@ -13,6 +13,7 @@ import {
   shortestClusterAdminPath,
 } from "@/components/access/can-become";
 import { encodeGraph } from "@/components/access/graph-data";
+import { HOLDING_EXPLANATION, HOLDING_LABEL } from "@/components/access/labels";
 import { ClusterAdminReach } from "@/components/cluster/cluster-admin-reach";
 import { ControlPlane } from "@/components/cluster/control-plane";
 import { WorkerPlane } from "@/components/cluster/worker-plane";
@@ -24,11 +25,14 @@ import { clusterHref, clusterIdFromSlug, clusterSlug } from "@/lib/queries/clust
 import { getCluster } from "@/lib/queries/get-cluster";
 import {
   escalationsOfPrincipals,
+  filterByHolding,
   getClusterAccessSummary,
   grantsOfPrincipals,
+  HOLDING_FILTERS,
 } from "@/lib/queries/get-cluster-access-summary";
 import { getClusterFindings } from "@/lib/queries/get-cluster-findings";
 import type { ScanScope } from "@/lib/queries/scan-scope";
+import { type ClusterPageParams, holdingHref, parseClusterPageParams } from "./search-params";
 
 export const dynamic = "force-dynamic";
 
@@ -53,16 +57,26 @@ async function AccessSection({
   clusterId,
   clusterName,
   showAll,
+  params,
 }: {
   scope: ScanScope;
   clusterId: string;
   clusterName: string;
   showAll: boolean;
+  params: ClusterPageParams;
 }) {
   const summary = await getClusterAccessSummary(scope, clusterId);
   // holders, then who can become cluster-admin, then the rest: nobody who can take the cluster looks clean
   const ordered = orderByClusterAdmin(summary.principals);
-  const holders = ordered.filter((entry) => entry.grants.some((grant) => grant.level === "cluster-admin"));
+  // cluster-admin held now; eligible (PIM) holders are counted apart, never as standing
+  const holders = ordered.filter((entry) =>
+    entry.grants.some((grant) => grant.level === "cluster-admin" && !grant.eligible),
+  );
+  const eligibleHolders = ordered.filter(
+    (entry) =>
+      !holders.includes(entry) &&
+      entry.grants.some((grant) => grant.level === "cluster-admin" && grant.eligible),
+  );
   const becomers = ordered.flatMap((entry) => {
     const become = becomeClusterAdmin(entry);
     return become ? [{ entry, become }] : [];
@@ -105,8 +119,14 @@ async function AccessSection({
       };
     }),
   );
-  const withGrants = summary.principals.filter((entry) => entry.grants.length > 0).length;
-  const listed = showAll ? ordered : ordered.slice(0, ACCESS_LIST_LIMIT);
+  const withGrants = summary.principals.filter((entry) =>
+    entry.grants.some((grant) => !grant.eligible),
+  ).length;
+  const withEligible = summary.principals.filter(
+    (entry) => entry.grants.length > 0 && entry.grants.every((grant) => grant.eligible),
+  ).length;
+  const filtered = filterByHolding(ordered, params.holding);
+  const listed = showAll ? filtered : filtered.slice(0, ACCESS_LIST_LIMIT);
   const slug = clusterSlug(clusterId);
   return (
     <>
@@ -131,7 +151,7 @@ async function AccessSection({
       <Section
         id="access"
         title="Access"
-        description={`${withGrants} principals hold access to ${clusterName}${becomers.length > 0 ? ` and ${becomers.length} more can become cluster-admin` : ""}. Cluster-admin first, then who can become it, then the strongest; expand one to see how.`}
+        description={`${withGrants} principals hold standing access to ${clusterName}${withEligible > 0 ? `, ${withEligible} more only through PIM (eligible)` : ""}${eligibleHolders.length > 0 ? `; ${eligibleHolders.length} eligible for cluster-admin` : ""}${becomers.length > 0 ? `; ${becomers.length} can become cluster-admin` : ""}. Cluster-admin first, then who can become it, then the strongest; expand one to see how.`}
         actions={
           // a plain anchor: next/link would prefetch the JSON route with ?_rsc, which it refuses (400)
           <a className="text-sm link" href={`/api/clusters/${slug}/access`}>
@@ -139,8 +159,25 @@ async function AccessSection({
           </a>
         }
       >
+        <nav aria-label="Standing or eligible access" className="mb-3 flex flex-wrap gap-2 text-sm">
+          {HOLDING_FILTERS.map((holding) => (
+            <Link
+              key={holding}
+              href={holdingHref(params, holding)}
+              title={HOLDING_EXPLANATION[holding]}
+              aria-current={params.holding === holding ? "page" : undefined}
+              className={`rounded border px-2 py-0.5 ${params.holding === holding ? "border-brand-600 bg-brand-50 font-medium" : "border-slate-300 link"}`}
+            >
+              {HOLDING_LABEL[holding]}
+            </Link>
+          ))}
+        </nav>
         {summary.principals.length === 0 ? (
           <p className="text-sm text-slate-600">Nobody has access to this cluster in this scan.</p>
+        ) : filtered.length === 0 ? (
+          <p className="text-sm text-slate-600">
+            Nobody holds {params.holding === "eligible" ? "eligible (PIM)" : "standing"} access here.
+          </p>
         ) : (
           <AccessList
             principals={listed}
@@ -149,11 +186,14 @@ async function AccessSection({
             scanId={summary.scanId}
           />
         )}
-        {listed.length < summary.principals.length ? (
+        {listed.length < filtered.length ? (
           <p className="mt-3 text-sm">
-            {listed.length} of {summary.principals.length} shown.{" "}
-            <Link className="link" href={`${clusterHref(clusterId)}?access=all#access-heading`}>
-              Show all {summary.principals.length}
+            {listed.length} of {filtered.length} shown.{" "}
+            <Link
+              className="link"
+              href={`${clusterHref(clusterId)}?access=all${params.holding === "any" ? "" : `&holding=${params.holding}`}#access-heading`}
+            >
+              Show all {filtered.length}
             </Link>
           </p>
         ) : null}
@@ -278,6 +318,7 @@ export default async function ClusterPage({
           clusterId={clusterId}
           clusterName={cluster.name}
           showAll={searchParamsValue.access === "all"}
+          params={parseClusterPageParams(searchParamsValue)}
         />
       </Suspense>
       <Suspense fallback={<SectionSkeleton title="Findings" rows={6} />}>
