@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "@/lib/model/records";
 import { type DemoAnalysis, demoAnalysis, reportFrom } from "@/lib/reports/fixtures/demo-report";
 import { frameworkControls } from "@/lib/reports/frameworks";
+import { renderReportFragment } from "@/lib/reports/render-html";
 import { reportContentSchema } from "@/lib/reports/report-schema";
 import { normalizeScope } from "@/lib/reports/scope";
 
@@ -39,11 +40,11 @@ describe("buildReportContent over the demo tenant", () => {
     expect(routesOf("aks-3")).toBeUndefined();
   });
 
-  it("lists exactly the cluster-wide cluster-admin grants of the analysis as holders", () => {
+  it("lists exactly the cluster-wide standing cluster-admin grants of the analysis as holders", () => {
     const content = reportFrom(analysis);
     const expected = new Set(
       analysis.grants
-        .filter((g) => g.level === "cluster-admin" && g.namespace === null)
+        .filter((g) => g.level === "cluster-admin" && g.namespace === null && !g.eligible)
         .map((g) => `${g.cluster.id}|${g.principal.id}|${g.route}`),
     );
     const actual = new Set(
@@ -53,6 +54,28 @@ describe("buildReportContent over the demo tenant", () => {
     );
     expect(actual).toEqual(expected);
     expect(content.summary.clusterAdminHolders).toBe(new Set([...expected].map((k) => k.split("|")[1])).size);
+  });
+
+  // Issue #14: Jet is PIM-eligible for AKS RBAC Cluster Admin on aks-3 (lib/emulator/demo/build-demo-tenant.ts).
+  it("separates eligible (PIM) holders of cluster-admin from standing ones", () => {
+    const content = reportFrom(analysis);
+    const jet = analysis.principals.find((p) => p.displayName === "Jet Black");
+    expect(jet).toBeDefined();
+    const aks3 = content.clusterAdmins.find((c) => c.cluster.name === "aks-3");
+    expect(aks3?.holders.map((h) => h.principal.id)).not.toContain(jet?.id);
+    const eligible = aks3?.eligibleHolders?.find((h) => h.principal.id === jet?.id);
+    expect(eligible?.routes.map((r) => r.route)).toEqual(["azure-rbac"]);
+    expect(eligible?.routes[0].paths[0].map((step) => step.kind)).toContain("roleEligibility");
+    // nobody is both: a standing holder is listed as such only
+    for (const cluster of content.clusterAdmins) {
+      const standing = new Set(cluster.holders.map((h) => h.principal.id));
+      for (const holder of cluster.eligibleHolders ?? [])
+        expect(standing.has(holder.principal.id)).toBe(false);
+    }
+    expect(content.summary.eligibleClusterAdminHolders).toBeGreaterThanOrEqual(1);
+    const html = renderReportFragment(content);
+    expect(html).toMatch(/aks-3 <span class="muted small">\d+ standing holder\(s\), 1 eligible<\/span>/);
+    expect(html).toContain("Eligible through PIM");
   });
 
   it("counts every control's findings and derives its status and the framework score from them", () => {

@@ -45,6 +45,8 @@ export const reportGrantInputSchema = z.object({
   level: accessLevelSchema,
   namespace: z.string().nullable(),
   route: accessRouteSchema,
+  /** needs a PIM activation first (absent = standing) */
+  eligible: z.boolean().optional(),
   paths: z.array(z.array(pathStepSchema)),
 });
 export type ReportGrantInput = z.infer<typeof reportGrantInputSchema>;
@@ -188,34 +190,43 @@ function buildClusterAdmins(
   clusters: readonly ReportCluster[],
   grants: readonly ReportGrantInput[],
 ): ClusterAdmins[] {
+  type Holders = Map<string, { principal: AccessPrincipal; routes: Map<AccessRoute, PathStep[][]> }>;
+  const listed = (holders: Holders) =>
+    [...holders.values()]
+      .map(({ principal, routes }) => ({
+        principal,
+        routes: [...routes.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([route, paths]) => ({
+            route,
+            paths: shortestPaths(paths, REPORT_MAX_PATHS.holderRoute),
+            pathCount: paths.length,
+          })),
+      }))
+      .sort(
+        (a, b) =>
+          a.principal.displayName.localeCompare(b.principal.displayName) ||
+          a.principal.id.localeCompare(b.principal.id),
+      );
   return clusters.map((cluster) => {
-    const holders = new Map<string, { principal: AccessPrincipal; routes: Map<AccessRoute, PathStep[][]> }>();
+    // Standing and eligible (PIM) holders apart: an auditor asks both who is and who can be cluster-admin.
+    const standing: Holders = new Map();
+    const eligible: Holders = new Map();
     for (const grant of grants) {
       if (grant.cluster.id !== cluster.id) continue;
       if (grant.level !== "cluster-admin" || grant.namespace !== null) continue;
+      const holders = grant.eligible ? eligible : standing;
       const holder = holders.get(grant.principal.id) ?? { principal: grant.principal, routes: new Map() };
       holder.routes.set(grant.route, [...(holder.routes.get(grant.route) ?? []), ...grant.paths]);
       holders.set(grant.principal.id, holder);
     }
+    // a principal who holds cluster-admin standing is a holder, whatever else it may activate
+    for (const id of standing.keys()) eligible.delete(id);
     return {
       cluster: { id: cluster.id, name: cluster.name },
       kubernetesAssessed: cluster.kubernetesAssessed,
-      holders: [...holders.values()]
-        .map(({ principal, routes }) => ({
-          principal,
-          routes: [...routes.entries()]
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([route, paths]) => ({
-              route,
-              paths: shortestPaths(paths, REPORT_MAX_PATHS.holderRoute),
-              pathCount: paths.length,
-            })),
-        }))
-        .sort(
-          (a, b) =>
-            a.principal.displayName.localeCompare(b.principal.displayName) ||
-            a.principal.id.localeCompare(b.principal.id),
-        ),
+      holders: listed(standing),
+      eligibleHolders: listed(eligible),
     };
   });
 }
@@ -266,7 +277,7 @@ function namedPrincipalIds(content: Omit<ReportContent, "directory">): Set<strin
     fromSteps(finding.paths);
   }
   for (const cluster of content.clusterAdmins) {
-    for (const holder of cluster.holders) {
+    for (const holder of [...cluster.holders, ...(cluster.eligibleHolders ?? [])]) {
       ids.add(holder.principal.id);
       for (const route of holder.routes) fromSteps(route.paths);
     }
@@ -319,7 +330,7 @@ function buildDirectory(
   }
   // Kubernetes users are no directory objects, but their names are often people's names: list them too.
   for (const cluster of content.clusterAdmins) {
-    for (const { principal } of cluster.holders) {
+    for (const { principal } of [...cluster.holders, ...(cluster.eligibleHolders ?? [])]) {
       if (principal.kind === "KubernetesUser")
         add({ id: principal.id, kind: principal.kind, displayName: principal.displayName });
     }
@@ -363,6 +374,11 @@ export function buildReportContent(input: BuildReportInput): ReportContent {
     if (finding.status === "fail") failingBySeverity[finding.severity]++;
   }
   const holders = new Set(clusterAdmins.flatMap((c) => c.holders.map((h) => h.principal.id)));
+  const eligibleHolders = new Set(
+    clusterAdmins
+      .flatMap((c) => (c.eligibleHolders ?? []).map((h) => h.principal.id))
+      .filter((id) => !holders.has(id)),
+  );
 
   const subscriptionNames = new Map(
     input.subscriptions.map((s) => [s.subscriptionId.toLowerCase(), s.displayName]),
@@ -415,6 +431,7 @@ export function buildReportContent(input: BuildReportInput): ReportContent {
       findings: findingCounts,
       failingBySeverity,
       clusterAdminHolders: holders.size,
+      eligibleClusterAdminHolders: eligibleHolders.size,
     },
     controls,
     findings,

@@ -162,7 +162,7 @@ ${countsBar(f.controls)}
 <table>
 <caption>Findings in scope</caption>
 <thead><tr><th>Clusters</th><th class="num">Failing</th><th class="num">Critical</th><th class="num">High</th><th class="num">Medium</th><th class="num">Low</th><th class="num">Passing</th><th class="num">Not assessed</th><th class="num">Cluster-admin holders</th></tr></thead>
-<tbody><tr><td>${esc(content.summary.clusters)}</td><td class="num">${esc(content.summary.findings.fail)}</td><td class="num">${esc(sev.critical ?? 0)}</td><td class="num">${esc(sev.high ?? 0)}</td><td class="num">${esc(sev.medium ?? 0)}</td><td class="num">${esc(sev.low ?? 0)}</td><td class="num">${esc(content.summary.findings.pass)}</td><td class="num">${esc(content.summary.findings.notAssessed)}</td><td class="num">${esc(content.summary.clusterAdminHolders)}</td></tr></tbody>
+<tbody><tr><td>${esc(content.summary.clusters)}</td><td class="num">${esc(content.summary.findings.fail)}</td><td class="num">${esc(sev.critical ?? 0)}</td><td class="num">${esc(sev.high ?? 0)}</td><td class="num">${esc(sev.medium ?? 0)}</td><td class="num">${esc(sev.low ?? 0)}</td><td class="num">${esc(content.summary.findings.pass)}</td><td class="num">${esc(content.summary.findings.notAssessed)}</td><td class="num">${esc(content.summary.clusterAdminHolders)}${content.summary.eligibleClusterAdminHolders ? `<div class="small muted">+ ${esc(content.summary.eligibleClusterAdminHolders)} eligible</div>` : ""}</td></tr></tbody>
 </table>
 ${incomplete}
 ${renderClusterTable(content)}
@@ -253,7 +253,9 @@ function controlLabel(framework: ReportFramework, id: string): string {
 /** Beyond this many holders a cluster's list is printed compactly: names by route, without paths. */
 const MAX_DETAILED_HOLDERS = 40;
 
-function renderHolderTable(entry: ClusterAdmins): string {
+type HolderList = Pick<ClusterAdmins, "holders">;
+
+function renderHolderTable(entry: HolderList): string {
   const rows = entry.holders
     .map(
       (holder) => `<tr>
@@ -266,7 +268,7 @@ function renderHolderTable(entry: ClusterAdmins): string {
   return `<table><colgroup><col style="width:22%"><col style="width:22%"><col></colgroup><thead><tr><th>Holder</th><th>Route</th><th>How</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function renderHolderList(entry: ClusterAdmins): string {
+function renderHolderList(entry: HolderList): string {
   const byRoute = new Map<string, string[]>();
   for (const holder of entry.holders) {
     for (const { route } of holder.routes) {
@@ -297,11 +299,22 @@ function renderClusterAdmins(clusterAdmins: readonly ClusterAdmins[]): string {
         : entry.holders.length > MAX_DETAILED_HOLDERS
           ? renderHolderList(entry)
           : renderHolderTable(entry);
-    return `<h3>${esc(entry.cluster.name)} <span class="muted small">${esc(entry.holders.length)} holder(s)</span></h3>${note}${body}`;
+    // Eligible (PIM) holders apart: not cluster-admin now, cluster-admin once they activate.
+    const eligible = entry.eligibleHolders ?? [];
+    const eligibleBody =
+      eligible.length === 0
+        ? ""
+        : `<h4>Eligible through PIM <span class="muted small">${esc(eligible.length)} (not standing: cluster-admin once activated)</span></h4>${
+            eligible.length > MAX_DETAILED_HOLDERS
+              ? renderHolderList({ holders: eligible })
+              : renderHolderTable({ holders: eligible })
+          }`;
+    const counts = `${esc(entry.holders.length)} standing holder(s)${eligible.length > 0 ? `, ${esc(eligible.length)} eligible` : ""}`;
+    return `<h3>${esc(entry.cluster.name)} <span class="muted small">${counts}</span></h3>${note}${body}${eligibleBody}`;
   });
   return `<section aria-labelledby="cluster-admins">
 <h2 id="cluster-admins">3. Who holds cluster-admin</h2>
-<p>Everyone who can act as cluster-admin on each cluster, and the route that gives it: membership of the Entra admin group, Azure RBAC for Kubernetes, Kubernetes RBAC bindings, or the local admin credential (any Azure role with <code>listClusterAdminCredential</code> while local accounts are enabled).</p>
+<p>Everyone who can act as cluster-admin on each cluster now (standing), then who can once they activate a PIM eligible assignment or group membership (eligible), and the route that gives it: membership of the Entra admin group, Azure RBAC for Kubernetes, Kubernetes RBAC bindings, or the local admin credential (any Azure role with <code>listClusterAdminCredential</code> while local accounts are enabled).</p>
 ${blocks.join("") || `<p class="muted">No cluster in scope.</p>`}
 </section>`;
 }

@@ -108,7 +108,11 @@ export type ClusterAdminHolder = z.infer<typeof clusterAdminHolderSchema>;
 export const clusterAdminsSchema = z.object({
   cluster: clusterRefSchema,
   kubernetesAssessed: z.boolean(),
+  /** standing holders: cluster-admin now, without any activation */
   holders: z.array(clusterAdminHolderSchema),
+  /** holders only through PIM (an eligible assignment or group membership): cluster-admin once activated
+   * (absent in reports frozen before eligibility was read) */
+  eligibleHolders: z.array(clusterAdminHolderSchema).optional(),
 });
 export type ClusterAdmins = z.infer<typeof clusterAdminsSchema>;
 
@@ -232,6 +236,8 @@ export const reportContentSchema = z.object({
     findings: statusCountsSchema,
     failingBySeverity: z.record(severitySchema, z.number().int()),
     clusterAdminHolders: z.number().int(),
+    /** principals eligible (PIM) for cluster-admin somewhere and standing nowhere in the report's clusters */
+    eligibleClusterAdminHolders: z.number().int().optional(),
   }),
   controls: z.array(reportControlSchema),
   findings: z.array(reportFindingSchema),
