@@ -3,6 +3,8 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
 import { parsePrincipalSearchParams, principalParamsForLinks } from "@/app/principals/search-params";
+import { ELIGIBLE_EXPLANATION, HOLDING_FILTERS, HOLDING_LABEL } from "@/components/access/labels";
+import { EligibleBadge } from "@/components/access/path-steps";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { KindTag, LevelBadge } from "@/components/ui/badges";
 import { FilterForm, SelectFilter, TextFilter } from "@/components/ui/filter-form";
@@ -59,6 +61,9 @@ async function PrincipalsTable({ scope, params }: { scope: ScanScope; params: Pr
                 cluster-admin on
               </th>
               <th scope="col" className="px-3 py-2 text-right font-medium">
+                <span title={ELIGIBLE_EXPLANATION}>Eligible cluster-admin on</span>
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
                 Escalations on
               </th>
             </tr>
@@ -83,14 +88,27 @@ async function PrincipalsTable({ scope, params }: { scope: ScanScope; params: Pr
                   <KindTag kind={principal.kind} />
                 </td>
                 <td className="px-3 py-2">
-                  {principal.strongestLevel ? (
-                    <LevelBadge level={principal.strongestLevel} />
-                  ) : (
-                    <span className="text-slate-600">none</span>
-                  )}
+                  <span className="flex flex-wrap items-center gap-1">
+                    {principal.strongestLevel ? (
+                      <LevelBadge level={principal.strongestLevel} />
+                    ) : (
+                      <span className="text-slate-600">
+                        {principal.eligibleLevel ? "none standing" : "none"}
+                      </span>
+                    )}
+                    {principal.eligibleLevel ? (
+                      <>
+                        <LevelBadge level={principal.eligibleLevel} />
+                        <EligibleBadge />
+                      </>
+                    ) : null}
+                  </span>
                 </td>
                 <td className="px-3 py-2 text-right tabular-nums">{principal.clusters}</td>
                 <td className="px-3 py-2 text-right tabular-nums">{principal.clusterAdminClusters}</td>
+                <td className="px-3 py-2 text-right tabular-nums">
+                  {principal.eligibleClusterAdminClusters}
+                </td>
                 <td className="px-3 py-2 text-right tabular-nums">{principal.escalationClusters}</td>
               </tr>
             ))}
@@ -143,6 +161,15 @@ export default async function PrincipalsPage({ searchParams }: { searchParams: P
               label="At least"
               value={params.level}
               options={ACCESS_LEVELS.map((level) => ({ value: level, label: level }))}
+            />
+            <SelectFilter
+              name="holding"
+              label="Access"
+              value={params.holding}
+              options={HOLDING_FILTERS.filter((holding) => holding !== "any").map((holding) => ({
+                value: holding,
+                label: HOLDING_LABEL[holding],
+              }))}
             />
           </FilterForm>
           <Suspense key={JSON.stringify(params)} fallback={<SectionSkeleton title="Principals" rows={8} />}>

@@ -8,5 +8,5 @@ export function parsePrincipalSearchParams(
 }
 
 export function principalParamsForLinks(params: PrincipalListParams): Record<string, string | undefined> {
-  return { q: params.q || undefined, kind: params.kind, level: params.level };
+  return { q: params.q || undefined, kind: params.kind, level: params.level, holding: params.holding };
 }

@@ -76,6 +76,7 @@ export const CONDITIONAL_EXPLANATION = {
 } as const;
 
 /** The standing / eligible / any filter of the principals and cluster access lists. */
+export { HOLDING_FILTERS } from "@/lib/queries/stored-records";
 export const HOLDING_LABEL = {
   any: "Any",
   standing: "Standing",

@@ -23,6 +23,7 @@ import {
   type AccessGrantData,
   accessEscalationDataSchema,
   accessGrantDataSchema,
+  type HoldingFilter,
 } from "@/lib/queries/stored-records";
 
 // The cluster page's access section without the paths: who has which level by which route, read
@@ -59,9 +60,7 @@ type SummaryRow = {
   eligible: boolean | null;
 };
 
-/** Which access a list shows: standing (held now), eligible (after a PIM activation) or any. */
-export const HOLDING_FILTERS = ["any", "standing", "eligible"] as const;
-export type HoldingFilter = (typeof HOLDING_FILTERS)[number];
+export { HOLDING_FILTERS, type HoldingFilter } from "@/lib/queries/stored-records";
 
 /**
  * Entries narrowed to the access they hold standing or only through PIM: an entry keeps the grants of

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseClusterPageParams } from "@/app/clusters/[id]/search-params";
 import { type AccessSummaryEntry, filterByHolding } from "@/lib/queries/get-cluster-access-summary";
+import {
+  filterPrincipals,
+  type PrincipalListItem,
+  type PrincipalListParams,
+} from "@/lib/queries/list-principals";
 
 // Issue #14: eligible access (a PIM activation away) is never counted or listed as standing.
 const entry = (id: string, grants: AccessSummaryEntry["grants"]): AccessSummaryEntry => ({
@@ -37,5 +42,43 @@ describe("filterByHolding", () => {
       access: "all",
     });
     expect(parseClusterPageParams({}).holding).toBe("any");
+  });
+});
+
+describe("filterPrincipals by holding", () => {
+  const item = (
+    id: string,
+    strongest: PrincipalListItem["strongestLevel"],
+    eligible: PrincipalListItem["eligibleLevel"],
+  ) =>
+    ({
+      id,
+      kind: "User",
+      displayName: id,
+      userPrincipalName: null,
+      deleted: false,
+      inDirectory: true,
+      clusters: strongest ? 1 : 0,
+      clusterAdminClusters: strongest === "cluster-admin" ? 1 : 0,
+      strongestLevel: strongest,
+      escalationClusters: 0,
+      eligibleClusters: eligible ? 1 : 0,
+      eligibleClusterAdminClusters: eligible === "cluster-admin" ? 1 : 0,
+      eligibleLevel: eligible,
+    }) satisfies PrincipalListItem;
+  const items = [
+    item("jet", "read", "cluster-admin"),
+    item("penny", "cluster-admin", null),
+    item("pim-only", null, "admin"),
+  ];
+  const ids = (params: Partial<PrincipalListParams>) =>
+    filterPrincipals(items, { page: 1, ...params }).map((entry) => entry.id);
+
+  it("judges the level by standing, eligible or either access", () => {
+    expect(ids({ level: "cluster-admin", holding: "standing" })).toEqual(["penny"]);
+    expect(ids({ level: "cluster-admin", holding: "eligible" })).toEqual(["jet"]);
+    expect(ids({ level: "cluster-admin" })).toEqual(["jet", "penny"]);
+    expect(ids({ holding: "standing" })).toEqual(["jet", "penny"]);
+    expect(ids({ holding: "eligible" })).toEqual(["jet", "pim-only"]);
   });
 });

@@ -12,6 +12,7 @@ import {
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
+import { HOLDING_FILTERS } from "@/lib/queries/stored-records";
 
 // The principals list (/principals, GET /api/principals): every directory principal and every
 // identity the access engine found (Kubernetes users, groups, service accounts), with how far its
@@ -33,6 +34,8 @@ export const principalListParamsSchema = z.object({
   kind: z.enum(PRINCIPAL_KINDS).optional(),
   /** at least this level somewhere */
   level: accessLevelSchema.optional(),
+  /** standing: access held now; eligible: access a PIM activation would give; any: either */
+  holding: z.enum(HOLDING_FILTERS).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 export type PrincipalListParams = z.infer<typeof principalListParamsSchema>;
@@ -61,6 +64,10 @@ export type PrincipalListItem = {
   clusterAdminClusters: number;
   strongestLevel: (typeof LEVEL_OF_RANK)[number] | null;
   escalationClusters: number;
+  /** access that needs a PIM activation, counted apart from the standing figures above */
+  eligibleClusters: number;
+  eligibleClusterAdminClusters: number;
+  eligibleLevel: (typeof LEVEL_OF_RANK)[number] | null;
 };
 
 type Row = {
@@ -74,6 +81,9 @@ type Row = {
   adminClusters: bigint | null;
   rank: number | null;
   escalationClusters: bigint | null;
+  eligibleClusters: bigint | null;
+  eligibleAdminClusters: bigint | null;
+  eligibleRank: number | null;
 };
 
 const summariesOf = memoByScan<PrincipalListItem[]>();
@@ -87,9 +97,15 @@ async function readSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
   const tenant = Prisma.sql`tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}`;
   const rows = await prisma().$queryRaw<Row[]>(Prisma.sql`
     WITH grants AS (
-      SELECT principal_id AS id, count(DISTINCT cluster_id) AS clusters,
-             count(DISTINCT cluster_id) FILTER (WHERE rank = 4) AS admin_clusters, max(rank) AS rank
-      FROM (SELECT cluster_id, ${accessPrincipalSql()} AS principal_id, ${levelRankSql} AS rank
+      SELECT principal_id AS id,
+             count(DISTINCT cluster_id) FILTER (WHERE NOT eligible) AS clusters,
+             count(DISTINCT cluster_id) FILTER (WHERE rank = 4 AND NOT eligible) AS admin_clusters,
+             max(rank) FILTER (WHERE NOT eligible) AS rank,
+             count(DISTINCT cluster_id) FILTER (WHERE eligible) AS eligible_clusters,
+             count(DISTINCT cluster_id) FILTER (WHERE rank = 4 AND eligible) AS eligible_admin_clusters,
+             max(rank) FILTER (WHERE eligible) AS eligible_rank
+      FROM (SELECT cluster_id, ${accessPrincipalSql()} AS principal_id, ${levelRankSql} AS rank,
+                   coalesce((data->>'eligible')::boolean, false) AS eligible
             FROM snapshot_records WHERE ${tenant} AND kind = 'access.grant') g
       GROUP BY 1
     ), escalations AS (
@@ -105,7 +121,9 @@ async function readSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
     )
     SELECT ids.id, d.kind AS "directoryKind", ${nonDirectoryKindSql(Prisma.sql`ids.id`)} AS "derivedKind",
            d.display_name AS "displayName", d.upn AS "userPrincipalName", d.deleted,
-           g.clusters, g.admin_clusters AS "adminClusters", g.rank, e.clusters AS "escalationClusters"
+           g.clusters, g.admin_clusters AS "adminClusters", g.rank, e.clusters AS "escalationClusters",
+           g.eligible_clusters AS "eligibleClusters", g.eligible_admin_clusters AS "eligibleAdminClusters",
+           g.eligible_rank AS "eligibleRank"
     FROM ids
     LEFT JOIN directory d ON d.id = ids.id
     LEFT JOIN grants g ON g.id = ids.id
@@ -122,6 +140,9 @@ async function readSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
       clusterAdminClusters: Number(row.adminClusters ?? 0),
       strongestLevel: row.rank === null ? null : LEVEL_OF_RANK[row.rank],
       escalationClusters: Number(row.escalationClusters ?? 0),
+      eligibleClusters: Number(row.eligibleClusters ?? 0),
+      eligibleClusterAdminClusters: Number(row.eligibleAdminClusters ?? 0),
+      eligibleLevel: row.eligibleRank === null ? null : LEVEL_OF_RANK[row.eligibleRank],
     }),
   );
   const rank = (item: PrincipalListItem) => (item.strongestLevel ? RANK_OF_LEVEL[item.strongestLevel] : -1);
@@ -137,14 +158,26 @@ async function readSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
 export function filterPrincipals(items: readonly PrincipalListItem[], params: PrincipalListParams) {
   const needle = params.q?.toLowerCase();
   const minimum = params.level ? RANK_OF_LEVEL[params.level] : null;
+  const holding = params.holding ?? "any";
+  // the level the filter judges: standing, eligible, or the stronger of the two
+  const levelOf = (item: PrincipalListItem): number => {
+    const standing = item.strongestLevel ? RANK_OF_LEVEL[item.strongestLevel] : -1;
+    const eligible = item.eligibleLevel ? RANK_OF_LEVEL[item.eligibleLevel] : -1;
+    return holding === "standing"
+      ? standing
+      : holding === "eligible"
+        ? eligible
+        : Math.max(standing, eligible);
+  };
   return items.filter(
     (item) =>
+      (holding === "any" || levelOf(item) >= 0) &&
       (!needle ||
         item.displayName.toLowerCase().includes(needle) ||
         item.id.toLowerCase().includes(needle) ||
         (item.userPrincipalName?.toLowerCase().includes(needle) ?? false)) &&
       (!params.kind || item.kind === params.kind) &&
-      (minimum === null || (item.strongestLevel !== null && RANK_OF_LEVEL[item.strongestLevel] >= minimum)),
+      (minimum === null || levelOf(item) >= minimum),
   );
 }
 

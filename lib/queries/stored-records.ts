@@ -71,3 +71,7 @@ export function isEligibleStep(step: { kind: string; id: string }): boolean {
     (step.kind === "directoryRoleAssignment" && step.id.startsWith("eligible:"))
   );
 }
+
+/** Which access a list shows: standing (held now), eligible (after a PIM activation) or any. */
+export const HOLDING_FILTERS = ["any", "standing", "eligible"] as const;
+export type HoldingFilter = (typeof HOLDING_FILTERS)[number];

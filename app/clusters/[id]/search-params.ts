@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { HOLDING_FILTERS, type HoldingFilter } from "@/lib/queries/get-cluster-access-summary";
 import { lenientParse, searchParamsRecord } from "@/lib/queries/search-params";
+import { HOLDING_FILTERS, type HoldingFilter } from "@/lib/queries/stored-records";
 
 // The cluster page's own query: `access=all` lists everyone, `holding=standing|eligible|any` narrows the
 // access list to access held now or only through a PIM activation.
