@@ -42,8 +42,8 @@ export function shapeClusterAccess(
       namespace: string | null;
       route: AccessGrantData["route"];
       conditional: boolean;
-      /** this path needs a PIM activation */
-      eligible: boolean;
+      /** this path needs a PIM activation (absent: standing) */
+      eligible?: boolean;
       path: PathStep[];
     }[];
     escalations: {
@@ -80,7 +80,8 @@ export function shapeClusterAccess(
         namespace: grant.namespace,
         route: grant.route,
         conditional,
-        eligible: grant.eligible === true || path.some(isEligibleStep),
+        // only when true: the access API's grant shape stays as it was for standing access
+        ...(grant.eligible === true || path.some(isEligibleStep) ? { eligible: true } : {}),
         path,
       });
     }
