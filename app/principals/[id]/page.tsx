@@ -156,7 +156,13 @@ export default async function PrincipalPage({
                     </th>
                     <td className="py-1.5 pr-3">
                       <span className="flex flex-wrap items-center gap-1">
-                        {entry.strongestLevel ? <LevelBadge level={entry.strongestLevel} /> : "none"}
+                        {entry.strongestLevel ? (
+                          <LevelBadge level={entry.strongestLevel} />
+                        ) : entry.eligibleLevel ? (
+                          "none standing,"
+                        ) : (
+                          "none"
+                        )}
                         {entry.eligibleLevel ? (
                           <>
                             <LevelBadge level={entry.eligibleLevel} />
