@@ -20,10 +20,21 @@ export function azErrorMessage(stderr: string): string {
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith("WARNING:") && !line.startsWith("DEBUG:"));
-  return (lines.find((line) => line.startsWith("ERROR:")) ?? lines[0] ?? "no output").replace(
+  const line = (lines.find((l) => l.startsWith("ERROR:")) ?? lines[0] ?? "no output").replace(
     /^ERROR:\s*/,
     "",
   );
+  // `az rest` prints "Forbidden({"error":{"code":…,"message":…}})": the service's message is the reason.
+  const body = /\((\{.*\})\)\s*$/.exec(line);
+  if (body) {
+    try {
+      const message = (JSON.parse(body[1]) as { error?: { message?: string } }).error?.message;
+      if (message) return message;
+    } catch {
+      // not JSON after all: the line as az printed it
+    }
+  }
+  return line;
 }
 
 export interface CloudEndpoints {
@@ -87,4 +98,63 @@ export class AzCli {
     }
     return items;
   }
+
+  /**
+   * GETs on Microsoft Graph, 20 to an `az rest` call through JSON batching (POST /$batch), each with
+   * every page (a step's `@odata.nextLink` is followed with plain calls). Per-url outcome, never a throw:
+   * the caller decides which failures matter.
+   */
+  async graphGetAll(graphBase: string, resource: string, urls: readonly string[]): Promise<GraphOutcome[]> {
+    const outcomes: GraphOutcome[] = [];
+    for (let at = 0; at < urls.length; at += 20) {
+      const chunk = urls.slice(at, at + 20);
+      let answer: { responses?: { id: string; status: number; body?: Json | null }[] } | null;
+      try {
+        answer = (await this.rest(`${graphBase}/$batch`, {
+          method: "post",
+          resource,
+          body: { requests: chunk.map((url, index) => ({ id: String(index), method: "GET", url })) },
+        })) as typeof answer;
+      } catch (error) {
+        const failure =
+          error instanceof CommandError ? error : new CommandError("az rest", "AzCliError", String(error));
+        for (const url of chunk)
+          outcomes.push({ url, ok: false, code: failure.code, message: failure.message });
+        continue;
+      }
+      const byId = new Map((answer?.responses ?? []).map((response) => [response.id, response]));
+      for (const [index, url] of chunk.entries()) {
+        const response = byId.get(String(index));
+        if (!response || response.status >= 400) {
+          const error = (response?.body?.error ?? {}) as { code?: string; message?: string };
+          outcomes.push({
+            url,
+            ok: false,
+            status: response?.status,
+            code: error.code ?? `HTTP${response?.status ?? "?"}`,
+            message: error.message ?? "no answer in the batch",
+          });
+          continue;
+        }
+        const body = (response.body ?? {}) as Json;
+        const items = Array.isArray(body.value) ? [...(body.value as Json[])] : [];
+        const next = body["@odata.nextLink"];
+        try {
+          if (typeof next === "string") items.push(...(await this.list(next, resource)));
+          outcomes.push({ url, ok: true, body, items });
+        } catch (error) {
+          const failure =
+            error instanceof CommandError ? error : new CommandError("az rest", "AzCliError", String(error));
+          outcomes.push({ url, ok: false, code: failure.code, message: failure.message });
+        }
+      }
+    }
+    return outcomes;
+  }
 }
+
+type Json = Record<string, unknown>;
+
+export type GraphOutcome =
+  | { url: string; ok: true; body: Json; items: Json[] }
+  | { url: string; ok: false; status?: number; code: string; message: string };

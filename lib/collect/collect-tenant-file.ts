@@ -51,7 +51,7 @@ function lower(value: unknown): string {
   return typeof value === "string" ? value.toLowerCase() : "";
 }
 
-function describe(error: unknown): string {
+function describeFailure(error: unknown): string {
   return error instanceof CommandError ? `${error.command}: ${error.code}: ${error.message}` : String(error);
 }
 
@@ -60,11 +60,12 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
   const concurrency = options.concurrency ?? 4;
   const say = options.onProgress ?? (() => {});
   const unread: CollectOutcome["unread"] = {};
-  const failures = new Map<string, string[]>();
+  const failures = new Map<string, Set<string>>();
   /** A part of a source could not be read: the source is partial (or not read, when nothing was). */
   const fail = (source: string, error: unknown) => {
-    const reasons = failures.get(source) ?? [];
-    reasons.push(describe(error));
+    // One reason per distinct failure: seven role lists refused for one reason are one line.
+    const reasons = failures.get(source) ?? new Set<string>();
+    reasons.add(describeFailure(error));
     failures.set(source, reasons);
   };
 
@@ -75,8 +76,6 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
   const cloud = (await az.json(["cloud", "show"])) as { endpoints?: Json };
   const graphResource = String(cloud.endpoints?.microsoftGraphResourceId ?? "https://graph.microsoft.com/");
   const graph = `${graphResource.endsWith("/") ? graphResource : `${graphResource}/`}v1.0`;
-  const graphList = (path: string) => az.list(`${graph}${path}`, graphResource);
-  const graphGet = (path: string) => az.rest(`${graph}${path}`, { resource: graphResource }) as Promise<Json>;
 
   // 2. Subscriptions and management groups.
   say("az: subscriptions and management groups");
@@ -310,17 +309,22 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
     }
   };
   await resolve([...ids].sort());
-  for (const upn of [...upns].sort()) {
-    try {
-      const users = await graphList(
-        `/users?$filter=${encodeURIComponent(`userPrincipalName eq '${upn.replaceAll("'", "''")}'`)}&$select=id,displayName,userPrincipalName`,
-      );
-      // Kubernetes compares the UPN exactly; Graph does not.
-      for (const user of users)
-        if (user.userPrincipalName === upn) remember({ "@odata.type": "#microsoft.graph.user", ...user });
-    } catch (error) {
-      fail(DIRECTORY_SOURCE, error);
-    }
+  const batch = (urls: string[]) => az.graphGetAll(graph, graphResource, urls);
+  const graphFailure = (outcome: { code: string; message: string; url: string }) =>
+    new CommandError(`GET ${outcome.url.split("?")[0]}`, outcome.code, outcome.message);
+  const notFound = (code: string) => /NotFound/i.test(code);
+  // Users Kubernetes bindings name by UPN. Kubernetes compares the UPN exactly; Graph does not.
+  const upnList = [...upns].sort();
+  const upnUrls = upnList.map(
+    (upn) =>
+      `/users?$filter=${encodeURIComponent(`userPrincipalName eq '${upn.replaceAll("'", "''")}'`)}&$select=id,displayName,userPrincipalName`,
+  );
+  for (const [index, outcome] of (await batch(upnUrls)).entries()) {
+    if (!outcome.ok) fail(DIRECTORY_SOURCE, graphFailure(outcome));
+    else
+      for (const user of outcome.items)
+        if (user.userPrincipalName === upnList[index])
+          remember({ "@odata.type": "#microsoft.graph.user", ...user });
   }
   const expanded = new Set<string>();
   const expandGroups = async () => {
@@ -329,18 +333,20 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
         (p) => p.type === "Group" && !expanded.has(String(p.id)),
       );
       if (frontier.length === 0) return;
-      await mapWithLimit(frontier, concurrency, async (group) => {
-        expanded.add(String(group.id));
-        try {
-          const members = await graphList(`/groups/${String(group.id)}/members?$top=${GRAPH_PAGE}`);
-          group.members = members.flatMap((member) => {
-            const principal = remember(member);
-            return principal ? [principal.id] : [];
-          });
-        } catch (error) {
-          fail(DIRECTORY_SOURCE, error);
+      for (const group of frontier) expanded.add(String(group.id));
+      const outcomes = await batch(
+        frontier.map((group) => `/groups/${String(group.id)}/members?$top=${GRAPH_PAGE}`),
+      );
+      for (const [index, outcome] of outcomes.entries()) {
+        if (!outcome.ok) {
+          fail(DIRECTORY_SOURCE, graphFailure(outcome));
+          continue;
         }
-      });
+        frontier[index].members = outcome.items.flatMap((member) => {
+          const principal = remember(member);
+          return principal ? [principal.id] : [];
+        });
+      }
     }
   };
   await expandGroups();
@@ -362,109 +368,106 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
     owners: [],
   };
   const governanceIds = new Set<string>();
-  let directoryPimLicensed = true;
-  const pim = async (read: () => Promise<void>) => {
-    if (!directoryPimLicensed) return;
-    try {
-      await read();
-    } catch (error) {
-      if (error instanceof CommandError && error.code === LICENSE_REQUIRED) {
-        directoryPimLicensed = false;
-        entra.license = "P1";
-      } else fail(PIM_SOURCE, error);
-    }
+  /** A PIM read: the licence refusal says the tenant has no P2 (as a scan records it), anything else is a failure. */
+  const pimFailed = (outcome: { code: string; message: string; url: string }) => {
+    if (outcome.code === LICENSE_REQUIRED) entra.license = "P1";
+    else fail(PIM_SOURCE, graphFailure(outcome));
   };
-  await mapWithLimit([...CLUSTER_RELEVANT_DIRECTORY_ROLES], concurrency, async (roleId) => {
+  const roleUrls = CLUSTER_RELEVANT_DIRECTORY_ROLES.flatMap((roleId) => {
     const filter = encodeURIComponent(`roleDefinitionId eq '${roleId}'`);
-    try {
-      for (const a of await graphList(
-        `/roleManagement/directory/roleAssignments?$filter=${filter}&$top=${GRAPH_PAGE}`,
-      )) {
-        entra.roleAssignments.push({
-          principalId: lower(a.principalId),
-          roleDefinitionId: lower(a.roleDefinitionId),
-          directoryScopeId: a.directoryScopeId ?? "/",
-        });
-        governanceIds.add(lower(a.principalId));
-      }
-    } catch (error) {
-      fail(DIRECTORY_SOURCE, error);
-    }
-    await pim(async () => {
-      for (const e of await graphList(
-        `/roleManagement/directory/roleEligibilityScheduleInstances?$filter=${filter}&$top=${GRAPH_PAGE}`,
-      )) {
-        entra.roleEligibilities.push({
-          principalId: lower(e.principalId),
-          roleDefinitionId: lower(e.roleDefinitionId),
-          directoryScopeId: e.directoryScopeId ?? "/",
-          ...(e.startDateTime ? { startDateTime: e.startDateTime } : {}),
-          endDateTime: e.endDateTime ?? null,
-        });
-        governanceIds.add(lower(e.principalId));
-      }
-    });
+    return [
+      `/roleManagement/directory/roleAssignments?$filter=${filter}&$top=${GRAPH_PAGE}`,
+      `/roleManagement/directory/roleEligibilityScheduleInstances?$filter=${filter}&$top=${GRAPH_PAGE}`,
+    ];
   });
-  const owners = async (objectId: string, path: string) => {
-    const list = await graphList(`${path}?$top=${GRAPH_PAGE}`);
-    const ownerIds = list.map((o) => lower(o.id)).filter(Boolean);
+  for (const outcome of await batch(roleUrls)) {
+    const eligible = outcome.url.includes("Eligibility");
+    if (!outcome.ok) {
+      if (eligible) pimFailed(outcome);
+      else fail(DIRECTORY_SOURCE, graphFailure(outcome));
+      continue;
+    }
+    for (const item of outcome.items) {
+      const entry = {
+        principalId: lower(item.principalId),
+        roleDefinitionId: lower(item.roleDefinitionId),
+        directoryScopeId: item.directoryScopeId ?? "/",
+      };
+      governanceIds.add(entry.principalId);
+      if (!eligible) entra.roleAssignments.push(entry);
+      else
+        entra.roleEligibilities.push({
+          ...entry,
+          ...(item.startDateTime ? { startDateTime: item.startDateTime } : {}),
+          endDateTime: item.endDateTime ?? null,
+        });
+    }
+  }
+  const addOwners = (objectId: string, items: Json[]) => {
+    const ownerIds = items.map((o) => lower(o.id)).filter(Boolean);
     for (const id of ownerIds) governanceIds.add(id);
     if (ownerIds.length > 0) entra.owners.push({ objectId, ownerIds });
   };
-  const notFound = (error: unknown) =>
-    error instanceof CommandError && /NotFound|Request_ResourceNotFound/.test(error.code);
-  const governGroups = async (groups: Json[]) =>
-    mapWithLimit(groups, concurrency, async (group) => {
-      const groupId = String(group.id);
-      await pim(async () => {
-        const filter = encodeURIComponent(`groupId eq '${groupId}'`);
-        for (const e of await graphList(
-          `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=${filter}&$top=${GRAPH_PAGE}`,
-        )) {
-          entra.groupEligibilities.push({
-            groupId,
-            principalId: lower(e.principalId),
-            accessId: e.accessId,
-            endDateTime: e.endDateTime ?? null,
-          });
-          governanceIds.add(lower(e.principalId));
-        }
-      });
-      try {
-        await owners(groupId, `/groups/${groupId}/owners`);
-      } catch (error) {
-        if (!notFound(error)) fail(DIRECTORY_SOURCE, error);
-      }
-    });
-  const governServicePrincipals = async (sps: Json[]) =>
-    mapWithLimit(sps, concurrency, async (sp) => {
-      const id = String(sp.id);
-      try {
-        await owners(id, `/servicePrincipals/${id}/owners`);
-      } catch (error) {
-        if (!notFound(error)) fail(DIRECTORY_SOURCE, error);
-      }
-      try {
-        const app = await graphGet(`/applications(appId='${lower(sp.appId)}')?$select=id,appId,displayName`);
-        const appObjectId = lower(app.id);
-        entra.applications.push({
-          id: appObjectId,
-          appId: lower(sp.appId),
-          displayName: app.displayName ?? sp.displayName,
-        });
-        await owners(appObjectId, `/applications/${appObjectId}/owners`);
-      } catch (error) {
-        if (!notFound(error)) fail(DIRECTORY_SOURCE, error);
-      }
-    });
   const governed = new Set<string>();
   const governNew = async () => {
     const fresh = [...principals.values()].filter((p) => !governed.has(String(p.id)));
     for (const p of fresh) governed.add(String(p.id));
-    await governGroups(fresh.filter((p) => p.type === "Group"));
-    await governServicePrincipals(
-      fresh.filter((p) => p.type === "ServicePrincipal" && typeof p.appId === "string"),
+    const groups = fresh.filter((p) => p.type === "Group").map((p) => String(p.id));
+    const groupUrls = groups.flatMap((groupId) => [
+      `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=${encodeURIComponent(`groupId eq '${groupId}'`)}&$top=${GRAPH_PAGE}`,
+      `/groups/${groupId}/owners?$top=${GRAPH_PAGE}`,
+    ]);
+    for (const [index, outcome] of (await batch(groupUrls)).entries()) {
+      const groupId = groups[Math.floor(index / 2)];
+      const eligibility = index % 2 === 0;
+      if (!outcome.ok) {
+        if (eligibility) pimFailed(outcome);
+        else if (!notFound(outcome.code)) fail(DIRECTORY_SOURCE, graphFailure(outcome));
+        continue;
+      }
+      if (!eligibility) addOwners(groupId, outcome.items);
+      else
+        for (const item of outcome.items) {
+          governanceIds.add(lower(item.principalId));
+          entra.groupEligibilities.push({
+            groupId,
+            principalId: lower(item.principalId),
+            accessId: item.accessId,
+            endDateTime: item.endDateTime ?? null,
+          });
+        }
+    }
+    // Service principals: their owners, and their application (from this tenant) with its owners.
+    const sps = fresh.filter((p) => p.type === "ServicePrincipal" && typeof p.appId === "string");
+    const spUrls = sps.flatMap((sp) => [
+      `/servicePrincipals/${String(sp.id)}/owners?$top=${GRAPH_PAGE}`,
+      `/applications(appId='${lower(sp.appId)}')?$select=id,appId,displayName`,
+    ]);
+    const applications: { id: string; appId: string }[] = [];
+    for (const [index, outcome] of (await batch(spUrls)).entries()) {
+      const sp = sps[Math.floor(index / 2)];
+      if (!outcome.ok) {
+        if (!notFound(outcome.code)) fail(DIRECTORY_SOURCE, graphFailure(outcome));
+        continue;
+      }
+      if (index % 2 === 0) addOwners(String(sp.id), outcome.items);
+      else {
+        const id = lower(outcome.body.id);
+        applications.push({ id, appId: lower(sp.appId) });
+        entra.applications.push({
+          id,
+          appId: lower(sp.appId),
+          displayName: outcome.body.displayName ?? sp.displayName,
+        });
+      }
+    }
+    const appOwners = await batch(
+      applications.map((app) => `/applications/${app.id}/owners?$top=${GRAPH_PAGE}`),
     );
+    for (const [index, outcome] of appOwners.entries()) {
+      if (outcome.ok) addOwners(applications[index].id, outcome.items);
+      else if (!notFound(outcome.code)) fail(DIRECTORY_SOURCE, graphFailure(outcome));
+    }
   };
   await governNew();
   // The principals governance names (holders, owners, eligible members), resolved in a second pass.
@@ -477,7 +480,7 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
   // Failures become the file's coverage: partial where something of the source was read.
   for (const [source, reasons] of failures) {
     if (unread[source]) continue;
-    unread[source] = { status: "partial", reason: reasons.join("; ") };
+    unread[source] = { status: "partial", reason: [...reasons].join("; ") };
   }
   // Assignments at management groups the collector could not read would name unknown scopes.
   const scopes = managementGroups ? null : /^\/providers\/microsoft\.management\/managementgroups\//i;

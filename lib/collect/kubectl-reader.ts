@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { parse, stringify } from "yaml";
 import type { AzCli } from "@/lib/collect/az-cli";
 import { CommandError, type CommandRunner } from "@/lib/collect/command-runner";
 
@@ -39,6 +40,17 @@ export function itemsOfKubectlList(stdout: string): Json[] {
     delete metadata.managedFields;
     return { ...item, metadata };
   });
+}
+
+/**
+ * The kubeconfig with every user's credential replaced by the bearer token: kubectl refuses the legacy
+ * `auth-provider: azure` entry outright ("The azure auth plugin has been removed") even when given --token,
+ * and an `exec` entry would need kubelogin. The file is private (0600) and removed after the cluster is read.
+ */
+export function withToken(kubeconfig: string, token: string): string {
+  const config = parse(kubeconfig) as { users?: { name: string; user?: unknown }[] } | null;
+  for (const user of config?.users ?? []) user.user = { token };
+  return stringify(config);
 }
 
 function kubectlReason(stderr: string): string {
@@ -88,14 +100,12 @@ export async function kubernetesObjectsWithKubectl(
   const file = path.join(folder, "kubeconfig");
   let kubectlCalls = 0;
   try {
-    await writeFile(file, kubeconfig, { mode: 0o600 });
+    await writeFile(file, token ? withToken(kubeconfig, token) : kubeconfig, { mode: 0o600 });
     const get = async (kinds: string) => {
       kubectlCalls += 1;
-      // The token goes on the command line only for the child: it is short-lived and never written to disk.
       return context.run(context.kubectl, [
         "--kubeconfig",
         file,
-        ...(token ? ["--token", token] : []),
         "--request-timeout",
         "60s",
         "get",

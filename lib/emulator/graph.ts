@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { type EmulatorContext, isPrincipalDeleted } from "@/lib/emulator/context";
+import { handleGraphBatch } from "@/lib/emulator/graph-batch";
 import { GraphGovernance } from "@/lib/emulator/graph-governance";
 import {
   decodePageToken,
@@ -150,6 +151,15 @@ export class GraphEndpoints {
               ? "Lifetime validation failed, the token is expired."
               : "Access token validation failure.";
       return { route: "unauthenticated", response: graphError(401, "InvalidAuthenticationToken", message) };
+    }
+    // JSON batching (lib/emulator/graph-batch.ts): each step is handled as if sent alone.
+    if (path.length === 1 && path[0] === "$batch") {
+      const response = await handleGraphBatch(
+        request,
+        new URL(this.base),
+        async (step, stepPath) => (await this.handle(step, stepPath)).response,
+      );
+      return { route: "$batch", response };
     }
     const caller: GraphCaller = {
       claims: verified.claims,
