@@ -105,6 +105,10 @@ async function readOverview(scope: ScanScope) {
       WITH admins AS (
         SELECT ${accessPrincipalSql()} AS id, ${accessRouteSql()} AS route FROM snapshot_records
         WHERE ${tenant} AND kind = 'access.grant' AND ${accessLevelSql()} = 'cluster-admin'
+          -- standing only, like the list the card links to: only Azure routes can be PIM-eligible, so
+          -- only their (few) documents are read
+          AND NOT (${accessRouteSql()} IN ('local-admin-credential', 'azure-rbac', 'user-credential', 'entra-admin-group')
+                   AND data ? 'eligible')
       ), directory AS (
         SELECT natural_key AS id, data->>'kind' AS kind FROM snapshot_records WHERE ${tenant} AND kind = 'principal'
       )
@@ -126,7 +130,7 @@ async function readOverview(scope: ScanScope) {
       SELECT count(DISTINCT ${accessPrincipalSql()}) AS n FROM snapshot_records
       WHERE ${tenant} AND kind = 'access.grant' AND ${accessLevelSql()} = 'cluster-admin'
         AND ${accessRouteSql()} IN ('local-admin-credential', 'azure-rbac')
-        AND data->'principal'->>'kind' <> 'Group'
+        AND data->'principal'->>'kind' <> 'Group' AND NOT data ? 'eligible'
         AND EXISTS (SELECT 1 FROM jsonb_array_elements(data->'paths') path, jsonb_array_elements(path) step
                     WHERE step->>'kind' = 'roleAssignment' AND NOT starts_with(step->>'id', cluster_id || '/'))`),
     db.tenant.findUnique({ where: { id: scope.tenantId }, select: { id: true, displayName: true } }),
