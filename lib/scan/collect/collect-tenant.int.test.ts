@@ -230,7 +230,11 @@ describe("faults", () => {
       { kind: "truncate", family: "*", rate: 0.1 },
       { kind: "stall", family: "*", rate: 0.03 },
     ]);
-    const result = await scan({ http: { ...FAST.http, requestTimeoutMs: 400, maxRetries: 6 } });
+    // The per-attempt deadline is what turns a stall into a retry, so it must stay well above a healthy
+    // answer: the role definition list is now the whole built-in catalogue in one 1.2 MB response (as
+    // ARM answers it), which takes 250-450 ms on a loaded test machine with the emulator in this
+    // process. At 400 ms healthy attempts timed out too, and their retries piled onto the same CPU.
+    const result = await scan({ http: { ...FAST.http, requestTimeoutMs: 2_000, maxRetries: 6 } });
     const routes = running.emulator.routeCounts();
     expect(Object.keys(routes).filter((route) => route.includes("fault:")).length).toBeGreaterThanOrEqual(3);
     // The unreachable cluster's last attempt may meet a fault instead of the reset: same status,
