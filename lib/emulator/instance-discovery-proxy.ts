@@ -28,13 +28,21 @@ const MICROSOFT_CLOUDS = [
     preferred_cache: "login.partner.microsoftonline.cn",
     aliases: ["login.partner.microsoftonline.cn", "login.chinacloudapi.cn"],
   },
-  { preferred_network: "login.microsoftonline.de", preferred_cache: "login.microsoftonline.de", aliases: ["login.microsoftonline.de"] },
+  {
+    preferred_network: "login.microsoftonline.de",
+    preferred_cache: "login.microsoftonline.de",
+    aliases: ["login.microsoftonline.de"],
+  },
   {
     preferred_network: "login.microsoftonline.us",
     preferred_cache: "login.microsoftonline.us",
     aliases: ["login.microsoftonline.us", "login.usgovcloudapi.net"],
   },
-  { preferred_network: "login-us.microsoftonline.com", preferred_cache: "login-us.microsoftonline.com", aliases: ["login-us.microsoftonline.com"] },
+  {
+    preferred_network: "login-us.microsoftonline.com",
+    preferred_cache: "login-us.microsoftonline.com",
+    aliases: ["login-us.microsoftonline.com"],
+  },
 ];
 
 export interface InstanceDiscoveryProxy {
@@ -51,7 +59,11 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 /** Answers GET /common/discovery/instance for the emulator at `emulatorOrigin` (https://host:port). */
-export function answerInstanceDiscovery(emulatorOrigin: string, request: IncomingMessage, response: ServerResponse) {
+export function answerInstanceDiscovery(
+  emulatorOrigin: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
   const url = new URL(request.url ?? "/", `https://${DISCOVERY_HOST}`);
   if (request.method !== "GET" || url.pathname.toLowerCase() !== "/common/discovery/instance") {
     return sendJson(response, 404, {
