@@ -177,10 +177,13 @@ describe("drift between two scans", () => {
       const path = modelField[change.field ?? ""];
       expect(event?.changes.some((c) => c.path === path || c.path.startsWith(`${path}[`))).toBe(true);
       if (change.field === "$.properties.disableLocalAccounts") {
+        // The model keeps ARM's sense (localAccountsDisabled = disableLocalAccounts === true,
+        // lib/model/wire-azure.ts); an absent field is false. This branch ran for the first time when
+        // the mutation stream at this seed came to flip disableLocalAccounts, and it had the sense inverted.
         expect(event?.changes).toContainEqual({
           path,
-          before: change.before !== true,
-          after: change.after !== true,
+          before: change.before === true,
+          after: change.after === true,
         });
       }
     }
