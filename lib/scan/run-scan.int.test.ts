@@ -88,6 +88,9 @@ describe("runScan and the versioned store", () => {
   });
 
   it("an unreadable cluster closes nothing: its rows carry forward and the scan is partial", async () => {
+    // The store holds the mutated tenant of the previous test: bring it back to the demo first, so any
+    // close below can only come from the unreadable cluster (the mutation may touch any cluster's RBAC).
+    await runScan({ pool, tenant, trigger: "cli", collect: collectFrom(demo) });
     const target = demo.clusters ? Object.keys(demo.clusters)[0].toLowerCase() : "";
     const before = await pool.query<{ n: string }>(
       "SELECT count(*) AS n FROM snapshot_records WHERE cluster_id = $1 AND valid_to_scan IS NULL AND kind LIKE 'k8s.%'",
