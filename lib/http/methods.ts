@@ -35,6 +35,7 @@ export const ROUTE_HANDLER_METHODS: Readonly<Record<string, readonly string[]>> 
   "/api/identities": ["GET"],
   "/api/principals": ["GET"],
   "/api/principals/*": ["GET"],
+  "/api/principals/*/paths": ["GET"],
   "/api/reports": ["GET", "POST"],
   "/api/reports/*": ["GET"],
   "/api/reports/*/shares": ["GET", "POST"],
