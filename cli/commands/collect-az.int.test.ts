@@ -204,4 +204,40 @@ describe.skipIf(missing.length > 0)("aks-atlas collect with real az and kubectl 
     expect(imported.access).toEqual(scan.access);
     expect(imported.drift).toEqual(scan.drift);
   }, 1_800_000);
+
+  it("deploy/collect.sh (bash, az, kubectl, jq) writes a tenant file the import reads with the same inventory", async () => {
+    if (!has("jq")) return; // the script needs jq; without it there is nothing to run
+    const out = path.join(scratch, "collected-sh.json");
+    const script = path.resolve(import.meta.dirname, "../../deploy/collect.sh");
+    const result = await spawnRunner({ env: { ...process.env, ...azEnv }, timeoutMs: 1_500_000 })("bash", [
+      script,
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(2); // aks-data is not read, and says so
+    const shell = JSON.parse(await fs.readFile(out, "utf8")) as Record<string, unknown[]> & {
+      coverage: { unread: Record<string, { status: string }> };
+      clusters: Record<string, { reachable?: boolean; objects?: unknown[] }>;
+    };
+    const node = JSON.parse(await fs.readFile(path.join(scratch, "collected.json"), "utf8")) as typeof shell;
+    expect(Object.keys(shell.coverage.unread)).toEqual(Object.keys(node.coverage.unread));
+    for (const section of [
+      "principals",
+      "roleAssignments",
+      "roleDefinitions",
+      "roleEligibilityScheduleInstances",
+    ])
+      expect(shell[section].length, section).toBe(node[section].length);
+    for (const [id, data] of Object.entries(node.clusters))
+      expect(shell.clusters[id]?.objects?.length ?? -1, id).toBe(data.objects?.length ?? -1);
+    const db = await createTestDatabase();
+    databases.push(db);
+    const imported = await run(
+      { DATABASE_URL: db.url, ATLAS_DATA_DIR: path.join(scratch, "data-sh") },
+      "import",
+      out,
+      "--json",
+    );
+    expect(imported.code, imported.stderr).toBe(2);
+    expect(JSON.parse(imported.stdout).status).toBe("partial");
+  }, 1_800_000);
 });

@@ -108,7 +108,7 @@ export function resolveScope(
     return { audience: ARM_AUDIENCE, scope };
   }
   // Graph is also asked for by its address in the emulator: an `az` cloud registered with the emulator's
-  // endpoints names `<origin>/graph/` as its microsoftGraphResourceId (docs/emulator.md, "az").
+  // endpoints names `<origin>/graph/` as its microsoftGraphResourceId (docs/scanner.md, "Offline collection").
   if (resource === GRAPH_AUDIENCE || resource === GRAPH_APP_ID || resource === `${origin}/graph`)
     return { audience: GRAPH_AUDIENCE, scope };
   // The product's own API (bearer tokens for pipelines): requested by its Application ID URI
