@@ -30,7 +30,10 @@ test("a scan schedule is saved, shown with its next runs, refused when invalid, 
   // the problem is said beside the field, in words, and the field is marked invalid
   await expect(status).toContainText("Not saved");
   await expect(page.locator("#scanSchedule-error")).toContainText('"61 * * * *" is not a schedule');
-  await expect(page.getByRole("textbox", { name: "Cron expression" })).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByRole("textbox", { name: "Cron expression" })).toHaveAttribute(
+    "aria-invalid",
+    "true",
+  );
   await expect(inEffect).toContainText("0 */6 * * *");
 
   await page.getByLabel(/^Default from ATLAS_SCAN_SCHEDULE/).check();
