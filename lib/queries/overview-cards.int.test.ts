@@ -1,5 +1,6 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closePool, createPool } from "@/lib/db/pool";
 import { prisma } from "@/lib/db/prisma";
 import { loadDemoTenant } from "@/lib/emulator/demo";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
@@ -33,7 +34,7 @@ function query(href: string): Record<string, string> {
 describe("overview headline cards equal the lists they link to", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: db.url });
+    pool = createPool(db.url, 4);
     process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
     const demo = await loadDemoTenant();
     await runScan({
@@ -51,8 +52,11 @@ describe("overview headline cards equal the lists they link to", () => {
   }, 300_000);
 
   afterAll(async () => {
-    await pool?.end();
+    // Every client closed before the database is dropped: a connection the drop terminates (57P01)
+    // on a pool without an error listener is an unhandled error that fails the run.
     await prisma().$disconnect();
+    await closePool();
+    await pool?.end();
     await db?.drop();
   });
 
