@@ -53,12 +53,15 @@ test("aks-3 lists Bernadette, Penny, break-glass and ci-deployer under 'Can beco
   await expect(canBecome).toBeVisible();
   await expect(isAdmin).toBeVisible();
 
-  await expect(canBecome.getByRole("link", { name: "Bernadette Rostenkowski" })).toBeVisible();
+  // Each can-become entry links to the principal's page from inside its details (no link in a summary).
+  await expect(
+    canBecome.getByRole("link", { name: "Everything Bernadette Rostenkowski can do" }),
+  ).toBeVisible();
   await expect(isAdmin.getByRole("link", { name: "Bernadette Rostenkowski" })).toHaveCount(0);
   for (const who of ["Penny", "ci-deployer"]) {
-    await expect(canBecome.getByRole("link", { name: who, exact: true })).toBeVisible();
+    await expect(canBecome.getByRole("link", { name: `Everything ${who} can do` })).toBeVisible();
   }
-  await expect(canBecome.getByRole("link", { name: /Break-glass/ })).toBeVisible();
+  await expect(canBecome.getByRole("link", { name: /^Everything Break-glass/ })).toBeVisible();
 
   const bernadette = canBecome.getByRole("list", {
     name: "How Bernadette Rostenkowski could become cluster-admin on aks-3",
@@ -78,6 +81,9 @@ test("aks-3 lists Bernadette, Penny, break-glass and ci-deployer under 'Can beco
   await expectAccessible(page);
 
   await page.setViewportSize({ width: 390, height: 844 });
-  await expect(canBecome.getByRole("link", { name: "Bernadette Rostenkowski" })).toBeVisible();
+  // Each can-become entry links to the principal's page from inside its details (no link in a summary).
+  await expect(
+    canBecome.getByRole("link", { name: "Everything Bernadette Rostenkowski can do" }),
+  ).toBeVisible();
   await expectAccessible(page);
 });
