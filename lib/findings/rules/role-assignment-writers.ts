@@ -1,5 +1,6 @@
 import { assignmentsReaching } from "@/lib/access/access-index";
 import { grantingPattern } from "@/lib/access/azure-permissions";
+import { directoryPrincipal } from "@/lib/access/evaluate-cluster";
 import {
   assignmentStep,
   clusterStep,
@@ -53,7 +54,7 @@ export const roleAssignmentWriters: FindingRule = {
           if (!definition) continue;
           const pattern = grantingPattern(definition, "control", ROLE_ASSIGNMENT_WRITE);
           if (pattern === null) continue;
-          const principal = accessPrincipalOf(index, assignment.principalId);
+          const principal = directoryPrincipal(index, assignment.principalId, assignment.principalType);
           const item = byPrincipal.get(principal.id) ?? {
             principal,
             paths: [],
@@ -99,14 +100,3 @@ export const roleAssignmentWriters: FindingRule = {
     );
   },
 };
-
-function accessPrincipalOf(
-  index: Parameters<typeof assignmentsReaching>[0],
-  principalId: string,
-): AccessPrincipal {
-  const known = index.principalsById.get(principalId);
-  if (known) return { id: known.id, kind: known.kind, displayName: known.displayName };
-  const identity = index.identitiesByPrincipalId.get(principalId);
-  if (identity) return { id: principalId, kind: "ManagedIdentity", displayName: identity.name };
-  return { id: principalId, kind: "ServicePrincipal", displayName: `${principalId} (not in directory)` };
-}
