@@ -1,7 +1,11 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-const alias = { "@": path.resolve(import.meta.dirname) };
+// `server-only` throws outside Next's server bundle; the tests load use cases as the server does.
+const alias = {
+  "@": path.resolve(import.meta.dirname),
+  "server-only": path.resolve(import.meta.dirname, "tests/server-only-stub.ts"),
+};
 
 // Two tiers: unit tests are pure and fast; integration tests talk to a real Postgres
 // (the embedded one, started once by the global setup) and to the HTTPS emulator.
