@@ -100,7 +100,7 @@ type PodPowers = { pods: string | null; token: string | null; exec: string | nul
  * upgrade was authorized as a GET — kubernetes/kubernetes#134577, gate
  * AuthorizePodWebsocketUpgradeCreatePermission). Each is the evidence text, or null.
  */
-export function podPowers(can: Can, getExecSuffices: boolean): PodPowers {
+export function podPowers(can: Can, getExecSuffices: boolean, clusterWide = false): PodPowers {
   let pods: string | null = can("create", "", "pods") ? "create pods" : null;
   if (!pods) {
     for (const [group, resource] of POD_CONTROLLERS) {
@@ -117,6 +117,21 @@ export function podPowers(can: Can, getExecSuffices: boolean): PodPowers {
     if (can("create", "", sub)) exec = `create ${sub}`;
     else if (getExecSuffices && can("get", "", sub)) exec = `get ${sub} (Kubernetes < 1.35)`;
     if (exec) break;
+  }
+  // An ephemeral container added to a running pod runs beside its containers with the pod's service
+  // account (kubernetes.io/docs/concepts/workloads/pods/ephemeral-containers/: they are added "via a
+  // special ephemeralcontainers handler in the API", i.e. update/patch pods/ephemeralcontainers).
+  if (!exec) {
+    const verb = ["update", "patch"].find((candidate) => can(candidate, "", "pods/ephemeralcontainers"));
+    if (verb) exec = `${verb} pods/ephemeralcontainers`;
+  }
+  // nodes/proxy reaches the kubelet API, which runs commands in every pod of the node
+  // (kubernetes.io/docs/concepts/security/rbac-good-practices/, "Access to proxy subresource of
+  // Nodes"); the kubelet authorizes its WebSocket exec as `get`. Nodes are cluster-scoped, so only a
+  // cluster-wide grant counts.
+  if (!exec && clusterWide) {
+    const verb = ["create", "get"].find((candidate) => can(candidate, "", "nodes/proxy"));
+    if (verb) exec = `${verb} nodes/proxy (the kubelet API execs into any pod)`;
   }
   return { pods, token, exec };
 }
@@ -254,6 +269,19 @@ export function imdsReachable(cluster: Cluster): boolean {
   };
   const value = raw.podLinkLocalAccess ?? raw.networkProfile?.podLinkLocalAccess;
   return !(typeof value === "string" && value.toLowerCase() === "none");
+}
+
+/**
+ * Does run command (`managedClusters/runCommand/action`) run its kubectl as cluster-admin? On
+ * AKS-managed Entra clusters the Azure CLI sends the caller's own Entra token for the AKS server app
+ * as the request's `clusterToken`, "so the command execution also using current user identity"
+ * (Azure/azure-cli, src/azure-cli/azure/cli/command_modules/acs/custom.py, aks_runcommand): the
+ * command gets the caller's own Kubernetes access, nothing more. Elsewhere (no Entra, legacy Entra)
+ * no token is sent and the command pod uses the cluster's admin credential, which
+ * `disableLocalAccounts: true` refuses.
+ */
+export function runCommandRunsAsAdmin(cluster: Cluster): boolean {
+  return !cluster.runCommandDisabled && cluster.entra.mode !== "managed" && !cluster.localAccountsDisabled;
 }
 
 /** One edge set per access index: every search over the same tenant (scan, findings, queries) shares its caches. */
@@ -537,7 +565,7 @@ export class AttackEdges {
         const action = kubernetesDataAction(verb, group, resource);
         return action !== null && grantingPattern(definition, "data", action) !== null;
       };
-      const found = podPowers(can, getExec);
+      const found = podPowers(can, getExec, namespace === null);
       if (!found.pods && !found.token && !found.exec) return;
       const data = [
         ...via,
@@ -570,14 +598,16 @@ export class AttackEdges {
     const clusterRoleRules = effectiveClusterRoleRules(inventory.clusterRoles);
     const roleRules = new Map(inventory.roles.map((role) => [`${role.namespace}/${role.name}`, role.rules]));
     const cache = new Map<string, PodPowers>();
-    const powersOf = (key: string, rules: readonly PolicyRule[]) => {
-      let found = cache.get(key);
+    const powersOf = (key: string, rules: readonly PolicyRule[], clusterWide: boolean) => {
+      const cacheKey = `${clusterWide ? "cluster" : "namespace"}|${key}`;
+      let found = cache.get(cacheKey);
       if (!found) {
         found = podPowers(
           (verb, apiGroup, resource) => rulesAllow(rules, { verb, apiGroup, resource }),
           getExec,
+          clusterWide,
         );
-        cache.set(key, found);
+        cache.set(cacheKey, found);
       }
       return found;
     };
@@ -597,7 +627,7 @@ export class AttackEdges {
       const rules =
         binding.roleRef.kind === "ClusterRole" ? clusterRoleRules.get(binding.roleRef.name) : undefined;
       if (!rules) continue;
-      apply(binding.subjects, powersOf(`ClusterRole|${binding.roleRef.name}`, rules), null, [
+      apply(binding.subjects, powersOf(`ClusterRole|${binding.roleRef.name}`, rules, true), null, [
         clusterRoleBindingStep(cluster.id, binding.name),
         kubernetesRoleStep(cluster.id, "ClusterRole", null, binding.roleRef.name),
       ]);
@@ -611,7 +641,7 @@ export class AttackEdges {
       const key = isClusterRole
         ? `ClusterRole|${binding.roleRef.name}`
         : `Role|${binding.namespace}|${binding.roleRef.name}`;
-      apply(binding.subjects, powersOf(key, rules), binding.namespace, [
+      apply(binding.subjects, powersOf(key, rules, false), binding.namespace, [
         roleBindingStep(cluster.id, binding.namespace, binding.name),
         kubernetesRoleStep(
           cluster.id,
@@ -993,14 +1023,14 @@ export class AttackEdges {
         const permission = [...escalation.path].reverse().find((step) => step.kind === "permission");
         const clusterWide =
           escalation.to === "cluster-write" ||
-          (escalation.to === "run-command" && !cluster.localAccountsDisabled) ||
+          (escalation.to === "run-command" && runCommandRunsAsAdmin(cluster)) ||
           ((escalation.to === "bind" || escalation.to === "escalate") &&
             /clusterroles/.test(permission?.id ?? "")) ||
           (escalation.to === "impersonate" && /impersonate (users|groups)/.test(permission?.id ?? ""));
         if (!clusterWide) continue;
         const how: Record<string, string> = {
           "cluster-write": "lists a group of its own in adminGroupObjectIDs, or re-enables local accounts",
-          "run-command": "runs kubectl through run command with the cluster's admin credential",
+          "run-command": "runs kubectl through run command, which uses the cluster's admin credential",
           bind: "binds cluster-admin to itself",
           escalate: "adds every permission to a ClusterRole it holds",
           impersonate: "impersonates a member of system:masters",

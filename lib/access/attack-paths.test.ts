@@ -20,11 +20,11 @@ import {
 import { ReferenceAttackPathSearch } from "@/lib/access/fixtures/attack-paths-reference";
 import { loadDemoTenant } from "@/lib/emulator/demo/index";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
-import { parseTenantFile } from "@/lib/emulator/tenant-file";
 import type { Cluster, FederatedCredential, RoleDefinition } from "@/lib/model/azure";
 import { sampleCluster } from "@/lib/model/fixtures/sample-model";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { TenantModel } from "@/lib/model/tenant-model";
+import { parseTenantFile } from "@/lib/model/wire/tenant-file";
 import { clusterKubernetesFromObjects } from "@/lib/model/wire-kubernetes";
 
 // Multi-hop attack paths. Each edge has a test that fails without it: the path exists only
@@ -613,5 +613,99 @@ describe("the optimised search agrees with the straightforward one", () => {
       if (candidates.has(definition)) continue;
       for (const cluster of model.clusters) expect(edges.levelByRole(cluster, definition)).toBeNull();
     }
+  });
+});
+
+// Run command (`managedClusters/runCommand/action`): on AKS-managed Entra clusters the Azure CLI sends
+// the caller's own Entra token as `clusterToken`, "so the command execution also using current user
+// identity" (Azure/azure-cli src/azure-cli/azure/cli/command_modules/acs/custom.py, aks_runcommand);
+// without Entra the command pod uses the admin credential, which disableLocalAccounts refuses.
+describe("run command", () => {
+  const RUNNER = "77777777-2222-3333-4444-555555555555";
+  const runner = (builder: AccessModelBuilder) =>
+    builder
+      .customRole(RUNNER, [{ actions: ["Microsoft.ContainerService/managedClusters/runCommand/action"] }])
+      .assign(RUNNER, "rita", CLUSTER2);
+  const noEntra = { mode: "none" as const, azureRbac: false, adminGroupIds: [], tenantId: "tenant-1" };
+
+  it("without Entra integration it runs kubectl with the admin credential: cluster-admin", () => {
+    const model = tenant({ aks2: { entra: noEntra, localAccountsDisabled: false }, setup: runner });
+    const [path, ...rest] = pathsOf(model, CLUSTER2, "rita");
+    expect(rest).toEqual([]);
+    expect(summary([path])).toEqual(["cluster-admin in 1"]);
+    expect(path.path.find((step) => step.kind === "action")?.id).toBe(`${CLUSTER2}#run-command`);
+  });
+
+  it("on an AKS-managed Entra cluster it runs as the caller, local accounts or not: nothing gained", () => {
+    for (const localAccountsDisabled of [false, true]) {
+      const model = tenant({ aks2: { localAccountsDisabled }, setup: runner });
+      expect(pathsOf(model, CLUSTER2, "rita"), `localAccountsDisabled: ${localAccountsDisabled}`).toEqual([]);
+    }
+  });
+
+  it("gives nothing with local accounts disabled, or with run command disabled", () => {
+    for (const aks2 of [
+      { entra: noEntra, localAccountsDisabled: true },
+      { entra: noEntra, localAccountsDisabled: false, runCommandDisabled: true },
+    ]) {
+      expect(pathsOf(tenant({ aks2, setup: runner }), CLUSTER2, "rita"), JSON.stringify(aks2)).toEqual([]);
+    }
+  });
+});
+
+// kubernetes.io/docs/concepts/security/rbac-good-practices/ ("Kubernetes RBAC - privilege escalation
+// risks") and kubernetes.io/docs/concepts/workloads/pods/ephemeral-containers/: each edge below runs
+// code in a pod that already runs as default/deployer, whose identity holds Contributor on rg-2.
+describe("running code in existing pods", () => {
+  const withPod = (rules: unknown[], bindingKind: "Role" | "ClusterRole" = "Role") => [
+    pod("default", "deployer-7f9", "deployer"),
+    ...(bindingKind === "Role"
+      ? [
+          role("default", "r", rules),
+          roleBinding("default", "leonard-r", { kind: "Role", name: "r" }, [user("leonard")]),
+        ]
+      : [clusterRole("r", rules), clusterRoleBinding("leonard-r", "r", [user("leonard")])]),
+  ];
+
+  it.each(["update", "patch"])("%s pods/ephemeralcontainers adds a container to the pod", (verb) => {
+    const model = tenant({
+      objects: withPod([{ verbs: [verb], apiGroups: [""], resources: ["pods/ephemeralcontainers"] }]),
+      aks1: { kubernetesVersion: "1.35.0" },
+    });
+    const [path] = pathsOf(model, CLUSTER2, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 3"]);
+    expect(path.path.map((step) => step.label)).toContain(
+      `can ${verb} pods/ephemeralcontainers in namespace default`,
+    );
+  });
+
+  it("reading pods/ephemeralcontainers adds nothing", () => {
+    const model = tenant({
+      objects: withPod([{ verbs: ["get"], apiGroups: [""], resources: ["pods/ephemeralcontainers"] }]),
+      aks1: { kubernetesVersion: "1.35.0" },
+    });
+    expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
+  });
+
+  it("get nodes/proxy (cluster-wide) execs into any pod through the kubelet API", () => {
+    const model = tenant({
+      objects: withPod([{ verbs: ["get"], apiGroups: [""], resources: ["nodes/proxy"] }], "ClusterRole"),
+      aks1: { kubernetesVersion: "1.35.0" },
+    });
+    const [path] = pathsOf(model, CLUSTER2, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 3"]);
+    expect(kinds(path)).toContain("k8s.pod");
+  });
+
+  it("nodes/proxy through a RoleBinding grants nothing: nodes are cluster-scoped", () => {
+    const model = tenant({
+      objects: [
+        pod("default", "deployer-7f9", "deployer"),
+        clusterRole("r", [{ verbs: ["get"], apiGroups: [""], resources: ["nodes/proxy"] }]),
+        roleBinding("default", "leonard-r", { kind: "ClusterRole", name: "r" }, [user("leonard")]),
+      ],
+      aks1: { kubernetesVersion: "1.35.0" },
+    });
+    expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
   });
 });
