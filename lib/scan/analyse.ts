@@ -25,6 +25,12 @@ export interface AnalysisOutcome {
   findings: number;
   inserted: number;
   closed: number;
+  /** clusters whose access was evaluated by this call (the others were kept as stored) */
+  clustersEvaluated: number;
+  /** grants and escalations of each evaluated cluster */
+  perCluster: Map<string, { grants: number; escalations: number }>;
+  /** whether the findings were evaluated (false: kept as stored) */
+  findingsEvaluated: boolean;
 }
 
 const recordCount = (access: ClusterAccess) =>
@@ -45,18 +51,36 @@ export async function analyseAndStore(
     /** bound of the attack-path search (1..8); stored paths are those of at most this many hops */
     maxHops?: number;
     onProgress?: (done: number, total: number) => void;
+    /**
+     * Incremental analysis (lib/scan/incremental-analysis.ts): clusters whose stored access is kept as it
+     * is (not evaluated, their rows untouched), and whether the stored findings are kept. Findings read
+     * every cluster's access, so they can be evaluated only when no cluster is kept.
+     */
+    keep?: { clusters: ReadonlySet<string>; findings: boolean };
   },
 ): Promise<AnalysisOutcome> {
   const { tenantId, scanId, model } = input;
+  const keep = input.keep ?? { clusters: new Set<string>(), findings: false };
+  if (!keep.findings && keep.clusters.size > 0)
+    throw new Error("findings can only be evaluated with every cluster's access evaluated");
   const batchRecords = input.batchRecords ?? DEFAULT_BATCH_RECORDS;
   const index = buildAccessIndex(model);
-  const streaming = new StreamingFindings(model, index);
+  const streaming = keep.findings ? null : new StreamingFindings(model, index);
   // Attack paths cross clusters, but the search runs backwards from one cluster's levels: it needs
   // that cluster's access (evaluated here anyway) and the tenant-wide edges, which it builds lazily
   // and keeps (identities, service accounts, who runs pods where), so each batch stays one batch.
   const attackPaths = new AttackPathSearch(index, input.maxHops ?? DEFAULT_MAX_HOPS);
   const findings: Finding[] = [];
-  const outcome: AnalysisOutcome = { grants: 0, escalations: 0, findings: 0, inserted: 0, closed: 0 };
+  const outcome: AnalysisOutcome = {
+    grants: 0,
+    escalations: 0,
+    findings: 0,
+    inserted: 0,
+    closed: 0,
+    clustersEvaluated: 0,
+    perCluster: new Map(),
+    findingsEvaluated: !keep.findings,
+  };
 
   // Which clusters already have access rows, asked once, before this scan adds any: a batch of clusters
   // with none (every batch of a first scan) is inserted straight away.
@@ -74,8 +98,15 @@ export async function analyseAndStore(
     const records = accessToRecords(batch);
     const clusterIds = batch.map((entry) => entry.cluster.id);
     for (const record of records) {
-      if (record.kind === "access.grant") outcome.grants++;
-      else outcome.escalations++;
+      const counts = outcome.perCluster.get(record.clusterId ?? "");
+      if (!counts) throw new Error(`access record of a cluster not evaluated: ${record.naturalKey}`);
+      if (record.kind === "access.grant") {
+        outcome.grants++;
+        counts.grants++;
+      } else {
+        outcome.escalations++;
+        counts.escalations++;
+      }
     }
     const stored = await storeRecords(client, {
       tenantId,
@@ -88,7 +119,7 @@ export async function analyseAndStore(
     });
     outcome.inserted += stored.inserted;
     outcome.closed += stored.closed;
-    findings.push(...streaming.add(batch));
+    if (streaming) findings.push(...streaming.add(batch));
     batch = [];
     batchSize = 0;
     collectGarbage();
@@ -96,6 +127,12 @@ export async function analyseAndStore(
 
   let done = 0;
   for (const cluster of model.clusters) {
+    if (keep.clusters.has(cluster.id)) {
+      input.onProgress?.(++done, model.clusters.length);
+      continue;
+    }
+    outcome.clustersEvaluated++;
+    outcome.perCluster.set(cluster.id, { grants: 0, escalations: 0 });
     const evaluated = evaluateClusterAccess(model, cluster.id, index);
     const access = withAttackPaths(evaluated, attackPaths.forCluster(evaluated));
     batch.push(access);
@@ -111,6 +148,7 @@ export async function analyseAndStore(
     clusterIds: model.clusters.map((cluster) => cluster.id),
   });
 
+  if (!streaming) return outcome;
   findings.push(...streaming.finish());
   const findingRecords = findingsToRecords(findings);
   outcome.findings = findingRecords.length;

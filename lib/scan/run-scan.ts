@@ -2,8 +2,8 @@ import type pg from "pg";
 import { modelToRecords } from "@/lib/model/records";
 import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
 import { PRODUCT_VERSION } from "@/lib/version";
-import { analyseAndStore } from "./analyse";
 import { collectGarbage } from "./collect-garbage";
+import { analyseIncrementally } from "./incremental-analysis";
 import { notifyScanCommitted } from "./scan-events";
 import { acquireScanLock } from "./scan-lock";
 import {
@@ -149,17 +149,21 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
       collectGarbage();
       await progress.set("analyse");
       // Analyse the state as of this scan: what was read now plus what carried forward from unread sources.
-      const model = await modelAsOfInTransaction(client, tenant.id, scanId, coverage);
-      const analysis = await analyseAndStore(client, {
+      // Only clusters whose inputs changed are evaluated; the model is read back only if one is.
+      const analysis = await analyseIncrementally(client, {
         tenantId: tenant.id,
         scanId,
-        model,
+        coverage,
+        loadModel: () => modelAsOfInTransaction(client, tenant.id, scanId, coverage),
         onProgress: (done, total) => progress.update("analyse", done, total),
       });
       await progress.flush();
       counts["access.grant"] = analysis.grants;
       counts["access.escalation"] = analysis.escalations;
       counts.finding = analysis.findings;
+      counts.analysisClustersEvaluated = analysis.clustersEvaluated;
+      counts.analysisClustersReused = analysis.clustersReused;
+      counts.analysisFindingsEvaluated = analysis.findingsEvaluated ? 1 : 0;
       rowsInserted = inventory.inserted + analysis.inserted;
       rowsClosed = inventory.closed + analysis.closed;
       await client.query(
