@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { pool } from "@/lib/db/pool";
-import { DriftInputError, DriftNotFoundError } from "@/lib/drift/scan-range";
+import { handleAction } from "@/lib/http/handle-action";
 import { readJobsConfig } from "@/lib/jobs/config";
 import { jobRunner } from "@/lib/jobs/job-services";
 import { settingsPatchSchema, updateSettings } from "@/lib/jobs/settings-service";
@@ -120,29 +120,32 @@ export async function saveSettings(_previous: SaveSettingsState, form: FormData)
     const errors = fieldErrorsOf(checked.error.issues, values);
     if (Object.keys(errors).length > 0) return invalid(errors);
   }
-  try {
-    await updateSettings(pool(), {
-      patch: patch.data,
-      config: readJobsConfig(),
-      registered: registeredTenantIds(),
-    });
-  } catch (error) {
-    if (error instanceof DriftInputError || error instanceof DriftNotFoundError) {
-      // "webhookUrl: <why>" from the egress rules: beside the field, in words
-      const match = /^(\w+): (.*)$/.exec(error.message);
-      const named = match ? SETTINGS_FIELDS.find((name) => name === match[1]) : undefined;
-      if (match && named) return invalid({ [named]: plainError(named, values[named], match[2]) });
-      return { ok: false, message: error.message };
-    }
-    console.error("[atlas] saving settings failed", error);
-    return { ok: false, message: "The settings could not be saved; the server log has the details." };
-  }
-  revalidatePath("/settings");
-  try {
-    await (await jobRunner()).syncSchedules();
-  } catch (error) {
-    console.error("[atlas] schedules not rewritten", error);
-    return { ok: true, message: "Saved. The schedule takes effect when a worker next starts." };
-  }
-  return { ok: true, message: "Saved. Workers follow the new schedule from now on." };
+  return handleAction<SaveSettingsState>(
+    "saving settings",
+    async () => {
+      await updateSettings(pool(), {
+        patch: patch.data,
+        config: readJobsConfig(),
+        registered: registeredTenantIds(),
+      });
+      revalidatePath("/settings");
+      try {
+        await (await jobRunner()).syncSchedules();
+      } catch (error) {
+        console.error("[atlas] schedules not rewritten", error);
+        return { ok: true, message: "Saved. The schedule takes effect when a worker next starts." };
+      }
+      return { ok: true, message: "Saved. Workers follow the new schedule from now on." };
+    },
+    {
+      refused: (error) => {
+        // "webhookUrl: <why>" from the egress rules: beside the field, in words
+        const match = /^(\w+): (.*)$/.exec(error.message);
+        const named = match ? SETTINGS_FIELDS.find((name) => name === match[1]) : undefined;
+        if (match && named) return invalid({ [named]: plainError(named, values[named], match[2]) });
+        return { ok: false, message: error.message };
+      },
+      failed: { ok: false, message: "The settings could not be saved; the server log has the details." },
+    },
+  );
 }

@@ -7,7 +7,7 @@ import { formatTime } from "@/components/scans/format";
 import { plural } from "@/components/ui/format";
 import { EmptyState, PageHeader, Section } from "@/components/ui/layout";
 import { pool } from "@/lib/db/pool";
-import { DriftNotFoundError } from "@/lib/drift/scan-range";
+import { AppError } from "@/lib/http/app-error";
 import { readJobsConfig } from "@/lib/jobs/config";
 import { getSettingsView, tenantIdSchema } from "@/lib/jobs/settings-service";
 import { knownTenantIds } from "@/lib/jobs/tenant-settings";
@@ -47,7 +47,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pag
   try {
     view = await getSettingsView(pool(), { tenantId, config, registered });
   } catch (error) {
-    if (error instanceof DriftNotFoundError) notFound();
+    if (error instanceof AppError && error.status === 404) notFound();
     throw error;
   }
   const { effective } = view;

@@ -1,10 +1,3 @@
-import { jsonError } from "@/lib/http/errors";
-import { DriftInputError, DriftNotFoundError } from "./scan-range";
-
-/** Typed drift failures in the one JSON error shape; anything else is logged and hidden. */
-export function driftFailure(error: unknown, what: string) {
-  if (error instanceof DriftInputError) return jsonError(400, error.code, error.message);
-  if (error instanceof DriftNotFoundError) return jsonError(404, error.code, error.message);
-  console.error(`[atlas] ${what} failed`, error);
-  return jsonError(500, "internal", "The drift could not be computed; the server log has the details.");
-}
+// What the drift routes say when the drift itself fails (a bug, logged by handle()); their typed failures
+// (DriftInputError 400, DriftNotFoundError 404) are AppErrors that handle() answers on its own.
+export const DRIFT_INTERNAL_MESSAGE = "The drift could not be computed; the server log has the details.";

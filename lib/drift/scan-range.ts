@@ -1,25 +1,20 @@
+import { APP_ERROR_STATUS, AppError } from "@/lib/http/app-error";
 import { coverageSchema } from "@/lib/model/tenant-model";
 import type { Queryable } from "./db";
 
 /** Bad input (400): scans of different tenants, `from` not before `to`, an ambiguous cluster name. */
-export class DriftInputError extends Error {
+export class DriftInputError extends AppError {
   override name = "DriftInputError";
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: string, message: string) {
+    super(code, APP_ERROR_STATUS.bad_request, message);
   }
 }
 
 /** Something named does not exist (404): a scan, a cluster, or no completed scan at all. */
-export class DriftNotFoundError extends Error {
+export class DriftNotFoundError extends AppError {
   override name = "DriftNotFoundError";
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: string, message: string) {
+    super(code, APP_ERROR_STATUS.not_found, message);
   }
 }
 

@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { APP_ERROR_STATUS, AppError, badRequestError } from "./app-error";
 
 /**
  * The one JSON body reader of the product's API. Every request body our handlers accept is a few hundred
@@ -11,16 +11,10 @@ import { NextResponse } from "next/server";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
-export type JsonBodyResult = { ok: true; body: unknown } | { ok: false; response: NextResponse };
-
-function refusal(status: number, code: string, message: string): JsonBodyResult {
-  return { ok: false, response: NextResponse.json({ error: { code, message } }, { status }) };
-}
-
-function tooLarge(limit: number): JsonBodyResult {
-  return refusal(
-    413,
+function tooLarge(limit: number): AppError {
+  return new AppError(
     "payload_too_large",
+    APP_ERROR_STATUS.payload_too_large,
     `The request body is larger than ${limit} bytes; JSON bodies of this API are small.`,
   );
 }
@@ -45,26 +39,24 @@ async function readLimited(request: Request, limit: number): Promise<string | nu
 }
 
 /**
- * A JSON request body: `{}` when empty, 400 `invalid_json` when it is not JSON, 413 `payload_too_large`
- * over the limit (by Content-Length up front, or by counting when the length is not declared).
+ * A JSON request body: `{}` when empty; throws an AppError — 400 `invalid_json` when it is not JSON, 413
+ * `payload_too_large` over the limit (by Content-Length up front, or by counting when the length is not
+ * declared) — which `handle()` answers in the one error shape.
  */
-export async function readJsonBody(
-  request: Request,
-  limit: number = MAX_JSON_BODY_BYTES,
-): Promise<JsonBodyResult> {
+export async function readJsonBody(request: Request, limit: number = MAX_JSON_BODY_BYTES): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > limit) return tooLarge(limit);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   let text: string | null;
   try {
     text = await readLimited(request, limit);
   } catch {
-    return refusal(400, "invalid_body", "The request body could not be read.");
+    throw badRequestError("invalid_body", "The request body could not be read.");
   }
-  if (text === null) return tooLarge(limit);
-  if (!text.trim()) return { ok: true, body: {} };
+  if (text === null) throw tooLarge(limit);
+  if (!text.trim()) return {};
   try {
-    return { ok: true, body: JSON.parse(text) as unknown };
+    return JSON.parse(text) as unknown;
   } catch {
-    return refusal(400, "invalid_json", "The request body is not valid JSON.");
+    throw badRequestError("invalid_json", "The request body is not valid JSON.");
   }
 }

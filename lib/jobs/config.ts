@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { severitySchema } from "@/lib/findings/types";
+import { APP_ERROR_STATUS, AppError } from "@/lib/http/app-error";
 import { parseAllowHttpHosts, webhookUrlProblem } from "@/lib/net/webhook-url-policy";
 
 // Environment of scheduled scans, notifications and retention. Every value here is a default that the
@@ -62,8 +63,12 @@ const jobsConfigSchema = jobsEnvSchema.superRefine((config, ctx) => {
 
 export type JobsConfig = z.output<typeof jobsEnvSchema>;
 
-export class JobsConfigError extends Error {
+/** The operator's environment is wrong: a 500 that names the variable (the operator reads the answer). */
+export class JobsConfigError extends AppError {
   override name = "JobsConfigError";
+  constructor(message: string) {
+    super("invalid_configuration", APP_ERROR_STATUS.internal, message);
+  }
 }
 
 const KEYS = Object.keys(jobsEnvSchema.shape) as (keyof JobsConfig)[];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Queryable } from "@/lib/drift/db";
-import { DriftInputError, DriftNotFoundError } from "@/lib/drift/scan-range";
+import { badRequestError, notFoundError } from "@/lib/http/app-error";
 import { safeUnknown } from "@/lib/http/safe-text";
 import { webhookUrlProblem } from "@/lib/net/webhook-url-policy";
 import { shownDeliveryError } from "@/lib/notify/delivery-error";
@@ -67,7 +67,7 @@ async function assertKnownTenant(
 ): Promise<void> {
   const known = await knownTenantIds(db, registered);
   if (!known.includes(tenantId)) {
-    throw new DriftNotFoundError(
+    throw notFoundError(
       "tenant_not_found",
       `Tenant ${tenantId} has never been scanned and has no scan source.`,
     );
@@ -141,7 +141,7 @@ export async function updateSettings(
   }
   const parsed = tenantSettingsInputSchema.safeParse(merged);
   if (!parsed.success) {
-    throw new DriftInputError(
+    throw badRequestError(
       "invalid_settings",
       parsed.error.issues.map((i) => `${i.path.join(".") || "settings"}: ${i.message}`).join("; "),
     );
@@ -151,7 +151,7 @@ export async function updateSettings(
   const webhookUrl = parsed.data.webhookUrl;
   if (fields.webhookUrl !== undefined && webhookUrl !== null && webhookUrl !== "off") {
     const problem = webhookUrlProblem(webhookUrl, input.config.ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS);
-    if (problem) throw new DriftInputError("invalid_settings", `webhookUrl: ${problem}`);
+    if (problem) throw badRequestError("invalid_settings", `webhookUrl: ${problem}`);
   }
   await writeTenantSettings(db, tenantId, parsed.data);
   return getSettingsView(db, { tenantId, config: input.config, registered: input.registered });

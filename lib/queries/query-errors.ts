@@ -1,19 +1,18 @@
-// Typed failures of the query layer. Route handlers map them to the one JSON error shape and pages
-// to notFound(); anything else is a bug and is logged, never shown.
+import { APP_ERROR_STATUS, AppError } from "@/lib/http/app-error";
 
-export class NotFoundError extends Error {
-  readonly code: string;
+// Typed failures of the query layer, in the one error vocabulary (AppError): handle() answers them in
+// the one JSON error shape and pages turn them into notFound(); anything else is a bug, logged, never shown.
+
+export class NotFoundError extends AppError {
+  override name = "NotFoundError";
   constructor(code: string, message: string) {
-    super(message);
-    this.name = "NotFoundError";
-    this.code = code;
+    super(code, APP_ERROR_STATUS.not_found, message);
   }
 }
 
-export class InvalidInputError extends Error {
-  readonly code = "invalid_input";
+export class InvalidInputError extends AppError {
+  override name = "InvalidInputError";
   constructor(message: string) {
-    super(message);
-    this.name = "InvalidInputError";
+    super("invalid_input", APP_ERROR_STATUS.bad_request, message);
   }
 }

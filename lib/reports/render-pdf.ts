@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { type Browser, chromium } from "playwright-core";
+import { APP_ERROR_STATUS, AppError } from "@/lib/http/app-error";
 import { pdfNamedDestinationPages } from "@/lib/reports/pdf-destinations";
 import { esc, renderReportDocument } from "@/lib/reports/render-html";
 import type { ReportContent } from "@/lib/reports/report-schema";
@@ -22,8 +23,11 @@ const IDLE_CLOSE_MS = 60_000;
 /** Two cores are common where this runs; more parallel prints only queue inside Chromium. */
 const MAX_PARALLEL_RENDERS = 2;
 
-export class PdfUnavailableError extends Error {
+export class PdfUnavailableError extends AppError {
   override name = "PdfUnavailableError";
+  constructor(message: string) {
+    super("pdf_unavailable", APP_ERROR_STATUS.unavailable, message);
+  }
 }
 
 export function chromiumPath(env: Record<string, string | undefined> = process.env): string {

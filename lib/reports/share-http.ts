@@ -1,7 +1,8 @@
 import { SHARE_CONTENT_SECURITY_POLICY } from "@/lib/auth/security-headers";
+import { errorResponse } from "@/lib/http/handle";
 import { esc } from "@/lib/reports/render-html";
 import type { ReportFormat } from "@/lib/reports/report-formats";
-import { reportErrorResponse, reportFileResponse } from "@/lib/reports/report-http";
+import { reportFileResponse } from "@/lib/reports/report-http";
 import { openShare } from "@/lib/reports/share-links";
 
 // The public side of a share link: `/share/<token>` (the report as a page) and `/api/share/<token>.<ext>`
@@ -81,7 +82,7 @@ export async function serveShare(
       headers: { ...SHARE_HEADERS, ...(page ? { "Content-Disposition": "inline" } : {}) },
     });
   } catch (error) {
-    const response = reportErrorResponse(error, "serving a shared report");
+    const response = errorResponse(error, "serving a shared report");
     for (const [name, value] of Object.entries(SHARE_HEADERS)) response.headers.set(name, value);
     return response;
   }

@@ -1,9 +1,10 @@
 import type pg from "pg";
+import { APP_ERROR_STATUS, AppError } from "@/lib/http/app-error";
 
-export class ScanAlreadyRunningError extends Error {
+export class ScanAlreadyRunningError extends AppError {
   override name = "ScanAlreadyRunningError";
   constructor(readonly tenantId: string) {
-    super(`A scan of tenant ${tenantId} is already running.`);
+    super("scan_running", APP_ERROR_STATUS.conflict, `A scan of tenant ${tenantId} is already running.`);
   }
 }
 

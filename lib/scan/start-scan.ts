@@ -1,10 +1,14 @@
 import { pool } from "@/lib/db/pool";
+import { APP_ERROR_STATUS, AppError } from "@/lib/http/app-error";
 import { runScan, type ScanOutcome } from "./run-scan";
 import type { ScanTrigger } from "./scan-types";
 import { tenantSource } from "./tenant-sources";
 
-export class NoTenantSourceError extends Error {
+export class NoTenantSourceError extends AppError {
   override name = "NoTenantSourceError";
+  constructor(message: string) {
+    super("no_tenant", APP_ERROR_STATUS.not_found, message);
+  }
 }
 
 /**

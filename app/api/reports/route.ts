@@ -1,26 +1,16 @@
-import { type NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
-import { jsonError } from "@/lib/http/errors";
+import { handle, json, parseInput } from "@/lib/http/handle";
 import { readJsonBody } from "@/lib/http/json-body";
-import { issuesMessage } from "@/lib/http/params";
-import { reportErrorResponse } from "@/lib/reports/report-http";
 import { createReport, createReportInputSchema, listReports } from "@/lib/reports/report-store";
 
 export const dynamic = "force-dynamic";
 
 /** Creates a report from a scan (default: the latest completed one): 201 with the report. */
-export async function POST(request: NextRequest) {
-  const read = await readJsonBody(request);
-  if (!read.ok) return read.response;
-  const parsed = createReportInputSchema.safeParse(read.body);
-  if (!parsed.success) return jsonError(400, "invalid_body", issuesMessage(parsed.error));
-  try {
-    const report = await createReport(parsed.data);
-    return NextResponse.json(report, { status: 201, headers: { Location: report.links.self } });
-  } catch (error) {
-    return reportErrorResponse(error, "creating a report");
-  }
-}
+export const POST = handle(async (request) => {
+  const input = parseInput(createReportInputSchema, await readJsonBody(request), "invalid_body");
+  const report = await createReport(input);
+  return json(report, { status: 201, headers: { Location: report.links.self } });
+});
 
 const listQuerySchema = z.strictObject({
   tenant: z
@@ -36,17 +26,16 @@ const listQuerySchema = z.strictObject({
 });
 
 /** Reports, newest first (metadata and summary only; the content is in GET /api/reports/:id.json). */
-export async function GET(request: NextRequest) {
-  const parsed = listQuerySchema.safeParse(Object.fromEntries(request.nextUrl.searchParams));
-  if (!parsed.success) return jsonError(400, "invalid_query", issuesMessage(parsed.error));
-  try {
-    const reports = await listReports({
-      tenantId: parsed.data.tenant?.toLowerCase(),
-      limit: parsed.data.limit,
-      before: parsed.data.before,
-    });
-    return NextResponse.json({ reports });
-  } catch (error) {
-    return reportErrorResponse(error, "listing reports");
-  }
-}
+export const GET = handle(async (request) => {
+  const query = parseInput(
+    listQuerySchema,
+    Object.fromEntries(request.nextUrl.searchParams),
+    "invalid_query",
+  );
+  const reports = await listReports({
+    tenantId: query.tenant?.toLowerCase(),
+    limit: query.limit,
+    before: query.before,
+  });
+  return json({ reports });
+});

@@ -1,11 +1,9 @@
-import { type NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
-import { jsonError } from "@/lib/http/errors";
+import { handle, json, parseInput } from "@/lib/http/handle";
 import { readJsonBody } from "@/lib/http/json-body";
-import { issuesMessage, scanIdSchema } from "@/lib/http/params";
+import { scanIdSchema } from "@/lib/http/params";
 import { listScans } from "@/lib/queries/scans";
-import { ScanAlreadyRunningError } from "@/lib/scan/scan-lock";
-import { NoTenantSourceError, startScan } from "@/lib/scan/start-scan";
+import { startScan } from "@/lib/scan/start-scan";
 
 export const dynamic = "force-dynamic";
 
@@ -18,29 +16,18 @@ const startBodySchema = z.strictObject({
   trigger: z.enum(["manual", "api"]).default("api"),
 });
 
-/** Starts a scan: 202 with its id, 409 while one runs for the tenant. */
-export async function POST(request: NextRequest) {
-  const read = await readJsonBody(request);
-  if (!read.ok) return read.response;
-  const body = read.body;
-  const parsed = startBodySchema.safeParse(body);
-  if (!parsed.success) return jsonError(400, "invalid_body", issuesMessage(parsed.error));
-  try {
-    const started = await startScan({
-      tenantId: parsed.data.tenantId?.toLowerCase(),
-      trigger: parsed.data.trigger,
-    });
-    return NextResponse.json(
+/** Starts a scan: 202 with its id, 409 `scan_running` while one runs for the tenant, 404 `no_tenant`. */
+export const POST = handle(
+  async (request) => {
+    const body = parseInput(startBodySchema, await readJsonBody(request), "invalid_body");
+    const started = await startScan({ tenantId: body.tenantId?.toLowerCase(), trigger: body.trigger });
+    return json(
       { scanId: started.scanId.toString(), tenantId: started.tenantId, status: "running" },
       { status: 202, headers: { Location: `/api/scans/${started.scanId}` } },
     );
-  } catch (error) {
-    if (error instanceof ScanAlreadyRunningError) return jsonError(409, "scan_running", error.message);
-    if (error instanceof NoTenantSourceError) return jsonError(404, "no_tenant", error.message);
-    console.error("[atlas] could not start a scan", error);
-    return jsonError(500, "internal", "The scan could not be started.");
-  }
-}
+  },
+  { internalMessage: "The scan could not be started." },
+);
 
 const listQuerySchema = z.strictObject({
   tenant: z
@@ -52,13 +39,16 @@ const listQuerySchema = z.strictObject({
 });
 
 /** Scan history, newest first. */
-export async function GET(request: NextRequest) {
-  const parsed = listQuerySchema.safeParse(Object.fromEntries(request.nextUrl.searchParams));
-  if (!parsed.success) return jsonError(400, "invalid_query", issuesMessage(parsed.error));
+export const GET = handle(async (request) => {
+  const query = parseInput(
+    listQuerySchema,
+    Object.fromEntries(request.nextUrl.searchParams),
+    "invalid_query",
+  );
   const scans = await listScans({
-    tenantId: parsed.data.tenant?.toLowerCase(),
-    limit: parsed.data.limit,
-    before: parsed.data.before,
+    tenantId: query.tenant?.toLowerCase(),
+    limit: query.limit,
+    before: query.before,
   });
-  return NextResponse.json({ scans });
-}
+  return json({ scans });
+});

@@ -1,7 +1,7 @@
-import { type NextRequest, NextResponse } from "next/server";
-import { jsonError } from "@/lib/http/errors";
+import { badRequestError, notFoundError } from "@/lib/http/app-error";
+import { handle, json } from "@/lib/http/handle";
 import { parseReportIdSegment } from "@/lib/reports/report-formats";
-import { reportErrorResponse, reportFileResponse } from "@/lib/reports/report-http";
+import { reportFileResponse } from "@/lib/reports/report-http";
 import { getReport, loadReportContent } from "@/lib/reports/report-store";
 
 export const dynamic = "force-dynamic";
@@ -10,27 +10,22 @@ export const dynamic = "force-dynamic";
  * `GET /api/reports/12` — the report's metadata; `GET /api/reports/12.pdf` (.html, .csv, .json) — the report
  * as a file. `?redact=true` pseudonymises personal data in the file (a redacted report always is).
  */
-export async function GET(request: NextRequest, context: { params: Promise<{ id: string }> }) {
-  const { id } = await context.params;
+export const GET = handle<{ id: string }>(async (request, { id }) => {
   const segment = parseReportIdSegment(id);
-  if (!segment.ok) return jsonError(400, segment.code, segment.message);
+  if (!segment.ok) throw badRequestError(segment.code, segment.message);
   const redactParam = request.nextUrl.searchParams.get("redact");
   if (redactParam !== null && !["true", "false", "1", "0"].includes(redactParam)) {
-    return jsonError(400, "invalid_query", "redact must be true or false.");
+    throw badRequestError("invalid_query", "redact must be true or false.");
   }
-  try {
-    if (segment.format === null) {
-      const report = await getReport(segment.id);
-      if (!report) return jsonError(404, "not_found", `Report ${segment.id} does not exist.`);
-      return NextResponse.json(report);
-    }
-    const { content } = await loadReportContent(segment.id, {
-      redact: redactParam === "true" || redactParam === "1",
-    });
-    return await reportFileResponse(content, segment.format, {
-      headers: { "Cache-Control": "private, no-store" },
-    });
-  } catch (error) {
-    return reportErrorResponse(error, `rendering report ${id}`);
+  if (segment.format === null) {
+    const report = await getReport(segment.id);
+    if (!report) throw notFoundError("not_found", `Report ${segment.id} does not exist.`);
+    return json(report);
   }
-}
+  const { content } = await loadReportContent(segment.id, {
+    redact: redactParam === "true" || redactParam === "1",
+  });
+  return await reportFileResponse(content, segment.format, {
+    headers: { "Cache-Control": "private, no-store" },
+  });
+});
