@@ -4,6 +4,7 @@ import { type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
 import { PostureTrendChart } from "@/components/charts/posture-trend-chart";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { SeverityBars } from "@/components/overview/severity-bars";
+import { WhoCanBeClusterAdminSection } from "@/components/overview/who-can-be-cluster-admin";
 import { ScanNow } from "@/components/scans/scan-now";
 import { SeverityBadge } from "@/components/ui/badges";
 import { formatDateTime } from "@/components/ui/format";
@@ -17,6 +18,7 @@ import {
 } from "@/lib/queries/get-overview";
 import { getPostureTrend } from "@/lib/queries/get-posture-trend";
 import type { ScanScope } from "@/lib/queries/scan-scope";
+import { whoCanBeClusterAdmin } from "@/lib/queries/who-can-be-cluster-admin";
 
 export const dynamic = "force-dynamic";
 
@@ -86,6 +88,17 @@ async function OverviewBody({ scope }: { scope: ScanScope }) {
   );
 }
 
+async function WhoCanBeClusterAdmin({ scope }: { scope: ScanScope }) {
+  const [who, overview] = await Promise.all([whoCanBeClusterAdmin(scope), getOverview(scope)]);
+  return (
+    <WhoCanBeClusterAdminSection
+      who={who}
+      clusterTotal={overview.clusters.total}
+      listHref={CLUSTER_ADMIN_LIST.href}
+    />
+  );
+}
+
 async function PostureTrend({ scope }: { scope: ScanScope }) {
   const points = await getPostureTrend(scope);
   return (
@@ -137,6 +150,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pag
         }
       >
         <OverviewBody scope={scope} />
+      </Suspense>
+      <Suspense fallback={<SectionSkeleton title="Who can be cluster-admin" rows={6} />}>
+        <WhoCanBeClusterAdmin scope={scope} />
       </Suspense>
       <Suspense fallback={<SectionSkeleton title="Posture over past scans" rows={6} />}>
         <PostureTrend scope={scope} />

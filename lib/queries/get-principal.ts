@@ -207,6 +207,12 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
         strongestLevel: standing[0]?.level ?? null,
         /** the strongest level a PIM activation would give (null: none) */
         eligibleLevel: eligible[0]?.level ?? null,
+        /**
+         * where the strongest standing level is held: null when cluster-wide (or nothing standing), else the
+         * namespaces ("admin of namespace default" must not read as "admin")
+         */
+        strongestNamespaces: namespacesOf(standing),
+        eligibleNamespaces: namespacesOf(eligible),
         routes: [...new Set(standing.map((grant) => grant.route))],
         eligibleRoutes: [...new Set(eligible.map((grant) => grant.route))],
         escalations: escalationTails.length,
@@ -304,6 +310,13 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
     /** with paths: every cluster, or the requested page of `summary` */
     clusters,
   };
+}
+
+/** The namespaces of the strongest grants (sorted strongest first); null when one of them is cluster-wide. */
+function namespacesOf(grants: readonly { level: string; namespace: string | null }[]): string[] | null {
+  const strongest = grants.filter((grant) => grant.level === grants[0]?.level);
+  if (strongest.length === 0 || strongest.some((grant) => grant.namespace === null)) return null;
+  return [...new Set(strongest.map((grant) => grant.namespace as string))].sort();
 }
 
 function kindFromId(id: string): string {

@@ -11,10 +11,14 @@ import { EligibleBadge } from "@/components/access/path-steps";
 import { ReachChip } from "@/components/access/reach-chip";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { KindTag, LevelBadge } from "@/components/ui/badges";
+import { JsonLink } from "@/components/ui/json-link";
 import { PageHeader, Section } from "@/components/ui/layout";
 import { Pagination } from "@/components/ui/pagination";
+import { TableScroll } from "@/components/ui/table-scroll";
 import type { AccessLevel, EscalationTarget } from "@/lib/access/types";
+import { type ClusterDifference, differenceSentence } from "@/lib/queries/cluster-differences";
 import { clusterHref, principalHref, principalIdFromParam } from "@/lib/queries/cluster-slug";
+import { getClusterDifferences } from "@/lib/queries/get-cluster-differences";
 import { getPrincipal } from "@/lib/queries/get-principal";
 import { describeScope } from "@/lib/queries/scope-label";
 import { lenientParse, searchParamsRecord } from "@/lib/queries/search-params";
@@ -49,7 +53,14 @@ export default async function PrincipalPage({
   if (!scope) return <NoScanYet />;
   // a principal with access everywhere has hundreds of clusters: paths are read and shown a page at a time
   const view = lenientParse(pageParamsSchema, searchParamsRecord(query));
-  const data = await orNotFound(getPrincipal(scope, id, { page: view.page, perPage: CLUSTERS_PER_PAGE }));
+  const [data, differences] = await Promise.all([
+    orNotFound(getPrincipal(scope, id, { page: view.page, perPage: CLUSTERS_PER_PAGE })),
+    getClusterDifferences(scope, id),
+  ]);
+  // the API's JSON of this very scan: a plain anchor, never next/link (its ?_rsc prefetch is a 400)
+  const jsonHref = `/api/principals/${encodeURIComponent(data.principal.id)}?scan=${scope.scanId}`;
+  const differencesOf = (clusterId: string) =>
+    differences.filter((note) => note.clusters.some((cluster) => cluster.id === clusterId));
   const page = view.page;
   const first = (page - 1) * CLUSTERS_PER_PAGE;
   const shown = data.clusters;
@@ -78,6 +89,11 @@ export default async function PrincipalPage({
           </Link>
         }
         title={<>What can {principal.displayName} do?</>}
+        actions={
+          <JsonLink href={jsonHref} className="text-sm link">
+            JSON<span className="sr-only"> of {principal.displayName}'s access</span>
+          </JsonLink>
+        }
         description={
           <span className="flex flex-wrap items-center gap-2">
             <KindTag kind={principal.kind} />
@@ -120,9 +136,19 @@ export default async function PrincipalPage({
           : ""}
       </p>
 
+      {differences.length > 0 ? (
+        <Section
+          id="differences"
+          title="Why clusters differ"
+          description="The same Azure role gives less on some clusters: their settings decide."
+        >
+          <DifferenceList notes={differences} who={principal.displayName} />
+        </Section>
+      ) : null}
+
       {data.summary.length > 0 ? (
         <Section id="clusters" title="Access by cluster" description="Strongest first.">
-          <div className="relative overflow-x-auto">
+          <TableScroll label={`Access of ${principal.displayName} by cluster`}>
             <table className="w-full min-w-[36rem] text-left text-sm">
               <thead className="border-b border-slate-200 text-slate-700">
                 <tr>
@@ -157,7 +183,10 @@ export default async function PrincipalPage({
                     <td className="py-1.5 pr-3">
                       <span className="flex flex-wrap items-center gap-1">
                         {entry.strongestLevel ? (
-                          <LevelBadge level={entry.strongestLevel} />
+                          <LevelBadge
+                            level={entry.strongestLevel}
+                            namespace={namespaceWords(entry.strongestNamespaces)}
+                          />
                         ) : entry.eligibleLevel ? (
                           "none standing,"
                         ) : (
@@ -165,11 +194,24 @@ export default async function PrincipalPage({
                         )}
                         {entry.eligibleLevel ? (
                           <>
-                            <LevelBadge level={entry.eligibleLevel} />
+                            <LevelBadge
+                              level={entry.eligibleLevel}
+                              namespace={namespaceWords(entry.eligibleNamespaces)}
+                            />
                             <EligibleBadge />
                           </>
                         ) : null}
                       </span>
+                      {differencesOf(entry.cluster.id).length > 0 ? (
+                        <a
+                          href="#differences-heading"
+                          className="mt-0.5 block text-xs text-slate-700 underline"
+                        >
+                          {differencesOf(entry.cluster.id)
+                            .map((note) => DIFFERENCE_SHORT[note.reason])
+                            .join("; ")}
+                        </a>
+                      ) : null}
                     </td>
                     <td className="py-1.5 pr-3">
                       <ReachChips held={held(entry)} entry={entry} />
@@ -192,7 +234,7 @@ export default async function PrincipalPage({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {tableRows.length < data.summary.length ? (
             <p className="mt-2 text-sm">
               {tableRows.length} of {data.summary.length} clusters listed.{" "}
@@ -220,7 +262,13 @@ export default async function PrincipalPage({
                     {entry.cluster.name}
                   </Link>
                   {entry.strongestLevel ? (
-                    <LevelBadge level={entry.strongestLevel} />
+                    <LevelBadge
+                      level={entry.strongestLevel}
+                      namespace={namespaceWords(
+                        data.summary.find((row) => row.cluster.id === entry.cluster.id)
+                          ?.strongestNamespaces ?? null,
+                      )}
+                    />
                   ) : entry.eligibleLevel ? null : (
                     <span className="text-sm font-normal text-slate-600">no access, can escalate</span>
                   )}
@@ -233,6 +281,13 @@ export default async function PrincipalPage({
                   <ReachChips held={held(entry)} entry={entry} empty={null} />
                 </h3>
                 <div className="space-y-2 p-3">
+                  {differencesOf(entry.cluster.id).length > 0 ? (
+                    <DifferenceList
+                      notes={differencesOf(entry.cluster.id)}
+                      who={principal.displayName}
+                      only={entry.cluster.name}
+                    />
+                  ) : null}
                   {entry.grants.map((grant) => (
                     <GrantBlock
                       key={`${grant.level}|${grant.namespace}|${grant.route}|${pathKey(grant.path)}`}
@@ -297,9 +352,9 @@ export default async function PrincipalPage({
           {data.roleAssignments.length > ROLE_ROWS ? (
             <p className="mt-2 text-sm text-slate-600">
               {data.roleAssignments.length - ROLE_ROWS} more in{" "}
-              <Link className="link" href={`/api/principals/${encodeURIComponent(principal.id)}`}>
+              <JsonLink className="link" href={jsonHref}>
                 the JSON answer
-              </Link>
+              </JsonLink>
               .
             </p>
           ) : null}
@@ -381,5 +436,51 @@ function ReachChips({
         />
       ) : null}
     </span>
+  );
+}
+
+/** "namespace default", "namespaces a, b"; null (cluster-wide) shows nothing. */
+function namespaceWords(namespaces: string[] | null): string | null {
+  if (!namespaces || namespaces.length === 0) return null;
+  return `${namespaces.length === 1 ? "namespace" : "namespaces"} ${namespaces.join(", ")}`;
+}
+
+const DIFFERENCE_SHORT: Record<ClusterDifference["reason"], string> = {
+  "local-accounts-disabled": "local accounts disabled here",
+  "azure-rbac-off": "Azure RBAC off here",
+};
+
+const NAMED_CLUSTERS = 8;
+
+/** "aks-3: local accounts are disabled, so Contributor (on …) gives credentials only — but …". */
+function DifferenceList({
+  notes,
+  who,
+  only,
+}: {
+  notes: ClusterDifference[];
+  who: string;
+  /** inside one cluster's block: its name alone, not the note's other clusters */
+  only?: string;
+}) {
+  return (
+    <ul className="space-y-1.5 text-sm">
+      {notes.map((note) => {
+        const names = note.clusters.map((cluster) => cluster.name);
+        const shown = only ? [only] : names.slice(0, NAMED_CLUSTERS);
+        return (
+          <li
+            key={`${note.reason}|${note.role}|${note.scope}|${note.via}|${note.canUndo}`}
+            className="rounded border-l-4 border-amber-400 bg-amber-50 px-2 py-1 text-amber-950"
+          >
+            <strong className="font-semibold">
+              {shown.join(", ")}
+              {!only && names.length > shown.length ? ` and ${names.length - shown.length} more` : ""}:
+            </strong>{" "}
+            {differenceSentence(note, who, describeScope(note.scope))}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

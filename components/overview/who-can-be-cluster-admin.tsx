@@ -1,0 +1,131 @@
+import Link from "next/link";
+import { ELIGIBLE_EXPLANATION, hopsText, ROUTE_LABEL } from "@/components/access/labels";
+import { EligibleBadge } from "@/components/access/path-steps";
+import { ReachChip } from "@/components/access/reach-chip";
+import { KindTag } from "@/components/ui/badges";
+import { plural } from "@/components/ui/format";
+import { Section } from "@/components/ui/layout";
+import { TableScroll } from "@/components/ui/table-scroll";
+import { accessRouteSchema } from "@/lib/access/types";
+import { principalHref } from "@/lib/queries/cluster-slug";
+import type { WhoCanBeClusterAdmin } from "@/lib/queries/who-can-be-cluster-admin";
+
+// "Who can be cluster-admin": the overview names people, not only counts (issue 16 #10). Each principal
+// once, with how: standing (and by which routes), eligible through PIM, and can become (fewest hops).
+
+function routeWords(routes: readonly string[]): string {
+  return routes
+    .map((route) => {
+      const parsed = accessRouteSchema.safeParse(route);
+      return parsed.success ? ROUTE_LABEL[parsed.data] : route;
+    })
+    .join(", ");
+}
+
+export function WhoCanBeClusterAdminSection({
+  who,
+  clusterTotal,
+  listHref,
+}: {
+  who: WhoCanBeClusterAdmin;
+  clusterTotal: number;
+  /** the full list of holders (the headline card's link) */
+  listHref: string;
+}) {
+  return (
+    <Section
+      id="who"
+      title="Who can be cluster-admin"
+      description={
+        who.total === 0
+          ? undefined
+          : `${plural(who.standing, "principal")} hold it, ${who.eligible} more through PIM, ${who.canBecome} can make themselves cluster-admin (${who.onlyCanBecome} of them hold it nowhere). Widest reach first.`
+      }
+    >
+      {who.total === 0 ? (
+        <p className="text-sm text-slate-600">Nobody can be cluster-admin in this scan.</p>
+      ) : (
+        <>
+          <TableScroll label="Who can be cluster-admin">
+            <table className="w-full min-w-[40rem] text-left text-sm">
+              <thead className="border-b border-slate-200 text-slate-700">
+                <tr>
+                  <th scope="col" className="py-1.5 pr-3 font-medium">
+                    Principal
+                  </th>
+                  <th scope="col" className="py-1.5 pr-3 font-medium">
+                    Is cluster-admin
+                  </th>
+                  <th scope="col" className="py-1.5 pr-3 font-medium">
+                    Eligible (PIM)
+                  </th>
+                  <th scope="col" className="py-1.5 pr-3 font-medium">
+                    Can become
+                  </th>
+                  <th scope="col" className="py-1.5 text-right font-medium">
+                    Clusters reached
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {who.top.map((candidate) => (
+                  <tr key={candidate.id}>
+                    <th scope="row" className="py-1.5 pr-3 font-medium">
+                      <span className="flex flex-wrap items-center gap-1.5">
+                        <Link className="link" href={principalHref(candidate.id)}>
+                          {candidate.displayName}
+                        </Link>
+                        <KindTag kind={candidate.kind} />
+                      </span>
+                    </th>
+                    <td className="py-1.5 pr-3">
+                      {candidate.standing > 0 ? (
+                        <>
+                          on {plural(candidate.standing, "cluster")}
+                          <span className="block text-xs text-slate-600">
+                            via {routeWords(candidate.routes)}
+                          </span>
+                        </>
+                      ) : (
+                        <span className="text-slate-600">nowhere</span>
+                      )}
+                    </td>
+                    <td className="py-1.5 pr-3" title={ELIGIBLE_EXPLANATION}>
+                      {candidate.eligible > 0 ? (
+                        <span className="inline-flex flex-wrap items-center gap-1">
+                          on {plural(candidate.eligible, "cluster")} <EligibleBadge />
+                        </span>
+                      ) : (
+                        <span className="text-slate-600">–</span>
+                      )}
+                    </td>
+                    <td className="py-1.5 pr-3">
+                      {candidate.canBecome > 0 ? (
+                        <ReachChip
+                          text={`on ${plural(candidate.canBecome, "cluster")}${
+                            candidate.fewestHops === null ? "" : ` (from ${hopsText(candidate.fewestHops)})`
+                          }`}
+                        />
+                      ) : (
+                        <span className="text-slate-600">–</span>
+                      )}
+                    </td>
+                    <td className="py-1.5 text-right tabular-nums">
+                      {candidate.clusters} of {clusterTotal}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+          <p className="mt-2 text-sm">
+            {who.top.length < who.total ? `${who.top.length} of ${who.total} shown. ` : null}
+            <Link className="link" href={listHref}>
+              Every principal with cluster-admin
+            </Link>
+          </p>
+        </>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,161 @@
+import { AKS_ACTIONS, roleAllows } from "@/lib/access/azure-permissions";
+import type { RoleDefinition } from "@/lib/model/azure";
+
+// Why the same Azure role gives a principal different access on different clusters (issue 16 #7):
+// "aks-3: local accounts disabled, so Contributor gives credentials only — but she can re-enable them".
+// The access engine's paths say what a principal HAS; these notes say why a role it holds gives less on
+// one cluster than its name suggests. Pure: the principal page reads the inputs (get-cluster-differences.ts).
+//
+// The cluster settings that decide it (Microsoft docs):
+// - disableLocalAccounts: listClusterAdminCredential is refused, and the user credential is an Entra
+//   kubeconfig that carries no rights of its own
+//   (learn.microsoft.com/azure/aks/manage-local-accounts-managed-azure-ad).
+// - Azure RBAC for Kubernetes (aadProfile.managed + enableAzureRBAC): only then do data actions of
+//   Microsoft.ContainerService/managedClusters/* authorize requests inside the cluster
+//   (learn.microsoft.com/azure/aks/manage-azure-rbac).
+
+export type DifferenceCluster = {
+  id: string;
+  name: string;
+  subscriptionId: string;
+  localAccountsDisabled: boolean;
+  entraMode: "managed" | "legacy" | "none";
+  azureRbac: boolean;
+};
+
+export type DifferenceAssignment = {
+  scope: string;
+  role: RoleDefinition;
+  /** the group it is held through, or null when held directly */
+  via: string | null;
+};
+
+export type DifferenceReason = "local-accounts-disabled" | "azure-rbac-off";
+
+export type ClusterDifference = {
+  reason: DifferenceReason;
+  role: string;
+  scope: string;
+  via: string | null;
+  /** what the role gives there instead: credentials only, or nothing inside the cluster */
+  gives: "credentials-only" | "nothing";
+  /** the principal can change the cluster (managedClusters/write) and so undo the setting */
+  canUndo: boolean;
+  clusters: { id: string; name: string }[];
+};
+
+const KUBERNETES_DATA_ACTION = "Microsoft.ContainerService/managedClusters/";
+
+/** Whether `scope` (lower-cased) covers the cluster: the root, its management groups, subscription, group, itself. */
+export function scopeCovers(
+  scope: string,
+  cluster: Pick<DifferenceCluster, "id" | "subscriptionId">,
+  subscriptionsOfGroup: (group: string) => ReadonlySet<string>,
+): boolean {
+  const s = scope.toLowerCase().replace(/\/+$/, "");
+  const id = cluster.id.toLowerCase();
+  if (s === "") return true;
+  const group = /^\/providers\/microsoft\.management\/managementgroups\/([^/]+)$/.exec(s);
+  if (group) return subscriptionsOfGroup(group[1]).has(cluster.subscriptionId.toLowerCase());
+  return id === s || id.startsWith(`${s}/`);
+}
+
+function grantsKubernetesData(role: RoleDefinition): boolean {
+  return role.permissions.some((block) =>
+    block.dataActions.some(
+      (action) => action === "*" || action.toLowerCase().startsWith(KUBERNETES_DATA_ACTION.toLowerCase()),
+    ),
+  );
+}
+
+/**
+ * One note per (reason, role, scope, group, can undo), naming every cluster it applies to. A cluster-scoped
+ * namespace assignment (`…/namespaces/x`) covers no other cluster and is judged like the cluster's own.
+ */
+export function clusterDifferences(
+  clusters: readonly DifferenceCluster[],
+  assignments: readonly DifferenceAssignment[],
+  subscriptionsOfGroup: (group: string) => ReadonlySet<string> = () => new Set(),
+): ClusterDifference[] {
+  const notes = new Map<string, ClusterDifference>();
+  const covering = (cluster: DifferenceCluster) =>
+    assignments.filter((assignment) => {
+      const scope = assignment.scope.toLowerCase();
+      const namespaceOf = /^(.*)\/namespaces\/[^/]+$/.exec(scope);
+      return namespaceOf
+        ? namespaceOf[1] === cluster.id.toLowerCase()
+        : scopeCovers(scope, cluster, subscriptionsOfGroup);
+    });
+  for (const cluster of clusters) {
+    const held = covering(cluster);
+    if (held.length === 0) continue;
+    const canUndo = held.some((assignment) =>
+      roleAllows(assignment.role, "control", AKS_ACTIONS.writeCluster),
+    );
+    for (const assignment of held) {
+      const reasons: { reason: DifferenceReason; gives: ClusterDifference["gives"] }[] = [];
+      if (
+        cluster.localAccountsDisabled &&
+        roleAllows(assignment.role, "control", AKS_ACTIONS.listAdminCredential)
+      ) {
+        reasons.push({
+          reason: "local-accounts-disabled",
+          gives: roleAllows(assignment.role, "control", AKS_ACTIONS.listUserCredential)
+            ? "credentials-only"
+            : "nothing",
+        });
+      }
+      if (!(cluster.entraMode === "managed" && cluster.azureRbac) && grantsKubernetesData(assignment.role)) {
+        reasons.push({ reason: "azure-rbac-off", gives: "nothing" });
+      }
+      for (const { reason, gives } of reasons) {
+        // Re-enabling Azure RBAC needs the same managedClusters/write as re-enabling local accounts.
+        const key = [
+          reason,
+          assignment.role.guid,
+          assignment.scope,
+          assignment.via ?? "",
+          gives,
+          canUndo,
+        ].join("|");
+        const note = notes.get(key) ?? {
+          reason,
+          role: assignment.role.roleName,
+          scope: assignment.scope,
+          via: assignment.via,
+          gives,
+          canUndo,
+          clusters: [],
+        };
+        note.clusters.push({ id: cluster.id, name: cluster.name });
+        notes.set(key, note);
+      }
+    }
+  }
+  return [...notes.values()]
+    .map((note) => ({ ...note, clusters: note.clusters.sort((a, b) => a.name.localeCompare(b.name)) }))
+    .sort(
+      (a, b) =>
+        a.clusters[0].name.localeCompare(b.clusters[0].name) ||
+        a.reason.localeCompare(b.reason) ||
+        a.role.localeCompare(b.role),
+    );
+}
+
+/** The note in words, without the cluster names (the page puts them first). */
+export function differenceSentence(note: ClusterDifference, who: string, where: string): string {
+  const through = note.via ? ` through ${note.via}` : "";
+  const role = `${note.role} (on ${where}${through})`;
+  if (note.reason === "local-accounts-disabled") {
+    const gives =
+      note.gives === "credentials-only"
+        ? `gives credentials only — a kubeconfig with no rights of its own, not cluster-admin`
+        : "gives no kubeconfig at all";
+    const undo = note.canUndo
+      ? ` — but ${who} can re-enable them (managedClusters/write), and so become cluster-admin`
+      : "";
+    return `local accounts are disabled, so ${role} ${gives}${undo}.`;
+  }
+  const undo = note.canUndo ? ` — but ${who} can turn it on (managedClusters/write)` : "";
+  return `Azure RBAC for Kubernetes is off, so ${role} grants nothing inside the cluster${undo}.`;
+}

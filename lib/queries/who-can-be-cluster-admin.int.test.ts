@@ -1,0 +1,112 @@
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { becomeClusterAdmin } from "@/components/access/can-become";
+import { closePool, createPool } from "@/lib/db/pool";
+import { prisma } from "@/lib/db/prisma";
+import { loadDemoTenant } from "@/lib/emulator/demo";
+import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import { getClusterDifferences } from "@/lib/queries/get-cluster-differences";
+import { getPrincipal } from "@/lib/queries/get-principal";
+import { principalSummaries } from "@/lib/queries/list-principals";
+import { resolveScanScope, type ScanScope } from "@/lib/queries/scan-scope";
+import { clusterAdminCandidates, whoCanBeClusterAdmin } from "@/lib/queries/who-can-be-cluster-admin";
+import { runScan } from "@/lib/scan/run-scan";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
+
+// Issue 16, "who first": the overview's "Who can be cluster-admin" names each principal once with how —
+// standing, eligible (PIM), can become — and every figure is the one the other pages show: standing and
+// eligible as the principals list counts them, can-become as the principal page's becomeClusterAdmin.
+// Then #7 on the demo: Penny's page says why aks-3 differs, Jet's why aks-2 does.
+
+const PENNY = "00000000-0000-0000-0000-0000000000f4";
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let scope: ScanScope;
+
+describe("who can be cluster-admin (demo tenant)", () => {
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = createPool(db.url, 4);
+    process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
+    const demo = await loadDemoTenant();
+    await runScan({
+      pool,
+      tenant: { id: demo.tenantId, displayName: "Contoso", source: "import" },
+      trigger: "cli",
+      collect: async () => ({ model: modelFromTenantFile(demo), errors: [], apiCalls: {}, counts: {} }),
+    });
+    const resolved = await resolveScanScope(null);
+    if (!resolved) throw new Error("no scan");
+    scope = resolved;
+  }, 300_000);
+
+  afterAll(async () => {
+    await prisma().$disconnect();
+    await closePool();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it("standing and eligible counts are the principals list's, for every principal", async () => {
+    const candidates = await clusterAdminCandidates(scope);
+    const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
+    const summaries = await principalSummaries(scope);
+    const holders = summaries.filter((s) => s.clusterAdminClusters > 0);
+    expect(holders.length).toBeGreaterThan(0);
+    for (const summary of summaries) {
+      expect(byId.get(summary.id)?.standing ?? 0, summary.displayName).toBe(summary.clusterAdminClusters);
+      // eligible where not standing anyway: never more than the list's eligible count
+      expect(byId.get(summary.id)?.eligible ?? 0).toBeLessThanOrEqual(summary.eligibleClusterAdminClusters);
+    }
+    const who = await whoCanBeClusterAdmin(scope);
+    expect(who.standing).toBe(holders.length);
+    expect(who.total).toBe(candidates.length);
+    // each principal once
+    expect(new Set(candidates.map((candidate) => candidate.id)).size).toBe(candidates.length);
+    // widest reach first
+    const reach = who.top.map((candidate) => candidate.clusters);
+    expect(reach).toEqual([...reach].sort((a, b) => b - a));
+  });
+
+  it("can-become counts are the principal page's, and the principals who hold it nowhere are listed", async () => {
+    const candidates = await clusterAdminCandidates(scope);
+    const becoming = candidates.filter((candidate) => candidate.canBecome > 0);
+    // aks-3: Penny, a break-glass account and ci-deployer can make themselves cluster-admin (issue 16 #1)
+    expect(becoming.length).toBeGreaterThanOrEqual(3);
+    for (const candidate of becoming) {
+      const page = await getPrincipal(scope, candidate.id, { page: 1, perPage: 1 });
+      const onPage = page.summary.filter((entry) =>
+        becomeClusterAdmin({
+          grants: entry.strongestLevel ? [{ level: entry.strongestLevel }] : [],
+          reaches: entry.reaches,
+          oneStep: entry.oneStep,
+        }),
+      );
+      expect(candidate.canBecome, candidate.displayName).toBe(onPage.length);
+    }
+    const penny = candidates.find((candidate) => candidate.id === PENNY);
+    expect(penny).toMatchObject({ standing: 2, canBecome: 1, clusters: 3 });
+    expect(penny?.routes).toContain("local-admin-credential");
+    const who = await whoCanBeClusterAdmin(scope);
+    expect(who.onlyCanBecome).toBe(
+      candidates.filter((c) => c.standing === 0 && c.eligible === 0 && c.canBecome > 0).length,
+    );
+    expect(who.onlyCanBecome).toBeGreaterThan(0);
+  });
+
+  it("Penny's page says aks-3 differs: local accounts disabled, Contributor gives credentials only, she can re-enable them", async () => {
+    const notes = await getClusterDifferences(scope, PENNY);
+    const aks3 = notes.filter((note) => note.clusters.some((cluster) => cluster.name === "aks-3"));
+    expect(aks3).toEqual([
+      expect.objectContaining({
+        reason: "local-accounts-disabled",
+        role: "Contributor",
+        gives: "credentials-only",
+        canUndo: true,
+      }),
+    ]);
+    // where local accounts are enabled, Contributor is cluster-admin: nothing to explain
+    expect(notes.flatMap((note) => note.clusters.map((cluster) => cluster.name))).not.toContain("aks-1");
+  });
+});
