@@ -100,4 +100,60 @@ describe("a scan killed with SIGKILL in the middle of its store phase", () => {
     expect(after.rows[1].status).toBe("failed");
     expect(await snapshotState(pool)).not.toBe(before);
   });
+
+  it("killed during an incremental analysis: the previous state and its input hashes stay, the next scan redoes it", async () => {
+    const hashes = async () =>
+      JSON.stringify(
+        (
+          await pool.query(
+            "SELECT part, cluster_id, input_hash, scan_id::text FROM analysis_input_hashes ORDER BY part, cluster_id",
+          )
+        ).rows,
+      );
+    const before = await snapshotState(pool);
+    const hashesBefore = await hashes();
+    expect(JSON.parse(hashesBefore).length).toBeGreaterThan(1);
+
+    const document = JSON.parse(JSON.stringify(await loadDemoTenant())) as Record<string, unknown>;
+    expect(mutateTenantDocument(document, { seed: 5, share: 0.3 }).length).toBeGreaterThan(0);
+    const mutatedPath = path.join(work, "mutated-again.json");
+    await fs.writeFile(mutatedPath, JSON.stringify(document));
+    // EXCLUSIVE lets the analysis read the stored hashes (a plain SELECT) but not write the new ones: the
+    // scan evaluates and stores every cluster's access, then waits, inside its transaction, to record them.
+    const blocker = await pool.connect();
+    await blocker.query("BEGIN");
+    await blocker.query("LOCK TABLE analysis_input_hashes IN EXCLUSIVE MODE");
+    const scan = scanInChild(db.url, mutatedPath);
+    for (;;) {
+      const { rows } = await pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()
+           AND wait_event_type = 'Lock' AND state = 'active'`,
+      );
+      if (Number(rows[0].n) > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const killed = await pool.query<{ id: string; phase: string; progress_done: number }>(
+      "SELECT id::text, phase, progress_done FROM scans ORDER BY id DESC LIMIT 1",
+    );
+    expect(killed.rows[0].phase).toBe("analyse");
+    scan.child.kill("SIGKILL");
+    await exited(scan.child);
+    await blocker.query("ROLLBACK");
+    blocker.release();
+
+    expect(await snapshotState(pool)).toBe(before);
+    expect(await hashes()).toBe(hashesBefore);
+
+    const next = scanInChild(db.url, mutatedPath);
+    await exited(next.child);
+    expect(next.lines.at(-1)).toMatch(/^done (succeeded|partial)$/);
+    const { rows } = await pool.query<{ status: string; counts: Record<string, number> }>(
+      "SELECT status, counts FROM scans ORDER BY id DESC LIMIT 2",
+    );
+    expect(rows[1].status).toBe("failed");
+    // Nothing of the killed scan's evaluation was kept: every cluster is evaluated again.
+    expect(rows[0].counts.analysisClustersReused).toBe(0);
+    expect(rows[0].counts.analysisClustersEvaluated).toBeGreaterThan(1);
+    expect(await hashes()).not.toBe(hashesBefore);
+  });
 });
