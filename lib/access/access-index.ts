@@ -7,7 +7,13 @@ import {
 } from "@/lib/access/deny-assignments";
 import { type ScopeFacts, scopeFacts } from "@/lib/access/levels";
 import type { AccessPrincipal, PathStep } from "@/lib/access/types";
-import type { Cluster, ManagedIdentity, RoleAssignment, RoleDefinition } from "@/lib/model/azure";
+import type {
+  Cluster,
+  ManagedIdentity,
+  RoleAssignment,
+  RoleDefinition,
+  RoleEligibilityActivation,
+} from "@/lib/model/azure";
 import type { Principal } from "@/lib/model/directory";
 import { normalizeArmId, parseArmId } from "@/lib/model/ids";
 import type { TenantModel } from "@/lib/model/tenant-model";
@@ -79,7 +85,12 @@ export type AccessIndex = {
 };
 
 /** How an assignment holds: `eligible` until activated (PIM), or active until `expires`. */
-export type AssignmentTerms = { eligible?: true; expires?: string };
+export type AssignmentTerms = {
+  eligible?: true;
+  expires?: string;
+  /** eligible ones: what activating takes (PIM role settings), when read */
+  activation?: RoleEligibilityActivation;
+};
 
 const NAMESPACE_SCOPE =
   /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+)\/namespaces\/([^/]+)$/;
@@ -232,6 +243,7 @@ export function buildAccessIndex(model: TenantModel): AccessIndex {
     assignmentTerms.set(assignment, {
       eligible: true,
       ...(eligibility.endDateTime ? { expires: eligibility.endDateTime } : {}),
+      ...(eligibility.activation ? { activation: eligibility.activation } : {}),
     });
     assignmentOrdinal.set(assignment, assignmentOrdinal.size);
     push(eligibleByScope, assignment.scope, assignment);

@@ -380,7 +380,7 @@ function azureRoutes(
     const conditional = assignment.condition !== null;
     const via = [
       index.assignmentTerms.get(assignment)?.eligible
-        ? eligibilityStep(assignment, definition)
+        ? eligibilityStep(assignment, definition, index.assignmentTerms.get(assignment)?.activation)
         : assignmentStep(assignment, definition),
       roleDefinitionStep(definition),
     ];

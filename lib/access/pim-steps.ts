@@ -1,8 +1,10 @@
 import type { PathStep } from "@/lib/access/types";
-import type { RoleAssignment, RoleDefinition } from "@/lib/model/azure";
+import type { RoleAssignment, RoleDefinition, RoleEligibilityActivation } from "@/lib/model/azure";
 
 // Path steps of PIM eligibility: the step names the eligibility schedule instance (kind
-// `roleEligibility`, its natural key) so a reader sees that an activation comes first.
+// `roleEligibility`, its natural key) so a reader sees that an activation comes first — and, when
+// PIM's role settings were read, what the activation takes (approval, maximum duration), both in
+// the label and as the step's `approvalRequired` / `maximumDuration` fields.
 
 function describeScope(scope: string): string {
   if (scope === "/") return "the tenant root";
@@ -14,10 +16,29 @@ function describeScope(scope: string): string {
   return last;
 }
 
-export function eligibilityStep(eligibility: RoleAssignment, definition: RoleDefinition): PathStep {
+function describeActivation(activation: RoleEligibilityActivation | undefined): string {
+  if (!activation) return "needs activation";
+  const approval =
+    activation.approvalRequired === true
+      ? "with approval"
+      : activation.approvalRequired === false
+        ? "without approval"
+        : null;
+  const duration = activation.maximumDuration ? `for up to ${activation.maximumDuration}` : null;
+  const terms = [approval, duration].filter((term) => term !== null);
+  return terms.length > 0 ? `needs activation (${terms.join(", ")})` : "needs activation";
+}
+
+export function eligibilityStep(
+  eligibility: RoleAssignment,
+  definition: RoleDefinition,
+  activation?: RoleEligibilityActivation,
+): PathStep {
   return {
     kind: "roleEligibility",
     id: eligibility.id,
-    label: `eligible (PIM) for ${definition.roleName} on ${describeScope(eligibility.scope)}${eligibility.condition ? " (with a condition)" : ""}: needs activation`,
+    label: `eligible (PIM) for ${definition.roleName} on ${describeScope(eligibility.scope)}${eligibility.condition ? " (with a condition)" : ""}: ${describeActivation(activation)}`,
+    ...(activation?.approvalRequired != null ? { approvalRequired: activation.approvalRequired } : {}),
+    ...(activation?.maximumDuration ? { maximumDuration: activation.maximumDuration } : {}),
   };
 }

@@ -66,6 +66,10 @@ export const pathStepSchema = z.object({
   /** the natural key of the object, or a readable id for permissions and settings */
   id: z.string(),
   label: z.string(),
+  /** PIM eligibility steps (`roleEligibility`) only, when its role settings were read: activation needs approval */
+  approvalRequired: z.boolean().optional(),
+  /** PIM eligibility steps only: the longest an activation lasts (ISO 8601 duration, e.g. PT8H) */
+  maximumDuration: z.string().optional(),
 });
 export type PathStep = z.infer<typeof pathStepSchema>;
 

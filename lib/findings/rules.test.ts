@@ -423,10 +423,19 @@ const CASES: Record<string, { fail: Build | null; pass: Build; notAssessed: Buil
       ),
   },
   "eligible-cluster-admin-without-approval": {
-    // Approval settings (PIM role management policies) are not in the model: an eligible
-    // cluster-admin is "approval not known", never a pass. The fail case is the same eligibility until
-    // the scanner reads the policies; see the dedicated test below.
-    fail: null,
+    // Approval is the eligibility's PIM role setting (activation); unknown settings are "approval
+    // not known", never a pass (rules/eligible-cluster-admin-without-approval.test.ts).
+    fail: () => {
+      const model = pimRead(
+        eligible(builder().principal("ops").build(), "ops", ROLE.aksRbacClusterAdmin, CLUSTER),
+      );
+      model.roleEligibilities[0].activation = {
+        approvalRequired: false,
+        maximumDuration: "PT8H",
+        policyId: null,
+      };
+      return model;
+    },
     pass: () => pimRead(builder().principal("u").assign(ROLE.aksClusterUser, "u", CLUSTER).build()),
     notAssessed: () =>
       pimRead(eligible(builder().principal("ops").build(), "ops", ROLE.aksRbacClusterAdmin, CLUSTER)),

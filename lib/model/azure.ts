@@ -220,7 +220,22 @@ export const roleEligibilitySchema = z.object({
   memberType: z.string().nullable(),
   /** the instance's status (`Provisioned` ...); null when absent */
   status: z.string().nullable(),
+  /**
+   * What activating it takes, from PIM's role management policy for the role at the eligibility's
+   * scope (its end-user assignment rules); absent when the policies were not read.
+   */
+  activation: z
+    .object({
+      /** `Approval_EndUser_Assignment` setting.isApprovalRequired; null when the policy has no such rule */
+      approvalRequired: z.boolean().nullable(),
+      /** `Expiration_EndUser_Assignment` maximumDuration (ISO 8601, e.g. PT8H); null when none */
+      maximumDuration: z.string().nullable(),
+      /** lower-cased id of the role management policy */
+      policyId: z.string().nullable(),
+    })
+    .optional(),
 });
+export type RoleEligibilityActivation = NonNullable<z.infer<typeof roleEligibilitySchema>["activation"]>;
 export type RoleEligibility = z.infer<typeof roleEligibilitySchema>;
 
 /**

@@ -1,3 +1,4 @@
+import type { PathStep } from "@/lib/access/types";
 import { CONTROLS } from "@/lib/findings/controls";
 import { coverageOf, type FindingRule, findingFor, findingsPerCluster, notRead } from "@/lib/findings/rule";
 import type { Finding } from "@/lib/findings/types";
@@ -6,14 +7,21 @@ import { AZURE_PIM_SOURCE } from "@/lib/model/sources";
 import type { TenantModel } from "@/lib/model/tenant-model";
 
 /**
- * Whether an eligibility's activation needs approval lives in PIM's role management policies
- * (`roleManagementPolicyAssignments`, Graph `policies/roleManagementPolicyAssignments`). The scanner
- * does not read them yet, so `approvalRequired` is unknown for every eligibility: the rule names each
- * eligible cluster-admin and says so (not assessed), never passes one. When the model gains the
- * policies, this is where a known "no approval" fails.
+ * Whether activating the eligibility a path rests on needs approval: its `roleEligibility` step
+ * carries PIM's role settings (`approvalRequired`, from the role management policy for the role at
+ * the eligibility's scope) when the scan read them. PIM for Groups steps carry none yet.
+ * true = needs approval, false = activates without, null = not known.
  */
-function approvalRequired(_model: TenantModel): boolean | null {
-  return null;
+function approvalOf(path: readonly PathStep[]): boolean | null {
+  const step = path.find((candidate) => candidate.kind === "roleEligibility");
+  return step?.approvalRequired ?? null;
+}
+
+/** The paths' verdict: one known to activate without approval fails; all known to need it pass. */
+function approvalOfAll(paths: readonly (readonly PathStep[])[]): boolean | null {
+  const approvals = paths.map(approvalOf);
+  if (approvals.includes(false)) return false;
+  return approvals.every((approval) => approval === true) ? true : null;
 }
 
 /** Eligible cluster-admin (a PIM eligible role assignment or PIM for Groups membership) and its activation's approval. */
@@ -33,6 +41,7 @@ export const eligibleClusterAdminWithoutApproval: FindingRule = {
       }),
       (cluster, remediation) => {
         const findings: Finding[] = [];
+        const approved: string[] = [];
         for (const entry of access.get(cluster.id)?.principals ?? []) {
           const paths = [
             ...entry.grants.filter((grant) => grant.level === "cluster-admin" && grant.eligible === true),
@@ -43,8 +52,16 @@ export const eligibleClusterAdminWithoutApproval: FindingRule = {
             .map((item) => item.path)
             .filter((path) => path[1]?.kind !== "groupMembership");
           if (paths.length === 0) continue;
-          const approval = approvalRequired(model);
-          if (approval === true) continue;
+          const approval = approvalOfAll(paths);
+          if (approval === true) {
+            approved.push(entry.principal.displayName);
+            continue;
+          }
+          // Lead with the evidence: the paths that activate without approval first.
+          paths.sort((a, b) => Number(approvalOf(a) !== false) - Number(approvalOf(b) !== false));
+          const duration = paths
+            .map((path) => path.find((step) => step.kind === "roleEligibility")?.maximumDuration)
+            .find((value) => value !== undefined);
           const principal = {
             kind: "principal",
             id: entry.principal.id,
@@ -55,8 +72,8 @@ export const eligibleClusterAdminWithoutApproval: FindingRule = {
               status: approval === false ? "fail" : "not-assessed",
               summary:
                 approval === false
-                  ? `${entry.principal.displayName} is eligible for cluster-admin on ${cluster.name} and activates it without approval.`
-                  : `${entry.principal.displayName} is eligible for cluster-admin on ${cluster.name}; approval not known (the scan does not read PIM's activation settings), so whether activation needs approval is not assessed.`,
+                  ? `${entry.principal.displayName} is eligible for cluster-admin on ${cluster.name} and activates it without approval${duration ? ` (for up to ${duration} at a time)` : ""}.`
+                  : `${entry.principal.displayName} is eligible for cluster-admin on ${cluster.name}; approval not known (PIM's role settings for the eligibility were not read, or it is a PIM for Groups eligibility), so whether activation needs approval is not assessed.`,
               objects: [principal, { kind: "cluster", id: cluster.id, label: cluster.name }],
               paths: paths.slice(0, 3),
             }),
@@ -69,7 +86,10 @@ export const eligibleClusterAdminWithoutApproval: FindingRule = {
           pimRead
             ? findingFor(this, cluster, remediation, {
                 status: "pass",
-                summary: `Nobody is eligible for cluster-admin on ${cluster.name}: no activation to approve.`,
+                summary:
+                  approved.length > 0
+                    ? `Every eligible cluster-admin on ${cluster.name} needs approval to activate (${approved.join(", ")}).`
+                    : `Nobody is eligible for cluster-admin on ${cluster.name}: no activation to approve.`,
               })
             : findingFor(this, cluster, remediation, {
                 status: "not-assessed",

@@ -18,6 +18,7 @@ import type {
 import { PIM_SOURCE } from "@/lib/model/directory";
 import { normalizeGuid } from "@/lib/model/ids";
 import type { ClusterKubernetes } from "@/lib/model/kubernetes";
+import { withActivation } from "@/lib/model/pim-activation";
 import { AZURE_PIM_SOURCE, clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
 import { emptyTenantModel, type TenantModel, tenantModelSchema } from "@/lib/model/tenant-model";
 import { subscriptionFromWire } from "@/lib/model/wire-azure";
@@ -32,6 +33,7 @@ import {
   listTimeBoundAssignments,
 } from "@/lib/scan/collect/read-authorization";
 import { readCluster } from "@/lib/scan/collect/read-cluster";
+import { type ActivationReads, readActivationSettings } from "@/lib/scan/collect/read-pim-policies";
 import {
   listClustersThroughArm,
   listFederatedCredentials,
@@ -179,6 +181,7 @@ export async function collectTenant(
     // 3. Per subscription (ARM fallback, federated credentials, RBAC) and per cluster, in one pool.
     const pool = new TaskPool(concurrency);
     const subscriptionData = new Map<string, SubscriptionData>();
+    const activationReads: ActivationReads = new Map();
     const kubernetes: Record<string, ClusterKubernetes> = {};
     let kubernetesObjects = 0;
 
@@ -291,7 +294,22 @@ export async function collectTenant(
         const [eligibilities, schedules, denies] = await Promise.all([
           pim("listing role eligibility schedule instances", () =>
             listRoleEligibilities(clients, subscriptionId),
-          ),
+          ).then(async (found) => {
+            // Their activation settings (approval, maximum duration): without them each eligibility
+            // is still known, its settings not (the PIM source says why).
+            if (found.length === 0) return found;
+            try {
+              return withActivation(
+                found,
+                await readActivationSettings(clients, subscriptionId, found, activationReads),
+              );
+            } catch (error) {
+              const what = `reading PIM role settings (roleManagementPolicyAssignments) in ${subscriptionId}`;
+              if (isLicenceError(error)) book.limitedBy(AZURE_PIM_SOURCE, what, error);
+              else book.failed(AZURE_PIM_SOURCE, what, error);
+              return found;
+            }
+          }),
           pim("listing role assignment schedule instances", () =>
             listTimeBoundAssignments(clients, subscriptionId),
           ),
