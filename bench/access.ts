@@ -33,8 +33,8 @@ import { AttackPathSearch, DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import { iterateTenantAccess } from "@/lib/access/evaluate-tenant";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
-import { parseTenantFile } from "@/lib/emulator/tenant-file";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import { parseTenantFile } from "@/lib/model/wire/tenant-file";
 import { naiveClusterGrantCount } from "./naive-access";
 
 function option(name: string, fallback: number): number {

@@ -8,8 +8,8 @@ import { AttackPathSearch, DEFAULT_MAX_HOPS, withAttackPaths } from "@/lib/acces
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import { ACCESS_LEVEL_RANK, type ClusterAccess } from "@/lib/access/types";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
-import { readTenantFile } from "@/lib/emulator/tenant-file";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 
 // Run by e2e/graph.spec.ts as `tsx e2e/graph-fixture.ts <out.json>` (the browser tests' loader cannot
 // import lib/, whose JSON imports need the bundler's or tsx's resolution).

@@ -13,8 +13,8 @@ import { z } from "zod";
 import { openDatabase } from "@/lib/db/open-database";
 import { demoTenantPath } from "@/lib/emulator/demo/index";
 import { mutateTenantDocument } from "@/lib/emulator/generate/mutate-tenant";
-import { parseTenantFile } from "@/lib/emulator/tenant-file";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import { parseTenantFile } from "@/lib/model/wire/tenant-file";
 import { runScan } from "@/lib/scan/run-scan";
 
 const argsSchema = z.object({

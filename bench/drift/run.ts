@@ -23,9 +23,10 @@ import { computeDrift } from "@/lib/drift/compute-drift";
 import { resolveDriftRange } from "@/lib/drift/scan-range";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { mutateTenantDocument } from "@/lib/emulator/generate/mutate-tenant";
-import { parseTenantFile, readTenantFile, type TenantFile } from "@/lib/emulator/tenant-file";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import { parseTenantFile, type TenantFile } from "@/lib/model/wire/tenant-file";
 import { runScan, type ScanOutcome } from "@/lib/scan/run-scan";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 import { mib, parseFlags, printTable, rssSampler, secs, timed } from "../lib/measure";
 
 const flags = parseFlags(process.argv.slice(2));

@@ -7,7 +7,7 @@
  */
 import { createInterface } from "node:readline";
 import { startEmulator } from "@/lib/emulator/server";
-import { readTenantFile } from "@/lib/emulator/tenant-file";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 import { parseFlags } from "../lib/measure";
 
 const flags = parseFlags(process.argv.slice(2));

@@ -8,9 +8,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
-import { readTenantFile } from "@/lib/emulator/tenant-file";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { modelToRecords } from "@/lib/model/records";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 import { mib, parseFlags, rssSampler } from "../lib/measure";
 import { measureStorePhase } from "../lib/store-phase";
 

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { collectTenantFile } from "@/lib/collect/collect-tenant-file";
 import { CommandError, spawnRunner } from "@/lib/collect/command-runner";
-import { validateTenantFile } from "@/lib/emulator/tenant-file";
+import { validateTenantFile } from "@/lib/model/wire/tenant-file";
 import { CliError } from "../cli-error";
 
 const collectList = (value: string, previous: string[] = []) => [

@@ -7,7 +7,8 @@ import { type Command, InvalidArgumentError } from "commander";
 import { loadDemoTenant } from "@/lib/emulator/demo";
 import { FaultSpecError, parseFaultSpec } from "@/lib/emulator/faults";
 import { type EmulatorHandle, startEmulator } from "@/lib/emulator/server";
-import { listClusters, readTenantFile, type TenantFile, TenantFileError } from "@/lib/emulator/tenant-file";
+import { listClusters, type TenantFile, TenantFileError } from "@/lib/model/wire/tenant-file";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 import { CliError } from "../cli-error";
 
 export type EmulateOptions = {

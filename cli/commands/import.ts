@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type pg from "pg";
 import { importedTenantSource, readTenantFileForImport } from "@/lib/collect/import-tenant-file";
 import { createPool } from "@/lib/db/pool";
-import { TenantFileError } from "@/lib/emulator/tenant-file";
+import { TenantFileError } from "@/lib/model/wire/tenant-file";
 import { openCliDatabase } from "../cli-database";
 import { CliError } from "../cli-error";
 import { parseFailOn, withFailOnOption } from "../fail-on";

@@ -8,7 +8,8 @@ import { type Command, InvalidArgumentError } from "commander";
 import { ZodError } from "zod";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { mutateTenant } from "@/lib/emulator/generate/mutate-tenant";
-import { TenantFileError, validateTenantFileAt } from "@/lib/emulator/tenant-file";
+import { TenantFileError } from "@/lib/model/wire/tenant-file";
+import { validateTenantFileAt } from "@/lib/tenant-file/read-tenant-file";
 
 function nonNegativeInteger(name: string) {
   return (value: string): number => {

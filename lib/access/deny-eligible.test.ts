@@ -4,11 +4,11 @@ import { buildAccessIndex } from "@/lib/access/access-index";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import { accessToRecords } from "@/lib/access/records";
 import type { Grant } from "@/lib/access/types";
-import { parseTenantFile } from "@/lib/emulator/tenant-file";
 import { AKS3, JET, PENNY, TIME_BOUND_END, withPimAndDeny } from "@/lib/emulator/test-fixtures/pim-deny";
 import { smallTenantPath } from "@/lib/emulator/test-support";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { TenantModel } from "@/lib/model/tenant-model";
+import { parseTenantFile } from "@/lib/model/wire/tenant-file";
 
 // Deny assignments remove the actions they deny before grants are built (learn.microsoft.com
 // azure/role-based-access-control/deny-assignments: a deny assignment blocks an action even when a

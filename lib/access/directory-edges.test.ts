@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { iterateAttackPaths } from "@/lib/access/attack-paths";
 import type { Escalation } from "@/lib/access/types";
-import { parseTenantFile, type TenantFile } from "@/lib/emulator/tenant-file";
 import { ENTRA_IDS as ids, withEntraSection } from "@/lib/emulator/test-fixtures/entra-section";
 import smallTenant from "@/lib/emulator/test-fixtures/small-tenant.json";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { TenantModel } from "@/lib/model/tenant-model";
+import { parseTenantFile, type TenantFile } from "@/lib/model/wire/tenant-file";
 
 // The directory edges of the attack graph, on the small tenant with its entra section
 // (lib/emulator/test-fixtures/entra-section.ts). Facts: /work/shared/reference/attack-edges.md §5 —

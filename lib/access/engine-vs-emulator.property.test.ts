@@ -17,9 +17,9 @@ import {
   rbacDecide,
 } from "@/lib/emulator/kubernetes/rbac";
 import { answerReview } from "@/lib/emulator/kubernetes/reviews";
-import type { KubernetesObject } from "@/lib/emulator/tenant-file";
 import type { PolicyRule } from "@/lib/model/kubernetes";
 import { aggregateClusterRoles } from "@/lib/model/kubernetes-defaults";
+import type { KubernetesObject } from "@/lib/model/wire/kubernetes";
 
 // The access engine (lib/access) and the emulator's RBAC authorizer (lib/emulator/kubernetes/rbac.ts,
 // written separately from the Kubernetes source: pkg/apis/rbac/v1/evaluation_helpers.go,

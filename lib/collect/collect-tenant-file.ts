@@ -1,9 +1,9 @@
 import { AzCli } from "@/lib/collect/az-cli";
 import { CommandError, type CommandRunner, mapWithLimit } from "@/lib/collect/command-runner";
 import { kubernetesObjectsWithKubectl } from "@/lib/collect/kubectl-reader";
-import { TENANT_FILE_VERSION } from "@/lib/emulator/tenant-file";
 import { CLUSTER_RELEVANT_DIRECTORY_ROLES, PIM_SOURCE } from "@/lib/model/directory";
 import { AZURE_PIM_SOURCE, clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
+import { TENANT_FILE_VERSION } from "@/lib/model/wire/tenant-file";
 import { PRODUCT_VERSION } from "@/lib/version";
 
 // `aks-atlas collect`: the offline collector. It reads a tenant with the user's own `az` and `kubectl` —

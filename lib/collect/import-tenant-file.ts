@@ -1,16 +1,16 @@
-import {
-  parseJsonText,
-  parseTenantFile,
-  readTenantFileText,
-  TENANT_FILE_VERSION,
-  type TenantFile,
-  TenantFileError,
-} from "@/lib/emulator/tenant-file";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { clusterSource, subscriptionSource } from "@/lib/model/sources";
 import { type TenantModel, tenantModelSchema } from "@/lib/model/tenant-model";
+import {
+  parseJsonText,
+  parseTenantFile,
+  TENANT_FILE_VERSION,
+  type TenantFile,
+  TenantFileError,
+} from "@/lib/model/wire/tenant-file";
 import type { ScanError } from "@/lib/scan/scan-types";
 import type { TenantSource } from "@/lib/scan/tenant-sources";
+import { readTenantFileText } from "@/lib/tenant-file/read-tenant-file";
 
 // The offline import: a tenant file → a scan, through the same store and analysis as every other scan.
 // The file is the source; nothing is sent anywhere (no emulator, no network).

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { AzureAuthorizer, operationMatches } from "@/lib/emulator/authorize";
-import { readTenantFile, type TenantFile } from "@/lib/emulator/tenant-file";
 import { TenantIndex } from "@/lib/emulator/tenant-index";
 import { smallTenantPath } from "@/lib/emulator/test-support";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 
 const SUBSCRIPTION = "/subscriptions/1111aaaa-0000-4000-8000-000000000001";
 const cluster = (n: number) =>

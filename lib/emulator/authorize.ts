@@ -1,5 +1,5 @@
-import type { WireRoleDefinition } from "@/lib/emulator/tenant-file";
 import type { IndexedRoleAssignment, TenantIndex } from "@/lib/emulator/tenant-index";
+import type { WireRoleDefinition } from "@/lib/model/wire/azure";
 
 /** Azure RBAC has two permission planes: control-plane `actions` and data-plane `dataActions`. */
 export type PermissionPlane = "action" | "dataAction";

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readTenantFile } from "@/lib/emulator/tenant-file";
 import {
   emulatorCredential,
   emulatorGraphClient,
@@ -7,6 +6,7 @@ import {
   startTestEmulator,
   type TestEmulator,
 } from "@/lib/emulator/test-support";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 
 // Microsoft Graph JSON batching, as the offline collector sends it (`az rest --method post --url …/$batch`).
 // Wire format: microsoftgraph/microsoft-graph-docs-contrib concepts/json-batching.md — up to 20 requests,

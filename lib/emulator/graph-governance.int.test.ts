@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readTenantFile, validateTenantFile } from "@/lib/emulator/tenant-file";
 import { ENTRA_IDS as ids, withEntraSection } from "@/lib/emulator/test-fixtures/entra-section";
 import {
   emulatorCredential,
@@ -9,6 +8,8 @@ import {
   type TestEmulator,
 } from "@/lib/emulator/test-support";
 import { DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/directory";
+import { validateTenantFile } from "@/lib/model/wire/tenant-file";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 
 // Graph role management, PIM for Groups and owners, read through the official Graph client as the
 // scanner. Shapes: microsoftgraph/microsoft-graph-docs-contrib api-reference/v1.0/api/

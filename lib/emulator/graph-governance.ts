@@ -8,15 +8,15 @@ import {
   queryValue,
 } from "@/lib/emulator/http-kit";
 import { guidFromText } from "@/lib/emulator/ids";
+import type { DirectoryEntry } from "@/lib/emulator/tenant-index";
+import { DIRECTORY_ROLE_NAMES, DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/directory";
+import { tenantHasEntraP2 } from "@/lib/model/directory-from-tenant-file";
 import {
   type EntraRoleAssignment,
   type EntraRoleEligibility,
   type EntraSection,
   emptyEntraSection,
-} from "@/lib/emulator/tenant-file-entra";
-import type { DirectoryEntry } from "@/lib/emulator/tenant-index";
-import { DIRECTORY_ROLE_NAMES, DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/directory";
-import { tenantHasEntraP2 } from "@/lib/model/directory-from-tenant-file";
+} from "@/lib/model/wire/tenant-file-entra";
 
 // Microsoft Graph v1.0 role management, PIM for Groups and owners, in Graph's wire format:
 //   GET /roleManagement/directory/roleAssignments[?$filter=roleDefinitionId eq '…'|principalId eq '…'][&$expand=principal]

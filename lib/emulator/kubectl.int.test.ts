@@ -6,7 +6,6 @@ import { promisify } from "node:util";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoTenantPath } from "@/lib/emulator/demo";
-import { listClusters } from "@/lib/emulator/tenant-file";
 import {
   armClientOptions,
   emulatorCredential,
@@ -15,6 +14,7 @@ import {
   type TestEmulator,
 } from "@/lib/emulator/test-support";
 import { effectiveKubernetesObjects } from "@/lib/model/kubernetes-defaults";
+import { listClusters } from "@/lib/model/wire/tenant-file";
 
 const KUBECTL = "/usr/bin/kubectl";
 const run = promisify(execFile);

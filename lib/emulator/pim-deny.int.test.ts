@@ -1,7 +1,6 @@
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { Agent, fetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readTenantFile } from "@/lib/emulator/tenant-file";
 import {
   AKS3,
   FAYE,
@@ -21,6 +20,7 @@ import {
   startTestEmulator,
   type TestEmulator,
 } from "@/lib/emulator/test-support";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 
 // PIM for Azure resources and deny assignments as ARM serves them. Wire shapes and filters from
 // azure-rest-api-specs specification/authorization/resource-manager/Microsoft.Authorization/

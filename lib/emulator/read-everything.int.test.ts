@@ -8,12 +8,6 @@ import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } from "@kubernetes
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoTenantPath } from "@/lib/emulator/demo";
 import {
-  asUserAssignedIdentity,
-  listClusters,
-  type TenantFile,
-  USER_ASSIGNED_IDENTITY_TYPE,
-} from "@/lib/emulator/tenant-file";
-import {
   armClientOptions,
   emulatorCredential,
   emulatorGraphClient,
@@ -23,6 +17,8 @@ import {
   type TestEmulator,
 } from "@/lib/emulator/test-support";
 import { effectiveKubernetesObjects } from "@/lib/model/kubernetes-defaults";
+import { USER_ASSIGNED_IDENTITY_TYPE } from "@/lib/model/wire/azure";
+import { asUserAssignedIdentity, listClusters, type TenantFile } from "@/lib/model/wire/tenant-file";
 
 // Reads every object of a tenant the way a scanner would — official SDKs, page size 2, the scanner's
 // own ClientSecretCredential and nothing but the permissions in docs/permissions — and compares the

@@ -4,14 +4,9 @@ import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { guidFromText } from "@/lib/emulator/ids";
-import {
-  type KubernetesObject,
-  kubernetesObjectSchema,
-  type TenantFile,
-  type TenantPrincipal,
-  type WireRoleAssignment,
-  type WireRoleDefinition,
-} from "@/lib/emulator/tenant-file";
+import type { TenantPrincipal, WireRoleAssignment, WireRoleDefinition } from "@/lib/model/wire/azure";
+import { type KubernetesObject, kubernetesObjectSchema } from "@/lib/model/wire/kubernetes";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 
 /**
  * Marker on every object the emulator adds for the scanner's own identity (service principal tag,

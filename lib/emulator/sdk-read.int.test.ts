@@ -7,7 +7,6 @@ import type { ClientSecretCredential } from "@azure/identity";
 import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asUserAssignedIdentity, listClusters } from "@/lib/emulator/tenant-file";
 import {
   AKS_SCOPE,
   armClientOptions,
@@ -18,6 +17,7 @@ import {
   type TestEmulator,
 } from "@/lib/emulator/test-support";
 import { effectiveKubernetesObjects } from "@/lib/model/kubernetes-defaults";
+import { asUserAssignedIdentity, listClusters } from "@/lib/model/wire/tenant-file";
 
 // Everything here goes through the official SDKs with page size 2, authenticated as the scanner
 // with a real ClientSecretCredential: the scanner's path, and the permissions docs/permissions grants.

@@ -25,10 +25,10 @@ import { KubernetesClusters } from "@/lib/emulator/kubernetes/clusters";
 import { ResourceGraphEndpoint } from "@/lib/emulator/resource-graph";
 import { loadScannerIdentity, type ScannerIdentityOptions } from "@/lib/emulator/scanner-identity";
 import { resolveSignInAppRoles, type SignInAppRoleAssignments } from "@/lib/emulator/sign-in-app-roles";
-import type { TenantFile } from "@/lib/emulator/tenant-file";
 import { TenantIndex } from "@/lib/emulator/tenant-index";
 import { prepareEmulatorTls } from "@/lib/emulator/tls";
 import { TokenService } from "@/lib/emulator/tokens";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 
 export type EmulatorOptions = {
   tenant: TenantFile;

@@ -7,19 +7,18 @@ import {
   subscriptionOfScope,
   subscriptionScopeChain,
 } from "@/lib/emulator/scopes";
+import { builtInRoleDefinitions } from "@/lib/model/builtin-roles";
 import {
   MANAGED_CLUSTER_TYPE,
   type ManagementGroup,
-  type TenantClusterData,
-  type TenantFile,
   type TenantPrincipal,
   type TenantSubscription,
   USER_ASSIGNED_IDENTITY_TYPE,
   type WireResource,
   type WireRoleAssignment,
   type WireRoleDefinition,
-} from "@/lib/emulator/tenant-file";
-import { builtInRoleDefinitions } from "@/lib/model/builtin-roles";
+} from "@/lib/model/wire/azure";
+import type { TenantClusterData, TenantFile } from "@/lib/model/wire/tenant-file";
 
 export type DirectoryKind = "User" | "Group" | "ServicePrincipal";
 

@@ -22,8 +22,9 @@ import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-grap
 import { z } from "zod";
 import type { ClientCredential } from "@/lib/emulator/clients";
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "@/lib/emulator/server";
-import { readTenantFile, type TenantFile } from "@/lib/emulator/tenant-file";
 import { AKS_SERVER_APP_ID } from "@/lib/emulator/tokens";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 
 export const smallTenantPath = fileURLToPath(new URL("./test-fixtures/small-tenant.json", import.meta.url));
 

@@ -9,12 +9,12 @@ import { evaluateTenantAccess } from "@/lib/access/evaluate-tenant";
 import type { ClusterAccess } from "@/lib/access/types";
 import { loadDemoTenant } from "@/lib/emulator/demo/index";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
-import { parseTenantFile } from "@/lib/emulator/tenant-file";
 import { evaluateFindings, StreamingFindings } from "@/lib/findings/evaluate-findings";
 import { findingKey } from "@/lib/findings/records";
 import type { Finding } from "@/lib/findings/types";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { TenantModel } from "@/lib/model/tenant-model";
+import { parseTenantFile } from "@/lib/model/wire/tenant-file";
 
 // A scan evaluates access a batch of clusters at a time (lib/scan/analyse.ts); its findings must be exactly
 // the ones evaluateFindings finds with every cluster's access in hand.

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { TestClock } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TenantFile } from "@/lib/emulator/tenant-file";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 import type { TenantSource } from "@/lib/scan/tenant-sources";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { readJobsConfig } from "./config";

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type pg from "pg";
-import { parseTenantFile, type TenantFile } from "@/lib/emulator/tenant-file";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import { parseTenantFile, type TenantFile } from "@/lib/model/wire/tenant-file";
 import type { CollectFunction } from "@/lib/scan/scan-types";
 import type { TenantSource } from "@/lib/scan/tenant-sources";
 

@@ -6,8 +6,8 @@
  * `az role definition list --custom-role-only false`; its `sources` field says where it came from.
  */
 import { z } from "zod";
-import { type WireRoleDefinition, wireRoleDefinitionSchema } from "@/lib/emulator/tenant-file";
 import builtInRoleData from "@/lib/model/data/builtin-roles.json";
+import { type WireRoleDefinition, wireRoleDefinitionSchema } from "@/lib/model/wire/azure";
 
 const catalogueRoleSchema = z.strictObject({
   name: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),

@@ -1,7 +1,7 @@
-import type { TenantFile } from "@/lib/emulator/tenant-file";
 import { DIRECTORY_ROLE_NAMES, type DirectoryOwnership, PIM_SOURCE } from "@/lib/model/directory";
 import { normalizeGuid } from "@/lib/model/ids";
 import type { TenantModel } from "@/lib/model/tenant-model";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 
 // The tenant file's `entra` section → the model, as a scan through the emulator reads it: PIM
 // eligibility only with Entra ID P2 (else the PIM source is not read, with Graph's licensing error).

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
-import { validateTenantFile } from "@/lib/emulator/tenant-file";
 import {
   ARTICLE,
   articleClusterId,
@@ -10,6 +9,7 @@ import {
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { modelFromRecords, modelToRecords } from "@/lib/model/records";
 import { tenantModelSchema } from "@/lib/model/tenant-model";
+import { validateTenantFile } from "@/lib/model/wire/tenant-file";
 
 describe("modelFromTenantFile", () => {
   const model = modelFromTenantFile(articleTenantFile());

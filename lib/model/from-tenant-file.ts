@@ -1,10 +1,3 @@
-import {
-  findClusterData,
-  MANAGED_CLUSTER_TYPE,
-  type TenantFile,
-  USER_ASSIGNED_IDENTITY_TYPE,
-  type WireResource,
-} from "@/lib/emulator/tenant-file";
 import type { PrincipalType, RoleDefinition } from "@/lib/model/azure";
 import { builtInRoleDefinitions } from "@/lib/model/builtin-roles";
 import type { Principal, PrincipalKind } from "@/lib/model/directory";
@@ -13,6 +6,8 @@ import { managementGroupArmId, normalizeGuid } from "@/lib/model/ids";
 import { effectiveKubernetesObjects } from "@/lib/model/kubernetes-defaults";
 import { AZURE_PIM_SOURCE, clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
 import { emptyTenantModel, type TenantModel } from "@/lib/model/tenant-model";
+import { MANAGED_CLUSTER_TYPE, USER_ASSIGNED_IDENTITY_TYPE, type WireResource } from "@/lib/model/wire/azure";
+import { findClusterData, type TenantFile } from "@/lib/model/wire/tenant-file";
 import {
   clusterFromWire,
   denyAssignmentFromWire,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { KubernetesObject, PolicyRule, WireResource } from "@/lib/emulator/tenant-file";
 import {
   AKS_ADMIN_BINDING_AAD,
   AKS_ADMIN_BINDING_LOCAL,
@@ -10,6 +9,8 @@ import {
   kubernetesObjectKey,
   labelSelectorMatches,
 } from "@/lib/model/kubernetes-defaults";
+import type { WireResource } from "@/lib/model/wire/azure";
+import type { KubernetesObject, PolicyRule } from "@/lib/model/wire/kubernetes";
 
 const CLUSTER_ID =
   "/subscriptions/00000000-0000-0000-0000-000000000501/resourceGroups/rsg-aksIdentityState1/providers/Microsoft.ContainerService/managedClusters/aks-1";

@@ -7,13 +7,9 @@
  * the cluster id so the same cluster always yields byte-identical objects.
  */
 import { createHash } from "node:crypto";
-import type {
-  KubernetesObject,
-  PolicyRule,
-  RbacSubject,
-  TenantClusterData,
-  WireResource,
-} from "@/lib/emulator/tenant-file";
+import type { WireResource } from "@/lib/model/wire/azure";
+import type { KubernetesObject, PolicyRule, RbacSubject } from "@/lib/model/wire/kubernetes";
+import type { TenantClusterData } from "@/lib/model/wire/tenant-file";
 
 export const AKS_ADMIN_BINDING_AAD = "aks-cluster-admin-binding-aad";
 export const AKS_ADMIN_BINDING_LOCAL = "aks-cluster-admin-binding";

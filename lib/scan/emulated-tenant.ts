@@ -1,7 +1,7 @@
 import path from "node:path";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
 import { type EmulatorHandle, startEmulator } from "@/lib/emulator/server";
-import type { TenantFile } from "@/lib/emulator/tenant-file";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 import { collectTenant } from "@/lib/scan/collect/collect-tenant";
 import type { TenantSource } from "./tenant-sources";
 

@@ -7,7 +7,7 @@ import { prisma } from "@/lib/db/prisma";
 import { computeDrift } from "@/lib/drift/compute-drift";
 import { resolveDriftRange } from "@/lib/drift/scan-range";
 import { demoTenantPath, loadDemoTenant } from "@/lib/emulator/demo";
-import type { TenantFile } from "@/lib/emulator/tenant-file";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 import { getPostureTrend } from "@/lib/queries/get-posture-trend";
 import { resolveScanScope } from "@/lib/queries/scan-scope";
 import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";

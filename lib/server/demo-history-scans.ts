@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { demoHistory } from "@/lib/emulator/demo/demo-history";
-import type { TenantFile } from "@/lib/emulator/tenant-file";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 import { createReport } from "@/lib/reports/report-store";
 import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
 import { runScan, type ScanOutcome } from "@/lib/scan/run-scan";

@@ -3,8 +3,8 @@ import { armError, armPage, authorizationFailed } from "@/lib/emulator/arm/commo
 import { handlePimAndDeny } from "@/lib/emulator/arm/pim-and-deny";
 import { jsonResponse, queryValue } from "@/lib/emulator/http-kit";
 import { normalizeScope, subscriptionOfScope } from "@/lib/emulator/scopes";
-import type { WireRoleDefinition } from "@/lib/emulator/tenant-file";
 import type { IndexedRoleAssignment } from "@/lib/emulator/tenant-index";
+import type { WireRoleDefinition } from "@/lib/model/wire/azure";
 
 const ROLE_ASSIGNMENT_READ = "Microsoft.Authorization/roleAssignments/read";
 

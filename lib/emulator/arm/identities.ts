@@ -3,8 +3,8 @@ import { type ArmRequest, type ArmResult, wireResource } from "@/lib/emulator/ar
 import { armPage, authorizationFailed, resourceNotFound } from "@/lib/emulator/arm/common";
 import { listResources, type ResourceCollection } from "@/lib/emulator/arm/list-resources";
 import { jsonResponse, queryValue } from "@/lib/emulator/http-kit";
-import type { WireFederatedCredential } from "@/lib/emulator/tenant-file";
 import type { IndexedResource } from "@/lib/emulator/tenant-index";
+import type { WireFederatedCredential } from "@/lib/model/wire/azure";
 
 const TYPE = "microsoft.managedidentity/userassignedidentities";
 const READ = "Microsoft.ManagedIdentity/userAssignedIdentities/read";

@@ -7,7 +7,7 @@ import type {
   WireRoleAssignment,
   WireRoleAssignmentScheduleInstance,
   WireRoleEligibilityScheduleInstance,
-} from "@/lib/emulator/tenant-file";
+} from "@/lib/model/wire/azure";
 
 // PIM for Azure resources (api-version 2020-10-01) and deny assignments (2022-04-01), as the REST
 // specs describe them: azure-rest-api-specs specification/authorization/resource-manager/

@@ -2,8 +2,8 @@ import type { ArmRequest, ArmResult } from "@/lib/emulator/arm/arm-request";
 import { armError, armPage, authorizationFailed } from "@/lib/emulator/arm/common";
 import { jsonResponse, queryValue } from "@/lib/emulator/http-kit";
 import { managementGroupScope, normalizeScope } from "@/lib/emulator/scopes";
-import type { TenantSubscription } from "@/lib/emulator/tenant-file";
 import type { IndexedResource, ResourceGroupEntry } from "@/lib/emulator/tenant-index";
+import type { TenantSubscription } from "@/lib/model/wire/azure";
 
 const SUBSCRIPTION_READ = "Microsoft.Resources/subscriptions/read";
 const RESOURCE_GROUP_READ = "Microsoft.Resources/subscriptions/resourceGroups/read";

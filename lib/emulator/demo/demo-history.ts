@@ -5,7 +5,7 @@
  * current state, so drift, timelines, posture trends and report comparisons have something to show on a
  * first visit. Nothing here does I/O; the states are validated by the same parser as any tenant file.
  */
-import { parseTenantFile, type TenantFile } from "@/lib/emulator/tenant-file";
+import { parseTenantFile, type TenantFile } from "@/lib/model/wire/tenant-file";
 
 const PROD = "/subscriptions/00000000-0000-0000-0000-0000000005b1";
 const AKS_1 = `${PROD}/resourceGroups/rsg-aksIdentityState1/providers/Microsoft.ContainerService/managedClusters/aks-1`;

@@ -7,6 +7,8 @@ import {
   demoTenantJson,
 } from "@/lib/emulator/demo/build-demo-tenant";
 import { demoTenantPath, loadDemoTenant } from "@/lib/emulator/demo/index";
+import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
+import { effectiveKubernetesObjects } from "@/lib/model/kubernetes-defaults";
 import {
   asManagedCluster,
   asUserAssignedIdentity,
@@ -15,9 +17,7 @@ import {
   roleDefinitionGuid,
   type TenantFile,
   validateTenantFile,
-} from "@/lib/emulator/tenant-file";
-import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
-import { effectiveKubernetesObjects } from "@/lib/model/kubernetes-defaults";
+} from "@/lib/model/wire/tenant-file";
 
 const tenant: TenantFile = await loadDemoTenant();
 

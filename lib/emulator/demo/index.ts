@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import demoTenantData from "@/lib/emulator/demo/demo-tenant.json";
-import { parseTenantFile, type TenantFile } from "@/lib/emulator/tenant-file";
+import { parseTenantFile, type TenantFile } from "@/lib/model/wire/tenant-file";
 
 /** Absolute path of demo-tenant.json, for tools that read tenant files from disk (emulator, CLI). */
 export const demoTenantPath: string = fileURLToPath(new URL("./demo-tenant.json", import.meta.url));

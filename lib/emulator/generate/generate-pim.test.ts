@@ -2,8 +2,8 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { evaluateTenantAccess } from "@/lib/access/evaluate-tenant";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
-import { validateTenantFile } from "@/lib/emulator/tenant-file";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import { validateTenantFile } from "@/lib/model/wire/tenant-file";
 
 // Generated tenants hold access that is not standing in realistic proportion: PIM eligibility for
 // privileged roles (10% of the assignments by default), about 1% of the active assignments

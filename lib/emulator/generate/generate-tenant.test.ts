@@ -7,7 +7,7 @@ import {
   listClusters,
   type TenantFile,
   validateTenantFile,
-} from "@/lib/emulator/tenant-file";
+} from "@/lib/model/wire/tenant-file";
 
 /** A Writable that keeps what it receives; optionally slow, to exercise backpressure. */
 function memorySink(options: { slow?: boolean } = {}) {

@@ -11,7 +11,7 @@ import {
   mutateTenant,
   mutationManifestSchema,
 } from "@/lib/emulator/generate/mutate-tenant";
-import { validateTenantFile } from "@/lib/emulator/tenant-file";
+import { validateTenantFile } from "@/lib/model/wire/tenant-file";
 
 type JsonObject = Record<string, unknown>;
 

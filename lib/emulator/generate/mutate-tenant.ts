@@ -15,15 +15,10 @@ import { finished } from "node:stream/promises";
 import { z } from "zod";
 import { hash32, Rng } from "@/lib/emulator/generate/prng";
 import { writeTenantDocument } from "@/lib/emulator/generate/tenant-writer";
-import {
-  MANAGED_CLUSTER_TYPE,
-  parseJsonText,
-  readTenantFileText,
-  TenantFileError,
-  USER_ASSIGNED_IDENTITY_TYPE,
-  validateTenantFile,
-} from "@/lib/emulator/tenant-file";
 import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
+import { MANAGED_CLUSTER_TYPE, USER_ASSIGNED_IDENTITY_TYPE } from "@/lib/model/wire/azure";
+import { parseJsonText, TenantFileError, validateTenantFile } from "@/lib/model/wire/tenant-file";
+import { readTenantFileText } from "@/lib/tenant-file/read-tenant-file";
 
 export const MUTATION_KINDS = [
   "roleAssignment",

@@ -22,9 +22,9 @@ import {
 } from "@/lib/emulator/kubernetes/rbac";
 import { type ResourceInfo, resourceKey } from "@/lib/emulator/kubernetes/resources";
 import { answerReview, type ReviewKind } from "@/lib/emulator/kubernetes/reviews";
-import type { KubernetesObject } from "@/lib/emulator/tenant-file";
 import type { ClusterEntry } from "@/lib/emulator/tenant-index";
 import { AKS_SERVER_APP_ID, bearerToken } from "@/lib/emulator/tokens";
+import type { KubernetesObject } from "@/lib/model/wire/kubernetes";
 
 export function kubernetesStatus(
   code: number,

@@ -5,7 +5,7 @@ import {
   resourceForObject,
   resourceKey,
 } from "@/lib/emulator/kubernetes/resources";
-import type { KubernetesObject, PolicyRule, RbacSubject } from "@/lib/emulator/tenant-file";
+import type { KubernetesObject, PolicyRule, RbacSubject } from "@/lib/model/wire/kubernetes";
 
 function compareObjects(a: KubernetesObject, b: KubernetesObject): number {
   const namespaceA = a.metadata.namespace ?? "";

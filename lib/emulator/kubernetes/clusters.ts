@@ -1,8 +1,8 @@
 import { createHmac } from "node:crypto";
 import { ClusterObjects } from "@/lib/emulator/kubernetes/cluster-objects";
-import type { KubernetesObject } from "@/lib/emulator/tenant-file";
 import type { ClusterEntry } from "@/lib/emulator/tenant-index";
 import { effectiveKubernetesObjects } from "@/lib/model/kubernetes-defaults";
+import type { KubernetesObject } from "@/lib/model/wire/kubernetes";
 
 export type StaticCredentialKind = "admin" | "user";
 

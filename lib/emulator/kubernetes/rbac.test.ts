@@ -8,7 +8,7 @@ import {
   rbacRulesFor,
   ruleAllows,
 } from "@/lib/emulator/kubernetes/rbac";
-import type { KubernetesObject } from "@/lib/emulator/tenant-file";
+import type { KubernetesObject } from "@/lib/model/wire/kubernetes";
 
 const list = (resource: string, group = "", namespace?: string) => ({
   verb: "list",

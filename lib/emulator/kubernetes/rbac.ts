@@ -1,6 +1,6 @@
 import { type BindingView, type ClusterObjects, rulesOf } from "@/lib/emulator/kubernetes/cluster-objects";
 import { BUILT_IN_GROUPS } from "@/lib/emulator/kubernetes/resources";
-import type { KubernetesObject, PolicyRule, RbacSubject } from "@/lib/emulator/tenant-file";
+import type { KubernetesObject, PolicyRule, RbacSubject } from "@/lib/model/wire/kubernetes";
 
 // The emulator's RBAC authorizer is written independently of lib/access (it is the oracle the access
 // engine is tested against), from the Kubernetes source:

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ClusterObjects } from "@/lib/emulator/kubernetes/cluster-objects";
 import { type KubernetesUser, rbacDecide, rbacRulesFor } from "@/lib/emulator/kubernetes/rbac";
 import { answerReview, type ReviewKind } from "@/lib/emulator/kubernetes/reviews";
-import type { KubernetesObject } from "@/lib/emulator/tenant-file";
-import { wireFederatedCredentialSchema } from "@/lib/emulator/tenant-file";
+import { wireFederatedCredentialSchema } from "@/lib/model/wire/azure";
+import type { KubernetesObject } from "@/lib/model/wire/kubernetes";
 
 // Wire format of k8s.io/api/authorization/v1 (types.go) and the registry's validation
 // (pkg/apis/authorization/validation/validation.go; selfsubjectrulesreview/rest.go).

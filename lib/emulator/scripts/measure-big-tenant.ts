@@ -18,13 +18,14 @@ import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
-import { listClusters, readTenantFile } from "@/lib/emulator/tenant-file";
 import {
   armClientOptions,
   emulatorCredential,
   kubeConfigWithCredential,
   startTestEmulator,
 } from "@/lib/emulator/test-support";
+import { listClusters } from "@/lib/model/wire/tenant-file";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 
 const tenantPath = process.argv[2] ?? path.join(os.tmpdir(), "atlas-big-tenant.json");
 const clustersToRead = Number(process.argv[3] ?? 50);

@@ -1,5 +1,5 @@
-import type { TenantFile } from "@/lib/emulator/tenant-file";
 import { DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/directory";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 
 // The small tenant's people with directory roles, PIM for Groups and owners, for tests of the
 // Graph governance endpoints, the scanner's reads and the directory edges.

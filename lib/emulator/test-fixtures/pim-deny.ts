@@ -1,4 +1,4 @@
-import type { TenantFile } from "@/lib/emulator/tenant-file";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 
 // The small tenant plus access that is not standing, in ARM wire format (shapes from
 // azure-rest-api-specs Microsoft.Authorization stable/2020-10-01 examples

@@ -4,13 +4,13 @@ import { scanTargetForEmulator } from "@/lib/azure/scan-target";
 import { loadDemoTenant } from "@/lib/emulator/demo";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { SCANNER_MARKER } from "@/lib/emulator/scanner-identity";
-import { parseTenantFile, type TenantFile } from "@/lib/emulator/tenant-file";
 import { startTestEmulator, type TestEmulator } from "@/lib/emulator/test-support";
 import { PIM_SOURCE } from "@/lib/model/directory";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { ClusterKubernetes } from "@/lib/model/kubernetes";
 import { clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
 import type { TenantModel } from "@/lib/model/tenant-model";
+import { parseTenantFile, type TenantFile } from "@/lib/model/wire/tenant-file";
 import { type CollectOptions, type CollectResult, collectTenant } from "@/lib/scan/collect/collect-tenant";
 
 // The scanner against the emulator serving the demo tenant, through the official SDKs with page

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
-import { parseTenantFile } from "@/lib/emulator/tenant-file";
 import { startTestEmulator, type TestEmulator } from "@/lib/emulator/test-support";
 import { articleClusterId, articleTenantFile } from "@/lib/model/fixtures/article-tenant";
+import { parseTenantFile } from "@/lib/model/wire/tenant-file";
 import { type CollectResult, collectTenant } from "@/lib/scan/collect/collect-tenant";
 
 // On Entra-integrated clusters Kubernetes names a member user by the token's `upn` claim, the user

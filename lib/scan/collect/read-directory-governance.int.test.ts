@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
-import { readTenantFile } from "@/lib/emulator/tenant-file";
 import { ENTRA_IDS as ids, withEntraSection } from "@/lib/emulator/test-fixtures/entra-section";
 import { smallTenantPath, startTestEmulator, type TestEmulator } from "@/lib/emulator/test-support";
 import { DIRECTORY_ROLE_TEMPLATES, PIM_SOURCE } from "@/lib/model/directory";
 import { type CollectResult, collectTenant } from "@/lib/scan/collect/collect-tenant";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 
 // The scanner reads directory roles, PIM for Groups and owners through the Graph client, paged
 // (page size 2), for the groups and service principals the scan saw; a tenant without Entra ID P2

@@ -9,7 +9,6 @@ import {
 } from "@/lib/azure/scan-http-context";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
 import { loadDemoTenant } from "@/lib/emulator/demo";
-import type { TenantFile } from "@/lib/emulator/tenant-file";
 import {
   armClientOptions,
   emulatorCredential,
@@ -17,6 +16,7 @@ import {
   type TestEmulator,
 } from "@/lib/emulator/test-support";
 import type { ManagedIdentity } from "@/lib/model/azure";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 import { managedIdentityFromWire } from "@/lib/model/wire-azure";
 import { listFederatedCredentials } from "@/lib/scan/collect/read-resources";
 

@@ -1,7 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
-import { readTenantFile } from "@/lib/emulator/tenant-file";
 import {
   PENNY_RG1_ASSIGNMENT,
   SUB,
@@ -13,6 +12,7 @@ import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { AZURE_PIM_SOURCE, subscriptionSource } from "@/lib/model/sources";
 import { type CollectResult, collectTenant } from "@/lib/scan/collect/collect-tenant";
 import { runScan } from "@/lib/scan/run-scan";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 import { createTestDatabase } from "@/tests/helpers/test-database";
 
 // The scanner reads PIM eligibility, time-bound active assignments and deny assignments through

@@ -5,7 +5,7 @@
  * same failures would, so they close nothing in the store. Format: docs/tenant-file.md, "coverage".
  */
 import { z } from "zod";
-import type { TenantFile, TenantFileReport } from "@/lib/emulator/tenant-file";
+import type { TenantFile, TenantFileReport } from "@/lib/model/wire/tenant-file";
 
 // Local patterns: tenant-file.ts imports this module, so importing its schemas would be a cycle.
 const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";

@@ -8,10 +8,10 @@ import {
   findJsonSyntaxError,
   formatJsonPath,
   parseTenantFile,
-  readTenantFile,
   TenantFileError,
   validateTenantFile,
-} from "@/lib/emulator/tenant-file";
+} from "@/lib/model/wire/tenant-file";
+import { readTenantFile } from "@/lib/tenant-file/read-tenant-file";
 
 const TENANT = "00000000-0000-0000-0000-0000000000aa";
 const SUB = "00000000-0000-0000-0000-000000000501";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseTenantFile, validateTenantFile } from "@/lib/emulator/tenant-file";
 import { withPimAndDeny } from "@/lib/emulator/test-fixtures/pim-deny";
 import { smallTenantPath } from "@/lib/emulator/test-support";
+import { parseTenantFile, validateTenantFile } from "@/lib/model/wire/tenant-file";
 
 // The tenant file's PIM and deny sections: ARM wire format, checked with JSON paths.
 

@@ -5,8 +5,8 @@
  * Format: docs/tenant-file.md, "Directory roles, PIM for Groups and owners".
  */
 import { z } from "zod";
-import type { TenantFile, TenantFileReport } from "@/lib/emulator/tenant-file";
 import { DIRECTORY_ROLE_NAMES } from "@/lib/model/directory";
+import type { TenantFile, TenantFileReport } from "@/lib/model/wire/tenant-file";
 
 // A local GUID schema: tenant-file.ts imports this module, so importing its guidSchema would be a cycle.
 const guid = z
