@@ -1,9 +1,11 @@
 import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/access-index";
 import { type AssignableRoles, assignableRoles, mayAssign } from "@/lib/access/assignment-condition";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import { deniedPermissions, deniesAction, isDenied } from "@/lib/access/deny-assignments";
 import { DirectoryEdges } from "@/lib/access/directory-edges";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
 import { credentialMatchesServiceAccount } from "@/lib/access/federated-match";
+import { asNode, ImpersonationEdges, subjectKey } from "@/lib/access/impersonation-edges";
 import { effectiveClusterRoleRules, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import {
   assignmentStep,
@@ -186,6 +188,8 @@ type Powers = {
  * dozen clusters made each search recompute most of them (bench/access on 500 clusters).
  */
 const CLUSTER_CACHE_HOLDERS = 3_000_000;
+/** the prefix of an edge from an `as:` node: dropped like a principal's own step (HolderEdge slices it off) */
+const AS_PLACEHOLDER: PathStep = { kind: "action", id: "", label: "" };
 /** key for "every namespace" in Powers maps */
 const ALL = "*";
 
@@ -329,9 +333,14 @@ export class AttackEdges {
 
   /** group ownership, PIM for Groups, directory roles, app/SP credentials (lib/access/directory-edges.ts) */
   private readonly directory: DirectoryEdges;
+  /** Kubernetes impersonation (lib/access/impersonation-edges.ts) */
+  private readonly impersonation: ImpersonationEdges;
 
   constructor(private readonly index: AccessIndex) {
     this.directory = new DirectoryEdges(index, (principal) => this.register(principal, ""));
+    this.impersonation = new ImpersonationEdges(index, (principal, clusterId) =>
+      this.register(principal, clusterId),
+    );
     const model = index.model;
     for (const identity of model.identities) {
       this.identitiesByPrincipal.set(identity.principalId, {
@@ -508,11 +517,11 @@ export class AttackEdges {
     const add = (
       found: PodPowers,
       namespace: string | null,
-      reached: { principal: AccessPrincipal; prefix: PathStep[] },
+      reached: { principal: AccessPrincipal; prefix: PathStep[] } | { node: NodeId; prefix: PathStep[] },
       via: PathStep[],
       conditional: boolean,
     ) => {
-      const node = this.register(reached.principal, cluster.id);
+      const node = "node" in reached ? reached.node : this.register(reached.principal, cluster.id);
       for (const kind of ["pods", "token", "exec"] as const) {
         const evidence = found[kind];
         if (!evidence) continue;
@@ -556,8 +565,10 @@ export class AttackEdges {
             "local accounts are enabled (disableLocalAccounts: false)",
           ),
         ];
-        for (const reached of reachThroughGroups(this.index, assignee))
+        for (const reached of reachThroughGroups(this.index, assignee)) {
+          if (this.denies(cluster.id, reached.principal.id, facts.adminCredentialAction)) continue;
           add(everything, null, reached, credential, conditional);
+        }
         return;
       }
       if (!azureRbac || !definition.permissions.some((block) => block.dataActions.length > 0)) return;
@@ -571,8 +582,24 @@ export class AttackEdges {
         ...via,
         settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
       ];
-      for (const reached of reachThroughGroups(this.index, assignee))
-        add(found, namespace, reached, data, conditional);
+      const chain = scopeChain(
+        this.index,
+        namespace === null ? cluster.id : `${cluster.id}/namespaces/${namespace}`,
+      );
+      for (const reached of reachThroughGroups(this.index, assignee)) {
+        // A deny assignment on a data action takes that power from whom it names.
+        const denied = deniedPermissions(this.index.denyIndex, chain, reached.principal.id);
+        const powers = denied
+          ? podPowers(
+              (verb, group, resource) =>
+                can(verb, group, resource) &&
+                !isDenied(denied, "data", kubernetesDataAction(verb, group, resource) ?? ""),
+              getExec,
+              namespace === null,
+            )
+          : found;
+        if (powers.pods || powers.token || powers.exec) add(powers, namespace, reached, data, conditional);
+      }
     };
     for (const assignment of assignmentsReaching(this.index, cluster.id)) applyAssignment(assignment, null);
     for (const { namespace, assignment } of this.index.namespaceAssignmentsByCluster.get(cluster.id) ?? [])
@@ -590,7 +617,7 @@ export class AttackEdges {
     add: (
       found: PodPowers,
       namespace: string | null,
-      reached: { principal: AccessPrincipal; prefix: PathStep[] },
+      reached: { principal: AccessPrincipal; prefix: PathStep[] } | { node: NodeId; prefix: PathStep[] },
       via: PathStep[],
       conditional: boolean,
     ) => void,
@@ -621,6 +648,10 @@ export class AttackEdges {
       for (const subject of subjects) {
         for (const reached of resolveSubject(this.index, cluster, inventory, subject, namespace))
           add(found, namespace, reached, via, false);
+        // Whoever may impersonate the subject runs what it runs (its steps end "acts as …").
+        const key = subjectKey(subject, namespace);
+        if (key && this.impersonation.impersonable(cluster, key))
+          add(found, namespace, { node: asNode(cluster.id, key), prefix: [AS_PLACEHOLDER] }, via, false);
       }
     };
     for (const binding of inventory.clusterRoleBindings) {
@@ -667,6 +698,10 @@ export class AttackEdges {
 
   predecessors(node: NodeId): ReverseEdge[] {
     if (node.startsWith("dirrole:")) return this.directory.predecessors(node);
+    if (node.startsWith("as:")) {
+      const bar = node.indexOf("|");
+      return this.impersonation.into(this.cluster(node.slice(3, bar)), node.slice(bar + 1));
+    }
     if (node.startsWith("p:")) {
       const identity = this.identitiesByPrincipal.get(node.slice(2));
       if (!identity) return this.directory.predecessors(node);
@@ -868,6 +903,7 @@ export class AttackEdges {
         for (const assignment of [...assignmentsReaching(this.index, groupId), ...scaleSets]) {
           this.controlPlaneEdge(
             edges,
+            groupId,
             assignment,
             (facts) => facts.writeScaleSet,
             ATTACK_ACTIONS.writeScaleSet,
@@ -904,6 +940,7 @@ export class AttackEdges {
     for (const assignment of assignmentsReaching(this.index, identity.resourceId)) {
       this.controlPlaneEdge(
         edges,
+        identity.resourceId,
         assignment,
         (facts) => facts.writeFederatedCredential,
         ATTACK_ACTIONS.writeFederatedCredential,
@@ -923,6 +960,7 @@ export class AttackEdges {
         // Attaching the identity is only half: the holder needs compute to attach it to.
         this.controlPlaneEdge(
           edges,
+          identity.resourceId,
           assignment,
           (facts) => facts.assignIdentity,
           ATTACK_ACTIONS.assignIdentity,
@@ -944,6 +982,7 @@ export class AttackEdges {
         if (!mayAssign(roles, MANAGED_IDENTITY_CONTRIBUTOR)) continue;
         this.controlPlaneEdge(
           edges,
+          identity.resourceId,
           assignment,
           (facts) => facts.writeRoleAssignment,
           ATTACK_ACTIONS.writeRoleAssignment,
@@ -962,9 +1001,20 @@ export class AttackEdges {
     return edges;
   }
 
+  /**
+   * Deny assignments remove the actions they deny before any edge is built (lib/access/
+   * deny-assignments.ts): true when one takes `action` on `resourceId` from `principalId`.
+   */
+  private denies(resourceId: string, principalId: string, action: string): boolean {
+    if (this.index.denyIndex.byScope.size === 0) return false;
+    return deniesAction(this.index.denyIndex, scopeChain(this.index, resourceId), principalId, action);
+  }
+
   /** An edge from every principal an assignment reaches, when its role grants the action. */
   private controlPlaneEdge(
     edges: ReverseEdge[],
+    /** the resource the action acts on: deny assignments at or above it apply */
+    resourceId: string,
     assignment: RoleAssignment,
     granted: (facts: RoleFacts) => string | null,
     action: string,
@@ -982,6 +1032,7 @@ export class AttackEdges {
     ];
     const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
     for (const reached of reachThroughGroups(this.index, assignee)) {
+      if (this.denies(resourceId, reached.principal.id, action)) continue;
       edges.push({
         from: this.register(reached.principal, ""),
         weight: 1,
@@ -1025,15 +1076,14 @@ export class AttackEdges {
           escalation.to === "cluster-write" ||
           (escalation.to === "run-command" && runCommandRunsAsAdmin(cluster)) ||
           ((escalation.to === "bind" || escalation.to === "escalate") &&
-            /clusterroles/.test(permission?.id ?? "")) ||
-          (escalation.to === "impersonate" && /impersonate (users|groups)/.test(permission?.id ?? ""));
+            /clusterroles/.test(permission?.id ?? ""));
+        // impersonate: the impersonation edges say whom exactly (system:masters needs groups and a user).
         if (!clusterWide) continue;
         const how: Record<string, string> = {
           "cluster-write": "lists a group of its own in adminGroupObjectIDs, or re-enables local accounts",
           "run-command": "runs kubectl through run command, which uses the cluster's admin credential",
           bind: "binds cluster-admin to itself",
           escalate: "adds every permission to a ClusterRole it holds",
-          impersonate: "impersonates a member of system:masters",
         };
         edges.push({
           from,
@@ -1075,13 +1125,14 @@ export class AttackEdges {
               },
               clusterStep(cluster),
             ];
-            this.fromAssignee(edges, assignment, tail, roles.kind === "unknown", best.level);
+            this.fromAssignee(edges, assignment, tail, roles.kind === "unknown", best.level, cluster.id);
           }
         }
       }
     }
     this.customRoleEdges(cluster, edges);
     edges.push(...this.directory.targetEdges(cluster));
+    edges.push(...this.impersonation.targetEdges(cluster));
     return edges;
   }
 
@@ -1091,9 +1142,12 @@ export class AttackEdges {
     tail: PathStep[],
     conditional: boolean,
     level: AttackPathLevel,
+    /** the cluster it writes a role assignment on: deny assignments of roleAssignments/write there apply */
+    resourceId: string,
   ): void {
     const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
     for (const reached of reachThroughGroups(this.index, assignee)) {
+      if (this.denies(resourceId, reached.principal.id, ATTACK_ACTIONS.writeRoleAssignment)) continue;
       edges.push({
         from: this.register(reached.principal, ""),
         weight: 1,

@@ -709,3 +709,162 @@ describe("running code in existing pods", () => {
     expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
   });
 });
+
+// Kubernetes user impersonation: kubernetes.io/docs/reference/access-authn-authz/user-impersonation/
+// (and kubernetes.io/docs/reference/access-authn-authz/authentication/#user-impersonation); the API
+// server's filter is kubernetes/kubernetes staging/src/k8s.io/apiserver/pkg/endpoints/filters/impersonation.go.
+describe("Kubernetes impersonation", () => {
+  const impersonator = (rules: unknown[], namespace: string | null = null) =>
+    namespace === null
+      ? [clusterRole("imp", rules), clusterRoleBinding("leonard-imp", "imp", [user("leonard")])]
+      : [
+          role(namespace, "imp", rules),
+          roleBinding(namespace, "leonard-imp", { kind: "Role", name: "imp" }, [user("leonard")]),
+        ];
+  const impersonate = (resources: string[], resourceNames?: string[]) => ({
+    verbs: ["impersonate"],
+    apiGroups: [""],
+    resources,
+    ...(resourceNames ? { resourceNames } : {}),
+  });
+  const aliceAdminOfProd = [
+    clusterRole("admin", ADMIN_RULES),
+    roleBinding("prod", "alice-admin", { kind: "ClusterRole", name: "admin" }, [user("alice")]),
+  ];
+
+  it("impersonating a user acts with that user's bindings (resourceNames say whom)", () => {
+    const model = tenant({
+      objects: [...aliceAdminOfProd, ...impersonator([impersonate(["users"], ["alice"])])],
+    });
+    const [path, ...rest] = pathsOf(model, CLUSTER, "leonard");
+    expect(rest).toEqual([]);
+    expect(path).toMatchObject({ level: "admin", namespace: "prod", hops: 2, conditional: false });
+    expect(path.path.map((step) => step.label)).toEqual([
+      "leonard (User)",
+      "ClusterRoleBinding leonard-imp",
+      "ClusterRole imp",
+      "can impersonate users alice",
+      "acts as user alice on aks-1 (impersonation)",
+      "RoleBinding prod/alice-admin",
+      "ClusterRole admin",
+      "aks-1, namespace prod",
+    ]);
+  });
+
+  it("resourceNames naming someone else give nothing", () => {
+    const model = tenant({
+      objects: [...aliceAdminOfProd, ...impersonator([impersonate(["users"], ["bob"])])],
+    });
+    expect(pathsOf(model, CLUSTER, "leonard")).toEqual([]);
+  });
+
+  it("users and groups are cluster-scoped: a RoleBinding cannot grant impersonating them", () => {
+    const model = tenant({
+      objects: [...aliceAdminOfProd, ...impersonator([impersonate(["users", "groups"])], "default")],
+    });
+    expect(pathsOf(model, CLUSTER, "leonard")).toEqual([]);
+  });
+
+  it("impersonating groups and any user reaches system:masters: cluster-admin", () => {
+    const model = tenant({ objects: impersonator([impersonate(["users", "groups"])]) });
+    const [path] = pathsOf(model, CLUSTER, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 2"]);
+    expect(path.path.map((step) => step.label)).toContain(
+      "can impersonate groups system:masters (with a user it may impersonate)",
+    );
+  });
+
+  it("Impersonate-Group needs Impersonate-User: groups alone reach nothing", () => {
+    const model = tenant({ objects: impersonator([impersonate(["groups"])]) });
+    expect(pathsOf(model, CLUSTER, "leonard")).toEqual([]);
+  });
+
+  it("impersonating users alone gives none of the user's groups, so not system:masters", () => {
+    const model = tenant({
+      objects: [
+        ...impersonator([impersonate(["users"])]),
+        clusterRole("cluster-admin", ADMIN_RULES),
+        clusterRoleBinding("ops-admin", "cluster-admin", [{ kind: "Group", name: "ops" }]),
+      ],
+      setup: (builder) => builder.principal("alice").group("ops", ["alice"]),
+    });
+    expect(pathsOf(model, CLUSTER, "leonard")).toEqual([]);
+  });
+
+  it("a group someone may impersonate (with a user) gives that group's bindings", () => {
+    const model = tenant({
+      objects: [
+        ...impersonator([impersonate(["users"], ["anyone"]), impersonate(["groups"], ["ops"])]),
+        clusterRole("cluster-admin", ADMIN_RULES),
+        clusterRoleBinding("ops-admin", "cluster-admin", [{ kind: "Group", name: "ops" }]),
+      ],
+      setup: (builder) => builder.principal("alice").group("ops", ["alice"]),
+    });
+    expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["cluster-admin in 2"]);
+  });
+
+  it("a RoleBinding may grant impersonating the service accounts of its namespace", () => {
+    const objects = (namespace: string) => [
+      ...impersonator([impersonate(["serviceaccounts"], ["deployer"])], namespace),
+      clusterRole("cluster-admin", ADMIN_RULES),
+      clusterRoleBinding("deployer-admin", "cluster-admin", [
+        { kind: "ServiceAccount", name: "deployer", namespace: "default" },
+      ]),
+    ];
+    const [path] = pathsOf(tenant({ objects: objects("default") }), CLUSTER, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 2"]);
+    expect(path.path.map((step) => step.label)).toContain(
+      "acts as service account default/deployer on aks-1 (impersonation)",
+    );
+    expect(pathsOf(tenant({ objects: objects("other") }), CLUSTER, "leonard")).toEqual([]);
+  });
+
+  it("an impersonated service account carries system:serviceaccounts:<namespace>", () => {
+    const model = tenant({
+      objects: [
+        ...impersonator([impersonate(["serviceaccounts"])], "default"),
+        clusterRole("view", [{ verbs: ["get", "list"], apiGroups: [""], resources: ["pods"] }]),
+        clusterRoleBinding("sa-view", "view", [{ kind: "Group", name: "system:serviceaccounts:default" }]),
+      ],
+    });
+    expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["read in 2"]);
+  });
+
+  it("impersonating a service account gives its API access, not its token: no workload identity by itself", () => {
+    const model = tenant({ objects: impersonator([impersonate(["serviceaccounts"])], "default") });
+    expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
+  });
+
+  it("an impersonated service account that may create pods runs one as itself: its identity", () => {
+    const model = tenant({
+      objects: [
+        ...impersonator([impersonate(["serviceaccounts"], ["deployer"])], "default"),
+        role("default", "pod-maker", [{ verbs: ["create"], apiGroups: [""], resources: ["pods"] }]),
+        roleBinding("default", "deployer-pods", { kind: "Role", name: "pod-maker" }, [
+          { kind: "ServiceAccount", name: "deployer", namespace: "default" },
+        ]),
+      ],
+    });
+    const [path] = pathsOf(model, CLUSTER2, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 4"]);
+    expect(kinds(path)).toContain("federatedCredential");
+  });
+
+  it("Azure RBAC's impersonate data actions name no object: any user and group, so system:masters", () => {
+    const IMPERSONATOR = "88888888-2222-3333-4444-555555555555";
+    const model = tenant({
+      setup: (builder) =>
+        builder
+          .customRole(IMPERSONATOR, [
+            {
+              dataActions: [
+                "Microsoft.ContainerService/managedClusters/users/impersonate/action",
+                "Microsoft.ContainerService/managedClusters/groups/impersonate/action",
+              ],
+            },
+          ])
+          .assign(IMPERSONATOR, "leonard", CLUSTER),
+    });
+    expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["cluster-admin in 2"]);
+  });
+});

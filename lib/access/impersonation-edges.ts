@@ -1,0 +1,410 @@
+import { type AccessIndex, assignmentsReaching } from "@/lib/access/access-index";
+import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
+import { effectiveClusterRoleRules, ruleAllows, rulesAllow } from "@/lib/access/kubernetes-rbac";
+import { scopeFacts } from "@/lib/access/levels";
+import {
+  assignmentStep,
+  clusterRoleBindingStep,
+  clusterStep,
+  kubernetesGroupStep,
+  kubernetesRoleStep,
+  roleBindingStep,
+  roleDefinitionStep,
+  settingStep,
+} from "@/lib/access/paths";
+import type { AccessPrincipal, AttackPathLevel, PathStep } from "@/lib/access/types";
+import type { Cluster } from "@/lib/model/azure";
+import type { ClusterKubernetes, PolicyRule, Subject } from "@/lib/model/kubernetes";
+
+// Kubernetes user impersonation as attack-graph edges
+// (kubernetes.io/docs/reference/access-authn-authz/user-impersonation/, and the API server's filter,
+// kubernetes/kubernetes staging/src/k8s.io/apiserver/pkg/endpoints/filters/impersonation.go):
+//
+// - `Impersonate-User: U` is authorized as verb `impersonate` on `users` (core group, cluster-scoped,
+//   resourceName U); a user name `system:serviceaccount:N:S` is authorized instead on `serviceaccounts`
+//   in namespace N with resourceName S (so a RoleBinding in N can grant it), and then carries the
+//   groups `system:serviceaccounts` and `system:serviceaccounts:N` unless groups are given.
+// - `Impersonate-Group: G` is authorized on `groups` (resourceName G) and needs an `Impersonate-User`
+//   too ("requested impersonation without a user" otherwise).
+// - The impersonated identity is exactly what was asked for, plus `system:authenticated`: a user
+//   impersonated without groups has none of its directory groups, and no Azure identity (Azure RBAC
+//   for Kubernetes and the Azure control plane see the caller, not the impersonated name).
+//
+// A node `as:<cluster>|<subject key>` stands for "acts as this subject in the cluster's API". The
+// impersonators lead into it (one hop); it leads to the Kubernetes RBAC bindings naming the subject
+// (one hop, like any grant) and to the pods, tokens and execs those bindings allow, so an impersonated
+// service account reaches its managed identity only when it can run a pod or mint a token itself
+// (impersonation gives its API access, not its token). `userextras/*` and `uids` add nothing RBAC
+// compares, so they are not modelled.
+
+export type NodeId = string;
+export type ImpersonationEdge = {
+  from: NodeId;
+  weight: 1;
+  steps: PathStep[];
+  conditional: boolean;
+};
+export type ImpersonationTargetEdge = ImpersonationEdge & {
+  level: AttackPathLevel;
+  namespace: string | null;
+  held: false;
+};
+
+type Resource = "users" | "groups" | "serviceaccounts";
+
+type Impersonator = {
+  from: { node: NodeId; prefix: readonly PathStep[] }[];
+  via: PathStep[];
+  conditional: boolean;
+  /** may it impersonate this object (a service account: its name and namespace)? */
+  allows: (resource: Resource, name: string, namespace: string | null) => boolean;
+  /** may it set some `Impersonate-User` (a user or a service account), as a group needs */
+  someUser: boolean;
+};
+
+/** `User:<name>`, `Group:<name>` or `ServiceAccount:<namespace>:<name>`; a user named like a service account is that account. */
+export function subjectKey(subject: Subject, bindingNamespace: string | null): string | null {
+  if (subject.kind === "ServiceAccount") {
+    const namespace = subject.namespace || bindingNamespace;
+    return namespace ? `ServiceAccount:${namespace}:${subject.name}` : null;
+  }
+  if (subject.kind === "User") {
+    const account = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(subject.name);
+    if (account) return `ServiceAccount:${account[1]}:${account[2]}`;
+    return `User:${subject.name}`;
+  }
+  return `Group:${subject.name}`;
+}
+
+export function asNode(clusterId: string, key: string): NodeId {
+  return `as:${clusterId}|${key}`;
+}
+
+const SERVICE_ACCOUNT_GROUP = "system:serviceaccounts";
+
+function describeKey(key: string): string {
+  const colon = key.indexOf(":");
+  const kind = key.slice(0, colon);
+  const rest = key.slice(colon + 1);
+  if (kind === "ServiceAccount") return `service account ${rest.replace(":", "/")}`;
+  return `${kind === "User" ? "user" : "group"} ${rest}`;
+}
+
+/** Some name the rules let it impersonate in `resource` (any name when unrestricted). */
+function impersonatesSome(rules: readonly PolicyRule[], resource: Resource): boolean {
+  return rules.some((rule) =>
+    ruleAllows(rule, {
+      verb: "impersonate",
+      apiGroup: "",
+      resource,
+      resourceName: rule.resourceNames[0] ?? "any",
+    }),
+  );
+}
+
+const mentionsImpersonate = (rules: readonly PolicyRule[]) =>
+  rules.some((rule) => rule.verbs.includes("impersonate") || rule.verbs.includes("*"));
+
+export class ImpersonationEdges {
+  private readonly byCluster = new Map<string, Impersonator[]>();
+  private readonly intoCache = new Map<NodeId, ImpersonationEdge[]>();
+
+  constructor(
+    private readonly index: AccessIndex,
+    /** the attack graph's node of a principal on a cluster (registers it for reporting) */
+    private readonly register: (principal: AccessPrincipal, clusterId: string) => NodeId,
+  ) {}
+
+  /** Who may impersonate what on the cluster: Kubernetes RBAC bindings and Azure RBAC data actions. */
+  private impersonators(cluster: Cluster): Impersonator[] {
+    let list = this.byCluster.get(cluster.id);
+    if (list) return list;
+    list = [];
+    const inventory = this.index.model.kubernetes[cluster.id];
+    if (inventory && cluster.kubernetesRbac) this.kubernetesImpersonators(cluster, inventory, list);
+    if (cluster.entra.mode === "managed" && cluster.entra.azureRbac) this.azureImpersonators(cluster, list);
+    this.byCluster.set(cluster.id, list);
+    return list;
+  }
+
+  private kubernetesImpersonators(
+    cluster: Cluster,
+    inventory: ClusterKubernetes,
+    list: Impersonator[],
+  ): void {
+    const clusterRoleRules = effectiveClusterRoleRules(inventory.clusterRoles);
+    const roleRules = new Map(inventory.roles.map((role) => [`${role.namespace}/${role.name}`, role.rules]));
+    const add = (
+      subjects: readonly Subject[],
+      rules: readonly PolicyRule[],
+      namespace: string | null,
+      via: PathStep[],
+    ) => {
+      // A RoleBinding authorizes only requests in its namespace: users and groups are cluster-scoped.
+      const allows = (resource: Resource, name: string, accountNamespace: string | null) =>
+        (namespace === null || (resource === "serviceaccounts" && accountNamespace === namespace)) &&
+        rulesAllow(rules, { verb: "impersonate", apiGroup: "", resource, resourceName: name });
+      const someUser =
+        impersonatesSome(rules, "serviceaccounts") ||
+        (namespace === null && impersonatesSome(rules, "users"));
+      for (const subject of subjects) {
+        const from = resolveSubject(this.index, cluster, inventory, subject, namespace).map((reached) => ({
+          node: this.register(reached.principal, cluster.id),
+          prefix: reached.prefix,
+        }));
+        // An impersonated subject that may impersonate in turn.
+        const key = subjectKey(subject, namespace);
+        if (key)
+          from.push({ node: asNode(cluster.id, key), prefix: [{ kind: "action", id: "", label: "" }] });
+        list.push({ from, via, conditional: false, allows, someUser });
+      }
+    };
+    for (const binding of inventory.clusterRoleBindings) {
+      const rules = clusterRoleRules.get(binding.roleRef.name);
+      if (binding.roleRef.kind !== "ClusterRole" || !rules || !mentionsImpersonate(rules)) continue;
+      add(binding.subjects, rules, null, [
+        clusterRoleBindingStep(cluster.id, binding.name),
+        kubernetesRoleStep(cluster.id, "ClusterRole", null, binding.roleRef.name),
+      ]);
+    }
+    for (const binding of inventory.roleBindings) {
+      const isClusterRole = binding.roleRef.kind === "ClusterRole";
+      const rules = isClusterRole
+        ? clusterRoleRules.get(binding.roleRef.name)
+        : roleRules.get(`${binding.namespace}/${binding.roleRef.name}`);
+      if (!rules || !mentionsImpersonate(rules)) continue;
+      add(binding.subjects, rules, binding.namespace, [
+        roleBindingStep(cluster.id, binding.namespace, binding.name),
+        kubernetesRoleStep(
+          cluster.id,
+          binding.roleRef.kind,
+          isClusterRole ? null : binding.namespace,
+          binding.roleRef.name,
+        ),
+      ]);
+    }
+  }
+
+  /** Azure RBAC data actions (`…/users/impersonate/action` …) name no object: any user, group or account in scope. */
+  private azureImpersonators(cluster: Cluster, list: Impersonator[]): void {
+    const apply = (
+      assignment: (typeof this.index.model.roleAssignments)[number],
+      namespace: string | null,
+    ) => {
+      const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
+      if (!definition?.permissions.some((block) => block.dataActions.length > 0)) return;
+      const granted = new Set<Resource>();
+      for (const resource of ["users", "groups", "serviceaccounts"] as const) {
+        const action = kubernetesDataAction("impersonate", "", resource);
+        if (action && grantingPattern(definition, "data", action)) granted.add(resource);
+      }
+      if (namespace !== null) granted.delete("users");
+      if (namespace !== null) granted.delete("groups");
+      if (granted.size === 0) return;
+      const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
+      list.push({
+        from: reachThroughGroups(this.index, assignee).map((reached) => ({
+          node: this.register(reached.principal, cluster.id),
+          prefix: reached.prefix,
+        })),
+        via: [
+          assignmentStep(assignment, definition),
+          roleDefinitionStep(definition),
+          settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
+        ],
+        conditional: assignment.condition !== null,
+        allows: (resource, _name, accountNamespace) =>
+          granted.has(resource) &&
+          (namespace === null || (resource === "serviceaccounts" && accountNamespace === namespace)),
+        someUser: granted.has("users") || granted.has("serviceaccounts"),
+      });
+    };
+    for (const assignment of assignmentsReaching(this.index, cluster.id)) apply(assignment, null);
+    for (const { namespace, assignment } of this.index.namespaceAssignmentsByCluster.get(cluster.id) ?? [])
+      apply(assignment, namespace);
+  }
+
+  /** Has the cluster anyone who may impersonate at all? (Most clusters: no, and nothing more is built.) */
+  any(cluster: Cluster): boolean {
+    return this.impersonators(cluster).length > 0;
+  }
+
+  /** The reverse edges into `as:<cluster>|<key>`: who may act as that subject, and how. */
+  into(cluster: Cluster, key: string): ImpersonationEdge[] {
+    const node = asNode(cluster.id, key);
+    const cached = this.intoCache.get(node);
+    if (cached) return cached;
+    const edges: ImpersonationEdge[] = [];
+    const target = describeKey(key);
+    const asStep: PathStep = {
+      kind: key.startsWith("Group:") ? "k8s.group" : "action",
+      id: key.startsWith("Group:") ? `k8s-group:${key.slice("Group:".length)}` : `${cluster.id}#as/${key}`,
+      label: `acts as ${target} on ${cluster.name} (impersonation)`,
+    };
+    const emit = (impersonator: Impersonator, evidence: string) => {
+      for (const { node: from, prefix } of impersonator.from) {
+        if (from === node) continue;
+        edges.push({
+          from,
+          weight: 1,
+          steps: [
+            ...prefix.slice(1),
+            ...impersonator.via,
+            { kind: "permission", id: evidence, label: `can ${evidence}` },
+            asStep,
+          ],
+          conditional: impersonator.conditional,
+        });
+      }
+    };
+    const colon = key.indexOf(":");
+    const kind = key.slice(0, colon);
+    const name = key.slice(colon + 1);
+    const inventory = this.index.model.kubernetes[cluster.id];
+    for (const impersonator of this.impersonators(cluster)) {
+      if (kind === "User" && impersonator.allows("users", name, null))
+        emit(impersonator, `impersonate users ${name}`);
+      if (kind === "ServiceAccount") {
+        const [namespace, account] = name.split(":");
+        if (impersonator.allows("serviceaccounts", account, namespace))
+          emit(impersonator, `impersonate serviceaccounts ${account} in namespace ${namespace}`);
+      }
+      if (kind !== "Group") continue;
+      if (impersonator.someUser && impersonator.allows("groups", name, null)) {
+        emit(impersonator, `impersonate groups ${name} (with a user it may impersonate)`);
+        continue;
+      }
+      // A service account impersonated without groups carries system:serviceaccounts[:<namespace>].
+      if (name === SERVICE_ACCOUNT_GROUP || name.startsWith(`${SERVICE_ACCOUNT_GROUP}:`)) {
+        const namespace =
+          name === SERVICE_ACCOUNT_GROUP ? null : name.slice(SERVICE_ACCOUNT_GROUP.length + 1);
+        const account = inventory?.serviceAccounts.find(
+          (candidate) =>
+            (namespace === null || candidate.namespace === namespace) &&
+            impersonator.allows("serviceaccounts", candidate.name, candidate.namespace),
+        );
+        if (account)
+          emit(
+            impersonator,
+            `impersonate serviceaccounts ${account.name} in namespace ${account.namespace}, a member of ${name}`,
+          );
+      }
+    }
+    this.intoCache.set(node, edges);
+    return edges;
+  }
+
+  /** May anyone act as this subject on the cluster? */
+  impersonable(cluster: Cluster, key: string): boolean {
+    return this.any(cluster) && this.into(cluster, key).length > 0;
+  }
+
+  /**
+   * The cluster levels an impersonated subject holds: every Kubernetes RBAC binding naming a subject
+   * someone may act as (its level, or cluster-admin through bind/escalate on clusterroles), and
+   * system:masters, which the API server lets do anything without a binding.
+   */
+  targetEdges(cluster: Cluster): ImpersonationTargetEdge[] {
+    if (!this.any(cluster)) return [];
+    const edges: ImpersonationTargetEdge[] = [];
+    const mastersKey = "Group:system:masters";
+    if (this.impersonable(cluster, mastersKey)) {
+      edges.push({
+        from: asNode(cluster.id, mastersKey),
+        weight: 1,
+        steps: [
+          { ...kubernetesGroupStep("system:masters"), label: "system:masters passes every authorization" },
+          clusterStep(cluster),
+        ],
+        conditional: false,
+        level: "cluster-admin",
+        namespace: null,
+        held: false,
+      });
+    }
+    const inventory = this.index.model.kubernetes[cluster.id];
+    if (!inventory || !cluster.kubernetesRbac) return edges;
+    const clusterRoleRules = effectiveClusterRoleRules(inventory.clusterRoles);
+    const roleRules = new Map(inventory.roles.map((role) => [`${role.namespace}/${role.name}`, role.rules]));
+    const add = (
+      subjects: readonly Subject[],
+      rules: readonly PolicyRule[],
+      namespace: string | null,
+      via: PathStep[],
+    ) => {
+      const keys = subjects
+        .map((subject) => subjectKey(subject, namespace))
+        .filter(
+          (key): key is string => key !== null && key !== mastersKey && this.impersonable(cluster, key),
+        );
+      if (keys.length === 0) return;
+      const facts = scopeFacts(
+        (verb, apiGroup, resource) => rulesAllow(rules, { verb, apiGroup, resource }),
+        namespace === null ? "cluster" : "namespace",
+      );
+      const clusterWideEscalation =
+        namespace === null &&
+        facts.escalations.find(
+          (escalation) =>
+            (escalation.to === "bind" || escalation.to === "escalate") &&
+            escalation.evidence.includes("clusterroles"),
+        );
+      const level: AttackPathLevel | null =
+        facts.level === "cluster-admin" || clusterWideEscalation ? "cluster-admin" : facts.level;
+      if (!level) return;
+      const tail =
+        facts.level === level
+          ? [...via, clusterStep(cluster, namespace)]
+          : [
+              ...via,
+              {
+                kind: "action",
+                id: `${cluster.id}#${clusterWideEscalation ? clusterWideEscalation.to : "grant"}`,
+                label:
+                  clusterWideEscalation && clusterWideEscalation.to === "bind"
+                    ? "binds cluster-admin to itself"
+                    : "adds every permission to a ClusterRole it holds",
+              },
+              clusterStep(cluster),
+            ];
+      for (const key of new Set(keys)) {
+        edges.push({
+          from: asNode(cluster.id, key),
+          weight: 1,
+          steps: tail,
+          conditional: false,
+          level,
+          namespace: level === "cluster-admin" ? null : namespace,
+          held: false,
+        });
+      }
+    };
+    for (const binding of inventory.clusterRoleBindings) {
+      const rules =
+        binding.roleRef.kind === "ClusterRole" ? clusterRoleRules.get(binding.roleRef.name) : undefined;
+      if (!rules) continue;
+      add(binding.subjects, rules, null, [
+        clusterRoleBindingStep(cluster.id, binding.name),
+        kubernetesRoleStep(cluster.id, "ClusterRole", null, binding.roleRef.name),
+      ]);
+    }
+    for (const binding of inventory.roleBindings) {
+      const isClusterRole = binding.roleRef.kind === "ClusterRole";
+      const rules = isClusterRole
+        ? clusterRoleRules.get(binding.roleRef.name)
+        : roleRules.get(`${binding.namespace}/${binding.roleRef.name}`);
+      if (!rules) continue;
+      add(binding.subjects, rules, binding.namespace, [
+        roleBindingStep(cluster.id, binding.namespace, binding.name),
+        kubernetesRoleStep(
+          cluster.id,
+          binding.roleRef.kind,
+          isClusterRole ? null : binding.namespace,
+          binding.roleRef.name,
+        ),
+      ]);
+    }
+    return edges;
+  }
+}
