@@ -1,13 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { pool } from "@/lib/db/pool";
 import { handleAction } from "@/lib/http/handle-action";
-import { readJobsConfig } from "@/lib/jobs/config";
-import { jobRunner } from "@/lib/jobs/job-services";
-import { settingsPatchSchema, updateSettings } from "@/lib/jobs/settings-service";
+import { settingsPatchSchema } from "@/lib/jobs/settings-service";
 import { tenantSettingsInputSchema } from "@/lib/jobs/tenant-settings";
-import { registeredTenantIds } from "@/lib/scan/tenant-sources";
+import { rewriteScanSchedules, updateTenantSettings } from "@/lib/settings/update-settings";
 import { SETTINGS_FIELDS, type SettingsField } from "./settings-fields";
 
 /** `fieldErrors`: one plain sentence per field, shown beside it (the status line then only points there). */
@@ -123,14 +120,10 @@ export async function saveSettings(_previous: SaveSettingsState, form: FormData)
   return handleAction<SaveSettingsState>(
     "saving settings",
     async () => {
-      await updateSettings(pool(), {
-        patch: patch.data,
-        config: readJobsConfig(),
-        registered: registeredTenantIds(),
-      });
+      await updateTenantSettings(patch.data);
       revalidatePath("/settings");
       try {
-        await (await jobRunner()).syncSchedules();
+        await rewriteScanSchedules();
       } catch (error) {
         console.error("[atlas] schedules not rewritten", error);
         return { ok: true, message: "Saved. The schedule takes effect when a worker next starts." };

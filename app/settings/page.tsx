@@ -6,13 +6,10 @@ import type { PageSearchParams } from "@/app/_lib/page-scope";
 import { formatTime } from "@/components/scans/format";
 import { plural } from "@/components/ui/format";
 import { EmptyState, PageHeader, Section } from "@/components/ui/layout";
-import { pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/http/app-error";
-import { readJobsConfig } from "@/lib/jobs/config";
-import { getSettingsView, tenantIdSchema } from "@/lib/jobs/settings-service";
-import { knownTenantIds } from "@/lib/jobs/tenant-settings";
+import { tenantIdSchema } from "@/lib/jobs/settings-service";
 import { searchParamsRecord } from "@/lib/queries/search-params";
-import { registeredTenantIds } from "@/lib/scan/tenant-sources";
+import { getSettingsPage, type SettingsPageData } from "@/lib/settings/get-settings";
 import { SettingsForm } from "./settings-form";
 
 export const dynamic = "force-dynamic";
@@ -23,16 +20,20 @@ const paramsSchema = z.object({ tenant: tenantIdSchema.optional() });
 export default async function SettingsPage({ searchParams }: { searchParams: PageSearchParams }) {
   const parsed = paramsSchema.safeParse(searchParamsRecord(await searchParams));
   if (!parsed.success) notFound();
-  const config = readJobsConfig();
-  const registered = registeredTenantIds();
-  const tenants = await knownTenantIds(pool(), registered);
+  let page: SettingsPageData;
+  try {
+    page = await getSettingsPage(parsed.data.tenant);
+  } catch (error) {
+    if (error instanceof AppError && error.status === 404) notFound();
+    throw error;
+  }
   const header = (
     <PageHeader
       title="Settings"
       description="When each tenant is scanned, where its drift is sent, and how long its history is kept."
     />
   );
-  if (tenants.length === 0) {
+  if (page.view === null) {
     return (
       <div className="space-y-6">
         {header}
@@ -42,14 +43,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pag
       </div>
     );
   }
-  const tenantId = parsed.data.tenant ?? tenants[0];
-  let view: Awaited<ReturnType<typeof getSettingsView>>;
-  try {
-    view = await getSettingsView(pool(), { tenantId, config, registered });
-  } catch (error) {
-    if (error instanceof AppError && error.status === 404) notFound();
-    throw error;
-  }
+  const { tenants, tenantId, view, environment } = page;
   const { effective } = view;
   return (
     <div className="space-y-6">
@@ -75,19 +69,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pag
           description={<span className="font-mono text-xs">{view.tenantId}</span>}
           className="lg:col-span-2"
         >
-          <SettingsForm
-            view={view}
-            environment={{
-              schedule:
-                config.ATLAS_SCAN_SCHEDULE && config.ATLAS_SCAN_SCHEDULE !== "off"
-                  ? config.ATLAS_SCAN_SCHEDULE
-                  : null,
-              webhook: Boolean(config.ATLAS_WEBHOOK_URL),
-              minSeverity: config.ATLAS_WEBHOOK_MIN_SEVERITY,
-              retentionDays: config.ATLAS_RETENTION_DAYS,
-              timezone: config.ATLAS_SCAN_TIMEZONE,
-            }}
-          />
+          <SettingsForm view={view} environment={environment} />
         </Section>
         <Section id="in-effect" title="In effect" description="What the workers do with these settings.">
           <dl className="space-y-3 text-sm">
@@ -111,7 +93,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pag
             <div>
               <dt className="font-medium text-slate-900">Workers</dt>
               <dd className="text-slate-700">
-                {config.ATLAS_WORKER === "in-process"
+                {environment.workerInProcess
                   ? "This app runs a worker; more can join with npm run worker."
                   : "ATLAS_WORKER=off: scans run in npm run worker processes."}
               </dd>
@@ -145,7 +127,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pag
             <div>
               <dt className="font-medium text-slate-900">External schedulers</dt>
               <dd className="text-slate-700">
-                {config.ATLAS_CRON_SECRET
+                {environment.cronEnabled
                   ? "POST /api/cron/scan with Authorization: Bearer <ATLAS_CRON_SECRET> queues a scan."
                   : "Set ATLAS_CRON_SECRET to let a Kubernetes CronJob queue scans through POST /api/cron/scan."}
               </dd>

@@ -4,9 +4,9 @@ import Link from "next/link";
 import { type ReactNode, useState } from "react";
 import { z } from "zod";
 import { EscalationBlock, GrantBlock } from "@/components/access/grant-block";
+import { pathKey } from "@/lib/access/path-key";
 import { principalAccessSchema } from "@/lib/access/types";
 import { principalHref } from "@/lib/queries/cluster-slug";
-import { pathKey } from "@/lib/queries/stored-records";
 
 // One principal in a cluster's access list. The summary (who, which levels, which routes) comes
 // rendered from the server; the paths, which on a busy cluster would weigh megabytes for everyone,

@@ -7,6 +7,7 @@ import type {
 } from "@/lib/access/types";
 import type { SnapshotRecordInput } from "@/lib/model/records";
 import { ANALYSIS_SOURCE } from "@/lib/model/sources";
+import { pathKey } from "./path-key";
 
 // Access as snapshot records, so "Penny gained cluster-admin on aks-2" is drift like any other.
 // One record per (cluster, principal, level or target, namespace, route); its paths are all the
@@ -39,7 +40,6 @@ export type AccessEscalationRecordData = {
   namespace?: string | null;
 };
 
-const pathKey = (path: readonly PathStep[]) => path.map((step) => `${step.kind}:${step.id}`).join(">");
 const sortPaths = (paths: PathStep[][]) => paths.sort((a, b) => pathKey(a).localeCompare(pathKey(b)));
 
 export function accessGrantKey(

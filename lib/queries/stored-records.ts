@@ -55,10 +55,8 @@ export function levelRank(level: AccessLevel): number {
   return ACCESS_LEVEL_RANK[level];
 }
 
-/** A stable React key / identity for one path: its steps' kinds and ids. */
-export function pathKey(path: readonly { kind: string; id: string }[]): string {
-  return path.map((step) => `${step.kind}:${step.id}`).join(">");
-}
+/** A stable React key / identity for one path (defined once, in lib/access/path-key.ts). */
+export { pathKey } from "@/lib/access/path-key";
 
 /**
  * Is this path step a PIM eligibility (an activation is needed)? Role eligibility and PIM for Groups steps

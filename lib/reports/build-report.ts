@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pathKey } from "@/lib/access/path-key";
 import {
   type AccessPrincipal,
   type AccessRoute,
@@ -100,8 +101,6 @@ function compareFindings(a: ReportFinding, b: ReportFinding): number {
     a.key.localeCompare(b.key)
   );
 }
-
-const pathKey = (path: readonly PathStep[]) => path.map((step) => `${step.kind}:${step.id}`).join(">");
 
 /** The `max` most direct explanations: shortest first, then by their steps (deterministic). */
 function shortestPaths(paths: readonly PathStep[][], max: number): PathStep[][] {

@@ -1,6 +1,5 @@
-import { pool } from "@/lib/db/pool";
-import { driftQuerySchema, driftResponse, queryDrift } from "@/lib/drift/drift-query";
-import { DRIFT_INTERNAL_MESSAGE } from "@/lib/drift/http";
+import { driftQuerySchema } from "@/lib/drift/drift-query";
+import { DRIFT_INTERNAL_MESSAGE, getDrift } from "@/lib/drift/get-drift-page";
 import { handle, json, parseInput } from "@/lib/http/handle";
 import { searchParamsRecord } from "@/lib/queries/search-params";
 
@@ -18,8 +17,7 @@ export const GET = handle(
       searchParamsRecord(request.nextUrl.searchParams),
       "invalid_query",
     );
-    const { report } = await queryDrift(pool(), query);
-    return json(driftResponse(report));
+    return json(await getDrift(query));
   },
   { internalMessage: DRIFT_INTERNAL_MESSAGE },
 );

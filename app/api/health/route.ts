@@ -1,9 +1,9 @@
-import { type NextRequest, NextResponse } from "next/server";
+import type { NextRequest } from "next/server";
 import { readAuthConfig } from "@/lib/auth/config";
 import { roleSatisfies } from "@/lib/auth/roles";
 import { openSession, sessionCookieName } from "@/lib/auth/session";
-import { probeDatabase } from "@/lib/db/health";
-import { PRODUCT_VERSION } from "@/lib/version";
+import { getHealth } from "@/lib/health/get-health";
+import { handle, json } from "@/lib/http/handle";
 
 export const dynamic = "force-dynamic";
 
@@ -24,15 +24,9 @@ function mayReadDetails(request: NextRequest): boolean {
   }
 }
 
-export async function GET(request: NextRequest) {
-  const database = await probeDatabase(process.env.ATLAS_RESOLVED_DATABASE_URL ?? process.env.DATABASE_URL);
-  const status = database.state === "up" ? "ok" : "degraded";
-  const code = database.state === "up" ? 200 : 503;
-  if (!mayReadDetails(request)) return NextResponse.json({ status }, { status: code });
-  const body = {
-    status,
-    version: PRODUCT_VERSION,
-    database: { ...database, embedded: !process.env.DATABASE_URL },
-  };
-  return NextResponse.json(body, { status: code });
-}
+export const GET = handle(async (request) => {
+  const health = await getHealth();
+  const code = health.status === "ok" ? 200 : 503;
+  if (!mayReadDetails(request)) return json({ status: health.status }, { status: code });
+  return json(health.details, { status: code });
+});

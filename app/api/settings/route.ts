@@ -1,15 +1,8 @@
-import { pool } from "@/lib/db/pool";
 import { handle, json, parseInput } from "@/lib/http/handle";
 import { readJsonBody } from "@/lib/http/json-body";
-import { readJobsConfig } from "@/lib/jobs/config";
-import { jobRunner } from "@/lib/jobs/job-services";
-import {
-  getSettingsView,
-  settingsPatchSchema,
-  tenantIdSchema,
-  updateSettings,
-} from "@/lib/jobs/settings-service";
-import { registeredTenantIds } from "@/lib/scan/tenant-sources";
+import { settingsPatchSchema, tenantIdSchema } from "@/lib/jobs/settings-service";
+import { getSettings } from "@/lib/settings/get-settings";
+import { rewriteScanSchedules, updateTenantSettings } from "@/lib/settings/update-settings";
 
 export const dynamic = "force-dynamic";
 
@@ -24,13 +17,7 @@ export const GET = handle(
       "invalid_query",
       "tenant ",
     );
-    return json(
-      await getSettingsView(pool(), {
-        tenantId,
-        config: readJobsConfig(),
-        registered: registeredTenantIds(),
-      }),
-    );
+    return json(await getSettings(tenantId));
   },
   { internalMessage },
 );
@@ -43,12 +30,8 @@ export const GET = handle(
 export const PATCH = handle(
   async (request) => {
     const patch = parseInput(settingsPatchSchema, await readJsonBody(request), "invalid_body");
-    const view = await updateSettings(pool(), {
-      patch,
-      config: readJobsConfig(),
-      registered: registeredTenantIds(),
-    });
-    await (await jobRunner()).syncSchedules();
+    const view = await updateTenantSettings(patch);
+    await rewriteScanSchedules();
     return json(view);
   },
   { internalMessage },

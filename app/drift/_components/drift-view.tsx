@@ -2,11 +2,9 @@ import { Suspense } from "react";
 import { formatTime } from "@/components/scans/format";
 import { JsonLink } from "@/components/ui/json-link";
 import { Section, SectionSkeleton } from "@/components/ui/layout";
-import { pool } from "@/lib/db/pool";
 import type { ClusterRef } from "@/lib/drift/cluster-ref";
-import { computeDrift } from "@/lib/drift/compute-drift";
+import { getDriftEvents, getDriftTimeline } from "@/lib/drift/get-drift-page";
 import type { DriftRange } from "@/lib/drift/scan-range";
-import { driftTimeline } from "@/lib/drift/timeline";
 import { type DriftPageParams, driftHref } from "../search-params";
 import { DriftEvents } from "./drift-events";
 import { DriftTimelineChart, type TimelineBar } from "./drift-timeline-chart";
@@ -32,7 +30,7 @@ function currentParams(params: DriftPageParams, range: DriftRange): Record<strin
 }
 
 async function TimelineSection({ range, cluster, basePath, params }: ViewProps) {
-  const points = await driftTimeline(pool(), { tenantId: range.tenantId, cluster, limit: 30 });
+  const points = await getDriftTimeline(range, cluster);
   const bars: TimelineBar[] = points.map((point) => ({
     scanId: point.scanId,
     label: formatTime(point.startedAt),
@@ -46,7 +44,7 @@ async function TimelineSection({ range, cluster, basePath, params }: ViewProps) 
 }
 
 async function EventsSection({ range, cluster, params, basePath }: ViewProps) {
-  const report = await computeDrift(pool(), range, { cluster });
+  const report = await getDriftEvents(range, cluster);
   const current = currentParams(params, range);
   const api = driftHref("/api/drift", {
     tenant: params.tenant,

@@ -6,12 +6,11 @@ import { KindTag } from "@/components/ui/badges";
 import { JsonLink } from "@/components/ui/json-link";
 import { EmptyState, PageHeader, Section } from "@/components/ui/layout";
 import { TableScroll } from "@/components/ui/table-scroll";
-import { pool } from "@/lib/db/pool";
-import { driftEvent, inventoryKindLabel } from "@/lib/drift/events";
-import { loadLabels } from "@/lib/drift/labels";
+import { inventoryKindLabel } from "@/lib/drift/events";
+import { getObjectDriftPage } from "@/lib/drift/get-object-drift";
 import { driftObjectHref } from "@/lib/drift/links";
-import { type ObjectDiff, objectDiff } from "@/lib/drift/object-history";
-import { DriftNotFoundError, resolveDriftRange } from "@/lib/drift/scan-range";
+import type { ObjectDiff } from "@/lib/drift/object-history";
+import { DriftNotFoundError } from "@/lib/drift/scan-range";
 import { safeText } from "@/lib/http/safe-text";
 import { searchParamsRecord } from "@/lib/queries/search-params";
 import { FieldChanges } from "../_components/field-changes";
@@ -31,36 +30,6 @@ const ANALYSIS_LABEL: Record<string, string> = {
   "access.escalation": "Escalation",
   finding: "Finding",
 };
-
-/** The object's readable name and, when it changed, the drift event's sentence — the same words as the list. */
-async function describeObject(diff: ObjectDiff): Promise<{ label: string; message: string | null }> {
-  const latest = diff.after ?? diff.before ?? diff.history[diff.history.length - 1];
-  const data =
-    typeof latest?.data === "object" && latest.data !== null ? (latest.data as Record<string, unknown>) : {};
-  const text = (value: unknown) => (typeof value === "string" ? [value] : []);
-  const labels = await loadLabels(pool(), {
-    tenantId: diff.tenantId,
-    from: BigInt(diff.from ?? diff.to),
-    to: BigInt(diff.to),
-    principalIds: [...text(data.principalId), ...(diff.kind === "groupMembership" ? [diff.key] : [])],
-    roleGuids: text(data.roleDefinitionId),
-  });
-  const version = (v: ObjectDiff["before"]) =>
-    v
-      ? { source: v.source, clusterId: v.clusterId, data: v.data, validFromScan: BigInt(v.validFromScan) }
-      : null;
-  const changed = diff.from !== null && diff.before?.contentHash !== diff.after?.contentHash;
-  const event = driftEvent(
-    {
-      kind: diff.kind,
-      naturalKey: diff.key,
-      before: changed ? version(diff.before) : version(latest ?? null),
-      after: changed ? version(diff.after) : version(latest ?? null),
-    },
-    { from: BigInt(diff.from ?? diff.to), to: BigInt(diff.to), labels },
-  );
-  return { label: event.subject.label, message: changed ? event.message : null };
-}
 
 function Verdict({ diff }: { diff: ObjectDiff }) {
   const { before, after } = diff;
@@ -111,10 +80,9 @@ export default async function ObjectDriftPage({ searchParams }: { searchParams: 
   const parsed = objectParamsSchema.safeParse(raw);
   if (!parsed.success) notFound();
   const { kind, key, tenant, from, to } = parsed.data;
-  let diff: ObjectDiff;
+  let page: Awaited<ReturnType<typeof getObjectDriftPage>>;
   try {
-    const range = await resolveDriftRange(pool(), { tenantId: tenant, from, to });
-    diff = await objectDiff(pool(), range, kind, key);
+    page = await getObjectDriftPage({ kind, key, tenant, from, to });
   } catch (error) {
     if (error instanceof DriftNotFoundError) notFound();
     return (
@@ -125,8 +93,8 @@ export default async function ObjectDriftPage({ searchParams }: { searchParams: 
     );
   }
   const kindLabel = ANALYSIS_LABEL[kind] ?? inventoryKindLabel(kind);
+  const { diff, label, message } = page;
   const shown = diff.after ?? diff.before;
-  const { label, message } = await describeObject(diff);
   return (
     <div className="space-y-6">
       <PageHeader

@@ -1,14 +1,11 @@
 import { z } from "zod";
-import { pool } from "@/lib/db/pool";
-import { APP_ERROR_STATUS, AppError, notFoundError } from "@/lib/http/app-error";
+import { APP_ERROR_STATUS, AppError } from "@/lib/http/app-error";
 import { handle, json, parseInput } from "@/lib/http/handle";
 import { readJsonBody } from "@/lib/http/json-body";
 import { readJobsConfig } from "@/lib/jobs/config";
 import { cronSecretMatches, presentedCronSecret } from "@/lib/jobs/cron-secret";
-import { jobRunner } from "@/lib/jobs/job-services";
+import { queueCronScans } from "@/lib/jobs/queue-cron-scans";
 import { tenantIdSchema } from "@/lib/jobs/settings-service";
-import { knownTenantIds } from "@/lib/jobs/tenant-settings";
-import { registeredTenantIds } from "@/lib/scan/tenant-sources";
 
 export const dynamic = "force-dynamic";
 
@@ -37,20 +34,7 @@ export const POST = handle(
       );
     }
     const body = parseInput(bodySchema, await readJsonBody(request), "invalid_body");
-    const known = await knownTenantIds(pool(), registeredTenantIds());
-    const tenants = body.tenantId ? [body.tenantId] : registeredTenantIds();
-    const unknown = tenants.filter((tenantId) => !known.includes(tenantId));
-    if (unknown.length > 0) throw notFoundError("no_tenant", `No tenant ${unknown.join(", ")} is known.`);
-    if (tenants.length === 0) throw notFoundError("no_tenant", "No tenant is configured to scan.");
-    const runner = await jobRunner();
-    const queued: { tenantId: string; jobId: string }[] = [];
-    const alreadyQueued: string[] = [];
-    for (const tenantId of tenants) {
-      const jobId = await runner.enqueueScan(tenantId, "cron");
-      if (jobId) queued.push({ tenantId, jobId });
-      else alreadyQueued.push(tenantId);
-    }
-    return json({ queued, alreadyQueued }, { status: 202 });
+    return json(await queueCronScans(body.tenantId), { status: 202 });
   },
   { internalMessage: "The scan could not be queued; the server log has the details." },
 );

@@ -1,8 +1,6 @@
-import { pool } from "@/lib/db/pool";
 import { driftQuerySchema } from "@/lib/drift/drift-query";
-import { DRIFT_INTERNAL_MESSAGE } from "@/lib/drift/http";
-import { objectDiff } from "@/lib/drift/object-history";
-import { resolveDriftRange } from "@/lib/drift/scan-range";
+import { DRIFT_INTERNAL_MESSAGE } from "@/lib/drift/get-drift-page";
+import { getObjectDrift } from "@/lib/drift/get-object-drift";
 import { handle, json, parseInput } from "@/lib/http/handle";
 import { safeText } from "@/lib/http/safe-text";
 import { searchParamsRecord } from "@/lib/queries/search-params";
@@ -17,13 +15,8 @@ const querySchema = driftQuerySchema.omit({ cluster: true }).extend({
 /** GET /api/drift/object?kind=&key=&from=&to=: one object's versions and its field-level difference. */
 export const GET = handle(
   async (request) => {
-    const { kind, key, tenant, from, to } = parseInput(
-      querySchema,
-      searchParamsRecord(request.nextUrl.searchParams),
-      "invalid_query",
-    );
-    const range = await resolveDriftRange(pool(), { tenantId: tenant, from, to });
-    return json(await objectDiff(pool(), range, kind, key));
+    const query = parseInput(querySchema, searchParamsRecord(request.nextUrl.searchParams), "invalid_query");
+    return json(await getObjectDrift(query));
   },
   { internalMessage: DRIFT_INTERNAL_MESSAGE },
 );

@@ -6,9 +6,7 @@ import { DriftView } from "@/app/drift/_components/drift-view";
 import { rangeFailure } from "@/app/drift/_components/range-errors";
 import { driftPageParamsSchema, malformedScanParam } from "@/app/drift/search-params";
 import { PageHeader } from "@/components/ui/layout";
-import { pool } from "@/lib/db/pool";
-import { type ClusterRef, resolveDriftCluster } from "@/lib/drift/cluster-ref";
-import { type DriftRange, resolveDriftRange } from "@/lib/drift/scan-range";
+import { getClusterDriftPage } from "@/lib/drift/get-drift-page";
 import { clusterHref, clusterIdFromSlug, clusterSlug } from "@/lib/queries/cluster-slug";
 import { lenientParse, searchParamsRecord } from "@/lib/queries/search-params";
 
@@ -35,11 +33,9 @@ export default async function ClusterDriftPage({
   if (malformedScanParam(raw)) notFound();
   const query = lenientParse(driftPageParamsSchema, raw);
   const name = clusterId.split("/").pop() ?? clusterId;
-  let range: DriftRange;
-  let cluster: ClusterRef;
+  let page: Awaited<ReturnType<typeof getClusterDriftPage>>;
   try {
-    range = await resolveDriftRange(pool(), { tenantId: query.tenant, from: query.from, to: query.to });
-    cluster = await resolveDriftCluster(pool(), range, clusterId);
+    page = await getClusterDriftPage(query, clusterId);
   } catch (error) {
     return (
       <div className="space-y-6">
@@ -48,6 +44,7 @@ export default async function ClusterDriftPage({
       </div>
     );
   }
+  const { range, cluster } = page;
   return (
     <div className="space-y-6">
       <PageHeader
