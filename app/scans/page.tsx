@@ -10,7 +10,7 @@ import { plural } from "@/components/ui/format";
 import { EmptyState, PageHeader, SectionSkeleton } from "@/components/ui/layout";
 import { Pagination } from "@/components/ui/pagination";
 import { TableScroll } from "@/components/ui/table-scroll";
-import { listScans, SCANS_PAGE_SIZE } from "@/lib/queries/list-scans";
+import { getScansPage, SCANS_PAGE_SIZE } from "@/lib/queries/list-scans";
 import { lenientParse, searchParamsRecord } from "@/lib/queries/search-params";
 
 export const dynamic = "force-dynamic";
@@ -19,7 +19,7 @@ export const metadata: Metadata = { title: "Scans" };
 const paramsSchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 
 async function ScansTable({ page }: { page: number }) {
-  const list = await listScans({ page });
+  const list = await getScansPage({ page });
   if (list.total === 0) {
     return (
       <EmptyState title="No scan yet">

@@ -1,36 +1,30 @@
-import { z } from "zod";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
-import { coverageSchema } from "@/lib/model/tenant-model";
-import { coverageSummary, scanErrorsSchema } from "@/lib/queries/list-scans";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import { scanParamSchema } from "@/lib/queries/scan-scope";
+import { coverageSummary, getScan } from "@/lib/queries/scans";
 import { asOfCondition } from "@/lib/queries/snapshot";
 
 // One scan (/scans/[id]): status, phase and progress, per-source coverage, errors, API calls and
 // what the store wrote.
 
-export async function getScan(rawId: string) {
+export async function getScanPage(rawId: string) {
   const parsed = scanParamSchema.safeParse(rawId);
   if (!parsed.success) throw new NotFoundError("scan_not_found", `No scan ${rawId}.`);
-  const scan = await prisma().scan.findUnique({
-    where: { id: parsed.data },
-    include: { tenant: { select: { displayName: true } } },
-  });
+  const scan = await getScan(parsed.data);
   if (!scan) throw new NotFoundError("scan_not_found", `No scan ${rawId}.`);
-  const coverage = coverageSchema.catch({}).parse(scan.coverage);
-  const facts = await sourceFacts(scan.tenantId, scan.id);
+  const facts = await sourceFacts(scan.tenant.id, scan.id);
   return {
     id: scan.id.toString(),
-    tenant: { id: scan.tenantId, displayName: scan.tenant.displayName },
+    tenant: scan.tenant,
     status: scan.status,
     trigger: scan.trigger,
     phase: scan.phase,
-    progress: { done: scan.progressDone, total: scan.progressTotal },
+    progress: scan.progress,
     startedAt: scan.startedAt.toISOString(),
     finishedAt: scan.finishedAt?.toISOString() ?? null,
     durationMs: scan.durationMs,
-    coverage: Object.entries(coverage)
+    coverage: Object.entries(scan.coverage)
       .map(([source, entry]) => ({
         source,
         status: entry.status,
@@ -40,16 +34,16 @@ export async function getScan(rawId: string) {
       }))
       .sort((a, b) => a.status.localeCompare(b.status) || a.source.localeCompare(b.source)),
     coverageSummary: coverageSummary(scan.coverage),
-    errors: scanErrorsSchema.parse(scan.errors),
-    counts: z.record(z.string(), z.number()).catch({}).parse(scan.counts),
-    apiCalls: z.record(z.string(), z.number()).catch({}).parse(scan.apiCalls),
+    errors: scan.errors,
+    counts: scan.counts,
+    apiCalls: scan.apiCalls,
     rowsInserted: scan.rowsInserted,
     rowsClosed: scan.rowsClosed,
     productVersion: scan.productVersion,
   };
 }
 
-export type ScanResponse = Awaited<ReturnType<typeof getScan>>;
+export type ScanPage = Awaited<ReturnType<typeof getScanPage>>;
 
 /** Names of the clusters and subscriptions a scan's coverage names, as of that scan (or the last state before it). */
 async function sourceFacts(tenantId: string, scanId: bigint) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { handle, json, parseInput } from "@/lib/http/handle";
 import { readJsonBody } from "@/lib/http/json-body";
 import { scanIdSchema } from "@/lib/http/params";
-import { listScans } from "@/lib/queries/scans";
+import { listScans, scanResponse } from "@/lib/queries/scans";
 import { startScan } from "@/lib/scan/start-scan";
 
 export const dynamic = "force-dynamic";
@@ -50,5 +50,5 @@ export const GET = handle(async (request) => {
     limit: query.limit,
     before: query.before,
   });
-  return json({ scans });
+  return json({ scans: scans.map(scanResponse) });
 });

@@ -15,7 +15,7 @@ import { ScanNow } from "@/components/scans/scan-now";
 import { ScanProgress } from "@/components/scans/scan-progress";
 import { ScanStatusBadge } from "@/components/ui/badges";
 import { PageHeader, Section } from "@/components/ui/layout";
-import { getScan } from "@/lib/queries/get-scan";
+import { getScanPage } from "@/lib/queries/get-scan";
 
 export const dynamic = "force-dynamic";
 
@@ -32,7 +32,7 @@ const COVERAGE_STYLE: Record<string, string> = {
 };
 
 export default async function ScanPage({ params }: { params: Params }) {
-  const scan = await orNotFound(getScan((await params).id));
+  const scan = await orNotFound(getScanPage((await params).id));
   const running = scan.status === "running";
   const sources = orderSources(
     scan.coverage.map((entry) => ({ source: entry.source, ...describeSource(entry) })),

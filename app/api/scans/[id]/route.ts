@@ -1,7 +1,7 @@
 import { badRequestError, notFoundError } from "@/lib/http/app-error";
 import { handle, json } from "@/lib/http/handle";
 import { issuesMessage, scanIdSchema } from "@/lib/http/params";
-import { getScan } from "@/lib/queries/scans";
+import { getScan, scanResponse } from "@/lib/queries/scans";
 
 export const dynamic = "force-dynamic";
 
@@ -11,5 +11,5 @@ export const GET = handle<{ id: string }>(async (_request, { id }) => {
   if (!parsed.success) throw badRequestError("invalid_scan_id", `Scan id ${issuesMessage(parsed.error)}.`);
   const scan = await getScan(parsed.data);
   if (!scan) throw notFoundError("not_found", `Scan ${id} does not exist.`);
-  return json(scan);
+  return json(scanResponse(scan));
 });
