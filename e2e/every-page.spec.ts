@@ -3,8 +3,7 @@ import { expectAccessible } from "./axe";
 
 // Issue 16, acceptance: every page at 1280×800 and 390×844, with axe (no serious or critical WCAG 2.1
 // A/AA violation), nothing wider than the screen, no console error, and a screenshot of each kept in the
-// test's output folder (looked at by whoever changes the page). The sign-in page needs the Entra ID
-// configuration: e2e/auth-every-page.spec.ts sweeps it the same way.
+// test's output folder (looked at by whoever changes the page).
 
 const PENNY = "00000000-0000-0000-0000-0000000000f4";
 const AKS1 = "/clusters/aks-1~rsg-aksidentitystate1~00000000-0000-0000-0000-0000000005b1";
@@ -76,6 +75,9 @@ test("every page is accessible, fits the screen and logs no error, at 1280 and 3
     ["reports", "/reports"],
     ["report", report],
     ["shared-report", share],
+    // without Entra ID configured (the demo) the sign-in page says so; e2e/auth-sign-in-widths.spec.ts
+    // sweeps the real one
+    ["sign-in", "/auth/sign-in"],
   ];
   const problems: string[] = [];
   for (const viewport of VIEWPORTS) {
@@ -103,4 +105,58 @@ test("every page is accessible, fits the screen and logs no error, at 1280 and 3
     }
   }
   expect(problems).toEqual([]);
+});
+
+test("the principal page's JSON link is a plain link to the API's JSON of the same scan, never prefetched", async ({
+  page,
+  request,
+}) => {
+  await waitForTodaysScan(request);
+  // next/link would prefetch /api/… as a page (`?_rsc=…`), which the API refuses with 400 (issue 16 #9)
+  const rscToApi: string[] = [];
+  page.on("request", (sent) => {
+    const url = new URL(sent.url());
+    if (url.pathname.startsWith("/api/") && url.searchParams.has("_rsc")) rscToApi.push(sent.url());
+  });
+  await page.goto(`/principals/${PENNY}`);
+  await expect(page.getByRole("heading", { level: 1, name: "What can Penny do?" })).toBeVisible();
+  const link = page.getByRole("link", { name: /^JSON/ });
+  await link.hover();
+  await page.waitForLoadState("networkidle");
+  const href = await link.getAttribute("href");
+  expect(href).toMatch(new RegExp(`^/api/principals/${PENNY}\\?scan=\\d+$`));
+  expect(rscToApi).toEqual([]);
+  // following it gives the JSON answer of the scan the page shows
+  const response = await request.get(href ?? "");
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toContain("application/json");
+  const body = (await response.json()) as { scanId: string; principal: { id: string } };
+  expect(body.principal.id).toBe(PENNY);
+  expect(href).toContain(`scan=${body.scanId}`);
+});
+
+test("the overview names who can be cluster-admin, each once, linking to their page", async ({
+  page,
+  request,
+}) => {
+  await waitForTodaysScan(request);
+  await page.goto("/");
+  const who = page.getByRole("region", { name: "Who can be cluster-admin" });
+  await expect(who).toBeVisible();
+  const rows = who.getByRole("table").getByRole("row");
+  await expect(rows.nth(1)).toBeVisible();
+  const names = await who.getByRole("rowheader").getByRole("link").allInnerTexts();
+  expect(new Set(names).size).toBe(names.length);
+  // Penny: cluster-admin on aks-1 and aks-2 through the local admin credential, can become it on aks-3
+  const penny = who.getByRole("row", { name: /Penny/ });
+  await expect(penny).toContainText("on 2 clusters");
+  await expect(penny).toContainText("local admin credential");
+  await expect(penny).toContainText("on 1 cluster");
+  await penny.getByRole("link", { name: "Penny" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "What can Penny do?" })).toBeVisible();
+  // and her page says why aks-3 differs
+  const why = page.getByRole("region", { name: "Why clusters differ" });
+  await expect(why).toContainText("aks-3");
+  await expect(why).toContainText("local accounts are disabled, so Contributor");
+  await expect(why).toContainText("Penny can re-enable them");
 });

@@ -46,7 +46,7 @@ export function WhoCanBeClusterAdminSection({
         <p className="text-sm text-slate-600">Nobody can be cluster-admin in this scan.</p>
       ) : (
         <>
-          <TableScroll label="Who can be cluster-admin">
+          <TableScroll label="Principals who can be cluster-admin">
             <table className="w-full min-w-[40rem] text-left text-sm">
               <thead className="border-b border-slate-200 text-slate-700">
                 <tr>

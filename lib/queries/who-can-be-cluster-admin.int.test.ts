@@ -19,6 +19,7 @@ import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-data
 // Then #7 on the demo: Penny's page says why aks-3 differs, Jet's why aks-2 does.
 
 const PENNY = "00000000-0000-0000-0000-0000000000f4";
+const JET = "00000000-0000-0000-0000-0000000000f2";
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -108,5 +109,18 @@ describe("who can be cluster-admin (demo tenant)", () => {
     ]);
     // where local accounts are enabled, Contributor is cluster-admin: nothing to explain
     expect(notes.flatMap((note) => note.clusters.map((cluster) => cluster.name))).not.toContain("aks-1");
+  });
+
+  it("Jet's page says AKS RBAC Reader grants nothing on aks-2 (Azure RBAC off) and nothing about aks-1 (on)", async () => {
+    const notes = await getClusterDifferences(scope, JET);
+    expect(notes).toEqual([
+      expect.objectContaining({
+        reason: "azure-rbac-off",
+        role: "Azure Kubernetes Service RBAC Reader",
+        gives: "nothing",
+        canUndo: false,
+        clusters: [expect.objectContaining({ name: "aks-2" })],
+      }),
+    ]);
   });
 });

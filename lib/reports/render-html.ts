@@ -454,9 +454,34 @@ ${table}
 </section>`;
 }
 
+/**
+ * Each table in a box that scrolls sideways on a narrow screen, so the page itself never grows wider than
+ * the phone (issue 16 #5: the shared report was 636 px wide at 390 px). The box is a named, focusable
+ * region so the keyboard can scroll it (WCAG 2.1.1). Tables here are never nested and every datum is
+ * escaped, so `<table>` only ever opens one of ours.
+ */
+function scrollableTables(html: string): string {
+  const text = (fragment: string) =>
+    fragment
+      .replace(/<[^>]*>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+  return html.replace(/<table>([\s\S]*?)<\/table>/g, (table, inner: string) => {
+    const caption = /<caption>([\s\S]*?)<\/caption>/.exec(inner);
+    const head = /<thead>([\s\S]*?)<\/thead>/.exec(inner);
+    const label = caption
+      ? text(caption[1])
+      : `Table of ${text(head?.[1] ?? "")
+          .split(" ")
+          .slice(0, 6)
+          .join(" ")}`;
+    return `<div class="table-scroll" role="region" tabindex="0" aria-label="${label}">${table}</div>`;
+  });
+}
+
 /** The report body, scoped under `.atlas-report` (the app page puts REPORT_CSS next to it). */
 export function renderReportFragment(content: ReportContent, options: ReportHtmlOptions = {}): string {
-  return `<article class="atlas-report" lang="en">
+  return scrollableTables(`<article class="atlas-report" lang="en">
 ${renderCover(content, options)}
 ${renderToc(content, options.tocPages)}
 ${renderSummary(content)}
@@ -467,7 +492,7 @@ ${renderFindings(content)}
 ${renderRemediation(content)}
 ${renderAbout(content)}
 <footer class="colophon">AKS Identity Atlas ${esc(content.report.productVersion)} · report #${esc(content.report.id)} · report schema version ${esc(content.schemaVersion)}</footer>
-</article>`;
+</article>`);
 }
 
 /** A standalone document: the .html download, the share page and the PDF's source. */

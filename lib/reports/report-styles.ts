@@ -51,6 +51,9 @@ export const REPORT_CSS = `
 .atlas-report .bar .b-fail { background: var(--fail); }
 .atlas-report .bar .b-na { background: var(--faint); }
 .atlas-report table { width: 100%; border-collapse: collapse; margin: .5rem 0 1rem; font-size: .88rem; }
+.atlas-report .table-scroll { max-width: 100%; overflow-x: auto; margin: .5rem 0 1rem; }
+.atlas-report .table-scroll > table { margin: 0; }
+.atlas-report .table-scroll:focus-visible { outline: 2px solid var(--brand); outline-offset: 2px; }
 .atlas-report table:has(colgroup) { table-layout: fixed; }
 .atlas-report caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 .atlas-report th, .atlas-report td { text-align: left; vertical-align: top; padding: .4rem .5rem; border-bottom: 1px solid var(--rule); }
@@ -82,8 +85,15 @@ export const REPORT_CSS = `
 .atlas-report .step { border-top: 1px solid var(--rule); padding: .6rem 0; break-inside: avoid; }
 .atlas-report .note { padding: .5rem .75rem; background: var(--tint); border: 1px solid var(--rule); border-radius: 4px; font-size: .9rem; }
 .atlas-report footer.colophon { margin-top: 2.5rem; padding-top: .75rem; border-top: 1px solid var(--rule); font-size: .8rem; color: var(--muted); }
+@media screen and (max-width: 40rem) {
+  /* a phone: less margin, and tables with set column widths keep readable columns and scroll instead */
+  .atlas-report { padding: 1.25rem .9rem 2rem; }
+  .atlas-report table:has(colgroup) { min-width: 36rem; }
+  .atlas-report dl.meta dd { overflow-wrap: anywhere; }
+}
 @media print {
   .atlas-report { max-width: none; padding: 0; font-size: 10.5pt; }
+  .atlas-report .table-scroll { overflow: visible; }
   .atlas-report h2 { break-before: page; margin-top: 0; }
   .atlas-report h2.toc-heading { break-before: auto; margin-top: 1.75rem; }
   .atlas-report h2, .atlas-report h3, .atlas-report h4 { break-after: avoid; }

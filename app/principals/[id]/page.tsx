@@ -345,6 +345,14 @@ export default async function PrincipalPage({
                   {assignment.conditional ? (
                     <span className="ml-1 rounded bg-amber-50 px-1 text-xs text-amber-900">conditional</span>
                   ) : null}
+                  <AssignmentCaveat
+                    notes={differences.filter(
+                      (note) =>
+                        note.role === assignment.role &&
+                        note.scope === assignment.scope &&
+                        note.via === (assignment.via?.displayName ?? null),
+                    )}
+                  />
                 </li>
               ))}
             </ul>
@@ -482,5 +490,25 @@ function DifferenceList({
         );
       })}
     </ul>
+  );
+}
+
+/** Under a role assignment: where its role gives less than its name says ("gives nothing on aks-2: …"). */
+function AssignmentCaveat({ notes }: { notes: ClusterDifference[] }) {
+  if (notes.length === 0) return null;
+  return (
+    <span className="block text-xs text-amber-950">
+      {notes
+        .map((note) => {
+          const names = note.clusters.map((cluster) => cluster.name);
+          const where =
+            names.length > 3
+              ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`
+              : names.join(", ");
+          const gives = note.gives === "credentials-only" ? "gives credentials only" : "gives nothing";
+          return `${gives} on ${where}: ${DIFFERENCE_SHORT[note.reason].replace(" here", "")}`;
+        })
+        .join("; ")}
+    </span>
   );
 }
