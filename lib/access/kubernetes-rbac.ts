@@ -1,7 +1,7 @@
+import { aggregatedClusterRoleRules } from "@/lib/model/cluster-role-aggregation";
 import type {
   ClusterRole,
   ClusterRoleBinding,
-  LabelSelector,
   PolicyRule,
   Role,
   RoleBinding,
@@ -219,67 +219,17 @@ export function rulesCover(
   return { covered: uncovered.length === 0, uncovered };
 }
 
-export function labelSelectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels)) {
-    if (labels[key] !== value) return false;
-  }
-  for (const requirement of selector.matchExpressions) {
-    const present = Object.hasOwn(labels, requirement.key);
-    switch (requirement.operator) {
-      case "In":
-        if (!present || !requirement.values.includes(labels[requirement.key])) return false;
-        break;
-      case "NotIn":
-        if (present && requirement.values.includes(labels[requirement.key])) return false;
-        break;
-      case "Exists":
-        if (!present) return false;
-        break;
-      case "DoesNotExist":
-        if (present) return false;
-        break;
-    }
-  }
-  return true;
-}
-
 /**
- * The effective rules of every ClusterRole. The aggregation controller *replaces* an aggregated
- * role's rules with the rules of every other ClusterRole its selectors match, in name order,
- * without duplicates (pkg/controller/clusterroleaggregation: "remove dead rules", "strip rules");
- * a matched role that is aggregated itself contributes its own effective rules (view → edit →
- * admin). In a cycle the role being resolved contributes the rules it holds now. Stored clusters
- * already hold aggregated rules; recomputing them is idempotent and makes imported or
- * hand-written objects behave as the cluster would.
+ * The effective rules of every ClusterRole, after ClusterRole aggregation
+ * (lib/model/cluster-role-aggregation.ts, shared with the AKS defaults).
  */
 export function effectiveClusterRoleRules(clusterRoles: readonly ClusterRole[]): Map<string, PolicyRule[]> {
-  const byName = [...clusterRoles].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const effective = new Map<string, PolicyRule[]>();
-  const resolving = new Set<string>();
-
-  const resolve = (role: ClusterRole): PolicyRule[] => {
-    const done = effective.get(role.name);
-    if (done) return done;
-    if (!role.aggregationRule || resolving.has(role.name)) return role.rules;
-    resolving.add(role.name);
-    const rules: PolicyRule[] = [];
-    const seen = new Set<string>();
-    for (const candidate of byName) {
-      if (candidate.name === role.name) continue;
-      if (!role.aggregationRule.clusterRoleSelectors.some((s) => labelSelectorMatches(s, candidate.labels)))
-        continue;
-      for (const rule of resolve(candidate)) {
-        const key = JSON.stringify(rule);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        rules.push(rule);
-      }
-    }
-    resolving.delete(role.name);
-    effective.set(role.name, rules);
-    return rules;
-  };
-
-  for (const role of clusterRoles) effective.set(role.name, resolve(role));
-  return effective;
+  return aggregatedClusterRoleRules(
+    clusterRoles.map((role) => ({
+      name: role.name,
+      labels: role.labels,
+      selectors: role.aggregationRule ? role.aggregationRule.clusterRoleSelectors : null,
+      rules: role.rules,
+    })),
+  );
 }

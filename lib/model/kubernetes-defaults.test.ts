@@ -7,7 +7,6 @@ import {
   deterministicUid,
   effectiveKubernetesObjects,
   kubernetesObjectKey,
-  labelSelectorMatches,
 } from "@/lib/model/kubernetes-defaults";
 import type { WireResource } from "@/lib/model/wire/azure";
 import type { KubernetesObject, PolicyRule } from "@/lib/model/wire/kubernetes";
@@ -176,16 +175,6 @@ describe("defaultKubernetesObjects", () => {
 });
 
 describe("aggregation and effective objects", () => {
-  it("matches selectors with expressions", () => {
-    expect(
-      labelSelectorMatches({ matchExpressions: [{ key: "a", operator: "In", values: ["1"] }] }, { a: "1" }),
-    ).toBe(true);
-    expect(
-      labelSelectorMatches({ matchExpressions: [{ key: "a", operator: "DoesNotExist" }] }, { a: "1" }),
-    ).toBe(false);
-    expect(labelSelectorMatches({ matchLabels: { a: "1" } }, { a: "2" })).toBe(false);
-  });
-
   it("adds a file ClusterRole labelled aggregate-to-edit into edit and admin", () => {
     const crdRole: KubernetesObject = {
       apiVersion: "rbac.authorization.k8s.io/v1",

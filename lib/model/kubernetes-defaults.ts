@@ -7,6 +7,7 @@
  * the cluster id so the same cluster always yields byte-identical objects.
  */
 import { createHash } from "node:crypto";
+import { aggregatedClusterRoleRules, type LabelSelectorLike } from "@/lib/model/cluster-role-aggregation";
 import type { WireResource } from "@/lib/model/wire/azure";
 import type { KubernetesObject, PolicyRule, RbacSubject } from "@/lib/model/wire/kubernetes";
 import type { TenantClusterData } from "@/lib/model/wire/tenant-file";
@@ -619,49 +620,12 @@ function aksAdminBinding(cluster: WireResource, factory: ObjectFactory): Kuberne
 // ---------------------------------------------------------------------------------------------
 // ClusterRole aggregation, as the clusterrole-aggregation controller does it
 
-interface LabelSelectorRequirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
-
-interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: LabelSelectorRequirement[];
-}
-
-function selectorsOf(role: KubernetesObject): LabelSelector[] | undefined {
+function selectorsOf(role: KubernetesObject): LabelSelectorLike[] | null {
   const aggregationRule = asRecord((role as Record<string, unknown>).aggregationRule);
-  const selectors = aggregationRule?.clusterRoleSelectors;
-  return Array.isArray(selectors) ? (selectors as LabelSelector[]) : undefined;
-}
-
-export function labelSelectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[key] !== value) return false;
-  }
-  for (const requirement of selector.matchExpressions ?? []) {
-    const present = Object.hasOwn(labels, requirement.key);
-    const values = requirement.values ?? [];
-    switch (requirement.operator) {
-      case "In":
-        if (!present || !values.includes(labels[requirement.key])) return false;
-        break;
-      case "NotIn":
-        if (present && values.includes(labels[requirement.key])) return false;
-        break;
-      case "Exists":
-        if (!present) return false;
-        break;
-      case "DoesNotExist":
-        if (present) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  // Like metav1.LabelSelectorAsSelector: an empty selector matches every label set.
-  return true;
+  if (!aggregationRule) return null;
+  // An aggregationRule without clusterRoleSelectors aggregates nothing, as the controller does.
+  const selectors = aggregationRule.clusterRoleSelectors;
+  return Array.isArray(selectors) ? (selectors as LabelSelectorLike[]) : [];
 }
 
 function rulesOf(role: KubernetesObject): PolicyRule[] {
@@ -670,48 +634,28 @@ function rulesOf(role: KubernetesObject): PolicyRule[] {
 }
 
 /**
- * Fills `rules` of every ClusterRole with an aggregationRule: the rules of all ClusterRoles whose
- * labels match a selector, in name order, without duplicates — repeated until nothing changes,
- * because aggregated roles aggregate each other (view → edit → admin). Returns new objects for the
- * roles it changed; other objects are returned as they are.
+ * Fills `rules` of every ClusterRole with an aggregationRule, as the clusterrole-aggregation
+ * controller does (lib/model/cluster-role-aggregation.ts, shared with the access engine). Returns
+ * new objects for the roles it changed; other objects are returned as they are.
  */
 export function aggregateClusterRoles(objects: KubernetesObject[]): KubernetesObject[] {
-  const result = [...objects];
-  const clusterRoleIndexes = result
-    .map((object, index) => ({ object, index }))
-    .filter(({ object }) => object.kind === "ClusterRole")
-    .sort((a, b) => (a.object.metadata.name < b.object.metadata.name ? -1 : 1))
-    .map(({ index }) => index);
-  const aggregated = clusterRoleIndexes.filter((index) => selectorsOf(result[index]) !== undefined);
-  if (aggregated.length === 0) return result;
-
-  for (let round = 0; round <= aggregated.length; round++) {
-    let changed = false;
-    for (const targetIndex of aggregated) {
-      const target = result[targetIndex];
-      const selectors = selectorsOf(target) ?? [];
-      const rules: PolicyRule[] = [];
-      const seen = new Set<string>();
-      for (const sourceIndex of clusterRoleIndexes) {
-        if (sourceIndex === targetIndex) continue;
-        const source = result[sourceIndex];
-        const labels = source.metadata.labels ?? {};
-        if (!selectors.some((selector) => labelSelectorMatches(selector, labels))) continue;
-        for (const sourceRule of rulesOf(source)) {
-          const key = JSON.stringify(sourceRule);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          rules.push(sourceRule);
-        }
-      }
-      if (JSON.stringify(rules) !== JSON.stringify(rulesOf(target))) {
-        result[targetIndex] = { ...target, rules };
-        changed = true;
-      }
-    }
-    if (!changed) break;
-  }
-  return result;
+  const clusterRoles = objects.filter((object) => object.kind === "ClusterRole");
+  if (!clusterRoles.some((role) => selectorsOf(role) !== null)) return [...objects];
+  const rules = aggregatedClusterRoleRules(
+    clusterRoles.map((role) => ({
+      name: role.metadata.name,
+      labels: role.metadata.labels ?? {},
+      selectors: selectorsOf(role),
+      rules: rulesOf(role),
+    })),
+  );
+  return objects.map((object) => {
+    if (object.kind !== "ClusterRole" || selectorsOf(object) === null) return object;
+    const aggregated = rules.get(object.metadata.name) ?? [];
+    return JSON.stringify(aggregated) === JSON.stringify(rulesOf(object))
+      ? object
+      : { ...object, rules: aggregated };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

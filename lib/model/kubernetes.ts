@@ -20,7 +20,8 @@ export const labelSelectorSchema = z.object({
   matchExpressions: z.array(
     z.object({
       key: z.string(),
-      operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"]),
+      /** In, NotIn, Exists or DoesNotExist; anything else makes the selector match nothing (lib/model/cluster-role-aggregation.ts) */
+      operator: z.string(),
       values: z.array(z.string()),
     }),
   ),

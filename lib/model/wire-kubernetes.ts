@@ -69,21 +69,16 @@ function policyRuleFromWire(value: unknown): PolicyRule {
 }
 
 function labelSelectorFromWire(value: unknown): LabelSelector {
-  const operators = new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
   return {
     matchLabels: asStringMap(field(value, "matchLabels")),
-    matchExpressions: asArray(field(value, "matchExpressions")).flatMap((expression) => {
-      const key = asString(field(expression, "key"));
-      const operator = asString(field(expression, "operator"));
-      if (key === null || operator === null || !operators.has(operator)) return [];
-      return [
-        {
-          key,
-          operator: operator as LabelSelector["matchExpressions"][number]["operator"],
-          values: asStringArray(field(expression, "values")),
-        },
-      ];
-    }),
+    // Every requirement is kept, an unknown operator too: it makes the selector invalid, and an
+    // invalid selector matches nothing (lib/model/cluster-role-aggregation.ts), as in Kubernetes.
+    // Dropping it would widen the selector instead.
+    matchExpressions: asArray(field(value, "matchExpressions")).map((expression) => ({
+      key: asString(field(expression, "key")) ?? "",
+      operator: asString(field(expression, "operator")) ?? "",
+      values: asStringArray(field(expression, "values")),
+    })),
   };
 }
 
