@@ -188,6 +188,8 @@ describe.each(OVERLAYS)("overlay %s", (overlay) => {
       "CronJob",
       "Deployment",
       "Deployment",
+      // production fronts the web Service with components/ingress; small is reached by port-forward.
+      ...(overlay === "production" ? ["Ingress"] : []),
       "Namespace",
       "NetworkPolicy",
       "NetworkPolicy",
@@ -319,6 +321,37 @@ describe.each(OVERLAYS)("overlay %s", (overlay) => {
         expect(labels["azure.workload.identity/use"], owner).toBe("true");
       }
     }
+  });
+
+  it("ingress: TLS for ATLAS_PUBLIC_URL's host to the web Service; X-Forwarded-For trusted exactly behind it", () => {
+    const config = find("ConfigMap", "aks-identity-atlas-config") as unknown as k8s.V1ConfigMap;
+    const ingresses = objects().filter((o) => o.kind === "Ingress") as unknown as k8s.V1Ingress[];
+    // lib/auth/config.ts: ATLAS_TRUST_PROXY is on for "1", "true", "yes" — and must be off without a proxy
+    // in front, or any client could forge its address for the rate limits and the audit log.
+    expect(config.data?.ATLAS_TRUST_PROXY).toBe(ingresses.length > 0 ? "1" : "0");
+    if (overlay !== "production") {
+      expect(ingresses).toEqual([]);
+      return;
+    }
+    expect(ingresses).toHaveLength(1);
+    const ingress = ingresses[0] as k8s.V1Ingress;
+    const host = new URL(config.data?.ATLAS_PUBLIC_URL ?? "").hostname;
+    expect(config.data?.ATLAS_PUBLIC_URL).toMatch(/^https:/);
+    expect(ingress.spec?.ingressClassName).toBe("webapprouting.kubernetes.azure.com");
+    expect(ingress.spec?.tls).toEqual([{ hosts: [host], secretName: "aks-identity-atlas-tls" }]);
+    expect(ingress.spec?.rules?.map((r) => r.host)).toEqual([host]);
+    const service = find("Service", "aks-identity-atlas-web") as unknown as k8s.V1Service;
+    const backend = ingress.spec?.rules?.[0]?.http?.paths?.[0];
+    expect(backend?.path).toBe("/");
+    expect(backend?.backend.service?.name).toBe(service.metadata?.name);
+    expect(service.spec?.ports?.map((p) => p.name)).toContain(backend?.backend.service?.port?.name);
+    // The controller's namespace is the one the web NetworkPolicy admits (AKS application routing).
+    const policy = find("NetworkPolicy", "aks-identity-atlas-web-ingress") as unknown as k8s.V1NetworkPolicy;
+    expect(
+      policy.spec?.ingress?.[0]?.from?.some(
+        (f) => f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "app-routing-system",
+      ),
+    ).toBe(true);
   });
 
   it("network policy: default deny, then DNS, HTTPS and PostgreSQL out, port 3000 into web", () => {
