@@ -1,6 +1,7 @@
 import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/access-index";
 import { type AssignableRoles, assignableRoles, mayAssign } from "@/lib/access/assignment-condition";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import { clusterTakeover, type Takeover } from "@/lib/access/cluster-takeover";
 import { deniedPermissions, deniesAction, isDenied } from "@/lib/access/deny-assignments";
 import { DirectoryEdges } from "@/lib/access/directory-edges";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
@@ -1133,7 +1134,82 @@ export class AttackEdges {
     this.customRoleEdges(cluster, edges);
     edges.push(...this.directory.targetEdges(cluster));
     edges.push(...this.impersonation.targetEdges(cluster));
+    this.takeoverEdges(cluster, edges);
     return edges;
+  }
+
+  /**
+   * Cluster-wide Kubernetes permissions that amount to cluster-admin (lib/access/cluster-takeover.ts):
+   * from ClusterRoleBindings, and from Azure RBAC data actions at or above the cluster.
+   */
+  private takeoverEdges(cluster: Cluster, edges: TargetEdge[]): void {
+    const emit = (
+      reached: { principal: AccessPrincipal; prefix: PathStep[] },
+      via: PathStep[],
+      takeover: Takeover,
+      conditional: boolean,
+    ) => {
+      edges.push({
+        from: this.register(reached.principal, cluster.id),
+        weight: 1,
+        steps: [
+          ...reached.prefix.slice(1),
+          ...via,
+          { kind: "permission", id: takeover.evidence, label: `can ${takeover.evidence}` },
+          { kind: "action", id: `${cluster.id}#takeover`, label: takeover.label },
+          clusterStep(cluster),
+        ],
+        conditional,
+        level: "cluster-admin",
+        namespace: null,
+        held: false,
+      });
+    };
+    const inventory = this.index.model.kubernetes[cluster.id];
+    if (inventory && cluster.kubernetesRbac) {
+      const clusterRoleRules = effectiveClusterRoleRules(inventory.clusterRoles);
+      const byRole = new Map<string, Takeover | null>();
+      for (const binding of inventory.clusterRoleBindings) {
+        const rules =
+          binding.roleRef.kind === "ClusterRole" ? clusterRoleRules.get(binding.roleRef.name) : undefined;
+        if (!rules) continue;
+        let takeover = byRole.get(binding.roleRef.name);
+        if (takeover === undefined) {
+          takeover = clusterTakeover((verb, apiGroup, resource, resourceName) =>
+            rulesAllow(rules, { verb, apiGroup, resource, resourceName }),
+          );
+          byRole.set(binding.roleRef.name, takeover);
+        }
+        if (!takeover) continue;
+        const via = [
+          clusterRoleBindingStep(cluster.id, binding.name),
+          kubernetesRoleStep(cluster.id, "ClusterRole", null, binding.roleRef.name),
+        ];
+        for (const subject of binding.subjects)
+          for (const reached of resolveSubject(this.index, cluster, inventory, subject, null))
+            emit(reached, via, takeover, false);
+      }
+    }
+    if (cluster.entra.mode === "managed" && cluster.entra.azureRbac) {
+      for (const assignment of assignmentsReaching(this.index, cluster.id)) {
+        const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
+        if (!definition?.permissions.some((block) => block.dataActions.length > 0)) continue;
+        // Azure RBAC data actions name no object: a name-restricted request is the same action.
+        const takeover = clusterTakeover((verb, apiGroup, resource) => {
+          const action = kubernetesDataAction(verb, apiGroup, resource);
+          return action !== null && grantingPattern(definition, "data", action) !== null;
+        });
+        if (!takeover) continue;
+        const via = [
+          assignmentStep(assignment, definition),
+          roleDefinitionStep(definition),
+          settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
+        ];
+        const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
+        for (const reached of reachThroughGroups(this.index, assignee))
+          emit(reached, via, takeover, assignment.condition !== null);
+      }
+    }
   }
 
   private fromAssignee(

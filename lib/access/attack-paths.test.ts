@@ -868,3 +868,101 @@ describe("Kubernetes impersonation", () => {
     expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["cluster-admin in 2"]);
   });
 });
+
+// kubernetes.io/docs/concepts/security/rbac-good-practices/ ("Certificate signing requests",
+// "Control admission webhooks") and kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/
+// (kubernetes.io/kube-apiserver-client: no subject restrictions; approving needs update on
+// certificatesigningrequests/approval and approve on signers, named <domain>/<path> or <domain>/*).
+describe("cluster-wide permissions that amount to cluster-admin", () => {
+  const CERTS = "certificates.k8s.io";
+  const csrRules = (signer: string) => [
+    { verbs: ["create", "get"], apiGroups: [CERTS], resources: ["certificatesigningrequests"] },
+    { verbs: ["update"], apiGroups: [CERTS], resources: ["certificatesigningrequests/approval"] },
+    { verbs: ["approve"], apiGroups: [CERTS], resources: ["signers"], resourceNames: [signer] },
+  ];
+  const bound = (rules: unknown[]) => [
+    clusterRole("r", rules),
+    clusterRoleBinding("leonard-r", "r", [user("leonard")]),
+  ];
+
+  it.each(["kubernetes.io/kube-apiserver-client", "kubernetes.io/*"])(
+    "create and approve CSRs for the API server's client signer (%s): a system:masters certificate",
+    (signer) => {
+      const [path] = pathsOf(tenant({ objects: bound(csrRules(signer)) }), CLUSTER, "leonard");
+      expect(summary([path])).toEqual(["cluster-admin in 1"]);
+      expect(path.path.map((step) => step.label)).toContain(
+        "issues itself a client certificate in group system:masters",
+      );
+    },
+  );
+
+  it("approving for another signer, or without the approval subresource, gives nothing", () => {
+    expect(
+      pathsOf(tenant({ objects: bound(csrRules("kubernetes.io/kubelet-serving")) }), CLUSTER, "leonard"),
+    ).toEqual([]);
+    const noApproval = csrRules("kubernetes.io/kube-apiserver-client").filter(
+      (rule) => rule.resources[0] !== "certificatesigningrequests/approval",
+    );
+    expect(pathsOf(tenant({ objects: bound(noApproval) }), CLUSTER, "leonard")).toEqual([]);
+  });
+
+  it.each(["create", "update", "patch"])("%s mutatingwebhookconfigurations: cluster-admin", (verb) => {
+    const rules = [
+      {
+        verbs: [verb],
+        apiGroups: ["admissionregistration.k8s.io"],
+        resources: ["mutatingwebhookconfigurations"],
+      },
+    ];
+    expect(summary(pathsOf(tenant({ objects: bound(rules) }), CLUSTER, "leonard"))).toEqual([
+      "cluster-admin in 1",
+    ]);
+  });
+
+  it("validatingwebhookconfigurations read what is admitted but change nothing: not cluster-admin", () => {
+    const rules = [
+      {
+        verbs: ["create", "update"],
+        apiGroups: ["admissionregistration.k8s.io"],
+        resources: ["validatingwebhookconfigurations"],
+      },
+    ];
+    expect(pathsOf(tenant({ objects: bound(rules) }), CLUSTER, "leonard")).toEqual([]);
+  });
+
+  it("through Azure RBAC data actions at the cluster", () => {
+    const WEBHOOKS = "66666666-2222-3333-4444-555555555555";
+    const model = tenant({
+      setup: (builder) =>
+        builder
+          .customRole(WEBHOOKS, [
+            {
+              dataActions: [
+                "Microsoft.ContainerService/managedClusters/admissionregistration.k8s.io/mutatingwebhookconfigurations/write",
+              ],
+            },
+          ])
+          .assign(WEBHOOKS, "leonard", CLUSTER),
+    });
+    expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["cluster-admin in 1"]);
+  });
+
+  it("an impersonated user's takeover permission is reached through impersonation", () => {
+    const model = tenant({
+      objects: [
+        clusterRole("hooks", [
+          {
+            verbs: ["create"],
+            apiGroups: ["admissionregistration.k8s.io"],
+            resources: ["mutatingwebhookconfigurations"],
+          },
+        ]),
+        clusterRoleBinding("alice-hooks", "hooks", [user("alice")]),
+        ...bound([
+          { verbs: ["impersonate"], apiGroups: [""], resources: ["users"], resourceNames: ["alice"] },
+        ]),
+      ],
+    });
+    expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["cluster-admin in 2"]);
+  });
+});

@@ -1,5 +1,6 @@
 import { type AccessIndex, assignmentsReaching } from "@/lib/access/access-index";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import { clusterTakeover } from "@/lib/access/cluster-takeover";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
 import { effectiveClusterRoleRules, ruleAllows, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { scopeFacts } from "@/lib/access/levels";
@@ -350,24 +351,33 @@ export class ImpersonationEdges {
             (escalation.to === "bind" || escalation.to === "escalate") &&
             escalation.evidence.includes("clusterroles"),
         );
+      const takeover =
+        namespace === null && facts.level !== "cluster-admin" && !clusterWideEscalation
+          ? clusterTakeover((verb, apiGroup, resource, resourceName) =>
+              rulesAllow(rules, { verb, apiGroup, resource, resourceName }),
+            )
+          : null;
       const level: AttackPathLevel | null =
-        facts.level === "cluster-admin" || clusterWideEscalation ? "cluster-admin" : facts.level;
+        facts.level === "cluster-admin" || clusterWideEscalation || takeover ? "cluster-admin" : facts.level;
       if (!level) return;
-      const tail =
-        facts.level === level
-          ? [...via, clusterStep(cluster, namespace)]
-          : [
-              ...via,
-              {
-                kind: "action",
-                id: `${cluster.id}#${clusterWideEscalation ? clusterWideEscalation.to : "grant"}`,
-                label:
-                  clusterWideEscalation && clusterWideEscalation.to === "bind"
-                    ? "binds cluster-admin to itself"
-                    : "adds every permission to a ClusterRole it holds",
-              },
-              clusterStep(cluster),
-            ];
+      const how: PathStep[] = clusterWideEscalation
+        ? [
+            {
+              kind: "action",
+              id: `${cluster.id}#${clusterWideEscalation.to}`,
+              label:
+                clusterWideEscalation.to === "bind"
+                  ? "binds cluster-admin to itself"
+                  : "adds every permission to a ClusterRole it holds",
+            },
+          ]
+        : takeover
+          ? [
+              { kind: "permission", id: takeover.evidence, label: `can ${takeover.evidence}` },
+              { kind: "action", id: `${cluster.id}#takeover`, label: takeover.label },
+            ]
+          : [];
+      const tail = [...via, ...how, clusterStep(cluster, level === "cluster-admin" ? null : namespace)];
       for (const key of new Set(keys)) {
         edges.push({
           from: asNode(cluster.id, key),
