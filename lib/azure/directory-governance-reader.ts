@@ -1,8 +1,6 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
-import { describeError, type SourceError } from "@/lib/azure/describe-error";
 import { type DirectoryRead, type PrincipalHints, readDirectory } from "@/lib/azure/directory-reader";
-import { mapWithLimit } from "@/lib/azure/request-slots";
 import {
   CLUSTER_RELEVANT_DIRECTORY_ROLES,
   type DirectoryOwnership,
@@ -18,6 +16,8 @@ import {
   groupEligibilityFromWire,
   principalFromDirectoryObject,
 } from "@/lib/model/wire-directory";
+import { describeError, type SourceError } from "@/lib/net/describe-error";
+import { mapWithLimit } from "@/lib/net/request-slots";
 
 // The directory half of the attack graph, read through Microsoft Graph v1.0 for the objects that
 // matter only: the directory roles that lead to clusters (active and PIM-eligible), PIM for Groups

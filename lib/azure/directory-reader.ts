@@ -1,11 +1,11 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
-import { describeError, type SourceError } from "@/lib/azure/describe-error";
-import { mapWithLimit } from "@/lib/azure/request-slots";
 import type { GroupMembership, Principal, PrincipalKind } from "@/lib/model/directory";
 import { normalizeGuid } from "@/lib/model/ids";
 import { DIRECTORY_SOURCE } from "@/lib/model/sources";
 import { principalFromDirectoryObject } from "@/lib/model/wire-directory";
+import { describeError, type SourceError } from "@/lib/net/describe-error";
+import { mapWithLimit } from "@/lib/net/request-slots";
 
 // Directory principals for a scan: every id the scan saw (assignments, admin groups, binding
 // subjects, identities) resolved in batches of up to 1000 with directoryObjects/getByIds, and the

@@ -15,7 +15,7 @@ import {
   retryAfterMs,
   retryTransient,
   TransportError,
-} from "@/lib/azure/transient-retry";
+} from "@/lib/net/transient-retry";
 
 // Microsoft Graph through its official client. The client's default transport is global fetch,
 // which can neither trust an extra CA per client nor bound an attempt; the last middleware here

@@ -3,7 +3,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-
 import type { AdditionalPolicyConfig } from "@azure/core-client";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { ScanHttpContext } from "@/lib/azure/scan-http-context";
-import { backoffDelay, type RetryOptions } from "@/lib/azure/transient-retry";
+import { backoffDelay, type RetryOptions } from "@/lib/net/transient-retry";
 
 /** Default bound on getting one token, overridable with ATLAS_TOKEN_TIMEOUT_SECONDS. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;

@@ -8,9 +8,9 @@ import {
   type SendRequest,
 } from "@azure/core-rest-pipeline";
 import { ApiCallCounter, type ApiFamily } from "@/lib/azure/api-calls";
-import { RequestSlots } from "@/lib/azure/request-slots";
 import { budgetKey, type GovernedApi, ThrottleGovernor } from "@/lib/azure/throttle-governor";
-import { retryAfterMs } from "@/lib/azure/transient-retry";
+import { RequestSlots } from "@/lib/net/request-slots";
+import { retryAfterMs } from "@/lib/net/transient-retry";
 
 /** What every request of one scan shares: counting, the concurrency bound, pacing, cancellation. */
 export type ScanHttpContext = {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { severitySchema } from "@/lib/findings/types";
 import { APP_ERROR_STATUS, AppError } from "@/lib/http/app-error";
 import { parseAllowHttpHosts, webhookUrlProblem } from "@/lib/net/webhook-url-policy";
+import { webhookFormatSchema } from "@/lib/notify/webhook-format";
 
 // Environment of scheduled scans, notifications and retention. Every value here is a default that the
 // settings page (tenant_settings) can override per tenant.
@@ -14,9 +15,6 @@ export const cronExpressionSchema = z
     /^(\S+\s+){4}\S+$/,
     "must be a cron expression with five fields: minute hour day-of-month month day-of-week (e.g. 0 */6 * * *)",
   );
-
-export const webhookFormatSchema = z.enum(["auto", "slack", "teams", "generic"]);
-export type WebhookFormat = z.infer<typeof webhookFormatSchema>;
 
 // The shape of a webhook URL. Whether it may be used (https, the http allow-list, refused addresses) depends on
 // ATLAS_WEBHOOK_ALLOW_HTTP_HOSTS and is checked by webhookUrlProblem where a URL is set and again on delivery.

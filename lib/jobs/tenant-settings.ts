@@ -3,13 +3,8 @@ import { z } from "zod";
 import { decryptSecret, encryptSecret, isEncryptedSecret } from "@/lib/auth/secret-box";
 import type { Queryable } from "@/lib/drift/db";
 import { type Severity, severitySchema } from "@/lib/findings/types";
-import {
-  cronExpressionSchema,
-  type JobsConfig,
-  type WebhookFormat,
-  webhookFormatSchema,
-  webhookUrlSchema,
-} from "./config";
+import { type WebhookFormat, webhookFormatSchema } from "@/lib/notify/webhook-format";
+import { cronExpressionSchema, type JobsConfig, webhookUrlSchema } from "./config";
 
 // Per-tenant settings of scheduled scans, notifications and retention. A null field inherits the
 // environment (lib/jobs/config.ts); "off" switches a schedule or a webhook off for this tenant only.

@@ -1,11 +1,11 @@
 import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import { z } from "zod";
-import { describeError, isNotFound } from "@/lib/azure/describe-error";
-import { mapWithLimit } from "@/lib/azure/request-slots";
-import { isTransientStatus, networkErrorCode } from "@/lib/azure/transient-retry";
 import type { ClusterConnection } from "@/lib/k8s/cluster-connection";
 import { type ClusterKubernetes, emptyClusterKubernetes } from "@/lib/model/kubernetes";
 import { clusterKubernetesFromObjects } from "@/lib/model/wire-kubernetes";
+import { describeError, isNotFound } from "@/lib/net/describe-error";
+import { mapWithLimit } from "@/lib/net/request-slots";
+import { isTransientStatus, networkErrorCode } from "@/lib/net/transient-retry";
 
 // Everything identity analysis needs from one cluster's API, listed cluster-wide (one paged list per
 // kind, never per namespace) with `limit`/`continue`. Custom resources whose CRD is not installed

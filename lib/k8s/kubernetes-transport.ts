@@ -12,7 +12,7 @@ import {
   retryAfterMs,
   retryTransient,
   TransportError,
-} from "@/lib/azure/transient-retry";
+} from "@/lib/net/transient-retry";
 
 // The HTTP library under @kubernetes/client-node for one cluster: the client's own fetch, wrapped
 // so every attempt is counted, bounded by the scan's concurrency, given a deadline that covers the

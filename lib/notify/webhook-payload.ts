@@ -1,6 +1,6 @@
 import type { DriftEvent } from "@/lib/drift/types";
 import type { Severity } from "@/lib/findings/types";
-import type { WebhookFormat } from "@/lib/jobs/config";
+import type { WebhookFormat } from "@/lib/notify/webhook-format";
 
 // What a drift webhook posts. Slack incoming webhooks take `text` (the notification and fallback) plus
 // Block Kit `blocks`; Teams incoming webhooks and Workflows take `text` plus an Adaptive Card attachment.

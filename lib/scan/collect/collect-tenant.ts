@@ -1,5 +1,4 @@
 import { ArmClients } from "@/lib/azure/arm-clients";
-import type { SourceError } from "@/lib/azure/describe-error";
 import { readDirectoryWithGovernance } from "@/lib/azure/directory-governance-reader";
 import { createGraphClient } from "@/lib/azure/graph-client";
 import { withTokenRetries } from "@/lib/azure/retrying-credential";
@@ -22,6 +21,7 @@ import { withActivation } from "@/lib/model/pim-activation";
 import { AZURE_PIM_SOURCE, clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
 import { emptyTenantModel, type TenantModel, tenantModelSchema } from "@/lib/model/tenant-model";
 import { subscriptionFromWire } from "@/lib/model/wire-azure";
+import type { SourceError } from "@/lib/net/describe-error";
 import { CoverageBook } from "@/lib/scan/collect/coverage-book";
 import { PrincipalHintBook } from "@/lib/scan/collect/principal-hints";
 import {

@@ -1,5 +1,5 @@
-import { describeError, type SourceError } from "@/lib/azure/describe-error";
 import type { Coverage, CoverageEntry } from "@/lib/model/tenant-model";
+import { describeError, type SourceError } from "@/lib/net/describe-error";
 
 /**
  * What a scan could and could not read, per source. A source is `complete` only when every part of

@@ -1,5 +1,4 @@
 import type { ArmClients } from "@/lib/azure/arm-clients";
-import { describeError } from "@/lib/azure/describe-error";
 import type {
   DenyAssignment,
   RoleAssignment,
@@ -14,6 +13,7 @@ import {
   roleDefinitionFromWire,
   roleEligibilityFromWire,
 } from "@/lib/model/wire-azure";
+import { describeError } from "@/lib/net/describe-error";
 
 // Azure RBAC, once per subscription: calls grow with subscriptions (and pages), never with
 // assignments. `listForSubscription` without a filter returns the assignments at the subscription,

@@ -1,6 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { ArmClients } from "@/lib/azure/arm-clients";
-import { describeError } from "@/lib/azure/describe-error";
 import type { ScanHttpContext } from "@/lib/azure/scan-http-context";
 import {
   AKS_SERVER_SCOPE,
@@ -11,6 +10,7 @@ import {
 } from "@/lib/k8s/cluster-connection";
 import { type ClusterKubernetesRead, readClusterKubernetes } from "@/lib/k8s/kubernetes-reader";
 import type { Cluster } from "@/lib/model/azure";
+import { describeError } from "@/lib/net/describe-error";
 
 // One cluster's Kubernetes side, inside its time budget: the user kubeconfig (server and CA), the
 // right credential for its Entra mode, then every kind the model keeps.

@@ -6,7 +6,7 @@ import {
   retryAfterMs,
   retryTransient,
   TransportError,
-} from "@/lib/azure/transient-retry";
+} from "@/lib/net/transient-retry";
 
 const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
 

@@ -5,8 +5,8 @@ import { atLeast } from "@/lib/drift/severity";
 import { storeSummary } from "@/lib/drift/timeline";
 import type { JobsConfig } from "@/lib/jobs/config";
 import { effectiveSettings, readTenantSettings } from "@/lib/jobs/tenant-settings";
-import { type DeliverOptions, deliverWebhook, WebhookDeliveryError } from "./deliver-webhook";
-import { detectFormat, webhookPayload } from "./webhook-payload";
+import { type DeliverOptions, deliverWebhook, WebhookDeliveryError } from "@/lib/notify/deliver-webhook";
+import { detectFormat, webhookPayload } from "@/lib/notify/webhook-payload";
 
 export type FollowUpOutcome = {
   status: "delivered" | "skipped" | "failed";

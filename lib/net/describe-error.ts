@@ -1,5 +1,5 @@
-import { networkErrorCode } from "@/lib/azure/transient-retry";
 import { isWireObject } from "@/lib/model/wire-reader";
+import { networkErrorCode } from "@/lib/net/transient-retry";
 
 // One short, stable description of whatever an SDK threw, for the scan's error list and coverage
 // reasons: the service's own error code when it sent one (AuthorizationFailed, Request_ResourceNotFound,

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { mapWithLimit, RequestSlots } from "@/lib/azure/request-slots";
+import { mapWithLimit, RequestSlots } from "@/lib/net/request-slots";
 
 describe("RequestSlots", () => {
   it("never runs more than its capacity at once", async () => {

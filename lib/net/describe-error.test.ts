@@ -1,7 +1,7 @@
 import { RestError } from "@azure/core-rest-pipeline";
 import { ApiException } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { describeError, isNotFound } from "@/lib/azure/describe-error";
+import { describeError, isNotFound } from "@/lib/net/describe-error";
 
 describe("describeError", () => {
   it("prefers the service's own code", () => {
