@@ -92,3 +92,18 @@ export function isDenied(denied: DeniedPermissions, plane: "control" | "data", a
     );
   });
 }
+
+/**
+ * True when a deny assignment takes the control-plane `action` on the resource whose scope chain
+ * (root first) is `chain` from `principalId`: the attack-path edges and the identity-operator
+ * escalation ask this for each principal an assignment reaches, so a denied action builds no edge.
+ */
+export function deniesAction(
+  index: DenyIndex,
+  chain: readonly string[],
+  principalId: string,
+  action: string,
+): boolean {
+  const denied = deniedPermissions(index, chain, principalId);
+  return denied !== null && isDenied(denied, "control", action);
+}

@@ -8,7 +8,7 @@ import {
   scopeChain,
 } from "@/lib/access/access-index";
 import { AKS_ACTIONS } from "@/lib/access/azure-permissions";
-import { deniedPermissions } from "@/lib/access/deny-assignments";
+import { deniedPermissions, deniesAction } from "@/lib/access/deny-assignments";
 import { effectiveClusterRoleRules, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { type Can, type ScopeFacts, scopeFacts } from "@/lib/access/levels";
 import {
@@ -576,7 +576,10 @@ function identityOperatorRoutes(
     ];
     const ordinal = index.assignmentOrdinal.get(assignment) ?? -1;
     const assignee = directoryPrincipal(index, assignment.principalId, assignment.principalType);
+    // Deny assignments take the action away first (lib/access/deny-assignments.ts).
+    const chain = index.denyIndex.byScope.size > 0 ? scopeChain(index, target.id) : [];
     for (const reached of reachThroughGroups(index, assignee)) {
+      if (chain.length > 0 && deniesAction(index.denyIndex, chain, reached.principal.id, action)) continue;
       emitEscalations(
         collector,
         reached,
