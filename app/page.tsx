@@ -56,6 +56,10 @@ async function OverviewBody({ scope }: { scope: ScanScope }) {
           }
         />
       </div>
+      {/* who first (issue 16): the people behind the numbers, before the list of what is failing */}
+      <Suspense fallback={<SectionSkeleton title="Who can be cluster-admin" rows={6} />}>
+        <WhoCanBeClusterAdmin scope={scope} />
+      </Suspense>
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <Section id="attention" title="Needs attention now" className="lg:col-span-2">
           {overview.attention.length === 0 ? (
@@ -150,9 +154,6 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pag
         }
       >
         <OverviewBody scope={scope} />
-      </Suspense>
-      <Suspense fallback={<SectionSkeleton title="Who can be cluster-admin" rows={6} />}>
-        <WhoCanBeClusterAdmin scope={scope} />
       </Suspense>
       <Suspense fallback={<SectionSkeleton title="Posture over past scans" rows={6} />}>
         <PostureTrend scope={scope} />

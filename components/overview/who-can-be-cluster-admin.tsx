@@ -103,7 +103,9 @@ export function WhoCanBeClusterAdminSection({
                       {candidate.canBecome > 0 ? (
                         <ReachChip
                           text={`on ${plural(candidate.canBecome, "cluster")}${
-                            candidate.fewestHops === null ? "" : ` (from ${hopsText(candidate.fewestHops)})`
+                            candidate.fewestHops === null
+                              ? ""
+                              : `, shortest ${hopsText(candidate.fewestHops)}`
                           }`}
                         />
                       ) : (
