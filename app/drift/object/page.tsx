@@ -10,7 +10,7 @@ import { inventoryKindLabel } from "@/lib/drift/events";
 import { getObjectDriftPage } from "@/lib/drift/get-object-drift";
 import { driftObjectHref } from "@/lib/drift/links";
 import type { ObjectDiff } from "@/lib/drift/object-history";
-import { DriftNotFoundError } from "@/lib/drift/scan-range";
+import { AppError } from "@/lib/http/app-error";
 import { safeText } from "@/lib/http/safe-text";
 import { searchParamsRecord } from "@/lib/queries/search-params";
 import { FieldChanges } from "../_components/field-changes";
@@ -84,7 +84,7 @@ export default async function ObjectDriftPage({ searchParams }: { searchParams: 
   try {
     page = await getObjectDriftPage({ kind, key, tenant, from, to });
   } catch (error) {
-    if (error instanceof DriftNotFoundError) notFound();
+    if (error instanceof AppError && error.status === 404) notFound();
     return (
       <div className="space-y-6">
         <PageHeader title="Object drift" />
