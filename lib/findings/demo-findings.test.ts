@@ -52,7 +52,8 @@ describe("the demo tenant's findings", () => {
     ["pim-not-used-for-cluster-admin", ["aks-1", "aks-2", "aks-dev-1", "aks-dev-sandbox"]],
     ["admin-group-owned-by-non-admins", ["aks-1", "aks-2", "aks-3", "aks-data", "aks-payments"]],
     ["directory-role-reaches-clusters", []],
-    ["eligible-cluster-admin-without-approval", []],
+    // Jet's eligibility on aks-3: the role's PIM policy there asks for no approval.
+    ["eligible-cluster-admin-without-approval", ["aks-3"]],
     ["federated-credential-orphaned", ["aks-1", "aks-payments"]],
   ])("%s fails on %j", (ruleId, clusters) => {
     expect(clustersWith(ruleId, "fail")).toEqual(clusters);
@@ -117,15 +118,15 @@ describe("the demo tenant's findings", () => {
     expect(clustersWith("run-command-enabled", "pass")).toEqual(["aks-3"]);
   });
 
-  it("tells #14's stories: Faye owns the admin group, Jet is eligible on aks-3 (approval not known)", () => {
+  it("tells #14's stories: Faye owns the admin group, Jet is eligible on aks-3 without approval", () => {
     expect(subjectsOn("admin-group-owned-by-non-admins", "aks-1")).toEqual([DEMO_USERS.faye]);
     expect(subjectsOn("pim-not-used-for-cluster-admin", "aks-1")).toEqual([DEMO_USERS.penny]);
     expect(subjectsOn("pim-not-used-for-cluster-admin", "aks-1")).not.toContain(DEMO_USERS.breakglass);
     const jet = findings.filter(
       (f) => f.ruleId === "eligible-cluster-admin-without-approval" && f.cluster.name === "aks-3",
     );
-    expect(jet.map((f) => [f.status, findingSubject(f)])).toEqual([["not-assessed", DEMO_USERS.jet]]);
-    expect(jet[0].evidence.summary).toMatch(/approval not known/);
+    expect(jet.map((f) => [f.status, findingSubject(f)])).toEqual([["fail", DEMO_USERS.jet]]);
+    expect(jet[0].evidence.summary).toMatch(/without approval \(for up to PT8H at a time\)/);
     expect(clustersWith("eligible-cluster-admin-without-approval", "pass")).not.toContain("aks-3");
     expect(clustersWith("directory-role-reaches-clusters", "pass")).toHaveLength(7);
   });

@@ -4,9 +4,11 @@ import type { Principal, PrincipalKind } from "@/lib/model/directory";
 import { applyDirectoryGovernance } from "@/lib/model/directory-from-tenant-file";
 import { managementGroupArmId, normalizeGuid } from "@/lib/model/ids";
 import { effectiveKubernetesObjects } from "@/lib/model/kubernetes-defaults";
+import { activationFromRules, activationKey, withActivation } from "@/lib/model/pim-activation";
 import { AZURE_PIM_SOURCE, clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
 import { emptyTenantModel, type TenantModel } from "@/lib/model/tenant-model";
 import { MANAGED_CLUSTER_TYPE, USER_ASSIGNED_IDENTITY_TYPE, type WireResource } from "@/lib/model/wire/azure";
+import { effectiveRoleSettings } from "@/lib/model/wire/role-management-policies";
 import { findClusterData, type TenantFile } from "@/lib/model/wire/tenant-file";
 import {
   clusterFromWire,
@@ -72,7 +74,17 @@ export function modelFromTenantFile(tenant: TenantFile): TenantModel {
   // PIM, as a scan reads it: nothing but the licence error without Entra ID P2, and of the active
   // instances only the time-bound ones (the rest repeat the role assignments).
   if (tenant.licenses.entraIdP2) {
-    model.roleEligibilities = tenant.roleEligibilityScheduleInstances.map(roleEligibilityFromWire);
+    // With each eligibility's activation settings: its role's policy at its scope, as a scan reads them.
+    const settings = new Map(
+      [...effectiveRoleSettings(tenant).values()].map(({ assignment, policy }) => [
+        activationKey(assignment.properties.scope, assignment.properties.roleDefinitionId),
+        activationFromRules(policy.properties.rules, policy.id),
+      ]),
+    );
+    model.roleEligibilities = withActivation(
+      tenant.roleEligibilityScheduleInstances.map(roleEligibilityFromWire),
+      settings,
+    );
     model.roleAssignmentSchedules = tenant.roleAssignmentScheduleInstances
       .map(roleAssignmentScheduleFromWire)
       .filter((schedule) => schedule.endDateTime !== null);

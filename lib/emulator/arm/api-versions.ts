@@ -239,6 +239,8 @@ const SUPPORTED: Record<string, readonly string[]> = {
   "microsoft.authorization/roledefinitions": ROLE_DEFINITION_VERSIONS,
   "microsoft.authorization/roleeligibilityscheduleinstances": ROLE_MANAGEMENT_VERSIONS,
   "microsoft.authorization/roleassignmentscheduleinstances": ROLE_MANAGEMENT_VERSIONS,
+  "microsoft.authorization/rolemanagementpolicies": ROLE_MANAGEMENT_VERSIONS,
+  "microsoft.authorization/rolemanagementpolicyassignments": ROLE_MANAGEMENT_VERSIONS,
   "microsoft.authorization/denyassignments": DENY_ASSIGNMENT_VERSIONS,
   "microsoft.management/managementgroups": MANAGEMENT_GROUP_VERSIONS,
 };

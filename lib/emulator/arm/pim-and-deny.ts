@@ -8,6 +8,12 @@ import type {
   WireRoleAssignmentScheduleInstance,
   WireRoleEligibilityScheduleInstance,
 } from "@/lib/model/wire/azure";
+import {
+  type EffectiveRoleSettings,
+  effectiveRoleSettings,
+  type WireRoleManagementPolicy,
+} from "@/lib/model/wire/role-management-policies";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 
 // PIM for Azure resources (api-version 2020-10-01) and deny assignments (2022-04-01), as the REST
 // specs describe them: azure-rest-api-specs specification/authorization/resource-manager/
@@ -22,15 +28,34 @@ export const PIM_LICENSE_ERROR = {
   message: "The tenant needs an AAD Premium 2 license.",
 } as const;
 
-type Collection = "roleEligibilityScheduleInstances" | "roleAssignmentScheduleInstances" | "denyAssignments";
+type Collection =
+  | "roleEligibilityScheduleInstances"
+  | "roleAssignmentScheduleInstances"
+  | "denyAssignments"
+  | "roleManagementPolicies"
+  | "roleManagementPolicyAssignments";
 
 const COLLECTIONS: Record<string, Collection> = {
   roleeligibilityscheduleinstances: "roleEligibilityScheduleInstances",
   roleassignmentscheduleinstances: "roleAssignmentScheduleInstances",
   denyassignments: "denyAssignments",
+  rolemanagementpolicies: "roleManagementPolicies",
+  rolemanagementpolicyassignments: "roleManagementPolicyAssignments",
 };
 
-type Item = { body: unknown; scopeLower: string; principalLower: string[]; nameLower: string };
+/** Role management policies (RoleManagementPolicy.json, RoleManagementPolicyAssignment.json, 2020-10-01): a role's settings at one scope, never inherited. */
+function isPolicyCollection(collection: Collection): boolean {
+  return collection === "roleManagementPolicies" || collection === "roleManagementPolicyAssignments";
+}
+
+type Item = {
+  body: unknown;
+  scopeLower: string;
+  principalLower: string[];
+  nameLower: string;
+  /** role management policies: the GUID of the role they govern (a policy may govern none) */
+  role?: string;
+};
 
 type Filter = {
   atScope: boolean;
@@ -38,11 +63,29 @@ type Filter = {
   principalId?: string;
   assignedTo?: string;
   denyAssignmentName?: string;
+  /** role management policies: the role's GUID */
+  roleDefinitionId?: string;
 };
+
+function lastSegment(id: string): string {
+  return (
+    id
+      .split("/")
+      .filter((part) => part.length > 0)
+      .at(-1) ?? ""
+  ).toLowerCase();
+}
 
 function parseFilter(collection: Collection, filter: string | undefined): Filter | string {
   const result: Filter = { atScope: false, asTarget: false };
   if (!filter) return result;
+  if (isPolicyCollection(collection)) {
+    // PIM's REST samples filter policies by role (learn.microsoft.com/rest/api/authorization/
+    // privileged-role-policy-rest-sample): `roleDefinitionId eq '{role definition id}'`.
+    const role = /^roleDefinitionId\s+eq\s+'([^']+)'$/i.exec(filter.trim());
+    if (role) return { ...result, roleDefinitionId: lastSegment(role[1]) };
+    return `The filter '${filter}' is not supported. Supported filters are roleDefinitionId eq '{id}'.`;
+  }
   const pim = collection !== "denyAssignments";
   for (const term of filter.split(/\s+and\s+/i)) {
     const text = term.trim();
@@ -151,8 +194,111 @@ function denyItem(deny: WireDenyAssignment): Item {
   };
 }
 
+const settingsCache = new WeakMap<TenantFile, EffectiveRoleSettings[]>();
+
+/** The file's policy assignments and, for every eligibility's role and scope without one, PIM's default. */
+function roleSettings(tenant: TenantFile): EffectiveRoleSettings[] {
+  let settings = settingsCache.get(tenant);
+  if (!settings) {
+    settings = [...effectiveRoleSettings(tenant).values()];
+    settingsCache.set(tenant, settings);
+  }
+  return settings;
+}
+
+function scopeDetails(scope: string) {
+  const trimmed = scope.replace(/\/+$/, "") || "/";
+  const type = /\/managementgroups\/[^/]+$/i.test(trimmed)
+    ? "managementgroup"
+    : /^\/subscriptions\/[^/]+$/i.test(trimmed)
+      ? "subscription"
+      : /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+$/i.test(trimmed)
+        ? "resourcegroup"
+        : trimmed === "/"
+          ? "tenant"
+          : "resource";
+  return { id: trimmed, displayName: trimmed.split("/").pop() || "Tenant Root", type };
+}
+
+/** The policy as GET roleManagementPolicies answers: its rules, and the same as the computed effectiveRules. */
+function policyBody(policy: WireRoleManagementPolicy): unknown {
+  return {
+    ...policy,
+    properties: {
+      isOrganizationDefault: false,
+      lastModifiedBy: null,
+      lastModifiedDateTime: null,
+      ...policy.properties,
+      effectiveRules: policy.properties.rules,
+      policyProperties: { scope: scopeDetails(policy.properties.scope) },
+    },
+  };
+}
+
+function policyItems(arm: ArmRequest): Item[] {
+  const seen = new Set<string>();
+  const items: Item[] = [];
+  for (const { policy, assignment } of roleSettings(arm.context.index.tenant)) {
+    const key = policy.id.toLowerCase();
+    const role = lastSegment(assignment.properties.roleDefinitionId);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    items.push({
+      body: policyBody(policy),
+      scopeLower: normalizeScope(policy.properties.scope),
+      principalLower: [],
+      nameLower: policy.name.toLowerCase(),
+      role,
+    });
+  }
+  for (const policy of arm.context.index.tenant.roleManagementPolicies) {
+    // a policy the file lists but assigns to no role is still served
+    if (seen.has(policy.id.toLowerCase())) continue;
+    seen.add(policy.id.toLowerCase());
+    items.push({
+      body: policyBody(policy),
+      scopeLower: normalizeScope(policy.properties.scope),
+      principalLower: [],
+      nameLower: policy.name.toLowerCase(),
+    });
+  }
+  return items;
+}
+
+function policyAssignmentItems(arm: ArmRequest): Item[] {
+  const index = arm.context.index;
+  return roleSettings(index.tenant).map(({ policy, assignment }) => {
+    const role = lastSegment(assignment.properties.roleDefinitionId);
+    const definition = index.roleDefinitions.get(role);
+    return {
+      body: {
+        ...assignment,
+        properties: {
+          ...assignment.properties,
+          effectiveRules: policy.properties.rules,
+          policyAssignmentProperties: {
+            scope: scopeDetails(assignment.properties.scope),
+            roleDefinition: {
+              id: assignment.properties.roleDefinitionId,
+              displayName: definition?.properties.roleName ?? null,
+              type: definition?.properties.type ?? null,
+            },
+            policy: { id: policy.id, lastModifiedBy: null, lastModifiedDateTime: null },
+          },
+        },
+      },
+      scopeLower: normalizeScope(assignment.properties.scope),
+      principalLower: [],
+      nameLower: assignment.name.toLowerCase(),
+      role,
+    };
+  });
+}
+
 function itemsOf(arm: ArmRequest, collection: Collection): Item[] {
   const tenant = arm.context.index.tenant;
+  if (collection === "roleManagementPolicies") return policyItems(arm);
+  if (collection === "roleManagementPolicyAssignments") return policyAssignmentItems(arm);
   if (collection === "roleEligibilityScheduleInstances")
     return tenant.roleEligibilityScheduleInstances.map(pimItem);
   if (collection === "roleAssignmentScheduleInstances") return activeInstances(arm).map(pimItem);
@@ -163,9 +309,28 @@ const READ_ACTION: Record<Collection, string> = {
   roleEligibilityScheduleInstances: "Microsoft.Authorization/roleEligibilityScheduleInstances/read",
   roleAssignmentScheduleInstances: "Microsoft.Authorization/roleAssignmentScheduleInstances/read",
   denyAssignments: "Microsoft.Authorization/denyAssignments/read",
+  roleManagementPolicies: "Microsoft.Authorization/roleManagementPolicies/read",
+  roleManagementPolicyAssignments: "Microsoft.Authorization/roleManagementPolicyAssignments/read",
 };
 
-/** `{scope}/providers/Microsoft.Authorization/{roleEligibilityScheduleInstances|roleAssignmentScheduleInstances|denyAssignments}[/{name}]`. */
+const NOT_FOUND: Record<Collection, { code: string; what: string }> = {
+  roleEligibilityScheduleInstances: {
+    code: "RoleAssignmentScheduleInstanceNotFound",
+    what: "role schedule instance",
+  },
+  roleAssignmentScheduleInstances: {
+    code: "RoleAssignmentScheduleInstanceNotFound",
+    what: "role schedule instance",
+  },
+  denyAssignments: { code: "DenyAssignmentNotFound", what: "deny assignment" },
+  roleManagementPolicies: { code: "RoleManagementPolicyNotFound", what: "role management policy" },
+  roleManagementPolicyAssignments: {
+    code: "RoleManagementPolicyAssignmentNotFound",
+    what: "role management policy assignment",
+  },
+};
+
+/** `{scope}/providers/Microsoft.Authorization/{roleEligibilityScheduleInstances|roleAssignmentScheduleInstances|denyAssignments|roleManagementPolicies|roleManagementPolicyAssignments}[/{name}]`. */
 export function handlePimAndDeny(
   arm: ArmRequest,
   scopeSpelled: string,
@@ -189,8 +354,7 @@ export function handlePimAndDeny(
       (item) => item.scopeLower === scope && item.nameLower === name.toLowerCase(),
     );
     if (!found) {
-      const code = pim ? "RoleAssignmentScheduleInstanceNotFound" : "DenyAssignmentNotFound";
-      const what = pim ? "role schedule instance" : "deny assignment";
+      const { code, what } = NOT_FOUND[collection];
       return {
         route,
         response: armError(404, code, `The ${what} '${name}' is not found.`),
@@ -226,6 +390,12 @@ export function handlePimAndDeny(
         : filter.principalId
           ? new Set([filter.principalId])
           : undefined;
+    if (isPolicyCollection(collection))
+      return itemsOf(arm, collection).filter(
+        (item) =>
+          item.scopeLower === scope &&
+          (filter.roleDefinitionId === undefined || item.role === filter.roleDefinitionId),
+      );
     return itemsOf(arm, collection).filter((item) => {
       const atOrAbove = above.has(item.scopeLower);
       if (!atOrAbove && (filter.atScope || !index.scopeAncestors(item.scopeLower).includes(scope)))

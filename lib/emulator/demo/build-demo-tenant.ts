@@ -1211,6 +1211,64 @@ export function buildDemoTenant(): Json {
     },
   ];
 
+  // Her activation's settings: the role's PIM policy on aks-3 asks for no approval (only MFA and a
+  // justification), for up to 8 hours — finding eligible-cluster-admin-without-approval. Wire shapes
+  // of roleManagementPolicies / roleManagementPolicyAssignments (api-version 2020-10-01).
+  const aks3PolicyName = "e1160000-0000-0000-0000-0000000000a3";
+  const aks3PolicyId = `${aks3.id}/providers/Microsoft.Authorization/roleManagementPolicies/${aks3PolicyName}`;
+  const endUser = (level: string) => ({ caller: "EndUser", operations: ["All"], level });
+  const roleManagementPolicies: Json[] = [
+    {
+      id: aks3PolicyId,
+      name: aks3PolicyName,
+      type: "Microsoft.Authorization/roleManagementPolicies",
+      properties: {
+        scope: aks3.id,
+        displayName: "Default",
+        isOrganizationDefault: false,
+        rules: [
+          {
+            id: "Approval_EndUser_Assignment",
+            ruleType: "RoleManagementPolicyApprovalRule",
+            target: endUser("Assignment"),
+            setting: {
+              isApprovalRequired: false,
+              isApprovalRequiredForExtension: false,
+              isRequestorJustificationRequired: true,
+              approvalMode: "SingleStage",
+              approvalStages: [],
+            },
+          },
+          {
+            id: "Expiration_EndUser_Assignment",
+            ruleType: "RoleManagementPolicyExpirationRule",
+            target: endUser("Assignment"),
+            isExpirationRequired: true,
+            maximumDuration: "PT8H",
+          },
+          {
+            id: "Enablement_EndUser_Assignment",
+            ruleType: "RoleManagementPolicyEnablementRule",
+            target: endUser("Assignment"),
+            enabledRules: ["MultiFactorAuthentication", "Justification"],
+          },
+        ],
+      },
+    },
+  ];
+  const roleManagementPolicyAssignments: Json[] = [
+    {
+      id: `${aks3.id}/providers/Microsoft.Authorization/roleManagementPolicyAssignments/${aks3PolicyName}_${R.aksRbacClusterAdmin}`,
+      name: `${aks3PolicyName}_${R.aksRbacClusterAdmin}`,
+      type: "Microsoft.Authorization/roleManagementPolicyAssignments",
+      properties: {
+        scope: aks3.id,
+        roleDefinitionId: `/subscriptions/${PROD_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${R.aksRbacClusterAdmin}`,
+        policyId: aks3PolicyId,
+      },
+    },
+  ];
+
   const clusters: Record<string, Json> = {};
   for (const cluster of [aks1, aks2, aks3, aksPayments, aksData, aksDev1, aksSandbox]) {
     clusters[cluster.id] =
@@ -1242,6 +1300,8 @@ export function buildDemoTenant(): Json {
     roleDefinitions,
     roleAssignments,
     roleEligibilityScheduleInstances,
+    roleManagementPolicies,
+    roleManagementPolicyAssignments,
     subscriptions: [
       {
         subscriptionId: PROD_SUBSCRIPTION,

@@ -29,6 +29,11 @@ import {
 } from "@/lib/model/wire/azure";
 import { guidSchema } from "@/lib/model/wire/common";
 import { clusterObjectSchema } from "@/lib/model/wire/kubernetes";
+import {
+  checkRoleManagementPolicySemantics,
+  wireRoleManagementPolicyAssignmentSchema,
+  wireRoleManagementPolicySchema,
+} from "@/lib/model/wire/role-management-policies";
 import { checkCoverageSemantics, tenantCoverageSchema } from "@/lib/model/wire/tenant-file-coverage";
 import { checkEntraSemantics, entraSectionSchema } from "@/lib/model/wire/tenant-file-entra";
 
@@ -75,6 +80,9 @@ export const tenantFileSchema = z.strictObject({
   /** PIM for Azure resources: active assignments with their schedule (time-bound ones carry `endDateTime`) */
   roleAssignmentScheduleInstances: z.array(wireRoleAssignmentScheduleInstanceSchema).default([]),
   denyAssignments: z.array(wireDenyAssignmentSchema).default([]),
+  /** PIM role settings (approval, activation duration) per role and scope (lib/model/wire/role-management-policies.ts) */
+  roleManagementPolicies: z.array(wireRoleManagementPolicySchema).default([]),
+  roleManagementPolicyAssignments: z.array(wireRoleManagementPolicyAssignmentSchema).default([]),
   /** licences that change what the APIs answer; absent = licensed for everything */
   licenses: tenantLicensesSchema.default({ entraIdP2: true }),
   subscriptions: z.array(tenantSubscriptionSchema).default([]),
@@ -487,6 +495,7 @@ export function checkTenantSemantics(tenant: TenantFile): TenantFileReport {
   }
 
   checkEntraSemantics(tenant, report);
+  checkRoleManagementPolicySemantics(tenant, report);
   checkCoverageSemantics(tenant, report);
 
   return report;
