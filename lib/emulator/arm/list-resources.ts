@@ -10,6 +10,8 @@ export type ResourceCollection = {
   /** tells this collection's cached pages apart from other collections' */
   cacheTag: string;
   routes: { bySubscription: string; byResourceGroup: string };
+  /** the item's body as the resource provider returns it (default: the stored resource, children stripped) */
+  wire?: (resource: Record<string, unknown>) => Record<string, unknown>;
 };
 
 /** Lists a tracked resource type in a subscription (or one of its groups), paged the way ARM pages. */
@@ -49,6 +51,8 @@ export function listResources(
   }
   return {
     route,
-    response: armPage(context, request, items, fingerprint, (item) => wireResource(item.resource)),
+    response: armPage(context, request, items, fingerprint, (item) =>
+      (collection.wire ?? wireResource)(item.resource),
+    ),
   };
 }

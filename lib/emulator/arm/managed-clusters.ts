@@ -13,11 +13,31 @@ const LIST_ADMIN_CREDENTIAL = "Microsoft.ContainerService/managedClusters/listCl
 export const LOCAL_ACCOUNTS_DISABLED_MESSAGE =
   "Getting static credential is not allowed because this cluster is set to disable local accounts.";
 
+/**
+ * A managed cluster as AKS returns it. AKS always answers with `properties.servicePrincipalProfile`
+ * (REST spec, containerservice/.../aks/stable/2024-09-01/examples/ManagedClustersGet.json and
+ * ManagedClustersList.json); a cluster that runs on a managed identity shows the placeholder
+ * `{"clientId": "msi"}` there (azure-cli acs/custom.py tests `service_principal_profile.client_id == "msi"`;
+ * `az aks list`/`show` dereference the profile and crash without it). Tenant files may leave it out.
+ */
+export function wireCluster(resource: Record<string, unknown>): Record<string, unknown> {
+  const body = wireResource(resource);
+  const properties = body.properties;
+  if (typeof properties !== "object" || properties === null || Array.isArray(properties)) return body;
+  if ("servicePrincipalProfile" in properties) return body;
+  const identity = body.identity;
+  const identityType =
+    typeof identity === "object" && identity !== null && "type" in identity ? String(identity.type) : "";
+  if (!/assigned/i.test(identityType)) return body;
+  return { ...body, properties: { ...properties, servicePrincipalProfile: { clientId: "msi" } } };
+}
+
 const CLUSTERS: ResourceCollection = {
   type: TYPE,
   readAction: READ,
   cacheTag: "clusters",
   routes: { bySubscription: "managedClusters.list", byResourceGroup: "managedClusters.listByResourceGroup" },
+  wire: wireCluster,
 };
 
 /** Managed clusters: list, list by group, get, and the credential actions with AKS's own errors. */
@@ -61,7 +81,7 @@ export function handleManagedClusters(arm: ArmRequest): ArmResult | undefined {
     if (!context.authorizer.permits(caller.principalId, READ, cluster.idLower)) {
       return { route: "managedClusters.get", response: authorizationFailed(caller, READ, cluster.id) };
     }
-    return { route: "managedClusters.get", response: jsonResponse(200, wireResource(cluster.resource)) };
+    return { route: "managedClusters.get", response: jsonResponse(200, wireCluster(cluster.resource)) };
   }
   if (lower.length !== 9 || request.method !== "POST") return undefined;
   const operation = lower[8];
