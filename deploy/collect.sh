@@ -7,24 +7,39 @@
 # writes a tenant file (docs/tenant-file.md) that `aks-atlas import tenant.json` stores as a scan. Nothing
 # is sent anywhere; the file stays with you. Every read is a GET, except listClusterUserCredential (the
 # user kubeconfig `az aks get-credentials` also fetches; never the admin one) and Graph's getByIds, a read
-# sent as POST. What it cannot read is written to the file's coverage.unread, so the import marks it.
+# sent as POST (and Graph's $batch, which carries GETs). What it cannot read is written to the file's
+# coverage.unread, so the import marks it.
 #
-# It reads the same as `aks-atlas collect` except the directory's governance (directory roles, PIM for
-# Groups, owners): use `aks-atlas collect` for those. Needs bash 4, az 2.40+, kubectl, jq.
-set -euo pipefail
+# It reads what `aks-atlas collect` reads, through the same APIs: the Azure inventory and RBAC, every
+# cluster's Kubernetes RBAC, and the directory around them — principals, group members, the directory
+# roles that lead to clusters (active and PIM-eligible), PIM for Groups, and the owners of the groups,
+# service principals and applications involved. Needs bash 4, az 2.40+, kubectl, jq.
+#
+# Exit status: 0 the file is complete; 2 the file is written and names what could not be read;
+# 1 nothing usable was written (the message says why).
+set -Eeuo pipefail
 
-out="${1:?usage: collect.sh tenant.json [subscription-id ...]}"
+usage="usage: collect.sh tenant.json [subscription-id ...]"
+die() { echo "collect.sh: $*" >&2; exit 1; }
+case "${1:-}" in
+  "" | -h | --help) die "$usage" ;;
+  -*) die "unknown option $1 ($usage)" ;;
+esac
+out="$1"
 shift
 only_subscriptions=("$@")
-work="$(mktemp -d)"
+for tool in az kubectl jq; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (this script needs az, kubectl and jq on PATH)"
+done
+[ -d "$(dirname -- "$out")" ] || die "cannot write $out: the folder $(dirname -- "$out") does not exist"
+work="$(mktemp -d)" || die "cannot create a temporary folder"
 trap 'rm -rf "$work"' EXIT
+# Anything that fails outside the checks below stops the script with its place, never silently.
+trap 'echo "collect.sh: stopped: \"$BASH_COMMAND\" failed (line $LINENO); no tenant file was written" >&2' ERR
 unread="$work/unread.json"
 echo '{}' >"$unread"
 
 say() { echo "  $*" >&2; }
-for tool in az kubectl jq; do
-  command -v "$tool" >/dev/null || { echo "collect.sh: $tool is not installed" >&2; exit 1; }
-done
 
 # Record a source that could not be read (completely): status partial|not-read, and why.
 mark() { # source status reason
@@ -56,13 +71,19 @@ why() { grep -v '^WARNING' "$work/err" | head -n 1 | cut -c1-300; }
 
 # 1. Who is signed in, and where: the tenant and the cloud's endpoints are your az's.
 say "az: the signed-in account"
-tenant="$(az account show --query tenantId -o tsv)"
-graph_resource="$(az cloud show --query endpoints.microsoftGraphResourceId -o tsv)"
+az account show -o json >"$work/account.json" 2>"$work/err" ||
+  die "az has no signed-in account (run az login first): $(why)"
+tenant="$(jq -r '.tenantId | ascii_downcase' "$work/account.json")"
+tenant_name="$(jq -r '.tenantDisplayName // empty' "$work/account.json")"
+graph_resource="$(az cloud show --query endpoints.microsoftGraphResourceId -o tsv 2>"$work/err")" ||
+  die "az cloud show failed: $(why)"
+graph_resource="${graph_resource:-https://graph.microsoft.com/}"
 graph="${graph_resource%/}/v1.0"
 
 # 2. Subscriptions and management groups.
 say "az: subscriptions and management groups"
-list "/subscriptions?api-version=2022-12-01" >"$work/subscriptions.json"
+list "/subscriptions?api-version=2022-12-01" >"$work/subscriptions.json" 2>"$work/err" ||
+  die "cannot list subscriptions: $(why)"
 jq --arg t "$tenant" '[.[] | select((.tenantId // $t) == $t and .state != "Disabled")]' \
   "$work/subscriptions.json" >"$work/visible.json"
 if [ ${#only_subscriptions[@]} -gt 0 ]; then
@@ -76,6 +97,7 @@ if [ ${#only_subscriptions[@]} -gt 0 ]; then
 fi
 
 echo '[]' >"$work/management-groups.json"
+groups_read=true
 if groups="$(list "/providers/Microsoft.Management/managementGroups?api-version=2021-04-01" 2>"$work/err")"; then
   for name in $(jq -r '.[].name' <<<"$groups"); do
     if group="$(az rest --only-show-errors --url "/providers/Microsoft.Management/managementGroups/$name?api-version=2021-04-01&\$expand=children" -o json 2>"$work/err")"; then
@@ -85,7 +107,7 @@ if groups="$(list "/providers/Microsoft.Management/managementGroups?api-version=
         "$work/management-groups.json" >"$work/mg.new" && mv "$work/mg.new" "$work/management-groups.json"
     else mark directory partial "management group $name: $(why)"; fi
   done
-else mark directory partial "management groups: $(why)"; fi
+else groups_read=false; mark directory partial "management groups: $(why)"; fi
 
 # 3. Per subscription: clusters, identities with their federated credentials, RBAC, PIM, deny assignments.
 for kind in resources roleAssignments roleDefinitions denyAssignments eligibilities schedules; do echo '[]' >"$work/$kind.json"; done
@@ -168,51 +190,222 @@ for sub in $(jq -r '.[].subscriptionId | ascii_downcase' "$work/visible.json"); 
   done
 done
 
-# 5. The directory: the principals the inventory names (assignments, identities, admin groups, binding
-#    subjects that are object ids), resolved with getByIds, and the direct members of every group among them.
+# 5. The directory, as `aks-atlas collect` reads it: every principal the inventory names (assignments,
+#    eligibilities, deny assignments, identities, admin groups, binding subjects — object ids, and users
+#    named by UPN), the members of every group among them (nested), and the governance around them.
 say "az: the directory (Microsoft Graph)"
 jq -s '[ (.[0][] | .properties.principalId), (.[1][] | .properties.principalId),
-         (.[2][] | (.identity.principalId, .properties.principalId,
-                   (.properties.identityProfile // {} | .[].objectId),
+         (.[2][] | .properties | (.principals // []) + (.excludePrincipals // []) | .[]
+                 | select((.type // "" | ascii_downcase) | IN("user", "group", "serviceprincipal")) | .id),
+         (.[3][] | (.identity.principalId?, .properties.principalId,
+                   (.properties.identityProfile // {} | .[].objectId?),
                    (.properties.addonProfiles // {} | .[].identity.objectId?),
+                   (.properties.podIdentityProfile.userAssignedIdentities // [] | .[].identity.objectId?),
                    (.properties.aadProfile.adminGroupObjectIDs // [])[])),
-         (.[3] | .[].objects[]? | select(.kind | test("RoleBinding$")) | .subjects[]? | select(.kind != "ServiceAccount") | .name) ]
-       | map(select(type == "string" and test("^[0-9a-fA-F-]{36}$")) | ascii_downcase) | unique' \
-  "$work/roleAssignments.json" "$work/eligibilities.json" <(jq -s 'add' "$work"/resources-*.json) "$work/clusters.json" >"$work/ids.json"
+         (.[4] | .[].objects[]? | select(.kind | test("RoleBinding$")) | .subjects[]? | select(.kind != "ServiceAccount") | .name) ]
+       | map(select(type == "string" and test("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")) | ascii_downcase)
+       | unique' \
+  "$work/roleAssignments.json" "$work/eligibilities.json" "$work/denyAssignments.json" \
+  <(jq -s 'add // []' "$work"/resources-*.json) "$work/clusters.json" >"$work/ids.json"
+
+# A Graph directory object as the tenant file's principal: type User|Group|ServicePrincipal, id lower-case.
+principal='def principal: ((."@odata.type" // "") | ascii_downcase | sub("#microsoft.graph."; "")) as $t
+  | {user: "User", group: "Group", serviceprincipal: "ServicePrincipal"}[$t] as $k
+  | if $k == null or (.id | type) != "string" then empty
+    else . + {id: (.id | ascii_downcase), type: $k, displayName: (if (.displayName // "") == "" then .id else .displayName end)}
+    end;'
 echo '[]' >"$work/principals.json"
-resolve() { # JSON array of ids
-  jq -c '_nwise(1000)' <<<"$1" | while read -r batch; do
-    az rest --only-show-errors --method post --url "$graph/directoryObjects/getByIds" --resource "$graph_resource" \
-      --headers Content-Type=application/json \
-      --body "{\"ids\": $batch, \"types\": [\"user\", \"group\", \"servicePrincipal\"]}" -o json 2>"$work/err" |
-      jq '.value' || mark directory partial "getByIds: $(why)"
-  done | jq -s 'add // [] | map(. + {type: (."@odata.type" | sub("#microsoft.graph.";"") |
-      {user: "User", group: "Group", serviceprincipal: "ServicePrincipal"}[ascii_downcase])}) | map(select(.type != null))'
+# Adds directory objects (a JSON array in a file) to the principals; one already known is kept as it is.
+remember() {
+  jq -s "$principal"' .[0] + [.[1][] | principal] | unique_by(.id)' "$work/principals.json" "$1" >"$work/p.new" &&
+    mv "$work/p.new" "$work/principals.json"
 }
-resolve "$(cat "$work/ids.json")" | append "$work/principals.json"
-expanded='[]'
-while :; do
-  todo="$(jq -c --argjson done "$expanded" '[.[] | select(.type == "Group" and (.id as $id | $done | index($id) | not)) | .id]' "$work/principals.json")"
-  [ "$todo" = "[]" ] && break
-  for group in $(jq -r '.[]' <<<"$todo"); do
-    expanded="$(jq -c --arg g "$group" '. + [$g]' <<<"$expanded")"
-    if members="$(list "$graph/groups/$group/members?\$top=999" --resource "$graph_resource" 2>"$work/err")"; then
-      # Members become principals too (nested groups are expanded in the next round).
-      jq -c --arg g "$group" --slurpfile all <(echo "$members") '
-          $all[0] as $m
-          | map(if .id == $g then . + {members: [$m[].id]} else . end)
-          + [$m[] | . + {type: (."@odata.type" | sub("#microsoft.graph.";"") |
-              {user: "User", group: "Group", serviceprincipal: "ServicePrincipal"}[ascii_downcase])} | select(.type != null)]
-          | unique_by(.id)' "$work/principals.json" >"$work/p.new" && mv "$work/p.new" "$work/principals.json"
-    else mark directory partial "members of group $group: $(why)"; fi
+# Resolves object ids (a JSON array in a file) with getByIds, 1000 to a request.
+resolve() {
+  local count at
+  count="$(jq length "$1")"
+  for ((at = 0; at < count; at += 1000)); do
+    jq -c --argjson at "$at" '{ids: .[$at:$at + 1000], types: ["user", "group", "servicePrincipal"]}' "$1" >"$work/ids-body.json"
+    if az rest --only-show-errors --method post --url "$graph/directoryObjects/getByIds" --resource "$graph_resource" \
+      --headers Content-Type=application/json --body @"$work/ids-body.json" -o json >"$work/resolved.json" 2>"$work/err"; then
+      jq '.value // []' "$work/resolved.json" >"$work/resolved-objects.json"
+      remember "$work/resolved-objects.json"
+    else mark directory partial "getByIds: $(why)"; fi
   done
-done
+}
+
+# Graph GETs (a JSON array of urls relative to $graph, in a file), sent 20 to a $batch request (Graph's
+# limit). Prints one outcome per url, in order: {url, ok: true, body, items} with every page of a list,
+# or {url, ok: false, code, message} with Graph's own error.
+batch() {
+  local count at next
+  count="$(jq length "$1")"
+  echo '[]' >"$work/outcomes.json"
+  for ((at = 0; at < count; at += 20)); do
+    jq -c --argjson at "$at" '{requests: [.[$at:$at + 20] | to_entries[] | {id: (.key | tostring), method: "GET", url: .value}]}' \
+      "$1" >"$work/batch-body.json"
+    if az rest --only-show-errors --method post --url "$graph/\$batch" --resource "$graph_resource" \
+      --headers Content-Type=application/json --body @"$work/batch-body.json" -o json >"$work/batch.json" 2>"$work/err"; then
+      jq -c --argjson at "$at" --slurpfile urls "$1" '
+          .responses as $r
+          | [$urls[0][$at:$at + 20] | to_entries[] | .key as $i | .value as $url
+             | (first($r[] | select(.id == ($i | tostring))) // null) as $answer
+             | if $answer == null or $answer.status >= 400 then
+                 {url: $url, ok: false, code: ($answer.body.error.code // "HTTP\($answer.status // "?")"),
+                  message: ($answer.body.error.message // "no answer in the batch")}
+               else {url: $url, ok: true, body: ($answer.body // {}), items: ($answer.body.value // [])} end]' \
+        "$work/batch.json" >"$work/chunk.json"
+    else
+      # The whole request failed: every url in it failed for that reason.
+      code="$(grep -o 'AadPremiumLicenseRequired' "$work/err" | head -n 1 || true)"
+      jq -c --argjson at "$at" --arg code "${code:-AzCliError}" --arg message "$(why)" \
+        '[.[$at:$at + 20][] | {url: ., ok: false, code: $code, message: $message}]' "$1" >"$work/chunk.json"
+    fi
+    # Further pages of a list come from its @odata.nextLink, read like any other list.
+    for index in $(jq -r 'to_entries[] | select(.value.ok and .value.body["@odata.nextLink"] != null) | .key' "$work/chunk.json"); do
+      next="$(jq -r --argjson i "$index" '.[$i].body["@odata.nextLink"]' "$work/chunk.json")"
+      if list "$next" --resource "$graph_resource" >"$work/more.json" 2>"$work/err"; then
+        jq --argjson i "$index" --slurpfile more "$work/more.json" '.[$i].items += $more[0]' "$work/chunk.json" >"$work/chunk.new"
+      else
+        jq --argjson i "$index" --arg message "$(why)" '.[$i] = {url: .[$i].url, ok: false, code: "AzCliError", message: $message}' \
+          "$work/chunk.json" >"$work/chunk.new"
+      fi
+      mv "$work/chunk.new" "$work/chunk.json"
+    done
+    jq -s '.[0] + .[1]' "$work/outcomes.json" "$work/chunk.json" >"$work/outcomes.new" && mv "$work/outcomes.new" "$work/outcomes.json"
+  done
+  cat "$work/outcomes.json"
+}
+# A failed Graph read as a coverage reason.
+graph_reason() { jq -r '.[] | select(.ok | not) | "GET \(.url | split("?")[0]): \(.code): \(.message)"' "$1" | sort -u | paste -sd ';' | sed 's/;/; /g'; }
+failed_into() { # outcomes file, source [not-found-is-fine]: the failures make the source partial
+  local reason
+  reason="$(jq --arg tolerant "${3:-}" '[.[] | select(.ok | not) | select($tolerant == "" or (.code | test("NotFound"; "i") | not))]' \
+    "$1" >"$work/failed.json" && graph_reason "$work/failed.json")"
+  [ -z "$reason" ] || mark "$2" partial "$reason"
+}
+
+resolve "$work/ids.json"
+
+# Users that Kubernetes bindings name by UPN. Kubernetes compares the UPN exactly; Graph does not.
+jq '[.[].objects[]? | select(.kind | test("RoleBinding$")) | .subjects[]? | select(.kind == "User")
+     | .name | select(type == "string" and contains("@") and (startswith("system:") | not)
+                      and (test("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$") | not))]
+    | unique' "$work/clusters.json" >"$work/upns.json"
+jq '[.[] | "/users?$filter=" + ("userPrincipalName eq '"'"'\(gsub("'"'"'"; "'"''"'"))'"'"'" | @uri)
+          + "&$select=id,displayName,userPrincipalName"]' "$work/upns.json" >"$work/upn-urls.json"
+batch "$work/upn-urls.json" >"$work/upn-outcomes.json"
+failed_into "$work/upn-outcomes.json" directory
+jq --slurpfile upns "$work/upns.json" '[to_entries[] | select(.value.ok) | $upns[0][.key] as $upn
+     | .value.items[] | select(.userPrincipalName == $upn) | {"@odata.type": "#microsoft.graph.user"} + .]' \
+  "$work/upn-outcomes.json" >"$work/upn-users.json"
+remember "$work/upn-users.json"
+
+# The members of every group among the principals; members that are groups are expanded in turn.
+echo '[]' >"$work/expanded.json"
+expand_groups() {
+  while :; do
+    jq --slurpfile done "$work/expanded.json" '[.[] | select(.type == "Group") | .id | select(. as $id | $done[0] | index($id) | not)]' \
+      "$work/principals.json" >"$work/frontier.json"
+    [ "$(jq length "$work/frontier.json")" -eq 0 ] && return 0
+    jq -s '.[0] + .[1]' "$work/expanded.json" "$work/frontier.json" >"$work/e.new" && mv "$work/e.new" "$work/expanded.json"
+    jq '[.[] | "/groups/\(.)/members?$top=999"]' "$work/frontier.json" >"$work/member-urls.json"
+    batch "$work/member-urls.json" >"$work/member-outcomes.json"
+    failed_into "$work/member-outcomes.json" directory
+    jq "$principal"'[.[] | select(.ok) | .items[]]' "$work/member-outcomes.json" >"$work/members.json"
+    remember "$work/members.json"
+    jq -s "$principal"' .[1] as $frontier | .[2] as $outcomes
+        | .[0] | map(.id as $id | ($frontier | index($id)) as $i
+            | if $i == null or ($outcomes[$i].ok | not) then . else . + {members: [$outcomes[$i].items[] | principal | .id]} end)' \
+      "$work/principals.json" "$work/frontier.json" "$work/member-outcomes.json" >"$work/p.new" &&
+      mv "$work/p.new" "$work/principals.json"
+  done
+}
+expand_groups
+
+# Governance. The directory roles that lead to clusters (built-in template ids, lib/model/directory.ts),
+# held and PIM-eligible; without Entra ID P2 the eligibility reads are refused, and the file says P1.
+say "az: directory roles, PIM for Groups, owners (Microsoft Graph)"
+roles='62e90394-69f5-4237-9190-012177145e10 e8611ab8-c189-46e8-94e1-60213ab1f814 fdd7a751-b60b-444a-984c-02652fe8fa1c
+  fe930be7-5e62-47db-91af-98c3a49a38b1 9360feb5-f418-4baa-8175-e2a00bac4301 9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3
+  158c047a-c907-4556-b7ef-446551a6b5f7'
+license=P2
+pim_refused() { # outcomes file: the licence refusal sets P1, any other failure makes PIM partial
+  jq -e 'any(.[]; (.ok | not) and .code == "AadPremiumLicenseRequired")' "$1" >/dev/null && license=P1
+  jq '[.[] | select((.ok | not) and .code != "AadPremiumLicenseRequired")]' "$1" >"$work/failed.json"
+  local reason
+  reason="$(graph_reason "$work/failed.json")"
+  [ -z "$reason" ] || mark directory:pim partial "$reason"
+}
+printf '%s\n' $roles | jq -R . | jq -s '[.[] | ("roleDefinitionId eq '"'"'\(.)'"'"'" | @uri) as $f
+    | "/roleManagement/directory/roleAssignments?$filter=\($f)&$top=999",
+      "/roleManagement/directory/roleEligibilityScheduleInstances?$filter=\($f)&$top=999"]' >"$work/role-urls.json"
+batch "$work/role-urls.json" >"$work/role-outcomes.json"
+jq '[.[] | select(.url | contains("Eligibility") | not)]' "$work/role-outcomes.json" >"$work/held.json"
+jq '[.[] | select(.url | contains("Eligibility"))]' "$work/role-outcomes.json" >"$work/eligible.json"
+failed_into "$work/held.json" directory
+pim_refused "$work/eligible.json"
+jq '[.[] | select(.ok) | .items[] | {principalId: (.principalId | ascii_downcase), roleDefinitionId: (.roleDefinitionId | ascii_downcase),
+      directoryScopeId: (.directoryScopeId // "/")}]' "$work/held.json" >"$work/entra-roles.json"
+jq '[.[] | select(.ok) | .items[] | {principalId: (.principalId | ascii_downcase), roleDefinitionId: (.roleDefinitionId | ascii_downcase),
+      directoryScopeId: (.directoryScopeId // "/")} + (if .startDateTime then {startDateTime} else {} end)
+      + {endDateTime: (.endDateTime // null)}]' "$work/eligible.json" >"$work/entra-eligible.json"
+
+# Every group's PIM for Groups eligibilities and owners; every service principal's owners and its
+# application (when it is this tenant's) with that application's owners.
+jq '[.[] | select(.type == "Group") | .id]' "$work/principals.json" >"$work/groups.json"
+jq '[.[] | ("groupId eq '"'"'\(.)'"'"'" | @uri) as $f
+     | "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=\($f)&$top=999",
+       "/groups/\(.)/owners?$top=999"]' "$work/groups.json" >"$work/group-urls.json"
+batch "$work/group-urls.json" >"$work/group-outcomes.json"
+jq --slurpfile g "$work/groups.json" '[to_entries[] | select(.key % 2 == 0) | .value]' "$work/group-outcomes.json" >"$work/group-pim.json"
+jq --slurpfile g "$work/groups.json" '[to_entries[] | select(.key % 2 == 1) | .value + {objectId: $g[0][(.key - 1) / 2]}]' \
+  "$work/group-outcomes.json" >"$work/group-owners.json"
+pim_refused "$work/group-pim.json"
+failed_into "$work/group-owners.json" directory not-found-is-fine
+jq --slurpfile g "$work/groups.json" '[to_entries[] | select(.value.ok) | $g[0][.key] as $group | .value.items[]
+     | {groupId: $group, principalId: (.principalId | ascii_downcase), accessId, endDateTime: (.endDateTime // null)}]' \
+  "$work/group-pim.json" >"$work/entra-group-pim.json"
+
+jq '[.[] | select(.type == "ServicePrincipal" and (.appId | type) == "string") | {id, appId: (.appId | ascii_downcase), displayName}]' \
+  "$work/principals.json" >"$work/sps.json"
+jq '[.[] | "/servicePrincipals/\(.id)/owners?$top=999", "/applications(appId='"'"'\(.appId)'"'"')?$select=id,appId,displayName"]' \
+  "$work/sps.json" >"$work/sp-urls.json"
+batch "$work/sp-urls.json" >"$work/sp-outcomes.json"
+failed_into "$work/sp-outcomes.json" directory not-found-is-fine
+jq --slurpfile s "$work/sps.json" '[to_entries[] | select(.key % 2 == 1 and .value.ok) | $s[0][(.key - 1) / 2] as $sp
+     | {id: (.value.body.id | ascii_downcase), appId: $sp.appId, displayName: (.value.body.displayName // $sp.displayName)}]' \
+  "$work/sp-outcomes.json" >"$work/entra-applications.json"
+jq '[.[] | "/applications/\(.id)/owners?$top=999"]' "$work/entra-applications.json" >"$work/app-urls.json"
+batch "$work/app-urls.json" >"$work/app-outcomes.json"
+failed_into "$work/app-outcomes.json" directory not-found-is-fine
+jq -s '[ (.[0][] | select(.ok) | {objectId, items}),
+          (.[1] as $s | .[2] | to_entries[] | select(.key % 2 == 0 and .value.ok) | {objectId: $s[.key / 2].id, items: .value.items}),
+          (.[3] as $a | .[4] | to_entries[] | select(.value.ok) | {objectId: $a[.key].id, items: .value.items}) ]
+        | [.[] | {objectId, ownerIds: [.items[].id | select(type == "string") | ascii_downcase]} | select(.ownerIds | length > 0)]' \
+  "$work/group-owners.json" "$work/sps.json" "$work/sp-outcomes.json" "$work/entra-applications.json" "$work/app-outcomes.json" \
+  >"$work/entra-owners.json"
+
+# The principals governance names (holders, eligible members, owners), resolved in a second pass.
+jq -s '[(.[0][], .[1][], .[2][]) | .principalId] + [.[3][].ownerIds[]] | unique' \
+  "$work/entra-roles.json" "$work/entra-eligible.json" "$work/entra-group-pim.json" "$work/entra-owners.json" |
+  jq --slurpfile p "$work/principals.json" '[.[] | select(. as $id | $p[0] | map(.id) | index($id) | not)]' >"$work/missing.json"
+if [ "$(jq length "$work/missing.json")" -gt 0 ]; then
+  resolve "$work/missing.json"
+  expand_groups
+fi
+jq -n --arg license "$license" --slurpfile roles "$work/entra-roles.json" --slurpfile eligible "$work/entra-eligible.json" \
+  --slurpfile groups "$work/entra-group-pim.json" --slurpfile apps "$work/entra-applications.json" \
+  --slurpfile owners "$work/entra-owners.json" \
+  '{license: $license, roleAssignments: $roles[0], roleEligibilities: $eligible[0], groupEligibilities: $groups[0],
+    applications: $apps[0], owners: $owners[0]}' >"$work/entra.json"
 
 # 6. The tenant file.
 for f in "$work"/resources-*.json; do
   [ -f "$f" ] && jq -c --arg s "$(basename "$f" .json | sed 's/^resources-//')" '{($s): .}' "$f"
 done | jq -s 'add // {}' >"$work/resources-by-subscription.json"
-jq -n --arg tenant "$tenant" --argjson licensed "$pim_licensed" \
+jq -n --arg tenant "$tenant" --arg name "$tenant_name" --argjson licensed "$pim_licensed" \
+  --argjson groupsRead "$groups_read" --slurpfile entra "$work/entra.json" \
   --slurpfile subscriptions "$work/visible.json" --slurpfile groups "$work/management-groups.json" \
   --slurpfile principals "$work/principals.json" --slurpfile definitions "$work/roleDefinitions.json" \
   --slurpfile assignments "$work/roleAssignments.json" --slurpfile eligibilities "$work/eligibilities.json" \
@@ -221,21 +414,26 @@ jq -n --arg tenant "$tenant" --argjson licensed "$pim_licensed" \
   --slurpfile resources "$work/resources-by-subscription.json" \
   '{
     version: 1,
-    tenantId: $tenant,
+    tenantId: $tenant
+  } + (if $name == "" then {} else {displayName: $name} end) + {
     principals: $principals[0],
     managementGroups: $groups[0],
     roleDefinitions: $definitions[0],
-    roleAssignments: $assignments[0],
+    # Assignments at management groups that could not be read would name unknown scopes.
+    roleAssignments: [$assignments[0][] | select($groupsRead or
+                       ((.properties.scope // "") | test("^/providers/microsoft.management/managementgroups/"; "i") | not))],
     roleEligibilityScheduleInstances: $eligibilities[0],
     roleAssignmentScheduleInstances: $schedules[0],
-    denyAssignments: $denies[0],
-    licenses: {entraIdP2: $licensed},
+    denyAssignments: $denies[0]
+  } + (if $licensed then {} else {licenses: {entraIdP2: false}} end) + {
     subscriptions: [$subscriptions[0][] | {subscriptionId: (.subscriptionId | ascii_downcase), displayName, state,
                     resources: ($resources[0][.subscriptionId | ascii_downcase] // [])}],
     clusters: $clusters[0],
+    entra: $entra[0],
     coverage: {collectedBy: "deploy/collect.sh 1", collectedAt: (now | todate), unread: $unread[0]}
-  }' >"$out"
-chmod 600 "$out"
+  }' >"$work/tenant.json"
+# The file names people and groups: readable by you only.
+(umask 077 && cp "$work/tenant.json" "$out" && chmod 600 "$out") 2>"$work/err" || die "cannot write $out: $(why)"
 echo "Wrote $out: $(jq '.subscriptions | length' "$out") subscriptions, $(jq '.clusters | length' "$out") clusters, $(jq '.principals | length' "$out") principals" >&2
 jq -r '.coverage.unread | to_entries[] | "  ! \(.key): \(.value.status): \(.value.reason)"' "$out" >&2
 [ "$(jq '.coverage.unread | length' "$out")" -eq 0 ] || exit 2
