@@ -23,11 +23,3 @@ export function driftClusterHref(clusterId: string, from?: bigint | null, to?: b
   const query = params.toString();
   return `${clusterHref(clusterId)}/drift${query ? `?${query}` : ""}`;
 }
-
-export function driftTenantHref(from?: bigint | null, to?: bigint | null): string {
-  const params = new URLSearchParams();
-  if (from !== undefined && from !== null) params.set("from", from.toString());
-  if (to !== undefined && to !== null) params.set("to", to.toString());
-  const query = params.toString();
-  return `/drift${query ? `?${query}` : ""}`;
-}

@@ -123,8 +123,3 @@ export function findBuiltInRole(idOrGuidOrName: string): WireRoleDefinition | un
 export function isBuiltInRoleGuid(guid: string): boolean {
   return builtInIndex().byGuid.has(guid.toLowerCase());
 }
-
-/** The id ARM uses when a role definition is read at a subscription: /subscriptions/<sub>/providers/.../<guid>. */
-export function roleDefinitionIdAtSubscription(subscriptionId: string, roleGuid: string): string {
-  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
-}

@@ -2,7 +2,7 @@ import type pg from "pg";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { modelFromRecords } from "@/lib/model/records";
-import { type Coverage, coverageSchema, type TenantModel } from "@/lib/model/tenant-model";
+import type { Coverage, TenantModel } from "@/lib/model/tenant-model";
 
 /**
  * Reads of the versioned snapshot: a row is part of scan N's state when
@@ -23,17 +23,6 @@ export type CompletedScan = NonNullable<Awaited<ReturnType<typeof latestComplete
 
 export async function completedScan(scanId: bigint) {
   return prisma().scan.findFirst({ where: { id: scanId, status: { in: [...COMPLETED_STATUSES] } } });
-}
-
-/** Sources whose rows are carried forward (not read completely) in this scan. */
-export function staleSources(scan: { coverage: unknown }): Set<string> {
-  const parsed = coverageSchema.safeParse(scan.coverage);
-  if (!parsed.success) return new Set();
-  return new Set(
-    Object.entries(parsed.data)
-      .filter(([, entry]) => entry.status !== "complete")
-      .map(([source]) => source),
-  );
 }
 
 export function asOfCondition(scanId: bigint): Prisma.Sql {

@@ -11,8 +11,6 @@ export type ResourceInfo = {
   verbs?: string[];
 };
 
-const READ_VERBS = ["get", "list"];
-
 const catalog: ResourceInfo[] = [
   {
     group: "",
@@ -258,8 +256,4 @@ export function resourceForObject(apiVersion: string, kind: string, hasNamespace
 
 export function catalogResources(): readonly ResourceInfo[] {
   return catalog;
-}
-
-export function discoveryVerbs(): string[] {
-  return READ_VERBS;
 }
