@@ -1072,19 +1072,15 @@ export class AttackEdges {
       }
       for (const escalation of escalations) {
         if (escalation.route === "attack-path") continue;
-        const permission = [...escalation.path].reverse().find((step) => step.kind === "permission");
         const clusterWide =
           escalation.to === "cluster-write" ||
-          (escalation.to === "run-command" && runCommandRunsAsAdmin(cluster)) ||
-          ((escalation.to === "bind" || escalation.to === "escalate") &&
-            /clusterroles/.test(permission?.id ?? ""));
-        // impersonate: the impersonation edges say whom exactly (system:masters needs groups and a user).
+          (escalation.to === "run-command" && runCommandRunsAsAdmin(cluster));
+        // bind, escalate: takeoverEdges, which also asks for what binding or editing needs besides
+        // the verb; impersonate: the impersonation edges, which say whom exactly.
         if (!clusterWide) continue;
         const how: Record<string, string> = {
           "cluster-write": "lists a group of its own in adminGroupObjectIDs, or re-enables local accounts",
           "run-command": "runs kubectl through run command, which uses the cluster's admin credential",
-          bind: "binds cluster-admin to itself",
-          escalate: "adds every permission to a ClusterRole it holds",
         };
         edges.push({
           from,
@@ -1175,8 +1171,10 @@ export class AttackEdges {
         if (!rules) continue;
         let takeover = byRole.get(binding.roleRef.name);
         if (takeover === undefined) {
-          takeover = clusterTakeover((verb, apiGroup, resource, resourceName) =>
-            rulesAllow(rules, { verb, apiGroup, resource, resourceName }),
+          takeover = clusterTakeover(
+            (verb, apiGroup, resource, resourceName) =>
+              rulesAllow(rules, { verb, apiGroup, resource, resourceName }),
+            binding.roleRef.name,
           );
           byRole.set(binding.roleRef.name, takeover);
         }

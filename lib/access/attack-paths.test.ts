@@ -491,17 +491,66 @@ describe("Azure control plane", () => {
   });
 });
 
+// kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping:
+// `bind` lifts the rule that a binding grants only what its author holds, but the binding still has to
+// be created; `escalate` lifts it for editing a role, which still needs update or patch.
 describe("cluster-wide Kubernetes escalations", () => {
-  it("bind on clusterroles reaches cluster-admin in one hop", () => {
-    const model = tenant({
+  const RBAC = "rbac.authorization.k8s.io";
+  const holding = (rules: unknown[]) =>
+    tenant({
       objects: [
-        clusterRole("binder", [
-          { verbs: ["bind"], apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"] },
-        ]),
+        clusterRole("binder", rules),
         clusterRoleBinding("leonard-binder", "binder", [user("leonard")]),
       ],
     });
-    expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["cluster-admin in 1"]);
+
+  it("bind on clusterroles with create clusterrolebindings reaches cluster-admin in one hop", () => {
+    const model = holding([
+      { verbs: ["bind"], apiGroups: [RBAC], resources: ["clusterroles"] },
+      { verbs: ["create"], apiGroups: [RBAC], resources: ["clusterrolebindings"] },
+    ]);
+    const [path] = pathsOf(model, CLUSTER, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 1"]);
+    expect(path.path.map((step) => step.label)).toContain("binds cluster-admin to itself");
+  });
+
+  it("bind alone creates no binding; bind restricted to another role binds no cluster-admin", () => {
+    expect(
+      pathsOf(
+        holding([{ verbs: ["bind"], apiGroups: [RBAC], resources: ["clusterroles"] }]),
+        CLUSTER,
+        "leonard",
+      ),
+    ).toEqual([]);
+    const restricted = holding([
+      { verbs: ["bind"], apiGroups: [RBAC], resources: ["clusterroles"], resourceNames: ["view"] },
+      { verbs: ["create"], apiGroups: [RBAC], resources: ["clusterrolebindings"] },
+    ]);
+    expect(pathsOf(restricted, CLUSTER, "leonard")).toEqual([]);
+  });
+
+  it("escalate with update on the ClusterRole it holds adds every permission to it", () => {
+    const model = holding([
+      { verbs: ["escalate", "update"], apiGroups: [RBAC], resources: ["clusterroles"] },
+    ]);
+    const [path] = pathsOf(model, CLUSTER, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 1"]);
+    expect(path.path.map((step) => step.label)).toContain("adds every permission to a ClusterRole it holds");
+  });
+
+  it("escalate without update or patch, or with update only on another role, changes nothing", () => {
+    expect(
+      pathsOf(
+        holding([{ verbs: ["escalate"], apiGroups: [RBAC], resources: ["clusterroles"] }]),
+        CLUSTER,
+        "leonard",
+      ),
+    ).toEqual([]);
+    const other = holding([
+      { verbs: ["escalate"], apiGroups: [RBAC], resources: ["clusterroles"] },
+      { verbs: ["update"], apiGroups: [RBAC], resources: ["clusterroles"], resourceNames: ["someone-elses"] },
+    ]);
+    expect(pathsOf(other, CLUSTER, "leonard")).toEqual([]);
   });
 });
 

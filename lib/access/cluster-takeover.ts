@@ -1,8 +1,8 @@
 // Kubernetes permissions that amount to cluster-admin without being it, from
 // kubernetes.io/docs/concepts/security/rbac-good-practices/ ("Kubernetes RBAC - privilege escalation
-// risks"). Only cluster-wide grants count: certificate signing requests, signers and webhook
-// configurations are cluster-scoped. The others on that page are edges of their own (workload
-// creation, token request, impersonation, nodes/proxy, escalate/bind) or not modelled (see
+// risks"). Only cluster-wide grants count: cluster roles and their bindings, certificate signing
+// requests, signers and webhook configurations are cluster-scoped. The others on that page are edges
+// of their own (workload creation, token request, impersonation, nodes/proxy) or not modelled (see
 // docs/access-model.md, "Attack paths").
 
 /** Can the subject do `verb` on `resource` of `apiGroup`, naming `resourceName` when given? */
@@ -11,10 +11,17 @@ export type CanNamed = (verb: string, apiGroup: string, resource: string, resour
 export type Takeover = { evidence: string; label: string };
 
 const CERTIFICATES = "certificates.k8s.io";
+const RBAC = "rbac.authorization.k8s.io";
 const CLIENT_SIGNER = "kubernetes.io/kube-apiserver-client";
 
 /**
- * The first way `can` reaches cluster-admin, or null:
+ * The first way `can` reaches cluster-admin, or null (`ownRole`: the ClusterRole that grants it, when
+ * a binding does):
+ * - bind on the ClusterRole cluster-admin and create clusterrolebindings: binds it to itself. `bind`
+ *   lifts the rule that a binding may only grant what its author holds, but creating the binding still
+ *   needs create (kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-creation).
+ * - escalate on clusterroles and update/patch on the ClusterRole it holds: adds every permission to
+ *   it (…/rbac/#restrictions-on-role-creation-or-update).
  * - create (and get) certificatesigningrequests, update their approval subresource and approve for
  *   the signer kubernetes.io/kube-apiserver-client (or kubernetes.io/*): a client certificate with any
  *   name and organisation, system:masters included ("Permitted subjects - no subject restrictions",
@@ -23,7 +30,22 @@ const CLIENT_SIGNER = "kubernetes.io/kube-apiserver-client";
  * - create/update/patch mutatingwebhookconfigurations: a webhook of its own that may change any object
  *   admitted to the cluster (a RoleBinding, a pod in kube-system).
  */
-export function clusterTakeover(can: CanNamed): Takeover | null {
+export function clusterTakeover(can: CanNamed, ownRole?: string): Takeover | null {
+  if (can("bind", RBAC, "clusterroles", "cluster-admin") && can("create", RBAC, "clusterrolebindings")) {
+    return {
+      evidence: "bind clusterroles cluster-admin and create clusterrolebindings",
+      label: "binds cluster-admin to itself",
+    };
+  }
+  if (can("escalate", RBAC, "clusterroles", ownRole)) {
+    const verb = ["update", "patch"].find((candidate) => can(candidate, RBAC, "clusterroles", ownRole));
+    if (verb) {
+      return {
+        evidence: `escalate and ${verb} clusterroles${ownRole ? ` ${ownRole}` : ""}`,
+        label: "adds every permission to a ClusterRole it holds",
+      };
+    }
+  }
   const approves =
     can("update", CERTIFICATES, "certificatesigningrequests/approval") &&
     (can("approve", CERTIFICATES, "signers", CLIENT_SIGNER) ||

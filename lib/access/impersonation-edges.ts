@@ -333,6 +333,7 @@ export class ImpersonationEdges {
       rules: readonly PolicyRule[],
       namespace: string | null,
       via: PathStep[],
+      roleName: string,
     ) => {
       const keys = subjects
         .map((subject) => subjectKey(subject, namespace))
@@ -344,39 +345,22 @@ export class ImpersonationEdges {
         (verb, apiGroup, resource) => rulesAllow(rules, { verb, apiGroup, resource }),
         namespace === null ? "cluster" : "namespace",
       );
-      const clusterWideEscalation =
-        namespace === null &&
-        facts.escalations.find(
-          (escalation) =>
-            (escalation.to === "bind" || escalation.to === "escalate") &&
-            escalation.evidence.includes("clusterroles"),
-        );
       const takeover =
-        namespace === null && facts.level !== "cluster-admin" && !clusterWideEscalation
-          ? clusterTakeover((verb, apiGroup, resource, resourceName) =>
-              rulesAllow(rules, { verb, apiGroup, resource, resourceName }),
+        namespace === null && facts.level !== "cluster-admin"
+          ? clusterTakeover(
+              (verb, apiGroup, resource, resourceName) =>
+                rulesAllow(rules, { verb, apiGroup, resource, resourceName }),
+              roleName,
             )
           : null;
-      const level: AttackPathLevel | null =
-        facts.level === "cluster-admin" || clusterWideEscalation || takeover ? "cluster-admin" : facts.level;
+      const level: AttackPathLevel | null = takeover ? "cluster-admin" : facts.level;
       if (!level) return;
-      const how: PathStep[] = clusterWideEscalation
+      const how: PathStep[] = takeover
         ? [
-            {
-              kind: "action",
-              id: `${cluster.id}#${clusterWideEscalation.to}`,
-              label:
-                clusterWideEscalation.to === "bind"
-                  ? "binds cluster-admin to itself"
-                  : "adds every permission to a ClusterRole it holds",
-            },
+            { kind: "permission", id: takeover.evidence, label: `can ${takeover.evidence}` },
+            { kind: "action", id: `${cluster.id}#takeover`, label: takeover.label },
           ]
-        : takeover
-          ? [
-              { kind: "permission", id: takeover.evidence, label: `can ${takeover.evidence}` },
-              { kind: "action", id: `${cluster.id}#takeover`, label: takeover.label },
-            ]
-          : [];
+        : [];
       const tail = [...via, ...how, clusterStep(cluster, level === "cluster-admin" ? null : namespace)];
       for (const key of new Set(keys)) {
         edges.push({
@@ -394,10 +378,16 @@ export class ImpersonationEdges {
       const rules =
         binding.roleRef.kind === "ClusterRole" ? clusterRoleRules.get(binding.roleRef.name) : undefined;
       if (!rules) continue;
-      add(binding.subjects, rules, null, [
-        clusterRoleBindingStep(cluster.id, binding.name),
-        kubernetesRoleStep(cluster.id, "ClusterRole", null, binding.roleRef.name),
-      ]);
+      add(
+        binding.subjects,
+        rules,
+        null,
+        [
+          clusterRoleBindingStep(cluster.id, binding.name),
+          kubernetesRoleStep(cluster.id, "ClusterRole", null, binding.roleRef.name),
+        ],
+        binding.roleRef.name,
+      );
     }
     for (const binding of inventory.roleBindings) {
       const isClusterRole = binding.roleRef.kind === "ClusterRole";
@@ -405,15 +395,21 @@ export class ImpersonationEdges {
         ? clusterRoleRules.get(binding.roleRef.name)
         : roleRules.get(`${binding.namespace}/${binding.roleRef.name}`);
       if (!rules) continue;
-      add(binding.subjects, rules, binding.namespace, [
-        roleBindingStep(cluster.id, binding.namespace, binding.name),
-        kubernetesRoleStep(
-          cluster.id,
-          binding.roleRef.kind,
-          isClusterRole ? null : binding.namespace,
-          binding.roleRef.name,
-        ),
-      ]);
+      add(
+        binding.subjects,
+        rules,
+        binding.namespace,
+        [
+          roleBindingStep(cluster.id, binding.namespace, binding.name),
+          kubernetesRoleStep(
+            cluster.id,
+            binding.roleRef.kind,
+            isClusterRole ? null : binding.namespace,
+            binding.roleRef.name,
+          ),
+        ],
+        binding.roleRef.name,
+      );
     }
     return edges;
   }
