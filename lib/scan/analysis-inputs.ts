@@ -126,7 +126,13 @@ export async function analysisInputs(
     input.fingerprint ?? engineFingerprint(),
     `maxHops=${input.maxHops}`,
     input.tenantId,
-    canonicalJson(input.coverage),
+    // The status of each source, not its reason: the analysis reads coverage only through `coverageOf`
+    // (lib/findings/rule.ts), which returns the status, while a reason's text varies from scan to scan
+    // ("read ECONNRESET" / "ETIMEDOUT" for the same unreachable cluster) and would defeat every reuse on a
+    // tenant with one. A rule that comes to read reasons must add them here.
+    canonicalJson(
+      Object.fromEntries(Object.entries(input.coverage).map(([source, entry]) => [source, entry.status])),
+    ),
     ...[...groupHashes]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([group, hash]) => `${group}=${hash}`),

@@ -93,10 +93,15 @@ const MUTATIONS: Mutation[] = [
   },
 ];
 
-function collectFrom(tenant: TenantFile, mutations: readonly Mutation[]): CollectFunction {
+function collectFrom(
+  tenant: TenantFile,
+  mutations: readonly Mutation[],
+  adjust?: (model: TenantModel) => void,
+): CollectFunction {
   return async (onProgress) => {
     const model = modelFromTenantFile(tenant);
     for (const mutation of mutations) mutation.apply(model);
+    adjust?.(model);
     onProgress({ done: 1, total: 1 });
     return { model, errors: [], apiCalls: {}, counts: {} };
   };
@@ -229,6 +234,36 @@ describe("incremental analysis", () => {
       expect(answerCounts(again)).toEqual(answerCounts(fresh));
     });
   }
+
+  it("a source's coverage: its status is an input, the text of its reason is not", async () => {
+    // The analysis reads coverage through coverageOf (lib/findings/rule.ts): the status only. The reason of
+    // an unreachable cluster varies from scan to scan against a real API server (ECONNRESET, ETIMEDOUT).
+    const unreachable = (model: TenantModel) => {
+      const entry = Object.entries(model.coverage).find(([, e]) => e.status === "not-read");
+      if (!entry) throw new Error("the demo tenant has an unreachable cluster");
+      return entry;
+    };
+    const reworded = await runScan({
+      pool,
+      tenant,
+      trigger: "cli",
+      collect: collectFrom(demo, applied, (model) => {
+        const [source, entry] = unreachable(model);
+        model.coverage[source] = { ...entry, reason: "the API server cannot be reached: ETIMEDOUT" };
+      }),
+    });
+    expect(analysisCounts(reworded)).toEqual({ evaluated: 0, reused: clusters, findingsEvaluated: 0 });
+    const partial = await runScan({
+      pool,
+      tenant,
+      trigger: "cli",
+      collect: collectFrom(demo, applied, (model) => {
+        const [source] = unreachable(model);
+        model.coverage[source] = { status: "partial", reason: "some lists failed" };
+      }),
+    });
+    expect(analysisCounts(partial)).toEqual({ evaluated: clusters, reused: 0, findingsEvaluated: 1 });
+  });
 
   it("a role assignment change reaches the answers (the mutations are not inert)", async () => {
     // The Owner assignment above the third cluster gives its user access there: compare with the base state.
