@@ -346,9 +346,11 @@ describe.each(OVERLAYS)("overlay %s", (overlay) => {
     expect(backend?.backend.service?.name).toBe(service.metadata?.name);
     expect(service.spec?.ports?.map((p) => p.name)).toContain(backend?.backend.service?.port?.name);
     // The controller's namespace is the one the web NetworkPolicy admits (AKS application routing).
-    const policy = find("NetworkPolicy", "aks-identity-atlas-web-ingress") as unknown as k8s.V1NetworkPolicy;
+    const policy = find("NetworkPolicy", "aks-identity-atlas-web-ingress") as unknown as {
+      spec: { ingress: { from: k8s.V1NetworkPolicyPeer[] }[] }; // the YAML's `from` (client-node: `_from`)
+    };
     expect(
-      policy.spec?.ingress?.[0]?.from?.some(
+      policy.spec.ingress[0]?.from.some(
         (f) => f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "app-routing-system",
       ),
     ).toBe(true);
