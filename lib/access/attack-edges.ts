@@ -266,13 +266,12 @@ export function nodeOf(principal: AccessPrincipal, clusterId: string): NodeId {
   return principal.kind === "ServiceAccount" ? `sa:${clusterId}|${principal.id}` : `p:${principal.id}`;
 }
 
-/** `networkProfile.podLinkLocalAccess: None` blocks pods from IMDS (preview; read defensively, the model may not carry it). */
+/**
+ * `networkProfile.podLinkLocalAccess: None` (the IMDS restriction, preview) keeps pods from IMDS
+ * (learn.microsoft.com/azure/aks/imds-restriction). Compared case-insensitively, as ARM enums are.
+ */
 export function imdsReachable(cluster: Cluster): boolean {
-  const raw = cluster as {
-    podLinkLocalAccess?: unknown;
-    networkProfile?: { podLinkLocalAccess?: unknown };
-  };
-  const value = raw.podLinkLocalAccess ?? raw.networkProfile?.podLinkLocalAccess;
+  const value = cluster.podLinkLocalAccess;
   return !(typeof value === "string" && value.toLowerCase() === "none");
 }
 
@@ -702,6 +701,10 @@ export class AttackEdges {
     if (node.startsWith("as:")) {
       const bar = node.indexOf("|");
       return this.impersonation.into(this.cluster(node.slice(3, bar)), node.slice(bar + 1));
+    }
+    if (node.startsWith("imp:")) {
+      const bar = node.indexOf("|");
+      return this.impersonation.intoImpersonator(this.cluster(node.slice(4, bar)), Number(node.slice(bar + 1)));
     }
     if (node.startsWith("p:")) {
       const identity = this.identitiesByPrincipal.get(node.slice(2));

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { buildAccessIndex } from "@/lib/access/access-index";
-import { ATTACK_ACTIONS, AttackEdges } from "@/lib/access/attack-edges";
+import { ATTACK_ACTIONS, AttackEdges, imdsReachable } from "@/lib/access/attack-edges";
 import { type AttackPath, AttackPathSearch, iterateAttackPaths } from "@/lib/access/attack-paths";
 import { grantingPattern } from "@/lib/access/azure-permissions";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
@@ -25,6 +25,7 @@ import { sampleCluster } from "@/lib/model/fixtures/sample-model";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { TenantModel } from "@/lib/model/tenant-model";
 import { parseTenantFile } from "@/lib/model/wire/tenant-file";
+import { clusterFromWire } from "@/lib/model/wire-azure";
 import { clusterKubernetesFromObjects } from "@/lib/model/wire-kubernetes";
 
 // Multi-hop attack paths. Each edge has a test that fails without it: the path exists only
@@ -347,11 +348,26 @@ describe("Kubernetes → node identities", () => {
   it("podLinkLocalAccess: None closes IMDS", () => {
     const model = tenant({
       identityRole: null,
-      aks1: { networkProfile: { podLinkLocalAccess: "None" } } as Partial<Cluster>,
+      aks1: { podLinkLocalAccess: "None" },
       objects: leonardCreatesPods,
       setup: kubeletContributor,
     });
     expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
+  });
+
+  // learn.microsoft.com/azure/aks/imds-restriction; the property: networkProfile.podLinkLocalAccess
+  // (Microsoft.ContainerService 2025-10-02-preview), as Resource Graph returns the cluster.
+  it("reads podLinkLocalAccess from the cluster's networkProfile", () => {
+    const wire = (networkProfile: unknown) => ({
+      id: CLUSTER2,
+      name: "aks-2",
+      type: "Microsoft.ContainerService/managedClusters",
+      location: "westeurope",
+      properties: { networkProfile },
+    });
+    expect(imdsReachable(clusterFromWire(wire({ podLinkLocalAccess: "None" })))).toBe(false);
+    expect(imdsReachable(clusterFromWire(wire({ podLinkLocalAccess: "IMDS" })))).toBe(true);
+    expect(imdsReachable(clusterFromWire(wire({ networkPlugin: "azure" })))).toBe(true);
   });
 
   it("an AzureIdentityBinding gives its identity to pods carrying its selector", () => {

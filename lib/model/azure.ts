@@ -98,6 +98,11 @@ export const clusterSchema = z.object({
   addons: z.array(clusterAddonSchema),
   oidcIssuer: z.object({ enabled: z.boolean(), issuerUrl: z.string().nullable() }),
   workloadIdentityEnabled: z.boolean(),
+  /**
+   * networkProfile.podLinkLocalAccess (IMDS restriction, preview): `IMDS` (default) or `None`, which
+   * keeps pods (hostNetwork: false) from the instance metadata endpoint; absent when not reported
+   */
+  podLinkLocalAccess: z.string().nullable().optional(),
   podIdentity: z.object({
     enabled: z.boolean(),
     identities: z.array(podIdentityEntrySchema),

@@ -173,6 +173,7 @@ export function clusterFromWire(wire: unknown): Cluster {
     workloadIdentityEnabled:
       asBoolean(path(armProperty(wire, "securityProfile"), "workloadIdentity", "enabled")) === true,
     podIdentity: podIdentityFromWire(armProperty(wire, "podIdentityProfile")),
+    podLinkLocalAccess: asString(field(armProperty(wire, "networkProfile"), "podLinkLocalAccess")),
     tags: asStringMap(field(wire, "tags")),
   };
 }
