@@ -42,7 +42,7 @@ import type { ClusterKubernetes, PolicyRule, Subject } from "@/lib/model/kuberne
 export type NodeId = string;
 export type ImpersonationEdge = {
   from: NodeId;
-  weight: 1;
+  weight: 0 | 1;
   steps: PathStep[];
   conditional: boolean;
 };
@@ -80,6 +80,17 @@ export function subjectKey(subject: Subject, bindingNamespace: string | null): s
 
 export function asNode(clusterId: string, key: string): NodeId {
   return `as:${clusterId}|${key}`;
+}
+
+/**
+ * `imp:<cluster>|<n>`: "holds the n-th impersonation grant of the cluster". Everyone the grant
+ * reaches leads into it at no cost (weight 0) and it leads into each subject it may impersonate
+ * (one hop), so the edges are grant holders + grants × subjects rather than holders × subjects:
+ * on a generated 30-cluster tenant the product held 250 MB of edges, because cluster-admin (`*`)
+ * holders may impersonate every subject of their cluster.
+ */
+export function impersonatorNode(clusterId: string, position: number): NodeId {
+  return `imp:${clusterId}|${position}`;
 }
 
 const SERVICE_ACCOUNT_GROUP = "system:serviceaccounts";
@@ -243,27 +254,22 @@ export class ImpersonationEdges {
       id: key.startsWith("Group:") ? `k8s-group:${key.slice("Group:".length)}` : `${cluster.id}#as/${key}`,
       label: `acts as ${target} on ${cluster.name} (impersonation)`,
     };
+    const impersonators = this.impersonators(cluster);
+    let position = 0;
     const emit = (impersonator: Impersonator, evidence: string) => {
-      for (const { node: from, prefix } of impersonator.from) {
-        if (from === node) continue;
-        edges.push({
-          from,
-          weight: 1,
-          steps: [
-            ...prefix.slice(1),
-            ...impersonator.via,
-            { kind: "permission", id: evidence, label: `can ${evidence}` },
-            asStep,
-          ],
-          conditional: impersonator.conditional,
-        });
-      }
+      edges.push({
+        from: impersonatorNode(cluster.id, position),
+        weight: 1,
+        steps: [{ kind: "permission", id: evidence, label: `can ${evidence}` }, asStep],
+        conditional: impersonator.conditional,
+      });
     };
     const colon = key.indexOf(":");
     const kind = key.slice(0, colon);
     const name = key.slice(colon + 1);
     const inventory = this.index.model.kubernetes[cluster.id];
-    for (const impersonator of this.impersonators(cluster)) {
+    for (; position < impersonators.length; position++) {
+      const impersonator = impersonators[position];
       if (kind === "User" && impersonator.allows("users", name, null))
         emit(impersonator, `impersonate users ${name}`);
       if (kind === "ServiceAccount") {
@@ -292,6 +298,22 @@ export class ImpersonationEdges {
           );
       }
     }
+    this.intoCache.set(node, edges);
+    return edges;
+  }
+
+  /** The reverse edges into `imp:<cluster>|<n>`: everyone the cluster's n-th impersonation grant reaches. */
+  intoImpersonator(cluster: Cluster, position: number): ImpersonationEdge[] {
+    const node = impersonatorNode(cluster.id, position);
+    const cached = this.intoCache.get(node);
+    if (cached) return cached;
+    const impersonator = this.impersonators(cluster)[position];
+    const edges: ImpersonationEdge[] = (impersonator?.from ?? []).map(({ node: from, prefix }) => ({
+      from,
+      weight: 0,
+      steps: [...prefix.slice(1), ...impersonator.via],
+      conditional: impersonator.conditional,
+    }));
     this.intoCache.set(node, edges);
     return edges;
   }
