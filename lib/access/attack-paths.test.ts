@@ -466,6 +466,30 @@ describe("Azure control plane", () => {
     expect(summary(pathsOf(model, CLUSTER2, "mallory"))).toEqual(["cluster-admin in 2 (conditional)"]);
   });
 
+  // learn.microsoft.com/azure/role-based-access-control/built-in-roles/identity (Managed Identity
+  // Operator: assign/action); attaching an identity to a VM needs write on the VM as well.
+  it("userAssignedIdentities/assign/action with write on a virtual machine takes the identity unconditionally", () => {
+    const ATTACHER = "55555555-2222-3333-4444-555555555555";
+    const model = tenant({
+      setup: (builder) =>
+        builder
+          .customRole(ATTACHER, [
+            {
+              actions: [
+                "Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action",
+                "Microsoft.Compute/virtualMachines/write",
+              ],
+            },
+          ])
+          .assign(ATTACHER, "mallory", MI),
+    });
+    const [path] = pathsOf(model, CLUSTER2, "mallory");
+    expect(summary([path])).toEqual(["cluster-admin in 2"]);
+    expect(path.path.map((step) => step.label)).toContain(
+      "attaches it to a virtual machine, scale set or app it controls (Microsoft.Compute/virtualMachines/write)",
+    );
+  });
+
   it("managedClusters/write (a one-step escalation today) reaches cluster-admin", () => {
     const model = tenant({
       aks2: onAks2,
