@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { PathSteps } from "@/components/access/path-steps";
 import { FindingStatusBadge, SeverityBadge } from "@/components/ui/badges";
+import { pathKey } from "@/lib/access/path-key";
 import type { ControlFramework, Finding } from "@/lib/findings/types";
 import { clusterHref, principalHref } from "@/lib/queries/cluster-slug";
-import { pathKey } from "@/lib/queries/stored-records";
 
 // One finding with its evidence (summary, the objects it is about, access paths) and remediation
 // (what to do, with az / kubectl / Terraform where the rule has them). Collapsed by default.

@@ -1,9 +1,13 @@
-import type {
-  AccessLevel,
-  AccessPrincipal,
-  ClusterAccess,
-  EscalationTarget,
-  PathStep,
+import { z } from "zod";
+import {
+  accessLevelSchema,
+  accessPrincipalSchema,
+  accessRouteSchema,
+  type ClusterAccess,
+  escalationRouteSchema,
+  escalationTargetSchema,
+  type PathStep,
+  pathStepSchema,
 } from "@/lib/access/types";
 import type { SnapshotRecordInput } from "@/lib/model/records";
 import { ANALYSIS_SOURCE } from "@/lib/model/sources";
@@ -13,32 +17,44 @@ import { pathKey } from "./path-key";
 // One record per (cluster, principal, level or target, namespace, route); its paths are all the
 // explanations of that grant, sorted, so the content hash changes only when the access does.
 
-export type AccessGrantRecordData = {
-  cluster: { id: string; name: string };
-  principal: AccessPrincipal;
-  level: AccessLevel;
-  namespace: string | null;
-  route: string;
-  /** true only when every path depends on an ABAC condition */
-  conditional: boolean;
-  /** present (true) only when every path needs a PIM activation; absent = standing (hashes of older records unchanged) */
-  eligible?: true;
-  /** present only when every path ends: the latest end (ISO 8601) */
-  expires?: string;
-  paths: PathStep[][];
-};
+// The stored format of access records, defined once: the writer below produces it, and every reader
+// (lib/queries, lib/drift) validates stored rows against these schemas — rows may have been written
+// by an earlier version of the product.
+const clusterRefSchema = z.object({ id: z.string(), name: z.string() });
 
-export type AccessEscalationRecordData = {
-  cluster: { id: string; name: string };
-  principal: AccessPrincipal;
-  to: EscalationTarget;
-  route: string;
-  paths: PathStep[][];
-  /** attack paths (route `attack-path`) only: hops of the shortest path, whether it is conditional, the namespace reached */
-  hops?: number;
-  conditional?: boolean;
-  namespace?: string | null;
-};
+export const accessGrantDataSchema = z.object({
+  cluster: clusterRefSchema,
+  principal: accessPrincipalSchema,
+  level: accessLevelSchema,
+  namespace: z.string().nullable(),
+  route: accessRouteSchema,
+  conditional: z.boolean(),
+  /** needs a PIM activation first (absent = standing) */
+  eligible: z.boolean().optional(),
+  /** end of the time-bound assignment it rests on */
+  expires: z.string().optional(),
+  paths: z.array(z.array(pathStepSchema)),
+});
+export type AccessGrantData = z.infer<typeof accessGrantDataSchema>;
+
+export const accessEscalationDataSchema = z.object({
+  cluster: clusterRefSchema,
+  principal: accessPrincipalSchema,
+  to: escalationTargetSchema,
+  route: escalationRouteSchema,
+  paths: z.array(z.array(pathStepSchema)),
+  /** attack paths (route `attack-path`) only */
+  hops: z.number().int().positive().optional(),
+  conditional: z.boolean().optional(),
+  namespace: z.string().nullable().optional(),
+  /** a step needs a PIM activation (absent = standing) */
+  eligible: z.boolean().optional(),
+});
+export type AccessEscalationData = z.infer<typeof accessEscalationDataSchema>;
+
+/** What the writer produces: a grant's `eligible` is present only as `true` (absent = standing). */
+export type AccessGrantRecordData = Omit<AccessGrantData, "eligible"> & { eligible?: true };
+export type AccessEscalationRecordData = AccessEscalationData;
 
 const sortPaths = (paths: PathStep[][]) => paths.sort((a, b) => pathKey(a).localeCompare(pathKey(b)));
 

@@ -1,14 +1,11 @@
-import { z } from "zod";
+import type { z } from "zod";
 import {
-  type AccessPrincipal,
-  accessLevelSchema,
-  accessPrincipalSchema,
-  accessRouteSchema,
-  escalationRouteSchema,
-  escalationTargetSchema,
-  type PathStep,
-  pathStepSchema,
-} from "@/lib/access/types";
+  type AccessEscalationData,
+  type AccessGrantData,
+  accessEscalationDataSchema,
+  accessGrantDataSchema,
+} from "@/lib/access/records";
+import type { AccessPrincipal, PathStep } from "@/lib/access/types";
 import { type Finding, findingSchema } from "@/lib/findings/types";
 import { roleEligibilitySchema } from "@/lib/model/azure";
 import {
@@ -36,31 +33,11 @@ import type { DriftEvent, DriftEventKind, EvidenceLink, FieldChange } from "./ty
 // "opened/resolved", inventory objects "added/removed/changed". Pure: the records and the names come in,
 // the events go out.
 
-const clusterRefSchema = z.object({ id: z.string(), name: z.string() });
-const grantDataSchema = z.object({
-  cluster: clusterRefSchema,
-  principal: accessPrincipalSchema,
-  level: accessLevelSchema,
-  namespace: z.string().nullable(),
-  route: accessRouteSchema,
-  conditional: z.boolean(),
-  /** needs a PIM activation (absent = standing) */
-  eligible: z.boolean().optional(),
-  expires: z.string().optional(),
-  paths: z.array(z.array(pathStepSchema)),
-});
-type GrantData = z.infer<typeof grantDataSchema>;
-const escalationDataSchema = z.object({
-  cluster: clusterRefSchema,
-  principal: accessPrincipalSchema,
-  to: escalationTargetSchema,
-  route: escalationRouteSchema,
-  paths: z.array(z.array(pathStepSchema)),
-  hops: z.number().int().positive().optional(),
-  conditional: z.boolean().optional(),
-  namespace: z.string().nullable().optional(),
-});
-type EscalationData = z.infer<typeof escalationDataSchema>;
+// The access record format is lib/access/records.ts's (one definition for writer and readers).
+const grantDataSchema = accessGrantDataSchema;
+type GrantData = AccessGrantData;
+const escalationDataSchema = accessEscalationDataSchema;
+type EscalationData = AccessEscalationData;
 
 export type EventContext = { from: bigint; to: bigint; labels: LabelBook };
 

@@ -1,4 +1,10 @@
 import {
+  type AccessEscalationData,
+  type AccessGrantData,
+  accessEscalationDataSchema,
+  accessGrantDataSchema,
+} from "@/lib/access/records";
+import {
   ACCESS_LEVEL_RANK,
   type AccessLevel,
   type AccessPrincipal,
@@ -18,13 +24,7 @@ import { principalOrder } from "@/lib/queries/get-cluster-access";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
-import {
-  type AccessEscalationData,
-  type AccessGrantData,
-  accessEscalationDataSchema,
-  accessGrantDataSchema,
-  type HoldingFilter,
-} from "@/lib/queries/stored-records";
+import type { HoldingFilter } from "@/lib/queries/stored-records";
 
 // The cluster page's access section without the paths: who has which level by which route, read
 // from the access rows' keys (`<cluster>|<principal>|<level>|<namespace>|<route>`) and the directory,

@@ -1,17 +1,16 @@
+import {
+  type AccessEscalationData,
+  type AccessGrantData,
+  accessEscalationDataSchema,
+  accessGrantDataSchema,
+} from "@/lib/access/records";
 import { type AccessPrincipal, accessLevelSchema, type PathStep } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
-import {
-  type AccessEscalationData,
-  type AccessGrantData,
-  accessEscalationDataSchema,
-  accessGrantDataSchema,
-  isEligibleStep,
-  levelRank,
-} from "@/lib/queries/stored-records";
+import { isEligibleStep, levelRank } from "@/lib/queries/stored-records";
 
 // GET /api/clusters/:id/access and the access section of the cluster page: every principal with
 // access to one cluster, with each grant's path. One stored grant record holds every path that

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { AttackPathSearch, DEFAULT_MAX_HOPS, MAX_MAX_HOPS, MIN_MAX_HOPS } from "@/lib/access/attack-paths";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
+import { accessEscalationDataSchema } from "@/lib/access/records";
 import {
   ACCESS_LEVEL_RANK,
   type AccessPrincipal,
@@ -16,7 +17,6 @@ import { coverageSchema } from "@/lib/model/tenant-model";
 import { InvalidInputError, NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition, modelAsOf } from "@/lib/queries/snapshot";
-import { accessEscalationDataSchema } from "@/lib/queries/stored-records";
 
 // GET /api/principals/:id/paths and `aks-atlas paths`: the shortest attack paths from one principal
 // to each cluster level it can reach but does not hold. A scan stores the paths of at most

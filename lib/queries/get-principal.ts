@@ -1,3 +1,4 @@
+import { accessEscalationDataSchema, accessGrantDataSchema } from "@/lib/access/records";
 import {
   type AccessPrincipal,
   accessLevelSchema,
@@ -14,7 +15,7 @@ import { parseAccessKeyTail, reachOfRow } from "@/lib/queries/get-cluster-access
 import { NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
-import { accessEscalationDataSchema, accessGrantDataSchema, levelRank } from "@/lib/queries/stored-records";
+import { levelRank } from "@/lib/queries/stored-records";
 
 // GET /api/principals/:id and the principal page: everything one user, group, service principal,
 // managed identity or Kubernetes subject can do on every cluster, each grant with its path

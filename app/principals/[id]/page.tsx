@@ -15,6 +15,7 @@ import { JsonLink } from "@/components/ui/json-link";
 import { PageHeader, Section } from "@/components/ui/layout";
 import { Pagination } from "@/components/ui/pagination";
 import { TableScroll } from "@/components/ui/table-scroll";
+import { pathKey } from "@/lib/access/path-key";
 import type { AccessLevel, EscalationTarget } from "@/lib/access/types";
 import { type ClusterDifference, differenceSentence } from "@/lib/queries/cluster-differences";
 import { clusterHref, principalHref, principalIdFromParam } from "@/lib/queries/cluster-slug";
@@ -22,7 +23,6 @@ import { getClusterDifferences } from "@/lib/queries/get-cluster-differences";
 import { getPrincipal } from "@/lib/queries/get-principal";
 import { describeScope } from "@/lib/queries/scope-label";
 import { lenientParse, searchParamsRecord } from "@/lib/queries/search-params";
-import { pathKey } from "@/lib/queries/stored-records";
 
 export const dynamic = "force-dynamic";
 
