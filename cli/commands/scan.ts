@@ -4,7 +4,6 @@ import { CredentialConfigurationError } from "@/lib/azure/credentials";
 import { TokenTimeoutError } from "@/lib/azure/retrying-credential";
 import { readDatabaseConfig } from "@/lib/db/config";
 import { createPool } from "@/lib/db/pool";
-import type { EmulatorHandle } from "@/lib/emulator/server";
 import { type TenantFile, TenantFileError } from "@/lib/model/wire/tenant-file";
 import { AzureNotConfiguredError, createAzureTenantSource } from "@/lib/scan/azure-tenant";
 import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
@@ -71,7 +70,8 @@ export function registerScanCommand(program: Command): void {
 
     const db = await openCliDatabase();
     let pool: pg.Pool | null = null;
-    let emulator: EmulatorHandle | null = null;
+    // Only closed here; its type comes from lib/scan/emulated-tenant.ts (the CLI does not import lib/emulator).
+    let emulator: Awaited<ReturnType<typeof emulatedTenantSource>>["emulator"] | null = null;
     try {
       let source: TenantSource;
       if (azureSource) source = azureSource;

@@ -11,7 +11,6 @@ import {
 } from "@/lib/azure/credentials";
 import { entraPipelinePolicies } from "@/lib/azure/scan-http-context";
 import { trustedCertificates } from "@/lib/azure/tls-trust";
-import type { EmulatorHandle } from "@/lib/emulator/server";
 
 // Where a scan points. One code path for real Azure and the emulator: they differ only in endpoints,
 // CA and credential (architecture.md, "Source").
@@ -76,14 +75,24 @@ export function scanTargetFromEnv(env: Environment = process.env): ScanTarget {
 }
 
 /**
+ * What a scan needs of a running emulator (lib/emulator/server.ts EmulatorHandle has it): written
+ * out here so the product path does not import the emulator (docs/architecture.md, layers).
+ */
+export type EmulatorEndpoints = {
+  tenantId: string;
+  armEndpoint: string;
+  graphEndpoint: string;
+  authorityHost: string;
+  caPem: string;
+  scannerCredential: { tenantId: string; clientId: string; clientSecret: string };
+};
+
+/**
  * A scan of the emulator: a real client-credentials flow against its token endpoint with the
  * scanner identity it provisioned from docs/permissions, trusting its CA (TLS checks stay on).
  */
 export function scanTargetForEmulator(
-  handle: Pick<
-    EmulatorHandle,
-    "tenantId" | "armEndpoint" | "graphEndpoint" | "authorityHost" | "caPem" | "scannerCredential"
-  >,
+  handle: EmulatorEndpoints,
   options: { subscriptions?: string[] } = {},
 ): ScanTarget {
   const { tenantId, clientId, clientSecret } = handle.scannerCredential;
