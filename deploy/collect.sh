@@ -110,6 +110,7 @@ if groups="$(list "/providers/Microsoft.Management/managementGroups?api-version=
 else groups_read=false; mark directory partial "management groups: $(why)"; fi
 
 # 3. Per subscription: clusters, identities with their federated credentials, RBAC, PIM, deny assignments.
+echo '{}' >"$work/resources-by-subscription.json"
 for kind in resources roleAssignments roleDefinitions denyAssignments eligibilities schedules; do echo '[]' >"$work/$kind.json"; done
 pim_licensed=true
 append() { # file, JSON array on stdin
@@ -132,6 +133,8 @@ for sub in $(jq -r '.[].subscriptionId | ascii_downcase' "$work/visible.json"); 
     done
   else identities='[]'; mark "sub:$sub" partial "identities: $(why)"; fi
   jq -s '.[0] + .[1]' "$work/clusters-$sub.json" <(echo "$identities") >"$work/resources-$sub.json"
+  jq --arg s "$sub" --slurpfile r "$work/resources-$sub.json" '.[$s] = $r[0]' "$work/resources-by-subscription.json" \
+    >"$work/r.new" && mv "$work/r.new" "$work/resources-by-subscription.json"
   read_into "$work/roleAssignments.json" "$base/Microsoft.Authorization/roleAssignments?api-version=2022-04-01"
   list "$base/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01&\$filter=atScopeAndBelow()" 2>"$work/err" |
     jq '[.[] | select(.properties.type == "CustomRole")]' | append "$work/roleDefinitions.json" ||
@@ -164,22 +167,27 @@ for sub in $(jq -r '.[].subscriptionId | ascii_downcase' "$work/visible.json"); 
       jq -r '.kubeconfigs[0].value' <<<"$creds" | base64 -d >"$work/kubeconfig"
       chmod 600 "$work/kubeconfig"
       aad="$(jq -c --arg id "$cluster" '.[] | select(.id == $id) | .properties.aadProfile // empty' "$work/clusters-$sub.json")"
-      token_args=()
+      signed_in=true
       if [ -n "$aad" ]; then
         server_app="$(jq -r 'if .managed then "6dae42f8-4368-4678-94ff-3960e28e3630" else .serverAppID end' <<<"$aad")"
-        token="$(az account get-access-token --resource "$server_app" --query accessToken -o tsv)"
-        # kubectl refuses the legacy azure auth-provider even with --token: make the user a plain token user.
-        kubectl --kubeconfig "$work/kubeconfig" config view --raw -o json |
-          jq --arg t "$token" '.users |= map(.user = {token: $t})' >"$work/kubeconfig.json"
-        mv "$work/kubeconfig.json" "$work/kubeconfig"
+        if token="$(az account get-access-token --resource "$server_app" --query accessToken -o tsv 2>"$work/err")"; then
+          # kubectl refuses the legacy azure auth-provider even with --token: make the user a plain token user.
+          kubectl --kubeconfig "$work/kubeconfig" config view --raw -o json |
+            jq --arg t "$token" '.users |= map(.user = {token: $t})' >"$work/kubeconfig.json"
+          mv "$work/kubeconfig.json" "$work/kubeconfig"
+        else
+          signed_in=false
+          mark "$key" not-read "az account get-access-token --resource $server_app: $(why)"
+        fi
       fi
       k() { kubectl --kubeconfig "$work/kubeconfig" --request-timeout 60s "$@"; }
-      if objects="$(k get namespaces,serviceaccounts,pods,roles,rolebindings,clusterroles,clusterrolebindings -A -o json 2>"$work/err")"; then
+      if ! $signed_in; then :
+      elif objects="$(k get namespaces,serviceaccounts,pods,roles,rolebindings,clusterroles,clusterrolebindings -A -o json 2>"$work/err")"; then
         objects="$(jq '[.items[] | del(.metadata.managedFields)]' <<<"$objects")"
         for kind in azureidentities azureidentitybindings azurepodidentityexceptions secretproviderclasses; do
           if more="$(k get "$kind" -A -o json 2>"$work/err")"; then
             objects="$(jq -s '.[0] + [.[1].items[] | del(.metadata.managedFields)]' <(echo "$objects") <(echo "$more"))"
-          elif ! grep -q "doesn't have a resource type" "$work/err"; then mark "$key" partial "kubectl get $kind: $(why)"; fi
+          elif ! grep -Eiq "doesn't have a resource type|the server could not find the requested resource" "$work/err"; then mark "$key" partial "kubectl get $kind: $(why)"; fi
         done
         data="$(jq -c '{includeDefaults: false, objects: .}' <<<"$objects")"
       else mark "$key" not-read "kubectl get: $(why)"; fi
@@ -206,7 +214,7 @@ jq -s '[ (.[0][] | .properties.principalId), (.[1][] | .properties.principalId),
        | map(select(type == "string" and test("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")) | ascii_downcase)
        | unique' \
   "$work/roleAssignments.json" "$work/eligibilities.json" "$work/denyAssignments.json" \
-  <(jq -s 'add // []' "$work"/resources-*.json) "$work/clusters.json" >"$work/ids.json"
+  <(jq '[.[][]]' "$work/resources-by-subscription.json") "$work/clusters.json" >"$work/ids.json"
 
 # A Graph directory object as the tenant file's principal: type User|Group|ServicePrincipal, id lower-case.
 principal='def principal: ((."@odata.type" // "") | ascii_downcase | sub("#microsoft.graph."; "")) as $t
@@ -401,9 +409,6 @@ jq -n --arg license "$license" --slurpfile roles "$work/entra-roles.json" --slur
     applications: $apps[0], owners: $owners[0]}' >"$work/entra.json"
 
 # 6. The tenant file.
-for f in "$work"/resources-*.json; do
-  [ -f "$f" ] && jq -c --arg s "$(basename "$f" .json | sed 's/^resources-//')" '{($s): .}' "$f"
-done | jq -s 'add // {}' >"$work/resources-by-subscription.json"
 jq -n --arg tenant "$tenant" --arg name "$tenant_name" --argjson licensed "$pim_licensed" \
   --argjson groupsRead "$groups_read" --slurpfile entra "$work/entra.json" \
   --slurpfile subscriptions "$work/visible.json" --slurpfile groups "$work/management-groups.json" \

@@ -11,7 +11,7 @@ import { demoHistory } from "@/lib/emulator/demo/demo-history";
 import { demoTenantPath, loadDemoTenant } from "@/lib/emulator/demo/index";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { main } from "../main";
-import { runCliProcess } from "../test-support/run-cli-process";
+import { type CliRun, runCliProcess } from "../test-support/run-cli-process";
 
 // Issue 19, point 4: real `az` (Debian's azure-cli) and real `kubectl` collect the demo tenant from the
 // emulator — through `aks-atlas collect` and through deploy/collect.sh — and each imported file answers
@@ -100,6 +100,20 @@ describe.skipIf(missing.length > 0)("aks-atlas collect with real az and kubectl 
     };
   }
 
+  let nodeCollection: Promise<{ out: string; collected: CliRun }> | undefined;
+  /** `aks-atlas collect` into collected.json, once: both collectors' tests read its file. */
+  function nodeCollected() {
+    nodeCollection ??= (async () => {
+      const out = path.join(scratch, "collected.json");
+      // A harness deadline, not a measure: a hung az or kubectl fails the test instead of stalling it.
+      const collected = await runCliProcess(["collect", "--out", out, "--concurrency", "6"], azEnv, {
+        deadlineMs: 1_500_000,
+      });
+      return { out, collected };
+    })();
+    return nodeCollection;
+  }
+
   beforeAll(async () => {
     az = await azAgainstEmulator();
     scratch = az.scratch;
@@ -112,11 +126,7 @@ describe.skipIf(missing.length > 0)("aks-atlas collect with real az and kubectl 
   });
 
   it("collects the demo tenant; its import answers as scan --emulate does", async () => {
-    const out = path.join(scratch, "collected.json");
-    // A harness deadline, not a measure: a hung az or kubectl fails the test instead of stalling it.
-    const collected = await runCliProcess(["collect", "--out", out, "--concurrency", "6"], azEnv, {
-      deadlineMs: 1_500_000,
-    });
+    const { out, collected } = await nodeCollected();
     expect(collected.hung, collected.stderr).toBe(false);
     expect(collected.code, collected.stderr).toBe(2); // written, with the private cluster not read
     // Instance discovery really went through the emulator's proxy.
@@ -152,7 +162,9 @@ describe.skipIf(missing.length > 0)("aks-atlas collect with real az and kubectl 
       coverage: { unread: Record<string, { status: string }> };
     };
     const shell = JSON.parse(await fs.readFile(out, "utf8")) as File;
-    const node = JSON.parse(await fs.readFile(path.join(scratch, "collected.json"), "utf8")) as File;
+    const fromNode = await nodeCollected();
+    expect(fromNode.collected.code, fromNode.collected.stderr).toBe(2);
+    const node = JSON.parse(await fs.readFile(fromNode.out, "utf8")) as File;
     // The same sources unread, with the same status (the reasons carry kubectl's timestamps).
     const statuses = (file: File) =>
       Object.fromEntries(Object.entries(file.coverage.unread).map(([source, u]) => [source, u.status]));
