@@ -94,7 +94,18 @@ const POD_CONTROLLERS: readonly (readonly [string, string])[] = [
 ];
 
 type Can = (verb: string, apiGroup: string, resource: string) => boolean;
-type PodPowers = { pods: string | null; token: string | null; exec: string | null };
+type CanNamed = (verb: string, apiGroup: string, resource: string, resourceName: string) => boolean;
+/** a power over one named object: the service account whose token, or the pod into which it execs */
+type NamedPower = { name: string; evidence: string };
+type PodPowers = {
+  pods: string | null;
+  token: string | null;
+  exec: string | null;
+  /** `create serviceaccounts/token` restricted by resourceNames: only those accounts */
+  tokenNames?: NamedPower[];
+  /** exec, attach or ephemeral containers restricted by resourceNames: only those pods */
+  execNames?: NamedPower[];
+};
 
 /**
  * What a rule set lets its holder do to run code as a service account: create a pod (directly or
@@ -103,7 +114,19 @@ type PodPowers = { pods: string | null; token: string | null; exec: string | nul
  * upgrade was authorized as a GET — kubernetes/kubernetes#134577, gate
  * AuthorizePodWebsocketUpgradeCreatePermission). Each is the evidence text, or null.
  */
-export function podPowers(can: Can, getExecSuffices: boolean, clusterWide = false): PodPowers {
+export function podPowers(
+  can: Can,
+  getExecSuffices: boolean,
+  clusterWide = false,
+  /**
+   * Kubernetes RBAC rules name objects (resourceNames): a token request and exec, attach and
+   * ephemeral containers act on a named object (POST …/serviceaccounts/<name>/token,
+   * …/pods/<name>/exec), so, unlike creating an object, they can be limited to some
+   * (kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources). `names`: every
+   * name the rules list.
+   */
+  named?: { can: CanNamed; names: readonly string[] },
+): PodPowers {
   let pods: string | null = can("create", "", "pods") ? "create pods" : null;
   if (!pods) {
     for (const [group, resource] of POD_CONTROLLERS) {
@@ -136,7 +159,29 @@ export function podPowers(can: Can, getExecSuffices: boolean, clusterWide = fals
     const verb = ["create", "get"].find((candidate) => can(candidate, "", "nodes/proxy"));
     if (verb) exec = `${verb} nodes/proxy (the kubelet API execs into any pod)`;
   }
-  return { pods, token, exec };
+  const found: PodPowers = { pods, token, exec };
+  if (named && named.names.length > 0) {
+    if (!token) {
+      found.tokenNames = named.names
+        .filter((name) => named.can("create", "", "serviceaccounts/token", name))
+        .map((name) => ({ name, evidence: `create serviceaccounts/token ${name}` }));
+    }
+    if (!exec) {
+      found.execNames = named.names.flatMap((name) => {
+        const checks: [string, string, boolean][] = [
+          ["create", "pods/exec", true],
+          ["create", "pods/attach", true],
+          ["get", "pods/exec", getExecSuffices],
+          ["get", "pods/attach", getExecSuffices],
+          ["update", "pods/ephemeralcontainers", true],
+          ["patch", "pods/ephemeralcontainers", true],
+        ];
+        const hit = checks.find(([verb, sub, applies]) => applies && named.can(verb, "", sub, name));
+        return hit ? [{ name, evidence: `${hit[0]} ${hit[1]} ${name}` }] : [];
+      });
+    }
+  }
+  return found;
 }
 
 /** Kubernetes before 1.35 authorizes exec/attach over WebSocket with `get`. Unknown version: assume older. */
@@ -181,6 +226,8 @@ type Powers = {
   pods: Map<string, HolderEdge[]>;
   token: Map<string, HolderEdge[]>;
   exec: Map<string, HolderEdge[]>;
+  /** `token|<namespace or *>|<account>` and `exec|<namespace or *>|<pod>`: powers over named objects */
+  named: Map<string, HolderEdge[]>;
 };
 /**
  * How many pod-power edges the per-cluster caches may hold before the least recently used clusters
@@ -512,7 +559,7 @@ export class AttackEdges {
   }
 
   private powers(cluster: Cluster): Powers {
-    const powers: Powers = { pods: new Map(), token: new Map(), exec: new Map() };
+    const powers: Powers = { pods: new Map(), token: new Map(), exec: new Map(), named: new Map() };
     const getExec = execAllowsGet(cluster.kubernetesVersion);
     const add = (
       found: PodPowers,
@@ -530,6 +577,18 @@ export class AttackEdges {
           namespace ?? ALL,
           new HolderEdge(node, conditional, reached.prefix, via, evidence, cluster, namespace),
         );
+      }
+      for (const [kind, list] of [
+        ["token", found.tokenNames],
+        ["exec", found.execNames],
+      ] as const) {
+        for (const { name, evidence } of list ?? []) {
+          push(
+            powers.named,
+            `${kind}|${namespace ?? ALL}|${name}`,
+            new HolderEdge(node, conditional, reached.prefix, via, evidence, cluster, namespace),
+          );
+        }
       }
     };
     const everything: PodPowers = {
@@ -626,6 +685,7 @@ export class AttackEdges {
     const roleRules = new Map(inventory.roles.map((role) => [`${role.namespace}/${role.name}`, role.rules]));
     const cache = new Map<string, PodPowers>();
     const powersOf = (key: string, rules: readonly PolicyRule[], clusterWide: boolean) => {
+      const names = [...new Set(rules.flatMap((rule) => rule.resourceNames))];
       const cacheKey = `${clusterWide ? "cluster" : "namespace"}|${key}`;
       let found = cache.get(cacheKey);
       if (!found) {
@@ -633,6 +693,11 @@ export class AttackEdges {
           (verb, apiGroup, resource) => rulesAllow(rules, { verb, apiGroup, resource }),
           getExec,
           clusterWide,
+          {
+            can: (verb, apiGroup, resource, resourceName) =>
+              rulesAllow(rules, { verb, apiGroup, resource, resourceName }),
+            names,
+          },
         );
         cache.set(cacheKey, found);
       }
@@ -644,7 +709,8 @@ export class AttackEdges {
       namespace: string | null,
       via: PathStep[],
     ) => {
-      if (!found.pods && !found.token && !found.exec) return;
+      if (!found.pods && !found.token && !found.exec && !found.tokenNames?.length && !found.execNames?.length)
+        return;
       for (const subject of subjects) {
         for (const reached of resolveSubject(this.index, cluster, inventory, subject, namespace))
           add(found, namespace, reached, via, false);
@@ -704,7 +770,10 @@ export class AttackEdges {
     }
     if (node.startsWith("imp:")) {
       const bar = node.indexOf("|");
-      return this.impersonation.intoImpersonator(this.cluster(node.slice(4, bar)), Number(node.slice(bar + 1)));
+      return this.impersonation.intoImpersonator(
+        this.cluster(node.slice(4, bar)),
+        Number(node.slice(bar + 1)),
+      );
     }
     if (node.startsWith("p:")) {
       const identity = this.identitiesByPrincipal.get(node.slice(2));
@@ -728,6 +797,16 @@ export class AttackEdges {
     // (a copy per namespace of the cluster-wide holders would be most of the cache).
     if (kind === "pods" || kind === "token" || kind === "exec")
       return this.fromHolders(local.powers, kind, tail);
+    if (kind === "tokenname" || kind === "execname") {
+      // tail: `<namespace>|<name>`; holders in that namespace and cluster-wide ones
+      const split = tail.indexOf("|");
+      const short = kind === "tokenname" ? "token" : "exec";
+      const name = tail.slice(split + 1);
+      return [
+        ...(local.powers.named.get(`${short}|${tail.slice(0, split)}|${name}`) ?? []),
+        ...(local.powers.named.get(`${short}|${ALL}|${name}`) ?? []),
+      ];
+    }
     const cached = local.reverse.get(node);
     if (cached) return cached;
     const cluster = this.cluster(clusterId);
@@ -752,7 +831,7 @@ export class AttackEdges {
     }
     const powers = this.powers(this.cluster(clusterId));
     let holders = 0;
-    for (const kind of [powers.pods, powers.token, powers.exec])
+    for (const kind of [powers.pods, powers.token, powers.exec, powers.named])
       for (const list of kind.values()) holders += list.length;
     entry = { powers, reverse: new Map(), holders };
     this.clusterCaches.set(clusterId, entry);
@@ -821,22 +900,38 @@ export class AttackEdges {
         conditional: false,
       },
     ];
-    const pod = this.index.model.kubernetes[cluster.id]?.pods.find(
+    const pods = (this.index.model.kubernetes[cluster.id]?.pods ?? []).filter(
       (candidate) => candidate.namespace === namespace && candidate.serviceAccountName === name,
     );
-    if (pod) {
+    const podStep = (podName: string): PathStep => ({
+      kind: "k8s.pod",
+      id: kubernetesNaturalKey(cluster.id, "Pod", namespace, podName),
+      label: `execs into pod ${namespace}/${podName}, which runs as service account ${namespace}/${name}`,
+    });
+    if (pods.length > 0) {
       edges.push({
         from: `exec:${cluster.id}|${namespace}`,
         weight: 0,
-        steps: [
-          {
-            kind: "k8s.pod",
-            id: kubernetesNaturalKey(cluster.id, "Pod", namespace, pod.name),
-            label: `execs into pod ${namespace}/${pod.name}, which runs as service account ${namespace}/${name}`,
-          },
-        ],
+        steps: [podStep(pods[0].name)],
         conditional: false,
       });
+    }
+    // Powers limited to named objects: only when someone on the cluster holds one.
+    if (this.clusterCache(cluster.id).powers.named.size > 0) {
+      edges.push({
+        from: `tokenname:${cluster.id}|${namespace}|${name}`,
+        weight: 0,
+        steps: [this.serviceAccountStep(cluster, namespace, name, "mints a token of")],
+        conditional: false,
+      });
+      for (const pod of pods) {
+        edges.push({
+          from: `execname:${cluster.id}|${namespace}|${pod.name}`,
+          weight: 0,
+          steps: [podStep(pod.name)],
+          conditional: false,
+        });
+      }
     }
     return edges;
   }

@@ -246,6 +246,52 @@ describe("Kubernetes → workload identity", () => {
     expect(path.path.find((step) => step.kind === "k8s.serviceAccount")?.label).toContain("mints a token of");
   });
 
+  // A token request and exec act on a named object (POST …/serviceaccounts/<name>/token,
+  // …/pods/<name>/exec), so resourceNames limit them, unlike creating an object
+  // (kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources).
+  it.each([
+    ["deployer", ["cluster-admin in 3"]],
+    ["someone-else", []],
+  ])("create serviceaccounts/token limited to %s", (allowed, expected) => {
+    const model = tenant({
+      objects: [
+        role("default", "minter", [
+          {
+            verbs: ["create"],
+            apiGroups: [""],
+            resources: ["serviceaccounts/token"],
+            resourceNames: [allowed],
+          },
+        ]),
+        roleBinding("default", "leonard-mint", { kind: "Role", name: "minter" }, [user("leonard")]),
+      ],
+    });
+    const paths = pathsOf(model, CLUSTER2, "leonard");
+    expect(summary(paths)).toEqual(expected);
+    if (paths.length > 0)
+      expect(paths[0].path.map((step) => step.label)).toContain(
+        "can create serviceaccounts/token deployer in namespace default",
+      );
+  });
+
+  it.each([
+    ["deployer-7f9", ["cluster-admin in 3"]],
+    ["another-pod", []],
+  ])("create pods/exec limited to pod %s", (allowed, expected) => {
+    const model = tenant({
+      aks1: { kubernetesVersion: "1.35.0" },
+      objects: [
+        pod("default", "deployer-7f9", "deployer"),
+        pod("default", "another-pod", "default"),
+        role("default", "exec", [
+          { verbs: ["create"], apiGroups: [""], resources: ["pods/exec"], resourceNames: [allowed] },
+        ]),
+        roleBinding("default", "leonard-exec", { kind: "Role", name: "exec" }, [user("leonard")]),
+      ],
+    });
+    expect(summary(pathsOf(model, CLUSTER2, "leonard"))).toEqual(expected);
+  });
+
   // kubernetes/kubernetes#134577: from 1.35 exec/attach over WebSocket needs `create`; before, `get` sufficed.
   const execObjects = (verb: string) => [
     pod("default", "deployer-7f9", "deployer"),
