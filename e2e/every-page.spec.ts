@@ -141,7 +141,7 @@ test("the overview names who can be cluster-admin, each once, linking to their p
 }) => {
   await waitForTodaysScan(request);
   await page.goto("/");
-  const who = page.getByRole("region", { name: "Who can be cluster-admin" });
+  const who = page.getByRole("region", { name: "Who can be cluster-admin", exact: true });
   await expect(who).toBeVisible();
   const rows = who.getByRole("table").getByRole("row");
   await expect(rows.nth(1)).toBeVisible();
@@ -155,7 +155,7 @@ test("the overview names who can be cluster-admin, each once, linking to their p
   await penny.getByRole("link", { name: "Penny" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "What can Penny do?" })).toBeVisible();
   // and her page says why aks-3 differs
-  const why = page.getByRole("region", { name: "Why clusters differ" });
+  const why = page.getByRole("region", { name: "Why clusters differ", exact: true });
   await expect(why).toContainText("aks-3");
   await expect(why).toContainText("local accounts are disabled, so Contributor");
   await expect(why).toContainText("Penny can re-enable them");

@@ -32,5 +32,11 @@ describe("the report's tables on a phone", () => {
     expect(REPORT_CSS).toMatch(/\.atlas-report \.table-scroll \{[^}]*overflow-x: auto/);
     const print = REPORT_CSS.slice(REPORT_CSS.indexOf("@media print"));
     expect(print).toMatch(/\.atlas-report \.table-scroll \{ overflow: visible; \}/);
+    // a finding card with a long unbroken name (an ARM id) made the page 586 px wide at 390 px
+    const phone = REPORT_CSS.slice(
+      REPORT_CSS.indexOf("@media screen and (max-width: 40rem)"),
+      REPORT_CSS.indexOf("@media print"),
+    );
+    expect(phone).toMatch(/\.atlas-report \.finding[^{]*\{ overflow-wrap: anywhere; \}/);
   });
 });

@@ -90,6 +90,8 @@ export const REPORT_CSS = `
   .atlas-report { padding: 1.25rem .9rem 2rem; }
   .atlas-report table:has(colgroup) { min-width: 36rem; }
   .atlas-report dl.meta dd { overflow-wrap: anywhere; }
+  /* long names without a space (ARM ids, rule ids) break rather than widen a finding card */
+  .atlas-report .finding, .atlas-report .step, .atlas-report p, .atlas-report li { overflow-wrap: anywhere; }
 }
 @media print {
   .atlas-report { max-width: none; padding: 0; font-size: 10.5pt; }
