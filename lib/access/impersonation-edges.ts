@@ -52,6 +52,53 @@ export type ImpersonationTargetEdge = ImpersonationEdge & {
   held: false;
 };
 
+// The search reads only `from`, `weight` and `conditional` of the many edges it relaxes and the
+// steps of the few on reported paths, so these edges keep references to shared pieces and build
+// their steps when asked (as attack-edges.ts' HolderEdge does): about a tenth of the memory.
+
+/** A holder of an impersonation grant leads into the grant's node (no hop of its own). */
+class GrantHolderEdge implements ImpersonationEdge {
+  constructor(
+    readonly from: NodeId,
+    readonly conditional: boolean,
+    private readonly prefix: readonly PathStep[],
+    private readonly via: readonly PathStep[],
+  ) {}
+
+  get weight(): 0 {
+    return 0;
+  }
+
+  get steps(): PathStep[] {
+    return [...this.prefix.slice(1), ...this.via];
+  }
+}
+
+/** An impersonation grant leads into each subject it may impersonate: one hop. */
+class ImpersonateEdge implements ImpersonationEdge {
+  constructor(
+    readonly from: NodeId,
+    readonly conditional: boolean,
+    private readonly evidence: string,
+    private readonly asStep: PathStep,
+  ) {}
+
+  get weight(): 1 {
+    return 1;
+  }
+
+  get steps(): PathStep[] {
+    return [{ kind: "permission", id: this.evidence, label: `can ${this.evidence}` }, this.asStep];
+  }
+}
+
+/**
+ * How many edges and grant holders the impersonation caches keep (about 250 bytes each with their
+ * keys, so some 125 MB): bench/access on 500 generated clusters ran out of a 1 GiB heap with them
+ * unbounded, since every cluster-admin binding is an impersonation grant over the whole cluster.
+ */
+const IMPERSONATION_CACHE_ENTRIES = 500_000;
+
 type Resource = "users" | "groups" | "serviceaccounts";
 
 type Impersonator = {
@@ -121,6 +168,8 @@ const mentionsImpersonate = (rules: readonly PolicyRule[]) =>
 export class ImpersonationEdges {
   private readonly byCluster = new Map<string, Impersonator[]>();
   private readonly intoCache = new Map<NodeId, ImpersonationEdge[]>();
+  /** edges and grant holders the two caches hold, against IMPERSONATION_CACHE_ENTRIES */
+  private cachedEntries = 0;
 
   constructor(
     private readonly index: AccessIndex,
@@ -136,6 +185,7 @@ export class ImpersonationEdges {
     const inventory = this.index.model.kubernetes[cluster.id];
     if (inventory && cluster.kubernetesRbac) this.kubernetesImpersonators(cluster, inventory, list);
     if (cluster.entra.mode === "managed" && cluster.entra.azureRbac) this.azureImpersonators(cluster, list);
+    this.remember(list.reduce((sum, impersonator) => sum + impersonator.from.length, 0));
     this.byCluster.set(cluster.id, list);
     return list;
   }
@@ -257,12 +307,14 @@ export class ImpersonationEdges {
     const impersonators = this.impersonators(cluster);
     let position = 0;
     const emit = (impersonator: Impersonator, evidence: string) => {
-      edges.push({
-        from: impersonatorNode(cluster.id, position),
-        weight: 1,
-        steps: [{ kind: "permission", id: evidence, label: `can ${evidence}` }, asStep],
-        conditional: impersonator.conditional,
-      });
+      edges.push(
+        new ImpersonateEdge(
+          impersonatorNode(cluster.id, position),
+          impersonator.conditional,
+          evidence,
+          asStep,
+        ),
+      );
     };
     const colon = key.indexOf(":");
     const kind = key.slice(0, colon);
@@ -298,6 +350,7 @@ export class ImpersonationEdges {
           );
       }
     }
+    this.remember(edges.length);
     this.intoCache.set(node, edges);
     return edges;
   }
@@ -308,14 +361,26 @@ export class ImpersonationEdges {
     const cached = this.intoCache.get(node);
     if (cached) return cached;
     const impersonator = this.impersonators(cluster)[position];
-    const edges: ImpersonationEdge[] = (impersonator?.from ?? []).map(({ node: from, prefix }) => ({
-      from,
-      weight: 0,
-      steps: [...prefix.slice(1), ...impersonator.via],
-      conditional: impersonator.conditional,
-    }));
+    const edges: ImpersonationEdge[] = (impersonator?.from ?? []).map(
+      ({ node: from, prefix }) =>
+        new GrantHolderEdge(from, impersonator.conditional, prefix, impersonator.via),
+    );
+    this.remember(edges.length);
     this.intoCache.set(node, edges);
     return edges;
+  }
+
+  /**
+   * Both caches are rebuilt on demand (the same bindings give the same grants in the same order, so
+   * `imp:` node positions stay valid): past the budget they are dropped whole rather than grow with
+   * every cluster a search touches.
+   */
+  private remember(entries: number): void {
+    this.cachedEntries += entries;
+    if (this.cachedEntries <= IMPERSONATION_CACHE_ENTRIES) return;
+    this.byCluster.clear();
+    this.intoCache.clear();
+    this.cachedEntries = entries;
   }
 
   /** May anyone act as this subject on the cluster? */
