@@ -235,7 +235,7 @@ type Powers = {
  * every cluster whose identities hold roles over it, often a whole subscription: a cache of a few
  * dozen clusters made each search recompute most of them (bench/access on 500 clusters).
  */
-const CLUSTER_CACHE_HOLDERS = 3_000_000;
+const CLUSTER_CACHE_HOLDERS = 1_500_000;
 /** the prefix of an edge from an `as:` node: dropped like a principal's own step (HolderEdge slices it off) */
 const AS_PLACEHOLDER: PathStep = { kind: "action", id: "", label: "" };
 /** key for "every namespace" in Powers maps */
@@ -685,7 +685,6 @@ export class AttackEdges {
     const roleRules = new Map(inventory.roles.map((role) => [`${role.namespace}/${role.name}`, role.rules]));
     const cache = new Map<string, PodPowers>();
     const powersOf = (key: string, rules: readonly PolicyRule[], clusterWide: boolean) => {
-      const names = [...new Set(rules.flatMap((rule) => rule.resourceNames))];
       const cacheKey = `${clusterWide ? "cluster" : "namespace"}|${key}`;
       let found = cache.get(cacheKey);
       if (!found) {
@@ -696,7 +695,7 @@ export class AttackEdges {
           {
             can: (verb, apiGroup, resource, resourceName) =>
               rulesAllow(rules, { verb, apiGroup, resource, resourceName }),
-            names,
+            names: [...new Set(rules.flatMap((rule) => rule.resourceNames))],
           },
         );
         cache.set(cacheKey, found);
