@@ -2,18 +2,13 @@ import { DIRECTORY_ROLE_NAMES, type DirectoryOwnership, PIM_SOURCE } from "@/lib
 import { normalizeGuid } from "@/lib/model/ids";
 import type { TenantModel } from "@/lib/model/tenant-model";
 import type { TenantFile } from "@/lib/model/wire/tenant-file";
+import { tenantHasEntraP2 } from "@/lib/model/wire/tenant-file-licences";
 
 // The tenant file's `entra` section → the model, as a scan through the emulator reads it: PIM
 // eligibility only with Entra ID P2 (else the PIM source is not read, with Graph's licensing error).
 
-/**
- * Whether the tenant file's tenant has Entra ID P2: `entra.license` (default P2), and a tenant-wide
- * `licenses.entraIdP2: false` where the file has one (the ARM PIM half of the file) says no too.
- */
-export function tenantHasEntraP2(tenant: TenantFile): boolean {
-  const licenses = (tenant as { licenses?: { entraIdP2?: unknown } }).licenses;
-  return (tenant.entra?.license ?? "P2") === "P2" && licenses?.entraIdP2 !== false;
-}
+/** Whether the tenant has Entra ID P2, by either spelling (lib/model/wire/tenant-file-licences.ts). */
+export { tenantHasEntraP2 };
 
 export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile): void {
   const entra = tenant.entra;

@@ -1,7 +1,7 @@
 import type { PrincipalType, RoleDefinition } from "@/lib/model/azure";
 import { builtInRoleDefinitions } from "@/lib/model/builtin-roles";
 import type { Principal, PrincipalKind } from "@/lib/model/directory";
-import { applyDirectoryGovernance } from "@/lib/model/directory-from-tenant-file";
+import { applyDirectoryGovernance, tenantHasEntraP2 } from "@/lib/model/directory-from-tenant-file";
 import { managementGroupArmId, normalizeGuid } from "@/lib/model/ids";
 import { effectiveKubernetesObjects } from "@/lib/model/kubernetes-defaults";
 import { activationFromRules, activationKey, withActivation } from "@/lib/model/pim-activation";
@@ -73,7 +73,7 @@ export function modelFromTenantFile(tenant: TenantFile): TenantModel {
   model.denyAssignments = tenant.denyAssignments.map(denyAssignmentFromWire);
   // PIM, as a scan reads it: nothing but the licence error without Entra ID P2, and of the active
   // instances only the time-bound ones (the rest repeat the role assignments).
-  if (tenant.licenses.entraIdP2) {
+  if (tenantHasEntraP2(tenant)) {
     // With each eligibility's activation settings: its role's policy at its scope, as a scan reads them.
     const settings = new Map(
       [...effectiveRoleSettings(tenant).values()].map(({ assignment, policy }) => [

@@ -14,6 +14,7 @@ import {
   type WireRoleManagementPolicy,
 } from "@/lib/model/wire/role-management-policies";
 import type { TenantFile } from "@/lib/model/wire/tenant-file";
+import { tenantHasEntraP2 } from "@/lib/model/wire/tenant-file-licences";
 
 // PIM for Azure resources (api-version 2020-10-01) and deny assignments (2022-04-01), as the REST
 // specs describe them: azure-rest-api-specs specification/authorization/resource-manager/
@@ -343,7 +344,8 @@ export function handlePimAndDeny(
   const scope = normalizeScope(scopeSpelled);
   const action = READ_ACTION[collection];
   const pim = collection !== "denyAssignments";
-  const licensed = context.index.tenant.licenses.entraIdP2;
+  // One licence for every PIM API, ARM's and Graph's (either spelling in the file).
+  const licensed = tenantHasEntraP2(context.index.tenant);
 
   if (name !== undefined) {
     const route = `${collection}.get`;

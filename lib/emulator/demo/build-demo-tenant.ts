@@ -1320,7 +1320,6 @@ export function buildDemoTenant(): Json {
     // Access that is not standing (issue 14): Faye owns aks-admins, the admin group of the production
     // clusters, so she can add herself and become cluster-admin on aks-1 without holding anything.
     entra: {
-      license: "P2",
       roleAssignments: [],
       roleEligibilities: [],
       groupEligibilities: [],

@@ -36,13 +36,15 @@ import {
 } from "@/lib/model/wire/role-management-policies";
 import { checkCoverageSemantics, tenantCoverageSchema } from "@/lib/model/wire/tenant-file-coverage";
 import { checkEntraSemantics, entraSectionSchema } from "@/lib/model/wire/tenant-file-entra";
+import { checkLicenceSpellings, normalizeLicences } from "@/lib/model/wire/tenant-file-licences";
 
 // ---------------------------------------------------------------------------------------------
 // Tenant-file sections that are not wire shapes
 
 /**
- * What the tenant is licensed for. Without Microsoft Entra ID P2 the PIM APIs answer
- * 400 AadPremiumLicenseRequired (docs/emulator.md), which is how a tenant without PIM looks.
+ * What the tenant is licensed for. Without Microsoft Entra ID P2 the PIM APIs (ARM and Graph) answer
+ * 400 AadPremiumLicenseRequired (docs/emulator.md), which is how a tenant without PIM looks. The one
+ * licence field; the old `entra.license` is still read into it (lib/model/wire/tenant-file-licences.ts).
  */
 export const tenantLicensesSchema = z.strictObject({
   entraIdP2: z.boolean().default(true),
@@ -535,7 +537,10 @@ export function validateTenantFile(input: unknown): TenantFileValidation {
       warnings: [],
     };
   }
-  return { tenant: result.data, ...checkTenantSemantics(result.data) };
+  const tenant = normalizeLicences(result.data);
+  const report = checkTenantSemantics(tenant);
+  checkLicenceSpellings(input, report);
+  return { tenant, ...report };
 }
 
 /** Parses a tenant file that is already JSON-decoded. Throws TenantFileError; warnings are ignored. */
