@@ -48,8 +48,8 @@ export async function readActivationSettings(
   const scopes = [...new Set(eligibilities.map((eligibility) => normalizeArmId(eligibility.scope)))];
   const result = new Map<string, RoleEligibilityActivation>();
   // A few scopes at a time: the clients' request slots bound the tenant-wide concurrency anyway.
-  for (let start = 0; start < scopes.length; start += 4) {
-    const batch = scopes.slice(start, start + 4).map((scope) => {
+  for (let start = 0; start < scopes.length; start += 8) {
+    const batch = scopes.slice(start, start + 8).map((scope) => {
       let read = reads.get(scope);
       if (!read) {
         read = readScope(clients, subscriptionId, scope);
