@@ -4,7 +4,6 @@ import { coverageOf, type FindingRule, findingFor, findingsPerCluster, notRead }
 import type { Finding } from "@/lib/findings/types";
 import { PIM_SOURCE } from "@/lib/model/directory";
 import { AZURE_PIM_SOURCE } from "@/lib/model/sources";
-import type { TenantModel } from "@/lib/model/tenant-model";
 
 /**
  * Whether activating the eligibility a path rests on needs approval: its `roleEligibility` step
