@@ -170,6 +170,23 @@ describe("incremental analysis", () => {
     expect(await currentAnswers(pool)).toEqual(before);
   });
 
+  it("a cluster without a stored hash is evaluated alone, beside the clusters and findings kept", async () => {
+    const { rows } = await pool.query<{ cluster_id: string }>(
+      "DELETE FROM analysis_input_hashes WHERE part = 'access' AND cluster_id = (SELECT min(cluster_id) FROM analysis_input_hashes WHERE part = 'access') RETURNING cluster_id",
+    );
+    expect(rows).toHaveLength(1);
+    const before = await currentAnswers(pool);
+    const scan = await runScan({ pool, tenant, trigger: "cli", collect: collectFrom(demo, []) });
+    expect(analysisCounts(scan)).toEqual({ evaluated: 1, reused: clusters - 1, findingsEvaluated: 0 });
+    // Same inputs, same answers: nothing written, the counts add up as before, and the hash is back.
+    expect([scan.rowsInserted, scan.rowsClosed]).toEqual([0, 0]);
+    expect(await currentAnswers(pool)).toEqual(before);
+    expect((await ownInputHashes(pool)).has(rows[0].cluster_id)).toBe(true);
+    const again = await runScan({ pool, tenant, trigger: "cli", collect: collectFrom(demo, []) });
+    expect(answerCounts(again)).toEqual(answerCounts(scan));
+    expect(analysisCounts(again).evaluated).toBe(0);
+  });
+
   it("another engine (its code in the hash) re-evaluates every cluster", async () => {
     const client = await pool.connect();
     try {
