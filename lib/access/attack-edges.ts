@@ -161,6 +161,16 @@ export function podPowers(
   }
   const found: PodPowers = { pods, token, exec };
   if (named && named.names.length > 0) {
+    // update/patch of one named controller rewrites its pod template: any account of the namespace.
+    for (const [group, resource] of pods ? [] : POD_CONTROLLERS) {
+      const hit = named.names
+        .flatMap((name) => ["update", "patch"].map((verb) => [verb, name] as const))
+        .find(([verb, name]) => named.can(verb, group, resource, name));
+      if (hit) {
+        found.pods = `${hit[0]} ${resource}${group ? `.${group}` : ""} ${hit[1]}`;
+        break;
+      }
+    }
     if (!token) {
       found.tokenNames = named.names
         .filter((name) => named.can("create", "", "serviceaccounts/token", name))

@@ -211,6 +211,22 @@ describe("Kubernetes → workload identity", () => {
     expect(summary(pathsOf(model, CLUSTER2, "leonard"))).toEqual(["cluster-admin in 3"]);
   });
 
+  it("patching one named deployment rewrites its pod template: any account of the namespace", () => {
+    const model = tenant({
+      objects: [
+        role("default", "ctl", [
+          { verbs: ["patch"], apiGroups: ["apps"], resources: ["deployments"], resourceNames: ["web"] },
+        ]),
+        roleBinding("default", "leonard-ctl", { kind: "Role", name: "ctl" }, [user("leonard")]),
+      ],
+    });
+    const [path] = pathsOf(model, CLUSTER2, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 3"]);
+    expect(path.path.map((step) => step.label)).toContain(
+      "can patch deployments.apps web in namespace default",
+    );
+  });
+
   it("reading deployments runs nothing", () => {
     const model = tenant({
       objects: [
