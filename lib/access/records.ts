@@ -1,11 +1,9 @@
 import { z } from "zod";
 import {
-  accessLevelSchema,
   accessPrincipalSchema,
-  accessRouteSchema,
   type ClusterAccess,
-  escalationRouteSchema,
-  escalationTargetSchema,
+  escalationSchema,
+  grantSchema,
   type PathStep,
   pathStepSchema,
 } from "@/lib/access/types";
@@ -22,33 +20,25 @@ import { pathKey } from "./path-key";
 // by an earlier version of the product.
 const clusterRefSchema = z.object({ id: z.string(), name: z.string() });
 
+// A stored grant is the engine's Grant (lib/access/types.ts) with its cluster and principal, and
+// every path that explains it instead of one; an escalation likewise. Field order is kept as stored.
+const { path: _grantPath, ...grantFields } = grantSchema.shape;
 export const accessGrantDataSchema = z.object({
   cluster: clusterRefSchema,
   principal: accessPrincipalSchema,
-  level: accessLevelSchema,
-  namespace: z.string().nullable(),
-  route: accessRouteSchema,
-  conditional: z.boolean(),
-  /** needs a PIM activation first (absent = standing) */
-  eligible: z.boolean().optional(),
-  /** end of the time-bound assignment it rests on */
-  expires: z.string().optional(),
+  ...grantFields,
   paths: z.array(z.array(pathStepSchema)),
 });
 export type AccessGrantData = z.infer<typeof accessGrantDataSchema>;
 
+const { to, route, path: _escalationPath, ...escalationExtras } = escalationSchema.shape;
 export const accessEscalationDataSchema = z.object({
   cluster: clusterRefSchema,
   principal: accessPrincipalSchema,
-  to: escalationTargetSchema,
-  route: escalationRouteSchema,
+  to,
+  route,
   paths: z.array(z.array(pathStepSchema)),
-  /** attack paths (route `attack-path`) only */
-  hops: z.number().int().positive().optional(),
-  conditional: z.boolean().optional(),
-  namespace: z.string().nullable().optional(),
-  /** a step needs a PIM activation (absent = standing) */
-  eligible: z.boolean().optional(),
+  ...escalationExtras,
 });
 export type AccessEscalationData = z.infer<typeof accessEscalationDataSchema>;
 
