@@ -821,6 +821,7 @@ export class AttackEdges {
     const cluster = this.cluster(clusterId);
     let edges: ReverseEdge[] = [];
     if (kind === "anypod") edges = this.intoAnyPod(local.powers);
+    else if (kind === "hostpod") edges = this.intoHostNetworkPod(cluster, local.powers);
     else if (kind === "sa") edges = this.intoServiceAccount(cluster, tail);
     local.reverse.set(node, edges);
     return edges;
@@ -876,6 +877,31 @@ export class AttackEdges {
         seen.add(key);
         edges.push(holder);
       }
+    }
+    return edges;
+  }
+
+  /**
+   * Who can run a hostNetwork pod: pod creators in a namespace whose Pod Security admission does not
+   * enforce `baseline` or `restricted` (both forbid host namespaces: kubernetes.io/docs/concepts/
+   * security/pod-security-standards/), and cluster-wide creators when such a namespace exists.
+   */
+  private intoHostNetworkPod(cluster: Cluster, powers: Powers): ReverseEdge[] {
+    const namespaces = this.index.model.kubernetes[cluster.id]?.namespaces ?? [];
+    const enforced = new Set(
+      namespaces
+        .filter((namespace) => {
+          const level = namespace.labels["pod-security.kubernetes.io/enforce"];
+          return level === "baseline" || level === "restricted";
+        })
+        .map((namespace) => namespace.name),
+    );
+    const edges: ReverseEdge[] = [];
+    for (const [namespace, holders] of powers.pods) {
+      if (namespace === ALL) {
+        if (namespaces.length === 0 || namespaces.some((candidate) => !enforced.has(candidate.name)))
+          edges.push(...holders);
+      } else if (!enforced.has(namespace)) edges.push(...holders);
     }
     return edges;
   }
@@ -1000,6 +1026,24 @@ export class AttackEdges {
             { ...target, label: `${label} ${identity.name}` },
           ],
           conditional: false,
+        });
+      } else {
+        // The restriction keeps only pods without hostNetwork from IMDS ("Non-hostNetwork Pods will
+        // not be able to access IMDS": az aks --enable-imds-restriction; learn.microsoft.com/azure/aks/
+        // imds-restriction). A hostNetwork pod shares the node's network and still reaches it, where
+        // the namespace admits one; Azure Policy may reject it, which the model cannot see.
+        edges.push({
+          from: `hostpod:${cluster.id}`,
+          weight: 0,
+          steps: [
+            settingStep(
+              cluster,
+              "podLinkLocalAccess",
+              `podLinkLocalAccess: None blocks pods without hostNetwork; a hostNetwork pod on ${cluster.name} still reaches the instance metadata endpoint (IMDS)`,
+            ),
+            { ...target, label: `${label} ${identity.name}` },
+          ],
+          conditional: cluster.addons.some((addon) => addon.name === "azurepolicy" && addon.enabled),
         });
       }
       // The engine's identity-operator escalation: change the node scale sets that carry it.

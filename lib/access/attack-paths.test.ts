@@ -407,14 +407,49 @@ describe("Kubernetes → node identities", () => {
     expect(path.path.find((step) => step.kind === "identity")?.label).toContain("kubelet identity");
   });
 
-  it("podLinkLocalAccess: None closes IMDS", () => {
+  // "Non-hostNetwork Pods will not be able to access IMDS" (az aks --enable-imds-restriction;
+  // learn.microsoft.com/azure/aks/imds-restriction): a hostNetwork pod still can, unless Pod Security
+  // admission forbids host namespaces (baseline and restricted: kubernetes.io/docs/concepts/security/pod-security-standards/).
+  const namespaceObject = (name: string, enforce?: string) => ({
+    kind: "Namespace",
+    metadata: { name, labels: enforce ? { "pod-security.kubernetes.io/enforce": enforce } : {} },
+  });
+  it.each([
+    ["baseline", []],
+    ["restricted", []],
+    ["privileged", ["cluster-admin in 2"]],
+    [undefined, ["cluster-admin in 2"]],
+  ])(
+    "podLinkLocalAccess: None closes IMDS except to hostNetwork pods (namespace enforce %s)",
+    (enforce, expected) => {
+      const model = tenant({
+        identityRole: null,
+        aks1: { podLinkLocalAccess: "None" },
+        objects: [namespaceObject("default", enforce), ...leonardCreatesPods],
+        setup: kubeletContributor,
+      });
+      const paths = pathsOf(model, CLUSTER2, "leonard");
+      expect(summary(paths)).toEqual(expected);
+      if (paths.length > 0)
+        expect(paths[0].path.find((step) => step.kind === "clusterSetting")?.label).toContain(
+          "hostNetwork pod",
+        );
+    },
+  );
+
+  it("with podLinkLocalAccess: None, hostNetwork pod creators are who can use the node identity", () => {
     const model = tenant({
       identityRole: null,
       aks1: { podLinkLocalAccess: "None" },
-      objects: leonardCreatesPods,
+      objects: [namespaceObject("default"), ...leonardCreatesPods],
       setup: kubeletContributor,
     });
-    expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
+    const reachers = new AttackPathSearch(buildAccessIndex(model)).podReachersOf(KUBELET_OBJECT);
+    expect(
+      reachers.map(
+        ({ clusterId, reacher }) => `${clusterId === CLUSTER ? "aks-1" : clusterId} ${reacher.principal.id}`,
+      ),
+    ).toContain("aks-1 leonard");
   });
 
   // learn.microsoft.com/azure/aks/imds-restriction; the property: networkProfile.podLinkLocalAccess

@@ -278,9 +278,9 @@ export class AttackPathSearch {
   }
 }
 
-/** The cluster of a pod-side node (`sa:`, `pods:`, `token:`, `exec:`, `anypod:`), null for any other node. */
+/** The cluster of a pod-side node (`sa:`, `pods:`, `token:`, `exec:`, `tokenname:`, `execname:`, `anypod:`, `hostpod:`), null for any other node. */
 function podSide(node: NodeId): string | null {
-  const match = /^(?:sa|pods|token|exec|anypod):([^|]+)/.exec(node);
+  const match = /^(?:sa|pods|token|exec|tokenname|execname|anypod|hostpod):([^|]+)/.exec(node);
   return match ? match[1] : null;
 }
 
