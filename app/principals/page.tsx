@@ -3,13 +3,13 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
 import { parsePrincipalSearchParams, principalParamsForLinks } from "@/app/principals/search-params";
-import { ELIGIBLE_EXPLANATION, HOLDING_FILTERS, HOLDING_LABEL } from "@/components/access/labels";
 import { EligibleBadge } from "@/components/access/path-steps";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { KindTag, LevelBadge } from "@/components/ui/badges";
 import { FilterForm, SelectFilter, TextFilter } from "@/components/ui/filter-form";
 import { PageHeader, SectionSkeleton } from "@/components/ui/layout";
 import { Pagination } from "@/components/ui/pagination";
+import { ELIGIBLE_EXPLANATION, HOLDING_LABEL } from "@/lib/access/labels";
 import { principalHref } from "@/lib/queries/cluster-slug";
 import {
   listPrincipals,
@@ -18,7 +18,7 @@ import {
   type PrincipalListParams,
 } from "@/lib/queries/list-principals";
 import type { ScanScope } from "@/lib/queries/scan-scope";
-import { ACCESS_LEVELS } from "@/lib/queries/stored-records";
+import { ACCESS_LEVELS, HOLDING_FILTERS } from "@/lib/queries/stored-records";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Principals" };

@@ -1,9 +1,9 @@
 import { becomeClusterAdmin, reachChipText, reachesBeyond } from "@/components/access/can-become";
-import { ROUTE_LABEL } from "@/components/access/labels";
 import { EligibleBadge } from "@/components/access/path-steps";
 import { PrincipalAccessDetails } from "@/components/access/principal-access-details";
 import { ReachChip } from "@/components/access/reach-chip";
 import { KindTag, LevelBadge } from "@/components/ui/badges";
+import { ROUTE_LABEL } from "@/lib/access/labels";
 import type { AccessSummaryEntry } from "@/lib/queries/get-cluster-access-summary";
 
 // Every principal with access to a cluster, one disclosure each (native <details>: keyboard and

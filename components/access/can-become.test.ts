@@ -8,7 +8,7 @@ import {
   reachOf,
   shortestClusterAdminPath,
 } from "@/components/access/can-become";
-import { escalationHeadline } from "@/components/access/labels";
+import { escalationHeadline } from "@/lib/access/labels";
 
 // The demo's stories (lib/emulator/demo/README.md): Leonard holds admin in `default` on aks-1 and can
 // become cluster-admin on aks-2 in three hops; Bernadette holds nothing on aks-3 and can assign herself

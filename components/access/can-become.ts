@@ -1,4 +1,4 @@
-import { ESCALATION_LABEL, hopsText } from "@/components/access/labels";
+import { ESCALATION_LABEL, hopsText } from "@/lib/access/labels";
 import {
   ACCESS_LEVEL_RANK,
   type AccessLevel,

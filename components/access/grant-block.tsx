@@ -1,4 +1,6 @@
 import { reachOf } from "@/components/access/can-become";
+import { ConditionalBadge, EligibleBadge, PathSteps } from "@/components/access/path-steps";
+import { LevelBadge } from "@/components/ui/badges";
 import {
   CONDITIONAL_EXPLANATION,
   ELIGIBLE_EXPLANATION,
@@ -7,9 +9,7 @@ import {
   escalationHeadline,
   ROUTE_EXPLANATION,
   ROUTE_LABEL,
-} from "@/components/access/labels";
-import { ConditionalBadge, EligibleBadge, PathSteps } from "@/components/access/path-steps";
-import { LevelBadge } from "@/components/ui/badges";
+} from "@/lib/access/labels";
 import type {
   AccessLevel,
   AccessRoute,

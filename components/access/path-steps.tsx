@@ -5,10 +5,10 @@ import {
   ELIGIBLE_BADGE,
   ELIGIBLE_EXPLANATION,
   isConditionalStep,
-  isEligibleStep,
-} from "@/components/access/labels";
+} from "@/lib/access/labels";
 import type { PathStep } from "@/lib/access/types";
 import { clusterHref, principalHref } from "@/lib/queries/cluster-slug";
+import { isEligibleStep } from "@/lib/queries/stored-records";
 
 // One access path, step by step: who → through which group, role or binding → which permission or
 // setting → the cluster. Steps naming a principal or a cluster link to their pages.

@@ -1,10 +1,10 @@
 import Link from "next/link";
 import { type BecomeClusterAdmin, reachChipText } from "@/components/access/can-become";
-import { ROUTE_LABEL } from "@/components/access/labels";
 import { PathSteps } from "@/components/access/path-steps";
 import { ReachChip } from "@/components/access/reach-chip";
 import { KindTag } from "@/components/ui/badges";
 import { Section } from "@/components/ui/layout";
+import { ROUTE_LABEL } from "@/lib/access/labels";
 import type { AccessPrincipal, AccessRoute, PathStep } from "@/lib/access/types";
 import { principalHref } from "@/lib/queries/cluster-slug";
 

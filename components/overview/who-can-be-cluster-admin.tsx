@@ -1,11 +1,11 @@
 import Link from "next/link";
-import { ELIGIBLE_EXPLANATION, hopsText, ROUTE_LABEL } from "@/components/access/labels";
 import { EligibleBadge } from "@/components/access/path-steps";
 import { ReachChip } from "@/components/access/reach-chip";
 import { KindTag } from "@/components/ui/badges";
 import { plural } from "@/components/ui/format";
 import { Section } from "@/components/ui/layout";
 import { TableScroll } from "@/components/ui/table-scroll";
+import { ELIGIBLE_EXPLANATION, hopsText, ROUTE_LABEL } from "@/lib/access/labels";
 import { accessRouteSchema } from "@/lib/access/types";
 import { principalHref } from "@/lib/queries/cluster-slug";
 import type { WhoCanBeClusterAdmin } from "@/lib/queries/who-can-be-cluster-admin";

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { ESCALATION_ACTION } from "@/lib/access/labels";
 import {
   type AccessEscalationData,
   type AccessGrantData,
@@ -49,22 +50,6 @@ const PRINCIPAL_KIND_LABEL: Record<AccessPrincipal["kind"], string> = {
   KubernetesUser: "Kubernetes user",
   KubernetesGroup: "Kubernetes group",
   ServiceAccount: "Service account",
-};
-
-const ESCALATION_LABEL: Record<EscalationData["to"], string> = {
-  "cluster-write": "change the cluster (managedClusters/write)",
-  "run-command": "run commands on the cluster (runCommand)",
-  "identity-operator": "act as the cluster's identities",
-  bind: "bind any role (bind)",
-  escalate: "grant any permission (escalate)",
-  impersonate: "impersonate other users (impersonate)",
-  "kube-system-pods": "create pods in kube-system",
-  "kube-system-secrets": "read secrets in kube-system",
-  // attack paths: the level reached
-  "cluster-admin": "become cluster-admin",
-  admin: "become a namespace admin",
-  write: "gain write access",
-  read: "gain read access",
 };
 
 const INVENTORY_KIND_LABEL: Record<string, string> = {
@@ -294,7 +279,7 @@ function escalationEvent(change: ChangedRecord, ctx: EventContext): DriftEvent |
   if (!ends) return null;
   const { before, after, current } = ends;
   const who = principalLabel(current.principal);
-  const what = `${ESCALATION_LABEL[current.to]} on ${current.cluster.name} through ${current.route}`;
+  const what = `${ESCALATION_ACTION[current.to]} on ${current.cluster.name} through ${current.route}`;
   let kind: DriftEventKind;
   let message: string;
   let severity: DriftEvent["severity"];

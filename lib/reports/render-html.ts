@@ -1,4 +1,5 @@
-import type { PathStep } from "@/lib/access/types";
+import { ROUTE_LABEL } from "@/lib/access/labels";
+import type { AccessRoute, PathStep } from "@/lib/access/types";
 import type { FindingStatus } from "@/lib/findings/types";
 import type {
   ClusterAdmins,
@@ -38,13 +39,12 @@ const STATUS_LABEL: Record<FindingStatus, string> = {
   fail: "Fail",
   "not-assessed": "Not assessed",
 };
-const ROUTE_LABEL: Record<string, string> = {
-  "entra-admin-group": "Entra admin group",
-  "azure-rbac": "Azure RBAC for Kubernetes",
-  "kubernetes-rbac": "Kubernetes RBAC",
-  "local-admin-credential": "Local admin credential",
-  "user-credential": "User credential",
-};
+/** The access route as the pages word it (lib/access/labels.ts), capitalised as a table cell. */
+function routeLabel(route: string): string {
+  if (!Object.hasOwn(ROUTE_LABEL, route)) return route;
+  const label = ROUTE_LABEL[route as AccessRoute];
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
 
 const statusBadge = (status: FindingStatus) =>
   `<span class="badge s-${status}">${esc(STATUS_LABEL[status])}</span>`;
@@ -260,7 +260,7 @@ function renderHolderTable(entry: HolderList): string {
     .map(
       (holder) => `<tr>
 <td><strong>${esc(holder.principal.displayName)}</strong><div class="small muted">${esc(holder.principal.kind)}</div></td>
-<td class="wrap">${holder.routes.map((r) => `<div>${esc(ROUTE_LABEL[r.route] ?? r.route)}</div>`).join("")}</td>
+<td class="wrap">${holder.routes.map((r) => `<div>${esc(routeLabel(r.route))}</div>`).join("")}</td>
 <td class="wrap">${holder.routes.map((r) => renderPaths(r.paths, r.pathCount ?? r.paths.length, 1)).join("")}</td>
 </tr>`,
     )
@@ -283,7 +283,7 @@ function renderHolderList(entry: HolderList): string {
   ]
     .map(
       ([route, names]) =>
-        `<h4>${esc(ROUTE_LABEL[route] ?? route)} <span class="muted small">(${esc(names.length)})</span></h4><p class="small wrap">${names.map(esc).join(", ")}</p>`,
+        `<h4>${esc(routeLabel(route))} <span class="muted small">(${esc(names.length)})</span></h4><p class="small wrap">${names.map(esc).join(", ")}</p>`,
     )
     .join("")}`;
 }
@@ -336,7 +336,7 @@ function renderDrift(content: ReportContent): string {
     list
       .map(
         (a) =>
-          `<tr><td>${esc(a.cluster.name)}</td><td>${esc(a.principal.displayName)} <span class="small muted">${esc(a.principal.kind)}</span></td><td>${a.routes.map((r) => esc(ROUTE_LABEL[r] ?? r)).join(", ")}</td></tr>`,
+          `<tr><td>${esc(a.cluster.name)}</td><td>${esc(a.principal.displayName)} <span class="small muted">${esc(a.principal.kind)}</span></td><td>${a.routes.map((r) => esc(routeLabel(r))).join(", ")}</td></tr>`,
       )
       .join("");
   const findingTable = (caption: string, list: typeof drift.findings.newlyFailing) =>

@@ -13,7 +13,6 @@ import {
   shortestClusterAdminPath,
 } from "@/components/access/can-become";
 import { encodeGraph } from "@/components/access/graph-data";
-import { HOLDING_EXPLANATION, HOLDING_LABEL } from "@/components/access/labels";
 import { ClusterAdminReach } from "@/components/cluster/cluster-admin-reach";
 import { ControlPlane } from "@/components/cluster/control-plane";
 import { WorkerPlane } from "@/components/cluster/worker-plane";
@@ -21,6 +20,7 @@ import { Workloads } from "@/components/cluster/workloads";
 import { FindingCard } from "@/components/findings/finding-card";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { PageHeader, Section, SectionSkeleton } from "@/components/ui/layout";
+import { HOLDING_EXPLANATION, HOLDING_LABEL } from "@/lib/access/labels";
 import { clusterHref, clusterIdFromSlug, clusterSlug } from "@/lib/queries/cluster-slug";
 import { getCluster } from "@/lib/queries/get-cluster";
 import {

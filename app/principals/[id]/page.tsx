@@ -6,7 +6,6 @@ import { orNotFound, type PageSearchParams, pageScope } from "@/app/_lib/page-sc
 import type { Reach } from "@/components/access/can-become";
 import { becomeClusterAdmin, reachChipText, reachesBeyond } from "@/components/access/can-become";
 import { EscalationBlock, GrantBlock } from "@/components/access/grant-block";
-import { ELIGIBLE_EXPLANATION, ROUTE_LABEL } from "@/components/access/labels";
 import { EligibleBadge } from "@/components/access/path-steps";
 import { ReachChip } from "@/components/access/reach-chip";
 import { NoScanYet } from "@/components/no-scan-yet";
@@ -15,6 +14,7 @@ import { JsonLink } from "@/components/ui/json-link";
 import { PageHeader, Section } from "@/components/ui/layout";
 import { Pagination } from "@/components/ui/pagination";
 import { TableScroll } from "@/components/ui/table-scroll";
+import { ELIGIBLE_EXPLANATION, ROUTE_LABEL } from "@/lib/access/labels";
 import { pathKey } from "@/lib/access/path-key";
 import type { AccessLevel, EscalationTarget } from "@/lib/access/types";
 import { type ClusterDifference, differenceSentence } from "@/lib/queries/cluster-differences";

@@ -1,6 +1,7 @@
 import type { AccessRoute, EscalationRoute, EscalationTarget } from "@/lib/access/types";
 
-// Every wording of access routes and escalations the pages use, in one place.
+// Every wording of access routes and escalations, in one place: the pages, the HTML report and the
+// drift messages take theirs from here.
 
 export const ROUTE_LABEL: Record<AccessRoute, string> = {
   "entra-admin-group": "Entra admin group",
@@ -33,6 +34,23 @@ export const ESCALATION_LABEL: Record<EscalationTarget, string> = {
   admin: "can become a namespace admin",
   write: "can gain write access",
   read: "can gain read access",
+};
+
+/** An escalation as the verb of a sentence, for drift messages ("Penny can now {action} on aks-2"). */
+export const ESCALATION_ACTION: Record<EscalationTarget, string> = {
+  "cluster-write": "change the cluster (managedClusters/write)",
+  "run-command": "run commands on the cluster (runCommand)",
+  "identity-operator": "act as the cluster's identities",
+  bind: "bind any role (bind)",
+  escalate: "grant any permission (escalate)",
+  impersonate: "impersonate other users (impersonate)",
+  "kube-system-pods": "create pods in kube-system",
+  "kube-system-secrets": "read secrets in kube-system",
+  // attack paths: the level reached
+  "cluster-admin": "become cluster-admin",
+  admin: "become a namespace admin",
+  write: "gain write access",
+  read: "gain read access",
 };
 
 export const ESCALATION_ROUTE_LABEL: Record<EscalationRoute, string> = {
@@ -75,8 +93,7 @@ export const CONDITIONAL_EXPLANATION = {
   path: "depends on an ABAC condition or an expression not evaluated",
 } as const;
 
-/** The standing / eligible / any filter of the principals and cluster access lists. */
-export { HOLDING_FILTERS } from "@/lib/queries/stored-records";
+/** The standing / eligible / any filter of the principals and cluster access lists (HOLDING_FILTERS in lib/queries/stored-records.ts). */
 export const HOLDING_LABEL = {
   any: "Any",
   standing: "Standing",
@@ -87,8 +104,6 @@ export const HOLDING_EXPLANATION = {
   standing: "access held now, without any activation",
   eligible: "access only a PIM activation would give",
 } as const;
-
-export { isEligibleStep } from "@/lib/queries/stored-records";
 
 /** Does this step carry an ABAC condition (lib/access/paths.ts labels conditioned assignments so)? */
 export function isConditionalStep(step: { kind: string; label: string }): boolean {
