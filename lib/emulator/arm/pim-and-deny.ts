@@ -252,7 +252,7 @@ function policyItems(arm: ArmRequest): Item[] {
       role,
     });
   }
-  for (const policy of arm.context.index.tenant.roleManagementPolicies) {
+  for (const policy of arm.context.index.tenant.roleManagementPolicies ?? []) {
     // a policy the file lists but assigns to no role is still served
     if (seen.has(policy.id.toLowerCase())) continue;
     seen.add(policy.id.toLowerCase());

@@ -184,6 +184,13 @@ function derivedGuid(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** True when the file has a roleManagementPolicies or roleManagementPolicyAssignments section (even empty). */
+export function describesRoleSettings(
+  tenant: Pick<TenantFile, "roleManagementPolicies" | "roleManagementPolicyAssignments">,
+): boolean {
+  return tenant.roleManagementPolicies !== undefined || tenant.roleManagementPolicyAssignments !== undefined;
+}
+
 export type EffectiveRoleSettings = {
   assignment: WireRoleManagementPolicyAssignment;
   policy: WireRoleManagementPolicy;
@@ -193,13 +200,19 @@ export type EffectiveRoleSettings = {
 
 /**
  * The policy assignment of every (scope, role) the file lists one for, and — because Azure has one
- * for every role at every scope — a default one for each eligibility's (scope, role) it does not.
+ * for every role at every scope — a default one for each eligibility's (scope, role) it does not;
+ * nothing when the file has neither section.
  * Keyed by roleSettingsKey.
  */
 export function effectiveRoleSettings(tenant: TenantFile): Map<string, EffectiveRoleSettings> {
-  const policies = new Map(tenant.roleManagementPolicies.map((policy) => [policy.id.toLowerCase(), policy]));
   const result = new Map<string, EffectiveRoleSettings>();
-  for (const assignment of tenant.roleManagementPolicyAssignments) {
+  // A file without either section says nothing about role settings (a collector that did not read
+  // them): nothing is served or imported, so approval stays unknown rather than defaulted.
+  if (!describesRoleSettings(tenant)) return result;
+  const policies = new Map(
+    (tenant.roleManagementPolicies ?? []).map((policy) => [policy.id.toLowerCase(), policy]),
+  );
+  for (const assignment of tenant.roleManagementPolicyAssignments ?? []) {
     const policy = policies.get(assignment.properties.policyId.toLowerCase());
     if (!policy) continue; // tenant validate reports it
     const key = roleSettingsKey(assignment.properties.scope, assignment.properties.roleDefinitionId);
@@ -250,7 +263,7 @@ const builtInRoleGuids: ReadonlySet<string> = new Set(
 export function checkRoleManagementPolicySemantics(tenant: TenantFile, report: TenantFileReport): void {
   const customRoleGuids = new Set(tenant.roleDefinitions.map((definition) => definition.name.toLowerCase()));
   const policiesById = new Map<string, { scope: string; path: string }>();
-  tenant.roleManagementPolicies.forEach((policy, index) => {
+  (tenant.roleManagementPolicies ?? []).forEach((policy, index) => {
     const path = `$.roleManagementPolicies[${index}]`;
     const expected = `${trimScope(policy.properties.scope)}/providers/Microsoft.Authorization/roleManagementPolicies/${policy.name}`;
     if (policy.id.toLowerCase() !== expected.toLowerCase())
@@ -276,7 +289,7 @@ export function checkRoleManagementPolicySemantics(tenant: TenantFile, report: T
   });
 
   const seenRoleAtScope = new Map<string, string>();
-  tenant.roleManagementPolicyAssignments.forEach((assignment, index) => {
+  (tenant.roleManagementPolicyAssignments ?? []).forEach((assignment, index) => {
     const path = `$.roleManagementPolicyAssignments[${index}]`;
     const { scope, roleDefinitionId, policyId } = assignment.properties;
     const expected = `${trimScope(scope)}/providers/Microsoft.Authorization/roleManagementPolicyAssignments/${assignment.name}`;

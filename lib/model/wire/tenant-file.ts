@@ -82,9 +82,13 @@ export const tenantFileSchema = z.strictObject({
   /** PIM for Azure resources: active assignments with their schedule (time-bound ones carry `endDateTime`) */
   roleAssignmentScheduleInstances: z.array(wireRoleAssignmentScheduleInstanceSchema).default([]),
   denyAssignments: z.array(wireDenyAssignmentSchema).default([]),
-  /** PIM role settings (approval, activation duration) per role and scope (lib/model/wire/role-management-policies.ts) */
-  roleManagementPolicies: z.array(wireRoleManagementPolicySchema).default([]),
-  roleManagementPolicyAssignments: z.array(wireRoleManagementPolicyAssignmentSchema).default([]),
+  /**
+   * PIM role settings (approval, activation duration) per role and scope
+   * (lib/model/wire/role-management-policies.ts). Absent (both): the file does not describe them and
+   * none are served; present: the roles and scopes not listed have PIM's defaults.
+   */
+  roleManagementPolicies: z.array(wireRoleManagementPolicySchema).optional(),
+  roleManagementPolicyAssignments: z.array(wireRoleManagementPolicyAssignmentSchema).optional(),
   /** licences that change what the APIs answer; absent = licensed for everything */
   licenses: tenantLicensesSchema.default({ entraIdP2: true }),
   subscriptions: z.array(tenantSubscriptionSchema).default([]),
