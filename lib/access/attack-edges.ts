@@ -1416,6 +1416,7 @@ export class AttackEdges {
               candidate.members.has(reached.principal.id) && homeChain.has(candidate.assignment.scope),
           );
           if (!writer) continue;
+          if (this.denies(home, reached.principal.id, ATTACK_ACTIONS.writeRoleDefinition)) continue;
           edges.push({
             from: this.register(reached.principal, ""),
             weight: 1,

@@ -616,6 +616,46 @@ describe("Azure control plane", () => {
     );
   });
 
+  // learn.microsoft.com/azure/role-based-access-control/deny-assignments: "deny assignments take
+  // precedence over role assignments" — a denied roleDefinitions/write edits no custom role.
+  it("a deny assignment of roleDefinitions/write over the subscription removes that path", () => {
+    const custom = "11111111-2222-3333-4444-555555555555";
+    const editor = "99999999-2222-3333-4444-555555555555";
+    const model = tenant({
+      aks2: onAks2,
+      setup: (builder) =>
+        builder
+          .customRole(custom, [{ actions: ["Microsoft.Resources/subscriptions/resourceGroups/read"] }])
+          .customRole(editor, [{ actions: ["Microsoft.Authorization/roleDefinitions/write"] }])
+          .assign(custom, "dave", RG2)
+          .assign(editor, "dave", `/subscriptions/${SUB}`),
+    });
+    const scope = `/subscriptions/${SUB}`;
+    const denied: TenantModel = {
+      ...model,
+      denyAssignments: [
+        {
+          id: `${scope}/providers/microsoft.authorization/denyassignments/no-role-edits`,
+          name: "no role edits",
+          scope,
+          permissions: [
+            {
+              actions: ["Microsoft.Authorization/roleDefinitions/write"],
+              notActions: [],
+              dataActions: [],
+              notDataActions: [],
+            },
+          ],
+          principals: [{ id: "dave", type: "User" }],
+          excludePrincipals: [],
+          doNotApplyToChildScopes: false,
+          isSystemProtected: false,
+        },
+      ],
+    };
+    expect(summary(pathsOf(denied, CLUSTER2, "dave"))).toEqual([]);
+  });
+
   it("the identity's own Kubernetes grant (a lower level) is reported when closer than a stronger one", () => {
     const model = tenant({
       identityRole: null,
