@@ -52,7 +52,7 @@ function resolve(from: string, specifier: string): string | null {
 const edgeCache = new Map<string, Edge[]>();
 
 /** Every import edge of one file; type-only ones are marked (they are erased at run time). */
-export function edgesOf(file: string): Edge[] {
+function edgesOf(file: string): Edge[] {
   const cached = edgeCache.get(file);
   if (cached) return cached;
   const text = readFileSync(file, "utf8");
@@ -95,7 +95,7 @@ export function edgesOf(file: string): Edge[] {
 }
 
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
-export function isNodeBuiltin(specifier: string): boolean {
+function isNodeBuiltin(specifier: string): boolean {
   return specifier.startsWith("node:") || BUILTINS.has(specifier) || BUILTINS.has(specifier.split("/")[0]);
 }
 
@@ -106,7 +106,7 @@ const isTest = (file: string) => /\.(int\.)?test\.tsx?$/.test(file) || /\.proper
  * Node built-ins reached from `entries` through run-time imports (type-only imports are erased and
  * cost nothing), each with the chain of files that leads to it.
  */
-export function builtinsReachedFrom(entries: readonly string[]): string[] {
+function builtinsReachedFrom(entries: readonly string[]): string[] {
   const problems: string[] = [];
   const via = new Map<string, string | null>(entries.map((entry) => [entry, null]));
   const queue = [...entries];
