@@ -44,6 +44,30 @@ describe("secret box", () => {
     );
   });
 
+  it("opens a value stored by an earlier release (the sb1 format is frozen: databases hold it)", () => {
+    // Made with ATLAS_SECRET_KEY = "k" × 40 by the code before sessions moved to JWE (issue 17). If this
+    // fails, every webhook URL and token already saved in tenant settings has become unreadable.
+    const stored =
+      "sb1.f9zirmFi.Ab3VG9lVnTpgwAA3RCfyWiZU-Vaqfdwxc24vXjmqO_r7zkrFEhHA_FEs5ukj5rP9ffQFC2F0DZRUn38CGdpBjxt3__KH15TZTtDJTH0FXEKDBs3LjamVuCEjBCwVIrtcm8GWFxRC6dl0d4HK8TUJCFBXpo_P0155";
+    expect(isEncryptedSecret(stored)).toBe(true);
+    expect(decryptSecret(stored, "webhook-url", env)).toBe(WEBHOOK);
+    expect(() => decryptSecret(stored, "cron-secret", env)).toThrow(SecretBoxError);
+  });
+
+  it("refuses a value whose last character differs only in bits base64url does not use", () => {
+    // 1 + 12 + 16 + 2 = 31 bytes: the last of 42 characters carries 4 unused bits, so flipping its lowest
+    // bit decodes to the very same bytes — and GCM would accept them. The box demands canonical base64url.
+    const box = encryptSecret("ab", "webhook-url", env);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = box.at(-1) ?? "";
+    const twin = `${box.slice(0, -1)}${alphabet[alphabet.indexOf(last) ^ 1]}`;
+    const token = (value: string) => Buffer.from(value.split(".")[2] ?? "", "base64url");
+    expect(twin).not.toBe(box);
+    expect(token(twin).equals(token(box))).toBe(true);
+    expect(decryptSecret(box, "webhook-url", env)).toBe("ab");
+    expect(() => decryptSecret(twin, "webhook-url", env)).toThrow(SecretBoxError);
+  });
+
   it("requires a key from the environment with an external database", () => {
     expect(() => encryptSecret("x", "webhook-url", { DATABASE_URL: "postgres://db/atlas" })).toThrow(
       SecretKeyMissingError,

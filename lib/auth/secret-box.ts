@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { deriveKey, seal, unseal } from "./seal";
+import { deriveKey } from "./seal";
 
 /**
  * Secrets the app must store (a webhook URL with its embedded key, a notification token) go into the
@@ -12,10 +12,47 @@ import { deriveKey, seal, unseal } from "./seal";
  * another column and decrypt there. With the embedded database and no ATLAS_SECRET_KEY, a random key is
  * kept in the data folder (secret-box.key, mode 0600) so the local demo works; with DATABASE_URL a key in
  * the environment is required — a key stored beside the database it protects protects nothing.
+ *
+ * The "sb1" token format below is frozen: values in it sit in databases (tenant settings: webhook URLs,
+ * tokens — lib/jobs/tenant-settings.ts), so changing it would strand every stored secret. Sessions moved to
+ * jose's JWE (lib/auth/seal.ts) because an old cookie can simply be re-issued by signing in again; a stored
+ * secret cannot, so this stays on the format it was written in (pinned by a fixed value in the test).
  */
 
 const PREFIX = "sb1";
 const MIN_KEY_BYTES = 32;
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** AES-256-GCM, the context bound as additional data: base64url(version ‖ iv ‖ tag ‖ ciphertext). */
+function seal(key: Buffer, purpose: string, plaintext: string): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(Buffer.from(purpose, "utf8"));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), ciphertext]).toString("base64url");
+}
+
+/** The plaintext, or undefined for anything malformed, modified, or sealed with another key or purpose. */
+function unseal(key: Buffer, purpose: string, token: string): string | undefined {
+  // Canonical base64url only: a final character differing in unused bits would decode to the same bytes.
+  if (token.length > 8192 || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
+  const raw = Buffer.from(token, "base64url");
+  if (raw.toString("base64url") !== token) return undefined;
+  if (raw.length < 1 + IV_BYTES + TAG_BYTES || raw[0] !== VERSION) return undefined;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(1, 1 + IV_BYTES));
+    decipher.setAAD(Buffer.from(purpose, "utf8"));
+    decipher.setAuthTag(raw.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
+    return Buffer.concat([
+      decipher.update(raw.subarray(1 + IV_BYTES + TAG_BYTES)),
+      decipher.final(),
+    ]).toString("utf8");
+  } catch {
+    return undefined;
+  }
+}
 
 export class SecretKeyMissingError extends Error {
   constructor(message: string) {
