@@ -1340,14 +1340,16 @@ export class AttackEdges {
       }
     }
     if (cluster.entra.mode === "managed" && cluster.entra.azureRbac) {
+      const clusterChain = scopeChain(this.index, cluster.id);
       for (const assignment of assignmentsReaching(this.index, cluster.id)) {
         const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
         if (!definition?.permissions.some((block) => block.dataActions.length > 0)) continue;
         // Azure RBAC data actions name no object: a name-restricted request is the same action.
-        const takeover = clusterTakeover((verb, apiGroup, resource) => {
+        const grants = (verb: string, apiGroup: string, resource: string) => {
           const action = kubernetesDataAction(verb, apiGroup, resource);
           return action !== null && grantingPattern(definition, "data", action) !== null;
-        });
+        };
+        const takeover = clusterTakeover(grants);
         if (!takeover) continue;
         const via = [
           assignmentStep(assignment, definition),
@@ -1355,8 +1357,18 @@ export class AttackEdges {
           settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
         ];
         const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
-        for (const reached of reachThroughGroups(this.index, assignee))
-          emit(reached, via, takeover, assignment.condition !== null);
+        for (const reached of reachThroughGroups(this.index, assignee)) {
+          // A deny assignment's dataActions take those requests from whom it names first.
+          const denied = deniedPermissions(this.index.denyIndex, clusterChain, reached.principal.id);
+          const own = denied
+            ? clusterTakeover(
+                (verb, apiGroup, resource) =>
+                  grants(verb, apiGroup, resource) &&
+                  !isDenied(denied, "data", kubernetesDataAction(verb, apiGroup, resource) ?? ""),
+              )
+            : takeover;
+          if (own) emit(reached, via, own, assignment.condition !== null);
+        }
       }
     }
   }

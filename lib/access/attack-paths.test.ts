@@ -133,6 +133,33 @@ const summary = (paths: AttackPath[]) =>
   paths.map((path) => `${path.level} in ${path.hops}${path.conditional ? " (conditional)" : ""}`);
 const kinds = (path: AttackPath) => path.path.map((step) => step.kind);
 
+/** `model` with one deny assignment of `dataActions` at `scope` (default: to leonard). */
+function withDataDeny(
+  model: TenantModel,
+  scope: string,
+  dataActions: string[],
+  options: { notDataActions?: string[]; principals?: string[] } = {},
+): TenantModel {
+  return {
+    ...model,
+    denyAssignments: [
+      ...model.denyAssignments,
+      {
+        id: `${scope}/providers/microsoft.authorization/denyassignments/data-deny`.toLowerCase(),
+        name: "data deny",
+        scope,
+        permissions: [
+          { actions: [], notActions: [], dataActions, notDataActions: options.notDataActions ?? [] },
+        ],
+        principals: (options.principals ?? ["leonard"]).map((id) => ({ id, type: "User" })),
+        excludePrincipals: [],
+        doNotApplyToChildScopes: false,
+        isSystemProtected: false,
+      },
+    ],
+  };
+}
+
 describe("the article's three-hop story", () => {
   it("Leonard, admin of namespace default on aks-1, becomes cluster-admin of aks-2 in three hops", () => {
     const model = tenant({
@@ -1171,6 +1198,90 @@ describe("cluster-wide permissions that amount to cluster-admin", () => {
           .assign(WEBHOOKS, "leonard", CLUSTER),
     });
     expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["cluster-admin in 1"]);
+  });
+
+  // learn.microsoft.com/azure/role-based-access-control/deny-assignments: a deny assignment's
+  // dataActions/notDataActions block data actions the way actions/notActions block control ones,
+  // and "deny assignments take precedence over role assignments"; AKS checks Kubernetes requests
+  // against Azure RBAC data actions (learn.microsoft.com/azure/aks/manage-azure-rbac).
+  describe("Azure RBAC data actions under a deny assignment", () => {
+    const BINDER = "77777777-2222-3333-4444-555555555555";
+    const DATA = "Microsoft.ContainerService/managedClusters";
+    // bind on clusterroles and create clusterrolebindings: binds cluster-admin to itself
+    const binderDataActions = [
+      `${DATA}/rbac.authorization.k8s.io/clusterroles/bind/action`,
+      `${DATA}/rbac.authorization.k8s.io/clusterrolebindings/write`,
+    ];
+    const holdingBind = () =>
+      tenant({
+        setup: (builder) =>
+          builder.customRole(BINDER, [{ dataActions: binderDataActions }]).assign(BINDER, "leonard", CLUSTER),
+      });
+
+    it("denying clusterroles/bind/action at the resource group takes the bind takeover away", () => {
+      expect(summary(pathsOf(holdingBind(), CLUSTER, "leonard"))).toEqual(["cluster-admin in 1"]);
+      const model = withDataDeny(holdingBind(), RG, [
+        `${DATA}/rbac.authorization.k8s.io/clusterroles/bind/action`,
+      ]);
+      expect(pathsOf(model, CLUSTER, "leonard")).toEqual([]);
+    });
+
+    it("a deny of every data action takes it; one whose notDataActions spare RBAC, or naming someone else, does not", () => {
+      expect(pathsOf(withDataDeny(holdingBind(), CLUSTER, [`${DATA}/*`]), CLUSTER, "leonard")).toEqual([]);
+      const spared = withDataDeny(holdingBind(), CLUSTER, [`${DATA}/*`], {
+        notDataActions: [`${DATA}/rbac.authorization.k8s.io/*`],
+      });
+      expect(summary(pathsOf(spared, CLUSTER, "leonard"))).toEqual(["cluster-admin in 1"]);
+      const other = withDataDeny(holdingBind(), CLUSTER, [`${DATA}/*`], { principals: ["alice"] });
+      expect(summary(pathsOf(other, CLUSTER, "leonard"))).toEqual(["cluster-admin in 1"]);
+    });
+
+    it("denying mutatingwebhookconfigurations/write through a group leonard is in", () => {
+      const WEBHOOKS = "66666666-2222-3333-4444-555555555555";
+      const model = tenant({
+        setup: (builder) =>
+          builder
+            .customRole(WEBHOOKS, [
+              { dataActions: [`${DATA}/admissionregistration.k8s.io/mutatingwebhookconfigurations/write`] },
+            ])
+            .assign(WEBHOOKS, "leonard", CLUSTER)
+            .group("locked", ["leonard"]),
+      });
+      expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["cluster-admin in 1"]);
+      const denied = withDataDeny(model, CLUSTER, [`${DATA}/admissionregistration.k8s.io/*`], {
+        principals: ["locked"],
+      });
+      expect(pathsOf(denied, CLUSTER, "leonard")).toEqual([]);
+    });
+
+    // The one-step engine honours dataActions of deny assignments already (computeRoleFacts in
+    // lib/access/access-index.ts); this pins it beside the graph's behaviour.
+    it("the one-step engine: AKS RBAC Cluster Admin under a deny of every data action keeps only its credential read", () => {
+      const model = tenant({
+        setup: (builder) => builder.assign(ROLE.aksRbacClusterAdmin, "leonard", CLUSTER),
+      });
+      const levels = (m: TenantModel) =>
+        evaluateClusterAccess(m, CLUSTER)
+          .principals.filter((entry) => entry.principal.id === "leonard")
+          .flatMap((entry) => entry.grants.map((grant) => grant.level));
+      expect(levels(model)).toEqual(["cluster-admin"]);
+      expect(levels(withDataDeny(model, CLUSTER, [`${DATA}/*`]))).toEqual(["credentials-only"]);
+    });
+
+    it("denying groups/impersonate leaves users only: no system:masters", () => {
+      const IMPERSONATOR = "88888888-2222-3333-4444-555555555555";
+      const model = tenant({
+        setup: (builder) =>
+          builder
+            .customRole(IMPERSONATOR, [
+              { dataActions: [`${DATA}/users/impersonate/action`, `${DATA}/groups/impersonate/action`] },
+            ])
+            .assign(IMPERSONATOR, "leonard", CLUSTER),
+      });
+      expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["cluster-admin in 2"]);
+      const denied = withDataDeny(model, `/subscriptions/${SUB}`, [`${DATA}/groups/impersonate/action`]);
+      expect(pathsOf(denied, CLUSTER, "leonard")).toEqual([]);
+    });
   });
 
   it("an impersonated user's takeover permission is reached through impersonation", () => {

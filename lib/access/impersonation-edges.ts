@@ -1,6 +1,7 @@
-import { type AccessIndex, assignmentsReaching } from "@/lib/access/access-index";
+import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/access-index";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
 import { clusterTakeover } from "@/lib/access/cluster-takeover";
+import { type DeniedPermissions, deniedPermissions, isDenied } from "@/lib/access/deny-assignments";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
 import { effectiveClusterRoleRules, ruleAllows, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { scopeFacts } from "@/lib/access/levels";
@@ -16,6 +17,7 @@ import {
 } from "@/lib/access/paths";
 import type { AccessPrincipal, AttackPathLevel, PathStep } from "@/lib/access/types";
 import type { Cluster } from "@/lib/model/azure";
+import { clusterNamespaceScope } from "@/lib/model/ids";
 import type { ClusterKubernetes, PolicyRule, Subject } from "@/lib/model/kubernetes";
 
 // Kubernetes user impersonation as attack-graph edges
@@ -250,37 +252,59 @@ export class ImpersonationEdges {
 
   /** Azure RBAC data actions (`…/users/impersonate/action` …) name no object: any user, group or account in scope. */
   private azureImpersonators(cluster: Cluster, list: Impersonator[]): void {
+    const clusterChain = scopeChain(this.index, cluster.id);
     const apply = (
       assignment: (typeof this.index.model.roleAssignments)[number],
       namespace: string | null,
     ) => {
       const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
       if (!definition?.permissions.some((block) => block.dataActions.length > 0)) return;
-      const granted = new Set<Resource>();
-      for (const resource of ["users", "groups", "serviceaccounts"] as const) {
-        const action = kubernetesDataAction("impersonate", "", resource);
-        if (action && grantingPattern(definition, "data", action)) granted.add(resource);
-      }
-      if (namespace !== null) granted.delete("users");
-      if (namespace !== null) granted.delete("groups");
-      if (granted.size === 0) return;
+      const grantedTo = (denied: DeniedPermissions | null) => {
+        const granted = new Set<Resource>();
+        for (const resource of ["users", "groups", "serviceaccounts"] as const) {
+          if (namespace !== null && resource !== "serviceaccounts") continue;
+          const action = kubernetesDataAction("impersonate", "", resource);
+          if (!action || !grantingPattern(definition, "data", action)) continue;
+          if (denied && isDenied(denied, "data", action)) continue;
+          granted.add(resource);
+        }
+        return granted;
+      };
+      const standing = grantedTo(null);
+      if (standing.size === 0) return;
+      // A deny assignment's dataActions take impersonation from whom it names (lib/access/
+      // deny-assignments.ts): principals it reaches get an entry of their own with what is left.
+      const chain =
+        namespace === null ? clusterChain : [...clusterChain, clusterNamespaceScope(cluster.id, namespace)];
+      const byGranted = new Map<string, { granted: Set<Resource>; from: Impersonator["from"] }>();
       const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
-      list.push({
-        from: reachThroughGroups(this.index, assignee).map((reached) => ({
-          node: this.register(reached.principal, cluster.id),
-          prefix: reached.prefix,
-        })),
-        via: [
-          assignmentStep(assignment, definition),
-          roleDefinitionStep(definition),
-          settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
-        ],
-        conditional: assignment.condition !== null,
-        allows: (resource, _name, accountNamespace) =>
-          granted.has(resource) &&
-          (namespace === null || (resource === "serviceaccounts" && accountNamespace === namespace)),
-        someUser: granted.has("users") || granted.has("serviceaccounts"),
-      });
+      for (const reached of reachThroughGroups(this.index, assignee)) {
+        const denied = deniedPermissions(this.index.denyIndex, chain, reached.principal.id);
+        const granted = denied ? grantedTo(denied) : standing;
+        if (granted.size === 0) continue;
+        const key = [...granted].join(",");
+        let entry = byGranted.get(key);
+        if (!entry) {
+          entry = { granted, from: [] };
+          byGranted.set(key, entry);
+        }
+        entry.from.push({ node: this.register(reached.principal, cluster.id), prefix: reached.prefix });
+      }
+      for (const { granted, from } of byGranted.values()) {
+        list.push({
+          from,
+          via: [
+            assignmentStep(assignment, definition),
+            roleDefinitionStep(definition),
+            settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
+          ],
+          conditional: assignment.condition !== null,
+          allows: (resource, _name, accountNamespace) =>
+            granted.has(resource) &&
+            (namespace === null || (resource === "serviceaccounts" && accountNamespace === namespace)),
+          someUser: granted.has("users") || granted.has("serviceaccounts"),
+        });
+      }
     };
     for (const assignment of assignmentsReaching(this.index, cluster.id)) apply(assignment, null);
     for (const { namespace, assignment } of this.index.namespaceAssignmentsByCluster.get(cluster.id) ?? [])
