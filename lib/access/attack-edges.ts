@@ -27,7 +27,7 @@ import {
   type PathStep,
 } from "@/lib/access/types";
 import type { Cluster, FederatedCredential, RoleAssignment, RoleDefinition } from "@/lib/model/azure";
-import { kubernetesNaturalKey } from "@/lib/model/ids";
+import { clusterNamespaceScope, kubernetesNaturalKey } from "@/lib/model/ids";
 import type { ClusterKubernetes, PolicyRule } from "@/lib/model/kubernetes";
 
 // The edges of the attack graph, as reverse edges: for a node, who can get there in one hop (or in
@@ -651,10 +651,10 @@ export class AttackEdges {
         ...via,
         settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
       ];
-      const chain = scopeChain(
-        this.index,
-        namespace === null ? cluster.id : `${cluster.id}/namespaces/${namespace}`,
-      );
+      // A namespace scope is a child of the cluster's: denies at the cluster apply to it too.
+      const clusterChain = scopeChain(this.index, cluster.id);
+      const chain =
+        namespace === null ? clusterChain : [...clusterChain, clusterNamespaceScope(cluster.id, namespace)];
       for (const reached of reachThroughGroups(this.index, assignee)) {
         // A deny assignment on a data action takes that power from whom it names.
         const denied = deniedPermissions(this.index.denyIndex, chain, reached.principal.id);

@@ -377,6 +377,17 @@ describe("Kubernetes → workload identity", () => {
     expect(summary(pathsOf(model, CLUSTER2, "leonard"))).toEqual(["cluster-admin in 3"]);
   });
 
+  // A deny assignment applies at its scope and every child scope
+  // (learn.microsoft.com/azure/role-based-access-control/deny-assignments): a namespace scope is a
+  // child of the cluster, so a deny at the cluster covers an assignment in the namespace.
+  it("a deny of data actions at the cluster covers a namespace-scoped Azure RBAC assignment", () => {
+    const model = tenant({
+      setup: (builder) => builder.assign(ROLE.aksRbacWriter, "leonard", `${CLUSTER}/namespaces/default`),
+    });
+    const denied = withDataDeny(model, CLUSTER, ["Microsoft.ContainerService/managedClusters/*"]);
+    expect(pathsOf(denied, CLUSTER2, "leonard")).toEqual([]);
+  });
+
   it("the issuer must match exactly: a missing trailing slash is another issuer", () => {
     const model = tenant({ objects: leonardCreatesPods, credential: { issuer: ISSUER1.slice(0, -1) } });
     expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
