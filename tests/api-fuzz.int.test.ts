@@ -204,7 +204,7 @@ describe("every API route handler, fuzzed", () => {
             });
           // As in production: the proxy first (anonymous mode, so only its input checks apply), then the handler.
           const request = makeRequest();
-          const gate = handleProxyRequest(makeRequest());
+          const gate = await handleProxyRequest(makeRequest());
           const passed = gate.headers.get("x-middleware-next") === "1";
           if (passed) reachedHandler += 1;
           const response = passed
@@ -261,7 +261,7 @@ describe("every API route, every method it does not answer", () => {
 
   it.each(cases)("$label → 405 with Allow", async ({ route, method }) => {
     process.env.ATLAS_AUTH_TENANT_ID = "";
-    const response = handleProxyRequest(
+    const response = await handleProxyRequest(
       new NextRequest(`http://127.0.0.1:3000${concretePath(route, () => scanId)}`, {
         method,
         headers: { host: "127.0.0.1:3000" },
@@ -292,12 +292,12 @@ describe("the proxy, fuzzed", () => {
       fc.constantFrom("api", "share", "auth", "settings", "scans", "_next", "%", "%2e%2e", "%zz", ".."),
       fc.string({ maxLength: 10 }),
     );
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.constantFrom("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND"),
         fc.array(segment, { maxLength: 5 }),
         fc.array(fc.tuple(header, fc.string({ maxLength: 60 })), { maxLength: 5 }),
-        (method, segments, headers) => {
+        async (method, segments, headers) => {
           let url: URL;
           try {
             url = new URL(
@@ -314,7 +314,7 @@ describe("the proxy, fuzzed", () => {
               // not a valid header value: browsers cannot send it either
             }
           }
-          const response = handleProxyRequest(new NextRequest(url, { method, headers: h }));
+          const response = await handleProxyRequest(new NextRequest(url, { method, headers: h }));
           expect(response.headers.get("x-content-type-options")).toBe("nosniff");
           expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
           return response.status < 500;

@@ -67,7 +67,7 @@ function bearerRole(caller: BearerCaller): Role | null {
   return caller === "bearer no role" ? null : (caller.slice("bearer ".length) as Role);
 }
 
-function requestFor(caller: Caller, method: string, path: string) {
+async function requestFor(caller: Caller, method: string, path: string) {
   const write = !["GET", "HEAD", "OPTIONS"].includes(method);
   if (isBearer(caller)) {
     // A pipeline: an Authorization header and nothing else. The proxy verified the token (bearer.int.test.ts
@@ -90,7 +90,7 @@ function requestFor(caller: Caller, method: string, path: string) {
     });
   }
   const session = sessionFor(caller === "no role" ? null : caller, NOW);
-  const cookies = sessionCookies(config, session);
+  const cookies = await sessionCookies(config, session);
   const token = issueCsrfToken(config, session.sid);
   cookies[csrfCookieName(config)] = token;
   return guardRequestOf(path, {
@@ -157,34 +157,38 @@ describe("every route × every caller", () => {
     },
   );
 
-  it.each(cases)("$label answers each caller as its requirement says", ({ route, method }) => {
+  it.each(cases)("$label answers each caller as its requirement says", async ({ route, method }) => {
     const need = requirement(method, route.pattern);
     if (need === undefined) return; // reported by the test above
     const path = concretePath(route, (name) => `sample-${name}`);
     const api = route.pattern.startsWith("/api/");
-    const answers = Object.fromEntries(
-      CALLERS.map((caller) => [
-        caller,
-        describeOutcome(guardRequest(config, requestFor(caller, method, path), NOW)),
-      ]),
-    );
+    const answers: Record<string, string> = {};
+    for (const caller of CALLERS) {
+      answers[caller] = describeOutcome(
+        await guardRequest(config, await requestFor(caller, method, path), NOW),
+      );
+    }
     const expected = Object.fromEntries(
       CALLERS.map((caller) => [caller, expectedOutcome(need, caller, method, api)]),
     );
     expect(answers).toEqual(expected);
   });
 
-  it("refuses an unknown state-changing route for everyone, admins included", () => {
+  it("refuses an unknown state-changing route for everyone, admins included", async () => {
     for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
-      const outcome = guardRequest(config, requestFor("admin", method, "/api/not-yet-classified"), NOW);
+      const outcome = await guardRequest(
+        config,
+        await requestFor("admin", method, "/api/not-yet-classified"),
+        NOW,
+      );
       expect(outcome.kind === "error" && outcome.code).toBe("no_policy");
     }
   });
 });
 
 describe("a sample through the real proxy (NextRequest in, NextResponse out)", () => {
-  function proxied(route: AppRoute, method: string, caller: Caller) {
-    const request = requestFor(caller, method, concretePath(route));
+  async function proxied(route: AppRoute, method: string, caller: Caller) {
+    const request = await requestFor(caller, method, concretePath(route));
     const headers = new Headers();
     for (const name of ["host", "origin", "sec-fetch-site", CSRF_HEADER, "authorization"]) {
       const value = request.header(name);
@@ -193,20 +197,20 @@ describe("a sample through the real proxy (NextRequest in, NextResponse out)", (
     const cookie = Object.entries(
       caller === "no session" || isBearer(caller)
         ? {}
-        : sessionCookies(config, sessionFor(caller === "no role" ? null : caller, NOW)),
+        : await sessionCookies(config, sessionFor(caller === "no role" ? null : caller, NOW)),
     )
       .map(([name, value]) => `${name}=${value}`)
       .join("; ");
     if (cookie) headers.set("cookie", cookie);
     const bearer = "bearer" in request ? request.bearer : undefined;
-    return handleProxyRequest(
+    return await handleProxyRequest(
       new NextRequest(`${ORIGIN}${concretePath(route)}`, { method, headers }),
       undefined,
       bearer,
     );
   }
 
-  it("answers 401/403/redirect/pass exactly as the guard decided, with headers on every answer", () => {
+  it("answers 401/403/redirect/pass exactly as the guard decided, with headers on every answer", async () => {
     for (const [key, value] of Object.entries(entraEnv())) process.env[key] = value;
     try {
       const scans = routes.find((r) => r.pattern === "/api/scans" && r.kind === "route") as AppRoute;
@@ -226,7 +230,7 @@ describe("a sample through the real proxy (NextRequest in, NextResponse out)", (
         [home, "GET", "bearer admin", 307],
       ];
       for (const [route, method, caller, status] of samples) {
-        const response = proxied(route, method, caller);
+        const response = await proxied(route, method, caller);
         expect(`${method} ${route.pattern} as ${caller}: ${response.status}`).toBe(
           `${method} ${route.pattern} as ${caller}: ${status}`,
         );

@@ -103,7 +103,7 @@ describe("finding 5: the public share page allows no script and no fetch", () =>
     vi.stubEnv("ATLAS_AUTH_TENANT_ID", "");
     const token = await newShareToken();
     for (const pathname of [`/share/${token}`, `/api/share/${token}.pdf`, "/share/not-a-token"]) {
-      const gate = handleProxyRequest(request(pathname));
+      const gate = await handleProxyRequest(request(pathname));
       expect(gate.headers.get("x-middleware-next")).toBe("1");
       const csp = gate.headers.get("content-security-policy") ?? "";
       expect(csp).toBe(SHARE_CONTENT_SECURITY_POLICY);
@@ -162,10 +162,10 @@ describe("finding 6: Cache-Control private, no-store on every answer with data",
     );
   });
 
-  it.each(cases)("$label: the proxy marks the answer private, no-store", ({ route, method }) => {
+  it.each(cases)("$label: the proxy marks the answer private, no-store", async ({ route, method }) => {
     // Anonymous mode: every local caller is admin, so every route passes to its handler.
     vi.stubEnv("ATLAS_AUTH_TENANT_ID", "");
-    const anonymous = handleProxyRequest(
+    const anonymous = await handleProxyRequest(
       request(
         concretePath(route, () => "1"),
         { method },
@@ -179,10 +179,10 @@ describe("finding 6: Cache-Control private, no-store on every answer with data",
     const env = entraEnv();
     for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value ?? "");
     const config = entraConfig();
-    const cookie = Object.entries(sessionCookies(config, sessionFor("admin", Date.now())))
+    const cookie = Object.entries(await sessionCookies(config, sessionFor("admin", Date.now())))
       .map(([name, value]) => `${name}=${value}`)
       .join("; ");
-    const signedIn = handleProxyRequest(
+    const signedIn = await handleProxyRequest(
       new NextRequest(
         new URL(
           concretePath(route, () => "1"),
@@ -198,11 +198,15 @@ describe("finding 6: Cache-Control private, no-store on every answer with data",
     expect(signedIn.headers.get("cache-control")).toBe("private, no-store");
   });
 
-  it("pages with data get it too; framework assets do not need it", () => {
+  it("pages with data get it too; framework assets do not need it", async () => {
     vi.stubEnv("ATLAS_AUTH_TENANT_ID", "");
-    expect(handleProxyRequest(request("/clusters")).headers.get("cache-control")).toBe("private, no-store");
-    expect(handleProxyRequest(request("/settings")).headers.get("cache-control")).toBe("private, no-store");
-    expect(handleProxyRequest(request("/favicon.ico")).headers.get("cache-control")).toBeNull();
+    expect((await handleProxyRequest(request("/clusters"))).headers.get("cache-control")).toBe(
+      "private, no-store",
+    );
+    expect((await handleProxyRequest(request("/settings"))).headers.get("cache-control")).toBe(
+      "private, no-store",
+    );
+    expect((await handleProxyRequest(request("/favicon.ico"))).headers.get("cache-control")).toBeNull();
   });
 });
 
@@ -251,10 +255,10 @@ describe("finding 9: health, share URLs and oversized bodies", () => {
     const env = entraEnv();
     for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value ?? "");
     const config = entraConfig();
-    const withSession = (role: "viewer" | null) =>
+    const withSession = async (role: "viewer" | null) =>
       new NextRequest("https://atlas.example.test/api/health", {
         headers: {
-          cookie: Object.entries(sessionCookies(config, sessionFor(role, Date.now())))
+          cookie: Object.entries(await sessionCookies(config, sessionFor(role, Date.now())))
             .map(([name, value]) => `${name}=${value}`)
             .join("; "),
         },
@@ -264,10 +268,10 @@ describe("finding 9: health, share URLs and oversized bodies", () => {
     expect(anonymous.status).toBe(200);
     expect(await anonymous.json()).toEqual({ status: "ok" });
 
-    const noRole = await healthRoute(withSession(null));
+    const noRole = await healthRoute(await withSession(null));
     expect(await noRole.json()).toEqual({ status: "ok" });
 
-    const viewer = (await (await healthRoute(withSession("viewer"))).json()) as {
+    const viewer = (await (await healthRoute(await withSession("viewer"))).json()) as {
       version?: string;
       database?: { serverVersion?: string };
     };

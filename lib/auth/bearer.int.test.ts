@@ -91,7 +91,7 @@ async function proxied(
     headers,
     ...(method === "GET" ? {} : { body: "{}" }),
   });
-  const response = handleProxyRequest(request, undefined, await bearerCheckFor(request));
+  const response = await handleProxyRequest(request, undefined, await bearerCheckFor(request));
   const text = response.status === 200 ? "" : await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
 }
@@ -310,7 +310,7 @@ describe("bearer tokens and the other ways in", () => {
     );
     const answer = await proxied("GET", "/api/scans", {
       ...bearer(token),
-      cookie: `${sessionCookieName(config)}=${sealSession(config, session)}`,
+      cookie: `${sessionCookieName(config)}=${await sealSession(config, session)}`,
     });
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ error: { code: "ambiguous_credentials" } });

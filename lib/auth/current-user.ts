@@ -25,7 +25,7 @@ export async function currentUser(): Promise<CurrentUser | null> {
   if (config.mode === "anonymous")
     return { kind: "anonymous", role: "admin", name: "Local demo (no sign-in)" };
   const store = await cookies();
-  const opened = openSession(config, store.get(sessionCookieName(config))?.value, Date.now());
+  const opened = await openSession(config, store.get(sessionCookieName(config))?.value, Date.now());
   if (!opened.ok) return null;
   const { session } = opened;
   return {

@@ -16,7 +16,8 @@ import {
 } from "./session";
 
 /**
- * The one enforcement point, as a pure decision over a request: proxy.ts turns the outcome into a Next
+ * The one enforcement point, as a pure decision over a request (async only because the session cookie is a
+ * JWE, opened with WebCrypto): proxy.ts turns the outcome into a Next
  * response. Order: path sanity → Host (anonymous mode) → rate limit → Origin for writes → policy rule →
  * session and role → CSRF token for API writes. Every refusal is a JSON error on /api and a redirect or
  * short page elsewhere.
@@ -122,11 +123,11 @@ function bearerChallenge(error?: "invalid_token" | "insufficient_scope", descrip
   return `Bearer ${parts.join(", ")}`;
 }
 
-export function guardRequest(
+export async function guardRequest(
   config: AuthConfig,
   request: GuardRequest,
   now: number = Date.now(),
-): GuardOutcome {
+): Promise<GuardOutcome> {
   const method = request.method.toUpperCase();
   const segments = pathSegments(request.pathname);
   const api = segments ? isApiPath(segments) : request.pathname.startsWith("/api/");
@@ -200,14 +201,14 @@ export function guardRequest(
     principal = { kind: "bearer", role: check.identity.role, identity: check.identity };
   } else {
     const cookieName = sessionCookieName(config);
-    const opened = openSession(config, request.cookie(cookieName), now);
+    const opened = await openSession(config, request.cookie(cookieName), now);
     if (opened.ok) {
       principal = { kind: "user", role: opened.session.role, session: opened.session };
       const touched = touchSession(opened.session, now);
       if (touched) {
         cookies.push({
           name: cookieName,
-          value: sealSession(config, touched),
+          value: await sealSession(config, touched),
           ...sessionCookieOptions(config, touched, now),
         });
       }

@@ -10,11 +10,11 @@ function stubEnv(env: Record<string, string | undefined>) {
 afterEach(() => vi.unstubAllEnvs());
 
 describe("proxy: headers and refusals on real NextRequests", () => {
-  it("puts a nonce CSP and the security headers on a page, and forwards the nonce to the render", () => {
+  it("puts a nonce CSP and the security headers on a page, and forwards the nonce to the render", async () => {
     stubEnv({ ATLAS_AUTH_TENANT_ID: "" });
     const page = () =>
       new NextRequest("http://127.0.0.1:3000/clusters", { headers: { host: "127.0.0.1:3000" } });
-    const response = handleProxyRequest(page());
+    const response = await handleProxyRequest(page());
     expect(response.status).toBe(200);
     const csp = response.headers.get("content-security-policy") ?? "";
     const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
@@ -30,13 +30,13 @@ describe("proxy: headers and refusals on real NextRequests", () => {
     expect(response.headers.get("x-middleware-request-x-nonce")).toBe(nonce);
     expect(response.headers.get("x-middleware-request-content-security-policy")).toBe(csp);
 
-    const again = handleProxyRequest(page());
+    const again = await handleProxyRequest(page());
     expect(again.headers.get("content-security-policy")).not.toBe(csp); // a fresh nonce per request
   });
 
   it("adds HSTS behind HTTPS and refuses a cross-site POST with a JSON error and the same headers", async () => {
     stubEnv(entraEnv());
-    const response = handleProxyRequest(
+    const response = await handleProxyRequest(
       new NextRequest("https://atlas.example.test/api/scans", {
         method: "POST",
         headers: { origin: "https://evil.example", "content-type": "application/json" },
@@ -55,18 +55,18 @@ describe("proxy: headers and refusals on real NextRequests", () => {
     expect(response.headers.get("cache-control")).toBe("no-store");
   });
 
-  it("marks shared-report pages no-referrer and noindex", () => {
+  it("marks shared-report pages no-referrer and noindex", async () => {
     stubEnv(entraEnv());
-    const response = handleProxyRequest(new NextRequest("https://atlas.example.test/share/abc"));
+    const response = await handleProxyRequest(new NextRequest("https://atlas.example.test/share/abc"));
     expect(response.headers.get("referrer-policy")).toBe("no-referrer");
     expect(response.headers.get("x-robots-tag")).toContain("noindex");
   });
 
   it("fails closed on a broken configuration, except for health", async () => {
     stubEnv({ ATLAS_AUTH_TENANT_ID: "00000000-0000-0000-0000-00000000c0de" });
-    const home = handleProxyRequest(new NextRequest("http://127.0.0.1:3000/"));
+    const home = await handleProxyRequest(new NextRequest("http://127.0.0.1:3000/"));
     expect(home.status).toBe(500);
     expect((await home.json()).error.code).toBe("auth_misconfigured");
-    expect(handleProxyRequest(new NextRequest("http://127.0.0.1:3000/api/health")).status).toBe(200);
+    expect((await handleProxyRequest(new NextRequest("http://127.0.0.1:3000/api/health"))).status).toBe(200);
   });
 });

@@ -60,11 +60,11 @@ export async function handleRateLimitedProxyRequest(request: NextRequest): Promi
  * The guard's answer to a request, given the rate limiter's decision (none: not counted) and the verified
  * bearer token (none: the request has none the guard looks at — see lib/auth/bearer-request.ts).
  */
-export function handleProxyRequest(
+export async function handleProxyRequest(
   request: NextRequest,
   rateLimit?: RateDecision,
   bearer?: BearerCheck,
-): NextResponse {
+): Promise<NextResponse> {
   const segments = pathSegments(request.nextUrl.pathname);
   const api = segments ? segments[0] === "api" : request.nextUrl.pathname.startsWith("/api/");
   let config: AuthConfig;
@@ -85,7 +85,7 @@ export function handleProxyRequest(
     development: process.env.NODE_ENV === "development",
     share: isSharePath(segments),
   });
-  const outcome = guardRequest(config, {
+  const outcome = await guardRequest(config, {
     method: request.method,
     pathname: request.nextUrl.pathname,
     search: request.nextUrl.search,

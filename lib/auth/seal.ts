@@ -1,50 +1,95 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-} from "node:crypto";
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { EncryptJWT, errors, type JWTPayload, jwtDecrypt } from "jose";
 
 /**
- * AES-256-GCM for values the browser carries but must neither read nor forge (session, sign-in state).
- * Keys are derived from one secret per purpose with HKDF, and the purpose is also the GCM additional data,
- * so a sign-in-state cookie can never be replayed as a session.
+ * Values the browser carries but must neither read nor forge (session, sign-in state) are JWTs in JWE
+ * compact serialization made by jose: `dir` + `A256GCM`, so the protected header is authenticated as GCM
+ * additional data and only the holder of the key can read or mint one. Each purpose has its own key
+ * (HKDF-SHA256 of the configured secret, derived once per secret and purpose) and its own `typ`, so a
+ * sign-in-state cookie can never be replayed as a session. `exp` is enforced by jose; callers add their
+ * own finer checks (idle timeout, revocation) on the decrypted claims.
  */
 
-const VERSION = 1;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+/** Longer than any cookie a browser keeps (4 KiB): nothing this long was made here. */
+const MAX_TOKEN_CHARS = 8192;
+const KEY_BYTES = 32;
 
 export function deriveKey(secret: string | Buffer, purpose: string): Buffer {
-  return Buffer.from(hkdfSync("sha256", secret, "aks-identity-atlas", purpose, 32));
+  return Buffer.from(hkdfSync("sha256", secret, "aks-identity-atlas", purpose, KEY_BYTES));
 }
 
-/** Encrypts `plaintext` into one base64url token: version ‖ iv ‖ tag ‖ ciphertext. */
-export function seal(key: Buffer, purpose: string, plaintext: string): string {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  cipher.setAAD(Buffer.from(purpose, "utf8"));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), ciphertext]).toString("base64url");
+const derivedKeys = new Map<string, Uint8Array>();
+
+/** The JWE key for one purpose, derived from the secret once and then reused (HKDF per request is waste). */
+export function purposeKey(secret: string, purpose: string): Uint8Array {
+  const id = `${purpose}\u0000${secret}`;
+  let key = derivedKeys.get(id);
+  if (!key) {
+    // A handful of (secret, purpose) pairs in a real process; bound it anyway for tests and rotations.
+    if (derivedKeys.size >= 32) derivedKeys.clear();
+    key = new Uint8Array(deriveKey(secret, purpose));
+    derivedKeys.set(id, key);
+  }
+  return key;
 }
 
-/** The plaintext, or undefined for anything malformed, tampered with, or sealed with another key or purpose. */
-export function unseal(key: Buffer, purpose: string, token: string | undefined): string | undefined {
-  if (!token || token.length > 8192 || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
-  const raw = Buffer.from(token, "base64url");
-  if (raw.length < 1 + IV_BYTES + TAG_BYTES || raw[0] !== VERSION) return undefined;
+/** Encrypts `claims` into a compact JWE with `iat` and `exp` (ms in, NumericDate seconds out). */
+export async function sealClaims(
+  key: Uint8Array,
+  typ: string,
+  claims: JWTPayload,
+  times: { issuedAt: number; expiresAt: number },
+): Promise<string> {
+  return (
+    new EncryptJWT(claims)
+      .setProtectedHeader({ alg: "dir", enc: "A256GCM", typ })
+      .setIssuedAt(Math.floor(times.issuedAt / 1000))
+      // Rounded up so jose never refuses a token before the caller's own millisecond deadline does.
+      .setExpirationTime(Math.ceil(times.expiresAt / 1000))
+      .encrypt(key)
+  );
+}
+
+export type OpenedClaims = { ok: true; claims: JWTPayload } | { ok: false; problem: "invalid" | "expired" };
+
+/**
+ * Five base64url parts, the second (encrypted key) empty for `dir`, each in canonical form. The canonical
+ * check matters: a base64url part's last character can carry unused low bits, so a changed character could
+ * decode to the same bytes and pass GCM — a modified token must never open.
+ */
+function wellFormed(token: string): boolean {
+  if (token.length > MAX_TOKEN_CHARS) return false;
+  const parts = token.split(".");
+  if (parts.length !== 5 || parts[1] !== "") return false;
+  return parts.every(
+    (part) => /^[A-Za-z0-9_-]*$/.test(part) && Buffer.from(part, "base64url").toString("base64url") === part,
+  );
+}
+
+/**
+ * The claims of a token sealed with `key` and `typ`; "expired" once `exp` has passed at `now` (ms), and
+ * "invalid" for anything malformed, modified, or sealed with another key, purpose or algorithm.
+ */
+export async function openClaims(
+  key: Uint8Array,
+  typ: string,
+  token: string | undefined,
+  now: number,
+): Promise<OpenedClaims> {
+  if (!token || !wellFormed(token)) return { ok: false, problem: "invalid" };
   try {
-    const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(1, 1 + IV_BYTES));
-    decipher.setAAD(Buffer.from(purpose, "utf8"));
-    decipher.setAuthTag(raw.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
-    return Buffer.concat([
-      decipher.update(raw.subarray(1 + IV_BYTES + TAG_BYTES)),
-      decipher.final(),
-    ]).toString("utf8");
-  } catch {
-    return undefined;
+    const { payload } = await jwtDecrypt(token, key, {
+      typ,
+      keyManagementAlgorithms: ["dir"],
+      contentEncryptionAlgorithms: ["A256GCM"],
+      requiredClaims: ["iat", "exp"],
+      currentDate: new Date(now),
+    });
+    return { ok: true, claims: payload };
+  } catch (cause) {
+    // JWTExpired is only raised after decryption succeeded: the token is ours, just too old.
+    if (cause instanceof errors.JWTExpired) return { ok: false, problem: "expired" };
+    return { ok: false, problem: "invalid" };
   }
 }
 

@@ -2,10 +2,11 @@ import { z } from "zod";
 import type { EntraAuthConfig } from "./config";
 import { processState } from "./process-state";
 import { roleSchema } from "./roles";
-import { deriveKey, randomToken, seal, unseal } from "./seal";
+import { openClaims, purposeKey, randomToken, sealClaims } from "./seal";
 
 /**
- * The signed-in user lives in one encrypted cookie (AES-256-GCM, key from ATLAS_SESSION_SECRET): no session
+ * The signed-in user lives in one encrypted cookie — a JWE (`dir` + `A256GCM`, jose) whose key is derived
+ * from ATLAS_SESSION_SECRET; its `exp` is the absolute timeout, `seen` carries the idle one: no session
  * table, so any number of app instances share sessions by sharing the secret. The role is resolved once at
  * sign-in; a membership change takes effect at the next sign-in, at the latest after the absolute timeout.
  */
@@ -29,7 +30,10 @@ export type Session = z.infer<typeof sessionSchema>;
 
 export type SessionProblem = "missing" | "invalid" | "idle" | "expired" | "revoked" | "other-tenant";
 
-const PURPOSE = "session/v1";
+/** v2: the JWE format. Cookies of the earlier hand-sealed format (v1) no longer open: sign in again. */
+const PURPOSE = "session/v2";
+const TOKEN_TYPE = "atlas-session+jwt";
+const claimsSchema = z.object({ ses: z.unknown() });
 /** How stale `seen` may get before the proxy re-issues the cookie (bounds Set-Cookie churn). */
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 
@@ -38,8 +42,8 @@ export function sessionCookieName(config: { https: boolean }): string {
   return config.https ? "__Host-atlas_session" : "atlas_session";
 }
 
-function sessionKey(config: EntraAuthConfig): Buffer {
-  return deriveKey(config.sessionSecret, PURPOSE);
+function sessionKey(config: EntraAuthConfig): Uint8Array {
+  return purposeKey(config.sessionSecret, PURPOSE);
 }
 
 export function newSession(
@@ -49,25 +53,31 @@ export function newSession(
   return { v: 1, sid: randomToken(18), ...identity, iat: now, seen: now };
 }
 
-export function sealSession(config: EntraAuthConfig, session: Session): string {
-  return seal(sessionKey(config), PURPOSE, JSON.stringify(session));
+export async function sealSession(config: EntraAuthConfig, session: Session): Promise<string> {
+  // The session keeps its own millisecond `iat` (nested, so it cannot clash with the JWT's seconds).
+  return sealClaims(
+    sessionKey(config),
+    TOKEN_TYPE,
+    { ses: session },
+    {
+      issuedAt: session.iat,
+      expiresAt: session.iat + config.absoluteTimeoutMs,
+    },
+  );
 }
 
-export function openSession(
+export type OpenedSession = { ok: true; session: Session } | { ok: false; problem: SessionProblem };
+
+export async function openSession(
   config: EntraAuthConfig,
   token: string | undefined,
   now: number,
-): { ok: true; session: Session } | { ok: false; problem: SessionProblem } {
+): Promise<OpenedSession> {
   if (!token) return { ok: false, problem: "missing" };
-  const plaintext = unseal(sessionKey(config), PURPOSE, token);
-  if (plaintext === undefined) return { ok: false, problem: "invalid" };
-  let value: unknown;
-  try {
-    value = JSON.parse(plaintext);
-  } catch {
-    return { ok: false, problem: "invalid" };
-  }
-  const parsed = sessionSchema.safeParse(value);
+  const opened = await openClaims(sessionKey(config), TOKEN_TYPE, token, now);
+  if (!opened.ok) return opened;
+  const claims = claimsSchema.safeParse(opened.claims);
+  const parsed = sessionSchema.safeParse(claims.success ? claims.data.ses : undefined);
   if (!parsed.success) return { ok: false, problem: "invalid" };
   const session = parsed.data;
   if (session.tid.toLowerCase() !== config.tenantId) return { ok: false, problem: "other-tenant" };

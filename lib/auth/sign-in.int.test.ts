@@ -9,6 +9,8 @@ import { createAuthorityHttp, ForeignHostError } from "./authority-http";
 import { type EntraAuthConfig, readAuthConfig } from "./config";
 import { DEMO_SIGN_IN, demoSignInEnv } from "./demo-sign-in";
 import { SignInUnavailableError } from "./entra-client";
+import { purposeKey, sealClaims } from "./seal";
+import { newSession, sealSession } from "./session";
 import { beginSignIn, completeSignIn } from "./sign-in";
 
 /**
@@ -125,6 +127,56 @@ describe("sign-in against the emulated Entra ID", () => {
       ok: false,
       reason: "state_mismatch",
     });
+  });
+
+  it("refuses a state cookie from another key, one past its exp, and a session cookie in its place", async () => {
+    const now = Date.now();
+    const fresh = await beginSignIn(config, "/", now);
+    const back = await pickAccount(fresh.authorizeUrl, DEMO_SIGN_IN.users.admin.id);
+    // The state cookie is a compact JWE (dir + A256GCM) of its own type.
+    const header = JSON.parse(
+      Buffer.from(fresh.stateCookie.split(".")[0] ?? "", "base64url").toString("utf8"),
+    );
+    expect(header).toEqual({ alg: "dir", enc: "A256GCM", typ: "atlas-sign-in+jwt" });
+    const expired = { ok: false, reason: "expired" };
+
+    // Same claims, the key of another deployment's secret.
+    const otherKey = purposeKey("another-deployment-session-secret-0123456789", "sign-in-state/v2");
+    const state = back.searchParams.get("state") ?? "";
+    const claims = { state, verifier: "v".repeat(64), nonce: "n".repeat(43), returnTo: "/", createdAt: now };
+    const foreign = await sealClaims(
+      otherKey,
+      "atlas-sign-in+jwt",
+      { sis: claims },
+      {
+        issuedAt: now,
+        expiresAt: now + 600_000,
+      },
+    );
+    expect(await completeSignIn(config, back.searchParams, foreign, now)).toMatchObject(expired);
+
+    // The right key and a fresh createdAt, but an `exp` already passed: jose's claim check refuses it.
+    const ownKey = purposeKey(SECRET, "sign-in-state/v2");
+    const stale = await sealClaims(
+      ownKey,
+      "atlas-sign-in+jwt",
+      { sis: claims },
+      {
+        issuedAt: now - 120_000,
+        expiresAt: now - 60_000,
+      },
+    );
+    expect(await completeSignIn(config, back.searchParams, stale, now)).toMatchObject(expired);
+    // …and the genuine cookie, once its ten minutes are over.
+    expect(
+      await completeSignIn(config, back.searchParams, fresh.stateCookie, now + 11 * 60_000),
+    ).toMatchObject(expired);
+
+    // A session cookie is sealed with the same secret but another key and type: no sign-in state.
+    const session = newSession({ oid: "x", tid: config.tenantId, name: "x", role: "admin" }, now);
+    expect(
+      await completeSignIn(config, back.searchParams, await sealSession(config, session), now),
+    ).toMatchObject(expired);
   });
 
   it("talks to the authority only, and trusts its CA without switching TLS checks off", async () => {

@@ -4,19 +4,20 @@ import type { EntraAuthConfig } from "./config";
 import { entraClient } from "./entra-client";
 import { safeReturnTo } from "./return-to";
 import { roleFromClaims } from "./roles";
-import { deriveKey, randomToken, safeEqual, seal, unseal } from "./seal";
+import { openClaims, purposeKey, randomToken, safeEqual, sealClaims } from "./seal";
 import { newSession, type Session } from "./session";
 
 /**
  * The authorization-code flow with PKCE. `beginSignIn` makes the state, nonce and code verifier, keeps
- * them in a short-lived encrypted cookie (scoped to /auth), and returns Entra's authorize URL.
+ * them in a short-lived encrypted cookie (a JWE like the session's, own key and `typ`, scoped to /auth), and returns Entra's authorize URL.
  * `completeSignIn` checks the returned state against that cookie, redeems the code through msal-node
  * (with the verifier and nonce), verifies the ID token's signature, issuer, audience and nonce against the
  * authority's keys, and turns its claims into a session with a role.
  */
 
 export const SIGN_IN_COOKIE = "atlas_signin";
-const PURPOSE = "sign-in-state/v1";
+const PURPOSE = "sign-in-state/v2";
+const TOKEN_TYPE = "atlas-sign-in+jwt";
 const STATE_LIFETIME_MS = 10 * 60_000;
 export const SIGN_IN_SCOPES = ["openid", "profile", "email"];
 
@@ -59,10 +60,11 @@ export async function beginSignIn(
     responseMode: "query",
     prompt: "select_account",
   });
-  const stateCookie = seal(
-    deriveKey(config.sessionSecret, PURPOSE),
-    PURPOSE,
-    JSON.stringify({ state, verifier, nonce, returnTo: safeReturnTo(returnTo), createdAt: now }),
+  const stateCookie = await sealClaims(
+    purposeKey(config.sessionSecret, PURPOSE),
+    TOKEN_TYPE,
+    { sis: { state, verifier, nonce, returnTo: safeReturnTo(returnTo), createdAt: now } },
+    { issuedAt: now, expiresAt: now + STATE_LIFETIME_MS },
   );
   return { authorizeUrl, stateCookie };
 }
@@ -89,22 +91,14 @@ const idClaimsSchema = z.looseObject({
   _claim_names: z.looseObject({ groups: z.string().optional() }).optional(),
 });
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 export async function completeSignIn(
   config: EntraAuthConfig,
   query: URLSearchParams,
   stateCookie: string | undefined,
   now: number = Date.now(),
 ): Promise<SignInSuccess | SignInFailure> {
-  const plaintext = unseal(deriveKey(config.sessionSecret, PURPOSE), PURPOSE, stateCookie);
-  const saved = plaintext ? stateSchema.safeParse(parseJson(plaintext)) : undefined;
+  const opened = await openClaims(purposeKey(config.sessionSecret, PURPOSE), TOKEN_TYPE, stateCookie, now);
+  const saved = opened.ok ? stateSchema.safeParse(opened.claims.sis) : undefined;
   if (!saved?.success || now - saved.data.createdAt > STATE_LIFETIME_MS) {
     return {
       ok: false,

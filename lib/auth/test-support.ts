@@ -65,9 +65,9 @@ export function guardRequestOf(url: string, init: TestRequestInit = {}): GuardRe
 }
 
 /** The cookies a browser signed in with `session` would send. */
-export function sessionCookies(
+export async function sessionCookies(
   config: ReturnType<typeof entraConfig>,
   session: Session,
-): Record<string, string> {
-  return { [sessionCookieName(config)]: sealSession(config, session) };
+): Promise<Record<string, string>> {
+  return { [sessionCookieName(config)]: await sealSession(config, session) };
 }

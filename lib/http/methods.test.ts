@@ -26,9 +26,9 @@ describe("the route-handler method table", () => {
 });
 
 describe("the proxy answers a method a route does not have with 405 and Allow", () => {
-  function proxied(method: string, pathname: string) {
+  async function proxied(method: string, pathname: string) {
     vi.stubEnv("ATLAS_AUTH_TENANT_ID", ""); // anonymous: everyone is admin, only the method decides
-    const response = handleProxyRequest(
+    const response = await handleProxyRequest(
       new NextRequest(`http://127.0.0.1:3000${pathname}`, { method, headers: { host: "127.0.0.1:3000" } }),
     );
     vi.unstubAllEnvs();
@@ -46,7 +46,7 @@ describe("the proxy answers a method a route does not have with 405 and Allow", 
     ["PROPFIND", "/", APP_METHODS.join(", ")],
     ["MKCOL", "/clusters", APP_METHODS.join(", ")],
   ])("%s %s → 405, Allow: %s", async (method, pathname, allow) => {
-    const response = proxied(method, pathname);
+    const response = await proxied(method, pathname);
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe(allow);
     if (pathname.startsWith("/api/")) {
@@ -57,13 +57,13 @@ describe("the proxy answers a method a route does not have with 405 and Allow", 
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
-  it("lets the methods a route has through, and leaves unknown paths to the policy table", () => {
-    expect(proxied("POST", "/api/scans").headers.get("x-middleware-next")).toBe("1");
-    expect(proxied("HEAD", "/api/clusters").headers.get("x-middleware-next")).toBe("1");
-    expect(proxied("OPTIONS", "/api/scans").headers.get("x-middleware-next")).toBe("1");
-    expect(proxied("DELETE", "/api/shares/12").headers.get("x-middleware-next")).toBe("1");
+  it("lets the methods a route has through, and leaves unknown paths to the policy table", async () => {
+    expect((await proxied("POST", "/api/scans")).headers.get("x-middleware-next")).toBe("1");
+    expect((await proxied("HEAD", "/api/clusters")).headers.get("x-middleware-next")).toBe("1");
+    expect((await proxied("OPTIONS", "/api/scans")).headers.get("x-middleware-next")).toBe("1");
+    expect((await proxied("DELETE", "/api/shares/12")).headers.get("x-middleware-next")).toBe("1");
     // A route nobody classified keeps its default-deny answer (lib/auth/route-policy.ts).
-    expect(proxied("PUT", "/api/not-yet-classified").status).toBe(403);
+    expect((await proxied("PUT", "/api/not-yet-classified")).status).toBe(403);
   });
 });
 

@@ -13,11 +13,15 @@ export const dynamic = "force-dynamic";
  * Probes and outsiders get `{ status }` and the status code — all a load balancer needs. A configuration
  * that cannot be read counts as "not signed in" (the proxy lets health through even then).
  */
-function mayReadDetails(request: NextRequest): boolean {
+async function mayReadDetails(request: NextRequest): Promise<boolean> {
   try {
     const config = readAuthConfig();
     if (config.mode === "anonymous") return true;
-    const opened = openSession(config, request.cookies.get(sessionCookieName(config))?.value, Date.now());
+    const opened = await openSession(
+      config,
+      request.cookies.get(sessionCookieName(config))?.value,
+      Date.now(),
+    );
     return opened.ok && roleSatisfies(opened.session.role, "viewer");
   } catch {
     return false;
@@ -27,6 +31,6 @@ function mayReadDetails(request: NextRequest): boolean {
 export const GET = handle(async (request) => {
   const health = await getHealth();
   const code = health.status === "ok" ? 200 : 503;
-  if (!mayReadDetails(request)) return json({ status: health.status }, { status: code });
+  if (!(await mayReadDetails(request))) return json({ status: health.status }, { status: code });
   return json(health.details, { status: code });
 });

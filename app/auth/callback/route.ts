@@ -43,7 +43,7 @@ export async function GET(request: NextRequest) {
   const response = seeOther(new URL(returnTo, base).origin === base ? returnTo : "/", base);
   response.cookies.set(
     sessionCookieName(config),
-    sealSession(config, session),
+    await sealSession(config, session),
     sessionCookieOptions(config, session, now),
   );
   response.cookies.set(SIGN_IN_COOKIE, "", signInCookieOptions(config, 0));

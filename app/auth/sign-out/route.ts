@@ -16,7 +16,7 @@ export async function POST(request: NextRequest) {
     });
   }
   const name = sessionCookieName(config);
-  const opened = openSession(config, request.cookies.get(name)?.value, Date.now());
+  const opened = await openSession(config, request.cookies.get(name)?.value, Date.now());
   if (opened.ok) {
     revokeSession(config, opened.session);
     console.log(`[atlas] signed out: ${opened.session.upn ?? opened.session.name} (${opened.session.oid})`);
