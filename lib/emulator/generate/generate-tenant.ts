@@ -17,6 +17,7 @@ import { z } from "zod";
 import { partition, partOf, type Rng, rngFor } from "@/lib/emulator/generate/prng";
 import { TenantStreamWriter } from "@/lib/emulator/generate/tenant-writer";
 import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
+import { defaultRoleManagementRules, roleSettingsKey } from "@/lib/model/wire/role-management-policies";
 
 const count = z.number().int().min(0).max(10_000_000);
 
@@ -51,6 +52,10 @@ export interface GenerateTenantStats {
   resources: number;
   roleAssignments: number;
   roleEligibilities: number;
+  /** PIM role management policies written (one per eligible role and scope, bar ~10% left at PIM's defaults) */
+  roleManagementPolicies: number;
+  /** of those, how many require approval to activate */
+  approvalRequiredPolicies: number;
   timeBoundAssignments: number;
   denyAssignments: number;
   bindings: number;
@@ -78,6 +83,7 @@ const STREAM = {
   customRole: 15,
   clusterObject: 16,
   roleEligibility: 17,
+  roleManagementPolicy: 18,
 } as const;
 
 const LOCATIONS = ["westeurope", "northeurope", "eastus", "westus2", "uksouth"];
@@ -1255,6 +1261,99 @@ function roleEligibilityAt(layout: Layout, index: number): unknown {
   };
 }
 
+// PIM role settings: a governed tenant configures the roles it hands out as eligible — most of the
+// roles that reach cluster-admin need an approver's yes, some were never configured (PIM's defaults:
+// no approval, learn.microsoft.com/entra/id-governance/privileged-identity-management/
+// pim-resource-roles-configure-role-settings), some were set to self-activation on purpose.
+
+/** Roles whose activation is cluster-admin (directly, or through roleAssignments/write). */
+const CLUSTER_ADMIN_ELIGIBLE: ReadonlySet<string> = new Set([
+  R.aksRbacClusterAdmin,
+  R.aksClusterAdmin,
+  R.owner,
+  R.userAccessAdministrator,
+]);
+/** Share of eligible (scope, role) pairs with no policy in the file (they get PIM's defaults). */
+const UNCONFIGURED_SHARE = 0.1;
+
+type RoleAtScope = { scope: string; roleDefinitionId: string; roleGuid: string };
+
+/** The policy and its assignment for the `index`-th distinct eligible (scope, role), or null: left at defaults. */
+function roleManagementPolicyAt(
+  layout: Layout,
+  index: number,
+  target: RoleAtScope,
+): { policy: Record<string, unknown>; assignment: Record<string, unknown>; approval: boolean } | null {
+  const rng = rngFor(layout.seed, STREAM.roleManagementPolicy, index);
+  if (rng.chance(UNCONFIGURED_SHARE)) return null;
+  const name = rng.uuid();
+  const approval = layout.groups > 0 && rng.chance(CLUSTER_ADMIN_ELIGIBLE.has(target.roleGuid) ? 0.8 : 0.5);
+  const maximumDuration = rng.weighted([
+    ["PT8H", 0.5],
+    ["PT4H", 0.25],
+    ["PT1H", 0.15],
+    ["P1D", 0.1],
+  ] as const);
+  const approvers = approval
+    ? [
+        {
+          id: groupIdAt(layout, rng.int(layout.groups)),
+          description: "Platform approvers",
+          isBackup: false,
+          userType: "Group",
+        },
+      ]
+    : [];
+  const rules = defaultRoleManagementRules().map((rule) => {
+    if (rule.id === "Approval_EndUser_Assignment" && rule.ruleType === "RoleManagementPolicyApprovalRule")
+      return {
+        ...rule,
+        setting: {
+          ...rule.setting,
+          isApprovalRequired: approval,
+          approvalStages: approval
+            ? [
+                {
+                  approvalStageTimeOutInDays: 1,
+                  isApproverJustificationRequired: true,
+                  escalationTimeInMinutes: 0,
+                  primaryApprovers: approvers,
+                  isEscalationEnabled: false,
+                  escalationApprovers: [],
+                },
+              ]
+            : [],
+        },
+      };
+    if (rule.id === "Expiration_EndUser_Assignment") return { ...rule, maximumDuration };
+    return rule;
+  });
+  const policyId = `${target.scope}/providers/Microsoft.Authorization/roleManagementPolicies/${name}`;
+  const assignmentName = `${name}_${target.roleGuid}`;
+  return {
+    approval,
+    policy: {
+      id: policyId,
+      name,
+      type: "Microsoft.Authorization/roleManagementPolicies",
+      properties: {
+        scope: target.scope,
+        displayName: "Default",
+        description: "Role settings set by the platform team",
+        isOrganizationDefault: false,
+        lastModifiedDateTime: "2024-05-01T08:00:00Z",
+        rules,
+      },
+    },
+    assignment: {
+      id: `${target.scope}/providers/Microsoft.Authorization/roleManagementPolicyAssignments/${assignmentName}`,
+      name: assignmentName,
+      type: "Microsoft.Authorization/roleManagementPolicyAssignments",
+      properties: { scope: target.scope, roleDefinitionId: target.roleDefinitionId, policyId },
+    },
+  };
+}
+
 function timeBoundInstanceAt(layout: Layout, index: number): unknown {
   const assignment = roleAssignmentAt(layout, index) as {
     id: string;
@@ -1337,7 +1436,35 @@ export async function generateTenant(
     await writer.item(roleAssignmentAt(layout, index));
   await writer.closeArray();
   await writer.openArray("roleEligibilityScheduleInstances");
-  for (let index = 0; index < roleEligibilities; index++) await writer.item(roleEligibilityAt(layout, index));
+  // The distinct (scope, role) pairs the eligibilities name, in order of first appearance: each gets a
+  // role management policy. Memory: one entry per pair, at most 6 roles × the clusters' scopes.
+  const eligibleRoles = new Map<string, RoleAtScope>();
+  for (let index = 0; index < roleEligibilities; index++) {
+    const eligibility = roleEligibilityAt(layout, index) as {
+      properties: { scope: string; roleDefinitionId: string };
+    };
+    await writer.item(eligibility);
+    const { scope, roleDefinitionId } = eligibility.properties;
+    const key = roleSettingsKey(scope, roleDefinitionId);
+    if (!eligibleRoles.has(key))
+      eligibleRoles.set(key, { scope, roleDefinitionId, roleGuid: roleDefinitionId.split("/").at(-1) ?? "" });
+  }
+  await writer.closeArray();
+  const policies = [...eligibleRoles.values()].map((target, index) =>
+    roleManagementPolicyAt(layout, index, target),
+  );
+  await writer.openArray("roleManagementPolicies");
+  let roleManagementPolicies = 0;
+  let approvalRequiredPolicies = 0;
+  for (const written of policies) {
+    if (!written) continue;
+    await writer.item(written.policy);
+    roleManagementPolicies += 1;
+    if (written.approval) approvalRequiredPolicies += 1;
+  }
+  await writer.closeArray();
+  await writer.openArray("roleManagementPolicyAssignments");
+  for (const written of policies) if (written) await writer.item(written.assignment);
   await writer.closeArray();
   await writer.openArray("roleAssignmentScheduleInstances");
   let timeBoundAssignments = 0;
@@ -1366,6 +1493,8 @@ export async function generateTenant(
     resources,
     roleAssignments: layout.roleAssignments,
     roleEligibilities,
+    roleManagementPolicies,
+    approvalRequiredPolicies,
     timeBoundAssignments,
     denyAssignments,
     bindings: layout.bindings,

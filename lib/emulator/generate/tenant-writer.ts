@@ -134,6 +134,8 @@ type JsonObject = Record<string, unknown>;
 
 const OPTIONAL_ARRAYS = [
   "roleEligibilityScheduleInstances",
+  "roleManagementPolicies",
+  "roleManagementPolicyAssignments",
   "roleAssignmentScheduleInstances",
   "denyAssignments",
 ];
