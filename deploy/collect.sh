@@ -155,6 +155,25 @@ for kind in roleAssignments roleDefinitions denyAssignments eligibilities schedu
   jq 'unique_by(.id | ascii_downcase)' "$work/$kind.json" >"$work/$kind.new" && mv "$work/$kind.new" "$work/$kind.json"
 done
 
+# PIM role settings (approval, maximum activation) at every scope that holds an eligibility: the scope's
+# policy assignments and each policy they name. Written only when all were read: without them the settings
+# stay unknown, with a missing one it would read as PIM's defaults.
+echo '[]' >"$work/policyAssignments.json"
+echo '[]' >"$work/policies.json"
+settings_read=$pim_licensed
+if $pim_licensed; then
+  for scope in $(jq -r '[.[].properties.scope // empty] | unique | .[]' "$work/eligibilities.json"); do
+    list "$scope/providers/Microsoft.Authorization/roleManagementPolicyAssignments?api-version=2020-10-01" 2>"$work/err" |
+      append "$work/policyAssignments.json" || { settings_read=false; mark "pim:azure" partial "role settings at $scope: $(why)"; }
+  done
+  jq 'unique_by(.id | ascii_downcase)' "$work/policyAssignments.json" >"$work/pa.new" && mv "$work/pa.new" "$work/policyAssignments.json"
+  for policy in $(jq -r '[.[].properties.policyId // empty | ascii_downcase] | unique | .[]' "$work/policyAssignments.json"); do
+    if az rest --only-show-errors --method get --url "$policy?api-version=2020-10-01" -o json >"$work/policy.json" 2>"$work/err"; then
+      jq -s '.[0] + [.[1]]' "$work/policies.json" "$work/policy.json" >"$work/po.new" && mv "$work/po.new" "$work/policies.json"
+    else settings_read=false; mark "pim:azure" partial "role settings policy $policy: $(why)"; fi
+  done
+fi
+
 # 4. Kubernetes: every cluster's objects through kubectl, with the user kubeconfig AKS hands out. On Entra
 #    clusters the kubeconfig's user becomes a token from your az login (no kubelogin needed).
 echo '{}' >"$work/clusters.json"
@@ -411,6 +430,8 @@ jq -n --arg license "$license" --slurpfile roles "$work/entra-roles.json" --slur
 # 6. The tenant file.
 jq -n --arg tenant "$tenant" --arg name "$tenant_name" --argjson licensed "$pim_licensed" \
   --argjson groupsRead "$groups_read" --slurpfile entra "$work/entra.json" \
+  --argjson settingsRead "$settings_read" --slurpfile policies "$work/policies.json" \
+  --slurpfile policyAssignments "$work/policyAssignments.json" \
   --slurpfile subscriptions "$work/visible.json" --slurpfile groups "$work/management-groups.json" \
   --slurpfile principals "$work/principals.json" --slurpfile definitions "$work/roleDefinitions.json" \
   --slurpfile assignments "$work/roleAssignments.json" --slurpfile eligibilities "$work/eligibilities.json" \
@@ -430,7 +451,9 @@ jq -n --arg tenant "$tenant" --arg name "$tenant_name" --argjson licensed "$pim_
     roleEligibilityScheduleInstances: $eligibilities[0],
     roleAssignmentScheduleInstances: $schedules[0],
     denyAssignments: $denies[0]
-  } + (if $licensed then {} else {licenses: {entraIdP2: false}} end) + {
+  } + (if $licensed then {} else {licenses: {entraIdP2: false}} end)
+    + (if $settingsRead then {roleManagementPolicies: $policies[0], roleManagementPolicyAssignments: $policyAssignments[0]}
+       else {} end) + {
     subscriptions: [$subscriptions[0][] | {subscriptionId: (.subscriptionId | ascii_downcase), displayName, state,
                     resources: ($resources[0][.subscriptionId | ascii_downcase] // [])}],
     clusters: $clusters[0],

@@ -200,6 +200,53 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
     resources.set(id, [...(clusters ?? []), ...withCredentials]);
   }
 
+  // PIM role settings (approval, maximum activation) at every scope that holds an eligibility, as the scanner
+  // reads them (lib/scan/collect/read-pim-policies.ts): the scope's policy assignments and each policy they
+  // name. The file carries them only when all were read: a file without them leaves the settings unknown,
+  // with them a missing one would read as PIM's defaults.
+  const policyAssignments = new Map<string, Json>();
+  const policies = new Map<string, Json>();
+  let roleSettingsRead = pimLicensed;
+  if (pimLicensed) {
+    const settingsFailed = (error: unknown) => {
+      roleSettingsRead = false;
+      fail(AZURE_PIM_SOURCE, error);
+    };
+    const scopes = [
+      ...new Set(
+        [...eligibilities.values()].map((e) => String((e.properties as Json | undefined)?.scope ?? "")),
+      ),
+    ]
+      .filter(Boolean)
+      .sort();
+    await mapWithLimit(scopes, concurrency, async (scope) => {
+      try {
+        for (const assignment of await az.list(
+          `${scope}/providers/Microsoft.Authorization/roleManagementPolicyAssignments?api-version=${API.pim}`,
+        ))
+          policyAssignments.set(lower(assignment.id), assignment);
+      } catch (error) {
+        settingsFailed(error);
+      }
+    });
+    const policyIds = [
+      ...new Set(
+        [...policyAssignments.values()].map((a) =>
+          String((a.properties as Json | undefined)?.policyId ?? ""),
+        ),
+      ),
+    ]
+      .filter(Boolean)
+      .sort();
+    await mapWithLimit(policyIds, concurrency, async (policyId) => {
+      try {
+        policies.set(lower(policyId), (await az.rest(`${policyId}?api-version=${API.pim}`)) as Json);
+      } catch (error) {
+        settingsFailed(error);
+      }
+    });
+  }
+
   // 4. Kubernetes: each cluster's objects through kubectl, with the user kubeconfig AKS hands out.
   const clusterData: Record<string, Json> = {};
   const allClusters = [...resources.values()]
@@ -498,6 +545,12 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
     roleAssignmentScheduleInstances: [...schedules.values()],
     denyAssignments: [...denies.values()],
     ...(pimLicensed ? {} : { licenses: { entraIdP2: false } }),
+    ...(roleSettingsRead
+      ? {
+          roleManagementPolicies: [...policies.values()],
+          roleManagementPolicyAssignments: [...policyAssignments.values()],
+        }
+      : {}),
     subscriptions: subscriptions.map((s) => ({
       subscriptionId: lower(s.subscriptionId),
       displayName: s.displayName ?? s.subscriptionId,
