@@ -241,11 +241,17 @@ type Powers = {
 };
 /**
  * How many pod-power edges the per-cluster caches may hold before the least recently used clusters
- * are dropped (about 100 bytes each, so some 300 MB). A search from one cluster reaches the pods of
+ * are dropped (about 150 bytes each, so some 150 MB). A search from one cluster reaches the pods of
  * every cluster whose identities hold roles over it, often a whole subscription: a cache of a few
  * dozen clusters made each search recompute most of them (bench/access on 500 clusters).
  */
-const CLUSTER_CACHE_HOLDERS = 1_500_000;
+const CLUSTER_CACHE_HOLDERS = 1_000_000;
+/**
+ * How many edges into managed identities stay cached (who can act as each identity: its pod users,
+ * role holders over it, federated credential writers). A generated 200-cluster tenant held 350k after
+ * its searches; without a bound the 500-cluster tenant of bench/scan ran out of a 1 GiB heap.
+ */
+const IDENTITY_CACHE_EDGES = 250_000;
 /** the prefix of an edge from an `as:` node: dropped like a principal's own step (HolderEdge slices it off) */
 const AS_PLACEHOLDER: PathStep = { kind: "action", id: "", label: "" };
 /** key for "every namespace" in Powers maps */
@@ -368,6 +374,8 @@ export class AttackEdges {
   private cachedHolders = 0;
   private readonly registered = new WeakMap<AccessPrincipal, NodeId>();
   private readonly identityCache = new Map<NodeId, ReverseEdge[]>();
+  /** edges identityCache holds, against IDENTITY_CACHE_EDGES */
+  private identityCacheEdges = 0;
   private readonly factsCache = new Map<string, RoleFacts>();
   private readonly bestRoleCache = new Map<
     string,
@@ -790,6 +798,12 @@ export class AttackEdges {
       let edges = this.identityCache.get(node);
       if (!edges) {
         edges = this.intoIdentity(identity);
+        this.identityCacheEdges += edges.length;
+        // Rebuilt on demand: past the budget the cache starts again rather than grow without bound.
+        if (this.identityCacheEdges > IDENTITY_CACHE_EDGES) {
+          this.identityCache.clear();
+          this.identityCacheEdges = edges.length;
+        }
         this.identityCache.set(node, edges);
       }
       return edges;

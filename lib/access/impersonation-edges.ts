@@ -96,10 +96,10 @@ class ImpersonateEdge implements ImpersonationEdge {
 
 /**
  * How many edges and grant holders the impersonation caches keep (about 250 bytes each with their
- * keys, so some 125 MB): bench/access on 500 generated clusters ran out of a 1 GiB heap with them
+ * keys, so some 75 MB): bench/access on 500 generated clusters ran out of a 1 GiB heap with them
  * unbounded, since every cluster-admin binding is an impersonation grant over the whole cluster.
  */
-const IMPERSONATION_CACHE_ENTRIES = 500_000;
+const IMPERSONATION_CACHE_ENTRIES = 300_000;
 
 type Resource = "users" | "groups" | "serviceaccounts";
 
