@@ -68,6 +68,50 @@ function diffTenants(before: JsonObject, after: JsonObject): MutationChange[] {
     byKey((after.roleEligibilityScheduleInstances as unknown[] | undefined) ?? [], idKey),
   );
 
+  // Role management policies: only an approval rule's setting may change, one per policy.
+  const oldPolicies = byKey((before.roleManagementPolicies as unknown[] | undefined) ?? [], idKey);
+  const newPolicies = byKey((after.roleManagementPolicies as unknown[] | undefined) ?? [], idKey);
+  if (!isDeepStrictEqual([...oldPolicies.keys()], [...newPolicies.keys()]))
+    changes.push({
+      op: "change",
+      kind: "unexpected" as MutationChange["kind"],
+      key: "roleManagementPolicies",
+    });
+  for (const [key, old] of oldPolicies) {
+    const now = newPolicies.get(key);
+    if (!now || isDeepStrictEqual(old, now)) continue;
+    const rulesOf = (policy: JsonObject) => (policy.properties as JsonObject).rules as JsonObject[];
+    const withoutSettings = (policy: JsonObject) => ({
+      ...policy,
+      properties: {
+        ...(policy.properties as JsonObject),
+        rules: rulesOf(policy).map(({ setting: _, ...rule }) => rule),
+      },
+    });
+    if (!isDeepStrictEqual(withoutSettings(old), withoutSettings(now)))
+      changes.push({ op: "change", kind: "unexpected" as MutationChange["kind"], key });
+    rulesOf(old).forEach((rule, position) => {
+      const setting = rulesOf(now)[position]?.setting;
+      if (isDeepStrictEqual(rule.setting, setting)) return;
+      if (rule.id !== "Approval_EndUser_Assignment")
+        changes.push({ op: "change", kind: "unexpected" as MutationChange["kind"], key });
+      changes.push({
+        op: "change",
+        kind: "roleManagementPolicy",
+        key,
+        field: `$.properties.rules[${position}].setting`,
+        ...(rule.setting === undefined ? {} : { before: rule.setting }),
+        after: setting,
+      });
+    });
+  }
+  if (!isDeepStrictEqual(before.roleManagementPolicyAssignments, after.roleManagementPolicyAssignments))
+    changes.push({
+      op: "change",
+      kind: "unexpected" as MutationChange["kind"],
+      key: "roleManagementPolicyAssignments",
+    });
+
   const resources = (tenant: JsonObject) =>
     (tenant.subscriptions as JsonObject[]).flatMap((subscription) => subscription.resources as JsonObject[]);
   const oldResources = byKey(resources(before), idKey);
@@ -227,6 +271,13 @@ describe("mutateTenant", () => {
     expect(count("roleAssignment")).toBe(75);
     // PIM eligibility drifts too (generated tenants hold 10% of their assignments as eligibility)
     expect(count("roleEligibility")).toBeGreaterThan(0);
+    // PIM role settings drift: approval switched on or off, never another rule
+    const policyChanges = written.changes.filter((change) => change.kind === "roleManagementPolicy");
+    expect(policyChanges.length).toBeGreaterThan(0);
+    for (const change of policyChanges)
+      expect((change.after as { isApprovalRequired: boolean }).isApprovalRequired).toBe(
+        !(change.before as { isApprovalRequired: boolean }).isApprovalRequired,
+      );
     expect(count("cluster")).toBe(1);
     expect(count("k8s.roleBinding") + count("k8s.clusterRoleBinding")).toBeGreaterThanOrEqual(55);
     expect(count("federatedCredential")).toBe(4);

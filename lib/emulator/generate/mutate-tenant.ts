@@ -23,6 +23,7 @@ import { readTenantFileText } from "@/lib/tenant-file/read-tenant-file";
 export const MUTATION_KINDS = [
   "roleAssignment",
   "roleEligibility",
+  "roleManagementPolicy",
   "cluster",
   "k8s.roleBinding",
   "k8s.clusterRoleBinding",
@@ -233,6 +234,61 @@ export function mutateTenantDocument(tenant: JsonObject, options: MutateTenantOp
       });
     }
     tenant.roleEligibilityScheduleInstances = remaining;
+  }
+
+  // PIM role settings: approval switched on or off for some roles at some scopes (the drift that
+  // turns eligible-cluster-admin-without-approval). Own stream, so the other kinds draw as before.
+  const policyRng = new Rng(hash32(seed, 0x706f6c21));
+  if (Array.isArray(tenant.roleManagementPolicies)) {
+    const policies = tenant.roleManagementPolicies.map(asObject);
+    const withApprovalRule = policies.flatMap((policy) => {
+      const rules = asArray(asObject(policy.properties).rules).map(asObject);
+      const position = rules.findIndex((rule) => rule.id === "Approval_EndUser_Assignment");
+      return position >= 0 ? [{ policy, rule: rules[position], position }] : [];
+    });
+    const picked = sampleIndexes(
+      policyRng,
+      withApprovalRule.length,
+      changesFor(withApprovalRule.length, share),
+    );
+    for (const index of picked) {
+      const { policy, rule, position } = withApprovalRule[index];
+      const before = rule.setting === undefined ? undefined : snapshot(asObject(rule.setting));
+      const required = asObject(rule.setting).isApprovalRequired === true;
+      const after = {
+        ...asObject(rule.setting),
+        isApprovalRequired: !required,
+        approvalStages:
+          required || groupIds.length === 0
+            ? []
+            : [
+                {
+                  approvalStageTimeOutInDays: 1,
+                  isApproverJustificationRequired: true,
+                  escalationTimeInMinutes: 0,
+                  primaryApprovers: [
+                    {
+                      id: policyRng.pick(groupIds),
+                      description: "Platform approvers",
+                      isBackup: false,
+                      userType: "Group",
+                    },
+                  ],
+                  isEscalationEnabled: false,
+                  escalationApprovers: [],
+                },
+              ],
+      };
+      rule.setting = after;
+      changes.push({
+        op: "change",
+        kind: "roleManagementPolicy",
+        key: String(policy.id).toLowerCase(),
+        field: `$.properties.rules[${position}].setting`,
+        ...(before === undefined ? {} : { before }),
+        after: snapshot(after),
+      });
+    }
   }
 
   // Cluster settings ----------------------------------------------------------------------------
