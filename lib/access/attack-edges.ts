@@ -1,5 +1,6 @@
 import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/access-index";
 import { type AssignableRoles, assignableRoles, mayAssign } from "@/lib/access/assignment-condition";
+import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
 import { clusterTakeover, type Takeover } from "@/lib/access/cluster-takeover";
 import { deniedPermissions, deniesAction, isDenied } from "@/lib/access/deny-assignments";
@@ -42,26 +43,7 @@ import type { ClusterKubernetes, PolicyRule } from "@/lib/model/kubernetes";
 //   pods:<cluster id>|<namespace>    "runs a pod in that namespace" (so pod creators × accounts is not materialised)
 //   anypod:<cluster id>              "runs a pod anywhere on the cluster" (IMDS, AAD Pod Identity)
 
-export type NodeId = string;
-
-export type ReverseEdge = {
-  from: NodeId;
-  /** 1 = a hop an attacker takes; 0 = bookkeeping (a pod creator choosing the account it runs as) */
-  weight: 0 | 1;
-  /** the steps from `from` (excluded) to the edge's head (included) */
-  steps: PathStep[];
-  conditional: boolean;
-  /** a step needs a PIM activation (eligible role or group membership) */
-  eligible?: boolean;
-};
-
-/** A one-hop edge into a cluster level. */
-export type TargetEdge = ReverseEdge & {
-  level: AttackPathLevel;
-  namespace: string | null;
-  /** a grant its principal holds today (the engine's), rather than something it can take */
-  held: boolean;
-};
+export type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 
 export const AKS_RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
 const MANAGED_IDENTITY_CONTRIBUTOR = "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59";

@@ -1,4 +1,5 @@
 import type { AccessIndex } from "@/lib/access/access-index";
+import type { ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { directoryPrincipal, reachThroughGroups } from "@/lib/access/evaluate-cluster";
 import { clusterStep, groupStep } from "@/lib/access/paths";
 import type { AccessPrincipal, PathStep } from "@/lib/access/types";
@@ -21,15 +22,8 @@ import {
 //   dirrole:<role template id>   "holds this directory role tenant-wide" (holders reach it at no cost;
 //                                PIM-eligible holders by an eligible edge)
 
-type Edge = {
-  from: string;
-  weight: 0 | 1;
-  steps: PathStep[];
-  conditional: boolean;
-  /** a step needs a PIM activation */
-  eligible: boolean;
-};
-type TargetEdge = Edge & { level: "cluster-admin"; namespace: null; held: false };
+type Edge = ReverseEdge & { eligible: boolean };
+type DirectoryTargetEdge = Edge & TargetEdge & { level: "cluster-admin"; namespace: null; held: false };
 
 /** Roles that change the membership of groups that are not role-assignable. */
 const GROUP_MEMBERSHIP_ROLES = [ROLES.groupsAdministrator, ROLES.userAdministrator, ROLES.directoryWriters];
@@ -103,7 +97,7 @@ export class DirectoryEdges {
   }
 
   /** Global Administrator → elevate access → User Access Administrator at "/" → any role on the cluster. */
-  targetEdges(cluster: Cluster): TargetEdge[] {
+  targetEdges(cluster: Cluster): DirectoryTargetEdge[] {
     if (!this.rolesByTemplate.has(ROLES.globalAdministrator)) return [];
     return [
       {

@@ -1,4 +1,5 @@
 import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/access-index";
+import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
 import { clusterTakeover } from "@/lib/access/cluster-takeover";
 import { type DeniedPermissions, deniedPermissions, isDenied } from "@/lib/access/deny-assignments";
@@ -41,18 +42,8 @@ import type { ClusterKubernetes, PolicyRule, Subject } from "@/lib/model/kuberne
 // (impersonation gives its API access, not its token). `userextras/*` and `uids` add nothing RBAC
 // compares, so they are not modelled.
 
-export type NodeId = string;
-export type ImpersonationEdge = {
-  from: NodeId;
-  weight: 0 | 1;
-  steps: PathStep[];
-  conditional: boolean;
-};
-export type ImpersonationTargetEdge = ImpersonationEdge & {
-  level: AttackPathLevel;
-  namespace: string | null;
-  held: false;
-};
+export type ImpersonationEdge = ReverseEdge;
+export type ImpersonationTargetEdge = TargetEdge & { held: false };
 
 // The search reads only `from`, `weight` and `conditional` of the many edges it relaxes and the
 // steps of the few on reported paths, so these edges keep references to shared pieces and build
