@@ -23,9 +23,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        <AnonymousBanner />
         <CsrfFetch />
         <header className="border-b border-slate-200 bg-white">
+          {/* inside the banner landmark, so no content sits outside a landmark (axe region) */}
+          <AnonymousBanner />
           {/* On a phone: name, search and user on one line, the navigation as one line that scrolls
               sideways below — two rows, not five. */}
           <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2 sm:py-3">

@@ -77,10 +77,12 @@ async function FindingsList({ scope, filters }: { scope: ScanScope; filters: Fin
           }))}
         />
       </FilterForm>
-      <p className="text-sm text-slate-600" aria-live="polite">
+      {/* the count heads the list: the cards' h3 titles sit under an h2, not straight under the h1 (axe
+          heading-order); a heading keeps the look of the line it was */}
+      <h2 className="text-sm text-slate-600" aria-live="polite">
         {list.total} {filters.status === "fail" ? "failing " : ""}finding{list.total === 1 ? "" : "s"}
         {filters.status === "fail" ? " (choose a status to see passing and not assessed ones)" : ""}.
-      </p>
+      </h2>
       {list.total === 0 ? (
         <p className="rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-600">
           Nothing matches.{" "}

@@ -422,7 +422,7 @@ function renderRemediation(content: ReportContent): string {
         { label: "Terraform", lines: step.terraform },
       ].filter((c) => c.lines.length > 0);
       return `<div class="step">
-<h4>${index + 1}. ${esc(step.title)} ${severityLabel(step.severity)}</h4>
+<h3 class="step-title">${index + 1}. ${esc(step.title)} ${severityLabel(step.severity)}</h3>
 <p class="small muted">${esc(step.failing)} failing finding(s) on ${esc(step.clusters.join(", "))}</p>
 ${step.summaries.map((s) => `<p>${esc(s)}</p>`).join("")}
 ${commands.map((c) => `<div class="small muted">${esc(c.label)}</div><pre>${c.lines.map(esc).join("\n")}</pre>`).join("")}
@@ -466,15 +466,25 @@ function scrollableTables(html: string): string {
       .replace(/<[^>]*>/g, " ")
       .replace(/\s+/g, " ")
       .trim();
-  return html.replace(/<table>([\s\S]*?)<\/table>/g, (table, inner: string) => {
+  const used = new Set<string>();
+  return html.replace(/<table>([\s\S]*?)<\/table>/g, (table, inner: string, offset: number) => {
     const caption = /<caption>([\s\S]*?)<\/caption>/.exec(inner);
     const head = /<thead>([\s\S]*?)<\/thead>/.exec(inner);
-    const label = caption
+    let label = caption
       ? text(caption[1])
       : `Table of ${text(head?.[1] ?? "")
           .split(" ")
           .slice(0, 6)
           .join(" ")}`;
+    // one table per cluster shares its columns: the heading above it (the cluster's name) tells them
+    // apart, as landmarks must have unique names (axe landmark-unique)
+    if (used.has(label)) {
+      const headings = [...html.slice(0, offset).matchAll(/<h[2-4][^>]*>([\s\S]*?)<\/h[2-4]>/g)];
+      const above = headings.at(-1)?.[1].replace(/<span[^>]*>[\s\S]*?<\/span>/g, "");
+      if (above) label = `${label}, ${text(above)}`;
+    }
+    for (let n = 2; used.has(label); n++) label = `${label.replace(/ \(\d+\)$/, "")} (${n})`;
+    used.add(label);
     return `<div class="table-scroll" role="region" tabindex="0" aria-label="${label}">${table}</div>`;
   });
 }
@@ -512,7 +522,9 @@ ${REPORT_CSS}
 </style>
 </head>
 <body>
+<main>
 ${renderReportFragment(content, options)}
+</main>
 </body>
 </html>
 `;

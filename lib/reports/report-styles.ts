@@ -20,6 +20,8 @@ export const REPORT_CSS = `
 .atlas-report h2 { font-size: 1.35rem; margin: 2.5rem 0 .75rem; padding-bottom: .3rem; border-bottom: 2px solid var(--ink); }
 .atlas-report h3 { font-size: 1.05rem; margin: 1.5rem 0 .5rem; }
 .atlas-report h4 { font-size: .95rem; margin: 1rem 0 .35rem; }
+/* a remediation step is an h3 under its h2 (no skipped level) that keeps the look it had as an h4 */
+.atlas-report h3.step-title { font-size: .95rem; margin: 1rem 0 .35rem; }
 .atlas-report p { margin: .4rem 0; }
 .atlas-report a { color: var(--brand); }
 .atlas-report code, .atlas-report pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: .82em; }

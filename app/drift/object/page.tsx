@@ -134,7 +134,7 @@ export default async function ObjectDriftPage({ searchParams }: { searchParams: 
         {diff.history.length === 0 ? (
           <EmptyState title="No version kept" />
         ) : (
-          <TableScroll label="Versions">
+          <TableScroll label="Versions table">
             <table className="w-full min-w-[32rem] text-left text-sm">
               <caption className="sr-only">Stored versions of this object, oldest first</caption>
               <thead className="bg-slate-50 text-slate-700">
