@@ -2,6 +2,7 @@ import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/
 import { type AssignableRoles, assignableRoles, mayAssign } from "@/lib/access/assignment-condition";
 import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import { boundRules } from "@/lib/access/bound-rules";
 import { clusterTakeover, type Takeover } from "@/lib/access/cluster-takeover";
 import { deniedPermissions, deniesAction, isDenied } from "@/lib/access/deny-assignments";
 import { DirectoryEdges } from "@/lib/access/directory-edges";
@@ -16,7 +17,6 @@ import {
   identityStep,
   kubernetesRoleStep,
   permissionStep,
-  roleBindingStep,
   roleDefinitionStep,
   settingStep,
 } from "@/lib/access/paths";
@@ -681,8 +681,6 @@ export class AttackEdges {
       conditional: boolean,
     ) => void,
   ): void {
-    const clusterRoleRules = effectiveClusterRoleRules(inventory.clusterRoles);
-    const roleRules = new Map(inventory.roles.map((role) => [`${role.namespace}/${role.name}`, role.rules]));
     const cache = new Map<string, PodPowers>();
     const powersOf = (key: string, rules: readonly PolicyRule[], clusterWide: boolean) => {
       const cacheKey = `${clusterWide ? "cluster" : "namespace"}|${key}`;
@@ -719,34 +717,13 @@ export class AttackEdges {
           add(found, namespace, { node: asNode(cluster.id, key), prefix: [AS_PLACEHOLDER] }, via, false);
       }
     };
-    for (const binding of inventory.clusterRoleBindings) {
-      const rules =
-        binding.roleRef.kind === "ClusterRole" ? clusterRoleRules.get(binding.roleRef.name) : undefined;
-      if (!rules) continue;
-      apply(binding.subjects, powersOf(`ClusterRole|${binding.roleRef.name}`, rules, true), null, [
-        clusterRoleBindingStep(cluster.id, binding.name),
-        kubernetesRoleStep(cluster.id, "ClusterRole", null, binding.roleRef.name),
-      ]);
-    }
-    for (const binding of inventory.roleBindings) {
-      const isClusterRole = binding.roleRef.kind === "ClusterRole";
-      const rules = isClusterRole
-        ? clusterRoleRules.get(binding.roleRef.name)
-        : roleRules.get(`${binding.namespace}/${binding.roleRef.name}`);
-      if (!rules) continue;
-      const key = isClusterRole
-        ? `ClusterRole|${binding.roleRef.name}`
-        : `Role|${binding.namespace}|${binding.roleRef.name}`;
-      apply(binding.subjects, powersOf(key, rules, false), binding.namespace, [
-        roleBindingStep(cluster.id, binding.namespace, binding.name),
-        kubernetesRoleStep(
-          cluster.id,
-          binding.roleRef.kind,
-          isClusterRole ? null : binding.namespace,
-          binding.roleRef.name,
-        ),
-      ]);
-    }
+    for (const bound of boundRules(cluster.id, inventory))
+      apply(
+        bound.subjects,
+        powersOf(bound.roleKey, bound.rules, bound.namespace === null),
+        bound.namespace,
+        bound.via,
+      );
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/access-index";
 import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import { boundRules } from "@/lib/access/bound-rules";
 import { clusterTakeover } from "@/lib/access/cluster-takeover";
 import { type DeniedPermissions, deniedPermissions, isDenied } from "@/lib/access/deny-assignments";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
@@ -188,8 +189,6 @@ export class ImpersonationEdges {
     inventory: ClusterKubernetes,
     list: Impersonator[],
   ): void {
-    const clusterRoleRules = effectiveClusterRoleRules(inventory.clusterRoles);
-    const roleRules = new Map(inventory.roles.map((role) => [`${role.namespace}/${role.name}`, role.rules]));
     const add = (
       subjects: readonly Subject[],
       rules: readonly PolicyRule[],
@@ -215,30 +214,8 @@ export class ImpersonationEdges {
         list.push({ from, via, conditional: false, allows, someUser });
       }
     };
-    for (const binding of inventory.clusterRoleBindings) {
-      const rules = clusterRoleRules.get(binding.roleRef.name);
-      if (binding.roleRef.kind !== "ClusterRole" || !rules || !mentionsImpersonate(rules)) continue;
-      add(binding.subjects, rules, null, [
-        clusterRoleBindingStep(cluster.id, binding.name),
-        kubernetesRoleStep(cluster.id, "ClusterRole", null, binding.roleRef.name),
-      ]);
-    }
-    for (const binding of inventory.roleBindings) {
-      const isClusterRole = binding.roleRef.kind === "ClusterRole";
-      const rules = isClusterRole
-        ? clusterRoleRules.get(binding.roleRef.name)
-        : roleRules.get(`${binding.namespace}/${binding.roleRef.name}`);
-      if (!rules || !mentionsImpersonate(rules)) continue;
-      add(binding.subjects, rules, binding.namespace, [
-        roleBindingStep(cluster.id, binding.namespace, binding.name),
-        kubernetesRoleStep(
-          cluster.id,
-          binding.roleRef.kind,
-          isClusterRole ? null : binding.namespace,
-          binding.roleRef.name,
-        ),
-      ]);
-    }
+    for (const bound of boundRules(cluster.id, inventory))
+      if (mentionsImpersonate(bound.rules)) add(bound.subjects, bound.rules, bound.namespace, bound.via);
   }
 
   /** Azure RBAC data actions (`…/users/impersonate/action` …) name no object: any user, group or account in scope. */
