@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type pg from "pg";
+import type { DbPool } from "@/lib/db/queryable";
 import { type Finding, type Severity, severitySchema } from "@/lib/findings/types";
 import { SEVERITY_RANK } from "@/lib/queries/stored-records";
 import { CliError } from "./cli-error";
@@ -38,7 +38,7 @@ export function findingsAtOrAbove(findings: readonly GateFinding[], threshold: S
 
 /** Failing findings of one scan (the state as of it), straight from the store: `scan` and `import` hold a pool. */
 export async function failingFindingsOfScan(
-  pool: pg.Pool,
+  pool: DbPool,
   tenantId: string,
   scanId: bigint,
 ): Promise<GateFinding[]> {

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { DbPool } from "@/lib/db/queryable";
 import type { Severity } from "@/lib/findings/types";
 import { runScan } from "@/lib/scan/run-scan";
 import { ScanAlreadyRunningError } from "@/lib/scan/scan-lock";
@@ -43,7 +43,7 @@ const EXIT = { succeeded: 0, partial: 2, failed: 1, running: 1 } as const;
  * Returns the exit code.
  */
 export async function scanAndReport(input: {
-  pool: pg.Pool;
+  pool: DbPool;
   source: TenantSource;
   trigger: ScanTrigger;
   json: boolean;

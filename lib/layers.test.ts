@@ -20,7 +20,13 @@ const SKIP_DIRS = new Set([
 ]);
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".js", ".mjs"];
 
-type Edge = { specifier: string; typeOnly: boolean; resolved: string | null };
+type Edge = {
+  specifier: string;
+  typeOnly: boolean;
+  resolved: string | null;
+  /** the project path it names (no extension), even when no such file exists; null for a package */
+  target: string | null;
+};
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -43,10 +49,22 @@ function resolveFile(base: string): string | null {
   return null;
 }
 
+/** The path a project specifier names, extension dropped, whether or not the file exists; null for a package. */
+function target(from: string, specifier: string): string | null {
+  let named: string;
+  if (specifier.startsWith("@/")) named = path.join(ROOT, specifier.slice(2));
+  else if (specifier.startsWith(".")) named = path.resolve(path.dirname(from), specifier);
+  else return null;
+  return path
+    .relative(ROOT, named)
+    .split(path.sep)
+    .join("/")
+    .replace(/\.(ts|tsx|mts|js|mjs)$/, "");
+}
+
 function resolve(from: string, specifier: string): string | null {
-  if (specifier.startsWith("@/")) return resolveFile(path.join(ROOT, specifier.slice(2)));
-  if (specifier.startsWith(".")) return resolveFile(path.resolve(path.dirname(from), specifier));
-  return null;
+  const named = target(from, specifier);
+  return named === null ? null : resolveFile(path.join(ROOT, named));
 }
 
 const edgeCache = new Map<string, Edge[]>();
@@ -61,7 +79,7 @@ function edgesOf(file: string): Edge[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
   const edges: Edge[] = [];
   const add = (specifier: string, typeOnly: boolean) =>
-    edges.push({ specifier, typeOnly, resolved: resolve(file, specifier) });
+    edges.push({ specifier, typeOnly, resolved: resolve(file, specifier), target: target(file, specifier) });
   for (const node of source.statements) {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const clause = node.importClause;
@@ -215,13 +233,61 @@ describe("import rules between layers", { timeout: 120_000 }, () => {
         edgesOf(file)
           .filter(
             (edge) =>
-              edge.specifier === "pg" ||
-              edge.specifier.startsWith("pg/") ||
+              isPg(edge.specifier) ||
               edge.specifier.startsWith("@prisma/client") ||
-              (edge.resolved !== null && rel(edge.resolved).startsWith("lib/db/")),
+              edge.target?.startsWith("lib/db/") === true,
           )
           .map((edge) => `${rel(file)} imports ${edge.specifier}`),
     );
     expect(offenders).toEqual([]);
   });
+
+  it("nothing outside lib/db imports pg but the files listed in PG_ALLOWED (set-based SQL goes through lib/db/queryable)", () => {
+    const offenders = ALL.filter((file) => !PG_ALLOWED.some((pattern) => pattern.test(rel(file)))).flatMap(
+      (file) =>
+        edgesOf(file)
+          .filter((edge) => isPg(edge.specifier))
+          .map((edge) => `${rel(file)} imports ${edge.specifier}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("nothing imports lib/drift/db, and it is gone: the Queryable is lib/db/queryable.ts (no re-export shim)", () => {
+    expect(resolveFile(path.join(ROOT, "lib/drift/db"))).toBeNull();
+    const offenders = ALL.flatMap((file) =>
+      edgesOf(file)
+        .filter((edge) => edge.target === "lib/drift/db" || edge.target === "lib/drift/db/index")
+        .map((edge) => `${rel(file)} imports ${edge.specifier}`),
+    );
+    expect(offenders).toEqual([]);
+  });
 });
+
+/**
+ * The node-postgres driver and its companions. pg-boss is not among them: it is the job queue (lib/jobs),
+ * which opens its own connections and runs its own schema; its jobs are sent inside our transactions
+ * through an `executeSql` adapter over a Queryable.
+ */
+function isPg(specifier: string): boolean {
+  return /^pg(\/|$)|^pg-(copy-streams|cursor|pool|query-stream|protocol|types)(\/|$)/.test(specifier);
+}
+
+// Who may import `pg` itself. Everyone else takes `Queryable`, `DbPool`, `DbPoolClient` or
+// `DbConnection` from lib/db/queryable.ts and a pool from lib/db/pool.ts (docs/architecture.md, "Data
+// access — two tools, nothing else").
+const PG_ALLOWED: readonly RegExp[] = [
+  // The data layer: pools, the COPY loader, migrations, the embedded/external database and its health.
+  /^lib\/db\//,
+  // Rate limits count on a small pool of their own with short connection and statement timeouts, so a
+  // request is never queued behind a scan's COPY holding the main pool (createRateLimitPool).
+  /^lib\/auth\/rate-limit\.ts$/,
+  // Standalone programs, not the product path: a benchmark that opens its own pool and a raw client to
+  // time the store phase, and the dev seeder that fills a database it was pointed at.
+  /^bench\/drift\/run\.ts$/,
+  /^bench\/lib\/store-phase\.ts$/,
+  /^scripts\/dev-seed\.ts$/,
+  // Tests create, inspect and drop their own databases with an admin client (tests/helpers,
+  // tests/fixtures, the schema-agreement check and every *.test.ts beside the code).
+  /^tests\//,
+  /\.(int\.)?test\.tsx?$/,
+];

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type pg from "pg";
+import type { DbPool } from "@/lib/db/queryable";
 import { importedTenantSource, readTenantFileForImport } from "@/lib/collect/import-tenant-file";
 import { createPool } from "@/lib/db/pool";
 import { TenantFileError } from "@/lib/model/wire/tenant-file";
@@ -26,7 +26,7 @@ export function registerImportCommand(program: Command): void {
       throw error;
     });
     const db = await openCliDatabase();
-    let pool: pg.Pool | null = null;
+    let pool: DbPool | null = null;
     try {
       pool = createPool(db.url, 6);
       process.exitCode = await scanAndReport({

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type pg from "pg";
+import type { DbPool } from "@/lib/db/queryable";
 import { CredentialConfigurationError } from "@/lib/azure/credentials";
 import { TokenTimeoutError } from "@/lib/azure/retrying-credential";
 import { readDatabaseConfig } from "@/lib/db/config";
@@ -69,7 +69,7 @@ export function registerScanCommand(program: Command): void {
     }
 
     const db = await openCliDatabase();
-    let pool: pg.Pool | null = null;
+    let pool: DbPool | null = null;
     // Only closed here; its type comes from lib/scan/emulated-tenant.ts (the CLI does not import lib/emulator).
     let emulator: Awaited<ReturnType<typeof emulatedTenantSource>>["emulator"] | null = null;
     try {

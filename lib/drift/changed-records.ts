@@ -1,5 +1,5 @@
+import type { Queryable } from "@/lib/db/queryable";
 import { ANALYSIS_SOURCE, DIRECTORY_SOURCE } from "@/lib/model/sources";
-import type { Queryable } from "./db";
 
 /** One version of a record as a drift endpoint saw it. */
 export type RecordVersion = {

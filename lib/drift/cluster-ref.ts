@@ -1,6 +1,6 @@
+import type { Queryable } from "@/lib/db/queryable";
 import { normalizeArmId } from "@/lib/model/ids";
 import { clusterIdFromSlug } from "@/lib/queries/cluster-slug";
-import type { Queryable } from "./db";
 import { DriftInputError, DriftNotFoundError, type DriftRange } from "./scan-range";
 
 export type ClusterRef = { id: string; name: string };

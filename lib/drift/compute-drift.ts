@@ -1,7 +1,7 @@
+import type { Queryable } from "@/lib/db/queryable";
 import { SEVERITY_ORDER } from "@/lib/drift/severity";
 import { readChangedRecords } from "./changed-records";
 import type { ClusterRef } from "./cluster-ref";
-import type { Queryable } from "./db";
 import { compareEvents, driftEvent, governanceIds } from "./events";
 import { loadLabels } from "./labels";
 import { completeSourcesOf, type DriftRange } from "./scan-range";

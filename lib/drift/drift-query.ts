@@ -1,8 +1,8 @@
 import { z } from "zod";
+import type { Queryable } from "@/lib/db/queryable";
 import { safeText } from "@/lib/http/safe-text";
 import { type ClusterRef, resolveDriftCluster } from "./cluster-ref";
 import { computeDrift } from "./compute-drift";
-import type { Queryable } from "./db";
 import { type DriftRange, resolveDriftRange } from "./scan-range";
 import type { DriftReport } from "./types";
 

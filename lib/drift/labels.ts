@@ -1,4 +1,4 @@
-import type { Queryable } from "./db";
+import type { Queryable } from "@/lib/db/queryable";
 
 /** Names for the ids drift messages mention: clusters, principals and role definitions. */
 export type LabelBook = {

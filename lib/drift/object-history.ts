@@ -1,4 +1,4 @@
-import type { Queryable } from "./db";
+import type { Queryable } from "@/lib/db/queryable";
 import { diffJson } from "./json-diff";
 import type { DriftRange } from "./scan-range";
 import { DriftNotFoundError } from "./scan-range";

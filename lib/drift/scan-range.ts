@@ -1,6 +1,6 @@
+import type { Queryable } from "@/lib/db/queryable";
 import { APP_ERROR_STATUS, AppError } from "@/lib/http/app-error";
 import { coverageSchema } from "@/lib/model/tenant-model";
-import type { Queryable } from "./db";
 
 /** Bad input (400): scans of different tenants, `from` not before `to`, an ambiguous cluster name. */
 export class DriftInputError extends AppError {

@@ -1,8 +1,8 @@
 import { z } from "zod";
+import type { Queryable } from "@/lib/db/queryable";
 import { severitySchema } from "@/lib/findings/types";
 import type { ClusterRef } from "./cluster-ref";
 import { computeDrift, countEvents, emptyCounts } from "./compute-drift";
-import type { Queryable } from "./db";
 import type { DriftScan } from "./scan-range";
 import { type DriftCounts, driftCategorySchema, driftEventKindSchema } from "./types";
 

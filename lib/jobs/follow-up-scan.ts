@@ -1,5 +1,5 @@
+import type { Queryable } from "@/lib/db/queryable";
 import { computeDrift, countEvents } from "@/lib/drift/compute-drift";
-import type { Queryable } from "@/lib/drift/db";
 import { DriftNotFoundError, resolveDriftRange } from "@/lib/drift/scan-range";
 import { atLeast } from "@/lib/drift/severity";
 import { storeSummary } from "@/lib/drift/timeline";

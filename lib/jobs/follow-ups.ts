@@ -1,5 +1,5 @@
-import type pg from "pg";
 import type { PgBoss } from "pg-boss";
+import type { DbPool } from "@/lib/db/queryable";
 import { NOTIFY_QUEUE, NOTIFY_RETRY, type NotifyJobData } from "./queues";
 
 /**
@@ -9,7 +9,7 @@ import { NOTIFY_QUEUE, NOTIFY_RETRY, type NotifyJobData } from "./queues";
  * follow-up is queued, and a crash in between leaves neither the claim nor the job.
  */
 export async function enqueueFollowUps(
-  pool: pg.Pool,
+  pool: DbPool,
   boss: PgBoss,
   options: { tenantId?: string } = {},
 ): Promise<number> {

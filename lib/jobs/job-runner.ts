@@ -1,7 +1,7 @@
-import type pg from "pg";
 import { type Clock, type Job, PgBoss } from "pg-boss";
 import { z } from "zod";
 import { createPool } from "@/lib/db/pool";
+import type { DbPool } from "@/lib/db/queryable";
 import { followUpScan } from "@/lib/jobs/follow-up-scan";
 import type { DeliverOptions } from "@/lib/notify/deliver-webhook";
 import { runScan } from "@/lib/scan/run-scan";
@@ -27,7 +27,7 @@ import { effectiveSettings, knownTenantIds, NO_SETTINGS, readAllTenantSettings }
 export type JobRunnerOptions = {
   databaseUrl: string;
   /** pool for scans and drift; the runner opens (and closes) its own when omitted */
-  pool?: pg.Pool;
+  pool?: DbPool;
   config?: JobsConfig;
   /** process jobs (a worker); false only sends jobs and writes schedules (the app with ATLAS_WORKER=off) */
   work?: boolean;

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { DbPool } from "@/lib/db/queryable";
 
 export type PruneResult = {
   tenantId: string;
@@ -16,7 +16,7 @@ export type PruneResult = {
  * One transaction: readers see the history before or after, never half of it.
  */
 export async function pruneTenantHistory(
-  pool: pg.Pool,
+  pool: DbPool,
   input: { tenantId: string; keepDays: number; now?: Date },
 ): Promise<PruneResult> {
   const cutoff = new Date((input.now ?? new Date()).getTime() - input.keepDays * 86_400_000);

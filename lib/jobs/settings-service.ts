@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Queryable } from "@/lib/drift/db";
+import type { Queryable } from "@/lib/db/queryable";
 import { badRequestError, notFoundError } from "@/lib/http/app-error";
 import { safeUnknown } from "@/lib/http/safe-text";
 import { webhookUrlProblem } from "@/lib/net/webhook-url-policy";

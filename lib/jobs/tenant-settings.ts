@@ -1,7 +1,7 @@
 import { PgBoss } from "pg-boss";
 import { z } from "zod";
 import { decryptSecret, encryptSecret, isEncryptedSecret } from "@/lib/auth/secret-box";
-import type { Queryable } from "@/lib/drift/db";
+import type { Queryable } from "@/lib/db/queryable";
 import { type Severity, severitySchema } from "@/lib/findings/types";
 import { type WebhookFormat, webhookFormatSchema } from "@/lib/notify/webhook-format";
 import { cronExpressionSchema, type JobsConfig, webhookUrlSchema } from "./config";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type pg from "pg";
+import type { DbPool } from "@/lib/db/queryable";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { parseTenantFile, type TenantFile } from "@/lib/model/wire/tenant-file";
 import type { CollectFunction } from "@/lib/scan/scan-types";
@@ -37,7 +37,7 @@ export function countingSource(
 }
 
 /** Jobs of a queue that are waiting or running (pg-boss keeps its jobs in the pgboss schema). */
-export async function openJobs(pool: pg.Pool, queue: string): Promise<number> {
+export async function openJobs(pool: DbPool, queue: string): Promise<number> {
   const { rows } = await pool.query<{ n: string }>(
     "SELECT count(*) AS n FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')",
     [queue],

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { DbConnection } from "@/lib/db/queryable";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { modelFromRecords } from "@/lib/model/records";
@@ -66,7 +66,7 @@ export async function modelAsOf(tenantId: string, scanId: bigint, coverage: Cove
  * time, and an unchanged tenant would rewrite its findings.
  */
 export async function modelAsOfInTransaction(
-  client: pg.PoolClient | pg.Client,
+  client: DbConnection,
   tenantId: string,
   scanId: bigint,
   coverage: Coverage,

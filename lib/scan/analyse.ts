@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { DbConnection } from "@/lib/db/queryable";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { AttackPathSearch, DEFAULT_MAX_HOPS, withAttackPaths } from "@/lib/access/attack-paths";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
@@ -42,7 +42,7 @@ const recordCount = (access: ClusterAccess) =>
  * batch, whatever the size of the tenant.
  */
 export async function analyseAndStore(
-  client: pg.PoolClient | pg.Client,
+  client: DbConnection,
   input: {
     tenantId: string;
     scanId: bigint;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type pg from "pg";
+import type { DbConnection } from "@/lib/db/queryable";
 import { canonicalJson } from "@/lib/model/records";
 import type { Coverage } from "@/lib/model/tenant-model";
 import { PRODUCT_VERSION } from "@/lib/version";
@@ -86,7 +86,7 @@ const sha256 = (...parts: string[]) => {
  * included): conservative, never a stale "nobody"; an unchanged tenant re-evaluates nothing.
  */
 export async function analysisInputs(
-  client: pg.PoolClient | pg.Client,
+  client: DbConnection,
   input: {
     tenantId: string;
     scanId: bigint;

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { DbConnection } from "@/lib/db/queryable";
 import { DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
 import type { Coverage, TenantModel } from "@/lib/model/tenant-model";
 import { type AnalysisOutcome, analyseAndStore } from "./analyse";
@@ -32,7 +32,7 @@ type StoredHash = {
  * Findings read every cluster's access: when they are re-evaluated, so is every cluster.
  */
 export async function analyseIncrementally(
-  client: pg.PoolClient | pg.Client,
+  client: DbConnection,
   input: {
     tenantId: string;
     scanId: bigint;
@@ -127,7 +127,7 @@ function checkSameClusters(model: TenantModel, inputs: AnalysisInputs) {
 }
 
 async function storeHashes(
-  client: pg.PoolClient | pg.Client,
+  client: DbConnection,
   input: { tenantId: string; scanId: bigint; inputs: AnalysisInputs; analysis: AnalysisOutcome },
 ) {
   const { tenantId, inputs, analysis } = input;

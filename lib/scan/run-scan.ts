@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { DbPool } from "@/lib/db/queryable";
 import { modelToRecords } from "@/lib/model/records";
 import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
 import { PRODUCT_VERSION } from "@/lib/version";
@@ -24,7 +24,7 @@ export interface ScanTenantInfo {
 }
 
 export interface RunScanInput {
-  pool: pg.Pool;
+  pool: DbPool;
   tenant: ScanTenantInfo;
   trigger: ScanTrigger;
   collect: CollectFunction;
@@ -52,7 +52,7 @@ export interface ScanOutcome {
   rowsClosed: number;
 }
 
-async function upsertTenant(pool: pg.Pool, tenant: ScanTenantInfo): Promise<void> {
+async function upsertTenant(pool: DbPool, tenant: ScanTenantInfo): Promise<void> {
   await pool.query(
     `INSERT INTO tenants (id, display_name, source, tenant_file, updated_at) VALUES ($1, $2, $3, $4, now())
      ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, source = EXCLUDED.source,
@@ -227,7 +227,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
 }
 
 /** Progress goes to the scan row at most a few times a second so the UI can poll it. */
-function progressWriter(pool: pg.Pool, scanId: bigint, observe: RunScanInput["onProgress"] = () => {}) {
+function progressWriter(pool: DbPool, scanId: bigint, observe: RunScanInput["onProgress"] = () => {}) {
   let pending: { phase: ScanPhase; done: number; total: number } | null = null;
   let lastWrite = 0;
   let writing: Promise<unknown> = Promise.resolve();

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { DbPoolClient } from "@/lib/db/queryable";
 import { APP_ERROR_STATUS, AppError } from "@/lib/http/app-error";
 
 export class ScanAlreadyRunningError extends AppError {
@@ -12,7 +12,7 @@ export class ScanAlreadyRunningError extends AppError {
  * One scan per tenant at a time, across processes and machines: a session-level advisory lock held on a
  * dedicated connection for the whole scan. A crash (even kill -9) drops the connection and so the lock.
  */
-export async function acquireScanLock(client: pg.PoolClient, tenantId: string): Promise<() => Promise<void>> {
+export async function acquireScanLock(client: DbPoolClient, tenantId: string): Promise<() => Promise<void>> {
   const { rows } = await client.query<{ ok: boolean }>(
     "SELECT pg_try_advisory_lock(hashtext('atlas-scan'), hashtext($1)) AS ok",
     [tenantId],

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { DbConnection } from "@/lib/db/queryable";
 import { copyRows } from "@/lib/db/copy";
 import { canonicalJson, contentHash, hashCanonicalJson, type SnapshotRecordInput } from "@/lib/model/records";
 
@@ -30,7 +30,7 @@ const KIND_FILTERS: Record<StoredKinds, string> = {
  * there is nothing to compare with or close: the records are COPYed straight in.
  */
 export async function storeRecords(
-  client: pg.PoolClient | pg.Client,
+  client: DbConnection,
   input: {
     tenantId: string;
     scanId: bigint;
@@ -141,7 +141,7 @@ function checkRecords(records: readonly SnapshotRecordInput[], clusterIds: reado
 
 /** COPYs the chosen records, payload included, into snapshot_records as valid from this scan. */
 function copyPayloads(
-  client: pg.PoolClient | pg.Client,
+  client: DbConnection,
   input: { tenantId: string; scanId: bigint; records: readonly SnapshotRecordInput[] },
   ords: Iterable<number>,
   serialise: (record: SnapshotRecordInput, ord: number) => { hash: string; json: string },
@@ -168,7 +168,7 @@ function copyPayloads(
  * access batch by batch, what is left open elsewhere belongs to clusters that are gone.
  */
 export async function closeOutsideClusters(
-  client: pg.PoolClient | pg.Client,
+  client: DbConnection,
   input: { tenantId: string; scanId: bigint; kinds: StoredKinds; clusterIds: readonly string[] },
 ): Promise<number> {
   const { rowCount } = await client.query(

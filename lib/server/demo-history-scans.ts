@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { DbPool } from "@/lib/db/queryable";
 import { demoHistory } from "@/lib/emulator/demo/demo-history";
 import type { TenantFile } from "@/lib/model/wire/tenant-file";
 import { createReport } from "@/lib/reports/report-store";
@@ -8,7 +8,7 @@ import { runScan, type ScanOutcome } from "@/lib/scan/run-scan";
 const DAY_MS = 86_400_000;
 
 export interface DemoHistoryInput {
-  pool: pg.Pool;
+  pool: DbPool;
   /** the current demo tenant; its earlier states are derived from it (lib/emulator/demo/demo-history.ts) */
   current: TenantFile;
   tenantFile: string | null;
