@@ -2,7 +2,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import { scanParamSchema } from "@/lib/queries/scan-scope";
-import { coverageSummary, getScan } from "@/lib/queries/scans";
+import { coverageSummary, getScan, scanResponse } from "@/lib/queries/scans";
 import { asOfCondition } from "@/lib/queries/snapshot";
 
 // One scan (/scans/[id]): status, phase and progress, per-source coverage, errors, API calls and
@@ -14,16 +14,11 @@ export async function getScanPage(rawId: string) {
   const scan = await getScan(parsed.data);
   if (!scan) throw new NotFoundError("scan_not_found", `No scan ${rawId}.`);
   const facts = await sourceFacts(scan.tenant.id, scan.id);
+  // The API's scan (one owner of the scan's JSON), with what the page adds: the tenant's name, each
+  // source's coverage in words, and the coverage counted.
   return {
-    id: scan.id.toString(),
+    ...scanResponse(scan),
     tenant: scan.tenant,
-    status: scan.status,
-    trigger: scan.trigger,
-    phase: scan.phase,
-    progress: scan.progress,
-    startedAt: scan.startedAt.toISOString(),
-    finishedAt: scan.finishedAt?.toISOString() ?? null,
-    durationMs: scan.durationMs,
     coverage: Object.entries(scan.coverage)
       .map(([source, entry]) => ({
         source,
@@ -34,12 +29,6 @@ export async function getScanPage(rawId: string) {
       }))
       .sort((a, b) => a.status.localeCompare(b.status) || a.source.localeCompare(b.source)),
     coverageSummary: coverageSummary(scan.coverage),
-    errors: scan.errors,
-    counts: scan.counts,
-    apiCalls: scan.apiCalls,
-    rowsInserted: scan.rowsInserted,
-    rowsClosed: scan.rowsClosed,
-    productVersion: scan.productVersion,
   };
 }
 

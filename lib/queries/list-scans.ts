@@ -1,4 +1,4 @@
-import { countScans, coverageSummary, listScans } from "@/lib/queries/scans";
+import { countScans, coverageSummary, listScans, scanHeadline } from "@/lib/queries/scans";
 
 // Scan history (/scans): status, duration, coverage and error counts, newest first.
 
@@ -14,16 +14,11 @@ export async function getScansPage(options: { page?: number } = {}) {
     total,
     page,
     pageSize: SCANS_PAGE_SIZE,
+    // A row of the history: the scan's headline (as the API and the scan's page have it), its tenant,
+    // and its coverage and errors counted rather than listed.
     scans: scans.map((scan) => ({
-      id: scan.id.toString(),
+      ...scanHeadline(scan),
       tenant: scan.tenant,
-      status: scan.status,
-      trigger: scan.trigger,
-      phase: scan.phase,
-      progress: scan.progress,
-      startedAt: scan.startedAt.toISOString(),
-      finishedAt: scan.finishedAt?.toISOString() ?? null,
-      durationMs: scan.durationMs,
       coverage: coverageSummary(scan.coverage),
       errorCount: scan.errors.length,
     })),

@@ -6,7 +6,7 @@ import { GET as listScansRoute } from "@/app/api/scans/route";
 import { prisma } from "@/lib/db/prisma";
 import { getScanPage } from "@/lib/queries/get-scan";
 import { getScansPage } from "@/lib/queries/list-scans";
-import { getScan, listScans, scanResponse } from "@/lib/queries/scans";
+import { getScan, listScans, scanHeadline, scanResponse } from "@/lib/queries/scans";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 
 // One reader of scan rows (issue 17): the scans API and the scans pages read the same parsed scan, so a
@@ -95,5 +95,20 @@ describe("getScan and listScans", () => {
       errorCount: 1,
       coverage: { sources: 2, complete: 1, notRead: 1 },
     });
+  });
+
+  it("builds one scan's page and each history row from the API's scan: one owner of the scan's JSON", async () => {
+    const scan = await getScan(good);
+    expect(scan).not.toBeNull();
+    const { coverage, ...api } = scanResponse(scan!);
+    expect(Object.keys(coverage)).toHaveLength(2);
+    // Every field of the API answer is on the page with the same value; only coverage is the page's own
+    // (each source named and sorted), and it adds the tenant's display name and the counted coverage.
+    const page = await getScanPage(good.toString());
+    expect(page).toMatchObject({ ...api, tenant: { id: TENANT, displayName: "Contoso" } });
+    expect(page.coverage.map((entry) => entry.source).sort()).toEqual(Object.keys(coverage).sort());
+    const row = (await getScansPage()).scans.find((item) => item.id === good.toString());
+    expect(row).toMatchObject({ ...scanHeadline(scan!), tenant: { id: TENANT, displayName: "Contoso" } });
+    expect(scanHeadline(scan!)).toMatchObject({ status: "partial", trigger: "cli", durationMs: 1200 });
   });
 });

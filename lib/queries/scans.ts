@@ -74,11 +74,13 @@ export function countScans(): Promise<number> {
   return prisma().scan.count();
 }
 
-/** The documented JSON of one scan in GET /api/scans and GET /api/scans/:id (a contract: add, never reshape). */
-export function scanResponse(scan: Scan) {
+/**
+ * What every view of a scan opens with, JSON-ready (ids as strings, times as ISO): the API answer, the
+ * scan history page and one scan's page all start from it, so they cannot drift apart in wording or type.
+ */
+export function scanHeadline(scan: Scan) {
   return {
     id: scan.id.toString(),
-    tenantId: scan.tenant.id,
     status: scan.status,
     trigger: scan.trigger,
     phase: scan.phase,
@@ -86,6 +88,17 @@ export function scanResponse(scan: Scan) {
     startedAt: scan.startedAt.toISOString(),
     finishedAt: scan.finishedAt?.toISOString() ?? null,
     durationMs: scan.durationMs,
+  };
+}
+
+/** The documented JSON of one scan in GET /api/scans and GET /api/scans/:id (a contract: add, never reshape). */
+export function scanResponse(scan: Scan) {
+  // Spelled out in the documented order: the headline, with tenantId after the id, then the rest.
+  const { id, ...headline } = scanHeadline(scan);
+  return {
+    id,
+    tenantId: scan.tenant.id,
+    ...headline,
     counts: scan.counts,
     coverage: scan.coverage,
     errors: scan.errors,
