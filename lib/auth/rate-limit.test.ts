@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   createRateLimiter,
   createRateLimitPool,
@@ -50,6 +50,9 @@ describe("rateLimitsFromEnv", () => {
 });
 
 describe("when the database does not answer", () => {
+  // The library reads the time from Date.now(), so the tests set the clock rather than pass it.
+  afterEach(() => vi.useRealTimers());
+
   it("counts in this process instead (neither open nor closed), says so once, and keeps the limits", async () => {
     const warnings: string[] = [];
     // Port 1 on loopback: nothing listens, the connection is refused at once.
@@ -57,30 +60,35 @@ describe("when the database does not answer", () => {
     const limiter = createRateLimiter({ pool, limits, warn: (message) => warnings.push(message) });
     try {
       const t = 10 * MINUTE + 5_000;
+      vi.useFakeTimers({ toFake: ["Date"], now: t });
       const decisions = [];
-      for (let i = 0; i < 4; i++) decisions.push(await limiter.take("share", "192.0.2.1", t));
+      for (let i = 0; i < 4; i++) decisions.push(await limiter.take("share", "192.0.2.1"));
       expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
+      // The window is the clock's minute, not one started by the first request: 55 s of it are left.
+      expect(decisions[3]).toEqual({ allowed: false, retryAfterSeconds: 55, reason: "client" });
       expect(limiter.lastCountedIn()).toBe("memory");
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/rate limits: the database did not answer .*counting in this process/);
       // The global limit degrades per client in memory too.
-      for (let i = 0; i < 10; i++) await limiter.take("share", `198.51.100.${i}`, t);
-      expect((await limiter.take("share", "203.0.113.1", t)).allowed).toBe(true);
-      expect(await limiter.take("share", "203.0.113.1", t)).toMatchObject({
+      for (let i = 0; i < 10; i++) await limiter.take("share", `198.51.100.${i}`);
+      expect((await limiter.take("share", "203.0.113.1")).allowed).toBe(true);
+      expect(await limiter.take("share", "203.0.113.1")).toMatchObject({
         allowed: false,
         reason: "global",
       });
       // A new window starts afresh.
-      expect((await limiter.take("share", "192.0.2.1", t + MINUTE)).allowed).toBe(true);
+      vi.setSystemTime(t + MINUTE);
+      expect((await limiter.take("share", "192.0.2.1")).allowed).toBe(true);
     } finally {
       await limiter.close();
     }
   });
 
   it("counts in memory when no database is configured at all", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: 0 });
     const limiter = createRateLimiter({ pool: undefined, limits });
-    for (let i = 0; i < 30; i++) expect((await limiter.take("sign-in", "192.0.2.2", 0)).allowed).toBe(true);
-    expect(await limiter.take("sign-in", "192.0.2.2", 0)).toMatchObject({ allowed: false, reason: "client" });
+    for (let i = 0; i < 30; i++) expect((await limiter.take("sign-in", "192.0.2.2")).allowed).toBe(true);
+    expect(await limiter.take("sign-in", "192.0.2.2")).toMatchObject({ allowed: false, reason: "client" });
     expect(limiter.lastCountedIn()).toBe("memory");
   });
 });

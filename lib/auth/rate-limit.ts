@@ -1,27 +1,35 @@
 import pg from "pg";
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { readReportConfig } from "@/lib/reports/config";
 import { UNKNOWN_CLIENT } from "./client-address";
 import { processState } from "./process-state";
 import type { RateLimitBucket } from "./route-policy";
 
 /**
- * The product's one rate limiter: fixed windows per (bucket, client address), counted in PostgreSQL so
- * every app process on every machine sees the same counts (table rate_limit_counters, migration
- * 20261128_4000_rate_limits). The proxy (lib/auth/proxy-handler.ts) takes a token for each request whose
- * route has a bucket (lib/auth/route-policy.ts); the client is lib/auth/client-address.ts's.
+ * The product's one rate limiter, on rate-limiter-flexible (https://github.com/animir/node-rate-limiter-flexible):
+ * fixed one-minute windows per (bucket, client address), counted by its RateLimiterPostgres in PostgreSQL so
+ * every app process on every machine sees the same counts (table rate_limits, migration
+ * 20261203_2200_rate_limits_library). The proxy (lib/auth/proxy-handler.ts) takes a token for each request
+ * whose route has a bucket (lib/auth/route-policy.ts); the client is lib/auth/client-address.ts's.
  *
- * - One round trip per request: one INSERT … ON CONFLICT DO UPDATE increments the client's row and, for a
- *   bucket with a global limit, the bucket's all-clients row, and returns both counts. Rows are inserted in
- *   a fixed order (client, then all), so two requests never wait on each other in opposite orders.
- * - A global limit degrades per client: past it, each client is held to a small fair share for the rest
- *   of the window instead of everyone being refused, so a flood from a few addresses cannot lock out a
- *   well-behaved one (issue #18).
- * - Expired windows are deleted by the same statement, at most once a minute per process.
+ * What the library does: the atomic count (one INSERT … ON CONFLICT DO UPDATE per key that resets the key
+ * when its window has ended), and the in-memory counting of the fallback (RateLimiterMemory). What stays
+ * ours, because it is product policy the library has no word for:
+ * - Windows are aligned to the clock (12:00:00–12:01:00), not started by a client's first request: each
+ *   count passes the time left to the window's end as the library's customDuration, which it applies when it
+ *   (re)starts a key's window.
+ * - A global limit degrades per client: a second library limiter counts all clients of the bucket together,
+ *   and past its limit each client is held to a small fair share for the rest of the window instead of
+ *   everyone being refused, so a flood from a few addresses cannot lock out a well-behaved one (issue #18).
+ * - Ended windows are deleted at most once a minute per process, piggybacked on a request (the library's own
+ *   clean-up is a self-rescheduling timer that outlives close(); ours leaves nothing running).
  * - If the database cannot answer (down, slow, saturated), the limiter does NOT fail closed: it counts in
  *   this process's memory — the same windows and limits, per process — and retries the database after a
  *   few seconds. Failing closed would turn a database outage into refusing sign-in, which needs no
  *   database; failing wide open would make "exhaust the limiter's pool" a way to switch limits off. The
  *   limited routes that need the database (share links, cron) fail on their own while it is down.
+ *   (Not the library's insuranceLimiter: it would retry the database on every request, each waiting out the
+ *   connection timeout, and hide the outage from the log.)
  */
 
 export type BucketLimit = {
@@ -79,30 +87,63 @@ export function decide(
   return { allowed: true };
 }
 
-/** The key of the all-clients row. Never a client key: those are IP addresses or "unknown". */
-const ALL_CLIENTS = "";
-
-const TAKE_SQL = `INSERT INTO "rate_limit_counters" AS c ("bucket", "client", "window_start", "expires_at", "count")
-VALUES ($1::text, $2::text, $3::timestamptz, $4::timestamptz, 1)`;
-const TAKE_WITH_GLOBAL_SQL = `${TAKE_SQL}, ($1::text, '${ALL_CLIENTS}', $3::timestamptz, $4::timestamptz, 1)`;
-const ON_CONFLICT = `
-ON CONFLICT ("bucket", "client", "window_start") DO UPDATE SET "count" = c."count" + 1
-RETURNING c."client", c."count"`;
-// Windows that ended more than a minute ago; the grace covers clocks of other processes running behind.
-const PRUNE = `WITH pruned AS (DELETE FROM "rate_limit_counters" WHERE "expires_at" <= $5::timestamptz)\n`;
+/** The table the library counts in (migration 20261203_2200_rate_limits_library). */
+export const RATE_LIMIT_TABLE = "rate_limits";
+/** The key a bucket's all-clients limiter counts under. Never a client key: those are IP addresses or "unknown". */
+const ALL_CLIENTS = "*";
 
 const PRUNE_EVERY_MS = MINUTE;
 /** After a database failure, count in memory this long before trying the database again. */
 const DATABASE_RETRY_MS = 5_000;
-/** In-memory windows kept at most (the fallback); a flood of addresses beyond it forgets them all. */
-const MAX_MEMORY_WINDOWS = 50_000;
 
 export type RateLimiter = {
-  take(bucket: RateLimitBucket, client: string, now?: number): Promise<RateDecision>;
+  /** Counts one request of `bucket` from `client` at the current time (Date.now(), as the library reads it). */
+  take(bucket: RateLimitBucket, client: string): Promise<RateDecision>;
   /** Where the last decision was counted (tests, diagnostics). */
   lastCountedIn(): "database" | "memory" | undefined;
   close(): Promise<void>;
 };
+
+/** What the limiter needs of a library limiter (RateLimiterPostgres and RateLimiterMemory alike). */
+type Counter = Pick<RateLimiterMemory, "consume">;
+type BucketCounters = { client: Counter; global: Counter | undefined };
+type Counters = Record<RateLimitBucket, BucketCounters>;
+
+/** One library limiter per bucket for its clients, and one for all of them when the bucket has a global limit. */
+function countersFor(
+  limits: RateLimits,
+  make: (keyPrefix: string, points: number, windowMs: number) => Counter,
+) {
+  const counters = {} as Counters;
+  for (const [bucket, limit] of Object.entries(limits) as [RateLimitBucket, BucketLimit][]) {
+    counters[bucket] = {
+      client: make(`${bucket}:client`, limit.perClient, limit.windowMs),
+      global: limit.global ? make(`${bucket}:all`, limit.global.limit, limit.windowMs) : undefined,
+    };
+  }
+  return counters;
+}
+
+/**
+ * The key's count after this request. Past the limiter's points the library rejects with its RateLimiterRes
+ * (the count is still taken); any other rejection is the store failing and is thrown on.
+ */
+async function countOne(counter: Counter, key: string, msLeftInWindow: number): Promise<number> {
+  try {
+    return (await counter.consume(key, 1, { customDuration: msLeftInWindow / 1000 })).consumedPoints;
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return rejection.consumedPoints;
+    throw rejection;
+  }
+}
+
+async function countBoth(counters: BucketCounters, client: string, msLeftInWindow: number) {
+  const [clientCount, globalCount] = await Promise.all([
+    countOne(counters.client, client, msLeftInWindow),
+    counters.global ? countOne(counters.global, ALL_CLIENTS, msLeftInWindow) : undefined,
+  ]);
+  return { client: clientCount, global: globalCount };
+}
 
 export function createRateLimiter(options: {
   /** undefined: no database configured — count in memory */
@@ -112,61 +153,57 @@ export function createRateLimiter(options: {
 }): RateLimiter {
   const { pool, limits } = options;
   const warn = options.warn ?? ((message: string) => console.warn(`[atlas] ${message}`));
-  const memory = new Map<string, { count: number; expiresAt: number }>();
+  const inDatabase = pool
+    ? countersFor(
+        limits,
+        (keyPrefix, points, windowMs) =>
+          new RateLimiterPostgres({
+            storeClient: pool,
+            storeType: "pool",
+            tableName: RATE_LIMIT_TABLE,
+            // The migration creates it; the library's CREATE TABLE at start-up would race the migrations.
+            tableCreated: true,
+            // Ended windows are pruned below, on requests: the library's timer would outlive close().
+            clearExpiredByTimeout: false,
+            keyPrefix,
+            points,
+            duration: windowMs / 1000,
+          }),
+      )
+    : undefined;
+  const inMemory = countersFor(
+    limits,
+    (keyPrefix, points, windowMs) => new RateLimiterMemory({ keyPrefix, points, duration: windowMs / 1000 }),
+  );
   let lastPrune = Number.NEGATIVE_INFINITY;
   let skipDatabaseUntil = Number.NEGATIVE_INFINITY;
   let lastWarning = Number.NEGATIVE_INFINITY;
   let countedIn: "database" | "memory" | undefined;
 
-  async function countInDatabase(
-    db: pg.Pool,
-    bucket: RateLimitBucket,
-    client: string,
-    windowStart: number,
-    windowEnd: number,
-    now: number,
-  ) {
-    const global = limits[bucket].global !== undefined;
-    const prune = now - lastPrune >= PRUNE_EVERY_MS;
-    const text = `${prune ? PRUNE : ""}${global ? TAKE_WITH_GLOBAL_SQL : TAKE_SQL}${ON_CONFLICT}`;
-    const values: unknown[] = [bucket, client, new Date(windowStart), new Date(windowEnd)];
-    if (prune) values.push(new Date(now - MINUTE));
-    const { rows } = await db.query<{ client: string; count: number }>(text, values);
-    if (prune) lastPrune = now;
-    const countOf = (key: string) => rows.find((row) => row.client === key)?.count;
-    const clientCount = countOf(client);
-    if (clientCount === undefined) throw new Error("the rate-limit upsert returned no row for the client");
-    return { client: clientCount, global: global ? countOf(ALL_CLIENTS) : undefined };
-  }
-
-  function countInMemory(bucket: RateLimitBucket, client: string, windowStart: number, windowEnd: number) {
-    const bump = (key: string) => {
-      const id = `${bucket}\0${key}\0${windowStart}`;
-      const window = memory.get(id) ?? { count: 0, expiresAt: windowEnd };
-      window.count += 1;
-      memory.set(id, window);
-      return window.count;
-    };
-    if (memory.size >= MAX_MEMORY_WINDOWS) {
-      for (const [id, window] of memory) if (window.expiresAt <= windowStart) memory.delete(id);
-      if (memory.size >= MAX_MEMORY_WINDOWS) memory.clear();
+  /** Deletes windows that ended more than a minute ago; the grace covers clocks of other processes running behind. */
+  async function pruneEnded(db: pg.Pool, now: number): Promise<void> {
+    if (now - lastPrune < PRUNE_EVERY_MS) return;
+    try {
+      await db.query(`DELETE FROM "${RATE_LIMIT_TABLE}" WHERE "expire" <= $1`, [now - MINUTE]);
+      lastPrune = now;
+    } catch {
+      // Not worth failing a request for: the count itself says whether the database answers.
     }
-    return {
-      client: bump(client),
-      global: limits[bucket].global ? bump(ALL_CLIENTS) : undefined,
-    };
   }
 
   return {
-    async take(bucket, rawClient, now = Date.now()) {
+    async take(bucket, rawClient) {
+      const now = Date.now();
       const limit = limits[bucket];
       const client = rawClient || UNKNOWN_CLIENT;
-      const windowStart = Math.floor(now / limit.windowMs) * limit.windowMs;
-      const windowEnd = windowStart + limit.windowMs;
+      const windowEnd = (Math.floor(now / limit.windowMs) + 1) * limit.windowMs;
       let counts: { client: number; global: number | undefined } | undefined;
-      if (pool && now >= skipDatabaseUntil) {
+      if (pool && inDatabase && now >= skipDatabaseUntil) {
         try {
-          counts = await countInDatabase(pool, bucket, client, windowStart, windowEnd, now);
+          [counts] = await Promise.all([
+            countBoth(inDatabase[bucket], client, windowEnd - now),
+            pruneEnded(pool, now),
+          ]);
           countedIn = "database";
         } catch (error) {
           skipDatabaseUntil = now + DATABASE_RETRY_MS;
@@ -180,7 +217,7 @@ export function createRateLimiter(options: {
         }
       }
       if (!counts) {
-        counts = countInMemory(bucket, client, windowStart, windowEnd);
+        counts = await countBoth(inMemory[bucket], client, windowEnd - now);
         countedIn = "memory";
       }
       return decide(limit, counts, windowEnd, now);
@@ -227,8 +264,8 @@ function processLimiter(): RateLimiter {
 }
 
 /** Counts one request of `bucket` from `client` in this process's limiter. */
-export function takeToken(bucket: RateLimitBucket, client: string, now?: number): Promise<RateDecision> {
-  return processLimiter().take(bucket, client, now);
+export function takeToken(bucket: RateLimitBucket, client: string): Promise<RateDecision> {
+  return processLimiter().take(bucket, client);
 }
 
 /** Closes this process's limiter (server shutdown, tests); the next takeToken starts a new one. */
