@@ -11,13 +11,16 @@ export type BoundRules = {
   namespace: string | null;
   /** `ClusterRole|<name>` or `Role|<namespace>|<name>`: the role, for caches keyed by it */
   roleKey: string;
+  /** the role's name (roleRef.name): the ClusterRole a bind/escalate takeover would rewrite */
+  roleName: string;
   /** the binding step and the role step */
   via: PathStep[];
 };
 
 /**
  * Every ClusterRoleBinding and RoleBinding of a cluster whose role exists, with its (aggregated) rules:
- * the walk each attack-graph module (pod powers, impersonation) starts from. A ClusterRoleBinding can
+ * the walk each attack-graph module (pod powers, impersonators and what an impersonated subject
+ * holds) starts from. A ClusterRoleBinding can
  * only name a ClusterRole; a RoleBinding names a Role of its namespace or a ClusterRole.
  */
 export function* boundRules(clusterId: string, inventory: ClusterKubernetes): Generator<BoundRules> {
@@ -32,6 +35,7 @@ export function* boundRules(clusterId: string, inventory: ClusterKubernetes): Ge
       rules,
       namespace: null,
       roleKey: `ClusterRole|${binding.roleRef.name}`,
+      roleName: binding.roleRef.name,
       via: [
         clusterRoleBindingStep(clusterId, binding.name),
         kubernetesRoleStep(clusterId, "ClusterRole", null, binding.roleRef.name),
@@ -51,6 +55,7 @@ export function* boundRules(clusterId: string, inventory: ClusterKubernetes): Ge
       roleKey: isClusterRole
         ? `ClusterRole|${binding.roleRef.name}`
         : `Role|${binding.namespace}|${binding.roleRef.name}`,
+      roleName: binding.roleRef.name,
       via: [
         roleBindingStep(clusterId, binding.namespace, binding.name),
         kubernetesRoleStep(

@@ -1,3 +1,6 @@
+import { rulesAllow } from "@/lib/access/kubernetes-rbac";
+import type { PolicyRule } from "@/lib/model/kubernetes";
+
 // Kubernetes permissions that amount to cluster-admin without being it, from
 // kubernetes.io/docs/concepts/security/rbac-good-practices/ ("Kubernetes RBAC - privilege escalation
 // risks"). Only cluster-wide grants count: cluster roles and their bindings, certificate signing
@@ -71,4 +74,12 @@ export function clusterTakeover(can: CanNamed, ownRole?: string): Takeover | nul
     };
   }
   return null;
+}
+
+/** `clusterTakeover` of what a role's rules allow (`ownRole`: that role's name, for escalate on it). */
+export function rulesTakeover(rules: readonly PolicyRule[], ownRole?: string): Takeover | null {
+  return clusterTakeover(
+    (verb, apiGroup, resource, resourceName) => rulesAllow(rules, { verb, apiGroup, resource, resourceName }),
+    ownRole,
+  );
 }

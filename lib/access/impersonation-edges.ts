@@ -2,18 +2,15 @@ import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/
 import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
 import { boundRules } from "@/lib/access/bound-rules";
-import { clusterTakeover } from "@/lib/access/cluster-takeover";
+import { rulesTakeover } from "@/lib/access/cluster-takeover";
 import { type DeniedPermissions, deniedPermissions, isDenied } from "@/lib/access/deny-assignments";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
-import { effectiveClusterRoleRules, ruleAllows, rulesAllow } from "@/lib/access/kubernetes-rbac";
+import { ruleAllows, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { scopeFacts } from "@/lib/access/levels";
 import {
   assignmentStep,
-  clusterRoleBindingStep,
   clusterStep,
   kubernetesGroupStep,
-  kubernetesRoleStep,
-  roleBindingStep,
   roleDefinitionStep,
   settingStep,
 } from "@/lib/access/paths";
@@ -405,8 +402,6 @@ export class ImpersonationEdges {
     }
     const inventory = this.index.model.kubernetes[cluster.id];
     if (!inventory || !cluster.kubernetesRbac) return edges;
-    const clusterRoleRules = effectiveClusterRoleRules(inventory.clusterRoles);
-    const roleRules = new Map(inventory.roles.map((role) => [`${role.namespace}/${role.name}`, role.rules]));
     const add = (
       subjects: readonly Subject[],
       rules: readonly PolicyRule[],
@@ -425,13 +420,7 @@ export class ImpersonationEdges {
         namespace === null ? "cluster" : "namespace",
       );
       const takeover =
-        namespace === null && facts.level !== "cluster-admin"
-          ? clusterTakeover(
-              (verb, apiGroup, resource, resourceName) =>
-                rulesAllow(rules, { verb, apiGroup, resource, resourceName }),
-              roleName,
-            )
-          : null;
+        namespace === null && facts.level !== "cluster-admin" ? rulesTakeover(rules, roleName) : null;
       const level: AttackPathLevel | null = takeover ? "cluster-admin" : facts.level;
       if (!level) return;
       const how: PathStep[] = takeover
@@ -453,43 +442,8 @@ export class ImpersonationEdges {
         });
       }
     };
-    for (const binding of inventory.clusterRoleBindings) {
-      const rules =
-        binding.roleRef.kind === "ClusterRole" ? clusterRoleRules.get(binding.roleRef.name) : undefined;
-      if (!rules) continue;
-      add(
-        binding.subjects,
-        rules,
-        null,
-        [
-          clusterRoleBindingStep(cluster.id, binding.name),
-          kubernetesRoleStep(cluster.id, "ClusterRole", null, binding.roleRef.name),
-        ],
-        binding.roleRef.name,
-      );
-    }
-    for (const binding of inventory.roleBindings) {
-      const isClusterRole = binding.roleRef.kind === "ClusterRole";
-      const rules = isClusterRole
-        ? clusterRoleRules.get(binding.roleRef.name)
-        : roleRules.get(`${binding.namespace}/${binding.roleRef.name}`);
-      if (!rules) continue;
-      add(
-        binding.subjects,
-        rules,
-        binding.namespace,
-        [
-          roleBindingStep(cluster.id, binding.namespace, binding.name),
-          kubernetesRoleStep(
-            cluster.id,
-            binding.roleRef.kind,
-            isClusterRole ? null : binding.namespace,
-            binding.roleRef.name,
-          ),
-        ],
-        binding.roleRef.name,
-      );
-    }
+    for (const bound of boundRules(cluster.id, inventory))
+      add(bound.subjects, bound.rules, bound.namespace, bound.via, bound.roleName);
     return edges;
   }
 }
