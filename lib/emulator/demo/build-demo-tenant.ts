@@ -9,6 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
 import { deterministicUid } from "@/lib/model/kubernetes-defaults";
+import { defaultRoleManagementRules } from "@/lib/model/wire/role-management-policies";
 
 type Json = Record<string, unknown>;
 
@@ -1211,12 +1212,12 @@ export function buildDemoTenant(): Json {
     },
   ];
 
-  // Her activation's settings: the role's PIM policy on aks-3 asks for no approval (only MFA and a
-  // justification), for up to 8 hours — finding eligible-cluster-admin-without-approval. Wire shapes
-  // of roleManagementPolicies / roleManagementPolicyAssignments (api-version 2020-10-01).
+  // Her activation's settings: the role's PIM policy on aks-3 was never changed, so it holds PIM's
+  // defaults (lib/model/wire/role-management-policies.ts): no approval (only MFA and a justification),
+  // for up to 8 hours — finding eligible-cluster-admin-without-approval. Wire shapes of
+  // roleManagementPolicies / roleManagementPolicyAssignments (api-version 2020-10-01).
   const aks3PolicyName = "e1160000-0000-0000-0000-0000000000a3";
   const aks3PolicyId = `${aks3.id}/providers/Microsoft.Authorization/roleManagementPolicies/${aks3PolicyName}`;
-  const endUser = (level: string) => ({ caller: "EndUser", operations: ["All"], level });
   const roleManagementPolicies: Json[] = [
     {
       id: aks3PolicyId,
@@ -1226,33 +1227,7 @@ export function buildDemoTenant(): Json {
         scope: aks3.id,
         displayName: "Default",
         isOrganizationDefault: false,
-        rules: [
-          {
-            id: "Approval_EndUser_Assignment",
-            ruleType: "RoleManagementPolicyApprovalRule",
-            target: endUser("Assignment"),
-            setting: {
-              isApprovalRequired: false,
-              isApprovalRequiredForExtension: false,
-              isRequestorJustificationRequired: true,
-              approvalMode: "SingleStage",
-              approvalStages: [],
-            },
-          },
-          {
-            id: "Expiration_EndUser_Assignment",
-            ruleType: "RoleManagementPolicyExpirationRule",
-            target: endUser("Assignment"),
-            isExpirationRequired: true,
-            maximumDuration: "PT8H",
-          },
-          {
-            id: "Enablement_EndUser_Assignment",
-            ruleType: "RoleManagementPolicyEnablementRule",
-            target: endUser("Assignment"),
-            enabledRules: ["MultiFactorAuthentication", "Justification"],
-          },
-        ],
+        rules: defaultRoleManagementRules(),
       },
     },
   ];
