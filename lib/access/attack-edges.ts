@@ -1,4 +1,4 @@
-import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/access-index";
+import { type AccessIndex, assignmentsReaching, type Reached, scopeChain } from "@/lib/access/access-index";
 import { type AssignableRoles, assignableRoles, mayAssign } from "@/lib/access/assignment-condition";
 import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
@@ -356,6 +356,8 @@ export class AttackEdges {
   private cachedHolders = 0;
   private readonly registered = new WeakMap<AccessPrincipal, NodeId>();
   private readonly identityCache = new Map<NodeId, ReverseEdge[]>();
+  /** per group: the edges into its `grp:` node (bounded by the directory's transitive memberships) */
+  private readonly membershipCache = new Map<string, ReverseEdge[]>();
   /** edges identityCache holds, against IDENTITY_CACHE_EDGES */
   private identityCacheEdges = 0;
   private readonly factsCache = new Map<string, RoleFacts>();
@@ -558,6 +560,35 @@ export class AttackEdges {
     return node;
   }
 
+  /**
+   * A directory group and its transitive members (reachThroughGroups) as one holder: the group's
+   * `grp:` node, which the group and each member lead into at weight 0 (membershipEdges). The paths
+   * are the same — member, "member of G", then the group's — but a binding to a group of 500 costs one
+   * edge per cluster instead of 501: on generated tenants three holders in four came through a group.
+   */
+  private holdersThrough(
+    reached: readonly Reached[],
+  ): readonly (Reached | { node: NodeId; prefix: PathStep[] })[] {
+    if (reached.length < 2 || reached[0].principal.kind !== "Group") return reached;
+    return [{ node: `grp:${reached[0].principal.id}`, prefix: reached[0].prefix }];
+  }
+
+  /** Into a `grp:` node: the group itself, and every member with its "member of" step. */
+  private membershipEdges(groupId: string): ReverseEdge[] {
+    let edges = this.membershipCache.get(groupId);
+    if (edges) return edges;
+    edges = reachThroughGroups(this.index, directoryPrincipal(this.index, groupId, "Group")).map(
+      (reached) => ({
+        from: this.register(reached.principal, ""),
+        weight: 0 as const,
+        steps: reached.prefix.slice(1),
+        conditional: false,
+      }),
+    );
+    this.membershipCache.set(groupId, edges);
+    return edges;
+  }
+
   private powers(cluster: Cluster): Powers {
     const powers: Powers = { pods: new Map(), token: new Map(), exec: new Map(), named: new Map() };
     const getExec = execAllowsGet(cluster.kubernetesVersion);
@@ -602,7 +633,7 @@ export class AttackEdges {
       for (const groupId of cluster.entra.adminGroupIds) {
         const group = directoryPrincipal(this.index, groupId, "Group");
         const via = [settingStep(cluster, "adminGroupObjectIDs", "listed in aadProfile.adminGroupObjectIDs")];
-        for (const reached of reachThroughGroups(this.index, group))
+        for (const reached of this.holdersThrough(reachThroughGroups(this.index, group)))
           add(everything, null, reached, via, false);
       }
     }
@@ -624,10 +655,15 @@ export class AttackEdges {
             "local accounts are enabled (disableLocalAccounts: false)",
           ),
         ];
-        for (const reached of reachThroughGroups(this.index, assignee)) {
-          if (this.denies(cluster.id, reached.principal.id, facts.adminCredentialAction)) continue;
+        const reachedAll = reachThroughGroups(this.index, assignee);
+        const allowed = reachedAll.filter(
+          (reached) => !this.denies(cluster.id, reached.principal.id, facts.adminCredentialAction),
+        );
+        // A deny naming some members keeps them out one by one; otherwise the group holds for all.
+        for (const reached of allowed.length === reachedAll.length
+          ? this.holdersThrough(reachedAll)
+          : allowed)
           add(everything, null, reached, credential, conditional);
-        }
         return;
       }
       if (!azureRbac || !definition.permissions.some((block) => block.dataActions.length > 0)) return;
@@ -645,7 +681,15 @@ export class AttackEdges {
       const clusterChain = scopeChain(this.index, cluster.id);
       const chain =
         namespace === null ? clusterChain : [...clusterChain, clusterNamespaceScope(cluster.id, namespace)];
-      for (const reached of reachThroughGroups(this.index, assignee)) {
+      const reachedAll = reachThroughGroups(this.index, assignee);
+      const anyDenied = reachedAll.some(
+        (reached) => deniedPermissions(this.index.denyIndex, chain, reached.principal.id) !== null,
+      );
+      for (const reached of anyDenied ? reachedAll : this.holdersThrough(reachedAll)) {
+        if ("node" in reached) {
+          add(found, namespace, reached, data, conditional);
+          continue;
+        }
         // A deny assignment on a data action takes that power from whom it names.
         const denied = deniedPermissions(this.index.denyIndex, chain, reached.principal.id);
         const powers = denied
@@ -709,7 +753,9 @@ export class AttackEdges {
       if (!found.pods && !found.token && !found.exec && !found.tokenNames?.length && !found.execNames?.length)
         return;
       for (const subject of subjects) {
-        for (const reached of resolveSubject(this.index, cluster, inventory, subject, namespace))
+        for (const reached of this.holdersThrough(
+          resolveSubject(this.index, cluster, inventory, subject, namespace),
+        ))
           add(found, namespace, reached, via, false);
         // Whoever may impersonate the subject runs what it runs (its steps end "acts as …").
         const key = subjectKey(subject, namespace);
@@ -740,6 +786,7 @@ export class AttackEdges {
 
   predecessors(node: NodeId): ReverseEdge[] {
     if (node.startsWith("dirrole:")) return this.directory.predecessors(node);
+    if (node.startsWith("grp:")) return this.membershipEdges(node.slice(4));
     if (node.startsWith("as:")) {
       const bar = node.indexOf("|");
       return this.impersonation.into(this.cluster(node.slice(3, bar)), node.slice(bar + 1));
@@ -1156,15 +1203,25 @@ export class AttackEdges {
       permissionStep(action, pattern),
     ];
     const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
-    for (const reached of reachThroughGroups(this.index, assignee)) {
-      if (this.denies(resourceId, reached.principal.id, action)) continue;
+    const reachedAll = reachThroughGroups(this.index, assignee);
+    // The resource's scope chain once per assignment, not once per member.
+    const chain = this.index.denyIndex.byScope.size === 0 ? null : scopeChain(this.index, resourceId);
+    const allowed =
+      chain === null
+        ? reachedAll
+        : reachedAll.filter(
+            (reached) => !deniesAction(this.index.denyIndex, chain, reached.principal.id, action),
+          );
+    const isConditional =
+      conditional ||
+      (assignment.condition !== null && !action.startsWith("Microsoft.Authorization/roleAssignments"));
+    // A deny naming some members keeps them out one by one; otherwise the group holds for all.
+    for (const reached of allowed.length === reachedAll.length ? this.holdersThrough(reachedAll) : allowed) {
       edges.push({
-        from: this.register(reached.principal, ""),
+        from: "node" in reached ? reached.node : this.register(reached.principal, ""),
         weight: 1,
         steps: [...reached.prefix.slice(1), ...via, ...tail],
-        conditional:
-          conditional ||
-          (assignment.condition !== null && !action.startsWith("Microsoft.Authorization/roleAssignments")),
+        conditional: isConditional,
       });
     }
   }

@@ -18,7 +18,28 @@ export function roleAllows(definition: RoleDefinition, plane: PermissionPlane, a
 }
 
 /** The pattern that grants `action` (for explaining a path), or null. */
+/** per role definition, `<plane>|<action>` → the granting pattern (definitions are immutable once loaded) */
+const grantingCache = new WeakMap<RoleDefinition, Map<string, string | null>>();
+
 export function grantingPattern(
+  definition: RoleDefinition,
+  plane: PermissionPlane,
+  action: string,
+): string | null {
+  let cache = grantingCache.get(definition);
+  if (!cache) {
+    cache = new Map();
+    grantingCache.set(definition, cache);
+  }
+  const key = `${plane}|${action}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const pattern = findGrantingPattern(definition, plane, action);
+  cache.set(key, pattern);
+  return pattern;
+}
+
+function findGrantingPattern(
   definition: RoleDefinition,
   plane: PermissionPlane,
   action: string,

@@ -10,6 +10,9 @@ function escapeRegExp(text: string): string {
 }
 
 export function compileActionPattern(pattern: string): RegExp {
+  // Looked up as written first: a hot path (millions of calls on a large tenant) need not lower-case.
+  const asWritten = compiled.get(pattern);
+  if (asWritten) return asWritten;
   const key = pattern.toLowerCase();
   let regex = compiled.get(key);
   if (!regex) {
@@ -20,6 +23,7 @@ export function compileActionPattern(pattern: string): RegExp {
     regex = new RegExp(`^${body}$`, "i");
     compiled.set(key, regex);
   }
+  compiled.set(pattern, regex);
   return regex;
 }
 
