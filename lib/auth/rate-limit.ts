@@ -183,9 +183,10 @@ export function createRateLimiter(options: {
   /** Deletes windows that ended more than a minute ago; the grace covers clocks of other processes running behind. */
   async function pruneEnded(db: pg.Pool, now: number): Promise<void> {
     if (now - lastPrune < PRUNE_EVERY_MS) return;
+    // Claimed before the round trip, so a burst of concurrent requests sends one DELETE, not one each.
+    lastPrune = now;
     try {
       await db.query(`DELETE FROM "${RATE_LIMIT_TABLE}" WHERE "expire" <= $1`, [now - MINUTE]);
-      lastPrune = now;
     } catch {
       // Not worth failing a request for: the count itself says whether the database answers.
     }
