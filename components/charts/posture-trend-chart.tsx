@@ -1,36 +1,39 @@
 "use client";
 
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from "recharts";
 import {
-  Bar,
-  CartesianGrid,
-  ComposedChart,
-  Legend,
-  Line,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
+  ChartContainer,
+  ChartPlot,
+  chartLegendProps,
+  chartTooltipProps,
+} from "@/components/charts/chart-container";
+import {
+  AXIS_TICK,
+  AXIS_TITLE,
+  BRAND_COLOR,
+  CHART_INK,
+  type ChartConfig,
+  legendOrder,
+  SEVERITY_SERIES,
+  seriesColor,
+} from "@/components/charts/palette";
 import { formatDateTime, formatDay, plural } from "@/components/ui/format";
 import type { PosturePoint } from "@/lib/queries/get-posture-trend";
 
 // Posture over past scans: failing findings stacked by severity, and the number of principals
-// holding cluster-admin as a line, each in its own chart with its own titled axis. A client leaf fed chart-ready rows; colours are the theme's
-// severity tokens. The same numbers are in a table for screen readers.
+// holding cluster-admin as a line, each in its own chart with its own titled axis. A client leaf fed
+// chart-ready rows; colours come from the palette. The same numbers are in a table for screen readers.
 
 const chartConfig = {
-  critical: { label: "Critical", color: "var(--color-sev-critical)" },
-  high: { label: "High", color: "var(--color-sev-high)" },
-  medium: { label: "Medium", color: "var(--color-sev-medium)" },
-  low: { label: "Low", color: "var(--color-sev-low)" },
-  clusterAdmins: { label: "Principals with cluster-admin", color: "var(--color-brand-700)" },
-} satisfies Record<string, { label: string; color: string }>;
+  critical: SEVERITY_SERIES.critical,
+  high: SEVERITY_SERIES.high,
+  medium: SEVERITY_SERIES.medium,
+  low: SEVERITY_SERIES.low,
+  clusterAdmins: { label: "Principals with cluster-admin", color: BRAND_COLOR },
+} satisfies ChartConfig;
 
+// drawn bottom-up: the worst severity on top of the stack
 const SERIES = ["low", "medium", "high", "critical"] as const;
-const LEGEND_ORDER = ["critical", "high", "medium", "low", "clusterAdmins"];
-
-const AXIS_TICK = { fontSize: 12, fill: "#475569" };
-const AXIS_LABEL = { fontSize: 12, fill: "#334155" };
 
 export function PostureTrendChart({ points }: { points: PosturePoint[] }) {
   const rows = points.map((point) => ({
@@ -45,81 +48,65 @@ export function PostureTrendChart({ points }: { points: PosturePoint[] }) {
   // Two charts, one axis each: findings and principals are different units, and a shared plot made the
   // line's 22 sit at the bars' height 37.
   return (
-    <figure aria-labelledby="posture-trend-caption" className="space-y-2">
-      <figcaption id="posture-trend-caption" className="sr-only">
-        Failing findings by severity and principals with cluster-admin over the last{" "}
-        {plural(points.length, "scan")}
-      </figcaption>
-      <div aria-hidden="true" className="grid grid-cols-1 gap-4 lg:grid-cols-2">
-        <div>
-          <p className="mb-1 text-sm font-medium text-slate-700">Failing findings, by severity</p>
-          <div className="h-60 w-full">
-            <ResponsiveContainer width="100%" height="100%">
-              <ComposedChart
-                accessibilityLayer={false}
-                data={rows}
-                margin={{ top: 8, right: 8, bottom: 0, left: 4 }}
-              >
-                <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
-                <XAxis dataKey="day" tick={AXIS_TICK} />
-                <YAxis
-                  allowDecimals={false}
-                  tick={AXIS_TICK}
-                  width={48}
-                  label={{ value: "Findings", angle: -90, position: "insideLeft", style: AXIS_LABEL }}
-                />
-                <Tooltip labelFormatter={tooltipLabel} />
-                <Legend
-                  wrapperStyle={{ fontSize: 12 }}
-                  // worst first, as everywhere else, rather than alphabetical
-                  itemSorter={(item) => LEGEND_ORDER.indexOf(String(item.dataKey))}
-                />
-                {SERIES.map((series) => (
-                  <Bar
-                    key={series}
-                    dataKey={series}
-                    stackId="failing"
-                    name={chartConfig[series].label}
-                    fill={chartConfig[series].color}
-                    isAnimationActive={false}
-                  />
-                ))}
-              </ComposedChart>
-            </ResponsiveContainer>
-          </div>
-        </div>
-        <div>
-          <p className="mb-1 text-sm font-medium text-slate-700">
-            Principals with cluster-admin (groups included)
-          </p>
-          <div className="h-60 w-full">
-            <ResponsiveContainer width="100%" height="100%">
-              <ComposedChart
-                accessibilityLayer={false}
-                data={rows}
-                margin={{ top: 8, right: 8, bottom: 0, left: 4 }}
-              >
-                <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
-                <XAxis dataKey="day" tick={AXIS_TICK} />
-                <YAxis
-                  allowDecimals={false}
-                  tick={AXIS_TICK}
-                  width={48}
-                  label={{ value: "Principals", angle: -90, position: "insideLeft", style: AXIS_LABEL }}
-                />
-                <Tooltip labelFormatter={tooltipLabel} />
-                <Line
-                  dataKey="clusterAdmins"
-                  name={chartConfig.clusterAdmins.label}
-                  stroke={chartConfig.clusterAdmins.color}
-                  strokeWidth={2}
-                  dot={{ r: 3 }}
-                  isAnimationActive={false}
-                />
-              </ComposedChart>
-            </ResponsiveContainer>
-          </div>
-        </div>
+    <ChartContainer
+      id="posture-trend"
+      config={chartConfig}
+      summary={`Failing findings by severity and principals with cluster-admin over the last ${plural(points.length, "scan")}`}
+    >
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <ChartPlot title="Failing findings, by severity">
+          <ComposedChart
+            accessibilityLayer={false}
+            data={rows}
+            margin={{ top: 8, right: 8, bottom: 0, left: 4 }}
+          >
+            <CartesianGrid strokeDasharray="3 3" stroke={CHART_INK.grid} vertical={false} />
+            <XAxis dataKey="day" tick={AXIS_TICK} />
+            <YAxis
+              allowDecimals={false}
+              tick={AXIS_TICK}
+              width={48}
+              label={{ value: "Findings", angle: -90, position: "insideLeft", style: AXIS_TITLE }}
+            />
+            <Tooltip {...chartTooltipProps} labelFormatter={tooltipLabel} />
+            <Legend {...chartLegendProps} itemSorter={legendOrder(chartConfig)} />
+            {SERIES.map((series) => (
+              <Bar
+                key={series}
+                dataKey={series}
+                stackId="failing"
+                name={chartConfig[series].label}
+                fill={seriesColor(series)}
+                isAnimationActive={false}
+              />
+            ))}
+          </ComposedChart>
+        </ChartPlot>
+        <ChartPlot title="Principals with cluster-admin (groups included)">
+          <ComposedChart
+            accessibilityLayer={false}
+            data={rows}
+            margin={{ top: 8, right: 8, bottom: 0, left: 4 }}
+          >
+            <CartesianGrid strokeDasharray="3 3" stroke={CHART_INK.grid} vertical={false} />
+            <XAxis dataKey="day" tick={AXIS_TICK} />
+            <YAxis
+              allowDecimals={false}
+              tick={AXIS_TICK}
+              width={48}
+              label={{ value: "Principals", angle: -90, position: "insideLeft", style: AXIS_TITLE }}
+            />
+            <Tooltip {...chartTooltipProps} labelFormatter={tooltipLabel} />
+            <Line
+              dataKey="clusterAdmins"
+              name={chartConfig.clusterAdmins.label}
+              stroke={seriesColor("clusterAdmins")}
+              strokeWidth={2}
+              dot={{ r: 3 }}
+              isAnimationActive={false}
+            />
+          </ComposedChart>
+        </ChartPlot>
       </div>
       {/* sr-only on the wrapper: a table ignores width: 1px and would widen the page */}
       <div className="sr-only">
@@ -151,6 +138,6 @@ export function PostureTrendChart({ points }: { points: PosturePoint[] }) {
           </tbody>
         </table>
       </div>
-    </figure>
+    </ChartContainer>
   );
 }

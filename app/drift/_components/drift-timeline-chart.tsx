@@ -2,7 +2,22 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  ChartContainer,
+  ChartPlot,
+  chartLegendProps,
+  chartTooltipProps,
+} from "@/components/charts/chart-container";
+import {
+  AXIS_TICK,
+  CHART_INK,
+  type ChartConfig,
+  legendOrder,
+  SEVERITY_ORDER,
+  SEVERITY_SERIES,
+  seriesColor,
+} from "@/components/charts/palette";
 import { plural } from "@/components/ui/format";
 import type { Severity } from "@/lib/findings/types";
 
@@ -18,15 +33,9 @@ export type TimelineBar = {
   byCategory: Record<"access" | "escalation" | "finding" | "object", number>;
 };
 
-const chartConfig = {
-  critical: { label: "Critical", color: "var(--color-sev-critical)" },
-  high: { label: "High", color: "var(--color-sev-high)" },
-  medium: { label: "Medium", color: "var(--color-sev-medium)" },
-  low: { label: "Low", color: "var(--color-sev-low)" },
-  info: { label: "Info", color: "var(--color-sev-info)" },
-} satisfies Record<Severity, { label: string; color: string }>;
-
-const SERIES: Severity[] = ["info", "low", "medium", "high", "critical"];
+// worst first (the legend's order); drawn bottom-up, so the worst severity tops the stack
+const chartConfig = SEVERITY_SERIES satisfies ChartConfig;
+const SERIES: Severity[] = [...SEVERITY_ORDER].reverse();
 
 export function DriftTimelineChart({
   bars,
@@ -42,58 +51,55 @@ export function DriftTimelineChart({
   const href = (scanId: string) => hrefFor.replace("{scan}", scanId);
   const rows = bars.map((bar) => ({ ...bar, scan: `#${bar.scanId}`, ...bar.bySeverity }));
   return (
-    <figure aria-labelledby="drift-timeline-caption" className="space-y-3">
-      <figcaption id="drift-timeline-caption" className="sr-only">
-        Changes per scan by severity, for the last {plural(bars.length, "scan")}; choose a scan below to see
-        its events
-      </figcaption>
-      <div aria-hidden="true" className="h-56 w-full">
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart
-            // The bars are mouse-only; keyboards and screen readers use the list of scans below.
-            accessibilityLayer={false}
-            data={rows}
-            margin={{ top: 8, right: 8, bottom: 0, left: -16 }}
-            onClick={(state) => {
-              const index = state?.activeTooltipIndex;
-              const row =
-                typeof index === "number"
-                  ? rows[index]
-                  : typeof index === "string"
-                    ? rows[Number(index)]
-                    : undefined;
-              if (row) router.push(href(row.scanId));
+    <ChartContainer
+      id="drift-timeline"
+      config={chartConfig}
+      className="space-y-3"
+      summary={`Changes per scan by severity, for the last ${plural(bars.length, "scan")}; choose a scan below to see its events`}
+    >
+      <ChartPlot heightClass="h-56">
+        <BarChart
+          // The bars are mouse-only; keyboards and screen readers use the list of scans below.
+          accessibilityLayer={false}
+          data={rows}
+          margin={{ top: 8, right: 8, bottom: 0, left: -16 }}
+          onClick={(state) => {
+            const index = state?.activeTooltipIndex;
+            const row =
+              typeof index === "number"
+                ? rows[index]
+                : typeof index === "string"
+                  ? rows[Number(index)]
+                  : undefined;
+            if (row) router.push(href(row.scanId));
+          }}
+          style={{ cursor: "pointer" }}
+        >
+          <CartesianGrid strokeDasharray="3 3" stroke={CHART_INK.grid} vertical={false} />
+          <XAxis dataKey="scan" tick={AXIS_TICK} />
+          <YAxis allowDecimals={false} tick={AXIS_TICK} />
+          <Tooltip
+            {...chartTooltipProps}
+            labelFormatter={(label, payload) => {
+              const row = payload?.[0]?.payload as (typeof rows)[number] | undefined;
+              return row
+                ? `Scan ${label} · ${row.label}${row.baseline ? " · first scan" : ""}`
+                : String(label);
             }}
-            style={{ cursor: "pointer" }}
-          >
-            <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
-            <XAxis dataKey="scan" tick={{ fontSize: 12, fill: "#475569" }} />
-            <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: "#475569" }} />
-            <Tooltip
-              labelFormatter={(label, payload) => {
-                const row = payload?.[0]?.payload as (typeof rows)[number] | undefined;
-                return row
-                  ? `Scan ${label} · ${row.label}${row.baseline ? " · first scan" : ""}`
-                  : String(label);
-              }}
+          />
+          <Legend {...chartLegendProps} itemSorter={legendOrder(chartConfig)} />
+          {SERIES.map((series) => (
+            <Bar
+              key={series}
+              dataKey={series}
+              stackId="changes"
+              name={chartConfig[series].label}
+              fill={seriesColor(series)}
+              isAnimationActive={false}
             />
-            <Legend
-              wrapperStyle={{ fontSize: 12 }}
-              itemSorter={(item) => -SERIES.indexOf(item.dataKey as Severity)}
-            />
-            {SERIES.map((series) => (
-              <Bar
-                key={series}
-                dataKey={series}
-                stackId="changes"
-                name={chartConfig[series].label}
-                fill={chartConfig[series].color}
-                isAnimationActive={false}
-              />
-            ))}
-          </BarChart>
-        </ResponsiveContainer>
-      </div>
+          ))}
+        </BarChart>
+      </ChartPlot>
       <nav aria-label="Scans in the timeline">
         <ul className="flex flex-wrap gap-1.5 text-xs">
           {bars.map((bar) => {
@@ -120,6 +126,6 @@ export function DriftTimelineChart({
           })}
         </ul>
       </nav>
-    </figure>
+    </ChartContainer>
   );
 }
