@@ -32,7 +32,8 @@ export type DriftRange = { tenantId: string; from: DriftScan | null; to: DriftSc
 /** Only scans that committed their snapshot take part in drift; failed and running ones never wrote rows. */
 const COMPLETED = `status IN ('succeeded', 'partial')`;
 
-type ScanRow = {
+/** A scans row as drift reads it (SCAN_COLUMNS); the timeline reads these and more. */
+export type ScanRow = {
   id: string;
   tenant_id: string;
   status: string;
@@ -41,9 +42,10 @@ type ScanRow = {
   coverage: unknown;
 };
 
-const SCAN_COLUMNS = "id::text AS id, tenant_id, status, started_at, finished_at, coverage";
+export const SCAN_COLUMNS = "id::text AS id, tenant_id, status, started_at, finished_at, coverage";
 
-function toScan(row: ScanRow): DriftScan {
+/** The one mapping of a scans row to drift's scan (the range and the timeline alike). */
+export function toScan(row: ScanRow): DriftScan {
   return {
     id: BigInt(row.id),
     tenantId: row.tenant_id,

@@ -3,7 +3,7 @@ import type { Queryable } from "@/lib/db/queryable";
 import { severitySchema } from "@/lib/findings/types";
 import type { ClusterRef } from "./cluster-ref";
 import { computeDrift, countEvents, emptyCounts } from "./compute-drift";
-import type { DriftScan } from "./scan-range";
+import { type DriftScan, SCAN_COLUMNS, type ScanRow, toScan } from "./scan-range";
 import { type DriftCounts, driftCategorySchema, driftEventKindSchema } from "./types";
 
 /**
@@ -30,16 +30,6 @@ export type TimelinePoint = {
   counts: DriftCounts;
 };
 
-type ScanRow = {
-  id: string;
-  tenant_id: string;
-  status: string;
-  trigger: string;
-  started_at: Date;
-  finished_at: Date | null;
-  coverage: unknown;
-};
-
 /**
  * Drift counts of the tenant's last `limit` completed scans (oldest first), each against the completed
  * scan before it — for the whole tenant, or one cluster. Counts are read from drift_summaries; a scan
@@ -52,8 +42,8 @@ export async function driftTimeline(
   const limit = Math.min(Math.max(input.limit ?? 30, 1), 200);
   const scope = input.cluster?.id ?? "";
   // One extra, older scan: the `from` of the oldest point shown.
-  const { rows } = await db.query<ScanRow>(
-    `SELECT id::text AS id, tenant_id, status, trigger, started_at, finished_at, coverage FROM scans
+  const { rows } = await db.query<ScanRow & { trigger: string }>(
+    `SELECT ${SCAN_COLUMNS}, trigger FROM scans
      WHERE tenant_id = $1 AND status IN ('succeeded', 'partial')
      ORDER BY id DESC LIMIT $2`,
     [input.tenantId, limit + 1],
@@ -85,8 +75,8 @@ export async function driftTimeline(
           tenantId: input.tenantId,
           scope,
           cluster: input.cluster ?? null,
-          from: previous ? toDriftScan(previous) : null,
-          to: toDriftScan(scan),
+          from: previous ? toScan(previous) : null,
+          to: toScan(scan),
         });
     points.push({
       scanId: scan.id,
@@ -98,17 +88,6 @@ export async function driftTimeline(
     });
   }
   return points;
-}
-
-function toDriftScan(row: ScanRow): DriftScan {
-  return {
-    id: BigInt(row.id),
-    tenantId: row.tenant_id,
-    status: row.status,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    coverage: row.coverage,
-  };
 }
 
 /** Counts one scan's drift and stores the summary (last writer wins: both computed the same numbers). */
