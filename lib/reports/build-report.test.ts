@@ -57,7 +57,7 @@ describe("buildReportContent over the demo tenant", () => {
   });
 
   // Issue #14: Jet is PIM-eligible for AKS RBAC Cluster Admin on aks-3 (lib/emulator/demo/build-demo-tenant.ts).
-  it("separates eligible (PIM) holders of cluster-admin from standing ones", () => {
+  it("separates eligible (PIM) holders of cluster-admin from standing ones", async () => {
     const content = reportFrom(analysis);
     const jet = analysis.principals.find((p) => p.displayName === "Jet Black");
     expect(jet).toBeDefined();
@@ -73,7 +73,7 @@ describe("buildReportContent over the demo tenant", () => {
         expect(standing.has(holder.principal.id)).toBe(false);
     }
     expect(content.summary.eligibleClusterAdminHolders).toBeGreaterThanOrEqual(1);
-    const html = renderReportFragment(content);
+    const html = await renderReportFragment(content);
     expect(html).toMatch(/aks-3 <span class="muted small">\d+ standing holder\(s\), 1 eligible<\/span>/);
     expect(html).toContain("Eligible through PIM");
   });

@@ -13,16 +13,16 @@ describe("the report document's landmarks and headings", () => {
     analysis = await demoAnalysis();
   });
 
-  it("puts everything in one main landmark", () => {
-    const html = renderReportDocument(reportFrom(analysis));
+  it("puts everything in one main landmark", async () => {
+    const html = await renderReportDocument(reportFrom(analysis));
     const body = html.slice(html.indexOf("<body>") + "<body>".length, html.indexOf("</body>")).trim();
     expect(html.match(/<main[\s>]/g)).toHaveLength(1);
     expect(body.startsWith("<main>")).toBe(true);
     expect(body.endsWith("</main>")).toBe(true);
   });
 
-  it("names each scrolling table region uniquely", () => {
-    const html = renderReportDocument(reportFrom(analysis));
+  it("names each scrolling table region uniquely", async () => {
+    const html = await renderReportDocument(reportFrom(analysis));
     const labels = [
       ...html.matchAll(/class="table-scroll" role="region" tabindex="0" aria-label="([^"]+)"/g),
     ].map(([, label]) => label);
@@ -31,8 +31,8 @@ describe("the report document's landmarks and headings", () => {
     expect(new Set(labels).size).toBe(labels.length);
   });
 
-  it("never skips a heading level", () => {
-    const html = renderReportDocument(reportFrom(analysis));
+  it("never skips a heading level", async () => {
+    const html = await renderReportDocument(reportFrom(analysis));
     const levels = [...html.matchAll(/<h([1-6])[\s>]/g)].map(([, level]) => Number(level));
     expect(levels[0]).toBe(1);
     const skips = levels.flatMap((level, index) =>

@@ -14,8 +14,8 @@ describe("the report's tables on a phone", () => {
     analysis = await demoAnalysis();
   });
 
-  it("every table is inside a labelled, focusable scrolling region", () => {
-    const html = renderReportDocument(reportFrom(analysis));
+  it("every table is inside a labelled, focusable scrolling region", async () => {
+    const html = await renderReportDocument(reportFrom(analysis));
     const tables = html.match(/<table>/g) ?? [];
     expect(tables.length).toBeGreaterThan(3);
     const wrapped = [

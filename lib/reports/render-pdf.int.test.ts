@@ -99,7 +99,7 @@ describe("renderReportPdf", () => {
     const formats: Record<string, string> = {
       json: renderReportJson(redacted),
       csv: renderReportCsv(redacted),
-      html: renderReportDocument(redacted),
+      html: await renderReportDocument(redacted),
       pdf: normalize(pdftotext(redactedPdfPath)),
     };
     const users = analysis.principals.filter((p) => p.kind === "User");

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 import { APP_ERROR_STATUS, AppError } from "@/lib/http/app-error";
 import { pdfNamedDestinationPages } from "@/lib/reports/pdf-destinations";
-import { esc, renderReportDocument } from "@/lib/reports/render-html";
+import { renderReportDocument, renderReportPdfFooter } from "@/lib/reports/render-html";
 import type { ReportContent } from "@/lib/reports/report-schema";
 
 // PDF through headless Chromium (playwright-core): the same HTML as every other rendering, printed
@@ -94,14 +94,8 @@ export async function closePdfBrowser(): Promise<void> {
   if (pending) await (await pending.catch(() => null))?.close();
 }
 
-function footerTemplate(content: ReportContent): string {
-  const title = `${content.report.title} · report #${content.report.id}${content.report.redacted ? " · redacted" : ""}`;
-  return `<div style="width:100%;font-size:8px;color:#64748b;font-family:Arial,'Liberation Sans','DejaVu Sans',sans-serif;padding:0 14mm;display:flex;justify-content:space-between;">
-<span>AKS Identity Atlas · ${esc(title)}</span>
-<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
-}
-
 async function print(browser: Browser, html: string, content: ReportContent): Promise<Buffer> {
+  const footerTemplate = await renderReportPdfFooter(content);
   // No script, no network: the document is self-contained and must stay that way while printed.
   const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
   try {
@@ -113,7 +107,7 @@ async function print(browser: Browser, html: string, content: ReportContent): Pr
       printBackground: true,
       displayHeaderFooter: true,
       headerTemplate: "<span></span>",
-      footerTemplate: footerTemplate(content),
+      footerTemplate,
       margin: { top: "16mm", bottom: "18mm", left: "14mm", right: "14mm" },
       outline: true,
       tagged: true,
@@ -140,14 +134,18 @@ export async function renderReportPdf(content: ReportContent): Promise<Buffer> {
     // Pass 1 with two-digit placeholders, so the contents take the same room as the real numbers.
     const ids = TOC_IDS(content);
     const placeholders = Object.fromEntries(ids.map((id) => [id, 88]));
-    const first = await print(browser, renderReportDocument(content, { tocPages: placeholders }), content);
+    const first = await print(
+      browser,
+      await renderReportDocument(content, { tocPages: placeholders }),
+      content,
+    );
     const pages = pdfNamedDestinationPages(first);
     if (!ids.every((id) => pages.has(id))) {
-      return await print(browser, renderReportDocument(content), content);
+      return await print(browser, await renderReportDocument(content), content);
     }
     return await print(
       browser,
-      renderReportDocument(content, { tocPages: Object.fromEntries(pages) }),
+      await renderReportDocument(content, { tocPages: Object.fromEntries(pages) }),
       content,
     );
   } finally {

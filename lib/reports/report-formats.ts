@@ -31,7 +31,7 @@ export async function renderReport(
     case "pdf":
       return renderReportPdf(content);
     case "html":
-      return Buffer.from(renderReportDocument(content, htmlOptions), "utf8");
+      return Buffer.from(await renderReportDocument(content, htmlOptions), "utf8");
     case "csv":
       return Buffer.from(renderReportCsv(content), "utf8");
     case "json":

@@ -1,6 +1,6 @@
 import { SHARE_CONTENT_SECURITY_POLICY } from "@/lib/auth/security-headers";
 import { errorResponse } from "@/lib/http/handle";
-import { esc } from "@/lib/reports/render-html";
+import { renderSharedLinkMessage } from "@/lib/reports/render-html";
 import type { ReportFormat } from "@/lib/reports/report-formats";
 import { reportFileResponse } from "@/lib/reports/report-http";
 import { openShare } from "@/lib/reports/share-links";
@@ -22,21 +22,13 @@ const SHARE_HEADERS: Record<string, string> = {
 };
 
 /** A small page for the answers that are not the report; it says nothing about the report. */
-function messagePage(
+async function messagePage(
   status: number,
   title: string,
   text: string,
   extra: Record<string, string> = {},
-): Response {
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><title>${esc(title)}</title>
-<style>body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#0f172a;background:#f8fafc;margin:0}
-main{max-width:34rem;margin:12vh auto;padding:2rem;background:#fff;border:1px solid #e2e8f0;border-radius:8px}
-h1{font-size:1.35rem;margin:0 0 .5rem}p{color:#475569;line-height:1.5}</style></head>
-<body><main><h1>${esc(title)}</h1><p>${esc(text)}</p></main></body></html>
-`;
-  return new Response(html, {
+): Promise<Response> {
+  return new Response(await renderSharedLinkMessage(title, text), {
     status,
     headers: { ...SHARE_HEADERS, "Content-Type": "text/html; charset=utf-8", ...extra },
   });
@@ -51,14 +43,14 @@ export async function serveShare(
   try {
     const opened = await openShare(token);
     if (opened.status === "not-found") {
-      return messagePage(
+      return await messagePage(
         404,
         "Link not found",
         "This link does not exist. Check that it was copied completely.",
       );
     }
     if (opened.status === "gone") {
-      return messagePage(
+      return await messagePage(
         410,
         opened.reason === "revoked" ? "Link revoked" : "Link expired",
         opened.reason === "revoked"

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { RequireRole } from "@/components/auth/require-role";
+import { ReportView } from "@/components/reports/report-view";
 import { readReportConfig } from "@/lib/reports/config";
-import { renderReportFragment } from "@/lib/reports/render-html";
 import { ReportNotFoundError } from "@/lib/reports/report-errors";
 import { parseReportIdSegment } from "@/lib/reports/report-formats";
 import { loadReportContent } from "@/lib/reports/report-store";
@@ -33,8 +33,6 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function ReportPage({ params }: Props) {
   const { report, content } = await load((await params).id);
   const config = readReportConfig();
-  // The same HTML as the downloads, the share page and the PDF; every value in it is escaped by the renderer.
-  const html = renderReportFragment(content);
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -67,8 +65,8 @@ export default async function ReportPage({ params }: Props) {
       {/* scrolls sideways inside its card on a phone: the report's wide tables must never be clipped */}
       <div className="max-w-full overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <style>{REPORT_CSS}</style>
-        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the report renderer escapes every value it prints */}
-        <div dangerouslySetInnerHTML={{ __html: html }} />
+        {/* the same components as the downloads, the share page and the PDF (components/reports) */}
+        <ReportView content={content} />
       </div>
     </div>
   );
