@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { accessLevelSchema } from "@/lib/access/types";
+import { accessLevelSchema, accessPrincipalKindSchema } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { safeText } from "@/lib/http/safe-text";
@@ -19,19 +19,12 @@ import { HOLDING_FILTERS } from "@/lib/queries/stored-records";
 // access reaches. The per-principal summary is aggregated once per scan from the access rows' keys;
 // search, filters and paging then run over it in memory.
 
-export const PRINCIPAL_KINDS = [
-  "User",
-  "Group",
-  "ServicePrincipal",
-  "ManagedIdentity",
-  "KubernetesUser",
-  "KubernetesGroup",
-  "ServiceAccount",
-] as const;
+/** The kinds the list filters by: the access engine's principal kinds, one definition (lib/access/types.ts). */
+export const PRINCIPAL_KINDS = accessPrincipalKindSchema.options;
 
 export const principalListParamsSchema = z.object({
   q: safeText().trim().max(200).optional(),
-  kind: z.enum(PRINCIPAL_KINDS).optional(),
+  kind: accessPrincipalKindSchema.optional(),
   /** at least this level somewhere */
   level: accessLevelSchema.optional(),
   /** standing: access held now; eligible: access a PIM activation would give; any: either */
