@@ -1,5 +1,6 @@
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
+import { clustersNamed } from "@/lib/queries/clusters-named";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
 import { CliError } from "./cli-error";
@@ -9,11 +10,7 @@ export async function resolveCluster(
   scope: ScanScope,
   nameOrId: string,
 ): Promise<{ id: string; name: string }> {
-  const wanted = nameOrId.trim().toLowerCase();
-  const rows = await prisma().$queryRaw<{ id: string; name: string }[]>(Prisma.sql`
-    SELECT natural_key AS id, data->>'name' AS name FROM snapshot_records
-    WHERE tenant_id = ${scope.tenantId} AND kind = 'cluster' AND ${asOfCondition(scope.scanId)}
-      AND (natural_key = ${wanted} OR lower(data->>'name') = ${wanted})`);
+  const rows = await clustersNamed(scope, nameOrId);
   if (rows.length === 1) return rows[0];
   if (rows.length === 0) throw new CliError(`No cluster "${nameOrId}" in scan ${scope.scanId}.`);
   throw new CliError(

@@ -14,6 +14,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { principalSchema } from "@/lib/model/directory";
 import { coverageSchema } from "@/lib/model/tenant-model";
+import { clustersNamed } from "@/lib/queries/clusters-named";
 import { InvalidInputError, NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition, modelAsOf } from "@/lib/queries/snapshot";
@@ -81,11 +82,7 @@ async function resolvePrincipal(scope: ScanScope, raw: string): Promise<AccessPr
 }
 
 async function resolveCluster(scope: ScanScope, nameOrId: string): Promise<{ id: string; name: string }> {
-  const wanted = nameOrId.trim().toLowerCase();
-  const rows = await prisma().$queryRaw<{ id: string; name: string }[]>(Prisma.sql`
-    SELECT natural_key AS id, data->>'name' AS name FROM snapshot_records
-    WHERE tenant_id = ${scope.tenantId} AND kind = 'cluster' AND ${asOfCondition(scope.scanId)}
-      AND (natural_key = ${wanted} OR lower(data->>'name') = ${wanted})`);
+  const rows = await clustersNamed(scope, nameOrId);
   if (rows.length === 1) return rows[0];
   if (rows.length === 0)
     throw new NotFoundError("cluster_not_found", `No cluster "${nameOrId}" in scan ${scope.scanId}.`);
