@@ -16,7 +16,7 @@ import { resolveScanScope, type ScanScope } from "@/lib/queries/scan-scope";
 import { runScan } from "@/lib/scan/run-scan";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 
-// The three list pages as the server renders them (async server components, streamed through their
+// The three list pages (components/data-table) as the server renders them (async server components, streamed through their
 // Suspense boundaries) over a real scan of the demo tenant in PostgreSQL: one captioned table each whose
 // count is the use case's, links that keep the filters and the scan the URL named, and the empty and
 // past-the-last-page states.
