@@ -17,7 +17,7 @@ import type { Cluster } from "@/lib/model/azure";
 import type { Principal } from "@/lib/model/directory";
 import { clusterSource } from "@/lib/model/sources";
 import type { Coverage } from "@/lib/model/tenant-model";
-import { compareReports, scanEventsForReport } from "@/lib/reports/drift";
+import { compareReports, emptyReportDrift, scanEventsForReport } from "@/lib/reports/drift";
 import { frameworkControls, frameworkTitle } from "@/lib/reports/frameworks";
 import {
   type ClusterAdmins,
@@ -437,7 +437,7 @@ export function buildReportContent(input: BuildReportInput): ReportContent {
     clusterAdmins,
     remediation: buildRemediation(findings),
   };
-  const draft: ReportContent = { ...withoutDrift, drift: emptyDrift(), directory: [] };
+  const draft: ReportContent = { ...withoutDrift, drift: emptyReportDrift(), directory: [] };
   const drift: ReportDrift = {
     ...compareReports(input.previous, draft),
     scanEvents:
@@ -465,15 +465,4 @@ function sourceLabel(
     return `subscription ${subscriptionNames.get(id) ?? id}`;
   }
   return source;
-}
-
-function emptyDrift(): ReportDrift {
-  return {
-    previousReport: null,
-    method: "report-comparison",
-    comparedFrameworks: [],
-    findings: { newlyFailing: [], resolved: [] },
-    clusterAdmins: { gained: [], lost: [] },
-    scanEvents: null,
-  };
 }

@@ -42,17 +42,20 @@ function adminsOf(content: ReportContent): Map<string, DriftAdmin> {
   return admins;
 }
 
+/** A report's drift with nothing to compare against: the first report of its kind. */
+export function emptyReportDrift(): ReportDrift {
+  return {
+    previousReport: null,
+    method: "report-comparison",
+    comparedFrameworks: [],
+    findings: { newlyFailing: [], resolved: [] },
+    clusterAdmins: { gained: [], lost: [] },
+    scanEvents: null,
+  };
+}
+
 export function compareReports(previous: ReportContent | null, current: ReportContent): ReportDrift {
-  if (!previous) {
-    return {
-      previousReport: null,
-      method: "report-comparison",
-      comparedFrameworks: [],
-      findings: { newlyFailing: [], resolved: [] },
-      clusterAdmins: { gained: [], lost: [] },
-      scanEvents: null,
-    };
-  }
+  if (!previous) return emptyReportDrift();
   const previousFrameworks = new Set(previous.frameworks.map((f) => f.framework));
   const compared: ReportFramework[] = current.frameworks
     .map((f) => f.framework)
