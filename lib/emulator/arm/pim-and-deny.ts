@@ -11,6 +11,8 @@ import type {
 import {
   type EffectiveRoleSettings,
   effectiveRoleSettings,
+  lastSegment,
+  trimScope,
   type WireRoleManagementPolicy,
 } from "@/lib/model/wire/role-management-policies";
 import type { TenantFile } from "@/lib/model/wire/tenant-file";
@@ -68,15 +70,6 @@ type Filter = {
   roleDefinitionId?: string;
 };
 
-function lastSegment(id: string): string {
-  return (
-    id
-      .split("/")
-      .filter((part) => part.length > 0)
-      .at(-1) ?? ""
-  ).toLowerCase();
-}
-
 function parseFilter(collection: Collection, filter: string | undefined): Filter | string {
   const result: Filter = { atScope: false, asTarget: false };
   if (!filter) return result;
@@ -120,10 +113,6 @@ function parseFilter(collection: Collection, filter: string | undefined): Filter
     return `The filter '${filter}' is not supported. Supported filters are ${supported}.`;
   }
   return result;
-}
-
-function trimScope(scope: string): string {
-  return scope === "/" ? "" : scope.replace(/\/+$/, "");
 }
 
 /**

@@ -149,11 +149,13 @@ export function defaultRoleManagementRules(): WireRoleManagementPolicyRule[] {
 // ---------------------------------------------------------------------------------------------
 // Effective settings: what the emulator serves and the import reads
 
-function trimScope(scope: string): string {
+/** An ARM scope as the prefix of a child id: no trailing slash, and "" for the root scope "/". */
+export function trimScope(scope: string): string {
   return scope === "/" ? "" : scope.replace(/\/+$/, "");
 }
 
-function lastSegment(id: string): string {
+/** The last segment of an ARM id, lower-cased (a policy's or role's name). */
+export function lastSegment(id: string): string {
   return (
     id
       .split("/")
