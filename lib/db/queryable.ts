@@ -24,3 +24,26 @@ export type DbPoolClient = pg.PoolClient;
 
 /** One connection, checked out of a pool or opened alone: BEGIN … COMMIT runs on one of these. */
 export type DbConnection = pg.PoolClient | pg.Client;
+
+/**
+ * Runs `work` in one transaction on a connection of its own: COMMIT when it returns, ROLLBACK (and the
+ * error again) when it throws, and the connection back to the pool either way. A failed ROLLBACK (the
+ * connection is gone) does not hide the error that caused it.
+ */
+export async function withTransaction<T>(
+  pool: DbPool,
+  work: (client: DbPoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

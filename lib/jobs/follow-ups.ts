@@ -1,5 +1,5 @@
 import type { PgBoss } from "pg-boss";
-import type { DbPool } from "@/lib/db/queryable";
+import { type DbPool, withTransaction } from "@/lib/db/queryable";
 import { NOTIFY_QUEUE, NOTIFY_RETRY, type NotifyJobData } from "./queues";
 
 /**
@@ -13,9 +13,7 @@ export async function enqueueFollowUps(
   boss: PgBoss,
   options: { tenantId?: string } = {},
 ): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ scan_id: string; tenant_id: string }>(
       `INSERT INTO drift_notifications (scan_id, tenant_id, status)
        SELECT s.id, s.tenant_id, 'pending' FROM scans s
@@ -38,12 +36,6 @@ export async function enqueueFollowUps(
       const data: NotifyJobData = { scanId: row.scan_id, tenantId: row.tenant_id };
       await boss.send(NOTIFY_QUEUE, data, { ...NOTIFY_RETRY, db });
     }
-    await client.query("COMMIT");
     return rows.length;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,4 +1,4 @@
-import type { DbPool } from "@/lib/db/queryable";
+import { type DbPool, withTransaction } from "@/lib/db/queryable";
 
 export type PruneResult = {
   tenantId: string;
@@ -20,9 +20,7 @@ export async function pruneTenantHistory(
   input: { tenantId: string; keepDays: number; now?: Date },
 ): Promise<PruneResult> {
   const cutoff = new Date((input.now ?? new Date()).getTime() - input.keepDays * 86_400_000);
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(pool, async (client) => {
     const { rows: doomed } = await client.query<{ id: string }>(
       `SELECT id::text FROM scans s
        WHERE s.tenant_id = $1 AND s.started_at < $2 AND s.status <> 'running'
@@ -56,12 +54,6 @@ export async function pruneTenantHistory(
     );
     await client.query("DELETE FROM drift_notifications WHERE scan_id = ANY($1::bigint[])", [ids]);
     const scans = await client.query("DELETE FROM scans WHERE id = ANY($1::bigint[])", [ids]);
-    await client.query("COMMIT");
     return { tenantId: input.tenantId, scansDeleted: scans.rowCount ?? 0, rowsDeleted, oldestKept };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
