@@ -5,6 +5,8 @@ import type { ClusterKubernetes, PolicyRule, Subject } from "@/lib/model/kuberne
 
 /** One binding of a cluster with the rules its role grants and the steps that explain them. */
 export type BoundRules = {
+  /** the binding's name (a RoleBinding's is unique within `namespace`) */
+  binding: string;
   subjects: Subject[];
   rules: PolicyRule[];
   /** null for a ClusterRoleBinding (cluster-wide); the binding's namespace for a RoleBinding */
@@ -19,8 +21,8 @@ export type BoundRules = {
 
 /**
  * Every ClusterRoleBinding and RoleBinding of a cluster whose role exists, with its (aggregated) rules:
- * the walk each attack-graph module (pod powers, impersonators and what an impersonated subject
- * holds) starts from. A ClusterRoleBinding can
+ * the walk the engine's Kubernetes RBAC routes and each attack-graph module (pod powers, impersonators
+ * and what an impersonated subject holds) start from. A ClusterRoleBinding can
  * only name a ClusterRole; a RoleBinding names a Role of its namespace or a ClusterRole.
  */
 export function* boundRules(clusterId: string, inventory: ClusterKubernetes): Generator<BoundRules> {
@@ -31,6 +33,7 @@ export function* boundRules(clusterId: string, inventory: ClusterKubernetes): Ge
       binding.roleRef.kind === "ClusterRole" ? clusterRoleRules.get(binding.roleRef.name) : undefined;
     if (!rules) continue;
     yield {
+      binding: binding.name,
       subjects: binding.subjects,
       rules,
       namespace: null,
@@ -49,6 +52,7 @@ export function* boundRules(clusterId: string, inventory: ClusterKubernetes): Ge
       : roleRules.get(`${binding.namespace}/${binding.roleRef.name}`);
     if (!rules) continue;
     yield {
+      binding: binding.name,
       subjects: binding.subjects,
       rules,
       namespace: binding.namespace,

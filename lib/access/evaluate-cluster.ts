@@ -8,8 +8,9 @@ import {
   scopeChain,
 } from "@/lib/access/access-index";
 import { AKS_ACTIONS } from "@/lib/access/azure-permissions";
+import { boundRules } from "@/lib/access/bound-rules";
 import { deniedPermissions, deniesAction } from "@/lib/access/deny-assignments";
-import { effectiveClusterRoleRules, rulesAllow } from "@/lib/access/kubernetes-rbac";
+import { rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { type Can, type ScopeFacts, scopeFacts } from "@/lib/access/levels";
 import {
   assignmentStep,
@@ -21,7 +22,6 @@ import {
   kubernetesRoleStep,
   permissionStep,
   principalStep,
-  roleBindingStep,
   roleDefinitionStep,
   settingStep,
 } from "@/lib/access/paths";
@@ -661,8 +661,6 @@ function kubernetesRoutes(
   steps: ClusterSteps,
   collector: ClusterAccessCollector,
 ): void {
-  const clusterRoleRules = effectiveClusterRoleRules(inventory.clusterRoles);
-  const roleRules = new Map(inventory.roles.map((role) => [`${role.namespace}/${role.name}`, role.rules]));
   const factsCache = new Map<string, ScopeFacts>();
   const factsOf = (key: string, rules: readonly PolicyRule[], scope: "cluster" | "namespace") => {
     const cacheKey = `${scope}|${key}`;
@@ -710,46 +708,19 @@ function kubernetesRoutes(
     }
   };
 
-  for (const binding of inventory.clusterRoleBindings) {
-    if (binding.roleRef.kind !== "ClusterRole") continue;
-    const rules = clusterRoleRules.get(binding.roleRef.name);
-    if (!rules) continue;
-    const facts = factsOf(`ClusterRole|${binding.roleRef.name}`, rules, "cluster");
+  for (const bound of boundRules(cluster.id, inventory)) {
+    const facts = factsOf(bound.roleKey, bound.rules, bound.namespace === null ? "cluster" : "namespace");
     if (isEmpty(facts)) continue;
-    const via = [
-      clusterRoleBindingStep(cluster.id, binding.name),
-      kubernetesRoleStep(cluster.id, "ClusterRole", null, binding.roleRef.name),
-    ];
-    // The AKS-managed admin binding is the entra-admin-group route, reported from the cluster's configuration.
-    const skip =
-      binding.name === AKS_ADMIN_BINDING_AAD
-        ? (subject: Subject) => subject.kind === "Group" && adminGroups.has(subject.name.toLowerCase())
-        : undefined;
-    apply(binding.subjects, facts, null, via, `crb:${binding.name}`, skip);
-  }
-
-  for (const binding of inventory.roleBindings) {
-    const rules =
-      binding.roleRef.kind === "ClusterRole"
-        ? clusterRoleRules.get(binding.roleRef.name)
-        : roleRules.get(`${binding.namespace}/${binding.roleRef.name}`);
-    if (!rules) continue;
-    const key =
-      binding.roleRef.kind === "ClusterRole"
-        ? `ClusterRole|${binding.roleRef.name}`
-        : `Role|${binding.namespace}|${binding.roleRef.name}`;
-    const facts = factsOf(key, rules, "namespace");
-    if (isEmpty(facts)) continue;
-    const via = [
-      roleBindingStep(cluster.id, binding.namespace, binding.name),
-      kubernetesRoleStep(
-        cluster.id,
-        binding.roleRef.kind,
-        binding.roleRef.kind === "Role" ? binding.namespace : null,
-        binding.roleRef.name,
-      ),
-    ];
-    apply(binding.subjects, facts, binding.namespace, via, `rb:${binding.namespace}/${binding.name}`);
+    if (bound.namespace === null) {
+      // The AKS-managed admin binding is the entra-admin-group route, reported from the cluster's configuration.
+      const skip =
+        bound.binding === AKS_ADMIN_BINDING_AAD
+          ? (subject: Subject) => subject.kind === "Group" && adminGroups.has(subject.name.toLowerCase())
+          : undefined;
+      apply(bound.subjects, facts, null, bound.via, `crb:${bound.binding}`, skip);
+    } else {
+      apply(bound.subjects, facts, bound.namespace, bound.via, `rb:${bound.namespace}/${bound.binding}`);
+    }
   }
 }
 
