@@ -1,6 +1,6 @@
 import type { ReportContent } from "@/lib/reports/report-schema";
 import { formatDate } from "./report-format";
-import { ScrollTable } from "./report-parts";
+import { ReportTable } from "./report-parts";
 
 /** Section 7: what "frozen" means, the statuses, and what could not be assessed and why. */
 export function ReportAbout({ content }: { content: ReportContent }) {
@@ -20,25 +20,15 @@ export function ReportAbout({ content }: { content: ReportContent }) {
         result behind it fails and at least one passes.
       </p>
       {notAssessed.length > 0 && (
-        <ScrollTable label={caption}>
-          <caption>{caption}</caption>
-          <thead>
-            <tr>
-              <th>Cluster</th>
-              <th>Rule</th>
-              <th>Why</th>
+        <ReportTable caption={caption} columns={["Cluster", "Rule", "Why"]}>
+          {notAssessed.map((f) => (
+            <tr key={f.key}>
+              <td>{f.cluster.name}</td>
+              <td>{f.title}</td>
+              <td className="small">{f.summary}</td>
             </tr>
-          </thead>
-          <tbody>
-            {notAssessed.map((f) => (
-              <tr key={f.key}>
-                <td>{f.cluster.name}</td>
-                <td>{f.title}</td>
-                <td className="small">{f.summary}</td>
-              </tr>
-            ))}
-          </tbody>
-        </ScrollTable>
+          ))}
+        </ReportTable>
       )}
     </section>
   );

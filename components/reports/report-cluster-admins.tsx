@@ -1,53 +1,39 @@
 import { Fragment } from "react";
 import type { ClusterAdmins } from "@/lib/reports/report-schema";
 import { routeLabel, uniqueTableLabels } from "./report-format";
-import { AccessPaths, ScrollTable } from "./report-parts";
+import { AccessPaths, columnsLabel, ReportTable } from "./report-parts";
 
 /** Beyond this many holders a cluster's list is printed compactly: names by route, without paths. */
 const MAX_DETAILED_HOLDERS = 40;
 
-/** The region name of a holders table: its columns, as the label has always read. */
-const HOLDERS_TABLE_LABEL = "Table of Holder Route How";
+const HOLDER_COLUMNS = ["Holder", "Route", "How"];
+const HOLDERS_TABLE_LABEL = columnsLabel(HOLDER_COLUMNS);
 const ELIGIBLE_HEADING = "Eligible through PIM";
 
 type HolderList = Pick<ClusterAdmins, "holders">;
 
 function HolderTable({ entry, label }: { entry: HolderList; label: string }) {
   return (
-    <ScrollTable label={label}>
-      <colgroup>
-        <col style={{ width: "22%" }} />
-        <col style={{ width: "22%" }} />
-        <col />
-      </colgroup>
-      <thead>
-        <tr>
-          <th>Holder</th>
-          <th>Route</th>
-          <th>How</th>
+    <ReportTable label={label} columns={HOLDER_COLUMNS} widths={["22%", "22%"]}>
+      {entry.holders.map((holder) => (
+        <tr key={holder.principal.id}>
+          <td>
+            <strong>{holder.principal.displayName}</strong>
+            <div className="small muted">{holder.principal.kind}</div>
+          </td>
+          <td className="wrap">
+            {holder.routes.map((r) => (
+              <div key={r.route}>{routeLabel(r.route)}</div>
+            ))}
+          </td>
+          <td className="wrap">
+            {holder.routes.map((r) => (
+              <AccessPaths key={r.route} paths={r.paths} total={r.pathCount ?? r.paths.length} max={1} />
+            ))}
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {entry.holders.map((holder) => (
-          <tr key={holder.principal.id}>
-            <td>
-              <strong>{holder.principal.displayName}</strong>
-              <div className="small muted">{holder.principal.kind}</div>
-            </td>
-            <td className="wrap">
-              {holder.routes.map((r) => (
-                <div key={r.route}>{routeLabel(r.route)}</div>
-              ))}
-            </td>
-            <td className="wrap">
-              {holder.routes.map((r) => (
-                <AccessPaths key={r.route} paths={r.paths} total={r.pathCount ?? r.paths.length} max={1} />
-              ))}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </ScrollTable>
+      ))}
+    </ReportTable>
   );
 }
 

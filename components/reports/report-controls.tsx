@@ -2,13 +2,12 @@ import { Fragment } from "react";
 import type { FindingStatus } from "@/lib/findings/types";
 import type { ReportContent, ReportControl, ReportFinding } from "@/lib/reports/report-schema";
 import { controlLabel, uniqueTableLabels } from "./report-format";
-import { ScrollTable, StatusBadge } from "./report-parts";
+import { columnsLabel, ReportTable, StatusBadge } from "./report-parts";
 
 /** Failing results listed under one control; section 5 (and the CSV) list every one. */
 const MAX_CONTROL_EVIDENCE = 12;
 
-/** The region name of a controls table: its first columns, as the label has always read. */
-const CONTROLS_TABLE_LABEL = "Table of Control Status Pass Fail Not assessed";
+const CONTROL_COLUMNS = ["Control", "Status", "Pass", "Fail", "Not assessed", "Evidence"];
 
 function ControlEvidence({
   control,
@@ -53,7 +52,9 @@ function ControlEvidence({
 export function ReportControls({ content }: { content: ReportContent }) {
   const findings = new Map(content.findings.map((f) => [f.key, f]));
   const headings = content.frameworks.map((framework, index) => `2.${index + 1} ${framework.title}`);
-  const labels = uniqueTableLabels(headings.map((heading) => ({ label: CONTROLS_TABLE_LABEL, heading })));
+  const labels = uniqueTableLabels(
+    headings.map((heading) => ({ label: columnsLabel(CONTROL_COLUMNS), heading })),
+  );
   return (
     <section aria-labelledby="controls">
       <h2 id="controls">2. Controls</h2>
@@ -67,47 +68,32 @@ export function ReportControls({ content }: { content: ReportContent }) {
             {`${headings[index]} `}
             <span className="muted small">{`score ${framework.score === null ? "–" : `${framework.score}%`}`}</span>
           </h3>
-          <ScrollTable label={labels[index]}>
-            <colgroup>
-              <col style={{ width: "24%" }} />
-              <col style={{ width: "10%" }} />
-              <col style={{ width: "7%" }} />
-              <col style={{ width: "7%" }} />
-              <col style={{ width: "9%" }} />
-              <col />
-            </colgroup>
-            <thead>
-              <tr>
-                <th>Control</th>
-                <th>Status</th>
-                <th className="num">Pass</th>
-                <th className="num">Fail</th>
-                <th className="num">Not assessed</th>
-                <th>Evidence</th>
-              </tr>
-            </thead>
-            <tbody>
-              {content.controls
-                .filter((c) => c.framework === framework.framework)
-                .map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      <strong>{controlLabel(c.framework, c.id)}</strong>
-                      <div className="small">{c.title}</div>
-                    </td>
-                    <td>
-                      <StatusBadge status={c.status} />
-                    </td>
-                    <td className="num">{c.counts.pass}</td>
-                    <td className="num">{c.counts.fail}</td>
-                    <td className="num">{c.counts.notAssessed}</td>
-                    <td className="wrap">
-                      <ControlEvidence control={c} findings={findings} />
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </ScrollTable>
+          <ReportTable
+            label={labels[index]}
+            columns={CONTROL_COLUMNS}
+            numeric={["Pass", "Fail", "Not assessed"]}
+            widths={["24%", "10%", "7%", "7%", "9%"]}
+          >
+            {content.controls
+              .filter((c) => c.framework === framework.framework)
+              .map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <strong>{controlLabel(c.framework, c.id)}</strong>
+                    <div className="small">{c.title}</div>
+                  </td>
+                  <td>
+                    <StatusBadge status={c.status} />
+                  </td>
+                  <td className="num">{c.counts.pass}</td>
+                  <td className="num">{c.counts.fail}</td>
+                  <td className="num">{c.counts.notAssessed}</td>
+                  <td className="wrap">
+                    <ControlEvidence control={c} findings={findings} />
+                  </td>
+                </tr>
+              ))}
+          </ReportTable>
         </Fragment>
       ))}
     </section>

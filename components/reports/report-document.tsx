@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noHeadElement: standalone documents rendered to a string, not Next pages
 import type { ReportContent } from "@/lib/reports/report-schema";
 import { PRINT_PAGE_CSS, REPORT_CSS } from "@/lib/reports/report-styles";
 import { ReportView, type ReportViewOptions } from "./report-view";
@@ -15,21 +16,31 @@ export function ReportDocument({
 }) {
   return (
     <html lang="en">
-      {/* biome-ignore lint/style/noHeadElement: a standalone document rendered to a string, not a Next page */}
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        {options.robots && <meta name="robots" content={options.robots} />}
-        <meta name="referrer" content="no-referrer" />
-        <title>{`${content.report.title} · report #${content.report.id}`}</title>
-        <style>{`html, body { margin: 0; background: #ffffff; }\n${PRINT_PAGE_CSS}\n${REPORT_CSS}`}</style>
-      </head>
+      <DocumentHead
+        title={`${content.report.title} · report #${content.report.id}`}
+        robots={options.robots}
+        css={`html, body { margin: 0; background: #ffffff; }\n${PRINT_PAGE_CSS}\n${REPORT_CSS}`}
+      />
       <body>
         <main>
           <ReportView content={content} options={options} />
         </main>
       </body>
     </html>
+  );
+}
+
+/** The head of a standalone page: UTF-8, phone viewport, no referrer, its styles inline (it loads nothing). */
+export function DocumentHead({ title, robots, css }: { title: string; robots?: "noindex"; css: string }) {
+  return (
+    <head>
+      <meta charSet="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      {robots && <meta name="robots" content={robots} />}
+      <meta name="referrer" content="no-referrer" />
+      <title>{title}</title>
+      <style>{css}</style>
+    </head>
   );
 }
 

@@ -1,78 +1,66 @@
+import type { ReactNode } from "react";
 import type { DriftAdmin, ReportContent, ReportDrift, ReportScanEvents } from "@/lib/reports/report-schema";
 import { EVENT_LABEL, formatDate, routeLabel } from "./report-format";
-import { ScrollTable, Severity } from "./report-parts";
+import { ReportTable, Severity } from "./report-parts";
 
 type DriftFinding = ReportDrift["findings"]["newlyFailing"][number];
 
-function FindingTable({ caption, list }: { caption: string; list: readonly DriftFinding[] }) {
+/** A list of changes: its table under a caption with the count, or one line saying there was none. */
+function ChangeTable<T>({
+  caption,
+  columns,
+  list,
+  row,
+}: {
+  caption: string;
+  columns: readonly string[];
+  list: readonly T[];
+  row: (item: T) => ReactNode;
+}) {
   if (list.length === 0)
     return (
       <p>
         <strong>{`${caption}:`}</strong> none.
       </p>
     );
-  const title = `${caption} (${list.length})`;
   return (
-    <ScrollTable label={title}>
-      <caption>{title}</caption>
-      <thead>
-        <tr>
-          <th>Severity</th>
-          <th>Cluster</th>
-          <th>Finding</th>
-        </tr>
-      </thead>
-      <tbody>
-        {list.map((f) => (
-          <tr key={f.key}>
-            <td>
-              <Severity severity={f.severity} />
-            </td>
-            <td>{f.cluster.name}</td>
-            <td>
-              <strong>{f.title}</strong>
-              <div className="small">{f.summary}</div>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </ScrollTable>
+    <ReportTable caption={`${caption} (${list.length})`} columns={columns}>
+      {list.map(row)}
+    </ReportTable>
   );
 }
 
-function AdminTable({ caption, list }: { caption: string; list: readonly DriftAdmin[] }) {
-  if (list.length === 0)
-    return (
-      <p>
-        <strong>{`${caption}:`}</strong> none.
-      </p>
-    );
-  const title = `${caption} (${list.length})`;
-  return (
-    <ScrollTable label={title}>
-      <caption>{title}</caption>
-      <thead>
-        <tr>
-          <th>Cluster</th>
-          <th>Principal</th>
-          <th>Route</th>
-        </tr>
-      </thead>
-      <tbody>
-        {list.map((a) => (
-          <tr key={`${a.cluster.id}|${a.principal.id}`}>
-            <td>{a.cluster.name}</td>
-            <td>
-              {`${a.principal.displayName} `}
-              <span className="small muted">{a.principal.kind}</span>
-            </td>
-            <td>{a.routes.map(routeLabel).join(", ")}</td>
-          </tr>
-        ))}
-      </tbody>
-    </ScrollTable>
-  );
-}
+const findingRow = (f: DriftFinding) => (
+  <tr key={f.key}>
+    <td>
+      <Severity severity={f.severity} />
+    </td>
+    <td>{f.cluster.name}</td>
+    <td>
+      <strong>{f.title}</strong>
+      <div className="small">{f.summary}</div>
+    </td>
+  </tr>
+);
+
+const adminRow = (a: DriftAdmin) => (
+  <tr key={`${a.cluster.id}|${a.principal.id}`}>
+    <td>{a.cluster.name}</td>
+    <td>
+      {`${a.principal.displayName} `}
+      <span className="small muted">{a.principal.kind}</span>
+    </td>
+    <td>{a.routes.map(routeLabel).join(", ")}</td>
+  </tr>
+);
+
+const FindingChanges = ({ caption, list }: { caption: string; list: readonly DriftFinding[] }) => (
+  <ChangeTable caption={caption} columns={["Severity", "Cluster", "Finding"]} list={list} row={findingRow} />
+);
+
+const AdminChanges = ({ caption, list }: { caption: string; list: readonly DriftAdmin[] }) => (
+  <ChangeTable caption={caption} columns={["Cluster", "Principal", "Route"]} list={list} row={adminRow} />
+);
 
 const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 
@@ -94,35 +82,19 @@ function ScanEvents({ events }: { events: ReportScanEvents | null }) {
       <p>
         {`${events.total} change(s) in scope: ${bySeverity}.${omitted > 0 ? ` The ${events.events.length} most severe are listed.` : ""}`}
       </p>
-      <ScrollTable label="Table of Severity Change Cluster What changed">
-        <colgroup>
-          <col style={{ width: "11%" }} />
-          <col style={{ width: "16%" }} />
-          <col style={{ width: "14%" }} />
-          <col />
-        </colgroup>
-        <thead>
-          <tr>
-            <th>Severity</th>
-            <th>Change</th>
-            <th>Cluster</th>
-            <th>What changed</th>
+      <ReportTable columns={["Severity", "Change", "Cluster", "What changed"]} widths={["11%", "16%", "14%"]}>
+        {events.events.map((e, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the events are a stored, ordered list without ids
+          <tr key={index}>
+            <td>
+              <Severity severity={e.severity} />
+            </td>
+            <td>{EVENT_LABEL[e.kind] ?? e.kind}</td>
+            <td>{e.cluster?.name ?? "tenant"}</td>
+            <td className="wrap">{e.message}</td>
           </tr>
-        </thead>
-        <tbody>
-          {events.events.map((e, index) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: the events are a stored, ordered list without ids
-            <tr key={index}>
-              <td>
-                <Severity severity={e.severity} />
-              </td>
-              <td>{EVENT_LABEL[e.kind] ?? e.kind}</td>
-              <td>{e.cluster?.name ?? "tenant"}</td>
-              <td className="wrap">{e.message}</td>
-            </tr>
-          ))}
-        </tbody>
-      </ScrollTable>
+        ))}
+      </ReportTable>
     </>
   );
 }
@@ -148,10 +120,10 @@ export function ReportDriftSection({ content }: { content: ReportContent }) {
       <p>
         {`Compared with report #${previous.id} of ${formatDate(previous.createdAt)} (scan #${previous.scanId}), over ${drift.comparedFrameworks.length} framework(s) both reports cover.`}
       </p>
-      <FindingTable caption="Newly failing" list={drift.findings.newlyFailing} />
-      <FindingTable caption="Resolved" list={drift.findings.resolved} />
-      <AdminTable caption="Gained cluster-admin" list={drift.clusterAdmins.gained} />
-      <AdminTable caption="Lost cluster-admin" list={drift.clusterAdmins.lost} />
+      <FindingChanges caption="Newly failing" list={drift.findings.newlyFailing} />
+      <FindingChanges caption="Resolved" list={drift.findings.resolved} />
+      <AdminChanges caption="Gained cluster-admin" list={drift.clusterAdmins.gained} />
+      <AdminChanges caption="Lost cluster-admin" list={drift.clusterAdmins.lost} />
       <ScanEvents events={drift.scanEvents} />
     </section>
   );

@@ -69,19 +69,65 @@ export function CountsBar({ counts }: { counts: { pass: number; fail: number; no
   );
 }
 
+/** The name of a table without a caption: "Table of" and its first columns, as it has always read. */
+export function columnsLabel(columns: readonly string[]): string {
+  return `Table of ${columns.join(" ").split(" ").slice(0, 6).join(" ")}`;
+}
+
 /**
  * A table in a box that scrolls sideways on a narrow screen, so the page itself never grows wider than the
  * phone (issue 16 #5: the shared report was 636 px wide at 390 px). The box is a named, focusable region so
  * the keyboard can scroll it (WCAG 2.1.1, axe scrollable-region-focusable); print shows the table whole.
+ * Its name is the caption, else `columnsLabel`, unless `label` says otherwise (to keep names unique).
  */
-export function ScrollTable({ label, children }: { label: string; children: ReactNode }) {
+export function ReportTable({
+  caption,
+  label,
+  columns,
+  numeric = [],
+  widths,
+  children,
+}: {
+  caption?: string;
+  label?: string;
+  columns: readonly string[];
+  /** columns aligned right */
+  numeric?: readonly string[];
+  /** the columns' widths, from the first; a missing one takes the rest */
+  widths?: readonly string[];
+  children: ReactNode;
+}) {
   return (
     // A div with the region role rather than a <section>: the tests and the print CSS know the box by
     // `.table-scroll`, and the standalone document's markup stays as it was.
     // biome-ignore lint/a11y/useSemanticElements: see above
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable to scroll it by keyboard (WCAG 2.1.1)
-    <div className="table-scroll" role="region" tabIndex={0} aria-label={label}>
-      <table>{children}</table>
+    <div
+      className="table-scroll"
+      role="region"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable to scroll it by keyboard (WCAG 2.1.1)
+      tabIndex={0}
+      aria-label={label ?? caption ?? columnsLabel(columns)}
+    >
+      <table>
+        {caption && <caption>{caption}</caption>}
+        {widths && (
+          <colgroup>
+            {columns.map((column, index) => (
+              <col key={column} style={widths[index] ? { width: widths[index] } : undefined} />
+            ))}
+          </colgroup>
+        )}
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column} className={numeric.includes(column) ? "num" : undefined}>
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
     </div>
   );
 }

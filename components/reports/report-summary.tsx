@@ -1,5 +1,25 @@
 import type { ReportContent } from "@/lib/reports/report-schema";
-import { CountsBar, ScrollTable } from "./report-parts";
+import { CountsBar, ReportTable } from "./report-parts";
+
+const FINDINGS_COLUMNS = [
+  "Clusters",
+  "Failing",
+  "Critical",
+  "High",
+  "Medium",
+  "Low",
+  "Passing",
+  "Not assessed",
+  "Cluster-admin holders",
+];
+const CLUSTER_COLUMNS = [
+  "Cluster",
+  "Failing",
+  "Critical",
+  "Passing",
+  "Cluster-admin holders",
+  "Kubernetes API",
+];
 
 /** Section 1: a score per framework, the findings in scope, gaps in the scan, one row per cluster. */
 export function ReportSummary({ content }: { content: ReportContent }) {
@@ -24,40 +44,24 @@ export function ReportSummary({ content }: { content: ReportContent }) {
           </div>
         ))}
       </div>
-      <ScrollTable label="Findings in scope">
-        <caption>Findings in scope</caption>
-        <thead>
-          <tr>
-            <th>Clusters</th>
-            <th className="num">Failing</th>
-            <th className="num">Critical</th>
-            <th className="num">High</th>
-            <th className="num">Medium</th>
-            <th className="num">Low</th>
-            <th className="num">Passing</th>
-            <th className="num">Not assessed</th>
-            <th className="num">Cluster-admin holders</th>
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <td>{summary.clusters}</td>
-            <td className="num">{summary.findings.fail}</td>
-            <td className="num">{sev.critical ?? 0}</td>
-            <td className="num">{sev.high ?? 0}</td>
-            <td className="num">{sev.medium ?? 0}</td>
-            <td className="num">{sev.low ?? 0}</td>
-            <td className="num">{summary.findings.pass}</td>
-            <td className="num">{summary.findings.notAssessed}</td>
-            <td className="num">
-              {summary.clusterAdminHolders}
-              {summary.eligibleClusterAdminHolders ? (
-                <div className="small muted">{`+ ${summary.eligibleClusterAdminHolders} eligible`}</div>
-              ) : null}
-            </td>
-          </tr>
-        </tbody>
-      </ScrollTable>
+      <ReportTable caption="Findings in scope" columns={FINDINGS_COLUMNS} numeric={FINDINGS_COLUMNS.slice(1)}>
+        <tr>
+          <td>{summary.clusters}</td>
+          <td className="num">{summary.findings.fail}</td>
+          <td className="num">{sev.critical ?? 0}</td>
+          <td className="num">{sev.high ?? 0}</td>
+          <td className="num">{sev.medium ?? 0}</td>
+          <td className="num">{sev.low ?? 0}</td>
+          <td className="num">{summary.findings.pass}</td>
+          <td className="num">{summary.findings.notAssessed}</td>
+          <td className="num">
+            {summary.clusterAdminHolders}
+            {summary.eligibleClusterAdminHolders ? (
+              <div className="small muted">{`+ ${summary.eligibleClusterAdminHolders} eligible`}</div>
+            ) : null}
+          </td>
+        </tr>
+      </ReportTable>
       {scan.incompleteSources.length > 0 && (
         <p className="note">
           {`The scan could not read everything in scope: ${scan.incompleteSources
@@ -73,39 +77,26 @@ export function ReportSummary({ content }: { content: ReportContent }) {
 function ClusterTable({ content }: { content: ReportContent }) {
   if (content.scope.clusters.length === 0) return <p className="muted">No cluster in scope.</p>;
   return (
-    <ScrollTable label="Clusters in scope">
-      <caption>Clusters in scope</caption>
-      <thead>
-        <tr>
-          <th>Cluster</th>
-          <th className="num">Failing</th>
-          <th className="num">Critical</th>
-          <th className="num">Passing</th>
-          <th className="num">Cluster-admin holders</th>
-          <th>Kubernetes API</th>
-        </tr>
-      </thead>
-      <tbody>
-        {content.scope.clusters.map((cluster) => {
-          const findings = content.findings.filter((f) => f.cluster.id === cluster.id);
-          const failing = findings.filter((f) => f.status === "fail");
-          const critical = failing.filter((f) => f.severity === "critical").length;
-          const holders = content.clusterAdmins.find((c) => c.cluster.id === cluster.id)?.holders.length ?? 0;
-          return (
-            <tr key={cluster.id}>
-              <td>
-                <strong>{cluster.name}</strong>
-                <div className="small muted">{cluster.resourceGroup}</div>
-              </td>
-              <td className="num">{failing.length}</td>
-              <td className="num">{critical}</td>
-              <td className="num">{findings.filter((f) => f.status === "pass").length}</td>
-              <td className="num">{holders}</td>
-              <td>{cluster.kubernetesAssessed ? "read completely" : <strong>not read</strong>}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </ScrollTable>
+    <ReportTable caption="Clusters in scope" columns={CLUSTER_COLUMNS} numeric={CLUSTER_COLUMNS.slice(1, 5)}>
+      {content.scope.clusters.map((cluster) => {
+        const findings = content.findings.filter((f) => f.cluster.id === cluster.id);
+        const failing = findings.filter((f) => f.status === "fail");
+        const critical = failing.filter((f) => f.severity === "critical").length;
+        const holders = content.clusterAdmins.find((c) => c.cluster.id === cluster.id)?.holders.length ?? 0;
+        return (
+          <tr key={cluster.id}>
+            <td>
+              <strong>{cluster.name}</strong>
+              <div className="small muted">{cluster.resourceGroup}</div>
+            </td>
+            <td className="num">{failing.length}</td>
+            <td className="num">{critical}</td>
+            <td className="num">{findings.filter((f) => f.status === "pass").length}</td>
+            <td className="num">{holders}</td>
+            <td>{cluster.kubernetesAssessed ? "read completely" : <strong>not read</strong>}</td>
+          </tr>
+        );
+      })}
+    </ReportTable>
   );
 }
