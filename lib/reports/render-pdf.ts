@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { type Browser, chromium } from "playwright-core";
+import { reportSections } from "@/components/reports/report-format";
 import { APP_ERROR_STATUS, AppError } from "@/lib/http/app-error";
 import { pdfNamedDestinationPages } from "@/lib/reports/pdf-destinations";
 import { renderReportDocument, renderReportPdfFooter } from "@/lib/reports/render-html";
@@ -117,16 +118,9 @@ async function print(browser: Browser, html: string, content: ReportContent): Pr
   }
 }
 
-const TOC_IDS = (content: ReportContent) => [
-  "summary",
-  "controls",
-  ...content.frameworks.map((f) => `controls-${f.framework}`),
-  "cluster-admins",
-  "drift",
-  "findings",
-  "remediation",
-  "about",
-];
+/** Every section the contents link to, in their order (the same list the contents are made from). */
+const TOC_IDS = (content: ReportContent) =>
+  reportSections(content).flatMap((section) => [section.id, ...(section.children ?? []).map((c) => c.id)]);
 
 export async function renderReportPdf(content: ReportContent): Promise<Buffer> {
   const browser = await acquire();
