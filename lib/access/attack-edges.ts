@@ -3,7 +3,7 @@ import { type AssignableRoles, assignableRoles, mayAssign } from "@/lib/access/a
 import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
 import { boundRules } from "@/lib/access/bound-rules";
-import { clusterTakeover, type Takeover } from "@/lib/access/cluster-takeover";
+import { clusterTakeover, rulesTakeover, type Takeover } from "@/lib/access/cluster-takeover";
 import { deniedPermissions, deniesAction, isDenied } from "@/lib/access/deny-assignments";
 import { DirectoryEdges } from "@/lib/access/directory-edges";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
@@ -1344,29 +1344,19 @@ export class AttackEdges {
     };
     const inventory = this.index.model.kubernetes[cluster.id];
     if (inventory && cluster.kubernetesRbac) {
-      const clusterRoleRules = effectiveClusterRoleRules(inventory.clusterRoles);
       const byRole = new Map<string, Takeover | null>();
-      for (const binding of inventory.clusterRoleBindings) {
-        const rules =
-          binding.roleRef.kind === "ClusterRole" ? clusterRoleRules.get(binding.roleRef.name) : undefined;
-        if (!rules) continue;
-        let takeover = byRole.get(binding.roleRef.name);
+      for (const bound of boundRules(cluster.id, inventory)) {
+        // Only a ClusterRoleBinding grants the cluster-scoped writes a takeover needs.
+        if (bound.namespace !== null) continue;
+        let takeover = byRole.get(bound.roleName);
         if (takeover === undefined) {
-          takeover = clusterTakeover(
-            (verb, apiGroup, resource, resourceName) =>
-              rulesAllow(rules, { verb, apiGroup, resource, resourceName }),
-            binding.roleRef.name,
-          );
-          byRole.set(binding.roleRef.name, takeover);
+          takeover = rulesTakeover(bound.rules, bound.roleName);
+          byRole.set(bound.roleName, takeover);
         }
         if (!takeover) continue;
-        const via = [
-          clusterRoleBindingStep(cluster.id, binding.name),
-          kubernetesRoleStep(cluster.id, "ClusterRole", null, binding.roleRef.name),
-        ];
-        for (const subject of binding.subjects)
+        for (const subject of bound.subjects)
           for (const reached of resolveSubject(this.index, cluster, inventory, subject, null))
-            emit(reached, via, takeover, false);
+            emit(reached, bound.via, takeover, false);
       }
     }
     if (cluster.entra.mode === "managed" && cluster.entra.azureRbac) {
