@@ -1,77 +1,60 @@
+import PQueue from "p-queue";
+
 /**
- * A counting semaphore: at most `capacity` HTTP requests of one scan are in flight at once,
- * whichever API they go to. Waiters are served first come, first served, and leave the queue when
- * their signal aborts.
+ * At most `capacity` HTTP requests of one scan are in flight at once, whichever API they go to.
+ * The queue is p-queue's: waiters are served first come, first served (its queue keeps FIFO order
+ * for equal priorities) and leave it when their signal aborts, rejecting with the signal's reason.
  */
 export class RequestSlots {
-  private inUse = 0;
-  private readonly waiting: Array<{ grant: () => void; reject: (error: unknown) => void }> = [];
+  private readonly queue: PQueue;
 
   constructor(readonly capacity: number) {
+    // p-queue accepts fractions and Infinity; a request budget is a whole, finite number.
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`concurrency must be a positive integer, got ${capacity}`);
     }
+    this.queue = new PQueue({ concurrency: capacity });
   }
 
+  /** Requests holding a slot now. */
   get active(): number {
-    return this.inUse;
+    return this.queue.pending;
   }
 
-  private acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.inUse < this.capacity) {
-      this.inUse += 1;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve, reject) => {
-      const waiter = {
-        grant: () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        },
-        reject,
-      };
-      const onAbort = () => {
-        const at = this.waiting.indexOf(waiter);
-        if (at >= 0) this.waiting.splice(at, 1);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.waiting.push(waiter);
-    });
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    // The slot passes straight to the next waiter, so inUse stays the same.
-    if (next) next.grant();
-    else this.inUse -= 1;
-  }
-
+  /**
+   * Runs `task` once a slot is free. `signal` only withdraws a waiter: a started request keeps its
+   * slot until it settles. Handed to p-queue as is, the signal would also race the running task and
+   * free its slot at the abort while the request is still on the wire (p-queue's docs: "a task whose
+   * signal aborted while it ran no longer counts, although its function can still run"), so the
+   * queue sees a signal that follows the caller's only until the task starts.
+   */
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.acquire(signal);
+    if (!signal) return this.queue.add(() => task());
+    const waiting = new AbortController();
+    const withdraw = () => waiting.abort(signal.reason);
+    if (signal.aborted) withdraw();
+    else signal.addEventListener("abort", withdraw, { once: true });
     try {
-      return await task();
+      return await this.queue.add(
+        () => {
+          signal.removeEventListener("abort", withdraw);
+          return task();
+        },
+        { signal: waiting.signal },
+      );
     } finally {
-      this.release();
+      signal.removeEventListener("abort", withdraw);
     }
   }
 }
 
 /** Runs `worker` over `items` with at most `limit` running at once; results keep the input order. */
-export async function mapWithLimit<T, R>(
+export function mapWithLimit<T, R>(
   items: readonly T[],
   limit: number,
   worker: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await worker(items[index] as T, index);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
+  // A limit below one still makes progress, one at a time, as the lanes it replaced did.
+  const queue = new PQueue({ concurrency: Math.max(1, limit) });
+  return Promise.all(items.map((item, index) => queue.add(() => worker(item, index))));
 }

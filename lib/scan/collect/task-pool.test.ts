@@ -34,4 +34,30 @@ describe("TaskPool", () => {
     });
     await expect(pool.drain()).rejects.toThrow("bug");
   });
+
+  it("lets the other tasks finish before the drain fails with the first escaped error", async () => {
+    const pool = new TaskPool(1);
+    const finished: string[] = [];
+    pool.add(async () => {
+      throw new Error("first bug");
+    });
+    pool.add(async () => {
+      await sleep(2);
+      finished.push("slow");
+      pool.add(async () => void finished.push("child"));
+    });
+    pool.add(async () => {
+      throw new Error("second bug");
+    });
+    await expect(pool.drain()).rejects.toThrow("first bug");
+    expect(finished).toEqual(["slow", "child"]);
+  });
+
+  it("starts tasks in the order they were added", async () => {
+    const pool = new TaskPool(1);
+    const started: number[] = [];
+    for (let index = 0; index < 5; index++) pool.add(async () => void started.push(index));
+    await pool.drain();
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+  });
 });

@@ -1,45 +1,34 @@
+import PQueue from "p-queue";
+
 /**
- * A pool of coarse scan tasks (one per subscription, one per cluster) with at most `limit` running.
- * Tasks may add tasks (a subscription read through the ARM fallback discovers its clusters), and
- * `drain` resolves once everything added, directly or indirectly, has finished. Tasks handle their
- * own failures; an error escaping a task is a bug and fails the drain.
+ * A pool of coarse scan tasks (one per subscription, one per cluster) with at most `limit` running,
+ * on p-queue. Tasks may add tasks (a subscription read through the ARM fallback discovers its
+ * clusters), and `drain` resolves once everything added, directly or indirectly, has finished
+ * (p-queue's onIdle: nothing queued, nothing running). Tasks handle their own failures; an error
+ * escaping a task is a bug and fails the drain, after the other tasks have finished.
  */
 export class TaskPool {
-  private running = 0;
-  private readonly queue: Array<() => Promise<void>> = [];
+  private readonly queue: PQueue;
   private failure: unknown;
-  private idle: (() => void) | undefined;
 
-  constructor(private readonly limit: number) {}
-
-  add(task: () => Promise<void>): void {
-    this.queue.push(task);
-    this.pump();
+  constructor(limit: number) {
+    this.queue = new PQueue({ concurrency: limit });
   }
 
-  private pump(): void {
-    while (this.running < this.limit && this.queue.length > 0) {
-      const task = this.queue.shift() as () => Promise<void>;
-      this.running += 1;
-      void task()
-        .catch((error: unknown) => {
-          this.failure ??= error;
-        })
-        .finally(() => {
-          this.running -= 1;
-          this.pump();
-        });
-    }
-    if (this.running === 0 && this.queue.length === 0) this.idle?.();
+  add(task: () => Promise<void>): void {
+    // Caught inside the task, so the failure is recorded before the task counts as finished, whatever
+    // the order of p-queue's own promise callbacks; the promise add() returns then never rejects.
+    void this.queue.add(async () => {
+      try {
+        await task();
+      } catch (error) {
+        this.failure ??= error;
+      }
+    });
   }
 
   async drain(): Promise<void> {
-    if (this.running > 0 || this.queue.length > 0) {
-      await new Promise<void>((resolve) => {
-        this.idle = resolve;
-        this.pump();
-      });
-    }
+    await this.queue.onIdle();
     if (this.failure !== undefined) throw this.failure;
   }
 }
