@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import {
   checkTenantSemantics,
   findCluster,
-  findJsonSyntaxError,
   formatJsonPath,
   parseTenantFile,
   TenantFileError,
@@ -254,14 +253,5 @@ describe("helpers", () => {
     );
     expect(formatJsonPath(["clusters", "/a/b"])).toBe('$.clusters["/a/b"]');
   });
-
-  it.each([
-    ['{"a": 1,}', 8],
-    ["[1, 2", 5],
-    ['{"a": tru}', 9],
-    ['"unterminated', 13],
-    ["{} x", 3],
-  ])("finds the syntax error offset in %s", (text, offset) => {
-    expect(findJsonSyntaxError(text)).toBe(offset);
-  });
+  // The syntax-error offsets are tested with the locator: lib/model/wire/json-syntax-error.test.ts.
 });

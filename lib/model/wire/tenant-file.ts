@@ -28,6 +28,7 @@ import {
   wireUserAssignedIdentitySchema,
 } from "@/lib/model/wire/azure";
 import { guidSchema } from "@/lib/model/wire/common";
+import { locateJsonSyntaxError } from "@/lib/model/wire/json-syntax-error";
 import { clusterObjectSchema } from "@/lib/model/wire/kubernetes";
 import {
   checkRoleManagementPolicySemantics,
@@ -560,19 +561,27 @@ export function parseTenantFile(input: unknown, source = "tenant file"): TenantF
   return validation.tenant;
 }
 
-/** Reads JSON text and locates a syntax error by line and column (JSON.parse messages do not always say). */
+/**
+ * Reads JSON text and locates a syntax error by line and column (V8's message does not always say,
+ * and quotes a slice of the input that is unreadable for large files): lib/model/wire/json-syntax-error.ts.
+ */
 export function parseJsonText(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    // V8's message quotes a slice of the input, which is unreadable for large files; say it ourselves.
-    const offset = findJsonSyntaxError(text);
-    const { line, column } = lineAndColumn(text, offset);
-    const reason =
-      offset >= text.length ? "unexpected end of input" : `unexpected ${JSON.stringify(text[offset])}`;
+  } catch (error) {
+    const at = locateJsonSyntaxError(text, error);
+    if (!at) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new TenantFileError(
+        `${source} is not valid JSON: ${reason}`,
+        [{ path: "$", message: reason }],
+        false,
+      );
+    }
+    const where = `line ${at.line}, column ${at.column}`;
     throw new TenantFileError(
-      `${source} is not valid JSON (line ${line}, column ${column}): ${reason}`,
-      [{ path: "$", message: `line ${line}, column ${column}: ${reason}` }],
+      `${source} is not valid JSON (${where}): ${at.reason}`,
+      [{ path: "$", message: `${where}: ${at.reason}` }],
       false,
     );
   }
@@ -580,142 +589,6 @@ export function parseJsonText(text: string, source: string): unknown {
 
 export function stripByteOrderMark(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let index = 0; index < offset && index < text.length; index++) {
-    if (text.charCodeAt(index) === 10) {
-      line++;
-      lineStart = index + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
-/**
- * Offset of the first JSON syntax error. A small recursive-descent scanner: it only runs after
- * JSON.parse has already failed, so it favours clarity over speed.
- */
-export function findJsonSyntaxError(text: string): number {
-  let position = 0;
-  class SyntaxAt extends Error {
-    constructor(readonly at: number) {
-      super("syntax");
-    }
-  }
-  const fail = (): never => {
-    throw new SyntaxAt(position);
-  };
-  const skipWhitespace = () => {
-    while (position < text.length && " \t\n\r".includes(text[position])) position++;
-  };
-  const expectLiteral = (literal: string) => {
-    for (const character of literal) {
-      if (text[position] !== character) fail();
-      position++;
-    }
-  };
-  const parseString = () => {
-    position++; // opening quote
-    while (position < text.length) {
-      const character = text[position];
-      if (character === '"') {
-        position++;
-        return;
-      }
-      if (character === "\\") {
-        position++;
-        const escaped = text[position];
-        if (escaped === "u") {
-          for (let digit = 1; digit <= 4; digit++) {
-            if (!/[0-9a-fA-F]/.test(text[position + digit] ?? "")) {
-              position += digit;
-              fail();
-            }
-          }
-          position += 5;
-        } else if (escaped !== undefined && '"\\/bfnrt'.includes(escaped)) position++;
-        else fail();
-      } else if (character.charCodeAt(0) < 0x20) fail();
-      else position++;
-    }
-    fail();
-  };
-  const parseNumber = () => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(position, position + 400));
-    if (!match || match[0].length === 0) fail();
-    position += match?.[0].length ?? 0;
-  };
-  const parseValue = (): void => {
-    skipWhitespace();
-    const character = text[position];
-    if (character === "{") {
-      position++;
-      skipWhitespace();
-      if (text[position] === "}") {
-        position++;
-        return;
-      }
-      for (;;) {
-        skipWhitespace();
-        if (text[position] !== '"') fail();
-        parseString();
-        skipWhitespace();
-        if (text[position] !== ":") fail();
-        position++;
-        parseValue();
-        skipWhitespace();
-        if (text[position] === ",") {
-          position++;
-          continue;
-        }
-        if (text[position] === "}") {
-          position++;
-          return;
-        }
-        fail();
-      }
-    }
-    if (character === "[") {
-      position++;
-      skipWhitespace();
-      if (text[position] === "]") {
-        position++;
-        return;
-      }
-      for (;;) {
-        parseValue();
-        skipWhitespace();
-        if (text[position] === ",") {
-          position++;
-          continue;
-        }
-        if (text[position] === "]") {
-          position++;
-          return;
-        }
-        fail();
-      }
-    }
-    if (character === '"') parseString();
-    else if (character === "t") expectLiteral("true");
-    else if (character === "f") expectLiteral("false");
-    else if (character === "n") expectLiteral("null");
-    else if (character === "-" || (character !== undefined && character >= "0" && character <= "9"))
-      parseNumber();
-    else fail();
-  };
-  try {
-    parseValue();
-    skipWhitespace();
-    if (position < text.length) fail();
-    return position;
-  } catch (error) {
-    if (error instanceof SyntaxAt) return error.at;
-    throw error;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
