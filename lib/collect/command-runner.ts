@@ -65,20 +65,5 @@ export function spawnRunner(options: { env?: NodeJS.ProcessEnv; timeoutMs?: numb
     });
 }
 
-/** Bounded parallelism for independent commands (each `az` is a process of its own). */
-export async function mapWithLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
+// Bounded parallelism for independent commands (each `az` is a process of its own): the scanner's one.
+export { mapWithLimit } from "@/lib/net/request-slots";
