@@ -156,6 +156,7 @@ let pathHops = 0;
 let searchMs = 0;
 let searchCpuMs = 0;
 const search = new AttackPathSearch(index, maxHops);
+let searched = 0;
 for (const cluster of model.clusters) {
   const access = evaluateClusterAccess(model, cluster.id, index);
   const at = performance.now();
@@ -167,6 +168,11 @@ for (const cluster of model.clusters) {
   for (const path of found) pathHops += path.hops;
   sampleHeap();
   sampleRss();
+  // Progress on stderr, so a long run shows it is moving (and how fast) without changing the report.
+  if (++searched % 50 === 0)
+    console.error(
+      `  searched ${searched}/${model.clusters.length} clusters: ${paths} paths, CPU ${seconds(searchCpuMs)}, heap ${mb(process.memoryUsage().heapUsed)}`,
+    );
 }
 // Who acts as each managed identity by running pods (the pod-creators-reach-identity finding's
 // question), over the edge caches the searches above filled.

@@ -9,13 +9,11 @@ import { DirectoryEdges } from "@/lib/access/directory-edges";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
 import { credentialMatchesServiceAccount } from "@/lib/access/federated-match";
 import { asNode, ImpersonationEdges, subjectKey } from "@/lib/access/impersonation-edges";
-import { effectiveClusterRoleRules, rulesAllow } from "@/lib/access/kubernetes-rbac";
+import { rulesAllow } from "@/lib/access/kubernetes-rbac";
 import {
   assignmentStep,
-  clusterRoleBindingStep,
   clusterStep,
   identityStep,
-  kubernetesRoleStep,
   permissionStep,
   roleDefinitionStep,
   settingStep,
@@ -214,6 +212,29 @@ class HolderEdge implements ReverseEdge {
     ];
   }
 }
+/**
+ * An edge from a principal an assignment reaches (control-plane actions over an identity or a
+ * cluster's resources). Its steps are built when a path through it is reported: cached by the
+ * hundred thousand, one array each was most of the identity cache.
+ */
+class AssignmentEdge implements ReverseEdge {
+  constructor(
+    readonly from: NodeId,
+    readonly conditional: boolean,
+    private readonly prefix: readonly PathStep[],
+    private readonly via: readonly PathStep[],
+    private readonly tail: readonly PathStep[],
+  ) {}
+
+  get weight(): 1 {
+    return 1;
+  }
+
+  get steps(): PathStep[] {
+    return [...this.prefix.slice(1), ...this.via, ...this.tail];
+  }
+}
+
 type Powers = {
   pods: Map<string, HolderEdge[]>;
   token: Map<string, HolderEdge[]>;
@@ -222,18 +243,20 @@ type Powers = {
   named: Map<string, HolderEdge[]>;
 };
 /**
- * How many pod-power edges the per-cluster caches may hold before the least recently used clusters
- * are dropped (about 150 bytes each, so some 150 MB). A search from one cluster reaches the pods of
- * every cluster whose identities hold roles over it, often a whole subscription: a cache of a few
- * dozen clusters made each search recompute most of them (bench/access on 500 clusters).
+ * How many pod-power holders the per-cluster caches may keep before the least recently used clusters
+ * are dropped: about 300 bytes each with their maps (measured: 139 MB for 457k holders of 299
+ * clusters on the 500-cluster tenant of bench/scan), so some 150 MB. A search from one cluster
+ * reaches the pods of every cluster whose identities hold roles over it (~300 of 500 there): a cache
+ * of a few dozen clusters made each search recompute most of them, one of all 500 (~760k holders)
+ * does not fit a 1 GiB heap beside the model and its index (~420 MB).
  */
-const CLUSTER_CACHE_HOLDERS = 1_000_000;
+const CLUSTER_CACHE_HOLDERS = 500_000;
 /**
  * How many edges into managed identities stay cached (who can act as each identity: its pod users,
  * role holders over it, federated credential writers). A generated 200-cluster tenant held 350k after
  * its searches; without a bound the 500-cluster tenant of bench/scan ran out of a 1 GiB heap.
  */
-const IDENTITY_CACHE_EDGES = 250_000;
+const IDENTITY_CACHE_EDGES = 150_000;
 /** the prefix of an edge from an `as:` node: dropped like a principal's own step (HolderEdge slices it off) */
 const AS_PLACEHOLDER: PathStep = { kind: "action", id: "", label: "" };
 /** key for "every namespace" in Powers maps */
@@ -1217,12 +1240,15 @@ export class AttackEdges {
       (assignment.condition !== null && !action.startsWith("Microsoft.Authorization/roleAssignments"));
     // A deny naming some members keeps them out one by one; otherwise the group holds for all.
     for (const reached of allowed.length === reachedAll.length ? this.holdersThrough(reachedAll) : allowed) {
-      edges.push({
-        from: "node" in reached ? reached.node : this.register(reached.principal, ""),
-        weight: 1,
-        steps: [...reached.prefix.slice(1), ...via, ...tail],
-        conditional: isConditional,
-      });
+      edges.push(
+        new AssignmentEdge(
+          "node" in reached ? reached.node : this.register(reached.principal, ""),
+          isConditional,
+          reached.prefix,
+          via,
+          tail,
+        ),
+      );
     }
   }
 
