@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import type { DbPool } from "@/lib/db/queryable";
 import { importedTenantSource, readTenantFileForImport } from "@/lib/collect/import-tenant-file";
 import { createPool } from "@/lib/db/pool";
+import type { DbPool } from "@/lib/db/queryable";
 import { TenantFileError } from "@/lib/model/wire/tenant-file";
 import { openCliDatabase } from "../cli-database";
 import { CliError } from "../cli-error";

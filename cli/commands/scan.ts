@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import type { DbPool } from "@/lib/db/queryable";
 import { CredentialConfigurationError } from "@/lib/azure/credentials";
 import { TokenTimeoutError } from "@/lib/azure/retrying-credential";
 import { readDatabaseConfig } from "@/lib/db/config";
 import { createPool } from "@/lib/db/pool";
+import type { DbPool } from "@/lib/db/queryable";
 import { type TenantFile, TenantFileError } from "@/lib/model/wire/tenant-file";
 import { AzureNotConfiguredError, createAzureTenantSource } from "@/lib/scan/azure-tenant";
 import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";

@@ -1,6 +1,6 @@
-import type { DbConnection } from "@/lib/db/queryable";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
+import type { DbConnection } from "@/lib/db/queryable";
 import { modelFromRecords } from "@/lib/model/records";
 import type { Coverage, TenantModel } from "@/lib/model/tenant-model";
 

@@ -1,9 +1,9 @@
-import type { DbConnection } from "@/lib/db/queryable";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { AttackPathSearch, DEFAULT_MAX_HOPS, withAttackPaths } from "@/lib/access/attack-paths";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import { accessToRecords } from "@/lib/access/records";
 import type { ClusterAccess } from "@/lib/access/types";
+import type { DbConnection } from "@/lib/db/queryable";
 import { StreamingFindings } from "@/lib/findings/evaluate-findings";
 import { findingsToRecords } from "@/lib/findings/records";
 import type { Finding } from "@/lib/findings/types";

@@ -1,5 +1,5 @@
-import type { DbConnection } from "@/lib/db/queryable";
 import { DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
+import type { DbConnection } from "@/lib/db/queryable";
 import type { Coverage, TenantModel } from "@/lib/model/tenant-model";
 import { type AnalysisOutcome, analyseAndStore } from "./analyse";
 import { type AnalysisInputs, analysisInputs } from "./analysis-inputs";

@@ -1,5 +1,5 @@
-import type { DbConnection } from "@/lib/db/queryable";
 import { copyRows } from "@/lib/db/copy";
+import type { DbConnection } from "@/lib/db/queryable";
 import { canonicalJson, contentHash, hashCanonicalJson, type SnapshotRecordInput } from "@/lib/model/records";
 
 export interface StoreResult {
