@@ -1,7 +1,6 @@
 import { readRoute } from "@/app/api/_lib/read-route";
-import { principalIdFromParam } from "@/lib/queries/cluster-slug";
 import { getPrincipalPaths, pathsQuerySchema } from "@/lib/queries/get-principal-paths";
-import { InvalidInputError } from "@/lib/queries/query-errors";
+import { principalIdParam } from "@/lib/queries/query-errors";
 
 export const dynamic = "force-dynamic";
 
@@ -9,8 +8,6 @@ export const dynamic = "force-dynamic";
 export const GET = readRoute<typeof pathsQuerySchema, { id: string }>(
   pathsQuerySchema,
   ({ scope, params, query }) => {
-    const id = principalIdFromParam(params.id);
-    if (!id || id.length > 500) throw new InvalidInputError("principal id must be 1 to 500 characters");
-    return getPrincipalPaths(scope, id, query);
+    return getPrincipalPaths(scope, principalIdParam(params.id), query);
   },
 );
