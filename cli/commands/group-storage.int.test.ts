@@ -24,8 +24,22 @@ import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-data
 type Layout = "per-member" | "by-group" | "switched";
 const LAYOUTS: Layout[] = ["per-member", "by-group", "switched"];
 
-/** One tenant's history: tenant files scanned oldest first. */
-type History = { tenantId: string; states: TenantFile[] };
+/**
+ * One tenant's history: tenant files scanned oldest first; `principals` are asked about (who-can, paths),
+ * `joined` is a membership the last state adds.
+ */
+type History = {
+  tenantId: string;
+  states: TenantFile[];
+  principals: string[];
+  joined?: { groupId: string; memberId: string };
+};
+
+const principalIds = (tenant: TenantFile) =>
+  tenant.principals
+    .filter((p) => p.type === "User" || p.type === "Group" || p.type === "ServicePrincipal")
+    .map((p) => p.id.toLowerCase())
+    .sort();
 
 async function generatedHistory(dir: string): Promise<History> {
   const chunks: Buffer[] = [];
@@ -61,7 +75,12 @@ async function generatedHistory(dir: string): Promise<History> {
   if (!joiner) throw new Error("every user is already a member");
   group.members.push(joiner.id);
   states.push(third);
-  return { tenantId: states[0].tenantId.toLowerCase(), states };
+  const joined = { groupId: group.id.toLowerCase(), memberId: joiner.id.toLowerCase() };
+  // every third principal (the tenant has 160), the group and the joiner: enough variety, a bounded run
+  const principals = principalIds(third).filter(
+    (id, index) => index % 3 === 0 || id === joined.groupId || id === joined.memberId,
+  );
+  return { tenantId: states[0].tenantId.toLowerCase(), states, principals, joined };
 }
 
 async function scanHistory(url: string, history: History, layout: Layout) {
@@ -125,10 +144,7 @@ async function answers(url: string, history: History): Promise<Map<string, strin
     ),
   );
   const last = history.states.at(-1) as TenantFile;
-  const principals = last.principals
-    .filter((p) => p.type === "User" || p.type === "Group" || p.type === "ServicePrincipal")
-    .map((p) => p.id.toLowerCase())
-    .sort();
+  const principals = history.principals;
   // the tenant file's Kubernetes data is keyed by cluster id
   const clusters = Object.keys(last.clusters).sort();
   for (const { id: scan } of scans) {
@@ -180,6 +196,7 @@ describe("group-level storage answers exactly what per-member storage answers", 
     histories.push({
       tenantId: demo.tenantId.toLowerCase(),
       states: [...demoHistory(demo).map((state) => state.tenant), demo],
+      principals: principalIds(demo),
     });
     histories.push(await generatedHistory(dir));
     for (const layout of LAYOUTS) {
@@ -208,6 +225,9 @@ describe("group-level storage answers exactly what per-member storage answers", 
         expect([...actual.keys()]).toEqual([...expected.keys()]);
         const differing = [...expected].filter(([command, answer]) => actual.get(command) !== answer);
         if (differing.length > 0) {
+          console.info(
+            `${layout}: ${differing.length} answers differ: ${differing.map(([c]) => c).join("; ")}`,
+          );
           const [command, answer] = differing[0];
           // the first differing answer in full, so a failure says what differs
           expect({ layout, command, answer: actual.get(command) }).toEqual({ layout, command, answer });
@@ -216,6 +236,28 @@ describe("group-level storage answers exactly what per-member storage answers", 
       }
     }, 600_000);
   }
+
+  it("reports a user joining a group as one drift event, with what the group brings", async () => {
+    const history = histories[1];
+    const joined = history.joined as { groupId: string; memberId: string };
+    for (const layout of ["per-member", "by-group"] as const) {
+      const cli = await cliAgainst(databases.get(layout)?.url ?? "");
+      const { stdout } = await cli("drift", "--tenant", history.tenantId, "--json");
+      const report = JSON.parse(stdout) as {
+        events: { kind: string; message: string; subject: { kind: string; key: string }; after: unknown }[];
+      };
+      const membership = report.events.filter((event) => event.subject.kind === "access.membership");
+      expect(membership.map((event) => event.subject.key)).toEqual([`${joined.groupId}|${joined.memberId}`]);
+      expect(membership[0].kind).toBe("access.gained");
+      expect(membership[0].message).toMatch(/^User .+ gained [a-z-]+ on .+ through joining .+/);
+      const brings = (membership[0].after as { access: { kind: string; key: string }[] }).access;
+      expect(brings.length).toBeGreaterThan(1);
+      // none of what it brings is an event of its own
+      const subjects = new Set(report.events.map((event) => event.subject.key));
+      expect(brings.filter((subject) => subjects.has(subject.key))).toEqual([]);
+      expect(brings.every((subject) => subject.key.includes(`|${joined.memberId}|`))).toBe(true);
+    }
+  }, 120_000);
 
   it("stores fewer access rows on the generated tenant", async () => {
     const { tenantId } = histories[1];

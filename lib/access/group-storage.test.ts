@@ -6,6 +6,7 @@ import {
   MEMBERSHIP_KIND,
   type Member,
   membershipRecords,
+  sameJson,
 } from "@/lib/access/group-storage";
 import { groupStep, principalStep } from "@/lib/access/paths";
 import { accessGrantKey } from "@/lib/access/records";
@@ -129,5 +130,13 @@ describe("group-level storage of access records", () => {
         data: { group, member: howard, prefix: [principalStep(howard), groupStep(group)] },
       },
     ]);
+  });
+
+  it("compares documents as jsonb does: keys in any order, undefined members absent", () => {
+    expect(sameJson({ a: 1, b: [1, { c: null }] }, { b: [1, { c: null }], a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, b: null })).toBe(false);
+    expect(sameJson([1, 2], [2, 1])).toBe(false);
+    expect(sameJson({ a: "1" }, { a: 1 })).toBe(false);
   });
 });

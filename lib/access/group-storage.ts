@@ -5,7 +5,7 @@ import {
   type PathStep,
   pathStepSchema,
 } from "@/lib/access/types";
-import { canonicalJson, type SnapshotRecordInput } from "@/lib/model/records";
+import type { SnapshotRecordInput } from "@/lib/model/records";
 import { ANALYSIS_SOURCE } from "@/lib/model/sources";
 
 // Group-level storage (docs/scanner.md, "Group-level storage"). Access reached through a group is
@@ -113,7 +113,7 @@ export function collapseGroupRecords(
       const stored = byKey.get(identity);
       derivations.set(identity, {
         count: 1,
-        exact: stored !== undefined && canonicalJson(stored.data) === canonicalJson(derived.data),
+        exact: stored !== undefined && sameJson(stored.data, derived.data),
         clusterId: record.clusterId,
       });
     }
@@ -160,4 +160,23 @@ export function membershipRecords(
     }
   }
   return records;
+}
+
+/**
+ * Whether two values are the same JSON document (object keys in any order, as stored in jsonb). Values the
+ * store would drop (undefined members) count as absent, as JSON.stringify has them.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, index) => sameJson(item, b[index]));
+  }
+  const left = Object.entries(a).filter(([, value]) => value !== undefined);
+  const right = new Map(Object.entries(b).filter(([, value]) => value !== undefined));
+  return (
+    left.length === right.size &&
+    left.every(([key, value]) => right.has(key) && sameJson(value, right.get(key)))
+  );
 }
