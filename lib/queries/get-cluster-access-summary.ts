@@ -128,7 +128,8 @@ export async function getClusterAccessSummary(scope: ScanScope, clusterId: strin
     FROM (SELECT tenant_id, kind, natural_key, cluster_id, data, valid_from_scan, valid_to_scan
           FROM snapshot_records WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId} AND kind = 'cluster'
           UNION ALL
-          SELECT tenant_id, kind, natural_key, cluster_id, data, valid_from_scan, valid_to_scan
+          -- attrs: the row's fields without rebuilding an expanded row's paths
+          SELECT tenant_id, kind, natural_key, cluster_id, attrs, valid_from_scan, valid_to_scan
           FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, clusterIds: [clusterId] })} e
          ) AS snapshot_records
     WHERE ${tenant} AND cluster_id = ${clusterId} AND kind IN ('cluster', 'access.grant', 'access.escalation')

@@ -38,13 +38,15 @@ type KeyRow = {
   eligible: boolean | null;
 };
 
-const attackPathColumns = (alias: string) => {
+/** `document`: the column holding the row's fields (`attrs` of expanded-access.ts: no paths rebuilt) */
+const attackPathColumns = (alias: string, document = "data") => {
   const table = Prisma.raw(alias);
+  const doc = Prisma.raw(`${alias}.${document}`);
   const row = Prisma.sql`${table}.kind = 'access.escalation' AND ${table}.natural_key LIKE '%|attack-path'`;
-  return Prisma.sql`CASE WHEN ${row} THEN (${table}.data->>'hops')::int END AS hops,
-    CASE WHEN ${row} THEN (${table}.data->>'conditional')::boolean END AS conditional,
-    CASE WHEN ${row} THEN ${table}.data->>'namespace' END AS namespace,
-    CASE WHEN ${table}.kind = 'access.grant' THEN (${table}.data->>'eligible')::boolean END AS eligible`;
+  return Prisma.sql`CASE WHEN ${row} THEN (${doc}->>'hops')::int END AS hops,
+    CASE WHEN ${row} THEN (${doc}->>'conditional')::boolean END AS conditional,
+    CASE WHEN ${row} THEN ${doc}->>'namespace' END AS namespace,
+    CASE WHEN ${table}.kind = 'access.grant' THEN (${doc}->>'eligible')::boolean END AS eligible`;
 };
 
 /**
@@ -53,12 +55,18 @@ const attackPathColumns = (alias: string) => {
  * otherwise by filtering every access document (correct, but it reads them all).
  */
 async function readAccessKeys(scope: ScanScope, id: string): Promise<KeyRow[]> {
+  const keyRanges = await keysAreBytewise();
   const [stored, expanded] = await Promise.all([
     readStoredAccessKeys(scope, id),
     // rows the principal's groups give it (group-level storage): through its memberships, a few rows
     prisma().$queryRaw<KeyRow[]>(Prisma.sql`
-      SELECT r.kind, r.natural_key AS key, r.cluster_id AS "clusterId", ${attackPathColumns("r")}
-      FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, principalId: id })} r
+      SELECT r.kind, r.natural_key AS key, r.cluster_id AS "clusterId", ${attackPathColumns("r", "attrs")}
+      FROM ${expandedAccessSql({
+        tenantId: scope.tenantId,
+        scanId: scope.scanId,
+        principalId: id,
+        keyRanges,
+      })} r
       WHERE r.expanded`),
   ]);
   // one order whatever the layout: by cluster, then by key (the order the key index gives)

@@ -99,7 +99,7 @@ async function readSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
              count(DISTINCT cluster_id) FILTER (WHERE rank = 4 AND eligible) AS eligible_admin_clusters,
              max(rank) FILTER (WHERE eligible) AS eligible_rank
       FROM (SELECT cluster_id, ${accessPrincipalSql()} AS principal_id, ${levelRankSql} AS rank,
-                   coalesce((data->>'eligible')::boolean, false) AS eligible
+                   coalesce((attrs->>'eligible')::boolean, false) AS eligible
             FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.grant"] })} AS snapshot_records WHERE ${tenant} AND kind = 'access.grant') g
       GROUP BY 1
     ), escalations AS (

@@ -67,9 +67,9 @@ async function readCandidates(scope: ScanScope): Promise<ClusterAdminCandidate[]
     SELECT cluster_id AS "clusterId", kind, ${accessPrincipalSql()} AS id, ${accessLevelSql()} AS level,
            ${accessRouteSql()} AS route,
            CASE WHEN kind = 'access.grant' AND ${accessRouteSql()} IN (${Prisma.join(ELIGIBLE_ROUTES)})
-                THEN coalesce((data->>'eligible')::boolean, false) END AS eligible,
-           CASE WHEN ${attackPath} THEN (data->>'hops')::int END AS hops,
-           CASE WHEN ${attackPath} THEN data->>'namespace' END AS namespace
+                THEN coalesce((attrs->>'eligible')::boolean, false) END AS eligible,
+           CASE WHEN ${attackPath} THEN (attrs->>'hops')::int END AS hops,
+           CASE WHEN ${attackPath} THEN attrs->>'namespace' END AS namespace
     FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId })} AS snapshot_records
     WHERE ${tenant} AND (
       (kind = 'access.grant' AND ${accessLevelSql()} = 'cluster-admin')
