@@ -73,10 +73,13 @@ export function foldMembershipEvents(
 
   const folds = new Map<string, Fold>();
   const kept: DriftEvent[] = [];
-  changes.forEach((change, index) => {
+  for (const [index, change] of changes.entries()) {
     const event = events[index];
     const fold = foldOf(change);
-    if (!fold) return kept.push(event);
+    if (!fold) {
+      kept.push(event);
+      continue;
+    }
     const id = `${fold.direction}|${fold.groupId}|${fold.member.id}`;
     let entry = folds.get(id);
     if (!entry) {
@@ -86,7 +89,7 @@ export function foldMembershipEvents(
     entry.events.push(event);
     entry.clusters.add(fold.clusterName);
     if (fold.level) entry.levels.push(fold.level);
-  });
+  }
   for (const fold of folds.values()) kept.push(membershipEvent(fold, ctx));
   return kept;
 
