@@ -263,6 +263,43 @@ describe("group-level storage answers exactly what per-member storage answers", 
     }
   }, 120_000);
 
+  it("gives an expanded grant the same versions in the object history as a stored one", async () => {
+    const history = histories[1];
+    const joined = history.joined as { groupId: string; memberId: string };
+    const { objectDiff } = await import("@/lib/drift/object-history");
+    const { resolveDriftRange } = await import("@/lib/drift/scan-range");
+    // an expanded row's hash names the rows it comes from: what is compared is what it says, and when
+    const strip = <T extends { contentHash: string }>(version: T | null) =>
+      version ? { ...version, contentHash: "" } : version;
+    const diffsIn = (layout: Layout, keys: { kind: string; natural_key: string }[]) =>
+      withClient(databases.get(layout)?.url ?? "", async (client) => {
+        const range = await resolveDriftRange(client, { tenantId: history.tenantId });
+        const diffs = [];
+        for (const { kind, natural_key } of keys) {
+          const diff = await objectDiff(client, range, kind, natural_key);
+          diffs.push({
+            ...diff,
+            before: strip(diff.before),
+            after: strip(diff.after),
+            history: diff.history.map(strip),
+          });
+        }
+        return diffs;
+      });
+    // the joiner's rows, as the per-member database stores them (by group, most are expanded, not stored)
+    const keys = await withClient(databases.get("per-member")?.url ?? "", async (client) => {
+      const { rows } = await client.query<{ kind: string; natural_key: string }>(
+        `SELECT DISTINCT kind, natural_key FROM snapshot_records
+         WHERE tenant_id = $1 AND kind IN ('access.grant', 'access.escalation')
+           AND natural_key LIKE '%|' || $2 || '|%' ORDER BY kind, natural_key LIMIT 8`,
+        [history.tenantId, joined.memberId],
+      );
+      return rows;
+    });
+    expect(keys.length).toBeGreaterThan(0);
+    expect(await diffsIn("by-group", keys)).toEqual(await diffsIn("per-member", keys));
+  }, 120_000);
+
   it("stores fewer access rows on the generated tenant", async () => {
     const { tenantId } = histories[1];
     const perMember = await accessRows(databases.get("per-member")?.url ?? "", tenantId);

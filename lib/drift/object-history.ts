@@ -129,9 +129,9 @@ async function accessVersions(db: Queryable, tenantId: string, kind: string, key
       ) v
       WHERE substr(d.rest, 1, 1) = '|'
     )
-    SELECT DISTINCT scan::text FROM (
+    SELECT scan::text FROM (
       SELECT valid_from_scan AS scan FROM parts UNION SELECT valid_to_scan FROM parts WHERE valid_to_scan IS NOT NULL
-    ) x ORDER BY 1::bigint`,
+    ) x ORDER BY x.scan`,
   );
   const scans = bounds.map((bound) => BigInt(bound.scan)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const versions: Row[] = [];
