@@ -5,7 +5,10 @@
  * is the scan's alone; it prints one JSON line per scan.
  *
  *   node --import tsx bench/scan/product-scan.ts --target <ready.json> --data-dir <dir> [--concurrency 8]
- *     [--page-size 500]
+ *     [--page-size 500] [--group-storage false]
+ *
+ * --group-storage false stores every member's access rows, the layout before group-level storage (issue 15),
+ * to compare the two in one run.
  *
  * ATLAS_BENCH_SHOW_CHANGES=1 prints (stderr) up to three records an unchanged re-scan rewrote, before and after.
  */
@@ -23,6 +26,7 @@ if (!flags.target || !flags["data-dir"]) throw new Error("--target and --data-di
 const ready = emulatorTargetSchema.parse(JSON.parse(await readFile(flags.target, "utf8")));
 const concurrency = Number(flags.concurrency ?? 8);
 const pageSize = Number(flags["page-size"] ?? 500);
+const groupStorage = flags["group-storage"] !== "false";
 
 const target = await scanTargetForEmulator(ready);
 const db = await openDatabase({ env: { ATLAS_DATA_DIR: flags["data-dir"] } });
@@ -38,6 +42,7 @@ try {
       tenant,
       trigger: "cli",
       collect: (onProgress) => collectTenant(target, { concurrency, pageSize, onProgress }),
+      groupStorage,
     });
     const ms = performance.now() - started;
     sampler.stop();

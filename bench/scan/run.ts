@@ -5,6 +5,7 @@
  *   node --import tsx bench/scan/run.ts [--clusters 500] [--assignments 100000] [--bindings 100000]
  *     [--subscriptions 20] [--principals 20000] [--identities 2000] [--latency 20] [--concurrency 8]
  *     [--page-size 500] [--naive-sample 20] [--skip-naive] [--skip-store] [--rounds 3] [--skip-product] [--seed 1]
+ *     [--group-storage true|false|both]
  *
  * The emulator runs in a child process (bench/scan/serve-emulator.ts), so the RSS measured here is
  * the scanner's. The naive scanner reads every subscription but only a sample of the per-unit work
@@ -132,7 +133,7 @@ const productRunSchema = z.object({
 });
 
 /** Runs bench/scan/product-scan.ts in a child process and parses the JSON line it prints per scan. */
-async function productScans(targetFile: string, dataDir: string) {
+async function productScans(targetFile: string, dataDir: string, groupStorage: boolean) {
   const script = fileURLToPath(new URL("./product-scan.ts", import.meta.url));
   const child = spawn(
     process.execPath,
@@ -149,6 +150,8 @@ async function productScans(targetFile: string, dataDir: string) {
       String(concurrency),
       "--page-size",
       String(pageSize),
+      "--group-storage",
+      String(groupStorage),
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
@@ -295,10 +298,18 @@ try {
   // The whole product scan, twice, in a process of its own (bench/scan/product-scan.ts).
   if (flags["skip-product"] !== "true") {
     console.log("");
-    await started.emulator.reset();
     const targetFile = path.join(work, "target.json");
     await writeFile(targetFile, JSON.stringify(started.ready.ready));
-    const runs = await productScans(targetFile, path.join(work, "product-db"));
+    // --group-storage both: every member's rows (the layout before issue 15 part 1), then group-level
+    // storage, each in a fresh database, so the two layouts' figures stand side by side in one run.
+    const layouts = flags["group-storage"] === "both" ? [false, true] : [flags["group-storage"] !== "false"];
+    const runs: (Awaited<ReturnType<typeof productScans>>[number] & { layout: string })[] = [];
+    for (const groupStorage of layouts) {
+      await started.emulator.reset();
+      const layout = groupStorage ? "by group" : "per member";
+      for (const run of await productScans(targetFile, path.join(work, `product-db-${layout}`), groupStorage))
+        runs.push({ ...run, layout });
+    }
     const productRows: (string | number)[][] = [
       [
         "product scan (runScan)",
@@ -314,11 +325,13 @@ try {
         "clusters evaluated",
         "clusters reused",
         "vs collection",
+        "memberships",
+        "absent markers",
       ],
     ];
     for (const run of runs) {
       productRows.push([
-        run.run === "first" ? "first scan" : "unchanged re-scan",
+        `${run.run === "first" ? "first scan" : "unchanged re-scan"} (${run.layout})`,
         secs(run.ms),
         run.status,
         run.counts["access.grant"] ?? 0,
@@ -332,9 +345,18 @@ try {
         run.counts.analysisClustersReused ?? "-",
         // The ratios of issue 15's targets: the whole product scan against the collection measured above.
         `${(run.ms / scanMs).toFixed(2)}x`,
+        run.writtenByKind["access.membership"]?.inserted ?? 0,
+        run.writtenByKind["access.absent"]?.inserted ?? 0,
       ]);
     }
     printTable(productRows);
+    for (const run of runs.filter((entry) => entry.run === "first"))
+      console.log(
+        `first scan (${run.layout}) wrote, by kind: ${Object.entries(run.writtenByKind)
+          .filter(([kind]) => kind.startsWith("access.") || kind === "finding")
+          .map(([kind, n]) => `${kind} ${n.inserted}`)
+          .join(", ")}`,
+      );
     const again = runs.find((run) => run.run === "unchanged");
     if (again && Object.keys(again.writtenByKind).length > 0) {
       console.log(

@@ -1,5 +1,8 @@
+import { Prisma } from "@/lib/db/generated/client";
 import type { Queryable } from "@/lib/db/queryable";
+import { canonicalJson } from "@/lib/model/records";
 import { ANALYSIS_SOURCE, DIRECTORY_SOURCE } from "@/lib/model/sources";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 
 /** One version of a record as a drift endpoint saw it. */
 export type RecordVersion = {
@@ -73,7 +76,8 @@ export async function readChangedRecords(db: Queryable, query: ChangedRecordsQue
   const { rows } = await db.query<Row>(
     `WITH touched AS (
        SELECT DISTINCT r.kind, r.natural_key FROM snapshot_records r
-       WHERE r.tenant_id = $1
+       -- access rows are compared as readers see them, expanded through groups (readChangedAccess)
+       WHERE r.tenant_id = $1 AND r.kind NOT LIKE 'access.%'
          AND ((r.valid_from_scan > $2::bigint AND r.valid_from_scan <= $3::bigint)
               OR (r.valid_to_scan > $2::bigint AND r.valid_to_scan <= $3::bigint))
          ${clusterFilter}
@@ -99,7 +103,7 @@ export async function readChangedRecords(db: Queryable, query: ChangedRecordsQue
      ORDER BY t.kind, t.natural_key`,
     values,
   );
-  const changes: ChangedRecord[] = [];
+  const changes: ChangedRecord[] = await readChangedAccess(db, query);
   let suppressedStale = 0;
   for (const row of rows) {
     if (row.stale_removal) {
@@ -113,7 +117,101 @@ export async function readChangedRecords(db: Queryable, query: ChangedRecordsQue
       after: version(row.a_source, row.a_cluster_id, row.a_data, row.a_from),
     });
   }
+  // one order whatever the layout: by kind, then key
+  changes.sort((a, b) => compareText(a.kind, b.kind) || compareText(a.naturalKey, b.naturalKey));
   return { changes, suppressedStale };
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+type AccessRow = {
+  kind: string;
+  natural_key: string;
+  source: string;
+  cluster_id: string | null;
+  data: unknown;
+  valid_from_scan: string;
+};
+
+/** A Prisma.Sql statement run on pg: the same text and parameters, scan ids as text. */
+function run<R extends object>(db: Queryable, statement: Prisma.Sql) {
+  const values = statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value));
+  return db.query<R & Record<string, unknown>>(statement.text, values);
+}
+
+/**
+ * The access rows (grants, escalations) that differ between the two scans, compared as readers see them:
+ * stored rows and rows expanded from a group's row through a membership (lib/queries/expanded-access.ts), so
+ * a scan stored with every member's rows and one stored on the group compare by what they say, not by how
+ * they are stored. A key is touched when its own row, its absent marker, or the group row or membership it
+ * is expanded from starts or ends inside (from, to].
+ */
+async function readChangedAccess(db: Queryable, query: ChangedRecordsQuery): Promise<ChangedRecord[]> {
+  const { tenantId, from, to } = query;
+  const clusterIds = query.clusterId ? [query.clusterId] : undefined;
+  const cluster = (alias: string) =>
+    query.clusterId ? Prisma.sql`AND ${Prisma.raw(alias)}.cluster_id = ${query.clusterId}` : Prisma.empty;
+  const touchedRow = (alias: string) => {
+    const t = Prisma.raw(alias);
+    return Prisma.sql`((${t}.valid_from_scan > ${from} AND ${t}.valid_from_scan <= ${to})
+      OR (${t}.valid_to_scan > ${from} AND ${t}.valid_to_scan <= ${to}))`;
+  };
+  const { rows: touched } = await run<{ kind: string; natural_key: string }>(
+    db,
+    Prisma.sql`SELECT DISTINCT kind, natural_key FROM (
+      SELECT r.kind, r.natural_key FROM snapshot_records r
+      WHERE r.tenant_id = ${tenantId} AND r.kind IN ('access.grant', 'access.escalation') AND ${touchedRow("r")}
+        ${cluster("r")}
+      UNION ALL
+      SELECT r.data->>'kind', r.data->>'naturalKey' FROM snapshot_records r
+      WHERE r.tenant_id = ${tenantId} AND r.kind = 'access.absent' AND ${touchedRow("r")} ${cluster("r")}
+      UNION ALL
+      SELECT e.kind, e.natural_key FROM ${expandedAccessSql({
+        tenantId,
+        scanId: to,
+        clusterIds,
+        derivedWhere: Prisma.sql`g.valid_from_scan > ${from} OR m.valid_from_scan > ${from}`,
+      })} e WHERE e.expanded
+      UNION ALL
+      SELECT e.kind, e.natural_key FROM ${expandedAccessSql({
+        tenantId,
+        scanId: from,
+        clusterIds,
+        derivedWhere: Prisma.sql`g.valid_to_scan <= ${to} OR m.valid_to_scan <= ${to}`,
+      })} e WHERE e.expanded
+    ) t`,
+  );
+  if (touched.length === 0) return [];
+  const keys = [...new Set(touched.map((row) => row.natural_key))];
+  const wanted = new Set(touched.map((row) => `${row.kind}\u0000${row.natural_key}`));
+  const versions = async (scanId: bigint) => {
+    const { rows } = await run<AccessRow>(
+      db,
+      Prisma.sql`SELECT e.kind, e.natural_key, e.source, e.cluster_id, e.data, e.valid_from_scan::text
+        FROM ${expandedAccessSql({ tenantId, scanId, clusterIds, naturalKeys: keys })} e`,
+    );
+    return new Map(rows.map((row) => [`${row.kind}\u0000${row.natural_key}`, row]));
+  };
+  const [before, after] = [await versions(from), await versions(to)];
+  const changes: ChangedRecord[] = [];
+  for (const identity of wanted) {
+    const b = before.get(identity);
+    const a = after.get(identity);
+    if (!b && !a) continue;
+    if (b && a && canonicalJson(b.data) === canonicalJson(a.data)) continue;
+    const [kind, naturalKey] = identity.split("\u0000");
+    const version = (row: AccessRow | undefined): RecordVersion | null =>
+      row
+        ? {
+            source: row.source,
+            clusterId: row.cluster_id,
+            data: row.data,
+            validFromScan: BigInt(row.valid_from_scan),
+          }
+        : null;
+    changes.push({ kind, naturalKey, before: version(b), after: version(a) });
+  }
+  return changes;
 }
 
 function version(

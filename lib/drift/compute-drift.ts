@@ -4,6 +4,7 @@ import { readChangedRecords } from "./changed-records";
 import type { ClusterRef } from "./cluster-ref";
 import { compareEvents, driftEvent, governanceIds } from "./events";
 import { loadLabels } from "./labels";
+import { foldMembershipEvents } from "./membership-events";
 import { completeSourcesOf, type DriftRange } from "./scan-range";
 import {
   categoryOf,
@@ -78,7 +79,11 @@ export async function computeDrift(
     roleGuids,
   });
   const ctx = { from: range.from.id, to: range.to.id, labels };
-  const events = changes.map((change) => driftEvent(change, ctx)).sort(compareEvents);
+  const events = foldMembershipEvents(
+    changes,
+    changes.map((change) => driftEvent(change, ctx)),
+    ctx,
+  ).sort(compareEvents);
   return report(events, suppressedStale);
 }
 

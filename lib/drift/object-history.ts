@@ -1,4 +1,7 @@
+import { Prisma } from "@/lib/db/generated/client";
 import type { Queryable } from "@/lib/db/queryable";
+import { canonicalJson } from "@/lib/model/records";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { diffJson } from "./json-diff";
 import type { DriftRange } from "./scan-range";
 import { DriftNotFoundError } from "./scan-range";
@@ -50,12 +53,15 @@ export async function objectDiff(
   kind: string,
   key: string,
 ): Promise<ObjectDiff> {
-  const { rows } = await db.query<Row>(
-    `SELECT valid_from_scan::text, valid_to_scan::text, source, cluster_id, content_hash, data
+  const { rows } =
+    kind === "access.grant" || kind === "access.escalation"
+      ? { rows: await accessVersions(db, range.tenantId, kind, key) }
+      : await db.query<Row>(
+          `SELECT valid_from_scan::text, valid_to_scan::text, source, cluster_id, content_hash, data
      FROM snapshot_records WHERE tenant_id = $1 AND kind = $2 AND natural_key = $3
      ORDER BY valid_from_scan`,
-    [range.tenantId, kind, key],
-  );
+          [range.tenantId, kind, key],
+        );
   if (rows.length === 0) {
     throw new DriftNotFoundError(
       "object_not_found",
@@ -81,7 +87,71 @@ export async function objectDiff(
     before,
     after,
     changes:
-      before && after && before.contentHash !== after.contentHash ? diffJson(before.data, after.data) : [],
+      before && after && canonicalJson(before.data) !== canonicalJson(after.data)
+        ? diffJson(before.data, after.data)
+        : [],
     history,
   };
+}
+
+/** A Prisma.Sql statement run on pg: the same text and parameters, scan ids as text. */
+function run<R extends object>(db: Queryable, statement: Prisma.Sql) {
+  const values = statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value));
+  return db.query<R & Record<string, unknown>>(statement.text, values);
+}
+
+/**
+ * The versions of an access row as readers see it (lib/queries/expanded-access.ts): stored, or expanded from
+ * a group's row through a membership. The row can only change where one of the rows it is read from starts
+ * or ends — its own, its absent marker, its member's memberships, those groups' rows of the same key — so
+ * it is read as of each of those scans, and equal neighbours are one version.
+ */
+async function accessVersions(db: Queryable, tenantId: string, kind: string, key: string): Promise<Row[]> {
+  const { rows: bounds } = await run<{ scan: string }>(
+    db,
+    Prisma.sql`WITH parts AS (
+      SELECT valid_from_scan, valid_to_scan FROM snapshot_records
+      WHERE tenant_id = ${tenantId} AND ((kind = ${kind} AND natural_key = ${key})
+        OR (kind = 'access.absent' AND natural_key = ${`${kind}|${key}`}))
+      UNION ALL
+      SELECT v.valid_from_scan, v.valid_to_scan
+      FROM (SELECT split_part(${key}, '|', 1) AS cluster_id) c
+      CROSS JOIN LATERAL (SELECT substr(${key}, length(c.cluster_id) + 2, 36) AS member_id,
+                                 substr(${key}, length(c.cluster_id) + 38) AS rest) d
+      JOIN snapshot_records m ON m.tenant_id = ${tenantId} AND m.kind = 'access.membership'
+        AND substr(m.natural_key, 38) = d.member_id
+      CROSS JOIN LATERAL (
+        SELECT m.valid_from_scan, m.valid_to_scan
+        UNION ALL
+        SELECT g.valid_from_scan, g.valid_to_scan FROM snapshot_records g
+        WHERE g.tenant_id = ${tenantId} AND g.kind = ${kind}
+          AND g.natural_key = c.cluster_id || '|' || split_part(m.natural_key, '|', 1) || d.rest
+      ) v
+      WHERE substr(d.rest, 1, 1) = '|'
+    )
+    SELECT scan::text FROM (
+      SELECT valid_from_scan AS scan FROM parts UNION SELECT valid_to_scan FROM parts WHERE valid_to_scan IS NOT NULL
+    ) x ORDER BY x.scan`,
+  );
+  const scans = bounds.map((bound) => BigInt(bound.scan)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const versions: Row[] = [];
+  for (const [index, scan] of scans.entries()) {
+    const { rows } = await run<Omit<Row, "valid_from_scan" | "valid_to_scan">>(
+      db,
+      Prisma.sql`SELECT source, cluster_id, content_hash, data
+        FROM ${expandedAccessSql({ tenantId, scanId: scan, kinds: [kind as "access.grant"], naturalKeys: [key] })} e`,
+    );
+    const last = versions.at(-1);
+    const row = rows[0];
+    const until = scans[index + 1]?.toString() ?? null;
+    if (!row) continue;
+    if (
+      last &&
+      last.valid_to_scan === scan.toString() &&
+      canonicalJson(last.data) === canonicalJson(row.data)
+    )
+      last.valid_to_scan = until;
+    else versions.push({ ...row, valid_from_scan: scan.toString(), valid_to_scan: until });
+  }
+  return versions;
 }

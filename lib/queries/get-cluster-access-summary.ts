@@ -20,6 +20,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { principalKindSchema } from "@/lib/model/directory";
 import { keysAreBytewise, nonDirectoryDisplayName } from "@/lib/queries/access-keys";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { principalOrder } from "@/lib/queries/get-cluster-access";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
@@ -124,8 +125,16 @@ export async function getClusterAccessSummary(scope: ScanScope, clusterId: strin
            CASE WHEN ${ATTACK_PATH_ROW} THEN (data->>'conditional')::boolean END AS conditional,
            CASE WHEN ${ATTACK_PATH_ROW} THEN data->>'namespace' END AS namespace,
            CASE WHEN kind = 'access.grant' THEN (data->>'eligible')::boolean END AS eligible
-    FROM snapshot_records
-    WHERE ${tenant} AND cluster_id = ${clusterId} AND kind IN ('cluster', 'access.grant', 'access.escalation')`);
+    FROM (SELECT tenant_id, kind, natural_key, cluster_id, data, valid_from_scan, valid_to_scan
+          FROM snapshot_records WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId} AND kind = 'cluster'
+          UNION ALL
+          -- attrs: the row's fields without rebuilding an expanded row's paths
+          SELECT tenant_id, kind, natural_key, cluster_id, attrs, valid_from_scan, valid_to_scan
+          FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, clusterIds: [clusterId] })} e
+         ) AS snapshot_records
+    WHERE ${tenant} AND cluster_id = ${clusterId} AND kind IN ('cluster', 'access.grant', 'access.escalation')
+    -- one order whatever the layout (the key index's)
+    ORDER BY kind, natural_key COLLATE "C"`);
   if (!rows.some((row) => row.kind === "cluster")) {
     throw new NotFoundError("cluster_not_found", `No cluster ${clusterId} in scan ${scope.scanId}.`);
   }
@@ -219,22 +228,34 @@ async function documentsOfPrincipals(
 ): Promise<unknown[]> {
   if (principalIds.length === 0) return [];
   const asOf = asOfCondition(scope.scanId);
+  // rows the principals' groups give them (group-level storage), through their memberships
+  const expanded = await prisma().$queryRaw<{ data: unknown; key: string }[]>(Prisma.sql`
+    SELECT x.data, x.natural_key AS key FROM ${expandedAccessSql({
+      tenantId: scope.tenantId,
+      scanId: scope.scanId,
+      kinds: [kind],
+      clusterIds: [clusterId],
+      principalIds,
+    })} x WHERE x.expanded`);
   const prefixes = principalIds.map((id) => `${clusterId}|${id}|`);
   const rows = (await keysAreBytewise())
-    ? await prisma().$queryRaw<{ data: unknown }[]>(Prisma.sql`
-        SELECT r.data FROM unnest(ARRAY[${Prisma.join(prefixes)}]::text[]) AS p(prefix)
+    ? await prisma().$queryRaw<{ data: unknown; key: string }[]>(Prisma.sql`
+        SELECT r.data, r.key FROM unnest(ARRAY[${Prisma.join(prefixes)}]::text[]) AS p(prefix)
         CROSS JOIN LATERAL (
-          SELECT data FROM snapshot_records
+          SELECT data, natural_key AS key FROM snapshot_records
           WHERE tenant_id = ${scope.tenantId} AND kind = ${kind}
             AND natural_key >= p.prefix AND natural_key < left(p.prefix, -1) || '}'
             AND starts_with(natural_key, p.prefix) AND ${asOf}
           OFFSET 0 -- a fence: keeps the planner probing the key index per prefix, not scanning the table
         ) r`)
-    : await prisma().$queryRaw<{ data: unknown }[]>(Prisma.sql`
-        SELECT data FROM snapshot_records
+    : await prisma().$queryRaw<{ data: unknown; key: string }[]>(Prisma.sql`
+        SELECT data, natural_key AS key FROM snapshot_records
         WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId} AND kind = ${kind} AND ${asOf}
           AND data->'principal'->>'id' IN (${Prisma.join(principalIds)})`);
-  return rows.map((row) => row.data);
+  // one order whatever the layout: by key
+  return [...rows, ...expanded]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((row) => row.data);
 }
 
 /** The grant documents (with paths) of a few principals on one cluster, by key range. */

@@ -7,6 +7,7 @@ import {
 import { type AccessPrincipal, accessLevelSchema, type PathStep } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -127,12 +128,16 @@ export async function getClusterAccess(
   options: { principalId?: string } = {},
 ) {
   const onePrincipal = options.principalId
-    ? Prisma.sql`AND (kind = 'cluster' OR starts_with(natural_key, ${`${clusterId}|${options.principalId}|`}))`
+    ? Prisma.sql`AND starts_with(r.natural_key, ${`${clusterId}|${options.principalId}|`})`
     : Prisma.empty;
+  // the cluster's row, and its access rows as stored and expanded through groups (lib/queries/expanded-access.ts)
   const rows = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
     SELECT kind, data FROM snapshot_records
     WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId}
-      AND kind IN ('cluster', 'access.grant', 'access.escalation') AND ${asOfCondition(scope.scanId)} ${onePrincipal}`);
+      AND kind = 'cluster' AND ${asOfCondition(scope.scanId)}
+    UNION ALL
+    SELECT kind, data FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, clusterIds: [clusterId] })} r
+    WHERE true ${onePrincipal}`);
   const clusterRow = rows.find((row) => row.kind === "cluster");
   if (!clusterRow)
     throw new NotFoundError("cluster_not_found", `No cluster ${clusterId} in scan ${scope.scanId}.`);

@@ -9,6 +9,7 @@ import {
   accessRouteSql,
   nonDirectoryKindSql,
 } from "@/lib/queries/access-keys";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import {
   filterPrincipals,
   type PrincipalListParams,
@@ -103,7 +104,7 @@ async function readOverview(scope: ScanScope) {
       FROM snapshot_records WHERE ${tenant} AND kind = 'cluster'`),
     db.$queryRaw<{ kind: string; principals: bigint; viaLocalAccount: bigint }[]>(Prisma.sql`
       WITH admins AS (
-        SELECT ${accessPrincipalSql()} AS id, ${accessRouteSql()} AS route FROM snapshot_records
+        SELECT ${accessPrincipalSql()} AS id, ${accessRouteSql()} AS route FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.grant"] })} AS snapshot_records
         WHERE ${tenant} AND kind = 'access.grant' AND ${accessLevelSql()} = 'cluster-admin'
           -- standing only, like the list the card links to: only Azure routes can be PIM-eligible, so
           -- only their (few) documents are read
@@ -127,7 +128,7 @@ async function readOverview(scope: ScanScope) {
     // subscription, management group): the article's Penny, invisible from the cluster itself
     // Only Azure-side routes run through role assignments, so only their (few) documents are read.
     db.$queryRaw<{ n: bigint }[]>(Prisma.sql`
-      SELECT count(DISTINCT ${accessPrincipalSql()}) AS n FROM snapshot_records
+      SELECT count(DISTINCT ${accessPrincipalSql()}) AS n FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.grant"] })} AS snapshot_records
       WHERE ${tenant} AND kind = 'access.grant' AND ${accessLevelSql()} = 'cluster-admin'
         AND ${accessRouteSql()} IN ('local-admin-credential', 'azure-rbac')
         AND data->'principal'->>'kind' <> 'Group' AND NOT data ? 'eligible'

@@ -2,6 +2,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import type { Severity } from "@/lib/findings/types";
 import { accessLevelSql, accessPrincipalSql } from "@/lib/queries/access-keys";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { COMPLETED_STATUSES } from "@/lib/queries/snapshot";
@@ -30,7 +31,8 @@ async function computePoint(tenantId: string, scanId: bigint, startedAt: Date): 
       GROUP BY 1`),
     // The overview card's definition (lib/queries/get-overview.ts): every holder, groups included.
     prisma().$queryRaw<{ n: bigint }[]>(Prisma.sql`
-      SELECT count(DISTINCT ${accessPrincipalSql()}) AS n FROM snapshot_records
+      SELECT count(DISTINCT ${accessPrincipalSql()}) AS n
+      FROM ${expandedAccessSql({ tenantId, scanId, kinds: ["access.grant"] })} AS snapshot_records
       WHERE tenant_id = ${tenantId} AND kind = 'access.grant' AND ${asOf}
         AND ${accessLevelSql()} = 'cluster-admin'`),
   ]);

@@ -15,6 +15,7 @@ import { prisma } from "@/lib/db/prisma";
 import { principalSchema } from "@/lib/model/directory";
 import { coverageSchema } from "@/lib/model/tenant-model";
 import { clustersNamed } from "@/lib/queries/clusters-named";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { InvalidInputError, NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition, modelAsOf } from "@/lib/queries/snapshot";
@@ -71,8 +72,8 @@ async function resolvePrincipal(scope: ScanScope, raw: string): Promise<AccessPr
   }
   // Kubernetes users, groups and service accounts are no directory objects: known from their access rows.
   const access = await prisma().$queryRaw<{ principal: unknown }[]>(Prisma.sql`
-    SELECT data->'principal' AS principal FROM snapshot_records
-    WHERE ${tenant} AND kind IN ('access.grant', 'access.escalation') AND data->'principal'->>'id' = ${id}
+    SELECT data->'principal' AS principal
+    FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, principalId: id })} r
     LIMIT 1`);
   const known = access[0]
     ? z.object({ id: z.string(), kind: z.string(), displayName: z.string() }).safeParse(access[0].principal)
@@ -107,10 +108,15 @@ export async function getPrincipalPaths(
   let paths: PrincipalPath[];
   if (maxHops <= DEFAULT_MAX_HOPS) {
     const rows = await prisma().$queryRaw<{ data: unknown }[]>(Prisma.sql`
-      SELECT data FROM snapshot_records
-      WHERE tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)} AND kind = 'access.escalation'
-        AND data->>'route' = 'attack-path' AND data->'principal'->>'id' = ${from.id}
-        ${cluster ? Prisma.sql`AND cluster_id = ${cluster.id}` : Prisma.empty}`);
+      SELECT data FROM ${expandedAccessSql({
+        tenantId: scope.tenantId,
+        scanId: scope.scanId,
+        kinds: ["access.escalation"],
+        principalId: from.id,
+        clusterIds: cluster ? [cluster.id] : undefined,
+      })} r
+      WHERE data->>'route' = 'attack-path'
+      ORDER BY r.natural_key`);
     paths = rows.flatMap((row) => {
       const data = accessEscalationDataSchema.parse(row.data);
       const level = data.to as AttackPathLevel;

@@ -10,6 +10,7 @@ import { prisma } from "@/lib/db/prisma";
 import { managedIdentitySchema, roleAssignmentSchema, roleDefinitionSchema } from "@/lib/model/azure";
 import { groupMembershipSchema, principalSchema } from "@/lib/model/directory";
 import { keysAreBytewise, nonDirectoryDisplayName } from "@/lib/queries/access-keys";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { shapeClusterAccess } from "@/lib/queries/get-cluster-access";
 import { parseAccessKeyTail, reachOfRow } from "@/lib/queries/get-cluster-access-summary";
 import { NotFoundError } from "@/lib/queries/query-errors";
@@ -37,13 +38,15 @@ type KeyRow = {
   eligible: boolean | null;
 };
 
-const attackPathColumns = (alias: string) => {
+/** `document`: the column holding the row's fields (`attrs` of expanded-access.ts: no paths rebuilt) */
+const attackPathColumns = (alias: string, document = "data") => {
   const table = Prisma.raw(alias);
+  const doc = Prisma.raw(`${alias}.${document}`);
   const row = Prisma.sql`${table}.kind = 'access.escalation' AND ${table}.natural_key LIKE '%|attack-path'`;
-  return Prisma.sql`CASE WHEN ${row} THEN (${table}.data->>'hops')::int END AS hops,
-    CASE WHEN ${row} THEN (${table}.data->>'conditional')::boolean END AS conditional,
-    CASE WHEN ${row} THEN ${table}.data->>'namespace' END AS namespace,
-    CASE WHEN ${table}.kind = 'access.grant' THEN (${table}.data->>'eligible')::boolean END AS eligible`;
+  return Prisma.sql`CASE WHEN ${row} THEN (${doc}->>'hops')::int END AS hops,
+    CASE WHEN ${row} THEN (${doc}->>'conditional')::boolean END AS conditional,
+    CASE WHEN ${row} THEN ${doc}->>'namespace' END AS namespace,
+    CASE WHEN ${table}.kind = 'access.grant' THEN (${doc}->>'eligible')::boolean END AS eligible`;
 };
 
 /**
@@ -52,6 +55,35 @@ const attackPathColumns = (alias: string) => {
  * otherwise by filtering every access document (correct, but it reads them all).
  */
 async function readAccessKeys(scope: ScanScope, id: string): Promise<KeyRow[]> {
+  const keyRanges = await keysAreBytewise();
+  const [stored, expanded] = await Promise.all([
+    readStoredAccessKeys(scope, id),
+    // rows the principal's groups give it (group-level storage): through its memberships, a few rows
+    prisma().$queryRaw<KeyRow[]>(Prisma.sql`
+      SELECT r.kind, r.natural_key AS key, r.cluster_id AS "clusterId", ${attackPathColumns("r", "attrs")}
+      FROM ${expandedAccessSql({
+        tenantId: scope.tenantId,
+        scanId: scope.scanId,
+        principalId: id,
+        keyRanges,
+      })} r
+      WHERE r.expanded`),
+  ]);
+  // one order whatever the layout: by cluster, then by key (the order the key index gives)
+  const byKey = (a: KeyRow, b: KeyRow) =>
+    a.clusterId < b.clusterId
+      ? -1
+      : a.clusterId > b.clusterId
+        ? 1
+        : a.key < b.key
+          ? -1
+          : a.key > b.key
+            ? 1
+            : 0;
+  return [...stored, ...expanded].sort(byKey);
+}
+
+async function readStoredAccessKeys(scope: ScanScope, id: string): Promise<KeyRow[]> {
   if (await keysAreBytewise()) {
     // cluster ids first, on their own: joined in one statement, the planner may scan the whole table
     const clusters = await prisma().$queryRaw<{ id: string }[]>(Prisma.sql`
@@ -79,12 +111,16 @@ async function readAccessKeys(scope: ScanScope, id: string): Promise<KeyRow[]> {
 }
 
 /** Access documents by key (through the key index). */
-async function readAccessDocuments(scope: ScanScope, rows: readonly KeyRow[]) {
+async function readAccessDocuments(scope: ScanScope, id: string, rows: readonly KeyRow[]) {
   if (rows.length === 0) return { grants: [], escalations: [] };
   const documents = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
-    SELECT kind, data FROM snapshot_records
-    WHERE tenant_id = ${scope.tenantId} AND kind IN ('access.grant', 'access.escalation') AND ${asOfCondition(scope.scanId)}
-      AND natural_key IN (${Prisma.join(rows.map((row) => row.key))})`);
+    SELECT kind, data FROM ${expandedAccessSql({
+      tenantId: scope.tenantId,
+      scanId: scope.scanId,
+      principalId: id,
+      naturalKeys: rows.map((row) => row.key),
+    })} r
+    ORDER BY r.cluster_id, r.kind, r.natural_key`);
   return {
     grants: documents
       .filter((row) => row.kind === "access.grant")
@@ -240,6 +276,7 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
   const shownIds = new Set(shown.map((entry) => entry.cluster.id));
   const documents = await readAccessDocuments(
     scope,
+    id,
     keys.filter((row) => shownIds.has(row.clusterId)),
   );
   const accessPrincipal: AccessPrincipal | undefined =
@@ -280,7 +317,12 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
         displayName: nameOf.get(group.groupId)?.displayName ?? group.groupId,
         direct: group.direct,
       }))
-      .sort((a, b) => Number(b.direct) - Number(a.direct) || a.displayName.localeCompare(b.displayName)),
+      .sort(
+        (a, b) =>
+          Number(b.direct) - Number(a.direct) ||
+          a.displayName.localeCompare(b.displayName) ||
+          a.id.localeCompare(b.id),
+      ),
     members: membership
       ? {
           direct: membership.directMemberIds.map((memberId) => ({
@@ -305,7 +347,10 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
                 displayName: nameOf.get(assignment.principalId)?.displayName ?? assignment.principalId,
               },
       }))
-      .sort((a, b) => a.scope.localeCompare(b.scope) || a.role.localeCompare(b.role)),
+      .sort(
+        // the id last: one order for the same role at one scope held twice (directly, through a group)
+        (a, b) => a.scope.localeCompare(b.scope) || a.role.localeCompare(b.role) || a.id.localeCompare(b.id),
+      ),
     /** every cluster the principal reaches, strongest first */
     summary,
     /** with paths: every cluster, or the requested page of `summary` */

@@ -5,6 +5,7 @@ import { entraModeSchema } from "@/lib/model/azure";
 import { clusterSource } from "@/lib/model/sources";
 import { type CoverageStatus, coverageSchema } from "@/lib/model/tenant-model";
 import { accessLevelSql, accessPrincipalSql } from "@/lib/queries/access-keys";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -66,7 +67,7 @@ async function readClusters(scope: ScanScope): Promise<ClusterPosture[]> {
       WHERE tenant_id = ${scope.tenantId} AND kind = 'principal' AND ${asOf} AND data->>'kind' = 'Group'
     ), admins AS (
       SELECT cluster_id, count(DISTINCT principal_id) AS n
-      FROM (SELECT cluster_id, ${accessPrincipalSql()} AS principal_id FROM snapshot_records
+      FROM (SELECT cluster_id, ${accessPrincipalSql()} AS principal_id FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.grant"] })} AS snapshot_records
             WHERE tenant_id = ${scope.tenantId} AND kind = 'access.grant' AND ${asOf}
               AND ${accessLevelSql()} = 'cluster-admin') grants
       WHERE NOT EXISTS (SELECT 1 FROM groups g WHERE g.id = grants.principal_id)

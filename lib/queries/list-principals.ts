@@ -9,6 +9,7 @@ import {
   nonDirectoryDisplayName,
   nonDirectoryKindSql,
 } from "@/lib/queries/access-keys";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -98,12 +99,12 @@ async function readSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
              count(DISTINCT cluster_id) FILTER (WHERE rank = 4 AND eligible) AS eligible_admin_clusters,
              max(rank) FILTER (WHERE eligible) AS eligible_rank
       FROM (SELECT cluster_id, ${accessPrincipalSql()} AS principal_id, ${levelRankSql} AS rank,
-                   coalesce((data->>'eligible')::boolean, false) AS eligible
-            FROM snapshot_records WHERE ${tenant} AND kind = 'access.grant') g
+                   coalesce((attrs->>'eligible')::boolean, false) AS eligible
+            FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.grant"] })} AS snapshot_records WHERE ${tenant} AND kind = 'access.grant') g
       GROUP BY 1
     ), escalations AS (
       SELECT ${accessPrincipalSql()} AS id, count(DISTINCT cluster_id) AS clusters
-      FROM snapshot_records WHERE ${tenant} AND kind = 'access.escalation'
+      FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.escalation"] })} AS snapshot_records WHERE ${tenant} AND kind = 'access.escalation'
       GROUP BY 1
     ), directory AS (
       SELECT natural_key AS id, data->>'kind' AS kind, data->>'displayName' AS display_name,

@@ -6,6 +6,7 @@ import {
   accessRouteSql,
   nonDirectoryDisplayName,
 } from "@/lib/queries/access-keys";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -66,10 +67,10 @@ async function readCandidates(scope: ScanScope): Promise<ClusterAdminCandidate[]
     SELECT cluster_id AS "clusterId", kind, ${accessPrincipalSql()} AS id, ${accessLevelSql()} AS level,
            ${accessRouteSql()} AS route,
            CASE WHEN kind = 'access.grant' AND ${accessRouteSql()} IN (${Prisma.join(ELIGIBLE_ROUTES)})
-                THEN coalesce((data->>'eligible')::boolean, false) END AS eligible,
-           CASE WHEN ${attackPath} THEN (data->>'hops')::int END AS hops,
-           CASE WHEN ${attackPath} THEN data->>'namespace' END AS namespace
-    FROM snapshot_records
+                THEN coalesce((attrs->>'eligible')::boolean, false) END AS eligible,
+           CASE WHEN ${attackPath} THEN (attrs->>'hops')::int END AS hops,
+           CASE WHEN ${attackPath} THEN attrs->>'namespace' END AS namespace
+    FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId })} AS snapshot_records
     WHERE ${tenant} AND (
       (kind = 'access.grant' AND ${accessLevelSql()} = 'cluster-admin')
       OR (kind = 'access.escalation' AND ${accessLevelSql()} = 'cluster-admin' AND ${accessRouteSql()} = 'attack-path')

@@ -12,6 +12,7 @@ import { clusterSchema, subscriptionSchema } from "@/lib/model/azure";
 import { principalSchema } from "@/lib/model/directory";
 import { canonicalJson } from "@/lib/model/records";
 import { coverageSchema } from "@/lib/model/tenant-model";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { asOfCondition, COMPLETED_STATUSES } from "@/lib/queries/snapshot";
 import { buildReportContent, reportGrantInputSchema } from "@/lib/reports/build-report";
 import { DEFAULT_REPORT_FRAMEWORKS } from "@/lib/reports/frameworks";
@@ -181,12 +182,18 @@ export async function createReport(
   // between is still known by every name the drift section may use (and redaction replaces them all).
   const principalsSince = previousScan ?? scan.id;
   const rows = await db.$queryRaw<RecordRow[]>(Prisma.sql`
-    SELECT kind, data FROM snapshot_records
-    WHERE tenant_id = ${scan.tenantId}
-      AND ((${asOfCondition(scan.id)}
-            AND (kind = 'finding' OR (kind = 'access.grant' AND data->>'level' = 'cluster-admin')))
-        OR (kind = 'principal' AND valid_from_scan <= ${scan.id}
-            AND (valid_to_scan IS NULL OR valid_to_scan > ${principalsSince})))
+    SELECT kind, data FROM (
+      SELECT kind, natural_key, data, valid_from_scan FROM snapshot_records
+      WHERE tenant_id = ${scan.tenantId}
+        AND ((${asOfCondition(scan.id)} AND kind = 'finding')
+          OR (kind = 'principal' AND valid_from_scan <= ${scan.id}
+              AND (valid_to_scan IS NULL OR valid_to_scan > ${principalsSince})))
+      UNION ALL
+      -- grants as stored and expanded through groups (lib/queries/expanded-access.ts)
+      SELECT kind, natural_key, data, valid_from_scan
+      FROM ${expandedAccessSql({ tenantId: scan.tenantId, scanId: scan.id, kinds: ["access.grant"] })} g
+      WHERE split_part(natural_key, '|', -3) = 'cluster-admin' AND data->>'level' = 'cluster-admin'
+    ) r
     ORDER BY kind, natural_key, valid_from_scan`);
 
   const scanDrift = previousScan === null ? null : await scanDriftBetween(previousScan, scan.id);

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { evaluateTenantAccess } from "@/lib/access/evaluate-tenant";
 import { accessToRecords } from "@/lib/access/records";
+import { Prisma } from "@/lib/db/generated/client";
 import { loadDemoTenant } from "@/lib/emulator/demo";
 import { evaluateFindings } from "@/lib/findings/evaluate-findings";
 import { findingsToRecords } from "@/lib/findings/records";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { contentHash, modelToRecords } from "@/lib/model/records";
 import type { TenantModel } from "@/lib/model/tenant-model";
+import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { analyseAndStore } from "./analyse";
@@ -46,14 +48,25 @@ describe("analyseAndStore", () => {
     );
     return BigInt(rows[0].id);
   };
-  const analyse = async (tenantId: string, scanModel: TenantModel, batchRecords: number) => {
+  const analyse = async (
+    tenantId: string,
+    scanModel: TenantModel,
+    batchRecords: number,
+    groupStorage = false,
+  ) => {
     const scanId = await newScan(tenantId);
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
-      const outcome = await analyseAndStore(client, { tenantId, scanId, model: scanModel, batchRecords });
+      const outcome = await analyseAndStore(client, {
+        tenantId,
+        scanId,
+        model: scanModel,
+        batchRecords,
+        groupStorage,
+      });
       await client.query("COMMIT");
-      return outcome;
+      return { ...outcome, scanId };
     } finally {
       client.release();
     }
@@ -84,6 +97,41 @@ describe("analyseAndStore", () => {
     const stored = await currentRows("batched");
     expect(stored.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(expected);
     expect(await currentRows("whole")).toEqual(stored);
+  });
+
+  // Group-level storage (lib/access/group-storage.ts) stores fewer rows; what the readers expand from them
+  // (lib/queries/expanded-access.ts) must be exactly the engine's records, batched or not.
+  it("stores, with group-level storage, rows that expand to exactly the records of the whole-tenant evaluation", async () => {
+    const index = buildAccessIndex(model);
+    const expected = accessToRecords(evaluateTenantAccess(model, index))
+      .map((r) => `${r.kind} ${r.naturalKey} ${contentHash(r.data)}`)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [tenantId, batchRecords] of [
+      ["grouped-batched", 1],
+      ["grouped-whole", Number.POSITIVE_INFINITY],
+    ] as const) {
+      const outcome = await analyse(tenantId, model, batchRecords, true);
+      expect(outcome.groupStorage.expandedRows).toBeGreaterThan(0);
+      expect(outcome.groupStorage.memberships).toBeGreaterThan(0);
+      const statement = Prisma.sql`SELECT kind, natural_key, data FROM ${expandedAccessSql({
+        tenantId,
+        scanId: outcome.scanId,
+      })} e`;
+      const { rows } = await pool.query<{ kind: string; natural_key: string; data: unknown }>(
+        statement.text,
+        statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value)),
+      );
+      const read = rows
+        .map((r) => `${r.kind} ${r.natural_key} ${contentHash(r.data)}`)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      expect(read).toEqual(expected);
+      const { rows: stored } = await pool.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM snapshot_records
+         WHERE tenant_id = $1 AND kind IN ('access.grant', 'access.escalation')`,
+        [tenantId],
+      );
+      expect(Number(stored[0].n)).toBe(expected.length - outcome.groupStorage.expandedRows);
+    }
   });
 
   it("writes nothing when run again on the same state", async () => {

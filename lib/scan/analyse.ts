@@ -1,6 +1,7 @@
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { AttackPathSearch, DEFAULT_MAX_HOPS, withAttackPaths } from "@/lib/access/attack-paths";
-import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
+import { directoryPrincipal, evaluateClusterAccess, reachThroughGroups } from "@/lib/access/evaluate-cluster";
+import { collapseGroupRecords, type Member, membershipRecords } from "@/lib/access/group-storage";
 import { accessToRecords } from "@/lib/access/records";
 import type { ClusterAccess } from "@/lib/access/types";
 import type { DbConnection } from "@/lib/db/queryable";
@@ -31,6 +32,8 @@ export interface AnalysisOutcome {
   perCluster: Map<string, { grants: number; escalations: number }>;
   /** whether the findings were evaluated (false: kept as stored) */
   findingsEvaluated: boolean;
+  /** group-level storage: members' rows the readers expand (not stored), absent markers, memberships */
+  groupStorage: { expandedRows: number; absentMarkers: number; memberships: number };
 }
 
 const recordCount = (access: ClusterAccess) =>
@@ -57,6 +60,12 @@ export async function analyseAndStore(
      * every cluster's access, so they can be evaluated only when no cluster is kept.
      */
     keep?: { clusters: ReadonlySet<string>; findings: boolean };
+    /**
+     * Group-level storage (default true): access reached through a group is stored on the group, with the
+     * memberships, and expanded by the readers (lib/access/group-storage.ts). false stores every member's
+     * rows, the layout of earlier versions (kept to compare the two, and to test old data).
+     */
+    groupStorage?: boolean;
   },
 ): Promise<AnalysisOutcome> {
   const { tenantId, scanId, model } = input;
@@ -80,7 +89,17 @@ export async function analyseAndStore(
     clustersEvaluated: 0,
     perCluster: new Map(),
     findingsEvaluated: !keep.findings,
+    groupStorage: { expandedRows: 0, absentMarkers: 0, memberships: 0 },
   };
+  const groupStorage = input.groupStorage ?? true;
+  const membersOf = (group: { id: string; kind: string; displayName: string }): Member[] =>
+    group.kind === "Group"
+      ? reachThroughGroups(index, directoryPrincipal(index, group.id))
+          .slice(1)
+          .map(({ principal, prefix }) => ({ principal, prefix }))
+      : [];
+  /** groups whose rows this scan stores: their memberships are stored with them */
+  const groupsWithRows = new Set<string>();
 
   // Which clusters already have access rows, asked once, before this scan adds any: a batch of clusters
   // with none (every batch of a first scan) is inserted straight away.
@@ -108,10 +127,18 @@ export async function analyseAndStore(
         counts.escalations++;
       }
     }
+    let toStore = records;
+    if (groupStorage) {
+      const collapsed = collapseGroupRecords(records, membersOf);
+      toStore = collapsed.records;
+      outcome.groupStorage.expandedRows += collapsed.dropped;
+      outcome.groupStorage.absentMarkers += toStore.length - (records.length - collapsed.dropped);
+      for (const id of collapsed.groups) groupsWithRows.add(id);
+    }
     const stored = await storeRecords(client, {
       tenantId,
       scanId,
-      records,
+      records: toStore,
       closableSources: [ANALYSIS_SOURCE],
       kinds: "access",
       clusterIds,
@@ -123,6 +150,32 @@ export async function analyseAndStore(
     batch = [];
     batchSize = 0;
     collectGarbage();
+  };
+
+  // The memberships of every group with a stored row, this scan's and the kept clusters' (group-level
+  // storage off: none, so a switch closes them).
+  const storeMemberships = async () => {
+    if (groupStorage && keep.clusters.size > 0) {
+      const { rows } = await client.query<{ id: string }>(
+        `SELECT DISTINCT data->'principal'->>'id' AS id FROM snapshot_records
+         WHERE tenant_id = $1 AND valid_to_scan IS NULL AND kind IN ('access.grant', 'access.escalation')
+           AND cluster_id = ANY($2::text[]) AND data->'principal'->>'kind' = 'Group'`,
+        [tenantId, [...keep.clusters]],
+      );
+      for (const row of rows) groupsWithRows.add(row.id);
+    }
+    const groups = [...groupsWithRows].sort().map((id) => directoryPrincipal(index, id));
+    const records = membershipRecords(groups, membersOf);
+    outcome.groupStorage.memberships = records.length;
+    const stored = await storeRecords(client, {
+      tenantId,
+      scanId,
+      records,
+      closableSources: [ANALYSIS_SOURCE],
+      kinds: "memberships",
+    });
+    outcome.inserted += stored.inserted;
+    outcome.closed += stored.closed;
   };
 
   let done = 0;
@@ -147,6 +200,7 @@ export async function analyseAndStore(
     kinds: "access",
     clusterIds: model.clusters.map((cluster) => cluster.id),
   });
+  await storeMemberships();
 
   if (!streaming) return outcome;
   findings.push(...streaming.finish());

@@ -2,7 +2,7 @@ import { DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
 import type { DbConnection } from "@/lib/db/queryable";
 import type { Coverage, TenantModel } from "@/lib/model/tenant-model";
 import { type AnalysisOutcome, analyseAndStore } from "./analyse";
-import { type AnalysisInputs, analysisInputs } from "./analysis-inputs";
+import { type AnalysisInputs, analysisInputs, engineFingerprint } from "./analysis-inputs";
 
 export interface IncrementalOutcome extends Omit<AnalysisOutcome, "perCluster"> {
   /** clusters whose stored access was kept without evaluating it */
@@ -43,6 +43,8 @@ export async function analyseIncrementally(
     batchRecords?: number;
     /** for tests: stands for the engine's code in the hash */
     fingerprint?: string;
+    /** group-level storage (analyseAndStore); part of the hash, so rows of the other layout are never kept */
+    groupStorage?: boolean;
     onProgress?: (done: number, total: number) => void;
   },
 ): Promise<IncrementalOutcome> {
@@ -53,7 +55,10 @@ export async function analyseIncrementally(
     scanId,
     coverage: input.coverage,
     maxHops,
-    fingerprint: input.fingerprint,
+    fingerprint:
+      input.groupStorage === false
+        ? `${input.fingerprint ?? engineFingerprint()}|per-member`
+        : input.fingerprint,
   });
   const { rows } = await client.query<StoredHash>(
     `SELECT part, cluster_id, input_hash, own_inputs_hash, grants, escalations, findings
@@ -84,6 +89,7 @@ export async function analyseIncrementally(
     clustersReused: kept.size,
     clustersWithChangedOwnInputs,
     findingsEvaluated: !findingsKept,
+    groupStorage: { expandedRows: 0, absentMarkers: 0, memberships: 0 },
   };
   for (const clusterId of kept) {
     const stored = storedAccess.get(clusterId);
@@ -108,7 +114,9 @@ export async function analyseIncrementally(
     batchRecords: input.batchRecords,
     onProgress: input.onProgress,
     keep: { clusters: kept, findings: findingsKept },
+    groupStorage: input.groupStorage,
   });
+  outcome.groupStorage = analysis.groupStorage;
   outcome.grants += analysis.grants;
   outcome.escalations += analysis.escalations;
   if (analysis.findingsEvaluated) outcome.findings = analysis.findings;

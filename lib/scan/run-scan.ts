@@ -37,6 +37,11 @@ export interface RunScanInput {
    * its earlier states read as a timeline; the trigger says on every page that the date is the story's.
    */
   backdateTo?: Date;
+  /**
+   * Group-level storage of access (default true, docs/scanner.md); false stores every member's rows as
+   * earlier versions did — for tests and benchmarks comparing the two layouts.
+   */
+  groupStorage?: boolean;
 }
 
 export interface ScanOutcome {
@@ -156,6 +161,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
         coverage,
         loadModel: () => modelAsOfInTransaction(client, tenant.id, scanId, coverage),
         onProgress: (done, total) => progress.update("analyse", done, total),
+        groupStorage: input.groupStorage,
       });
       await progress.flush();
       counts["access.grant"] = analysis.grants;

@@ -9,11 +9,14 @@ export interface StoreResult {
 }
 
 /** Record kinds stored by separate calls: what was read, and what the analysis derived from it. */
-export type StoredKinds = "inventory" | "access" | "findings";
+export type StoredKinds = "inventory" | "access" | "memberships" | "findings";
 
+// Access is stored per cluster (its rows, and the absent markers of group-level storage); the memberships
+// group-level storage expands it with are tenant-wide (lib/access/group-storage.ts).
 const KIND_FILTERS: Record<StoredKinds, string> = {
   inventory: `NOT (r.kind LIKE 'access.%' OR r.kind = 'finding')`,
-  access: `r.kind LIKE 'access.%'`,
+  access: `r.kind IN ('access.grant', 'access.escalation', 'access.absent')`,
+  memberships: `r.kind = 'access.membership'`,
   findings: `r.kind = 'finding'`,
 };
 

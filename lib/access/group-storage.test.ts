@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import {
+  ABSENT_KIND,
+  collapseGroupRecords,
+  deriveMemberRecord,
+  MEMBERSHIP_KIND,
+  type Member,
+  membershipRecords,
+  sameJson,
+} from "@/lib/access/group-storage";
+import { groupStep, principalStep } from "@/lib/access/paths";
+import { accessGrantKey } from "@/lib/access/records";
+import type { AccessPrincipal, PathStep } from "@/lib/access/types";
+import type { SnapshotRecordInput } from "@/lib/model/records";
+import { ANALYSIS_SOURCE } from "@/lib/model/sources";
+
+const cluster = {
+  id: "/subscriptions/s/resourcegroups/rg/providers/microsoft.containerservice/managedclusters/aks-1",
+  name: "aks-1",
+};
+const group: AccessPrincipal = {
+  id: "00000000-0000-0000-0000-0000000000a1",
+  kind: "Group",
+  displayName: "platform-admins",
+};
+const other: AccessPrincipal = {
+  id: "00000000-0000-0000-0000-0000000000a2",
+  kind: "Group",
+  displayName: "oncall",
+};
+const howard: AccessPrincipal = {
+  id: "00000000-0000-0000-0000-0000000000f9",
+  kind: "User",
+  displayName: "Howard",
+};
+const penny: AccessPrincipal = {
+  id: "00000000-0000-0000-0000-0000000000f8",
+  kind: "User",
+  displayName: "Penny",
+};
+const tail: PathStep[] = [
+  {
+    kind: "k8s.clusterRoleBinding",
+    id: `${cluster.id}|ClusterRoleBinding||admins`,
+    label: "ClusterRoleBinding admins",
+  },
+  { kind: "cluster", id: cluster.id, label: "aks-1" },
+];
+
+const member = (principal: AccessPrincipal, of: AccessPrincipal = group): Member => ({
+  principal,
+  prefix: [principalStep(principal), groupStep(of)],
+});
+
+function grant(
+  principal: AccessPrincipal,
+  paths: PathStep[][],
+  level = "cluster-admin",
+): SnapshotRecordInput {
+  return {
+    kind: "access.grant",
+    naturalKey: accessGrantKey(cluster.id, principal.id, level, null, "kubernetes-rbac"),
+    source: ANALYSIS_SOURCE,
+    clusterId: cluster.id,
+    data: { cluster, principal, level, namespace: null, route: "kubernetes-rbac", conditional: false, paths },
+  };
+}
+
+const viaGroup = (principal: AccessPrincipal, of: AccessPrincipal = group) => [
+  principalStep(principal),
+  groupStep(of),
+  ...tail,
+];
+
+describe("group-level storage of access records", () => {
+  it("derives a member's record from the group's: the member in place of the group, the prefix in place of the first step", () => {
+    const derived = deriveMemberRecord(grant(group, [[principalStep(group), ...tail]]), member(howard));
+    expect(derived).toEqual(grant(howard, [viaGroup(howard)]));
+  });
+
+  it("leaves out a member's record only when the expansion reproduces it exactly", () => {
+    const groupRow = grant(group, [[principalStep(group), ...tail]]);
+    const exact = grant(howard, [viaGroup(howard)]);
+    // Penny also holds it directly: two paths, which the group's row alone does not give
+    const direct = grant(penny, [[principalStep(penny), ...tail], viaGroup(penny)]);
+    const { records, dropped, groups } = collapseGroupRecords([groupRow, exact, direct], () => [
+      member(howard),
+      member(penny),
+    ]);
+    expect(records).toEqual([groupRow, direct]);
+    expect(dropped).toBe(1);
+    expect([...groups]).toEqual([group.id]);
+  });
+
+  it("keeps a member's record two groups expand to, and every group's own record", () => {
+    const first = grant(group, [[principalStep(group), ...tail]]);
+    // `other` is itself a member of `group`, and Howard of both
+    const second = grant(other, [[principalStep(other), ...tail]]);
+    const howardRow = grant(howard, [viaGroup(howard)]);
+    const members = (of: AccessPrincipal) =>
+      of.id === group.id ? [member(other), member(howard)] : [member(howard, other)];
+    const { records, dropped } = collapseGroupRecords([first, second, howardRow], members);
+    expect(records).toEqual([first, second, howardRow]);
+    expect(dropped).toBe(0);
+  });
+
+  it("marks a key the expansion would invent (a member the engine gave nothing) as absent", () => {
+    const groupRow = grant(group, [[principalStep(group), ...tail]]);
+    const { records } = collapseGroupRecords([groupRow], () => [member(howard)]);
+    const key = accessGrantKey(cluster.id, howard.id, "cluster-admin", null, "kubernetes-rbac");
+    expect(records).toEqual([
+      groupRow,
+      {
+        kind: ABSENT_KIND,
+        naturalKey: `access.grant|${key}`,
+        source: ANALYSIS_SOURCE,
+        clusterId: cluster.id,
+        data: { kind: "access.grant", naturalKey: key },
+      },
+    ]);
+  });
+
+  it("stores one membership record per group and member, tenant-wide", () => {
+    expect(membershipRecords([group], () => [member(howard)])).toEqual([
+      {
+        kind: MEMBERSHIP_KIND,
+        naturalKey: `${group.id}|${howard.id}`,
+        source: ANALYSIS_SOURCE,
+        clusterId: null,
+        data: { group, member: howard, prefix: [principalStep(howard), groupStep(group)] },
+      },
+    ]);
+  });
+
+  it("compares documents as jsonb does: keys in any order, undefined members absent", () => {
+    expect(sameJson({ a: 1, b: [1, { c: null }] }, { b: [1, { c: null }], a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, b: null })).toBe(false);
+    expect(sameJson([1, 2], [2, 1])).toBe(false);
+    expect(sameJson({ a: "1" }, { a: 1 })).toBe(false);
+  });
+});

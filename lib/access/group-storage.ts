@@ -1,0 +1,182 @@
+import { z } from "zod";
+import {
+  type AccessPrincipal,
+  accessPrincipalSchema,
+  type PathStep,
+  pathStepSchema,
+} from "@/lib/access/types";
+import type { SnapshotRecordInput } from "@/lib/model/records";
+import { ANALYSIS_SOURCE } from "@/lib/model/sources";
+
+// Group-level storage (docs/scanner.md, "Group-level storage"). Access reached through a group is
+// stored once, on the group, and each transitive membership is a record of its own; readers expand a
+// member's rows from the group's row and the membership (lib/queries/expanded-access.ts does it in SQL,
+// `deriveMemberRecord` below in TS — both produce the same JSON). A member's row is left out of storage
+// only when that expansion reproduces it exactly; otherwise it is stored and, being stored, wins over the
+// expansion. Where the expansion would invent a row the engine did not produce (a deny assignment that
+// excludes one member, say), an `access.absent` record says so.
+
+export const MEMBERSHIP_KIND = "access.membership";
+export const ABSENT_KIND = "access.absent";
+/** The access kinds a group's row expands into its members' rows. */
+export const EXPANDED_KINDS = ["access.grant", "access.escalation"] as const;
+export type ExpandedKind = (typeof EXPANDED_KINDS)[number];
+
+/** A transitive membership as the scan resolved it: who the member is, and the steps its paths start with. */
+export const accessMembershipDataSchema = z.object({
+  group: accessPrincipalSchema,
+  member: accessPrincipalSchema,
+  /** replaces the first step (the group itself) of each of the group's paths */
+  prefix: z.array(pathStepSchema),
+});
+export type AccessMembershipData = z.infer<typeof accessMembershipDataSchema>;
+
+/** "The expansion of a group's row would give this member a row the engine did not produce." */
+export const accessAbsentDataSchema = z.object({ kind: z.enum(EXPANDED_KINDS), naturalKey: z.string() });
+export type AccessAbsentData = z.infer<typeof accessAbsentDataSchema>;
+
+export function membershipKey(groupId: string, memberId: string): string {
+  return `${groupId}|${memberId}`;
+}
+
+export function absentKey(kind: ExpandedKind, naturalKey: string): string {
+  return `${kind}|${naturalKey}`;
+}
+
+export type Member = { principal: AccessPrincipal; prefix: PathStep[] };
+
+type AccessRecordData = { cluster: { id: string }; principal: AccessPrincipal; paths: PathStep[][] };
+
+/**
+ * The natural key a group's row gives a member: `<cluster>|<principal>|…` with the member in place of the
+ * group (accessGrantKey in lib/access/records.ts).
+ */
+export function memberNaturalKey(groupKey: string, clusterId: string, groupId: string, memberId: string) {
+  return `${clusterId}|${memberId}${groupKey.slice(clusterId.length + 1 + groupId.length)}`;
+}
+
+/** The member's record as the readers expand it from the group's record. */
+export function deriveMemberRecord(group: SnapshotRecordInput, member: Member): SnapshotRecordInput {
+  const data = group.data as AccessRecordData;
+  return {
+    ...group,
+    naturalKey: memberNaturalKey(group.naturalKey, data.cluster.id, data.principal.id, member.principal.id),
+    data: {
+      ...data,
+      principal: member.principal,
+      paths: data.paths.map((path) => [...member.prefix, ...path.slice(1)]),
+    },
+  };
+}
+
+const isExpandedKind = (kind: string): kind is ExpandedKind =>
+  (EXPANDED_KINDS as readonly string[]).includes(kind);
+
+export interface CollapsedRecords {
+  /** what to store: group rows, members' rows the expansion does not reproduce, absent markers */
+  records: SnapshotRecordInput[];
+  /** members' rows left out because the expansion reproduces them */
+  dropped: number;
+  /** the groups whose rows are stored (their memberships must be stored too) */
+  groups: Set<string>;
+}
+
+/**
+ * One batch's access records in group-level storage. `membersOf` gives a group's transitive members with
+ * their path prefix (reachThroughGroups without the group itself). Rows of groups are always kept, so the
+ * readers' expansion has a single level; a member's row is dropped only when exactly one stored group row
+ * expands to it and the expansion is the same JSON.
+ */
+export function collapseGroupRecords(
+  records: readonly SnapshotRecordInput[],
+  membersOf: (group: AccessPrincipal) => readonly Member[],
+): CollapsedRecords {
+  const byKey = new Map<string, SnapshotRecordInput>();
+  for (const record of records) byKey.set(`${record.kind}\u0000${record.naturalKey}`, record);
+  const derivations = new Map<string, { count: number; exact: boolean; clusterId: string | null }>();
+  const groups = new Set<string>();
+  for (const record of records) {
+    if (!isExpandedKind(record.kind)) continue;
+    const principal = (record.data as AccessRecordData).principal;
+    if (principal.kind !== "Group") continue;
+    const members = membersOf(principal);
+    if (members.length === 0) continue;
+    groups.add(principal.id);
+    for (const member of members) {
+      const derived = deriveMemberRecord(record, member);
+      const identity = `${record.kind}\u0000${derived.naturalKey}`;
+      const seen = derivations.get(identity);
+      if (seen) {
+        seen.count++;
+        continue;
+      }
+      const stored = byKey.get(identity);
+      derivations.set(identity, {
+        count: 1,
+        exact: stored !== undefined && sameJson(stored.data, derived.data),
+        clusterId: record.clusterId,
+      });
+    }
+  }
+  const kept: SnapshotRecordInput[] = [];
+  let dropped = 0;
+  for (const record of records) {
+    const derivation = derivations.get(`${record.kind}\u0000${record.naturalKey}`);
+    // A group's own row stays even when a parent group's row reproduces it: the readers expand stored
+    // group rows only, one level deep, and the derivations above counted it as one.
+    const isGroup = (record.data as AccessRecordData).principal?.kind === "Group";
+    if (derivation && derivation.count === 1 && derivation.exact && !isGroup) dropped++;
+    else kept.push(record);
+  }
+  for (const [identity, derivation] of derivations) {
+    if (byKey.has(identity)) continue;
+    const [kind, naturalKey] = identity.split("\u0000") as [ExpandedKind, string];
+    kept.push({
+      kind: ABSENT_KIND,
+      naturalKey: absentKey(kind, naturalKey),
+      source: ANALYSIS_SOURCE,
+      clusterId: derivation.clusterId,
+      data: { kind, naturalKey } satisfies AccessAbsentData,
+    });
+  }
+  return { records: kept, dropped, groups };
+}
+
+/** The membership records of `groups`, one per transitive member. */
+export function membershipRecords(
+  groups: Iterable<AccessPrincipal>,
+  membersOf: (group: AccessPrincipal) => readonly Member[],
+): SnapshotRecordInput[] {
+  const records: SnapshotRecordInput[] = [];
+  for (const group of groups) {
+    for (const member of membersOf(group)) {
+      records.push({
+        kind: MEMBERSHIP_KIND,
+        naturalKey: membershipKey(group.id, member.principal.id),
+        source: ANALYSIS_SOURCE,
+        clusterId: null,
+        data: { group, member: member.principal, prefix: member.prefix } satisfies AccessMembershipData,
+      });
+    }
+  }
+  return records;
+}
+
+/**
+ * Whether two values are the same JSON document (object keys in any order, as stored in jsonb). Values the
+ * store would drop (undefined members) count as absent, as JSON.stringify has them.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, index) => sameJson(item, b[index]));
+  }
+  const left = Object.entries(a).filter(([, value]) => value !== undefined);
+  const right = new Map(Object.entries(b).filter(([, value]) => value !== undefined));
+  return (
+    left.length === right.size &&
+    left.every(([key, value]) => right.has(key) && sameJson(value, right.get(key)))
+  );
+}

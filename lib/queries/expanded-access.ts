@@ -1,0 +1,149 @@
+import { Prisma } from "@/lib/db/generated/client";
+
+// Group-level storage, read side (docs/scanner.md, "Group-level storage"). Access reached through a group
+// is stored once, on the group, with each transitive membership as an `access.membership` record
+// (lib/access/group-storage.ts). Every reader of access rows reads this relation in place of
+// `snapshot_records`: the stored rows, plus each group row expanded to each of its members —
+// the member in place of the group, the membership's prefix in place of each path's first step — unless
+// the member has a row of that key stored (a stored row is authoritative: it is what the engine said) or
+// an `access.absent` marker says the engine gave it none. Scans written before group-level storage hold
+// every member's row and no membership, so they read exactly as stored.
+//
+// The relation has the columns of snapshot_records that readers use, and holds only rows valid as of
+// `scanId` (derived rows are valid where both their group row and their membership are, which contains
+// `scanId`), so a reader's own as-of condition still holds.
+
+export type ExpandedAccessFilter = {
+  tenantId: string;
+  scanId: bigint;
+  /** default both */
+  kinds?: readonly ("access.grant" | "access.escalation")[];
+  /** only these clusters' rows */
+  clusterIds?: readonly string[];
+  /** only this principal's rows (its own, and those its groups give it) */
+  principalId?: string;
+  /** only these principals' rows */
+  principalIds?: readonly string[];
+  /** only rows with these natural keys (derived rows are then found from the keys, through indexes) */
+  naturalKeys?: readonly string[];
+  /**
+   * The database compares text bytewise (keysAreBytewise, lib/queries/access-keys.ts): a principal's expanded
+   * rows are then read by key range, group by group and cluster by cluster, not by joining every group row.
+   */
+  keyRanges?: boolean;
+  /** an extra condition on derived rows, over their group row `g` and membership `m` (drift: changed ones) */
+  derivedWhere?: Prisma.Sql;
+};
+
+const asOf = (alias: string, scanId: bigint) => {
+  const t = Prisma.raw(alias);
+  return Prisma.sql`${t}.valid_from_scan <= ${scanId} AND (${t}.valid_to_scan IS NULL OR ${t}.valid_to_scan > ${scanId})`;
+};
+
+/**
+ * The access rows as of one scan, stored and expanded, as a parenthesised subquery to use in FROM:
+ * `FROM ${expandedAccessSql(filter)} AS r`. Columns: tenant_id, kind, natural_key, source, cluster_id,
+ * content_hash, data, valid_from_scan, valid_to_scan, expanded (true for a row derived from a group's), and
+ * attrs: a document whose fields other than `principal` and `paths` are the row's (the group row's own for an
+ * expanded row) — aggregates that read a flag (eligible, hops, namespace) read it there, so the expanded
+ * document, whose paths are rebuilt, is never built for them (PostgreSQL drops unused subquery outputs).
+ */
+export function expandedAccessSql(filter: ExpandedAccessFilter): Prisma.Sql {
+  const { tenantId, scanId } = filter;
+  const kinds = Prisma.join([...(filter.kinds ?? ["access.grant", "access.escalation"])]);
+  const clusters = (alias: string) =>
+    filter.clusterIds
+      ? Prisma.sql`AND ${Prisma.raw(alias)}.cluster_id = ANY(${[...filter.clusterIds]}::text[])`
+      : Prisma.empty;
+  const principals =
+    filter.principalIds ?? (filter.principalId === undefined ? undefined : [filter.principalId]);
+  const storedPrincipal = principals
+    ? Prisma.sql`AND s.data->'principal'->>'id' = ANY(${[...principals]}::text[])`
+    : Prisma.empty;
+  const memberPrincipal = principals
+    ? Prisma.sql`AND m.data->'member'->>'id' = ANY(${[...principals]}::text[])`
+    : Prisma.empty;
+  const storedKeys = filter.naturalKeys
+    ? Prisma.sql`AND s.natural_key = ANY(${[...filter.naturalKeys]}::text[])`
+    : Prisma.empty;
+  const derivedColumns = Prisma.sql`g.tenant_id, g.kind, d.natural_key, g.source, g.cluster_id,
+      g.content_hash || '+' || m.content_hash AS content_hash,
+      jsonb_set(jsonb_set(g.data, '{principal}', m.data->'member'), '{paths}',
+        (SELECT coalesce(jsonb_agg((m.data->'prefix') || (p.path - 0) ORDER BY p.ord), '[]'::jsonb)
+         FROM jsonb_array_elements(g.data->'paths') WITH ORDINALITY AS p(path, ord))) AS data,
+      greatest(g.valid_from_scan, m.valid_from_scan) AS valid_from_scan,
+      -- least() skips NULLs, and a NULL end is "still valid": the earlier end, or none
+      least(g.valid_to_scan, m.valid_to_scan) AS valid_to_scan, true AS expanded, g.data AS attrs`;
+  const derivedWhere = filter.derivedWhere ? Prisma.sql`AND (${filter.derivedWhere})` : Prisma.empty;
+  const derived = filter.naturalKeys
+    ? // From each wanted key to its member's memberships, then to the group's row by key: a derived key is
+      // `<cluster>|<member GUID>|<rest>` and its group's row `<cluster>|<group GUID>|<rest>`.
+      Prisma.sql`SELECT ${derivedColumns}
+    FROM unnest(${[...filter.naturalKeys]}::text[]) AS k(key)
+    CROSS JOIN LATERAL (SELECT split_part(k.key, '|', 1) AS cluster_id) AS c
+    CROSS JOIN LATERAL (SELECT k.key AS natural_key, substr(k.key, length(c.cluster_id) + 2, 36) AS member_id,
+                               substr(k.key, length(c.cluster_id) + 38) AS rest) AS d
+    JOIN snapshot_records m
+      ON m.tenant_id = ${tenantId} AND m.kind = 'access.membership' AND ${asOf("m", scanId)}
+     AND substr(m.natural_key, 38) = d.member_id ${memberPrincipal}
+    JOIN snapshot_records g
+      ON g.tenant_id = ${tenantId} AND g.kind IN (${kinds}) AND ${asOf("g", scanId)}
+     AND g.natural_key = c.cluster_id || '|' || split_part(m.natural_key, '|', 1) || d.rest ${clusters("g")}
+    WHERE substr(d.rest, 1, 1) = '|' ${derivedWhere}`
+    : principals && filter.keyRanges
+      ? // A few principals: their memberships, then each group's rows cluster by cluster, one key-index range
+        // each (`<cluster>|<group>|` up to `<cluster>|<group>}`: exact only where text compares bytewise).
+        Prisma.sql`SELECT ${derivedColumns}
+    FROM snapshot_records m
+    CROSS JOIN LATERAL (SELECT split_part(m.natural_key, '|', 1) AS group_id,
+                               m.data->'member'->>'id' AS member_id) AS ms
+    CROSS JOIN (SELECT natural_key AS id FROM snapshot_records
+                WHERE tenant_id = ${tenantId} AND kind = 'cluster' AND ${asOf("snapshot_records", scanId)}
+                  ${filter.clusterIds ? Prisma.sql`AND natural_key = ANY(${[...filter.clusterIds]}::text[])` : Prisma.empty}) AS c
+    CROSS JOIN LATERAL (
+      SELECT * FROM snapshot_records g
+      WHERE g.tenant_id = ${tenantId} AND g.kind IN (${kinds}) AND ${asOf("g", scanId)}
+        AND g.natural_key >= c.id || '|' || ms.group_id || '|'
+        AND g.natural_key < c.id || '|' || ms.group_id || '}'
+      OFFSET 0 -- a fence: one index range per cluster and group
+    ) AS g
+    CROSS JOIN LATERAL (SELECT g.cluster_id || '|' || ms.member_id
+                          || substr(g.natural_key, length(g.cluster_id) + length(ms.group_id) + 2) AS natural_key) AS d
+    WHERE m.tenant_id = ${tenantId} AND m.kind = 'access.membership' AND ${asOf("m", scanId)} ${memberPrincipal}
+      ${derivedWhere}`
+      : Prisma.sql`SELECT ${derivedColumns}
+    FROM snapshot_records m
+    CROSS JOIN LATERAL (SELECT split_part(m.natural_key, '|', 1) AS group_id,
+                               m.data->'member'->>'id' AS member_id) AS ms
+    JOIN snapshot_records g
+      ON g.tenant_id = ${tenantId} AND g.kind IN (${kinds}) AND ${asOf("g", scanId)} ${clusters("g")}
+     -- group ids are GUIDs: an equality on the key's 36 characters after the cluster id lets the planner
+     -- hash-join, and the '|' after them makes it exact
+     AND substr(g.natural_key, length(g.cluster_id) + 2, 36) = ms.group_id
+     AND substr(g.natural_key, length(g.cluster_id) + 38, 1) = '|'
+    CROSS JOIN LATERAL (SELECT g.cluster_id || '|' || ms.member_id
+                          || substr(g.natural_key, length(g.cluster_id) + length(ms.group_id) + 2) AS natural_key) AS d
+    WHERE m.tenant_id = ${tenantId} AND m.kind = 'access.membership' AND ${asOf("m", scanId)} ${memberPrincipal}
+      ${derivedWhere}`;
+  const stored = Prisma.sql`SELECT 1 FROM snapshot_records x
+    WHERE x.tenant_id = ${tenantId} AND x.kind = g.kind AND x.natural_key = d.natural_key AND ${asOf("x", scanId)}`;
+  const absent = Prisma.sql`SELECT 1 FROM snapshot_records a
+    WHERE a.tenant_id = ${tenantId} AND a.kind = 'access.absent'
+      AND a.natural_key = g.kind || '|' || d.natural_key AND ${asOf("a", scanId)}`;
+  // A few derived rows (by key, by principal): one index probe each, as scalar subqueries — as NOT EXISTS the
+  // planner, misjudging how few there are, hashes every stored access row instead. All of them: anti-joins.
+  const notShadowed =
+    filter.naturalKeys || (principals && filter.keyRanges)
+      ? Prisma.sql`AND (${stored} LIMIT 1) IS NULL AND (${absent} LIMIT 1) IS NULL`
+      : Prisma.sql`AND NOT EXISTS (${stored}) AND NOT EXISTS (${absent})`;
+  return Prisma.sql`(
+    SELECT s.tenant_id, s.kind, s.natural_key, s.source, s.cluster_id, s.content_hash, s.data,
+      s.valid_from_scan, s.valid_to_scan, false AS expanded, s.data AS attrs
+    FROM snapshot_records s
+    WHERE s.tenant_id = ${tenantId} AND s.kind IN (${kinds}) AND ${asOf("s", scanId)}
+      ${clusters("s")} ${storedPrincipal} ${storedKeys}
+    UNION ALL
+    ${derived}
+      ${notShadowed}
+  )`;
+}
