@@ -1,28 +1,21 @@
-import type pg from "pg";
 import { createElement, type ReactElement } from "react";
 import { prerender } from "react-dom/static";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ClustersPage from "@/app/clusters/page";
 import IdentitiesPage from "@/app/identities/page";
 import PrincipalsPage from "@/app/principals/page";
-import { closePool, createPool } from "@/lib/db/pool";
-import { prisma } from "@/lib/db/prisma";
-import { loadDemoTenant } from "@/lib/emulator/demo";
-import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { listClusters } from "@/lib/queries/list-clusters";
 import { listIdentities } from "@/lib/queries/list-identities";
 import { listPrincipals } from "@/lib/queries/list-principals";
-import { resolveScanScope, type ScanScope } from "@/lib/queries/scan-scope";
-import { runScan } from "@/lib/scan/run-scan";
-import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
+import type { ScanScope } from "@/lib/queries/scan-scope";
+import { type ScannedDemo, scanDemoIntoTestDatabase } from "@/tests/helpers/scanned-demo";
 
 // The three list pages (components/data-table) as the server renders them (async server components, streamed through their
 // Suspense boundaries) over a real scan of the demo tenant in PostgreSQL: one captioned table each whose
 // count is the use case's, links that keep the filters and the scan the URL named, and the empty and
 // past-the-last-page states.
 
-let db: TestDatabase;
-let pool: pg.Pool;
+let demo: ScannedDemo;
 let scope: ScanScope;
 
 type Page = (props: { searchParams: Promise<Record<string, string>> }) => Promise<ReactElement>;
@@ -45,27 +38,11 @@ function caption(html: string): string {
 
 describe("the list pages on the DataTable", () => {
   beforeAll(async () => {
-    db = await createTestDatabase();
-    pool = createPool(db.url, 4);
-    process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
-    const demo = await loadDemoTenant();
-    await runScan({
-      pool,
-      tenant: { id: demo.tenantId, displayName: "Contoso", source: "import" },
-      trigger: "cli",
-      collect: async () => ({ model: modelFromTenantFile(demo), errors: [], apiCalls: {}, counts: {} }),
-    });
-    const resolved = await resolveScanScope(null);
-    if (!resolved) throw new Error("no scan");
-    scope = resolved;
+    demo = await scanDemoIntoTestDatabase();
+    scope = demo.scope;
   }, 300_000);
 
-  afterAll(async () => {
-    await prisma().$disconnect();
-    await closePool();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => demo?.close());
 
   it("clusters: one captioned table of every cluster, sortable headers, rows named by cluster", async () => {
     const html = await render(ClustersPage);

@@ -1,9 +1,4 @@
-import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closePool, createPool } from "@/lib/db/pool";
-import { prisma } from "@/lib/db/prisma";
-import { loadDemoTenant } from "@/lib/emulator/demo";
-import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { findingFiltersSchema } from "@/lib/queries/finding-filters";
 import {
   CLUSTER_ADMIN_LIST,
@@ -15,16 +10,14 @@ import { getPostureTrend } from "@/lib/queries/get-posture-trend";
 import { listClusters } from "@/lib/queries/list-clusters";
 import { listFindings } from "@/lib/queries/list-findings";
 import { listPrincipals, principalListParamsSchema } from "@/lib/queries/list-principals";
-import { resolveScanScope, type ScanScope } from "@/lib/queries/scan-scope";
-import { runScan } from "@/lib/scan/run-scan";
-import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
+import type { ScanScope } from "@/lib/queries/scan-scope";
+import { type ScannedDemo, scanDemoIntoTestDatabase } from "@/tests/helpers/scanned-demo";
 
 // Issue 16 #3: the overview said 22 principals with cluster-admin (groups excluded) while the list it
 // links to said 27 (groups included). Each headline card's number must be the length of the list its
 // link opens, read through the list's own query-string schema, as the list page reads it.
 
-let db: TestDatabase;
-let pool: pg.Pool;
+let demo: ScannedDemo;
 let scope: ScanScope;
 
 function query(href: string): Record<string, string> {
@@ -33,32 +26,11 @@ function query(href: string): Record<string, string> {
 
 describe("overview headline cards equal the lists they link to", () => {
   beforeAll(async () => {
-    db = await createTestDatabase();
-    pool = createPool(db.url, 4);
-    process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
-    const demo = await loadDemoTenant();
-    await runScan({
-      pool,
-      tenant: { id: demo.tenantId, displayName: "Contoso", source: "import" },
-      trigger: "cli",
-      collect: async () => {
-        const model = modelFromTenantFile(demo);
-        return { model, errors: [], apiCalls: {}, counts: {} };
-      },
-    });
-    const resolved = await resolveScanScope(null);
-    if (!resolved) throw new Error("no scan");
-    scope = resolved;
+    demo = await scanDemoIntoTestDatabase();
+    scope = demo.scope;
   }, 300_000);
 
-  afterAll(async () => {
-    // Every client closed before the database is dropped: a connection the drop terminates (57P01)
-    // on a pool without an error listener is an unhandled error that fails the run.
-    await prisma().$disconnect();
-    await closePool();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => demo?.close());
 
   it("Principals with cluster-admin = /principals?level=cluster-admin, groups included", async () => {
     const overview = await getOverview(scope);

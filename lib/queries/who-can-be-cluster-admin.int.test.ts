@@ -1,17 +1,11 @@
-import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { becomeClusterAdmin } from "@/components/access/can-become";
-import { closePool, createPool } from "@/lib/db/pool";
-import { prisma } from "@/lib/db/prisma";
-import { loadDemoTenant } from "@/lib/emulator/demo";
-import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { getClusterDifferences } from "@/lib/queries/get-cluster-differences";
 import { getPrincipal } from "@/lib/queries/get-principal";
 import { principalSummaries } from "@/lib/queries/list-principals";
-import { resolveScanScope, type ScanScope } from "@/lib/queries/scan-scope";
+import type { ScanScope } from "@/lib/queries/scan-scope";
 import { clusterAdminCandidates, whoCanBeClusterAdmin } from "@/lib/queries/who-can-be-cluster-admin";
-import { runScan } from "@/lib/scan/run-scan";
-import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
+import { type ScannedDemo, scanDemoIntoTestDatabase } from "@/tests/helpers/scanned-demo";
 
 // Issue 16, "who first": the overview's "Who can be cluster-admin" names each principal once with how —
 // standing, eligible (PIM), can become — and every figure is the one the other pages show: standing and
@@ -21,33 +15,16 @@ import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-data
 const PENNY = "00000000-0000-0000-0000-0000000000f4";
 const JET = "00000000-0000-0000-0000-0000000000f2";
 
-let db: TestDatabase;
-let pool: pg.Pool;
+let demo: ScannedDemo;
 let scope: ScanScope;
 
 describe("who can be cluster-admin (demo tenant)", () => {
   beforeAll(async () => {
-    db = await createTestDatabase();
-    pool = createPool(db.url, 4);
-    process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
-    const demo = await loadDemoTenant();
-    await runScan({
-      pool,
-      tenant: { id: demo.tenantId, displayName: "Contoso", source: "import" },
-      trigger: "cli",
-      collect: async () => ({ model: modelFromTenantFile(demo), errors: [], apiCalls: {}, counts: {} }),
-    });
-    const resolved = await resolveScanScope(null);
-    if (!resolved) throw new Error("no scan");
-    scope = resolved;
+    demo = await scanDemoIntoTestDatabase();
+    scope = demo.scope;
   }, 300_000);
 
-  afterAll(async () => {
-    await prisma().$disconnect();
-    await closePool();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => demo?.close());
 
   it("standing and eligible counts are the principals list's, for every principal", async () => {
     const candidates = await clusterAdminCandidates(scope);
