@@ -591,9 +591,23 @@ export class AttackEdges {
    */
   private holdersThrough(
     reached: readonly Reached[],
+    /** whom a deny assignment takes the edge from (deniedAt): those are left out one by one */
+    denied?: (principalId: string) => boolean,
   ): readonly (Reached | { node: NodeId; prefix: PathStep[] })[] {
+    if (denied) {
+      const allowed = reached.filter((candidate) => !denied(candidate.principal.id));
+      if (allowed.length < reached.length) return allowed;
+    }
     if (reached.length < 2 || reached[0].principal.kind !== "Group") return reached;
     return [{ node: `grp:${reached[0].principal.id}`, prefix: reached[0].prefix }];
+  }
+
+  /** Who a deny assignment at or above `resourceId` takes `action` from; undefined when the tenant has none. */
+  private deniedAt(resourceId: string, action: string): ((principalId: string) => boolean) | undefined {
+    if (this.index.denyIndex.byScope.size === 0) return undefined;
+    // The resource's scope chain once, not once per member.
+    const chain = scopeChain(this.index, resourceId);
+    return (principalId) => deniesAction(this.index.denyIndex, chain, principalId, action);
   }
 
   /** Into a `grp:` node: the group itself, and every member with its "member of" step. */
@@ -678,14 +692,10 @@ export class AttackEdges {
             "local accounts are enabled (disableLocalAccounts: false)",
           ),
         ];
-        const reachedAll = reachThroughGroups(this.index, assignee);
-        const allowed = reachedAll.filter(
-          (reached) => !this.denies(cluster.id, reached.principal.id, facts.adminCredentialAction),
-        );
-        // A deny naming some members keeps them out one by one; otherwise the group holds for all.
-        for (const reached of allowed.length === reachedAll.length
-          ? this.holdersThrough(reachedAll)
-          : allowed)
+        for (const reached of this.holdersThrough(
+          reachThroughGroups(this.index, assignee),
+          this.deniedAt(cluster.id, facts.adminCredentialAction),
+        ))
           add(everything, null, reached, credential, conditional);
         return;
       }
@@ -1226,20 +1236,14 @@ export class AttackEdges {
       permissionStep(action, pattern),
     ];
     const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
-    const reachedAll = reachThroughGroups(this.index, assignee);
-    // The resource's scope chain once per assignment, not once per member.
-    const chain = this.index.denyIndex.byScope.size === 0 ? null : scopeChain(this.index, resourceId);
-    const allowed =
-      chain === null
-        ? reachedAll
-        : reachedAll.filter(
-            (reached) => !deniesAction(this.index.denyIndex, chain, reached.principal.id, action),
-          );
+    const holders = this.holdersThrough(
+      reachThroughGroups(this.index, assignee),
+      this.deniedAt(resourceId, action),
+    );
     const isConditional =
       conditional ||
       (assignment.condition !== null && !action.startsWith("Microsoft.Authorization/roleAssignments"));
-    // A deny naming some members keeps them out one by one; otherwise the group holds for all.
-    for (const reached of allowed.length === reachedAll.length ? this.holdersThrough(reachedAll) : allowed) {
+    for (const reached of holders) {
       edges.push(
         new AssignmentEdge(
           "node" in reached ? reached.node : this.register(reached.principal, ""),
