@@ -8,8 +8,15 @@ import { openDatabase } from "@/lib/db/open-database";
 import { exited, runFixture } from "./helpers/fixture-process";
 
 /** Runs tests/fixtures/hold-database.ts as a separate process owning ATLAS_DATA_DIR. */
-function holdDatabase(dataDir: string): { child: ChildProcess; firstLine: Promise<string> } {
-  const child = runFixture("hold-database.ts", [], { ATLAS_DATA_DIR: dataDir, DATABASE_URL: "" });
+function holdDatabase(
+  dataDir: string,
+  options: { attach?: boolean } = {},
+): { child: ChildProcess; firstLine: Promise<string> } {
+  const child = runFixture("hold-database.ts", [], {
+    ATLAS_DATA_DIR: dataDir,
+    DATABASE_URL: "",
+    HOLD_ATTACH: options.attach ? "1" : "",
+  });
   const firstLine = new Promise<string>((resolve) => {
     let out = "";
     child.stdout?.on("data", (c: Buffer) => {
@@ -71,6 +78,32 @@ describe("embedded PostgreSQL", () => {
     // A clean stop releases the folder: no lock file, no postmaster left.
     await expect(fs.access(path.join(dataDir, "atlas.lock.json"))).rejects.toThrow();
     await expect(fs.access(path.join(dataDir, "pg", "postmaster.pid"))).rejects.toThrow();
+  });
+
+  it("processes that open a fresh folder at the same moment agree on one owner: the others join it or are refused", async () => {
+    // Before: the lock was removed and re-created, so a loser saw "Another process took the data folder
+    // … at the same moment; try again" and a reader could take a lock being written for a missing one.
+    const joining = await tempDir();
+    const joiners = Array.from({ length: 4 }, () => holdDatabase(joining, { attach: true }));
+    const joined = await Promise.all(joiners.map((p) => p.firstLine));
+    for (const line of joined) expect(line).toMatch(/^ready \d+$/);
+    expect(new Set(joined).size, joined.join("\n")).toBe(1); // one server, every process on it
+    for (const p of joiners) p.child.kill("SIGTERM");
+    expect(await Promise.all(joiners.map((p) => exited(p.child)))).toEqual([0, 0, 0, 0]);
+
+    const refusing = await tempDir();
+    const owners = Array.from({ length: 4 }, () => holdDatabase(refusing));
+    const answers = await Promise.all(owners.map((p) => p.firstLine));
+    expect(
+      answers.filter((line) => /^ready \d+$/.test(line)),
+      answers.join("\n"),
+    ).toHaveLength(1);
+    for (const line of answers.filter((l) => !l.startsWith("ready"))) {
+      expect(line).toMatch(/^error Another AKS Identity Atlas \(pid \d+.*is already using the data folder/);
+    }
+    for (const p of owners) p.child.kill("SIGTERM");
+    await Promise.all(owners.map((p) => exited(p.child)));
+    await expect(fs.access(path.join(refusing, "atlas.lock.json"))).rejects.toThrow();
   });
 
   it("says clearly when the data folder is not writable", async () => {

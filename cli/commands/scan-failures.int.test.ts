@@ -72,10 +72,12 @@ describe("aks-atlas scan: a database that cannot be opened ends the process with
   it("a missing pg-password while another process holds the folder", async () => {
     const dataDir = path.join(scratch, "held-no-password");
     await fs.mkdir(dataDir, { recursive: true });
-    // This test process plays the live owner; its server's password file is gone.
+    // This test process plays the live owner, started a minute ago; its server's password file is gone.
+    // (An owner that started a moment ago is given time to write it: see readOwnersPassword.)
+    const startedAt = new Date(Date.now() - 60_000).toISOString();
     await fs.writeFile(
       path.join(dataDir, "atlas.lock.json"),
-      JSON.stringify({ pid: process.pid, port: await freePort(), startedAt: new Date().toISOString() }),
+      JSON.stringify({ pid: process.pid, port: await freePort(), startedAt }),
     );
     const run = await scan({ DATABASE_URL: "", ATLAS_DATA_DIR: dataDir });
     expectClearFailure(

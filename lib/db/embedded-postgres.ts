@@ -283,6 +283,71 @@ function startPostmaster(
   });
 }
 
+/** How long a process that just took the lock may take to write pg-password (it does so first thing). */
+const OWNER_STARTING_MS = 15_000;
+const LOCK_ATTEMPTS = 20;
+
+/**
+ * Take the folder's lock, or find the live process that holds it. The lock file appears complete or not
+ * at all (written beside it, then hard-linked into place, which fails if it exists), so a reader never
+ * mistakes a half-written lock for a missing one; two processes that race for it both end up agreeing
+ * on one owner — the loser re-reads the lock and joins (or is refused by) the winner.
+ */
+async function takeLock(
+  lockPath: string,
+  dataDir: string,
+  wantedPort: number | undefined,
+): Promise<{ owned: LockFile; held?: undefined } | { held: LockFile; owned?: undefined }> {
+  for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+    const existing = await readJson<LockFile>(lockPath);
+    if (existing && isAlive(existing.pid)) return { held: existing };
+    // A lock whose owner is dead is stale, and so is one that cannot be read (it is always whole).
+    if (existing || (await exists(lockPath))) await fs.rm(lockPath, { force: true });
+    const lock: LockFile = {
+      pid: process.pid,
+      port: wantedPort ?? (await freePort()),
+      startedAt: new Date().toISOString(),
+    };
+    const draft = `${lockPath}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    await fs.writeFile(draft, JSON.stringify(lock), { mode: 0o600 });
+    try {
+      await fs.link(draft, lockPath);
+      return { owned: lock };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      await fs.rm(draft, { force: true });
+    }
+  }
+  throw new EmbeddedPostgresError(
+    `Other processes kept taking the data folder ${dataDir} while this one tried ${LOCK_ATTEMPTS} times; try again.`,
+  );
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs
+    .access(file)
+    .then(() => true)
+    .catch(() => false);
+}
+
+/**
+ * The owner writes pg-password right after it takes the lock; a process joining in that moment waits
+ * for the file rather than calling it missing. Past that moment a missing file is an error (ENOENT).
+ */
+async function readOwnersPassword(passwordPath: string, owner: LockFile): Promise<string> {
+  for (;;) {
+    try {
+      return (await fs.readFile(passwordPath, "utf8")).trim();
+    } catch (error) {
+      const justStarted = Date.now() - Date.parse(owner.startedAt) < OWNER_STARTING_MS;
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || !justStarted || !isAlive(owner.pid))
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 export interface StartEmbeddedOptions {
   dataDir: string;
   /** attach to a server another live process owns instead of refusing (the CLI does this) */
@@ -301,13 +366,14 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
   const lockPath = path.join(dataDir, LOCK_NAME);
   const passwordPath = path.join(dataDir, "pg-password");
 
-  const existing = await readJson<LockFile>(lockPath);
-  if (existing && existing.pid === process.pid && !options.attach) {
-    throw new EmbeddedPostgresError(`The data folder ${dataDir} is already open in this process.`);
-  }
-  if (existing && isAlive(existing.pid)) {
+  const taken = await takeLock(lockPath, dataDir, options.port);
+  if (taken.held) {
+    const existing = taken.held;
+    if (existing.pid === process.pid && !options.attach) {
+      throw new EmbeddedPostgresError(`The data folder ${dataDir} is already open in this process.`);
+    }
     if (options.attach) {
-      const password = (await fs.readFile(passwordPath, "utf8")).trim();
+      const password = await readOwnersPassword(passwordPath, existing);
       return {
         url: connectionUrl(existing.port, password, "atlas"),
         port: existing.port,
@@ -321,21 +387,7 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
         `folder ${dataDir} (PostgreSQL on 127.0.0.1:${existing.port}). Stop it first, or set ATLAS_DATA_DIR to another folder.`,
     );
   }
-
-  // Take the lock atomically; a lock whose owner is dead is stale and replaced.
-  await fs.rm(lockPath, { force: true });
-  const port = options.port ?? (await freePort());
-  const lock: LockFile = { pid: process.pid, port, startedAt: new Date().toISOString() };
-  try {
-    await fs.writeFile(lockPath, JSON.stringify(lock), { flag: "wx", mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") {
-      throw new EmbeddedPostgresError(
-        `Another process took the data folder ${dataDir} at the same moment; try again.`,
-      );
-    }
-    throw error;
-  }
+  const port = taken.owned.port;
 
   try {
     const ids = runAsIds();
