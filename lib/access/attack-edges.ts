@@ -62,6 +62,8 @@ export const ATTACK_ACTIONS = {
   writeScaleSet: "Microsoft.Compute/virtualMachineScaleSets/write",
 } as const;
 
+const NO_EDGES: readonly ReverseEdge[] = [];
+
 /** Kubernetes workload controllers whose create (or update/patch, which rolls new pods) runs a pod. */
 const POD_CONTROLLERS: readonly (readonly [string, string])[] = [
   ["apps", "deployments"],
@@ -818,6 +820,29 @@ export class AttackEdges {
   }
 
   predecessors(node: NodeId): ReverseEdge[] {
+    const parts = this.predecessorParts(node);
+    return parts.length === 1 ? [...parts[0]] : parts.flat();
+  }
+
+  /**
+   * The reverse edges into a node, in parts the search walks one after the other: a namespace's pod
+   * creators and the cluster-wide ones stay two lists instead of being copied into one on every visit
+   * (a search visits tens of thousands of such nodes, and the copies were much of its garbage).
+   */
+  predecessorParts(node: NodeId): readonly (readonly ReverseEdge[])[] {
+    if (node.startsWith("pods:") || node.startsWith("token:") || node.startsWith("exec:")) {
+      const colon = node.indexOf(":");
+      const kind = node.slice(0, colon) as "pods" | "token" | "exec";
+      const rest = node.slice(colon + 1);
+      const bar = rest.indexOf("|");
+      const powers = this.clusterCache(bar < 0 ? rest : rest.slice(0, bar)).powers;
+      const namespace = bar < 0 ? "" : rest.slice(bar + 1);
+      return [powers[kind].get(namespace) ?? NO_EDGES, powers[kind].get(ALL) ?? NO_EDGES];
+    }
+    return [this.edgesInto(node)];
+  }
+
+  private edgesInto(node: NodeId): ReverseEdge[] {
     if (node.startsWith("dirrole:")) return this.directory.predecessors(node);
     if (node.startsWith("grp:")) return this.membershipEdges(node.slice(4));
     if (node.startsWith("as:")) {
@@ -855,10 +880,6 @@ export class AttackEdges {
     const clusterId = bar < 0 ? rest : rest.slice(0, bar);
     const local = this.clusterCache(clusterId);
     const tail = bar < 0 ? "" : rest.slice(bar + 1);
-    // Not cached: the namespace's holders and the cluster-wide ones, joined only when both exist
-    // (a copy per namespace of the cluster-wide holders would be most of the cache).
-    if (kind === "pods" || kind === "token" || kind === "exec")
-      return this.fromHolders(local.powers, kind, tail);
     if (kind === "tokenname" || kind === "execname") {
       // tail: `<namespace>|<name>`; holders in that namespace and cluster-wide ones
       const split = tail.indexOf("|");
@@ -911,13 +932,6 @@ export class AttackEdges {
     const cluster = this.index.clustersById.get(id);
     if (!cluster) throw new Error(`unknown cluster ${id}`);
     return cluster;
-  }
-
-  private fromHolders(powers: Powers, kind: "pods" | "token" | "exec", namespace: string): ReverseEdge[] {
-    const inNamespace = powers[kind].get(namespace) ?? [];
-    const everywhere = powers[kind].get(ALL) ?? [];
-    if (everywhere.length === 0) return inNamespace;
-    return inNamespace.length === 0 ? everywhere : [...inNamespace, ...everywhere];
   }
 
   private intoAnyPod(powers: Powers): ReverseEdge[] {

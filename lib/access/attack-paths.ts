@@ -221,33 +221,36 @@ export class AttackPathSearch {
         const current = visits.get(node);
         if (!current || current.hops !== hops) continue;
         if (prune?.(node, hops)) continue;
-        for (const edge of this.edges.predecessors(node)) {
-          if (!follow(node, edge)) continue;
-          const total = hops + edge.weight;
-          if (total > this.maxHops) continue;
-          const from = edge.from;
-          if (from === node) continue;
-          const conditional = current.conditional || edge.conditional;
-          const eligible = current.eligible || (edge.eligible ?? false);
-          // `better`, without allocating a visit for the many candidates that lose
-          const existing = visits.get(from);
-          if (existing && total > existing.hops) continue;
-          if (existing && total === existing.hops) {
-            if (!better({ hops: total, conditional, eligible, edge, next: node, namespace: null }, existing))
-              continue;
-            // Only an equal-length replacement can loop: a node on this path has at most `hops` hops.
-            if (this.createsCycle(visits, node, from)) continue;
+        for (const part of this.edges.predecessorParts(node))
+          for (const edge of part) {
+            if (!follow(node, edge)) continue;
+            const total = hops + edge.weight;
+            if (total > this.maxHops) continue;
+            const from = edge.from;
+            if (from === node) continue;
+            const conditional = current.conditional || edge.conditional;
+            const eligible = current.eligible || (edge.eligible ?? false);
+            // `better`, without allocating a visit for the many candidates that lose
+            const existing = visits.get(from);
+            if (existing && total > existing.hops) continue;
+            if (existing && total === existing.hops) {
+              if (
+                !better({ hops: total, conditional, eligible, edge, next: node, namespace: null }, existing)
+              )
+                continue;
+              // Only an equal-length replacement can loop: a node on this path has at most `hops` hops.
+              if (this.createsCycle(visits, node, from)) continue;
+            }
+            visits.set(from, {
+              hops: total,
+              conditional,
+              eligible,
+              edge,
+              next: node,
+              namespace: current.namespace,
+            });
+            buckets[total].push(from);
           }
-          visits.set(from, {
-            hops: total,
-            conditional,
-            eligible,
-            edge,
-            next: node,
-            namespace: current.namespace,
-          });
-          buckets[total].push(from);
-        }
       }
     }
     return visits;

@@ -159,6 +159,7 @@ const mentionsImpersonate = (rules: readonly PolicyRule[]) =>
 export class ImpersonationEdges {
   private readonly byCluster = new Map<string, Impersonator[]>();
   private readonly intoCache = new Map<NodeId, ImpersonationEdge[]>();
+  private readonly nodeIds = new Map<string, readonly NodeId[]>();
   /** edges and grant holders the two caches hold, against IMPERSONATION_CACHE_ENTRIES */
   private cachedEntries = 0;
 
@@ -281,6 +282,16 @@ export class ImpersonationEdges {
     return this.impersonators(cluster).length > 0;
   }
 
+  /** The `imp:` node ids of a cluster's impersonators, built once rather than per edge. */
+  private impersonatorNodes(clusterId: string, count: number): readonly NodeId[] {
+    let nodes = this.nodeIds.get(clusterId);
+    if (!nodes || nodes.length !== count) {
+      nodes = Array.from({ length: count }, (_, position) => impersonatorNode(clusterId, position));
+      this.nodeIds.set(clusterId, nodes);
+    }
+    return nodes;
+  }
+
   /** The reverse edges into `as:<cluster>|<key>`: who may act as that subject, and how. */
   into(cluster: Cluster, key: string): ImpersonationEdge[] {
     const node = asNode(cluster.id, key);
@@ -294,32 +305,39 @@ export class ImpersonationEdges {
       label: `acts as ${target} on ${cluster.name} (impersonation)`,
     };
     const impersonators = this.impersonators(cluster);
+    const nodes = this.impersonatorNodes(cluster.id, impersonators.length);
     let position = 0;
     const emit = (impersonator: Impersonator, evidence: string) => {
-      edges.push(
-        new ImpersonateEdge(
-          impersonatorNode(cluster.id, position),
-          impersonator.conditional,
-          evidence,
-          asStep,
-        ),
-      );
+      edges.push(new ImpersonateEdge(nodes[position], impersonator.conditional, evidence, asStep));
     };
     const colon = key.indexOf(":");
     const kind = key.slice(0, colon);
     const name = key.slice(colon + 1);
+    const [accountNamespace, account] = kind === "ServiceAccount" ? name.split(":") : ["", ""];
     const inventory = this.index.model.kubernetes[cluster.id];
+    // The subjects of one binding share its rules, so one verdict per binding (`allows` is shared).
+    const verdicts = new Map<Impersonator["allows"], boolean>();
+    const allows = (
+      impersonator: Impersonator,
+      resource: Resource,
+      object: string,
+      namespace: string | null,
+    ) => {
+      let verdict = verdicts.get(impersonator.allows);
+      if (verdict === undefined) {
+        verdict = impersonator.allows(resource, object, namespace);
+        verdicts.set(impersonator.allows, verdict);
+      }
+      return verdict;
+    };
     for (; position < impersonators.length; position++) {
       const impersonator = impersonators[position];
-      if (kind === "User" && impersonator.allows("users", name, null))
+      if (kind === "User" && allows(impersonator, "users", name, null))
         emit(impersonator, `impersonate users ${name}`);
-      if (kind === "ServiceAccount") {
-        const [namespace, account] = name.split(":");
-        if (impersonator.allows("serviceaccounts", account, namespace))
-          emit(impersonator, `impersonate serviceaccounts ${account} in namespace ${namespace}`);
-      }
+      if (kind === "ServiceAccount" && allows(impersonator, "serviceaccounts", account, accountNamespace))
+        emit(impersonator, `impersonate serviceaccounts ${account} in namespace ${accountNamespace}`);
       if (kind !== "Group") continue;
-      if (impersonator.someUser && impersonator.allows("groups", name, null)) {
+      if (impersonator.someUser && allows(impersonator, "groups", name, null)) {
         emit(impersonator, `impersonate groups ${name} (with a user it may impersonate)`);
         continue;
       }
@@ -369,6 +387,7 @@ export class ImpersonationEdges {
     if (this.cachedEntries <= IMPERSONATION_CACHE_ENTRIES) return;
     this.byCluster.clear();
     this.intoCache.clear();
+    this.nodeIds.clear();
     this.cachedEntries = entries;
   }
 
