@@ -5,7 +5,10 @@
  * is the scan's alone; it prints one JSON line per scan.
  *
  *   node --import tsx bench/scan/product-scan.ts --target <ready.json> --data-dir <dir> [--concurrency 8]
- *     [--page-size 500] [--group-storage false]
+ *     [--page-size 500] [--group-storage false] [--runs first,unchanged]
+ *
+ * --runs names the scans to make, in order, and labels their JSON lines: `first`, `unchanged`, and `mutated`
+ * (a re-scan of the same data folder after bench/scan/run.ts changed the tenant with `tenant mutate`).
  *
  * --group-storage false stores every member's access rows, the layout before group-level storage (issue 15),
  * to compare the two in one run.
@@ -27,13 +30,19 @@ const ready = emulatorTargetSchema.parse(JSON.parse(await readFile(flags.target,
 const concurrency = Number(flags.concurrency ?? 8);
 const pageSize = Number(flags["page-size"] ?? 500);
 const groupStorage = flags["group-storage"] !== "false";
+const RUN_LABELS = ["first", "unchanged", "mutated"] as const;
+const runs = (flags.runs ?? "first,unchanged").split(",").map((label) => {
+  const run = RUN_LABELS.find((known) => known === label);
+  if (!run) throw new Error(`--runs: unknown scan "${label}" (${RUN_LABELS.join(", ")})`);
+  return run;
+});
 
 const target = await scanTargetForEmulator(ready);
 const db = await openDatabase({ env: { ATLAS_DATA_DIR: flags["data-dir"] } });
 const pool = createPool(db.url, 4);
 try {
   const tenant = { id: ready.tenantId.toLowerCase(), displayName: "bench", source: "emulator" as const };
-  for (const run of ["first", "unchanged"] as const) {
+  for (const run of runs) {
     console.error(`${new Date().toISOString()} ${run} scan starts`);
     const sampler = rssSampler();
     const started = performance.now();
@@ -56,7 +65,7 @@ try {
        FROM snapshot_records WHERE valid_from_scan = $1 OR valid_to_scan = $1 GROUP BY kind ORDER BY kind`,
       [outcome.scanId.toString()],
     );
-    if (run === "unchanged" && process.env.ATLAS_BENCH_SHOW_CHANGES) {
+    if (run !== "first" && process.env.ATLAS_BENCH_SHOW_CHANGES) {
       const { rows: changed } = await pool.query(
         `SELECT a.kind, a.natural_key, a.data AS before, b.data AS after FROM snapshot_records a
          JOIN snapshot_records b ON b.tenant_id = a.tenant_id AND b.kind = a.kind AND b.natural_key = a.natural_key
