@@ -83,9 +83,7 @@ export function expandedAccessSql(filter: ExpandedAccessFilter): Prisma.Sql {
     CROSS JOIN LATERAL (SELECT split_part(k.key, '|', 1) AS cluster_id) AS c
     CROSS JOIN LATERAL (SELECT k.key AS natural_key, substr(k.key, length(c.cluster_id) + 2, 36) AS member_id,
                                substr(k.key, length(c.cluster_id) + 38) AS rest) AS d
-    JOIN snapshot_records m
-      ON m.tenant_id = ${tenantId} AND m.kind = 'access.membership' AND ${asOf("m", scanId)}
-     AND substr(m.natural_key, 38) = d.member_id ${memberPrincipal}
+    JOIN key_memberships m ON substr(m.natural_key, 38) = d.member_id
     JOIN snapshot_records g
       ON g.tenant_id = ${tenantId} AND g.kind IN (${kinds}) AND ${asOf("g", scanId)}
      AND g.natural_key = c.cluster_id || '|' || split_part(m.natural_key, '|', 1) || d.rest ${clusters("g")}
@@ -136,7 +134,15 @@ export function expandedAccessSql(filter: ExpandedAccessFilter): Prisma.Sql {
     filter.naturalKeys || (principals && filter.keyRanges)
       ? Prisma.sql`AND (${stored} LIMIT 1) IS NULL AND (${absent} LIMIT 1) IS NULL`
       : Prisma.sql`AND NOT EXISTS (${stored}) AND NOT EXISTS (${absent})`;
-  return Prisma.sql`(
+  // By key, the memberships are read once (a CTE the planner may not inline): joined directly, it probed them
+  // once per wanted key, each probe filtering every membership of the tenant (0.3 s for the principal page's
+  // 39 keys on a 500-cluster tenant with 4,000 memberships; 30 ms read once and hash-joined).
+  const keyMemberships = filter.naturalKeys
+    ? Prisma.sql`WITH key_memberships AS MATERIALIZED (
+      SELECT m.* FROM snapshot_records m
+      WHERE m.tenant_id = ${tenantId} AND m.kind = 'access.membership' AND ${asOf("m", scanId)} ${memberPrincipal})`
+    : Prisma.empty;
+  return Prisma.sql`(${keyMemberships}
     SELECT s.tenant_id, s.kind, s.natural_key, s.source, s.cluster_id, s.content_hash, s.data,
       s.valid_from_scan, s.valid_to_scan, false AS expanded, s.data AS attrs
     FROM snapshot_records s

@@ -228,7 +228,10 @@ async function documentsOfPrincipals(
 ): Promise<unknown[]> {
   if (principalIds.length === 0) return [];
   const asOf = asOfCondition(scope.scanId);
-  // rows the principals' groups give them (group-level storage), through their memberships
+  const keyRanges = await keysAreBytewise();
+  // rows the principals' groups give them (group-level storage), through their memberships: by key range
+  // where text compares bytewise — joined instead, the planner re-read every membership once per group row
+  // of the cluster (80 × 4,000 rows, 0.5 s for the cluster page's 40 strongest principals at 500 clusters)
   const expanded = await prisma().$queryRaw<{ data: unknown; key: string }[]>(Prisma.sql`
     SELECT x.data, x.natural_key AS key FROM ${expandedAccessSql({
       tenantId: scope.tenantId,
@@ -236,9 +239,10 @@ async function documentsOfPrincipals(
       kinds: [kind],
       clusterIds: [clusterId],
       principalIds,
+      keyRanges,
     })} x WHERE x.expanded`);
   const prefixes = principalIds.map((id) => `${clusterId}|${id}|`);
-  const rows = (await keysAreBytewise())
+  const rows = keyRanges
     ? await prisma().$queryRaw<{ data: unknown; key: string }[]>(Prisma.sql`
         SELECT r.data, r.key FROM unnest(ARRAY[${Prisma.join(prefixes)}]::text[]) AS p(prefix)
         CROSS JOIN LATERAL (
