@@ -134,7 +134,11 @@ export class AttackPathSearch {
    * on the nodes, AAD Pod Identity), each with the cluster where the pod runs and the path there. The
    * search starts at the identity and keeps to the edges that come out of pods on its first step.
    */
-  podReachersOf(identityPrincipalId: string): { clusterId: string; reacher: AttackPath }[] {
+  podReachersOf(
+    identityPrincipalId: string,
+    /** only pods on this cluster: everyone who reaches the identity there, not only those whose shortest way is there */
+    onCluster?: string,
+  ): { clusterId: string; reacher: AttackPath }[] {
     const identityNode: NodeId = `p:${identityPrincipalId}`;
     const start: TargetEdge = {
       from: identityNode,
@@ -145,7 +149,11 @@ export class AttackPathSearch {
       namespace: null,
       held: false,
     };
-    const visits = this.search([start], (node, edge) => node !== identityNode || podSide(edge.from) !== null);
+    const visits = this.search([start], (node, edge) => {
+      if (node !== identityNode) return true;
+      const cluster = podSide(edge.from);
+      return cluster !== null && (onCluster === undefined || cluster === onCluster);
+    });
     const results: { clusterId: string; reacher: AttackPath }[] = [];
     for (const [node, visit] of visits) {
       const who = this.edges.principals.get(node);
@@ -178,6 +186,17 @@ export class AttackPathSearch {
       (a, b) => compare(a.clusterId, b.clusterId) || compare(a.reacher.principal.id, b.reacher.principal.id),
     );
     return results;
+  }
+
+  /** The clusters whose pods (tokens, execs) lead into this identity in one step. */
+  podSideClustersOf(identityPrincipalId: string): Set<string> {
+    const clusters = new Set<string>();
+    for (const part of this.edges.predecessorParts(`p:${identityPrincipalId}`))
+      for (const edge of part) {
+        const clusterId = podSide(edge.from);
+        if (clusterId !== null) clusters.add(clusterId);
+      }
+    return clusters;
   }
 
   private search(

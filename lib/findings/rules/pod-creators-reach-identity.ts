@@ -28,16 +28,19 @@ function meaningful(definition: RoleDefinition): boolean {
   );
 }
 
-/**
- * Per cluster, who can act as which identity through pods, for every identity that holds a role that
- * matters. One search per identity and access index (a scan's batches share the index).
- */
-const reachCache = new WeakMap<AccessIndex, Map<string, Reach[]>>();
+type Reachable = { search: AttackPathSearch; identitiesByCluster: Map<string, Map<string, string>> };
 
-function reachesByCluster(index: AccessIndex): Map<string, Reach[]> {
-  const cached = reachCache.get(index);
+/**
+ * Per access index (a scan's batches share it): the search, and for each cluster the identities that hold
+ * a role that matters and that pods on that cluster can act as (their reverse edges from the cluster's
+ * pod side). Who reaches them is searched per cluster when its batch is evaluated and then dropped: kept
+ * for the whole tenant it was every (identity, principal) pair with its path, gigabytes at 500 clusters.
+ */
+const reachableCache = new WeakMap<AccessIndex, Reachable>();
+
+function reachable(index: AccessIndex): Reachable {
+  const cached = reachableCache.get(index);
   if (cached) return cached;
-  const byCluster = new Map<string, Reach[]>();
   const search = new AttackPathSearch(index, DEFAULT_MAX_HOPS);
   const identities = new Map<string, string>();
   for (const identity of index.model.identities) identities.set(identity.principalId, identity.name);
@@ -47,25 +50,44 @@ function reachesByCluster(index: AccessIndex): Map<string, Reach[]> {
         identities.set(ref.objectId.toLowerCase(), ref.resourceId.split("/").pop() ?? ref.resourceId);
     }
   }
+  const identitiesByCluster = new Map<string, Map<string, string>>();
   for (const [principalId, name] of identities) {
     const matters = assignmentsOfPrincipal(index, principalId).some((assignment) => {
       const definition = index.rolesByGuid.get(assignment.roleDefinitionId);
       return definition !== undefined && meaningful(definition);
     });
     if (!matters) continue;
-    for (const { clusterId, reacher } of search.podReachersOf(principalId)) {
-      const list = byCluster.get(clusterId) ?? [];
-      list.push({
+    for (const clusterId of search.podSideClustersOf(principalId)) {
+      const onCluster = identitiesByCluster.get(clusterId) ?? new Map<string, string>();
+      onCluster.set(principalId, name);
+      identitiesByCluster.set(clusterId, onCluster);
+    }
+  }
+  const result = { search, identitiesByCluster };
+  reachableCache.set(index, result);
+  return result;
+}
+
+/**
+ * Who can act as which identity by running pods (minting tokens, exec) on this cluster: everyone whose
+ * way to the identity goes through the cluster's pods — not only those whose shortest way does (one
+ * search per identity over every cluster kept just one cluster per principal, so a principal who can run
+ * pods on two clusters federated to the identity was missing from one cluster's finding).
+ */
+function reachesOn(index: AccessIndex, clusterId: string): Reach[] {
+  const { search, identitiesByCluster } = reachable(index);
+  const reaches: Reach[] = [];
+  for (const [principalId, name] of identitiesByCluster.get(clusterId) ?? []) {
+    for (const { reacher } of search.podReachersOf(principalId, clusterId)) {
+      reaches.push({
         identityPrincipalId: principalId,
         identityName: name,
         principal: reacher.principal,
         path: reacher.path,
       });
-      byCluster.set(clusterId, list);
     }
   }
-  reachCache.set(index, byCluster);
-  return byCluster;
+  return reaches;
 }
 
 export const podCreatorsReachIdentity: FindingRule = {
@@ -75,7 +97,6 @@ export const podCreatorsReachIdentity: FindingRule = {
   controls: [CONTROLS.guideWorkloadIdentity, CONTROLS.guideNodeIdentities],
   evaluate(ctx) {
     const { model, index, access } = ctx;
-    const reaches = reachesByCluster(index);
     return findingsPerCluster(
       this,
       ctx,
@@ -92,7 +113,7 @@ export const podCreatorsReachIdentity: FindingRule = {
             .map((entry) => entry.principal.id),
         );
         const byIdentity = new Map<string, Reach[]>();
-        for (const reach of reaches.get(cluster.id) ?? []) {
+        for (const reach of reachesOn(index, cluster.id)) {
           // Cluster-admins run anything on the cluster anyway; their cluster-admin is its own finding.
           if (clusterAdmins.has(reach.principal.id) || reach.path[1]?.kind === "groupMembership") continue;
           const list = byIdentity.get(reach.identityPrincipalId) ?? [];

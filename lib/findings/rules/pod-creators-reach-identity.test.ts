@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import {
+  AccessModelBuilder,
+  CLUSTER,
+  clusterRole,
+  RG,
+  ROLE,
+  roleBinding,
+  SUB,
+  user,
+} from "@/lib/access/fixtures/access-model-builder";
+import { evaluateFindings } from "@/lib/findings/evaluate-findings";
+import type { TenantModel } from "@/lib/model/tenant-model";
+
+// One managed identity federated to a service account on two clusters (workload identity across regions
+// is the usual reason: learn.microsoft.com/azure/aks/workload-identity-deploy-cluster — one federated
+// credential per cluster issuer, up to 20 per identity). Whoever can create pods in that namespace on
+// either cluster acts as the identity there, so each cluster's finding names them.
+
+const ISSUER_1 = "https://oidc.example/tenant-1/aks-1/";
+const ISSUER_2 = "https://oidc.example/tenant-1/aks-2/";
+const CLUSTER_2 = `${RG}/providers/microsoft.containerservice/managedclusters/aks-2`;
+const IDENTITY = `${RG}/providers/microsoft.managedidentity/userassignedidentities/app`;
+const POD_MAKER = clusterRole("pod-maker", [{ verbs: ["create"], apiGroups: [""], resources: ["pods"] }]);
+
+function twoClustersOneIdentity(): TenantModel {
+  const model = new AccessModelBuilder({ oidcIssuer: { enabled: true, issuerUrl: ISSUER_1 } })
+    .principal("dev")
+    .assign(ROLE.keyVaultSecretsUser, "app-principal", `${RG}/providers/microsoft.keyvault/vaults/kv`, {
+      principalType: "ServicePrincipal",
+    })
+    .kubernetes(
+      POD_MAKER,
+      roleBinding("app", "dev-pods", { kind: "ClusterRole", name: "pod-maker" }, [user("dev")]),
+    )
+    .build();
+  const first = model.clusters[0];
+  model.clusters.push({
+    ...structuredClone(first),
+    id: CLUSTER_2,
+    name: "aks-2",
+    oidcIssuer: { enabled: true, issuerUrl: ISSUER_2 },
+  });
+  model.coverage[`cluster:${CLUSTER_2}`] = model.coverage[`cluster:${CLUSTER}`] ?? { status: "complete" };
+  model.kubernetes[CLUSTER_2] = structuredClone(model.kubernetes[CLUSTER]);
+  model.identities.push({
+    id: IDENTITY,
+    name: "app",
+    resourceGroup: "rg-1",
+    subscriptionId: SUB,
+    location: null,
+    clientId: "app-client",
+    principalId: "app-principal",
+    tenantId: null,
+  });
+  for (const [clusterId, issuer] of [
+    [CLUSTER, ISSUER_1],
+    [CLUSTER_2, ISSUER_2],
+  ] as const) {
+    model.federatedCredentials.push({
+      id: `${IDENTITY}/federatedidentitycredentials/${clusterId.split("/").pop()}`,
+      name: `fic-${clusterId.split("/").pop()}`,
+      identityId: IDENTITY,
+      issuer,
+      subject: "system:serviceaccount:app:app-sa",
+      audiences: ["api://AzureADTokenExchange"],
+      claimsMatchingExpression: null,
+    });
+    model.kubernetes[clusterId].serviceAccounts.push({
+      clusterId,
+      namespace: "app",
+      name: "app-sa",
+      annotations: { "azure.workload.identity/client-id": "app-client" },
+      labels: {},
+      workloadIdentity: { clientId: "app-client", tenantId: null, useLabel: false },
+      automountServiceAccountToken: null,
+    });
+  }
+  return model;
+}
+
+describe("pod-creators-reach-identity", () => {
+  it("names a pod creator on every cluster whose pods reach the identity, not only on the first one", () => {
+    const model = twoClustersOneIdentity();
+    expect(model.clusters.map((cluster) => cluster.id)).toEqual([CLUSTER, CLUSTER_2]);
+    const findings = evaluateFindings(model).filter(
+      (finding) => finding.ruleId === "pod-creators-reach-identity",
+    );
+    for (const clusterId of [CLUSTER, CLUSTER_2]) {
+      const onCluster = findings.filter((finding) => finding.cluster.id === clusterId);
+      expect(
+        onCluster.map((finding) => finding.status),
+        clusterId,
+      ).toEqual(["fail"]);
+      expect(onCluster[0].evidence.summary).toMatch(/^dev can act as app by running pods on aks-[12]/);
+      expect(onCluster[0].evidence.objects.map((object) => object.id)).toEqual(["app-principal", "dev"]);
+    }
+  });
+});
