@@ -19,6 +19,8 @@ declare module "autocannon" {
     connections?: number;
     duration?: number;
     headers?: Record<string, string>;
+    /** seconds before a request counts as an error (default 10) */
+    timeout?: number;
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;
