@@ -50,8 +50,9 @@ export function FindingCard({
   headingLevel?: 3 | 4;
 }) {
   const Heading = headingLevel === 3 ? "h3" : "h4";
-  const hiddenObjects = Math.max(0, finding.evidence.objects.length - MAX_OBJECTS);
-  const hiddenPaths = Math.max(0, (finding.evidence.paths?.length ?? 0) - MAX_PATHS);
+  const unlisted = finding.evidence.unlisted ?? 0;
+  const hiddenObjects = Math.max(0, finding.evidence.objects.length - MAX_OBJECTS) + unlisted;
+  const hiddenPaths = Math.max(0, (finding.evidence.paths?.length ?? 0) - MAX_PATHS) + unlisted;
   return (
     <details className="group rounded border border-slate-200 bg-white">
       <summary className="flex cursor-pointer list-none flex-wrap items-center gap-2 px-3 py-2 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">

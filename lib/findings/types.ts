@@ -42,6 +42,8 @@ export const findingSchema = z.object({
     /** the first object is what the finding is about (its subject) */
     objects: z.array(evidenceObjectSchema),
     paths: z.array(z.array(pathStepSchema)).optional(),
+    /** subjects beyond those listed in `objects` and `paths` (counted in the summary; rules that cap their evidence) */
+    unlisted: z.number().int().nonnegative().optional(),
   }),
   controls: z.array(controlRefSchema),
   remediation: z.object({

@@ -96,4 +96,27 @@ describe("pod-creators-reach-identity", () => {
       expect(onCluster[0].evidence.objects.map((object) => object.id)).toEqual(["app-principal", "dev"]);
     }
   });
+
+  it("lists at most 100 principals per identity and counts the others", () => {
+    const model = twoClustersOneIdentity();
+    const binding = model.kubernetes[CLUSTER].roleBindings.find((candidate) => candidate.name === "dev-pods");
+    if (!binding) throw new Error("fixture: no dev-pods binding");
+    const names = Array.from({ length: 120 }, (_, i) => `dev-${String(i).padStart(3, "0")}`);
+    binding.subjects.push(...names.map((name) => ({ kind: "User" as const, name, namespace: null })));
+    const finding = evaluateFindings(model).find(
+      (candidate) => candidate.ruleId === "pod-creators-reach-identity" && candidate.cluster.id === CLUSTER,
+    );
+    // 121 users reach the identity: the identity and 100 of them are listed, 21 counted.
+    expect(finding?.evidence.objects).toHaveLength(101);
+    expect(finding?.evidence.paths).toHaveLength(100);
+    expect(finding?.evidence.unlisted).toBe(21);
+    expect(finding?.evidence.summary).toMatch(
+      /^(?:[^,]+, ){9}[^,]+ and 111 others can act as app by running pods on aks-1\.$/,
+    );
+    // The other cluster's finding lists its one pod creator and counts nobody else.
+    const other = evaluateFindings(model).find(
+      (candidate) => candidate.ruleId === "pod-creators-reach-identity" && candidate.cluster.id === CLUSTER_2,
+    );
+    expect(other?.evidence.unlisted).toBeUndefined();
+  });
 });
