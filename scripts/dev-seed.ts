@@ -3,7 +3,10 @@
 // analysis, findings, versioned rows). Earlier scans are drifted copies of the tenant
 // (mutateTenantDocument), so history and the posture trend have something to show.
 //
-//   tsx scripts/dev-seed.ts [--tenant-file <path>] [--history <n>]
+//   tsx scripts/dev-seed.ts [--tenant-file <path>] [--history <n>] [--group-storage false]
+//
+// --group-storage false stores every member's access rows, the layout before issue 15 (bench/pages compares
+// the two on one tenant).
 //
 // Database: DATABASE_URL, or the embedded PostgreSQL in ATLAS_DATA_DIR (joined when another process owns it).
 import { readFile } from "node:fs/promises";
@@ -20,10 +23,16 @@ import { runScan } from "@/lib/scan/run-scan";
 const argsSchema = z.object({
   tenantFile: z.string().default(demoTenantPath),
   history: z.coerce.number().int().min(0).max(20).default(3),
+  groupStorage: z
+    .enum(["true", "false"], { message: "--group-storage is true or false" })
+    .default("true")
+    .transform((value) => value === "true"),
 });
 
+type SeedOptions = { tenantFile?: string; groupStorage?: boolean };
+
 /** One scan of a tenant document (JSON-decoded tenant file) through runScan. */
-export async function seedScan(pool: pg.Pool, document: unknown, label: string, tenantFile?: string) {
+export async function seedScan(pool: pg.Pool, document: unknown, label: string, options: SeedOptions = {}) {
   const tenant = parseTenantFile(document, label);
   const outcome = await runScan({
     pool,
@@ -31,9 +40,10 @@ export async function seedScan(pool: pg.Pool, document: unknown, label: string, 
       id: tenant.tenantId.toLowerCase(),
       displayName: tenant.displayName ?? tenant.tenantId,
       source: "import",
-      tenantFile,
+      tenantFile: options.tenantFile,
     },
     trigger: "cli",
+    groupStorage: options.groupStorage,
     collect: async (onProgress) => {
       const model = modelFromTenantFile(tenant);
       onProgress({ done: 1, total: 1 });
@@ -48,24 +58,35 @@ export async function seedScan(pool: pg.Pool, document: unknown, label: string, 
 }
 
 /** `history` drifted scans (heavier drift further back), then the tenant file as it is. */
-export async function seedHistory(pool: pg.Pool, text: string, history: number, tenantFile?: string) {
+export async function seedHistory(pool: pg.Pool, text: string, history: number, options: SeedOptions = {}) {
   for (let step = history; step >= 1; step--) {
     const drifted = JSON.parse(text) as Record<string, unknown>;
     mutateTenantDocument(drifted, { seed: step, share: Math.min(0.5, 0.1 * step) });
-    await seedScan(pool, drifted, `drifted copy ${step}`, tenantFile);
+    await seedScan(pool, drifted, `drifted copy ${step}`, options);
   }
-  return seedScan(pool, JSON.parse(text), "tenant file", tenantFile);
+  return seedScan(pool, JSON.parse(text), "tenant file", options);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { "tenant-file": { type: "string" }, history: { type: "string" } },
+    options: {
+      "tenant-file": { type: "string" },
+      history: { type: "string" },
+      "group-storage": { type: "string" },
+    },
   });
-  const args = argsSchema.parse({ tenantFile: values["tenant-file"], history: values.history });
+  const args = argsSchema.parse({
+    tenantFile: values["tenant-file"],
+    history: values.history,
+    groupStorage: values["group-storage"],
+  });
   const db = await openDatabase({ attach: true });
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
   try {
-    await seedHistory(pool, await readFile(args.tenantFile, "utf8"), args.history, args.tenantFile);
+    await seedHistory(pool, await readFile(args.tenantFile, "utf8"), args.history, {
+      tenantFile: args.tenantFile,
+      groupStorage: args.groupStorage,
+    });
   } finally {
     await pool.end();
     await db.close();

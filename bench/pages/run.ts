@@ -18,7 +18,7 @@
 //   ATLAS_DATA_DIR=.data/bench-pages/db ATLAS_SCAN_ON_START=0 ATLAS_WORKER=off PORT=3311 npm start
 // Measure:
 //   tsx bench/pages/run.ts --base http://127.0.0.1:3311 [--duration 15] [--connections 20] [--candidates 5]
-// The same tenant in the layout before issue 15 (every member's rows), to compare: bench/pages/seed-layout.ts
+// The same tenant in the layout before issue 15 (every member's rows), to compare: scripts/dev-seed.ts
 // --group-storage false into another data folder. Where a page's time goes: bench/pages/profile.ts.
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";

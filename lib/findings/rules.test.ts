@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   AccessModelBuilder,
+  appIdentity,
   CLUSTER,
   clusterRole,
   clusterRoleBinding,
+  federatedCredential,
   group,
   NODE_RG,
   RG,
@@ -12,6 +14,7 @@ import {
   SUB,
   serviceAccountSubject,
   user,
+  workloadServiceAccount,
 } from "@/lib/access/fixtures/access-model-builder";
 import { evaluateFindings, FINDING_RULES } from "@/lib/findings/evaluate-findings";
 import { findingsToRecords } from "@/lib/findings/records";
@@ -55,38 +58,17 @@ const withWorkloadIdentity = (
   model: TenantModel,
   options: { credential: boolean; serviceAccount: boolean },
 ) => {
-  const identityId = `${RG}/providers/microsoft.managedidentity/userassignedidentities/app`;
-  model.identities.push({
-    id: identityId,
-    name: "app",
-    resourceGroup: "rg-1",
-    subscriptionId: SUB,
-    location: null,
-    clientId: "app-client",
-    principalId: "app-principal",
-    tenantId: null,
-  });
+  const identity = appIdentity();
+  model.identities.push(identity);
   if (options.credential) {
-    model.federatedCredentials.push({
-      id: `${identityId}/federatedidentitycredentials/fic`,
-      name: "fic",
-      identityId,
-      issuer: ISSUER,
-      subject: "system:serviceaccount:app:app-sa",
-      audiences: ["api://AzureADTokenExchange"],
-      claimsMatchingExpression: null,
-    });
+    model.federatedCredentials.push(
+      federatedCredential(identity.id, "fic", ISSUER, "system:serviceaccount:app:app-sa"),
+    );
   }
   if (options.serviceAccount) {
-    model.kubernetes[CLUSTER].serviceAccounts.push({
-      clusterId: CLUSTER,
-      namespace: "app",
-      name: "app-sa",
-      annotations: { "azure.workload.identity/client-id": "app-client" },
-      labels: {},
-      workloadIdentity: { clientId: "app-client", tenantId: null, useLabel: false },
-      automountServiceAccountToken: null,
-    });
+    model.kubernetes[CLUSTER].serviceAccounts.push(
+      workloadServiceAccount(CLUSTER, "app", "app-sa", identity.clientId ?? ""),
+    );
   }
   return model;
 };

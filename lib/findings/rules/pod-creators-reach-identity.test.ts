@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
   AccessModelBuilder,
+  appIdentity,
   CLUSTER,
   clusterRole,
+  federatedCredential,
   RG,
   ROLE,
   roleBinding,
-  SUB,
   user,
+  workloadServiceAccount,
 } from "@/lib/access/fixtures/access-model-builder";
 import { evaluateFindings } from "@/lib/findings/evaluate-findings";
 import type { TenantModel } from "@/lib/model/tenant-model";
@@ -20,7 +22,6 @@ import type { TenantModel } from "@/lib/model/tenant-model";
 const ISSUER_1 = "https://oidc.example/tenant-1/aks-1/";
 const ISSUER_2 = "https://oidc.example/tenant-1/aks-2/";
 const CLUSTER_2 = `${RG}/providers/microsoft.containerservice/managedclusters/aks-2`;
-const IDENTITY = `${RG}/providers/microsoft.managedidentity/userassignedidentities/app`;
 const POD_MAKER = clusterRole("pod-maker", [{ verbs: ["create"], apiGroups: [""], resources: ["pods"] }]);
 
 function twoClustersOneIdentity(): TenantModel {
@@ -43,38 +44,19 @@ function twoClustersOneIdentity(): TenantModel {
   });
   model.coverage[`cluster:${CLUSTER_2}`] = model.coverage[`cluster:${CLUSTER}`] ?? { status: "complete" };
   model.kubernetes[CLUSTER_2] = structuredClone(model.kubernetes[CLUSTER]);
-  model.identities.push({
-    id: IDENTITY,
-    name: "app",
-    resourceGroup: "rg-1",
-    subscriptionId: SUB,
-    location: null,
-    clientId: "app-client",
-    principalId: "app-principal",
-    tenantId: null,
-  });
+  const identity = appIdentity();
+  model.identities.push(identity);
   for (const [clusterId, issuer] of [
     [CLUSTER, ISSUER_1],
     [CLUSTER_2, ISSUER_2],
   ] as const) {
-    model.federatedCredentials.push({
-      id: `${IDENTITY}/federatedidentitycredentials/${clusterId.split("/").pop()}`,
-      name: `fic-${clusterId.split("/").pop()}`,
-      identityId: IDENTITY,
-      issuer,
-      subject: "system:serviceaccount:app:app-sa",
-      audiences: ["api://AzureADTokenExchange"],
-      claimsMatchingExpression: null,
-    });
-    model.kubernetes[clusterId].serviceAccounts.push({
-      clusterId,
-      namespace: "app",
-      name: "app-sa",
-      annotations: { "azure.workload.identity/client-id": "app-client" },
-      labels: {},
-      workloadIdentity: { clientId: "app-client", tenantId: null, useLabel: false },
-      automountServiceAccountToken: null,
-    });
+    const name = `fic-${clusterId.split("/").pop()}`;
+    model.federatedCredentials.push(
+      federatedCredential(identity.id, name, issuer, "system:serviceaccount:app:app-sa"),
+    );
+    model.kubernetes[clusterId].serviceAccounts.push(
+      workloadServiceAccount(clusterId, "app", "app-sa", "app-client"),
+    );
   }
   return model;
 }
