@@ -59,6 +59,11 @@ export const FINDING_RULES: readonly FindingRule[] = [
   serviceAccountMissingFederatedCredential,
 ];
 
+/** The rules that judge access across clusters: evaluated once every cluster has been seen (StreamingFindings.finish). */
+export const CROSS_CLUSTER_RULE_IDS: readonly string[] = FINDING_RULES.filter(
+  (rule) => rule.crossCluster,
+).map((rule) => rule.id);
+
 /** Every path by which a principal holds a grant (credentials-only left out) on the given clusters. */
 function grantPaths(access: Iterable<ClusterAccess>, principalId: string): PathStep[][] {
   const paths: PathStep[][] = [];

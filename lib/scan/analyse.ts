@@ -7,7 +7,6 @@ import type { ClusterAccess } from "@/lib/access/types";
 import type { DbConnection } from "@/lib/db/queryable";
 import { StreamingFindings } from "@/lib/findings/evaluate-findings";
 import { findingsToRecords } from "@/lib/findings/records";
-import type { Finding } from "@/lib/findings/types";
 import { ANALYSIS_SOURCE } from "@/lib/model/sources";
 import type { TenantModel } from "@/lib/model/tenant-model";
 import { collectGarbage } from "./collect-garbage";
@@ -79,7 +78,6 @@ export async function analyseAndStore(
   // that cluster's access (evaluated here anyway) and the tenant-wide edges, which it builds lazily
   // and keeps (identities, service accounts, who runs pods where), so each batch stays one batch.
   const attackPaths = new AttackPathSearch(index, input.maxHops ?? DEFAULT_MAX_HOPS);
-  const findings: Finding[] = [];
   const outcome: AnalysisOutcome = {
     grants: 0,
     escalations: 0,
@@ -109,6 +107,19 @@ export async function analyseAndStore(
     [tenantId],
   );
   const clustersWithAccess = new Set(withAccess.map((row) => row.cluster_id));
+  // Likewise for findings, which are stored a batch at a time too: held until the end, a 500-cluster
+  // tenant's (hundreds of thousands, most with an attack path) outgrew a 4 GB heap.
+  const clustersWithFindings = new Set(
+    streaming
+      ? (
+          await client.query<{ cluster_id: string }>(
+            `SELECT DISTINCT cluster_id FROM snapshot_records
+             WHERE tenant_id = $1 AND valid_to_scan IS NULL AND kind = 'finding'`,
+            [tenantId],
+          )
+        ).rows.map((row) => row.cluster_id)
+      : [],
+  );
 
   let batch: ClusterAccess[] = [];
   let batchSize = 0;
@@ -146,7 +157,21 @@ export async function analyseAndStore(
     });
     outcome.inserted += stored.inserted;
     outcome.closed += stored.closed;
-    if (streaming) findings.push(...streaming.add(batch));
+    if (streaming) {
+      const findingRecords = findingsToRecords(streaming.add(batch));
+      outcome.findings += findingRecords.length;
+      const storedFindings = await storeRecords(client, {
+        tenantId,
+        scanId,
+        records: findingRecords,
+        closableSources: [ANALYSIS_SOURCE],
+        kinds: "batchFindings",
+        clusterIds,
+        nothingCurrent: !clusterIds.some((id) => clustersWithFindings.has(id)),
+      });
+      outcome.inserted += storedFindings.inserted;
+      outcome.closed += storedFindings.closed;
+    }
     batch = [];
     batchSize = 0;
     collectGarbage();
@@ -203,15 +228,21 @@ export async function analyseAndStore(
   await storeMemberships();
 
   if (!streaming) return outcome;
-  findings.push(...streaming.finish());
-  const findingRecords = findingsToRecords(findings);
-  outcome.findings = findingRecords.length;
+  // Findings of clusters that are gone; then the cross-cluster rules', which needed every cluster's access.
+  outcome.closed += await closeOutsideClusters(client, {
+    tenantId,
+    scanId,
+    kinds: "batchFindings",
+    clusterIds: model.clusters.map((cluster) => cluster.id),
+  });
+  const crossCluster = findingsToRecords(streaming.finish());
+  outcome.findings += crossCluster.length;
   const stored = await storeRecords(client, {
     tenantId,
     scanId,
-    records: findingRecords,
+    records: crossCluster,
     closableSources: [ANALYSIS_SOURCE],
-    kinds: "findings",
+    kinds: "crossClusterFindings",
   });
   outcome.inserted += stored.inserted;
   outcome.closed += stored.closed;

@@ -1,5 +1,6 @@
 import { copyRows } from "@/lib/db/copy";
 import type { DbConnection } from "@/lib/db/queryable";
+import { CROSS_CLUSTER_RULE_IDS } from "@/lib/findings/evaluate-findings";
 import { canonicalJson, contentHash, hashCanonicalJson, type SnapshotRecordInput } from "@/lib/model/records";
 
 export interface StoreResult {
@@ -9,15 +10,32 @@ export interface StoreResult {
 }
 
 /** Record kinds stored by separate calls: what was read, and what the analysis derived from it. */
-export type StoredKinds = "inventory" | "access" | "memberships" | "findings";
+export type StoredKinds =
+  | "inventory"
+  | "access"
+  | "memberships"
+  | "findings"
+  | "batchFindings"
+  | "crossClusterFindings";
+
+/** The cross-cluster rules' ids as an SQL text-array literal (ids are lower-case words and dashes). */
+const crossClusterRules = (() => {
+  for (const id of CROSS_CLUSTER_RULE_IDS)
+    if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`finding rule id unfit for SQL: ${id}`);
+  return `'{${CROSS_CLUSTER_RULE_IDS.join(",")}}'::text[]`;
+})();
 
 // Access is stored per cluster (its rows, and the absent markers of group-level storage); the memberships
-// group-level storage expands it with are tenant-wide (lib/access/group-storage.ts).
+// group-level storage expands it with are tenant-wide (lib/access/group-storage.ts). Findings are stored a
+// batch of clusters at a time (the rules that judge one cluster's access), then the cross-cluster rules'
+// at the end: each part compares and closes only its own rows (natural key `<ruleId>|<cluster>|<subject>`).
 const KIND_FILTERS: Record<StoredKinds, string> = {
   inventory: `NOT (r.kind LIKE 'access.%' OR r.kind = 'finding')`,
   access: `r.kind IN ('access.grant', 'access.escalation', 'access.absent')`,
   memberships: `r.kind = 'access.membership'`,
   findings: `r.kind = 'finding'`,
+  batchFindings: `r.kind = 'finding' AND split_part(r.natural_key, '|', 1) <> ALL(${crossClusterRules})`,
+  crossClusterFindings: `r.kind = 'finding' AND split_part(r.natural_key, '|', 1) = ANY(${crossClusterRules})`,
 };
 
 /**
