@@ -39,9 +39,9 @@ const recordCount = (access: ClusterAccess) =>
   access.principals.reduce((sum, entry) => sum + entry.grants.length + entry.escalations.length, 0);
 
 /**
- * Evaluates access cluster by cluster and stores it a batch of clusters at a time, inside the caller's
- * transaction; findings follow once every cluster has been seen. Memory is the model, its index and one
- * batch, whatever the size of the tenant.
+ * Evaluates access cluster by cluster and stores it, and the findings judged on it, a batch of clusters at
+ * a time, inside the caller's transaction; the cross-cluster rules' findings follow once every cluster has
+ * been seen. Memory is the model, its index and one batch, whatever the size of the tenant.
  */
 export async function analyseAndStore(
   client: DbConnection,
