@@ -299,10 +299,19 @@ async function takeLock(
   wantedPort: number | undefined,
 ): Promise<{ owned: LockFile; held?: undefined } | { held: LockFile; owned?: undefined }> {
   for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
-    const existing = await readJson<LockFile>(lockPath);
-    if (existing && isAlive(existing.pid)) return { held: existing };
-    // A lock whose owner is dead is stale, and so is one that cannot be read (it is always whole).
-    if (existing || (await exists(lockPath))) await fs.rm(lockPath, { force: true });
+    const found = await readLock(lockPath);
+    if (found.kind === "lock" && isAlive(found.lock.pid)) return { held: found.lock };
+    if (found.kind === "lock") {
+      // Its owner is dead: move it aside, and put it back if what moved was not that lock after all.
+      await removeStaleLock(lockPath, found.lock);
+      continue;
+    }
+    if (found.kind === "unreadable") {
+      // Locks are linked into place whole; an unreadable one is corrupt, or an older version's being written.
+      if (Date.now() - found.modifiedMs > UNREADABLE_LOCK_MS) await fs.rm(lockPath, { force: true });
+      else await sleep(100);
+      continue;
+    }
     const lock: LockFile = {
       pid: process.pid,
       port: wantedPort ?? (await freePort()),
@@ -324,11 +333,54 @@ async function takeLock(
   );
 }
 
-async function exists(file: string): Promise<boolean> {
-  return fs
-    .access(file)
-    .then(() => true)
-    .catch(() => false);
+const UNREADABLE_LOCK_MS = 10_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type FoundLock =
+  | { kind: "absent" }
+  | { kind: "unreadable"; modifiedMs: number }
+  | { kind: "lock"; lock: LockFile };
+
+/** Absent (only ENOENT says so: a lock that appears while we look is not "absent"), unreadable, or a lock. */
+async function readLock(lockPath: string): Promise<FoundLock> {
+  let text: string;
+  try {
+    text = await fs.readFile(lockPath, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "absent" };
+    throw error;
+  }
+  try {
+    const lock = JSON.parse(text) as LockFile;
+    if (typeof lock.pid === "number") return { kind: "lock", lock };
+  } catch {
+    // fall through: unreadable
+  }
+  const modifiedMs = await fs
+    .stat(lockPath)
+    .then((stat) => stat.mtimeMs)
+    .catch(() => Date.now());
+  return { kind: "unreadable", modifiedMs };
+}
+
+/**
+ * Remove a dead owner's lock without removing a live one: two processes that both saw the stale lock
+ * would otherwise each delete it, the second deleting the lock the first had just taken. Renaming is
+ * atomic, so exactly one moves the file; if what it moved is not the stale lock it read, it is put back.
+ */
+async function removeStaleLock(lockPath: string, stale: LockFile): Promise<void> {
+  const grave = `${lockPath}.stale.${process.pid}.${randomBytes(4).toString("hex")}`;
+  try {
+    await fs.rename(lockPath, grave);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  const moved = await readJson<LockFile>(grave);
+  if (!moved || moved.pid !== stale.pid || moved.startedAt !== stale.startedAt)
+    await fs.link(grave, lockPath).catch(() => {});
+  await fs.rm(grave, { force: true });
 }
 
 /**
@@ -338,7 +390,10 @@ async function exists(file: string): Promise<boolean> {
 async function readOwnersPassword(passwordPath: string, owner: LockFile): Promise<string> {
   for (;;) {
     try {
-      return (await fs.readFile(passwordPath, "utf8")).trim();
+      const password = (await fs.readFile(passwordPath, "utf8")).trim();
+      if (password) return password;
+      // An empty file is one an older version was still writing: wait as for a missing one.
+      throw Object.assign(new Error(`${passwordPath} is empty`), { code: "ENOENT", path: passwordPath });
     } catch (error) {
       const justStarted = Date.now() - Date.parse(owner.startedAt) < OWNER_STARTING_MS;
       if ((error as NodeJS.ErrnoException).code !== "ENOENT" || !justStarted || !isAlive(owner.pid))
@@ -407,7 +462,10 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
       // A half-made folder from an interrupted initdb is not worth rescuing: it holds no data yet.
       await fs.rm(pgDir, { recursive: true, force: true });
       password = randomBytes(24).toString("hex");
-      await fs.writeFile(passwordPath, password, { mode: 0o600 });
+      // Whole or absent, as the lock: a process joining in this moment must not read it half-written.
+      const draft = `${passwordPath}.${process.pid}`;
+      await fs.writeFile(draft, password, { mode: 0o600 });
+      await fs.rename(draft, passwordPath);
       await initialise(pgDir, password, ids);
     } else if (!password) {
       throw new EmbeddedPostgresError(
