@@ -10,7 +10,7 @@ import { findingsToRecords } from "@/lib/findings/records";
 import { ANALYSIS_SOURCE } from "@/lib/model/sources";
 import type { TenantModel } from "@/lib/model/tenant-model";
 import { collectGarbage } from "./collect-garbage";
-import { closeOutsideClusters, storeRecords } from "./store";
+import { closeOutsideClusters, type StoredKinds, storeRecords } from "./store";
 
 /**
  * Grants and escalations per batch. A 500-cluster tenant with 100k assignments yields about a million
@@ -121,6 +121,29 @@ export async function analyseAndStore(
       : [],
   );
 
+  /** Stores one part of the analysis (every part is the analysis's own, closable source) and counts what it wrote. */
+  const store = async (
+    records: Parameters<typeof storeRecords>[1]["records"],
+    kinds: StoredKinds,
+    batchOf?: { clusterIds: readonly string[]; withRows: ReadonlySet<string> },
+  ) => {
+    const stored = await storeRecords(client, {
+      tenantId,
+      scanId,
+      records,
+      closableSources: [ANALYSIS_SOURCE],
+      kinds,
+      ...(batchOf
+        ? {
+            clusterIds: batchOf.clusterIds,
+            nothingCurrent: !batchOf.clusterIds.some((id) => batchOf.withRows.has(id)),
+          }
+        : {}),
+    });
+    outcome.inserted += stored.inserted;
+    outcome.closed += stored.closed;
+  };
+
   let batch: ClusterAccess[] = [];
   let batchSize = 0;
   const flush = async () => {
@@ -146,31 +169,11 @@ export async function analyseAndStore(
       outcome.groupStorage.absentMarkers += toStore.length - (records.length - collapsed.dropped);
       for (const id of collapsed.groups) groupsWithRows.add(id);
     }
-    const stored = await storeRecords(client, {
-      tenantId,
-      scanId,
-      records: toStore,
-      closableSources: [ANALYSIS_SOURCE],
-      kinds: "access",
-      clusterIds,
-      nothingCurrent: !clusterIds.some((id) => clustersWithAccess.has(id)),
-    });
-    outcome.inserted += stored.inserted;
-    outcome.closed += stored.closed;
+    await store(toStore, "access", { clusterIds, withRows: clustersWithAccess });
     if (streaming) {
       const findingRecords = findingsToRecords(streaming.add(batch));
       outcome.findings += findingRecords.length;
-      const storedFindings = await storeRecords(client, {
-        tenantId,
-        scanId,
-        records: findingRecords,
-        closableSources: [ANALYSIS_SOURCE],
-        kinds: "batchFindings",
-        clusterIds,
-        nothingCurrent: !clusterIds.some((id) => clustersWithFindings.has(id)),
-      });
-      outcome.inserted += storedFindings.inserted;
-      outcome.closed += storedFindings.closed;
+      await store(findingRecords, "batchFindings", { clusterIds, withRows: clustersWithFindings });
     }
     batch = [];
     batchSize = 0;
@@ -192,15 +195,7 @@ export async function analyseAndStore(
     const groups = [...groupsWithRows].sort().map((id) => directoryPrincipal(index, id));
     const records = membershipRecords(groups, membersOf);
     outcome.groupStorage.memberships = records.length;
-    const stored = await storeRecords(client, {
-      tenantId,
-      scanId,
-      records,
-      closableSources: [ANALYSIS_SOURCE],
-      kinds: "memberships",
-    });
-    outcome.inserted += stored.inserted;
-    outcome.closed += stored.closed;
+    await store(records, "memberships");
   };
 
   let done = 0;
@@ -237,14 +232,6 @@ export async function analyseAndStore(
   });
   const crossCluster = findingsToRecords(streaming.finish());
   outcome.findings += crossCluster.length;
-  const stored = await storeRecords(client, {
-    tenantId,
-    scanId,
-    records: crossCluster,
-    closableSources: [ANALYSIS_SOURCE],
-    kinds: "crossClusterFindings",
-  });
-  outcome.inserted += stored.inserted;
-  outcome.closed += stored.closed;
+  await store(crossCluster, "crossClusterFindings");
   return outcome;
 }
