@@ -84,6 +84,7 @@ try {
         rowsInserted: outcome.rowsInserted,
         rowsClosed: outcome.rowsClosed,
         peakRss: sampler.peak(),
+        phaseMs: outcome.phaseMs ?? {},
         tableBytes: Number(rows[0].bytes),
         writtenByKind: Object.fromEntries(
           written.map((row) => [row.kind, { inserted: Number(row.inserted), closed: Number(row.closed) }]),

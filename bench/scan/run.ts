@@ -136,6 +136,7 @@ const productRunSchema = z.object({
   peakRss: z.number(),
   tableBytes: z.number(),
   writtenByKind: z.record(z.string(), z.object({ inserted: z.number(), closed: z.number() })),
+  phaseMs: z.record(z.string(), z.number()).default({}),
 });
 
 /** Runs bench/scan/product-scan.ts in a child process and parses the JSON line it prints per scan. */
@@ -395,6 +396,17 @@ try {
       ]);
     }
     printTable(productRows);
+    // Where each scan's time went (ScanOutcome.phaseMs): what to work on next to approach the targets.
+    const phases = [...new Set(runs.flatMap((run) => Object.keys(run.phaseMs)))];
+    if (phases.length > 0) {
+      printTable([
+        ["time by phase", ...phases],
+        ...runs.map((run) => [
+          `${run.run} (${run.layout})`,
+          ...phases.map((phase) => (run.phaseMs[phase] === undefined ? "-" : secs(run.phaseMs[phase]))),
+        ]),
+      ]);
+    }
     for (const run of runs.filter((entry) => entry.run === "first"))
       console.log(
         `first scan (${run.layout}) wrote, by kind: ${Object.entries(run.writtenByKind)

@@ -86,9 +86,25 @@ export type FindingInput = {
   summary: string;
   objects?: EvidenceObject[];
   paths?: PathStep[][];
+  /** subjects counted but not listed (rules whose list is capped at EVIDENCE_LIMIT) */
+  unlisted?: number;
   severity?: Severity;
   remediation?: Finding["remediation"];
 };
+
+/**
+ * Subjects a finding lists at most. On a large tenant one subject can be reached by thousands, each with
+ * its path (a cluster's run-command holders at bench/scan's 20 clusters: 590 KB per finding, most of the
+ * findings' share of the table); a capped finding counts them all (summary, `evidence.unlisted`), and who
+ * holds what, and how, is on each cluster's access list and each principal's page.
+ */
+export const EVIDENCE_LIMIT = 100;
+
+/** The first EVIDENCE_LIMIT subjects, and how many are left unlisted (undefined when none). */
+export function listedSubjects<T>(subjects: readonly T[]): { listed: T[]; unlisted: number | undefined } {
+  const listed = subjects.slice(0, EVIDENCE_LIMIT);
+  return { listed, unlisted: subjects.length > listed.length ? subjects.length - listed.length : undefined };
+}
 
 /** Builds findings of one rule; `objects[0]` is the subject (the cluster when none is given). */
 export function findingFor(
@@ -108,6 +124,7 @@ export function findingFor(
     remediation: input.remediation ?? remediation,
   };
   if (input.paths && input.paths.length > 0) finding.evidence.paths = input.paths;
+  if (input.unlisted) finding.evidence.unlisted = input.unlisted;
   return finding;
 }
 

@@ -33,7 +33,30 @@ export interface AnalysisOutcome {
   findingsEvaluated: boolean;
   /** group-level storage: members' rows the readers expand (not stored), absent markers, memberships */
   groupStorage: { expandedRows: number; absentMarkers: number; memberships: number };
+  /** where the analysis's time went, in ms (bench/scan prints it) */
+  phaseMs: AnalysisPhaseMs;
 }
+
+/**
+ * The analysis's wall time by part: the access engine (one step), the attack-path search, the findings
+ * rules, turning results into records (with group-level collapsing), and storing them (hashing, comparing,
+ * COPY: mostly PostgreSQL).
+ */
+export interface AnalysisPhaseMs {
+  evaluate: number;
+  attackPaths: number;
+  findings: number;
+  records: number;
+  store: number;
+}
+
+export const noAnalysisPhases = (): AnalysisPhaseMs => ({
+  evaluate: 0,
+  attackPaths: 0,
+  findings: 0,
+  records: 0,
+  store: 0,
+});
 
 const recordCount = (access: ClusterAccess) =>
   access.principals.reduce((sum, entry) => sum + entry.grants.length + entry.escalations.length, 0);
@@ -72,7 +95,9 @@ export async function analyseAndStore(
   if (!keep.findings && keep.clusters.size > 0)
     throw new Error("findings can only be evaluated with every cluster's access evaluated");
   const batchRecords = input.batchRecords ?? DEFAULT_BATCH_RECORDS;
+  const indexStarted = performance.now();
   const index = buildAccessIndex(model);
+  const indexMs = performance.now() - indexStarted;
   const streaming = keep.findings ? null : new StreamingFindings(model, index);
   // Attack paths cross clusters, but the search runs backwards from one cluster's levels: it needs
   // that cluster's access (evaluated here anyway) and the tenant-wide edges, which it builds lazily
@@ -88,6 +113,17 @@ export async function analyseAndStore(
     perCluster: new Map(),
     findingsEvaluated: !keep.findings,
     groupStorage: { expandedRows: 0, absentMarkers: 0, memberships: 0 },
+    phaseMs: { ...noAnalysisPhases(), evaluate: indexMs },
+  };
+  const phaseMs = outcome.phaseMs;
+  /** runs `work`, adding its wall time to one part of the analysis */
+  const timed = <T>(part: keyof AnalysisPhaseMs, work: () => T): T => {
+    const started = performance.now();
+    try {
+      return work();
+    } finally {
+      phaseMs[part] += performance.now() - started;
+    }
   };
   const groupStorage = input.groupStorage ?? true;
   const membersOf = (group: { id: string; kind: string; displayName: string }): Member[] =>
@@ -127,6 +163,7 @@ export async function analyseAndStore(
     kinds: StoredKinds,
     batchOf?: { clusterIds: readonly string[]; withRows: ReadonlySet<string> },
   ) => {
+    const started = performance.now();
     const stored = await storeRecords(client, {
       tenantId,
       scanId,
@@ -140,6 +177,7 @@ export async function analyseAndStore(
           }
         : {}),
     });
+    phaseMs.store += performance.now() - started;
     outcome.inserted += stored.inserted;
     outcome.closed += stored.closed;
   };
@@ -148,7 +186,7 @@ export async function analyseAndStore(
   let batchSize = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    const records = accessToRecords(batch);
+    const records = timed("records", () => accessToRecords(batch));
     const clusterIds = batch.map((entry) => entry.cluster.id);
     for (const record of records) {
       const counts = outcome.perCluster.get(record.clusterId ?? "");
@@ -163,7 +201,7 @@ export async function analyseAndStore(
     }
     let toStore = records;
     if (groupStorage) {
-      const collapsed = collapseGroupRecords(records, membersOf);
+      const collapsed = timed("records", () => collapseGroupRecords(records, membersOf));
       toStore = collapsed.records;
       outcome.groupStorage.expandedRows += collapsed.dropped;
       outcome.groupStorage.absentMarkers += toStore.length - (records.length - collapsed.dropped);
@@ -171,7 +209,8 @@ export async function analyseAndStore(
     }
     await store(toStore, "access", { clusterIds, withRows: clustersWithAccess });
     if (streaming) {
-      const findingRecords = findingsToRecords(streaming.add(batch));
+      const findings = timed("findings", () => streaming.add(batch));
+      const findingRecords = timed("records", () => findingsToRecords(findings));
       outcome.findings += findingRecords.length;
       await store(findingRecords, "batchFindings", { clusterIds, withRows: clustersWithFindings });
     }
@@ -193,7 +232,7 @@ export async function analyseAndStore(
       for (const row of rows) groupsWithRows.add(row.id);
     }
     const groups = [...groupsWithRows].sort().map((id) => directoryPrincipal(index, id));
-    const records = membershipRecords(groups, membersOf);
+    const records = timed("records", () => membershipRecords(groups, membersOf));
     outcome.groupStorage.memberships = records.length;
     await store(records, "memberships");
   };
@@ -206,8 +245,8 @@ export async function analyseAndStore(
     }
     outcome.clustersEvaluated++;
     outcome.perCluster.set(cluster.id, { grants: 0, escalations: 0 });
-    const evaluated = evaluateClusterAccess(model, cluster.id, index);
-    const access = withAttackPaths(evaluated, attackPaths.forCluster(evaluated));
+    const evaluated = timed("evaluate", () => evaluateClusterAccess(model, cluster.id, index));
+    const access = timed("attackPaths", () => withAttackPaths(evaluated, attackPaths.forCluster(evaluated)));
     batch.push(access);
     batchSize += recordCount(access);
     if (batchSize >= batchRecords) await flush();
@@ -230,7 +269,8 @@ export async function analyseAndStore(
     kinds: "batchFindings",
     clusterIds: model.clusters.map((cluster) => cluster.id),
   });
-  const crossCluster = findingsToRecords(streaming.finish());
+  const crossClusterFindings = timed("findings", () => streaming.finish());
+  const crossCluster = timed("records", () => findingsToRecords(crossClusterFindings));
   outcome.findings += crossCluster.length;
   await store(crossCluster, "crossClusterFindings");
   return outcome;

@@ -1,10 +1,12 @@
 import { DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
 import type { DbConnection } from "@/lib/db/queryable";
 import type { Coverage, TenantModel } from "@/lib/model/tenant-model";
-import { type AnalysisOutcome, analyseAndStore } from "./analyse";
+import { type AnalysisOutcome, type AnalysisPhaseMs, analyseAndStore, noAnalysisPhases } from "./analyse";
 import { type AnalysisInputs, analysisInputs, engineFingerprint } from "./analysis-inputs";
 
-export interface IncrementalOutcome extends Omit<AnalysisOutcome, "perCluster"> {
+export interface IncrementalOutcome extends Omit<AnalysisOutcome, "perCluster" | "phaseMs"> {
+  /** where the time went, in ms: hashing the inputs, reading the model back, then analyseAndStore's parts */
+  phaseMs: AnalysisPhaseMs & { inputs: number; loadModel: number };
   /** clusters whose stored access was kept without evaluating it */
   clustersReused: number;
   /** clusters evaluated because their own inputs (ARM configuration, Kubernetes objects) changed or are new */
@@ -50,6 +52,7 @@ export async function analyseIncrementally(
 ): Promise<IncrementalOutcome> {
   const { tenantId, scanId } = input;
   const maxHops = input.maxHops ?? DEFAULT_MAX_HOPS;
+  const inputsStarted = performance.now();
   const inputs = await analysisInputs(client, {
     tenantId,
     scanId,
@@ -65,6 +68,7 @@ export async function analyseIncrementally(
      FROM analysis_input_hashes WHERE tenant_id = $1`,
     [tenantId],
   );
+  const inputsMs = performance.now() - inputsStarted;
   const storedAccess = new Map(rows.filter((r) => r.part === "access").map((r) => [r.cluster_id, r]));
   const storedFindings = rows.find((r) => r.part === "findings");
 
@@ -90,6 +94,7 @@ export async function analyseIncrementally(
     clustersWithChangedOwnInputs,
     findingsEvaluated: !findingsKept,
     groupStorage: { expandedRows: 0, absentMarkers: 0, memberships: 0 },
+    phaseMs: { ...noAnalysisPhases(), inputs: inputsMs, loadModel: 0 },
   };
   for (const clusterId of kept) {
     const stored = storedAccess.get(clusterId);
@@ -104,7 +109,9 @@ export async function analyseIncrementally(
     return outcome;
   }
 
+  const loadStarted = performance.now();
   const model = await input.loadModel();
+  outcome.phaseMs.loadModel = performance.now() - loadStarted;
   checkSameClusters(model, inputs);
   const analysis = await analyseAndStore(client, {
     tenantId,
@@ -117,6 +124,7 @@ export async function analyseIncrementally(
     groupStorage: input.groupStorage,
   });
   outcome.groupStorage = analysis.groupStorage;
+  outcome.phaseMs = { ...outcome.phaseMs, ...analysis.phaseMs };
   outcome.grants += analysis.grants;
   outcome.escalations += analysis.escalations;
   if (analysis.findingsEvaluated) outcome.findings = analysis.findings;

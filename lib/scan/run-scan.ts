@@ -55,6 +55,11 @@ export interface ScanOutcome {
   durationMs: number;
   rowsInserted: number;
   rowsClosed: number;
+  /**
+   * Where a scan's time went, in ms: collection, the inventory store, the analysis's parts
+   * (lib/scan/incremental-analysis.ts) and the commit. Absent on a scan that failed to collect.
+   */
+  phaseMs?: Record<string, number>;
 }
 
 async function upsertTenant(pool: DbPool, tenant: ScanTenantInfo): Promise<void> {
@@ -99,6 +104,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
     const progress = progressWriter(pool, scanId, input.onProgress);
 
     let collected: CollectedTenant | null;
+    const collectStarted = performance.now();
     try {
       collected = await input.collect((p) => progress.update("collect", p.done, p.total));
     } catch (error) {
@@ -127,6 +133,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
       };
     }
     await progress.flush();
+    const phaseMs: Record<string, number> = { collect: performance.now() - collectStarted };
 
     // Only these survive the inventory store: the collected model is dropped before analysis starts.
     const { errors, apiCalls } = collected;
@@ -143,6 +150,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
     try {
       await client.query("BEGIN");
       await progress.set("store");
+      const inventoryStarted = performance.now();
       const inventory = await storeRecords(client, {
         tenantId: tenant.id,
         scanId,
@@ -152,6 +160,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
       });
       collected = null;
       collectGarbage();
+      phaseMs.inventory = performance.now() - inventoryStarted;
       await progress.set("analyse");
       // Analyse the state as of this scan: what was read now plus what carried forward from unread sources.
       // Only clusters whose inputs changed are evaluated; the model is read back only if one is.
@@ -164,6 +173,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
         groupStorage: input.groupStorage,
       });
       await progress.flush();
+      Object.assign(phaseMs, analysis.phaseMs);
       counts["access.grant"] = analysis.grants;
       counts["access.escalation"] = analysis.escalations;
       counts.finding = analysis.findings;
@@ -191,7 +201,9 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
           input.backdateTo !== undefined,
         ],
       );
+      const commitStarted = performance.now();
       await client.query("COMMIT");
+      phaseMs.commit = performance.now() - commitStarted;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
       const message = error instanceof Error ? error.message : String(error);
@@ -211,7 +223,11 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
     // A scan can change much of the table (a first scan inserts a million rows). Autovacuum would refresh
     // the statistics within a minute, but the pages read now and another scan may follow at once, and with
     // the old statistics their plans assume, say, an empty table. Small changes are left to autovacuum.
-    if (rowsInserted + rowsClosed >= 10_000) await pool.query("ANALYZE snapshot_records").catch(() => {});
+    if (rowsInserted + rowsClosed >= 10_000) {
+      const analyzeStarted = performance.now();
+      await pool.query("ANALYZE snapshot_records").catch(() => {});
+      phaseMs.statistics = performance.now() - analyzeStarted;
+    }
     const outcome: ScanOutcome = {
       scanId,
       tenantId: tenant.id,
@@ -223,6 +239,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
       durationMs: Date.now() - started,
       rowsInserted,
       rowsClosed,
+      phaseMs,
     };
     notifyScanCommitted(outcome);
     return outcome;

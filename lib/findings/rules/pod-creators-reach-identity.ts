@@ -10,6 +10,7 @@ import {
   failuresOrVerdict,
   findingFor,
   findingsPerCluster,
+  listedSubjects,
 } from "@/lib/findings/rule";
 import type { Finding } from "@/lib/findings/types";
 import type { RoleDefinition } from "@/lib/model/azure";
@@ -28,13 +29,6 @@ function meaningful(definition: RoleDefinition): boolean {
   );
 }
 
-/**
- * Evidence kept per finding: on a large tenant one identity is reached by thousands (21 M reaches with their
- * paths at bench/scan's 500 clusters, more than a scan's memory and most of its table). The finding counts
- * them all (summary, `evidence.unlisted`) and lists the first by principal id; who reaches a cluster, and
- * how, is in its access list and each principal's paths.
- */
-const EVIDENCE_LIMIT = 100;
 const SUMMARY_NAMES = 10;
 
 type Reachable = { search: AttackPathSearch; identitiesByCluster: Map<string, Map<string, string>> };
@@ -137,27 +131,29 @@ export const podCreatorsReachIdentity: FindingRule = {
             names.length <= SUMMARY_NAMES
               ? names.join(", ")
               : `${names.slice(0, SUMMARY_NAMES).join(", ")} and ${names.length - SUMMARY_NAMES} others`;
-          const listed = list.slice(0, EVIDENCE_LIMIT);
-          const finding = findingFor(this, cluster, remediation, {
-            status: "fail",
-            severity: privileged ? "high" : this.severity,
-            summary: `${named} can act as ${list[0].identityName} by running pods on ${cluster.name}${privileged ? ", an identity with write access on a broad scope" : ""}.`,
-            objects: [
-              {
-                kind: "principal",
-                id: identityPrincipalId,
-                label: `${list[0].identityName} (ManagedIdentity)`,
-              },
-              ...listed.map((reach) => ({
-                kind: "principal",
-                id: reach.principal.id,
-                label: `${reach.principal.displayName} (${reach.principal.kind})`,
-              })),
-            ],
-            paths: listed.map((reach) => reach.path),
-          });
-          if (list.length > listed.length) finding.evidence.unlisted = list.length - listed.length;
-          failures.push(finding);
+          // 21 M reaches with their paths at bench/scan's 500 clusters: each finding lists the first by principal id.
+          const { listed, unlisted } = listedSubjects(list);
+          failures.push(
+            findingFor(this, cluster, remediation, {
+              status: "fail",
+              severity: privileged ? "high" : this.severity,
+              summary: `${named} can act as ${list[0].identityName} by running pods on ${cluster.name}${privileged ? ", an identity with write access on a broad scope" : ""}.`,
+              objects: [
+                {
+                  kind: "principal",
+                  id: identityPrincipalId,
+                  label: `${list[0].identityName} (ManagedIdentity)`,
+                },
+                ...listed.map((reach) => ({
+                  kind: "principal",
+                  id: reach.principal.id,
+                  label: `${reach.principal.displayName} (${reach.principal.kind})`,
+                })),
+              ],
+              paths: listed.map((reach) => reach.path),
+              unlisted,
+            }),
+          );
         }
         return failuresOrVerdict(this, cluster, remediation, failures, {
           unread:

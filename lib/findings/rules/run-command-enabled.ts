@@ -1,5 +1,16 @@
+import type { Escalation } from "@/lib/access/types";
 import { CONTROLS } from "@/lib/findings/controls";
-import { azTarget, type FindingRule, oneFindingPerCluster } from "@/lib/findings/rule";
+import { azTarget, type FindingRule, listedSubjects, oneFindingPerCluster } from "@/lib/findings/rule";
+
+/** A holder's way to runCommand/action that takes fewest hops (a one-step escalation is 1). */
+function shortestRunCommand(escalations: readonly Escalation[]): Escalation | undefined {
+  let best: Escalation | undefined;
+  for (const escalation of escalations) {
+    if (escalation.to !== "run-command") continue;
+    if (!best || (escalation.hops ?? 1) < (best.hops ?? 1)) best = escalation;
+  }
+  return best;
+}
 
 export const runCommandEnabled: FindingRule = {
   id: "run-command-enabled",
@@ -21,23 +32,28 @@ export const runCommandEnabled: FindingRule = {
         if (cluster.runCommandDisabled) {
           return { status: "pass", summary: "apiServerAccessProfile.disableRunCommand is true." };
         }
-        const holders = (access.get(cluster.id)?.principals ?? []).filter((entry) =>
-          entry.escalations.some((escalation) => escalation.to === "run-command"),
-        );
+        // Who holds runCommand/action, or can reach it by an attack path: the fewest hops first, so the one-step
+        // holders lead a list that is capped on a large tenant (each holder's shortest way is its path).
+        const holders = (access.get(cluster.id)?.principals ?? [])
+          .flatMap((entry) => {
+            const way = shortestRunCommand(entry.escalations);
+            return way ? [{ principal: entry.principal, way }] : [];
+          })
+          .sort((a, b) => (a.way.hops ?? 1) - (b.way.hops ?? 1));
+        const { listed, unlisted } = listedSubjects(holders);
         return {
           status: "fail",
-          summary: `Run command is enabled; ${holders.length} principal(s) hold runCommand/action.`,
+          summary: `Run command is enabled; ${holders.length} principal(s) hold runCommand/action${unlisted ? ` (the ${listed.length} with the shortest paths are listed)` : ""}.`,
           objects: [
             { kind: "cluster", id: cluster.id, label: cluster.name },
-            ...holders.map((entry) => ({
+            ...listed.map((holder) => ({
               kind: "principal",
-              id: entry.principal.id,
-              label: entry.principal.displayName,
+              id: holder.principal.id,
+              label: holder.principal.displayName,
             })),
           ],
-          paths: holders.flatMap((entry) =>
-            entry.escalations.filter((e) => e.to === "run-command").map((e) => e.path),
-          ),
+          paths: listed.map((holder) => holder.way.path),
+          unlisted,
         };
       },
     );
