@@ -65,6 +65,10 @@ export function AccessGraph({ data, clusterName }: { data: GraphData; clusterNam
   // The wheel scrolls the page until the graph is clicked into; then it pans the graph.
   const [engaged, setEngaged] = useState(false);
   const frame = useRef<HTMLElement>(null);
+  // React Flow needs the browser (it measures, pans, zooms): drawn after hydration only, so the server
+  // neither renders its nodes nor sends them (120 KB of HTML on a busy cluster). The frame keeps its height.
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
 
   useEffect(() => {
     if (!engaged) return;
@@ -266,34 +270,36 @@ export function AccessGraph({ data, clusterName }: { data: GraphData; clusterNam
           onPointerDown={() => setEngaged(true)}
           onMouseLeave={() => setHovered(undefined)}
         >
-          <ReactFlow<AccessNode, AccessEdge>
-            key={viewKey}
-            nodes={view.nodes}
-            edges={view.edges}
-            nodeTypes={nodeTypes}
-            edgeTypes={edgeTypes}
-            defaultViewport={{ x: PAD, y: PAD, zoom: 1 }}
-            minZoom={MIN_ZOOM}
-            maxZoom={MAX_ZOOM}
-            translateExtent={[
-              [-PAD, -PAD],
-              [Math.max(view.width + PAD, 0), Math.max(view.height + PAD, 0)],
-            ]}
-            zoomOnScroll={false}
-            panOnScroll={engaged}
-            preventScrolling={engaged}
-            zoomOnDoubleClick={false}
-            panOnDrag
-            nodesDraggable={false}
-            nodesConnectable={false}
-            elementsSelectable={false}
-            onNodeClick={onNodeClick}
-            onNodeMouseEnter={(_event, node) => setHovered(node.id)}
-            onNodeMouseLeave={() => setHovered(undefined)}
-            proOptions={{ hideAttribution: true }}
-          >
-            <Background gap={24} color="#e2e8f0" />
-          </ReactFlow>
+          {mounted ? (
+            <ReactFlow<AccessNode, AccessEdge>
+              key={viewKey}
+              nodes={view.nodes}
+              edges={view.edges}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              defaultViewport={{ x: PAD, y: PAD, zoom: 1 }}
+              minZoom={MIN_ZOOM}
+              maxZoom={MAX_ZOOM}
+              translateExtent={[
+                [-PAD, -PAD],
+                [Math.max(view.width + PAD, 0), Math.max(view.height + PAD, 0)],
+              ]}
+              zoomOnScroll={false}
+              panOnScroll={engaged}
+              preventScrolling={engaged}
+              zoomOnDoubleClick={false}
+              panOnDrag
+              nodesDraggable={false}
+              nodesConnectable={false}
+              elementsSelectable={false}
+              onNodeClick={onNodeClick}
+              onNodeMouseEnter={(_event, node) => setHovered(node.id)}
+              onNodeMouseLeave={() => setHovered(undefined)}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background gap={24} color="#e2e8f0" />
+            </ReactFlow>
+          ) : null}
           <figcaption className="pointer-events-none absolute bottom-2 right-2 rounded bg-white/90 px-2 py-1 text-xs text-slate-600">
             {engaged
               ? "The wheel moves the graph; Esc or click outside to scroll the page"

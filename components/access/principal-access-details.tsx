@@ -26,12 +26,15 @@ export function PrincipalAccessDetails({
   principal,
   scanId,
   summary,
+  summaryClassName = "hover:bg-slate-50",
 }: {
   clusterSlug: string;
   clusterName: string;
   principal: { id: string; displayName: string };
   scanId: string;
   summary: ReactNode;
+  /** the summary row's hover and text size (the can-become list's rows are red-tinted) */
+  summaryClassName?: string;
 }) {
   const [state, setState] = useState<State>({ kind: "idle" });
 
@@ -61,7 +64,9 @@ export function PrincipalAccessDetails({
         if (event.currentTarget.open && (state.kind === "idle" || state.kind === "error")) void load();
       }}
     >
-      <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">
+      <summary
+        className={`flex cursor-pointer list-none flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 ${summaryClassName} focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden`}
+      >
         <span aria-hidden="true" className="text-slate-500 transition-transform group-open:rotate-90">
           ▸
         </span>

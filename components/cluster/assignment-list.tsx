@@ -18,8 +18,9 @@ export function AssignmentList({
   if (assignments.length === 0) return <p className="text-sm text-slate-600">{empty}</p>;
   return (
     <ul className="space-y-1.5">
-      {assignments.map((assignment) => (
-        <li key={assignment.id} className="text-sm">
+      {assignments.map((assignment, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: server-rendered, never reordered; ARM ids as keys weigh in the RSC payload
+        <li key={index} className="text-sm">
           {showPrincipal ? (
             <>
               <Link href={principalHref(assignment.principal.id)} className="font-medium link">
@@ -62,8 +63,9 @@ export function AssignmentsByScope({ assignments }: { assignments: AssignmentVie
   }
   return (
     <ul className="space-y-2">
-      {[...groups.entries()].map(([scope, list]) => (
-        <li key={scope}>
+      {[...groups.values()].map((list, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: as above
+        <li key={index}>
           <div className="text-xs font-medium uppercase tracking-wide text-slate-600">
             {list[0].scopeLabel}
             {INHERITED.has(list[0].scopeLevel) ? (
@@ -73,8 +75,9 @@ export function AssignmentsByScope({ assignments }: { assignments: AssignmentVie
             ) : null}
           </div>
           <ul className="mt-0.5 space-y-0.5">
-            {list.map((assignment) => (
-              <li key={assignment.id} className="text-sm">
+            {list.map((assignment, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: as above
+              <li key={index} className="text-sm">
                 <Link href={principalHref(assignment.principal.id)} className="link">
                   {assignment.principal.displayName}
                 </Link>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { type BecomeClusterAdmin, reachChipText } from "@/components/access/can-become";
 import { PathSteps } from "@/components/access/path-steps";
+import { PrincipalAccessDetails } from "@/components/access/principal-access-details";
 import { ReachChip } from "@/components/access/reach-chip";
 import { KindTag } from "@/components/ui/badges";
 import { Section } from "@/components/ui/layout";
@@ -15,11 +16,18 @@ export type Holder = { principal: AccessPrincipal; routes: AccessRoute[] };
 export type Becomer = {
   principal: AccessPrincipal;
   become: BecomeClusterAdmin;
-  path: readonly PathStep[] | null;
+  /**
+   * the shortest path (null: not stored with the scan); undefined: not read with the page, the disclosure
+   * loads the principal's paths on this cluster when opened
+   */
+  path?: readonly PathStep[] | null;
 };
 
-/** Paths shown open; the rest stay one click away so a busy cluster's list stays scannable. */
-const OPEN_PATHS = 5;
+/**
+ * Paths shown open, and the only ones rendered with the page: the rest stay one click away (loaded when
+ * opened), so a busy cluster's list stays scannable and its page light.
+ */
+export const OPEN_PATHS = 5;
 
 function PrincipalName({ principal }: { principal: AccessPrincipal }) {
   return (
@@ -34,12 +42,17 @@ function PrincipalName({ principal }: { principal: AccessPrincipal }) {
 
 export function ClusterAdminReach({
   clusterName,
+  clusterSlug,
+  scanId,
   holders,
   holdersTotal,
   becomers,
   becomersTotal,
 }: {
   clusterName: string;
+  /** to load a becomer's paths on open (GET /api/clusters/:slug/access?principal=&scan=) */
+  clusterSlug: string;
+  scanId: string;
   holders: Holder[];
   holdersTotal: number;
   becomers: Becomer[];
@@ -93,44 +106,69 @@ export function ClusterAdminReach({
           <ul className="space-y-2">
             {becomers.map((becomer, index) => (
               <li key={becomer.principal.id} className="rounded border border-red-200">
-                <details open={index < OPEN_PATHS} className="group">
-                  <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-2 gap-y-1 px-3 py-2 text-sm hover:bg-red-50/50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">
-                    <span
-                      aria-hidden="true"
-                      className="text-slate-500 transition-transform group-open:rotate-90"
-                    >
-                      ▸
-                    </span>
-                    {/* No link inside a summary: a control inside a control is unreachable to
+                {becomer.path === undefined ? (
+                  <PrincipalAccessDetails
+                    clusterSlug={clusterSlug}
+                    clusterName={clusterName}
+                    principal={becomer.principal}
+                    scanId={scanId}
+                    summaryClassName="text-sm hover:bg-red-50/50"
+                    summary={
+                      <>
+                        <span className="font-medium">{becomer.principal.displayName}</span>
+                        <KindTag kind={becomer.principal.kind} />
+                        <ReachChip
+                          text={reachChipText({
+                            level: "cluster-admin",
+                            hops: becomer.become.hops,
+                            namespace: null,
+                            conditional: becomer.become.conditional,
+                          })}
+                          conditional={becomer.become.conditional}
+                        />
+                      </>
+                    }
+                  />
+                ) : (
+                  <details open={index < OPEN_PATHS} className="group">
+                    <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-2 gap-y-1 px-3 py-2 text-sm hover:bg-red-50/50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">
+                      <span
+                        aria-hidden="true"
+                        className="text-slate-500 transition-transform group-open:rotate-90"
+                      >
+                        ▸
+                      </span>
+                      {/* No link inside a summary: a control inside a control is unreachable to
                         assistive technology (axe nested-interactive); the link opens the details. */}
-                    <span className="font-medium">{becomer.principal.displayName}</span>
-                    <KindTag kind={becomer.principal.kind} />
-                    <ReachChip
-                      text={reachChipText({
-                        level: "cluster-admin",
-                        hops: becomer.become.hops,
-                        namespace: null,
-                        conditional: becomer.become.conditional,
-                      })}
-                      conditional={becomer.become.conditional}
-                    />
-                  </summary>
-                  <div className="border-t border-red-100 px-3 py-2">
-                    <p className="mb-2 text-sm">
-                      <Link href={principalHref(becomer.principal.id)} className="link">
-                        Everything {becomer.principal.displayName} can do
-                      </Link>
-                    </p>
-                    {becomer.path ? (
-                      <PathSteps
-                        path={becomer.path}
-                        label={`How ${becomer.principal.displayName} could become cluster-admin on ${clusterName}`}
+                      <span className="font-medium">{becomer.principal.displayName}</span>
+                      <KindTag kind={becomer.principal.kind} />
+                      <ReachChip
+                        text={reachChipText({
+                          level: "cluster-admin",
+                          hops: becomer.become.hops,
+                          namespace: null,
+                          conditional: becomer.become.conditional,
+                        })}
+                        conditional={becomer.become.conditional}
                       />
-                    ) : (
-                      <p className="text-sm text-slate-600">The path was not stored with this scan.</p>
-                    )}
-                  </div>
-                </details>
+                    </summary>
+                    <div className="border-t border-red-100 px-3 py-2">
+                      <p className="mb-2 text-sm">
+                        <Link href={principalHref(becomer.principal.id)} className="link">
+                          Everything {becomer.principal.displayName} can do
+                        </Link>
+                      </p>
+                      {becomer.path ? (
+                        <PathSteps
+                          path={becomer.path}
+                          label={`How ${becomer.principal.displayName} could become cluster-admin on ${clusterName}`}
+                        />
+                      ) : (
+                        <p className="text-sm text-slate-600">The path was not stored with this scan.</p>
+                      )}
+                    </div>
+                  </details>
+                )}
               </li>
             ))}
           </ul>

@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { PathSteps } from "@/components/access/path-steps";
 import { FindingStatusBadge, SeverityBadge } from "@/components/ui/badges";
-import { pathKey } from "@/lib/access/path-key";
 import type { ControlFramework, Finding } from "@/lib/findings/types";
 import { clusterHref, principalHref } from "@/lib/queries/cluster-slug";
 
@@ -38,21 +37,30 @@ function Command({ label, text }: { label: string; text: string }) {
 
 /** A finding about many principals (cluster-admin for everyone) would otherwise weigh hundreds of KB. */
 const MAX_OBJECTS = 12;
-const MAX_PATHS = 3;
+export const MAX_PATHS = 3;
 
 export function FindingCard({
   finding,
   showCluster = true,
   headingLevel = 3,
+  pathsElsewhere,
 }: {
   finding: Finding;
   showCluster?: boolean;
   headingLevel?: 3 | 4;
+  /**
+   * Where this finding's evidence paths are shown when a long page does not render them in place (the
+   * cluster page past its budget): the card then says how many there are and links there.
+   */
+  pathsElsewhere?: string;
 }) {
   const Heading = headingLevel === 3 ? "h3" : "h4";
   const unlisted = finding.evidence.unlisted ?? 0;
   const hiddenObjects = Math.max(0, finding.evidence.objects.length - MAX_OBJECTS) + unlisted;
-  const hiddenPaths = Math.max(0, (finding.evidence.paths?.length ?? 0) - MAX_PATHS) + unlisted;
+  // paths shown elsewhere are counted in their own line, with the link to them
+  const hiddenPaths = pathsElsewhere
+    ? 0
+    : Math.max(0, (finding.evidence.paths?.length ?? 0) - MAX_PATHS) + unlisted;
   return (
     <details className="group rounded border border-slate-200 bg-white">
       <summary className="flex cursor-pointer list-none flex-wrap items-center gap-2 px-3 py-2 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">
@@ -71,10 +79,11 @@ export function FindingCard({
         <div>
           <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Evidence</div>
           <ul className="mt-1 flex flex-wrap gap-2">
-            {finding.evidence.objects.slice(0, MAX_OBJECTS).map((object) => {
+            {finding.evidence.objects.slice(0, MAX_OBJECTS).map((object, index) => {
               const href = objectHref(object);
               return (
-                <li key={`${object.kind}:${object.id}`} className="rounded bg-slate-100 px-2 py-0.5">
+                // biome-ignore lint/suspicious/noArrayIndexKey: a server-rendered list that never reorders; an ARM id as key would travel in the RSC payload
+                <li key={index} className="rounded bg-slate-100 px-2 py-0.5">
                   <span className="text-xs text-slate-600">{object.kind} </span>
                   {href ? (
                     <Link className="text-brand-700 underline" href={href}>
@@ -87,11 +96,23 @@ export function FindingCard({
               );
             })}
           </ul>
-          {finding.evidence.paths?.slice(0, MAX_PATHS).map((path, index) => (
-            <div key={pathKey(path)} className="mt-2 rounded border border-slate-200 p-2">
-              <PathSteps path={path} label={`Evidence path ${index + 1}`} />
-            </div>
-          ))}
+          {pathsElsewhere && finding.evidence.paths?.length ? (
+            <p className="mt-2 text-xs text-slate-600">
+              {finding.evidence.paths.length + unlisted} evidence{" "}
+              {finding.evidence.paths.length + unlisted === 1 ? "path" : "paths"}, step by step, with{" "}
+              <Link className="link" href={pathsElsewhere}>
+                this finding on the findings page
+              </Link>
+              .
+            </p>
+          ) : (
+            finding.evidence.paths?.slice(0, MAX_PATHS).map((path, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: server-rendered, never reordered; the path as key weighed kilobytes in the RSC payload
+              <div key={index} className="mt-2 rounded border border-slate-200 p-2">
+                <PathSteps path={path} label={`Evidence path ${index + 1}`} />
+              </div>
+            ))
+          )}
           {hiddenObjects + hiddenPaths > 0 ? (
             <p className="mt-2 text-xs text-slate-600">
               {hiddenObjects > 0 ? `${hiddenObjects} more objects` : ""}

@@ -12,15 +12,17 @@ import {
   reachOf,
   shortestClusterAdminPath,
 } from "@/components/access/can-become";
+import { clusterFindingsView } from "@/components/access/capped-list";
 import { encodeGraph } from "@/components/access/graph-data";
-import { ClusterAdminReach } from "@/components/cluster/cluster-admin-reach";
+import { ClusterAdminReach, OPEN_PATHS } from "@/components/cluster/cluster-admin-reach";
 import { ControlPlane } from "@/components/cluster/control-plane";
 import { WorkerPlane } from "@/components/cluster/worker-plane";
 import { Workloads } from "@/components/cluster/workloads";
-import { FindingCard } from "@/components/findings/finding-card";
+import { FindingCard, MAX_PATHS } from "@/components/findings/finding-card";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { PageHeader, Section, SectionSkeleton } from "@/components/ui/layout";
 import { HOLDING_EXPLANATION, HOLDING_LABEL } from "@/lib/access/labels";
+import type { Finding } from "@/lib/findings/types";
 import { clusterHref, clusterIdFromSlug, clusterSlug } from "@/lib/queries/cluster-slug";
 import { getCluster } from "@/lib/queries/get-cluster";
 import {
@@ -51,6 +53,13 @@ const GRAPH_PRINCIPALS = 40;
 const HOLDERS_LIMIT = 25;
 /** "Can become cluster-admin" shows at most this many, each with its shortest path. */
 const CAN_BECOME_LIMIT = 25;
+/** Findings listed per status (failing; passing and not assessed): the findings page has them all. */
+const FINDINGS_LISTED = 25;
+/**
+ * Evidence paths rendered in place on the page, failing findings first (the demo's clusters show 7–18):
+ * on a busy cluster they were 530 path steps, a quarter of a 2 MB page. The rest link to the findings page.
+ */
+const EVIDENCE_PATH_BUDGET = 20;
 
 async function AccessSection({
   scope,
@@ -83,10 +92,11 @@ async function AccessSection({
   });
   const strongest = ordered.slice(0, GRAPH_PRINCIPALS);
   const shownBecomers = becomers.slice(0, CAN_BECOME_LIMIT);
-  // escalation documents (paths) only for those shown: the can-become list and the graph's reaches
+  // escalation documents (paths) only for those rendered: the can-become list's open ones (the others load
+  // theirs when opened) and the graph's reaches
   const withPaths = [
     ...new Set([
-      ...shownBecomers.map(({ entry }) => entry.principal.id),
+      ...shownBecomers.slice(0, OPEN_PATHS).map(({ entry }) => entry.principal.id),
       ...strongest.filter((entry) => entry.reaches.length > 0).map((entry) => entry.principal.id),
     ]),
   ];
@@ -141,10 +151,12 @@ async function AccessSection({
           ],
         }))}
         holdersTotal={holders.length}
-        becomers={shownBecomers.map(({ entry, become }) => ({
+        clusterSlug={slug}
+        scanId={summary.scanId}
+        becomers={shownBecomers.map(({ entry, become }, index) => ({
           principal: entry.principal,
           become,
-          path: shortestClusterAdminPath(escalationsOf(entry.principal.id)),
+          path: index < OPEN_PATHS ? shortestClusterAdminPath(escalationsOf(entry.principal.id)) : undefined,
         }))}
         becomersTotal={becomers.length}
       />
@@ -211,40 +223,59 @@ async function AccessSection({
 
 async function FindingsSection({ scope, clusterId }: { scope: ScanScope; clusterId: string }) {
   const { findings } = await getClusterFindings(scope, clusterId);
-  const failing = findings.filter((finding) => finding.status === "fail");
-  const rest = findings.filter((finding) => finding.status !== "fail");
+  const view = clusterFindingsView(findings, {
+    listed: FINDINGS_LISTED,
+    pathBudget: EVIDENCE_PATH_BUDGET,
+    pathsPerFinding: MAX_PATHS,
+  });
+  const slug = clusterSlug(clusterId);
+  // the findings page filtered to this cluster (and rule) lists every finding, each with its paths
+  const findingsHref = (status: "fail" | "all", ruleId?: string) =>
+    `/findings?cluster=${encodeURIComponent(slug)}${status === "all" ? "&status=all" : ""}${ruleId ? `&rule=${encodeURIComponent(ruleId)}` : ""}`;
+  const card = ({ finding, paths }: { finding: Finding; paths: boolean }, index: number) => (
+    <FindingCard
+      // by position: server-rendered in a fixed order; the evidence's ARM ids as keys weighed kilobytes in the RSC payload
+      key={index}
+      finding={finding}
+      showCluster={false}
+      pathsElsewhere={
+        paths ? undefined : findingsHref(finding.status === "fail" ? "fail" : "all", finding.ruleId)
+      }
+    />
+  );
+  const more = (hidden: number, what: string, href: string) =>
+    hidden > 0 ? (
+      <p className="mt-2 text-sm">
+        {hidden} more {what} not listed here:{" "}
+        <Link className="link" href={href}>
+          every finding on this cluster
+        </Link>
+        .
+      </p>
+    ) : null;
+  const { failing, rest } = view;
   return (
     <Section
       id="findings"
       title="Findings"
-      description={`${failing.length} failing, ${rest.length} passing or not assessed.`}
+      description={`${failing.total} failing, ${rest.total} passing or not assessed.`}
     >
-      {failing.length === 0 ? (
+      {failing.total === 0 ? (
         <p className="text-sm text-slate-600">No failing finding on this cluster.</p>
       ) : null}
-      <div className="space-y-2">
-        {failing.map((finding) => (
-          <FindingCard
-            key={`${finding.ruleId}|${finding.evidence.objects[0]?.id}`}
-            finding={finding}
-            showCluster={false}
-          />
-        ))}
-      </div>
-      {rest.length > 0 ? (
+      <div className="space-y-2">{failing.shown.map(card)}</div>
+      {more(
+        failing.hidden,
+        failing.hidden === 1 ? "failing finding" : "failing findings",
+        findingsHref("fail"),
+      )}
+      {rest.total > 0 ? (
         <details className="mt-3">
           <summary className="cursor-pointer text-sm text-brand-700">
-            Show {rest.length} passing and not assessed
+            Show {rest.total} passing and not assessed
           </summary>
-          <div className="mt-2 space-y-2">
-            {rest.map((finding) => (
-              <FindingCard
-                key={`${finding.ruleId}|${finding.evidence.objects[0]?.id}`}
-                finding={finding}
-                showCluster={false}
-              />
-            ))}
-          </div>
+          <div className="mt-2 space-y-2">{rest.shown.map(card)}</div>
+          {more(rest.hidden, rest.hidden === 1 ? "finding" : "findings", findingsHref("all"))}
         </details>
       ) : null}
     </Section>

@@ -15,7 +15,6 @@ import { PageHeader, Section } from "@/components/ui/layout";
 import { Pagination } from "@/components/ui/pagination";
 import { TableScroll } from "@/components/ui/table-scroll";
 import { ELIGIBLE_EXPLANATION, ROUTE_LABEL } from "@/lib/access/labels";
-import { pathKey } from "@/lib/access/path-key";
 import type { AccessLevel, EscalationTarget } from "@/lib/access/types";
 import { type ClusterDifference, differenceSentence } from "@/lib/queries/cluster-differences";
 import { clusterHref, principalHref, principalIdFromParam } from "@/lib/queries/cluster-slug";
@@ -288,18 +287,20 @@ export default async function PrincipalPage({
                       only={entry.cluster.name}
                     />
                   ) : null}
-                  {entry.grants.map((grant) => (
+                  {entry.grants.map((grant, index) => (
                     <GrantBlock
-                      key={`${grant.level}|${grant.namespace}|${grant.route}|${pathKey(grant.path)}`}
+                      // biome-ignore lint/suspicious/noArrayIndexKey: server-rendered, never reordered; a key naming the path's ARM ids travelled in the RSC payload (100 KB on a busy principal)
+                      key={index}
                       grant={grant}
                       headingLevel={4}
                       who={principal.displayName}
                       where={entry.cluster.name}
                     />
                   ))}
-                  {entry.escalations.map((escalation) => (
+                  {entry.escalations.map((escalation, index) => (
                     <EscalationBlock
-                      key={`${escalation.to}|${escalation.route}|${pathKey(escalation.path)}`}
+                      // biome-ignore lint/suspicious/noArrayIndexKey: as above
+                      key={index}
                       escalation={escalation}
                       headingLevel={4}
                       who={principal.displayName}
@@ -327,8 +328,9 @@ export default async function PrincipalPage({
             <p className="text-sm text-slate-600">None.</p>
           ) : (
             <ul className="space-y-1.5 text-sm">
-              {data.roleAssignments.slice(0, ROLE_ROWS).map((assignment) => (
-                <li key={assignment.id}>
+              {data.roleAssignments.slice(0, ROLE_ROWS).map((assignment, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: server-rendered, never reordered; ARM ids as keys weigh in the RSC payload
+                <li key={index}>
                   <span className="font-medium">{assignment.role}</span>{" "}
                   <span className="text-slate-600" title={assignment.scope}>
                     on {describeScope(assignment.scope)}
@@ -473,12 +475,13 @@ function DifferenceList({
 }) {
   return (
     <ul className="space-y-1.5 text-sm">
-      {notes.map((note) => {
+      {notes.map((note, index) => {
         const names = note.clusters.map((cluster) => cluster.name);
         const shown = only ? [only] : names.slice(0, NAMED_CLUSTERS);
         return (
           <li
-            key={`${note.reason}|${note.role}|${note.scope}|${note.via}|${note.canUndo}`}
+            // biome-ignore lint/suspicious/noArrayIndexKey: server-rendered, never reordered; the scope's ARM id as key weighs in the RSC payload
+            key={index}
             className="rounded border-l-4 border-amber-400 bg-amber-50 px-2 py-1 text-amber-950"
           >
             <strong className="font-semibold">

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { capList, clusterFindingsView } from "@/components/access/capped-list";
+
+const finding = (status: string, paths: number) => ({
+  status,
+  evidence: { paths: Array.from({ length: paths }, () => []) },
+});
+
+describe("capList", () => {
+  it.each([
+    { items: 0, limit: 5, shown: 0, hidden: 0 },
+    { items: 5, limit: 5, shown: 5, hidden: 0 },
+    { items: 6, limit: 5, shown: 5, hidden: 1 },
+    { items: 412, limit: 60, shown: 60, hidden: 352 },
+    { items: 412, limit: null, shown: 412, hidden: 0 },
+    { items: 3, limit: 0, shown: 0, hidden: 3 },
+  ])(
+    "$items items, limit $limit: $shown shown, $hidden said to be hidden",
+    ({ items, limit, shown, hidden }) => {
+      const list = Array.from({ length: items }, (_, index) => index);
+      const capped = capList(list, limit);
+      expect(capped.shown).toEqual(list.slice(0, shown));
+      expect(capped.hidden).toBe(hidden);
+      expect(capped.total).toBe(items);
+    },
+  );
+});
+
+describe("clusterFindingsView", () => {
+  const options = { listed: 3, pathBudget: 5, pathsPerFinding: 3 };
+
+  it("lists failing and other findings apart, each capped with the count of the rest", () => {
+    const view = clusterFindingsView(
+      [finding("fail", 0), finding("pass", 0), finding("fail", 0), finding("fail", 0), finding("fail", 0)],
+      options,
+    );
+    expect(view.failing.shown).toHaveLength(3);
+    expect(view.failing.hidden).toBe(1);
+    expect(view.failing.total).toBe(4);
+    expect(view.rest.shown).toHaveLength(1);
+    expect(view.rest.hidden).toBe(0);
+  });
+
+  it("renders paths in place while the budget lasts, then none: later findings link to theirs", () => {
+    // costs 3 (capped from 4), 0, 2, then 1 with nothing left
+    const view = clusterFindingsView(
+      [finding("fail", 4), finding("fail", 0), finding("fail", 2), finding("pass", 1)],
+      options,
+    );
+    expect(view.failing.shown.map((entry) => entry.paths)).toEqual([true, true, true]);
+    expect(view.rest.shown.map((entry) => entry.paths)).toEqual([false]);
+  });
+
+  it("stops at the first finding that does not fit, even if a later one would", () => {
+    const view = clusterFindingsView([finding("fail", 3), finding("fail", 3), finding("fail", 1)], {
+      ...options,
+      pathBudget: 4,
+    });
+    expect(view.failing.shown.map((entry) => entry.paths)).toEqual([true, false, false]);
+  });
+
+  it("keeps a small cluster's findings as they were: all listed, all paths in place", () => {
+    // the demo's busiest cluster: 16 failing (18 paths shown), 15 passing, under the page's caps
+    const findings = [
+      ...Array.from({ length: 13 }, (_, index) => finding("fail", index < 5 ? 2 : 1)),
+      ...Array.from({ length: 3 }, () => finding("fail", 0)),
+      ...Array.from({ length: 15 }, () => finding("pass", 0)),
+    ];
+    const view = clusterFindingsView(findings, { listed: 25, pathBudget: 20, pathsPerFinding: 3 });
+    expect(view.failing.hidden + view.rest.hidden).toBe(0);
+    expect([...view.failing.shown, ...view.rest.shown].every((entry) => entry.paths)).toBe(true);
+  });
+});
