@@ -1,13 +1,13 @@
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
-import { managementGroupSchema, roleAssignmentSchema, roleDefinitionSchema } from "@/lib/model/azure";
+import { managementGroupSchema, roleDefinitionSchema } from "@/lib/model/azure";
 import { principalSchema } from "@/lib/model/directory";
 import {
   type ClusterDifference,
   clusterDifferences,
   type DifferenceAssignment,
-  type DifferenceCluster,
 } from "@/lib/queries/cluster-differences";
+import { differenceClusters, roleAssignmentsOf } from "@/lib/queries/scan-directory";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
 
@@ -24,11 +24,7 @@ export async function getClusterDifferences(scope: ScanScope, rawId: string): Pr
     SELECT natural_key AS id FROM snapshot_records
     WHERE ${tenant} AND kind = 'groupMembership' AND data->'memberIds' @> ${JSON.stringify([id])}::jsonb`);
   const holders = [id, ...groups.map((group) => group.id)];
-  const assignments = (
-    await db.$queryRaw<{ data: unknown }[]>(Prisma.sql`
-      SELECT data FROM snapshot_records
-      WHERE ${tenant} AND kind = 'roleAssignment' AND data->>'principalId' IN (${Prisma.join(holders)})`)
-  ).map((row) => roleAssignmentSchema.parse(row.data));
+  const assignments = await roleAssignmentsOf(scope, holders);
   if (assignments.length === 0) return [];
   const guids = [...new Set(assignments.map((assignment) => assignment.roleDefinitionId))];
   const groupIds = [...new Set(assignments.map((a) => a.principalId).filter((holder) => holder !== id))];
@@ -38,12 +34,7 @@ export async function getClusterDifferences(scope: ScanScope, rawId: string): Pr
         SELECT data FROM snapshot_records
         WHERE ${tenant} AND kind = 'roleDefinition' AND data->>'guid' IN (${Prisma.join(guids)})`)
       .then((rows) => rows.map((row) => roleDefinitionSchema.parse(row.data))),
-    db.$queryRaw<DifferenceCluster[]>(Prisma.sql`
-      SELECT natural_key AS id, data->>'name' AS name, data->>'subscriptionId' AS "subscriptionId",
-             coalesce((data->>'localAccountsDisabled')::boolean, false) AS "localAccountsDisabled",
-             coalesce(data->'entra'->>'mode', 'none') AS "entraMode",
-             coalesce((data->'entra'->>'azureRbac')::boolean, false) AS "azureRbac"
-      FROM snapshot_records WHERE ${tenant} AND kind = 'cluster'`),
+    differenceClusters(scope),
     assignments.some((assignment) => assignment.scope.includes("/managementgroups/"))
       ? db
           .$queryRaw<{ data: unknown }[]>(Prisma.sql`

@@ -7,13 +7,15 @@ import {
 } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
-import { managedIdentitySchema, roleAssignmentSchema, roleDefinitionSchema } from "@/lib/model/azure";
+import { managedIdentitySchema, roleDefinitionSchema } from "@/lib/model/azure";
 import { groupMembershipSchema, principalSchema } from "@/lib/model/directory";
 import { keysAreBytewise, nonDirectoryDisplayName } from "@/lib/queries/access-keys";
 import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { shapeClusterAccess } from "@/lib/queries/get-cluster-access";
 import { parseAccessKeyTail, reachOfRow } from "@/lib/queries/get-cluster-access-summary";
 import { NotFoundError } from "@/lib/queries/query-errors";
+import { roleAssignmentsOf } from "@/lib/queries/scan-directory";
+import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
 import { levelRank } from "@/lib/queries/stored-records";
@@ -58,16 +60,7 @@ async function readAccessKeys(scope: ScanScope, id: string): Promise<KeyRow[]> {
   const keyRanges = await keysAreBytewise();
   const [stored, expanded] = await Promise.all([
     readStoredAccessKeys(scope, id),
-    // rows the principal's groups give it (group-level storage): through its memberships, a few rows
-    prisma().$queryRaw<KeyRow[]>(Prisma.sql`
-      SELECT r.kind, r.natural_key AS key, r.cluster_id AS "clusterId", ${attackPathColumns("r", "attrs")}
-      FROM ${expandedAccessSql({
-        tenantId: scope.tenantId,
-        scanId: scope.scanId,
-        principalId: id,
-        keyRanges,
-      })} r
-      WHERE r.expanded`),
+    readExpandedAccessKeys(scope, id, keyRanges),
   ]);
   // one order whatever the layout: by cluster, then by key (the order the key index gives)
   const byKey = (a: KeyRow, b: KeyRow) =>
@@ -81,6 +74,65 @@ async function readAccessKeys(scope: ScanScope, id: string): Promise<KeyRow[]> {
             ? 1
             : 0;
   return [...stored, ...expanded].sort(byKey);
+}
+
+/**
+ * For every group with stored memberships (the groups whose rows group-level storage keeps once), the clusters
+ * it has access rows on, as of the scan: read once per scan (1.5 s on a 500-cluster tenant, warmed after each
+ * scan by lib/queries/warm-scan.ts), so a principal page reads only the key ranges that hold its groups' rows.
+ */
+const groupClustersMemo = memoByScan<ReadonlyMap<string, readonly string[]>>();
+
+export function groupClustersOf(scope: ScanScope): Promise<ReadonlyMap<string, readonly string[]>> {
+  return groupClustersMemo(`${scope.tenantId}|${scope.scanId}`, async () => {
+    const asOf = (alias: string) =>
+      Prisma.sql`${Prisma.raw(alias)}.valid_from_scan <= ${scope.scanId} AND (${Prisma.raw(alias)}.valid_to_scan IS NULL OR ${Prisma.raw(alias)}.valid_to_scan > ${scope.scanId})`;
+    // group ids are directory GUIDs: the 36 characters after the cluster id, then '|' (as expanded-access.ts)
+    const rows = await prisma().$queryRaw<{ groupId: string; clusterId: string }[]>(Prisma.sql`
+      WITH groups AS (
+        SELECT DISTINCT split_part(m.natural_key, '|', 1) AS id FROM snapshot_records m
+        WHERE m.tenant_id = ${scope.tenantId} AND m.kind = 'access.membership' AND ${asOf("m")})
+      SELECT DISTINCT g.id AS "groupId", r.cluster_id AS "clusterId"
+      FROM snapshot_records r JOIN groups g ON substr(r.natural_key, length(r.cluster_id) + 2, 36) = g.id
+      WHERE r.tenant_id = ${scope.tenantId} AND r.kind IN ('access.grant', 'access.escalation') AND ${asOf("r")}
+        AND substr(r.natural_key, length(r.cluster_id) + 38, 1) = '|'`);
+    const clusters = new Map<string, string[]>();
+    for (const row of rows) {
+      const list = clusters.get(row.groupId);
+      if (list) list.push(row.clusterId);
+      else clusters.set(row.groupId, [row.clusterId]);
+    }
+    return clusters;
+  });
+}
+
+/** The rows the principal's groups give it (group-level storage): through its memberships. */
+async function readExpandedAccessKeys(scope: ScanScope, id: string, keyRanges: boolean): Promise<KeyRow[]> {
+  let groupClusters: { groupId: string; clusterId: string }[] | undefined;
+  if (keyRanges) {
+    // only the (group, cluster) ranges that hold rows: the principal's groups first, then the per-scan map
+    const [groups, clustersOf] = await Promise.all([
+      prisma().$queryRaw<{ groupId: string }[]>(Prisma.sql`
+        SELECT DISTINCT split_part(natural_key, '|', 1) AS "groupId" FROM snapshot_records
+        WHERE tenant_id = ${scope.tenantId} AND kind = 'access.membership' AND ${asOfCondition(scope.scanId)}
+          AND split_part(natural_key, '|', 2) = ${id}`),
+      groupClustersOf(scope),
+    ]);
+    groupClusters = groups.flatMap(({ groupId }) =>
+      (clustersOf.get(groupId) ?? []).map((clusterId) => ({ groupId, clusterId })),
+    );
+    if (groupClusters.length === 0) return [];
+  }
+  return prisma().$queryRaw<KeyRow[]>(Prisma.sql`
+    SELECT r.kind, r.natural_key AS key, r.cluster_id AS "clusterId", ${attackPathColumns("r", "attrs")}
+    FROM ${expandedAccessSql({
+      tenantId: scope.tenantId,
+      scanId: scope.scanId,
+      principalId: id,
+      keyRanges,
+      groupClusters,
+    })} r
+    WHERE r.expanded`);
 }
 
 async function readStoredAccessKeys(scope: ScanScope, id: string): Promise<KeyRow[]> {
@@ -166,11 +218,7 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
 
   // Role assignments held directly or through a group, and the names of everything they mention.
   const holders = [id, ...memberOf.map((group) => group.groupId)];
-  const assignments = (
-    await db.$queryRaw<Row[]>(Prisma.sql`
-      SELECT kind, data, cluster_id AS "clusterId" FROM snapshot_records
-      WHERE ${tenant} AND kind = 'roleAssignment' AND data->>'principalId' IN (${Prisma.join(holders)})`)
-  ).map((row) => roleAssignmentSchema.parse(row.data));
+  const assignments = await roleAssignmentsOf(scope, holders);
   const roleGuids = [...new Set(assignments.map((assignment) => assignment.roleDefinitionId))];
   const namedIds = [
     ...new Set([...memberOf.map((group) => group.groupId), ...(membership?.directMemberIds ?? [])]),
@@ -202,9 +250,16 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
         WHERE ${tenant} AND kind = 'cluster' AND natural_key IN (${Prisma.join(clusterIds)})`)
     : [];
   const nameOfCluster = new Map(clusterNames.map((row) => [row.id, row.name]));
+  // keys by cluster, in one pass (filtering every key per cluster was 456 × 5,000 comparisons)
+  const keysOf = new Map<string, KeyRow[]>();
+  for (const row of keys) {
+    const list = keysOf.get(row.clusterId);
+    if (list) list.push(row);
+    else keysOf.set(row.clusterId, [row]);
+  }
   const summary = clusterIds
     .map((clusterId) => {
-      const own = keys.filter((row) => row.clusterId === clusterId);
+      const own = keysOf.get(clusterId) ?? [];
       const tails = (kind: string) =>
         own
           .filter((row) => row.kind === kind)
