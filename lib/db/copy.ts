@@ -20,17 +20,22 @@ export async function copyRows(
   const stream = client.query(
     copyFrom(`COPY ${table} (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`),
   );
+  // Settles when PostgreSQL has taken every row, or refused the COPY. A refusal (an unknown column, a
+  // unique violation, a row it cannot parse) can come at any time, and after it "drain" never fires: every
+  // wait below is raced with it, so the error reaches the caller instead of the COPY hanging forever.
   const done = new Promise<void>((resolve, reject) => {
     stream.on("finish", () => resolve());
     stream.on("error", reject);
   });
+  done.catch(() => {}); // observed by the races below and the final await
   let chunk = "";
   let count = 0;
   const flush = async () => {
     if (!chunk) return;
     const ok = stream.write(chunk);
     chunk = "";
-    if (!ok) await new Promise<void>((resolve) => stream.once("drain", () => resolve()));
+    if (!ok)
+      await Promise.race([new Promise<void>((resolve) => stream.once("drain", () => resolve())), done]);
   };
   for (const row of rows) {
     chunk += `${row.map(copyTextValue).join("\t")}\n`;
@@ -38,7 +43,7 @@ export async function copyRows(
     if (chunk.length > 1 << 20) await flush();
   }
   await flush();
-  stream.end();
+  if (!stream.errored) stream.end();
   await done;
   return count;
 }
