@@ -166,6 +166,40 @@ describe("analyseAndStore", () => {
     }
     expect(before.length - after.length).toBe(outcome.closed - outcome.inserted);
   });
+
+  // A batch is stored while the next is evaluated (analyse.ts): a store that fails in the background must
+  // still fail the analysis, so the scan's transaction rolls back rather than committing a partial state.
+  it("fails when a batch's store fails while the next batch is evaluated, and rolls back", async () => {
+    const tenantId = "store-fails";
+    const scanId = await newScan(tenantId);
+    const client = await pool.connect();
+    let copies = 0;
+    // The second COPY into snapshot_records names a column that does not exist: PostgreSQL refuses it.
+    const failingSecondCopy = new Proxy(client, {
+      get(target, property, receiver) {
+        if (property !== "query") return Reflect.get(target, property, receiver);
+        return (...args: unknown[]) => {
+          const submitted = args[0] as { text?: unknown };
+          if (typeof submitted?.text === "string" && submitted.text.startsWith("COPY snapshot_records")) {
+            copies++;
+            if (copies === 2) submitted.text = "COPY snapshot_records (no_such_column) FROM STDIN";
+          }
+          return Reflect.apply(target.query, target, args);
+        };
+      },
+    });
+    try {
+      await client.query("BEGIN");
+      await expect(
+        analyseAndStore(failingSecondCopy, { tenantId, scanId, model, batchRecords: 1 }),
+      ).rejects.toThrow(/no_such_column/);
+      await client.query("ROLLBACK");
+    } finally {
+      client.release();
+    }
+    expect(copies).toBeGreaterThanOrEqual(2);
+    expect(await currentRows(tenantId)).toEqual([]);
+  });
 });
 
 describe("modelAsOfInTransaction", () => {
