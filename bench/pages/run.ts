@@ -18,8 +18,10 @@
 //   ATLAS_DATA_DIR=.data/bench-pages/db ATLAS_SCAN_ON_START=0 ATLAS_WORKER=off PORT=3311 npm start
 // Measure:
 //   tsx bench/pages/run.ts --base http://127.0.0.1:3311 [--duration 15] [--connections 20] [--candidates 5]
+//     [--targets .data/bench-pages/targets.json]   (picked once, then the same targets on every run)
 // The same tenant in the layout before issue 15 (every member's rows), to compare: scripts/dev-seed.ts
 // --group-storage false into another data folder. Where a page's time goes: bench/pages/profile.ts.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { z } from "zod";
@@ -32,6 +34,11 @@ const { values } = parseArgs({
     connections: { type: "string", default: "20" },
     /** how many of the users reaching the most clusters are checked for access through groups */
     candidates: { type: "string", default: "5" },
+    /**
+     * a JSON file of the targets picked: written after picking, read instead of picking when it exists (the
+     * picking reads all 500 clusters' access, 100 s; the same targets measured before and after a change)
+     */
+    targets: { type: "string" },
   },
 });
 const base = values.base ?? "http://127.0.0.1:3300";
@@ -182,6 +189,8 @@ type Row = {
   name: string;
   path: string;
   coldMs: number;
+  /** the first answer's size: the page's weight (HTML with its RSC payload) */
+  bytes: number;
   requests: number;
   rps: number;
   p50: number;
@@ -193,7 +202,7 @@ async function measure(name: string, path: string): Promise<Row> {
   // The first request after a scan computes the per-scan summaries; report it, then measure steady state.
   const started = performance.now();
   const first = await fetch(`${base}${path}`);
-  await first.arrayBuffer();
+  const bytes = (await first.arrayBuffer()).byteLength;
   const coldMs = performance.now() - started;
   const result = await autocannon({
     url: `${base}${path}`,
@@ -208,6 +217,7 @@ async function measure(name: string, path: string): Promise<Row> {
     name,
     path,
     coldMs: Math.round(coldMs),
+    bytes,
     requests: result.requests.total,
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
@@ -216,7 +226,17 @@ async function measure(name: string, path: string): Promise<Row> {
   };
 }
 
-const { clusters, notes, targets } = await pickTargets();
+const picked = z.object({
+  clusters: z.number(),
+  notes: z.array(z.string()),
+  targets: z.array(z.object({ name: z.string(), path: z.string() })),
+});
+const { clusters, notes, targets } =
+  values.targets && existsSync(values.targets)
+    ? picked.parse(JSON.parse(readFileSync(values.targets, "utf8")))
+    : await pickTargets();
+if (values.targets && !existsSync(values.targets))
+  writeFileSync(values.targets, `${JSON.stringify({ clusters, notes, targets }, null, 2)}\n`);
 console.log(`${base}: ${clusters} clusters; ${connections} connections, ${duration} s per target`);
 for (const note of notes) console.log(note);
 console.log();
@@ -232,6 +252,7 @@ console.log(
   "   p99 ms",
   " p99/health",
   " non-2xx",
+  "     size",
 );
 for (const row of rows) {
   console.log(
@@ -244,6 +265,7 @@ for (const row of rows) {
       11,
     ),
     String(row.errors).padStart(8),
+    `${(row.bytes / 1024).toFixed(0)} KB`.padStart(9),
   );
 }
 const failing = rows

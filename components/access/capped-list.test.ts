@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { capList, clusterFindingsView } from "@/components/access/capped-list";
+import { blocksInPlace, capList, clusterFindingsView } from "@/components/access/capped-list";
 
 const finding = (status: string, paths: number) => ({
   status,
@@ -69,5 +69,21 @@ describe("clusterFindingsView", () => {
     const view = clusterFindingsView(findings, { listed: 25, pathBudget: 20, pathsPerFinding: 3 });
     expect(view.failing.hidden + view.rest.hidden).toBe(0);
     expect([...view.failing.shown, ...view.rest.shown].every((entry) => entry.paths)).toBe(true);
+  });
+});
+
+describe("blocksInPlace", () => {
+  it.each([
+    { blocks: [], budget: 12, placed: [] },
+    // the demo's widest principal: 8 blocks on 7 clusters, all in place
+    { blocks: [2, 1, 1, 1, 1, 1, 1], budget: 12, placed: [true, true, true, true, true, true, true] },
+    { blocks: [4, 4, 4, 4], budget: 12, placed: [true, true, true, false] },
+    // the first cluster always shows its paths, even past the budget; nothing after it does
+    { blocks: [30, 1], budget: 12, placed: [true, false] },
+    // once one does not fit, a later small one does not jump the queue
+    { blocks: [10, 5, 1], budget: 12, placed: [true, false, false] },
+    { blocks: [0, 0, 12, 0], budget: 12, placed: [true, true, true, true] },
+  ])("$blocks within $budget: $placed", ({ blocks, budget, placed }) => {
+    expect(blocksInPlace(blocks, budget)).toEqual(placed);
   });
 });

@@ -63,3 +63,17 @@ export function clusterFindingsView<
     rest: { ...rest, shown: rest.shown.map(place) },
   };
 }
+
+/**
+ * Which of a page's entries (the principal page's clusters) render their path blocks in place: whole entries,
+ * in order, while `budget` blocks last, and never fewer than the first; from the first entry that does not
+ * fit, none (they load their paths when opened). `blocks` is each entry's count of grants and escalations.
+ */
+export function blocksInPlace(blocks: readonly number[], budget: number): boolean[] {
+  let left = budget;
+  return blocks.map((count, index) => {
+    const fits = index === 0 || (left >= 0 && count <= left);
+    left = fits ? left - count : -1;
+    return fits;
+  });
+}

@@ -27,6 +27,8 @@ export function PrincipalAccessDetails({
   scanId,
   summary,
   summaryClassName = "hover:bg-slate-50",
+  headingLevel = 3,
+  linkToPrincipal = true,
 }: {
   clusterSlug: string;
   clusterName: string;
@@ -35,6 +37,10 @@ export function PrincipalAccessDetails({
   summary: ReactNode;
   /** the summary row's hover and text size (the can-become list's rows are red-tinted) */
   summaryClassName?: string;
+  /** of the grants' and escalations' headings (4 inside the principal page's cluster blocks) */
+  headingLevel?: 3 | 4;
+  /** "Everything <principal> can do": not on the principal's own page */
+  linkToPrincipal?: boolean;
 }) {
   const [state, setState] = useState<State>({ kind: "idle" });
 
@@ -76,11 +82,13 @@ export function PrincipalAccessDetails({
         className="space-y-2 border-t border-slate-100 bg-slate-50/60 px-4 py-3"
         aria-busy={state.kind === "loading"}
       >
-        <p className="text-sm">
-          <Link href={principalHref(principal.id)} className="link">
-            Everything {principal.displayName} can do
-          </Link>
-        </p>
+        {linkToPrincipal ? (
+          <p className="text-sm">
+            <Link href={principalHref(principal.id)} className="link">
+              Everything {principal.displayName} can do
+            </Link>
+          </p>
+        ) : null}
         {state.kind === "loading" ? (
           <p role="status" className="text-sm text-slate-600">
             Loading the paths…
@@ -97,6 +105,7 @@ export function PrincipalAccessDetails({
                 <GrantBlock
                   key={`${grant.level}|${grant.namespace}|${grant.route}|${pathKey(grant.path)}`}
                   grant={grant}
+                  headingLevel={headingLevel}
                   who={principal.displayName}
                   where={clusterName}
                 />
@@ -105,6 +114,7 @@ export function PrincipalAccessDetails({
                 <EscalationBlock
                   key={`${escalation.to}|${escalation.route}|${pathKey(escalation.path)}`}
                   escalation={escalation}
+                  headingLevel={headingLevel}
                   who={principal.displayName}
                   where={clusterName}
                 />
