@@ -167,9 +167,10 @@ describe("analyseAndStore", () => {
     expect(before.length - after.length).toBe(outcome.closed - outcome.inserted);
   });
 
-  // A batch is stored while the next is evaluated (analyse.ts): a store that fails in the background must
-  // still fail the analysis, so the scan's transaction rolls back rather than committing a partial state.
-  it("fails when a batch's store fails while the next batch is evaluated, and rolls back", async () => {
+  // A store PostgreSQL refuses (here a COPY naming a column that does not exist) must fail the analysis, so
+  // the scan's transaction rolls back rather than committing a partial state; before lib/db/copy.ts raced its
+  // waits with the COPY's error, this waited forever for a "drain" that never came.
+  it("fails, and leaves nothing, when PostgreSQL refuses a batch's store", async () => {
     const tenantId = "store-fails";
     const scanId = await newScan(tenantId);
     const client = await pool.connect();

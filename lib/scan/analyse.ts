@@ -38,19 +38,16 @@ export interface AnalysisOutcome {
 }
 
 /**
- * The analysis's wall time by part: the access engine (one step, with the access index), the attack-path
- * search, the findings rules, turning results into records (with group-level collapsing), and storing them
- * (hashing, comparing, COPY: mostly PostgreSQL).
+ * The analysis's wall time by part: the access engine (one step), the attack-path search, the findings
+ * rules, turning results into records (with group-level collapsing), and storing them (hashing, comparing,
+ * COPY: mostly PostgreSQL).
  */
 export interface AnalysisPhaseMs {
   evaluate: number;
   attackPaths: number;
   findings: number;
   records: number;
-  /** the stores' own wall time; a batch's store runs while the next batch is evaluated */
   store: number;
-  /** what of `store` the analysis waited for (the rest overlapped its computing) */
-  storeWait: number;
 }
 
 export const noAnalysisPhases = (): AnalysisPhaseMs => ({
@@ -59,7 +56,6 @@ export const noAnalysisPhases = (): AnalysisPhaseMs => ({
   findings: 0,
   records: 0,
   store: 0,
-  storeWait: 0,
 });
 
 const recordCount = (access: ClusterAccess) =>
@@ -188,21 +184,6 @@ export async function analyseAndStore(
 
   let batch: ClusterAccess[] = [];
   let batchSize = 0;
-  // One batch is stored while the next is evaluated: PostgreSQL parses, compresses and indexes a batch in
-  // its own process, on the other core, about as long as this process takes to compute one (bench/scan,
-  // "time by phase"). At most one batch is in flight, so memory stays two batches; a failed store surfaces
-  // at the next flush or at the end, and the caller's transaction rolls back.
-  let storing: Promise<void> | null = null;
-  const waitForStore = async () => {
-    if (!storing) return;
-    const started = performance.now();
-    try {
-      await storing;
-    } finally {
-      storing = null;
-      phaseMs.storeWait += performance.now() - started;
-    }
-  };
   const flush = async () => {
     if (batch.length === 0) return;
     const records = timed("records", () => accessToRecords(batch));
@@ -226,20 +207,15 @@ export async function analyseAndStore(
       outcome.groupStorage.absentMarkers += toStore.length - (records.length - collapsed.dropped);
       for (const id of collapsed.groups) groupsWithRows.add(id);
     }
-    const findings = streaming ? timed("findings", () => streaming.add(batch)) : null;
-    const findingRecords = findings ? timed("records", () => findingsToRecords(findings)) : null;
-    if (findingRecords) outcome.findings += findingRecords.length;
+    await store(toStore, "access", { clusterIds, withRows: clustersWithAccess });
+    if (streaming) {
+      const findings = timed("findings", () => streaming.add(batch));
+      const findingRecords = timed("records", () => findingsToRecords(findings));
+      outcome.findings += findingRecords.length;
+      await store(findingRecords, "batchFindings", { clusterIds, withRows: clustersWithFindings });
+    }
     batch = [];
     batchSize = 0;
-    await waitForStore();
-    const stored = (async () => {
-      await store(toStore, "access", { clusterIds, withRows: clustersWithAccess });
-      if (findingRecords)
-        await store(findingRecords, "batchFindings", { clusterIds, withRows: clustersWithFindings });
-    })();
-    // Awaited by waitForStore; this keeps a failure from being reported as unhandled before then.
-    stored.catch(() => {});
-    storing = stored;
     collectGarbage();
   };
 
@@ -275,11 +251,8 @@ export async function analyseAndStore(
     batchSize += recordCount(access);
     if (batchSize >= batchRecords) await flush();
     input.onProgress?.(++done, model.clusters.length);
-    // Let the batch in flight stream to PostgreSQL between clusters (evaluating one does not yield).
-    if (storing) await new Promise((resolve) => setImmediate(resolve));
   }
   await flush();
-  await waitForStore();
   outcome.closed += await closeOutsideClusters(client, {
     tenantId,
     scanId,
