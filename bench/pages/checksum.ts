@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
+import { getCluster } from "@/lib/queries/get-cluster";
 import { getClusterDifferences } from "@/lib/queries/get-cluster-differences";
 import { getPrincipal } from "@/lib/queries/get-principal";
 import { requireScanScope } from "@/lib/queries/scan-scope";
@@ -18,6 +19,8 @@ const { values } = parseArgs({
   options: {
     sample: { type: "string", default: "40" },
     principal: { type: "string", multiple: true, default: [] },
+    /** and getCluster (the cluster page's planes) of this many clusters, in id order */
+    clusters: { type: "string", default: "100" },
   },
 });
 const scope = await requireScanScope();
@@ -53,5 +56,18 @@ for (const id of ids) {
     `${id.padEnd(50)} ${sum} ${String(all.summary.length).padStart(4)} clusters ${String(differences.length).padStart(3)} differences ${Math.round(performance.now() - started)} ms`,
   );
 }
+const clusterIds = await prisma().$queryRaw<{ id: string }[]>(Prisma.sql`
+  SELECT natural_key AS id FROM snapshot_records
+  WHERE tenant_id = ${scope.tenantId} AND kind = 'cluster'
+    AND valid_from_scan <= ${scope.scanId} AND (valid_to_scan IS NULL OR valid_to_scan > ${scope.scanId})
+  ORDER BY natural_key LIMIT ${Number(values.clusters)}`);
+const clusterSums = createHash("sha256");
+for (const { id } of clusterIds)
+  clusterSums.update(
+    createHash("sha256")
+      .update(JSON.stringify(await getCluster(scope, id)))
+      .digest("hex"),
+  );
 console.log(`${ids.length} principals, scan ${scope.scanId}: ${total.digest("hex")}`);
+console.log(`${clusterIds.length} clusters (getCluster), scan ${scope.scanId}: ${clusterSums.digest("hex")}`);
 await prisma().$disconnect();

@@ -5,7 +5,6 @@ import {
   federatedCredentialSchema,
   managedIdentitySchema,
   managementGroupSchema,
-  roleAssignmentSchema,
   roleDefinitionSchema,
   subscriptionSchema,
 } from "@/lib/model/azure";
@@ -22,6 +21,7 @@ import { clusterSource, subscriptionSource } from "@/lib/model/sources";
 import { coverageSchema } from "@/lib/model/tenant-model";
 import { assembleClusterDetail, scopeChainOf } from "@/lib/queries/cluster-detail";
 import { NotFoundError } from "@/lib/queries/query-errors";
+import { allRoleAssignments } from "@/lib/queries/scan-directory";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
 
@@ -117,14 +117,15 @@ export async function getCluster(scope: ScanScope, clusterId: string) {
     if (objectId) identityPrincipalIds.add(objectId);
   }
   const chain = scopeChainOf(cluster, subscription, managementGroups);
-  const roleAssignments = (
-    await db.$queryRaw<Row[]>(Prisma.sql`
-      SELECT kind, data FROM snapshot_records
-      WHERE ${tenant} AND kind = 'roleAssignment'
-        AND (data->>'scope' IN (${Prisma.join(chain)})
-             OR starts_with(data->>'scope', ${`${cluster.id}/namespaces/`})
-             OR data->>'principalId' IN (${Prisma.join(identityPrincipalIds.size ? [...identityPrincipalIds] : [""])}))`)
-  ).map((row) => roleAssignmentSchema.parse(row.data));
+  // the scan's assignments are read once per scan (scan-directory.ts); filtering them here replaces a
+  // per-request filter of every assignment document on its scope (40–75 ms at 8,000 assignments)
+  const inChain = new Set(chain);
+  const roleAssignments = (await allRoleAssignments(scope)).filter(
+    (assignment) =>
+      inChain.has(assignment.scope) ||
+      assignment.scope.startsWith(`${cluster.id}/namespaces/`) ||
+      identityPrincipalIds.has(assignment.principalId),
+  );
 
   const roleGuids = [...new Set(roleAssignments.map((assignment) => assignment.roleDefinitionId))];
   const adminGroupIds = cluster.entra.adminGroupIds;
