@@ -137,6 +137,7 @@ const productRunSchema = z.object({
   tableBytes: z.number(),
   writtenByKind: z.record(z.string(), z.object({ inserted: z.number(), closed: z.number() })),
   phaseMs: z.record(z.string(), z.number()).default({}),
+  cpuMs: z.number().optional(),
 });
 
 /** Runs bench/scan/product-scan.ts in a child process and parses the JSON line it prints per scan. */
@@ -400,9 +401,10 @@ try {
     const phases = [...new Set(runs.flatMap((run) => Object.keys(run.phaseMs)))];
     if (phases.length > 0) {
       printTable([
-        ["time by phase", ...phases],
+        ["time by phase", "scan CPU", ...phases],
         ...runs.map((run) => [
           `${run.run} (${run.layout})`,
+          run.cpuMs === undefined ? "-" : secs(run.cpuMs),
           ...phases.map((phase) => (run.phaseMs[phase] === undefined ? "-" : secs(run.phaseMs[phase]))),
         ]),
       ]);
