@@ -75,6 +75,9 @@ export async function scanAndReport(input: {
     coverage: outcome.coverage,
     apiCalls: outcome.apiCalls,
     durationMs: outcome.durationMs,
+    // Where the time went (collect, inventory, evaluate, attackPaths, findings, store, …; docs/scanner.md):
+    // a scan that got slow says which part did.
+    ...(outcome.phaseMs ? { phaseMs: roundedMs(outcome.phaseMs) } : {}),
   };
   if (json) {
     console.log(JSON.stringify(result, null, 2));
@@ -86,6 +89,10 @@ export async function scanAndReport(input: {
         .join(", ")}`,
     );
     console.log(`  rows written: ${outcome.rowsInserted} inserted, ${outcome.rowsClosed} closed`);
+    if (result.phaseMs) {
+      const spent = Object.entries(result.phaseMs).filter(([, ms]) => ms >= 50);
+      console.log(`  time: ${spent.map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)} s`).join(", ")}`);
+    }
     const calls = Object.entries(result.apiCalls).map(([k, v]) => `${k} ${v}`);
     // An import reads a file: it makes no calls.
     console.log(`  API calls: ${calls.length > 0 ? calls.join(", ") : "none"}`);
@@ -96,4 +103,9 @@ export async function scanAndReport(input: {
   const failing = await failingFindingsOfScan(pool, outcome.tenantId, outcome.scanId);
   // The gate's verdict goes to stderr: stdout stays the summary (or the JSON) a pipeline parses.
   return gatedExitCode(exitCode, input.failOn, failing, (line) => console.error(line));
+}
+
+/** Whole milliseconds: fractions of one say nothing to a reader of the JSON. */
+function roundedMs(phases: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(phases).map(([phase, ms]) => [phase, Math.round(ms)]));
 }

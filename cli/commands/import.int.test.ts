@@ -73,9 +73,23 @@ describe("aks-atlas import", () => {
       status: string;
       coverage: Record<string, { status: string }>;
       apiCalls: Record<string, number>;
+      phaseMs: Record<string, number>;
     };
     expect(summary.status).toBe("partial");
     expect(summary.apiCalls).toEqual({}); // nothing was sent anywhere
+    // Where the time went: a first import evaluates everything, so every part of the analysis ran.
+    for (const phase of [
+      "collect",
+      "inventory",
+      "inputs",
+      "loadModel",
+      "evaluate",
+      "attackPaths",
+      "findings",
+      "store",
+    ])
+      expect(summary.phaseMs[phase], phase).toBeGreaterThanOrEqual(0);
+    expect(result.stderr + result.stdout).not.toMatch(/NaN/);
     const notRead = Object.entries(summary.coverage).filter(([, c]) => c.status === "not-read");
     expect(notRead.map(([source]) => source)).toEqual([expect.stringMatching(/^cluster:.*\/aks-data$/)]);
     const { rows } = await pool.query("SELECT trigger, status FROM scans WHERE id = $1", [summary.scanId]);
