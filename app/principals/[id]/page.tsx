@@ -35,6 +35,8 @@ const CLUSTERS_PER_PAGE = 10;
  * opened. A principal with cluster-admin on 456 of 500 clusters had 40 blocks, 261 steps on each page.
  */
 const PATH_BLOCKS_IN_PLACE = 32;
+/** "Why clusters differ" notes before "list all" (the demo has at most 1; a 500-cluster principal had 58) */
+const DIFFERENCES_SHOWN = 10;
 const SUMMARY_ROWS = 50;
 const ROLE_ROWS = 50;
 const pageParamsSchema = z.object({
@@ -157,7 +159,18 @@ export default async function PrincipalPage({
           title="Why clusters differ"
           description="The same Azure role gives less on some clusters: their settings decide."
         >
-          <DifferenceList notes={differences} who={principal.displayName} />
+          <DifferenceList
+            notes={view.all ? differences : differences.slice(0, DIFFERENCES_SHOWN)}
+            who={principal.displayName}
+          />
+          {!view.all && differences.length > DIFFERENCES_SHOWN ? (
+            <p className="mt-2 text-sm">
+              {differences.length - DIFFERENCES_SHOWN} more notes not shown here.{" "}
+              <Link className="link" href={`${principalHref(principal.id)}?all=1#differences-heading`}>
+                List all {differences.length}
+              </Link>
+            </p>
+          ) : null}
         </Section>
       ) : null}
 
