@@ -48,7 +48,7 @@ describe("ClusterAdminReach", () => {
   it("says how many it does not name and links to the full list", () => {
     const html = render(becomers(25), 49);
     expect(html).toContain("24 more in");
-    expect(html).toContain('href="#access-heading"');
+    expect(html).toContain('href="/clusters/aks-1~rg~sub?access=all#access-heading"');
   });
 
   it("says so when a path was not stored with the scan", () => {

@@ -62,7 +62,8 @@ export function ClusterAdminReach({
     total > shown ? (
       <p className="mt-2 text-sm text-slate-600">
         {total - shown} more in{" "}
-        <Link className="link" href="#access-heading">
+        {/* the whole list: its first page may not reach them (holders first, 25 shown) */}
+        <Link className="link" href={`/clusters/${clusterSlug}?access=all#access-heading`}>
           the access list
         </Link>
         .
