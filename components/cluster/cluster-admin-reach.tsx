@@ -40,6 +40,25 @@ function PrincipalName({ principal }: { principal: AccessPrincipal }) {
   );
 }
 
+/** A becomer's line: name, kind and how many hops to cluster-admin (no link: it heads a disclosure). */
+function BecomerHeading({ becomer }: { becomer: Becomer }) {
+  return (
+    <>
+      <span className="font-medium">{becomer.principal.displayName}</span>
+      <KindTag kind={becomer.principal.kind} />
+      <ReachChip
+        text={reachChipText({
+          level: "cluster-admin",
+          hops: becomer.become.hops,
+          namespace: null,
+          conditional: becomer.become.conditional,
+        })}
+        conditional={becomer.become.conditional}
+      />
+    </>
+  );
+}
+
 export function ClusterAdminReach({
   clusterName,
   clusterSlug,
@@ -114,21 +133,7 @@ export function ClusterAdminReach({
                     principal={becomer.principal}
                     scanId={scanId}
                     summaryClassName="text-sm hover:bg-red-50/50"
-                    summary={
-                      <>
-                        <span className="font-medium">{becomer.principal.displayName}</span>
-                        <KindTag kind={becomer.principal.kind} />
-                        <ReachChip
-                          text={reachChipText({
-                            level: "cluster-admin",
-                            hops: becomer.become.hops,
-                            namespace: null,
-                            conditional: becomer.become.conditional,
-                          })}
-                          conditional={becomer.become.conditional}
-                        />
-                      </>
-                    }
+                    summary={<BecomerHeading becomer={becomer} />}
                   />
                 ) : (
                   <details open={index < OPEN_PATHS} className="group">
@@ -141,17 +146,7 @@ export function ClusterAdminReach({
                       </span>
                       {/* No link inside a summary: a control inside a control is unreachable to
                         assistive technology (axe nested-interactive); the link opens the details. */}
-                      <span className="font-medium">{becomer.principal.displayName}</span>
-                      <KindTag kind={becomer.principal.kind} />
-                      <ReachChip
-                        text={reachChipText({
-                          level: "cluster-admin",
-                          hops: becomer.become.hops,
-                          namespace: null,
-                          conditional: becomer.become.conditional,
-                        })}
-                        conditional={becomer.become.conditional}
-                      />
+                      <BecomerHeading becomer={becomer} />
                     </summary>
                     <div className="border-t border-red-100 px-3 py-2">
                       <p className="mb-2 text-sm">
