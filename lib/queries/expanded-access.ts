@@ -1,4 +1,5 @@
 import { Prisma } from "@/lib/db/generated/client";
+import { asOfCondition } from "@/lib/queries/snapshot";
 
 // Group-level storage, read side (docs/scanner.md, "Group-level storage"). Access reached through a group
 // is stored once, on the group, with each transitive membership as an `access.membership` record
@@ -42,10 +43,7 @@ export type ExpandedAccessFilter = {
   derivedWhere?: Prisma.Sql;
 };
 
-const asOf = (alias: string, scanId: bigint) => {
-  const t = Prisma.raw(alias);
-  return Prisma.sql`${t}.valid_from_scan <= ${scanId} AND (${t}.valid_to_scan IS NULL OR ${t}.valid_to_scan > ${scanId})`;
-};
+const asOf = (alias: string, scanId: bigint) => asOfCondition(scanId, alias);
 
 /**
  * The access rows as of one scan, stored and expanded, as a parenthesised subquery to use in FROM:

@@ -85,8 +85,7 @@ const groupClustersMemo = memoByScan<ReadonlyMap<string, readonly string[]>>();
 
 export function groupClustersOf(scope: ScanScope): Promise<ReadonlyMap<string, readonly string[]>> {
   return groupClustersMemo(`${scope.tenantId}|${scope.scanId}`, async () => {
-    const asOf = (alias: string) =>
-      Prisma.sql`${Prisma.raw(alias)}.valid_from_scan <= ${scope.scanId} AND (${Prisma.raw(alias)}.valid_to_scan IS NULL OR ${Prisma.raw(alias)}.valid_to_scan > ${scope.scanId})`;
+    const asOf = (alias: string) => asOfCondition(scope.scanId, alias);
     // group ids are directory GUIDs: the 36 characters after the cluster id, then '|' (as expanded-access.ts)
     const rows = await prisma().$queryRaw<{ groupId: string; clusterId: string }[]>(Prisma.sql`
       WITH groups AS (
@@ -151,7 +150,7 @@ async function readStoredAccessKeys(scope: ScanScope, id: string): Promise<KeyRo
           AND r.natural_key >= c.id || '|' || ${id} || '|'
           AND r.natural_key < c.id || '|' || ${id} || '}'
           AND starts_with(r.natural_key, c.id || '|' || ${id} || '|')
-          AND r.valid_from_scan <= ${scope.scanId} AND (r.valid_to_scan IS NULL OR r.valid_to_scan > ${scope.scanId})
+          AND ${asOfCondition(scope.scanId, "r")}
         OFFSET 0 -- a fence: keeps the planner probing the key index per cluster, not scanning the table
       ) r`);
   }

@@ -25,8 +25,10 @@ export async function completedScan(scanId: bigint) {
   return prisma().scan.findFirst({ where: { id: scanId, status: { in: [...COMPLETED_STATUSES] } } });
 }
 
-export function asOfCondition(scanId: bigint): Prisma.Sql {
-  return Prisma.sql`valid_from_scan <= ${scanId} AND (valid_to_scan IS NULL OR valid_to_scan > ${scanId})`;
+/** Rows current as of a scan: valid from it or before, not yet closed by it; `alias` qualifies the columns. */
+export function asOfCondition(scanId: bigint, alias?: string): Prisma.Sql {
+  const t = alias ? Prisma.raw(`${alias}.`) : Prisma.empty;
+  return Prisma.sql`${t}valid_from_scan <= ${scanId} AND (${t}valid_to_scan IS NULL OR ${t}valid_to_scan > ${scanId})`;
 }
 
 export interface StoredRecord {
