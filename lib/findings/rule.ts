@@ -1,5 +1,5 @@
 import type { AccessIndex } from "@/lib/access/access-index";
-import type { ClusterAccess, PathStep } from "@/lib/access/types";
+import type { ClusterAccess, Escalation, PathStep } from "@/lib/access/types";
 import type {
   ControlRef,
   EvidenceObject,
@@ -99,6 +99,23 @@ export type FindingInput = {
  * holds what, and how, is on each cluster's access list and each principal's page.
  */
 export const EVIDENCE_LIMIT = 100;
+
+/**
+ * The escalation a finding shows for its principal: fewest hops first, then an unconditional path before a
+ * conditional one of the same length (a condition on a role assignment may close it); undefined when none.
+ */
+export function shortestEscalation(escalations: readonly Escalation[]): Escalation | undefined {
+  let best: Escalation | undefined;
+  for (const escalation of escalations) {
+    if (
+      !best ||
+      (escalation.hops ?? 1) < (best.hops ?? 1) ||
+      ((escalation.hops ?? 1) === (best.hops ?? 1) && best.conditional && !escalation.conditional)
+    )
+      best = escalation;
+  }
+  return best;
+}
 
 /** The first EVIDENCE_LIMIT subjects, and how many are left unlisted (undefined when none). */
 export function listedSubjects<T>(subjects: readonly T[]): { listed: T[]; unlisted: number | undefined } {

@@ -1,5 +1,4 @@
 import { DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
-import type { Escalation } from "@/lib/access/types";
 import { CONTROLS } from "@/lib/findings/controls";
 import {
   allAssignmentsComplete,
@@ -8,16 +7,9 @@ import {
   failuresOrVerdict,
   findingFor,
   findingsPerCluster,
+  shortestEscalation,
 } from "@/lib/findings/rule";
 import type { Finding } from "@/lib/findings/types";
-
-/** The shortest first; an unconditional path before a conditional one of the same length. */
-function shortest(paths: Escalation[]): Escalation {
-  return [...paths].sort(
-    (a, b) =>
-      (a.hops ?? 1) - (b.hops ?? 1) || Number(a.conditional ?? false) - Number(b.conditional ?? false),
-  )[0];
-}
 
 /**
  * Principals without cluster-admin who can reach it: an attack path of at most five hops across
@@ -53,8 +45,8 @@ export const escalationToClusterAdmin: FindingRule = {
               (escalation.hops ?? 1) <= DEFAULT_MAX_HOPS &&
               escalation.path[1]?.kind !== "groupMembership",
           );
-          if (paths.length === 0) continue;
-          const best = shortest(paths);
+          const best = shortestEscalation(paths);
+          if (!best) continue;
           const hops = best.hops ?? 1;
           failures.push(
             findingFor(this, cluster, remediation, {

@@ -1,16 +1,11 @@
-import type { Escalation } from "@/lib/access/types";
 import { CONTROLS } from "@/lib/findings/controls";
-import { azTarget, type FindingRule, listedSubjects, oneFindingPerCluster } from "@/lib/findings/rule";
-
-/** A holder's way to runCommand/action that takes fewest hops (a one-step escalation is 1). */
-function shortestRunCommand(escalations: readonly Escalation[]): Escalation | undefined {
-  let best: Escalation | undefined;
-  for (const escalation of escalations) {
-    if (escalation.to !== "run-command") continue;
-    if (!best || (escalation.hops ?? 1) < (best.hops ?? 1)) best = escalation;
-  }
-  return best;
-}
+import {
+  azTarget,
+  type FindingRule,
+  listedSubjects,
+  oneFindingPerCluster,
+  shortestEscalation,
+} from "@/lib/findings/rule";
 
 export const runCommandEnabled: FindingRule = {
   id: "run-command-enabled",
@@ -36,7 +31,9 @@ export const runCommandEnabled: FindingRule = {
         // holders lead a list that is capped on a large tenant (each holder's shortest way is its path).
         const holders = (access.get(cluster.id)?.principals ?? [])
           .flatMap((entry) => {
-            const way = shortestRunCommand(entry.escalations);
+            const way = shortestEscalation(
+              entry.escalations.filter((escalation) => escalation.to === "run-command"),
+            );
             return way ? [{ principal: entry.principal, way }] : [];
           })
           .sort((a, b) => (a.way.hops ?? 1) - (b.way.hops ?? 1));
