@@ -150,7 +150,8 @@ for (const cluster of sample) {
       tally.steps += steps_.length;
       numbers.push(row.reverse());
     }
-    referencedPathBytes += json.length - pathJson.length + (paths.length > 0 ? JSON.stringify(numbers).length : 0);
+    referencedPathBytes +=
+      json.length - pathJson.length + (paths.length > 0 ? JSON.stringify(numbers).length : 0);
   }
   clusterDistinctSteps += clusterSteps.size;
   suffixNodes += suffixes.size;
@@ -173,7 +174,12 @@ console.log("\npath steps:");
 printTable([
   ["", "count", "JSON", "vs all steps"],
   ["steps in all", steps, mb(stepBytes), "1.0×"],
-  ["distinct within each cluster (summed)", clusterDistinctSteps, mb(clusterDistinctStepBytes), ratio(steps, clusterDistinctSteps)],
+  [
+    "distinct within each cluster (summed)",
+    clusterDistinctSteps,
+    mb(clusterDistinctStepBytes),
+    ratio(steps, clusterDistinctSteps),
+  ],
   ["distinct across the sample", sampleSteps.size, mb(sampleStepBytes), ratio(steps, sampleSteps.size)],
   ["distinct suffixes (tree nodes) per cluster (summed)", suffixNodes, "", ratio(steps, suffixNodes)],
 ]);
@@ -183,8 +189,16 @@ console.log("\npayload (the JSON a scan hands PostgreSQL for these clusters):");
 printTable([
   ["layout", "JSON", "vs today"],
   ["today: every path with its steps", mb(payloadBytes), "1.00×"],
-  ["paths as step numbers + each cluster's distinct steps once", mb(perCluster), `${(perCluster / payloadBytes).toFixed(2)}×`],
-  ["paths as step numbers + the sample's distinct steps once", mb(perSample), `${(perSample / payloadBytes).toFixed(2)}×`],
+  [
+    "paths as step numbers + each cluster's distinct steps once",
+    mb(perCluster),
+    `${(perCluster / payloadBytes).toFixed(2)}×`,
+  ],
+  [
+    "paths as step numbers + the sample's distinct steps once",
+    mb(perSample),
+    `${(perSample / payloadBytes).toFixed(2)}×`,
+  ],
 ]);
 console.log(
   `\npaths are ${((100 * pathBytesTotal) / payloadBytes).toFixed(0)} % of the payload; a step's JSON averages ${(stepBytes / steps).toFixed(0)} bytes`,

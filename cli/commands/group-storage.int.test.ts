@@ -106,6 +106,8 @@ async function cliAgainst(url: string) {
   const { closePool } = await import("@/lib/db/pool");
   await closePool();
   (globalThis as { atlasPrisma?: unknown }).atlasPrisma = undefined;
+  // the per-scan memos live on globalThis (lib/queries/scan-memo.ts): both databases have a scan 1
+  (globalThis as { atlasScanMemos?: unknown }).atlasScanMemos = undefined;
   process.env.DATABASE_URL = url;
   delete process.env.ATLAS_RESOLVED_DATABASE_URL;
   vi.resetModules();

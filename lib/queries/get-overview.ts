@@ -72,7 +72,7 @@ const RULE_SENTENCES: Record<string, { text: (n: number) => string; href?: strin
   },
 };
 
-const overviewOf = memoByScan<Overview>();
+const overviewOf = memoByScan<Overview>("overview");
 
 /** The overview as of a scan (computed once per scan: its state never changes). */
 export function getOverview(scope: ScanScope): Promise<Overview> {

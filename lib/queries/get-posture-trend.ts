@@ -20,7 +20,7 @@ export type PosturePoint = {
   clusterAdmins: number;
 };
 
-const pointOf = memoByScan<PosturePoint>();
+const pointOf = memoByScan<PosturePoint>("posture-point");
 
 async function computePoint(tenantId: string, scanId: bigint, startedAt: Date): Promise<PosturePoint> {
   const asOf = Prisma.sql`valid_from_scan <= ${scanId} AND (valid_to_scan IS NULL OR valid_to_scan > ${scanId})`;

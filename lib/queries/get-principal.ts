@@ -81,7 +81,7 @@ async function readAccessKeys(scope: ScanScope, id: string): Promise<KeyRow[]> {
  * it has access rows on, as of the scan: read once per scan (1.5 s on a 500-cluster tenant, warmed after each
  * scan by lib/queries/warm-scan.ts), so a principal page reads only the key ranges that hold its groups' rows.
  */
-const groupClustersMemo = memoByScan<ReadonlyMap<string, readonly string[]>>();
+const groupClustersMemo = memoByScan<ReadonlyMap<string, readonly string[]>>("group-clusters");
 
 export function groupClustersOf(scope: ScanScope): Promise<ReadonlyMap<string, readonly string[]>> {
   return groupClustersMemo(`${scope.tenantId}|${scope.scanId}`, async () => {

@@ -52,7 +52,7 @@ export type ClusterPosture = z.infer<typeof postureSchema> & {
   kubernetesCoverage: CoverageStatus;
 };
 
-const clustersOf = memoByScan<ClusterPosture[]>();
+const clustersOf = memoByScan<ClusterPosture[]>("cluster-postures");
 
 /** Every cluster's posture as of the scan (computed once per scan: its state never changes). */
 export function listClusters(scope: ScanScope): Promise<ClusterPosture[]> {

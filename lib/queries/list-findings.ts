@@ -27,7 +27,7 @@ type FindingEntry = z.infer<typeof entrySchema>;
 
 const STATUS_RANK = { fail: 0, "not-assessed": 1, pass: 2 } as const;
 
-const indexOf = memoByScan<FindingEntry[]>();
+const indexOf = memoByScan<FindingEntry[]>("finding-index");
 
 /** Every finding of a scan, sorted, without documents (once per scan). */
 

@@ -60,7 +60,7 @@ export type IdentitySummary = {
   uses: z.infer<typeof useSchema>[];
 };
 
-const identitiesOf = memoByScan<IdentitySummary[]>();
+const identitiesOf = memoByScan<IdentitySummary[]>("identity-summaries");
 
 /** Every managed identity with where it is used, by name (once per scan). */
 export function identitySummaries(scope: ScanScope): Promise<IdentitySummary[]> {

@@ -80,7 +80,7 @@ type Row = {
   eligibleRank: number | null;
 };
 
-const summariesOf = memoByScan<PrincipalListItem[]>();
+const summariesOf = memoByScan<PrincipalListItem[]>("principal-summaries");
 
 /** Every principal with its access summary, strongest access first (once per scan). */
 export function principalSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {

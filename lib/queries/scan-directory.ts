@@ -11,8 +11,8 @@ import { asOfCondition } from "@/lib/queries/snapshot";
 // tenant each was a 20–30 ms filter over JSON documents per request (8,000 assignments by their principal
 // id, which no index has; 500 clusters' settings), twice per principal page for the assignments.
 
-const assignmentsMemo = memoByScan<readonly RoleAssignment[]>();
-const clustersMemo = memoByScan<readonly DifferenceCluster[]>();
+const assignmentsMemo = memoByScan<readonly RoleAssignment[]>("role-assignments");
+const clustersMemo = memoByScan<readonly DifferenceCluster[]>("difference-clusters");
 
 const scanKey = (scope: ScanScope) => `${scope.tenantId}|${scope.scanId}`;
 

@@ -8,7 +8,7 @@ import { getOverview } from "@/lib/queries/get-overview";
 import { findingIndex } from "@/lib/queries/list-findings";
 import { identitySummaries } from "@/lib/queries/list-identities";
 import { resolveScanScope } from "@/lib/queries/scan-scope";
-import { warmScanReads } from "@/lib/queries/warm-scan";
+import { keepLatestScanWarm, warmScanReads } from "@/lib/queries/warm-scan";
 import { runScan, type ScanOutcome } from "@/lib/scan/run-scan";
 import { onScanCommitted } from "@/lib/scan/scan-events";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
@@ -69,6 +69,80 @@ describe("scan listeners and warmScanReads", () => {
       expect(overview).toBeTruthy();
     } finally {
       queries.mockRestore();
+    }
+  });
+
+  it("warms the pages' copy of the queries too: Next.js bundles them apart from the server that warms", async () => {
+    const scan = await scanDemo();
+    await warmScanReads(scan.tenantId, scan.scanId);
+    const scope = await resolveScanScope(scan.scanId.toString(), scan.tenantId);
+    if (!scope) throw new Error("the scan is not readable");
+    // A second instance of the modules, as the pages' bundle holds: the memos were module-level maps, so
+    // the server warmed its own and the first visitor computed every aggregate again.
+    vi.resetModules();
+    const pages = {
+      overview: await import("@/lib/queries/get-overview"),
+      findings: await import("@/lib/queries/list-findings"),
+      identities: await import("@/lib/queries/list-identities"),
+    };
+    expect(pages.overview.getOverview).not.toBe(getOverview);
+    const queries = vi.spyOn(prisma(), "$queryRaw");
+    try {
+      await Promise.all([
+        pages.overview.getOverview(scope),
+        pages.findings.findingIndex(scope),
+        pages.identities.identitySummaries(scope),
+      ]);
+      expect(queries).not.toHaveBeenCalled();
+    } finally {
+      queries.mockRestore();
+    }
+  });
+});
+
+describe("keepLatestScanWarm", () => {
+  it("warms the latest completed scan at start and each one committed later elsewhere, once each", async () => {
+    const before = await scanDemo();
+    const warmed: bigint[] = [];
+    const warmer = keepLatestScanWarm({
+      intervalMs: 20,
+      warm: async (_tenantId, scanId) => {
+        warmed.push(scanId);
+      },
+      onError: (error) => {
+        throw error;
+      },
+    });
+    try {
+      await vi.waitFor(() => expect(warmed).toEqual([before.scanId]));
+      // committed by "another process": nothing tells this one but the database
+      const later = await scanDemo();
+      await vi.waitFor(() => expect(warmed).toEqual([before.scanId, later.scanId]));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(warmed).toEqual([before.scanId, later.scanId]);
+    } finally {
+      await warmer.stop();
+    }
+  });
+
+  it("reports a failed warming and goes on to the next scan", async () => {
+    const errors: unknown[] = [];
+    const warmed: bigint[] = [];
+    const warmer = keepLatestScanWarm({
+      intervalMs: 20,
+      warm: async (_tenantId, scanId) => {
+        warmed.push(scanId);
+        if (warmed.length === 1) throw new Error("database went away");
+      },
+      onError: (error) => errors.push(error),
+    });
+    try {
+      await vi.waitFor(() => expect(errors).toHaveLength(1));
+      const next = await scanDemo();
+      await vi.waitFor(() => expect(warmed.at(-1)).toBe(next.scanId));
+      expect(warmed).toHaveLength(2);
+    } finally {
+      await warmer.stop();
     }
   });
 });

@@ -4,6 +4,7 @@ import { groupClustersOf } from "@/lib/queries/get-principal";
 import { findingIndex } from "@/lib/queries/list-findings";
 import { identitySummaries } from "@/lib/queries/list-identities";
 import { resolveScanScope } from "@/lib/queries/scan-scope";
+import { latestCompletedScan } from "@/lib/queries/snapshot";
 
 /**
  * Computes the per-scan aggregates the overview, findings and identities pages read — each memoized per scan
@@ -22,4 +23,53 @@ export async function warmScanReads(tenantId: string, scanId: bigint): Promise<v
     // which clusters each group has rows on: the principal page's key ranges (1.5 s at 500 clusters)
     groupClustersOf(scope),
   ]);
+}
+
+export interface ScanWarmer {
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps the latest completed scan warm in this process, whoever committed it. A scan this process runs is
+ * warmed as it commits (lib/server/background.ts), but the web deployment runs none (ATLAS_WORKER=off: the
+ * workers scan, in other processes), `aks-atlas scan` writes from outside, and a restarted server starts
+ * cold: the first visitor of such a scan waited for every aggregate (the overview alone ~60 s at 500
+ * clusters). So this checks now and every `intervalMs` (one indexed query) and warms the latest completed
+ * scan when it is one it has not warmed.
+ */
+export function keepLatestScanWarm(options: {
+  intervalMs: number;
+  warm?: (tenantId: string, scanId: bigint) => Promise<void>;
+  onError?: (error: unknown) => void;
+}): ScanWarmer {
+  const warm = options.warm ?? warmScanReads;
+  const onError =
+    options.onError ?? ((error) => console.error("[atlas] could not prepare the latest scan:", error));
+  let warmed: bigint | null = null;
+  let running: Promise<void> | null = null;
+  const check = async () => {
+    const scan = await latestCompletedScan();
+    if (!scan || scan.id === warmed) return;
+    // Taken before warming: a scan whose warming fails is not retried every interval (its first visitor
+    // computes what is missing, as without warming).
+    warmed = scan.id;
+    await warm(scan.tenantId, scan.id);
+  };
+  const tick = () => {
+    if (running) return;
+    running = check()
+      .catch(onError)
+      .finally(() => {
+        running = null;
+      });
+  };
+  tick();
+  const timer = setInterval(tick, options.intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

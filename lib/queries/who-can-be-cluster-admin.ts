@@ -53,7 +53,7 @@ type Row = {
   namespace: string | null;
 };
 
-const candidatesOf = memoByScan<ClusterAdminCandidate[]>();
+const candidatesOf = memoByScan<ClusterAdminCandidate[]>("cluster-admin-candidates");
 
 /** Every principal that is, may be, or can become cluster-admin somewhere; widest reach first. */
 export function clusterAdminCandidates(scope: ScanScope): Promise<ClusterAdminCandidate[]> {

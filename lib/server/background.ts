@@ -3,7 +3,7 @@ import { readDatabaseConfig } from "@/lib/db/config";
 import { pool } from "@/lib/db/pool";
 import { demoTenantPath, loadDemoTenant } from "@/lib/emulator/demo";
 import { startJobServices } from "@/lib/jobs/job-services";
-import { warmScanReads } from "@/lib/queries/warm-scan";
+import { keepLatestScanWarm, warmScanReads } from "@/lib/queries/warm-scan";
 import { createAzureTenantSource } from "@/lib/scan/azure-tenant";
 import { emulatedTenantSource } from "@/lib/scan/emulated-tenant";
 import { onScanCommitted } from "@/lib/scan/scan-events";
@@ -12,6 +12,8 @@ import { registerTenantSource } from "@/lib/scan/tenant-sources";
 import { scanDemoHistory } from "./demo-history-scans";
 
 const DEMO_DISPLAY_NAME = "Contoso (demo)";
+/** How often the server looks for a scan committed elsewhere (a worker, the CLI) to prepare for the pages. */
+const LATEST_SCAN_CHECK_MS = 15_000;
 
 export interface BackgroundServices {
   stop(): Promise<void>;
@@ -60,6 +62,9 @@ export async function startBackgroundServices(options: BackgroundOptions): Promi
     );
   });
   stops.push(async () => stopWarming());
+  // ...and so are scans committed by other processes (workers, `aks-atlas scan`), and the latest one at start.
+  const latestWarmer = keepLatestScanWarm({ intervalMs: LATEST_SCAN_CHECK_MS });
+  stops.push(() => latestWarmer.stop());
   let tenantId: string;
   if (hasAzureCredentials(process.env)) {
     const source = await createAzureTenantSource(process.env);
