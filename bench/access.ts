@@ -35,6 +35,7 @@ import { iterateTenantAccess } from "@/lib/access/evaluate-tenant";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { parseTenantFile } from "@/lib/model/wire/tenant-file";
+import { tenantOptions } from "./lib/tenant-options";
 import { naiveClusterGrantCount } from "./naive-access";
 
 function option(name: string, fallback: number): number {
@@ -45,15 +46,14 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-const options = {
-  seed: option("seed", 1),
-  subscriptions: option("subscriptions", 20),
-  clusters: option("clusters", 500),
-  roleAssignments: option("assignments", 100_000),
-  bindings: option("bindings", 100_000),
-  principals: option("principals", 20_000),
-  identities: option("identities", 5_000),
-};
+const options = tenantOptions(option, {
+  subscriptions: 20,
+  clusters: 500,
+  roleAssignments: 100_000,
+  bindings: 100_000,
+  principals: 20_000,
+  identities: 5_000,
+});
 const maxHops = option("max-hops", DEFAULT_MAX_HOPS);
 const sampleSize = Math.max(1, Math.min(option("sample", 10), options.clusters));
 

@@ -37,6 +37,7 @@ import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { SnapshotRecordInput } from "@/lib/model/records";
 import { parseTenantFile } from "@/lib/model/wire/tenant-file";
 import { parseFlags, printTable } from "./lib/measure";
+import { tenantOptions } from "./lib/tenant-options";
 
 const flags = parseFlags(process.argv.slice(2));
 const number = (name: string, fallback: number) => {
@@ -44,15 +45,14 @@ const number = (name: string, fallback: number) => {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a whole number`);
   return value;
 };
-const options = {
-  seed: number("seed", 1),
-  subscriptions: number("subscriptions", 4),
-  clusters: number("clusters", 100),
-  roleAssignments: number("assignments", 20_000),
-  bindings: number("bindings", 20_000),
-  principals: number("principals", 4_000),
-  identities: number("identities", 400),
-};
+const options = tenantOptions(number, {
+  subscriptions: 4,
+  clusters: 100,
+  roleAssignments: 20_000,
+  bindings: 20_000,
+  principals: 4_000,
+  identities: 400,
+});
 const sampleSize = Math.min(number("sample", 8), options.clusters);
 
 const work = await mkdtemp(path.join(tmpdir(), "aks-atlas-path-steps-"));

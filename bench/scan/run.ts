@@ -37,6 +37,7 @@ import { modelToRecords } from "@/lib/model/records";
 import { collectTenant } from "@/lib/scan/collect/collect-tenant";
 import { mib, parseFlags, printTable, rssSampler, secs } from "../lib/measure";
 import { measureStorePhase } from "../lib/store-phase";
+import { tenantOptions } from "../lib/tenant-options";
 import { emulatorTargetSchema } from "./emulator-target";
 import { naiveScan } from "./naive";
 
@@ -46,15 +47,14 @@ const number = (name: string, fallback: number) => {
   if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
   return value;
 };
-const options = {
-  seed: number("seed", 1),
-  subscriptions: number("subscriptions", 20),
-  clusters: number("clusters", 500),
-  roleAssignments: number("assignments", 100_000),
-  bindings: number("bindings", 100_000),
-  principals: number("principals", 20_000),
-  identities: number("identities", 2_000),
-};
+const options = tenantOptions(number, {
+  subscriptions: 20,
+  clusters: 500,
+  roleAssignments: 100_000,
+  bindings: 100_000,
+  principals: 20_000,
+  identities: 2_000,
+});
 const latencyMs = number("latency", 20);
 const concurrency = number("concurrency", 8);
 const pageSize = number("page-size", 500);
