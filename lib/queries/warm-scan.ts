@@ -46,30 +46,36 @@ export function keepLatestScanWarm(options: {
   const onError =
     options.onError ?? ((error) => console.error("[atlas] could not prepare the latest scan:", error));
   let warmed: bigint | null = null;
-  let running: Promise<void> | null = null;
+  let running = false;
+  let stopped = false;
   const check = async () => {
     const scan = await latestCompletedScan();
-    if (!scan || scan.id === warmed) return;
+    if (stopped || !scan || scan.id === warmed) return;
     // Taken before warming: a scan whose warming fails is not retried every interval (its first visitor
     // computes what is missing, as without warming).
     warmed = scan.id;
     await warm(scan.tenantId, scan.id);
   };
   const tick = () => {
-    if (running) return;
-    running = check()
-      .catch(onError)
+    if (running || stopped) return;
+    running = true;
+    check()
+      // after stop the database may be closing: nothing to report
+      .catch((error: unknown) => {
+        if (!stopped) onError(error);
+      })
       .finally(() => {
-        running = null;
+        running = false;
       });
   };
   tick();
   const timer = setInterval(tick, options.intervalMs);
   timer.unref();
   return {
+    // Does not wait for a warming under way (a minute at 500 clusters): a server shutting down drops it.
     async stop() {
+      stopped = true;
       clearInterval(timer);
-      await running;
     },
   };
 }
