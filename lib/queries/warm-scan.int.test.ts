@@ -1,3 +1,6 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db/prisma";
@@ -70,6 +73,21 @@ describe("scan listeners and warmScanReads", () => {
     } finally {
       queries.mockRestore();
     }
+  });
+
+  it("warms every per-scan memo the queries keep, so no page computes one on a first visit", async () => {
+    // every module of lib/queries loaded, so that every memo is registered (scan-memo.ts)
+    for (const file of readdirSync(import.meta.dirname))
+      if (/^[a-z-]+\.ts$/.test(file)) await import(pathToFileURL(path.join(import.meta.dirname, file)).href);
+    const scan = await scanDemo();
+    await warmScanReads(scan.tenantId, scan.scanId);
+    const memos = (globalThis as { atlasScanMemos?: Map<string, Map<string, unknown>> }).atlasScanMemos;
+    expect(memos?.size).toBeGreaterThanOrEqual(10);
+    const keyed = (key: string) => key.includes(scan.tenantId) && key.includes(String(scan.scanId));
+    const cold = [...(memos ?? [])]
+      .filter(([, entries]) => ![...entries.keys()].some(keyed))
+      .map(([name]) => name);
+    expect(cold).toEqual([]);
   });
 
   it("warms the pages' copy of the queries too: Next.js bundles them apart from the server that warms", async () => {

@@ -1,16 +1,21 @@
 import { getOverview } from "@/lib/queries/get-overview";
 import { getPostureTrend } from "@/lib/queries/get-posture-trend";
 import { groupClustersOf } from "@/lib/queries/get-principal";
+import { listClusters } from "@/lib/queries/list-clusters";
 import { findingIndex } from "@/lib/queries/list-findings";
 import { identitySummaries } from "@/lib/queries/list-identities";
+import { principalSummaries } from "@/lib/queries/list-principals";
+import { allRoleAssignments, differenceClusters } from "@/lib/queries/scan-directory";
 import { resolveScanScope } from "@/lib/queries/scan-scope";
 import { latestCompletedScan } from "@/lib/queries/snapshot";
+import { clusterAdminCandidates } from "@/lib/queries/who-can-be-cluster-admin";
 
 /**
- * Computes the per-scan aggregates the overview, findings and identities pages read — each memoized per scan
- * in this process, since a completed scan's state never changes — right after the scan commits, so the first
- * visitor does not wait for them (at 500 clusters the posture trend's cluster-admin count alone reads about
- * 700,000 grants). The server calls it for every scan it runs (lib/server/background.ts).
+ * Computes every per-scan aggregate the pages read (each memoized per scan in this process, since a completed
+ * scan's state never changes: lib/queries/scan-memo.ts), so the first visitor does not wait for them: at 500
+ * clusters the posture trend's cluster-admin count alone reads about 700,000 grants, and the overview's "who
+ * can be cluster-admin" and the clusters page's table took 3–7 s on a first visit. The server calls it for the
+ * scans it runs and for the latest one (lib/server/background.ts, keepLatestScanWarm below).
  */
 export async function warmScanReads(tenantId: string, scanId: bigint): Promise<void> {
   const scope = await resolveScanScope(scanId.toString(), tenantId);
@@ -20,8 +25,16 @@ export async function warmScanReads(tenantId: string, scanId: bigint): Promise<v
     getPostureTrend(scope),
     findingIndex(scope),
     identitySummaries(scope),
+    // who holds or can become cluster-admin: the overview's table
+    clusterAdminCandidates(scope),
+    // the clusters page's table, and the principals page's list
+    listClusters(scope),
+    principalSummaries(scope),
     // which clusters each group has rows on: the principal page's key ranges (1.5 s at 500 clusters)
     groupClustersOf(scope),
+    // the principal page's role assignments and cluster differences
+    allRoleAssignments(scope),
+    differenceClusters(scope),
   ]);
 }
 
