@@ -20,7 +20,8 @@ export type PosturePoint = {
   clusterAdmins: number;
 };
 
-const pointOf = memoByScan<PosturePoint>("posture-point");
+// A point is a few numbers; the trend charts the latest scans, so many are kept.
+const pointOf = memoByScan<PosturePoint>("posture-point", 2000);
 
 async function computePoint(tenantId: string, scanId: bigint, startedAt: Date): Promise<PosturePoint> {
   const asOf = Prisma.sql`valid_from_scan <= ${scanId} AND (valid_to_scan IS NULL OR valid_to_scan > ${scanId})`;

@@ -24,6 +24,18 @@ describe("memoByScan", () => {
     expect(computed).toBe(2);
   });
 
+  it("keeps the latest entries up to its bound", async () => {
+    const memo = memoByScan<number>("test-bounded", 2);
+    let computed = 0;
+    const compute = async () => ++computed;
+    await memo("t:1", compute);
+    await memo("t:2", compute);
+    await memo("t:3", compute);
+    expect(await memo("t:3", compute)).toBe(3);
+    expect(await memo("t:2", compute)).toBe(2);
+    expect(await memo("t:1", compute)).toBe(4);
+  });
+
   it("forgets a failed computation, so the next reader tries again", async () => {
     const memo = memoByScan<number>("test-failing");
     await expect(memo("t:1", () => Promise.reject(new Error("down")))).rejects.toThrow("down");
@@ -37,7 +49,7 @@ describe("memoByScan", () => {
         const file = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(file);
         else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name))
-          for (const match of readFileSync(file, "utf8").matchAll(/memoByScan<[^(]*>\("([^"]+)"\)/g))
+          for (const match of readFileSync(file, "utf8").matchAll(/memoByScan<[^(]*>\("([^"]+)"[,)]/g))
             names.push(match[1]);
       }
     };

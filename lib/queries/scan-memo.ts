@@ -1,19 +1,28 @@
 // The state as of a completed scan never changes: a later scan only closes rows with its own,
-// larger id. Aggregates of past scans (the posture trend reads up to 20 of them) are therefore
-// computed once per process and kept, bounded so a long-lived server does not grow without end.
+// larger id. Aggregates of past scans are therefore computed once per process and kept, bounded so a
+// long-lived server does not grow without end: the server warms every scan it sees (warm-scan.ts), and an
+// aggregate like the role assignments of a 500-cluster tenant is tens of megabytes, so most memos keep the
+// few latest scans; the posture trend's small points keep the 20 scans it charts and many more.
 //
 // Kept on globalThis, by name: Next.js bundles these modules into the pages apart from the custom server
 // that warms them (lib/server/background.ts), so a module-level map gave each bundle its own, and every
 // aggregate the server warmed was computed again by its first visitor.
 
-const MAX_ENTRIES = 2000;
+/** scans a memo keeps unless told otherwise: the latest few, and a few older ones someone opened */
+const DEFAULT_MAX_ENTRIES = 8;
 
 const registry = globalThis as typeof globalThis & {
   atlasScanMemos?: Map<string, Map<string, Promise<unknown>>>;
 };
 
-/** A per-scan memo; `name` says which aggregate it holds, the same name in every bundle of the process. */
-export function memoByScan<T>(name: string): (key: string, compute: () => Promise<T>) => Promise<T> {
+/**
+ * A per-scan memo; `name` says which aggregate it holds, the same name in every bundle of the process. The
+ * oldest entry is dropped past `maxEntries`.
+ */
+export function memoByScan<T>(
+  name: string,
+  maxEntries = DEFAULT_MAX_ENTRIES,
+): (key: string, compute: () => Promise<T>) => Promise<T> {
   registry.atlasScanMemos ??= new Map();
   let entries = registry.atlasScanMemos.get(name) as Map<string, Promise<T>> | undefined;
   if (!entries) {
@@ -29,7 +38,7 @@ export function memoByScan<T>(name: string): (key: string, compute: () => Promis
       throw error;
     });
     memo.set(key, pending);
-    if (memo.size > MAX_ENTRIES) {
+    if (memo.size > maxEntries) {
       const oldest = memo.keys().next().value;
       if (oldest !== undefined) memo.delete(oldest);
     }
