@@ -39,7 +39,7 @@ async function OverviewBody({ scope }: { scope: ScanScope }) {
           label="Principals with cluster-admin"
           value={clusterAdmins.principals}
           href={CLUSTER_ADMIN_LIST.href}
-          detail={`groups included (${clusterAdmins.groups}) · ${clusterAdmins.inherited} through inherited Azure roles · ${clusterAdmins.viaLocalAccount} via the local admin credential`}
+          detail={`groups included (${clusterAdmins.groups})${clusterAdmins.eligibleOnly > 0 ? ` · ${clusterAdmins.eligibleOnly} only eligible (PIM)` : ""} · ${clusterAdmins.inherited} through inherited Azure roles · ${clusterAdmins.viaLocalAccount} via the local admin credential`}
         />
         <Stat
           label="Failing findings"

@@ -165,6 +165,12 @@ async function readOverview(scope: ScanScope) {
   }
   const clusterAdmins = holders.length;
   const clusterAdminGroups = holders.filter((h) => h.kind === "Group" || h.kind === "KubernetesGroup").length;
+  // Holders whose cluster-admin needs a PIM activation wherever they have it. "Who can be cluster-admin"
+  // counts them apart ("N more through PIM"), so the card says how many of its number they are: otherwise
+  // the card and the table under it give two different counts of holders side by side.
+  const clusterAdminEligibleOnly =
+    clusterAdmins -
+    filterPrincipals(principals, { ...CLUSTER_ADMIN_LIST.params, holding: "standing" }).length;
 
   const failingBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
     Severity,
@@ -248,6 +254,8 @@ async function readOverview(scope: ScanScope) {
     clusterAdmins: {
       principals: clusterAdmins,
       groups: clusterAdminGroups,
+      /** of `principals`, those whose cluster-admin is eligible (PIM) only, nowhere standing */
+      eligibleOnly: clusterAdminEligibleOnly,
       viaLocalAccount,
       inherited,
       byKind: adminsByKind,

@@ -11,6 +11,7 @@ import { listClusters } from "@/lib/queries/list-clusters";
 import { listFindings } from "@/lib/queries/list-findings";
 import { listPrincipals, principalListParamsSchema } from "@/lib/queries/list-principals";
 import type { ScanScope } from "@/lib/queries/scan-scope";
+import { whoCanBeClusterAdmin } from "@/lib/queries/who-can-be-cluster-admin";
 import { type ScannedDemo, scanDemoIntoTestDatabase } from "@/tests/helpers/scanned-demo";
 
 // Issue 16 #3: the overview said 22 principals with cluster-admin (groups excluded) while the list it
@@ -45,6 +46,17 @@ describe("overview headline cards equal the lists they link to", () => {
     // the posture trend's line is the same figure
     const trend = await getPostureTrend(scope);
     expect(trend.at(-1)?.clusterAdmins).toBe(list.total);
+  });
+
+  it("Principals with cluster-admin = the holders of 'Who can be cluster-admin' + those only eligible (PIM)", async () => {
+    const overview = await getOverview(scope);
+    const standing = await listPrincipals(scope, { level: "cluster-admin", holding: "standing", page: 1 });
+    expect(overview.clusterAdmins.eligibleOnly).toBe(overview.clusterAdmins.principals - standing.total);
+    // the demo has a principal eligible for cluster-admin who holds it nowhere standing
+    expect(overview.clusterAdmins.eligibleOnly).toBeGreaterThan(0);
+    // the table under the card counts standing holders apart from "more through PIM": the two add up
+    const who = await whoCanBeClusterAdmin(scope);
+    expect(who.standing + overview.clusterAdmins.eligibleOnly).toBe(overview.clusterAdmins.principals);
   });
 
   it("Failing findings = /findings", async () => {
