@@ -43,7 +43,7 @@ test("a first visit shows the demo's past: drift events and a posture trend", as
   const trend = page.getByRole("region", { name: "Posture over past scans" });
   await expect(trend.getByText("The trend appears after the second scan")).toHaveCount(0);
   // the chart's accessible table: one row per scan
-  expect(await trend.locator("table tbody tr").count()).toBeGreaterThanOrEqual(3);
+  await expect.poll(() => trend.locator("table tbody tr").count()).toBeGreaterThanOrEqual(3);
 
   await page.goto("/scans");
   await expect(page.getByText("demo history").first()).toBeVisible();
@@ -64,7 +64,7 @@ test("a first visit shows the demo's past: drift events and a posture trend", as
   await page.goto(`/drift?from=${oldestFirst.at(-1)?.id}&to=${today.id}`);
   await expect(page.getByRole("list", { name: "Drift events" })).toBeVisible();
   const timeline = page.getByRole("navigation", { name: "Scans in the timeline" }).getByRole("link");
-  expect(await timeline.count()).toBeGreaterThanOrEqual(5);
+  await expect.poll(() => timeline.count()).toBeGreaterThanOrEqual(5);
 
   // a cluster page links to its drift
   await page.goto("/clusters");
