@@ -1,40 +1,9 @@
-/**
- * Access engine benchmark: buildAccessIndex + evaluating every cluster of a large tenant.
- *
- *   node --expose-gc --import tsx bench/access.ts [--clusters 500] [--assignments 100000] [--bindings 100000] [--principals 20000]
- *                       [--subscriptions 20] [--seed 1] [--sample 10] [--max-hops 5]
- *
- * The tenant comes from the tenant generator (lib/emulator/generate), written to a temporary file,
- * read and normalized exactly as an offline import would be. The engine then runs cluster by cluster
- * (iterateTenantAccess), counting grants without keeping them, so memory is the model + the index +
- * one cluster's output.
- *
- * Attack paths (lib/access/attack-paths.ts) are measured on their own after the one-step engine:
- * time, paths/s, peak heap and the ratio to the one-step evaluation of the same run; then who can
- * act as each managed identity by running pods (podReachersOf, the pod-creators-reach-identity
- * finding). Wall and CPU time are both printed: on a shared machine the CPU time is the steadier.
- * With --max-old-space-size=1024 a completed run shows the heap never needed more than 1 GiB.
- *
- * The 500-cluster tenant of bench/scan: --identities 2000 (its default; this script's is 5000).
- *
- * Baselines, measured in the same run on a sample of clusters and extrapolated to all of them (the
- * printout says so): (1) the naive evaluator in bench/naive-access.ts — no index at all: every
- * cluster scans every assignment, looks roles and groups up linearly and recomputes what each role
- * allows; (2) this engine with its index rebuilt for every cluster (no sharing between clusters).
- */
-import { createWriteStream } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { finished } from "node:stream/promises";
 import { getHeapStatistics } from "node:v8";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { AttackPathSearch, DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import { iterateTenantAccess } from "@/lib/access/evaluate-tenant";
-import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
-import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
-import { parseTenantFile } from "@/lib/model/wire/tenant-file";
+import { generatedModel } from "./lib/generated-model";
 import { tenantOptions } from "./lib/tenant-options";
 import { naiveClusterGrantCount } from "./naive-access";
 
@@ -70,27 +39,7 @@ const sampleRss = () => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 };
 
-async function loadModel() {
-  const dir = await mkdtemp(path.join(tmpdir(), "aks-atlas-bench-"));
-  try {
-    const file = path.join(dir, "tenant.json");
-    const out = createWriteStream(file);
-    const generatedAt = performance.now();
-    const stats = await generateTenant(options, out);
-    out.end();
-    await finished(out);
-    const generateMs = performance.now() - generatedAt;
-    const loadAt = performance.now();
-    const tenant = parseTenantFile(JSON.parse(await readFile(file, "utf8")), file);
-    const model = modelFromTenantFile(tenant);
-    const loadMs = performance.now() - loadAt;
-    return { model, stats, generateMs, loadMs };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-const { model, stats, generateMs, loadMs } = await loadModel();
+const { model, stats, generateMs, loadMs } = await generatedModel(options);
 global.gc?.();
 sampleRss();
 const rssBeforeEvaluation = process.memoryUsage().rss;

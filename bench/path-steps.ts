@@ -1,41 +1,13 @@
-/**
- * What the stored paths are made of: how much of a scan's payload is path steps, and how much smaller it
- * would be with each step stored once (issue 15's `snapshot_records` ≤ 1 GiB and the store's share of a
- * first scan; docs/performance.md, "What the targets need").
- *
- *   node --import tsx bench/path-steps.ts [--clusters 100] [--subscriptions 4] [--assignments 20000]
- *     [--bindings 20000] [--principals 4000] [--identities 400] [--sample 8] [--seed 1]
- *
- * Defaults are bench/scan's 100-cluster tenant. The tenant comes from the tenant generator, read as an
- * offline import would read it; a sample of clusters, spread over the tenant, is analysed as a scan
- * analyses it (the one-step engine, attack paths, the per-batch findings, accessToRecords and group-level
- * storage's collapse), and the records a scan would store for them are measured, not stored:
- *
- * - the JSON of each kind, and of the paths in it (access `paths`, finding `evidence.paths`);
- * - path steps: in all, distinct (by their JSON) within each cluster and across the sample, and the
- *   distinct path suffixes (the search's shortest-path trees: a suffix is a node and its way to the target);
- * - the payload as it would be with a step dictionary: each path a list of step numbers, and each distinct
- *   step's JSON once (per cluster, and once for the whole sample).
- *
- * Nothing here is timed against a target; it sizes a storage design before it is built.
- */
-import { createWriteStream } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { finished } from "node:stream/promises";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { AttackPathSearch, withAttackPaths } from "@/lib/access/attack-paths";
 import { directoryPrincipal, evaluateClusterAccess, reachThroughGroups } from "@/lib/access/evaluate-cluster";
 import { collapseGroupRecords, type Member } from "@/lib/access/group-storage";
 import { accessToRecords } from "@/lib/access/records";
 import type { PathStep } from "@/lib/access/types";
-import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { StreamingFindings } from "@/lib/findings/evaluate-findings";
 import { findingsToRecords } from "@/lib/findings/records";
-import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { SnapshotRecordInput } from "@/lib/model/records";
-import { parseTenantFile } from "@/lib/model/wire/tenant-file";
+import { generatedModel } from "./lib/generated-model";
 import { parseFlags, printTable } from "./lib/measure";
 import { tenantOptions } from "./lib/tenant-options";
 
@@ -55,18 +27,7 @@ const options = tenantOptions(number, {
 });
 const sampleSize = Math.min(number("sample", 8), options.clusters);
 
-const work = await mkdtemp(path.join(tmpdir(), "aks-atlas-path-steps-"));
-let model: ReturnType<typeof modelFromTenantFile>;
-try {
-  const file = path.join(work, "tenant.json");
-  const out = createWriteStream(file);
-  await generateTenant(options, out);
-  out.end();
-  await finished(out);
-  model = modelFromTenantFile(parseTenantFile(JSON.parse(await readFile(file, "utf8")), file));
-} finally {
-  await rm(work, { recursive: true, force: true });
-}
+const { model } = await generatedModel(options);
 
 const index = buildAccessIndex(model);
 const search = new AttackPathSearch(index);

@@ -24,12 +24,9 @@ export function memoByScan<T>(
   maxEntries = DEFAULT_MAX_ENTRIES,
 ): (key: string, compute: () => Promise<T>) => Promise<T> {
   registry.atlasScanMemos ??= new Map();
-  let entries = registry.atlasScanMemos.get(name) as Map<string, Promise<T>> | undefined;
-  if (!entries) {
-    entries = new Map();
-    registry.atlasScanMemos.set(name, entries);
-  }
-  const memo = entries;
+  const memos = registry.atlasScanMemos;
+  if (!memos.has(name)) memos.set(name, new Map());
+  const memo = memos.get(name) as Map<string, Promise<T>>;
   return (key, compute) => {
     const hit = memo.get(key);
     if (hit) return hit;
