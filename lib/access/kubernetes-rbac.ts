@@ -188,12 +188,26 @@ function nonResourceURLCovers(owner: string, path: string): boolean {
   return owner === path || (owner.endsWith("*") && path.startsWith(owner.replace(/\*+$/, "")));
 }
 
+/**
+ * `*` covers every resource, and a star before a subresource (`*` `/scale`) covers that
+ * subresource of every resource (component-helpers/auth/rbac/validation/policy_comparator.go
+ * resourceCoversAll): whoever holds get on star-slash-scale may grant get on deployments/scale.
+ */
+function resourceCoversAll(owned: readonly string[], wanted: readonly string[]): boolean {
+  if (owned.includes("*")) return true;
+  return wanted.every((resource) => {
+    if (owned.includes(resource)) return true;
+    const slash = resource.indexOf("/");
+    return slash >= 0 && owned.includes(`*/${resource.slice(slash + 1)}`);
+  });
+}
+
 function ruleCovers(owner: PolicyRule, atom: PolicyRule): boolean {
   const hasAll = (set: readonly string[], wanted: readonly string[]) =>
     wanted.every((item) => set.includes(item));
   const verbs = owner.verbs.includes("*") || hasAll(owner.verbs, atom.verbs);
   const groups = owner.apiGroups.includes("*") || hasAll(owner.apiGroups, atom.apiGroups);
-  const resources = owner.resources.includes("*") || hasAll(owner.resources, atom.resources);
+  const resources = resourceCoversAll(owner.resources, atom.resources);
   const urls = atom.nonResourceURLs.every((path) =>
     owner.nonResourceURLs.some((url) => nonResourceURLCovers(url, path)),
   );

@@ -80,8 +80,9 @@ export interface AggregatableClusterRole<Rule> {
 
 /**
  * The rules every ClusterRole holds once the clusterrole-aggregation controller has run
- * (kubernetes pkg/controller/clusterroleaggregation): an aggregated role's rules are *replaced* by
- * the rules of every other ClusterRole a selector matches, in name order, without duplicates;
+ * (kubernetes pkg/controller/clusterroleaggregation, syncClusterRole): an aggregated role's rules are
+ * *replaced* by the rules of every other ClusterRole a selector matches — selector by selector, each
+ * selector's roles in name order — without duplicates;
  * repeated until nothing changes, because aggregated roles aggregate each other (view → edit →
  * admin). Stored clusters already hold aggregated rules; recomputing is idempotent and makes
  * imported or hand-written objects behave as a cluster would. Keyed by name; roles without an
@@ -105,15 +106,17 @@ export function aggregatedClusterRoleRules<Rule>(
       const selectors = roles[targetIndex].selectors ?? [];
       const rules: Rule[] = [];
       const seen = new Set<string>();
-      for (const sourceIndex of order) {
-        if (sourceIndex === targetIndex) continue;
-        const labels = roles[sourceIndex].labels;
-        if (!selectors.some((selector) => labelSelectorMatches(selector, labels))) continue;
-        for (const rule of current[sourceIndex]) {
-          const key = JSON.stringify(rule);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          rules.push(rule);
+      // Selector by selector, each one's roles in name order, as syncClusterRole lists them.
+      for (const selector of selectors) {
+        for (const sourceIndex of order) {
+          if (sourceIndex === targetIndex) continue;
+          if (!labelSelectorMatches(selector, roles[sourceIndex].labels)) continue;
+          for (const rule of current[sourceIndex]) {
+            const key = JSON.stringify(rule);
+            if (seen.has(key)) continue;
+            seen.add(key);
+            rules.push(rule);
+          }
         }
       }
       if (JSON.stringify(rules) !== JSON.stringify(current[targetIndex])) {
