@@ -34,7 +34,7 @@ interface DmmfIndex {
 }
 
 /** Indexes that Prisma's schema language cannot express (partial indexes), kept in SQL on purpose. */
-export const SQL_ONLY_INDEXES = new Set(["snapshot_records_current_uq", "snapshot_records_to_idx"]);
+export const SQL_ONLY_INDEXES = new Set(["snapshot_records_current_key_uq", "snapshot_records_to_idx"]);
 
 const SCALAR_TO_PG: Record<string, string> = {
   String: "text",

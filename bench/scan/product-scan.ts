@@ -60,6 +60,16 @@ try {
     const { rows } = await pool.query<{ bytes: string }>(
       "SELECT pg_total_relation_size('snapshot_records')::text AS bytes",
     );
+    // Where the table's bytes are: the rows (heap and TOAST) and each index (docs/performance.md, "Keys")
+    const { rows: parts } = await pool.query<{ name: string; bytes: string }>(
+      `SELECT 'rows' AS name, pg_table_size('snapshot_records')::text AS bytes
+       UNION ALL
+       SELECT indexrelid::regclass::text, pg_relation_size(indexrelid)::text FROM pg_index
+       WHERE indrelid = 'snapshot_records'::regclass`,
+    );
+    console.error(
+      `${run} scan: snapshot_records ${parts.map((part) => `${part.name} ${(Number(part.bytes) / 2 ** 20).toFixed(1)} MiB`).join(", ")}`,
+    );
     // What a scan wrote, by kind: an unchanged re-scan should write nothing, and when it does, this says where.
     const { rows: written } = await pool.query<{ kind: string; inserted: string; closed: string }>(
       `SELECT kind, count(*) FILTER (WHERE valid_from_scan = $1)::text AS inserted,

@@ -69,7 +69,7 @@ export async function storeRecords(
      * The caller knows nothing of these kinds is current in scope (the analysis learns which clusters have
      * access rows once per scan): skip asking. Asking per batch is what a stale plan makes expensive — while
      * one transaction inserts a million access rows, the statistics still say there are none. Were it wrong,
-     * snapshot_records_current_uq would refuse the insert and the scan would roll back.
+     * snapshot_records_current_key_uq would refuse the insert and the scan would roll back.
      */
     nothingCurrent?: boolean;
   },
