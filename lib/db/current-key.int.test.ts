@@ -24,7 +24,8 @@ afterAll(async () => {
   await db.drop();
 });
 
-const key = "/subscriptions/s/resourcegroups/rg/providers/microsoft.containerservice/managedclusters/aks-1|Alice|admin";
+const key =
+  "/subscriptions/s/resourcegroups/rg/providers/microsoft.containerservice/managedclusters/aks-1|Alice|admin";
 
 async function insert(naturalKey: string, validTo: number | null, kind = "access.grant") {
   await client.query(
@@ -48,9 +49,10 @@ describe("snapshot_records: one current row per key", () => {
     await insert(key, 2);
     await insert(key, 3);
     await insert(key, null);
-    const { rows } = await client.query("SELECT count(*)::int AS n FROM snapshot_records WHERE natural_key = $1", [
-      key,
-    ]);
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n FROM snapshot_records WHERE natural_key = $1",
+      [key],
+    );
     expect(rows[0].n).toBe(3);
     await client.query("ROLLBACK");
   });
