@@ -28,7 +28,10 @@ import type { ClusterKubernetes, PolicyRule, Subject } from "@/lib/model/kuberne
 //   in namespace N with resourceName S (so a RoleBinding in N can grant it), and then carries the
 //   groups `system:serviceaccounts` and `system:serviceaccounts:N` unless groups are given.
 // - `Impersonate-Group: G` is authorized on `groups` (resourceName G) and needs an `Impersonate-User`
-//   too ("requested impersonation without a user" otherwise).
+//   too ("requested impersonation without a user" otherwise). Each part is authorized on its own,
+//   so the user part may come from another grant than the group part (userFromAnotherGrant).
+// - A service account user is never looked up: any name the grant allows brings the account's
+//   groups, whether or not such an account exists.
 // - The impersonated identity is exactly what was asked for, plus `system:authenticated`: a user
 //   impersonated without groups has none of its directory groups, and no Azure identity (Azure RBAC
 //   for Kubernetes and the Azure control plane see the caller, not the impersonated name).
@@ -100,6 +103,16 @@ type Impersonator = {
   allows: (resource: Resource, name: string, namespace: string | null) => boolean;
   /** may it set some `Impersonate-User` (a user or a service account), as a group needs */
   someUser: boolean;
+  /** may it impersonate some group (cluster-wide: groups are not namespaced)? */
+  someGroup: boolean;
+  /**
+   * A service account it may impersonate in `namespace` (null: any namespace), existing or not:
+   * the filter never looks the account up, and the account brings its groups
+   * (`system:serviceaccounts`, `system:serviceaccounts:<namespace>`).
+   */
+  someAccount: (namespace: string | null) => { namespace: string; name: string } | null;
+  /** set on the entries that hold the group part of a grant whose user part another grant gives */
+  userElsewhere?: true;
 };
 
 /** `User:<name>`, `Group:<name>` or `ServiceAccount:<namespace>:<name>`; a user named like a service account is that account. */
@@ -132,6 +145,7 @@ export function impersonatorNode(clusterId: string, position: number): NodeId {
 }
 
 const SERVICE_ACCOUNT_GROUP = "system:serviceaccounts";
+const SERVICE_ACCOUNT_USER_PREFIX = "system:serviceaccount:";
 
 function describeKey(key: string): string {
   const colon = key.indexOf(":");
@@ -141,20 +155,89 @@ function describeKey(key: string): string {
   return `${kind === "User" ? "user" : "group"} ${rest}`;
 }
 
-/** Some name the rules let it impersonate in `resource` (any name when unrestricted). */
-function impersonatesSome(rules: readonly PolicyRule[], resource: Resource): boolean {
-  return rules.some((rule) =>
-    ruleAllows(rule, {
-      verb: "impersonate",
-      apiGroup: "",
-      resource,
-      resourceName: rule.resourceNames[0] ?? "any",
-    }),
-  );
+// k8s.io/apimachinery validation: a namespace name is a DNS-1123 label, a service account name a
+// DNS-1123 subdomain (ValidateNamespaceName, ValidateServiceAccountName).
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const isNamespaceName = (name: string) => name.length <= 63 && DNS1123_LABEL.test(name);
+const isServiceAccountName = (name: string) =>
+  name.length <= 253 && name.split(".").every((part) => DNS1123_LABEL.test(part));
+
+/**
+ * Whether `Impersonate-User: name` is a service account (serviceaccount.SplitUsername: the
+ * `system:serviceaccount:` prefix, exactly a namespace and a name, both valid). The filter then
+ * authorizes it on `serviceaccounts`, never on `users`.
+ */
+function isServiceAccountUserName(name: string): boolean {
+  if (!name.startsWith(SERVICE_ACCOUNT_USER_PREFIX)) return false;
+  const parts = name.slice(SERVICE_ACCOUNT_USER_PREFIX.length).split(":");
+  return parts.length === 2 && isNamespaceName(parts[0]) && isServiceAccountName(parts[1]);
+}
+
+/**
+ * Some name the rules let it impersonate in `resource` (any name when unrestricted): for `users`,
+ * a name that is no service account's, and for `serviceaccounts` a valid account name (the only
+ * ones an `Impersonate-User` header can name).
+ */
+function someImpersonableName(rules: readonly PolicyRule[], resource: Resource): string | null {
+  const usable = (name: string) =>
+    resource === "users"
+      ? name.length > 0 && !isServiceAccountUserName(name)
+      : resource === "serviceaccounts"
+        ? isServiceAccountName(name)
+        : name.length > 0;
+  for (const rule of rules) {
+    const candidates = rule.resourceNames.length === 0 ? ["default"] : rule.resourceNames.filter(usable);
+    for (const name of candidates)
+      if (ruleAllows(rule, { verb: "impersonate", apiGroup: "", resource, resourceName: name })) return name;
+  }
+  return null;
 }
 
 const mentionsImpersonate = (rules: readonly PolicyRule[]) =>
   rules.some((rule) => rule.verbs.includes("impersonate") || rule.verbs.includes("*"));
+
+/**
+ * The filter authorizes each part of an impersonation on its own, against every grant of the caller
+ * (impersonation.go WithImpersonation: one `Authorize` per user, group, uid and extra): the group part
+ * may come from one grant and the user part, which a group needs, from another. For each grant that
+ * may impersonate groups but no user, the holders who may impersonate some user by another grant get
+ * an entry of their own (conditional when either grant is).
+ */
+function userFromAnotherGrant(list: Impersonator[]): void {
+  /** holder → whether every grant giving it a user part is conditional */
+  const userHolders = new Map<NodeId, boolean>();
+  for (const impersonator of list) {
+    if (!impersonator.someUser) continue;
+    for (const { node } of impersonator.from)
+      userHolders.set(node, (userHolders.get(node) ?? true) && impersonator.conditional);
+  }
+  if (userHolders.size === 0) return;
+  const added: Impersonator[] = [];
+  for (const impersonator of list) {
+    if (impersonator.someUser || !impersonator.someGroup) continue;
+    const byCondition = new Map<boolean, Impersonator["from"]>();
+    for (const holder of impersonator.from) {
+      const userConditional = userHolders.get(holder.node);
+      if (userConditional === undefined) continue;
+      const conditional = impersonator.conditional || userConditional;
+      byCondition.set(conditional, [...(byCondition.get(conditional) ?? []), holder]);
+    }
+    for (const [conditional, from] of byCondition) {
+      added.push({
+        from,
+        via: impersonator.via,
+        conditional,
+        allows: (resource, name, namespace) =>
+          resource === "groups" && impersonator.allows(resource, name, namespace),
+        someUser: true,
+        someGroup: true,
+        someAccount: () => null,
+        userElsewhere: true,
+      });
+    }
+  }
+  list.push(...added);
+}
 
 export class ImpersonationEdges {
   private readonly byCluster = new Map<string, Impersonator[]>();
@@ -177,6 +260,7 @@ export class ImpersonationEdges {
     const inventory = this.index.model.kubernetes[cluster.id];
     if (inventory && cluster.kubernetesRbac) this.kubernetesImpersonators(cluster, inventory, list);
     if (cluster.entra.mode === "managed" && cluster.entra.azureRbac) this.azureImpersonators(cluster, list);
+    userFromAnotherGrant(list);
     this.remember(list.reduce((sum, impersonator) => sum + impersonator.from.length, 0));
     this.byCluster.set(cluster.id, list);
     return list;
@@ -197,9 +281,17 @@ export class ImpersonationEdges {
       const allows = (resource: Resource, name: string, accountNamespace: string | null) =>
         (namespace === null || (resource === "serviceaccounts" && accountNamespace === namespace)) &&
         rulesAllow(rules, { verb: "impersonate", apiGroup: "", resource, resourceName: name });
+      // A service account of the binding's namespace (any, for a ClusterRoleBinding) it may impersonate.
+      const accountName = someImpersonableName(rules, "serviceaccounts");
+      const someAccount = (target: string | null) => {
+        if (accountName === null) return null;
+        if (target !== null && (!isNamespaceName(target) || (namespace !== null && target !== namespace)))
+          return null;
+        return { namespace: target ?? namespace ?? "default", name: accountName };
+      };
       const someUser =
-        impersonatesSome(rules, "serviceaccounts") ||
-        (namespace === null && impersonatesSome(rules, "users"));
+        accountName !== null || (namespace === null && someImpersonableName(rules, "users") !== null);
+      const someGroup = namespace === null && someImpersonableName(rules, "groups") !== null;
       for (const subject of subjects) {
         const from = resolveSubject(this.index, cluster, inventory, subject, namespace).map((reached) => ({
           node: this.register(reached.principal, cluster.id),
@@ -209,7 +301,7 @@ export class ImpersonationEdges {
         const key = subjectKey(subject, namespace);
         if (key)
           from.push({ node: asNode(cluster.id, key), prefix: [{ kind: "action", id: "", label: "" }] });
-        list.push({ from, via, conditional: false, allows, someUser });
+        list.push({ from, via, conditional: false, allows, someUser, someGroup, someAccount });
       }
     };
     for (const bound of boundRules(cluster.id, inventory))
@@ -269,6 +361,12 @@ export class ImpersonationEdges {
             granted.has(resource) &&
             (namespace === null || (resource === "serviceaccounts" && accountNamespace === namespace)),
           someUser: granted.has("users") || granted.has("serviceaccounts"),
+          someGroup: granted.has("groups"),
+          someAccount: (target) =>
+            granted.has("serviceaccounts") &&
+            (target === null || (isNamespaceName(target) && (namespace === null || target === namespace)))
+              ? { namespace: target ?? namespace ?? "default", name: "default" }
+              : null,
         });
       }
     };
@@ -338,18 +436,26 @@ export class ImpersonationEdges {
         emit(impersonator, `impersonate serviceaccounts ${account} in namespace ${accountNamespace}`);
       if (kind !== "Group") continue;
       if (impersonator.someUser && allows(impersonator, "groups", name, null)) {
-        emit(impersonator, `impersonate groups ${name} (with a user it may impersonate)`);
+        emit(
+          impersonator,
+          impersonator.userElsewhere
+            ? `impersonate groups ${name} (with a user another of its grants lets it impersonate)`
+            : `impersonate groups ${name} (with a user it may impersonate)`,
+        );
         continue;
       }
       // A service account impersonated without groups carries system:serviceaccounts[:<namespace>].
       if (name === SERVICE_ACCOUNT_GROUP || name.startsWith(`${SERVICE_ACCOUNT_GROUP}:`)) {
         const namespace =
           name === SERVICE_ACCOUNT_GROUP ? null : name.slice(SERVICE_ACCOUNT_GROUP.length + 1);
-        const account = inventory?.serviceAccounts.find(
-          (candidate) =>
-            (namespace === null || candidate.namespace === namespace) &&
-            impersonator.allows("serviceaccounts", candidate.name, candidate.namespace),
-        );
+        // An account of the inventory names the path best; any other name it may impersonate does
+        // as well, since the filter never looks the account up.
+        const account =
+          inventory?.serviceAccounts.find(
+            (candidate) =>
+              (namespace === null || candidate.namespace === namespace) &&
+              impersonator.allows("serviceaccounts", candidate.name, candidate.namespace),
+          ) ?? impersonator.someAccount(namespace);
         if (account)
           emit(
             impersonator,
