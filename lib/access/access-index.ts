@@ -1,4 +1,4 @@
-import { AKS_ACTIONS, grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import { AKS_ACTIONS, grantingPattern, kubernetesDataActions } from "@/lib/access/azure-permissions";
 import {
   buildDenyIndex,
   type DeniedPermissions,
@@ -15,7 +15,7 @@ import type {
   RoleEligibilityActivation,
 } from "@/lib/model/azure";
 import type { Principal } from "@/lib/model/directory";
-import { normalizeArmId, parseArmId } from "@/lib/model/ids";
+import { managementGroupArmId, normalizeArmId, parseArmId } from "@/lib/model/ids";
 import type { TenantModel } from "@/lib/model/tenant-model";
 
 // Everything evaluating one cluster needs, precomputed once per tenant so that evaluating every
@@ -92,13 +92,30 @@ export type AssignmentTerms = {
   activation?: RoleEligibilityActivation;
 };
 
+/**
+ * A Kubernetes namespace as an Azure RBAC scope: `<cluster>/namespaces/<ns>` (MicrosoftDocs/
+ * azure-aks-docs articles/aks/entra-id-authorization.md), or the ARM resource of an AKS managed
+ * namespace, `<cluster>/managedNamespaces/<ns>`, where managed-namespaces.md assigns the data-plane
+ * roles (RBAC Reader/Writer/Admin) and the authorization webhook checks it too (kubeguard/guard
+ * authz/providers/azure/rbac/rbac.go, getManagedNameSpaceScope).
+ */
 const NAMESPACE_SCOPE =
-  /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+)\/namespaces\/([^/]+)$/;
+  /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+)\/(?:managed)?namespaces\/([^/]+)$/;
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * The tenant root management group: its id is the tenant's, and every subscription and management
+ * group of the directory folds up to it, so an assignment there applies to every resource
+ * (MicrosoftDocs/azure-docs articles/governance/management-groups/overview.md, "Important facts
+ * about the Root management group"): true even when the hierarchy below it could not be read.
+ */
+function rootManagementGroupId(tenantId: string | null | undefined): string | null {
+  return tenantId ? managementGroupArmId(tenantId) : null;
 }
 
 function managementGroupChains(model: TenantModel): Map<string, string[]> {
@@ -111,6 +128,9 @@ function managementGroupChains(model: TenantModel): Map<string, string[]> {
     if (subscription.managementGroupId)
       parentOfSubscription.set(subscription.subscriptionId, subscription.managementGroupId);
   }
+  const tenantOfSubscription = new Map(
+    model.subscriptions.map((subscription) => [subscription.subscriptionId, subscription.tenantId]),
+  );
   const chains = new Map<string, string[]>();
   for (const [subscriptionId, parentId] of parentOfSubscription) {
     const chain: string[] = [];
@@ -123,9 +143,22 @@ function managementGroupChains(model: TenantModel): Map<string, string[]> {
       seen.add(current);
       chain.unshift(current);
     }
-    chains.set(subscriptionId, ["/", ...chain]);
+    chains.set(subscriptionId, withRootGroup(chain, rootOf(subscriptionId)));
+  }
+  // Subscriptions whose place in the hierarchy is unknown still sit below their tenant's root group.
+  for (const subscription of model.subscriptions) {
+    if (!chains.has(subscription.subscriptionId))
+      chains.set(subscription.subscriptionId, withRootGroup([], rootOf(subscription.subscriptionId)));
   }
   return chains;
+
+  function rootOf(subscriptionId: string): string | null {
+    return rootManagementGroupId(tenantOfSubscription.get(subscriptionId) ?? model.tenantId);
+  }
+}
+
+function withRootGroup(chain: string[], root: string | null): string[] {
+  return root && !chain.includes(root) ? ["/", root, ...chain] : ["/", ...chain];
 }
 
 /** Every AKS data action starts with this; a pattern whose literal head cannot lead here grants none. */
@@ -154,14 +187,12 @@ function computeRoleFacts(definition: RoleDefinition, denied?: DeniedPermissions
   const hasDataActions = definition.permissions.some((block) =>
     block.dataActions.some((pattern) => mayMatchUnder(pattern, AKS_DATA_ACTION_PREFIX)),
   );
-  const can = (verb: string, apiGroup: string, resource: string) => {
-    const action = kubernetesDataAction(verb, apiGroup, resource);
-    return (
-      action !== null &&
-      !(denied && isDenied(denied, "data", action)) &&
-      grantingPattern(definition, "data", action) !== null
+  // Any action the request may be checked as (a custom resource has two, kubernetesDataActions).
+  const can = (verb: string, apiGroup: string, resource: string) =>
+    kubernetesDataActions(verb, apiGroup, resource).some(
+      (action) =>
+        !(denied && isDenied(denied, "data", action)) && grantingPattern(definition, "data", action) !== null,
     );
-  };
   const modern = control(AKS_ACTIONS.listAdminCredential);
   return {
     adminCredential: modern ?? control(AKS_ACTIONS.listAccessProfileCredential),
@@ -295,7 +326,10 @@ export function scopeChain(index: AccessIndex, resourceId: string): string[] {
   const id = normalizeArmId(resourceId);
   const { subscriptionId, resourceGroup } = parseArmId(id);
   if (!subscriptionId) return id === "/" ? ["/"] : ["/", id];
-  const chain = [...(index.scopesAboveSubscription.get(subscriptionId) ?? ["/"])];
+  const chain = [
+    ...(index.scopesAboveSubscription.get(subscriptionId) ??
+      withRootGroup([], rootManagementGroupId(index.model.tenantId))),
+  ];
   const subscriptionScope = `/subscriptions/${subscriptionId}`;
   chain.push(subscriptionScope);
   if (resourceGroup) {
