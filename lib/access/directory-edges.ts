@@ -5,6 +5,7 @@ import { clusterStep, groupStep } from "@/lib/access/paths";
 import type { AccessPrincipal, PathStep } from "@/lib/access/types";
 import type { Cluster } from "@/lib/model/azure";
 import {
+  DIRECTORY_ROLE_NAMES,
   type DirectoryOwnership,
   type DirectoryRoleAssignment,
   type GroupEligibility,
@@ -21,14 +22,49 @@ import {
 // Nodes added to attack-edges.ts's:
 //   dirrole:<role template id>   "holds this directory role tenant-wide" (holders reach it at no cost;
 //                                PIM-eligible holders by an eligible edge)
+//
+// Which role does what (learn.microsoft.com/entra/identity/role-based-access-control/
+// permissions-reference, one section per role; lib/access/entra-audit.test.ts cites each case):
+//   group membership   Groups Administrator, User Administrator, Directory Writers, Identity
+//                      Governance Administrator (groups/members/update), Intune Administrator
+//                      (groups.security/members/update) — none of them on role-assignable groups, whose
+//                      membership only owners, Privileged Role and Global Administrators change
+//                      (…/groups-concept; graph/api/group-post-members)
+//   app/SP credentials Application and Cloud Application Administrator (credentials/update), Hybrid
+//                      Identity Administrator (owners/update: makes itself owner, and owners manage
+//                      credentials), Global Administrator; also when scoped to the object itself
+//                      (directoryScopeId "/<object id>", …/assign-roles-different-scopes)
+//   user passwords     Privileged Authentication Administrator and Partner Tier2 Support reset any
+//                      user's password, Global Administrators' included (…/privileged-roles-permissions
+//                      #who-can-reset-passwords). The roles that reset only non-administrators' passwords
+//                      (User, Helpdesk, Password, Authentication Administrator) are left out: whether a
+//                      user holds any directory role is not read, so such an edge could be false.
+//   any role           Privileged Role Administrator assigns any role, Global Administrator included
+// Assignments scoped to an administrative unit ("/administrativeUnits/<id>") cover the unit's members,
+// which the model does not know: they give no edge (never a tenant-wide one).
 
 type Edge = ReverseEdge & { eligible: boolean };
 type DirectoryTargetEdge = Edge & TargetEdge & { level: "cluster-admin"; namespace: null; held: false };
 
-/** Roles that change the membership of groups that are not role-assignable. */
-const GROUP_MEMBERSHIP_ROLES = [ROLES.groupsAdministrator, ROLES.userAdministrator, ROLES.directoryWriters];
+/** Roles that change the membership of groups that are not role-assignable (groups/members/update). */
+const GROUP_MEMBERSHIP_ROLES = [
+  ROLES.groupsAdministrator,
+  ROLES.userAdministrator,
+  ROLES.directoryWriters,
+  ROLES.identityGovernanceAdministrator,
+];
+/** Roles that change the membership of security groups that are not role-assignable (groups.security/…). */
+const SECURITY_GROUP_MEMBERSHIP_ROLES = [ROLES.intuneAdministrator];
 /** Roles that add credentials to any application or service principal. */
-const APPLICATION_CREDENTIAL_ROLES = [ROLES.applicationAdministrator, ROLES.cloudApplicationAdministrator];
+const APPLICATION_CREDENTIAL_ROLES: readonly string[] = [
+  ROLES.applicationAdministrator,
+  ROLES.cloudApplicationAdministrator,
+];
+/** Roles that make themselves owner of any application or service principal (owners/update), not credentials. */
+const APPLICATION_OWNER_ROLES = [ROLES.hybridIdentityAdministrator];
+/** Roles that reset the password (and authentication methods) of any user, administrators included. */
+const PASSWORD_RESET_ROLES = [ROLES.privilegedAuthenticationAdministrator, ROLES.partnerTier2Support];
+const ADMINISTRATIVE_UNIT_SCOPE = "/administrativeunits/";
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -42,8 +78,11 @@ export function directoryRoleNode(roleTemplateId: string): string {
 
 export class DirectoryEdges {
   private readonly rolesByTemplate = new Map<string, DirectoryRoleAssignment[]>();
-  /** application-scoped role assignments (directoryScopeId "/<application object id>") */
-  private readonly rolesByApplication = new Map<string, DirectoryRoleAssignment[]>();
+  /**
+   * Role assignments scoped to one directory object (directoryScopeId "/<object id>": an application,
+   * or a service principal), keyed by its lower-cased id; they manage that object itself.
+   */
+  private readonly rolesByObject = new Map<string, DirectoryRoleAssignment[]>();
   private readonly eligibilityByGroup = new Map<string, GroupEligibility[]>();
   private readonly ownersByObject = new Map<string, DirectoryOwnership>();
   private readonly applicationsByAppId = new Map<string, DirectoryOwnership>();
@@ -55,8 +94,10 @@ export class DirectoryEdges {
   ) {
     const model = index.model;
     for (const role of model.directoryRoleAssignments ?? []) {
-      if (role.directoryScopeId === "/") push(this.rolesByTemplate, role.roleDefinitionId, role);
-      else push(this.rolesByApplication, role.directoryScopeId.slice(1).toLowerCase(), role);
+      const scope = role.directoryScopeId.toLowerCase();
+      if (scope === "/") push(this.rolesByTemplate, role.roleDefinitionId, role);
+      // An administrative unit's scope covers its members, which the model does not know: no edge.
+      else if (!scope.startsWith(ADMINISTRATIVE_UNIT_SCOPE)) push(this.rolesByObject, scope.slice(1), role);
     }
     for (const eligibility of model.groupEligibilities ?? [])
       push(this.eligibilityByGroup, eligibility.groupId, eligibility);
@@ -70,15 +111,26 @@ export class DirectoryEdges {
   /** Whether the tenant has anything for these edges to use (so an old model costs nothing). */
   get empty(): boolean {
     return (
-      this.rolesByTemplate.size === 0 && this.eligibilityByGroup.size === 0 && this.ownersByObject.size === 0
+      this.rolesByTemplate.size === 0 &&
+      this.rolesByObject.size === 0 &&
+      this.eligibilityByGroup.size === 0 &&
+      this.ownersByObject.size === 0
     );
   }
 
-  /** Groups and service principals (not managed identities) can be entered from the directory. */
+  /** Whether someone holds a role that resets any user's password (users are entered only then). */
+  private get resetsPasswords(): boolean {
+    return PASSWORD_RESET_ROLES.some((templateId) => this.rolesByTemplate.has(templateId));
+  }
+
+  /**
+   * Groups and service principals (not managed identities) can be entered from the directory; users
+   * too when someone can reset any user's password.
+   */
   hasPredecessors(node: string): boolean {
     if (this.empty || !node.startsWith("p:")) return false;
     const kind = this.index.principalsById.get(node.slice(2))?.kind;
-    return kind === "Group" || kind === "ServicePrincipal";
+    return kind === "Group" || kind === "ServicePrincipal" || (kind === "User" && this.resetsPasswords);
   }
 
   predecessors(node: string): Edge[] {
@@ -91,14 +143,24 @@ export class DirectoryEdges {
       const principal = this.index.principalsById.get(node.slice(2));
       if (principal?.kind === "Group") edges = this.intoGroup(principal.id);
       else if (principal?.kind === "ServicePrincipal") edges = this.intoServicePrincipal(principal.id);
+      else if (principal?.kind === "User") edges = this.intoUser(principal.id);
     }
     this.cache.set(node, edges);
     return edges;
   }
 
-  /** Global Administrator → elevate access → User Access Administrator at "/" → any role on the cluster. */
+  /**
+   * Global Administrator → elevate access → User Access Administrator at "/" → any role on the cluster.
+   * A tenant where nobody holds Global Administrator has the edge too when someone holds Privileged
+   * Role Administrator, who can assign it ("manage assignments for all Microsoft Entra roles including
+   * the Global Administrator role", permissions-reference#privileged-role-administrator).
+   */
   targetEdges(cluster: Cluster): DirectoryTargetEdge[] {
-    if (!this.rolesByTemplate.has(ROLES.globalAdministrator)) return [];
+    if (
+      !this.rolesByTemplate.has(ROLES.globalAdministrator) &&
+      !this.rolesByTemplate.has(ROLES.privilegedRoleAdministrator)
+    )
+      return [];
     return [
       {
         from: directoryRoleNode(ROLES.globalAdministrator),
@@ -174,7 +236,9 @@ export class DirectoryEdges {
   }
 
   private roleName(templateId: string): string {
-    return this.rolesByTemplate.get(templateId)?.[0]?.roleName ?? templateId;
+    return (
+      this.rolesByTemplate.get(templateId)?.[0]?.roleName ?? DIRECTORY_ROLE_NAMES[templateId] ?? templateId
+    );
   }
 
   private ownerEdges(ownership: DirectoryOwnership, how: string, tail: PathStep[]): Edge[] {
@@ -243,16 +307,51 @@ export class DirectoryEdges {
     // Role-assignable groups: only Privileged Role Administrators (and Global Administrators) and owners.
     const roles = roleAssignable
       ? [ROLES.privilegedRoleAdministrator, ROLES.globalAdministrator]
-      : [...GROUP_MEMBERSHIP_ROLES, ROLES.globalAdministrator];
+      : [...GROUP_MEMBERSHIP_ROLES, ...SECURITY_GROUP_MEMBERSHIP_ROLES, ROLES.globalAdministrator];
     for (const templateId of roles) {
+      const kind = roleAssignable
+        ? ""
+        : (SECURITY_GROUP_MEMBERSHIP_ROLES as string[]).includes(templateId)
+          ? " (a security group, not role-assignable)"
+          : " (not role-assignable)";
       edges.push(
         ...this.roleEdge(
           templateId,
           `${groupId}#addMember`,
-          `adds itself to group ${group.displayName}${roleAssignable ? "" : " (not role-assignable)"}`,
+          `adds itself to group ${group.displayName}${kind}`,
           [member],
         ),
       );
+    }
+    return edges;
+  }
+
+  /**
+   * Who can reset a user's password and authentication methods, then sign in as the user: Privileged
+   * Authentication Administrator ("Set or reset any authentication method (including passwords) for
+   * any user, including Global Administrators") and Partner Tier2 Support (privileged-roles-permissions
+   * #who-can-reset-passwords). Privileged Role Administrators are not walked through here: their own
+   * path (Global Administrator, elevate access) is never longer.
+   */
+  private intoUser(userId: string): Edge[] {
+    const user = directoryPrincipal(this.index, userId, "User");
+    const edges: Edge[] = [];
+    for (const templateId of PASSWORD_RESET_ROLES) {
+      if (!this.rolesByTemplate.has(templateId)) continue;
+      edges.push({
+        from: directoryRoleNode(templateId),
+        weight: 1,
+        steps: [
+          {
+            kind: "action",
+            id: `${userId}#resetPassword`,
+            label: `resets the password of user ${user.displayName} (and its authentication methods)`,
+          },
+          { kind: "principal", id: userId, label: `signs in as user ${user.displayName}` },
+        ],
+        conditional: false,
+        eligible: false,
+      });
     }
     return edges;
   }
@@ -281,9 +380,35 @@ export class DirectoryEdges {
         ),
       );
     }
-    // Application Administrator scoped to this one application.
-    for (const role of application ? (this.rolesByApplication.get(application.objectId) ?? []) : []) {
-      if (!(APPLICATION_CREDENTIAL_ROLES as string[]).includes(role.roleDefinitionId)) continue;
+    // Hybrid Identity Administrator: makes itself owner (servicePrincipals/owners/update), and an owner
+    // manages the credentials of the enterprise application it owns (permissions-reference, User
+    // Administrator: "Application Registration and Enterprise Application owners, who can manage
+    // credentials of apps they own").
+    for (const templateId of APPLICATION_OWNER_ROLES) {
+      edges.push(
+        ...this.roleEdge(
+          templateId,
+          `${servicePrincipalId}#addOwner`,
+          `adds itself as owner of service principal ${principal.displayName} (servicePrincipals/owners/update)`,
+          [
+            {
+              kind: "action",
+              id: `${servicePrincipalId}#addCredential`,
+              label: `adds a client secret to ${principal.displayName}`,
+            },
+            target,
+          ],
+        ),
+      );
+    }
+    // Application Administrators scoped to this one application, or to the service principal itself
+    // ("/<object id>": the role manages that object, assign-roles-different-scopes).
+    const scoped = [
+      ...(application ? (this.rolesByObject.get(application.objectId) ?? []) : []),
+      ...(this.rolesByObject.get(servicePrincipalId) ?? []),
+    ];
+    for (const role of scoped) {
+      if (!APPLICATION_CREDENTIAL_ROLES.includes(role.roleDefinitionId)) continue;
       for (const reached of reachThroughGroups(
         this.index,
         directoryPrincipal(this.index, role.principalId),

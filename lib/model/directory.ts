@@ -42,8 +42,9 @@ export const PIM_SOURCE = "directory:pim";
 
 /**
  * Built-in directory roles (template ids, the same in every tenant) that lead to clusters. Source:
- * learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference and
- * /work/shared/reference/attack-edges.md §5.
+ * learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference ("All roles":
+ * template ids; one section per role for its permissions) and /work/shared/reference/attack-edges.md §5.
+ * What each one can do toward a cluster: lib/access/directory-edges.ts.
  */
 export const DIRECTORY_ROLE_TEMPLATES = {
   globalAdministrator: "62e90394-69f5-4237-9190-012177145e10",
@@ -53,6 +54,16 @@ export const DIRECTORY_ROLE_TEMPLATES = {
   directoryWriters: "9360feb5-f418-4baa-8175-e2a00bac4301",
   applicationAdministrator: "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
   cloudApplicationAdministrator: "158c047a-c907-4556-b7ef-446551a6b5f7",
+  /** groups/members/update, excluding role-assignable groups */
+  identityGovernanceAdministrator: "45d8d3c5-c802-45c6-b32a-1d70b5e1e86e",
+  /** groups.security/members/update: security groups, excluding role-assignable groups */
+  intuneAdministrator: "3a2c62db-5318-420d-8d74-23affee5d9d5",
+  /** applications/owners/update and servicePrincipals/owners/update (then an owner's credentials) */
+  hybridIdentityAdministrator: "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2",
+  /** resets the password and authentication methods of any user, Global Administrators included */
+  privilegedAuthenticationAdministrator: "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
+  /** deprecated, still assignable: resets the password of any user, Global Administrators included */
+  partnerTier2Support: "e00e864a-17c5-4a4b-9c06-f5b95a8d5bd8",
 } as const;
 
 export const DIRECTORY_ROLE_NAMES: Readonly<Record<string, string>> = {
@@ -63,6 +74,11 @@ export const DIRECTORY_ROLE_NAMES: Readonly<Record<string, string>> = {
   [DIRECTORY_ROLE_TEMPLATES.directoryWriters]: "Directory Writers",
   [DIRECTORY_ROLE_TEMPLATES.applicationAdministrator]: "Application Administrator",
   [DIRECTORY_ROLE_TEMPLATES.cloudApplicationAdministrator]: "Cloud Application Administrator",
+  [DIRECTORY_ROLE_TEMPLATES.identityGovernanceAdministrator]: "Identity Governance Administrator",
+  [DIRECTORY_ROLE_TEMPLATES.intuneAdministrator]: "Intune Administrator",
+  [DIRECTORY_ROLE_TEMPLATES.hybridIdentityAdministrator]: "Hybrid Identity Administrator",
+  [DIRECTORY_ROLE_TEMPLATES.privilegedAuthenticationAdministrator]: "Privileged Authentication Administrator",
+  [DIRECTORY_ROLE_TEMPLATES.partnerTier2Support]: "Partner Tier2 Support",
 };
 
 /** The directory roles the scanner reads (the ones with an edge toward a cluster). */
