@@ -38,8 +38,14 @@ import {
   type PrincipalAccess,
 } from "@/lib/access/types";
 import type { Cluster, RoleAssignment } from "@/lib/model/azure";
+import type { Principal } from "@/lib/model/directory";
 import { clusterNamespaceScope } from "@/lib/model/ids";
-import type { ClusterKubernetes, PolicyRule, Subject } from "@/lib/model/kubernetes";
+import {
+  type ClusterKubernetes,
+  emptyClusterKubernetes,
+  type PolicyRule,
+  type Subject,
+} from "@/lib/model/kubernetes";
 import type { TenantModel } from "@/lib/model/tenant-model";
 
 // Who can do what on one cluster, and by which route. The rules are documented in
@@ -201,6 +207,19 @@ export function reachThroughGroups(index: AccessIndex, principal: AccessPrincipa
   return reached;
 }
 
+/**
+ * Does this principal's Entra token carry a `upn` claim (so that Guard names it by UPN)? Member users
+ * do. Guests do not: a guest's UPN is `<mail with _>#EXT#@<tenant>` (the example in
+ * learn.microsoft.com/azure/aks/control-kubeconfig-access: `user_contoso.com#EXT#@contoso.onmicrosoft.com`
+ * for "Microsoft Entra guest users"), and AKS documents binding users of another tenant by object id.
+ * Service principals and managed identities have no UPN. A user whose UPN the scan did not read is
+ * taken to sign in by object id, so a binding by object id is not lost.
+ */
+function signsInByUpn(principal: Principal): boolean {
+  const upn = principal.userPrincipalName;
+  return principal.kind === "User" && upn !== undefined && upn !== "" && !upn.toUpperCase().includes("#EXT#");
+}
+
 function kubernetesUser(name: string): AccessPrincipal {
   return { id: `k8s-user:${name}`, kind: "KubernetesUser", displayName: name };
 }
@@ -241,14 +260,23 @@ export function resolveSubject(
     if (serviceAccountName) return one(serviceAccount(serviceAccountName[1], serviceAccountName[2]));
     if (subject.name.startsWith("system:") && subject.name !== "system:anonymous") return [];
     if (entra) {
-      // Entra-integrated clusters see members by UPN and guests, service principals and managed
-      // identities by object id (the token's `upn` and `oid` claims, oid a lower-case GUID).
-      // Kubernetes compares user names exactly (kubernetes/kubernetes
+      // Entra-integrated clusters (managed and legacy alike authenticate through the Guard webhook)
+      // name a caller by the token's `upn` claim, and only when it has none by its `oid` claim
+      // (kubeguard/guard auth/providers/azure/azure.go, claims.getUserInfo("upn", "oid")): members
+      // by UPN; guests, service principals and managed identities by object id (a lower-case GUID).
+      // learn.microsoft.com/azure/aks/kubernetes-rbac-entra-id: "same Microsoft Entra tenant, assign
+      // permissions based on the UPN ... in a different Microsoft Entra tenant, query for and use the
+      // objectId". Kubernetes compares user names exactly (kubernetes/kubernetes
       // pkg/registry/rbac/validation/rule.go appliesToUser: `user.GetName() == subject.Name`), so `Leonard@contoso.example` or an
       // upper-case object id is another user, not this one; model ids are lower-cased GUIDs.
-      const known = index.principalsById.get(subject.name) ?? index.usersByExactUpn.get(subject.name);
+      // (By that rule a member user's object id names nobody either; the emulator and the demo tenant
+      // still name members by object id too, so that half waits for them: see lib/access/aks-audit.test.ts.)
+      const byId = index.principalsById.get(subject.name);
       // A User subject is never a group, even when it names a group's object id.
-      if (known && known.kind !== "Group") return one(directoryPrincipal(index, known.id));
+      if (byId && byId.kind !== "Group") return one(directoryPrincipal(index, byId.id));
+      // A guest's UPN is never its user name: its token has no `upn` claim.
+      const byUpn = index.usersByExactUpn.get(subject.name);
+      if (byUpn && signsInByUpn(byUpn)) return one(directoryPrincipal(index, byUpn.id));
     }
     return one(kubernetesUser(subject.name));
   }
@@ -371,7 +399,18 @@ function azureRoutes(
     "managedClusters/write",
     "can re-enable local accounts or change the admin groups",
   );
-  const runCommandStep = settingStep(cluster, "disableRunCommand", "run command is enabled");
+  // Whose identity run command's kubectl runs as: on AKS-managed Entra clusters the caller's own (the
+  // Azure CLI sends the caller's token for the AKS server app as `clusterToken` "so the command
+  // execution also using current user identity", Azure/azure-cli acs/custom.py aks_runcommand, and
+  // the RP requires it there: "MissingAADClusterToken", Azure/azure-rest-api-specs issue 22480);
+  // elsewhere no token is sent and the command uses the cluster's admin credential.
+  const runCommandStep = settingStep(
+    cluster,
+    "disableRunCommand",
+    cluster.entra.mode === "managed"
+      ? "run command is enabled; its kubectl runs as the caller's own Entra identity"
+      : "run command is enabled; its kubectl runs with the cluster's admin credential",
+  );
   const mastersStep = kubernetesGroupStep("system:masters");
 
   const applyAssignment = (assignment: RoleAssignment, namespace: string | null) => {
@@ -724,6 +763,46 @@ function kubernetesRoutes(
   }
 }
 
+/**
+ * With Kubernetes RBAC disabled (`enableRBAC: false`; Entra integration needs it on) the API server
+ * authorizes every authenticated request: "You already have administrative permissions by default
+ * in a non-RBAC configuration" (MicrosoftDocs/azure-docs articles/azure-monitor/containers/
+ * container-insights-livedata-setup.md); the AKS engine sets `--authorization-mode=Node,RBAC` only
+ * when RBAC is enabled (Azure/aks-engine pkg/api/defaults-apiserver.go), and kube-apiserver's
+ * default mode is AlwaysAllow. Bindings mean nothing there; every authenticated caller, every
+ * service account (so every pod) included, is cluster-admin.
+ */
+function rbacDisabledRoute(
+  index: AccessIndex,
+  cluster: Cluster,
+  inventory: ClusterKubernetes,
+  steps: ClusterSteps,
+  collector: ClusterAccessCollector,
+): void {
+  const tail = [
+    settingStep(
+      cluster,
+      "enableRBAC",
+      "Kubernetes RBAC is disabled (enableRBAC: false): every authenticated request is allowed",
+    ),
+    steps.at(null),
+  ];
+  const everyone: Subject = { kind: "Group", name: "system:authenticated", namespace: null };
+  for (const { principal, prefix, via } of resolveSubject(index, cluster, inventory, everyone, null)) {
+    collector.grant(
+      principal,
+      {
+        level: "cluster-admin",
+        namespace: null,
+        route: "kubernetes-rbac",
+        conditional: false,
+        path: [...prefix, ...tail],
+      },
+      `rbac-disabled|${via}`,
+    );
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export function evaluateClusterAccess(
@@ -741,9 +820,11 @@ export function evaluateClusterAccess(
   azureRoutes(accessIndex, cluster, steps, collector);
   identityOperatorRoutes(accessIndex, cluster, steps, collector);
   const inventory = model.kubernetes[cluster.id];
-  // With enableRBAC off there is no Kubernetes authorization to evaluate (and no Entra integration).
-  if (inventory && cluster.kubernetesRbac)
-    kubernetesRoutes(accessIndex, cluster, inventory, steps, collector);
+  if (cluster.kubernetesRbac) {
+    if (inventory) kubernetesRoutes(accessIndex, cluster, inventory, steps, collector);
+  } else {
+    rbacDisabledRoute(accessIndex, cluster, inventory ?? emptyClusterKubernetes(), steps, collector);
+  }
 
   return { cluster: { id: cluster.id, name: cluster.name }, principals: collector.finish() };
 }
