@@ -23,7 +23,15 @@ export type DenyIndex = {
   byScope: Map<string, PreparedDeny[]>;
 };
 
-export type DeniedPermissions = DenyAssignment["permissions"];
+/**
+ * Denied permission blocks. `clusterScopeOnly`: the block comes from a deny assignment with
+ * `doNotApplyToChildScopes` on the AKS cluster itself, so it does not reach the
+ * `<cluster>/namespaces/<ns>` scope at which the authorization webhook checks namespaced requests
+ * (kubeguard/guard authz/providers/azure/rbac/checkaccessreqhelper.go getScope).
+ */
+export type DeniedPermissions = (DenyAssignment["permissions"][number] & { clusterScopeOnly?: true })[];
+
+const MANAGED_CLUSTER = /\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+$/;
 
 function expand(ids: readonly string[], membersOfGroup: ReadonlyMap<string, readonly string[]>): Set<string> {
   const result = new Set<string>();
@@ -75,15 +83,77 @@ export function deniedPermissions(
       if (prepared.deny.doNotApplyToChildScopes && scope !== target) continue;
       if (!prepared.everyone && !prepared.principals.has(principalId)) continue;
       if (prepared.excluded.has(principalId)) continue;
-      denied = [...(denied ?? []), ...prepared.deny.permissions];
+      const blocks =
+        prepared.deny.doNotApplyToChildScopes && MANAGED_CLUSTER.test(scope)
+          ? prepared.deny.permissions.map((block) => ({ ...block, clusterScopeOnly: true as const }))
+          : prepared.deny.permissions;
+      denied = [...(denied ?? []), ...blocks];
     }
   }
   return denied;
 }
 
+/**
+ * Kubernetes resources that live outside namespaces: requests for them are checked at the cluster
+ * scope itself (kubernetes.io/docs/reference/kubectl/ `kubectl api-resources --namespaced=false`;
+ * users, groups and userextras are impersonated without a namespace). Any other resource — custom
+ * resources included, which may be either — is taken as namespaced, so that a cluster-only deny
+ * never hides what a grant gives inside the namespaces.
+ */
+const CLUSTER_SCOPED_RESOURCES = new Set([
+  "namespaces",
+  "nodes",
+  "persistentvolumes",
+  "componentstatuses",
+  "clusterroles",
+  "clusterrolebindings",
+  "customresourcedefinitions",
+  "apiservices",
+  "mutatingwebhookconfigurations",
+  "validatingwebhookconfigurations",
+  "validatingadmissionpolicies",
+  "validatingadmissionpolicybindings",
+  "certificatesigningrequests",
+  "storageclasses",
+  "csidrivers",
+  "csinodes",
+  "volumeattachments",
+  "priorityclasses",
+  "runtimeclasses",
+  "ingressclasses",
+  "podsecuritypolicies",
+  "flowschemas",
+  "prioritylevelconfigurations",
+  "tokenreviews",
+  "subjectaccessreviews",
+  "selfsubjectaccessreviews",
+  "selfsubjectrulesreviews",
+  "users",
+  "groups",
+  "userextras",
+]);
+
+const AKS_DATA_PREFIX = "microsoft.containerservice/managedclusters/";
+
+/** Is the AKS data action one on a namespaced Kubernetes resource (checked below the cluster scope)? */
+function isNamespacedDataAction(action: string): boolean {
+  const lower = action.toLowerCase();
+  if (!lower.startsWith(AKS_DATA_PREFIX)) return false;
+  const segments = lower.slice(AKS_DATA_PREFIX.length).split("/");
+  // drop the verb: read | write | delete, or <verb>/action
+  if (segments.at(-1) === "action") segments.splice(-2, 2);
+  else segments.pop();
+  if (segments.at(-1) === "exec" && segments.at(-2) === "pods") segments.pop();
+  const resource = segments.at(-1);
+  return resource !== undefined && !CLUSTER_SCOPED_RESOURCES.has(resource);
+}
+
 /** True when one of the denied blocks covers `action` on its plane. */
 export function isDenied(denied: DeniedPermissions, plane: "control" | "data", action: string): boolean {
+  const namespaced =
+    plane === "data" && denied.some((block) => block.clusterScopeOnly) && isNamespacedDataAction(action);
   return denied.some((block) => {
+    if (namespaced && block.clusterScopeOnly) return false;
     const patterns = plane === "control" ? block.actions : block.dataActions;
     const exceptions = plane === "control" ? block.notActions : block.notDataActions;
     return (
