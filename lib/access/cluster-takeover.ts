@@ -20,9 +20,11 @@ const CLIENT_SIGNER = "kubernetes.io/kube-apiserver-client";
 /**
  * The first way `can` reaches cluster-admin, or null (`ownRole`: the ClusterRole that grants it, when
  * a binding does):
- * - bind on the ClusterRole cluster-admin and create clusterrolebindings: binds it to itself. `bind`
- *   lifts the rule that a binding may only grant what its author holds, but creating the binding still
- *   needs create (kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-creation).
+ * - bind on the ClusterRole cluster-admin and create, update or patch clusterrolebindings: binds it to
+ *   itself, in a new binding or by adding itself to an existing one (every cluster has the `cluster-admin`
+ *   ClusterRoleBinding). `bind` lifts the rule that a binding may only grant what its author holds, but
+ *   writing the binding still needs the verb; the same check applies to creation and update
+ *   (kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-creation-or-update).
  * - escalate on clusterroles and update/patch on the ClusterRole it holds: adds every permission to
  *   it (…/rbac/#restrictions-on-role-creation-or-update).
  * - create (and get) certificatesigningrequests, update their approval subresource and approve for
@@ -34,11 +36,16 @@ const CLIENT_SIGNER = "kubernetes.io/kube-apiserver-client";
  *   admitted to the cluster (a RoleBinding, a pod in kube-system).
  */
 export function clusterTakeover(can: CanNamed, ownRole?: string): Takeover | null {
-  if (can("bind", RBAC, "clusterroles", "cluster-admin") && can("create", RBAC, "clusterrolebindings")) {
-    return {
-      evidence: "bind clusterroles cluster-admin and create clusterrolebindings",
-      label: "binds cluster-admin to itself",
-    };
+  if (can("bind", RBAC, "clusterroles", "cluster-admin")) {
+    const verb = ["create", "update", "patch"].find((candidate) =>
+      can(candidate, RBAC, "clusterrolebindings"),
+    );
+    if (verb) {
+      return {
+        evidence: `bind clusterroles cluster-admin and ${verb} clusterrolebindings`,
+        label: "binds cluster-admin to itself",
+      };
+    }
   }
   if (can("escalate", RBAC, "clusterroles", ownRole)) {
     const verb = ["update", "patch"].find((candidate) => can(candidate, RBAC, "clusterroles", ownRole));

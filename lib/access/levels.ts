@@ -74,7 +74,9 @@ const ESCALATION_PROBES: Record<
   readonly { probe: Probe; namespaced: boolean }[]
 > = {
   bind: [
-    { probe: ["bind", RBAC, "clusterroles"], namespaced: false },
+    // A RoleBinding may name a ClusterRole: creating it checks `bind` on clusterroles in the binding's own
+    // namespace (pkg/registry/rbac/escalation_check.go BindingAuthorized), so a RoleBinding's grant counts.
+    { probe: ["bind", RBAC, "clusterroles"], namespaced: true },
     { probe: ["bind", RBAC, "roles"], namespaced: true },
   ],
   escalate: [
@@ -134,6 +136,7 @@ export function scopeFacts(can: Can, scope: "cluster" | "namespace"): ScopeFacts
     level,
     escalations,
     createsPods: can("create", "", "pods"),
-    readsSecrets: can("get", "", "secrets") || can("list", "", "secrets"),
+    // list and watch return the secrets' contents too (kubernetes.io rbac-good-practices, "Listing Secrets")
+    readsSecrets: can("get", "", "secrets") || can("list", "", "secrets") || can("watch", "", "secrets"),
   };
 }
