@@ -8,6 +8,7 @@ import {
   queryValue,
 } from "@/lib/emulator/http-kit";
 import { guidFromText } from "@/lib/emulator/ids";
+import { scheduleWindowOpen } from "@/lib/emulator/schedule-window";
 import type { DirectoryEntry } from "@/lib/emulator/tenant-index";
 import { DIRECTORY_ROLE_NAMES, DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/directory";
 import { tenantHasEntraP2 } from "@/lib/model/directory-from-tenant-file";
@@ -276,6 +277,7 @@ export class GraphGovernance {
     const items: Record<string, unknown>[] = [];
     for (const entry of entries) {
       if (isPrincipalDeleted(this.context, entry.principalId)) continue;
+      if (eligible && !scheduleWindowOpen(entry)) continue;
       if (filter && entry[filter.field as "roleDefinitionId" | "principalId"].toLowerCase() !== filter.value)
         continue;
       const key = `${entry.roleDefinitionId}|${entry.principalId}|${entry.directoryScopeId}`.toLowerCase();
@@ -392,6 +394,7 @@ export class GraphGovernance {
         (entry) =>
           entry[filter.field as "groupId" | "principalId"].toLowerCase() === filter.value &&
           !isPrincipalDeleted(this.context, entry.principalId) &&
+          scheduleWindowOpen(entry) &&
           hooks.visible(entry.groupId) !== undefined,
       )
       .map((entry) => ({

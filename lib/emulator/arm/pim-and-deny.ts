@@ -1,6 +1,7 @@
 import type { ArmRequest, ArmResult } from "@/lib/emulator/arm/arm-request";
 import { armError, armPage, authorizationFailed } from "@/lib/emulator/arm/common";
 import { jsonResponse, queryValue } from "@/lib/emulator/http-kit";
+import { scheduleWindowOpen } from "@/lib/emulator/schedule-window";
 import { normalizeScope } from "@/lib/emulator/scopes";
 import type {
   WireDenyAssignment,
@@ -290,8 +291,13 @@ function itemsOf(arm: ArmRequest, collection: Collection): Item[] {
   if (collection === "roleManagementPolicies") return policyItems(arm);
   if (collection === "roleManagementPolicyAssignments") return policyAssignmentItems(arm);
   if (collection === "roleEligibilityScheduleInstances")
-    return tenant.roleEligibilityScheduleInstances.map(pimItem);
-  if (collection === "roleAssignmentScheduleInstances") return activeInstances(arm).map(pimItem);
+    return tenant.roleEligibilityScheduleInstances
+      .filter((instance) => scheduleWindowOpen(instance.properties))
+      .map(pimItem);
+  if (collection === "roleAssignmentScheduleInstances")
+    return activeInstances(arm)
+      .filter((instance) => scheduleWindowOpen(instance.properties))
+      .map(pimItem);
   return tenant.denyAssignments.map(denyItem);
 }
 
