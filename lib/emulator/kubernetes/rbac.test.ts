@@ -123,6 +123,20 @@ describe("azureDataActions", () => {
       "Microsoft.ContainerService/managedClusters/aadpodidentity.k8s.io/azureidentities/read",
       "Microsoft.ContainerService/managedClusters/customresources/read",
     ]);
+    // guard checks custom resources' writes and deletes as customresources/<write|delete> too
+    // (getAuthInfoListForCustomResource; azure-aks-docs articles/aks/entra-id-authorization.md)
+    expect(
+      azureDataActions({ verb: "patch", group: "aadpodidentity.k8s.io", resource: "azureidentities" }),
+    ).toEqual([
+      "Microsoft.ContainerService/managedClusters/aadpodidentity.k8s.io/azureidentities/write",
+      "Microsoft.ContainerService/managedClusters/customresources/write",
+    ]);
+    expect(azureDataActions({ verb: "deletecollection", group: "example.com", resource: "widgets" })).toEqual(
+      [
+        "Microsoft.ContainerService/managedClusters/example.com/widgets/delete",
+        "Microsoft.ContainerService/managedClusters/customresources/delete",
+      ],
+    );
     expect(azureDataActions({ verb: "create", group: "", resource: "pods", subresource: "exec" })).toEqual([
       "Microsoft.ContainerService/managedClusters/pods/exec/action",
     ]);

@@ -247,7 +247,9 @@ const VERB_SUFFIX: Record<string, string> = {
 /**
  * The data actions Azure RBAC for Kubernetes checks for a request (any one of them grants):
  * `Microsoft.ContainerService/managedClusters/[<group>/]<resource>/<read|write|delete|verb/action>`,
- * plus `customresources/read` for custom resources (AKS 2026).
+ * plus `customresources/<read|write|delete>` for custom resources (guard getAuthInfoListForCustomResource;
+ * MicrosoftDocs/azure-aks-docs articles/aks/entra-id-authorization.md), as the engine's
+ * `kubernetesDataActions` (lib/access/azure-permissions.ts) reads them.
  */
 export function azureDataActions(attributes: ResourceAttributes): string[] {
   const prefix = "Microsoft.ContainerService/managedClusters";
@@ -258,8 +260,11 @@ export function azureDataActions(attributes: ResourceAttributes): string[] {
       ? "action"
       : (VERB_SUFFIX[attributes.verb] ?? `${attributes.verb}/action`);
   const actions = [`${prefix}/${groupSegment}${resource}/${suffix}`];
-  if (!BUILT_IN_GROUPS.has(attributes.group) && suffix === "read")
-    actions.push(`${prefix}/customresources/read`);
+  if (
+    !BUILT_IN_GROUPS.has(attributes.group) &&
+    (suffix === "read" || suffix === "write" || suffix === "delete")
+  )
+    actions.push(`${prefix}/customresources/${suffix}`);
   return actions;
 }
 
