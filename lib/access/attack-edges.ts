@@ -27,7 +27,7 @@ import {
 } from "@/lib/access/types";
 import type { Cluster, FederatedCredential, RoleAssignment, RoleDefinition } from "@/lib/model/azure";
 import { clusterNamespaceScope, kubernetesNaturalKey } from "@/lib/model/ids";
-import type { ClusterKubernetes, PolicyRule } from "@/lib/model/kubernetes";
+import type { ClusterKubernetes, Pod, PolicyRule } from "@/lib/model/kubernetes";
 
 // The edges of the attack graph, as reverse edges: for a node, who can get there in one hop (or in
 // none, for the bookkeeping nodes "runs a pod in namespace N"). The search in attack-paths.ts walks
@@ -40,6 +40,7 @@ import type { ClusterKubernetes, PolicyRule } from "@/lib/model/kubernetes";
 //   sa:<cluster id>|<sa principal>   a service account of one cluster
 //   pods:<cluster id>|<namespace>    "runs a pod in that namespace" (so pod creators × accounts is not materialised)
 //   anypod:<cluster id>              "runs a pod anywhere on the cluster" (IMDS, AAD Pod Identity)
+//   newsa:<cluster id>|<namespace>   "creates a service account there and runs a pod as it"
 
 export type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 
@@ -64,15 +65,20 @@ export const ATTACK_ACTIONS = {
 
 const NO_EDGES: readonly ReverseEdge[] = [];
 
-/** Kubernetes workload controllers whose create (or update/patch, which rolls new pods) runs a pod. */
-const POD_CONTROLLERS: readonly (readonly [string, string])[] = [
-  ["apps", "deployments"],
-  ["apps", "replicasets"],
-  ["apps", "statefulsets"],
-  ["apps", "daemonsets"],
-  ["batch", "jobs"],
-  ["batch", "cronjobs"],
-  ["", "replicationcontrollers"],
+/**
+ * Kubernetes workload controllers whose create (or update/patch, which rolls new pods) runs a pod,
+ * with the verbs that do. A Job's pod template is immutable once created (kubernetes/kubernetes
+ * pkg/apis/batch/validation/validation.go, validatePodTemplateUpdate: only a suspended Job's
+ * scheduling directives, labels and annotations may change), so only creating one runs a pod.
+ */
+const POD_CONTROLLERS: readonly (readonly [string, string, readonly string[]])[] = [
+  ["apps", "deployments", ["create", "update", "patch"]],
+  ["apps", "replicasets", ["create", "update", "patch"]],
+  ["apps", "statefulsets", ["create", "update", "patch"]],
+  ["apps", "daemonsets", ["create", "update", "patch"]],
+  ["batch", "jobs", ["create"]],
+  ["batch", "cronjobs", ["create", "update", "patch"]],
+  ["", "replicationcontrollers", ["create", "update", "patch"]],
 ];
 
 type Can = (verb: string, apiGroup: string, resource: string) => boolean;
@@ -83,6 +89,8 @@ type PodPowers = {
   pods: string | null;
   token: string | null;
   exec: string | null;
+  /** `create serviceaccounts`: with `pods`, runs a pod as an account it creates first */
+  account?: string | null;
   /** `create serviceaccounts/token` restricted by resourceNames: only those accounts */
   tokenNames?: NamedPower[];
   /** exec, attach or ephemeral containers restricted by resourceNames: only those pods */
@@ -111,8 +119,8 @@ export function podPowers(
 ): PodPowers {
   let pods: string | null = can("create", "", "pods") ? "create pods" : null;
   if (!pods) {
-    for (const [group, resource] of POD_CONTROLLERS) {
-      const verb = ["create", "update", "patch"].find((candidate) => can(candidate, group, resource));
+    for (const [group, resource, verbs] of POD_CONTROLLERS) {
+      const verb = verbs.find((candidate) => can(candidate, group, resource));
       if (verb) {
         pods = `${verb} ${resource}${group ? `.${group}` : ""}`;
         break;
@@ -133,6 +141,13 @@ export function podPowers(
     const verb = ["update", "patch"].find((candidate) => can(candidate, "", "pods/ephemeralcontainers"));
     if (verb) exec = `${verb} pods/ephemeralcontainers`;
   }
+  // A running pod's container images may be changed ("pod updates may not change fields other than
+  // `spec.containers[*].image`, …": kubernetes/kubernetes pkg/apis/core/validation/validation.go,
+  // ValidatePodUpdate): the new image runs in that pod, with its account and projected tokens.
+  if (!exec) {
+    const verb = ["update", "patch"].find((candidate) => can(candidate, "", "pods"));
+    if (verb) exec = `${verb} pods`;
+  }
   // nodes/proxy reaches the kubelet API, which runs commands in every pod of the node
   // (kubernetes.io/docs/concepts/security/rbac-good-practices/, "Access to proxy subresource of
   // Nodes"); the kubelet authorizes its WebSocket exec as `get`. Nodes are cluster-scoped, so only a
@@ -141,12 +156,19 @@ export function podPowers(
     const verb = ["create", "get"].find((candidate) => can(candidate, "", "nodes/proxy"));
     if (verb) exec = `${verb} nodes/proxy (the kubelet API execs into any pod)`;
   }
-  const found: PodPowers = { pods, token, exec };
+  const found: PodPowers = {
+    pods,
+    token,
+    exec,
+    account: can("create", "", "serviceaccounts") ? "create serviceaccounts" : null,
+  };
   if (named && named.names.length > 0) {
     // update/patch of one named controller rewrites its pod template: any account of the namespace.
-    for (const [group, resource] of pods ? [] : POD_CONTROLLERS) {
+    for (const [group, resource, verbs] of pods ? [] : POD_CONTROLLERS) {
       const hit = named.names
-        .flatMap((name) => ["update", "patch"].map((verb) => [verb, name] as const))
+        .flatMap((name) =>
+          ["update", "patch"].filter((verb) => verbs.includes(verb)).map((verb) => [verb, name] as const),
+        )
         .find(([verb, name]) => named.can(verb, group, resource, name));
       if (hit) {
         found.pods = `${hit[0]} ${resource}${group ? `.${group}` : ""} ${hit[1]}`;
@@ -167,6 +189,8 @@ export function podPowers(
           ["get", "pods/attach", getExecSuffices],
           ["update", "pods/ephemeralcontainers", true],
           ["patch", "pods/ephemeralcontainers", true],
+          ["update", "pods", true],
+          ["patch", "pods", true],
         ];
         const hit = checks.find(([verb, sub, applies]) => applies && named.can(verb, "", sub, name));
         return hit ? [{ name, evidence: `${hit[0]} ${hit[1]} ${name}` }] : [];
@@ -241,6 +265,8 @@ type Powers = {
   pods: Map<string, HolderEdge[]>;
   token: Map<string, HolderEdge[]>;
   exec: Map<string, HolderEdge[]>;
+  /** pod runners that may also create service accounts: they reach an account that does not exist yet */
+  newsa: Map<string, HolderEdge[]>;
   /** `token|<namespace or *>|<account>` and `exec|<namespace or *>|<pod>`: powers over named objects */
   named: Map<string, HolderEdge[]>;
 };
@@ -358,6 +384,11 @@ export function runCommandRunsAsAdmin(cluster: Cluster): boolean {
   return !cluster.runCommandDisabled && cluster.entra.mode !== "managed" && !cluster.localAccountsDisabled;
 }
 
+/** Azure Policy for AKS may reject privileged and hostNetwork pods, which the model cannot see. */
+function azurePolicyEnabled(cluster: Cluster): boolean {
+  return cluster.addons.some((addon) => addon.name === "azurepolicy" && addon.enabled);
+}
+
 /** One edge set per access index: every search over the same tenant (scan, findings, queries) shares its caches. */
 const edgesByIndex = new WeakMap<AccessIndex, AttackEdges>();
 
@@ -398,7 +429,7 @@ export class AttackEdges {
   /** AzureIdentity resource ids (AAD Pod Identity) → where they are bound */
   private readonly podIdentityBindings = new Map<
     string,
-    { cluster: Cluster; namespace: string | null; label: string; id: string }[]
+    { cluster: Cluster; namespace: string | null; selector: string; label: string; id: string }[]
   >();
   private roleCandidates: readonly RoleDefinition[] | null = null;
   private roleDefinitionWriters:
@@ -453,6 +484,7 @@ export class AttackEdges {
         push(this.podIdentityBindings, entry.identity.resourceId, {
           cluster,
           namespace: entry.namespace,
+          selector: entry.bindingSelector ?? entry.name,
           label: `pod identity ${entry.namespace}/${entry.name} (selector ${entry.bindingSelector ?? entry.name})`,
           id: `${cluster.id}#podIdentity/${entry.namespace}/${entry.name}`,
         });
@@ -466,9 +498,13 @@ export class AttackEdges {
         if (!identity?.resourceId) continue;
         // AAD Pod Identity matches pods to bindings across namespaces unless it runs with
         // --forceNamespaced (azure.github.io/aad-pod-identity/docs/configure/match_pods_in_namespace/).
+        // The AKS add-on (podIdentityProfile) runs it in managed mode, which "is only supported in
+        // namespaced mode": pods match bindings of their own namespace only
+        // (azure.github.io/aad-pod-identity/docs/configure/pod_identity_in_managed_mode/).
         push(this.podIdentityBindings, identity.resourceId, {
           cluster,
-          namespace: null,
+          namespace: cluster.podIdentity.enabled ? binding.namespace : null,
+          selector: binding.selector,
           label: `AzureIdentityBinding ${binding.namespace}/${binding.name} (pods labelled aadpodidbinding=${binding.selector})`,
           id: kubernetesNaturalKey(cluster.id, "AzureIdentityBinding", binding.namespace, binding.name),
         });
@@ -629,7 +665,13 @@ export class AttackEdges {
   }
 
   private powers(cluster: Cluster): Powers {
-    const powers: Powers = { pods: new Map(), token: new Map(), exec: new Map(), named: new Map() };
+    const powers: Powers = {
+      pods: new Map(),
+      token: new Map(),
+      exec: new Map(),
+      newsa: new Map(),
+      named: new Map(),
+    };
     const getExec = execAllowsGet(cluster.kubernetesVersion);
     const add = (
       found: PodPowers,
@@ -646,6 +688,21 @@ export class AttackEdges {
           powers[kind],
           namespace ?? ALL,
           new HolderEdge(node, conditional, reached.prefix, via, evidence, cluster, namespace),
+        );
+      }
+      if (found.pods && found.account) {
+        push(
+          powers.newsa,
+          namespace ?? ALL,
+          new HolderEdge(
+            node,
+            conditional,
+            reached.prefix,
+            via,
+            `${found.pods} and ${found.account}`,
+            cluster,
+            namespace,
+          ),
         );
       }
       for (const [kind, list] of [
@@ -665,6 +722,7 @@ export class AttackEdges {
       pods: "create pods",
       token: "create serviceaccounts/token",
       exec: "create pods/exec",
+      account: "create serviceaccounts",
     };
 
     // Entra admin groups and the local admin credential: cluster-admin, so everything.
@@ -830,9 +888,14 @@ export class AttackEdges {
    * (a search visits tens of thousands of such nodes, and the copies were much of its garbage).
    */
   predecessorParts(node: NodeId): readonly (readonly ReverseEdge[])[] {
-    if (node.startsWith("pods:") || node.startsWith("token:") || node.startsWith("exec:")) {
+    if (
+      node.startsWith("pods:") ||
+      node.startsWith("token:") ||
+      node.startsWith("exec:") ||
+      node.startsWith("newsa:")
+    ) {
       const colon = node.indexOf(":");
-      const kind = node.slice(0, colon) as "pods" | "token" | "exec";
+      const kind = node.slice(0, colon) as "pods" | "token" | "exec" | "newsa";
       const rest = node.slice(colon + 1);
       const bar = rest.indexOf("|");
       const powers = this.clusterCache(bar < 0 ? rest : rest.slice(0, bar)).powers;
@@ -915,7 +978,7 @@ export class AttackEdges {
     }
     const powers = this.powers(this.cluster(clusterId));
     let holders = 0;
-    for (const kind of [powers.pods, powers.token, powers.exec, powers.named])
+    for (const kind of [powers.pods, powers.token, powers.exec, powers.newsa, powers.named])
       for (const list of kind.values()) holders += list.length;
     entry = { powers, reverse: new Map(), holders };
     this.clusterCaches.set(clusterId, entry);
@@ -986,6 +1049,35 @@ export class AttackEdges {
     if (!match) return [];
     const [, namespace, name] = match;
     this.register(serviceAccountPrincipal(namespace, name), cluster.id);
+    const inventory = this.index.model.kubernetes[cluster.id];
+    // A pod must name an existing account (the ServiceAccount admission plugin refuses it otherwise:
+    // "error looking up service account", kubernetes/kubernetes plugin/pkg/admission/serviceaccount/
+    // admission.go) and a token request acts on one: an account a binding or a credential names but
+    // the cluster lacks is reached by who may create it, then run a pod as it. Every namespace has its
+    // `default` account (kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts).
+    if (
+      inventory &&
+      name !== "default" &&
+      !inventory.serviceAccounts.some((account) => account.namespace === namespace && account.name === name)
+    ) {
+      const namespaceKnown =
+        inventory.namespaces.length === 0 || inventory.namespaces.some((known) => known.name === namespace);
+      return [
+        {
+          from: `newsa:${cluster.id}|${namespace}`,
+          weight: 0,
+          steps: [
+            {
+              kind: "k8s.serviceAccount",
+              id: kubernetesNaturalKey(cluster.id, "ServiceAccount", namespace, name),
+              label: `creates service account ${namespace}/${name} on ${cluster.name} (it does not exist) and runs a pod as it`,
+            },
+          ],
+          // a namespace that does not exist needs creating too
+          conditional: !namespaceKnown,
+        },
+      ];
+    }
     // Holders of each power reach the account through one shared node per namespace, so pod
     // creators × service accounts is never materialised.
     const edges: ReverseEdge[] = [
@@ -1017,6 +1109,25 @@ export class AttackEdges {
         steps: [podStep(pods[0].name)],
         conditional: false,
       });
+      // A privileged or hostPath pod is node access ("Users who can run privileged Pods can use that
+      // access to gain node access", kubernetes.io/docs/concepts/security/rbac-good-practices/), and a
+      // pod may name its node. There the kubelet's credential may request a token, of any audience, for
+      // the account of any pod bound to the node (kubernetes/kubernetes plugin/pkg/admission/
+      // noderestriction/admission.go, admitServiceAccount), and the pods' projected tokens are on its
+      // disk. Who can run such a pod: intoHostNetworkPod (Pod Security Baseline forbids both).
+      edges.push({
+        from: `hostpod:${cluster.id}`,
+        weight: 0,
+        steps: [
+          this.serviceAccountStep(
+            cluster,
+            namespace,
+            name,
+            `escapes a privileged pod onto the node of pod ${namespace}/${pods[0].name} and takes a token of`,
+          ),
+        ],
+        conditional: azurePolicyEnabled(cluster),
+      });
     }
     // Powers limited to named objects: only when someone on the cluster holds one.
     if (this.clusterCache(cluster.id).powers.named.size > 0) {
@@ -1038,6 +1149,49 @@ export class AttackEdges {
     return edges;
   }
 
+  /**
+   * Edges from who can run code in existing pods of `cluster` that `which` accepts: one per namespace
+   * with such a pod (holders of exec in it or cluster-wide), and one per such pod that someone may
+   * exec into by name.
+   */
+  private execIntoPods(
+    edges: ReverseEdge[],
+    cluster: Cluster,
+    which: (pod: Pod) => boolean,
+    what: string,
+    tail: readonly PathStep[],
+  ): void {
+    const pods = (this.index.model.kubernetes[cluster.id]?.pods ?? []).filter(which);
+    if (pods.length === 0) return;
+    const step = (pod: Pod): PathStep => ({
+      kind: "k8s.pod",
+      id: kubernetesNaturalKey(cluster.id, "Pod", pod.namespace, pod.name),
+      label: `execs into pod ${pod.namespace}/${pod.name}, which ${what}`,
+    });
+    const seen = new Set<string>();
+    for (const pod of pods) {
+      if (seen.has(pod.namespace)) continue;
+      seen.add(pod.namespace);
+      edges.push({
+        from: `exec:${cluster.id}|${pod.namespace}`,
+        weight: 0,
+        steps: [step(pod), ...tail],
+        conditional: false,
+      });
+    }
+    const named = this.clusterCache(cluster.id).powers.named;
+    if (named.size === 0) return;
+    for (const pod of pods) {
+      if (!named.has(`exec|${pod.namespace}|${pod.name}`) && !named.has(`exec|${ALL}|${pod.name}`)) continue;
+      edges.push({
+        from: `execname:${cluster.id}|${pod.namespace}|${pod.name}`,
+        weight: 0,
+        steps: [step(pod), ...tail],
+        conditional: false,
+      });
+    }
+  }
+
   private intoIdentity(identity: IdentityRef): ReverseEdge[] {
     const edges: ReverseEdge[] = [];
     const target = identityStep(identity.resourceId, `managed identity ${identity.name}`);
@@ -1055,7 +1209,31 @@ export class AttackEdges {
       };
       for (const cluster of this.clustersByIssuer.get(credential.issuer) ?? []) {
         const issuer = cluster.oidcIssuer.issuerUrl ?? "";
-        for (const account of this.index.model.kubernetes[cluster.id]?.serviceAccounts ?? []) {
+        const inventory = this.index.model.kubernetes[cluster.id];
+        // A subject naming an account the cluster lacks (or whose objects were not read): the account
+        // node leads to who may create it (intoServiceAccount); unread, the account may not exist.
+        const named = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(credential.subject ?? "");
+        if (
+          named &&
+          credentialMatchesServiceAccount(credential, issuer, named[1], named[2]) === true &&
+          !inventory?.serviceAccounts.some(
+            (account) => account.namespace === named[1] && account.name === named[2],
+          )
+        ) {
+          edges.push({
+            from: `sa:${cluster.id}|${named[0]}`,
+            weight: 1,
+            steps: [
+              {
+                ...credentialStep,
+                label: `${credentialStep.label} (issuer ${cluster.name}, subject ${named[0]}${inventory ? "" : "; the cluster's Kubernetes objects were not read"})`,
+              },
+              target,
+            ],
+            conditional: !inventory,
+          });
+        }
+        for (const account of inventory?.serviceAccounts ?? []) {
           const result = credentialMatchesServiceAccount(credential, issuer, account.namespace, account.name);
           if (result === false) continue;
           const from = `sa:${cluster.id}|system:serviceaccount:${account.namespace}:${account.name}`;
@@ -1081,19 +1259,23 @@ export class AttackEdges {
     // IMDS: any pod on a node that carries the identity can ask for its token.
     for (const { cluster, label } of this.nodeIdentities.get(identity.principalId) ?? []) {
       if (imdsReachable(cluster)) {
+        const imds = settingStep(
+          cluster,
+          "podLinkLocalAccess",
+          `pods on ${cluster.name} reach the instance metadata endpoint (IMDS)`,
+        );
         edges.push({
           from: `anypod:${cluster.id}`,
           weight: 0,
-          steps: [
-            settingStep(
-              cluster,
-              "podLinkLocalAccess",
-              `pods on ${cluster.name} reach the instance metadata endpoint (IMDS)`,
-            ),
-            { ...target, label: `${label} ${identity.name}` },
-          ],
+          steps: [imds, { ...target, label: `${label} ${identity.name}` }],
           conditional: false,
         });
+        // Code exec'd into a running pod (exec, attach, ephemeral containers, a swapped image, the
+        // kubelet API) reaches IMDS from that pod as well as code in a pod of one's own.
+        this.execIntoPods(edges, cluster, () => true, "reaches the instance metadata endpoint (IMDS)", [
+          imds,
+          { ...target, label: `${label} ${identity.name}` },
+        ]);
       } else {
         // The restriction keeps only pods without hostNetwork from IMDS ("Non-hostNetwork Pods will
         // not be able to access IMDS": az aks --enable-imds-restriction; learn.microsoft.com/azure/aks/
@@ -1110,7 +1292,7 @@ export class AttackEdges {
             ),
             { ...target, label: `${label} ${identity.name}` },
           ],
-          conditional: cluster.addons.some((addon) => addon.name === "azurepolicy" && addon.enabled),
+          conditional: azurePolicyEnabled(cluster),
         });
       }
       // The engine's identity-operator escalation: change the node scale sets that carry it.
@@ -1153,6 +1335,17 @@ export class AttackEdges {
         ],
         conditional: false,
       });
+      // NMI serves a pod carrying the binding's label (azure.github.io/aad-pod-identity/docs/concepts/
+      // nmi/): code exec'd into such a running pod asks as that pod.
+      this.execIntoPods(
+        edges,
+        binding.cluster,
+        (pod) =>
+          pod.aadPodIdBinding === binding.selector &&
+          (binding.namespace === null || pod.namespace === binding.namespace),
+        `carries aadpodidbinding=${binding.selector}`,
+        [{ kind: "podIdentity", id: binding.id, label: `asks NMI for ${binding.label}` }, target],
+      );
     }
 
     // Azure control plane over the identity resource.
