@@ -57,10 +57,12 @@ export const CONTROLS = {
     id: "4.1.3",
     title: "Minimize wildcard use in Roles and ClusterRoles",
   },
+  // kubescape/regolibrary frameworks/cis-aks-t1.8.0.json: "CIS-5.1.2 Minimize cluster access to read-only for
+  // Azure Container Registry (ACR)" (5.1.3 is "Minimize user access to ...").
   cisAksAcrReadOnly: {
     framework: "cis-aks",
     id: "5.1.2",
-    title: "Ensure cluster read-only access to Azure Container Registry",
+    title: "Minimize cluster access to read-only for Azure Container Registry (ACR)",
   },
   cisAksEntraRbac: { framework: "cis-aks", id: "5.5.1", title: "Manage Kubernetes RBAC users with Azure AD" },
   cisK8sClusterAdmin: {

@@ -2,13 +2,13 @@ import { grantingPattern } from "@/lib/access/azure-permissions";
 import type { PathStep } from "@/lib/access/types";
 import { CONTROLS } from "@/lib/findings/controls";
 import {
-  azTarget,
   clusterAssignmentsComplete,
   type FindingRule,
   findingFor,
   findingsPerCluster,
   notRead,
 } from "@/lib/findings/rule";
+import { disableLocalAccountsRemediation } from "@/lib/findings/rules/local-accounts-enabled";
 import type { Finding } from "@/lib/findings/types";
 import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
 
@@ -31,12 +31,11 @@ export const adminCredentialViaBroadRole: FindingRule = {
     return findingsPerCluster(
       this,
       ctx,
-      (cluster) => ({
-        summary:
+      (cluster) =>
+        disableLocalAccountsRemediation(
+          cluster,
           "Disable local accounts; give people the AKS Cluster User role and Kubernetes (or Azure) RBAC instead of Owner/Contributor on scopes above the cluster.",
-        azCli: `az aks update ${azTarget(cluster)} --disable-local-accounts`,
-        terraform: "local_account_disabled = true",
-      }),
+        ),
       (cluster, remediation): Finding[] => {
         if (cluster.localAccountsDisabled) {
           return [

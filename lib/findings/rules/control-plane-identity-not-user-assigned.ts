@@ -34,9 +34,18 @@ export const controlPlaneIdentityNotUserAssigned: FindingRule = {
               : undefined,
           };
         }
+        // No identity.type and no service principal but "msi": the identity is not known, so no verdict
+        // (as control-plane-not-managed-identity, after Azure Policy da6e2401's servicePrincipalProfile test).
+        if (identity.type === "None") {
+          return {
+            status: "not-assessed",
+            summary:
+              "Not assessed: the cluster reports no managed identity (identity.type) and no service principal, so which identity the control plane uses is unknown.",
+          };
+        }
         return {
           status: "fail",
-          summary: `The control plane uses ${identity.type === "SystemAssigned" ? "a system-assigned identity" : identity.type === "ServicePrincipal" ? "a service principal" : "no identity"}.`,
+          summary: `The control plane uses ${identity.type === "SystemAssigned" ? "a system-assigned identity" : "a service principal"}.`,
         };
       },
     );

@@ -23,6 +23,9 @@ function approvalOfAll(paths: readonly (readonly PathStep[])[]): boolean | null 
   return approvals.every((approval) => approval === true) ? true : null;
 }
 
+/** Paths a finding lists per holder; the summary counts the rest (revoking the listed ones may not be enough). */
+const LISTED_PATHS = 3;
+
 /** Eligible cluster-admin (a PIM eligible role assignment or PIM for Groups membership) and its activation's approval. */
 export const eligibleClusterAdminWithoutApproval: FindingRule = {
   id: "eligible-cluster-admin-without-approval",
@@ -61,6 +64,10 @@ export const eligibleClusterAdminWithoutApproval: FindingRule = {
           const duration = paths
             .map((path) => path.find((step) => step.kind === "roleEligibility")?.maximumDuration)
             .find((value) => value !== undefined);
+          const cap =
+            paths.length > LISTED_PATHS
+              ? ` ${LISTED_PATHS} of ${paths.length} eligible paths are listed.`
+              : "";
           const principal = {
             kind: "principal",
             id: entry.principal.id,
@@ -71,10 +78,10 @@ export const eligibleClusterAdminWithoutApproval: FindingRule = {
               status: approval === false ? "fail" : "not-assessed",
               summary:
                 approval === false
-                  ? `${entry.principal.displayName} is eligible for cluster-admin on ${cluster.name} and activates it without approval${duration ? ` (for up to ${duration} at a time)` : ""}.`
-                  : `${entry.principal.displayName} is eligible for cluster-admin on ${cluster.name}; approval not known (PIM's role settings for the eligibility were not read, or it is a PIM for Groups eligibility), so whether activation needs approval is not assessed.`,
+                  ? `${entry.principal.displayName} is eligible for cluster-admin on ${cluster.name} and activates it without approval${duration ? ` (for up to ${duration} at a time)` : ""}.${cap}`
+                  : `${entry.principal.displayName} is eligible for cluster-admin on ${cluster.name}; approval not known (PIM's role settings for the eligibility were not read, or it is a PIM for Groups eligibility), so whether activation needs approval is not assessed.${cap}`,
               objects: [principal, { kind: "cluster", id: cluster.id, label: cluster.name }],
-              paths: paths.slice(0, 3),
+              paths: paths.slice(0, LISTED_PATHS),
             }),
           );
         }

@@ -23,7 +23,9 @@ export const podIdentityInUse: FindingRule = {
       (cluster) => ({
         summary:
           "Move the workloads to workload identity (federated credential on the same user-assigned identity, annotated service account), then remove the pod identities and the add-on.",
-        azCli: `az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer <cluster-oidc-issuer> --subject system:serviceaccount:<namespace>:<service-account> --audience api://AzureADTokenExchange\naz aks update ${azTarget(cluster)} --disable-pod-identity`,
+        // `--audiences` is the option az defines (identity/aaz/latest/identity/federated_credential/_create.py);
+        // the pod identity flags live in the aks-preview extension only (not in acs/_params.py of the core CLI).
+        azCli: `az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer <cluster-oidc-issuer> --subject system:serviceaccount:<namespace>:<service-account> --audiences api://AzureADTokenExchange\naz extension add --name aks-preview\naz aks update ${azTarget(cluster)} --disable-pod-identity`,
         kubectl: "kubectl delete azureidentitybinding,azureidentity --all --all-namespaces",
       }),
       (cluster) => {

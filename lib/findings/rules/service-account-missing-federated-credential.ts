@@ -29,7 +29,7 @@ export const serviceAccountMissingFederatedCredential: FindingRule = {
       (cluster) => ({
         summary:
           "Create the federated credential on the identity the service account names (exact issuer, subject system:serviceaccount:<ns>:<name>), or remove the annotation.",
-        azCli: `az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer ${issuerOf(cluster) ?? "<cluster-oidc-issuer>"} --subject system:serviceaccount:<namespace>:<service-account> --audience api://AzureADTokenExchange`,
+        azCli: `az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer ${issuerOf(cluster) ?? "<cluster-oidc-issuer>"} --subject system:serviceaccount:<namespace>:<service-account> --audiences api://AzureADTokenExchange`,
       }),
       (cluster, remediation) => {
         const issuer = issuerOf(cluster);
