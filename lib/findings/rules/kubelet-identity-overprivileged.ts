@@ -1,6 +1,37 @@
+import type { AccessIndex } from "@/lib/access/access-index";
 import { CONTROLS } from "@/lib/findings/controls";
-import { excessiveAssignments } from "@/lib/findings/identity-privileges";
+import {
+  assignmentsOfPrincipal,
+  type ExcessiveAssignment,
+  excessiveAssignments,
+} from "@/lib/findings/identity-privileges";
 import { allAssignmentsComplete, type FindingRule, notRead, oneFindingPerCluster } from "@/lib/findings/rule";
+
+/**
+ * CIS AKS 5.1.2, "Minimize cluster access to read-only for Azure Container Registry (ACR)": the identity that
+ * pulls images needs pull access only (kubescape/regolibrary C-0250, rule
+ * ensure-service-principle-has-read-only-permissions: any action not ending in "read" fails). A registry write
+ * (AcrPush's push/write, AcrDelete's artifacts/delete ...) fails even on one registry: any pod reaching the
+ * node's IMDS could replace the images clusters run. Wildcards and broad scopes are excessiveAssignments' own.
+ */
+function registryWrites(index: AccessIndex, principalId: string, already: ExcessiveAssignment[]) {
+  const seen = new Set(already.map((excessive) => excessive.assignment.id));
+  const result: ExcessiveAssignment[] = [];
+  for (const assignment of assignmentsOfPrincipal(index, principalId)) {
+    if (seen.has(assignment.id)) continue;
+    const definition = index.rolesByGuid.get(assignment.roleDefinitionId);
+    const write = definition?.permissions
+      .flatMap((block) => block.actions)
+      .find((action) => /^microsoft\.containerregistry\//i.test(action) && !/\/read$/i.test(action));
+    if (definition && write)
+      result.push({
+        assignment,
+        definition,
+        reason: `${definition.roleName} grants "${write}" (CIS AKS 5.1.2: registry access should be read-only)`,
+      });
+  }
+  return result;
+}
 
 export const kubeletIdentityOverprivileged: FindingRule = {
   id: "kubelet-identity-overprivileged",
@@ -37,7 +68,8 @@ export const kubeletIdentityOverprivileged: FindingRule = {
           id: kubelet.resourceId ?? kubelet.objectId,
           label: `kubelet identity ${kubelet.resourceId?.split("/").pop() ?? kubelet.objectId}`,
         };
-        const excessive = excessiveAssignments(index, kubelet.objectId);
+        const broad = excessiveAssignments(index, kubelet.objectId);
+        const excessive = [...broad, ...registryWrites(index, kubelet.objectId, broad)];
         if (excessive.length > 0) {
           return {
             status: "fail",
