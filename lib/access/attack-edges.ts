@@ -91,6 +91,8 @@ type PodPowers = {
   exec: string | null;
   /** `create serviceaccounts`: with `pods`, runs a pod as an account it creates first */
   account?: string | null;
+  /** update/patch of the namespace itself: with `pods`, lifts its Pod Security enforcement first */
+  relabel?: string | null;
   /** `create serviceaccounts/token` restricted by resourceNames: only those accounts */
   tokenNames?: NamedPower[];
   /** exec, attach or ephemeral containers restricted by resourceNames: only those pods */
@@ -156,11 +158,15 @@ export function podPowers(
     const verb = ["create", "get"].find((candidate) => can(candidate, "", "nodes/proxy"));
     if (verb) exec = `${verb} nodes/proxy (the kubelet API execs into any pod)`;
   }
+  const relabelVerb = ["patch", "update"].find((verb) => can(verb, "", "namespaces"));
   const found: PodPowers = {
     pods,
     token,
     exec,
     account: can("create", "", "serviceaccounts") ? "create serviceaccounts" : null,
+    // A request on a Namespace object is authorized in that namespace, so a RoleBinding can grant it
+    // (kubernetes.io/docs/concepts/security/rbac-good-practices/#namespace-modification).
+    relabel: relabelVerb ? `${relabelVerb} namespaces` : null,
   };
   if (named && named.names.length > 0) {
     // update/patch of one named controller rewrites its pod template: any account of the namespace.
@@ -267,6 +273,8 @@ type Powers = {
   exec: Map<string, HolderEdge[]>;
   /** pod runners that may also create service accounts: they reach an account that does not exist yet */
   newsa: Map<string, HolderEdge[]>;
+  /** pod runners that may also relabel their namespace (lift Pod Security enforcement) */
+  relabel: Map<string, HolderEdge[]>;
   /** `token|<namespace or *>|<account>` and `exec|<namespace or *>|<pod>`: powers over named objects */
   named: Map<string, HolderEdge[]>;
 };
@@ -670,6 +678,7 @@ export class AttackEdges {
       token: new Map(),
       exec: new Map(),
       newsa: new Map(),
+      relabel: new Map(),
       named: new Map(),
     };
     const getExec = execAllowsGet(cluster.kubernetesVersion);
@@ -690,16 +699,20 @@ export class AttackEdges {
           new HolderEdge(node, conditional, reached.prefix, via, evidence, cluster, namespace),
         );
       }
-      if (found.pods && found.account) {
+      for (const [map, extra] of [
+        [powers.newsa, found.account],
+        [powers.relabel, found.relabel],
+      ] as const) {
+        if (!found.pods || !extra) continue;
         push(
-          powers.newsa,
+          map,
           namespace ?? ALL,
           new HolderEdge(
             node,
             conditional,
             reached.prefix,
             via,
-            `${found.pods} and ${found.account}`,
+            `${found.pods} and ${extra}`,
             cluster,
             namespace,
           ),
@@ -723,6 +736,7 @@ export class AttackEdges {
       token: "create serviceaccounts/token",
       exec: "create pods/exec",
       account: "create serviceaccounts",
+      relabel: "patch namespaces",
     };
 
     // Entra admin groups and the local admin credential: cluster-admin, so everything.
@@ -978,7 +992,7 @@ export class AttackEdges {
     }
     const powers = this.powers(this.cluster(clusterId));
     let holders = 0;
-    for (const kind of [powers.pods, powers.token, powers.exec, powers.newsa, powers.named])
+    for (const kind of [powers.pods, powers.token, powers.exec, powers.newsa, powers.relabel, powers.named])
       for (const list of kind.values()) holders += list.length;
     entry = { powers, reverse: new Map(), holders };
     this.clusterCaches.set(clusterId, entry);
@@ -1032,6 +1046,11 @@ export class AttackEdges {
         if (namespaces.length === 0 || namespaces.some((candidate) => !enforced.has(candidate.name)))
           edges.push(...holders);
       } else if (!enforced.has(namespace)) edges.push(...holders);
+    }
+    // Who may also patch an enforcing namespace removes its enforce label first
+    // (kubernetes.io/docs/concepts/security/rbac-good-practices/#namespace-modification).
+    for (const [namespace, holders] of powers.relabel) {
+      if (namespace === ALL ? enforced.size > 0 : enforced.has(namespace)) edges.push(...holders);
     }
     return edges;
   }

@@ -319,6 +319,47 @@ describe("node compromise through a privileged pod", () => {
   });
 });
 
+describe("lifting Pod Security enforcement", () => {
+  // "Users who can perform patch operations on Namespace objects (through a namespaced RoleBinding to
+  // a Role with that access) can modify labels on that namespace. In clusters where Pod Security
+  // Admission is used, this may allow a user to configure the namespace for a more permissive policy"
+  // (kubernetes.io/docs/concepts/security/rbac-good-practices/#namespace-modification). A pod creator
+  // who may also patch or update its namespace removes `pod-security.kubernetes.io/enforce`, then
+  // runs a privileged or hostNetwork pod there.
+  it.each([
+    ["patch", ["cluster-admin in 2"]],
+    ["update", ["cluster-admin in 2"]],
+    ["get", []],
+  ])(
+    "create pods and %s namespaces in a baseline namespace: the node identity past the IMDS restriction",
+    (verb, expected) => {
+      const model = tenant({
+        identityRole: null,
+        aks1: { podLinkLocalAccess: "None" },
+        objects: [
+          namespaceObject("default", "baseline"),
+          ...leonardMay("default", [may(["create"], ["pods"]), may([verb], ["namespaces"])]),
+        ],
+        setup: kubeletContributor,
+      });
+      const paths = pathsOf(model, CLUSTER2, "leonard");
+      expect(summary(paths)).toEqual(expected);
+      if (paths.length > 0) expect(labels(paths[0]).join("\n")).toContain(`${verb} namespaces`);
+    },
+  );
+  it("create pods and patch namespaces in a restricted namespace: a running pod's account through the node", () => {
+    const model = tenant({
+      objects: [
+        namespaceObject("scratch", "restricted"),
+        namespaceObject("default", "restricted"),
+        pod("default", "deployer-7f9", "deployer"),
+        ...leonardMay("scratch", [may(["create"], ["pods"]), may(["patch"], ["namespaces"])]),
+      ],
+    });
+    expect(summary(pathsOf(model, CLUSTER2, "leonard"))).toEqual(["cluster-admin in 3"]);
+  });
+});
+
 describe("service accounts must exist", () => {
   // The ServiceAccount admission plugin rejects a pod whose account does not exist ("error looking up
   // service account %s/%s": kubernetes/kubernetes plugin/pkg/admission/serviceaccount/admission.go),
