@@ -216,14 +216,15 @@ export async function readDirectoryGovernance(
         .parse(await client.api(`/applications(appId='${appId}')`).select(["id", "displayName"]).get());
       const applicationId = normalizeGuid(application.id);
       const ownerIds = await ownersOf(`/applications/${applicationId}/owners`);
-      if (ownerIds.length > 0)
-        result.directoryOwners.push({
-          objectId: applicationId,
-          objectKind: "Application",
-          appId,
-          displayName: application.displayName ?? servicePrincipal.displayName,
-          ownerIds,
-        });
+      // Kept with no owner too: a directory role scoped to the application object (`/<object id>`) is found
+      // through it (lib/access/directory-edges.ts), owners or not.
+      result.directoryOwners.push({
+        objectId: applicationId,
+        objectKind: "Application",
+        appId,
+        displayName: application.displayName ?? servicePrincipal.displayName,
+        ownerIds,
+      });
     } catch (error) {
       if (statusOf(error) !== 404)
         fail(DIRECTORY_SOURCE, `reading the application and owners of app ${appId}`, error);

@@ -60,33 +60,38 @@ export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile)
   const applications = new Map(
     entra.applications.map((application) => [application.id.toLowerCase(), application]),
   );
-  model.directoryOwners = entra.owners.flatMap((entry): DirectoryOwnership[] => {
-    const objectId = normalizeGuid(entry.objectId);
-    const ownerIds = [...new Set(entry.ownerIds.map(normalizeGuid))].sort();
-    const application = applications.get(objectId);
-    if (application)
-      return [
-        {
-          objectId,
-          objectKind: "Application",
-          appId: normalizeGuid(application.appId),
-          displayName: application.displayName,
-          ownerIds,
-        },
-      ];
-    const principal = principals.get(objectId);
-    if (principal?.type === "Group")
-      return [{ objectId, objectKind: "Group", displayName: principal.displayName, ownerIds }];
-    if (principal?.type === "ServicePrincipal")
-      return [
-        {
-          objectId,
-          objectKind: "ServicePrincipal",
-          ...(principal.appId ? { appId: normalizeGuid(principal.appId) } : {}),
-          displayName: principal.displayName,
-          ownerIds,
-        },
-      ];
-    return [];
-  });
+  // Every application, owners or not (a directory role scoped to the application object is found
+  // through it, as the scanner keeps it: lib/azure/directory-governance-reader.ts).
+  const ownersOf = new Map(entra.owners.map((entry) => [normalizeGuid(entry.objectId), entry.ownerIds]));
+  const applicationOwnerships = [...applications.values()].map(
+    (application): DirectoryOwnership => ({
+      objectId: normalizeGuid(application.id),
+      objectKind: "Application",
+      appId: normalizeGuid(application.appId),
+      displayName: application.displayName,
+      ownerIds: [...new Set((ownersOf.get(normalizeGuid(application.id)) ?? []).map(normalizeGuid))].sort(),
+    }),
+  );
+  model.directoryOwners = [
+    ...applicationOwnerships,
+    ...entra.owners.flatMap((entry): DirectoryOwnership[] => {
+      const objectId = normalizeGuid(entry.objectId);
+      const ownerIds = [...new Set(entry.ownerIds.map(normalizeGuid))].sort();
+      if (applications.has(objectId)) return [];
+      const principal = principals.get(objectId);
+      if (principal?.type === "Group")
+        return [{ objectId, objectKind: "Group", displayName: principal.displayName, ownerIds }];
+      if (principal?.type === "ServicePrincipal")
+        return [
+          {
+            objectId,
+            objectKind: "ServicePrincipal",
+            ...(principal.appId ? { appId: normalizeGuid(principal.appId) } : {}),
+            displayName: principal.displayName,
+            ownerIds,
+          },
+        ];
+      return [];
+    }),
+  ];
 }

@@ -112,3 +112,30 @@ describe("a tenant without Entra ID P2", () => {
     ).toBe(true);
   });
 });
+
+describe("an application with no owner", () => {
+  // A directory role scoped to the application object (`/<object id>`) is found through the application's
+  // record (lib/access/directory-edges.ts; assign-roles-different-scopes: "/foo … that object itself"), so the
+  // scanner keeps it with an empty owner list instead of leaving it out.
+  it("is kept, with no owner", async () => {
+    const tenant = withEntraSection(await readTenantFile(smallTenantPath), "P2");
+    if (tenant.entra)
+      tenant.entra.owners = tenant.entra.owners.filter(
+        (entry) => entry.objectId !== ids.ciDeployerApplication,
+      );
+    const running = await startTestEmulator({ tenant, pageSize: 2, seed: 11 });
+    try {
+      const result = await collectTenant(scanTargetForEmulator(running.emulator), { pageSize: 2 });
+      expect(result.model.directoryOwners).toContainEqual(
+        expect.objectContaining({
+          objectId: ids.ciDeployerApplication,
+          objectKind: "Application",
+          appId: ids.ciDeployerAppId,
+          ownerIds: [],
+        }),
+      );
+    } finally {
+      await running.stop();
+    }
+  });
+});
