@@ -1265,7 +1265,7 @@ export class AttackEdges {
                 label:
                   result === true
                     ? `${credentialStep.label} (issuer ${cluster.name}, subject system:serviceaccount:${account.namespace}:${account.name})`
-                    : `${credentialStep.label} (an expression we could not evaluate)`,
+                    : `${credentialStep.label} (a claims expression: outside the documented language, or matching a Kubernetes token, which Entra documents for GitHub, GitLab and Terraform Cloud tokens only)`,
               },
               target,
             ],

@@ -20,7 +20,9 @@ import type { FederatedCredential } from "@/lib/model/azure";
 // `claims['<claim>'] <operator> '<comparand>'`, operators `matches` (wildcards `*` any run of
 // characters, `?` one character) and `eq` (exact), clauses joined by `and` (and, accepted here
 // too, `or`; `and` binds tighter). Anything else is reported as "unknown" so a caller can mark
-// the edge conditional instead of dropping it.
+// the edge conditional instead of dropping it. The same page documents flexible matching for tokens
+// of GitHub, GitLab and Terraform Cloud only, so a service account's token an expression matches is
+// "unknown" too (credentialMatchesServiceAccount).
 
 export type ClaimsExpression = { value: string; languageVersion: number };
 
@@ -150,5 +152,9 @@ export function credentialMatchesServiceAccount(
   const expression = claimsExpressionOf(credential);
   if (!expression) return credential.subject !== "" && credential.subject === subject;
   const audience = credential.audiences[0] ?? "api://AzureADTokenExchange";
-  return evaluateClaimsExpression(expression, { sub: subject, iss: issuerUrl, aud: audience });
+  const result = evaluateClaimsExpression(expression, { sub: subject, iss: issuerUrl, aud: audience });
+  // Entra documents flexible credentials for matching tokens issued by GitHub, GitLab and Terraform
+  // Cloud only (learn.microsoft.com/entra/workload-id/workload-identities-flexible-federated-identity-credentials,
+  // the note on supported issuers): a Kubernetes token the expression matches may still be refused.
+  return result === true ? "unknown" : result;
 }

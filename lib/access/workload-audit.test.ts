@@ -536,10 +536,12 @@ describe("workload identity semantics pinned (already correct)", () => {
 
   // Flexible credentials: `eq` is an exact comparison, `matches` takes `*` and `?`
   // (learn.microsoft.com/entra/workload-id/workload-identities-flexible-federated-identity-credentials).
+  // The same page documents support for matching tokens issued by GitHub, GitLab and Terraform Cloud
+  // only: a match of a cluster's token is kept but conditional; a mismatch is no path.
   it.each([
-    ["claims['sub'] eq 'system:serviceaccount:default:deployer'", ["cluster-admin in 3"]],
+    ["claims['sub'] eq 'system:serviceaccount:default:deployer'", ["cluster-admin in 3 (conditional)"]],
     ["claims['sub'] eq 'system:serviceaccount:default:deploye'", []],
-    ["claims['sub'] matches 'system:serviceaccount:default:deploye?'", ["cluster-admin in 3"]],
+    ["claims['sub'] matches 'system:serviceaccount:default:deploye?'", ["cluster-admin in 3 (conditional)"]],
     ["claims['sub'] matches 'system:serviceaccount:other:*'", []],
   ])("flexible credential %s", (value, expected) => {
     expect(
