@@ -8,10 +8,10 @@ import {
   scopeChain,
 } from "@/lib/access/access-index";
 import { AKS_ACTIONS } from "@/lib/access/azure-permissions";
-import { boundRules } from "@/lib/access/bound-rules";
+import { type BoundRules, boundRules } from "@/lib/access/bound-rules";
 import { deniedPermissions, deniesAction } from "@/lib/access/deny-assignments";
 import { rulesAllow } from "@/lib/access/kubernetes-rbac";
-import { type Can, type ScopeFacts, scopeFacts } from "@/lib/access/levels";
+import { type Can, partOfAStrongLevel, type ScopeFacts, scopeFacts } from "@/lib/access/levels";
 import {
   assignmentStep,
   clusterRoleBindingStep,
@@ -747,8 +747,10 @@ function kubernetesRoutes(
     }
   };
 
+  const combined = new BindingCombinations();
   for (const bound of boundRules(cluster.id, inventory)) {
     const facts = factsOf(bound.roleKey, bound.rules, bound.namespace === null ? "cluster" : "namespace");
+    combined.add(bound, index, cluster, inventory);
     if (isEmpty(facts)) continue;
     if (bound.namespace === null) {
       // The AKS-managed admin binding is the entra-admin-group route, reported from the cluster's configuration.
@@ -760,6 +762,128 @@ function kubernetesRoutes(
     } else {
       apply(bound.subjects, facts, bound.namespace, bound.via, `rb:${bound.namespace}/${bound.binding}`);
     }
+  }
+  combined.emit(collector, steps, factsOf);
+}
+
+type FactsOf = (key: string, rules: readonly PolicyRule[], scope: "cluster" | "namespace") => ScopeFacts;
+
+/** One binding's part in what a principal holds: its rules, and how the principal comes to hold them. */
+type BindingPart = {
+  namespace: string | null;
+  roleKey: string;
+  rules: readonly PolicyRule[];
+  /** the principal's prefix (itself, the group it is bound through) and the binding's steps */
+  path: PathStep[];
+  source: string;
+};
+
+const MAX_COMBINED_PARTS = 40;
+
+/**
+ * Kubernetes RBAC is additive: a request is allowed when a rule of *any* binding that applies to the caller
+ * allows it (kubernetes/kubernetes plugin/pkg/auth/authorizer/rbac/rbac.go Authorize →
+ * pkg/registry/rbac/validation/rule.go VisitRulesFor, every ClusterRoleBinding's and the namespace's
+ * RoleBindings' rules; kubernetes.io/docs/reference/access-authn-authz/rbac: "Permissions are purely
+ * additive"). admin and cluster-admin need every one of their permissions (lib/access/levels.ts), so a
+ * principal may hold them through two bindings whose roles each hold part — which one binding at a time
+ * reports as less, or nothing. This collects each principal's parts and reports what they make together,
+ * where that is more than any one of them gives.
+ */
+class BindingCombinations {
+  private readonly byPrincipal = new Map<string, { principal: AccessPrincipal; parts: BindingPart[] }>();
+
+  add(bound: BoundRules, index: AccessIndex, cluster: Cluster, inventory: ClusterKubernetes): void {
+    const can: Can = (verb, apiGroup, resource) => rulesAllow(bound.rules, { verb, apiGroup, resource });
+    if (!partOfAStrongLevel(can)) return;
+    for (const subject of bound.subjects) {
+      for (const reached of resolveSubject(index, cluster, inventory, subject, bound.namespace)) {
+        let entry = this.byPrincipal.get(reached.principal.id);
+        if (!entry) {
+          entry = { principal: reached.principal, parts: [] };
+          this.byPrincipal.set(reached.principal.id, entry);
+        }
+        entry.parts.push({
+          namespace: bound.namespace,
+          roleKey: bound.roleKey,
+          rules: bound.rules,
+          path: [...reached.prefix, ...bound.via],
+          source: `${bound.namespace === null ? "crb" : `rb:${bound.namespace}`}/${bound.binding}|${reached.via}`,
+        });
+      }
+    }
+  }
+
+  emit(collector: ClusterAccessCollector, steps: ClusterSteps, factsOf: FactsOf): void {
+    for (const { principal, parts } of this.byPrincipal.values()) {
+      if (parts.length < 2 || parts.length > MAX_COMBINED_PARTS) continue;
+      const clusterWide = parts.filter((part) => part.namespace === null);
+      const clusterLevel = this.combine(collector, steps, factsOf, principal, clusterWide, null, -1);
+      const namespaces = new Set(parts.flatMap((part) => (part.namespace === null ? [] : [part.namespace])));
+      for (const namespace of [...namespaces].sort()) {
+        const applying = parts.filter((part) => part.namespace === null || part.namespace === namespace);
+        this.combine(collector, steps, factsOf, principal, applying, namespace, clusterLevel);
+      }
+    }
+  }
+
+  /**
+   * Reports the level `parts` give together at `namespace` (null: cluster-wide) when it is above what each
+   * gives alone and above `floor` (a rank already reported cluster-wide); returns the rank reported or held.
+   */
+  private combine(
+    collector: ClusterAccessCollector,
+    steps: ClusterSteps,
+    factsOf: FactsOf,
+    principal: AccessPrincipal,
+    parts: readonly BindingPart[],
+    namespace: string | null,
+    floor: number,
+  ): number {
+    if (parts.length < 2) return floor;
+    const scope = namespace === null ? "cluster" : "namespace";
+    const rankOf = (set: readonly BindingPart[]) => {
+      const rules = set.flatMap((part) => part.rules);
+      const key = set.map((part) => part.roleKey).join("+");
+      const level = factsOf(`combined|${key}`, rules, scope).level;
+      return level ? ACCESS_LEVEL_RANK[level] : -1;
+    };
+    const alone = Math.max(floor, ...parts.map((part) => rankOf([part])));
+    const together = rankOf(parts);
+    if (together <= alone) return Math.max(alone, floor);
+    // The fewest parts that still give it: each left out when the others hold the level without it.
+    let needed = [...parts];
+    for (const part of parts) {
+      const without = needed.filter((candidate) => candidate !== part);
+      if (without.length >= 1 && rankOf(without) === together) needed = without;
+    }
+    const level = (Object.keys(ACCESS_LEVEL_RANK) as (keyof typeof ACCESS_LEVEL_RANK)[]).find(
+      (candidate) => ACCESS_LEVEL_RANK[candidate] === together,
+    );
+    if (!level || level === "credentials-only") return floor;
+    const [first, ...others] = needed;
+    collector.grant(
+      principal,
+      {
+        level,
+        namespace,
+        route: "kubernetes-rbac",
+        conditional: false,
+        path: [
+          ...first.path,
+          // the other bindings, after the principal's own step (its groups, when bound through one)
+          ...others.flatMap((part) => part.path.slice(1)),
+          {
+            kind: "permission",
+            id: `combined:${needed.map((part) => part.roleKey).join("+")}`,
+            label: `holds ${level} through these ${needed.length} bindings together (RBAC permissions add up)`,
+          },
+          steps.at(namespace),
+        ],
+      },
+      `combined|${namespace ?? ""}|${needed.map((part) => part.source).join("+")}`,
+    );
+    return Math.max(together, floor);
   }
 }
 

@@ -106,6 +106,14 @@ const all = (can: Can, probes: readonly Probe[]) =>
 const any = (can: Can, probes: readonly Probe[]) =>
   probes.some(([verb, group, resource]) => can(verb, group, resource));
 
+/**
+ * Could these rules be part of admin or cluster-admin held through several bindings together (levels that
+ * need every one of their probes)? Rules that allow none of those probes add nothing to a combination.
+ */
+export function partOfAStrongLevel(can: Can): boolean {
+  return any(can, CLUSTER_ADMIN_PROBES);
+}
+
 function describeProbe([verb, group, resource]: Probe): string {
   return `${verb} ${resource}${group === "" ? "" : `.${group}`}`;
 }
