@@ -1,5 +1,5 @@
 import { type AccessIndex, assignmentsReaching, type Reached, scopeChain } from "@/lib/access/access-index";
-import { type AssignableRoles, assignableRoles, mayAssign } from "@/lib/access/assignment-condition";
+import { type AssignableRoles, assignableRolesFor, mayAssign } from "@/lib/access/assignment-condition";
 import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
 import { boundRules } from "@/lib/access/bound-rules";
@@ -1409,7 +1409,8 @@ export class AttackEdges {
         );
       }
       if (own.writeRoleAssignment) {
-        const roles = assignableRoles(assignment.condition);
+        // the role's own permission blocks may carry a condition too (34 built-in roles do)
+        const roles = assignableRolesFor(definition, assignment.condition);
         if (!mayAssign(roles, MANAGED_IDENTITY_CONTRIBUTOR)) continue;
         this.controlPlaneEdge(
           edges,
@@ -1545,8 +1546,10 @@ export class AttackEdges {
         if (!definition) continue;
         const own = this.roleFacts(definition);
         if (own.writeRoleAssignment) {
-          const roles = assignableRoles(assignment.condition);
-          const best = this.bestRole(cluster, roles, assignment.condition ?? "");
+          // the role's own permission blocks may carry a condition too (34 built-in roles do: e.g. Azure
+          // Container Storage Contributor may assign one role only)
+          const roles = assignableRolesFor(definition, assignment.condition);
+          const best = this.bestRole(cluster, roles, `${definition.guid}|${assignment.condition ?? ""}`);
           if (best) {
             const tail = [
               assignmentStep(assignment, definition),
