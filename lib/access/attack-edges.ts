@@ -1,7 +1,7 @@
 import { type AccessIndex, assignmentsReaching, type Reached, scopeChain } from "@/lib/access/access-index";
 import { type AssignableRoles, assignableRolesFor, mayAssign } from "@/lib/access/assignment-condition";
 import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
-import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import { AKS_ACTIONS, grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
 import { boundRules } from "@/lib/access/bound-rules";
 import { clusterTakeover, rulesTakeover, type Takeover } from "@/lib/access/cluster-takeover";
 import { deniedPermissions, deniesAction, isDenied } from "@/lib/access/deny-assignments";
@@ -769,6 +769,31 @@ export class AttackEdges {
         for (const reached of this.holdersThrough(
           reachThroughGroups(this.index, assignee),
           this.deniedAt(cluster.id, facts.adminCredentialAction),
+        ))
+          add(everything, null, reached, credential, conditional);
+        return;
+      }
+      // Without Entra integration the *user* credential is the same client certificate in system:masters
+      // (learn.microsoft.com/azure/aks/control-kubeconfig-access; Azure/AKS issue 1343), as levelByRole and
+      // the one-step engine already say: everything, pods included.
+      if (
+        namespace === null &&
+        facts.userCredential &&
+        cluster.entra.mode === "none" &&
+        !cluster.localAccountsDisabled
+      ) {
+        const credential = [
+          ...via,
+          permissionStep(AKS_ACTIONS.listUserCredential, facts.userCredential),
+          settingStep(
+            cluster,
+            "aadProfile",
+            "no Entra integration: the user credential is a cluster-admin certificate",
+          ),
+        ];
+        for (const reached of this.holdersThrough(
+          reachThroughGroups(this.index, assignee),
+          this.deniedAt(cluster.id, AKS_ACTIONS.listUserCredential),
         ))
           add(everything, null, reached, credential, conditional);
         return;

@@ -1317,3 +1317,27 @@ describe("cluster-wide permissions that amount to cluster-admin", () => {
     expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["cluster-admin in 2"]);
   });
 });
+
+describe("the user credential of a cluster without Entra integration", () => {
+  // Without Entra integration listClusterUserCredential returns the same system:masters client certificate as
+  // the admin credential (learn.microsoft.com/azure/aks/control-kubeconfig-access; Azure/AKS issue 1343), so
+  // its holder runs pods as any service account there — as the one-step engine and levelByRole already said.
+  const noEntra = { entra: { mode: "none" as const, azureRbac: false, adminGroupIds: [], tenantId: null } };
+
+  it("runs a pod as the federated service account and reaches aks-2 through the workload identity", () => {
+    const model = tenant({
+      aks1: noEntra,
+      setup: (builder) => builder.assign(ROLE.aksClusterUser, "leonard", CLUSTER),
+    });
+    const [path] = pathsOf(model, CLUSTER2, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 3"]);
+    expect(path.path.map((step) => step.label)).toContain(
+      "no Entra integration: the user credential is a cluster-admin certificate",
+    );
+  });
+
+  it("gives nothing of the kind where Entra integration makes it a kubeconfig without rights", () => {
+    const model = tenant({ setup: (builder) => builder.assign(ROLE.aksClusterUser, "leonard", CLUSTER) });
+    expect(pathsOf(model, CLUSTER2, "leonard")).toEqual([]);
+  });
+});
