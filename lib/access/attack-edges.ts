@@ -2,8 +2,13 @@ import { type AccessIndex, assignmentsReaching, type Reached, scopeChain } from 
 import { type AssignableRoles, assignableRolesFor, mayAssign } from "@/lib/access/assignment-condition";
 import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { AKS_ACTIONS, grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
-import { boundRules } from "@/lib/access/bound-rules";
-import { clusterTakeover, rulesTakeover, type Takeover } from "@/lib/access/cluster-takeover";
+import { type BoundRules, boundRules } from "@/lib/access/bound-rules";
+import {
+  clusterTakeover,
+  rulesMayBePartOfTakeover,
+  rulesTakeover,
+  type Takeover,
+} from "@/lib/access/cluster-takeover";
 import { deniedPermissions, deniesAction, isDenied } from "@/lib/access/deny-assignments";
 import { DirectoryEdges } from "@/lib/access/directory-edges";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
@@ -1629,6 +1634,14 @@ export class AttackEdges {
     const inventory = this.index.model.kubernetes[cluster.id];
     if (inventory && cluster.kubernetesRbac) {
       const byRole = new Map<string, Takeover | null>();
+      /**
+       * RBAC adds up (rbac.go Authorize visits every binding's rules): what a principal's bindings give only
+       * together — bind on cluster-admin in one, create clusterrolebindings in another — is a takeover too.
+       */
+      const parts = new Map<
+        string,
+        { reached: { principal: AccessPrincipal; prefix: PathStep[] }; bound: BoundRules; alone: boolean }[]
+      >();
       for (const bound of boundRules(cluster.id, inventory)) {
         // Only a ClusterRoleBinding grants the cluster-scoped writes a takeover needs.
         if (bound.namespace !== null) continue;
@@ -1637,10 +1650,35 @@ export class AttackEdges {
           takeover = rulesTakeover(bound.rules, bound.roleName);
           byRole.set(bound.roleName, takeover);
         }
-        if (!takeover) continue;
+        const partOfOne = !takeover && rulesMayBePartOfTakeover(bound.rules);
+        if (!takeover && !partOfOne) continue;
         for (const subject of bound.subjects)
-          for (const reached of resolveSubject(this.index, cluster, inventory, subject, null))
-            emit(reached, bound.via, takeover, false);
+          for (const reached of resolveSubject(this.index, cluster, inventory, subject, null)) {
+            if (takeover) emit(reached, bound.via, takeover, false);
+            const list = parts.get(reached.principal.id) ?? [];
+            list.push({ reached, bound, alone: takeover !== null });
+            parts.set(reached.principal.id, list);
+          }
+      }
+      for (const list of parts.values()) {
+        if (list.length < 2 || list.some((part) => part.alone)) continue;
+        const rules = list.flatMap((part) => part.bound.rules);
+        // escalate + update works on a ClusterRole the principal holds: any of the bound ones
+        for (const ownRole of [undefined, ...new Set(list.map((part) => part.bound.roleName))]) {
+          const takeover = rulesTakeover(rules, ownRole);
+          if (!takeover) continue;
+          const [first, ...others] = list;
+          emit(
+            first.reached,
+            [
+              ...first.bound.via,
+              ...others.flatMap((part) => [...part.reached.prefix.slice(1), ...part.bound.via]),
+            ],
+            { ...takeover, label: `${takeover.label}, with these bindings' permissions together` },
+            false,
+          );
+          break;
+        }
       }
     }
     if (cluster.entra.mode === "managed" && cluster.entra.azureRbac) {

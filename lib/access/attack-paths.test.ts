@@ -770,6 +770,66 @@ describe("cluster-wide Kubernetes escalations", () => {
     ]);
     expect(pathsOf(other, CLUSTER, "leonard")).toEqual([]);
   });
+
+  // RBAC adds up: "Permissions are purely additive" (kubernetes.io/docs/reference/access-authn-authz/rbac/
+  // #role-and-clusterrole); rbac.go Authorize allows what a rule of any of the caller's bindings allows.
+  it("bind in one ClusterRoleBinding and create clusterrolebindings in another take the cluster together", () => {
+    const model = tenant({
+      objects: [
+        clusterRole("binder", [
+          {
+            verbs: ["bind"],
+            apiGroups: [RBAC],
+            resources: ["clusterroles"],
+            resourceNames: ["cluster-admin"],
+          },
+        ]),
+        clusterRole("binding-writer", [
+          { verbs: ["create"], apiGroups: [RBAC], resources: ["clusterrolebindings"] },
+        ]),
+        clusterRoleBinding("leonard-binder", "binder", [user("leonard")]),
+        clusterRoleBinding("leonard-writer", "binding-writer", [user("leonard")]),
+      ],
+    });
+    const [path] = pathsOf(model, CLUSTER, "leonard");
+    expect(summary([path])).toEqual(["cluster-admin in 1"]);
+    const labels = path.path.map((step) => step.label);
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        "ClusterRoleBinding leonard-binder",
+        "ClusterRoleBinding leonard-writer",
+        "binds cluster-admin to itself, with these bindings' permissions together",
+      ]),
+    );
+  });
+
+  it("escalate in one binding and update of that binding's ClusterRole in another add every permission to it", () => {
+    const model = tenant({
+      objects: [
+        clusterRole("escalator", [{ verbs: ["escalate"], apiGroups: [RBAC], resources: ["clusterroles"] }]),
+        clusterRole("editor", [
+          { verbs: ["update"], apiGroups: [RBAC], resources: ["clusterroles"], resourceNames: ["escalator"] },
+        ]),
+        clusterRoleBinding("leonard-escalator", "escalator", [user("leonard")]),
+        clusterRoleBinding("leonard-editor", "editor", [user("leonard")]),
+      ],
+    });
+    expect(summary(pathsOf(model, CLUSTER, "leonard"))).toEqual(["cluster-admin in 1"]);
+  });
+
+  it("two bindings of someone else's add nothing to Leonard's", () => {
+    const model = tenant({
+      objects: [
+        clusterRole("binder", [{ verbs: ["bind"], apiGroups: [RBAC], resources: ["clusterroles"] }]),
+        clusterRole("binding-writer", [
+          { verbs: ["create"], apiGroups: [RBAC], resources: ["clusterrolebindings"] },
+        ]),
+        clusterRoleBinding("leonard-binder", "binder", [user("leonard")]),
+        clusterRoleBinding("penny-writer", "binding-writer", [user("penny")]),
+      ],
+    });
+    expect(pathsOf(model, CLUSTER, "leonard")).toEqual([]);
+  });
 });
 
 // The optimised search (shared edge caches, weaker levels searching only what they bring closer,

@@ -90,3 +90,29 @@ export function rulesTakeover(rules: readonly PolicyRule[], ownRole?: string): T
     ownRole,
   );
 }
+
+/** The permissions the takeovers above are made of: rules with none of them add nothing to a combination. */
+const TAKEOVER_PARTS: readonly (readonly [verb: string, apiGroup: string, resource: string])[] = [
+  ["bind", RBAC, "clusterroles"],
+  ["escalate", RBAC, "clusterroles"],
+  ["update", RBAC, "clusterroles"],
+  ["patch", RBAC, "clusterroles"],
+  ["create", RBAC, "clusterrolebindings"],
+  ["update", RBAC, "clusterrolebindings"],
+  ["patch", RBAC, "clusterrolebindings"],
+  ["create", CERTIFICATES, "certificatesigningrequests"],
+  ["get", CERTIFICATES, "certificatesigningrequests"],
+  ["update", CERTIFICATES, "certificatesigningrequests/approval"],
+  ["approve", CERTIFICATES, "signers"],
+];
+
+/**
+ * Could these rules be part of a takeover that several bindings make together (Kubernetes RBAC adds up:
+ * rbac.go Authorize allows what any binding's rule allows)? Names are not asked: a part restricted to some
+ * names may still be the part that matters.
+ */
+export function rulesMayBePartOfTakeover(rules: readonly PolicyRule[]): boolean {
+  return TAKEOVER_PARTS.some(([verb, apiGroup, resource]) =>
+    rules.some((rule) => rulesAllow([{ ...rule, resourceNames: [] }], { verb, apiGroup, resource })),
+  );
+}
