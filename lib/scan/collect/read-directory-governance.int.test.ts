@@ -125,7 +125,10 @@ describe("an application with no owner", () => {
       );
     const running = await startTestEmulator({ tenant, pageSize: 2, seed: 11 });
     try {
-      const result = await collectTenant(scanTargetForEmulator(running.emulator), { pageSize: 2 });
+      const result = await collectTenant(scanTargetForEmulator(running.emulator), {
+        pageSize: 2,
+        http: { retryDelayMs: 10, maxRetryDelayMs: 100, requestTimeoutMs: 5_000 },
+      });
       expect(result.model.directoryOwners).toContainEqual(
         expect.objectContaining({
           objectId: ids.ciDeployerApplication,
