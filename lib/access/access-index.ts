@@ -149,6 +149,11 @@ function managementGroupChains(model: TenantModel): Map<string, string[]> {
   for (const subscription of model.subscriptions) {
     if (!chains.has(subscription.subscriptionId))
       chains.set(subscription.subscriptionId, withRootGroup([], rootOf(subscription.subscriptionId)));
+    // …and below the management groups their own assignment lists showed above them (Subscription.
+    // managementGroupsAbove), which the hierarchy may not hold: an assignment there applies all the same.
+    const chain = chains.get(subscription.subscriptionId) as string[];
+    const seen = (subscription.managementGroupsAbove ?? []).filter((id) => !chain.includes(id));
+    if (seen.length > 0) chain.splice(chain[1] === rootOf(subscription.subscriptionId) ? 2 : 1, 0, ...seen);
   }
   return chains;
 

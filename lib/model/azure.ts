@@ -11,6 +11,13 @@ export const subscriptionSchema = z.object({
   tenantId: z.string().nullable(),
   /** id of the management group directly above, null when unknown */
   managementGroupId: z.string().nullable(),
+  /**
+   * Management groups seen above the subscription in its own role assignment, PIM eligibility and deny
+   * assignment lists (ARM lists those at, above and below the subscription: learn.microsoft.com/rest/api/
+   * authorization/role-assignments/list-for-subscription), where the management group hierarchy did not
+   * place them: a scanner that may not read the hierarchy still knows what sits above each subscription.
+   */
+  managementGroupsAbove: z.array(z.string()).optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 

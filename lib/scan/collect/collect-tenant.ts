@@ -23,6 +23,7 @@ import { emptyTenantModel, type TenantModel, tenantModelSchema } from "@/lib/mod
 import { subscriptionFromWire } from "@/lib/model/wire-azure";
 import type { SourceError } from "@/lib/net/describe-error";
 import { CoverageBook } from "@/lib/scan/collect/coverage-book";
+import { managementGroupsSeenAbove } from "@/lib/scan/collect/management-groups-above";
 import { PrincipalHintBook } from "@/lib/scan/collect/principal-hints";
 import {
   isLicenceError,
@@ -397,13 +398,28 @@ export async function collectTenant(
 
     // 6. The model, validated.
     const model = emptyTenantModel(tenantId);
+    const parentOf = new Map((managementGroups?.groups ?? []).map((group) => [group.id, group.parentId]));
     model.subscriptions = subscriptions
-      .map((subscription) =>
-        subscriptionFromWire(
+      .map((subscription) => {
+        const subscriptionId = normalizeGuid(subscription.subscriptionId);
+        const parent = managementGroups?.parentOfSubscription.get(subscriptionId) ?? null;
+        const model = subscriptionFromWire(
           { ...subscription, tenantId: subscription.tenantId ?? tenantId },
-          managementGroups?.parentOfSubscription.get(normalizeGuid(subscription.subscriptionId)) ?? null,
-        ),
-      )
+          parent,
+        );
+        // What its own lists show above it that the hierarchy (if read at all) does not
+        const known = new Set<string>();
+        for (let at: string | null | undefined = parent; at && !known.has(at); at = parentOf.get(at))
+          known.add(at);
+        const data = subscriptionData.get(subscriptionId);
+        const above = data
+          ? managementGroupsSeenAbove(
+              [...data.roleAssignments, ...data.roleEligibilities, ...data.denyAssignments],
+              known,
+            )
+          : [];
+        return above.length > 0 ? { ...model, managementGroupsAbove: above } : model;
+      })
       .sort((a, b) => a.id.localeCompare(b.id));
     model.managementGroups = byId(managementGroups?.groups ?? []);
     model.clusters = clusters;
