@@ -14,9 +14,11 @@ import type {
   RoleDefinition,
   RoleEligibilityActivation,
 } from "@/lib/model/azure";
+import { findBuiltInRole } from "@/lib/model/builtin-roles";
 import type { Principal } from "@/lib/model/directory";
 import { managementGroupArmId, normalizeArmId, parseArmId } from "@/lib/model/ids";
 import type { TenantModel } from "@/lib/model/tenant-model";
+import { roleDefinitionFromWire } from "@/lib/model/wire-azure";
 
 // Everything evaluating one cluster needs, precomputed once per tenant so that evaluating every
 // cluster is linear in assignments + bindings + output, not clusters × assignments.
@@ -160,6 +162,22 @@ function managementGroupChains(model: TenantModel): Map<string, string[]> {
   function rootOf(subscriptionId: string): string | null {
     return rootManagementGroupId(tenantOfSubscription.get(subscriptionId) ?? model.tenantId);
   }
+}
+
+/**
+ * The tenant's role definitions by GUID, and for an assignment or eligibility naming a built-in role the scan
+ * did not read (a definitions list that failed, an offline file without them), the built-in catalogue's:
+ * built-in roles have the same GUID in every tenant (learn.microsoft.com/azure/role-based-access-control/
+ * built-in-roles). Dropped instead, the assignment would give nothing: a false "nobody".
+ */
+function rolesByGuid(model: TenantModel): Map<string, RoleDefinition> {
+  const roles = new Map(model.roleDefinitions.map((definition) => [definition.guid, definition]));
+  for (const { roleDefinitionId } of [...model.roleAssignments, ...(model.roleEligibilities ?? [])]) {
+    if (roles.has(roleDefinitionId)) continue;
+    const builtIn = findBuiltInRole(roleDefinitionId);
+    if (builtIn) roles.set(roleDefinitionId, roleDefinitionFromWire(builtIn));
+  }
+  return roles;
 }
 
 function withRootGroup(chain: string[], root: string | null): string[] {
@@ -308,7 +326,7 @@ export function buildAccessIndex(model: TenantModel): AccessIndex {
     principalsByUpn,
     usersByExactUpn,
     membersOfGroup,
-    rolesByGuid: new Map(model.roleDefinitions.map((definition) => [definition.guid, definition])),
+    rolesByGuid: rolesByGuid(model),
     assignmentsByScope,
     namespaceAssignmentsByCluster,
     assignmentsBelowResourceGroup,
