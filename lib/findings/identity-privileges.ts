@@ -37,13 +37,36 @@ function writeActions(definition: RoleDefinition): string[] {
   );
 }
 
+/**
+ * Data actions other than pulling images (learn.microsoft.com/azure/role-based-access-control/role-definitions,
+ * "DataActions"): a registry's content reads are what a node identity is for (AcrPull and its data-plane
+ * counterparts), anything else reads or changes data.
+ */
+function sensitiveDataActions(definition: RoleDefinition): string[] {
+  return definition.permissions.flatMap((block) =>
+    block.dataActions.filter((action) => !/^microsoft\.containerregistry\/.*\/read$/i.test(action)),
+  );
+}
+
 export function excessiveAssignments(index: AccessIndex, principalId: string): ExcessiveAssignment[] {
   const result: ExcessiveAssignment[] = [];
   for (const assignment of assignmentsOfPrincipal(index, principalId)) {
     const definition = index.rolesByGuid.get(assignment.roleDefinitionId);
     if (!definition) continue;
     const writes = writeActions(definition);
-    if (writes.length === 0) continue;
+    if (writes.length === 0) {
+      // Data actions read (or write) the data itself — a vault's secrets, a storage account's blobs — and
+      // a role's Actions say nothing of them (role-definitions: DataActions are a plane of their own). On a
+      // whole resource group or subscription that is every vault or account in it, for any pod reaching IMDS.
+      const data = sensitiveDataActions(definition);
+      if (data.length > 0 && isBroadScope(assignment.scope))
+        result.push({
+          assignment,
+          definition,
+          reason: `${definition.roleName} grants data actions ("${data[0]}") on a whole ${assignment.scope.includes("/resourcegroups/") ? "resource group" : "subscription or management group"}`,
+        });
+      continue;
+    }
     // "*" or "*/…": every resource provider at once, whatever the scope.
     const wildcard = writes.find((action) => action.startsWith("*"));
     if (wildcard) {

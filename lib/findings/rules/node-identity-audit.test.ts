@@ -45,3 +45,23 @@ describe("kubelet-identity-overprivileged and CIS AKS 5.1.2 (read-only registry 
     );
   });
 });
+
+// A role's Actions say nothing of its DataActions, which read or change the data itself
+// (learn.microsoft.com/azure/role-based-access-control/role-definitions, "DataActions"): Key Vault Secrets User
+// (data action Microsoft.KeyVault/vaults/secrets/getSecret/action) on a whole resource group lets any pod that
+// reaches the node's IMDS read every secret of every vault in it. It passed before: its Actions are empty.
+describe("kubelet-identity-overprivileged and data actions", () => {
+  const VAULT = `${RG}/providers/microsoft.keyvault/vaults/kv`;
+  it.each([
+    ["Key Vault Secrets User on the resource group", ROLE.keyVaultSecretsUser, RG, "fail"],
+    ["Key Vault Secrets User on one vault", ROLE.keyVaultSecretsUser, VAULT, "pass"],
+  ])("%s → %s", (_name, role, scope, expected) => {
+    expect(kubeletStatus(role, scope).status).toBe(expected);
+  });
+
+  it("names the data action it found", () => {
+    expect(kubeletStatus(ROLE.keyVaultSecretsUser, RG).summary).toMatch(
+      /Key Vault Secrets User grants data actions \("Microsoft\.KeyVault\/vaults\/secrets\/getSecret\/action"\) on a whole resource group/,
+    );
+  });
+});
