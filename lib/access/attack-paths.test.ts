@@ -2,11 +2,11 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { ATTACK_ACTIONS, AttackEdges, imdsReachable } from "@/lib/access/attack-edges";
-import { type AttackPath, AttackPathSearch, iterateAttackPaths } from "@/lib/access/attack-paths";
+import { type AttackPath, AttackPathSearch } from "@/lib/access/attack-paths";
 import { grantingPattern } from "@/lib/access/azure-permissions";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import {
-  AccessModelBuilder,
+  type AccessModelBuilder,
   CLUSTER,
   clusterRole,
   clusterRoleBinding,
@@ -18,116 +18,37 @@ import {
   user,
 } from "@/lib/access/fixtures/access-model-builder";
 import { ReferenceAttackPathSearch } from "@/lib/access/fixtures/attack-paths-reference";
+import {
+  CLUSTER2,
+  ISSUER1,
+  KUBELET_OBJECT,
+  MI,
+  MI_PRINCIPAL,
+  pathsOf,
+  pod,
+  RG2,
+  twoClusterTenant as tenant,
+} from "@/lib/access/fixtures/two-cluster-tenant";
 import { loadDemoTenant } from "@/lib/emulator/demo/index";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
-import type { Cluster, FederatedCredential, RoleDefinition } from "@/lib/model/azure";
-import { sampleCluster } from "@/lib/model/fixtures/sample-model";
+import type { RoleDefinition } from "@/lib/model/azure";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { TenantModel } from "@/lib/model/tenant-model";
 import { parseTenantFile } from "@/lib/model/wire/tenant-file";
 import { clusterFromWire } from "@/lib/model/wire-azure";
-import { clusterKubernetesFromObjects } from "@/lib/model/wire-kubernetes";
 
 // Multi-hop attack paths. Each edge has a test that fails without it: the path exists only
 // through that edge. The model: aks-1 (in rg-1) and aks-2 (in rg-2, local accounts enabled, so
 // Contributor there is cluster-admin through listClusterAdminCredential), and a managed identity
 // `deployer` holding Contributor on rg-2 unless a test says otherwise.
 
-const RG2 = `/subscriptions/${SUB}/resourcegroups/rg-2`;
-const CLUSTER2 = `${RG2}/providers/microsoft.containerservice/managedclusters/aks-2`;
-const ISSUER1 = "https://oidc.example/tenant-1/aks-1/";
-const MI = `${RG}/providers/microsoft.managedidentity/userassignedidentities/deployer`;
-const MI_PRINCIPAL = "mi-deployer";
-const KUBELET_OBJECT = "kubelet-object";
-
-const serviceAccount = (namespace: string, name: string) => ({
-  kind: "ServiceAccount",
-  metadata: { name, namespace },
-});
-const pod = (
-  namespace: string,
-  name: string,
-  serviceAccountName: string,
-  labels: Record<string, string> = {},
-) => ({
-  kind: "Pod",
-  metadata: { name, namespace, labels },
-  spec: { serviceAccountName },
-});
 const ADMIN_RULES = [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }];
-
-type Options = {
-  aks1?: Partial<Cluster>;
-  aks2?: Partial<Cluster>;
-  /** Kubernetes objects of aks-1 besides the default service account `default/deployer` */
-  objects?: unknown[];
-  credential?: Partial<FederatedCredential> & { claimsMatchingExpression?: unknown };
-  /** role of the identity on rg-2 (null: none) */
-  identityRole?: string | null;
-  setup?: (builder: AccessModelBuilder) => void;
-};
-
-function tenant(options: Options = {}): TenantModel {
-  const builder = new AccessModelBuilder(options.aks1 ?? {});
-  builder.principal("leonard").principal(MI_PRINCIPAL, "ManagedIdentity");
-  builder.kubernetes(serviceAccount("default", "deployer"), ...(options.objects ?? []));
-  if (options.identityRole !== null)
-    builder.assign(options.identityRole ?? ROLE.contributor, MI_PRINCIPAL, RG2, {
-      principalType: "ServicePrincipal",
-    });
-  options.setup?.(builder);
-  const model = builder.build();
-  model.identities.push({
-    id: MI,
-    name: "deployer",
-    resourceGroup: "rg-1",
-    subscriptionId: SUB,
-    location: null,
-    clientId: "mi-client",
-    principalId: MI_PRINCIPAL,
-    tenantId: "tenant-1",
-  });
-  model.federatedCredentials.push({
-    id: `${MI}/federatedidentitycredentials/deployer-fic`,
-    name: "deployer-fic",
-    identityId: MI,
-    issuer: ISSUER1,
-    subject: "system:serviceaccount:default:deployer",
-    audiences: ["api://AzureADTokenExchange"],
-    ...options.credential,
-  } as FederatedCredential);
-  model.clusters.push(
-    sampleCluster({
-      id: CLUSTER2,
-      name: "aks-2",
-      resourceGroup: "rg-2",
-      nodeResourceGroup: "mc_rg-2_aks-2_westeurope",
-      entra: { mode: "managed", azureRbac: false, adminGroupIds: [], tenantId: "tenant-1" },
-      kubeletIdentity: {
-        resourceId: `/subscriptions/${SUB}/resourcegroups/mc_rg-2_aks-2_westeurope/providers/microsoft.managedidentity/userassignedidentities/aks-2-agentpool`,
-        clientId: "kubelet-2-client",
-        objectId: "kubelet-2-object",
-      },
-      oidcIssuer: { enabled: true, issuerUrl: "https://oidc.example/tenant-1/aks-2/" },
-      ...options.aks2,
-    }),
-  );
-  model.kubernetes[CLUSTER2] = clusterKubernetesFromObjects(CLUSTER2, []);
-  return model;
-}
 
 /** Leonard may create pods in namespace default of aks-1 (nothing more). */
 const leonardCreatesPods = [
   role("default", "pod-maker", [{ verbs: ["create"], apiGroups: [""], resources: ["pods"] }]),
   roleBinding("default", "leonard-pods", { kind: "Role", name: "pod-maker" }, [user("leonard")]),
 ];
-
-function pathsOf(model: TenantModel, clusterId: string, principalId: string, maxHops = 5): AttackPath[] {
-  for (const { access, paths } of iterateAttackPaths(model, { maxHops })) {
-    if (access.cluster.id === clusterId) return paths.filter((path) => path.principal.id === principalId);
-  }
-  throw new Error(`no cluster ${clusterId}`);
-}
 
 const summary = (paths: AttackPath[]) =>
   paths.map((path) => `${path.level} in ${path.hops}${path.conditional ? " (conditional)" : ""}`);

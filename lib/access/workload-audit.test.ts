@@ -1,23 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { buildAccessIndex } from "@/lib/access/access-index";
-import { type AttackPath, AttackPathSearch, iterateAttackPaths } from "@/lib/access/attack-paths";
+import { type AttackPath, AttackPathSearch } from "@/lib/access/attack-paths";
 import {
-  AccessModelBuilder,
+  type AccessModelBuilder,
   CLUSTER,
   clusterRole,
   clusterRoleBinding,
-  RG,
   ROLE,
   role,
   roleBinding,
-  SUB,
   serviceAccountSubject,
   user,
 } from "@/lib/access/fixtures/access-model-builder";
-import type { Cluster, FederatedCredential } from "@/lib/model/azure";
-import { sampleCluster } from "@/lib/model/fixtures/sample-model";
-import type { TenantModel } from "@/lib/model/tenant-model";
-import { clusterKubernetesFromObjects } from "@/lib/model/wire-kubernetes";
+import {
+  CLUSTER2,
+  ISSUER1,
+  KUBELET_OBJECT,
+  MI,
+  MI_PRINCIPAL,
+  pathsOf,
+  pod,
+  RG2,
+  serviceAccount,
+  type TwoClusterOptions,
+  twoClusterTenant as tenant,
+} from "@/lib/access/fixtures/two-cluster-tenant";
 
 // Audit of the workload- and worker-plane edges of the attack graph (lib/access/attack-edges.ts,
 // lib/access/federated-match.ts) against Kubernetes, AKS, Entra and AAD Pod Identity sources. Each
@@ -26,27 +33,6 @@ import { clusterKubernetesFromObjects } from "@/lib/model/wire-kubernetes";
 // identity `deployer` whose federated credential trusts default/deployer on aks-1 and which holds
 // Contributor on rg-2 unless a test says otherwise.
 
-const RG2 = `/subscriptions/${SUB}/resourcegroups/rg-2`;
-const CLUSTER2 = `${RG2}/providers/microsoft.containerservice/managedclusters/aks-2`;
-const ISSUER1 = "https://oidc.example/tenant-1/aks-1/";
-const MI = `${RG}/providers/microsoft.managedidentity/userassignedidentities/deployer`;
-const MI_PRINCIPAL = "mi-deployer";
-const KUBELET_OBJECT = "kubelet-object";
-
-const serviceAccount = (namespace: string, name: string, annotations: Record<string, string> = {}) => ({
-  kind: "ServiceAccount",
-  metadata: { name, namespace, annotations },
-});
-const pod = (
-  namespace: string,
-  name: string,
-  serviceAccountName: string,
-  labels: Record<string, string> = {},
-) => ({
-  kind: "Pod",
-  metadata: { name, namespace, labels },
-  spec: { serviceAccountName },
-});
 const namespaceObject = (name: string, enforce?: string) => ({
   kind: "Namespace",
   metadata: { name, labels: enforce ? { "pod-security.kubernetes.io/enforce": enforce } : {} },
@@ -58,81 +44,10 @@ const leonardMay = (namespace: string, rules: unknown[]) => [
 ];
 const may = (verbs: string[], resources: string[], apiGroups = [""]) => ({ verbs, apiGroups, resources });
 
-type Options = {
-  aks1?: Partial<Cluster>;
-  /** Kubernetes objects of aks-1; `default/deployer` exists unless `noDeployerAccount` */
-  objects?: unknown[];
-  noDeployerAccount?: boolean;
-  /** no Kubernetes inventory for aks-1 at all (not read) */
-  noInventory?: boolean;
-  credential?: Partial<FederatedCredential> & { claimsMatchingExpression?: unknown };
-  /** role of the identity on rg-2 (null: none) */
-  identityRole?: string | null;
-  setup?: (builder: AccessModelBuilder) => void;
-};
-
-function tenant(options: Options = {}): TenantModel {
-  const builder = new AccessModelBuilder(options.aks1 ?? {});
-  builder.principal("leonard").principal(MI_PRINCIPAL, "ManagedIdentity");
-  builder.kubernetes(
-    ...(options.noDeployerAccount ? [] : [serviceAccount("default", "deployer")]),
-    ...(options.objects ?? []),
-  );
-  if (options.identityRole !== null)
-    builder.assign(options.identityRole ?? ROLE.contributor, MI_PRINCIPAL, RG2, {
-      principalType: "ServicePrincipal",
-    });
-  options.setup?.(builder);
-  const model = builder.build();
-  if (options.noInventory) delete model.kubernetes[CLUSTER];
-  model.identities.push({
-    id: MI,
-    name: "deployer",
-    resourceGroup: "rg-1",
-    subscriptionId: SUB,
-    location: null,
-    clientId: "mi-client",
-    principalId: MI_PRINCIPAL,
-    tenantId: "tenant-1",
-  });
-  model.federatedCredentials.push({
-    id: `${MI}/federatedidentitycredentials/deployer-fic`,
-    name: "deployer-fic",
-    identityId: MI,
-    issuer: ISSUER1,
-    subject: "system:serviceaccount:default:deployer",
-    audiences: ["api://AzureADTokenExchange"],
-    ...options.credential,
-  } as FederatedCredential);
-  model.clusters.push(
-    sampleCluster({
-      id: CLUSTER2,
-      name: "aks-2",
-      resourceGroup: "rg-2",
-      nodeResourceGroup: "mc_rg-2_aks-2_westeurope",
-      entra: { mode: "managed", azureRbac: false, adminGroupIds: [], tenantId: "tenant-1" },
-      kubeletIdentity: {
-        resourceId: `/subscriptions/${SUB}/resourcegroups/mc_rg-2_aks-2_westeurope/providers/microsoft.managedidentity/userassignedidentities/aks-2-agentpool`,
-        clientId: "kubelet-2-client",
-        objectId: "kubelet-2-object",
-      },
-      oidcIssuer: { enabled: true, issuerUrl: "https://oidc.example/tenant-1/aks-2/" },
-    }),
-  );
-  model.kubernetes[CLUSTER2] = clusterKubernetesFromObjects(CLUSTER2, []);
-  return model;
-}
-
-function pathsOf(model: TenantModel, clusterId: string, principalId: string, maxHops = 5): AttackPath[] {
-  for (const { access, paths } of iterateAttackPaths(model, { maxHops })) {
-    if (access.cluster.id === clusterId) return paths.filter((path) => path.principal.id === principalId);
-  }
-  throw new Error(`no cluster ${clusterId}`);
-}
 const summary = (paths: AttackPath[]) =>
   paths.map((path) => `${path.level} in ${path.hops}${path.conditional ? " (conditional)" : ""}`);
 const labels = (path: AttackPath) => path.path.map((step) => step.label);
-const leonardOnAks2 = (options: Options) => summary(pathsOf(tenant(options), CLUSTER2, "leonard"));
+const leonardOnAks2 = (options: TwoClusterOptions) => summary(pathsOf(tenant(options), CLUSTER2, "leonard"));
 /** the kubelet identity of aks-1 holds Contributor on rg-2 (so it is cluster-admin of aks-2) */
 const kubeletContributor = (builder: AccessModelBuilder) =>
   builder.assign(ROLE.contributor, KUBELET_OBJECT, RG2, { principalType: "ServicePrincipal" });
