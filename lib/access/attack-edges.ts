@@ -211,6 +211,17 @@ export function podPowers(
   return found;
 }
 
+/**
+ * Attach connects to a container's running process, not a new one: it runs code only where the container
+ * keeps stdin open (`stdin: true`; otherwise "reads from stdin in the container will always result in EOF":
+ * Kubernetes API reference, Container v1 `stdin`), which the inventory does not say. A path through it is
+ * kept, conditional. (Azure RBAC checks `get pods/attach` as `pods/read`, guard getResourceAndAction, so on
+ * clusters before 1.35 every AKS RBAC Reader holds it.)
+ */
+function attachOnly(evidence: string): boolean {
+  return evidence.includes("pods/attach");
+}
+
 /** Kubernetes before 1.35 authorizes exec/attach over WebSocket with `get`. Unknown version: assume older. */
 export function execAllowsGet(kubernetesVersion: string | null): boolean {
   const match = /^v?(\d+)\.(\d+)/.exec(kubernetesVersion ?? "");
@@ -701,7 +712,15 @@ export class AttackEdges {
         push(
           powers[kind],
           namespace ?? ALL,
-          new HolderEdge(node, conditional, reached.prefix, via, evidence, cluster, namespace),
+          new HolderEdge(
+            node,
+            conditional || attachOnly(evidence),
+            reached.prefix,
+            via,
+            evidence,
+            cluster,
+            namespace,
+          ),
         );
       }
       for (const [map, extra] of [
@@ -731,7 +750,15 @@ export class AttackEdges {
           push(
             powers.named,
             `${kind}|${namespace ?? ALL}|${name}`,
-            new HolderEdge(node, conditional, reached.prefix, via, evidence, cluster, namespace),
+            new HolderEdge(
+              node,
+              conditional || attachOnly(evidence),
+              reached.prefix,
+              via,
+              evidence,
+              cluster,
+              namespace,
+            ),
           );
         }
       }
