@@ -220,7 +220,9 @@ function userFromAnotherGrant(list: Impersonator[]): void {
       const userConditional = userHolders.get(holder.node);
       if (userConditional === undefined) continue;
       const conditional = impersonator.conditional || userConditional;
-      byCondition.set(conditional, [...(byCondition.get(conditional) ?? []), holder]);
+      const holders = byCondition.get(conditional);
+      if (holders) holders.push(holder);
+      else byCondition.set(conditional, [holder]);
     }
     for (const [conditional, from] of byCondition) {
       added.push({
