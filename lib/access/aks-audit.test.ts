@@ -71,6 +71,9 @@ describe("Kubernetes user names of Entra principals (Guard: the `upn` claim, els
 
   it.each([
     ["a member user by UPN", MEMBER_UPN, MEMBER, true],
+    // Guard reports a member by `upn`, never by `oid`: a binding to the member's object id names
+    // nobody (issues 40922, 67252, 90405 above; the article binds Leonard by UPN, `defaultnsadmin`).
+    ["a member user by object id (its token carries upn)", MEMBER, MEMBER, false],
     ["a guest user by object id", GUEST, GUEST, true],
     ["a guest user by UPN (a guest's token has no upn)", GUEST_UPN, GUEST, false],
     ["a user whose UPN the scan did not read, by object id", NO_UPN, NO_UPN, true],
@@ -92,13 +95,6 @@ describe("Kubernetes user names of Entra principals (Guard: the `upn` claim, els
       expect(grantsOf(access, `k8s-user:${subjectName}`)).toEqual(["read@* via kubernetes-rbac"]);
     }
   });
-
-  // Not yet followed: by the same rule a binding naming a member user (one with a UPN) by object id
-  // matches nobody, yet the engine still resolves it to that user. The emulator's API server names
-  // Entra users by object id with their UPN as an alias (lib/emulator/kubernetes/api-server.ts) and
-  // the demo tenant binds Leonard by object id (lib/emulator/demo/build-demo-tenant.ts
-  // `defaultnsadmin`), which lib/access/article.test.ts and engine-vs-emulator.property.test.ts rely
-  // on; the three change together with resolveSubject.
 
   it.each([
     ["managed", MANAGED_K8S_RBAC],

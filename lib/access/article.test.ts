@@ -76,6 +76,37 @@ describe.each([
     expect(summary(access, "aks-2", leonard)).toEqual(["credentials-only@* via user-credential"]);
   });
 
+  it("Leonard's binding names him by UPN, as the article's does; by his object id it would name nobody", () => {
+    // The article: `k describe rolebinding defaultnsadmin` shows `User  leonard@teknews.cloud`, and
+    // the API server names Jet `User "jet@teknews.cloud"`. AKS's webhook (Guard) names a member by the
+    // token's `upn` claim and only without one by `oid` (kubeguard/guard auth/providers/azure/azure.go
+    // getUserInfo); learn.microsoft.com/azure/aks/kubernetes-rbac-entra-id: "same Microsoft Entra
+    // tenant, assign permissions based on the userPrincipalName (UPN)".
+    const upn = model.principals.find((p) => p.id === leonard)?.userPrincipalName;
+    const aks1 = Object.entries(model.kubernetes).find(([id]) => id.endsWith("/managedclusters/aks-1"));
+    if (!aks1 || !upn) throw new Error("no aks-1 or no UPN for Leonard");
+    const [aks1Id, inventory] = aks1;
+    const binding = inventory.roleBindings.find((b) => b.name === "defaultnsadmin");
+    expect(binding?.subjects.map((subject) => `${subject.kind}:${subject.name}`)).toEqual([`User:${upn}`]);
+    const byObjectId: TenantModel = {
+      ...model,
+      kubernetes: {
+        ...model.kubernetes,
+        [aks1Id]: {
+          ...inventory,
+          roleBindings: inventory.roleBindings.map((candidate) =>
+            candidate === binding
+              ? { ...candidate, subjects: [{ kind: "User", name: leonard, namespace: null }] }
+              : candidate,
+          ),
+        },
+      },
+    };
+    const mistaken = evaluateTenantAccess(byObjectId);
+    expect(summary(mistaken, "aks-1", leonard)).toEqual(["credentials-only@* via user-credential"]);
+    expect(summary(mistaken, "aks-1", `k8s-user:${leonard}`)).toEqual(["admin@default via kubernetes-rbac"]);
+  });
+
   it("Faye only fetches credentials on aks-1", () => {
     expect(summary(access, "aks-1", faye)).toEqual(["credentials-only@* via user-credential"]);
     expect(summary(access, "aks-2", faye)).toEqual([]);

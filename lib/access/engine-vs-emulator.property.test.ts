@@ -10,6 +10,7 @@ import {
   rbacAuthorizes,
   rulesAllow,
 } from "@/lib/access/kubernetes-rbac";
+import { entraUserName } from "@/lib/emulator/kubernetes/api-server";
 import { ClusterObjects } from "@/lib/emulator/kubernetes/cluster-objects";
 import {
   ruleAllows as emulatorRuleAllows,
@@ -17,6 +18,7 @@ import {
   rbacDecide,
 } from "@/lib/emulator/kubernetes/rbac";
 import { answerReview } from "@/lib/emulator/kubernetes/reviews";
+import { AKS_SERVER_APP_ID, accessTokenClaimsSchema, TokenService } from "@/lib/emulator/tokens";
 import type { PolicyRule } from "@/lib/model/kubernetes";
 import { aggregateClusterRoles } from "@/lib/model/kubernetes-defaults";
 import type { KubernetesObject } from "@/lib/model/wire/kubernetes";
@@ -46,11 +48,15 @@ const NAMESPACES = ["ns1", "ns2"];
 const USERS = ["alice", "Alice", "bob", "system:serviceaccount:ns1:sa1"];
 const GROUPS = ["devs", "Devs", "system:authenticated", "system:serviceaccounts:ns1"];
 
-// A managed-Entra cluster: users by object id (lower-case GUID) and UPN, groups by object id.
+// A managed-Entra cluster: members by UPN; a guest, a service principal (and any user without a
+// `upn` claim) by object id (lower-case GUID); groups by object id.
 const ALICE_OID = "00000000-0000-0000-0000-0000000000f1";
 const ALICE_UPN = "alice@contoso.example";
 const BOB_OID = "00000000-0000-0000-0000-0000000000f2";
 const BOB_UPN = "bob@contoso.example";
+const GUEST_OID = "00000000-0000-0000-0000-0000000000f3";
+const GUEST_UPN = "gail_fabrikam.example#EXT#@contoso.onmicrosoft.com";
+const SP_OID = "00000000-0000-0000-0000-0000000000e1";
 const DEVS_OID = "00000000-0000-0000-0000-0000000000a1";
 
 const wireRule = fc.record({
@@ -197,7 +203,9 @@ function engineFor(
     ? new AccessModelBuilder()
         .principal(ALICE_OID, "User", { userPrincipalName: ALICE_UPN })
         .principal(BOB_OID, "User", { userPrincipalName: BOB_UPN })
-        .group(DEVS_OID, [ALICE_OID])
+        .principal(GUEST_OID, "User", { userPrincipalName: GUEST_UPN })
+        .principal(SP_OID, "ServicePrincipal")
+        .group(DEVS_OID, [ALICE_OID, GUEST_OID])
     : new AccessModelBuilder({ entra: { mode: "none" } } as never);
   const model = builder.kubernetes(...objects).build();
   const index = buildAccessIndex(model);
@@ -267,12 +275,7 @@ function engineAuthorizerFor(objects: unknown[]): (who: Requester, wanted: Reque
 }
 
 /** The emulator's answer to a SubjectAccessReview for the same user and request. */
-function emulatorAllows(
-  served: ClusterObjects,
-  who: Requester,
-  wanted: Request,
-  aliases: (who: Requester) => string[] = () => [],
-): boolean {
+function emulatorAllows(served: ClusterObjects, who: Requester, wanted: Request): boolean {
   const review = {
     apiVersion: "authorization.k8s.io/v1",
     kind: "SubjectAccessReview",
@@ -289,12 +292,10 @@ function emulatorAllows(
       },
     },
   };
-  const caller: KubernetesUser = { name: "reviewer", aliases: [], groups: ["system:masters"] };
+  const caller: KubernetesUser = { name: "reviewer", groups: ["system:masters"] };
   const response = answerReview("SubjectAccessReview", Buffer.from(JSON.stringify(review)), {
     caller,
-    // An Entra user is known to the emulator by object id with the UPN as alias (docs/emulator.md);
-    // the review names the object id, as the guard webhook would.
-    decide: (user, attributes) => rbacDecide(served, { ...user, aliases: aliases(who) }, attributes),
+    decide: (user, attributes) => rbacDecide(served, user, attributes),
     rulesFor: () => ({ resourceRules: [], nonResourceRules: [], incomplete: false }),
   });
   if (response.status !== 201)
@@ -375,7 +376,37 @@ describe("access engine vs the emulator's RBAC authorizer", () => {
     // A deadline for the harness only (a hung run fails); nothing here asserts on time.
   }, 120_000);
 
-  it("agree on a managed-Entra cluster: users by object id or UPN, groups by object id, compared exactly", () => {
+  it("agree on a managed-Entra cluster: members by UPN, others by object id, groups by object id, compared exactly", async () => {
+    // Each person's Kubernetes user name is the one the emulator's API server gives a token the
+    // emulator issues for them (Guard's rule: `upn`, else `oid`; guests' tokens carry no `upn`).
+    const tokens = await TokenService.create("https://login.emulator.test/tenant-1/v2.0", "tenant-1");
+    const nameOf = async (principalId: string, userPrincipalName?: string) =>
+      entraUserName(
+        accessTokenClaimsSchema.parse(
+          (
+            await tokens.issue({
+              audience: AKS_SERVER_APP_ID,
+              principalId,
+              clientId: principalId,
+              kind: userPrincipalName ? "user" : "app",
+              groups: [],
+              ...(userPrincipalName ? { userPrincipalName } : {}),
+            })
+          ).claims,
+        ),
+      );
+    const people: Record<string, { name: string; groups: string[] }> = {
+      [ALICE_OID]: { name: await nameOf(ALICE_OID, ALICE_UPN), groups: [DEVS_OID, "system:authenticated"] },
+      [BOB_OID]: { name: await nameOf(BOB_OID, BOB_UPN), groups: ["system:authenticated"] },
+      [GUEST_OID]: { name: await nameOf(GUEST_OID, GUEST_UPN), groups: [DEVS_OID, "system:authenticated"] },
+      [SP_OID]: { name: await nameOf(SP_OID), groups: ["system:authenticated"] },
+    };
+    expect(Object.values(people).map((person) => person.name)).toEqual([
+      ALICE_UPN,
+      BOB_UPN,
+      GUEST_OID,
+      SP_OID,
+    ]);
     const entraSubject = fc.oneof(
       fc.record({
         kind: fc.constant("User"),
@@ -384,7 +415,11 @@ describe("access engine vs the emulator's RBAC authorizer", () => {
           ALICE_OID.toUpperCase(),
           ALICE_UPN,
           "Alice@contoso.example",
+          BOB_OID,
           BOB_UPN,
+          GUEST_OID,
+          GUEST_UPN,
+          SP_OID,
         ),
       }),
       fc.record({
@@ -414,15 +449,15 @@ describe("access engine vs the emulator's RBAC authorizer", () => {
           subjects,
         },
       ]);
-    const people: Record<string, { upn: string; groups: string[] }> = {
-      [ALICE_OID]: { upn: ALICE_UPN, groups: [DEVS_OID, "system:authenticated"] },
-      [BOB_OID]: { upn: BOB_UPN, groups: ["system:authenticated"] },
-    };
     fc.assert(
       fc.property(
         entraObjects,
-        fc.array(fc.tuple(fc.constantFrom(ALICE_OID, BOB_OID), request), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(fc.constantFrom(ALICE_OID, BOB_OID, GUEST_OID, SP_OID), request), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         (objects, asks) => {
+          // The engine knows each person by principal id (the oid).
           const engine = engineFor(objects, {
             identities: (who) => [
               who.name,
@@ -431,9 +466,10 @@ describe("access engine vs the emulator's RBAC authorizer", () => {
           });
           const served = new ClusterObjects(objects as KubernetesObject[]);
           for (const [oid, wanted] of asks) {
-            const who = { name: oid, groups: people[oid].groups };
-            const emulator = emulatorAllows(served, who, wanted, (asked) => [people[asked.name].upn]);
-            expect({ who, wanted, allowed: emulator }).toEqual({ who, wanted, allowed: engine(who, wanted) });
+            const who = people[oid];
+            const emulator = emulatorAllows(served, who, wanted);
+            const inEngine = engine({ name: oid, groups: who.groups }, wanted);
+            expect({ who, wanted, allowed: emulator }).toEqual({ who, wanted, allowed: inEngine });
           }
         },
       ),

@@ -342,12 +342,14 @@ describe("Kubernetes RBAC", () => {
   // Kubernetes compares subject names exactly: kubernetes/kubernetes
   // pkg/registry/rbac/validation/rule.go appliesToUser (`user.GetName() == subject.Name`,
   // `has(user.GetGroups(), subject.Name)`). On AKS the user name is the token's `upn` claim (as the
-  // directory spells it) or its `oid` claim, and groups are the `groups` claim: lower-case GUIDs.
+  // directory spells it) or, only without one, its `oid` claim (kubeguard/guard
+  // auth/providers/azure/azure.go getUserInfo), and groups are the `groups` claim: lower-case GUIDs.
+  // Leonard is a member (his token carries `upn`), so his object id names nobody.
   const LEONARD = "0b1f7c1e-4a53-4f1e-9c8e-2d6a1b7f3c10";
   const ADMINS = "6f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
   it.each([
     ["the UPN as the directory spells it", "User", "Leonard@Contoso.example", true],
-    ["the object id", "User", LEONARD, true],
+    ["the object id of a member", "User", LEONARD, false],
     ["the UPN in other case", "User", "leonard@contoso.example", false],
     ["the object id in upper case", "User", LEONARD.toUpperCase(), false],
     ["a group's object id", "Group", ADMINS, true],

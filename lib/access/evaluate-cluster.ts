@@ -269,11 +269,14 @@ export function resolveSubject(
       // objectId". Kubernetes compares user names exactly (kubernetes/kubernetes
       // pkg/registry/rbac/validation/rule.go appliesToUser: `user.GetName() == subject.Name`), so `Leonard@contoso.example` or an
       // upper-case object id is another user, not this one; model ids are lower-cased GUIDs.
-      // (By that rule a member user's object id names nobody either; the emulator and the demo tenant
-      // still name members by object id too, so that half waits for them: see lib/access/aks-audit.test.ts.)
+      // By the same rule a member user's object id names nobody: the member's token carries `upn`,
+      // so Guard never reports the object id as its user name (MicrosoftDocs/azure-docs issues 40922,
+      // 67252, 90405: bindings by a member's object id do not work). Such a subject stays a plain
+      // Kubernetes user name, as any name nobody in the directory signs in with.
       const byId = index.principalsById.get(subject.name);
       // A User subject is never a group, even when it names a group's object id.
-      if (byId && byId.kind !== "Group") return one(directoryPrincipal(index, byId.id));
+      if (byId && byId.kind !== "Group" && !signsInByUpn(byId))
+        return one(directoryPrincipal(index, byId.id));
       // A guest's UPN is never its user name: its token has no `upn` claim.
       const byUpn = index.usersByExactUpn.get(subject.name);
       if (byUpn && signsInByUpn(byUpn)) return one(directoryPrincipal(index, byUpn.id));

@@ -1,6 +1,12 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { RestError } from "@azure/core-rest-pipeline";
-import { ApiException, CoreV1Api, type KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import {
+  ApiException,
+  AuthenticationV1Api,
+  CoreV1Api,
+  type KubeConfig,
+  RbacAuthorizationV1Api,
+} from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_ACCOUNTS_DISABLED_MESSAGE } from "@/lib/emulator/arm/managed-clusters";
 import { demoTenantPath } from "@/lib/emulator/demo";
@@ -54,6 +60,20 @@ async function statusOf(call: Promise<unknown>): Promise<number> {
     if (error instanceof ApiException) return error.code;
     throw error;
   }
+}
+
+/** The message of the Kubernetes `Status` a refused call answers. */
+async function forbiddenMessage(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof ApiException && error.code === 403) {
+      const body = typeof error.body === "string" ? JSON.parse(error.body) : error.body;
+      return (body as { message: string }).message;
+    }
+    throw error;
+  }
+  throw new Error("the call was allowed");
 }
 
 function canListClusterRoleBindings(config: KubeConfig) {
@@ -146,6 +166,25 @@ describe("Kubernetes authorization as each person (Entra token for the AKS serve
     expect(await canListClusterRoleBindings(aks1)).toBe(403);
     const aks2 = await userKubeConfig("jet@contoso.example", "rsg-aksIdentityState2", "aks-2");
     expect(await statusOf(aks2.makeApiClient(CoreV1Api).listPodForAllNamespaces())).toBe(403);
+    // The article's `k get ns` on aks-2, word for word but the domain: a member is named by UPN.
+    expect(await forbiddenMessage(aks2.makeApiClient(CoreV1Api).listNamespace())).toBe(
+      'namespaces is forbidden: User "jet@contoso.example" cannot list resource "namespaces" in API group "" at the cluster scope',
+    );
+  });
+
+  it("names members by UPN and service principals by object id (Guard: `upn`, else `oid`)", async () => {
+    // The article's Faye on aks-1, which has Azure RBAC: the webhook's reason follows.
+    const faye = await userKubeConfig("faye@contoso.example", "rsg-aksIdentityState1", "aks-1");
+    expect(await forbiddenMessage(faye.makeApiClient(CoreV1Api).listNamespace())).toBe(
+      'namespaces is forbidden: User "faye@contoso.example" cannot list resource "namespaces" in API group "" at the cluster scope: User does not have access to the resource in Azure. Update role assignment to allow access.',
+    );
+    const whoAmI = async (config: KubeConfig) =>
+      (await config.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: {} })).status?.userInfo
+        ?.username;
+    const leonard = await userKubeConfig("leonard@contoso.example", "rsg-aksIdentityState1", "aks-1");
+    expect(await whoAmI(leonard)).toBe("leonard@contoso.example");
+    const scanner = await userKubeConfig(running.emulator.scanner.objectId, "rsg-aksIdentityState1", "aks-1");
+    expect(await whoAmI(scanner)).toBe(running.emulator.scanner.objectId);
   });
 
   it("Leonard: admin in namespace default on aks-1 through a RoleBinding, nothing elsewhere", async () => {
@@ -154,6 +193,15 @@ describe("Kubernetes authorization as each person (Entra token for the AKS serve
     expect(await statusOf(rbac.listNamespacedRoleBinding({ namespace: "default" }))).toBe(200);
     expect(await statusOf(rbac.listNamespacedRoleBinding({ namespace: "kube-system" }))).toBe(403);
     expect(await canListClusterRoleBindings(config)).toBe(403);
+    // On aks-2 (Kubernetes RBAC only, no binding for him) the refusal names him by UPN, as the
+    // article's `k run` there does (`User "leonard@teknews.cloud" cannot create resource "pods"`;
+    // the emulated API server is read-only, so a list stands in for the create).
+    const aks2 = await userKubeConfig("leonard@contoso.example", "rsg-aksIdentityState2", "aks-2");
+    expect(
+      await forbiddenMessage(aks2.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: "default" })),
+    ).toBe(
+      'pods is forbidden: User "leonard@contoso.example" cannot list resource "pods" in API group "" in the namespace "default"',
+    );
   });
 
   it("Sheldon: cluster-admin on aks-3 through the nested admin group (aks-cluster-admin-binding-aad)", async () => {

@@ -110,8 +110,10 @@ describe.skipIf(!hasKubectl)("real kubectl against an emulated AKS API server", 
   // --as-group, sends Impersonate-User / Impersonate-Group on every request, which the API server
   // authorizes as verb `impersonate` on users / groups before acting as that user
   // (k8s.io/apiserver/pkg/endpoints/filters/impersonation.go). It prints yes/no and exits 1 on no.
-  const LEONARD = "00000000-0000-0000-0000-0000000000f3";
-  const RAJ = "00000000-0000-0000-0000-0000000000f8";
+  // Members are Kubernetes users by UPN (the token's `upn` claim, as AKS's webhook names them).
+  const LEONARD = "leonard@contoso.example";
+  const LEONARD_OBJECT_ID = "00000000-0000-0000-0000-0000000000f3";
+  const RAJ = "raj@contoso.example";
   const TEAM_WEB = "00000000-0000-0000-0000-0000000000a4";
 
   async function canI(config: string, ...args: string[]): Promise<{ answer: string; exitCode: number }> {
@@ -148,6 +150,10 @@ describe.skipIf(!hasKubectl)("real kubectl against an emulated AKS API server", 
       answer: "no",
       exitCode: 1,
     });
+    // defaultnsadmin names Leonard by UPN: his object id is another user name, bound to nothing.
+    expect(
+      await canI(adminKubeconfigPath, "create", "pods", `--as=${LEONARD_OBJECT_ID}`, "-n", "default"),
+    ).toEqual({ answer: "no", exitCode: 1 });
     // Raj's edit binding in `web` is to his group: impersonating him alone carries no directory
     // groups (only system:authenticated), as on a real API server; --as-group adds the group.
     expect(await canI(adminKubeconfigPath, "create", "pods", `--as=${RAJ}`, "-n", "web")).toEqual({

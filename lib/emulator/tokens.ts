@@ -161,7 +161,11 @@ export class TokenService {
     if (request.roles && request.roles.length > 0) claims.roles = request.roles;
     if (request.scp) claims.scp = request.scp;
     if (request.userPrincipalName) {
-      claims.upn = request.userPrincipalName;
+      // Entra leaves `upn` out of a guest's token (a B2B user, UPN `<mail with _>#EXT#@<tenant>`)
+      // unless the app opts in with `include_externally_authenticated_upn`
+      // (learn.microsoft.com/entra/identity-platform/optional-claims-reference); AKS's webhook then
+      // names the guest by `oid` (kubernetes/api-server.ts authenticate).
+      if (!request.userPrincipalName.toUpperCase().includes("#EXT#")) claims.upn = request.userPrincipalName;
       claims.preferred_username = request.userPrincipalName;
     }
     if (request.name) claims.name = request.name;

@@ -77,12 +77,15 @@ const issuerUrl = (issuerGuid: string) =>
 
 const principals: Json[] = [];
 
+/** A demo member user's userPrincipalName: what their token's `upn` claim carries. */
+export const demoUpn = (mailNickname: string) => `${mailNickname}@contoso.example`;
+
 function addUser(id: string, displayName: string, mailNickname: string): void {
   principals.push({
     id,
     type: "User",
     displayName,
-    userPrincipalName: `${mailNickname}@contoso.example`,
+    userPrincipalName: demoUpn(mailNickname),
     accountEnabled: true,
   });
 }
@@ -956,7 +959,10 @@ export function buildDemoTenant(): Json {
     { name: "defaultnsadmin", namespace: "default" },
     {
       roleRef: roleRef("ClusterRole", "admin"),
-      subjects: [subject("User", DEMO_USERS.leonard)],
+      // By UPN, as in the article (`User  leonard@teknews.cloud`): AKS names a member user by the
+      // token's `upn` claim, so a binding to Leonard's object id would name nobody
+      // (learn.microsoft.com/azure/aks/kubernetes-rbac-entra-id).
+      subjects: [subject("User", demoUpn("leonard"))],
     },
   );
   k8s(

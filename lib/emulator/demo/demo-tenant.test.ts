@@ -5,6 +5,7 @@ import {
   DEMO_GROUPS,
   DEMO_USERS,
   demoTenantJson,
+  demoUpn,
 } from "@/lib/emulator/demo/build-demo-tenant";
 import { demoTenantPath, loadDemoTenant } from "@/lib/emulator/demo/index";
 import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
@@ -139,11 +140,16 @@ describe("demo tenant", () => {
     }
   });
 
-  it("binds Leonard as admin in default on aks-1 only", () => {
+  it("binds Leonard as admin in default on aks-1 only, by UPN as in the article", () => {
+    const leonard = tenant.principals.find((principal) => principal.id === DEMO_USERS.leonard);
+    expect(leonard && "userPrincipalName" in leonard && leonard.userPrincipalName).toBe(demoUpn("leonard"));
     const bindingsNamingLeonard = listClusters(tenant).flatMap((candidate) =>
       (candidate.data?.objects ?? [])
         .filter(
-          (object) => object.kind.endsWith("Binding") && JSON.stringify(object).includes(DEMO_USERS.leonard),
+          (object) =>
+            object.kind.endsWith("Binding") &&
+            (JSON.stringify(object).includes(DEMO_USERS.leonard) ||
+              JSON.stringify(object).includes(demoUpn("leonard"))),
         )
         .map((object) => `${candidate.resource.name}/${object.metadata.namespace}/${object.metadata.name}`),
     );
@@ -157,7 +163,9 @@ describe("demo tenant", () => {
       name: "admin",
     });
     expect(binding?.subjects).toEqual([
-      { apiGroup: "rbac.authorization.k8s.io", kind: "User", name: DEMO_USERS.leonard },
+      // The article: `User  leonard@teknews.cloud`. AKS names a member user by the token's `upn`
+      // claim, so his object id would name nobody (learn.microsoft.com/azure/aks/kubernetes-rbac-entra-id).
+      { apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "leonard@contoso.example" },
     ]);
   });
 

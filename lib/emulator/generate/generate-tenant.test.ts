@@ -161,6 +161,26 @@ describe("generateTenant", () => {
     ).toBe(true);
   });
 
+  it("binds member users by UPN, and a few by object id (a mistake that grants nothing)", async () => {
+    // AKS names a member user by the token's `upn` claim (kubeguard/guard azure.go getUserInfo;
+    // learn.microsoft.com/azure/aks/kubernetes-rbac-entra-id), so that is how bindings name them.
+    const tenant = validateTenantFile(JSON.parse(await generateText({ ...SMALL, bindings: 3000 })))
+      .tenant as TenantFile;
+    const users = tenant.principals.filter((principal) => principal.type === "User");
+    const upns = new Set(users.map((user) => ("userPrincipalName" in user ? user.userPrincipalName : "")));
+    const ids = new Set(users.map((user) => user.id));
+    const named = Object.values(tenant.clusters)
+      .flatMap((data) => data.objects)
+      .flatMap((object) => (object as { subjects?: { kind: string; name: string }[] }).subjects ?? [])
+      .filter((subject) => subject.kind === "User")
+      .map((subject) => subject.name);
+    const byUpn = named.filter((name) => upns.has(name)).length;
+    const byId = named.filter((name) => ids.has(name)).length;
+    expect(byUpn + byId).toBe(named.length);
+    expect(byId).toBeGreaterThan(0);
+    expect(byId / named.length).toBeLessThan(0.12);
+  });
+
   it("rejects bad options with a clear error", async () => {
     const { sink } = memorySink();
     await expect(generateTenant({ ...SMALL, clusters: 0 }, sink)).rejects.toThrow(/clusters/);

@@ -14,7 +14,7 @@
  */
 import type { Writable } from "node:stream";
 import { z } from "zod";
-import { partition, partOf, type Rng, rngFor } from "@/lib/emulator/generate/prng";
+import { hash32, partition, partOf, type Rng, rngFor } from "@/lib/emulator/generate/prng";
 import { TenantStreamWriter } from "@/lib/emulator/generate/tenant-writer";
 import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
 import { defaultRoleManagementRules, roleSettingsKey } from "@/lib/model/wire/role-management-policies";
@@ -1042,9 +1042,19 @@ function bindingAt(layout: Layout, cluster: ClusterInfo, index: number): unknown
     ] as const);
     if (kind === "group")
       subjects.push({ apiGroup: RBAC, kind: "Group", name: groupIdAt(layout, rng.int(layout.groups)) });
-    else if (kind === "user")
-      subjects.push({ apiGroup: RBAC, kind: "User", name: userAt(layout, rng.int(layout.users)).id });
-    else if (kind === "serviceAccount") {
+    else if (kind === "user") {
+      // Every generated user is a member, whom AKS names by the token's `upn` claim
+      // (learn.microsoft.com/azure/aks/kubernetes-rbac-entra-id: same-tenant users by UPN). One
+      // binding subject in twenty names the object id instead, a real-world mistake that grants
+      // nothing; chosen by hash, not drawn, so the binding's random stream stays as it was.
+      const person = userAt(layout, rng.int(layout.users));
+      const byObjectId = hash32(layout.seed, STREAM.binding, index, n) % 20 === 0;
+      subjects.push({
+        apiGroup: RBAC,
+        kind: "User",
+        name: byObjectId ? person.id : person.userPrincipalName,
+      });
+    } else if (kind === "serviceAccount") {
       const name = rng.pick(["default", "deployer", "controller", "ci-runner", "metrics-reader"]);
       subjects.push({ kind: "ServiceAccount", name, namespace });
     } else {

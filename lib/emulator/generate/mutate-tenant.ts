@@ -107,9 +107,14 @@ export function mutateTenantDocument(tenant: JsonObject, options: MutateTenantOp
   const groupIds = principals
     .filter((principal) => principal.type === "Group")
     .map((principal) => String(principal.id));
-  const userIds = principals
+  // How a binding names a user: a member by UPN (AKS's webhook names members by the token's `upn`
+  // claim, learn.microsoft.com/azure/aks/kubernetes-rbac-entra-id), anyone else by object id.
+  const userNames = principals
     .filter((principal) => principal.type === "User")
-    .map((principal) => String(principal.id));
+    .map((principal) => {
+      const upn = typeof principal.userPrincipalName === "string" ? principal.userPrincipalName : "";
+      return upn && !upn.toUpperCase().includes("#EXT#") ? upn : String(principal.id);
+    });
   const subscriptions = asArray(tenant.subscriptions).map(asObject);
   const resources = subscriptions.flatMap((subscription) => asArray(subscription.resources).map(asObject));
   const clusterDataByKey = new Map<string, JsonObject>();
@@ -358,7 +363,7 @@ export function mutateTenantDocument(tenant: JsonObject, options: MutateTenantOp
     const subject =
       groupIds.length > 0
         ? { apiGroup: RBAC, kind: "Group", name: rng.pick(groupIds) }
-        : { apiGroup: RBAC, kind: "User", name: rng.pick(userIds) };
+        : { apiGroup: RBAC, kind: "User", name: rng.pick(userNames) };
     const after = [...asArray(before), subject];
     object.subjects = after;
     changes.push({
@@ -395,7 +400,7 @@ export function mutateTenantDocument(tenant: JsonObject, options: MutateTenantOp
       subjects: [
         groupIds.length > 0
           ? { apiGroup: RBAC, kind: "Group", name: rng.pick(groupIds) }
-          : { apiGroup: RBAC, kind: "User", name: rng.pick(userIds) },
+          : { apiGroup: RBAC, kind: "User", name: rng.pick(userNames) },
       ],
     };
     const objects = asArray(cluster.data?.objects);

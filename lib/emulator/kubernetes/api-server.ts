@@ -23,7 +23,7 @@ import {
 import { type ResourceInfo, resourceKey } from "@/lib/emulator/kubernetes/resources";
 import { answerReview, type ReviewKind } from "@/lib/emulator/kubernetes/reviews";
 import type { ClusterEntry } from "@/lib/emulator/tenant-index";
-import { AKS_SERVER_APP_ID, bearerToken } from "@/lib/emulator/tokens";
+import { type AccessTokenClaims, AKS_SERVER_APP_ID, bearerToken } from "@/lib/emulator/tokens";
 import type { KubernetesObject } from "@/lib/model/wire/kubernetes";
 
 export function kubernetesStatus(
@@ -62,6 +62,19 @@ export function isClusterUnreachable(context: EmulatorContext, cluster: ClusterE
     .some((reference) => context.index.findCluster(reference)?.idLower === cluster.idLower);
 }
 
+/**
+ * The Kubernetes user name of an Entra caller. AKS's authentication webhook (Guard) takes the
+ * token's `upn` claim and only when it has none the `oid` claim, verbatim
+ * (kubeguard/guard auth/providers/azure/azure.go: getUserInfo("upn", "oid")): member users by UPN;
+ * guests (whose tokens carry no `upn`, see tokens.ts), service principals and managed identities by
+ * object id. One name, no alias: a RoleBinding naming a member by object id names nobody
+ * (learn.microsoft.com/azure/aks/kubernetes-rbac-entra-id: "same Microsoft Entra tenant, assign
+ * permissions based on the userPrincipalName (UPN)"), and 403s say `User "<upn>"`, as in the article.
+ */
+export function entraUserName(claims: Pick<AccessTokenClaims, "upn" | "oid">): string {
+  return claims.upn || claims.oid;
+}
+
 async function authenticate(
   context: EmulatorContext,
   cluster: ClusterEntry,
@@ -73,14 +86,14 @@ async function authenticate(
     // Local accounts: the admin kubeconfig, and the user kubeconfig of clusters without Entra
     // integration, both map to system:masters (AKS issues them client certificates in that group).
     if (token === context.kubernetes.staticToken(cluster, "admin")) {
-      return { name: "clusterAdmin", aliases: [], groups: ["system:masters", "system:authenticated"] };
+      return { name: "clusterAdmin", groups: ["system:masters", "system:authenticated"] };
     }
     if (
       !cluster.managedAad &&
       !cluster.legacyAad &&
       token === context.kubernetes.staticToken(cluster, "user")
     ) {
-      return { name: "clusterUser", aliases: [], groups: ["system:masters", "system:authenticated"] };
+      return { name: "clusterUser", groups: ["system:masters", "system:authenticated"] };
     }
   }
   if (!cluster.managedAad && !cluster.legacyAad) return undefined;
@@ -88,10 +101,8 @@ async function authenticate(
   const verified = await context.tokens.verify(token, audiences);
   if (!verified.ok) return undefined;
   const { oid } = verified.claims;
-  const entry = context.index.directory.get(oid.toLowerCase());
   return {
-    name: oid,
-    aliases: entry?.userPrincipalName ? [entry.userPrincipalName] : [],
+    name: entraUserName(verified.claims),
     groups: [...context.index.transitiveGroupsOf(oid), "system:authenticated"],
     entraObjectId: oid,
   };

@@ -32,7 +32,7 @@ describe("impersonationFromHeaders", () => {
         { verb: "impersonate", group: "", resource: "groups", name: "devs" },
         { verb: "impersonate", group: "", resource: "groups", name: "ops, west" },
       ],
-      user: { name: "bob", aliases: [], groups: ["devs", "ops, west", "system:authenticated"] },
+      user: { name: "bob", groups: ["devs", "ops, west", "system:authenticated"] },
     });
   });
 

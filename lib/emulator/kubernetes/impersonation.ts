@@ -90,7 +90,6 @@ export function impersonationFromHeaders(
     checks,
     user: {
       name: requestedUser,
-      aliases: [],
       groups: userGroups,
       ...(uid ? { uid } : {}),
       ...(hasExtra ? { extra } : {}),

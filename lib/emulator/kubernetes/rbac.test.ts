@@ -88,7 +88,6 @@ describe("rbacAllows", () => {
   ]);
   const user = (overrides: Partial<KubernetesUser>): KubernetesUser => ({
     name: "u",
-    aliases: [],
     groups: ["system:authenticated"],
     ...overrides,
   });
@@ -98,9 +97,14 @@ describe("rbacAllows", () => {
     expect(rbacAllows(objects, user({}), list("pods"))).toBe(false);
   });
 
-  it("grants RoleBindings only in their namespace, to a user by alias or a service account", () => {
-    const leonard = user({ name: "oid-3", aliases: ["leonard@contoso.example"] });
+  it("grants RoleBindings only in their namespace, to a user by exact name or a service account", () => {
+    const leonard = user({ name: "leonard@contoso.example" });
     expect(rbacAllows(objects, leonard, list("pods", "", "web"))).toBe(true);
+    // appliesToUser compares names exactly: another spelling, or the object id, is another user.
+    expect(rbacAllows(objects, user({ name: "Leonard@contoso.example" }), list("pods", "", "web"))).toBe(
+      false,
+    );
+    expect(rbacAllows(objects, user({ name: "oid-3" }), list("pods", "", "web"))).toBe(false);
     expect(rbacAllows(objects, leonard, list("pods", "", "default"))).toBe(false);
     expect(rbacAllows(objects, leonard, list("pods"))).toBe(false);
     expect(
@@ -222,7 +226,7 @@ describe("rbacDecide and rbacRulesFor", () => {
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "deployer" },
     } as KubernetesObject,
   ]);
-  const bot: KubernetesUser = { name: "system:serviceaccount:ci:ci-bot", aliases: [], groups: ["g1"] };
+  const bot: KubernetesUser = { name: "system:serviceaccount:ci:ci-bot", groups: ["g1"] };
 
   it("names the binding that allowed, as the RBAC authorizer's reason", () => {
     expect(rbacDecide(objects, bot, list("pods", "", "web"))).toEqual({

@@ -10,10 +10,12 @@ import type { KubernetesObject, PolicyRule, RbacSubject } from "@/lib/model/wire
 // - subjects and bindings: pkg/registry/rbac/validation/rule.go (appliesToUser, VisitRulesFor).
 
 export type KubernetesUser = {
-  /** The user name the API server reports (object id for Entra principals, clusterAdmin for static credentials). */
+  /**
+   * The user name the API server reports and RBAC `User` subjects must equal exactly: for an Entra
+   * caller the token's `upn` claim, else its `oid` (Guard's rule, see api-server.ts `authenticate`);
+   * clusterAdmin / clusterUser for static credentials. A user has exactly one name.
+   */
   name: string;
-  /** Other names RBAC subjects may use for the same user (an Entra user's UPN). */
-  aliases: string[];
   groups: string[];
   /** Set when authenticated with an Entra token: Azure RBAC for Kubernetes applies to these users. */
   entraObjectId?: string;
@@ -92,7 +94,7 @@ function subjectApplies(
 ): boolean {
   switch (subject.kind) {
     case "User":
-      return subject.name === user.name || user.aliases.includes(subject.name);
+      return subject.name === user.name;
     case "Group":
       return user.groups.includes(subject.name);
     case "ServiceAccount": {
@@ -106,7 +108,7 @@ function subjectApplies(
 }
 
 function subjectKeys(user: KubernetesUser): string[] {
-  const keys = [user.name, ...user.aliases].map((name) => `User:${name}`);
+  const keys = [`User:${user.name}`];
   for (const group of user.groups) keys.push(`Group:${group}`);
   const serviceAccount = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(user.name);
   if (serviceAccount) keys.push(`ServiceAccount:${serviceAccount[1]}:${serviceAccount[2]}`);

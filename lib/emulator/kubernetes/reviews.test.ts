@@ -22,7 +22,7 @@ const objects = new ClusterObjects([
     subjects: [{ kind: "Group", name: "devs" }],
   },
 ] as KubernetesObject[]);
-const alice: KubernetesUser = { name: "alice", aliases: [], groups: ["devs", "system:authenticated"] };
+const alice: KubernetesUser = { name: "alice", groups: ["devs", "system:authenticated"] };
 
 function ask(kind: ReviewKind, body: unknown, urlNamespace?: string) {
   const response = answerReview(kind, Buffer.from(JSON.stringify(body)), {

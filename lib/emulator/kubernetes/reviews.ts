@@ -260,7 +260,6 @@ export function answerReview(
   }
   const subject: KubernetesUser = {
     name: spec.user ?? "",
-    aliases: [],
     groups: spec.groups ?? [],
     ...(spec.uid ? { uid: spec.uid } : {}),
     ...(spec.extra ? { extra: spec.extra } : {}),
