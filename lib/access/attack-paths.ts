@@ -36,6 +36,25 @@ export type AttackPath = {
   path: PathStep[];
 };
 
+/**
+ * Who reaches an identity through pods. Hundreds of thousands per cluster on a large tenant, of which a
+ * finding lists a hundred: the path is built when first read, and its second step's kind (a group
+ * membership?) is known without it.
+ */
+export type PodReacher = AttackPath & { firstStepKind: string | null };
+
+function withLazyPath<T extends object>(fields: T, build: () => PathStep[]): T & { path: PathStep[] } {
+  let path: PathStep[] | undefined;
+  Object.defineProperty(fields, "path", {
+    get: () => {
+      path ??= build();
+      return path;
+    },
+    enumerable: true,
+  });
+  return fields as T & { path: PathStep[] };
+}
+
 type Visit = {
   hops: number;
   conditional: boolean;
@@ -138,7 +157,7 @@ export class AttackPathSearch {
     identityPrincipalId: string,
     /** only pods on this cluster: everyone who reaches the identity there, not only those whose shortest way is there */
     onCluster?: string,
-  ): { clusterId: string; reacher: AttackPath }[] {
+  ): { clusterId: string; reacher: PodReacher }[] {
     const identityNode: NodeId = `p:${identityPrincipalId}`;
     const start: TargetEdge = {
       from: identityNode,
@@ -154,7 +173,7 @@ export class AttackPathSearch {
       const cluster = podSide(edge.from);
       return cluster !== null && (onCluster === undefined || cluster === onCluster);
     });
-    const results: { clusterId: string; reacher: AttackPath }[] = [];
+    const results: { clusterId: string; reacher: PodReacher }[] = [];
     for (const [node, visit] of visits) {
       const who = this.edges.principals.get(node);
       if (!who || node === identityNode) continue;
@@ -171,21 +190,36 @@ export class AttackPathSearch {
       if (who.clusterId !== null && who.clusterId !== clusterId) continue;
       results.push({
         clusterId,
-        reacher: {
-          principal: who.principal,
-          level: "read",
-          namespace: null,
-          hops: visit.hops - 1,
-          conditional: visit.conditional,
-          eligible: visit.eligible,
-          path: this.pathOf(visits, node, who.principal),
-        },
+        reacher: withLazyPath(
+          {
+            principal: who.principal,
+            level: "read",
+            namespace: null,
+            hops: visit.hops - 1,
+            conditional: visit.conditional,
+            eligible: visit.eligible,
+            firstStepKind: this.firstStepKind(visits, node),
+          },
+          () => this.pathOf(visits, node, who.principal),
+        ),
       });
     }
     results.sort(
       (a, b) => compare(a.clusterId, b.clusterId) || compare(a.reacher.principal.id, b.reacher.principal.id),
     );
     return results;
+  }
+
+  /** The kind of a path's second step (the first after the principal), without building the path. */
+  private firstStepKind(visits: Map<NodeId, Visit>, node: NodeId): string | null {
+    for (let at: NodeId | null = node, guard = 0; at !== null && guard <= MAX_MAX_HOPS * 4; guard++) {
+      const visit = visits.get(at);
+      if (!visit) break;
+      const [first] = visit.edge.steps;
+      if (first) return first.kind;
+      at = visit.next;
+    }
+    return null;
   }
 
   /** The clusters whose pods (tokens, execs) lead into this identity in one step. */

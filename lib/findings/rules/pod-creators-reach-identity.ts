@@ -1,6 +1,6 @@
 import type { AccessIndex } from "@/lib/access/access-index";
-import { AttackPathSearch, DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
-import type { AccessPrincipal, PathStep } from "@/lib/access/types";
+import { AttackPathSearch, DEFAULT_MAX_HOPS, type PodReacher } from "@/lib/access/attack-paths";
+import type { AccessPrincipal } from "@/lib/access/types";
 import { CONTROLS } from "@/lib/findings/controls";
 import { assignmentsOfPrincipal, excessiveAssignments } from "@/lib/findings/identity-privileges";
 import {
@@ -19,7 +19,8 @@ type Reach = {
   identityPrincipalId: string;
   identityName: string;
   principal: AccessPrincipal;
-  path: PathStep[];
+  /** the search's answer, whose path is built only when read: a finding reads the hundred it lists */
+  reacher: PodReacher;
 };
 
 /** Anything beyond reading resource metadata or pulling images: writes, and data actions (reading secrets is one). */
@@ -86,7 +87,7 @@ function reachesOn(index: AccessIndex, clusterId: string): Reach[] {
         identityPrincipalId: principalId,
         identityName: name,
         principal: reacher.principal,
-        path: reacher.path,
+        reacher,
       });
     }
   }
@@ -118,7 +119,8 @@ export const podCreatorsReachIdentity: FindingRule = {
         const byIdentity = new Map<string, Reach[]>();
         for (const reach of reachesOn(index, cluster.id)) {
           // Cluster-admins run anything on the cluster anyway; their cluster-admin is its own finding.
-          if (clusterAdmins.has(reach.principal.id) || reach.path[1]?.kind === "groupMembership") continue;
+          if (clusterAdmins.has(reach.principal.id) || reach.reacher.firstStepKind === "groupMembership")
+            continue;
           const list = byIdentity.get(reach.identityPrincipalId) ?? [];
           list.push(reach);
           byIdentity.set(reach.identityPrincipalId, list);
@@ -150,7 +152,7 @@ export const podCreatorsReachIdentity: FindingRule = {
                   label: `${reach.principal.displayName} (${reach.principal.kind})`,
                 })),
               ],
-              paths: listed.map((reach) => reach.path),
+              paths: listed.map((reach) => reach.reacher.path),
               unlisted,
             }),
           );
