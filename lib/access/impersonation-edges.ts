@@ -87,11 +87,14 @@ class ImpersonateEdge implements ImpersonationEdge {
 }
 
 /**
- * How many edges and grant holders the impersonation caches keep (about 250 bytes each with their
- * keys, so some 75 MB): bench/access on 500 generated clusters ran out of a 1 GiB heap with them
- * unbounded, since every cluster-admin binding is an impersonation grant over the whole cluster.
+ * How many edges and grant holders the impersonation caches keep: bench/access on 500 generated
+ * clusters ran out of a 1 GiB heap with them unbounded, since every cluster-admin binding is an
+ * impersonation grant over the whole cluster. 300 k made the caches start again several times a
+ * cluster once the searches reached more of the graph (exec and node escape): bench/attack-search, 12
+ * clusters of the 500-cluster tenant under a 1 GiB heap, took 149 s of CPU at 300 k and 118 s at 1 M,
+ * 77 MB more heap after a collection (docs/performance.md, "What the audit's paths cost").
  */
-const IMPERSONATION_CACHE_ENTRIES = 300_000;
+const IMPERSONATION_CACHE_ENTRIES = 1_000_000;
 
 type Resource = "users" | "groups" | "serviceaccounts";
 
