@@ -14,8 +14,8 @@ export const ROUTE_LABEL: Record<AccessRoute, string> = {
 export const ROUTE_EXPLANATION: Record<AccessRoute, string> = {
   "entra-admin-group": "member of a group listed in aadProfile.adminGroupObjectIDs, bound to cluster-admin",
   "azure-rbac": "Kubernetes data actions granted by an Azure role assignment",
-  "kubernetes-rbac":
-    "a RoleBinding or ClusterRoleBinding inside the cluster (with enableRBAC false, none is needed: every authenticated caller is allowed)",
+  // (on a cluster with enableRBAC false the path itself says no binding was needed: its setting step)
+  "kubernetes-rbac": "a RoleBinding or ClusterRoleBinding inside the cluster",
   "local-admin-credential":
     "can fetch the system:masters kubeconfig (listClusterAdminCredential) while local accounts are enabled",
   "user-credential": "can fetch a user kubeconfig; what it may do is decided by the cluster",
