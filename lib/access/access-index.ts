@@ -5,7 +5,7 @@ import {
   type DenyIndex,
   isDenied,
 } from "@/lib/access/deny-assignments";
-import { type ScopeFacts, scopeFacts } from "@/lib/access/levels";
+import { type Can, type ScopeFacts, scopeFacts } from "@/lib/access/levels";
 import type { AccessPrincipal, PathStep } from "@/lib/access/types";
 import type {
   Cluster,
@@ -37,6 +37,8 @@ export type AzureRoleFacts = {
   /** Kubernetes access through Azure RBAC data actions; null when the role has no data actions */
   dataCluster: ScopeFacts | null;
   dataNamespace: ScopeFacts | null;
+  /** what the data actions allow, request by request (denies taken out); null when the role has none */
+  dataCan: Can | null;
 };
 
 /** A principal reached from an assignee or subject: itself, or a member through a group (`via` = group id). */
@@ -227,6 +229,7 @@ function computeRoleFacts(definition: RoleDefinition, denied?: DeniedPermissions
     writeScaleSet: control(AKS_ACTIONS.writeScaleSet),
     dataCluster: hasDataActions ? scopeFacts(can, "cluster") : null,
     dataNamespace: hasDataActions ? scopeFacts(can, "namespace") : null,
+    dataCan: hasDataActions ? can : null,
   };
 }
 

@@ -380,6 +380,7 @@ function azureRoutes(
   cluster: Cluster,
   steps: ClusterSteps,
   collector: ClusterAccessCollector,
+  combined: BindingCombinations,
 ): void {
   const azureRbac = cluster.entra.mode === "managed" && cluster.entra.azureRbac;
   const azureRbacStep = settingStep(
@@ -520,6 +521,21 @@ function azureRoutes(
       const source = `a${ordinal}|${reached.via}`;
       const denied = deniedPermissions(index.denyIndex, chain, principal.id);
       const tails = denied ? tailsFor(index.deniedRoleFacts(definition, denied)) : standing;
+      // Azure RBAC and Kubernetes RBAC both authorize: the request passes when either allows it
+      if (azureRbac && !terms?.eligible) {
+        const dataCan = (denied ? index.deniedRoleFacts(definition, denied) : index.roleFacts(definition))
+          .dataCan;
+        if (dataCan)
+          combined.addPart(principal, {
+            namespace,
+            key: `azure|${definition.guid}|${denied ? JSON.stringify(denied) : ""}`,
+            can: dataCan,
+            path: [...prefix, ...via, azureRbacStep],
+            source: `${source}|data`,
+            conditional,
+            authorizer: "azure",
+          });
+      }
       const {
         adminCredentialTail,
         userCredentialTail,
@@ -702,6 +718,7 @@ function kubernetesRoutes(
   inventory: ClusterKubernetes,
   steps: ClusterSteps,
   collector: ClusterAccessCollector,
+  combined: BindingCombinations,
 ): void {
   const factsCache = new Map<string, ScopeFacts>();
   const factsOf = (key: string, rules: readonly PolicyRule[], scope: "cluster" | "namespace") => {
@@ -750,7 +767,6 @@ function kubernetesRoutes(
     }
   };
 
-  const combined = new BindingCombinations();
   for (const bound of boundRules(cluster.id, inventory)) {
     const facts = factsOf(bound.roleKey, bound.rules, bound.namespace === null ? "cluster" : "namespace");
     combined.add(bound, index, cluster, inventory);
@@ -766,19 +782,19 @@ function kubernetesRoutes(
       apply(bound.subjects, facts, bound.namespace, bound.via, `rb:${bound.namespace}/${bound.binding}`);
     }
   }
-  combined.emit(collector, steps, factsOf);
 }
 
-type FactsOf = (key: string, rules: readonly PolicyRule[], scope: "cluster" | "namespace") => ScopeFacts;
-
-/** One binding's part in what a principal holds: its rules, and how the principal comes to hold them. */
+/** One grant's part in what a principal holds: what it allows, and how the principal comes to hold it. */
 type BindingPart = {
   namespace: string | null;
-  roleKey: string;
-  rules: readonly PolicyRule[];
-  /** the principal's prefix (itself, the group it is bound through) and the binding's steps */
+  /** what `can` is made of (a role, with the denies taken out): equal keys allow the same */
+  key: string;
+  can: Can;
+  /** the principal's prefix (itself, the group it is bound through) and the binding's or assignment's steps */
   path: PathStep[];
   source: string;
+  conditional: boolean;
+  authorizer: "kubernetes" | "azure";
 };
 
 const MAX_COMBINED_PARTS = 40;
@@ -788,46 +804,69 @@ const MAX_COMBINED_PARTS = 40;
  * allows it (kubernetes/kubernetes plugin/pkg/auth/authorizer/rbac/rbac.go Authorize →
  * pkg/registry/rbac/validation/rule.go VisitRulesFor, every ClusterRoleBinding's and the namespace's
  * RoleBindings' rules; kubernetes.io/docs/reference/access-authn-authz/rbac: "Permissions are purely
- * additive"). admin and cluster-admin need every one of their permissions (lib/access/levels.ts), so a
- * principal may hold them through two bindings whose roles each hold part — which one binding at a time
- * reports as less, or nothing. This collects each principal's parts and reports what they make together,
- * where that is more than any one of them gives.
+ * additive"). With Azure RBAC for Kubernetes the authorizers add up too: a request either allows passes
+ * (learn.microsoft.com/azure/aks/manage-azure-rbac: Kubernetes RBAC keeps working beside Azure RBAC; guard
+ * answers "no opinion" and RBAC decides). admin and cluster-admin need every one of their permissions
+ * (lib/access/levels.ts), so a principal may hold them through two grants that each hold part — which one
+ * grant at a time reports as less, or nothing. This collects each principal's parts and reports what they
+ * make together, where that is more than any one of them gives.
  */
 class BindingCombinations {
   private readonly byPrincipal = new Map<string, { principal: AccessPrincipal; parts: BindingPart[] }>();
+  private readonly facts = new Map<string, ScopeFacts>();
 
   add(bound: BoundRules, index: AccessIndex, cluster: Cluster, inventory: ClusterKubernetes): void {
     const can: Can = (verb, apiGroup, resource) => rulesAllow(bound.rules, { verb, apiGroup, resource });
     if (!partOfAStrongLevel(can)) return;
     for (const subject of bound.subjects) {
       for (const reached of resolveSubject(index, cluster, inventory, subject, bound.namespace)) {
-        let entry = this.byPrincipal.get(reached.principal.id);
-        if (!entry) {
-          entry = { principal: reached.principal, parts: [] };
-          this.byPrincipal.set(reached.principal.id, entry);
-        }
-        entry.parts.push({
+        this.addPart(reached.principal, {
           namespace: bound.namespace,
-          roleKey: bound.roleKey,
-          rules: bound.rules,
+          key: bound.roleKey,
+          can,
           path: [...reached.prefix, ...bound.via],
           source: `${bound.namespace === null ? "crb" : `rb:${bound.namespace}`}/${bound.binding}|${reached.via}`,
+          conditional: false,
+          authorizer: "kubernetes",
         });
       }
     }
   }
 
-  emit(collector: ClusterAccessCollector, steps: ClusterSteps, factsOf: FactsOf): void {
+  addPart(principal: AccessPrincipal, part: BindingPart): void {
+    if (part.authorizer === "azure" && !partOfAStrongLevel(part.can)) return;
+    let entry = this.byPrincipal.get(principal.id);
+    if (!entry) {
+      entry = { principal, parts: [] };
+      this.byPrincipal.set(principal.id, entry);
+    }
+    entry.parts.push(part);
+  }
+
+  emit(collector: ClusterAccessCollector, steps: ClusterSteps): void {
     for (const { principal, parts } of this.byPrincipal.values()) {
       if (parts.length < 2 || parts.length > MAX_COMBINED_PARTS) continue;
       const clusterWide = parts.filter((part) => part.namespace === null);
-      const clusterLevel = this.combine(collector, steps, factsOf, principal, clusterWide, null, -1);
+      const clusterLevel = this.combine(collector, steps, principal, clusterWide, null, -1);
       const namespaces = new Set(parts.flatMap((part) => (part.namespace === null ? [] : [part.namespace])));
       for (const namespace of [...namespaces].sort()) {
         const applying = parts.filter((part) => part.namespace === null || part.namespace === namespace);
-        this.combine(collector, steps, factsOf, principal, applying, namespace, clusterLevel);
+        this.combine(collector, steps, principal, applying, namespace, clusterLevel);
       }
     }
+  }
+
+  private rankOf(parts: readonly BindingPart[], scope: "cluster" | "namespace"): number {
+    const key = `${scope}|${parts.map((part) => part.key).join("+")}`;
+    let facts = this.facts.get(key);
+    if (!facts) {
+      facts = scopeFacts(
+        (verb, apiGroup, resource) => parts.some((part) => part.can(verb, apiGroup, resource)),
+        scope,
+      );
+      this.facts.set(key, facts);
+    }
+    return facts.level ? ACCESS_LEVEL_RANK[facts.level] : -1;
   }
 
   /**
@@ -837,7 +876,6 @@ class BindingCombinations {
   private combine(
     collector: ClusterAccessCollector,
     steps: ClusterSteps,
-    factsOf: FactsOf,
     principal: AccessPrincipal,
     parts: readonly BindingPart[],
     namespace: string | null,
@@ -845,41 +883,40 @@ class BindingCombinations {
   ): number {
     if (parts.length < 2) return floor;
     const scope = namespace === null ? "cluster" : "namespace";
-    const rankOf = (set: readonly BindingPart[]) => {
-      const rules = set.flatMap((part) => part.rules);
-      const key = set.map((part) => part.roleKey).join("+");
-      const level = factsOf(`combined|${key}`, rules, scope).level;
-      return level ? ACCESS_LEVEL_RANK[level] : -1;
-    };
-    const alone = Math.max(floor, ...parts.map((part) => rankOf([part])));
-    const together = rankOf(parts);
+    const alone = Math.max(floor, ...parts.map((part) => this.rankOf([part], scope)));
+    const together = this.rankOf(parts, scope);
     if (together <= alone) return Math.max(alone, floor);
     // The fewest parts that still give it: each left out when the others hold the level without it.
     let needed = [...parts];
     for (const part of parts) {
       const without = needed.filter((candidate) => candidate !== part);
-      if (without.length >= 1 && rankOf(without) === together) needed = without;
+      if (without.length >= 1 && this.rankOf(without, scope) === together) needed = without;
     }
     const level = (Object.keys(ACCESS_LEVEL_RANK) as (keyof typeof ACCESS_LEVEL_RANK)[]).find(
       (candidate) => ACCESS_LEVEL_RANK[candidate] === together,
     );
     if (!level || level === "credentials-only") return floor;
     const [first, ...others] = needed;
+    const mixed = needed.some((part) => part.authorizer === "azure");
     collector.grant(
       principal,
       {
         level,
         namespace,
-        route: "kubernetes-rbac",
-        conditional: false,
+        route: needed.every((part) => part.authorizer === "azure") ? "azure-rbac" : "kubernetes-rbac",
+        conditional: needed.some((part) => part.conditional),
         path: [
           ...first.path,
-          // the other bindings, after the principal's own step (its groups, when bound through one)
+          // the other grants, after the principal's own step (its groups, when bound through one)
           ...others.flatMap((part) => part.path.slice(1)),
           {
             kind: "permission",
-            id: `combined:${needed.map((part) => part.roleKey).join("+")}`,
-            label: `holds ${level} through these ${needed.length} bindings together (RBAC permissions add up)`,
+            id: `combined:${needed.map((part) => part.key).join("+")}`,
+            label: `holds ${level} through these ${needed.length} ${mixed ? "grants" : "bindings"} together (${
+              mixed && needed.some((part) => part.authorizer === "kubernetes")
+                ? "Azure RBAC and Kubernetes RBAC both authorize: permissions add up"
+                : "RBAC permissions add up"
+            })`,
           },
           steps.at(namespace),
         ],
@@ -943,15 +980,18 @@ export function evaluateClusterAccess(
   const collector = new ClusterAccessCollector();
 
   const steps = new ClusterSteps(cluster);
+  // What Azure RBAC and Kubernetes RBAC give only together (below, BindingCombinations)
+  const combined = new BindingCombinations();
   entraAdminGroupRoute(accessIndex, cluster, steps, collector);
-  azureRoutes(accessIndex, cluster, steps, collector);
+  azureRoutes(accessIndex, cluster, steps, collector, combined);
   identityOperatorRoutes(accessIndex, cluster, steps, collector);
   const inventory = model.kubernetes[cluster.id];
   if (cluster.kubernetesRbac) {
-    if (inventory) kubernetesRoutes(accessIndex, cluster, inventory, steps, collector);
+    if (inventory) kubernetesRoutes(accessIndex, cluster, inventory, steps, collector, combined);
   } else {
     rbacDisabledRoute(accessIndex, cluster, inventory ?? emptyClusterKubernetes(), steps, collector);
   }
+  if (cluster.kubernetesRbac) combined.emit(collector, steps);
 
   return { cluster: { id: cluster.id, name: cluster.name }, principals: collector.finish() };
 }

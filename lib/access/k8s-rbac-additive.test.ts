@@ -7,6 +7,7 @@ import {
   clusterRole,
   clusterRoleBinding,
   group,
+  ROLE,
   roleBinding,
   serviceAccountSubject,
   user,
@@ -139,5 +140,51 @@ describe("Kubernetes RBAC adds up across bindings", () => {
     expect(bob?.path.map((step) => step.label)).toContain(
       "holds cluster-admin through these 2 bindings together (RBAC permissions add up)",
     );
+  });
+});
+
+// With Azure RBAC for Kubernetes, both authorizers run and a request passes when either allows it
+// (learn.microsoft.com/azure/aks/manage-azure-rbac: Kubernetes RBAC keeps working beside Azure RBAC — the
+// webhook answers "no opinion" and the RBAC authorizer decides). So an Azure role and a RoleBinding add up too.
+describe("Azure RBAC and Kubernetes RBAC add up", () => {
+  const azureRbac = {
+    entra: { mode: "managed" as const, azureRbac: true, adminGroupIds: [], tenantId: "tenant-1" },
+  };
+  const NAMESPACE_SCOPE = `${CLUSTER}/namespaces/team`;
+
+  it("Azure Kubernetes Service RBAC Writer in a namespace and a RoleBinding to edit its RBAC are admin there", () => {
+    const model = new AccessModelBuilder(azureRbac)
+      .principal("faye")
+      .assign(ROLE.aksRbacWriter, "faye", NAMESPACE_SCOPE)
+      .kubernetes(
+        rbacEditor,
+        roleBinding("team", "grant-things", { kind: "ClusterRole", name: "rbac-editor" }, [user("faye")]),
+      )
+      .build();
+    const access = evaluateClusterAccess(model, CLUSTER);
+    expect(grantsOf(access, "faye")).toEqual(["admin@team", "write@team"]);
+    const admin = access.principals
+      .find((entry) => entry.principal.id === "faye")
+      ?.grants.find((grant) => grant.level === "admin");
+    expect(admin?.path.map((step) => step.label)).toEqual(
+      expect.arrayContaining([
+        "RoleBinding team/grant-things",
+        "holds admin through these 2 grants together (Azure RBAC and Kubernetes RBAC both authorize: permissions add up)",
+      ]),
+    );
+  });
+
+  it("not where Azure RBAC for Kubernetes is off: the role's data actions then authorize nothing", () => {
+    const model = new AccessModelBuilder({
+      entra: { mode: "managed", azureRbac: false, adminGroupIds: [], tenantId: "tenant-1" },
+    })
+      .principal("faye")
+      .assign(ROLE.aksRbacWriter, "faye", NAMESPACE_SCOPE)
+      .kubernetes(
+        rbacEditor,
+        roleBinding("team", "grant-things", { kind: "ClusterRole", name: "rbac-editor" }, [user("faye")]),
+      )
+      .build();
+    expect(grantsOf(evaluateClusterAccess(model, CLUSTER), "faye")).toEqual([]);
   });
 });
