@@ -525,9 +525,11 @@ export class AttackEdges {
         // The AKS add-on (podIdentityProfile) runs it in managed mode, which "is only supported in
         // namespaced mode": pods match bindings of their own namespace only
         // (azure.github.io/aad-pod-identity/docs/configure/pod_identity_in_managed_mode/).
+        // An AzureIdentity annotated `aadpodidentity.k8s.io/Behavior: namespaced` matches pods of its own
+        // namespace only, whatever the mode (…/docs/configure/match_pods_in_namespace/).
         push(this.podIdentityBindings, identity.resourceId, {
           cluster,
-          namespace: cluster.podIdentity.enabled ? binding.namespace : null,
+          namespace: cluster.podIdentity.enabled || identity.namespaced ? binding.namespace : null,
           selector: binding.selector,
           label: `AzureIdentityBinding ${binding.namespace}/${binding.name} (pods labelled aadpodidbinding=${binding.selector})`,
           id: kubernetesNaturalKey(cluster.id, "AzureIdentityBinding", binding.namespace, binding.name),

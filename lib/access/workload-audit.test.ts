@@ -358,6 +358,28 @@ describe("AAD Pod Identity", () => {
     ).toEqual(["cluster-admin in 2"]);
   });
 
+  // "To match only pods in the namespace containing AzureIdentity … Attach a aadpodidentity.k8s.io/Behavior:
+  // namespaced annotation to each AzureIdentity resource" (same page).
+  it.each([
+    ["other", []],
+    ["default", ["cluster-admin in 2"]],
+  ])(
+    "self-managed, the AzureIdentity annotated namespaced: a pod creator in namespace %s",
+    (namespace, expected) => {
+      const [identity, binding] = podIdentityObjects;
+      const annotated = {
+        ...identity,
+        metadata: { ...identity.metadata, annotations: { "aadpodidentity.k8s.io/Behavior": "namespaced" } },
+      };
+      expect(
+        leonardOnAks2({
+          ...base,
+          objects: [annotated, binding, ...leonardMay(namespace, [may(["create"], ["pods"])])],
+        }),
+      ).toEqual(expected);
+    },
+  );
+
   // "The AKS pod-managed identities add-on installs AAD Pod Identity in Managed mode" and "Managed mode
   // is only supported in namespaced mode. This ensures pods in namespace are only matched with
   // AzureIdentity and AzureIdentityBinding in the same namespace"

@@ -133,6 +133,11 @@ export const azureIdentitySchema = z.object({
   resourceId: z.string().nullable(),
   clientId: z.string().nullable(),
   tenantId: z.string().nullable(),
+  /**
+   * annotated `aadpodidentity.k8s.io/Behavior: namespaced`: matched to pods of its own namespace only
+   * (azure.github.io/aad-pod-identity/docs/configure/match_pods_in_namespace/); absent in older records
+   */
+  namespaced: z.boolean().optional(),
 });
 export type AzureIdentity = z.infer<typeof azureIdentitySchema>;
 

@@ -254,6 +254,9 @@ export function kubernetesObjectToModel(clusterIdInput: string, wire: unknown): 
           resourceId: resourceId === null ? null : normalizeArmId(resourceId),
           clientId: clientId === null ? null : normalizeGuid(clientId),
           tenantId: asLowerString(field(spec, "tenantID")),
+          ...(asStringMap(field(metadata, "annotations"))["aadpodidentity.k8s.io/Behavior"] === "namespaced"
+            ? { namespaced: true }
+            : {}),
         },
       };
     }
