@@ -1372,6 +1372,14 @@ export class AttackEdges {
           ],
           conditional: azurePolicyEnabled(cluster),
         });
+        // …and so does a running hostNetwork pod, for whoever runs code in it (exec, attach, an image swap).
+        this.execIntoPods(
+          edges,
+          cluster,
+          (pod) => pod.hostNetwork === true,
+          "runs with hostNetwork, past podLinkLocalAccess: None, and reaches the instance metadata endpoint (IMDS)",
+          [{ ...target, label: `${label} ${identity.name}` }],
+        );
       }
       // The engine's identity-operator escalation: change the node scale sets that carry it.
       if (cluster.nodeResourceGroup) {

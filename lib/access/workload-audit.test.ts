@@ -178,6 +178,24 @@ describe("running code in an existing pod", () => {
       }),
     ).toEqual([]);
   });
+  // podLinkLocalAccess: None blocks only pods without hostNetwork ("Non-hostNetwork Pods will not be able to
+  // access IMDS": learn.microsoft.com/azure/aks/imds-restriction), so code exec'd into a running hostNetwork
+  // pod still reaches it.
+  it("with IMDS restricted, exec into a running hostNetwork pod still reaches the kubelet identity", () => {
+    const hostPod = {
+      ...pod("scratch", "agent", "default"),
+      spec: { serviceAccountName: "default", hostNetwork: true },
+    };
+    const run = (objects: unknown[]) =>
+      leonardOnAks2({
+        identityRole: null,
+        setup: kubeletContributor,
+        aks1: { kubernetesVersion: "1.35.0", podLinkLocalAccess: "None" },
+        objects: [...objects, ...leonardMay("scratch", [may(["create"], ["pods/exec"])])],
+      });
+    expect(run([hostPod])).toEqual(["cluster-admin in 2"]);
+    expect(run([pod("scratch", "agent", "default")])).toEqual([]);
+  });
   it("exec limited to one named pod reaches IMDS through that pod only if it runs", () => {
     const objects = (name: string) => [
       pod("scratch", "tool", "default"),

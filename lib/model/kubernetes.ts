@@ -120,6 +120,8 @@ export const podSchema = z.object({
   /** names of the SecretProviderClasses its CSI secret-store volumes mount */
   secretProviderClasses: z.array(z.string()),
   automountServiceAccountToken: z.boolean().nullable(),
+  /** `spec.hostNetwork: true` (set only then): the pod shares its node's network, IMDS included */
+  hostNetwork: z.boolean().optional(),
 });
 export type Pod = z.infer<typeof podSchema>;
 

@@ -236,6 +236,7 @@ export function kubernetesObjectToModel(clusterIdInput: string, wire: unknown): 
           aadPodIdBinding: asString(labels.aadpodidbinding),
           secretProviderClasses: [...new Set(secretProviderClasses)].sort(),
           automountServiceAccountToken: asBoolean(field(spec, "automountServiceAccountToken")),
+          ...(asBoolean(field(spec, "hostNetwork")) === true ? { hostNetwork: true } : {}),
         },
       };
     }
