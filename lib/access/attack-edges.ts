@@ -790,44 +790,43 @@ export class AttackEdges {
       const via = [assignmentStep(assignment, definition), roleDefinitionStep(definition)];
       const conditional = assignment.condition !== null;
       const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
-      if (namespace === null && facts.adminCredential && !cluster.localAccountsDisabled) {
-        const credential = [
-          ...via,
-          permissionStep(facts.adminCredentialAction, facts.adminCredential),
-          settingStep(
-            cluster,
-            "disableLocalAccounts",
-            "local accounts are enabled (disableLocalAccounts: false)",
-          ),
-        ];
-        for (const reached of this.holdersThrough(
-          reachThroughGroups(this.index, assignee),
-          this.deniedAt(cluster.id, facts.adminCredentialAction),
-        ))
-          add(everything, null, reached, credential, conditional);
-        return;
-      }
-      // Without Entra integration the *user* credential is the same client certificate in system:masters
+      // A system:masters certificate: everything, pods included. The admin credential while local accounts
+      // are on; without Entra integration the *user* credential is the same certificate
       // (learn.microsoft.com/azure/aks/control-kubeconfig-access; Azure/AKS issue 1343), as levelByRole and
-      // the one-step engine already say: everything, pods included.
-      if (
-        namespace === null &&
-        facts.userCredential &&
-        cluster.entra.mode === "none" &&
-        !cluster.localAccountsDisabled
-      ) {
+      // the one-step engine already say.
+      const certificate =
+        namespace !== null || cluster.localAccountsDisabled
+          ? null
+          : facts.adminCredential
+            ? {
+                action: facts.adminCredentialAction,
+                pattern: facts.adminCredential,
+                setting: settingStep(
+                  cluster,
+                  "disableLocalAccounts",
+                  "local accounts are enabled (disableLocalAccounts: false)",
+                ),
+              }
+            : facts.userCredential && cluster.entra.mode === "none"
+              ? {
+                  action: AKS_ACTIONS.listUserCredential,
+                  pattern: facts.userCredential,
+                  setting: settingStep(
+                    cluster,
+                    "aadProfile",
+                    "no Entra integration: the user credential is a cluster-admin certificate",
+                  ),
+                }
+              : null;
+      if (certificate) {
         const credential = [
           ...via,
-          permissionStep(AKS_ACTIONS.listUserCredential, facts.userCredential),
-          settingStep(
-            cluster,
-            "aadProfile",
-            "no Entra integration: the user credential is a cluster-admin certificate",
-          ),
+          permissionStep(certificate.action, certificate.pattern),
+          certificate.setting,
         ];
         for (const reached of this.holdersThrough(
           reachThroughGroups(this.index, assignee),
-          this.deniedAt(cluster.id, AKS_ACTIONS.listUserCredential),
+          this.deniedAt(cluster.id, certificate.action),
         ))
           add(everything, null, reached, credential, conditional);
         return;
