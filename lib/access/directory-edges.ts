@@ -64,6 +64,18 @@ const APPLICATION_CREDENTIAL_ROLES: readonly string[] = [
 const APPLICATION_OWNER_ROLES = [ROLES.hybridIdentityAdministrator];
 /** Roles that reset the password (and authentication methods) of any user, administrators included. */
 const PASSWORD_RESET_ROLES = [ROLES.privilegedAuthenticationAdministrator, ROLES.partnerTier2Support];
+/**
+ * Roles that reset the password of users who hold no administrator role ("Who can reset passwords":
+ * learn.microsoft.com/entra/identity/role-based-access-control/privileged-roles-permissions — Helpdesk,
+ * Password and Authentication Administrators and User Administrators reset non-administrators' passwords;
+ * members of role-assignable groups are protected like administrators, groups-concept).
+ */
+const NON_ADMIN_PASSWORD_RESET_ROLES = [
+  ROLES.userAdministrator,
+  ROLES.helpdeskAdministrator,
+  ROLES.passwordAdministrator,
+  ROLES.authenticationAdministrator,
+];
 const ADMINISTRATIVE_UNIT_SCOPE = "/administrativeunits/";
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -118,9 +130,37 @@ export class DirectoryEdges {
     );
   }
 
-  /** Whether someone holds a role that resets any user's password (users are entered only then). */
+  /** Whether someone holds a role that resets users' passwords (users are entered only then). */
   private get resetsPasswords(): boolean {
-    return PASSWORD_RESET_ROLES.some((templateId) => this.rolesByTemplate.has(templateId));
+    return [...PASSWORD_RESET_ROLES, ...NON_ADMIN_PASSWORD_RESET_ROLES].some((templateId) =>
+      this.rolesByTemplate.has(templateId),
+    );
+  }
+
+  private administratorIds?: Set<string>;
+
+  /**
+   * Who a non-administrator's password reset cannot touch, as far as the scan knows: holders of an active
+   * directory role it read (tenant-wide or scoped), through a group too, and the members and owners of
+   * role-assignable groups. A role it did not read would protect a user as well, so these resets are
+   * conditional.
+   */
+  private administrators(): Set<string> {
+    if (this.administratorIds) return this.administratorIds;
+    const ids = new Set<string>();
+    const add = (principalId: string) => {
+      ids.add(principalId);
+      for (const member of this.index.membersOfGroup.get(principalId) ?? []) ids.add(member);
+    };
+    for (const roles of [...this.rolesByTemplate.values(), ...this.rolesByObject.values()])
+      for (const role of roles) if (!role.eligible) add(role.principalId);
+    for (const principal of this.index.model.principals) {
+      if (principal.kind !== "Group" || principal.isAssignableToRole !== true) continue;
+      add(principal.id);
+      for (const owner of this.ownersByObject.get(principal.id)?.ownerIds ?? []) ids.add(owner);
+    }
+    this.administratorIds = ids;
+    return ids;
   }
 
   /**
@@ -350,6 +390,26 @@ export class DirectoryEdges {
           { kind: "principal", id: userId, label: `signs in as user ${user.displayName}` },
         ],
         conditional: false,
+        eligible: false,
+      });
+    }
+    // A guest signs in at its home tenant: a reset here takes nothing over.
+    const guest = this.index.principalsById.get(userId)?.userPrincipalName?.includes("#EXT#") === true;
+    if (guest || this.administrators().has(userId)) return edges;
+    for (const templateId of NON_ADMIN_PASSWORD_RESET_ROLES) {
+      if (!this.rolesByTemplate.has(templateId)) continue;
+      edges.push({
+        from: directoryRoleNode(templateId),
+        weight: 1,
+        steps: [
+          {
+            kind: "action",
+            id: `${userId}#resetPassword`,
+            label: `resets the password of user ${user.displayName}, who holds no administrator role the scan read`,
+          },
+          { kind: "principal", id: userId, label: `signs in as user ${user.displayName}` },
+        ],
+        conditional: true,
         eligible: false,
       });
     }

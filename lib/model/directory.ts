@@ -64,6 +64,10 @@ export const DIRECTORY_ROLE_TEMPLATES = {
   privilegedAuthenticationAdministrator: "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
   /** deprecated, still assignable: resets the password of any user, Global Administrators included */
   partnerTier2Support: "e00e864a-17c5-4a4b-9c06-f5b95a8d5bd8",
+  /** reset the passwords of non-administrators (and of some limited administrators) */
+  helpdeskAdministrator: "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+  passwordAdministrator: "966707d0-3269-4727-9be2-8c3a10f19b9d",
+  authenticationAdministrator: "c4e39bd9-1100-46d3-8c65-fb160da0071f",
 } as const;
 
 export const DIRECTORY_ROLE_NAMES: Readonly<Record<string, string>> = {
@@ -79,6 +83,9 @@ export const DIRECTORY_ROLE_NAMES: Readonly<Record<string, string>> = {
   [DIRECTORY_ROLE_TEMPLATES.hybridIdentityAdministrator]: "Hybrid Identity Administrator",
   [DIRECTORY_ROLE_TEMPLATES.privilegedAuthenticationAdministrator]: "Privileged Authentication Administrator",
   [DIRECTORY_ROLE_TEMPLATES.partnerTier2Support]: "Partner Tier2 Support",
+  [DIRECTORY_ROLE_TEMPLATES.helpdeskAdministrator]: "Helpdesk Administrator",
+  [DIRECTORY_ROLE_TEMPLATES.passwordAdministrator]: "Password Administrator",
+  [DIRECTORY_ROLE_TEMPLATES.authenticationAdministrator]: "Authentication Administrator",
 };
 
 /** The directory roles the scanner reads (the ones with an edge toward a cluster). */
