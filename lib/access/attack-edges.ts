@@ -708,61 +708,33 @@ export class AttackEdges {
       conditional: boolean,
     ) => {
       const node = "node" in reached ? reached.node : this.register(reached.principal, cluster.id);
+      // an attach is conditional on top of the grant's own condition (attachOnly)
+      const holder = (evidence: string) =>
+        new HolderEdge(
+          node,
+          conditional || attachOnly(evidence),
+          reached.prefix,
+          via,
+          evidence,
+          cluster,
+          namespace,
+        );
       for (const kind of ["pods", "token", "exec"] as const) {
         const evidence = found[kind];
-        if (!evidence) continue;
-        push(
-          powers[kind],
-          namespace ?? ALL,
-          new HolderEdge(
-            node,
-            conditional || attachOnly(evidence),
-            reached.prefix,
-            via,
-            evidence,
-            cluster,
-            namespace,
-          ),
-        );
+        if (evidence) push(powers[kind], namespace ?? ALL, holder(evidence));
       }
       for (const [map, extra] of [
         [powers.newsa, found.account],
         [powers.relabel, found.relabel],
       ] as const) {
-        if (!found.pods || !extra) continue;
-        push(
-          map,
-          namespace ?? ALL,
-          new HolderEdge(
-            node,
-            conditional,
-            reached.prefix,
-            via,
-            `${found.pods} and ${extra}`,
-            cluster,
-            namespace,
-          ),
-        );
+        if (found.pods && extra) push(map, namespace ?? ALL, holder(`${found.pods} and ${extra}`));
       }
       for (const [kind, list] of [
         ["token", found.tokenNames],
         ["exec", found.execNames],
       ] as const) {
-        for (const { name, evidence } of list ?? []) {
-          push(
-            powers.named,
-            `${kind}|${namespace ?? ALL}|${name}`,
-            new HolderEdge(
-              node,
-              conditional || attachOnly(evidence),
-              reached.prefix,
-              via,
-              evidence,
-              cluster,
-              namespace,
-            ),
-          );
-        }
+        for (const { name, evidence } of list ?? [])
+          push(powers.named, `${kind}|${namespace ?? ALL}|${name}`, holder(evidence));
       }
     };
     const everything: PodPowers = {
