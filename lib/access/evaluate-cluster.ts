@@ -38,7 +38,7 @@ import {
   type PrincipalAccess,
 } from "@/lib/access/types";
 import type { Cluster, RoleAssignment } from "@/lib/model/azure";
-import type { Principal } from "@/lib/model/directory";
+import type { GroupEligibility, Principal } from "@/lib/model/directory";
 import { clusterNamespaceScope } from "@/lib/model/ids";
 import {
   type ClusterKubernetes,
@@ -89,6 +89,16 @@ class ClusterAccessCollector {
     const rank = 9 - ACCESS_LEVEL_RANK[grant.level];
     const key = `${rank}|${grant.namespace ?? ""}|${grant.route}|${grant.conditional ? 1 : 0}|${source}`;
     this.entry(principal).grants.set(key, grant);
+  }
+
+  /** Whether the principal already holds `rank` or more at `namespace` (or cluster-wide), standing and unconditional. */
+  holdsStanding(principalId: string, rank: number, namespace: string | null): boolean {
+    for (const grant of this.entries.get(principalId)?.grants.values() ?? []) {
+      if (grant.eligible || grant.conditional || grant.level === "credentials-only") continue;
+      if (grant.namespace !== null && grant.namespace !== namespace) continue;
+      if (ACCESS_LEVEL_RANK[grant.level] >= rank) return true;
+    }
+    return false;
   }
 
   escalation(principal: AccessPrincipal, escalation: Escalation, source: string): void {
@@ -522,18 +532,33 @@ function azureRoutes(
       const denied = deniedPermissions(index.denyIndex, chain, principal.id);
       const tails = denied ? tailsFor(index.deniedRoleFacts(definition, denied)) : standing;
       // Azure RBAC and Kubernetes RBAC both authorize: the request passes when either allows it
-      if (azureRbac && !terms?.eligible) {
-        const dataCan = (denied ? index.deniedRoleFacts(definition, denied) : index.roleFacts(definition))
-          .dataCan;
-        if (dataCan)
+      // (an eligible assignment too, marked eligible: activating it makes the same role active at the same scope)
+      if (azureRbac) {
+        const dataPart = (principalId: string) => {
+          const deniedHere =
+            principalId === principal.id ? denied : deniedPermissions(index.denyIndex, chain, principalId);
+          const dataCan = (
+            deniedHere ? index.deniedRoleFacts(definition, deniedHere) : index.roleFacts(definition)
+          ).dataCan;
+          return dataCan
+            ? {
+                key: `azure|${definition.guid}|${deniedHere ? JSON.stringify(deniedHere) : ""}`,
+                can: dataCan,
+              }
+            : null;
+        };
+        const data = dataPart(principal.id);
+        if (data)
           combined.addPart(principal, {
             namespace,
-            key: `azure|${definition.guid}|${denied ? JSON.stringify(denied) : ""}`,
-            can: dataCan,
+            ...data,
             path: [...prefix, ...via, azureRbacStep],
             source: `${source}|data`,
             conditional,
             authorizer: "azure",
+            eligible: terms?.eligible === true,
+            ...(terms?.expires ? { expires: terms.expires } : {}),
+            forPrincipal: dataPart,
           });
       }
       const {
@@ -795,6 +820,12 @@ type BindingPart = {
   source: string;
   conditional: boolean;
   authorizer: "kubernetes" | "azure";
+  /** held only after a PIM activation (an eligible role assignment, or an eligible group membership on the way) */
+  eligible: boolean;
+  /** ISO 8601 end of a time-bound assignment or eligibility the part rests on */
+  expires?: string;
+  /** Azure parts: what the role allows another principal (a group's eligible member), its deny assignments taken out */
+  forPrincipal?: (principalId: string) => { key: string; can: Can } | null;
 };
 
 const MAX_COMBINED_PARTS = 40;
@@ -815,6 +846,8 @@ class BindingCombinations {
   private readonly byPrincipal = new Map<string, { principal: AccessPrincipal; parts: BindingPart[] }>();
   private readonly facts = new Map<string, ScopeFacts>();
 
+  constructor(private readonly index: AccessIndex) {}
+
   add(bound: BoundRules, index: AccessIndex, cluster: Cluster, inventory: ClusterKubernetes): void {
     const can: Can = (verb, apiGroup, resource) => rulesAllow(bound.rules, { verb, apiGroup, resource });
     if (!partOfAStrongLevel(can)) return;
@@ -828,6 +861,7 @@ class BindingCombinations {
           source: `${bound.namespace === null ? "crb" : `rb:${bound.namespace}`}/${bound.binding}|${reached.via}`,
           conditional: false,
           authorizer: "kubernetes",
+          eligible: false,
         });
       }
     }
@@ -835,6 +869,11 @@ class BindingCombinations {
 
   addPart(principal: AccessPrincipal, part: BindingPart): void {
     if (part.authorizer === "azure" && !partOfAStrongLevel(part.can)) return;
+    this.push(principal, part);
+    if (principal.kind === "Group") this.addEligibleMembers(principal, part);
+  }
+
+  private push(principal: AccessPrincipal, part: BindingPart): void {
     let entry = this.byPrincipal.get(principal.id);
     if (!entry) {
       entry = { principal, parts: [] };
@@ -843,16 +882,105 @@ class BindingCombinations {
     entry.parts.push(part);
   }
 
-  emit(collector: ClusterAccessCollector, steps: ClusterSteps): void {
-    for (const { principal, parts } of this.byPrincipal.values()) {
-      if (parts.length < 2 || parts.length > MAX_COMBINED_PARTS) continue;
-      const clusterWide = parts.filter((part) => part.namespace === null);
-      const clusterLevel = this.combine(collector, steps, principal, clusterWide, null, -1);
-      const namespaces = new Set(parts.flatMap((part) => (part.namespace === null ? [] : [part.namespace])));
-      for (const namespace of [...namespaces].sort()) {
-        const applying = parts.filter((part) => part.namespace === null || part.namespace === namespace);
-        this.combine(collector, steps, principal, applying, namespace, clusterLevel);
+  /**
+   * PIM for Groups: an eligible member of `group` holds the group's part once it activates the membership
+   * ("PIM creates an active assignment (adds user as member or owner of the group)": learn.microsoft.com/entra/
+   * id-governance/privileged-identity-management/groups-activate-roles). Eligible owners are left out: an
+   * owner is no member until it adds itself (an attack-path edge, lib/access/directory-edges.ts).
+   */
+  private addEligibleMembers(group: AccessPrincipal, part: BindingPart): void {
+    const eligibilities = memberEligibilitiesByGroup(this.index).get(group.id);
+    if (!eligibilities) return;
+    for (const eligibility of eligibilities) {
+      if (
+        !this.index.principalsById.has(eligibility.principalId) &&
+        !this.index.identitiesByPrincipalId.has(eligibility.principalId)
+      )
+        continue;
+      const holder = directoryPrincipal(this.index, eligibility.principalId);
+      const step: PathStep = {
+        kind: "groupEligibility",
+        id: `${group.id}:member:${eligibility.principalId}`,
+        label: `eligible member of ${group.displayName} (PIM for Groups: activates the membership)`,
+      };
+      const expires = earliest(part.expires, eligibility.endDateTime ?? undefined);
+      for (const reached of reachThroughGroups(this.index, holder)) {
+        const retargeted = part.forPrincipal ? part.forPrincipal(reached.principal.id) : part;
+        if (!retargeted) continue;
+        // (not expanded further: a holder group's own eligible members would need two activations in a row)
+        this.push(reached.principal, {
+          ...part,
+          key: retargeted.key,
+          can: retargeted.can,
+          path: [...reached.prefix, step, groupStep(group), ...part.path.slice(1)],
+          source: `${part.source}|pim-member:${group.id}:${holder.id}|${reached.via}`,
+          eligible: true,
+          ...(expires ? { expires } : {}),
+        });
       }
+    }
+  }
+
+  emit(collector: ClusterAccessCollector, steps: ClusterSteps): void {
+    for (const { principal, parts: all } of this.byPrincipal.values()) {
+      // Standing parts first, alone: what standing access makes together is reported standing, as before.
+      const parts = all.filter((part) => !part.eligible);
+      let clusterLevel = -1;
+      const standingAt = new Map<string, number>();
+      if (parts.length >= 2 && parts.length <= MAX_COMBINED_PARTS) {
+        const clusterWide = parts.filter((part) => part.namespace === null);
+        clusterLevel = this.combine(collector, steps, principal, clusterWide, null, -1);
+        const namespaces = new Set(
+          parts.flatMap((part) => (part.namespace === null ? [] : [part.namespace])),
+        );
+        for (const namespace of [...namespaces].sort()) {
+          const applying = parts.filter((part) => part.namespace === null || part.namespace === namespace);
+          standingAt.set(
+            namespace,
+            this.combine(collector, steps, principal, applying, namespace, clusterLevel),
+          );
+        }
+      }
+      this.emitEligible(collector, steps, principal, all, clusterLevel, standingAt);
+    }
+  }
+
+  /**
+   * What eligible parts make with standing ones, or with each other: reported `eligible` (every eligible
+   * step in its path), only where it is more than the standing parts make and than each part alone, and
+   * not where the principal already holds that much standing by another route.
+   */
+  private emitEligible(
+    collector: ClusterAccessCollector,
+    steps: ClusterSteps,
+    principal: AccessPrincipal,
+    all: readonly BindingPart[],
+    standingCluster: number,
+    standingAt: ReadonlyMap<string, number>,
+  ): void {
+    if (!all.some((part) => part.eligible)) return;
+    // An eligible part that allows what a standing one already allows at the same scope adds nothing.
+    const standingKeys = new Set(
+      all.flatMap((part) => (part.eligible ? [] : [`${part.namespace}|${part.key}`])),
+    );
+    const parts = all.filter((part) => !part.eligible || !standingKeys.has(`${part.namespace}|${part.key}`));
+    if (parts.length < 2 || parts.length > MAX_COMBINED_PARTS || !parts.some((part) => part.eligible)) return;
+    const standingOf = (applying: readonly BindingPart[], scope: "cluster" | "namespace") => {
+      const standing = applying.filter((part) => !part.eligible);
+      return standing.length > 0 ? this.rankOf(standing, scope) : -1;
+    };
+    const clusterWide = parts.filter((part) => part.namespace === null);
+    const clusterFloor = Math.max(standingCluster, standingOf(clusterWide, "cluster"));
+    const clusterLevel = this.combine(collector, steps, principal, clusterWide, null, clusterFloor, true);
+    const namespaces = new Set(parts.flatMap((part) => (part.namespace === null ? [] : [part.namespace])));
+    for (const namespace of [...namespaces].sort()) {
+      const applying = parts.filter((part) => part.namespace === null || part.namespace === namespace);
+      const floor = Math.max(
+        clusterLevel,
+        standingAt.get(namespace) ?? -1,
+        standingOf(applying, "namespace"),
+      );
+      this.combine(collector, steps, principal, applying, namespace, floor, true);
     }
   }
 
@@ -872,6 +1000,8 @@ class BindingCombinations {
   /**
    * Reports the level `parts` give together at `namespace` (null: cluster-wide) when it is above what each
    * gives alone and above `floor` (a rank already reported cluster-wide); returns the rank reported or held.
+   * `withEligible`: some parts are eligible; the grant is then eligible when a part it needs is, and is left
+   * out when the principal holds that level standing already.
    */
   private combine(
     collector: ClusterAccessCollector,
@@ -880,15 +1010,18 @@ class BindingCombinations {
     parts: readonly BindingPart[],
     namespace: string | null,
     floor: number,
+    withEligible = false,
   ): number {
     if (parts.length < 2) return floor;
     const scope = namespace === null ? "cluster" : "namespace";
     const alone = Math.max(floor, ...parts.map((part) => this.rankOf([part], scope)));
     const together = this.rankOf(parts, scope);
     if (together <= alone) return Math.max(alone, floor);
-    // The fewest parts that still give it: each left out when the others hold the level without it.
+    // The fewest parts that still give it: each left out when the others hold the level without it (eligible
+    // parts are tried first, so that the path needs as few activations as it can).
+    const order = withEligible ? [...parts].sort((a, b) => Number(b.eligible) - Number(a.eligible)) : parts;
     let needed = [...parts];
-    for (const part of parts) {
+    for (const part of order) {
       const without = needed.filter((candidate) => candidate !== part);
       if (without.length >= 1 && this.rankOf(without, scope) === together) needed = without;
     }
@@ -896,8 +1029,23 @@ class BindingCombinations {
       (candidate) => ACCESS_LEVEL_RANK[candidate] === together,
     );
     if (!level || level === "credentials-only") return floor;
+    const eligible = needed.some((part) => part.eligible);
+    if (withEligible) {
+      if (!eligible || collector.holdsStanding(principal.id, together, namespace))
+        return Math.max(together, floor);
+      // Lead with a part the principal holds itself rather than through a standing group (the path's second
+      // step is then the principal's own eligibility or binding), and with the eligible ones.
+      needed.sort(
+        (a, b) =>
+          Number(a.path[1]?.kind === "groupMembership") - Number(b.path[1]?.kind === "groupMembership") ||
+          Number(b.eligible) - Number(a.eligible),
+      );
+    }
     const [first, ...others] = needed;
     const mixed = needed.some((part) => part.authorizer === "azure");
+    const expires = eligible
+      ? needed.reduce<string | undefined>((end, part) => earliest(end, part.expires), undefined)
+      : undefined;
     collector.grant(
       principal,
       {
@@ -905,6 +1053,8 @@ class BindingCombinations {
         namespace,
         route: needed.every((part) => part.authorizer === "azure") ? "azure-rbac" : "kubernetes-rbac",
         conditional: needed.some((part) => part.conditional),
+        ...(eligible ? { eligible: true } : {}),
+        ...(expires ? { expires } : {}),
         path: [
           ...first.path,
           // the other grants, after the principal's own step (its groups, when bound through one)
@@ -925,6 +1075,30 @@ class BindingCombinations {
     );
     return Math.max(together, floor);
   }
+}
+
+/** The earlier of two ISO 8601 instants (either may be absent: permanent). */
+function earliest(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return Date.parse(a) <= Date.parse(b) ? a : b;
+}
+
+/** PIM for Groups eligible memberships by group id, once per index. */
+const memberEligibilityCache = new WeakMap<AccessIndex, Map<string, GroupEligibility[]>>();
+function memberEligibilitiesByGroup(index: AccessIndex): Map<string, GroupEligibility[]> {
+  let byGroup = memberEligibilityCache.get(index);
+  if (!byGroup) {
+    byGroup = new Map();
+    for (const eligibility of index.model.groupEligibilities ?? []) {
+      if (eligibility.accessId !== "member") continue;
+      const list = byGroup.get(eligibility.groupId) ?? [];
+      list.push(eligibility);
+      byGroup.set(eligibility.groupId, list);
+    }
+    memberEligibilityCache.set(index, byGroup);
+  }
+  return byGroup;
 }
 
 /**
@@ -981,7 +1155,7 @@ export function evaluateClusterAccess(
 
   const steps = new ClusterSteps(cluster);
   // What Azure RBAC and Kubernetes RBAC give only together (below, BindingCombinations)
-  const combined = new BindingCombinations();
+  const combined = new BindingCombinations(accessIndex);
   entraAdminGroupRoute(accessIndex, cluster, steps, collector);
   azureRoutes(accessIndex, cluster, steps, collector, combined);
   identityOperatorRoutes(accessIndex, cluster, steps, collector);
