@@ -5,6 +5,8 @@ import { clusterStep, groupStep } from "@/lib/access/paths";
 import type { AccessPrincipal, PathStep } from "@/lib/access/types";
 import type { Cluster } from "@/lib/model/azure";
 import {
+  ADMINISTRATIVE_UNITS_SOURCE,
+  type AdministrativeUnit,
   DIRECTORY_ROLE_NAMES,
   type DirectoryOwnership,
   type DirectoryRoleAssignment,
@@ -36,12 +38,26 @@ import {
 //                      (directoryScopeId "/<object id>", …/assign-roles-different-scopes)
 //   user passwords     Privileged Authentication Administrator and Partner Tier2 Support reset any
 //                      user's password, Global Administrators' included (…/privileged-roles-permissions
-//                      #who-can-reset-passwords). The roles that reset only non-administrators' passwords
-//                      (User, Helpdesk, Password, Authentication Administrator) are left out: whether a
-//                      user holds any directory role is not read, so such an edge could be false.
+//                      #who-can-reset-passwords). User, Helpdesk, Password and Authentication
+//                      Administrators reset non-administrators' passwords: conditional, as the scan reads
+//                      only the roles that lead to clusters and another role would protect the user.
 //   any role           Privileged Role Administrator assigns any role, Global Administrator included
-// Assignments scoped to an administrative unit ("/administrativeUnits/<id>") cover the unit's members,
-// which the model does not know: they give no edge (never a tenant-wide one).
+//
+// Administrative units (…/admin-units-assign-roles, …/admin-units-restricted-management):
+//   - a role assigned at "/administrativeUnits/<id>" applies to the unit's members only: Groups and User
+//     Administrators change the membership of the groups in the unit (a group in a unit is in scope, its
+//     members are not), the password-reset roles reset the users in the unit (the tenant-wide rules for
+//     whose password each may reset apply, and these resets are conditional: "certain role permissions
+//     apply only to non-administrator users when assigned with the scope of an administrative unit").
+//     The other roles above cannot be assigned at a unit's scope. Role-assignable groups stay excluded.
+//   - a unit whose members were not read (the scan was refused them) gives conditional edges over every
+//     group or user the role could manage ("if it is in the unit"), never none.
+//   - restricted management units (isMemberManagementRestricted): only roles assigned at the scope of a
+//     restricted unit the object is in change it. Tenant-wide roles and owners cannot, nor a role at a
+//     regular unit it is also in. Global and Privileged Role Administrators may "assign roles to
+//     themselves with restricted management administrative unit scope": one more step. Role-assignable
+//     groups in one: "only Global Administrators and Privileged Role Administrators … can modify
+//     membership", as before.
 
 type Edge = ReverseEdge & { eligible: boolean };
 type DirectoryTargetEdge = Edge & TargetEdge & { level: "cluster-admin"; namespace: null; held: false };
@@ -77,6 +93,17 @@ const NON_ADMIN_PASSWORD_RESET_ROLES = [
   ROLES.authenticationAdministrator,
 ];
 const ADMINISTRATIVE_UNIT_SCOPE = "/administrativeunits/";
+/**
+ * Roles that, assigned at an administrative unit's scope, change the membership of the unit's groups:
+ * Groups Administrator ("can manage all aspects of groups in the assigned administrative unit only") and
+ * User Administrator ("… users and groups … within the assigned administrative unit only"), the roles of
+ * GROUP_MEMBERSHIP_ROLES that admin-units-assign-roles lists as assignable there.
+ */
+const UNIT_GROUP_MEMBERSHIP_ROLES: readonly string[] = [ROLES.groupsAdministrator, ROLES.userAdministrator];
+/** Privileged Authentication Administrator at a unit's scope: "any user (admin or non-admin)" of the unit. */
+const UNIT_PASSWORD_RESET_ROLES: readonly string[] = [ROLES.privilegedAuthenticationAdministrator];
+/** User, Helpdesk, Password and Authentication Administrators at a unit's scope: its non-administrators. */
+const UNIT_NON_ADMIN_PASSWORD_RESET_ROLES: readonly string[] = NON_ADMIN_PASSWORD_RESET_ROLES;
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -95,6 +122,12 @@ export class DirectoryEdges {
    * or a service principal), keyed by its lower-cased id; they manage that object itself.
    */
   private readonly rolesByObject = new Map<string, DirectoryRoleAssignment[]>();
+  /** Role assignments scoped to an administrative unit, keyed by the unit's lower-cased id. */
+  private readonly rolesByUnit = new Map<string, DirectoryRoleAssignment[]>();
+  private readonly unitsById = new Map<string, AdministrativeUnit>();
+  private readonly unitsByMember = new Map<string, AdministrativeUnit[]>();
+  /** Whether every unit was read with its members: a unit not in the model then does not exist. */
+  private readonly unitsRead: boolean;
   private readonly eligibilityByGroup = new Map<string, GroupEligibility[]>();
   private readonly ownersByObject = new Map<string, DirectoryOwnership>();
   private readonly applicationsByAppId = new Map<string, DirectoryOwnership>();
@@ -108,9 +141,15 @@ export class DirectoryEdges {
     for (const role of model.directoryRoleAssignments ?? []) {
       const scope = role.directoryScopeId.toLowerCase();
       if (scope === "/") push(this.rolesByTemplate, role.roleDefinitionId, role);
-      // An administrative unit's scope covers its members, which the model does not know: no edge.
-      else if (!scope.startsWith(ADMINISTRATIVE_UNIT_SCOPE)) push(this.rolesByObject, scope.slice(1), role);
+      else if (scope.startsWith(ADMINISTRATIVE_UNIT_SCOPE))
+        push(this.rolesByUnit, scope.slice(ADMINISTRATIVE_UNIT_SCOPE.length), role);
+      else push(this.rolesByObject, scope.slice(1), role);
     }
+    for (const unit of model.administrativeUnits ?? []) {
+      this.unitsById.set(unit.id.toLowerCase(), unit);
+      for (const memberId of unit.memberIds) push(this.unitsByMember, memberId.toLowerCase(), unit);
+    }
+    this.unitsRead = model.coverage?.[ADMINISTRATIVE_UNITS_SOURCE]?.status === "complete";
     for (const eligibility of model.groupEligibilities ?? [])
       push(this.eligibilityByGroup, eligibility.groupId, eligibility);
     for (const ownership of model.directoryOwners ?? []) {
@@ -125,6 +164,7 @@ export class DirectoryEdges {
     return (
       this.rolesByTemplate.size === 0 &&
       this.rolesByObject.size === 0 &&
+      this.rolesByUnit.size === 0 &&
       this.eligibilityByGroup.size === 0 &&
       this.ownersByObject.size === 0
     );
@@ -132,9 +172,20 @@ export class DirectoryEdges {
 
   /** Whether someone holds a role that resets users' passwords (users are entered only then). */
   private get resetsPasswords(): boolean {
-    return [...PASSWORD_RESET_ROLES, ...NON_ADMIN_PASSWORD_RESET_ROLES].some((templateId) =>
-      this.rolesByTemplate.has(templateId),
-    );
+    if (
+      [...PASSWORD_RESET_ROLES, ...NON_ADMIN_PASSWORD_RESET_ROLES].some((templateId) =>
+        this.rolesByTemplate.has(templateId),
+      )
+    )
+      return true;
+    for (const roles of this.rolesByUnit.values())
+      for (const role of roles)
+        if (
+          UNIT_PASSWORD_RESET_ROLES.includes(role.roleDefinitionId) ||
+          UNIT_NON_ADMIN_PASSWORD_RESET_ROLES.includes(role.roleDefinitionId)
+        )
+          return true;
+    return false;
   }
 
   private administratorIds?: Set<string>;
@@ -152,7 +203,11 @@ export class DirectoryEdges {
       ids.add(principalId);
       for (const member of this.index.membersOfGroup.get(principalId) ?? []) ids.add(member);
     };
-    for (const roles of [...this.rolesByTemplate.values(), ...this.rolesByObject.values()])
+    for (const roles of [
+      ...this.rolesByTemplate.values(),
+      ...this.rolesByObject.values(),
+      ...this.rolesByUnit.values(),
+    ])
       for (const role of roles) if (!role.eligible) add(role.principalId);
     for (const principal of this.index.model.principals) {
       if (principal.kind !== "Group" || principal.isAssignableToRole !== true) continue;
@@ -313,13 +368,79 @@ export class DirectoryEdges {
     ];
   }
 
+  /** The restricted management administrative units (as far as read) an object is a member of. */
+  private restrictedUnitsOf(objectId: string): AdministrativeUnit[] {
+    return (this.unitsByMember.get(objectId) ?? []).filter(
+      (unit) => unit.isMemberManagementRestricted === true,
+    );
+  }
+
+  /**
+   * The unit-scoped assignments of `templateIds` that manage an object: those at a unit it is a member
+   * of (at a restricted unit only, when it is in one), and, unless every unit was read, those at a unit
+   * the scan does not know (unit null: it may hold the object).
+   */
+  private unitRolesOver(
+    objectId: string,
+    templateIds: readonly string[],
+  ): { role: DirectoryRoleAssignment; unit: AdministrativeUnit | null }[] {
+    const found: { role: DirectoryRoleAssignment; unit: AdministrativeUnit | null }[] = [];
+    if (this.rolesByUnit.size === 0) return found;
+    const restricted = this.restrictedUnitsOf(objectId).length > 0;
+    for (const unit of this.unitsByMember.get(objectId) ?? []) {
+      if (restricted && unit.isMemberManagementRestricted !== true) continue;
+      for (const role of this.rolesByUnit.get(unit.id.toLowerCase()) ?? [])
+        if (templateIds.includes(role.roleDefinitionId)) found.push({ role, unit });
+    }
+    if (!this.unitsRead)
+      for (const [unitId, roles] of this.rolesByUnit) {
+        if (this.unitsById.has(unitId)) continue;
+        for (const role of roles)
+          if (templateIds.includes(role.roleDefinitionId)) found.push({ role, unit: null });
+      }
+    return found;
+  }
+
+  /**
+   * Edges from the holders of unit-scoped roles over an object (through their role-assignable group
+   * too): the role step, then `action(unit)` and `tail`. A unit not read makes the edge conditional.
+   */
+  private unitRoleEdges(
+    objectId: string,
+    templateIds: readonly string[],
+    action: (unit: AdministrativeUnit | null) => PathStep,
+    tail: PathStep[],
+    conditional: boolean,
+  ): Edge[] {
+    const edges: Edge[] = [];
+    for (const { role, unit } of this.unitRolesOver(objectId, templateIds)) {
+      const unitId = role.directoryScopeId.slice(ADMINISTRATIVE_UNIT_SCOPE.length);
+      const roleStep: PathStep = {
+        ...this.roleStep(role),
+        label: `${role.eligible ? "eligible for directory role" : "directory role"} ${role.roleName} at administrative unit ${unit ? unit.displayName : `${unitId} (its members were not read)`}${role.eligible ? " (PIM: activates it)" : ""}`,
+      };
+      for (const reached of reachThroughGroups(this.index, directoryPrincipal(this.index, role.principalId)))
+        edges.push({
+          from: this.register(reached.principal),
+          weight: 1,
+          steps: [...reached.prefix.slice(1), roleStep, action(unit), ...tail],
+          conditional: conditional || unit === null,
+          eligible: role.eligible,
+        });
+    }
+    return edges;
+  }
+
   /** Who can make themselves a member of a group. */
   private intoGroup(groupId: string): Edge[] {
     const group = directoryPrincipal(this.index, groupId, "Group");
     const member = groupStep(group);
     const edges: Edge[] = [];
+    // A group in a restricted management unit: its owners cannot change it, nor tenant-wide roles.
+    const restricted = this.restrictedUnitsOf(groupId);
     const ownership = this.ownersByObject.get(groupId);
-    if (ownership) edges.push(...this.ownerEdges(ownership, "adds itself as a member", [member]));
+    if (ownership && restricted.length === 0)
+      edges.push(...this.ownerEdges(ownership, "adds itself as a member", [member]));
     for (const eligibility of this.eligibilityByGroup.get(groupId) ?? []) {
       const holder = directoryPrincipal(this.index, eligibility.principalId);
       for (const reached of reachThroughGroups(this.index, holder)) {
@@ -344,10 +465,42 @@ export class DirectoryEdges {
       }
     }
     const roleAssignable = this.index.principalsById.get(groupId)?.isAssignableToRole === true;
-    // Role-assignable groups: only Privileged Role Administrators (and Global Administrators) and owners.
+    // Role-assignable groups: only Privileged Role Administrators (and Global Administrators) and owners,
+    // in a restricted management unit too ("only Global Administrators and Privileged Role Administrators
+    // … can modify membership", admin-units-restricted-management#limitations).
+    if (!roleAssignable && restricted.length > 0) {
+      // Tenant-wide Global (and, through it, Privileged Role) Administrators first assign themselves a role
+      // at the restricted unit's scope; the tenant-wide group roles are blocked.
+      edges.push(
+        ...this.roleEdge(
+          ROLES.globalAdministrator,
+          `${groupId}#addMember`,
+          `assigns itself Groups Administrator at the scope of restricted management administrative unit ${restricted[0].displayName}, then adds itself to group ${group.displayName}`,
+          [member],
+        ),
+      );
+    }
+    if (!roleAssignable)
+      edges.push(
+        ...this.unitRoleEdges(
+          groupId,
+          UNIT_GROUP_MEMBERSHIP_ROLES,
+          (unit) => ({
+            kind: "action",
+            id: `${groupId}#addMember`,
+            label: unit
+              ? `adds itself to group ${group.displayName} (a member of administrative unit ${unit.displayName}, not role-assignable)`
+              : `adds itself to group ${group.displayName}, if the group is a member of that administrative unit`,
+          }),
+          [member],
+          false,
+        ),
+      );
     const roles = roleAssignable
       ? [ROLES.privilegedRoleAdministrator, ROLES.globalAdministrator]
-      : [...GROUP_MEMBERSHIP_ROLES, ...SECURITY_GROUP_MEMBERSHIP_ROLES, ROLES.globalAdministrator];
+      : restricted.length > 0
+        ? []
+        : [...GROUP_MEMBERSHIP_ROLES, ...SECURITY_GROUP_MEMBERSHIP_ROLES, ROLES.globalAdministrator];
     for (const templateId of roles) {
       const kind = roleAssignable
         ? ""
@@ -376,6 +529,25 @@ export class DirectoryEdges {
   private intoUser(userId: string): Edge[] {
     const user = directoryPrincipal(this.index, userId, "User");
     const edges: Edge[] = [];
+    const signIn: PathStep = { kind: "principal", id: userId, label: `signs in as user ${user.displayName}` };
+    // A guest signs in at its home tenant: a reset here takes nothing over.
+    const guest = this.index.principalsById.get(userId)?.userPrincipalName?.includes("#EXT#") === true;
+    const administrator = this.administrators().has(userId);
+    if (!guest) {
+      const reset = (unit: AdministrativeUnit | null): PathStep => ({
+        kind: "action",
+        id: `${userId}#resetPassword`,
+        label: unit
+          ? `resets the password of user ${user.displayName} (a member of administrative unit ${unit.displayName})`
+          : `resets the password of user ${user.displayName}, if the user is a member of that administrative unit`,
+      });
+      edges.push(...this.unitRoleEdges(userId, UNIT_PASSWORD_RESET_ROLES, reset, [signIn], true));
+      if (!administrator)
+        edges.push(...this.unitRoleEdges(userId, UNIT_NON_ADMIN_PASSWORD_RESET_ROLES, reset, [signIn], true));
+    }
+    // A user in a restricted management unit: "Update password for a user" is blocked for every
+    // administrator not assigned at that unit's scope (admin-units-restricted-management).
+    if (this.restrictedUnitsOf(userId).length > 0) return edges;
     for (const templateId of PASSWORD_RESET_ROLES) {
       if (!this.rolesByTemplate.has(templateId)) continue;
       edges.push({
@@ -387,15 +559,13 @@ export class DirectoryEdges {
             id: `${userId}#resetPassword`,
             label: `resets the password of user ${user.displayName} (and its authentication methods)`,
           },
-          { kind: "principal", id: userId, label: `signs in as user ${user.displayName}` },
+          signIn,
         ],
         conditional: false,
         eligible: false,
       });
     }
-    // A guest signs in at its home tenant: a reset here takes nothing over.
-    const guest = this.index.principalsById.get(userId)?.userPrincipalName?.includes("#EXT#") === true;
-    if (guest || this.administrators().has(userId)) return edges;
+    if (guest || administrator) return edges;
     for (const templateId of NON_ADMIN_PASSWORD_RESET_ROLES) {
       if (!this.rolesByTemplate.has(templateId)) continue;
       edges.push({
@@ -407,7 +577,7 @@ export class DirectoryEdges {
             id: `${userId}#resetPassword`,
             label: `resets the password of user ${user.displayName}, who holds no administrator role the scan read`,
           },
-          { kind: "principal", id: userId, label: `signs in as user ${user.displayName}` },
+          signIn,
         ],
         conditional: true,
         eligible: false,

@@ -1,4 +1,9 @@
-import { DIRECTORY_ROLE_NAMES, type DirectoryOwnership, PIM_SOURCE } from "@/lib/model/directory";
+import {
+  ADMINISTRATIVE_UNITS_SOURCE,
+  DIRECTORY_ROLE_NAMES,
+  type DirectoryOwnership,
+  PIM_SOURCE,
+} from "@/lib/model/directory";
 import { normalizeGuid } from "@/lib/model/ids";
 import type { TenantModel } from "@/lib/model/tenant-model";
 import type { TenantFile } from "@/lib/model/wire/tenant-file";
@@ -19,7 +24,10 @@ export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile)
         status: "not-read",
         reason: "AadPremiumLicenseRequired: The tenant needs an AAD Premium 2 license.",
       };
+  // The file lists every administrative unit: one it does not list does not exist.
+  model.coverage[ADMINISTRATIVE_UNITS_SOURCE] = { status: "complete" };
   if (!entra) {
+    model.administrativeUnits = [];
     model.directoryRoleAssignments = [];
     model.groupEligibilities = [];
     model.directoryOwners = [];
@@ -94,4 +102,15 @@ export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile)
       return [];
     }),
   ];
+  // Entra sections built in code (test fixtures) may leave the list out.
+  model.administrativeUnits = (entra.administrativeUnits ?? [])
+    .map((unit) => ({
+      id: normalizeGuid(unit.id),
+      displayName: unit.displayName,
+      // Users and groups only (devices are not principals): as the scanner keeps them.
+      memberIds: [...new Set(unit.members.map(normalizeGuid))].filter((id) => principals.has(id)).sort(),
+      ...(unit.isMemberManagementRestricted ? { isMemberManagementRestricted: true as const } : {}),
+      ...(unit.membershipType ? { membershipType: unit.membershipType } : {}),
+    }))
+    .sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -130,3 +130,30 @@ export const directoryOwnershipSchema = z.object({
   ownerIds: z.array(z.string()),
 });
 export type DirectoryOwnership = z.infer<typeof directoryOwnershipSchema>;
+
+// -------------------------------------------------------------------------------------------------
+// Administrative units (Graph v1.0 /directory/administrativeUnits and …/{id}/members). A directory
+// role assigned at "/administrativeUnits/<id>" manages the unit's members only; a unit with
+// isMemberManagementRestricted keeps every administrator not assigned at its own scope out
+// (learn.microsoft.com/entra/identity/role-based-access-control/admin-units-assign-roles,
+// …/admin-units-restricted-management). What they give: lib/access/directory-edges.ts.
+
+/**
+ * Administrative units are their own source: a scanner without AdministrativeUnit.Read.All (or
+ * Directory.Read.All) is refused them (403), and then a role scoped to a unit is "members not read",
+ * never "no members" — nor may that failure keep the rest of the directory from closing vanished rows.
+ */
+export const ADMINISTRATIVE_UNITS_SOURCE = "directory:administrativeUnits";
+
+export const administrativeUnitSchema = z.object({
+  /** lower-cased object id of the unit */
+  id: z.string(),
+  displayName: z.string(),
+  /** lower-cased object ids of the members that are principals (users and groups; devices are left out), sorted */
+  memberIds: z.array(z.string()),
+  /** present when true: a restricted management administrative unit */
+  isMemberManagementRestricted: z.literal(true).optional(),
+  /** "Dynamic" when a rule computes the members (Graph lists the computed members all the same) */
+  membershipType: z.string().optional(),
+});
+export type AdministrativeUnit = z.infer<typeof administrativeUnitSchema>;

@@ -14,6 +14,8 @@ import {
   subscriptionSchema,
 } from "@/lib/model/azure";
 import {
+  ADMINISTRATIVE_UNITS_SOURCE,
+  administrativeUnitSchema,
   directoryOwnershipSchema,
   directoryRoleAssignmentSchema,
   groupEligibilitySchema,
@@ -124,6 +126,7 @@ export const INVENTORY_RECORD_KINDS = [
   "directoryRoleAssignment",
   "groupEligibility",
   "directoryOwnership",
+  "administrativeUnit",
   ...(Object.keys(KUBERNETES_RECORD_KINDS) as KubernetesRecordKind[]),
 ] as const;
 export type InventoryRecordKind = (typeof INVENTORY_RECORD_KINDS)[number];
@@ -216,6 +219,8 @@ export function modelToRecords(model: TenantModel): SnapshotRecordInput[] {
   }
   for (const ownership of model.directoryOwners ?? [])
     push("directoryOwnership", ownership.objectId, DIRECTORY_SOURCE, null, ownership);
+  for (const unit of model.administrativeUnits ?? [])
+    push("administrativeUnit", unit.id, ADMINISTRATIVE_UNITS_SOURCE, null, unit);
   for (const [clusterId, kubernetes] of Object.entries(model.kubernetes)) {
     const source = clusterSource(clusterId);
     for (const [kind, spec] of Object.entries(KUBERNETES_RECORD_KINDS)) {
@@ -305,6 +310,10 @@ export function modelFromRecords(
       case "directoryOwnership":
         model.directoryOwners = model.directoryOwners ?? [];
         model.directoryOwners.push(directoryOwnershipSchema.parse(record.data));
+        break;
+      case "administrativeUnit":
+        model.administrativeUnits = model.administrativeUnits ?? [];
+        model.administrativeUnits.push(administrativeUnitSchema.parse(record.data));
         break;
       default: {
         if (!(record.kind in KUBERNETES_RECORD_KINDS)) break;

@@ -12,6 +12,7 @@ import {
   subscriptionSchema,
 } from "@/lib/model/azure";
 import {
+  administrativeUnitSchema,
   directoryOwnershipSchema,
   directoryRoleAssignmentSchema,
   groupEligibilitySchema,
@@ -56,6 +57,8 @@ export const tenantModelSchema = z.object({
   groupEligibilities: z.array(groupEligibilitySchema).optional(),
   /** owners of the groups, applications and service principals that matter */
   directoryOwners: z.array(directoryOwnershipSchema).optional(),
+  /** administrative units with their members (absent: not read, as in models stored before they were) */
+  administrativeUnits: z.array(administrativeUnitSchema).optional(),
   /** keyed by lower-cased cluster id; a cluster whose API was not read has no entry */
   kubernetes: z.record(z.string(), clusterKubernetesSchema),
   coverage: coverageSchema,

@@ -1,11 +1,12 @@
 /**
  * The tenant file's `entra` section: Entra ID directory roles (active and PIM-eligible), PIM for
- * Groups eligibility, applications and owners — what the emulator serves from Microsoft Graph's
- * roleManagement/directory, identityGovernance/privilegedAccess/group and owners endpoints.
+ * Groups eligibility, applications, owners and administrative units — what the emulator serves from
+ * Microsoft Graph's roleManagement/directory, identityGovernance/privilegedAccess/group, owners and
+ * directory/administrativeUnits endpoints.
  * Format: docs/tenant-file.md, "Directory roles, PIM for Groups and owners".
  */
 import { z } from "zod";
-import { DIRECTORY_ROLE_NAMES } from "@/lib/model/directory";
+import { DIRECTORY_ROLE_NAMES, DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/directory";
 import type { TenantFile, TenantFileReport } from "@/lib/model/wire/tenant-file";
 
 // A local GUID schema: tenant-file.ts imports this module, so importing its guidSchema would be a cycle.
@@ -56,6 +57,26 @@ export const entraOwnersSchema = z.strictObject({
   ownerIds: z.array(guid).min(1, "list at least one owner (leave the entry out for none)"),
 });
 
+/**
+ * An administrative unit as Graph's administrativeUnit resource has it
+ * (learn.microsoft.com/graph/api/resources/administrativeunit), with its members listed by object id:
+ * users and groups of `principals` (a group in a unit puts the group in the unit's scope, not its
+ * members). For a unit with `membershipType: "Dynamic"`, list the members its rule gives.
+ */
+export const entraAdministrativeUnitSchema = z.strictObject({
+  id: guid,
+  displayName: z.string().min(1),
+  description: z.string().nullable().optional(),
+  members: z.array(guid).default([]),
+  /** a restricted management administrative unit (set at creation, never changed) */
+  isMemberManagementRestricted: z.boolean().default(false),
+  /** "Dynamic": the members come from membershipRule; absent or "Assigned": added by hand */
+  membershipType: z.enum(["Assigned", "Dynamic"]).optional(),
+  membershipRule: z.string().optional(),
+  /** "HiddenMembership": only members and scoped administrators see the members (Member.Read.Hidden) */
+  visibility: z.enum(["Public", "HiddenMembership"]).optional(),
+});
+
 export const entraSectionSchema = z.strictObject({
   /**
    * The tenant's Entra ID licence. PIM (role eligibility, PIM for Groups) needs P2: with "P1" or
@@ -67,6 +88,8 @@ export const entraSectionSchema = z.strictObject({
   groupEligibilities: z.array(entraGroupEligibilitySchema).default([]),
   applications: z.array(entraApplicationSchema).default([]),
   owners: z.array(entraOwnersSchema).default([]),
+  /** optional in the type: entra sections written in code (fixtures, the generator) may leave it out */
+  administrativeUnits: z.array(entraAdministrativeUnitSchema).optional(),
 });
 
 export type EntraSection = z.infer<typeof entraSectionSchema>;
@@ -74,6 +97,7 @@ export type EntraRoleAssignment = z.infer<typeof entraRoleAssignmentSchema>;
 export type EntraRoleEligibility = z.infer<typeof entraRoleEligibilitySchema>;
 export type EntraGroupEligibility = z.infer<typeof entraGroupEligibilitySchema>;
 export type EntraApplication = z.infer<typeof entraApplicationSchema>;
+export type EntraAdministrativeUnit = z.infer<typeof entraAdministrativeUnitSchema>;
 
 export function emptyEntraSection(): EntraSection {
   return {
@@ -83,8 +107,23 @@ export function emptyEntraSection(): EntraSection {
     groupEligibilities: [],
     applications: [],
     owners: [],
+    administrativeUnits: [],
   };
 }
+
+/**
+ * The roles that can be assigned at an administrative unit's scope, of those the emulator knows
+ * (learn.microsoft.com/entra/identity/role-based-access-control/admin-units-assign-roles).
+ */
+const UNIT_SCOPED_ROLES = new Set<string>([
+  DIRECTORY_ROLE_TEMPLATES.groupsAdministrator,
+  DIRECTORY_ROLE_TEMPLATES.userAdministrator,
+  DIRECTORY_ROLE_TEMPLATES.helpdeskAdministrator,
+  DIRECTORY_ROLE_TEMPLATES.passwordAdministrator,
+  DIRECTORY_ROLE_TEMPLATES.authenticationAdministrator,
+  DIRECTORY_ROLE_TEMPLATES.privilegedAuthenticationAdministrator,
+]);
+const UNIT_SCOPE = /^\/administrativeunits\/(.+)$/i;
 
 /** What the schema cannot see: references to principals, groups and applications, duplicates. */
 export function checkEntraSemantics(tenant: TenantFile, report: TenantFileReport): void {
@@ -116,6 +155,55 @@ export function checkEntraSemantics(tenant: TenantFile, report: TenantFileReport
     applications.set(application.id.toLowerCase(), application.appId.toLowerCase());
   });
 
+  const units = new Set<string>();
+  (entra.administrativeUnits ?? []).forEach((unit, index) => {
+    const path = `$.entra.administrativeUnits[${index}]`;
+    const id = unit.id.toLowerCase();
+    once(`unit|${id}`, `${path}.id`, `administrative unit id "${unit.id}"`);
+    units.add(id);
+    if (principals.has(id) || applications.has(id))
+      report.errors.push({
+        path: `${path}.id`,
+        message: "an administrative unit's id cannot be a principal's or an application's id",
+      });
+    const members = new Map<string, number>();
+    unit.members.forEach((memberId, memberIndex) => {
+      const memberPath = `${path}.members[${memberIndex}]`;
+      const first = members.get(memberId.toLowerCase());
+      if (first !== undefined) {
+        report.errors.push({
+          path: memberPath,
+          message: `duplicate member "${memberId}" (first at ${path}.members[${first}])`,
+        });
+        return;
+      }
+      members.set(memberId.toLowerCase(), memberIndex);
+      const member = principals.get(memberId.toLowerCase());
+      if (!member)
+        report.errors.push({ path: memberPath, message: "no user or group in principals has this id" });
+      else if (member.type !== "User" && member.type !== "Group")
+        report.errors.push({
+          path: memberPath,
+          message: `${member.displayName} is a ${member.type}: administrative units hold users, groups and devices`,
+        });
+      else if (
+        unit.isMemberManagementRestricted &&
+        member.type === "Group" &&
+        (member as { isAssignableToRole?: unknown }).isAssignableToRole === true
+      )
+        report.warnings.push({
+          path: memberPath,
+          message:
+            "a role-assignable group in a restricted management unit: only Global and Privileged Role Administrators change its membership",
+        });
+    });
+    if (unit.membershipType === "Dynamic" && !unit.membershipRule)
+      report.warnings.push({
+        path: `${path}.membershipType`,
+        message: "a dynamic unit has a membershipRule; members lists what the rule gives",
+      });
+  });
+
   const roleEntries = [
     ...entra.roleAssignments.map((entry, index) => ({
       entry,
@@ -139,6 +227,18 @@ export function checkEntraSemantics(tenant: TenantFile, report: TenantFileReport
         path: `${path}.roleDefinitionId`,
         message:
           "not a directory role the emulator knows (it serves the built-in roles that lead to clusters)",
+      });
+    const unitScope = UNIT_SCOPE.exec(entry.directoryScopeId);
+    if (unitScope && !units.has(unitScope[1].toLowerCase()))
+      report.warnings.push({
+        path: `${path}.directoryScopeId`,
+        message: "no entra.administrativeUnits entry has this id: the assignment manages no one",
+      });
+    else if (unitScope && !UNIT_SCOPED_ROLES.has(entry.roleDefinitionId.toLowerCase()))
+      report.warnings.push({
+        path: `${path}.roleDefinitionId`,
+        message:
+          "this role cannot be assigned at an administrative unit's scope (admin-units-assign-roles): it gives nothing there",
       });
     const principal = principalExists(entry.principalId, `${path}.principalId`);
     if (
