@@ -46,6 +46,10 @@ import type { ClusterKubernetes, Pod, PolicyRule } from "@/lib/model/kubernetes"
 //   pods:<cluster id>|<namespace>    "runs a pod in that namespace" (so pod creators × accounts is not materialised)
 //   anypod:<cluster id>              "runs a pod anywhere on the cluster" (IMDS, AAD Pod Identity)
 //   newsa:<cluster id>|<namespace>   "creates a service account there and runs a pod as it"
+//   secret:<cluster id>|<namespace>  "creates a service-account-token Secret there and reads it back"
+//   wi:<cluster id>|<sa principal>   "holds a token of that account a federated credential accepts"
+//                                    (issuer the cluster's OIDC issuer, audience of its choosing); the
+//                                    `sa:` node is the account's Kubernetes API access only
 
 export type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 
@@ -102,7 +106,24 @@ type PodPowers = {
   tokenNames?: NamedPower[];
   /** exec, attach or ephemeral containers restricted by resourceNames: only those pods */
   execNames?: NamedPower[];
+  /** create secrets and read them back (get, list or watch): a service-account-token Secret of any account */
+  secret?: string | null;
+  /** create secrets, reading back only Secrets of some names (get limited by resourceNames): conditional */
+  secretNamed?: string | null;
 };
+
+/** Does `found` hold any power that leads to a service account or a pod? */
+function anyPower(found: PodPowers): boolean {
+  return Boolean(
+    found.pods ||
+      found.token ||
+      found.exec ||
+      found.secret ||
+      found.secretNamed ||
+      found.tokenNames?.length ||
+      found.execNames?.length,
+  );
+}
 
 /**
  * What a rule set lets its holder do to run code as a service account: create a pod (directly or
@@ -164,10 +185,18 @@ export function podPowers(
     if (verb) exec = `${verb} nodes/proxy (the kubelet API execs into any pod)`;
   }
   const relabelVerb = ["patch", "update"].find((verb) => can(verb, "", "namespaces"));
+  // A Secret of type kubernetes.io/service-account-token annotated with an account's name is filled with a
+  // token of that account by the control plane (pkg/controller/serviceaccount/tokens_controller.go, syncSecret
+  // → generateTokenIfNeeded; kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
+  // #manually-create-an-api-token-for-a-serviceaccount); list and watch return Secrets' contents like get
+  // (rbac-good-practices, "Listing secrets"). Create cannot be limited by name.
+  const creates = can("create", "", "secrets");
+  const readVerb = creates ? ["get", "list", "watch"].find((verb) => can(verb, "", "secrets")) : undefined;
   const found: PodPowers = {
     pods,
     token,
     exec,
+    secret: readVerb ? `create secrets and ${readVerb} secrets` : null,
     account: can("create", "", "serviceaccounts") ? "create serviceaccounts" : null,
     // A request on a Namespace object is authorized in that namespace, so a RoleBinding can grant it
     // (kubernetes.io/docs/concepts/security/rbac-good-practices/#namespace-modification).
@@ -190,6 +219,17 @@ export function podPowers(
       found.tokenNames = named.names
         .filter((name) => named.can("create", "", "serviceaccounts/token", name))
         .map((name) => ({ name, evidence: `create serviceaccounts/token ${name}` }));
+    }
+    if (creates && !readVerb) {
+      // The token Secret may be created under a name it may read back, if no Secret has it yet (the
+      // inventory holds no Secrets): conditional. list/watch by name need a metadata.name field selector.
+      for (const name of named.names) {
+        const verb = ["get", "list", "watch"].find((candidate) => named.can(candidate, "", "secrets", name));
+        if (verb) {
+          found.secretNamed = `create secrets and ${verb} secrets ${name}`;
+          break;
+        }
+      }
     }
     if (!exec) {
       found.execNames = named.names.flatMap((name) => {
@@ -293,6 +333,8 @@ type Powers = {
   relabel: Map<string, HolderEdge[]>;
   /** `token|<namespace or *>|<account>` and `exec|<namespace or *>|<pod>`: powers over named objects */
   named: Map<string, HolderEdge[]>;
+  /** who may create a service-account-token Secret and read it back (name-limited readers: conditional) */
+  secret: Map<string, HolderEdge[]>;
 };
 /**
  * How many pod-power holders the per-cluster caches may keep before the least recently used clusters
@@ -698,6 +740,7 @@ export class AttackEdges {
       newsa: new Map(),
       relabel: new Map(),
       named: new Map(),
+      secret: new Map(),
     };
     const getExec = execAllowsGet(cluster.kubernetesVersion);
     const add = (
@@ -719,9 +762,16 @@ export class AttackEdges {
           cluster,
           namespace,
         );
-      for (const kind of ["pods", "token", "exec"] as const) {
+      for (const kind of ["pods", "token", "exec", "secret"] as const) {
         const evidence = found[kind];
         if (evidence) push(powers[kind], namespace ?? ALL, holder(evidence));
+      }
+      if (found.secretNamed) {
+        push(
+          powers.secret,
+          namespace ?? ALL,
+          new HolderEdge(node, true, reached.prefix, via, found.secretNamed, cluster, namespace),
+        );
       }
       for (const [map, extra] of [
         [powers.newsa, found.account],
@@ -809,7 +859,7 @@ export class AttackEdges {
         return action !== null && grantingPattern(definition, "data", action) !== null;
       };
       const found = podPowers(can, getExec, namespace === null);
-      if (!found.pods && !found.token && !found.exec) return;
+      if (!anyPower(found)) return;
       const data = [
         ...via,
         settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
@@ -838,7 +888,7 @@ export class AttackEdges {
               namespace === null,
             )
           : found;
-        if (powers.pods || powers.token || powers.exec) add(powers, namespace, reached, data, conditional);
+        if (anyPower(powers)) add(powers, namespace, reached, data, conditional);
       }
     };
     for (const assignment of assignmentsReaching(this.index, cluster.id)) applyAssignment(assignment, null);
@@ -887,8 +937,7 @@ export class AttackEdges {
       namespace: string | null,
       via: PathStep[],
     ) => {
-      if (!found.pods && !found.token && !found.exec && !found.tokenNames?.length && !found.execNames?.length)
-        return;
+      if (!anyPower(found)) return;
       for (const subject of subjects) {
         for (const reached of this.holdersThrough(
           resolveSubject(this.index, cluster, inventory, subject, namespace),
@@ -936,10 +985,11 @@ export class AttackEdges {
       node.startsWith("pods:") ||
       node.startsWith("token:") ||
       node.startsWith("exec:") ||
-      node.startsWith("newsa:")
+      node.startsWith("newsa:") ||
+      node.startsWith("secret:")
     ) {
       const colon = node.indexOf(":");
-      const kind = node.slice(0, colon) as "pods" | "token" | "exec" | "newsa";
+      const kind = node.slice(0, colon) as "pods" | "token" | "exec" | "newsa" | "secret";
       const rest = node.slice(colon + 1);
       const bar = rest.indexOf("|");
       const powers = this.clusterCache(bar < 0 ? rest : rest.slice(0, bar)).powers;
@@ -1003,7 +1053,8 @@ export class AttackEdges {
     let edges: ReverseEdge[] = [];
     if (kind === "anypod") edges = this.intoAnyPod(local.powers);
     else if (kind === "hostpod") edges = this.intoHostNetworkPod(cluster, local.powers);
-    else if (kind === "sa") edges = this.intoServiceAccount(cluster, tail);
+    else if (kind === "sa") edges = this.intoServiceAccount(cluster, tail, false);
+    else if (kind === "wi") edges = this.intoServiceAccount(cluster, tail, true);
     local.reverse.set(node, edges);
     return edges;
   }
@@ -1022,7 +1073,15 @@ export class AttackEdges {
     }
     const powers = this.powers(this.cluster(clusterId));
     let holders = 0;
-    for (const kind of [powers.pods, powers.token, powers.exec, powers.newsa, powers.relabel, powers.named])
+    for (const kind of [
+      powers.pods,
+      powers.token,
+      powers.exec,
+      powers.newsa,
+      powers.relabel,
+      powers.named,
+      powers.secret,
+    ])
       for (const list of kind.values()) holders += list.length;
     entry = { powers, reverse: new Map(), holders };
     this.clusterCaches.set(clusterId, entry);
@@ -1093,22 +1152,32 @@ export class AttackEdges {
     };
   }
 
-  private intoServiceAccount(cluster: Cluster, principalId: string): ReverseEdge[] {
+  /**
+   * Who reaches a service account: its Kubernetes API access (`sa:`, `federated` false) or a token of it a
+   * federated credential accepts (`wi:`, `federated` true: issuer the cluster's OIDC issuer, audience
+   * api://AzureADTokenExchange). A pod creator or token minter chooses the token's audience (projected
+   * serviceAccountToken.audience, TokenRequest spec.audiences), so both lead to either; a running pod holds
+   * the API token unless automountServiceAccountToken is false, and the federated one only where the
+   * azure-workload-identity webhook projected it, on pods labelled `azure.workload.identity/use: "true"`
+   * (its MutatingWebhookConfiguration's objectSelector, Azure/azure-workload-identity since v1.0.0). A
+   * service-account-token Secret holds a legacy token (issuer `kubernetes/serviceaccount`, no audience:
+   * pkg/serviceaccount/legacy.go), the API access only.
+   */
+  private intoServiceAccount(cluster: Cluster, principalId: string, federated: boolean): ReverseEdge[] {
     const match = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(principalId);
     if (!match) return [];
     const [, namespace, name] = match;
     this.register(serviceAccountPrincipal(namespace, name), cluster.id);
     const inventory = this.index.model.kubernetes[cluster.id];
+    const account = inventory?.serviceAccounts.find(
+      (candidate) => candidate.namespace === namespace && candidate.name === name,
+    );
     // A pod must name an existing account (the ServiceAccount admission plugin refuses it otherwise:
     // "error looking up service account", kubernetes/kubernetes plugin/pkg/admission/serviceaccount/
     // admission.go) and a token request acts on one: an account a binding or a credential names but
     // the cluster lacks is reached by who may create it, then run a pod as it. Every namespace has its
     // `default` account (kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts).
-    if (
-      inventory &&
-      name !== "default" &&
-      !inventory.serviceAccounts.some((account) => account.namespace === namespace && account.name === name)
-    ) {
+    if (inventory && name !== "default" && !account) {
       const namespaceKnown =
         inventory.namespaces.length === 0 || inventory.namespaces.some((known) => known.name === namespace);
       return [
@@ -1143,20 +1212,51 @@ export class AttackEdges {
         conditional: false,
       },
     ];
-    const pods = (this.index.model.kubernetes[cluster.id]?.pods ?? []).filter(
+    // The token controller fills the Secret only while its account exists (syncSecret deletes it otherwise).
+    if (!federated && (account || name === "default")) {
+      const step = this.serviceAccountStep(
+        cluster,
+        namespace,
+        name,
+        "creates a service-account-token Secret for",
+      );
+      edges.push({
+        from: `secret:${cluster.id}|${namespace}`,
+        weight: 0,
+        steps: [{ ...step, label: `${step.label} and reads its token` }],
+        conditional: false,
+      });
+    }
+    const pods = (inventory?.pods ?? []).filter(
       (candidate) => candidate.namespace === namespace && candidate.serviceAccountName === name,
     );
-    const podStep = (podName: string): PathStep => ({
+    /** does the running pod hold the token this node stands for? */
+    const holds = (pod: Pod): boolean =>
+      federated
+        ? pod.workloadIdentityUse
+        : (pod.automountServiceAccountToken ?? account?.automountServiceAccountToken ?? true) !== false;
+    const podStep = (pod: Pod): PathStep => ({
       kind: "k8s.pod",
-      id: kubernetesNaturalKey(cluster.id, "Pod", namespace, podName),
-      label: `execs into pod ${namespace}/${podName}, which runs as service account ${namespace}/${name}`,
+      id: kubernetesNaturalKey(cluster.id, "Pod", namespace, pod.name),
+      label: `execs into pod ${namespace}/${pod.name}, which runs as service account ${namespace}/${name}${
+        federated
+          ? holds(pod)
+            ? " and holds its workload identity token (labelled azure.workload.identity/use)"
+            : ", but is not labelled azure.workload.identity/use: the webhook projected no workload identity token, so only a token volume of the pod's own spec (not read) would be there"
+          : holds(pod)
+            ? ""
+            : ", but does not mount its API token (automountServiceAccountToken: false), so only a token volume of the pod's own spec (not read) would be there"
+      }`,
     });
-    if (pods.length > 0) {
+    // Without the token the path is kept, conditional: the pod's volumes are not read.
+    const holding = pods.find(holds);
+    const shown = holding ?? pods[0];
+    if (shown) {
       edges.push({
         from: `exec:${cluster.id}|${namespace}`,
         weight: 0,
-        steps: [podStep(pods[0].name)],
-        conditional: false,
+        steps: [podStep(shown)],
+        conditional: !holding,
       });
       // A privileged or hostPath pod is node access ("Users who can run privileged Pods can use that
       // access to gain node access", kubernetes.io/docs/concepts/security/rbac-good-practices/), and a
@@ -1172,7 +1272,7 @@ export class AttackEdges {
             cluster,
             namespace,
             name,
-            `escapes a privileged pod onto the node of pod ${namespace}/${pods[0].name} and takes a token of`,
+            `escapes a privileged pod onto the node of pod ${namespace}/${shown.name} and takes a token of`,
           ),
         ],
         conditional: azurePolicyEnabled(cluster),
@@ -1190,8 +1290,8 @@ export class AttackEdges {
         edges.push({
           from: `execname:${cluster.id}|${namespace}|${pod.name}`,
           weight: 0,
-          steps: [podStep(pod.name)],
-          conditional: false,
+          steps: [podStep(pod)],
+          conditional: !holds(pod),
         });
       }
     }
@@ -1249,7 +1349,7 @@ export class AttackEdges {
       clusterId: null,
     });
 
-    // Workload identity: a service account whose token a federated credential accepts.
+    // Workload identity: who holds a token of a service account that a federated credential accepts.
     for (const credential of this.credentialsByIdentity.get(identity.resourceId) ?? []) {
       const credentialStep: PathStep = {
         kind: "federatedCredential",
@@ -1270,7 +1370,7 @@ export class AttackEdges {
           )
         ) {
           edges.push({
-            from: `sa:${cluster.id}|${named[0]}`,
+            from: `wi:${cluster.id}|${named[0]}`,
             weight: 1,
             steps: [
               {
@@ -1285,7 +1385,8 @@ export class AttackEdges {
         for (const account of inventory?.serviceAccounts ?? []) {
           const result = credentialMatchesServiceAccount(credential, issuer, account.namespace, account.name);
           if (result === false) continue;
-          const from = `sa:${cluster.id}|system:serviceaccount:${account.namespace}:${account.name}`;
+          // from a token of the account the credential accepts, not from its API access (`sa:`)
+          const from = `wi:${cluster.id}|system:serviceaccount:${account.namespace}:${account.name}`;
           edges.push({
             from,
             weight: 1,

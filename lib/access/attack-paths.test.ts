@@ -44,6 +44,12 @@ import { clusterFromWire } from "@/lib/model/wire-azure";
 
 const ADMIN_RULES = [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }];
 
+/**
+ * The label on which the azure-workload-identity webhook projects the workload identity token into a pod
+ * (its objectSelector): exec into a running pod reaches the identity through that token.
+ */
+const WI_POD = { "azure.workload.identity/use": "true" };
+
 /** Leonard may create pods in namespace default of aks-1 (nothing more). */
 const leonardCreatesPods = [
   role("default", "pod-maker", [{ verbs: ["create"], apiGroups: [""], resources: ["pods"] }]),
@@ -245,7 +251,7 @@ describe("Kubernetes → workload identity", () => {
     const model = tenant({
       aks1: { kubernetesVersion: "1.35.0" },
       objects: [
-        pod("default", "deployer-7f9", "deployer"),
+        pod("default", "deployer-7f9", "deployer", WI_POD),
         pod("default", "another-pod", "default"),
         role("default", "exec", [
           { verbs: ["create"], apiGroups: [""], resources: ["pods/exec"], resourceNames: [allowed] },
@@ -258,7 +264,7 @@ describe("Kubernetes → workload identity", () => {
 
   // kubernetes/kubernetes#134577: from 1.35 exec/attach over WebSocket needs `create`; before, `get` sufficed.
   const execObjects = (verb: string) => [
-    pod("default", "deployer-7f9", "deployer"),
+    pod("default", "deployer-7f9", "deployer", WI_POD),
     role("default", "exec", [{ verbs: [verb], apiGroups: [""], resources: ["pods/exec"] }]),
     roleBinding("default", "leonard-exec", { kind: "Role", name: "exec" }, [user("leonard")]),
   ];
@@ -924,7 +930,7 @@ describe("run command", () => {
 // code in a pod that already runs as default/deployer, whose identity holds Contributor on rg-2.
 describe("running code in existing pods", () => {
   const withPod = (rules: unknown[], bindingKind: "Role" | "ClusterRole" = "Role") => [
-    pod("default", "deployer-7f9", "deployer"),
+    pod("default", "deployer-7f9", "deployer", WI_POD),
     ...(bindingKind === "Role"
       ? [
           role("default", "r", rules),

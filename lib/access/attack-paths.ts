@@ -185,8 +185,9 @@ export class AttackPathSearch {
         podNode = next;
       }
       const clusterId = podNode === null ? null : podSide(podNode);
-      // The trusted service account itself is the means, not someone who reaches the identity.
-      if (clusterId === null || podNode === node) continue;
+      // The trusted service account itself (`sa:` beside its `wi:` token node) is the means, not someone
+      // who reaches the identity.
+      if (clusterId === null || podNode === node || podNode === `wi:${node.slice(3)}`) continue;
       if (who.clusterId !== null && who.clusterId !== clusterId) continue;
       results.push({
         clusterId,
@@ -334,9 +335,9 @@ export class AttackPathSearch {
   }
 }
 
-/** The cluster of a pod-side node (`sa:`, `pods:`, `token:`, `exec:`, `tokenname:`, `execname:`, `anypod:`, `hostpod:`), null for any other node. */
+/** The cluster of a pod-side node (`sa:`, `wi:`, `pods:`, `token:`, `exec:`, `tokenname:`, `execname:`, `anypod:`, `hostpod:`), null for any other node. */
 function podSide(node: NodeId): string | null {
-  const match = /^(?:sa|pods|token|exec|tokenname|execname|anypod|hostpod):([^|]+)/.exec(node);
+  const match = /^(?:sa|wi|pods|token|exec|tokenname|execname|anypod|hostpod):([^|]+)/.exec(node);
   return match ? match[1] : null;
 }
 

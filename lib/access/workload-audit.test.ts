@@ -33,6 +33,11 @@ import {
 // identity `deployer` whose federated credential trusts default/deployer on aks-1 and which holds
 // Contributor on rg-2 unless a test says otherwise.
 
+/**
+ * The label on which the azure-workload-identity webhook projects the workload identity token into a pod
+ * (its objectSelector): exec into a running pod reaches the identity through that token.
+ */
+const WI_POD = { "azure.workload.identity/use": "true" };
 const namespaceObject = (name: string, enforce?: string) => ({
   kind: "Namespace",
   metadata: { name, labels: enforce ? { "pod-security.kubernetes.io/enforce": enforce } : {} },
@@ -103,7 +108,7 @@ describe("running code in an existing pod", () => {
     const model = tenant({
       aks1: { kubernetesVersion: "1.35.0" },
       objects: [
-        pod("default", "deployer-7f9", "deployer"),
+        pod("default", "deployer-7f9", "deployer", WI_POD),
         ...leonardMay("default", [may([verb], ["pods"])]),
       ],
     });
@@ -121,7 +126,7 @@ describe("running code in an existing pod", () => {
   });
   it("patch limited to one named pod reaches only that pod's account", () => {
     const objects = (name: string) => [
-      pod("default", "deployer-7f9", "deployer"),
+      pod("default", "deployer-7f9", "deployer", WI_POD),
       pod("default", "other-pod", "default"),
       ...leonardMay("default", [{ ...may(["patch"], ["pods"]), resourceNames: [name] }]),
     ];
@@ -539,7 +544,7 @@ describe("workload identity semantics pinned (already correct)", () => {
     expect(
       leonardOnAks2({
         aks1: { kubernetesVersion: "1.35.0" },
-        objects: [pod("default", "deployer-7f9", "deployer"), ...objects],
+        objects: [pod("default", "deployer-7f9", "deployer", WI_POD), ...objects],
       }),
     ).toEqual([expected]);
   });
