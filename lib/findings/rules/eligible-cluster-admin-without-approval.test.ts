@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AccessModelBuilder, CLUSTER, RG, ROLE } from "@/lib/access/fixtures/access-model-builder";
 import { evaluateFindings, FINDING_RULES } from "@/lib/findings/evaluate-findings";
+import { activationApproval } from "@/lib/findings/rules/eligible-cluster-admin-without-approval";
 import type { RoleEligibilityActivation } from "@/lib/model/azure";
 import type { TenantModel } from "@/lib/model/tenant-model";
 
@@ -78,5 +79,38 @@ describe("eligible-cluster-admin-without-approval with PIM role settings", () =>
       findings.map((finding) => [finding.evidence.objects[0].id, finding.status]),
     );
     expect(byHolder).toEqual({ dev: "fail", old: "not-assessed" });
+  });
+});
+
+// Every activation on a path is needed before it gives cluster-admin: activating an eligible assignment
+// makes that one role active (learn.microsoft.com/entra/id-governance/privileged-identity-management/
+// pim-resource-roles-activate-your-roles), and an eligible group membership is activated on its own, under
+// the group's own PIM settings (…/groups-activate-roles; …/groups-role-settings). A path that rests on two of
+// them (an eligible membership of a group holding an eligible role, or two eligible parts held together, as
+// lib/access/evaluate-cluster.ts combines them) activates without approval only if each of them does.
+describe("activationApproval: a path resting on more than one activation", () => {
+  const eligibility = (approvalRequired?: boolean) => ({
+    kind: "roleEligibility",
+    id: `/subscriptions/s/providers/microsoft.authorization/roleeligibilityscheduleinstances/${String(approvalRequired)}`,
+    label: "eligible",
+    ...(approvalRequired === undefined ? {} : { approvalRequired }),
+  });
+  const principal = { kind: "principal", id: "ops", label: "ops (User)" };
+  const groupEligibility = { kind: "groupEligibility", id: "g:member:ops", label: "eligible member of g" };
+
+  it("needs approval when any of its activations does, whichever comes first", () => {
+    expect(activationApproval([principal, eligibility(false), eligibility(true)])).toBe(true);
+    expect(activationApproval([principal, eligibility(true), eligibility(false)])).toBe(true);
+  });
+
+  it("activates without approval only when every activation is known to", () => {
+    expect(activationApproval([principal, eligibility(false), eligibility(false)])).toBe(false);
+    expect(activationApproval([principal, eligibility(false)])).toBe(false);
+  });
+
+  it("is not known when one activation's settings are not (a PIM for Groups membership, unread settings)", () => {
+    expect(activationApproval([principal, groupEligibility, eligibility(false)])).toBeNull();
+    expect(activationApproval([principal, eligibility(false), eligibility(undefined)])).toBeNull();
+    expect(activationApproval([principal, groupEligibility, eligibility(true)])).toBe(true);
   });
 });

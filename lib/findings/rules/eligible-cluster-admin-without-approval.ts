@@ -6,19 +6,35 @@ import { PIM_SOURCE } from "@/lib/model/directory";
 import { AZURE_PIM_SOURCE } from "@/lib/model/sources";
 
 /**
- * Whether activating the eligibility a path rests on needs approval: its `roleEligibility` step
- * carries PIM's role settings (`approvalRequired`, from the role management policy for the role at
- * the eligibility's scope) when the scan read them. PIM for Groups steps carry none yet.
- * true = needs approval, false = activates without, null = not known.
+ * Whether activating what a path rests on needs approval. A path may rest on more than one activation (an
+ * eligible role and an eligible group membership, or two eligible parts held together), and every one of
+ * them must be activated, so one that needs approval makes the whole path need it. A `roleEligibility` step
+ * carries PIM's role settings (`approvalRequired`, from the role management policy for the role at the
+ * eligibility's scope) when the scan read them; PIM for Groups steps and eligible directory roles carry none.
+ * true = needs approval, false = every activation on it goes without, null = not known.
  */
-function approvalOf(path: readonly PathStep[]): boolean | null {
-  const step = path.find((candidate) => candidate.kind === "roleEligibility");
-  return step?.approvalRequired ?? null;
+export function activationApproval(path: readonly PathStep[]): boolean | null {
+  let eligibilities = 0;
+  let unknown = false;
+  for (const step of path) {
+    if (step.kind === "roleEligibility") {
+      eligibilities++;
+      if (step.approvalRequired === true) return true;
+      if (step.approvalRequired !== false) unknown = true;
+    } else if (
+      step.kind === "groupEligibility" ||
+      (step.kind === "directoryRoleAssignment" && step.id.startsWith("eligible:"))
+    ) {
+      eligibilities++;
+      unknown = true;
+    }
+  }
+  return eligibilities === 0 || unknown ? null : false;
 }
 
 /** The paths' verdict: one known to activate without approval fails; all known to need it pass. */
 function approvalOfAll(paths: readonly (readonly PathStep[])[]): boolean | null {
-  const approvals = paths.map(approvalOf);
+  const approvals = paths.map(activationApproval);
   if (approvals.includes(false)) return false;
   return approvals.every((approval) => approval === true) ? true : null;
 }
@@ -60,7 +76,7 @@ export const eligibleClusterAdminWithoutApproval: FindingRule = {
             continue;
           }
           // Lead with the evidence: the paths that activate without approval first.
-          paths.sort((a, b) => Number(approvalOf(a) !== false) - Number(approvalOf(b) !== false));
+          paths.sort((a, b) => Number(activationApproval(a) !== false) - Number(activationApproval(b) !== false));
           const duration = paths
             .map((path) => path.find((step) => step.kind === "roleEligibility")?.maximumDuration)
             .find((value) => value !== undefined);
