@@ -76,7 +76,9 @@ export const eligibleClusterAdminWithoutApproval: FindingRule = {
             continue;
           }
           // Lead with the evidence: the paths that activate without approval first.
-          paths.sort((a, b) => Number(activationApproval(a) !== false) - Number(activationApproval(b) !== false));
+          paths.sort(
+            (a, b) => Number(activationApproval(a) !== false) - Number(activationApproval(b) !== false),
+          );
           const duration = paths
             .map((path) => path.find((step) => step.kind === "roleEligibility")?.maximumDuration)
             .find((value) => value !== undefined);
