@@ -1642,6 +1642,8 @@ export class AttackEdges {
           weight: 1,
           steps: grant.path.slice(1),
           conditional: grant.conditional,
+          // a path into an eligible grant needs its activation first: never standing access
+          ...(grant.eligible ? { eligible: true } : {}),
           level: grant.level,
           namespace: grant.namespace,
           held: true,
@@ -1672,6 +1674,7 @@ export class AttackEdges {
             clusterStep(cluster),
           ],
           conditional: false,
+          ...(escalation.eligible ? { eligible: true } : {}),
           level: "cluster-admin",
           namespace: null,
           held: false,
