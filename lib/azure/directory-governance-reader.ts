@@ -2,6 +2,8 @@ import type { Client } from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
 import { type DirectoryRead, type PrincipalHints, readDirectory } from "@/lib/azure/directory-reader";
 import {
+  ADMINISTRATIVE_UNITS_SOURCE,
+  type AdministrativeUnit,
   CLUSTER_RELEVANT_DIRECTORY_ROLES,
   type DirectoryOwnership,
   type DirectoryRoleAssignment,
@@ -23,7 +25,8 @@ import { mapWithLimit } from "@/lib/net/request-slots";
 // matter only: the directory roles that lead to clusters (active and PIM-eligible), PIM for Groups
 // eligibility and owners of the groups the scan saw (admin groups, groups in role assignments and
 // bindings, and their nested groups), and owners of the applications and service principals that
-// hold Azure roles or appear in bindings. Calls: 2 per role, 2 per group, 3 per service principal.
+// hold Azure roles or appear in bindings. Calls: 2 per role, 2 per group, 3 per service principal;
+// then the administrative units that matter (readAdministrativeUnits).
 //
 // A tenant without Entra ID P2 answers the PIM calls 400 AadPremiumLicenseRequired: the first such
 // answer stops the other PIM calls and is recorded once against the PIM source, so the scan is
@@ -248,8 +251,93 @@ export async function readDirectoryGovernance(
   return result;
 }
 
+export type AdministrativeUnitsRead = {
+  /** the units that matter, each with every member read */
+  administrativeUnits: AdministrativeUnit[];
+  errors: SourceError[];
+  /** parts of the unit source read successfully (the list, each unit's members) */
+  partsRead: number;
+};
+
+/**
+ * Administrative units (Graph v1.0 GET /directory/administrativeUnits, then GET …/{id}/members, both
+ * paged): the units a directory role is scoped to and the restricted management ones — the only units
+ * that change an edge (lib/access/directory-edges.ts). Members are kept when they are users or groups
+ * (devices are no principals). A unit whose members could not be read is left out and its failure
+ * recorded, so its scoped roles stay "members not read" (conditional), never "no members"; a refused
+ * list (403 without AdministrativeUnit.Read.All or Directory.Read.All) leaves the source not read.
+ * Calls: 1 per page of units, 1 per page of members of each unit that matters.
+ */
+export async function readAdministrativeUnits(
+  client: Client,
+  scopedUnitIds: ReadonlySet<string>,
+  options: { concurrency: number },
+): Promise<AdministrativeUnitsRead> {
+  const result: AdministrativeUnitsRead = { administrativeUnits: [], errors: [], partsRead: 0 };
+  const fail = (what: string, error: unknown) => {
+    const { code, message } = describeError(error);
+    result.errors.push({ source: ADMINISTRATIVE_UNITS_SOURCE, code, message: `${what}: ${message}` });
+  };
+  let units: Record<string, unknown>[];
+  try {
+    units = await readAll(client, () =>
+      client
+        .api("/directory/administrativeUnits")
+        .select(["id", "displayName", "isMemberManagementRestricted", "membershipType", "visibility"])
+        .top(PAGE_SIZE)
+        .get(),
+    );
+    result.partsRead += 1;
+  } catch (error) {
+    fail("reading the administrative units", error);
+    return result;
+  }
+  const wanted = units.flatMap((object) => {
+    const unit = z
+      .looseObject({
+        id: z.string().min(1),
+        displayName: z.string().nullish(),
+        isMemberManagementRestricted: z.boolean().nullish(),
+        membershipType: z.string().nullish(),
+      })
+      .parse(object);
+    const id = normalizeGuid(unit.id);
+    const restricted = unit.isMemberManagementRestricted === true;
+    return restricted || scopedUnitIds.has(id) ? [{ ...unit, id, restricted }] : [];
+  });
+  await mapWithLimit(wanted, options.concurrency, async (unit) => {
+    try {
+      const members = await readAll(client, () =>
+        client.api(`/directory/administrativeUnits/${unit.id}/members`).top(PAGE_SIZE).get(),
+      );
+      const memberIds = new Set<string>();
+      for (const object of members) {
+        const principal = principalFromDirectoryObject(object);
+        if (principal?.kind === "User" || principal?.kind === "Group") memberIds.add(principal.id);
+      }
+      result.administrativeUnits.push({
+        id: unit.id,
+        displayName: unit.displayName ?? unit.id,
+        memberIds: [...memberIds].sort(),
+        ...(unit.restricted ? { isMemberManagementRestricted: true as const } : {}),
+        ...(unit.membershipType ? { membershipType: unit.membershipType } : {}),
+      });
+      result.partsRead += 1;
+    } catch (error) {
+      // Deleted between the two reads: a unit that no longer exists manages no one.
+      if (statusOf(error) !== 404) fail(`reading the members of administrative unit ${unit.id}`, error);
+    }
+  });
+  result.administrativeUnits.sort((a, b) => a.id.localeCompare(b.id));
+  return result;
+}
+
 export type DirectoryWithGovernance = DirectoryRead &
-  Omit<GovernanceRead, "principalHints" | "errors"> & { pimPartsRead: number };
+  Omit<GovernanceRead, "principalHints" | "errors"> & {
+    pimPartsRead: number;
+    administrativeUnits: AdministrativeUnit[];
+    administrativeUnitPartsRead: number;
+  };
 
 /**
  * The directory a scan needs: the principals it saw with their groups, then the governance of those
@@ -287,6 +375,14 @@ export async function readDirectoryWithGovernance(
     errors.push(...more.errors);
     complete &&= more.complete;
   }
+  const scopedUnitIds = new Set(
+    governance.directoryRoleAssignments.flatMap((role) => {
+      const match = /^\/administrativeunits\/(.+)$/i.exec(role.directoryScopeId);
+      return match ? [normalizeGuid(match[1])] : [];
+    }),
+  );
+  const units = await readAdministrativeUnits(client, scopedUnitIds, options);
+  errors.push(...units.errors);
   return {
     principals,
     groupMemberships,
@@ -296,5 +392,7 @@ export async function readDirectoryWithGovernance(
     groupEligibilities: governance.groupEligibilities,
     directoryOwners: governance.directoryOwners,
     pimPartsRead: governance.pimPartsRead,
+    administrativeUnits: units.administrativeUnits,
+    administrativeUnitPartsRead: units.partsRead,
   };
 }

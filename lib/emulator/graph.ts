@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { type EmulatorContext, isPrincipalDeleted } from "@/lib/emulator/context";
+import { GraphAdministrativeUnits } from "@/lib/emulator/graph-administrative-units";
 import { handleGraphBatch } from "@/lib/emulator/graph-batch";
 import { GraphGovernance } from "@/lib/emulator/graph-governance";
 import {
@@ -126,9 +127,11 @@ type GraphCaller = { claims: AccessTokenClaims; isApp: boolean; roles: Set<strin
 /** Microsoft Graph v1.0, the directory reads the scanner uses, under /graph/v1.0. */
 export class GraphEndpoints {
   private readonly governance: GraphGovernance;
+  private readonly administrativeUnits: GraphAdministrativeUnits;
 
   constructor(private readonly context: EmulatorContext) {
     this.governance = new GraphGovernance(context);
+    this.administrativeUnits = new GraphAdministrativeUnits(context);
   }
 
   private get base(): string {
@@ -311,13 +314,16 @@ export class GraphEndpoints {
         ),
       };
     }
-    // Role management, PIM for Groups and owners (lib/emulator/graph-governance.ts).
-    const governed = this.governance.route(request, path, {
-      error: (status, code, message) => graphError(status, code, message),
-      allowed: (permissions) => this.allowed(caller, [...permissions]),
-      visible: (id) => this.visible(id),
-      serialize: (entry) => this.serialize(entry, caller),
-    });
+    // Role management, PIM for Groups and owners (lib/emulator/graph-governance.ts), administrative
+    // units (lib/emulator/graph-administrative-units.ts).
+    const hooks = {
+      error: (status: number, code: string, message: string) => graphError(status, code, message),
+      allowed: (permissions: readonly string[]) => this.allowed(caller, [...permissions]),
+      visible: (id: string) => this.visible(id),
+      serialize: (entry: DirectoryEntry) => this.serialize(entry, caller),
+    };
+    const governed =
+      this.governance.route(request, path, hooks) ?? this.administrativeUnits.route(request, path, hooks);
     if (governed) return governed;
     // servicePrincipals(appId='...') is one segment
     const collections: Record<string, DirectoryKind> = {

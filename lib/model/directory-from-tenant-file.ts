@@ -102,8 +102,17 @@ export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile)
       return [];
     }),
   ];
-  // Entra sections built in code (test fixtures) may leave the list out.
+  // The units that change an edge, as the scanner keeps them (lib/azure/directory-governance-reader.ts):
+  // restricted management units and units a directory role it read is scoped to. Entra sections built
+  // in code (test fixtures) may leave the list out.
+  const scopedUnits = new Set(
+    model.directoryRoleAssignments.flatMap((role) => {
+      const match = /^\/administrativeunits\/(.+)$/i.exec(role.directoryScopeId);
+      return match ? [normalizeGuid(match[1])] : [];
+    }),
+  );
   model.administrativeUnits = (entra.administrativeUnits ?? [])
+    .filter((unit) => unit.isMemberManagementRestricted || scopedUnits.has(normalizeGuid(unit.id)))
     .map((unit) => ({
       id: normalizeGuid(unit.id),
       displayName: unit.displayName,

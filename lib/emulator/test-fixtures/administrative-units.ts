@@ -4,11 +4,13 @@ import type { TenantFile } from "@/lib/model/wire/tenant-file";
 
 // The small tenant's entra section with three administrative units, for tests of the Graph
 // administrative-unit endpoints, the scanner's reads and the tenant file's checks. Platform holds
-// aks-1's admin group, and Faye is Groups Administrator at its scope only.
+// aks-1's admin group, and Faye is Groups Administrator at its scope only; Executives is restricted;
+// Contractors (dynamic) is Leonard's as Helpdesk Administrator; Sandbox matters to no edge.
 export const UNIT_IDS = {
   platform: "0000eeee-0000-4000-8000-0000000000a1",
   executives: "0000eeee-0000-4000-8000-0000000000a2",
   contractors: "0000eeee-0000-4000-8000-0000000000a3",
+  sandbox: "0000eeee-0000-4000-8000-0000000000a4",
 } as const;
 
 export function withAdministrativeUnits(tenant: TenantFile): TenantFile {
@@ -25,6 +27,11 @@ export function withAdministrativeUnits(tenant: TenantFile): TenantFile {
           principalId: ids.faye,
           roleDefinitionId: DIRECTORY_ROLE_TEMPLATES.groupsAdministrator,
           directoryScopeId: `/administrativeUnits/${UNIT_IDS.platform}`,
+        },
+        {
+          principalId: ids.leonard,
+          roleDefinitionId: DIRECTORY_ROLE_TEMPLATES.helpdeskAdministrator,
+          directoryScopeId: `/administrativeUnits/${UNIT_IDS.contractors}`,
         },
       ],
       administrativeUnits: [
@@ -48,6 +55,12 @@ export function withAdministrativeUnits(tenant: TenantFile): TenantFile {
           isMemberManagementRestricted: false,
           membershipType: "Dynamic",
           membershipRule: '(user.department -eq "Contracting")',
+        },
+        {
+          id: UNIT_IDS.sandbox,
+          displayName: "Sandbox",
+          members: [ids.leonard],
+          isMemberManagementRestricted: false,
         },
       ],
     },

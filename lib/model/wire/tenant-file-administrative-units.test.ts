@@ -58,7 +58,7 @@ describe("tenant file: entra.administrativeUnits", () => {
       "$.entra.administrativeUnits[0].members[1]: no user or group in principals has this id",
       `$.entra.administrativeUnits[0].members[2]: duplicate member "${ids.aksAdmins.toUpperCase()}" (first at $.entra.administrativeUnits[0].members[0])`,
       "$.entra.administrativeUnits[1].members[0]: ci-deployer is a ServicePrincipal: administrative units hold users, groups and devices",
-      `$.entra.administrativeUnits[3].id: duplicate administrative unit id "${UNIT_IDS.platform}" (first at $.entra.administrativeUnits[0].id)`,
+      `$.entra.administrativeUnits[4].id: duplicate administrative unit id "${UNIT_IDS.platform}" (first at $.entra.administrativeUnits[0].id)`,
     ]);
   });
 
@@ -89,7 +89,7 @@ describe("tenant file: entra.administrativeUnits", () => {
     );
   });
 
-  it("becomes the model's administrative units, read completely", () => {
+  it("becomes the model's administrative units that matter (restricted, or a role's scope), read completely", () => {
     const model = modelFromTenantFile(
       withAdministrativeUnits(parseTenantFile(JSON.parse(readFileSync(smallTenantPath, "utf8")))),
     );

@@ -5,7 +5,7 @@ import { loadDemoTenant } from "@/lib/emulator/demo";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { SCANNER_MARKER } from "@/lib/emulator/scanner-identity";
 import { startTestEmulator, type TestEmulator } from "@/lib/emulator/test-support";
-import { PIM_SOURCE } from "@/lib/model/directory";
+import { ADMINISTRATIVE_UNITS_SOURCE, PIM_SOURCE } from "@/lib/model/directory";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { ClusterKubernetes } from "@/lib/model/kubernetes";
 import { clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
@@ -338,14 +338,22 @@ describe("permissions and cancellation", () => {
       expect(result.errors).toContainEqual(
         expect.objectContaining({ source: DIRECTORY_SOURCE, code: "Authorization_RequestDenied" }),
       );
-      // Nothing outside the directory depends on it (PIM eligibility needs permissions of its own).
-      const { [DIRECTORY_SOURCE]: _directory, [PIM_SOURCE]: _pim, ...others } = statuses(result.model);
+      // Nothing outside the directory depends on it (PIM eligibility and administrative units need
+      // permissions of their own).
+      const {
+        [DIRECTORY_SOURCE]: _directory,
+        [PIM_SOURCE]: _pim,
+        [ADMINISTRATIVE_UNITS_SOURCE]: _units,
+        ...others
+      } = statuses(result.model);
       const {
         [DIRECTORY_SOURCE]: _baselineDirectory,
         [PIM_SOURCE]: _baselinePim,
+        [ADMINISTRATIVE_UNITS_SOURCE]: _baselineUnits,
         ...baselineOthers
       } = statuses(baseline.model);
       expect(result.model.coverage[PIM_SOURCE]).toMatchObject({ status: "not-read" });
+      expect(result.model.coverage[ADMINISTRATIVE_UNITS_SOURCE]).toMatchObject({ status: "not-read" });
       expect(others).toEqual(baselineOthers);
       expect(result.model.roleAssignments).toEqual(baseline.model.roleAssignments);
     } finally {

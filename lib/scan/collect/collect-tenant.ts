@@ -14,7 +14,7 @@ import type {
   RoleDefinition,
   RoleEligibility,
 } from "@/lib/model/azure";
-import { PIM_SOURCE } from "@/lib/model/directory";
+import { ADMINISTRATIVE_UNITS_SOURCE, PIM_SOURCE } from "@/lib/model/directory";
 import { normalizeGuid } from "@/lib/model/ids";
 import type { ClusterKubernetes } from "@/lib/model/kubernetes";
 import { withActivation } from "@/lib/model/pim-activation";
@@ -391,6 +391,10 @@ export async function collectTenant(
     // PIM eligibility is its own source: without P2 it is not read, and that is all it costs.
     book.open(PIM_SOURCE);
     for (let part = 0; part < directory.pimPartsRead; part++) book.succeeded(PIM_SOURCE);
+    // Administrative units too: refused (403), they are not read, and unit-scoped roles stay conditional.
+    book.open(ADMINISTRATIVE_UNITS_SOURCE);
+    for (let part = 0; part < directory.administrativeUnitPartsRead; part++)
+      book.succeeded(ADMINISTRATIVE_UNITS_SOURCE);
     done += 1;
     progress();
 
@@ -437,6 +441,7 @@ export async function collectTenant(
     model.directoryRoleAssignments = directory.directoryRoleAssignments;
     model.groupEligibilities = directory.groupEligibilities;
     model.directoryOwners = directory.directoryOwners;
+    model.administrativeUnits = directory.administrativeUnits;
     model.kubernetes = kubernetes;
     model.coverage = book.coverage();
     const validated = tenantModelSchema.parse(model);
