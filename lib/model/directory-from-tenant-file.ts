@@ -24,7 +24,8 @@ export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile)
         status: "not-read",
         reason: "AadPremiumLicenseRequired: The tenant needs an AAD Premium 2 license.",
       };
-  // The file lists every administrative unit: one it does not list does not exist.
+  // A file that lists administrative units lists them all (one it does not list does not exist); a file
+  // without the list (an offline collector's) leaves the units its directory roles are scoped to unknown.
   model.coverage[ADMINISTRATIVE_UNITS_SOURCE] = { status: "complete" };
   if (!entra) {
     model.administrativeUnits = [];
@@ -111,6 +112,12 @@ export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile)
       return match ? [normalizeGuid(match[1])] : [];
     }),
   );
+  if (entra.administrativeUnits === undefined && scopedUnits.size > 0)
+    model.coverage[ADMINISTRATIVE_UNITS_SOURCE] = {
+      status: "not-read",
+      reason:
+        "the tenant file has directory roles scoped to administrative units but no entra.administrativeUnits",
+    };
   model.administrativeUnits = (entra.administrativeUnits ?? [])
     .filter((unit) => unit.isMemberManagementRestricted || scopedUnits.has(normalizeGuid(unit.id)))
     .map((unit) => ({

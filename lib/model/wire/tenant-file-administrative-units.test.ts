@@ -110,4 +110,14 @@ describe("tenant file: entra.administrativeUnits", () => {
       },
     ]);
   });
+
+  it("a file with unit-scoped roles but no administrativeUnits (an offline collector's) leaves the units not read", () => {
+    const tenant = withAdministrativeUnits(
+      parseTenantFile(JSON.parse(readFileSync(smallTenantPath, "utf8"))),
+    );
+    delete (tenant.entra as { administrativeUnits?: unknown }).administrativeUnits;
+    const model = modelFromTenantFile(tenant);
+    expect(model.coverage[ADMINISTRATIVE_UNITS_SOURCE]).toMatchObject({ status: "not-read" });
+    expect(model.administrativeUnits).toEqual([]);
+  });
 });
