@@ -387,12 +387,21 @@ describe("restricted management administrative units", () => {
     expect(reach(restricted, ids.faye)).toBeUndefined();
   });
 
-  it("nor can the group's owner", () => {
+  it("nor can the group's owner, standing or eligible (PIM for Groups)", () => {
     const owners: DirectoryOwnership[] = [
       { objectId: ids.aksAdmins, objectKind: "Group", displayName: "aks-admins", ownerIds: [ids.faye] },
     ];
     expect(reach(tenantModel({ owners }), ids.faye)).toBeDefined();
     expect(reach(tenantModel({ owners, units: restrictedAdmins }), ids.faye)).toBeUndefined();
+    const eligibleOwner = (units: AdministrativeUnit[]) => {
+      const model = tenantModel({ units });
+      model.groupEligibilities = [
+        { id: "e", groupId: ids.aksAdmins, principalId: ids.faye, accessId: "owner", endDateTime: null },
+      ];
+      return reach(model, ids.faye);
+    };
+    expect(eligibleOwner([])).toMatchObject({ eligible: true });
+    expect(eligibleOwner(restrictedAdmins)).toBeUndefined();
   });
 
   it("a Groups Administrator at the restricted unit's scope can; one at a regular unit also holding the group cannot", () => {

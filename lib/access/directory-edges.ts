@@ -442,6 +442,8 @@ export class DirectoryEdges {
     if (ownership && restricted.length === 0)
       edges.push(...this.ownerEdges(ownership, "adds itself as a member", [member]));
     for (const eligibility of this.eligibilityByGroup.get(groupId) ?? []) {
+      // An eligible owner is an owner once active, and owners cannot change a group in a restricted unit.
+      if (eligibility.accessId === "owner" && restricted.length > 0) continue;
       const holder = directoryPrincipal(this.index, eligibility.principalId);
       for (const reached of reachThroughGroups(this.index, holder)) {
         edges.push({
