@@ -77,6 +77,7 @@ const INVENTORY_KIND_LABEL: Record<string, string> = {
   groupEligibility: "PIM for Groups eligibility",
   directoryRoleAssignment: "Directory role",
   directoryOwnership: "Owners of",
+  administrativeUnit: "Administrative unit",
   denyAssignment: "Deny assignment",
 };
 

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { AttackPathSearch } from "@/lib/access/attack-paths";
@@ -178,11 +179,43 @@ describe("a scanner refused administrative units (no AdministrativeUnit.Read.All
 });
 
 describe("a unit with hidden membership", () => {
-  it("needs Member.Read.Hidden for its members: without it that unit alone is missing and the source partial", async () => {
+  const hiddenTenant = async () => {
     const hidden = await tenant();
     const units = hidden.entra?.administrativeUnits ?? [];
     units[0] = { ...units[0], visibility: "HiddenMembership" };
-    const running = await startTestEmulator({ tenant: hidden, pageSize: 2, seed: 5 });
+    return hidden;
+  };
+
+  it("is read whole with the documented permissions (docs/permissions lists Member.Read.Hidden)", async () => {
+    const running = await startTestEmulator({ tenant: await hiddenTenant(), pageSize: 2, seed: 5 });
+    try {
+      const result = await collect(running);
+      expect(result.model.administrativeUnits?.map((unit) => unit.displayName).sort()).toEqual([
+        "Contractors",
+        "Executives",
+        "Platform",
+      ]);
+      expect(result.model.coverage[ADMINISTRATIVE_UNITS_SOURCE]).toMatchObject({ status: "complete" });
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it("needs Member.Read.Hidden for its members: without it that unit alone is missing and the source partial", async () => {
+    const documented = JSON.parse(
+      await readFile(
+        new URL("../../docs/permissions/microsoft-graph-permissions.json", import.meta.url),
+        "utf8",
+      ),
+    ) as { applicationPermissions: string[] };
+    const running = await startTestEmulator({
+      tenant: await hiddenTenant(),
+      pageSize: 2,
+      seed: 5,
+      scannerGraphPermissions: documented.applicationPermissions.filter(
+        (name) => name !== "Member.Read.Hidden",
+      ),
+    });
     try {
       const result = await collect(running);
       expect(result.model.administrativeUnits?.map((unit) => unit.displayName)).toEqual([
