@@ -1,4 +1,10 @@
-import { AKS_ACTIONS, grantingPattern, kubernetesDataActions } from "@/lib/access/azure-permissions";
+import {
+  AKS_ACTIONS,
+  type GrantedNodeCodeExecution,
+  grantingPattern,
+  kubernetesDataActions,
+  NODE_CODE_EXECUTION_ACTIONS,
+} from "@/lib/access/azure-permissions";
 import {
   buildDenyIndex,
   type DeniedPermissions,
@@ -33,7 +39,8 @@ export type AzureRoleFacts = {
   clusterWrite: string | null;
   runCommand: string | null;
   assignIdentity: string | null;
-  writeScaleSet: string | null;
+  /** the node-code-execution actions granted (NODE_CODE_EXECUTION_ACTIONS order, each with its pattern) */
+  nodeCodeExecution: readonly GrantedNodeCodeExecution[];
   /** Kubernetes access through Azure RBAC data actions; null when the role has no data actions */
   dataCluster: ScopeFacts | null;
   dataNamespace: ScopeFacts | null;
@@ -194,9 +201,13 @@ function mayMatchUnder(pattern: string, prefix: string): boolean {
   return head.startsWith(prefix) || (pattern.includes("*") && prefix.startsWith(head));
 }
 
-/** The providers of every control-plane action the facts look at (AKS_ACTIONS). */
+/** The providers of every control-plane action the facts look at (AKS_ACTIONS, NODE_CODE_EXECUTION_ACTIONS). */
 const CONTROL_ACTION_PREFIXES = [
-  ...new Set(Object.values(AKS_ACTIONS).map((action) => `${action.toLowerCase().split("/")[0]}/`)),
+  ...new Set(
+    [...Object.values(AKS_ACTIONS), ...NODE_CODE_EXECUTION_ACTIONS.map(({ action }) => action)].map(
+      (action) => `${action.toLowerCase().split("/")[0]}/`,
+    ),
+  ),
 ];
 
 function computeRoleFacts(definition: RoleDefinition, denied?: DeniedPermissions): AzureRoleFacts {
@@ -226,7 +237,10 @@ function computeRoleFacts(definition: RoleDefinition, denied?: DeniedPermissions
     clusterWrite: control(AKS_ACTIONS.writeCluster),
     runCommand: control(AKS_ACTIONS.runCommand),
     assignIdentity: control(AKS_ACTIONS.assignIdentity),
-    writeScaleSet: control(AKS_ACTIONS.writeScaleSet),
+    nodeCodeExecution: NODE_CODE_EXECUTION_ACTIONS.flatMap((entry) => {
+      const pattern = control(entry.action);
+      return pattern ? [{ ...entry, pattern }] : [];
+    }),
     dataCluster: hasDataActions ? scopeFacts(can, "cluster") : null,
     dataNamespace: hasDataActions ? scopeFacts(can, "namespace") : null,
     dataCan: hasDataActions ? can : null,

@@ -1,7 +1,13 @@
 import { type AccessIndex, assignmentsReaching, type Reached, scopeChain } from "@/lib/access/access-index";
 import { type AssignableRoles, assignableRolesFor, mayAssign } from "@/lib/access/assignment-condition";
 import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
-import { AKS_ACTIONS, grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
+import {
+  AKS_ACTIONS,
+  grantingPattern,
+  kubernetesDataAction,
+  type NodeCodeExecutionAction,
+  nodeComputeOf,
+} from "@/lib/access/azure-permissions";
 import { type BoundRules, boundRules } from "@/lib/access/bound-rules";
 import {
   clusterTakeover,
@@ -1453,28 +1459,19 @@ export class AttackEdges {
           [{ ...target, label: `${label} ${identity.name}` }],
         );
       }
-      // The engine's identity-operator escalation: change the node scale sets that carry it.
+      // The engine's identity-operator escalation: run code on the nodes that carry it
+      // (NODE_CODE_EXECUTION_ACTIONS): at the node resource group or above, or at a scale set or VM in it.
       if (cluster.nodeResourceGroup) {
         const groupId = `/subscriptions/${cluster.subscriptionId}/resourcegroups/${cluster.nodeResourceGroup}`;
-        const scaleSets = (this.index.assignmentsBelowResourceGroup.get(groupId) ?? []).filter((assignment) =>
-          assignment.scope.includes("/providers/microsoft.compute/virtualmachinescalesets/"),
-        );
-        for (const assignment of [...assignmentsReaching(this.index, groupId), ...scaleSets]) {
-          this.controlPlaneEdge(
-            edges,
-            groupId,
-            assignment,
-            (facts) => facts.writeScaleSet,
-            ATTACK_ACTIONS.writeScaleSet,
-            [
-              {
-                kind: "resourceGroup",
-                id: groupId,
-                label: `runs code on the node scale sets in ${cluster.nodeResourceGroup}`,
-              },
-              { ...target, label: `${label} ${identity.name}` },
-            ],
-          );
+        const tail = (how: string): PathStep[] => [
+          { kind: "resourceGroup", id: groupId, label: `${how} in ${cluster.nodeResourceGroup}` },
+          { ...target, label: `${label} ${identity.name}` },
+        ];
+        for (const assignment of assignmentsReaching(this.index, groupId))
+          this.nodeCodeEdges(edges, groupId, assignment, null, tail);
+        for (const assignment of this.index.assignmentsBelowResourceGroup.get(groupId) ?? []) {
+          const on = nodeComputeOf(assignment.scope);
+          if (on) this.nodeCodeEdges(edges, assignment.scope, assignment, on, tail);
         }
       }
     }
@@ -1579,6 +1576,59 @@ export class AttackEdges {
   private denies(resourceId: string, principalId: string, action: string): boolean {
     if (this.index.denyIndex.byScope.size === 0) return false;
     return deniesAction(this.index.denyIndex, scopeChain(this.index, resourceId), principalId, action);
+  }
+
+  /**
+   * An assignment's edges for running code on a cluster's nodes (NODE_CODE_EXECUTION_ACTIONS, as the
+   * engine's identity-operator escalation): each holder through the first action the role grants
+   * (toward `on`: a scale set or VM; null = any) that no deny assignment at or above `resourceId`
+   * takes from it, named in the path.
+   */
+  private nodeCodeEdges(
+    edges: ReverseEdge[],
+    resourceId: string,
+    assignment: RoleAssignment,
+    on: NodeCodeExecutionAction["on"] | null,
+    tail: (how: string) => PathStep[],
+  ): void {
+    const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
+    if (!definition) return;
+    const granted = this.index
+      .roleFacts(definition)
+      .nodeCodeExecution.filter((entry) => on === null || entry.on === on);
+    if (granted.length === 0) return;
+    const reached = reachThroughGroups(
+      this.index,
+      directoryPrincipal(this.index, assignment.principalId, assignment.principalType),
+    );
+    /** holders an earlier action already gave the edge */
+    const covered = new Set<string>();
+    for (const entry of granted) {
+      const denied = this.deniedAt(resourceId, entry.action);
+      const holders = this.holdersThrough(
+        reached,
+        covered.size > 0 || denied ? (id) => covered.has(id) || (denied?.(id) ?? false) : undefined,
+      );
+      const via = [
+        assignmentStep(assignment, definition),
+        roleDefinitionStep(definition),
+        permissionStep(entry.action, entry.pattern),
+      ];
+      for (const holder of holders) {
+        edges.push(
+          new AssignmentEdge(
+            "node" in holder ? holder.node : this.register(holder.principal, ""),
+            entry.conditional || assignment.condition !== null,
+            holder.prefix,
+            via,
+            tail(entry.how),
+          ),
+        );
+        if ("node" in holder) return;
+        covered.add(holder.principal.id);
+      }
+      if (!denied || covered.size >= reached.length) return;
+    }
   }
 
   /** An edge from every principal an assignment reaches, when its role grants the action. */

@@ -66,6 +66,117 @@ export const AKS_ACTIONS = {
   writeScaleSet: "Microsoft.Compute/virtualMachineScaleSets/write",
 } as const;
 
+/** A control-plane action that runs code of the caller's on the nodes in a cluster's node resource group. */
+export type NodeCodeExecutionAction = {
+  action: string;
+  /** the compute it acts on: an assignment at a scale set (or one of its instances) or at a VM gives only its own */
+  on: "scaleSet" | "virtualMachine";
+  /** how the code gets to run, for the path */
+  how: string;
+  /** true when the code runs only after something the holder does not control (see `how`) */
+  conditional: boolean;
+};
+
+/**
+ * The actions that run code on the nodes, and so act as the identities the nodes carry (kubelet,
+ * add-ons): on the scale sets of VirtualMachineScaleSets node pools and on the standalone VMs of
+ * VirtualMachines node pools. The model does not say which kind a cluster's pools are, so the VM
+ * actions count too, conditional: they run code only where the node resource group has such VMs.
+ * Every string is in learn.microsoft.com/azure/role-based-access-control/permissions/compute
+ * (MicrosoftDocs/azure-docs articles/role-based-access-control/permissions/compute.md,
+ * Microsoft.Compute). Unconditional ones first: the first a role holds (and no deny takes away)
+ * explains the path. Left out: `virtualMachineScaleSets/virtualMachines/write` ("Updates the properties of a
+ * Virtual Machine in a VM Scale Set": an instance's model has no extensions or applications of its
+ * own to set, and userData is not run by the node), and the diagnosticRunCommand actions (predefined
+ * diagnostic scripts).
+ */
+export const NODE_CODE_EXECUTION_ACTIONS: readonly NodeCodeExecutionAction[] = [
+  {
+    // the scale set model: an extension in virtualMachineProfile.extensionProfile, applied at once
+    // with upgradePolicy Automatic, which the same write can set
+    action: AKS_ACTIONS.writeScaleSet,
+    on: "scaleSet",
+    how: "changes the node scale sets (an extension, applied to every instance)",
+    conditional: false,
+  },
+  {
+    // "Executes a predefined script on a Virtual Machine instance in a Virtual Machine Scale Set";
+    // POST …/virtualMachineScaleSets/{vmss}/virtualMachines/{instanceId}/runCommand takes a `script`
+    // (REST: Virtual Machine Scale Set VMs - Run Command; az vmss run-command invoke)
+    action: "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/runCommand/action",
+    on: "scaleSet",
+    how: "runs a script on a node through run command (az vmss run-command invoke)",
+    conditional: false,
+  },
+  {
+    // "Creates a new run command for Virtual Machine in Virtual Machine Scale Set" (managed run
+    // commands: PUT …/virtualMachines/{instanceId}/runCommands/{name} with source.script; az vmss run-command create)
+    action: "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/runCommands/write",
+    on: "scaleSet",
+    how: "runs a script on a node through a managed run command (az vmss run-command create)",
+    conditional: false,
+  },
+  {
+    // "Creates a new extension for Virtual Machine in Virtual Machine Scale Set" (a Custom Script extension on one instance)
+    action: "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/extensions/write",
+    on: "scaleSet",
+    how: "installs a Custom Script extension on a node",
+    conditional: false,
+  },
+  {
+    // "Creates a new Virtual Machine Scale Set Extension": it joins the scale set model, which
+    // instances take when created or upgraded to the latest model; with upgradePolicy Manual (which
+    // this action cannot change) existing instances keep theirs until then
+    // (learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-upgrade-policy)
+    action: "Microsoft.Compute/virtualMachineScaleSets/extensions/write",
+    on: "scaleSet",
+    how: "adds a Custom Script extension to the node scale sets' model (run by instances created or upgraded to the latest model)",
+    conditional: true,
+  },
+  {
+    // "Executes a predefined script on the virtual machine" (az vm run-command invoke)
+    action: "Microsoft.Compute/virtualMachines/runCommand/action",
+    on: "virtualMachine",
+    how: "runs a script on the node VMs of a VirtualMachines node pool, if any, through run command (az vm run-command invoke)",
+    conditional: true,
+  },
+  {
+    // "Creates a new virtual machine run command or updates an existing one" (az vm run-command create)
+    action: "Microsoft.Compute/virtualMachines/runCommands/write",
+    on: "virtualMachine",
+    how: "runs a script on the node VMs of a VirtualMachines node pool, if any, through a managed run command (az vm run-command create)",
+    conditional: true,
+  },
+  {
+    // "Creates a new virtual machine extension or updates an existing one" (Custom Script extension)
+    action: "Microsoft.Compute/virtualMachines/extensions/write",
+    on: "virtualMachine",
+    how: "installs a Custom Script extension on the node VMs of a VirtualMachines node pool, if any",
+    conditional: true,
+  },
+  {
+    // "Creates a new virtual machine or updates an existing virtual machine": extensions are child
+    // resources, not in the VM's model; what runs is a VM application (applicationProfile.
+    // galleryApplications, whose install script runs on the VM), which needs a gallery application
+    // version the holder can read
+    action: "Microsoft.Compute/virtualMachines/write",
+    on: "virtualMachine",
+    how: "adds a VM application (its install script), from a gallery it can read, to the node VMs of a VirtualMachines node pool, if any",
+    conditional: true,
+  },
+];
+
+/** A node-code-execution action a role grants, with the pattern that grants it. */
+export type GrantedNodeCodeExecution = NodeCodeExecutionAction & { pattern: string };
+
+/** Assignments at or below a node resource group that may run code on its nodes: at a scale set or VM, or below one. */
+export function nodeComputeOf(scope: string): NodeCodeExecutionAction["on"] | null {
+  const lower = scope.toLowerCase();
+  if (lower.includes("/providers/microsoft.compute/virtualmachinescalesets/")) return "scaleSet";
+  if (lower.includes("/providers/microsoft.compute/virtualmachines/")) return "virtualMachine";
+  return null;
+}
+
 /** Kubernetes verbs → the suffix of the Azure RBAC data action that stands for them. */
 export function dataActionSuffix(verb: string): string | null {
   switch (verb) {

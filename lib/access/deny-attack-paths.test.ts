@@ -124,6 +124,8 @@ describe("deny assignments and the attack graph", () => {
 describe("deny assignments and the identity-operator escalation", () => {
   const ASSIGN = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action";
   const SCALE_SET_WRITE = "Microsoft.Compute/virtualMachineScaleSets/write";
+  /** every way of running code on the nodes (NODE_CODE_EXECUTION_ACTIONS) */
+  const COMPUTE = "Microsoft.Compute/*";
   const nodeResourceGroup = () => {
     const cluster = modelFromTenantFile(demo).clusters.find((candidate) => candidate.name === "aks-1");
     if (!cluster?.nodeResourceGroup) throw new Error("aks-1 has no node resource group");
@@ -144,10 +146,14 @@ describe("deny assignments and the identity-operator escalation", () => {
     expect(new Set(operatorActions(modelFromTenantFile(demo), clusterId))).toEqual(
       new Set([ASSIGN, SCALE_SET_WRITE]),
     );
-    const denied = withDeny({ scope, actions: [ASSIGN, SCALE_SET_WRITE] });
+    // scale set write alone: the role's other ways of running code on the nodes remain (node-code-execution.test.ts)
+    expect(new Set(operatorActions(withDeny({ scope, actions: [SCALE_SET_WRITE] }), clusterId))).toEqual(
+      new Set([ASSIGN, "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/runCommand/action"]),
+    );
+    const denied = withDeny({ scope, actions: [ASSIGN, COMPUTE] });
     expect(operatorActions(denied, clusterId)).toEqual([]);
     // at the resource group only: its scale sets (written at the group) are denied, the identities below it are not
-    const groupOnly = withDeny({ scope, actions: [ASSIGN, SCALE_SET_WRITE], doNotApplyToChildScopes: true });
+    const groupOnly = withDeny({ scope, actions: [ASSIGN, COMPUTE], doNotApplyToChildScopes: true });
     expect(new Set(operatorActions(groupOnly, clusterId))).toEqual(new Set([ASSIGN]));
   });
 });

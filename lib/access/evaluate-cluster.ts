@@ -7,7 +7,7 @@ import {
   type Reached,
   scopeChain,
 } from "@/lib/access/access-index";
-import { AKS_ACTIONS } from "@/lib/access/azure-permissions";
+import { AKS_ACTIONS, nodeComputeOf } from "@/lib/access/azure-permissions";
 import { type BoundRules, boundRules } from "@/lib/access/bound-rules";
 import { deniedPermissions, deniesAction } from "@/lib/access/deny-assignments";
 import { rulesAllow } from "@/lib/access/kubernetes-rbac";
@@ -633,42 +633,56 @@ function azureRoutes(
   }
 }
 
-/** Who can act as the kubelet or an add-on identity: assign it to compute, or change the scale sets that carry it. */
+/**
+ * Who can act as the kubelet or an add-on identity: assign it to compute, or run code on the nodes
+ * that carry it (NODE_CODE_EXECUTION_ACTIONS in the node resource group).
+ */
 function identityOperatorRoutes(
   index: AccessIndex,
   cluster: Cluster,
   steps: ClusterSteps,
   collector: ClusterAccessCollector,
 ): void {
+  type Granted = { action: string; pattern: string; target: PathStep };
   const escalate = (
     assignment: RoleAssignment,
-    grantedBy: (facts: AzureRoleFacts) => string | null,
-    action: string,
-    target: PathStep,
+    /** what the role grants toward the target, in order of preference */
+    grantedBy: (facts: AzureRoleFacts) => readonly Granted[],
+    /** the resource the actions act on: deny assignments at or above it apply */
+    resourceId: string,
   ) => {
     const definition = index.rolesByGuid.get(assignment.roleDefinitionId);
     if (!definition) return;
     const granted = grantedBy(index.roleFacts(definition));
-    if (!granted) return;
-    const tail = [
-      assignmentStep(assignment, definition),
-      roleDefinitionStep(definition),
-      permissionStep(action, granted),
+    if (granted.length === 0) return;
+    const tails = granted.map(({ action, pattern, target }) => ({
+      action,
       target,
-      steps.at(null),
-    ];
+      tail: [
+        assignmentStep(assignment, definition),
+        roleDefinitionStep(definition),
+        permissionStep(action, pattern),
+        target,
+        steps.at(null),
+      ],
+    }));
     const ordinal = index.assignmentOrdinal.get(assignment) ?? -1;
     const assignee = directoryPrincipal(index, assignment.principalId, assignment.principalType);
-    // Deny assignments take the action away first (lib/access/deny-assignments.ts).
-    const chain = index.denyIndex.byScope.size > 0 ? scopeChain(index, target.id) : [];
+    // Deny assignments take an action away first (lib/access/deny-assignments.ts): the next one
+    // granted and not denied explains the route, if any.
+    const chain = index.denyIndex.byScope.size > 0 ? scopeChain(index, resourceId) : [];
     for (const reached of reachThroughGroups(index, assignee)) {
-      if (chain.length > 0 && deniesAction(index.denyIndex, chain, reached.principal.id, action)) continue;
+      const choice =
+        chain.length > 0
+          ? tails.find(({ action }) => !deniesAction(index.denyIndex, chain, reached.principal.id, action))
+          : tails[0];
+      if (!choice) continue;
       emitEscalations(
         collector,
         reached,
-        [{ to: "identity-operator", tail }],
+        [{ to: "identity-operator", tail: choice.tail }],
         "azure-control-plane",
-        `a${ordinal}|${target.id}|${reached.via}`,
+        `a${ordinal}|${choice.target.id}|${reached.via}`,
       );
     }
   };
@@ -686,22 +700,42 @@ function identityOperatorRoutes(
   for (const identity of identities) {
     const target = identityStep(identity.id, `${identity.label} ${identity.id.split("/").pop()}`);
     for (const assignment of assignmentsReaching(index, identity.id)) {
-      escalate(assignment, (facts) => facts.assignIdentity, AKS_ACTIONS.assignIdentity, target);
+      escalate(
+        assignment,
+        (facts) =>
+          facts.assignIdentity
+            ? [{ action: AKS_ACTIONS.assignIdentity, pattern: facts.assignIdentity, target }]
+            : [],
+        identity.id,
+      );
     }
   }
 
   if (cluster.nodeResourceGroup) {
     const groupId = `/subscriptions/${cluster.subscriptionId}/resourcegroups/${cluster.nodeResourceGroup}`;
-    const target: PathStep = {
+    const targetFor = (how: string): PathStep => ({
       kind: "resourceGroup",
       id: groupId,
-      label: `node resource group ${cluster.nodeResourceGroup} (its scale sets carry the kubelet and add-on identities)`,
-    };
-    const scaleSetAssignments = (index.assignmentsBelowResourceGroup.get(groupId) ?? []).filter(
-      (assignment) => assignment.scope.includes("/providers/microsoft.compute/virtualmachinescalesets/"),
-    );
-    for (const assignment of [...assignmentsReaching(index, groupId), ...scaleSetAssignments]) {
-      escalate(assignment, (facts) => facts.writeScaleSet, AKS_ACTIONS.writeScaleSet, target);
+      label: `node resource group ${cluster.nodeResourceGroup}: ${how} (its nodes carry the kubelet and add-on identities)`,
+    });
+    // At the group or above: every node action. At a scale set or VM below it: that compute's own,
+    // and deny assignments down to it.
+    const nodeAssignments = [
+      ...assignmentsReaching(index, groupId).map((assignment) => ({ assignment, on: null })),
+      ...(index.assignmentsBelowResourceGroup.get(groupId) ?? []).flatMap((assignment) => {
+        const on = nodeComputeOf(assignment.scope);
+        return on ? [{ assignment, on }] : [];
+      }),
+    ];
+    for (const { assignment, on } of nodeAssignments) {
+      escalate(
+        assignment,
+        (facts) =>
+          facts.nodeCodeExecution
+            .filter((granted) => on === null || granted.on === on)
+            .map(({ action, pattern, how }) => ({ action, pattern, target: targetFor(how) })),
+        on === null ? groupId : assignment.scope,
+      );
     }
   }
 }
