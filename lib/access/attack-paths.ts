@@ -84,15 +84,11 @@ export class AttackPathSearch {
   /** The attack paths into one cluster, given the engine's access on it (what everyone already holds). */
   forCluster(access: ClusterAccess): AttackPath[] {
     const clusterId = access.cluster.id;
-    const held = new Map<string, number>();
-    for (const entry of access.principals) {
-      let rank = -1;
-      for (const grant of entry.grants) {
-        if (grant.level !== "credentials-only") rank = Math.max(rank, ACCESS_LEVEL_RANK[grant.level]);
-      }
-      held.set(entry.principal.id, rank);
-    }
+    const held = heldGrants(access);
     const targetEdges = this.edges.targetEdges(access);
+    /** the nodes of principals holding a grant (the only ones a level can be held-but-not-outright by) */
+    const holders = new Set<NodeId>();
+    for (const edge of targetEdges) if (edge.held) holders.add(edge.from);
     const results: AttackPath[] = [];
     /** the fewest hops to a stronger level already reported, per node: a weaker level is reported only when closer */
     const bestStronger = new Map<NodeId, number>();
@@ -106,13 +102,16 @@ export class AttackPathSearch {
      * attack-paths-reference.ts, compared in attack-paths.test.ts).
      */
     const closest = new Map<NodeId, number>();
+    /** the same, per set of edges avoided, for the searches of principals holding a level only eligibly or conditionally */
+    const closestAvoiding = new Map<Avoid, Map<NodeId, number>>();
     for (const level of ATTACK_PATH_LEVELS) {
       const rank = ACCESS_LEVEL_RANK[level];
+      const levelEdges = targetEdges.filter(
+        (edge) =>
+          ACCESS_LEVEL_RANK[edge.level] >= rank && (level !== "cluster-admin" || edge.namespace === null),
+      );
       const visits = this.search(
-        targetEdges.filter(
-          (edge) =>
-            ACCESS_LEVEL_RANK[edge.level] >= rank && (level !== "cluster-admin" || edge.namespace === null),
-        ),
+        levelEdges,
         undefined,
         closest.size === 0
           ? undefined
@@ -121,24 +120,67 @@ export class AttackPathSearch {
       for (const [node, visit] of visits) {
         if (visit.hops < (closest.get(node) ?? Number.POSITIVE_INFINITY)) closest.set(node, visit.hops);
       }
+      const report = (node: NodeId, visit: Visit, from: Map<NodeId, Visit>) => {
+        const who = this.edges.principals.get(node);
+        if (!who) return;
+        if (visit.hops >= (bestStronger.get(node) ?? Number.POSITIVE_INFINITY)) return;
+        bestStronger.set(node, visit.hops);
+        results.push({
+          principal: who.principal,
+          level,
+          namespace: this.namespaceOf(from, node),
+          hops: visit.hops,
+          conditional: visit.conditional,
+          eligible: visit.eligible,
+          path: this.pathOf(from, node, who.principal),
+        });
+      };
+      /** principals holding the level only eligibly or conditionally, and what a better path must avoid */
+      const restricted = new Map<NodeId, Exclude<HeldRestriction, "held">>();
       for (const [node, visit] of visits) {
         const who = this.edges.principals.get(node);
         if (!who) continue;
         // A service account is a principal of its own cluster only.
         if (who.clusterId !== null && who.clusterId !== clusterId) continue;
-        if ((held.get(who.principal.id) ?? -1) >= rank) continue;
-        if (visit.hops >= (bestStronger.get(node) ?? Number.POSITIVE_INFINITY)) continue;
-        bestStronger.set(node, visit.hops);
-        results.push({
-          principal: who.principal,
-          level,
-          namespace: this.namespaceOf(visits, node),
-          hops: visit.hops,
-          conditional: visit.conditional,
-          eligible: visit.eligible,
-          path: this.pathOf(visits, node, who.principal),
-        });
+        const restriction = holders.has(node) ? heldRestriction(held.get(who.principal.id), rank) : null;
+        if (restriction === "held") continue;
+        if (restriction !== null) restricted.set(node, restriction);
+        else report(node, visit, visits);
       }
+      // A principal holding the level only eligibly (or under a condition) gets the best path that needs no
+      // activation (or no condition), however longer than its own grant, which is its shortest: a search
+      // over the edges such a path may take, one per set of edges to avoid, stopped once each principal
+      // is settled or could no longer be reported. Such a principal has its own grant as a start edge (or
+      // no predecessor, and then its other start edges): it is among the nodes reached above. Weaker
+      // levels' searches avoiding the same edges are pruned like the main one (`closest`).
+      if (restricted.size === 0) continue;
+      const best = new Map<NodeId, { visit: Visit; from: Map<NodeId, Visit> }>();
+      const keep = (node: NodeId, visit: Visit | undefined, from: Map<NodeId, Visit>) => {
+        if (visit && isBetterVisit(visit, best.get(node)?.visit)) best.set(node, { visit, from });
+      };
+      for (const avoid of AVOIDS) {
+        const allowed = (edge: ReverseEdge) =>
+          !(avoid.eligible && edge.eligible) && !(avoid.conditional && edge.conditional);
+        const targets = new Set<NodeId>();
+        for (const [node, restriction] of restricted)
+          if (RESTRICTION_AVOIDS[restriction].includes(avoid)) targets.add(node);
+        if (targets.size === 0) continue;
+        const closer = closestAvoiding.get(avoid) ?? new Map<NodeId, number>();
+        closestAvoiding.set(avoid, closer);
+        const found = this.search(
+          levelEdges.filter(allowed),
+          (_node, edge) => allowed(edge),
+          closer.size === 0
+            ? undefined
+            : (node, hops) => hops >= (closer.get(node) ?? Number.POSITIVE_INFINITY),
+          { nodes: targets, reportableBelow: (node) => bestStronger.get(node) ?? Number.POSITIVE_INFINITY },
+        );
+        for (const [node, visit] of found) {
+          if (visit.hops < (closer.get(node) ?? Number.POSITIVE_INFINITY)) closer.set(node, visit.hops);
+        }
+        for (const node of targets) keep(node, found.get(node), found);
+      }
+      for (const [node, { visit, from }] of best) report(node, visit, from);
     }
     results.sort(
       (a, b) =>
@@ -239,29 +281,19 @@ export class AttackPathSearch {
     follow: (node: NodeId, edge: ReverseEdge) => boolean = () => true,
     /** nodes not to expand (reached, but leading nowhere worth reporting) */
     prune?: (node: NodeId, hops: number) => boolean,
+    /**
+     * stop once each of these nodes is settled (its visit is final when its hop count's bucket is done) or
+     * could be reached only at `reportableBelow` hops or more (it would not be reported)
+     */
+    targets?: { nodes: ReadonlySet<NodeId>; reportableBelow: (node: NodeId) => number },
   ): Map<NodeId, Visit> {
     const visits = new Map<NodeId, Visit>();
     const buckets: NodeId[][] = Array.from({ length: this.maxHops + 1 }, () => []);
-    const better = (candidate: Visit, current: Visit | undefined) =>
-      !current ||
-      candidate.hops < current.hops ||
-      (candidate.hops === current.hops && current.conditional && !candidate.conditional) ||
-      // at equal length and certainty, standing access beats a path that needs a PIM activation
-      (candidate.hops === current.hops &&
-        candidate.conditional === current.conditional &&
-        current.eligible &&
-        !candidate.eligible);
+    const better = isBetterVisit;
     for (const edge of start) {
       // A grant held by someone nothing leads into starts no path: its holder has the level already.
       if (edge.held && !this.edges.hasPredecessors(edge.from)) continue;
-      const visit: Visit = {
-        hops: 1,
-        conditional: edge.conditional,
-        eligible: edge.eligible ?? false,
-        edge,
-        next: null,
-        namespace: edge.namespace,
-      };
+      const visit = startVisit(edge);
       if (better(visit, visits.get(edge.from))) {
         visits.set(edge.from, visit);
         buckets[1].push(edge.from);
@@ -306,8 +338,23 @@ export class AttackPathSearch {
             buckets[total].push(from);
           }
       }
+      if (targets && this.settled(targets, visits, hops)) break;
     }
     return visits;
+  }
+
+  private settled(
+    targets: { nodes: ReadonlySet<NodeId>; reportableBelow: (node: NodeId) => number },
+    visits: Map<NodeId, Visit>,
+    hops: number,
+  ): boolean {
+    for (const node of targets.nodes)
+      if (
+        (visits.get(node)?.hops ?? Number.POSITIVE_INFINITY) > hops &&
+        hops + 1 < targets.reportableBelow(node)
+      )
+        return false;
+    return true;
   }
 
   /** Replacing a node's visit by an equal-length one must not make the path loop back through it. */
@@ -340,6 +387,98 @@ function podSide(node: NodeId): string | null {
   const match = /^(?:sa|wi|pods|token|exec|tokenname|execname|anypod|hostpod):([^|]+)/.exec(node);
   return match ? match[1] : null;
 }
+
+function startVisit(edge: TargetEdge): Visit {
+  return {
+    hops: 1,
+    conditional: edge.conditional,
+    eligible: edge.eligible ?? false,
+    edge,
+    next: null,
+    namespace: edge.namespace,
+  };
+}
+
+function isBetterVisit(candidate: Visit, current: Visit | undefined): boolean {
+  return (
+    !current ||
+    candidate.hops < current.hops ||
+    (candidate.hops === current.hops && current.conditional && !candidate.conditional) ||
+    // at equal length and certainty, standing access beats a path that needs a PIM activation
+    (candidate.hops === current.hops &&
+      candidate.conditional === current.conditional &&
+      current.eligible &&
+      !candidate.eligible)
+  );
+}
+
+/** A principal's grants on the cluster (credentials-only aside): their rank, and whether each is eligible or conditional. */
+export type HeldGrant = { rank: number; eligible: boolean; conditional: boolean };
+
+export function heldGrants(access: ClusterAccess): Map<string, HeldGrant[]> {
+  const held = new Map<string, HeldGrant[]>();
+  for (const entry of access.principals) {
+    const grants: HeldGrant[] = [];
+    for (const grant of entry.grants)
+      if (grant.level !== "credentials-only")
+        grants.push({
+          rank: ACCESS_LEVEL_RANK[grant.level],
+          eligible: grant.eligible === true,
+          conditional: grant.conditional,
+        });
+    held.set(entry.principal.id, grants);
+  }
+  return held;
+}
+
+/**
+ * How a principal holds a level (grants of that rank or above): `held` = standing and unconditionally,
+ * so no path is worth reporting; null = not at all, so its shortest path is. Otherwise it holds the level
+ * only after a PIM activation or under a condition, and a path is reported only when strictly better than
+ * every such grant: `standing` (no activation), `unconditional`, both, or either one. Not reported, the
+ * route that works today would be hidden behind an eligibility: a false "nobody" for standing access.
+ */
+export type HeldRestriction =
+  | "held"
+  | "standing"
+  | "unconditional"
+  | "standing-and-unconditional"
+  | "standing-or-unconditional";
+
+export function heldRestriction(
+  grants: readonly HeldGrant[] | undefined,
+  rank: number,
+): HeldRestriction | null {
+  let eligibleOnly = false;
+  let conditionalOnly = false;
+  let both = false;
+  for (const grant of grants ?? []) {
+    if (grant.rank < rank) continue;
+    if (!grant.eligible && !grant.conditional) return "held";
+    if (grant.eligible && grant.conditional) both = true;
+    else if (grant.eligible) eligibleOnly = true;
+    else conditionalOnly = true;
+  }
+  if (eligibleOnly && conditionalOnly) return "standing-and-unconditional";
+  if (eligibleOnly) return "standing";
+  if (conditionalOnly) return "unconditional";
+  return both ? "standing-or-unconditional" : null;
+}
+
+/** Edges a search leaves out: those needing a PIM activation, those under a condition, or both. */
+export type Avoid = { readonly eligible: boolean; readonly conditional: boolean };
+const AVOID_ELIGIBLE: Avoid = { eligible: true, conditional: false };
+const AVOID_CONDITIONAL: Avoid = { eligible: false, conditional: true };
+const AVOID_BOTH: Avoid = { eligible: true, conditional: true };
+export const AVOIDS: readonly Avoid[] = [AVOID_ELIGIBLE, AVOID_CONDITIONAL, AVOID_BOTH];
+
+/** The edges each restriction's searches leave out: one search per entry, the better result kept. */
+export const RESTRICTION_AVOIDS: Record<Exclude<HeldRestriction, "held">, readonly Avoid[]> = {
+  standing: [AVOID_ELIGIBLE],
+  unconditional: [AVOID_CONDITIONAL],
+  "standing-and-unconditional": [AVOID_BOTH],
+  "standing-or-unconditional": [AVOID_ELIGIBLE, AVOID_CONDITIONAL],
+};
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
