@@ -135,3 +135,33 @@ describe("shortestClusterAdminPath", () => {
     ).toBeNull();
   });
 });
+
+// A level held only after a PIM activation, or only under a condition, is not held outright: the search
+// reports a standing (unconditional) route to it (lib/access/attack-paths-eligible.test.ts), and the pages
+// must show it beside the eligible badge rather than hide it (PIM: an eligible role needs activating first,
+// learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-resource-roles-activate-your-roles).
+describe("a level held only eligibly or conditionally", () => {
+  const eligibleAdmin = { level: "cluster-admin" as const, eligible: true };
+  const conditionalAdmin = { level: "cluster-admin" as const, conditional: true };
+
+  it("leaves the standing route to it shown", () => {
+    for (const grant of [eligibleAdmin, conditionalAdmin]) {
+      expect(
+        becomeClusterAdmin({ grants: [grant], reaches: [reach("cluster-admin", 3)], oneStep: [] }),
+      ).toEqual({
+        hops: 3,
+        conditional: false,
+        via: "attack-path",
+      });
+      expect(reachesBeyond([grant], [reach("cluster-admin", 3)])).toEqual([reach("cluster-admin", 3)]);
+    }
+  });
+
+  it("while a level held outright still hides it", () => {
+    const standing = { level: "cluster-admin" as const };
+    expect(
+      becomeClusterAdmin({ grants: [standing], reaches: [reach("cluster-admin", 3)], oneStep: [] }),
+    ).toBeNull();
+    expect(reachesBeyond([standing, eligibleAdmin], [reach("cluster-admin", 3)])).toEqual([]);
+  });
+});

@@ -54,12 +54,30 @@ export function compareReaches(a: Reach, b: Reach): number {
   );
 }
 
+/** A grant as the pages hold it: eligible (PIM) and conditional ones are flagged. */
+type HeldGrant = { level: AccessLevel; eligible?: boolean; conditional?: boolean };
+
 /**
- * Reaches worth showing beside what is held: stronger than the strongest level held, strongest first.
- * (The engine reports only levels not held; a weaker or equal one is noise next to the badge.)
+ * What a principal holds outright: a level that needs a PIM activation first, or that holds only under a
+ * condition, is not held. The attack-path search reports a standing (or unconditional) route to such a
+ * level (lib/access/attack-paths.ts forCluster), and hiding it behind the eligible badge would say "only
+ * after an activation" of someone who can take the cluster now.
  */
-export function reachesBeyond(held: readonly { level: AccessLevel }[], reaches: readonly Reach[]): Reach[] {
-  const strongest = Math.max(-1, ...held.map((grant) => ACCESS_LEVEL_RANK[grant.level]));
+function standingRank(held: readonly HeldGrant[]): number {
+  return Math.max(
+    -1,
+    ...held
+      .filter((grant) => !grant.eligible && !grant.conditional)
+      .map((grant) => ACCESS_LEVEL_RANK[grant.level]),
+  );
+}
+
+/**
+ * Reaches worth showing beside what is held: stronger than the strongest level held outright, strongest
+ * first. (The engine reports only levels not held; a weaker or equal one is noise next to the badge.)
+ */
+export function reachesBeyond(held: readonly HeldGrant[], reaches: readonly Reach[]): Reach[] {
+  const strongest = standingRank(held);
   return reaches.filter((reach) => ACCESS_LEVEL_RANK[reach.level] > strongest).sort(compareReaches);
 }
 
@@ -71,19 +89,19 @@ export type BecomeClusterAdmin = {
 };
 
 /**
- * How a principal that does not hold cluster-admin can become it, the shortest way; null when it
- * holds it already or cannot. An attack path to cluster-wide cluster-admin counts; so does
+ * How a principal that does not hold cluster-admin outright can become it, the shortest way; null when
+ * it holds it already (standing and unconditional) or cannot. An attack path to cluster-wide cluster-admin counts; so does
  * `cluster-write` (managedClusters/write: add a group of one's own to adminGroupObjectIDs), which
  * always ends there and which scans stored before attack paths carry alone. The other one-step
  * escalations (run command, bind, escalate, impersonate, identity operator) lead there only under
  * conditions the engine checks; when they do, it reports them as one-hop attack paths.
  */
 export function becomeClusterAdmin(entry: {
-  grants: readonly { level: AccessLevel }[];
+  grants: readonly HeldGrant[];
   reaches: readonly Reach[];
   oneStep: readonly EscalationTarget[];
 }): BecomeClusterAdmin | null {
-  if (entry.grants.some((grant) => grant.level === "cluster-admin")) return null;
+  if (standingRank(entry.grants) >= ACCESS_LEVEL_RANK["cluster-admin"]) return null;
   const best = entry.reaches
     .filter((reach) => reach.level === "cluster-admin" && reach.namespace === null)
     .sort(compareReaches)[0];
