@@ -7,6 +7,7 @@ import {
   kubernetesDataAction,
   type NodeCodeExecutionAction,
   nodeComputeOf,
+  nodeComputeScope,
 } from "@/lib/access/azure-permissions";
 import { type BoundRules, boundRules } from "@/lib/access/bound-rules";
 import {
@@ -1468,7 +1469,7 @@ export class AttackEdges {
           { ...target, label: `${label} ${identity.name}` },
         ];
         for (const assignment of assignmentsReaching(this.index, groupId))
-          this.nodeCodeEdges(edges, groupId, assignment, null, tail);
+          this.nodeCodeEdges(edges, nodeComputeScope(groupId), assignment, null, tail);
         for (const assignment of this.index.assignmentsBelowResourceGroup.get(groupId) ?? []) {
           const on = nodeComputeOf(assignment.scope);
           if (on) this.nodeCodeEdges(edges, assignment.scope, assignment, on, tail);

@@ -177,6 +177,18 @@ export function nodeComputeOf(scope: string): NodeCodeExecutionAction["on"] | nu
   return null;
 }
 
+/**
+ * The scope deny assignments are read down to for an assignment at the node resource group or above: the
+ * node-code-execution actions act on the scale sets and VMs in the group, never on the group itself, so a
+ * deny at the group with `doNotApplyToChildScopes` does not reach them ("doNotApplyToChildScopes: Determines
+ * if the deny assignment applies to child scopes", learn.microsoft.com/azure/role-based-access-control/
+ * deny-assignments#deny-assignment-properties). A stand-in child of the group: its chain of scopes is the
+ * group's, then itself, which no deny sits at.
+ */
+export function nodeComputeScope(nodeResourceGroupId: string): string {
+  return `${nodeResourceGroupId}/providers/microsoft.compute/*`;
+}
+
 /** Kubernetes verbs → the suffix of the Azure RBAC data action that stands for them. */
 export function dataActionSuffix(verb: string): string | null {
   switch (verb) {

@@ -7,7 +7,7 @@ import {
   type Reached,
   scopeChain,
 } from "@/lib/access/access-index";
-import { AKS_ACTIONS, nodeComputeOf } from "@/lib/access/azure-permissions";
+import { AKS_ACTIONS, nodeComputeOf, nodeComputeScope } from "@/lib/access/azure-permissions";
 import { type BoundRules, boundRules } from "@/lib/access/bound-rules";
 import { deniedPermissions, deniesAction } from "@/lib/access/deny-assignments";
 import { rulesAllow } from "@/lib/access/kubernetes-rbac";
@@ -734,7 +734,7 @@ function identityOperatorRoutes(
           facts.nodeCodeExecution
             .filter((granted) => on === null || granted.on === on)
             .map(({ action, pattern, how }) => ({ action, pattern, target: targetFor(how) })),
-        on === null ? groupId : assignment.scope,
+        on === null ? nodeComputeScope(groupId) : assignment.scope,
       );
     }
   }

@@ -190,6 +190,21 @@ describe("one-step escalation: running code on the nodes acts as their identitie
     ).toEqual([RUN_COMMAND]);
   });
 
+  // "doNotApplyToChildScopes: Determines if the deny assignment applies to child scopes"
+  // (learn.microsoft.com/azure/role-based-access-control/deny-assignments#deny-assignment-properties): the
+  // actions run on the scale sets and VMs in the node resource group, children of it, so a deny at the group
+  // that keeps to the group itself leaves them.
+  it("a deny at the node resource group that does not apply to child scopes leaves the actions on its scale sets", () => {
+    for (const scope of [NODE_RG, `/subscriptions/${SUB}`]) {
+      expect(
+        operatorRoutes(
+          withDeny(holding(scope, [RUN_COMMAND]), NODE_RG, [RUN_COMMAND], { doNotApplyToChildScopes: true }),
+          "u",
+        ).map((route) => route.action),
+      ).toEqual([RUN_COMMAND]);
+    }
+  });
+
   it("a deny assignment on the scale set takes away what an assignment on that scale set gives", () => {
     expect(
       operatorRoutes(withDeny(holding(SCALE_SET, [RUN_COMMAND]), SCALE_SET, [RUN_COMMAND]), "u"),
@@ -255,6 +270,13 @@ describe("attack paths: the node identities through code on the nodes", () => {
         "leonard",
       ),
     ).toEqual([]);
+  });
+
+  it("a deny at the node resource group that does not apply to child scopes takes nothing away", () => {
+    const model = withDeny(tenant(NODE_RG, [RUN_COMMAND]), NODE_RG, [RUN_COMMAND], {
+      doNotApplyToChildScopes: true,
+    });
+    expect(summary(pathsOf(model, CLUSTER2, "leonard"))).toEqual(["cluster-admin in 2"]);
   });
 
   it("a deny of one action leaves the next the role grants, and the path names it", () => {
