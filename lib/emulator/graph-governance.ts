@@ -1,9 +1,8 @@
 import { type EmulatorContext, isPrincipalDeleted } from "@/lib/emulator/context";
+import { graphCollectionPage } from "@/lib/emulator/graph-page";
 import {
-  decodePageToken,
   type EmulatorRequest,
   type EmulatorResponse,
-  encodePageToken,
   jsonResponse,
   queryValue,
 } from "@/lib/emulator/http-kit";
@@ -197,37 +196,12 @@ export class GraphGovernance {
     fingerprint: string,
     context: string,
   ): EmulatorResponse {
-    const offset = decodePageToken(queryValue(request.query, "$skiptoken"), fingerprint);
-    if (offset === "invalid")
-      return hooks.error(
-        400,
-        "Directory_ExpiredPageToken",
-        "The specified page token value has expired and can no longer be included in your request.",
-      );
-    const topText = queryValue(request.query, "$top");
-    const top = topText ? Number.parseInt(topText, 10) : 100;
-    if (!Number.isFinite(top) || top < 1 || top > 999)
-      return hooks.error(
-        400,
-        "Request_BadRequest",
-        `Invalid page size specified: '${topText}'. Must be between 1 and 999 inclusive.`,
-      );
-    const start = offset ?? 0;
-    const slice = items.slice(start, start + Math.min(top, this.context.pageSize));
-    const body: Record<string, unknown> = {
-      "@odata.context": `${this.base}/$metadata#${context}`,
-      value: slice,
-    };
-    const next = start + slice.length;
-    if (next < items.length) {
-      const query = new URLSearchParams();
-      for (const [key, value] of request.query)
-        if (key.toLowerCase() !== "$skiptoken") query.append(key, value);
-      query.set("$skiptoken", encodePageToken(next, fingerprint));
-      body["@odata.nextLink"] =
-        `${this.context.origin}${request.path}?${query.toString().replaceAll("%24", "$").replaceAll("%2C", ",")}`;
-    }
-    return jsonResponse(200, body);
+    return graphCollectionPage(
+      request,
+      (status, code, message) => hooks.error(status, code, message),
+      { items, fingerprint, context },
+      { base: this.base, origin: this.context.origin, pageSize: this.context.pageSize },
+    );
   }
 
   private expandsPrincipal(request: EmulatorRequest, hooks: GovernanceHooks): boolean | EmulatorResponse {
