@@ -1,4 +1,10 @@
-import { type AccessIndex, assignmentsReaching, type Reached, scopeChain } from "@/lib/access/access-index";
+import {
+  type AccessIndex,
+  assignmentsReaching,
+  eligibilitiesReaching,
+  type Reached,
+  scopeChain,
+} from "@/lib/access/access-index";
 import { type AssignableRoles, assignableRolesFor, mayAssign } from "@/lib/access/assignment-condition";
 import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import {
@@ -30,6 +36,7 @@ import {
   roleDefinitionStep,
   settingStep,
 } from "@/lib/access/paths";
+import { eligibilityStep } from "@/lib/access/pim-steps";
 import {
   ACCESS_LEVEL_RANK,
   type AccessPrincipal,
@@ -38,7 +45,7 @@ import {
   type PathStep,
 } from "@/lib/access/types";
 import type { Cluster, FederatedCredential, RoleAssignment, RoleDefinition } from "@/lib/model/azure";
-import { clusterNamespaceScope, kubernetesNaturalKey } from "@/lib/model/ids";
+import { clusterNamespaceScope, kubernetesNaturalKey, parseArmId } from "@/lib/model/ids";
 import type { ClusterKubernetes, Pod, PolicyRule } from "@/lib/model/kubernetes";
 
 // The edges of the attack graph, as reverse edges: for a node, who can get there in one hop (or in
@@ -306,6 +313,18 @@ class HolderEdge implements ReverseEdge {
       clusterStep(this.cluster, this.namespace),
     ];
   }
+
+  /** false here; EligibleHolderEdge: a prototype getter, so the cached holders carry no field for it */
+  get eligible(): boolean {
+    return false;
+  }
+}
+
+/** A holder through a PIM-eligible role assignment: its path needs the activation first. */
+class EligibleHolderEdge extends HolderEdge {
+  override get eligible(): boolean {
+    return true;
+  }
 }
 /**
  * An edge from a principal an assignment reaches (control-plane actions over an identity or a
@@ -328,6 +347,56 @@ class AssignmentEdge implements ReverseEdge {
   get steps(): PathStep[] {
     return [...this.prefix.slice(1), ...this.via, ...this.tail];
   }
+
+  get eligible(): boolean {
+    return false;
+  }
+}
+
+/** An AssignmentEdge through a PIM-eligible role assignment (a prototype getter, as EligibleHolderEdge). */
+class EligibleAssignmentEdge extends AssignmentEdge {
+  override get eligible(): boolean {
+    return true;
+  }
+}
+
+/**
+ * Activating a PIM eligibility makes the same role active at the same scope for the activation's
+ * duration (learn.microsoft.com/entra/id-governance/privileged-identity-management/
+ * pim-resource-roles-activate-your-roles): every edge a standing assignment gives, an eligible one
+ * gives too, marked eligible, its path naming the eligibility (eligibilityStep: approval and maximum
+ * duration, when read) in place of the assignment.
+ */
+function isEligible(index: AccessIndex, assignment: RoleAssignment): boolean {
+  return index.assignmentTerms.get(assignment)?.eligible === true;
+}
+
+/** The assignment's first path step: the standing assignment, or the eligibility and what activating it takes. */
+function grantStep(index: AccessIndex, assignment: RoleAssignment, definition: RoleDefinition): PathStep {
+  const terms = index.assignmentTerms.get(assignment);
+  return terms?.eligible
+    ? eligibilityStep(assignment, definition, terms.activation)
+    : assignmentStep(assignment, definition);
+}
+
+/** Standing assignments reaching `resourceId`, then PIM eligibilities (isEligible tells them apart). */
+function standingAndEligible(index: AccessIndex, resourceId: string): RoleAssignment[] {
+  const standing = assignmentsReaching(index, resourceId);
+  if (index.eligibleByScope.size === 0) return standing;
+  return [...standing, ...eligibilitiesReaching(index, resourceId)];
+}
+
+function newAssignmentEdge(
+  eligible: boolean,
+  from: NodeId,
+  conditional: boolean,
+  prefix: readonly PathStep[],
+  via: readonly PathStep[],
+  tail: readonly PathStep[],
+): AssignmentEdge {
+  return eligible
+    ? new EligibleAssignmentEdge(from, conditional, prefix, via, tail)
+    : new AssignmentEdge(from, conditional, prefix, via, tail);
 }
 
 type Powers = {
@@ -505,6 +574,8 @@ export class AttackEdges {
     { cluster: Cluster; namespace: string | null; selector: string; label: string; id: string }[]
   >();
   private roleCandidates: readonly RoleDefinition[] | null = null;
+  /** PIM eligibilities at a resource below a resource group, by group id (as assignmentsBelowResourceGroup) */
+  private eligibleBelow: Map<string, RoleAssignment[]> | null = null;
   private roleDefinitionWriters:
     | { assignment: RoleAssignment; definition: RoleDefinition; members: Set<string> }[]
     | null = null;
@@ -585,6 +656,23 @@ export class AttackEdges {
         });
       }
     }
+  }
+
+  private eligibleBelowResourceGroup(): Map<string, RoleAssignment[]> {
+    if (!this.eligibleBelow) {
+      this.eligibleBelow = new Map();
+      for (const [scope, assignments] of this.index.eligibleByScope) {
+        const { subscriptionId, resourceGroup, resourceType } = parseArmId(scope);
+        if (!subscriptionId || !resourceGroup || !resourceType) continue;
+        for (const assignment of assignments)
+          push(
+            this.eligibleBelow,
+            `/subscriptions/${subscriptionId}/resourcegroups/${resourceGroup}`,
+            assignment,
+          );
+      }
+    }
+    return this.eligibleBelow;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -756,11 +844,14 @@ export class AttackEdges {
       reached: { principal: AccessPrincipal; prefix: PathStep[] } | { node: NodeId; prefix: PathStep[] },
       via: PathStep[],
       conditional: boolean,
+      /** through a PIM eligibility: every holder it gives is eligible */
+      eligible = false,
     ) => {
       const node = "node" in reached ? reached.node : this.register(reached.principal, cluster.id);
+      const Holder = eligible ? EligibleHolderEdge : HolderEdge;
       // an attach is conditional on top of the grant's own condition (attachOnly)
       const holder = (evidence: string) =>
-        new HolderEdge(
+        new Holder(
           node,
           conditional || attachOnly(evidence),
           reached.prefix,
@@ -777,7 +868,7 @@ export class AttackEdges {
         push(
           powers.secret,
           namespace ?? ALL,
-          new HolderEdge(node, true, reached.prefix, via, found.secretNamed, cluster, namespace),
+          new Holder(node, true, reached.prefix, via, found.secretNamed, cluster, namespace),
         );
       }
       for (const [map, extra] of [
@@ -816,8 +907,9 @@ export class AttackEdges {
       const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
       if (!definition) return;
       const facts = this.index.roleFacts(definition);
-      const via = [assignmentStep(assignment, definition), roleDefinitionStep(definition)];
+      const via = [grantStep(this.index, assignment, definition), roleDefinitionStep(definition)];
       const conditional = assignment.condition !== null;
+      const eligible = isEligible(this.index, assignment);
       const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
       // A system:masters certificate: everything, pods included. The admin credential while local accounts
       // are on; without Entra integration the *user* credential is the same certificate
@@ -857,7 +949,7 @@ export class AttackEdges {
           reachThroughGroups(this.index, assignee),
           this.deniedAt(cluster.id, certificate.action),
         ))
-          add(everything, null, reached, credential, conditional);
+          add(everything, null, reached, credential, conditional, eligible);
         return;
       }
       if (!azureRbac || !definition.permissions.some((block) => block.dataActions.length > 0)) return;
@@ -881,7 +973,7 @@ export class AttackEdges {
       );
       for (const reached of anyDenied ? reachedAll : this.holdersThrough(reachedAll)) {
         if ("node" in reached) {
-          add(found, namespace, reached, data, conditional);
+          add(found, namespace, reached, data, conditional, eligible);
           continue;
         }
         // A deny assignment on a data action takes that power from whom it names.
@@ -895,7 +987,7 @@ export class AttackEdges {
               namespace === null,
             )
           : found;
-        if (anyPower(powers)) add(powers, namespace, reached, data, conditional);
+        if (anyPower(powers)) add(powers, namespace, reached, data, conditional, eligible);
       }
     };
     for (const assignment of assignmentsReaching(this.index, cluster.id)) applyAssignment(assignment, null);
@@ -904,6 +996,10 @@ export class AttackEdges {
 
     const inventory = this.index.model.kubernetes[cluster.id];
     if (inventory && cluster.kubernetesRbac) this.kubernetesPowers(cluster, inventory, getExec, add);
+    // PIM eligibilities last: the same powers once activated, each holder eligible (isEligible).
+    for (const assignment of eligibilitiesReaching(this.index, cluster.id)) applyAssignment(assignment, null);
+    for (const { namespace, assignment } of this.index.eligibleNamespaceByCluster.get(cluster.id) ?? [])
+      applyAssignment(assignment, namespace);
     return powers;
   }
 
@@ -1112,7 +1208,8 @@ export class AttackEdges {
     const edges: ReverseEdge[] = [];
     for (const holders of powers.pods.values()) {
       for (const holder of holders) {
-        const key = `${holder.from}|${holder.conditional}`;
+        // a standing holder is not hidden behind an eligible one of the same principal
+        const key = `${holder.from}|${holder.conditional}|${holder.eligible}`;
         if (seen.has(key)) continue;
         seen.add(key);
         edges.push(holder);
@@ -1468,9 +1565,12 @@ export class AttackEdges {
           { kind: "resourceGroup", id: groupId, label: `${how} in ${cluster.nodeResourceGroup}` },
           { ...target, label: `${label} ${identity.name}` },
         ];
-        for (const assignment of assignmentsReaching(this.index, groupId))
+        for (const assignment of standingAndEligible(this.index, groupId))
           this.nodeCodeEdges(edges, nodeComputeScope(groupId), assignment, null, tail);
-        for (const assignment of this.index.assignmentsBelowResourceGroup.get(groupId) ?? []) {
+        for (const assignment of [
+          ...(this.index.assignmentsBelowResourceGroup.get(groupId) ?? []),
+          ...(this.eligibleBelowResourceGroup().get(groupId) ?? []),
+        ]) {
           const on = nodeComputeOf(assignment.scope);
           if (on) this.nodeCodeEdges(edges, assignment.scope, assignment, on, tail);
         }
@@ -1504,8 +1604,8 @@ export class AttackEdges {
       );
     }
 
-    // Azure control plane over the identity resource.
-    for (const assignment of assignmentsReaching(this.index, identity.resourceId)) {
+    // Azure control plane over the identity resource (PIM eligibilities too: their edges are eligible).
+    for (const assignment of standingAndEligible(this.index, identity.resourceId)) {
       this.controlPlaneEdge(
         edges,
         identity.resourceId,
@@ -1611,13 +1711,14 @@ export class AttackEdges {
         covered.size > 0 || denied ? (id) => covered.has(id) || (denied?.(id) ?? false) : undefined,
       );
       const via = [
-        assignmentStep(assignment, definition),
+        grantStep(this.index, assignment, definition),
         roleDefinitionStep(definition),
         permissionStep(entry.action, entry.pattern),
       ];
       for (const holder of holders) {
         edges.push(
-          new AssignmentEdge(
+          newAssignmentEdge(
+            isEligible(this.index, assignment),
             "node" in holder ? holder.node : this.register(holder.principal, ""),
             entry.conditional || assignment.condition !== null,
             holder.prefix,
@@ -1648,10 +1749,11 @@ export class AttackEdges {
     const pattern = granted(this.roleFacts(definition));
     if (!pattern) return;
     const via = [
-      assignmentStep(assignment, definition),
+      grantStep(this.index, assignment, definition),
       roleDefinitionStep(definition),
       permissionStep(action, pattern),
     ];
+    const eligible = isEligible(this.index, assignment);
     const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
     const holders = this.holdersThrough(
       reachThroughGroups(this.index, assignee),
@@ -1662,7 +1764,8 @@ export class AttackEdges {
       (assignment.condition !== null && !action.startsWith("Microsoft.Authorization/roleAssignments"));
     for (const reached of holders) {
       edges.push(
-        new AssignmentEdge(
+        newAssignmentEdge(
+          eligible,
           "node" in reached ? reached.node : this.register(reached.principal, ""),
           isConditional,
           reached.prefix,
@@ -1733,30 +1836,29 @@ export class AttackEdges {
       }
     }
 
-    for (const scope of scopeChain(this.index, cluster.id)) {
-      for (const assignment of this.index.assignmentsByScope.get(scope) ?? []) {
-        const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
-        if (!definition) continue;
-        const own = this.roleFacts(definition);
-        if (own.writeRoleAssignment) {
-          // the role's own permission blocks may carry a condition too (34 built-in roles do: e.g. Azure
-          // Container Storage Contributor may assign one role only)
-          const roles = assignableRolesFor(definition, assignment.condition);
-          const best = this.bestRole(cluster, roles, `${definition.guid}|${assignment.condition ?? ""}`);
-          if (best) {
-            const tail = [
-              assignmentStep(assignment, definition),
-              roleDefinitionStep(definition),
-              permissionStep(ATTACK_ACTIONS.writeRoleAssignment, own.writeRoleAssignment),
-              {
-                kind: "action",
-                id: `${cluster.id}#assignRole/${best.definition.guid}`,
-                label: `assigns itself ${best.definition.roleName} on ${cluster.name}`,
-              },
-              clusterStep(cluster),
-            ];
-            this.fromAssignee(edges, assignment, tail, roles.kind === "unknown", best.level, cluster.id);
-          }
+    // (the engine reads no roleAssignments/write, standing or eligible: these edges are the only ones)
+    for (const assignment of standingAndEligible(this.index, cluster.id)) {
+      const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
+      if (!definition) continue;
+      const own = this.roleFacts(definition);
+      if (own.writeRoleAssignment) {
+        // the role's own permission blocks may carry a condition too (34 built-in roles do: e.g. Azure
+        // Container Storage Contributor may assign one role only)
+        const roles = assignableRolesFor(definition, assignment.condition);
+        const best = this.bestRole(cluster, roles, `${definition.guid}|${assignment.condition ?? ""}`);
+        if (best) {
+          const tail = [
+            grantStep(this.index, assignment, definition),
+            roleDefinitionStep(definition),
+            permissionStep(ATTACK_ACTIONS.writeRoleAssignment, own.writeRoleAssignment),
+            {
+              kind: "action",
+              id: `${cluster.id}#assignRole/${best.definition.guid}`,
+              label: `assigns itself ${best.definition.roleName} on ${cluster.name}`,
+            },
+            clusterStep(cluster),
+          ];
+          this.fromAssignee(edges, assignment, tail, roles.kind === "unknown", best.level, cluster.id);
         }
       }
     }
@@ -1777,6 +1879,7 @@ export class AttackEdges {
       via: PathStep[],
       takeover: Takeover,
       conditional: boolean,
+      eligible = false,
     ) => {
       edges.push({
         from: this.register(reached.principal, cluster.id),
@@ -1789,6 +1892,7 @@ export class AttackEdges {
           clusterStep(cluster),
         ],
         conditional,
+        ...(eligible ? { eligible: true } : {}),
         level: "cluster-admin",
         namespace: null,
         held: false,
@@ -1846,7 +1950,7 @@ export class AttackEdges {
     }
     if (cluster.entra.mode === "managed" && cluster.entra.azureRbac) {
       const clusterChain = scopeChain(this.index, cluster.id);
-      for (const assignment of assignmentsReaching(this.index, cluster.id)) {
+      for (const assignment of standingAndEligible(this.index, cluster.id)) {
         const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
         if (!definition?.permissions.some((block) => block.dataActions.length > 0)) continue;
         // Azure RBAC data actions name no object: a name-restricted request is the same action.
@@ -1857,10 +1961,11 @@ export class AttackEdges {
         const takeover = clusterTakeover(grants);
         if (!takeover) continue;
         const via = [
-          assignmentStep(assignment, definition),
+          grantStep(this.index, assignment, definition),
           roleDefinitionStep(definition),
           settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
         ];
+        const eligible = isEligible(this.index, assignment);
         const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
         for (const reached of reachThroughGroups(this.index, assignee)) {
           // A deny assignment's dataActions take those requests from whom it names first.
@@ -1872,7 +1977,7 @@ export class AttackEdges {
                   !isDenied(denied, "data", kubernetesDataAction(verb, apiGroup, resource) ?? ""),
               )
             : takeover;
-          if (own) emit(reached, via, own, assignment.condition !== null);
+          if (own) emit(reached, via, own, assignment.condition !== null, eligible);
         }
       }
     }
@@ -1888,6 +1993,7 @@ export class AttackEdges {
     resourceId: string,
   ): void {
     const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
+    const eligible = isEligible(this.index, assignment);
     for (const reached of reachThroughGroups(this.index, assignee)) {
       if (this.denies(resourceId, reached.principal.id, ATTACK_ACTIONS.writeRoleAssignment)) continue;
       edges.push({
@@ -1895,6 +2001,7 @@ export class AttackEdges {
         weight: 1,
         steps: [...reached.prefix.slice(1), ...tail],
         conditional,
+        ...(eligible ? { eligible: true } : {}),
         level,
         namespace: null,
         held: false,
@@ -1909,7 +2016,11 @@ export class AttackEdges {
   private customRoleEdges(cluster: Cluster, edges: TargetEdge[]): void {
     if (!this.roleDefinitionWriters) {
       this.roleDefinitionWriters = [];
-      for (const assignment of this.index.model.roleAssignments) {
+      // standing writers first, then eligible ones (found first, a standing writer is the one reported)
+      for (const assignment of [
+        ...this.index.model.roleAssignments,
+        ...[...this.index.eligibleByScope.values()].flat(),
+      ]) {
         const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
         if (!definition || !this.roleFacts(definition).writeRoleDefinition) continue;
         const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
@@ -1920,44 +2031,46 @@ export class AttackEdges {
       }
     }
     if (this.roleDefinitionWriters.length === 0) return;
-    for (const scope of scopeChain(this.index, cluster.id)) {
-      for (const assignment of this.index.assignmentsByScope.get(scope) ?? []) {
-        const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
-        if (definition?.type !== "CustomRole") continue;
-        const home = definition.assignableScopes[0] ?? "/";
-        const homeChain = new Set(scopeChain(this.index, home));
-        const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
-        for (const reached of reachThroughGroups(this.index, assignee)) {
-          const writer = this.roleDefinitionWriters.find(
-            (candidate) =>
-              candidate.members.has(reached.principal.id) && homeChain.has(candidate.assignment.scope),
-          );
-          if (!writer) continue;
-          if (this.denies(home, reached.principal.id, ATTACK_ACTIONS.writeRoleDefinition)) continue;
-          edges.push({
-            from: this.register(reached.principal, ""),
-            weight: 1,
-            steps: [
-              ...reached.prefix.slice(1),
-              assignmentStep(writer.assignment, writer.definition),
-              permissionStep(
-                ATTACK_ACTIONS.writeRoleDefinition,
-                this.roleFacts(writer.definition).writeRoleDefinition ?? "",
-              ),
-              assignmentStep(assignment, definition),
-              {
-                kind: "action",
-                id: `${definition.id}#edit`,
-                label: `adds Microsoft.ContainerService/managedClusters/* to ${definition.roleName}, which it holds`,
-              },
-              clusterStep(cluster),
-            ],
-            conditional: writer.assignment.condition !== null,
-            level: "cluster-admin",
-            namespace: null,
-            held: false,
-          });
-        }
+    for (const assignment of standingAndEligible(this.index, cluster.id)) {
+      const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
+      if (definition?.type !== "CustomRole") continue;
+      const home = definition.assignableScopes[0] ?? "/";
+      const homeChain = new Set(scopeChain(this.index, home));
+      const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
+      for (const reached of reachThroughGroups(this.index, assignee)) {
+        const writer = this.roleDefinitionWriters.find(
+          (candidate) =>
+            candidate.members.has(reached.principal.id) && homeChain.has(candidate.assignment.scope),
+        );
+        if (!writer) continue;
+        if (this.denies(home, reached.principal.id, ATTACK_ACTIONS.writeRoleDefinition)) continue;
+        edges.push({
+          from: this.register(reached.principal, ""),
+          weight: 1,
+          steps: [
+            ...reached.prefix.slice(1),
+            grantStep(this.index, writer.assignment, writer.definition),
+            permissionStep(
+              ATTACK_ACTIONS.writeRoleDefinition,
+              this.roleFacts(writer.definition).writeRoleDefinition ?? "",
+            ),
+            grantStep(this.index, assignment, definition),
+            {
+              kind: "action",
+              id: `${definition.id}#edit`,
+              label: `adds Microsoft.ContainerService/managedClusters/* to ${definition.roleName}, which it holds`,
+            },
+            clusterStep(cluster),
+          ],
+          conditional: writer.assignment.condition !== null,
+          // the edit, or holding the edited role, may need an activation
+          ...(isEligible(this.index, writer.assignment) || isEligible(this.index, assignment)
+            ? { eligible: true }
+            : {}),
+          level: "cluster-admin",
+          namespace: null,
+          held: false,
+        });
       }
     }
   }
