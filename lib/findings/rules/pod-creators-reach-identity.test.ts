@@ -11,6 +11,7 @@ import {
   user,
   workloadServiceAccount,
 } from "@/lib/access/fixtures/access-model-builder";
+import { twoClusterTenant } from "@/lib/access/fixtures/two-cluster-tenant";
 import { evaluateFindings } from "@/lib/findings/evaluate-findings";
 import type { TenantModel } from "@/lib/model/tenant-model";
 
@@ -100,5 +101,39 @@ describe("pod-creators-reach-identity", () => {
       (candidate) => candidate.ruleId === "pod-creators-reach-identity" && candidate.cluster.id === CLUSTER_2,
     );
     expect(other?.evidence.unlisted).toBeUndefined();
+  });
+});
+
+// An eligible role's pod powers reach the identity only after its activation (learn.microsoft.com/entra/
+// id-governance/privileged-identity-management/pim-resource-roles-activate-your-roles): the finding lists
+// such a principal, and says so beside its name, not as someone who can do it today.
+describe("a pod creator through an eligible (PIM) role", () => {
+  it("is listed, marked as needing an activation", () => {
+    const model = twoClusterTenant();
+    model.roleEligibilities.push({
+      id: `${CLUSTER}/providers/microsoft.authorization/roleeligibilityscheduleinstances/e-1`,
+      scope: CLUSTER,
+      roleDefinitionId: ROLE.aksRbacWriter,
+      principalId: "leonard",
+      principalType: "User",
+      condition: null,
+      startDateTime: null,
+      endDateTime: null,
+      memberType: "Direct",
+      status: "Provisioned",
+    });
+    const finding = evaluateFindings(model).find(
+      (candidate) =>
+        candidate.ruleId === "pod-creators-reach-identity" &&
+        candidate.cluster.id === CLUSTER &&
+        candidate.status === "fail",
+    );
+    const leonard = finding?.evidence.objects.find((object) => object.id === "leonard");
+    expect(leonard?.label).toMatch(/after a PIM activation$/);
+    expect(
+      finding?.evidence.paths?.some(
+        (path) => path.some((step) => step.kind === "roleEligibility") && path[0]?.id === "leonard",
+      ),
+    ).toBe(true);
   });
 });

@@ -149,7 +149,8 @@ export const podCreatorsReachIdentity: FindingRule = {
                 ...listed.map((reach) => ({
                   kind: "principal",
                   id: reach.principal.id,
-                  label: `${reach.principal.displayName} (${reach.principal.kind})`,
+                  // a reach that needs a PIM activation first says so (its path carries the eligibility step)
+                  label: `${reach.principal.displayName} (${reach.principal.kind})${reach.reacher.eligible ? ", after a PIM activation" : ""}`,
                 })),
               ],
               paths: listed.map((reach) => reach.reacher.path),
