@@ -17,6 +17,7 @@ import {
 } from "@/lib/access/azure-permissions";
 import { type BoundRules, boundRules } from "@/lib/access/bound-rules";
 import {
+  aggregatesInto,
   clusterTakeover,
   rulesMayBePartOfTakeover,
   rulesTakeover,
@@ -1912,12 +1913,14 @@ export class AttackEdges {
       for (const bound of boundRules(cluster.id, inventory)) {
         // Only a ClusterRoleBinding grants the cluster-scoped writes a takeover needs.
         if (bound.namespace !== null) continue;
+        const aggregates = aggregatesInto(inventory.clusterRoles, bound.roleName);
         let takeover = byRole.get(bound.roleName);
         if (takeover === undefined) {
-          takeover = rulesTakeover(bound.rules, bound.roleName);
+          takeover = rulesTakeover(bound.rules, bound.roleName, aggregates);
           byRole.set(bound.roleName, takeover);
         }
-        const partOfOne = !takeover && rulesMayBePartOfTakeover(bound.rules);
+        // a held aggregated ClusterRole is a part too: what a new role aggregated into it grants (below)
+        const partOfOne = !takeover && (aggregates || rulesMayBePartOfTakeover(bound.rules));
         if (!takeover && !partOfOne) continue;
         for (const subject of bound.subjects)
           for (const reached of resolveSubject(this.index, cluster, inventory, subject, null)) {
@@ -1932,7 +1935,7 @@ export class AttackEdges {
         const rules = list.flatMap((part) => part.bound.rules);
         // escalate + update works on a ClusterRole the principal holds: any of the bound ones
         for (const ownRole of [undefined, ...new Set(list.map((part) => part.bound.roleName))]) {
-          const takeover = rulesTakeover(rules, ownRole);
+          const takeover = rulesTakeover(rules, ownRole, aggregatesInto(inventory.clusterRoles, ownRole));
           if (!takeover) continue;
           const [first, ...others] = list;
           emit(

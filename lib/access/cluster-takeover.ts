@@ -1,5 +1,5 @@
 import { rulesAllow } from "@/lib/access/kubernetes-rbac";
-import type { PolicyRule } from "@/lib/model/kubernetes";
+import type { ClusterRole, PolicyRule } from "@/lib/model/kubernetes";
 
 // Kubernetes permissions that amount to cluster-admin without being it, from
 // kubernetes.io/docs/concepts/security/rbac-good-practices/ ("Kubernetes RBAC - privilege escalation
@@ -32,10 +32,17 @@ const CLIENT_SIGNER = "kubernetes.io/kube-apiserver-client";
  *   name and organisation, system:masters included ("Permitted subjects - no subject restrictions",
  *   kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#kubernetes-signers;
  *   the approver's rights: same page, "Authorization").
+ * - escalate and create on clusterroles, holding a ClusterRole with an aggregationRule
+ *   (`ownRoleAggregates`): creates a ClusterRole with every permission (escalate lifts the rule that a role
+ *   may only hold what its author holds, …/rbac/#restrictions-on-role-creation-or-update) labelled to
+ *   match the aggregated role's selectors; the aggregation controller then adds its rules to the role the
+ *   subject holds (…/rbac/#aggregated-clusterroles: "If you create a new ClusterRole that matches the label
+ *   selector of an existing aggregated ClusterRole, that change triggers adding the new rules into the
+ *   aggregated ClusterRole"). Any selector is one the author can match: it chooses the labels.
  * - create/update/patch mutatingwebhookconfigurations: a webhook of its own that may change any object
  *   admitted to the cluster (a RoleBinding, a pod in kube-system).
  */
-export function clusterTakeover(can: CanNamed, ownRole?: string): Takeover | null {
+export function clusterTakeover(can: CanNamed, ownRole?: string, ownRoleAggregates = false): Takeover | null {
   if (can("bind", RBAC, "clusterroles", "cluster-admin")) {
     const verb = ["create", "update", "patch"].find((candidate) =>
       can(candidate, RBAC, "clusterrolebindings"),
@@ -55,6 +62,12 @@ export function clusterTakeover(can: CanNamed, ownRole?: string): Takeover | nul
         label: "adds every permission to a ClusterRole it holds",
       };
     }
+  }
+  if (ownRoleAggregates && can("escalate", RBAC, "clusterroles") && can("create", RBAC, "clusterroles")) {
+    return {
+      evidence: "escalate and create clusterroles",
+      label: `creates a ClusterRole with every permission, labelled to aggregate into ${ownRole ? `the ClusterRole ${ownRole}` : "an aggregated ClusterRole"} it holds`,
+    };
   }
   const approves =
     can("update", CERTIFICATES, "certificatesigningrequests/approval") &&
@@ -83,18 +96,34 @@ export function clusterTakeover(can: CanNamed, ownRole?: string): Takeover | nul
   return null;
 }
 
-/** `clusterTakeover` of what a role's rules allow (`ownRole`: that role's name, for escalate on it). */
-export function rulesTakeover(rules: readonly PolicyRule[], ownRole?: string): Takeover | null {
+/**
+ * `clusterTakeover` of what a role's rules allow (`ownRole`: that role's name, for escalate on it;
+ * `ownRoleAggregates`: it has an aggregationRule, for a new role aggregated into it).
+ */
+export function rulesTakeover(
+  rules: readonly PolicyRule[],
+  ownRole?: string,
+  ownRoleAggregates = false,
+): Takeover | null {
   return clusterTakeover(
     (verb, apiGroup, resource, resourceName) => rulesAllow(rules, { verb, apiGroup, resource, resourceName }),
     ownRole,
+    ownRoleAggregates,
   );
+}
+
+/** Whether the ClusterRole named `name` has an aggregationRule with a selector (the controller fills its rules). */
+export function aggregatesInto(clusterRoles: readonly ClusterRole[], name: string | undefined): boolean {
+  if (name === undefined) return false;
+  const role = clusterRoles.find((candidate) => candidate.name === name);
+  return (role?.aggregationRule?.clusterRoleSelectors.length ?? 0) > 0;
 }
 
 /** The permissions the takeovers above are made of: rules with none of them add nothing to a combination. */
 const TAKEOVER_PARTS: readonly (readonly [verb: string, apiGroup: string, resource: string])[] = [
   ["bind", RBAC, "clusterroles"],
   ["escalate", RBAC, "clusterroles"],
+  ["create", RBAC, "clusterroles"],
   ["update", RBAC, "clusterroles"],
   ["patch", RBAC, "clusterroles"],
   ["create", RBAC, "clusterrolebindings"],

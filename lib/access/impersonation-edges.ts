@@ -2,7 +2,7 @@ import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/
 import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
 import { boundRules } from "@/lib/access/bound-rules";
-import { rulesTakeover } from "@/lib/access/cluster-takeover";
+import { aggregatesInto, rulesTakeover } from "@/lib/access/cluster-takeover";
 import { type DeniedPermissions, deniedPermissions, isDenied } from "@/lib/access/deny-assignments";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
 import { ruleAllows, rulesAllow } from "@/lib/access/kubernetes-rbac";
@@ -550,7 +550,9 @@ export class ImpersonationEdges {
         namespace === null ? "cluster" : "namespace",
       );
       const takeover =
-        namespace === null && facts.level !== "cluster-admin" ? rulesTakeover(rules, roleName) : null;
+        namespace === null && facts.level !== "cluster-admin"
+          ? rulesTakeover(rules, roleName, aggregatesInto(inventory.clusterRoles, roleName))
+          : null;
       const level: AttackPathLevel | null = takeover ? "cluster-admin" : facts.level;
       if (!level) return;
       const how: PathStep[] = takeover
