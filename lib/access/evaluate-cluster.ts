@@ -655,11 +655,17 @@ function identityOperatorRoutes(
     if (!definition) return;
     const granted = grantedBy(index.roleFacts(definition));
     if (granted.length === 0) return;
+    // A PIM eligibility gives the same once activated (pim-resource-roles-activate-your-roles): marked eligible,
+    // its path naming the eligibility, as the attack-path edges for the same actions do.
+    const terms = index.assignmentTerms.get(assignment);
+    const eligible = terms?.eligible === true;
     const tails = granted.map(({ action, pattern, target }) => ({
       action,
       target,
       tail: [
-        assignmentStep(assignment, definition),
+        eligible
+          ? eligibilityStep(assignment, definition, terms?.activation)
+          : assignmentStep(assignment, definition),
         roleDefinitionStep(definition),
         permissionStep(action, pattern),
         target,
@@ -683,6 +689,7 @@ function identityOperatorRoutes(
         [{ to: "identity-operator", tail: choice.tail }],
         "azure-control-plane",
         `a${ordinal}|${choice.target.id}|${reached.via}`,
+        eligible,
       );
     }
   };
@@ -699,7 +706,10 @@ function identityOperatorRoutes(
   ];
   for (const identity of identities) {
     const target = identityStep(identity.id, `${identity.label} ${identity.id.split("/").pop()}`);
-    for (const assignment of assignmentsReaching(index, identity.id)) {
+    for (const assignment of [
+      ...assignmentsReaching(index, identity.id),
+      ...eligibilitiesReaching(index, identity.id),
+    ]) {
       escalate(
         assignment,
         (facts) =>
@@ -720,9 +730,20 @@ function identityOperatorRoutes(
     });
     // At the group or above: every node action. At a scale set or VM below it: that compute's own,
     // and deny assignments down to it.
+    const below = [
+      ...(index.assignmentsBelowResourceGroup.get(groupId) ?? []),
+      ...[...index.eligibleByScope].flatMap(([scope, eligibilities]) =>
+        scope.startsWith(`${groupId}/`) ? eligibilities : [],
+      ),
+    ];
     const nodeAssignments = [
-      ...assignmentsReaching(index, groupId).map((assignment) => ({ assignment, on: null })),
-      ...(index.assignmentsBelowResourceGroup.get(groupId) ?? []).flatMap((assignment) => {
+      ...[...assignmentsReaching(index, groupId), ...eligibilitiesReaching(index, groupId)].map(
+        (assignment) => ({
+          assignment,
+          on: null,
+        }),
+      ),
+      ...below.flatMap((assignment) => {
         const on = nodeComputeOf(assignment.scope);
         return on ? [{ assignment, on }] : [];
       }),

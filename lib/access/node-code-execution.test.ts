@@ -289,3 +289,55 @@ describe("attack paths: the node identities through code on the nodes", () => {
     expect(permissionOf(paths[0])).toBe(RUN_COMMAND);
   });
 });
+
+// Activating a PIM eligibility makes the same role active at the same scope (learn.microsoft.com/entra/
+// id-governance/privileged-identity-management/pim-resource-roles-activate-your-roles): the one-step
+// escalation lists an eligible role's node actions too, marked eligible, as the attack-path edges do.
+describe("one-step escalation through an eligible (PIM) role", () => {
+  const withEligibility = (model: TenantModel, roleGuid: string, scope: string): TenantModel => {
+    model.roleEligibilities.push({
+      id: `${scope}/providers/microsoft.authorization/roleeligibilityscheduleinstances/e-${model.roleEligibilities.length}`,
+      scope,
+      roleDefinitionId: roleGuid,
+      principalId: "u",
+      principalType: "User",
+      condition: null,
+      startDateTime: null,
+      endDateTime: null,
+      memberType: "Direct",
+      status: "Provisioned",
+    });
+    return model;
+  };
+  const operatorEscalations = (model: TenantModel) =>
+    (
+      evaluateClusterAccess(model, CLUSTER).principals.find((entry) => entry.principal.id === "u")
+        ?.escalations ?? []
+    ).filter((escalation) => escalation.to === "identity-operator");
+
+  it.each([
+    ["the node resource group", NODE_RG],
+    ["a scale set in it", SCALE_SET],
+    ["the subscription", `/subscriptions/${SUB}`],
+  ])("an eligible run command at %s is an eligible identity-operator escalation", (_where, scope) => {
+    const model = withEligibility(
+      new AccessModelBuilder()
+        .principal("u")
+        .customRole(CUSTOM, [{ actions: [RUN_COMMAND] }])
+        .build(),
+      CUSTOM,
+      scope,
+    );
+    const [escalation, ...others] = operatorEscalations(model);
+    expect(others).toEqual([]);
+    expect(escalation).toMatchObject({ eligible: true });
+    expect(escalation.path.some((step) => step.kind === "roleEligibility")).toBe(true);
+    expect(escalation.path.find((step) => step.kind === "permission")?.id).toBe(RUN_COMMAND);
+  });
+
+  it("a standing route stays standing beside an eligible one", () => {
+    const model = withEligibility(holding(NODE_RG, [RUN_COMMAND]), CUSTOM, NODE_RG);
+    const escalations = operatorEscalations(model);
+    expect(escalations.some((escalation) => escalation.eligible !== true)).toBe(true);
+  });
+});
