@@ -13,13 +13,20 @@ import {
  * (`fingerprint`), and Graph's errors for a bad `$top` or a stale token
  * (learn.microsoft.com/graph/paging).
  */
-export function graphCollectionPage(
+export function graphCollectionPage<T = Record<string, unknown>>(
   request: EmulatorRequest,
   error: (status: number, code: string, message: string) => EmulatorResponse,
-  collection: { items: readonly Record<string, unknown>[]; fingerprint: string; context: string },
+  collection: {
+    items: readonly T[];
+    fingerprint: string;
+    context: string;
+    /** the wire form of an item, made for the page's items only (default: the item itself) */
+    serialize?: (item: T) => Record<string, unknown>;
+  },
   service: { base: string; origin: string; pageSize: number },
 ): EmulatorResponse {
   const { items, fingerprint, context } = collection;
+  const serialize = collection.serialize ?? ((item: T) => item as Record<string, unknown>);
   const offset = decodePageToken(queryValue(request.query, "$skiptoken"), fingerprint);
   if (offset === "invalid")
     return error(
@@ -39,7 +46,7 @@ export function graphCollectionPage(
   const slice = items.slice(start, start + Math.min(top, service.pageSize));
   const body: Record<string, unknown> = {
     "@odata.context": `${service.base}/$metadata#${context}`,
-    value: slice,
+    value: slice.map(serialize),
   };
   const next = start + slice.length;
   if (next < items.length) {

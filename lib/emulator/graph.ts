@@ -4,11 +4,10 @@ import { type EmulatorContext, isPrincipalDeleted } from "@/lib/emulator/context
 import { GraphAdministrativeUnits } from "@/lib/emulator/graph-administrative-units";
 import { handleGraphBatch } from "@/lib/emulator/graph-batch";
 import { GraphGovernance } from "@/lib/emulator/graph-governance";
+import { graphCollectionPage } from "@/lib/emulator/graph-page";
 import {
-  decodePageToken,
   type EmulatorRequest,
   type EmulatorResponse,
-  encodePageToken,
   isInvalidJson,
   jsonResponse,
   queryValue,
@@ -232,41 +231,13 @@ export class GraphEndpoints {
     fingerprint: string,
     context: string,
   ): EmulatorResponse {
-    const offset = decodePageToken(queryValue(request.query, "$skiptoken"), fingerprint);
-    if (offset === "invalid")
-      return graphError(
-        400,
-        "Directory_ExpiredPageToken",
-        "The specified page token value has expired and can no longer be included in your request.",
-      );
-    const start = offset ?? 0;
-    const topText = queryValue(request.query, "$top");
-    const top = topText ? Number.parseInt(topText, 10) : 100;
-    if (!Number.isFinite(top) || top < 1 || top > 999) {
-      return graphError(
-        400,
-        "Request_BadRequest",
-        `Invalid page size specified: '${topText}'. Must be between 1 and 999 inclusive.`,
-      );
-    }
-    const pageSize = Math.min(top, this.context.pageSize);
     const select = this.selectOf(request);
-    const items = entries.slice(start, start + pageSize);
-    const next = start + items.length;
-    const body: Record<string, unknown> = {
-      "@odata.context": `${this.base}/$metadata#${context}`,
-      value: items.map((entry) => this.serialize(entry, caller, select)),
-    };
-    if (next < entries.length) {
-      const query = new URLSearchParams();
-      for (const [key, value] of request.query) {
-        if (key.toLowerCase() !== "$skiptoken") query.append(key, value);
-      }
-      query.set("$skiptoken", encodePageToken(next, fingerprint));
-      body["@odata.nextLink"] =
-        `${this.context.origin}${request.path}?${query.toString().replaceAll("%24", "$").replaceAll("%2C", ",")}`;
-    }
-    return jsonResponse(200, body);
+    return graphCollectionPage(
+      request,
+      graphError,
+      { items: entries, fingerprint, context, serialize: (entry) => this.serialize(entry, caller, select) },
+      { base: this.base, origin: this.context.origin, pageSize: this.context.pageSize },
+    );
   }
 
   private findByKey(kind: DirectoryKind, key: string): DirectoryEntry | undefined {
