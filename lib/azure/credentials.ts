@@ -13,7 +13,7 @@ import {
   DEFAULT_TOKEN_TIMEOUT_MS,
   withTokenTimeout,
 } from "@/lib/azure/retrying-credential";
-import { entraPipelinePolicies } from "@/lib/azure/scan-http-context";
+import { ENTRA_RETRY_OPTIONS, entraPipelinePolicies } from "@/lib/azure/scan-http-context";
 import { trustedCertificates } from "@/lib/azure/tls-trust";
 
 // How the scanner authenticates: one TokenCredential from the environment, validated with precise
@@ -251,6 +251,7 @@ export function createSdkCredential(
     disableInstanceDiscovery: !isMicrosoftAuthority(parsed.AZURE_AUTHORITY_HOST),
     ...(caPem ? { tlsOptions: { ca: trustedCertificates(caPem) } } : {}),
     additionalPolicies: [...extraPolicies, ...entraPipelinePolicies()],
+    retryOptions: ENTRA_RETRY_OPTIONS,
   };
   if (mode === "azure-cli") {
     return new AzureCliCredential(parsed.AZURE_TENANT_ID ? { tenantId: parsed.AZURE_TENANT_ID } : {});

@@ -152,6 +152,14 @@ export function armTransportPolicy(context: ScanHttpContext): PipelinePolicy {
 }
 
 /**
+ * Retries of a credential's own pipeline. More than the SDK's 3 because a 429 that outlasts them
+ * reaches MSAL, which then refuses every request for that scope until Retry-After has passed — 60 s
+ * when the answer gave none (msal-common ThrottlingUtils, DEFAULT_THROTTLE_TIME_SECONDS) — so a
+ * throttled cluster token would fail its cluster rather than wait a moment.
+ */
+export const ENTRA_RETRY_OPTIONS = { maxRetries: 6 } as const;
+
+/**
  * Policies for a credential's own pipeline (token requests): counted as `entra` and bounded by the
  * same per-attempt deadline as everything else, for the scan that is running when they are sent.
  */

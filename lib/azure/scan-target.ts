@@ -9,7 +9,7 @@ import {
   present,
   readCaFile,
 } from "@/lib/azure/credentials";
-import { entraPipelinePolicies } from "@/lib/azure/scan-http-context";
+import { ENTRA_RETRY_OPTIONS, entraPipelinePolicies } from "@/lib/azure/scan-http-context";
 import { trustedCertificates } from "@/lib/azure/tls-trust";
 
 // Where a scan points. One code path for real Azure and the emulator: they differ only in endpoints,
@@ -102,6 +102,7 @@ export function scanTargetForEmulator(
     disableInstanceDiscovery: true,
     tlsOptions: { ca: trustedCertificates(handle.caPem) },
     additionalPolicies: entraPipelinePolicies(),
+    retryOptions: ENTRA_RETRY_OPTIONS,
   });
   return {
     tenantId: handle.tenantId.toLowerCase(),
