@@ -3,6 +3,7 @@ import { buildAccessIndex } from "@/lib/access/access-index";
 import { AttackPathSearch, DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import { iterateTenantAccess } from "@/lib/access/evaluate-tenant";
+import { scanEdgeCacheBytes } from "@/lib/scan/edge-cache-budget";
 import { generatedModel } from "./lib/generated-model";
 import { tenantOptions } from "./lib/tenant-options";
 import { naiveClusterGrantCount } from "./naive-access";
@@ -56,7 +57,8 @@ console.log(
 
 // The engine
 const indexAt = performance.now();
-const index = buildAccessIndex(model);
+// the scan's budget for the edge caches (lib/scan/edge-cache-budget.ts)
+const index = buildAccessIndex(model, { edgeCacheBytes: scanEdgeCacheBytes() });
 const indexMs = performance.now() - indexAt;
 let grants = 0;
 let escalations = 0;

@@ -5,7 +5,8 @@
  * most of a large first scan's analysis (docs/performance.md), so a change to the graph's edges is measured
  * here first, in a minute, before a whole bench/scan run.
  *
- *   node --import tsx bench/attack-search.ts [--clusters 500] [--sample 6] [--skip 100] (tenant flags as bench/scan)
+ *   node --import tsx bench/attack-search.ts [--clusters 500] [--sample 6] [--skip 100] [--edge-cache-mb N]
+ *     (tenant flags as bench/scan; the edge caches' budget is the scan's, a quarter of the heap limit, unless given)
  *
  * CPU times of this process, so the machine's other load moves them less than wall time; the paths and
  * reaches counted are the answer's size, the same on every machine.
@@ -13,6 +14,7 @@
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { AttackPathSearch } from "@/lib/access/attack-paths";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
+import { scanEdgeCacheBytes } from "@/lib/scan/edge-cache-budget";
 import { generatedModel } from "./lib/generated-model";
 import { mib, parseFlags, printTable } from "./lib/measure";
 import { tenantOptions } from "./lib/tenant-options";
@@ -43,7 +45,10 @@ const cpuMs = () => {
 
 const { model, generateMs, loadMs } = await generatedModel(options);
 const setupAt = cpuMs();
-const index = buildAccessIndex(model);
+// the scan's budget for the edge caches (lib/scan/edge-cache-budget.ts), or the one asked for
+const edgeCacheBytes =
+  flags["edge-cache-mb"] === undefined ? scanEdgeCacheBytes() : number("edge-cache-mb", 0) * 1024 * 1024;
+const index = buildAccessIndex(model, { edgeCacheBytes });
 const search = new AttackPathSearch(index);
 // As the rule: the identities whose tokens each cluster's pods can get
 const identitiesByCluster = new Map<string, string[]>();
@@ -75,7 +80,7 @@ for (const cluster of chosen) {
 console.log(
   `tenant: ${model.clusters.length} clusters, ${model.roleAssignments.length} role assignments, ${model.principals.length} principals ` +
     `(generated in ${(generateMs / 1000).toFixed(1)} s, loaded in ${(loadMs / 1000).toFixed(1)} s); ` +
-    `clusters ${skip}..${skip + chosen.length - 1} sampled; setup (index, pod-side clusters) ${(setupMs / 1000).toFixed(1)} s CPU`,
+    `clusters ${skip}..${skip + chosen.length - 1} sampled; edge caches ${mib(edgeCacheBytes)}; setup (index, pod-side clusters) ${(setupMs / 1000).toFixed(1)} s CPU`,
 );
 const vsOneStep = (ms: number) => `${(ms / Math.max(evaluateMs, 1)).toFixed(1)}×`;
 printTable([
@@ -104,3 +109,12 @@ printTable([
 ]);
 globalThis.gc?.();
 console.log(`heap after: ${mib(process.memoryUsage().heapUsed)}`);
+printTable([
+  ["edge cache", "entries", "budget", "dropped"],
+  ...Object.entries(search.edges.cacheUse()).map(([name, use]) => [
+    name,
+    String(use.entries),
+    String(use.budget),
+    `${use.evictions}×`,
+  ]),
+]);

@@ -55,6 +55,11 @@ export type NamespaceAssignment = { namespace: string; assignment: RoleAssignmen
 
 export type AccessIndex = {
   model: TenantModel;
+  /**
+   * Bytes the attack-path searches' edge caches may hold (attack-edges.ts): what they cannot keep they
+   * rebuild, so a larger budget is time saved, not answers changed. The scan sizes it to its heap.
+   */
+  edgeCacheBytes: number;
   clustersById: Map<string, Cluster>;
   principalsById: Map<string, Principal>;
   /** lower-cased userPrincipalName → user: for looking people up by what an operator types (CLI, API) */
@@ -247,7 +252,13 @@ function computeRoleFacts(definition: RoleDefinition, denied?: DeniedPermissions
   };
 }
 
-export function buildAccessIndex(model: TenantModel): AccessIndex {
+/**
+ * The edge caches' default budget: what they held before it could be set (500 k pod-power holders, 150 k
+ * identity edges, 1 M impersonation entries), which fits beside a 500-cluster tenant in a 1 GiB heap.
+ */
+export const DEFAULT_EDGE_CACHE_BYTES = 256 * 1024 * 1024;
+
+export function buildAccessIndex(model: TenantModel, options: { edgeCacheBytes?: number } = {}): AccessIndex {
   const principalsById = new Map(model.principals.map((principal) => [principal.id, principal]));
   const principalsByUpn = new Map<string, Principal>();
   const usersByExactUpn = new Map<string, Principal>();
@@ -338,6 +349,7 @@ export function buildAccessIndex(model: TenantModel): AccessIndex {
 
   return {
     model,
+    edgeCacheBytes: options.edgeCacheBytes ?? DEFAULT_EDGE_CACHE_BYTES,
     clustersById: new Map(model.clusters.map((cluster) => [cluster.id, cluster])),
     principalsById,
     principalsByUpn,

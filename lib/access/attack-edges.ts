@@ -29,6 +29,7 @@ import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/ac
 import { credentialMatchesServiceAccount } from "@/lib/access/federated-match";
 import { asNode, ImpersonationEdges, subjectKey } from "@/lib/access/impersonation-edges";
 import { rulesAllow } from "@/lib/access/kubernetes-rbac";
+import { once } from "@/lib/access/once";
 import {
   assignmentStep,
   clusterStep,
@@ -414,20 +415,24 @@ type Powers = {
   secret: Map<string, HolderEdge[]>;
 };
 /**
- * How many pod-power holders the per-cluster caches may keep before the least recently used clusters
- * are dropped: about 300 bytes each with their maps (measured: 139 MB for 457k holders of 299
- * clusters on the 500-cluster tenant of bench/scan), so some 150 MB. A search from one cluster
- * reaches the pods of every cluster whose identities hold roles over it (~300 of 500 there): a cache
- * of a few dozen clusters made each search recompute most of them, one of all 500 (~760k holders)
- * does not fit a 1 GiB heap beside the model and its index (~420 MB).
+ * How the edge caches share the index's `edgeCacheBytes`, and what one entry costs (heap retained per
+ * entry, measured on bench/scan's 500-cluster tenant, 2026-12-05: 59 MB for 287 k pod-power holders of
+ * 100 clusters; 8.6 MB for 75 k identity edges). A search from one cluster reaches the pods of every
+ * cluster whose identities hold roles over it (~300 of 500 there), and each cache is dropped or evicted
+ * past its share and rebuilt on demand: when the tenant's edges do not fit, every search rebuilds most
+ * of them. That tenant needs 1.45 M holders, 0.57 M identity edges and 2.3 M impersonation entries;
+ * held whole, a search costs 0.8 s of CPU per cluster instead of 16 s (bench/attack-search).
  */
-const CLUSTER_CACHE_HOLDERS = 500_000;
-/**
- * How many edges into managed identities stay cached (who can act as each identity: its pod users,
- * role holders over it, federated credential writers). A generated 200-cluster tenant held 350k after
- * its searches; without a bound the 500-cluster tenant of bench/scan ran out of a 1 GiB heap.
- */
-const IDENTITY_CACHE_EDGES = 150_000;
+const EDGE_CACHE_SHARES = {
+  clusterHolders: { share: 0.45, bytesPerEntry: 210 },
+  identityEdges: { share: 0.15, bytesPerEntry: 115 },
+  impersonation: { share: 0.4, bytesPerEntry: 100 },
+} as const;
+
+export function edgeCacheEntries(bytes: number, cache: keyof typeof EDGE_CACHE_SHARES): number {
+  const { share, bytesPerEntry } = EDGE_CACHE_SHARES[cache];
+  return Math.max(1, Math.floor((bytes * share) / bytesPerEntry));
+}
 /** the prefix of an edge from an `as:` node: dropped like a principal's own step (HolderEdge slices it off) */
 const AS_PLACEHOLDER: PathStep = { kind: "action", id: "", label: "" };
 /** key for "every namespace" in Powers maps */
@@ -548,16 +553,42 @@ export class AttackEdges {
 
   /** who each node stands for, when it is a principal (for reporting) */
   readonly principals = new Map<NodeId, { principal: AccessPrincipal; clusterId: string | null }>();
+
+  /** What the caches hold against their budgets, and how often they were dropped (bench/attack-search prints it). */
+  cacheUse(): Record<string, { entries: number; budget: number; evictions: number }> {
+    return {
+      clusterHolders: {
+        entries: this.cachedHolders,
+        budget: this.clusterCacheHolders,
+        evictions: this.clusterEvictions,
+      },
+      identityEdges: {
+        entries: this.identityCacheEdges,
+        budget: this.identityCacheBudget,
+        evictions: this.identityEvictions,
+      },
+      impersonation: this.impersonation.cacheUse(),
+    };
+  }
   private readonly clusterCaches = new Map<
     string,
     { powers: Powers; reverse: Map<NodeId, ReverseEdge[]>; holders: number }
   >();
   private cachedHolders = 0;
+  private clusterEvictions = 0;
+  private identityEvictions = 0;
   private readonly registered = new WeakMap<AccessPrincipal, NodeId>();
   private readonly identityCache = new Map<NodeId, ReverseEdge[]>();
   /** per group: the edges into its `grp:` node (bounded by the directory's transitive memberships) */
   private readonly membershipCache = new Map<string, ReverseEdge[]>();
-  /** edges identityCache holds, against IDENTITY_CACHE_EDGES */
+  /** holdersThrough's one `grp:` holder per group, shared by every edge the group holds */
+  private readonly groupHolders = new Map<string, [{ node: NodeId; prefix: PathStep[] }]>();
+  /** assignmentVia's steps, per assignment and action */
+  private readonly viaCache = new WeakMap<RoleAssignment, Map<string, readonly PathStep[]>>();
+  private readonly assignmentStepsCache = new WeakMap<RoleAssignment, readonly PathStep[]>();
+  /** one step per action and granting pattern (a few hundred in a tenant) */
+  private readonly permissionSteps = new Map<string, PathStep>();
+  /** edges identityCache holds, against this.identityCacheBudget */
   private identityCacheEdges = 0;
   private readonly factsCache = new Map<string, RoleFacts>();
   private readonly bestRoleCache = new Map<
@@ -586,10 +617,19 @@ export class AttackEdges {
   /** Kubernetes impersonation (lib/access/impersonation-edges.ts) */
   private readonly impersonation: ImpersonationEdges;
 
+  /** the pod-power holders the per-cluster caches keep before the least recently used clusters go */
+  private readonly clusterCacheHolders: number;
+  /** edges into managed identities kept (who can act as each identity) before the cache starts again */
+  private readonly identityCacheBudget: number;
+
   constructor(private readonly index: AccessIndex) {
+    this.clusterCacheHolders = edgeCacheEntries(index.edgeCacheBytes, "clusterHolders");
+    this.identityCacheBudget = edgeCacheEntries(index.edgeCacheBytes, "identityEdges");
     this.directory = new DirectoryEdges(index, (principal) => this.register(principal, ""));
-    this.impersonation = new ImpersonationEdges(index, (principal, clusterId) =>
-      this.register(principal, clusterId),
+    this.impersonation = new ImpersonationEdges(
+      index,
+      (principal, clusterId) => this.register(principal, clusterId),
+      edgeCacheEntries(index.edgeCacheBytes, "impersonation"),
     );
     const model = index.model;
     for (const identity of model.identities) {
@@ -801,7 +841,58 @@ export class AttackEdges {
       if (allowed.length < reached.length) return allowed;
     }
     if (reached.length < 2 || reached[0].principal.kind !== "Group") return reached;
-    return [{ node: `grp:${reached[0].principal.id}`, prefix: reached[0].prefix }];
+    const groupId = reached[0].principal.id;
+    let holder = this.groupHolders.get(groupId);
+    if (!holder) {
+      holder = [{ node: `grp:${groupId}`, prefix: reached[0].prefix }];
+      this.groupHolders.set(groupId, holder);
+    }
+    return holder;
+  }
+
+  /**
+   * The steps from an assignment to one of its role's actions. Every edge the assignment gives for that
+   * action shares them: a subscription-scope assignment gives one into each identity below it, and
+   * building them per edge made the identity cache ~800 bytes an edge (2026-12-05, bench/attack-search).
+   */
+  private assignmentVia(
+    assignment: RoleAssignment,
+    definition: RoleDefinition,
+    action: string,
+    pattern: string,
+  ): readonly PathStep[] {
+    let byAction = this.viaCache.get(assignment);
+    if (!byAction) {
+      byAction = new Map();
+      this.viaCache.set(assignment, byAction);
+    }
+    const key = `${action}\u0000${pattern}`;
+    let via = byAction.get(key);
+    if (!via) {
+      via = [...this.assignmentSteps(assignment, definition), this.permissionStep(action, pattern)];
+      byAction.set(key, via);
+    }
+    return via;
+  }
+
+  /** The assignment (or eligibility) and its role: the first two steps of every edge it gives. */
+  private assignmentSteps(assignment: RoleAssignment, definition: RoleDefinition): readonly PathStep[] {
+    let steps = this.assignmentStepsCache.get(assignment);
+    if (!steps) {
+      steps = [grantStep(this.index, assignment, definition), roleDefinitionStep(definition)];
+      this.assignmentStepsCache.set(assignment, steps);
+    }
+    return steps;
+  }
+
+  private permissionStep(action: string, pattern: string): PathStep {
+    const key = `${action}\u0000${pattern}`;
+    let step = this.permissionSteps.get(key);
+    if (!step) {
+      step = permissionStep(action, pattern);
+      this.permissionSteps.set(key, step);
+    }
+    return step;
   }
 
   /** Who a deny assignment at or above `resourceId` takes `action` from; undefined when the tenant has none. */
@@ -904,11 +995,30 @@ export class AttackEdges {
       }
     }
     const azureRbac = cluster.entra.mode === "managed" && cluster.entra.azureRbac;
+    // The cluster's setting steps once, not once per assignment: a subscription's assignments reach every
+    // cluster in it, and each holder keeps its path's pieces.
+    const localAccountsSetting = once(() =>
+      settingStep(
+        cluster,
+        "disableLocalAccounts",
+        "local accounts are enabled (disableLocalAccounts: false)",
+      ),
+    );
+    const noEntraSetting = once(() =>
+      settingStep(
+        cluster,
+        "aadProfile",
+        "no Entra integration: the user credential is a cluster-admin certificate",
+      ),
+    );
+    const azureRbacSetting = once(() =>
+      settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
+    );
     const applyAssignment = (assignment: RoleAssignment, namespace: string | null) => {
       const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
       if (!definition) return;
       const facts = this.index.roleFacts(definition);
-      const via = [grantStep(this.index, assignment, definition), roleDefinitionStep(definition)];
+      const via = this.assignmentSteps(assignment, definition);
       const conditional = assignment.condition !== null;
       const eligible = isEligible(this.index, assignment);
       const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
@@ -923,27 +1033,19 @@ export class AttackEdges {
             ? {
                 action: facts.adminCredentialAction,
                 pattern: facts.adminCredential,
-                setting: settingStep(
-                  cluster,
-                  "disableLocalAccounts",
-                  "local accounts are enabled (disableLocalAccounts: false)",
-                ),
+                setting: localAccountsSetting(),
               }
             : facts.userCredential && cluster.entra.mode === "none"
               ? {
                   action: AKS_ACTIONS.listUserCredential,
                   pattern: facts.userCredential,
-                  setting: settingStep(
-                    cluster,
-                    "aadProfile",
-                    "no Entra integration: the user credential is a cluster-admin certificate",
-                  ),
+                  setting: noEntraSetting(),
                 }
               : null;
       if (certificate) {
         const credential = [
           ...via,
-          permissionStep(certificate.action, certificate.pattern),
+          this.permissionStep(certificate.action, certificate.pattern),
           certificate.setting,
         ];
         for (const reached of this.holdersThrough(
@@ -960,10 +1062,7 @@ export class AttackEdges {
       };
       const found = podPowers(can, getExec, namespace === null);
       if (!anyPower(found)) return;
-      const data = [
-        ...via,
-        settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
-      ];
+      const data = [...via, azureRbacSetting()];
       // A namespace scope is a child of the cluster's: denies at the cluster apply to it too.
       const clusterChain = scopeChain(this.index, cluster.id);
       const chain =
@@ -1125,7 +1224,8 @@ export class AttackEdges {
         edges = this.intoIdentity(identity);
         this.identityCacheEdges += edges.length;
         // Rebuilt on demand: past the budget the cache starts again rather than grow without bound.
-        if (this.identityCacheEdges > IDENTITY_CACHE_EDGES) {
+        if (this.identityCacheEdges > this.identityCacheBudget) {
+          this.identityEvictions += 1;
           this.identityCache.clear();
           this.identityCacheEdges = edges.length;
         }
@@ -1165,7 +1265,7 @@ export class AttackEdges {
 
   /**
    * Per-cluster caches (who runs pods where, and the reverse edges of the cluster's nodes), the
-   * most recently used clusters within CLUSTER_CACHE_HOLDERS edges: on a tenant larger than that
+   * most recently used clusters within this.clusterCacheHolders edges: on a tenant larger than that
    * they would otherwise grow with every cluster a search touches.
    */
   private clusterCache(clusterId: string): { powers: Powers; reverse: Map<NodeId, ReverseEdge[]> } {
@@ -1191,9 +1291,10 @@ export class AttackEdges {
     this.clusterCaches.set(clusterId, entry);
     this.cachedHolders += holders;
     for (const [oldest, evicted] of this.clusterCaches) {
-      if (this.cachedHolders <= CLUSTER_CACHE_HOLDERS || oldest === clusterId) break;
+      if (this.cachedHolders <= this.clusterCacheHolders || oldest === clusterId) break;
       this.clusterCaches.delete(oldest);
       this.cachedHolders -= evicted.holders;
+      this.clusterEvictions += 1;
     }
     return entry;
   }
@@ -1606,6 +1707,35 @@ export class AttackEdges {
     }
 
     // Azure control plane over the identity resource (PIM eligibilities too: their edges are eligible).
+    // The tails are the identity's, shared by every assignment's edges (one array per edge was most
+    // of what the identity cache held).
+    const federatedTail: PathStep[] = [
+      {
+        kind: "action",
+        id: `${identity.resourceId}#federatedCredential`,
+        label: "adds a federated credential with an issuer it controls",
+      },
+      target,
+    ];
+    const assignTails = new Map<string | null, PathStep[]>();
+    const assignTail = (computeWrite: string | null): PathStep[] => {
+      let tail = assignTails.get(computeWrite);
+      if (!tail) {
+        tail = [
+          {
+            kind: "action",
+            id: `${identity.resourceId}#assign`,
+            label: computeWrite
+              ? `attaches it to a virtual machine, scale set or app it controls (${computeWrite})`
+              : "attaches it to compute it controls (needs write on a virtual machine, scale set or app)",
+          },
+          target,
+        ];
+        assignTails.set(computeWrite, tail);
+      }
+      return tail;
+    };
+    let assignRoleTail: PathStep[] | undefined;
     for (const assignment of standingAndEligible(this.index, identity.resourceId)) {
       this.controlPlaneEdge(
         edges,
@@ -1613,14 +1743,7 @@ export class AttackEdges {
         assignment,
         (facts) => facts.writeFederatedCredential,
         ATTACK_ACTIONS.writeFederatedCredential,
-        [
-          {
-            kind: "action",
-            id: `${identity.resourceId}#federatedCredential`,
-            label: "adds a federated credential with an issuer it controls",
-          },
-          target,
-        ],
+        federatedTail,
       );
       const definition = this.index.rolesByGuid.get(assignment.roleDefinitionId);
       if (!definition) continue;
@@ -1633,16 +1756,7 @@ export class AttackEdges {
           assignment,
           (facts) => facts.assignIdentity,
           ATTACK_ACTIONS.assignIdentity,
-          [
-            {
-              kind: "action",
-              id: `${identity.resourceId}#assign`,
-              label: own.computeWrite
-                ? `attaches it to a virtual machine, scale set or app it controls (${own.computeWrite})`
-                : "attaches it to compute it controls (needs write on a virtual machine, scale set or app)",
-            },
-            target,
-          ],
+          assignTail(own.computeWrite),
           !own.computeWrite,
         );
       }
@@ -1650,20 +1764,21 @@ export class AttackEdges {
         // the role's own permission blocks may carry a condition too (34 built-in roles do)
         const roles = assignableRolesFor(definition, assignment.condition);
         if (!mayAssign(roles, MANAGED_IDENTITY_CONTRIBUTOR)) continue;
+        assignRoleTail ??= [
+          {
+            kind: "action",
+            id: `${identity.resourceId}#assignRole/${MANAGED_IDENTITY_CONTRIBUTOR}`,
+            label: "assigns itself Managed Identity Contributor on it and adds a federated credential",
+          },
+          target,
+        ];
         this.controlPlaneEdge(
           edges,
           identity.resourceId,
           assignment,
           (facts) => facts.writeRoleAssignment,
           ATTACK_ACTIONS.writeRoleAssignment,
-          [
-            {
-              kind: "action",
-              id: `${identity.resourceId}#assignRole/${MANAGED_IDENTITY_CONTRIBUTOR}`,
-              label: "assigns itself Managed Identity Contributor on it and adds a federated credential",
-            },
-            target,
-          ],
+          assignRoleTail,
           roles.kind === "unknown",
         );
       }
@@ -1711,11 +1826,7 @@ export class AttackEdges {
         reached,
         covered.size > 0 || denied ? (id) => covered.has(id) || (denied?.(id) ?? false) : undefined,
       );
-      const via = [
-        grantStep(this.index, assignment, definition),
-        roleDefinitionStep(definition),
-        permissionStep(entry.action, entry.pattern),
-      ];
+      const via = this.assignmentVia(assignment, definition, entry.action, entry.pattern);
       for (const holder of holders) {
         edges.push(
           newAssignmentEdge(
@@ -1749,11 +1860,7 @@ export class AttackEdges {
     if (!definition) return;
     const pattern = granted(this.roleFacts(definition));
     if (!pattern) return;
-    const via = [
-      grantStep(this.index, assignment, definition),
-      roleDefinitionStep(definition),
-      permissionStep(action, pattern),
-    ];
+    const via = this.assignmentVia(assignment, definition, action, pattern);
     const eligible = isEligible(this.index, assignment);
     const assignee = directoryPrincipal(this.index, assignment.principalId, assignment.principalType);
     const holders = this.holdersThrough(

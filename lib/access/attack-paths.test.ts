@@ -842,6 +842,40 @@ describe("the optimised search agrees with the straightforward one", () => {
     expect(expectSameResults(model, 5)).toBeGreaterThan(100);
   });
 
+  // Past its budget a cache drops or evicts what it holds and the search rebuilds it on demand: a budget of
+  // one entry does that on every miss (the 500-cluster tenant did it thousands of times a cluster).
+  it("with edge caches too small to keep anything, every edge rebuilt on demand", {
+    timeout: 120_000,
+  }, async () => {
+    const model = await generatedModel();
+    // against the search with the default budget, which the test above holds to the reference
+    const full = new AttackPathSearch(buildAccessIndex(model));
+    const tiny = new AttackPathSearch(buildAccessIndex(model, { edgeCacheBytes: 1 }));
+    let compared = 0;
+    // a few of each: with nothing kept, each takes seconds
+    for (const cluster of model.clusters.slice(0, 3)) {
+      const access = evaluateClusterAccess(model, cluster.id, full.index);
+      const expected = full.forCluster(access);
+      expectSame(tiny.forCluster(access), expected, cluster.name);
+      compared += expected.length;
+    }
+    for (const identity of identitiesOf(model).slice(0, 8)) {
+      const reachers = (search: AttackPathSearch) =>
+        search
+          .podReachersOf(identity)
+          .map(({ clusterId, reacher }) => ({ clusterId, ...reacher, path: reacher.path }));
+      const expected = reachers(full);
+      expectSame(reachers(tiny), expected, identity);
+      compared += expected.length;
+    }
+    expect(compared).toBeGreaterThan(100);
+    const use = tiny.edges.cacheUse();
+    // the caches did start again: the comparison above is of rebuilt edges
+    expect(
+      use.clusterHolders.evictions + use.identityEdges.evictions + use.impersonation.evictions,
+    ).toBeGreaterThan(0);
+  });
+
   it("role facts read from the patterns that can match are those of the whole definition", {
     timeout: 60_000,
   }, async () => {

@@ -7,6 +7,7 @@ import { type DeniedPermissions, deniedPermissions, isDenied } from "@/lib/acces
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
 import { ruleAllows, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { scopeFacts } from "@/lib/access/levels";
+import { once } from "@/lib/access/once";
 import {
   assignmentStep,
   clusterStep,
@@ -85,16 +86,6 @@ class ImpersonateEdge implements ImpersonationEdge {
     return [{ kind: "permission", id: this.evidence, label: `can ${this.evidence}` }, this.asStep];
   }
 }
-
-/**
- * How many edges and grant holders the impersonation caches keep: bench/access on 500 generated
- * clusters ran out of a 1 GiB heap with them unbounded, since every cluster-admin binding is an
- * impersonation grant over the whole cluster. 300 k made the caches start again several times a
- * cluster once the searches reached more of the graph (exec and node escape): bench/attack-search, 12
- * clusters of the 500-cluster tenant under a 1 GiB heap, took 149 s of CPU at 300 k and 118 s at 1 M,
- * 77 MB more heap after a collection (docs/performance.md, "What the audit's paths cost").
- */
-const IMPERSONATION_CACHE_ENTRIES = 1_000_000;
 
 type Resource = "users" | "groups" | "serviceaccounts";
 
@@ -248,13 +239,20 @@ export class ImpersonationEdges {
   private readonly byCluster = new Map<string, Impersonator[]>();
   private readonly intoCache = new Map<NodeId, ImpersonationEdge[]>();
   private readonly nodeIds = new Map<string, readonly NodeId[]>();
-  /** edges and grant holders the two caches hold, against IMPERSONATION_CACHE_ENTRIES */
+  /** edges and grant holders the two caches hold, against this.cacheEntries */
   private cachedEntries = 0;
+  private evictions = 0;
 
   constructor(
     private readonly index: AccessIndex,
     /** the attack graph's node of a principal on a cluster (registers it for reporting) */
     private readonly register: (principal: AccessPrincipal, clusterId: string) => NodeId,
+    /**
+     * How many edges and grant holders the caches keep (attack-edges.ts, edgeCacheEntries): every
+     * cluster-admin binding is an impersonation grant over the whole cluster, so unbounded they ran a
+     * 500-cluster tenant out of a 1 GiB heap; too small, they start again several times a cluster.
+     */
+    private readonly cacheEntries: number,
   ) {}
 
   /** Who may impersonate what on the cluster: Kubernetes RBAC bindings and Azure RBAC data actions. */
@@ -417,6 +415,15 @@ export class ImpersonationEdges {
     const kind = key.slice(0, colon);
     const name = key.slice(colon + 1);
     const [accountNamespace, account] = kind === "ServiceAccount" ? name.split(":") : ["", ""];
+    // Each wording once per subject, shared by its edges: a cluster-admin binding lets every holder
+    // impersonate every subject, and a string per edge was most of this cache.
+    const userEvidence = `impersonate users ${name}`;
+    const accountEvidence = `impersonate serviceaccounts ${account} in namespace ${accountNamespace}`;
+    const groupEvidence = once(() => `impersonate groups ${name} (with a user it may impersonate)`);
+    const groupElsewhereEvidence = once(
+      () => `impersonate groups ${name} (with a user another of its grants lets it impersonate)`,
+    );
+    const memberEvidence = new Map<string, string>();
     const inventory = this.index.model.kubernetes[cluster.id];
     // The subjects of one binding share its rules, so one verdict per binding (`allows` is shared).
     const verdicts = new Map<Impersonator["allows"], boolean>();
@@ -435,18 +442,12 @@ export class ImpersonationEdges {
     };
     for (; position < impersonators.length; position++) {
       const impersonator = impersonators[position];
-      if (kind === "User" && allows(impersonator, "users", name, null))
-        emit(impersonator, `impersonate users ${name}`);
+      if (kind === "User" && allows(impersonator, "users", name, null)) emit(impersonator, userEvidence);
       if (kind === "ServiceAccount" && allows(impersonator, "serviceaccounts", account, accountNamespace))
-        emit(impersonator, `impersonate serviceaccounts ${account} in namespace ${accountNamespace}`);
+        emit(impersonator, accountEvidence);
       if (kind !== "Group") continue;
       if (impersonator.someUser && allows(impersonator, "groups", name, null)) {
-        emit(
-          impersonator,
-          impersonator.userElsewhere
-            ? `impersonate groups ${name} (with a user another of its grants lets it impersonate)`
-            : `impersonate groups ${name} (with a user it may impersonate)`,
-        );
+        emit(impersonator, impersonator.userElsewhere ? groupElsewhereEvidence() : groupEvidence());
         continue;
       }
       // A service account impersonated without groups carries system:serviceaccounts[:<namespace>].
@@ -461,11 +462,15 @@ export class ImpersonationEdges {
               (namespace === null || candidate.namespace === namespace) &&
               impersonator.allows("serviceaccounts", candidate.name, candidate.namespace),
           ) ?? impersonator.someAccount(namespace);
-        if (account)
-          emit(
-            impersonator,
-            `impersonate serviceaccounts ${account.name} in namespace ${account.namespace}, a member of ${name}`,
-          );
+        if (account) {
+          const accountKey = `${account.namespace}:${account.name}`;
+          let evidence = memberEvidence.get(accountKey);
+          if (evidence === undefined) {
+            evidence = `impersonate serviceaccounts ${account.name} in namespace ${account.namespace}, a member of ${name}`;
+            memberEvidence.set(accountKey, evidence);
+          }
+          emit(impersonator, evidence);
+        }
       }
     }
     this.remember(edges.length);
@@ -495,11 +500,17 @@ export class ImpersonationEdges {
    */
   private remember(entries: number): void {
     this.cachedEntries += entries;
-    if (this.cachedEntries <= IMPERSONATION_CACHE_ENTRIES) return;
+    if (this.cachedEntries <= this.cacheEntries) return;
+    this.evictions += 1;
     this.byCluster.clear();
     this.intoCache.clear();
     this.nodeIds.clear();
     this.cachedEntries = entries;
+  }
+
+  /** What the caches hold against their budget (AttackEdges.cacheUse). */
+  cacheUse(): { entries: number; budget: number; evictions: number } {
+    return { entries: this.cachedEntries, budget: this.cacheEntries, evictions: this.evictions };
   }
 
   /** May anyone act as this subject on the cluster? */

@@ -9,6 +9,7 @@ import { StreamingFindings } from "@/lib/findings/evaluate-findings";
 import { findingsToRecords } from "@/lib/findings/records";
 import { ANALYSIS_SOURCE } from "@/lib/model/sources";
 import type { TenantModel } from "@/lib/model/tenant-model";
+import { scanEdgeCacheBytes } from "@/lib/scan/edge-cache-budget";
 import { collectGarbage } from "./collect-garbage";
 import { closeOutsideClusters, type StoredKinds, storeRecords } from "./store";
 
@@ -96,7 +97,7 @@ export async function analyseAndStore(
     throw new Error("findings can only be evaluated with every cluster's access evaluated");
   const batchRecords = input.batchRecords ?? DEFAULT_BATCH_RECORDS;
   const indexStarted = performance.now();
-  const index = buildAccessIndex(model);
+  const index = buildAccessIndex(model, { edgeCacheBytes: scanEdgeCacheBytes() });
   const indexMs = performance.now() - indexStarted;
   const streaming = keep.findings ? null : new StreamingFindings(model, index);
   // Attack paths cross clusters, but the search runs backwards from one cluster's levels: it needs
