@@ -8,6 +8,7 @@ import {
   type TenantFile,
   TenantFileError,
 } from "@/lib/model/wire/tenant-file";
+import { NAMED_COVERAGE_SOURCES } from "@/lib/model/wire/tenant-file-coverage";
 import type { ScanError } from "@/lib/scan/scan-types";
 import type { TenantSource } from "@/lib/scan/tenant-sources";
 import { readTenantFileText } from "@/lib/tenant-file/read-tenant-file";
@@ -49,7 +50,9 @@ export function modelFromImportedTenantFile(tenant: TenantFile): { model: Tenant
         ? clusterSource(rest.join(":"))
         : kind.toLowerCase() === "sub"
           ? subscriptionSource(rest.join(":"))
-          : rawSource.toLowerCase();
+          : // as the scanner spells it: the engine reads `directory:administrativeUnits`, not a lower-cased key
+            (NAMED_COVERAGE_SOURCES.find((named) => named.toLowerCase() === rawSource.toLowerCase()) ??
+            rawSource.toLowerCase());
     model.coverage[source] = { status: entry.status, reason: entry.reason };
     if (kind.toLowerCase() === "cluster" && entry.status === "not-read") {
       // The file has no objects for it; without this the model would hold AKS's defaults as if read.

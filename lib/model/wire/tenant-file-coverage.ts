@@ -14,13 +14,21 @@ const CLUSTER_ID =
 
 /**
  * Keys are the scanner's coverage sources (lib/model/sources.ts, docs/scanner.md "Coverage and errors"),
- * so an imported scan's coverage reads exactly like a scan's: `directory`, `directory:pim`, `pim:azure`,
- * `sub:<subscription id>`, `cluster:<managedCluster resource id>`.
+ * so an imported scan's coverage reads exactly like a scan's: `directory`, `directory:pim`,
+ * `directory:administrativeUnits`, `pim:azure`, `sub:<subscription id>`, `cluster:<managedCluster resource id>`.
  */
 export const COVERAGE_SOURCE_PATTERN = new RegExp(
-  `^(directory|directory:pim|pim:azure|sub:${GUID}|cluster:${CLUSTER_ID})$`,
+  `^(directory|directory:pim|directory:administrativeUnits|pim:azure|sub:${GUID}|cluster:${CLUSTER_ID})$`,
   "i",
 );
+
+/** The sources named without an id, spelt as the scanner spells them (the file's keys match without regard to case). */
+export const NAMED_COVERAGE_SOURCES = [
+  "directory",
+  "directory:pim",
+  "directory:administrativeUnits",
+  "pim:azure",
+] as const;
 
 export const unreadSourceSchema = z.strictObject({
   /** partial: some of it was read (the reason names what was not); not-read: nothing was. */
@@ -44,7 +52,7 @@ export const tenantCoverageSchema = z.strictObject({
             code: "custom",
             path: [source],
             message:
-              "must be a coverage source: directory, directory:pim, pim:azure, sub:<subscription id> or cluster:<managedCluster resource id>",
+              "must be a coverage source: directory, directory:pim, directory:administrativeUnits, pim:azure, sub:<subscription id> or cluster:<managedCluster resource id>",
           });
       }
     }),
