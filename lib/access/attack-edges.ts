@@ -429,7 +429,7 @@ const EDGE_CACHE_SHARES = {
   impersonation: { share: 0.4, bytesPerEntry: 100 },
 } as const;
 
-export function edgeCacheEntries(bytes: number, cache: keyof typeof EDGE_CACHE_SHARES): number {
+function edgeCacheEntries(bytes: number, cache: keyof typeof EDGE_CACHE_SHARES): number {
   const { share, bytesPerEntry } = EDGE_CACHE_SHARES[cache];
   return Math.max(1, Math.floor((bytes * share) / bytesPerEntry));
 }

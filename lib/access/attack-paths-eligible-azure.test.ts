@@ -9,6 +9,7 @@ import {
   ROLE,
   role,
   roleBinding,
+  roleEligibility,
   SUB,
   user,
 } from "@/lib/access/fixtures/access-model-builder";
@@ -48,19 +49,16 @@ function eligible(
   scope: string,
   extra: { condition?: string; activation?: RoleEligibilityActivation } = {},
 ): TenantModel {
-  model.roleEligibilities.push({
-    id: `${scope}/providers/microsoft.authorization/roleeligibilityscheduleinstances/e-${model.roleEligibilities.length}`,
-    scope,
-    roleDefinitionId: roleGuid,
-    principalId,
-    principalType: "User",
-    condition: extra.condition ?? null,
-    startDateTime: null,
-    endDateTime: null,
-    memberType: "Direct",
-    status: "Provisioned",
-    ...(extra.activation ? { activation: extra.activation } : {}),
-  });
+  model.roleEligibilities.push(
+    roleEligibility({
+      name: `e-${model.roleEligibilities.length}`,
+      scope,
+      roleDefinitionId: roleGuid,
+      principalId,
+      condition: extra.condition ?? null,
+      activation: extra.activation,
+    }),
+  );
   return model;
 }
 

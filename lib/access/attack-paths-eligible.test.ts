@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { type AttackPath, AttackPathSearch, withAttackPaths } from "@/lib/access/attack-paths";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
-import { AccessModelBuilder, CLUSTER, ROLE } from "@/lib/access/fixtures/access-model-builder";
+import {
+  AccessModelBuilder,
+  CLUSTER,
+  ROLE,
+  roleEligibility,
+} from "@/lib/access/fixtures/access-model-builder";
 import { ReferenceAttackPathSearch } from "@/lib/access/fixtures/attack-paths-reference";
 import { accessToRecords } from "@/lib/access/records";
 import { ACCESS_LEVEL_RANK } from "@/lib/access/types";
@@ -41,18 +46,15 @@ function eligibleFor(
   principalId: string,
   principalType: "User" | "Group" = "User",
 ): void {
-  model.roleEligibilities.push({
-    id: `${CLUSTER}/providers/microsoft.authorization/roleeligibilityscheduleinstances/e-${principalId}-${model.roleEligibilities.length}`,
-    scope: CLUSTER,
-    roleDefinitionId: roleGuid,
-    principalId,
-    principalType,
-    condition: null,
-    startDateTime: null,
-    endDateTime: null,
-    memberType: "Direct",
-    status: "Provisioned",
-  });
+  model.roleEligibilities.push(
+    roleEligibility({
+      name: `e-${principalId}-${model.roleEligibilities.length}`,
+      scope: CLUSTER,
+      roleDefinitionId: roleGuid,
+      principalId,
+      principalType,
+    }),
+  );
 }
 
 function owns(model: TenantModel, objectId: string, ownerIds: string[], kind: "Group" | "ServicePrincipal") {

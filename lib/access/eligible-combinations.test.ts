@@ -9,6 +9,7 @@ import {
   ROLE,
   role,
   roleBinding,
+  roleEligibility,
   user,
 } from "@/lib/access/fixtures/access-model-builder";
 import type { ClusterAccess, Grant } from "@/lib/access/types";
@@ -73,19 +74,16 @@ function eligibleFor(
   scope: string,
   extra: { activation?: RoleEligibilityActivation; endDateTime?: string } = {},
 ): void {
-  model.roleEligibilities.push({
-    id: `${scope}/providers/microsoft.authorization/roleeligibilityscheduleinstances/e-${principalId}-${model.roleEligibilities.length}`,
-    scope,
-    roleDefinitionId: roleGuid,
-    principalId,
-    principalType: "User",
-    condition: null,
-    startDateTime: null,
-    endDateTime: extra.endDateTime ?? null,
-    memberType: "Direct",
-    status: "Provisioned",
-    ...(extra.activation ? { activation: extra.activation } : {}),
-  });
+  model.roleEligibilities.push(
+    roleEligibility({
+      name: `e-${principalId}-${model.roleEligibilities.length}`,
+      scope,
+      roleDefinitionId: roleGuid,
+      principalId,
+      endDateTime: extra.endDateTime ?? null,
+      activation: extra.activation,
+    }),
+  );
 }
 
 function eligibleMember(

@@ -8,6 +8,7 @@ import {
   NODE_RG,
   RG,
   ROLE,
+  roleEligibility,
   SUB,
 } from "@/lib/access/fixtures/access-model-builder";
 import {
@@ -295,18 +296,14 @@ describe("attack paths: the node identities through code on the nodes", () => {
 // escalation lists an eligible role's node actions too, marked eligible, as the attack-path edges do.
 describe("one-step escalation through an eligible (PIM) role", () => {
   const withEligibility = (model: TenantModel, roleGuid: string, scope: string): TenantModel => {
-    model.roleEligibilities.push({
-      id: `${scope}/providers/microsoft.authorization/roleeligibilityscheduleinstances/e-${model.roleEligibilities.length}`,
-      scope,
-      roleDefinitionId: roleGuid,
-      principalId: "u",
-      principalType: "User",
-      condition: null,
-      startDateTime: null,
-      endDateTime: null,
-      memberType: "Direct",
-      status: "Provisioned",
-    });
+    model.roleEligibilities.push(
+      roleEligibility({
+        name: `e-${model.roleEligibilities.length}`,
+        scope,
+        roleDefinitionId: roleGuid,
+        principalId: "u",
+      }),
+    );
     return model;
   };
   const operatorEscalations = (model: TenantModel) =>

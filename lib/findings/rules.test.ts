@@ -11,6 +11,7 @@ import {
   RG,
   ROLE,
   roleBinding,
+  roleEligibility,
   SUB,
   serviceAccountSubject,
   user,
@@ -75,18 +76,9 @@ const withWorkloadIdentity = (
 
 // Access that is not standing (issue #14): PIM eligibility, directory roles, ownership.
 const eligible = (model: TenantModel, principalId: string, roleGuid: string, scope: string) => {
-  model.roleEligibilities.push({
-    id: `${scope}/providers/microsoft.authorization/roleeligibilityscheduleinstances/e-${principalId}`,
-    scope,
-    roleDefinitionId: roleGuid,
-    principalId,
-    principalType: "User",
-    condition: null,
-    startDateTime: null,
-    endDateTime: null,
-    memberType: "Direct",
-    status: "Provisioned",
-  });
+  model.roleEligibilities.push(
+    roleEligibility({ name: `e-${principalId}`, scope, roleDefinitionId: roleGuid, principalId }),
+  );
   return model;
 };
 const pimRead = (model: TenantModel) => {

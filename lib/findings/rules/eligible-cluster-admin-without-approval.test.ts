@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { AccessModelBuilder, CLUSTER, RG, ROLE } from "@/lib/access/fixtures/access-model-builder";
+import {
+  AccessModelBuilder,
+  CLUSTER,
+  RG,
+  ROLE,
+  roleEligibility,
+} from "@/lib/access/fixtures/access-model-builder";
 import { evaluateFindings, FINDING_RULES } from "@/lib/findings/evaluate-findings";
 import { activationApproval } from "@/lib/findings/rules/eligible-cluster-admin-without-approval";
 import type { RoleEligibilityActivation } from "@/lib/model/azure";
@@ -21,19 +27,15 @@ function eligibleModel(
   for (const name of Object.keys(activations)) builder.principal(name);
   const model = builder.build();
   for (const [principalId, activation] of Object.entries(activations)) {
-    model.roleEligibilities.push({
-      id: `${scope}/providers/microsoft.authorization/roleeligibilityscheduleinstances/e-${principalId}`,
-      scope,
-      roleDefinitionId: ROLE.aksRbacClusterAdmin,
-      principalId,
-      principalType: "User",
-      condition: null,
-      startDateTime: null,
-      endDateTime: null,
-      memberType: "Direct",
-      status: "Provisioned",
-      ...(activation ? { activation } : {}),
-    });
+    model.roleEligibilities.push(
+      roleEligibility({
+        name: `e-${principalId}`,
+        scope,
+        roleDefinitionId: ROLE.aksRbacClusterAdmin,
+        principalId,
+        activation,
+      }),
+    );
   }
   model.coverage["pim:azure"] = { status: "complete" };
   model.coverage["directory:pim"] = { status: "complete" };

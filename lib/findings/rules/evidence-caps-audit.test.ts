@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { AccessModelBuilder, CLUSTER, MG, RG, ROLE, SUB } from "@/lib/access/fixtures/access-model-builder";
+import {
+  AccessModelBuilder,
+  CLUSTER,
+  MG,
+  RG,
+  ROLE,
+  roleEligibility,
+  SUB,
+} from "@/lib/access/fixtures/access-model-builder";
 import { evaluateFindings, FINDING_RULES } from "@/lib/findings/evaluate-findings";
 import type { RoleEligibilityActivation } from "@/lib/model/azure";
 
@@ -18,19 +26,15 @@ const noApproval: RoleEligibilityActivation = {
 function eligibleAt(scopes: string[]) {
   const model = new AccessModelBuilder().principal("ops").build();
   for (const [i, scope] of scopes.entries()) {
-    model.roleEligibilities.push({
-      id: `${scope}/providers/microsoft.authorization/roleeligibilityscheduleinstances/e-${i}`,
-      scope,
-      roleDefinitionId: ROLE.aksRbacClusterAdmin,
-      principalId: "ops",
-      principalType: "User",
-      condition: null,
-      startDateTime: null,
-      endDateTime: null,
-      memberType: "Direct",
-      status: "Provisioned",
-      activation: noApproval,
-    });
+    model.roleEligibilities.push(
+      roleEligibility({
+        name: `e-${i}`,
+        scope,
+        roleDefinitionId: ROLE.aksRbacClusterAdmin,
+        principalId: "ops",
+        activation: noApproval,
+      }),
+    );
   }
   model.coverage["pim:azure"] = { status: "complete" };
   model.coverage["directory:pim"] = { status: "complete" };

@@ -8,6 +8,7 @@ import {
   RG,
   ROLE,
   roleBinding,
+  roleEligibility,
   user,
   workloadServiceAccount,
 } from "@/lib/access/fixtures/access-model-builder";
@@ -110,18 +111,14 @@ describe("pod-creators-reach-identity", () => {
 describe("a pod creator through an eligible (PIM) role", () => {
   it("is listed, marked as needing an activation", () => {
     const model = twoClusterTenant();
-    model.roleEligibilities.push({
-      id: `${CLUSTER}/providers/microsoft.authorization/roleeligibilityscheduleinstances/e-1`,
-      scope: CLUSTER,
-      roleDefinitionId: ROLE.aksRbacWriter,
-      principalId: "leonard",
-      principalType: "User",
-      condition: null,
-      startDateTime: null,
-      endDateTime: null,
-      memberType: "Direct",
-      status: "Provisioned",
-    });
+    model.roleEligibilities.push(
+      roleEligibility({
+        name: "e-1",
+        scope: CLUSTER,
+        roleDefinitionId: ROLE.aksRbacWriter,
+        principalId: "leonard",
+      }),
+    );
     const finding = evaluateFindings(model).find(
       (candidate) =>
         candidate.ruleId === "pod-creators-reach-identity" &&

@@ -5,6 +5,8 @@
  * same failures would, so they close nothing in the store. Format: docs/tenant-file.md, "coverage".
  */
 import { z } from "zod";
+import { ADMINISTRATIVE_UNITS_SOURCE, PIM_SOURCE } from "@/lib/model/directory";
+import { AZURE_PIM_SOURCE, DIRECTORY_SOURCE } from "@/lib/model/sources";
 import type { TenantFile, TenantFileReport } from "@/lib/model/wire/tenant-file";
 
 // Local patterns: tenant-file.ts imports this module, so importing its schemas would be a cycle.
@@ -16,19 +18,20 @@ const CLUSTER_ID =
  * Keys are the scanner's coverage sources (lib/model/sources.ts, docs/scanner.md "Coverage and errors"),
  * so an imported scan's coverage reads exactly like a scan's: `directory`, `directory:pim`,
  * `directory:administrativeUnits`, `pim:azure`, `sub:<subscription id>`, `cluster:<managedCluster resource id>`.
+ * The sources named without an id are listed as the scanner spells them; the file's keys match them
+ * without regard to case.
  */
+export const NAMED_COVERAGE_SOURCES = [
+  DIRECTORY_SOURCE,
+  PIM_SOURCE,
+  ADMINISTRATIVE_UNITS_SOURCE,
+  AZURE_PIM_SOURCE,
+] as const;
+
 export const COVERAGE_SOURCE_PATTERN = new RegExp(
-  `^(directory|directory:pim|directory:administrativeUnits|pim:azure|sub:${GUID}|cluster:${CLUSTER_ID})$`,
+  `^(${NAMED_COVERAGE_SOURCES.join("|")}|sub:${GUID}|cluster:${CLUSTER_ID})$`,
   "i",
 );
-
-/** The sources named without an id, spelt as the scanner spells them (the file's keys match without regard to case). */
-export const NAMED_COVERAGE_SOURCES = [
-  "directory",
-  "directory:pim",
-  "directory:administrativeUnits",
-  "pim:azure",
-] as const;
 
 export const unreadSourceSchema = z.strictObject({
   /** partial: some of it was read (the reason names what was not); not-read: nothing was. */
