@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { roleEligibility } from "@/lib/access/fixtures/access-model-builder";
 import type { AccessGrantRecordData } from "@/lib/access/records";
 import type { Finding } from "@/lib/findings/types";
 import type { ChangedRecord, RecordVersion } from "./changed-records";
@@ -266,18 +267,12 @@ describe("eligibility and ownership events", () => {
   });
 
   it("names the role and scope of a new PIM eligibility record", () => {
-    const eligibility = {
-      id: `${AKS3}/providers/microsoft.authorization/roleeligibilityscheduleinstances/e1`,
+    const eligibility = roleEligibility({
+      name: "e1",
       scope: AKS3,
       roleDefinitionId: RBAC_CLUSTER_ADMIN,
       principalId: JET,
-      principalType: "User",
-      condition: null,
-      startDateTime: null,
-      endDateTime: null,
-      memberType: "Direct",
-      status: "Provisioned",
-    };
+    });
     const event = driftEvent(change("roleEligibility", null, eligibility), here);
     expect(event).toMatchObject({
       kind: "access.eligible",
