@@ -43,7 +43,7 @@ export async function failingFindingsOfScan(
   scanId: bigint,
 ): Promise<GateFinding[]> {
   const { rows } = await pool.query<{ data: Finding }>(
-    `SELECT data FROM snapshot_records
+    `SELECT atlas_record_data(tenant_id, kind, data) AS data FROM snapshot_records
      WHERE tenant_id = $1 AND kind = 'finding' AND data->>'status' = 'fail'
        AND valid_from_scan <= $2 AND (valid_to_scan IS NULL OR valid_to_scan > $2)`,
     [tenantId, scanId.toString()],

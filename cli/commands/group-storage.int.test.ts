@@ -20,6 +20,11 @@ import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-data
 // of a generated tenant (mutated, then a user added to a group): every member's rows, group-level
 // storage, and a switch from the one to the other half-way (an upgrade over existing data: drift across
 // the two layouts must report only real changes).
+//
+// The layout of earlier versions also stored paths' steps inline; since the step dictionary (docs/scanner.md,
+// "Path steps stored once") they are stored once and referenced. The per-member layout here is the old one
+// in both respects (`stepDictionary: false`), so the same comparison covers the step dictionary, and the
+// switched database holds both kinds of rows at once.
 
 type Layout = "per-member" | "by-group" | "switched";
 const LAYOUTS: Layout[] = ["per-member", "by-group", "switched"];
@@ -83,6 +88,9 @@ async function generatedHistory(dir: string): Promise<History> {
   return { tenantId: states[0].tenantId.toLowerCase(), states, principals, joined };
 }
 
+/** Today's layout, or that of earlier versions: every member's rows, with their steps inline. */
+const currentLayout = (current: boolean) => ({ groupStorage: current, stepDictionary: current });
+
 async function scanHistory(url: string, history: History, layout: Layout) {
   const pool = new pg.Pool({ connectionString: url });
   try {
@@ -93,7 +101,9 @@ async function scanHistory(url: string, history: History, layout: Layout) {
         tenant: { id: history.tenantId, displayName: tenant.displayName ?? "tenant", source: "import" },
         trigger: "cli",
         collect: async () => ({ model, errors: [], apiCalls: {}, counts: {} }),
-        groupStorage: layout === "by-group" || (layout === "switched" && index >= history.states.length - 2),
+        ...currentLayout(
+          layout === "by-group" || (layout === "switched" && index >= history.states.length - 2),
+        ),
       });
     }
   } finally {

@@ -83,8 +83,8 @@ export async function readChangedRecords(db: Queryable, query: ChangedRecordsQue
          ${clusterFilter}
      )
      SELECT t.kind, t.natural_key,
-       b.source AS b_source, b.cluster_id AS b_cluster_id, b.data AS b_data, b.valid_from_scan::text AS b_from,
-       a.source AS a_source, a.cluster_id AS a_cluster_id, a.data AS a_data, a.valid_from_scan::text AS a_from,
+       b.source AS b_source, b.cluster_id AS b_cluster_id, atlas_record_data(b.tenant_id, b.kind, b.data) AS b_data, b.valid_from_scan::text AS b_from,
+       a.source AS a_source, a.cluster_id AS a_cluster_id, atlas_record_data(a.tenant_id, a.kind, a.data) AS a_data, a.valid_from_scan::text AS a_from,
        (a.id IS NULL AND (
           (b.source <> $5 AND NOT (b.source = ANY($4::text[])))
           OR (b.kind = 'finding' AND NOT (
@@ -187,7 +187,8 @@ async function readChangedAccess(db: Queryable, query: ChangedRecordsQuery): Pro
   const versions = async (scanId: bigint) => {
     const { rows } = await run<AccessRow>(
       db,
-      Prisma.sql`SELECT e.kind, e.natural_key, e.source, e.cluster_id, e.data, e.valid_from_scan::text
+      Prisma.sql`SELECT e.kind, e.natural_key, e.source, e.cluster_id,
+          atlas_record_data(e.tenant_id, e.kind, e.data) AS data, e.valid_from_scan::text
         FROM ${expandedAccessSql({ tenantId, scanId, clusterIds, naturalKeys: keys })} e`,
     );
     return new Map(rows.map((row) => [`${row.kind}\u0000${row.natural_key}`, row]));

@@ -57,7 +57,8 @@ export async function objectDiff(
     kind === "access.grant" || kind === "access.escalation"
       ? { rows: await accessVersions(db, range.tenantId, kind, key) }
       : await db.query<Row>(
-          `SELECT valid_from_scan::text, valid_to_scan::text, source, cluster_id, content_hash, data
+          `SELECT valid_from_scan::text, valid_to_scan::text, source, cluster_id, content_hash,
+            atlas_record_data(tenant_id, kind, data) AS data
      FROM snapshot_records WHERE tenant_id = $1 AND kind = $2 AND natural_key = $3
      ORDER BY valid_from_scan`,
           [range.tenantId, kind, key],
@@ -138,7 +139,7 @@ async function accessVersions(db: Queryable, tenantId: string, kind: string, key
   for (const [index, scan] of scans.entries()) {
     const { rows } = await run<Omit<Row, "valid_from_scan" | "valid_to_scan">>(
       db,
-      Prisma.sql`SELECT source, cluster_id, content_hash, data
+      Prisma.sql`SELECT source, cluster_id, content_hash, atlas_record_data(tenant_id, kind, data) AS data
         FROM ${expandedAccessSql({ tenantId, scanId: scan, kinds: [kind as "access.grant"], naturalKeys: [key] })} e`,
     );
     const last = versions.at(-1);

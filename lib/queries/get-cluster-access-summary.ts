@@ -233,27 +233,29 @@ async function documentsOfPrincipals(
   // where text compares bytewise — joined instead, the planner re-read every membership once per group row
   // of the cluster (80 × 4,000 rows, 0.5 s for the cluster page's 40 strongest principals at 500 clusters)
   const expanded = await prisma().$queryRaw<{ data: unknown; key: string }[]>(Prisma.sql`
-    SELECT x.data, x.natural_key AS key FROM ${expandedAccessSql({
-      tenantId: scope.tenantId,
-      scanId: scope.scanId,
-      kinds: [kind],
-      clusterIds: [clusterId],
-      principalIds,
-      keyRanges,
-    })} x WHERE x.expanded`);
+    SELECT atlas_record_data(x.tenant_id, x.kind, x.data) AS data, x.natural_key AS key FROM ${expandedAccessSql(
+      {
+        tenantId: scope.tenantId,
+        scanId: scope.scanId,
+        kinds: [kind],
+        clusterIds: [clusterId],
+        principalIds,
+        keyRanges,
+      },
+    )} x WHERE x.expanded`);
   const prefixes = principalIds.map((id) => `${clusterId}|${id}|`);
   const rows = keyRanges
     ? await prisma().$queryRaw<{ data: unknown; key: string }[]>(Prisma.sql`
         SELECT r.data, r.key FROM unnest(ARRAY[${Prisma.join(prefixes)}]::text[]) AS p(prefix)
         CROSS JOIN LATERAL (
-          SELECT data, natural_key AS key FROM snapshot_records
+          SELECT atlas_record_data(tenant_id, kind, data) AS data, natural_key AS key FROM snapshot_records
           WHERE tenant_id = ${scope.tenantId} AND kind = ${kind}
             AND natural_key >= p.prefix AND natural_key < left(p.prefix, -1) || '}'
             AND starts_with(natural_key, p.prefix) AND ${asOf}
           OFFSET 0 -- a fence: keeps the planner probing the key index per prefix, not scanning the table
         ) r`)
     : await prisma().$queryRaw<{ data: unknown; key: string }[]>(Prisma.sql`
-        SELECT data, natural_key AS key FROM snapshot_records
+        SELECT atlas_record_data(tenant_id, kind, data) AS data, natural_key AS key FROM snapshot_records
         WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId} AND kind = ${kind} AND ${asOf}
           AND data->'principal'->>'id' IN (${Prisma.join(principalIds)})`);
   // one order whatever the layout: by key

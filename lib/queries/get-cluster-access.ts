@@ -136,7 +136,7 @@ export async function getClusterAccess(
     WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId}
       AND kind = 'cluster' AND ${asOfCondition(scope.scanId)}
     UNION ALL
-    SELECT kind, data FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, clusterIds: [clusterId] })} r
+    SELECT kind, atlas_record_data(r.tenant_id, r.kind, r.data) AS data FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, clusterIds: [clusterId] })} r
     WHERE true ${onePrincipal}`);
   const clusterRow = rows.find((row) => row.kind === "cluster");
   if (!clusterRow)

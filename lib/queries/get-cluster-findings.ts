@@ -11,7 +11,7 @@ const STATUS_RANK: Record<Finding["status"], number> = { fail: 0, "not-assessed"
 /** Every finding of one cluster (failing, not assessed and passing), worst first. */
 export async function getClusterFindings(scope: ScanScope, clusterId: string) {
   const rows = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
-    SELECT kind, data FROM snapshot_records
+    SELECT kind, atlas_record_data(tenant_id, kind, data) AS data FROM snapshot_records
     WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId}
       AND kind IN ('cluster', 'finding') AND ${asOfCondition(scope.scanId)}`);
   if (!rows.some((row) => row.kind === "cluster")) {

@@ -132,7 +132,9 @@ async function readOverview(scope: ScanScope) {
       WHERE ${tenant} AND kind = 'access.grant' AND ${accessLevelSql()} = 'cluster-admin'
         AND ${accessRouteSql()} IN ('local-admin-credential', 'azure-rbac')
         AND data->'principal'->>'kind' <> 'Group' AND NOT data ? 'eligible'
-        AND EXISTS (SELECT 1 FROM jsonb_array_elements(data->'paths') path, jsonb_array_elements(path) step
+        -- steps may be stored once and referenced (path_steps): atlas_path_steps puts them back
+        AND EXISTS (SELECT 1 FROM jsonb_array_elements(atlas_path_steps(tenant_id, data->'paths')) path,
+                                  jsonb_array_elements(path) step
                     WHERE step->>'kind' = 'roleAssignment' AND NOT starts_with(step->>'id', cluster_id || '/'))`),
     db.tenant.findUnique({ where: { id: scope.tenantId }, select: { id: true, displayName: true } }),
     principalSummaries(scope),

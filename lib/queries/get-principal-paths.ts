@@ -108,14 +108,14 @@ export async function getPrincipalPaths(
   let paths: PrincipalPath[];
   if (maxHops <= DEFAULT_MAX_HOPS) {
     const rows = await prisma().$queryRaw<{ data: unknown }[]>(Prisma.sql`
-      SELECT data FROM ${expandedAccessSql({
+      SELECT atlas_record_data(r.tenant_id, r.kind, r.data) AS data FROM ${expandedAccessSql({
         tenantId: scope.tenantId,
         scanId: scope.scanId,
         kinds: ["access.escalation"],
         principalId: from.id,
         clusterIds: cluster ? [cluster.id] : undefined,
       })} r
-      WHERE data->>'route' = 'attack-path'
+      WHERE r.data->>'route' = 'attack-path'
       ORDER BY r.natural_key`);
     paths = rows.flatMap((row) => {
       const data = accessEscalationDataSchema.parse(row.data);

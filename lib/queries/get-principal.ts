@@ -165,7 +165,7 @@ async function readStoredAccessKeys(scope: ScanScope, id: string): Promise<KeyRo
 async function readAccessDocuments(scope: ScanScope, id: string, rows: readonly KeyRow[]) {
   if (rows.length === 0) return { grants: [], escalations: [] };
   const documents = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
-    SELECT kind, data FROM ${expandedAccessSql({
+    SELECT kind, atlas_record_data(r.tenant_id, r.kind, r.data) AS data FROM ${expandedAccessSql({
       tenantId: scope.tenantId,
       scanId: scope.scanId,
       principalId: id,

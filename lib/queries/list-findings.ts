@@ -77,7 +77,7 @@ export async function listFindings(scope: ScanScope, filters: FindingFilters) {
   const page = matching.slice(offset, offset + FINDINGS_PAGE_SIZE);
   const documents = page.length
     ? await prisma().$queryRaw<{ key: string; data: unknown }[]>(Prisma.sql`
-        SELECT natural_key AS key, data FROM snapshot_records
+        SELECT natural_key AS key, atlas_record_data(tenant_id, kind, data) AS data FROM snapshot_records
         WHERE tenant_id = ${scope.tenantId} AND kind = 'finding' AND ${asOfCondition(scope.scanId)}
           AND natural_key IN (${Prisma.join(page.map((entry) => entry.key))})`)
     : [];

@@ -49,7 +49,8 @@ export async function recordsAsOf(query: {
   const kinds = query.kinds?.length ? Prisma.sql`AND kind IN (${Prisma.join(query.kinds)})` : Prisma.empty;
   const cluster = query.clusterId ? Prisma.sql`AND cluster_id = ${query.clusterId}` : Prisma.empty;
   return prisma().$queryRaw<StoredRecord[]>(Prisma.sql`
-    SELECT kind, natural_key AS "naturalKey", source, cluster_id AS "clusterId", data, valid_from_scan AS "validFromScan"
+    SELECT kind, natural_key AS "naturalKey", source, cluster_id AS "clusterId",
+      atlas_record_data(tenant_id, kind, data) AS data, valid_from_scan AS "validFromScan"
     FROM snapshot_records
     WHERE tenant_id = ${query.tenantId} AND ${asOfCondition(query.scanId)} ${kinds} ${cluster}
     ORDER BY kind, natural_key`);

@@ -182,15 +182,15 @@ export async function createReport(
   // between is still known by every name the drift section may use (and redaction replaces them all).
   const principalsSince = previousScan ?? scan.id;
   const rows = await db.$queryRaw<RecordRow[]>(Prisma.sql`
-    SELECT kind, data FROM (
-      SELECT kind, natural_key, data, valid_from_scan FROM snapshot_records
+    SELECT kind, atlas_record_data(tenant_id, kind, data) AS data FROM (
+      SELECT tenant_id, kind, natural_key, data, valid_from_scan FROM snapshot_records
       WHERE tenant_id = ${scan.tenantId}
         AND ((${asOfCondition(scan.id)} AND kind = 'finding')
           OR (kind = 'principal' AND valid_from_scan <= ${scan.id}
               AND (valid_to_scan IS NULL OR valid_to_scan > ${principalsSince})))
       UNION ALL
       -- grants as stored and expanded through groups (lib/queries/expanded-access.ts)
-      SELECT kind, natural_key, data, valid_from_scan
+      SELECT tenant_id, kind, natural_key, data, valid_from_scan
       FROM ${expandedAccessSql({ tenantId: scan.tenantId, scanId: scan.id, kinds: ["access.grant"] })} g
       WHERE split_part(natural_key, '|', -3) = 'cluster-admin' AND data->>'level' = 'cluster-admin'
     ) r

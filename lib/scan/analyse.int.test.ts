@@ -113,7 +113,7 @@ describe("analyseAndStore", () => {
       const outcome = await analyse(tenantId, model, batchRecords, true);
       expect(outcome.groupStorage.expandedRows).toBeGreaterThan(0);
       expect(outcome.groupStorage.memberships).toBeGreaterThan(0);
-      const statement = Prisma.sql`SELECT kind, natural_key, data FROM ${expandedAccessSql({
+      const statement = Prisma.sql`SELECT kind, natural_key, atlas_record_data(tenant_id, kind, data) AS data FROM ${expandedAccessSql({
         tenantId,
         scanId: outcome.scanId,
       })} e`;
@@ -158,7 +158,8 @@ describe("analyseAndStore", () => {
     for (const row of changed) {
       const [kind, naturalKey] = row.split(" ");
       const { rows: previous } = await pool.query<{ data: unknown }>(
-        `SELECT data FROM snapshot_records WHERE tenant_id = 'batched' AND kind = $1 AND natural_key = $2
+        `SELECT atlas_record_data(tenant_id, kind, data) AS data FROM snapshot_records
+         WHERE tenant_id = 'batched' AND kind = $1 AND natural_key = $2
            AND valid_to_scan IS NOT NULL ORDER BY valid_to_scan DESC LIMIT 1`,
         [kind, naturalKey],
       );

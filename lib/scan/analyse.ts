@@ -89,6 +89,8 @@ export async function analyseAndStore(
      * rows, the layout of earlier versions (kept to compare the two, and to test old data).
      */
     groupStorage?: boolean;
+    /** the step dictionary (default true): see storeRecords */
+    stepDictionary?: boolean;
   },
 ): Promise<AnalysisOutcome> {
   const { tenantId, scanId, model } = input;
@@ -171,6 +173,7 @@ export async function analyseAndStore(
       records,
       closableSources: [ANALYSIS_SOURCE],
       kinds,
+      stepDictionary: input.stepDictionary,
       ...(batchOf
         ? {
             clusterIds: batchOf.clusterIds,

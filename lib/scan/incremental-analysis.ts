@@ -47,6 +47,11 @@ export async function analyseIncrementally(
     fingerprint?: string;
     /** group-level storage (analyseAndStore); part of the hash, so rows of the other layout are never kept */
     groupStorage?: boolean;
+    /**
+     * the step dictionary (analyseAndStore); not part of the hash: a row's content hash is its document's
+     * with the steps, so rows stored either way are kept and read alike
+     */
+    stepDictionary?: boolean;
     onProgress?: (done: number, total: number) => void;
   },
 ): Promise<IncrementalOutcome> {
@@ -122,6 +127,7 @@ export async function analyseIncrementally(
     onProgress: input.onProgress,
     keep: { clusters: kept, findings: findingsKept },
     groupStorage: input.groupStorage,
+    stepDictionary: input.stepDictionary,
   });
   outcome.groupStorage = analysis.groupStorage;
   outcome.phaseMs = { ...outcome.phaseMs, ...analysis.phaseMs };

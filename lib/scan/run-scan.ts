@@ -42,6 +42,11 @@ export interface RunScanInput {
    * earlier versions did — for tests and benchmarks comparing the two layouts.
    */
   groupStorage?: boolean;
+  /**
+   * The step dictionary (default true, docs/scanner.md): paths' steps stored once in path_steps and
+   * referenced. false stores them inline, as earlier versions did — for tests comparing the two.
+   */
+  stepDictionary?: boolean;
 }
 
 export interface ScanOutcome {
@@ -171,6 +176,7 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
         loadModel: () => modelAsOfInTransaction(client, tenant.id, scanId, coverage),
         onProgress: (done, total) => progress.update("analyse", done, total),
         groupStorage: input.groupStorage,
+        stepDictionary: input.stepDictionary,
       });
       await progress.flush();
       Object.assign(phaseMs, analysis.phaseMs);

@@ -1,7 +1,8 @@
 import { copyRows } from "@/lib/db/copy";
 import type { DbConnection } from "@/lib/db/queryable";
 import { CROSS_CLUSTER_RULE_IDS } from "@/lib/findings/evaluate-findings";
-import { canonicalJson, contentHash, hashCanonicalJson, type SnapshotRecordInput } from "@/lib/model/records";
+import { type StepDictionary, withStepRefs } from "@/lib/model/path-step-refs";
+import { contentHash, type SnapshotRecordInput } from "@/lib/model/records";
 
 export interface StoreResult {
   staged: number;
@@ -72,6 +73,11 @@ export async function storeRecords(
      * snapshot_records_current_key_uq would refuse the insert and the scan would roll back.
      */
     nothingCurrent?: boolean;
+    /**
+     * Paths' steps stored once in path_steps and referenced (default true; lib/model/path-step-refs.ts);
+     * false stores them inline, as earlier versions did. Either reads the same, and hashes the same.
+     */
+    stepDictionary?: boolean;
   },
 ): Promise<StoreResult> {
   checkRecords(input.records, input.clusterIds);
@@ -89,11 +95,8 @@ export async function storeRecords(
       )
     ).rows[0].found;
   if (nothingCurrent) {
-    // Every record is new: each is serialised once, canonically, for both its hash and its payload.
-    const inserted = await copyPayloads(client, input, input.records.keys(), (r) => {
-      const json = canonicalJson(r.data);
-      return { hash: hashCanonicalJson(json), json };
-    });
+    // Every record is new: nothing to stage or compare.
+    const inserted = await copyPayloads(client, input, input.records.keys(), (r) => contentHash(r.data));
     return { staged: 0, inserted, closed: 0 };
   }
 
@@ -140,7 +143,7 @@ export async function storeRecords(
     client,
     input,
     rows.map(({ ord }) => ord),
-    (r, ord) => ({ hash: hashes[ord], json: JSON.stringify(r.data) }),
+    (_r, ord) => hashes[ord],
   );
   return { staged, inserted, closed: closed.rowCount ?? 0 };
 }
@@ -160,16 +163,26 @@ function checkRecords(records: readonly SnapshotRecordInput[], clusterIds: reado
   }
 }
 
-/** COPYs the chosen records, payload included, into snapshot_records as valid from this scan. */
-function copyPayloads(
+/**
+ * COPYs the chosen records, payload included, into snapshot_records as valid from this scan; their paths'
+ * steps go to path_steps, once each (lib/model/path-step-refs.ts). The content hash is the document's as
+ * readers see it, steps included.
+ */
+async function copyPayloads(
   client: DbConnection,
-  input: { tenantId: string; scanId: bigint; records: readonly SnapshotRecordInput[] },
+  input: {
+    tenantId: string;
+    scanId: bigint;
+    records: readonly SnapshotRecordInput[];
+    stepDictionary?: boolean;
+  },
   ords: Iterable<number>,
-  serialise: (record: SnapshotRecordInput, ord: number) => { hash: string; json: string },
+  hashOf: (record: SnapshotRecordInput, ord: number) => string,
 ): Promise<number> {
   const { tenantId, records } = input;
   const scanId = input.scanId.toString();
-  return copyRows(
+  const steps: StepDictionary = new Map();
+  const inserted = await copyRows(
     client,
     "snapshot_records",
     ["tenant_id", "kind", "natural_key", "source", "cluster_id", "content_hash", "data", "valid_from_scan"],
@@ -177,12 +190,34 @@ function copyPayloads(
     (function* () {
       for (const ord of ords) {
         const r = records[ord];
-        const { hash, json } = serialise(r, ord);
+        const hash = hashOf(r, ord);
+        const json = JSON.stringify(
+          input.stepDictionary === false ? r.data : withStepRefs(r.kind, r.data, steps),
+        );
         yield [tenantId, r.kind, r.naturalKey, r.source, r.clusterId, hash, json, scanId];
       }
     })(),
   );
+  await storeSteps(client, tenantId, steps);
+  return inserted;
 }
+
+/** Writes the steps the rows reference that the tenant's dictionary does not hold yet. */
+async function storeSteps(client: DbConnection, tenantId: string, steps: StepDictionary): Promise<void> {
+  // In slices, so that one statement's parameters stay a few megabytes whatever the batch.
+  const refs = [...steps.keys()];
+  for (let start = 0; start < refs.length; start += STEPS_PER_INSERT) {
+    const slice = refs.slice(start, start + STEPS_PER_INSERT);
+    await client.query(
+      `INSERT INTO path_steps (tenant_id, ref, step)
+       SELECT $1, u.ref, u.step::jsonb FROM unnest($2::text[], $3::text[]) AS u(ref, step)
+       ON CONFLICT (tenant_id, ref) DO NOTHING`,
+      [tenantId, slice, slice.map((ref) => steps.get(ref))],
+    );
+  }
+}
+
+const STEPS_PER_INSERT = 10_000;
 
 /**
  * Closes the current rows of `kinds` that belong to no cluster in `clusterIds`: after a scan has stored its
