@@ -58,14 +58,17 @@ try {
     const cpu = process.cpuUsage(cpuBefore);
     sampler.stop();
     const { rows } = await pool.query<{ bytes: string }>(
-      "SELECT pg_total_relation_size('snapshot_records')::text AS bytes",
+      // the step dictionary (path_steps) is part of what a scan stores
+      "SELECT (pg_total_relation_size('snapshot_records') + pg_total_relation_size('path_steps'))::text AS bytes",
     );
     // Where the table's bytes are: the rows (heap and TOAST) and each index (docs/performance.md, "Keys")
     const { rows: parts } = await pool.query<{ name: string; bytes: string }>(
       `SELECT 'rows' AS name, pg_table_size('snapshot_records')::text AS bytes
        UNION ALL
        SELECT indexrelid::regclass::text, pg_relation_size(indexrelid)::text FROM pg_index
-       WHERE indrelid = 'snapshot_records'::regclass`,
+       WHERE indrelid = 'snapshot_records'::regclass
+       UNION ALL
+       SELECT 'path_steps', pg_total_relation_size('path_steps')::text`,
     );
     console.error(
       `${run} scan: snapshot_records ${parts.map((part) => `${part.name} ${(Number(part.bytes) / 2 ** 20).toFixed(1)} MiB`).join(", ")}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type StepDictionary, withStepRefs } from "./path-step-refs";
+import { collectStepRefs, type StepDictionary, withStepRefs, withStepsBack } from "./path-step-refs";
 import { canonicalJson } from "./records";
 
 const principal = { kind: "principal", id: "00000000-0000-0000-0000-0000000000f4", label: "Penny" };
@@ -84,5 +84,52 @@ describe("withStepRefs", () => {
     const cluster = { paths: [[principal]] };
     expect(withStepRefs("cluster", cluster, dictionary)).toBe(cluster);
     expect(dictionary.size).toBe(0);
+  });
+});
+
+describe("withStepsBack", () => {
+  const stored = (kind: string, data: unknown) => {
+    const dictionary: StepDictionary = new Map();
+    const encoded = withStepRefs(kind, data, dictionary);
+    const steps = new Map([...dictionary].map(([ref, json]) => [ref, JSON.parse(json) as unknown]));
+    return { encoded, steps };
+  };
+
+  it("puts back exactly what withStepRefs took out, for access rows and findings", () => {
+    const access = {
+      principal: { id: "p" },
+      paths: [
+        [principal, assignment],
+        [principal, eligibility],
+      ],
+    };
+    const finding = {
+      ruleId: "r",
+      evidence: { summary: "s", objects: [], paths: [[principal, assignment]] },
+    };
+    for (const [kind, data] of [
+      ["access.escalation", access],
+      ["finding", finding],
+    ] as const) {
+      const { encoded, steps } = stored(kind, data);
+      const refs = new Set<string>();
+      collectStepRefs(kind, encoded, refs);
+      expect([...refs].sort()).toEqual([...steps.keys()].sort());
+      expect(withStepsBack(kind, encoded, steps)).toEqual(data);
+    }
+  });
+
+  it("passes steps stored inline through, alone or next to references", () => {
+    const { encoded, steps } = stored("access.grant", { paths: [[assignment]] });
+    const mixed = { paths: [[principal, ...(encoded as { paths: string[][] }).paths[0]]] };
+    expect(withStepsBack("access.grant", mixed, steps)).toEqual({ paths: [[principal, assignment]] });
+    const inline = { paths: [[principal, assignment]] };
+    expect(withStepsBack("access.grant", inline, steps)).toBe(inline);
+  });
+
+  it("leaves a reference it has no step for as it is, for the reader's schema to refuse", () => {
+    expect(withStepsBack("access.grant", { paths: [["AAAAAAAAAAAAAAAA"]] }, new Map())).toEqual({
+      paths: [["AAAAAAAAAAAAAAAA"]],
+    });
   });
 });

@@ -44,6 +44,47 @@ describe("contentHash", () => {
     expect(canonicalJson({ b: 1, a: [{ z: 1, y: 2 }] })).toBe('{"a":[{"y":2,"z":1}],"b":1}');
   });
 
+  // The canonical JSON as it was first written — JSON.stringify of a copy with the keys inserted sorted —
+  // which every stored content hash was taken over: the direct writer must give exactly its text.
+  const copyCanonical = (value: unknown): string => JSON.stringify(sortedCopy(value));
+  const sortedCopy = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortedCopy(item)));
+    if (value !== null && typeof value === "object") {
+      const sorted: Record<string, unknown> = {};
+      for (const key of Object.keys(value).sort()) {
+        const member = (value as Record<string, unknown>)[key];
+        if (member !== undefined) sorted[key] = sortedCopy(member);
+      }
+      return sorted;
+    }
+    return value;
+  };
+
+  it("writes exactly the text of a key-sorted copy, stored hashes depend on it", () => {
+    const cases: unknown[] = [
+      null,
+      0,
+      -1.5e-7,
+      Number.NaN,
+      true,
+      "",
+      'quote " backslash \\ newline \n \u2028 emoji 🛡 lone \ud800',
+      [],
+      {},
+      [undefined, () => 1, null, [1, [2, { b: 1, a: 2 }]]],
+      { b: undefined, a: () => 1, c: null, d: [undefined] },
+      // integer keys come first, numerically, in a copy: JavaScript orders them so whatever the insertion
+      { b: 1, "10": 2, "9": 3, a: 4, "01": 5, "-1": 6, "4294967295": 7, "4294967294": 8, "1.5": 9 },
+      JSON.parse('{"__proto__": {"x": 1}, "a": 1}'),
+      JSON.parse('{"__proto__": 5, "b": [{"__proto__": null}]}'),
+      { date: new Date(0), nested: { z: { y: { x: [{ w: 1, v: 2 }] } } } },
+      { é: 1, e: 2, E: 3, "": 4, " ": 5, ä: 6 },
+    ];
+    for (const value of cases) expect(canonicalJson(value)).toBe(copyCanonical(value));
+    for (const record of modelToRecords(sampleModel()))
+      expect(canonicalJson(record.data)).toBe(copyCanonical(record.data));
+  });
+
   it("changes when content changes, including array order", () => {
     expect(contentHash({ a: [1, 2] })).not.toBe(contentHash({ a: [2, 1] }));
     expect(contentHash({ a: "x" })).toMatch(/^[0-9a-f]{64}$/);

@@ -22,6 +22,7 @@ import { principalKindSchema } from "@/lib/model/directory";
 import { keysAreBytewise, nonDirectoryDisplayName } from "@/lib/queries/access-keys";
 import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { principalOrder } from "@/lib/queries/get-cluster-access";
+import { withPathSteps } from "@/lib/queries/path-steps";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -233,33 +234,31 @@ async function documentsOfPrincipals(
   // where text compares bytewise — joined instead, the planner re-read every membership once per group row
   // of the cluster (80 × 4,000 rows, 0.5 s for the cluster page's 40 strongest principals at 500 clusters)
   const expanded = await prisma().$queryRaw<{ data: unknown; key: string }[]>(Prisma.sql`
-    SELECT atlas_record_data(x.tenant_id, x.kind, x.data) AS data, x.natural_key AS key FROM ${expandedAccessSql(
-      {
-        tenantId: scope.tenantId,
-        scanId: scope.scanId,
-        kinds: [kind],
-        clusterIds: [clusterId],
-        principalIds,
-        keyRanges,
-      },
-    )} x WHERE x.expanded`);
+    SELECT x.data, x.natural_key AS key FROM ${expandedAccessSql({
+      tenantId: scope.tenantId,
+      scanId: scope.scanId,
+      kinds: [kind],
+      clusterIds: [clusterId],
+      principalIds,
+      keyRanges,
+    })} x WHERE x.expanded`);
   const prefixes = principalIds.map((id) => `${clusterId}|${id}|`);
   const rows = keyRanges
     ? await prisma().$queryRaw<{ data: unknown; key: string }[]>(Prisma.sql`
         SELECT r.data, r.key FROM unnest(ARRAY[${Prisma.join(prefixes)}]::text[]) AS p(prefix)
         CROSS JOIN LATERAL (
-          SELECT atlas_record_data(tenant_id, kind, data) AS data, natural_key AS key FROM snapshot_records
+          SELECT data, natural_key AS key FROM snapshot_records
           WHERE tenant_id = ${scope.tenantId} AND kind = ${kind}
             AND natural_key >= p.prefix AND natural_key < left(p.prefix, -1) || '}'
             AND starts_with(natural_key, p.prefix) AND ${asOf}
           OFFSET 0 -- a fence: keeps the planner probing the key index per prefix, not scanning the table
         ) r`)
     : await prisma().$queryRaw<{ data: unknown; key: string }[]>(Prisma.sql`
-        SELECT atlas_record_data(tenant_id, kind, data) AS data, natural_key AS key FROM snapshot_records
+        SELECT data, natural_key AS key FROM snapshot_records
         WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId} AND kind = ${kind} AND ${asOf}
           AND data->'principal'->>'id' IN (${Prisma.join(principalIds)})`);
   // one order whatever the layout: by key
-  return [...rows, ...expanded]
+  return (await withPathSteps(scope.tenantId, [...rows, ...expanded], { kindOf: () => kind }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((row) => row.data);
 }

@@ -8,6 +8,7 @@ import { type AccessPrincipal, accessLevelSchema, type PathStep } from "@/lib/ac
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { expandedAccessSql } from "@/lib/queries/expanded-access";
+import { withPathSteps } from "@/lib/queries/path-steps";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -131,13 +132,14 @@ export async function getClusterAccess(
     ? Prisma.sql`AND starts_with(r.natural_key, ${`${clusterId}|${options.principalId}|`})`
     : Prisma.empty;
   // the cluster's row, and its access rows as stored and expanded through groups (lib/queries/expanded-access.ts)
-  const rows = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
+  const stored = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
     SELECT kind, data FROM snapshot_records
     WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId}
       AND kind = 'cluster' AND ${asOfCondition(scope.scanId)}
     UNION ALL
-    SELECT kind, atlas_record_data(r.tenant_id, r.kind, r.data) AS data FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, clusterIds: [clusterId] })} r
+    SELECT kind, data FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, clusterIds: [clusterId] })} r
     WHERE true ${onePrincipal}`);
+  const rows = await withPathSteps(scope.tenantId, stored);
   const clusterRow = rows.find((row) => row.kind === "cluster");
   if (!clusterRow)
     throw new NotFoundError("cluster_not_found", `No cluster ${clusterId} in scan ${scope.scanId}.`);

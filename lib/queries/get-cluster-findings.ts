@@ -1,6 +1,7 @@
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { type Finding, findingSchema } from "@/lib/findings/types";
+import { withPathSteps } from "@/lib/queries/path-steps";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -10,10 +11,11 @@ const STATUS_RANK: Record<Finding["status"], number> = { fail: 0, "not-assessed"
 
 /** Every finding of one cluster (failing, not assessed and passing), worst first. */
 export async function getClusterFindings(scope: ScanScope, clusterId: string) {
-  const rows = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
-    SELECT kind, atlas_record_data(tenant_id, kind, data) AS data FROM snapshot_records
+  const stored = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
+    SELECT kind, data FROM snapshot_records
     WHERE tenant_id = ${scope.tenantId} AND cluster_id = ${clusterId}
       AND kind IN ('cluster', 'finding') AND ${asOfCondition(scope.scanId)}`);
+  const rows = await withPathSteps(scope.tenantId, stored);
   if (!rows.some((row) => row.kind === "cluster")) {
     throw new NotFoundError("cluster_not_found", `No cluster ${clusterId} in scan ${scope.scanId}.`);
   }

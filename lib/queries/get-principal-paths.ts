@@ -16,6 +16,7 @@ import { principalSchema } from "@/lib/model/directory";
 import { coverageSchema } from "@/lib/model/tenant-model";
 import { clustersNamed } from "@/lib/queries/clusters-named";
 import { expandedAccessSql } from "@/lib/queries/expanded-access";
+import { withPathSteps } from "@/lib/queries/path-steps";
 import { InvalidInputError, NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition, modelAsOf } from "@/lib/queries/snapshot";
@@ -107,8 +108,8 @@ export async function getPrincipalPaths(
 
   let paths: PrincipalPath[];
   if (maxHops <= DEFAULT_MAX_HOPS) {
-    const rows = await prisma().$queryRaw<{ data: unknown }[]>(Prisma.sql`
-      SELECT atlas_record_data(r.tenant_id, r.kind, r.data) AS data FROM ${expandedAccessSql({
+    const stored = await prisma().$queryRaw<{ data: unknown }[]>(Prisma.sql`
+      SELECT r.data FROM ${expandedAccessSql({
         tenantId: scope.tenantId,
         scanId: scope.scanId,
         kinds: ["access.escalation"],
@@ -117,6 +118,7 @@ export async function getPrincipalPaths(
       })} r
       WHERE r.data->>'route' = 'attack-path'
       ORDER BY r.natural_key`);
+    const rows = await withPathSteps(scope.tenantId, stored, { kindOf: () => "access.escalation" });
     paths = rows.flatMap((row) => {
       const data = accessEscalationDataSchema.parse(row.data);
       const level = data.to as AttackPathLevel;

@@ -13,6 +13,7 @@ import { keysAreBytewise, nonDirectoryDisplayName } from "@/lib/queries/access-k
 import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { shapeClusterAccess } from "@/lib/queries/get-cluster-access";
 import { parseAccessKeyTail, reachOfRow } from "@/lib/queries/get-cluster-access-summary";
+import { withPathSteps } from "@/lib/queries/path-steps";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import { roleAssignmentsOf } from "@/lib/queries/scan-directory";
 import { memoByScan } from "@/lib/queries/scan-memo";
@@ -164,14 +165,15 @@ async function readStoredAccessKeys(scope: ScanScope, id: string): Promise<KeyRo
 /** Access documents by key (through the key index). */
 async function readAccessDocuments(scope: ScanScope, id: string, rows: readonly KeyRow[]) {
   if (rows.length === 0) return { grants: [], escalations: [] };
-  const documents = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
-    SELECT kind, atlas_record_data(r.tenant_id, r.kind, r.data) AS data FROM ${expandedAccessSql({
+  const stored = await prisma().$queryRaw<{ kind: string; data: unknown }[]>(Prisma.sql`
+    SELECT kind, data FROM ${expandedAccessSql({
       tenantId: scope.tenantId,
       scanId: scope.scanId,
       principalId: id,
       naturalKeys: rows.map((row) => row.key),
     })} r
     ORDER BY r.cluster_id, r.kind, r.natural_key`);
+  const documents = await withPathSteps(scope.tenantId, stored);
   return {
     grants: documents
       .filter((row) => row.kind === "access.grant")

@@ -3,6 +3,7 @@ import { prisma } from "@/lib/db/prisma";
 import type { DbConnection } from "@/lib/db/queryable";
 import { modelFromRecords } from "@/lib/model/records";
 import type { Coverage, TenantModel } from "@/lib/model/tenant-model";
+import { withPathSteps } from "@/lib/queries/path-steps";
 
 /**
  * Reads of the versioned snapshot: a row is part of scan N's state when
@@ -48,12 +49,12 @@ export async function recordsAsOf(query: {
 }): Promise<StoredRecord[]> {
   const kinds = query.kinds?.length ? Prisma.sql`AND kind IN (${Prisma.join(query.kinds)})` : Prisma.empty;
   const cluster = query.clusterId ? Prisma.sql`AND cluster_id = ${query.clusterId}` : Prisma.empty;
-  return prisma().$queryRaw<StoredRecord[]>(Prisma.sql`
-    SELECT kind, natural_key AS "naturalKey", source, cluster_id AS "clusterId",
-      atlas_record_data(tenant_id, kind, data) AS data, valid_from_scan AS "validFromScan"
+  const stored = await prisma().$queryRaw<StoredRecord[]>(Prisma.sql`
+    SELECT kind, natural_key AS "naturalKey", source, cluster_id AS "clusterId", data, valid_from_scan AS "validFromScan"
     FROM snapshot_records
     WHERE tenant_id = ${query.tenantId} AND ${asOfCondition(query.scanId)} ${kinds} ${cluster}
     ORDER BY kind, natural_key`);
+  return withPathSteps(query.tenantId, stored);
 }
 
 /** The whole inventory model of a tenant as of a scan (for analysis and exports, not for page reads). */

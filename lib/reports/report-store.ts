@@ -13,6 +13,7 @@ import { principalSchema } from "@/lib/model/directory";
 import { canonicalJson } from "@/lib/model/records";
 import { coverageSchema } from "@/lib/model/tenant-model";
 import { expandedAccessSql } from "@/lib/queries/expanded-access";
+import { withPathSteps } from "@/lib/queries/path-steps";
 import { asOfCondition, COMPLETED_STATUSES } from "@/lib/queries/snapshot";
 import { buildReportContent, reportGrantInputSchema } from "@/lib/reports/build-report";
 import { DEFAULT_REPORT_FRAMEWORKS } from "@/lib/reports/frameworks";
@@ -181,20 +182,21 @@ export async function createReport(
   // come from every scan between the previous report's and this one, so a person renamed or deleted in
   // between is still known by every name the drift section may use (and redaction replaces them all).
   const principalsSince = previousScan ?? scan.id;
-  const rows = await db.$queryRaw<RecordRow[]>(Prisma.sql`
-    SELECT kind, atlas_record_data(tenant_id, kind, data) AS data FROM (
-      SELECT tenant_id, kind, natural_key, data, valid_from_scan FROM snapshot_records
+  const stored = await db.$queryRaw<RecordRow[]>(Prisma.sql`
+    SELECT kind, data FROM (
+      SELECT kind, natural_key, data, valid_from_scan FROM snapshot_records
       WHERE tenant_id = ${scan.tenantId}
         AND ((${asOfCondition(scan.id)} AND kind = 'finding')
           OR (kind = 'principal' AND valid_from_scan <= ${scan.id}
               AND (valid_to_scan IS NULL OR valid_to_scan > ${principalsSince})))
       UNION ALL
       -- grants as stored and expanded through groups (lib/queries/expanded-access.ts)
-      SELECT tenant_id, kind, natural_key, data, valid_from_scan
+      SELECT kind, natural_key, data, valid_from_scan
       FROM ${expandedAccessSql({ tenantId: scan.tenantId, scanId: scan.id, kinds: ["access.grant"] })} g
       WHERE split_part(natural_key, '|', -3) = 'cluster-admin' AND data->>'level' = 'cluster-admin'
     ) r
     ORDER BY kind, natural_key, valid_from_scan`);
+  const rows = await withPathSteps(scan.tenantId, stored, { db });
 
   const scanDrift = previousScan === null ? null : await scanDriftBetween(previousScan, scan.id);
   const coverage = coverageSchema.safeParse(scan.coverage);

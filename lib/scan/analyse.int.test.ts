@@ -113,10 +113,12 @@ describe("analyseAndStore", () => {
       const outcome = await analyse(tenantId, model, batchRecords, true);
       expect(outcome.groupStorage.expandedRows).toBeGreaterThan(0);
       expect(outcome.groupStorage.memberships).toBeGreaterThan(0);
-      const statement = Prisma.sql`SELECT kind, natural_key, atlas_record_data(tenant_id, kind, data) AS data FROM ${expandedAccessSql({
-        tenantId,
-        scanId: outcome.scanId,
-      })} e`;
+      const statement = Prisma.sql`SELECT kind, natural_key, atlas_record_data(tenant_id, kind, data) AS data FROM ${expandedAccessSql(
+        {
+          tenantId,
+          scanId: outcome.scanId,
+        },
+      )} e`;
       const { rows } = await pool.query<{ kind: string; natural_key: string; data: unknown }>(
         statement.text,
         statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value)),

@@ -1,7 +1,7 @@
 import { copyRows } from "@/lib/db/copy";
 import type { DbConnection } from "@/lib/db/queryable";
 import { CROSS_CLUSTER_RULE_IDS } from "@/lib/findings/evaluate-findings";
-import { type StepDictionary, withStepRefs } from "@/lib/model/path-step-refs";
+import { type StepDictionary, serialiseForStore } from "@/lib/model/path-step-refs";
 import { contentHash, type SnapshotRecordInput } from "@/lib/model/records";
 
 export interface StoreResult {
@@ -96,7 +96,7 @@ export async function storeRecords(
     ).rows[0].found;
   if (nothingCurrent) {
     // Every record is new: nothing to stage or compare.
-    const inserted = await copyPayloads(client, input, input.records.keys(), (r) => contentHash(r.data));
+    const inserted = await copyPayloads(client, input, input.records.keys());
     return { staged: 0, inserted, closed: 0 };
   }
 
@@ -143,7 +143,6 @@ export async function storeRecords(
     client,
     input,
     rows.map(({ ord }) => ord),
-    (_r, ord) => hashes[ord],
   );
   return { staged, inserted, closed: closed.rowCount ?? 0 };
 }
@@ -166,7 +165,7 @@ function checkRecords(records: readonly SnapshotRecordInput[], clusterIds: reado
 /**
  * COPYs the chosen records, payload included, into snapshot_records as valid from this scan; their paths'
  * steps go to path_steps, once each (lib/model/path-step-refs.ts). The content hash is the document's as
- * readers see it, steps included.
+ * readers see it, steps included: contentHash's, taken in the same pass that writes the stored JSON.
  */
 async function copyPayloads(
   client: DbConnection,
@@ -177,7 +176,6 @@ async function copyPayloads(
     stepDictionary?: boolean;
   },
   ords: Iterable<number>,
-  hashOf: (record: SnapshotRecordInput, ord: number) => string,
 ): Promise<number> {
   const { tenantId, records } = input;
   const scanId = input.scanId.toString();
@@ -190,9 +188,10 @@ async function copyPayloads(
     (function* () {
       for (const ord of ords) {
         const r = records[ord];
-        const hash = hashOf(r, ord);
-        const json = JSON.stringify(
-          input.stepDictionary === false ? r.data : withStepRefs(r.kind, r.data, steps),
+        const { hash, json } = serialiseForStore(
+          r.kind,
+          r.data,
+          input.stepDictionary === false ? null : steps,
         );
         yield [tenantId, r.kind, r.naturalKey, r.source, r.clusterId, hash, json, scanId];
       }
