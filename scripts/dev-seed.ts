@@ -3,10 +3,10 @@
 // analysis, findings, versioned rows). Earlier scans are drifted copies of the tenant
 // (mutateTenantDocument), so history and the posture trend have something to show.
 //
-//   tsx scripts/dev-seed.ts [--tenant-file <path>] [--history <n>] [--group-storage false]
+//   tsx scripts/dev-seed.ts [--tenant-file <path>] [--history <n>] [--group-storage false] [--step-dictionary false]
 //
 // --group-storage false stores every member's access rows, the layout before issue 15 (bench/pages compares
-// the two on one tenant).
+// the two on one tenant); --step-dictionary false stores paths' steps inline, as before the step dictionary.
 //
 // Database: DATABASE_URL, or the embedded PostgreSQL in ATLAS_DATA_DIR (joined when another process owns it).
 import { readFile } from "node:fs/promises";
@@ -27,9 +27,13 @@ const argsSchema = z.object({
     .enum(["true", "false"], { message: "--group-storage is true or false" })
     .default("true")
     .transform((value) => value === "true"),
+  stepDictionary: z
+    .enum(["true", "false"], { message: "--step-dictionary is true or false" })
+    .default("true")
+    .transform((value) => value === "true"),
 });
 
-type SeedOptions = { tenantFile?: string; groupStorage?: boolean };
+type SeedOptions = { tenantFile?: string; groupStorage?: boolean; stepDictionary?: boolean };
 
 /** One scan of a tenant document (JSON-decoded tenant file) through runScan. */
 export async function seedScan(pool: pg.Pool, document: unknown, label: string, options: SeedOptions = {}) {
@@ -44,6 +48,7 @@ export async function seedScan(pool: pg.Pool, document: unknown, label: string, 
     },
     trigger: "cli",
     groupStorage: options.groupStorage,
+    stepDictionary: options.stepDictionary,
     collect: async (onProgress) => {
       const model = modelFromTenantFile(tenant);
       onProgress({ done: 1, total: 1 });
@@ -73,12 +78,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       "tenant-file": { type: "string" },
       history: { type: "string" },
       "group-storage": { type: "string" },
+      "step-dictionary": { type: "string" },
     },
   });
   const args = argsSchema.parse({
     tenantFile: values["tenant-file"],
     history: values.history,
     groupStorage: values["group-storage"],
+    stepDictionary: values["step-dictionary"],
   });
   const db = await openDatabase({ attach: true });
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
@@ -86,6 +93,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     await seedHistory(pool, await readFile(args.tenantFile, "utf8"), args.history, {
       tenantFile: args.tenantFile,
       groupStorage: args.groupStorage,
+      stepDictionary: args.stepDictionary,
     });
   } finally {
     await pool.end();
