@@ -1,11 +1,10 @@
-import { Writable } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoTenant } from "@/lib/emulator/demo";
-import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { contentHash } from "@/lib/model/records";
-import { parseTenantFile, type TenantFile } from "@/lib/model/wire/tenant-file";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
+import { generatedTenantFile } from "@/tests/helpers/generated-tenant";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { runScan } from "./run-scan";
 import type { CollectFunction } from "./scan-types";
@@ -24,28 +23,16 @@ function collectFrom(tenant: TenantFile): CollectFunction {
   };
 }
 
-async function generated(): Promise<TenantFile> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
+const generated = () =>
+  generatedTenantFile({
+    seed: 5,
+    subscriptions: 2,
+    clusters: 4,
+    roleAssignments: 600,
+    bindings: 600,
+    principals: 120,
+    identities: 20,
   });
-  await generateTenant(
-    {
-      seed: 5,
-      subscriptions: 2,
-      clusters: 4,
-      roleAssignments: 600,
-      bindings: 600,
-      principals: 120,
-      identities: 20,
-    },
-    sink,
-  );
-  return parseTenantFile(JSON.parse(Buffer.concat(chunks).toString("utf8")), "generated");
-}
 
 type Row = { kind: string; natural_key: string; content_hash: string; data: unknown; stored: string };
 

@@ -1,8 +1,6 @@
-import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
 import { loadDemoTenant } from "@/lib/emulator/demo";
-import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { SCANNER_MARKER } from "@/lib/emulator/scanner-identity";
 import { startTestEmulator, type TestEmulator } from "@/lib/emulator/test-support";
 import { ADMINISTRATIVE_UNITS_SOURCE, PIM_SOURCE } from "@/lib/model/directory";
@@ -10,8 +8,9 @@ import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { ClusterKubernetes } from "@/lib/model/kubernetes";
 import { clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
 import type { TenantModel } from "@/lib/model/tenant-model";
-import { parseTenantFile, type TenantFile } from "@/lib/model/wire/tenant-file";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 import { type CollectOptions, type CollectResult, collectTenant } from "@/lib/scan/collect/collect-tenant";
+import { generatedTenantFile } from "@/tests/helpers/generated-tenant";
 
 // The scanner against the emulator serving the demo tenant, through the official SDKs with page
 // size 2 (every list pages): what it collects must be, object by object, what the offline import
@@ -373,18 +372,14 @@ describe("permissions and cancellation", () => {
 describe("pacing", () => {
   it("slows down as ARM's read budget runs low instead of running into 429s", async () => {
     // One subscription, 400 identities: 400+ reads against one token bucket of 250 (25/s refill).
-    const chunks: Buffer[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk);
-        done();
-      },
+    const generated = await generatedTenantFile({
+      seed: 3,
+      subscriptions: 1,
+      clusters: 2,
+      identities: 400,
+      roleAssignments: 50,
+      principals: 20,
     });
-    await generateTenant(
-      { seed: 3, subscriptions: 1, clusters: 2, identities: 400, roleAssignments: 50, principals: 20 },
-      sink,
-    );
-    const generated = parseTenantFile(JSON.parse(Buffer.concat(chunks).toString("utf8")), "generated");
     const bucketed = await startTestEmulator({
       tenant: generated,
       pageSize: 100,

@@ -1,0 +1,16 @@
+import { Writable } from "node:stream";
+import { type GenerateTenantOptions, generateTenant } from "@/lib/emulator/generate/generate-tenant";
+import { parseTenantFile, type TenantFile } from "@/lib/model/wire/tenant-file";
+
+/** A generated tenant file, in memory: what `aks-atlas tenant generate` would write for `options`. */
+export async function generatedTenantFile(options: GenerateTenantOptions): Promise<TenantFile> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  await generateTenant(options, sink);
+  return parseTenantFile(JSON.parse(Buffer.concat(chunks).toString("utf8")), "generated");
+}
