@@ -47,7 +47,7 @@ import {
   type PathStep,
 } from "@/lib/access/types";
 import type { Cluster, FederatedCredential, RoleAssignment, RoleDefinition } from "@/lib/model/azure";
-import { clusterNamespaceScope, kubernetesNaturalKey, parseArmId } from "@/lib/model/ids";
+import { clusterNamespaceScope, kubernetesNaturalKey, normalizeArmId, parseArmId } from "@/lib/model/ids";
 import type { ClusterKubernetes, Pod, PolicyRule } from "@/lib/model/kubernetes";
 
 // The edges of the attack graph, as reverse edges: for a node, who can get there in one hop (or in
@@ -89,6 +89,22 @@ export const ATTACK_ACTIONS = {
 } as const;
 
 const NO_EDGES: readonly ReverseEdge[] = [];
+
+/**
+ * A resource nested under another (a federated credential under its identity), for deny assignments: those
+ * at the parent and above apply to it, except one at the parent with `doNotApplyToChildScopes`, which
+ * leaves nested resources alone ("DenySettingsApplyToChildScopes: Deny settings are applied to nested
+ * resources under managed resources", deployment stacks; false by default, so a stack protecting an
+ * identity still lets anyone with the right add a federated credential to it).
+ */
+type NestedScope = { parent: string; child: string };
+
+/** Where `federatedIdentityCredentials/write` acts: a new credential, nested under the identity. */
+const federatedCredentialScope = (identityResourceId: string): NestedScope => ({
+  parent: identityResourceId,
+  // the writer names the credential; no deny can sit at a credential that does not exist yet
+  child: `${normalizeArmId(identityResourceId)}/federatedidentitycredentials/*`,
+});
 
 /**
  * Kubernetes workload controllers whose create (or update/patch, which rolls new pods) runs a pod,
@@ -896,10 +912,16 @@ export class AttackEdges {
   }
 
   /** Who a deny assignment at or above `resourceId` takes `action` from; undefined when the tenant has none. */
-  private deniedAt(resourceId: string, action: string): ((principalId: string) => boolean) | undefined {
+  private deniedAt(
+    resourceId: string | NestedScope,
+    action: string,
+  ): ((principalId: string) => boolean) | undefined {
     if (this.index.denyIndex.byScope.size === 0) return undefined;
     // The resource's scope chain once, not once per member.
-    const chain = scopeChain(this.index, resourceId);
+    const chain =
+      typeof resourceId === "string"
+        ? scopeChain(this.index, resourceId)
+        : [...scopeChain(this.index, resourceId.parent), resourceId.child];
     return (principalId) => deniesAction(this.index.denyIndex, chain, principalId, action);
   }
 
@@ -1739,7 +1761,7 @@ export class AttackEdges {
     for (const assignment of standingAndEligible(this.index, identity.resourceId)) {
       this.controlPlaneEdge(
         edges,
-        identity.resourceId,
+        federatedCredentialScope(identity.resourceId),
         assignment,
         (facts) => facts.writeFederatedCredential,
         ATTACK_ACTIONS.writeFederatedCredential,
@@ -1849,7 +1871,7 @@ export class AttackEdges {
   private controlPlaneEdge(
     edges: ReverseEdge[],
     /** the resource the action acts on: deny assignments at or above it apply */
-    resourceId: string,
+    resourceId: string | NestedScope,
     assignment: RoleAssignment,
     granted: (facts: RoleFacts) => string | null,
     action: string,

@@ -31,7 +31,7 @@ import {
 } from "@/lib/access/fixtures/two-cluster-tenant";
 import { loadDemoTenant } from "@/lib/emulator/demo/index";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
-import type { RoleDefinition } from "@/lib/model/azure";
+import { EVERYONE_PRINCIPAL_ID, type RoleDefinition } from "@/lib/model/azure";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { TenantModel } from "@/lib/model/tenant-model";
 import { parseTenantFile } from "@/lib/model/wire/tenant-file";
@@ -524,6 +524,40 @@ describe("Azure control plane", () => {
       setup: (builder) => builder.assign(ROLE.managedIdentityContributor, "mallory", MI),
     });
     expect(summary(pathsOf(model, CLUSTER2, "mallory"))).toEqual(["cluster-admin in 2"]);
+  });
+
+  // A deny assignment at the identity with doNotApplyToChildScopes (what a deployment stack protecting the
+  // identity creates unless told to apply to child scopes) leaves nested resources alone: "DenySettings will
+  // be applied to child resource scopes of every managed resource with a deny assignment" only with
+  // applyToChildScopes (learn.microsoft.com, deployment stacks; DenySettings.applyToChildScopes, default
+  // false). A federated credential is nested under its identity, so writing one is not denied: Mallory
+  // still takes the identity over. Without the flag, or one scope up, the deny applies.
+  it("a deny at the identity that does not apply to child scopes leaves federated-credential writes alone", () => {
+    const model = tenant({
+      setup: (builder) => builder.assign(ROLE.managedIdentityContributor, "mallory", MI),
+    });
+    const denyAt = (scope: string, doNotApplyToChildScopes: boolean): TenantModel => ({
+      ...model,
+      denyAssignments: [
+        {
+          id: `${scope}/providers/microsoft.authorization/denyassignments/stack-deny`.toLowerCase(),
+          name: "deployment stack deny",
+          scope,
+          permissions: [{ actions: ["*"], notActions: ["*/read"], dataActions: [], notDataActions: [] }],
+          principals: [{ id: EVERYONE_PRINCIPAL_ID, type: "SystemDefined" }],
+          excludePrincipals: [],
+          doNotApplyToChildScopes,
+          isSystemProtected: true,
+        },
+      ],
+    });
+    expect(summary(pathsOf(denyAt(MI, true), CLUSTER2, "mallory"))).toEqual(["cluster-admin in 2"]);
+    expect(summary(pathsOf(denyAt(MI, false), CLUSTER2, "mallory"))).toEqual([]);
+    const resourceGroup = MI.split("/providers/")[0];
+    expect(summary(pathsOf(denyAt(resourceGroup, true), CLUSTER2, "mallory"))).toEqual([
+      "cluster-admin in 2",
+    ]);
+    expect(summary(pathsOf(denyAt(resourceGroup, false), CLUSTER2, "mallory"))).toEqual([]);
   });
 
   it("userAssignedIdentities/assign/action without compute to attach it to is conditional", () => {
