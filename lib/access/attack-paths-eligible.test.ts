@@ -246,6 +246,16 @@ describe("an eligible grant beside a standing escalation to the same level", () 
     expect(bob).toHaveLength(1);
     expect(bob[0].status).toBe("fail");
     expect(bob[0].evidence.paths?.[0].map((step) => step.kind)).toContain("directoryOwnership");
+    // Bob is cluster-admin after an activation: the finding says what the route saves him, not "is not"
+    expect(bob[0].evidence.summary).toMatch(
+      /^bob holds cluster-admin only after a PIM activation on aks-1 but can become it without an activation in 2 steps: /,
+    );
+    // Carol takes over Bob (a password reset) and uses his eligibility: her path needs an activation
+    const carol = findings.filter((finding) => finding.evidence.objects[0]?.id === "carol");
+    expect(carol[0].evidence.summary).toMatch(
+      /^carol is not cluster-admin on aks-1 but can become it in 2 steps /,
+    );
+    expect(carol[0].evidence.summary).toContain("(a step needs a PIM activation)");
   });
 });
 

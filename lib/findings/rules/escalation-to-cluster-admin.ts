@@ -11,9 +11,41 @@ import {
 } from "@/lib/findings/rule";
 import type { Finding } from "@/lib/findings/types";
 
+type HeldGrant = { level: string; eligible?: boolean; conditional: boolean };
+
+/**
+ * How the principal holds cluster-admin when it has an attack path there: not at all, or only after a PIM
+ * activation or under a condition — then the path is the route that needs neither (lib/access/attack-paths.ts,
+ * heldRestriction), and "is not cluster-admin" would misstate it.
+ */
+function heldAs(grants: readonly HeldGrant[]): string {
+  const admin = grants.filter((grant) => grant.level === "cluster-admin");
+  if (admin.length === 0) return "is not cluster-admin";
+  if (admin.every((grant) => grant.eligible === true && grant.conditional))
+    return "holds cluster-admin only after a PIM activation and under a condition";
+  if (admin.every((grant) => grant.eligible === true))
+    return "holds cluster-admin only after a PIM activation";
+  if (admin.every((grant) => grant.conditional)) return "holds cluster-admin only under a condition";
+  return "holds cluster-admin only after a PIM activation or under a condition";
+}
+
+/** What the path does without, for a principal holding cluster-admin only eligibly or conditionally. */
+function heldWithout(grants: readonly HeldGrant[]): string {
+  const admin = grants.filter((grant) => grant.level === "cluster-admin");
+  if (admin.length === 0) return "";
+  const eligible = admin.some((grant) => grant.eligible === true);
+  const conditional = admin.some((grant) => grant.conditional);
+  return eligible && conditional
+    ? " without an activation or a condition"
+    : eligible
+      ? " without an activation"
+      : " without a condition";
+}
+
 /**
  * Principals without cluster-admin who can reach it: an attack path of at most five hops across
- * planes (the engine never reports a level its principal already holds). A group is reported once,
+ * planes (the engine never reports a level its principal already holds standing; one held only after a PIM
+ * activation or under a condition gets its route that needs neither). A group is reported once,
  * not once per member, like the other rules.
  */
 export const escalationToClusterAdmin: FindingRule = {
@@ -53,7 +85,7 @@ export const escalationToClusterAdmin: FindingRule = {
               status: "fail",
               // A path that needs an ABAC condition to allow it may be closed: still worth a look, one step lower.
               severity: best.conditional ? "high" : this.severity,
-              summary: `${entry.principal.displayName} is not cluster-admin on ${cluster.name} but can become it in ${hops} ${hops === 1 ? "step" : "steps"}${best.conditional ? " (a condition on a role assignment may stop it)" : ""}: ${best.path
+              summary: `${entry.principal.displayName} ${heldAs(entry.grants)} on ${cluster.name} but can become it${heldWithout(entry.grants)} in ${hops} ${hops === 1 ? "step" : "steps"}${best.conditional ? " (a condition on a role assignment may stop it)" : ""}${best.eligible ? " (a step needs a PIM activation)" : ""}: ${best.path
                 .slice(1, -1)
                 .map((step) => step.label)
                 .join(" → ")}.`,
