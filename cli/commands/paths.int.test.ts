@@ -3,15 +3,19 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET } from "@/app/api/principals/[id]/paths/route";
 import { loadDemoTenant } from "@/lib/emulator/demo";
-import { DEMO_APPLICATIONS } from "@/lib/emulator/demo/build-demo-tenant";
+import { DEMO_APPLICATIONS, DEMO_USERS, PROD_SUBSCRIPTION } from "@/lib/emulator/demo/build-demo-tenant";
+import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import type { WireRoleEligibilityScheduleInstance } from "@/lib/model/wire/azure";
 import { runScan } from "@/lib/scan/run-scan";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { main } from "../main";
 
 // `aks-atlas paths` and GET /api/principals/:id/paths on a scanned demo tenant: ci-deployer holds
 // Azure Kubernetes Service Contributor on prod, so managedClusters/write makes it cluster-admin of
-// aks-3 in one hop (it lists a group of its own in adminGroupObjectIDs), beside what it holds.
+// aks-3 in one hop (it lists a group of its own in adminGroupObjectIDs), beside what it holds. Raj is
+// added as eligible (PIM) for User Access Administrator on the prod subscription: one activation away
+// from assigning himself cluster-admin on its clusters (roleAssignments/write), so his paths are eligible.
 
 async function run(...args: string[]) {
   const out: string[] = [];
@@ -35,10 +39,40 @@ async function run(...args: string[]) {
 
 type PathsJson = {
   from: { id: string; kind: string; displayName: string };
-  paths: { cluster: { id: string; name: string }; level: string; hops: number; path: { kind: string }[] }[];
+  paths: {
+    cluster: { id: string; name: string };
+    level: string;
+    hops: number;
+    eligible: boolean;
+    path: { kind: string }[];
+  }[];
 };
 
 const CI = DEMO_APPLICATIONS.ciDeployer.objectId;
+const RAJ = DEMO_USERS.raj;
+
+/** Raj's eligibility, in the wire shape of roleEligibilityScheduleInstances (api-version 2020-10-01). */
+function rajEligibleForUserAccessAdministrator(): WireRoleEligibilityScheduleInstance {
+  const scope = `/subscriptions/${PROD_SUBSCRIPTION}`;
+  const name = "e1160000-0000-0000-0000-0000000000f8";
+  return {
+    id: `${scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/${name}`,
+    name,
+    type: "Microsoft.Authorization/roleEligibilityScheduleInstances",
+    properties: {
+      scope,
+      roleDefinitionId: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.userAccessAdministrator}`,
+      principalId: RAJ,
+      principalType: "User",
+      status: "Provisioned",
+      roleEligibilityScheduleId: `${scope}/providers/Microsoft.Authorization/roleEligibilitySchedules/${name}`,
+      startDateTime: "2026-01-01T00:00:00Z",
+      endDateTime: null,
+      memberType: "Direct",
+      createdOn: "2026-01-01T00:00:00Z",
+    },
+  };
+}
 
 describe("aks-atlas paths and /api/principals/:id/paths", () => {
   let db: TestDatabase;
@@ -49,6 +83,10 @@ describe("aks-atlas paths and /api/principals/:id/paths", () => {
     process.env.DATABASE_URL = db.url;
     const pool = new pg.Pool({ connectionString: db.url });
     const demo = await loadDemoTenant();
+    demo.roleEligibilityScheduleInstances = [
+      ...(demo.roleEligibilityScheduleInstances ?? []),
+      rajEligibleForUserAccessAdministrator(),
+    ];
     const model = modelFromTenantFile(demo);
     await runScan({
       pool,
@@ -70,7 +108,7 @@ describe("aks-atlas paths and /api/principals/:id/paths", () => {
     const result = JSON.parse(stdout) as PathsJson;
     expect(result.from).toEqual({ id: CI, kind: "ServicePrincipal", displayName: "ci-deployer" });
     const aks3 = result.paths.find((path) => path.cluster.name === "aks-3" && path.level === "cluster-admin");
-    expect(aks3).toMatchObject({ hops: 1 });
+    expect(aks3).toMatchObject({ hops: 1, eligible: false });
     expect(aks3?.path[0]).toMatchObject({ kind: "principal" });
     expect(aks3?.path.at(-1)).toMatchObject({ kind: "cluster" });
     // It holds cluster-admin on aks-1 already (local admin credential): no path there.
@@ -89,6 +127,21 @@ describe("aks-atlas paths and /api/principals/:id/paths", () => {
         .stdout,
     ) as PathsJson;
     expect(recomputed.paths).toEqual(stored.paths);
+  });
+
+  it("marks a path that needs a PIM activation eligible, stored or recomputed", async () => {
+    const stored = JSON.parse(
+      (await run("--from", RAJ, "--to", "aks-payments", "--json")).stdout,
+    ) as PathsJson;
+    const admin = stored.paths.find((path) => path.level === "cluster-admin");
+    expect(admin).toMatchObject({ hops: 1, eligible: true });
+    expect(admin?.path.map((step) => step.kind)).toContain("roleEligibility");
+    const recomputed = JSON.parse(
+      (await run("--from", RAJ, "--to", "aks-payments", "--max-hops", "8", "--json")).stdout,
+    ) as PathsJson;
+    expect(recomputed.paths).toEqual(stored.paths);
+    const text = await run("--from", RAJ, "--to", "aks-payments", "--level", "cluster-admin");
+    expect(text.stdout).toContain("cluster-admin on aks-payments in 1 hop (needs a PIM activation)");
   });
 
   it("refuses an unknown principal, an unknown cluster and a hop bound outside 1..8", async () => {

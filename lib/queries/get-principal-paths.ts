@@ -20,6 +20,7 @@ import { withPathSteps } from "@/lib/queries/path-steps";
 import { InvalidInputError, NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition, modelAsOf } from "@/lib/queries/snapshot";
+import { isEligibleStep } from "@/lib/queries/stored-records";
 
 // GET /api/principals/:id/paths and `aks-atlas paths`: the shortest attack paths from one principal
 // to each cluster level it can reach but does not hold. A scan stores the paths of at most
@@ -47,6 +48,8 @@ export type PrincipalPath = {
   namespace: string | null;
   hops: number;
   conditional: boolean;
+  /** a step needs a PIM activation (an eligible role, group membership or directory role) */
+  eligible: boolean;
   path: PathStep[];
 };
 
@@ -129,6 +132,8 @@ export async function getPrincipalPaths(
         namespace: data.namespace ?? null,
         hops: data.hops ?? 0,
         conditional: data.conditional ?? false,
+        // Stored escalations keep no flag of their own: their steps say it (as on the cluster page).
+        eligible: path.some(isEligibleStep),
         path,
       }));
     });
@@ -148,6 +153,7 @@ export async function getPrincipalPaths(
           namespace: found.namespace,
           hops: found.hops,
           conditional: found.conditional,
+          eligible: found.eligible,
           path: found.path,
         });
       }
