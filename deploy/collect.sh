@@ -350,12 +350,15 @@ expand_groups() {
 }
 expand_groups
 
-# Governance. The directory roles that lead to clusters (built-in template ids, lib/model/directory.ts),
-# held and PIM-eligible; without Entra ID P2 the eligibility reads are refused, and the file says P1.
+# Governance. The directory roles that lead to clusters (built-in template ids: exactly
+# DIRECTORY_ROLE_TEMPLATES in lib/model/directory.ts, which lib/collect/collect-script-agreement.test.ts
+# checks), held and PIM-eligible; without Entra ID P2 the eligibility reads are refused, and the file says P1.
 say "az: directory roles, PIM for Groups, owners (Microsoft Graph)"
 roles='62e90394-69f5-4237-9190-012177145e10 e8611ab8-c189-46e8-94e1-60213ab1f814 fdd7a751-b60b-444a-984c-02652fe8fa1c
   fe930be7-5e62-47db-91af-98c3a49a38b1 9360feb5-f418-4baa-8175-e2a00bac4301 9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3
-  158c047a-c907-4556-b7ef-446551a6b5f7'
+  158c047a-c907-4556-b7ef-446551a6b5f7 45d8d3c5-c802-45c6-b32a-1d70b5e1e86e 3a2c62db-5318-420d-8d74-23affee5d9d5
+  8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2 7be44c8a-adaf-4e2a-84d6-ab2649e08a13 e00e864a-17c5-4a4b-9c06-f5b95a8d5bd8
+  729827e3-9c14-49f7-bb1b-9608f156bbb8 966707d0-3269-4727-9be2-8c3a10f19b9d c4e39bd9-1100-46d3-8c65-fb160da0071f'
 license=P2
 pim_refused() { # outcomes file: the licence refusal sets P1, any other failure makes PIM partial
   jq -e 'any(.[]; (.ok | not) and .code == "AadPremiumLicenseRequired")' "$1" >/dev/null && license=P1
