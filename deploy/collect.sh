@@ -424,11 +424,45 @@ if [ "$(jq length "$work/missing.json")" -gt 0 ]; then
   resolve "$work/missing.json"
   expand_groups
 fi
+
+# Administrative units, as the scanner reads them: the units a directory role is scoped to and the
+# restricted management ones, each with its users and groups among the principals (a member who is no
+# principal of the file reaches no cluster). A unit whose members could not be read is left out and the
+# source marked partial, so its scoped roles stay conditional paths, never "manages no one"; without the
+# list (its read failed) the file has none.
+jq -s '[(.[0][], .[1][]) | .directoryScopeId | ascii_downcase | capture("^/administrativeunits/(?<id>.+)$")? | .id] | unique' \
+  "$work/entra-roles.json" "$work/entra-eligible.json" >"$work/scoped-units.json"
+jq -n '["/directory/administrativeUnits?$select=id,displayName,isMemberManagementRestricted,membershipType,membershipRule,visibility&$top=999"]' \
+  >"$work/unit-urls.json"
+batch "$work/unit-urls.json" >"$work/unit-outcomes.json"
+echo null >"$work/entra-units.json"
+if jq -e '.[0].ok' "$work/unit-outcomes.json" >/dev/null; then
+  jq --slurpfile scoped "$work/scoped-units.json" '[.[0].items[]
+       | select(.isMemberManagementRestricted == true or ((.id | ascii_downcase) as $id | $scoped[0] | index($id)))]' \
+    "$work/unit-outcomes.json" >"$work/units.json"
+  jq '[.[] | "/directory/administrativeUnits/\(.id | ascii_downcase)/members?$top=999"]' "$work/units.json" >"$work/unit-member-urls.json"
+  batch "$work/unit-member-urls.json" >"$work/unit-member-outcomes.json"
+  failed_into "$work/unit-member-outcomes.json" directory:administrativeUnits not-found-is-fine
+  jq -s '(.[2] | map(select(.type == "User" or .type == "Group") | {key: .id, value: true}) | from_entries) as $known
+      | .[0] as $units
+      | [.[1] | to_entries[] | select(.value.ok) | $units[.key] as $u
+         | {id: ($u.id | ascii_downcase), displayName: (if ($u.displayName // "") == "" then $u.id else $u.displayName end),
+            members: ([.value.items[] | .id | select(type == "string") | ascii_downcase | select($known[.])] | unique),
+            isMemberManagementRestricted: ($u.isMemberManagementRestricted == true)}
+           + (if $u.membershipType == "Dynamic" or $u.membershipType == "Assigned" then {membershipType: $u.membershipType} else {} end)
+           + (if ($u.membershipRule | type) == "string" and $u.membershipRule != "" then {membershipRule: $u.membershipRule} else {} end)
+           + (if $u.visibility == "HiddenMembership" or $u.visibility == "Public" then {visibility: $u.visibility} else {} end)]
+      | sort_by(.id)' "$work/units.json" "$work/unit-member-outcomes.json" "$work/principals.json" >"$work/entra-units.json"
+else
+  failed_into "$work/unit-outcomes.json" directory:administrativeUnits
+fi
+
 jq -n --arg license "$license" --slurpfile roles "$work/entra-roles.json" --slurpfile eligible "$work/entra-eligible.json" \
   --slurpfile groups "$work/entra-group-pim.json" --slurpfile apps "$work/entra-applications.json" \
-  --slurpfile owners "$work/entra-owners.json" \
+  --slurpfile owners "$work/entra-owners.json" --slurpfile units "$work/entra-units.json" \
   '{license: $license, roleAssignments: $roles[0], roleEligibilities: $eligible[0], groupEligibilities: $groups[0],
-    applications: $apps[0], owners: $owners[0]}' >"$work/entra.json"
+    applications: $apps[0], owners: $owners[0]} + (if $units[0] == null then {} else {administrativeUnits: $units[0]} end)' \
+  >"$work/entra.json"
 
 # 6. The tenant file.
 jq -n --arg tenant "$tenant" --arg name "$tenant_name" --argjson licensed "$pim_licensed" \

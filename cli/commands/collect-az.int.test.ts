@@ -7,8 +7,11 @@ import {
   hasCommand,
 } from "@/cli/test-support/az-against-emulator";
 import { spawnRunner } from "@/lib/collect/command-runner";
+import { DEMO_USERS } from "@/lib/emulator/demo/build-demo-tenant";
 import { demoHistory } from "@/lib/emulator/demo/demo-history";
-import { demoTenantPath, loadDemoTenant } from "@/lib/emulator/demo/index";
+import { loadDemoTenant } from "@/lib/emulator/demo/index";
+import { DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/directory";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { main } from "../main";
 import { type CliRun, runCliProcess } from "../test-support/run-cli-process";
@@ -18,6 +21,47 @@ import { type CliRun, runCliProcess } from "../test-support/run-cli-process";
 // exactly as `scan --emulate` does: the same findings, the same access on every cluster, the same drift
 // from the same earlier state (aks-data, the private cluster, is unreachable in all three). How az reaches
 // the emulator (custom cloud, the CA, the instance discovery proxy): cli/test-support/az-against-emulator.ts.
+//
+// The emulator serves the demo plus one directory role scoped to an administrative unit: Bernadette (who
+// holds nothing) is Privileged Authentication Administrator over the unit "Platform", whose member Leonard
+// is admin on aks-1, so she reaches it by resetting his password. The scan reads the unit: her paths go
+// through Leonard only. A collector that did not read units would write a file whose import takes the
+// unit's members as unknown, every user a possible member ("its members were not read": paths through
+// Sheldon and the break-glass account too), and the answers would differ.
+
+const PLATFORM_UNIT = "a0000000-0000-0000-0000-00000000a001";
+
+async function demoWithUnitScopedRole(): Promise<TenantFile> {
+  const tenant = await loadDemoTenant();
+  const entra = tenant.entra ?? {
+    license: "P2" as const,
+    roleAssignments: [],
+    roleEligibilities: [],
+    groupEligibilities: [],
+    applications: [],
+    owners: [],
+  };
+  tenant.entra = {
+    ...entra,
+    roleAssignments: [
+      ...entra.roleAssignments,
+      {
+        principalId: DEMO_USERS.bernadette,
+        roleDefinitionId: DIRECTORY_ROLE_TEMPLATES.privilegedAuthenticationAdministrator,
+        directoryScopeId: `/administrativeUnits/${PLATFORM_UNIT}`,
+      },
+    ],
+    administrativeUnits: [
+      {
+        id: PLATFORM_UNIT,
+        displayName: "Platform",
+        members: [DEMO_USERS.leonard],
+        isMemberManagementRestricted: false,
+      },
+    ],
+  };
+  return tenant;
+}
 
 async function run(env: Record<string, string>, ...args: string[]) {
   const out: string[] = [];
@@ -51,6 +95,8 @@ describe.skipIf(missing.length > 0)("aks-atlas collect with real az and kubectl 
   let scratch: string;
   let azEnv: Record<string, string>;
   const databases: TestDatabase[] = [];
+  /** the tenant the emulator serves, as a file for `scan --emulate` */
+  let tenantPath: string;
   /** What the emulated scan answers, by the first test; the collect.sh test compares its import to it. */
   let scanAnswers: Record<string, unknown> | undefined;
 
@@ -115,9 +161,12 @@ describe.skipIf(missing.length > 0)("aks-atlas collect with real az and kubectl 
   }
 
   beforeAll(async () => {
-    az = await azAgainstEmulator();
+    const tenant = await demoWithUnitScopedRole();
+    az = await azAgainstEmulator(undefined, tenant);
     scratch = az.scratch;
     azEnv = az.env;
+    tenantPath = path.join(scratch, "tenant.json");
+    await fs.writeFile(tenantPath, JSON.stringify(tenant));
   }, 600_000);
 
   afterAll(async () => {
@@ -133,16 +182,24 @@ describe.skipIf(missing.length > 0)("aks-atlas collect with real az and kubectl 
     expect(az.proxy.requests.some((line) => line.startsWith("GET /common/discovery/instance"))).toBe(true);
     const file = JSON.parse(await fs.readFile(out, "utf8")) as {
       coverage: { unread: Record<string, { status: string; reason: string }> };
+      entra: { administrativeUnits?: unknown[] };
     };
     expect(Object.keys(file.coverage.unread)).toEqual([expect.stringMatching(/^cluster:.*\/aks-data$/)]);
+    // The unit the role is scoped to, with its member: the import knows whom the role manages.
+    expect(file.entra.administrativeUnits).toEqual([
+      expect.objectContaining({ id: PLATFORM_UNIT, displayName: "Platform", members: [DEMO_USERS.leonard] }),
+    ]);
     expect(file.coverage.unread[Object.keys(file.coverage.unread)[0]].status).toBe("not-read");
 
     // The same earlier state in both databases, then the emulated scan in one and the import in the other.
-    const scan = await answersAfter(["scan", "--emulate", demoTenantPath]);
+    const scan = await answersAfter(["scan", "--emulate", tenantPath]);
     scanAnswers = scan;
     const imported = await answersAfter(["import", out]);
     expect((scan.findings as { findings: unknown[] }).findings.length).toBeGreaterThan(0);
     expect(JSON.stringify(scan.drift)).not.toBe("{}");
+    // Bernadette's path through the unit's member, as the scan (which reads units) reports it.
+    expect(JSON.stringify(scan.access)).toContain("at administrative unit Platform");
+    expect(JSON.stringify(scan.access)).not.toContain("its members were not read");
     expect(imported.summary).toEqual(scan.summary);
     expect(imported.findings).toEqual(scan.findings);
     expect(imported.access).toEqual(scan.access);
@@ -189,7 +246,7 @@ describe.skipIf(missing.length > 0)("aks-atlas collect with real az and kubectl 
     expect((node.entra as { owners: unknown[] }).owners.length).toBeGreaterThan(0);
 
     // Imported, it answers as scan --emulate: summary, findings, access and drift.
-    const scan = scanAnswers ?? (await answersAfter(["scan", "--emulate", demoTenantPath]));
+    const scan = scanAnswers ?? (await answersAfter(["scan", "--emulate", tenantPath]));
     const imported = await answersAfter(["import", out]);
     expect(imported.summary).toEqual(scan.summary);
     expect(imported.findings).toEqual(scan.findings);

@@ -9,6 +9,7 @@ import {
   startInstanceDiscoveryProxy,
 } from "@/lib/emulator/instance-discovery-proxy";
 import { type EmulatorHandle, startEmulator } from "@/lib/emulator/server";
+import type { TenantFile } from "@/lib/model/wire/tenant-file";
 
 // Real `az` (Debian's azure-cli) signed in to the emulator, with TLS verification on:
 // - a custom cloud whose endpoints are the emulator's (`az cloud register --cloud-config`);
@@ -51,8 +52,12 @@ export interface AzAgainstEmulator {
 }
 
 /** Starts the emulator on the demo tenant and signs a private az config in to it as the scanner. */
-export async function azAgainstEmulator(timeoutMs = 180_000): Promise<AzAgainstEmulator> {
-  const emulator = await startEmulator({ tenant: await loadDemoTenant(), dataDir: AZ_CA_DIR });
+export async function azAgainstEmulator(
+  timeoutMs = 180_000,
+  /** the tenant the emulator serves (default: the demo) */
+  tenant?: TenantFile,
+): Promise<AzAgainstEmulator> {
+  const emulator = await startEmulator({ tenant: tenant ?? (await loadDemoTenant()), dataDir: AZ_CA_DIR });
   const problem = await trustCa(emulator.caPem);
   if (problem) {
     await emulator.close();

@@ -1,7 +1,11 @@
 import { AzCli } from "@/lib/collect/az-cli";
 import { CommandError, type CommandRunner, mapWithLimit } from "@/lib/collect/command-runner";
 import { kubernetesObjectsWithKubectl } from "@/lib/collect/kubectl-reader";
-import { CLUSTER_RELEVANT_DIRECTORY_ROLES, PIM_SOURCE } from "@/lib/model/directory";
+import {
+  ADMINISTRATIVE_UNITS_SOURCE,
+  CLUSTER_RELEVANT_DIRECTORY_ROLES,
+  PIM_SOURCE,
+} from "@/lib/model/directory";
 import { AZURE_PIM_SOURCE, clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
 import { TENANT_FILE_VERSION } from "@/lib/model/wire/tenant-file";
 import { PRODUCT_VERSION } from "@/lib/version";
@@ -406,6 +410,7 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
     groupEligibilities: Json[];
     applications: Json[];
     owners: Json[];
+    administrativeUnits?: Json[];
   } = {
     license: "P2",
     roleAssignments: [],
@@ -522,6 +527,60 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
   if (missing.length > 0) {
     await resolve(missing.sort());
     await expandGroups();
+  }
+
+  // Administrative units, as the scanner reads them (lib/azure/directory-governance-reader.ts): the units a
+  // directory role is scoped to and the restricted management ones, each with its users and groups among
+  // the file's principals (a member who is no principal of the file reaches no cluster). A unit whose
+  // members could not be read is left out and the source marked partial, so its scoped roles stay
+  // conditional paths ("members not read"), never "manages no one"; without the list the file has none.
+  const scopedUnits = new Set(
+    [...entra.roleAssignments, ...entra.roleEligibilities].flatMap((role) => {
+      const match = /^\/administrativeunits\/(.+)$/i.exec(String(role.directoryScopeId));
+      return match ? [lower(match[1])] : [];
+    }),
+  );
+  const [unitList] = await batch([
+    `/directory/administrativeUnits?$select=id,displayName,isMemberManagementRestricted,membershipType,membershipRule,visibility&$top=${GRAPH_PAGE}`,
+  ]);
+  if (!unitList.ok) fail(ADMINISTRATIVE_UNITS_SOURCE, graphFailure(unitList));
+  else {
+    const wanted = unitList.items.filter(
+      (unit) => unit.isMemberManagementRestricted === true || scopedUnits.has(lower(unit.id)),
+    );
+    const memberOutcomes = await batch(
+      wanted.map((unit) => `/directory/administrativeUnits/${lower(unit.id)}/members?$top=${GRAPH_PAGE}`),
+    );
+    entra.administrativeUnits = [];
+    for (const [index, outcome] of memberOutcomes.entries()) {
+      const unit = wanted[index];
+      if (!outcome.ok) {
+        // Deleted between the two reads: a unit that no longer exists manages no one.
+        if (!notFound(outcome.code)) fail(ADMINISTRATIVE_UNITS_SOURCE, graphFailure(outcome));
+        continue;
+      }
+      const members = new Set<string>();
+      for (const member of outcome.items) {
+        const known = principals.get(lower(member.id));
+        if (known && (known.type === "User" || known.type === "Group")) members.add(String(known.id));
+      }
+      entra.administrativeUnits.push({
+        id: lower(unit.id),
+        displayName: unit.displayName || unit.id,
+        members: [...members].sort(),
+        isMemberManagementRestricted: unit.isMemberManagementRestricted === true,
+        ...(unit.membershipType === "Dynamic" || unit.membershipType === "Assigned"
+          ? { membershipType: unit.membershipType }
+          : {}),
+        ...(typeof unit.membershipRule === "string" && unit.membershipRule
+          ? { membershipRule: unit.membershipRule }
+          : {}),
+        ...(unit.visibility === "HiddenMembership" || unit.visibility === "Public"
+          ? { visibility: unit.visibility }
+          : {}),
+      });
+    }
+    entra.administrativeUnits.sort((a, b) => String(a.id).localeCompare(String(b.id)));
   }
 
   // Failures become the file's coverage: partial where something of the source was read.
