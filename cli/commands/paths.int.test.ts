@@ -6,7 +6,10 @@ import { loadDemoTenant } from "@/lib/emulator/demo";
 import { DEMO_APPLICATIONS, DEMO_USERS, PROD_SUBSCRIPTION } from "@/lib/emulator/demo/build-demo-tenant";
 import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
-import type { WireRoleEligibilityScheduleInstance } from "@/lib/model/wire/azure";
+import {
+  roleEligibilityScheduleInstance,
+  type WireRoleEligibilityScheduleInstance,
+} from "@/lib/model/wire/azure";
 import { runScan } from "@/lib/scan/run-scan";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { main } from "../main";
@@ -54,24 +57,15 @@ const RAJ = DEMO_USERS.raj;
 /** Raj's eligibility, in the wire shape of roleEligibilityScheduleInstances (api-version 2020-10-01). */
 function rajEligibleForUserAccessAdministrator(): WireRoleEligibilityScheduleInstance {
   const scope = `/subscriptions/${PROD_SUBSCRIPTION}`;
-  const name = "e1160000-0000-0000-0000-0000000000f8";
-  return {
-    id: `${scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/${name}`,
-    name,
-    type: "Microsoft.Authorization/roleEligibilityScheduleInstances",
-    properties: {
-      scope,
-      roleDefinitionId: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.userAccessAdministrator}`,
-      principalId: RAJ,
-      principalType: "User",
-      status: "Provisioned",
-      roleEligibilityScheduleId: `${scope}/providers/Microsoft.Authorization/roleEligibilitySchedules/${name}`,
-      startDateTime: "2026-01-01T00:00:00Z",
-      endDateTime: null,
-      memberType: "Direct",
-      createdOn: "2026-01-01T00:00:00Z",
-    },
-  };
+  return roleEligibilityScheduleInstance({
+    scope,
+    roleDefinitionId: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.userAccessAdministrator}`,
+    principalId: RAJ,
+    principalType: "User",
+    name: "e1160000-0000-0000-0000-0000000000f8",
+    startDateTime: "2026-01-01T00:00:00Z",
+    endDateTime: null,
+  });
 }
 
 describe("aks-atlas paths and /api/principals/:id/paths", () => {

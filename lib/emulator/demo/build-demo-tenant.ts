@@ -9,6 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
 import { deterministicUid } from "@/lib/model/kubernetes-defaults";
+import { roleEligibilityScheduleInstance } from "@/lib/model/wire/azure";
 import { defaultRoleManagementRules } from "@/lib/model/wire/role-management-policies";
 
 type Json = Record<string, unknown>;
@@ -1199,23 +1200,15 @@ export function buildDemoTenant(): Json {
   // cluster-admin. Wire shape of roleEligibilityScheduleInstances (api-version 2020-10-01).
   const jetEligibility = "e1160000-0000-0000-0000-000000000001";
   const roleEligibilityScheduleInstances: Json[] = [
-    {
-      id: `${aks3.id}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/${jetEligibility}`,
+    roleEligibilityScheduleInstance({
+      scope: aks3.id,
+      roleDefinitionId: `/subscriptions/${PROD_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${R.aksRbacClusterAdmin}`,
+      principalId: DEMO_USERS.jet,
+      principalType: "User",
       name: jetEligibility,
-      type: "Microsoft.Authorization/roleEligibilityScheduleInstances",
-      properties: {
-        scope: aks3.id,
-        roleDefinitionId: `/subscriptions/${PROD_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${R.aksRbacClusterAdmin}`,
-        principalId: DEMO_USERS.jet,
-        principalType: "User",
-        status: "Provisioned",
-        roleEligibilityScheduleId: `${aks3.id}/providers/Microsoft.Authorization/roleEligibilitySchedules/${jetEligibility}`,
-        startDateTime: CREATED_ON,
-        endDateTime: null,
-        memberType: "Direct",
-        createdOn: CREATED_ON,
-      },
-    },
+      startDateTime: CREATED_ON,
+      endDateTime: null,
+    }),
   ];
 
   // Her activation's settings: the role's PIM policy on aks-3 was never changed, so it holds PIM's

@@ -17,6 +17,7 @@ import { z } from "zod";
 import { hash32, partition, partOf, type Rng, rngFor } from "@/lib/emulator/generate/prng";
 import { TenantStreamWriter } from "@/lib/emulator/generate/tenant-writer";
 import { BUILT_IN_ROLE_IDS } from "@/lib/model/builtin-roles";
+import { roleEligibilityScheduleInstance } from "@/lib/model/wire/azure";
 import { defaultRoleManagementRules, roleSettingsKey } from "@/lib/model/wire/role-management-policies";
 
 const count = z.number().int().min(0).max(10_000_000);
@@ -1248,27 +1249,19 @@ function roleEligibilityAt(layout: Layout, index: number): unknown {
   ] as const);
   const role = rng.weighted(ELIGIBLE_ROLES);
   const principal = rng.chance(0.6)
-    ? { id: userAt(layout, rng.int(layout.users)).id, type: "User" }
-    : { id: groupIdAt(layout, rng.int(layout.groups)), type: "Group" };
+    ? { id: userAt(layout, rng.int(layout.users)).id, type: "User" as const }
+    : { id: groupIdAt(layout, rng.int(layout.groups)), type: "Group" as const };
   // PIM's default: eligible for a year; some are permanent.
   const endDateTime = rng.chance(0.6) ? `202${5 + rng.int(3)}-0${1 + rng.int(9)}-15T08:00:00Z` : null;
-  return {
-    id: `${scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/${name}`,
+  return roleEligibilityScheduleInstance({
+    scope,
+    roleDefinitionId: `/subscriptions/${subscription.id}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+    principalId: principal.id,
+    principalType: principal.type,
     name,
-    type: "Microsoft.Authorization/roleEligibilityScheduleInstances",
-    properties: {
-      scope,
-      roleDefinitionId: `/subscriptions/${subscription.id}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
-      principalId: principal.id,
-      principalType: principal.type,
-      status: "Provisioned",
-      roleEligibilityScheduleId: `${scope}/providers/Microsoft.Authorization/roleEligibilitySchedules/${name}`,
-      startDateTime: "2024-05-01T08:00:00Z",
-      endDateTime,
-      memberType: "Direct",
-      createdOn: "2024-05-01T08:00:00Z",
-    },
-  };
+    startDateTime: "2024-05-01T08:00:00Z",
+    endDateTime,
+  });
 }
 
 // PIM role settings: a governed tenant configures the roles it hands out as eligible — most of the

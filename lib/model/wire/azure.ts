@@ -353,3 +353,40 @@ export type WireManagedCluster = z.infer<typeof wireManagedClusterSchema>;
 export type WireUserAssignedIdentity = z.infer<typeof wireUserAssignedIdentitySchema>;
 export type WireFederatedCredential = z.infer<typeof wireFederatedCredentialSchema>;
 export type TenantSubscription = z.infer<typeof tenantSubscriptionSchema>;
+
+/**
+ * An eligible role assignment in the wire shape of roleEligibilityScheduleInstances (api-version
+ * 2020-10-01), fields in the order ARM answers them: for the demo, the generator and tests, which write
+ * tenant files.
+ */
+export function roleEligibilityScheduleInstance(input: {
+  scope: string;
+  /** the role definition's full id */
+  roleDefinitionId: string;
+  principalId: string;
+  principalType: "User" | "Group" | "ServicePrincipal";
+  /** the instance's name (a guid), also its schedule's */
+  name: string;
+  startDateTime: string;
+  endDateTime: string | null;
+  createdOn?: string;
+}): WireRoleEligibilityScheduleInstance {
+  const { scope, name } = input;
+  return {
+    id: `${scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/${name}`,
+    name,
+    type: "Microsoft.Authorization/roleEligibilityScheduleInstances",
+    properties: {
+      scope,
+      roleDefinitionId: input.roleDefinitionId,
+      principalId: input.principalId,
+      principalType: input.principalType,
+      status: "Provisioned",
+      roleEligibilityScheduleId: `${scope}/providers/Microsoft.Authorization/roleEligibilitySchedules/${name}`,
+      startDateTime: input.startDateTime,
+      endDateTime: input.endDateTime,
+      memberType: "Direct",
+      createdOn: input.createdOn ?? input.startDateTime,
+    },
+  };
+}
