@@ -375,9 +375,12 @@ jq '[.[] | select(.url | contains("Eligibility") | not)]' "$work/role-outcomes.j
 jq '[.[] | select(.url | contains("Eligibility"))]' "$work/role-outcomes.json" >"$work/eligible.json"
 failed_into "$work/held.json" directory
 pim_refused "$work/eligible.json"
-jq '[.[] | select(.ok) | .items[] | {principalId: (.principalId | ascii_downcase), roleDefinitionId: (.roleDefinitionId | ascii_downcase),
+# Graph's ids too: the model keeps them, so an import and a scan of the same role record the same thing.
+jq '[.[] | select(.ok) | .items[] | (if (.id | type) == "string" and .id != "" then {id} else {} end)
+      + {principalId: (.principalId | ascii_downcase), roleDefinitionId: (.roleDefinitionId | ascii_downcase),
       directoryScopeId: (.directoryScopeId // "/")}]' "$work/held.json" >"$work/entra-roles.json"
-jq '[.[] | select(.ok) | .items[] | {principalId: (.principalId | ascii_downcase), roleDefinitionId: (.roleDefinitionId | ascii_downcase),
+jq '[.[] | select(.ok) | .items[] | (if (.id | type) == "string" and .id != "" then {id} else {} end)
+      + {principalId: (.principalId | ascii_downcase), roleDefinitionId: (.roleDefinitionId | ascii_downcase),
       directoryScopeId: (.directoryScopeId // "/")} + (if .startDateTime then {startDateTime} else {} end)
       + {endDateTime: (.endDateTime // null)}]' "$work/eligible.json" >"$work/entra-eligible.json"
 
@@ -394,7 +397,8 @@ jq --slurpfile g "$work/groups.json" '[to_entries[] | select(.key % 2 == 1) | .v
 pim_refused "$work/group-pim.json"
 failed_into "$work/group-owners.json" directory not-found-is-fine
 jq --slurpfile g "$work/groups.json" '[to_entries[] | select(.value.ok) | $g[0][.key] as $group | .value.items[]
-     | {groupId: $group, principalId: (.principalId | ascii_downcase), accessId, endDateTime: (.endDateTime // null)}]' \
+     | (if (.id | type) == "string" and .id != "" then {id} else {} end)
+       + {groupId: $group, principalId: (.principalId | ascii_downcase), accessId, endDateTime: (.endDateTime // null)}]' \
   "$work/group-pim.json" >"$work/entra-group-pim.json"
 
 jq '[.[] | select(.type == "ServicePrincipal" and (.appId | type) == "string") | {id, appId: (.appId | ascii_downcase), displayName}]' \

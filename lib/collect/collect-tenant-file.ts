@@ -440,7 +440,9 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
       continue;
     }
     for (const item of outcome.items) {
+      // Graph's id too: the model keeps it, so an import and a scan of the same role record the same thing.
       const entry = {
+        ...(typeof item.id === "string" && item.id ? { id: item.id } : {}),
         principalId: lower(item.principalId),
         roleDefinitionId: lower(item.roleDefinitionId),
         directoryScopeId: item.directoryScopeId ?? "/",
@@ -482,6 +484,7 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
         for (const item of outcome.items) {
           governanceIds.add(lower(item.principalId));
           entra.groupEligibilities.push({
+            ...(typeof item.id === "string" && item.id ? { id: item.id } : {}),
             groupId,
             principalId: lower(item.principalId),
             accessId: item.accessId,

@@ -13,7 +13,8 @@ import { CommandError, type CommandRunner } from "@/lib/collect/command-runner";
 // or, on legacy Entra clusters, the cluster's own server application.
 
 const AKS_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
-export const CORE_KINDS = "namespaces,serviceaccounts,pods,roles,rolebindings,clusterroles,clusterrolebindings";
+export const CORE_KINDS =
+  "namespaces,serviceaccounts,pods,roles,rolebindings,clusterroles,clusterrolebindings";
 /** Custom resources the model reads; a cluster without their CRD simply has none. */
 export const OPTIONAL_KINDS = [
   "azureidentities",

@@ -58,7 +58,8 @@ export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile)
     });
   model.groupEligibilities = licensed
     ? entra.groupEligibilities.map((entry) => ({
-        id: `${normalizeGuid(entry.groupId)}_${entry.accessId}_${normalizeGuid(entry.principalId)}`,
+        id:
+          entry.id ?? `${normalizeGuid(entry.groupId)}_${entry.accessId}_${normalizeGuid(entry.principalId)}`,
         groupId: normalizeGuid(entry.groupId),
         principalId: normalizeGuid(entry.principalId),
         accessId: entry.accessId,

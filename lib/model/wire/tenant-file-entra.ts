@@ -36,6 +36,8 @@ export const entraRoleEligibilitySchema = entraRoleAssignmentSchema.extend({
 });
 
 export const entraGroupEligibilitySchema = z.strictObject({
+  /** Graph's id of the eligibility schedule instance; generated from group, access and principal when omitted. */
+  id: z.string().min(1).optional(),
   groupId: guid,
   principalId: guid,
   /** member: may activate membership of the group; owner: may activate ownership */
