@@ -12,6 +12,7 @@ import { demoHistory } from "@/lib/emulator/demo/demo-history";
 import { loadDemoTenant } from "@/lib/emulator/demo/index";
 import { DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/directory";
 import type { TenantFile } from "@/lib/model/wire/tenant-file";
+import { emptyEntraSection } from "@/lib/model/wire/tenant-file-entra";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { main } from "../main";
 import { type CliRun, runCliProcess } from "../test-support/run-cli-process";
@@ -33,14 +34,7 @@ const PLATFORM_UNIT = "a0000000-0000-0000-0000-00000000a001";
 
 async function demoWithUnitScopedRole(): Promise<TenantFile> {
   const tenant = await loadDemoTenant();
-  const entra = tenant.entra ?? {
-    license: "P2" as const,
-    roleAssignments: [],
-    roleEligibilities: [],
-    groupEligibilities: [],
-    applications: [],
-    owners: [],
-  };
+  const entra = tenant.entra ?? emptyEntraSection();
   tenant.entra = {
     ...entra,
     roleAssignments: [
