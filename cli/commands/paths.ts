@@ -61,7 +61,7 @@ export function registerPathsCommand(program: Command): void {
         if (result.paths.length === 0) console.log("  no attack path to a level it does not already hold");
         for (const path of result.paths) {
           console.log(
-            `  ${path.level}${path.namespace ? ` in ${path.namespace}` : ""} on ${path.cluster.name} in ${path.hops} hop${path.hops === 1 ? "" : "s"}${path.conditional ? " (conditional)" : ""}${path.eligible ? " (needs a PIM activation)" : ""}`,
+            `  ${path.level}${path.namespace ? ` in ${path.namespace}` : ""} on ${path.cluster.name} in ${path.hops} hop${path.hops === 1 ? "" : "s"}${path.conditional ? " (conditional)" : ""}${path.eligible ? " (needs a PIM activation)" : ""}${path.alternative ? " (the route beside the shorter one, without its activation or condition)" : ""}`,
           );
           for (const step of path.path) console.log(`      ${step.label}`);
         }

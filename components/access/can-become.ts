@@ -19,6 +19,8 @@ export type Reach = {
   hops: number | null;
   namespace: string | null;
   conditional: boolean;
+  /** the route listed beside a shorter one that needs a PIM activation or a condition (lib/access/attack-paths.ts) */
+  alternative?: boolean;
 };
 
 /**
@@ -31,6 +33,7 @@ export function reachOf(escalation: {
   hops?: number | null;
   namespace?: string | null;
   conditional?: boolean;
+  alternative?: boolean;
 }): Reach | null {
   if (escalation.route !== "attack-path") return null;
   const level = accessLevelSchema.safeParse(escalation.to);
@@ -40,6 +43,7 @@ export function reachOf(escalation: {
     hops: escalation.hops ?? null,
     namespace: escalation.namespace ?? null,
     conditional: escalation.conditional === true,
+    ...(escalation.alternative ? { alternative: true } : {}),
   };
 }
 
@@ -140,8 +144,9 @@ export function orderByClusterAdmin<T extends OrderableEntry>(entries: readonly 
 /** Chip text for a reach: "can become cluster-admin (3 hops)", "can become admin in default (2 hops)". */
 export function reachChipText(reach: Reach): string {
   const where = reach.namespace ? ` in ${reach.namespace}` : "";
-  const hops = reach.hops === null ? "" : ` (${hopsText(reach.hops)})`;
-  return `${ESCALATION_LABEL[reach.level]}${where}${hops}`;
+  const without = reach.alternative ? "without the shorter route's activation or condition" : "";
+  const detail = [reach.hops === null ? "" : hopsText(reach.hops), without].filter(Boolean).join(", ");
+  return `${ESCALATION_LABEL[reach.level]}${where}${detail ? ` (${detail})` : ""}`;
 }
 
 /**

@@ -219,6 +219,104 @@ describe("a level held only eligibly or conditionally still gets its standing, u
   });
 });
 
+/**
+ * Grace owns group `ops`, only eligible for cluster-admin (2 hops, needs an activation), and a service
+ * principal that owns group `admins`, which holds it standing (3 hops, needs nothing). With `condition`,
+ * `ops` holds it standing but under an ABAC condition instead of eligibly.
+ */
+function graceShortEligibleLongStanding(options: { condition?: boolean } = {}): TenantModel {
+  const builder = new AccessModelBuilder(azureRbac)
+    .principal("grace")
+    .principal("deployer-sp", "ServicePrincipal")
+    .group("ops", [])
+    .group("admins", [])
+    .assign(ROLE.aksRbacClusterAdmin, "admins", CLUSTER, { principalType: "Group" });
+  if (options.condition)
+    builder.assign(ROLE.aksRbacClusterAdmin, "ops", CLUSTER, {
+      principalType: "Group",
+      condition: "@Resource[Microsoft.ContainerService/managedClusters:namespace] StringEquals 'team'",
+    });
+  const model = builder.build();
+  if (!options.condition) eligibleFor(model, ROLE.aksRbacClusterAdmin, "ops", "Group");
+  owns(model, "ops", ["grace"], "Group");
+  owns(model, "deployer-sp", ["grace"], "ServicePrincipal");
+  owns(model, "admins", ["deployer-sp"], "Group");
+  return model;
+}
+
+// The shortest path is not the whole answer when it needs what a standing route does not: an activation can
+// require approval and is logged (pim-resource-roles-activate-your-roles), a condition may not hold. Listed
+// alone, the eligible route reads as "governed by PIM" while a route that works today goes unreported: a
+// false "nobody" for standing access to cluster-admin.
+describe("a shortest path to cluster-admin that needs an activation gets the standing route beside it", () => {
+  it("Grace: 2 hops through ops (eligible), and 3 hops through deployer-sp and admins (standing), both listed", () => {
+    const [shortest, standing, ...rest] = of(attackPaths(graceShortEligibleLongStanding()), "grace");
+    expect(rest).toEqual([]);
+    expect(shortest).toMatchObject({ level: "cluster-admin", hops: 2, eligible: true, conditional: false });
+    expect(shortest.alternative).toBeUndefined();
+    expect(kinds(shortest)).toContain("roleEligibility");
+    expect(standing).toMatchObject({
+      level: "cluster-admin",
+      hops: 3,
+      eligible: false,
+      conditional: false,
+      alternative: true,
+    });
+    expect(kinds(standing)).not.toContain("roleEligibility");
+    expect(standing.path.map((step) => step.id)).toEqual(expect.arrayContaining(["deployer-sp", "admins"]));
+  });
+
+  it("Grace under a condition instead: the unconditional route is listed beside the conditional one", () => {
+    const [shortest, unconditional, ...rest] = of(
+      attackPaths(graceShortEligibleLongStanding({ condition: true })),
+      "grace",
+    );
+    expect(rest).toEqual([]);
+    expect(shortest).toMatchObject({ hops: 2, conditional: true, eligible: false });
+    expect(unconditional).toMatchObject({ hops: 3, conditional: false, eligible: false, alternative: true });
+  });
+
+  it("nothing beside a shortest path that needs neither, nor when no surer route exists", () => {
+    const model = graceShortEligibleLongStanding();
+    // without the service principal's ownership of admins, only the eligible route is left
+    model.directoryOwners = model.directoryOwners?.filter((owner) => owner.objectId !== "admins");
+    expect(of(attackPaths(model), "grace").map((path) => [path.hops, path.alternative])).toEqual([
+      [2, undefined],
+    ]);
+    // deployer-sp's own shortest route is standing (2 hops): nothing beside it
+    expect(
+      of(attackPaths(graceShortEligibleLongStanding()), "deployer-sp").map((path) => path.alternative),
+    ).toEqual([undefined]);
+  });
+
+  it("stores both as escalation records (the standing one under `alternative`), and the finding names both", () => {
+    const model = graceShortEligibleLongStanding();
+    const index = buildAccessIndex(model);
+    const access = evaluateClusterAccess(model, CLUSTER, index);
+    const combined = withAttackPaths(access, new AttackPathSearch(index).forCluster(access));
+    const records = accessToRecords([combined]).filter(
+      (record) => record.kind === "access.escalation" && record.naturalKey.includes("|grace|"),
+    );
+    expect(records.map((record) => [record.naturalKey, (record.data as { hops: number }).hops])).toEqual([
+      [`${CLUSTER}|grace|cluster-admin|*|attack-path`, 2],
+      [`${CLUSTER}|grace|cluster-admin|alternative|attack-path`, 3],
+    ]);
+    expect(records[1].data).toMatchObject({ alternative: true, route: "attack-path" });
+
+    const rule = FINDING_RULES.find((candidate) => candidate.id === "escalation-to-cluster-admin");
+    if (!rule) throw new Error("rule missing");
+    const [finding, ...others] = evaluateFindings(model, undefined, { rules: [rule] }).filter(
+      (candidate) => candidate.evidence.objects[0]?.id === "grace",
+    );
+    expect(others).toEqual([]);
+    expect(finding.severity).toBe("critical");
+    expect(finding.evidence.paths).toHaveLength(2);
+    expect(finding.evidence.summary).toMatch(
+      /^grace is not cluster-admin on aks-1 but can become it in 2 steps \(a step needs a PIM activation\): .+\. Without an activation, in 3 steps: .+\.$/,
+    );
+  });
+});
+
 describe("an eligible grant beside a standing escalation to the same level", () => {
   it("stores one grant record (eligible) and one attack-path escalation record, keys unique", () => {
     const model = bobEligibleAndOwner();
@@ -281,12 +379,14 @@ describe("the optimised search agrees with the reference on eligible holders", (
     const optimised = new AttackPathSearch(index);
     const reference = new ReferenceAttackPathSearch(index);
     let beatingEligible = 0;
+    let alternatives = 0;
     for (const cluster of model.clusters) {
       const access = evaluateClusterAccess(model, cluster.id, index);
       const expected = reference.forCluster(access);
       const actual = optimised.forCluster(access);
       if (JSON.stringify(actual) !== JSON.stringify(expected)) expect(actual, cluster.name).toEqual(expected);
       for (const path of actual) {
+        if (path.alternative) alternatives += 1;
         const grants =
           access.principals.find((entry) => entry.principal.id === path.principal.id)?.grants ?? [];
         if (
@@ -302,5 +402,6 @@ describe("the optimised search agrees with the reference on eligible holders", (
       }
     }
     expect(beatingEligible).toBeGreaterThan(0);
+    expect(alternatives).toBeGreaterThan(0);
   });
 });

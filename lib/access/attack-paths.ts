@@ -21,6 +21,11 @@ import type { TenantModel } from "@/lib/model/tenant-model";
 // edges are computed once, however many clusters it reaches.
 
 export const DEFAULT_MAX_HOPS = 5;
+/**
+ * The level whose shortest path, when it needs a PIM activation or a condition, gets the route that needs
+ * neither listed beside it. Only the strongest: for weaker levels, a principal still gets its shortest path.
+ */
+export const ALTERNATIVE_LEVEL: AttackPathLevel = "cluster-admin";
 export const MIN_MAX_HOPS = 1;
 export const MAX_MAX_HOPS = 8;
 
@@ -34,6 +39,11 @@ export type AttackPath = {
   /** a step needs a PIM activation */
   eligible: boolean;
   path: PathStep[];
+  /**
+   * Listed beside the principal's shortest path to cluster-admin when that one needs a PIM activation or a
+   * condition: the best route that needs neither (or one of them). Absent on the shortest path.
+   */
+  alternative?: true;
 };
 
 /**
@@ -120,12 +130,10 @@ export class AttackPathSearch {
       for (const [node, visit] of visits) {
         if (visit.hops < (closest.get(node) ?? Number.POSITIVE_INFINITY)) closest.set(node, visit.hops);
       }
-      const report = (node: NodeId, visit: Visit, from: Map<NodeId, Visit>) => {
+      const pathFor = (node: NodeId, visit: Visit, from: Map<NodeId, Visit>): AttackPath | null => {
         const who = this.edges.principals.get(node);
-        if (!who) return;
-        if (visit.hops >= (bestStronger.get(node) ?? Number.POSITIVE_INFINITY)) return;
-        bestStronger.set(node, visit.hops);
-        results.push({
+        if (!who) return null;
+        return {
           principal: who.principal,
           level,
           namespace: this.namespaceOf(from, node),
@@ -133,10 +141,19 @@ export class AttackPathSearch {
           conditional: visit.conditional,
           eligible: visit.eligible,
           path: this.pathOf(from, node, who.principal),
-        });
+        };
+      };
+      const report = (node: NodeId, visit: Visit, from: Map<NodeId, Visit>) => {
+        if (visit.hops >= (bestStronger.get(node) ?? Number.POSITIVE_INFINITY)) return;
+        const found = pathFor(node, visit, from);
+        if (!found) return;
+        bestStronger.set(node, visit.hops);
+        results.push(found);
       };
       /** principals holding the level only eligibly or conditionally, and what a better path must avoid */
       const restricted = new Map<NodeId, Exclude<HeldRestriction, "held">>();
+      /** principals whose shortest path needs an activation or a condition, and what the route beside it must avoid */
+      const alternatives = new Map<NodeId, Exclude<HeldRestriction, "held">>();
       for (const [node, visit] of visits) {
         const who = this.edges.principals.get(node);
         if (!who) continue;
@@ -145,7 +162,11 @@ export class AttackPathSearch {
         const restriction = holders.has(node) ? heldRestriction(held.get(who.principal.id), rank) : null;
         if (restriction === "held") continue;
         if (restriction !== null) restricted.set(node, restriction);
-        else report(node, visit, visits);
+        else {
+          report(node, visit, visits);
+          const surer = level === ALTERNATIVE_LEVEL ? surerRoute(visit) : null;
+          if (surer !== null) alternatives.set(node, surer);
+        }
       }
       // A principal holding the level only eligibly (or under a condition) gets the best path that needs no
       // activation (or no condition), however longer than its own grant, which is its shortest: a search
@@ -153,16 +174,25 @@ export class AttackPathSearch {
       // is settled or could no longer be reported. Such a principal has its own grant as a start edge (or
       // no predecessor, and then its other start edges): it is among the nodes reached above. Weaker
       // levels' searches avoiding the same edges are pruned like the main one (`closest`).
-      if (restricted.size === 0) continue;
+      // The route listed beside a shortest path that needs an activation or a condition comes from the same
+      // searches: such a principal is one more target, whose route is never cut short by a stronger level's
+      // (it is the strongest level; ALTERNATIVE_LEVEL).
+      if (restricted.size === 0 && alternatives.size === 0) continue;
       const best = new Map<NodeId, { visit: Visit; from: Map<NodeId, Visit> }>();
       const keep = (node: NodeId, visit: Visit | undefined, from: Map<NodeId, Visit>) => {
         if (visit && isBetterVisit(visit, best.get(node)?.visit)) best.set(node, { visit, from });
       };
+      const reportableBelow = (node: NodeId) =>
+        alternatives.has(node)
+          ? Number.POSITIVE_INFINITY
+          : (bestStronger.get(node) ?? Number.POSITIVE_INFINITY);
       for (const avoid of AVOIDS) {
         const allowed = (edge: ReverseEdge) =>
           !(avoid.eligible && edge.eligible) && !(avoid.conditional && edge.conditional);
         const targets = new Set<NodeId>();
         for (const [node, restriction] of restricted)
+          if (RESTRICTION_AVOIDS[restriction].includes(avoid)) targets.add(node);
+        for (const [node, restriction] of alternatives)
           if (RESTRICTION_AVOIDS[restriction].includes(avoid)) targets.add(node);
         if (targets.size === 0) continue;
         const closer = closestAvoiding.get(avoid) ?? new Map<NodeId, number>();
@@ -173,19 +203,23 @@ export class AttackPathSearch {
           closer.size === 0
             ? undefined
             : (node, hops) => hops >= (closer.get(node) ?? Number.POSITIVE_INFINITY),
-          { nodes: targets, reportableBelow: (node) => bestStronger.get(node) ?? Number.POSITIVE_INFINITY },
+          { nodes: targets, reportableBelow },
         );
         for (const [node, visit] of found) {
           if (visit.hops < (closer.get(node) ?? Number.POSITIVE_INFINITY)) closer.set(node, visit.hops);
         }
         for (const node of targets) keep(node, found.get(node), found);
       }
-      for (const [node, { visit, from }] of best) report(node, visit, from);
+      for (const [node, { visit, from }] of best) {
+        if (!alternatives.has(node)) {
+          report(node, visit, from);
+          continue;
+        }
+        const found = pathFor(node, visit, from);
+        if (found) results.push({ ...found, alternative: true });
+      }
     }
-    results.sort(
-      (a, b) =>
-        compare(a.principal.id, b.principal.id) || ACCESS_LEVEL_RANK[b.level] - ACCESS_LEVEL_RANK[a.level],
-    );
+    results.sort(compareAttackPaths);
     return results;
   }
 
@@ -480,8 +514,32 @@ export const RESTRICTION_AVOIDS: Record<Exclude<HeldRestriction, "held">, readon
   "standing-or-unconditional": [AVOID_ELIGIBLE, AVOID_CONDITIONAL],
 };
 
+/**
+ * What the route listed beside a shortest path must avoid to be strictly better than it (the restriction
+ * of a principal holding the level the way that path reaches it); null when the path needs neither an
+ * activation nor a condition.
+ */
+export function surerRoute(path: {
+  eligible: boolean;
+  conditional: boolean;
+}): Exclude<HeldRestriction, "held"> | null {
+  if (path.eligible && path.conditional) return "standing-or-unconditional";
+  if (path.eligible) return "standing";
+  if (path.conditional) return "unconditional";
+  return null;
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** By principal, then strongest level first, the shortest path before the route listed beside it. */
+export function compareAttackPaths(a: AttackPath, b: AttackPath): number {
+  return (
+    compare(a.principal.id, b.principal.id) ||
+    ACCESS_LEVEL_RANK[b.level] - ACCESS_LEVEL_RANK[a.level] ||
+    Number(a.alternative === true) - Number(b.alternative === true)
+  );
 }
 
 export function attackPathEscalation(path: AttackPath): Escalation {
@@ -493,6 +551,7 @@ export function attackPathEscalation(path: AttackPath): Escalation {
     conditional: path.conditional,
     namespace: path.namespace,
     ...(path.eligible ? { eligible: true } : {}),
+    ...(path.alternative ? { alternative: true } : {}),
   };
 }
 

@@ -48,6 +48,13 @@ export type AccessEscalationRecordData = AccessEscalationData;
 
 const sortPaths = (paths: PathStep[][]) => paths.sort((a, b) => pathKey(a).localeCompare(pathKey(b)));
 
+/**
+ * An escalation's key has no namespace (the namespace slot is `*`), except the route listed beside a
+ * shortest attack path (`alternative`): `<cluster>|<principal>|cluster-admin|alternative|attack-path`, so
+ * both are records of their own and every reader of `…|attack-path` rows reads both.
+ */
+export const ALTERNATIVE_ROUTE_SLOT = "alternative";
+
 export function accessGrantKey(
   clusterId: string,
   principalId: string,
@@ -88,7 +95,13 @@ export function accessToRecords(access: readonly ClusterAccess[]): SnapshotRecor
         }
       }
       for (const escalation of principalEscalations) {
-        const key = accessGrantKey(cluster.id, principal.id, escalation.to, null, escalation.route);
+        const key = accessGrantKey(
+          cluster.id,
+          principal.id,
+          escalation.to,
+          escalation.alternative ? ALTERNATIVE_ROUTE_SLOT : null,
+          escalation.route,
+        );
         const existing = escalations.get(key);
         if (existing) existing.paths.push(escalation.path);
         else
@@ -106,6 +119,7 @@ export function accessToRecords(access: readonly ClusterAccess[]): SnapshotRecor
                   conditional: escalation.conditional ?? false,
                   namespace: escalation.namespace ?? null,
                 }),
+            ...(escalation.alternative ? { alternative: true } : {}),
           });
       }
     }

@@ -100,6 +100,11 @@ export const escalationSchema = z.object({
   namespace: z.string().nullable().optional(),
   /** true when a step needs a PIM activation (an eligible role or group membership); absent = standing */
   eligible: z.boolean().optional(),
+  /**
+   * attack paths only: true on the route listed beside a shortest path to cluster-admin that needs a PIM
+   * activation or a condition, when a route needing neither (or one of them) exists; absent on the shortest
+   */
+  alternative: z.boolean().optional(),
 });
 export type Escalation = z.infer<typeof escalationSchema>;
 

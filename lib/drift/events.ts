@@ -280,7 +280,9 @@ function escalationEvent(change: ChangedRecord, ctx: EventContext): DriftEvent |
   if (!ends) return null;
   const { before, after, current } = ends;
   const who = principalLabel(current.principal);
-  const what = `${ESCALATION_ACTION[current.to]} on ${current.cluster.name} through ${current.route}`;
+  // The route beside a shortest path: that path stays whatever happens to this one (ALTERNATIVE_LEVEL).
+  const beside = current.alternative ? " (without the activation or condition the shortest path needs)" : "";
+  const what = `${ESCALATION_ACTION[current.to]} on ${current.cluster.name} through ${current.route}${beside}`;
   let kind: DriftEventKind;
   let message: string;
   let severity: DriftEvent["severity"];

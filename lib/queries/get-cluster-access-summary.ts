@@ -1,6 +1,7 @@
 import {
   type AccessEscalationData,
   type AccessGrantData,
+  ALTERNATIVE_ROUTE_SLOT,
   accessEscalationDataSchema,
   accessGrantDataSchema,
 } from "@/lib/access/records";
@@ -40,6 +41,8 @@ export type ReachSummary = {
   hops: number | null;
   namespace: string | null;
   conditional: boolean;
+  /** the route listed beside a shorter one that needs a PIM activation or a condition */
+  alternative?: boolean;
 };
 
 export type AccessSummaryEntry = {
@@ -84,6 +87,8 @@ export function filterByHolding(
 export function reachOfRow(
   level: string,
   row: Pick<SummaryRow, "hops" | "conditional" | "namespace">,
+  /** the key's namespace slot, which names the route listed beside the shortest (ALTERNATIVE_ROUTE_SLOT) */
+  keySlot?: string,
 ): ReachSummary | null {
   const parsed = accessLevelSchema.safeParse(level);
   if (!parsed.success || parsed.data === "credentials-only") return null;
@@ -92,6 +97,7 @@ export function reachOfRow(
     hops: typeof row.hops === "number" && Number.isInteger(row.hops) && row.hops > 0 ? row.hops : null,
     namespace: row.namespace ?? null,
     conditional: row.conditional === true,
+    ...(keySlot === ALTERNATIVE_ROUTE_SLOT ? { alternative: true } : {}),
   };
 }
 
@@ -153,7 +159,7 @@ export async function getClusterAccessSummary(scope: ScanScope, clusterId: strin
       entry.escalations += 1;
       const parsedRoute = escalationRouteSchema.safeParse(route);
       if (parsedRoute.success && parsedRoute.data === "attack-path") {
-        const reach = reachOfRow(level, row);
+        const reach = reachOfRow(level, row, namespace);
         if (reach) entry.reaches.push(reach);
       } else {
         const target = escalationTargetSchema.safeParse(level);

@@ -56,6 +56,8 @@ export function shapeClusterAccess(
       conditional?: boolean;
       namespace?: string | null;
       eligible?: boolean;
+      /** the route listed beside a shorter one that needs a PIM activation or a condition */
+      alternative?: boolean;
     }[];
   };
   const byPrincipal = new Map<string, Entry>();
@@ -98,6 +100,7 @@ export function shapeClusterAccess(
           ? {}
           : { hops: escalation.hops, conditional: escalation.conditional, namespace: escalation.namespace }),
         ...(escalation.eligible === true || path.some(isEligibleStep) ? { eligible: true } : {}),
+        ...(escalation.alternative ? { alternative: true } : {}),
       });
   }
   const strongest = (entry: Entry) => Math.max(-1, ...entry.grants.map((grant) => levelRank(grant.level)));

@@ -50,6 +50,11 @@ export type PrincipalPath = {
   conditional: boolean;
   /** a step needs a PIM activation (an eligible role, group membership or directory role) */
   eligible: boolean;
+  /**
+   * listed beside a shorter path to the same level that needs a PIM activation or a condition: the best
+   * route that needs neither (or one of them); false on shortest paths
+   */
+  alternative: boolean;
   path: PathStep[];
 };
 
@@ -134,6 +139,7 @@ export async function getPrincipalPaths(
         conditional: data.conditional ?? false,
         // Stored escalations keep no flag of their own: their steps say it (as on the cluster page).
         eligible: path.some(isEligibleStep),
+        alternative: data.alternative === true,
         path,
       }));
     });
@@ -154,6 +160,7 @@ export async function getPrincipalPaths(
           hops: found.hops,
           conditional: found.conditional,
           eligible: found.eligible,
+          alternative: found.alternative === true,
           path: found.path,
         });
       }

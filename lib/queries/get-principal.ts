@@ -268,7 +268,7 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
       const escalationTails = tails("access.escalation");
       const reaches = escalationTails
         .filter((tail) => tail.route === "attack-path")
-        .flatMap((tail) => reachOfRow(tail.level, tail.row) ?? [])
+        .flatMap((tail) => reachOfRow(tail.level, tail.row, tail.namespace) ?? [])
         .sort(
           (a, b) =>
             levelRank(b.level) - levelRank(a.level) ||

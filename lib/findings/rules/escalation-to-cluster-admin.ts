@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_HOPS } from "@/lib/access/attack-paths";
+import type { Escalation } from "@/lib/access/types";
 import { CONTROLS } from "@/lib/findings/controls";
 import {
   allAssignmentsComplete,
@@ -42,6 +43,27 @@ function heldWithout(grants: readonly HeldGrant[]): string {
       : " without a condition";
 }
 
+function stepsOf(escalation: Escalation): string {
+  const hops = escalation.hops ?? 1;
+  return `${hops} ${hops === 1 ? "step" : "steps"}`;
+}
+
+function labelsOf(escalation: Escalation): string {
+  return escalation.path
+    .slice(1, -1)
+    .map((step) => step.label)
+    .join(" → ");
+}
+
+/** The route beside the shortest, by what it does without (lib/access/attack-paths.ts, ALTERNATIVE_LEVEL). */
+function surerSentence(shortest: Escalation, surer: Escalation): string {
+  const without = [
+    shortest.eligible && !surer.eligible ? "an activation" : null,
+    shortest.conditional && !surer.conditional ? "a condition" : null,
+  ].filter((part): part is string => part !== null);
+  return `Without ${without.join(" or ")}, in ${stepsOf(surer)}${surer.conditional ? " (a condition on a role assignment may stop it)" : ""}${surer.eligible ? " (a step needs a PIM activation)" : ""}: ${labelsOf(surer)}.`;
+}
+
 /**
  * Principals without cluster-admin who can reach it: an attack path of at most five hops across
  * planes (the engine never reports a level its principal already holds standing; one held only after a PIM
@@ -77,18 +99,16 @@ export const escalationToClusterAdmin: FindingRule = {
               (escalation.hops ?? 1) <= DEFAULT_MAX_HOPS &&
               escalation.path[1]?.kind !== "groupMembership",
           );
-          const best = shortestEscalation(paths);
+          const best = shortestEscalation(paths.filter((escalation) => !escalation.alternative));
           if (!best) continue;
-          const hops = best.hops ?? 1;
+          // A longer route that needs no activation (or no condition) where the shortest does.
+          const surer = paths.find((escalation) => escalation.alternative);
           failures.push(
             findingFor(this, cluster, remediation, {
               status: "fail",
               // A path that needs an ABAC condition to allow it may be closed: still worth a look, one step lower.
-              severity: best.conditional ? "high" : this.severity,
-              summary: `${entry.principal.displayName} ${heldAs(entry.grants)} on ${cluster.name} but can become it${heldWithout(entry.grants)} in ${hops} ${hops === 1 ? "step" : "steps"}${best.conditional ? " (a condition on a role assignment may stop it)" : ""}${best.eligible ? " (a step needs a PIM activation)" : ""}: ${best.path
-                .slice(1, -1)
-                .map((step) => step.label)
-                .join(" → ")}.`,
+              severity: best.conditional && (surer?.conditional ?? true) ? "high" : this.severity,
+              summary: `${entry.principal.displayName} ${heldAs(entry.grants)} on ${cluster.name} but can become it${heldWithout(entry.grants)} in ${stepsOf(best)}${best.conditional ? " (a condition on a role assignment may stop it)" : ""}${best.eligible ? " (a step needs a PIM activation)" : ""}: ${labelsOf(best)}.${surer ? ` ${surerSentence(best, surer)}` : ""}`,
               objects: [
                 {
                   kind: "principal",
@@ -97,7 +117,7 @@ export const escalationToClusterAdmin: FindingRule = {
                 },
                 { kind: "cluster", id: cluster.id, label: cluster.name },
               ],
-              paths: [best.path],
+              paths: surer ? [best.path, surer.path] : [best.path],
             }),
           );
         }
