@@ -19,6 +19,9 @@ import { main } from "../main";
 // aks-3 in one hop (it lists a group of its own in adminGroupObjectIDs), beside what it holds. Raj is
 // added as eligible (PIM) for User Access Administrator on the prod subscription: one activation away
 // from assigning himself cluster-admin on its clusters (roleAssignments/write), so his paths are eligible.
+// Raj also owns ci-deployer (an owner adds it a client secret and signs in as it:
+// learn.microsoft.com/graph/api/serviceprincipal-addpassword): a standing route, one hop longer, which is
+// listed beside the eligible one — the eligible route alone would read as "governed by PIM".
 
 async function run(...args: string[]) {
   const out: string[] = [];
@@ -47,7 +50,8 @@ type PathsJson = {
     level: string;
     hops: number;
     eligible: boolean;
-    path: { kind: string }[];
+    alternative: boolean;
+    path: { kind: string; id: string }[];
   }[];
 };
 
@@ -81,6 +85,7 @@ describe("aks-atlas paths and /api/principals/:id/paths", () => {
       ...(demo.roleEligibilityScheduleInstances ?? []),
       rajEligibleForUserAccessAdministrator(),
     ];
+    demo.entra?.owners.push({ objectId: CI, ownerIds: [RAJ] });
     const model = modelFromTenantFile(demo);
     await runScan({
       pool,
@@ -136,6 +141,56 @@ describe("aks-atlas paths and /api/principals/:id/paths", () => {
     expect(recomputed.paths).toEqual(stored.paths);
     const text = await run("--from", RAJ, "--to", "aks-payments", "--level", "cluster-admin");
     expect(text.stdout).toContain("cluster-admin on aks-payments in 1 hop (needs a PIM activation)");
+  });
+
+  it("lists the standing route beside a shorter eligible one, stored or recomputed", async () => {
+    const stored = JSON.parse(
+      (await run("--from", RAJ, "--to", "aks-payments", "--level", "cluster-admin", "--json")).stdout,
+    ) as PathsJson;
+    expect(stored.paths.map((path) => [path.hops, path.eligible, path.alternative])).toEqual([
+      [1, true, false],
+      [2, false, true],
+    ]);
+    const standing = stored.paths[1];
+    expect(standing.path.map((step) => step.kind)).not.toContain("roleEligibility");
+    expect(standing.path.map((step) => step.id)).toContain(CI);
+    const recomputed = JSON.parse(
+      (
+        await run(
+          "--from",
+          RAJ,
+          "--to",
+          "aks-payments",
+          "--level",
+          "cluster-admin",
+          "--max-hops",
+          "8",
+          "--json",
+        )
+      ).stdout,
+    ) as PathsJson;
+    expect(recomputed.paths).toEqual(stored.paths);
+    // a bound of one hop keeps the eligible route only: the stored filter never drops the shortest path
+    const oneHop = JSON.parse(
+      (
+        await run(
+          "--from",
+          RAJ,
+          "--to",
+          "aks-payments",
+          "--level",
+          "cluster-admin",
+          "--max-hops",
+          "1",
+          "--json",
+        )
+      ).stdout,
+    ) as PathsJson;
+    expect(oneHop.paths.map((path) => [path.hops, path.alternative])).toEqual([[1, false]]);
+    const text = await run("--from", RAJ, "--to", "aks-payments", "--level", "cluster-admin");
+    expect(text.stdout).toContain(
+      "cluster-admin on aks-payments in 2 hops (the route beside the shorter one, without its activation or condition)",
+    );
   });
 
   it("refuses an unknown principal, an unknown cluster and a hop bound outside 1..8", async () => {
