@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   becomeClusterAdmin,
+  clusterAdminBeside,
   orderByClusterAdmin,
   type Reach,
   reachChipText,
@@ -133,6 +134,45 @@ describe("shortestClusterAdminPath", () => {
     expect(
       shortestClusterAdminPath([{ to: "bind", route: "kubernetes-rbac", paths: paths("bind") }]),
     ).toBeNull();
+  });
+});
+
+// Grace can become cluster-admin in 2 hops through an eligible role, and in 3 standing: the search lists the
+// standing route beside the shortest (alternative, lib/access/attack-paths-eligible.test.ts); the pages show
+// both, the shortest as the headline.
+describe("the route beside the shortest", () => {
+  const shortest = reach("cluster-admin", 2);
+  const beside: Reach = { ...reach("cluster-admin", 3), alternative: true };
+
+  it("is never the headline, and is found beside it unless cluster-admin is held outright", () => {
+    expect(becomeClusterAdmin({ grants: [], reaches: [beside, shortest], oneStep: [] })).toMatchObject({
+      hops: 2,
+      via: "attack-path",
+    });
+    expect(clusterAdminBeside({ grants: [], reaches: [shortest, beside] })).toBe(beside);
+    expect(clusterAdminBeside({ grants: [], reaches: [shortest] })).toBeNull();
+    expect(
+      clusterAdminBeside({ grants: [{ level: "cluster-admin" }], reaches: [shortest, beside] }),
+    ).toBeNull();
+    expect(reachChipText(beside)).toBe(
+      "can become cluster-admin (3 hops, without the shorter route's activation or condition)",
+    );
+  });
+
+  it("has its own path, which the shortest's lookup never returns", () => {
+    const escalations = [
+      {
+        to: "cluster-admin" as const,
+        route: "attack-path" as const,
+        hops: 3,
+        alternative: true,
+        paths: [["three"]],
+      },
+      { to: "cluster-admin" as const, route: "attack-path" as const, hops: 2, paths: [["two"]] },
+    ];
+    expect(shortestClusterAdminPath(escalations)).toEqual(["two"]);
+    expect(shortestClusterAdminPath(escalations, true)).toEqual(["three"]);
+    expect(shortestClusterAdminPath([escalations[1]], true)).toBeNull();
   });
 });
 

@@ -107,11 +107,27 @@ export function becomeClusterAdmin(entry: {
 }): BecomeClusterAdmin | null {
   if (standingRank(entry.grants) >= ACCESS_LEVEL_RANK["cluster-admin"]) return null;
   const best = entry.reaches
-    .filter((reach) => reach.level === "cluster-admin" && reach.namespace === null)
+    .filter((reach) => reach.level === "cluster-admin" && reach.namespace === null && !reach.alternative)
     .sort(compareReaches)[0];
   if (best) return { hops: best.hops, conditional: best.conditional, via: "attack-path" };
   if (entry.oneStep.includes("cluster-write")) return { hops: 1, conditional: false, via: "cluster-write" };
   return null;
+}
+
+/**
+ * The route to cluster-admin listed beside the shortest when that one needs a PIM activation or a condition
+ * (lib/access/attack-paths.ts, ALTERNATIVE_LEVEL); null when there is none or the level is held outright.
+ */
+export function clusterAdminBeside(entry: {
+  grants: readonly HeldGrant[];
+  reaches: readonly Reach[];
+}): Reach | null {
+  if (standingRank(entry.grants) >= ACCESS_LEVEL_RANK["cluster-admin"]) return null;
+  return (
+    entry.reaches.find(
+      (reach) => reach.level === "cluster-admin" && reach.namespace === null && reach.alternative === true,
+    ) ?? null
+  );
 }
 
 export type OrderableEntry = {
@@ -160,7 +176,10 @@ export function shortestClusterAdminPath<Step>(
     paths: readonly (readonly Step[])[];
     hops?: number;
     namespace?: string | null;
+    alternative?: boolean;
   }[],
+  /** the route listed beside the shortest instead (null when there is none) */
+  beside = false,
 ): readonly Step[] | null {
   const attack = escalations
     .filter(
@@ -168,10 +187,12 @@ export function shortestClusterAdminPath<Step>(
         escalation.route === "attack-path" &&
         escalation.to === "cluster-admin" &&
         (escalation.namespace ?? null) === null &&
+        (escalation.alternative === true) === beside &&
         escalation.paths.length > 0,
     )
     .sort((a, b) => (a.hops ?? Number.POSITIVE_INFINITY) - (b.hops ?? Number.POSITIVE_INFINITY))[0];
   if (attack) return [...attack.paths].sort((a, b) => a.length - b.length)[0];
+  if (beside) return null;
   const write = escalations.find(
     (escalation) => escalation.to === "cluster-write" && escalation.paths.length > 0,
   );

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { type BecomeClusterAdmin, reachChipText } from "@/components/access/can-become";
+import { type BecomeClusterAdmin, type Reach, reachChipText } from "@/components/access/can-become";
 import { PathSteps } from "@/components/access/path-steps";
 import { PrincipalAccessDetails } from "@/components/access/principal-access-details";
 import { ReachChip } from "@/components/access/reach-chip";
@@ -21,6 +21,11 @@ export type Becomer = {
    * loads the principal's paths on this cluster when opened
    */
   path?: readonly PathStep[] | null;
+  /**
+   * the route listed beside the shortest when that one needs a PIM activation or a condition, and its path
+   * (read like `path`)
+   */
+  beside?: { reach: Reach; path?: readonly PathStep[] | null };
 };
 
 /**
@@ -55,6 +60,12 @@ function BecomerHeading({ becomer }: { becomer: Becomer }) {
         })}
         conditional={becomer.become.conditional}
       />
+      {becomer.beside ? (
+        <ReachChip
+          text={reachChipText(becomer.beside.reach)}
+          conditional={becomer.beside.reach.conditional}
+        />
+      ) : null}
     </>
   );
 }
@@ -162,6 +173,21 @@ export function ClusterAdminReach({
                       ) : (
                         <p className="text-sm text-slate-600">The path was not stored with this scan.</p>
                       )}
+                      {becomer.beside?.path ? (
+                        <>
+                          <p className="mt-3 mb-2 text-sm">
+                            Without the activation or condition that path needs
+                            {becomer.beside.reach.hops === null
+                              ? ""
+                              : `, in ${becomer.beside.reach.hops} ${becomer.beside.reach.hops === 1 ? "hop" : "hops"}`}
+                            :
+                          </p>
+                          <PathSteps
+                            path={becomer.beside.path}
+                            label={`How ${becomer.principal.displayName} could become cluster-admin on ${clusterName} without an activation or condition`}
+                          />
+                        </>
+                      ) : null}
                     </div>
                   </details>
                 )}

@@ -131,6 +131,25 @@ describe("drift events from changed records", () => {
     expect(driftEvent(change("access.escalation", data, null), ctx).kind).toBe("escalation.lost");
   });
 
+  it("says when the escalation lost is the route beside a shorter eligible path, which stays", () => {
+    const standing = {
+      cluster: { id: AKS1, name: "aks-1" },
+      principal: { id: "00000000-0000-0000-0000-0000000000f4", kind: "User", displayName: "Penny" },
+      to: "cluster-admin",
+      route: "attack-path",
+      paths: [],
+      hops: 3,
+      conditional: false,
+      namespace: null,
+      alternative: true,
+    };
+    const lost = driftEvent(change("access.escalation", standing, null), ctx);
+    expect(lost.kind).toBe("escalation.lost");
+    expect(lost.message).toMatch(
+      /^User Penny can no longer .+ on aks-1 through attack-path \(without the activation or condition the shortest path needs\)$/,
+    );
+  });
+
   it.each([
     [null, "fail", "finding.opened", "high"],
     ["pass", "fail", "finding.opened", "high"],

@@ -7,6 +7,7 @@ import { AccessGraph } from "@/components/access/access-graph";
 import { AccessList } from "@/components/access/access-list";
 import {
   becomeClusterAdmin,
+  clusterAdminBeside,
   orderByClusterAdmin,
   reachesBeyond,
   reachOf,
@@ -132,6 +133,18 @@ async function AccessSection({
       };
     }),
   );
+  /** the route beside the shortest, with its path when the shortest's is read with the page */
+  const besideOf = (entry: (typeof ordered)[number], index: number) => {
+    const reach = clusterAdminBeside(entry);
+    if (!reach) return {};
+    return {
+      beside: {
+        reach,
+        path:
+          index < OPEN_PATHS ? shortestClusterAdminPath(escalationsOf(entry.principal.id), true) : undefined,
+      },
+    };
+  };
   const withGrants = summary.principals.filter((entry) =>
     entry.grants.some((grant) => !grant.eligible),
   ).length;
@@ -160,6 +173,7 @@ async function AccessSection({
           principal: entry.principal,
           become,
           path: index < OPEN_PATHS ? shortestClusterAdminPath(escalationsOf(entry.principal.id)) : undefined,
+          ...besideOf(entry, index),
         }))}
         becomersTotal={becomers.length}
       />
