@@ -324,4 +324,21 @@ describe("group-level storage answers exactly what per-member storage answers", 
     expect(byGroup["access.membership"]?.current ?? 0).toBeGreaterThan(0);
     expect(total(byGroup)).toBeLessThan(total(perMember));
   });
+
+  // The comparison above covers the routes listed beside a shortest eligible path only if the tenant has
+  // some, on groups too (a group's row expands into its members').
+  it("compares routes beside a shortest path, a group's among them, on the generated tenant", async () => {
+    const { tenantId } = histories[1];
+    const beside = await withClient(databases.get("by-group")?.url ?? "", async (client) => {
+      const { rows } = await client.query<{ all: number; groups: number }>(
+        `SELECT count(*)::int AS all, count(*) FILTER (WHERE data->'principal'->>'kind' = 'Group')::int AS groups
+         FROM snapshot_records WHERE tenant_id = $1 AND kind = 'access.escalation'
+           AND natural_key LIKE '%|cluster-admin|alternative|attack-path'`,
+        [tenantId],
+      );
+      return rows[0];
+    });
+    expect(beside.all).toBeGreaterThan(0);
+    expect(beside.groups).toBeGreaterThan(0);
+  });
 });
