@@ -4,6 +4,7 @@ import { type DirectoryRead, type PrincipalHints, readDirectory } from "@/lib/az
 import {
   ADMINISTRATIVE_UNITS_SOURCE,
   type AdministrativeUnit,
+  administrativeUnitOfScope,
   CLUSTER_RELEVANT_DIRECTORY_ROLES,
   type DirectoryOwnership,
   type DirectoryRoleAssignment,
@@ -377,8 +378,8 @@ export async function readDirectoryWithGovernance(
   }
   const scopedUnitIds = new Set(
     governance.directoryRoleAssignments.flatMap((role) => {
-      const match = /^\/administrativeunits\/(.+)$/i.exec(role.directoryScopeId);
-      return match ? [normalizeGuid(match[1])] : [];
+      const unitId = administrativeUnitOfScope(role.directoryScopeId);
+      return unitId === null ? [] : [normalizeGuid(unitId)];
     }),
   );
   const units = await readAdministrativeUnits(client, scopedUnitIds, options);

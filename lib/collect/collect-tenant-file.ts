@@ -3,6 +3,7 @@ import { CommandError, type CommandRunner, mapWithLimit } from "@/lib/collect/co
 import { kubernetesObjectsWithKubectl } from "@/lib/collect/kubectl-reader";
 import {
   ADMINISTRATIVE_UNITS_SOURCE,
+  administrativeUnitOfScope,
   CLUSTER_RELEVANT_DIRECTORY_ROLES,
   PIM_SOURCE,
 } from "@/lib/model/directory";
@@ -539,8 +540,8 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
   // conditional paths ("members not read"), never "manages no one"; without the list the file has none.
   const scopedUnits = new Set(
     [...entra.roleAssignments, ...entra.roleEligibilities].flatMap((role) => {
-      const match = /^\/administrativeunits\/(.+)$/i.exec(String(role.directoryScopeId));
-      return match ? [lower(match[1])] : [];
+      const unitId = administrativeUnitOfScope(String(role.directoryScopeId));
+      return unitId === null ? [] : [lower(unitId)];
     }),
   );
   const [unitList] = await batch([

@@ -1,5 +1,6 @@
 import {
   ADMINISTRATIVE_UNITS_SOURCE,
+  administrativeUnitOfScope,
   DIRECTORY_ROLE_NAMES,
   type DirectoryOwnership,
   PIM_SOURCE,
@@ -109,8 +110,8 @@ export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile)
   // in code (test fixtures) may leave the list out.
   const scopedUnits = new Set(
     model.directoryRoleAssignments.flatMap((role) => {
-      const match = /^\/administrativeunits\/(.+)$/i.exec(role.directoryScopeId);
-      return match ? [normalizeGuid(match[1])] : [];
+      const unitId = administrativeUnitOfScope(role.directoryScopeId);
+      return unitId === null ? [] : [normalizeGuid(unitId)];
     }),
   );
   if (entra.administrativeUnits === undefined && scopedUnits.size > 0)

@@ -145,6 +145,12 @@ export type DirectoryOwnership = z.infer<typeof directoryOwnershipSchema>;
  */
 export const ADMINISTRATIVE_UNITS_SOURCE = "directory:administrativeUnits";
 
+/** The unit id a directory role's scope names ("/administrativeUnits/<id>", compared in any case), or null. */
+export function administrativeUnitOfScope(directoryScopeId: string): string | null {
+  const match = /^\/administrativeunits\/(.+)$/i.exec(directoryScopeId);
+  return match ? match[1] : null;
+}
+
 export const administrativeUnitSchema = z.object({
   /** lower-cased object id of the unit */
   id: z.string(),

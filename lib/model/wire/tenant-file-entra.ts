@@ -6,7 +6,11 @@
  * Format: docs/tenant-file.md, "Directory roles, PIM for Groups and owners".
  */
 import { z } from "zod";
-import { DIRECTORY_ROLE_NAMES, DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/directory";
+import {
+  administrativeUnitOfScope,
+  DIRECTORY_ROLE_NAMES,
+  DIRECTORY_ROLE_TEMPLATES,
+} from "@/lib/model/directory";
 import type { TenantFile, TenantFileReport } from "@/lib/model/wire/tenant-file";
 
 // A local GUID schema: tenant-file.ts imports this module, so importing its guidSchema would be a cycle.
@@ -125,7 +129,6 @@ const UNIT_SCOPED_ROLES = new Set<string>([
   DIRECTORY_ROLE_TEMPLATES.authenticationAdministrator,
   DIRECTORY_ROLE_TEMPLATES.privilegedAuthenticationAdministrator,
 ]);
-const UNIT_SCOPE = /^\/administrativeunits\/(.+)$/i;
 
 /** What the schema cannot see: references to principals, groups and applications, duplicates. */
 export function checkEntraSemantics(tenant: TenantFile, report: TenantFileReport): void {
@@ -230,8 +233,8 @@ export function checkEntraSemantics(tenant: TenantFile, report: TenantFileReport
         message:
           "not a directory role the emulator knows (it serves the built-in roles that lead to clusters)",
       });
-    const unitScope = UNIT_SCOPE.exec(entry.directoryScopeId);
-    if (unitScope && !units.has(unitScope[1].toLowerCase()))
+    const unitScope = administrativeUnitOfScope(entry.directoryScopeId);
+    if (unitScope && !units.has(unitScope.toLowerCase()))
       report.warnings.push({
         path: `${path}.directoryScopeId`,
         message: "no entra.administrativeUnits entry has this id: the assignment manages no one",
