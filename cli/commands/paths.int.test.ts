@@ -144,9 +144,12 @@ describe("aks-atlas paths and /api/principals/:id/paths", () => {
   });
 
   it("lists the standing route beside a shorter eligible one, stored or recomputed", async () => {
-    const stored = JSON.parse(
-      (await run("--from", RAJ, "--to", "aks-payments", "--level", "cluster-admin", "--json")).stdout,
-    ) as PathsJson;
+    const rajToPayments = async (...bound: string[]) =>
+      JSON.parse(
+        (await run("--from", RAJ, "--to", "aks-payments", "--level", "cluster-admin", ...bound, "--json"))
+          .stdout,
+      ) as PathsJson;
+    const stored = await rajToPayments();
     expect(stored.paths.map((path) => [path.hops, path.eligible, path.alternative])).toEqual([
       [1, true, false],
       [2, false, true],
@@ -154,38 +157,9 @@ describe("aks-atlas paths and /api/principals/:id/paths", () => {
     const standing = stored.paths[1];
     expect(standing.path.map((step) => step.kind)).not.toContain("roleEligibility");
     expect(standing.path.map((step) => step.id)).toContain(CI);
-    const recomputed = JSON.parse(
-      (
-        await run(
-          "--from",
-          RAJ,
-          "--to",
-          "aks-payments",
-          "--level",
-          "cluster-admin",
-          "--max-hops",
-          "8",
-          "--json",
-        )
-      ).stdout,
-    ) as PathsJson;
-    expect(recomputed.paths).toEqual(stored.paths);
+    expect((await rajToPayments("--max-hops", "8")).paths).toEqual(stored.paths);
     // a bound of one hop keeps the eligible route only: the stored filter never drops the shortest path
-    const oneHop = JSON.parse(
-      (
-        await run(
-          "--from",
-          RAJ,
-          "--to",
-          "aks-payments",
-          "--level",
-          "cluster-admin",
-          "--max-hops",
-          "1",
-          "--json",
-        )
-      ).stdout,
-    ) as PathsJson;
+    const oneHop = await rajToPayments("--max-hops", "1");
     expect(oneHop.paths.map((path) => [path.hops, path.alternative])).toEqual([[1, false]]);
     const text = await run("--from", RAJ, "--to", "aks-payments", "--level", "cluster-admin");
     expect(text.stdout).toContain(

@@ -114,14 +114,16 @@ describe("drift events from changed records", () => {
     expect(changed.changes.length).toBeGreaterThan(0);
   });
 
+  /** Penny's escalation record on aks-1 */
+  const pennyEscalation = (fields: Record<string, unknown>) => ({
+    cluster: { id: AKS1, name: "aks-1" },
+    principal: { id: "00000000-0000-0000-0000-0000000000f4", kind: "User", displayName: "Penny" },
+    paths: [],
+    ...fields,
+  });
+
   it("reports escalations gained and lost", () => {
-    const data = {
-      cluster: { id: AKS1, name: "aks-1" },
-      principal: { id: "00000000-0000-0000-0000-0000000000f4", kind: "User", displayName: "Penny" },
-      to: "cluster-write",
-      route: "azure-control-plane",
-      paths: [],
-    };
+    const data = pennyEscalation({ to: "cluster-write", route: "azure-control-plane" });
     expect(driftEvent(change("access.escalation", null, data), ctx)).toMatchObject({
       kind: "escalation.gained",
       severity: "high",
@@ -132,17 +134,14 @@ describe("drift events from changed records", () => {
   });
 
   it("says when the escalation lost is the route beside a shorter eligible path, which stays", () => {
-    const standing = {
-      cluster: { id: AKS1, name: "aks-1" },
-      principal: { id: "00000000-0000-0000-0000-0000000000f4", kind: "User", displayName: "Penny" },
+    const standing = pennyEscalation({
       to: "cluster-admin",
       route: "attack-path",
-      paths: [],
       hops: 3,
       conditional: false,
       namespace: null,
       alternative: true,
-    };
+    });
     const lost = driftEvent(change("access.escalation", standing, null), ctx);
     expect(lost.kind).toBe("escalation.lost");
     expect(lost.message).toMatch(
