@@ -6,10 +6,15 @@ import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import {
   AccessModelBuilder,
   CLUSTER,
+  group,
   ROLE,
+  role,
+  roleBinding,
   roleEligibility,
+  user,
 } from "@/lib/access/fixtures/access-model-builder";
 import { ReferenceAttackPathSearch } from "@/lib/access/fixtures/attack-paths-reference";
+import { MI_PRINCIPAL, twoClusterTenant } from "@/lib/access/fixtures/two-cluster-tenant";
 import { accessToRecords } from "@/lib/access/records";
 import { ACCESS_LEVEL_RANK } from "@/lib/access/types";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
@@ -314,6 +319,67 @@ describe("a shortest path to cluster-admin that needs an activation gets the sta
     expect(finding.evidence.summary).toMatch(
       /^grace is not cluster-admin on aks-1 but can become it in 2 steps \(a step needs a PIM activation\): .+\. Without an activation, in 3 steps: .+\.$/,
     );
+  });
+});
+
+// Who acts as a managed identity by running pods (the identity `deployer` trusts default/deployer on aks-1
+// through a federated credential; creating a pod that runs as that account gets its token). Rachel may
+// create pods there as an eligible member of pod-makers (PIM for Groups: groups-activate-roles), and, standing,
+// through ci-bot, a service principal she owns (serviceprincipal-addpassword). "After a PIM activation"
+// would hide that she acts as the identity today.
+describe("who acts as an identity through pods: the standing way over a shorter eligible one", () => {
+  function rachel(ownsBot: boolean): TenantModel {
+    const model = twoClusterTenant({
+      objects: [
+        role("default", "pod-maker", [{ verbs: ["create"], apiGroups: [""], resources: ["pods"] }]),
+        roleBinding("default", "makers", { kind: "Role", name: "pod-maker" }, [group("pod-makers")]),
+        roleBinding("default", "bot", { kind: "Role", name: "pod-maker" }, [user("ci-bot")]),
+      ],
+      setup: (builder) => {
+        builder.principal("rachel").principal("ci-bot", "ServicePrincipal").group("pod-makers", []);
+      },
+    });
+    eligibleMember(model, "pod-makers", "rachel");
+    if (ownsBot) owns(model, "ci-bot", ["rachel"], "ServicePrincipal");
+    return model;
+  }
+  const reachOf = (model: TenantModel) => {
+    const index = buildAccessIndex(model);
+    const reachers = new AttackPathSearch(index).podReachersOf(MI_PRINCIPAL);
+    // the reference has no firstStepKind (the kind of the path's second step, known without building it)
+    const plain = reachers.map(({ clusterId, reacher: { firstStepKind: _, ...reacher } }) => ({
+      clusterId,
+      reacher: { ...reacher, path: reacher.path },
+    }));
+    expect(JSON.stringify(plain)).toBe(
+      JSON.stringify(new ReferenceAttackPathSearch(index).podReachersOf(MI_PRINCIPAL)),
+    );
+    return reachers.find(({ reacher }) => reacher.principal.id === "rachel")?.reacher;
+  };
+
+  it("Rachel owns ci-bot: her way to the identity is standing, through the service principal", () => {
+    const reacher = reachOf(rachel(true));
+    expect(reacher).toMatchObject({ eligible: false });
+    expect(reacher?.path.map((step) => step.kind)).toContain("directoryOwnership");
+    expect(reacher?.path.map((step) => step.kind)).not.toContain("groupEligibility");
+  });
+
+  it("without ci-bot, only after a PIM activation", () => {
+    const reacher = reachOf(rachel(false));
+    expect(reacher).toMatchObject({ eligible: true });
+    expect(reacher?.path.map((step) => step.kind)).toContain("groupEligibility");
+  });
+
+  it('pod-creators-reach-identity says so: no "after a PIM activation" when she has a standing way', () => {
+    const rule = FINDING_RULES.find((candidate) => candidate.id === "pod-creators-reach-identity");
+    if (!rule) throw new Error("rule missing");
+    const labels = (model: TenantModel) =>
+      evaluateFindings(model, undefined, { rules: [rule] })
+        .flatMap((finding) => finding.evidence.objects)
+        .filter((object) => object.id === "rachel")
+        .map((object) => object.label);
+    expect(labels(rachel(true))).toEqual(["rachel (User)"]);
+    expect(labels(rachel(false))).toEqual(["rachel (User), after a PIM activation"]);
   });
 });
 

@@ -244,47 +244,76 @@ export class AttackPathSearch {
       namespace: null,
       held: false,
     };
-    const visits = this.search([start], (node, edge) => {
+    const followPods = (node: NodeId, edge: ReverseEdge) => {
       if (node !== identityNode) return true;
       const cluster = podSide(edge.from);
       return cluster !== null && (onCluster === undefined || cluster === onCluster);
-    });
+    };
+    const visits = this.search([start], followPods);
+    // A reacher whose shortest way needs a PIM activation is shown by its standing way when it has one:
+    // "after a PIM activation" would otherwise hide that it acts as the identity today.
+    const eligibleReachers = new Set<NodeId>();
+    for (const [node, visit] of visits)
+      if (visit.eligible && node !== identityNode && this.edges.principals.has(node))
+        eligibleReachers.add(node);
+    const standing =
+      eligibleReachers.size === 0
+        ? null
+        : this.search([start], (node, edge) => !edge.eligible && followPods(node, edge), undefined, {
+            nodes: eligibleReachers,
+            reportableBelow: () => Number.POSITIVE_INFINITY,
+          });
     const results: { clusterId: string; reacher: PodReacher }[] = [];
-    for (const [node, visit] of visits) {
-      const who = this.edges.principals.get(node);
-      if (!who || node === identityNode) continue;
-      // The node just before the identity is the pod side: its cluster is where the pod runs.
-      let podNode: NodeId | null = node;
-      for (let guard = 0; podNode !== null && guard <= MAX_MAX_HOPS * 4; guard++) {
-        const next: NodeId | null = visits.get(podNode)?.next ?? null;
-        if (next === identityNode) break;
-        podNode = next;
-      }
-      const clusterId = podNode === null ? null : podSide(podNode);
-      // The trusted service account itself (`sa:` beside its `wi:` token node) is the means, not someone
-      // who reaches the identity.
-      if (clusterId === null || podNode === node || podNode === `wi:${node.slice(3)}`) continue;
-      if (who.clusterId !== null && who.clusterId !== clusterId) continue;
-      results.push({
-        clusterId,
-        reacher: withLazyPath(
-          {
-            principal: who.principal,
-            level: "read",
-            namespace: null,
-            hops: visit.hops - 1,
-            conditional: visit.conditional,
-            eligible: visit.eligible,
-            firstStepKind: this.firstStepKind(visits, node),
-          },
-          () => this.pathOf(visits, node, who.principal),
-        ),
-      });
+    for (const node of visits.keys()) {
+      if (node === identityNode) continue;
+      const found =
+        (eligibleReachers.has(node) && standing?.has(node)
+          ? this.podReacher(standing, identityNode, node)
+          : null) ?? this.podReacher(visits, identityNode, node);
+      if (found) results.push(found);
     }
     results.sort(
       (a, b) => compare(a.clusterId, b.clusterId) || compare(a.reacher.principal.id, b.reacher.principal.id),
     );
     return results;
+  }
+
+  /** The reacher a visit stands for: the principal, the cluster whose pods it goes through, its path (lazy). */
+  private podReacher(
+    visits: Map<NodeId, Visit>,
+    identityNode: NodeId,
+    node: NodeId,
+  ): { clusterId: string; reacher: PodReacher } | null {
+    const who = this.edges.principals.get(node);
+    const visit = visits.get(node);
+    if (!who || !visit) return null;
+    // The node just before the identity is the pod side: its cluster is where the pod runs.
+    let podNode: NodeId | null = node;
+    for (let guard = 0; podNode !== null && guard <= MAX_MAX_HOPS * 4; guard++) {
+      const next: NodeId | null = visits.get(podNode)?.next ?? null;
+      if (next === identityNode) break;
+      podNode = next;
+    }
+    const clusterId = podNode === null ? null : podSide(podNode);
+    // The trusted service account itself (`sa:` beside its `wi:` token node) is the means, not someone
+    // who reaches the identity.
+    if (clusterId === null || podNode === node || podNode === `wi:${node.slice(3)}`) return null;
+    if (who.clusterId !== null && who.clusterId !== clusterId) return null;
+    return {
+      clusterId,
+      reacher: withLazyPath(
+        {
+          principal: who.principal,
+          level: "read",
+          namespace: null,
+          hops: visit.hops - 1,
+          conditional: visit.conditional,
+          eligible: visit.eligible,
+          firstStepKind: this.firstStepKind(visits, node),
+        },
+        () => this.pathOf(visits, node, who.principal),
+      ),
+    };
   }
 
   /** The kind of a path's second step (the first after the principal), without building the path. */
