@@ -163,7 +163,7 @@ describe("aks-atlas paths and /api/principals/:id/paths", () => {
     expect(oneHop.paths.map((path) => [path.hops, path.alternative])).toEqual([[1, false]]);
     const text = await run("--from", RAJ, "--to", "aks-payments", "--level", "cluster-admin");
     expect(text.stdout).toContain(
-      "cluster-admin on aks-payments in 2 hops (the route beside the shorter one, without its activation or condition)",
+      "cluster-admin on aks-payments in 2 hops (without the shorter route's activation or condition)",
     );
   });
 

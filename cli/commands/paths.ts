@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { MAX_MAX_HOPS, MIN_MAX_HOPS } from "@/lib/access/attack-paths";
+import { BESIDE_SHORTEST } from "@/lib/access/labels";
 import { ATTACK_PATH_LEVELS, type AttackPathLevel } from "@/lib/access/types";
 import { getPrincipalPaths } from "@/lib/queries/get-principal-paths";
 import { cliScanScope, printJson, withCliDatabase } from "../cli-database";
@@ -61,7 +62,7 @@ export function registerPathsCommand(program: Command): void {
         if (result.paths.length === 0) console.log("  no attack path to a level it does not already hold");
         for (const path of result.paths) {
           console.log(
-            `  ${path.level}${path.namespace ? ` in ${path.namespace}` : ""} on ${path.cluster.name} in ${path.hops} hop${path.hops === 1 ? "" : "s"}${path.conditional ? " (conditional)" : ""}${path.eligible ? " (needs a PIM activation)" : ""}${path.alternative ? " (the route beside the shorter one, without its activation or condition)" : ""}`,
+            `  ${path.level}${path.namespace ? ` in ${path.namespace}` : ""} on ${path.cluster.name} in ${path.hops} hop${path.hops === 1 ? "" : "s"}${path.conditional ? " (conditional)" : ""}${path.eligible ? " (needs a PIM activation)" : ""}${path.alternative ? ` (${BESIDE_SHORTEST})` : ""}`,
           );
           for (const step of path.path) console.log(`      ${step.label}`);
         }

@@ -111,6 +111,9 @@ describe("reachesBeyond and chips", () => {
     expect(escalationHeadline({ to: "cluster-write", route: "azure-control-plane" })).toMatch(
       /^can change the cluster/,
     );
+    expect(
+      escalationHeadline({ to: "cluster-admin", route: "attack-path", hops: 3, alternative: true }),
+    ).toBe("can become cluster-admin in 3 hops, without the shorter route's activation or condition");
   });
 });
 

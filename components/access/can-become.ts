@@ -1,4 +1,4 @@
-import { ESCALATION_LABEL, hopsText } from "@/lib/access/labels";
+import { BESIDE_SHORTEST, ESCALATION_LABEL, hopsText } from "@/lib/access/labels";
 import {
   ACCESS_LEVEL_RANK,
   type AccessLevel,
@@ -160,7 +160,7 @@ export function orderByClusterAdmin<T extends OrderableEntry>(entries: readonly 
 /** Chip text for a reach: "can become cluster-admin (3 hops)", "can become admin in default (2 hops)". */
 export function reachChipText(reach: Reach): string {
   const where = reach.namespace ? ` in ${reach.namespace}` : "";
-  const without = reach.alternative ? "without the shorter route's activation or condition" : "";
+  const without = reach.alternative ? BESIDE_SHORTEST : "";
   const detail = [reach.hops === null ? "" : hopsText(reach.hops), without].filter(Boolean).join(", ");
   return `${ESCALATION_LABEL[reach.level]}${where}${detail ? ` (${detail})` : ""}`;
 }

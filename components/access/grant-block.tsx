@@ -66,6 +66,8 @@ type EscalationView = {
   conditional?: boolean;
   namespace?: string | null;
   eligible?: boolean;
+  /** the route listed beside a shorter path to cluster-admin that needs an activation or a condition */
+  alternative?: boolean;
 };
 
 /**

@@ -75,13 +75,20 @@ export function escalationHeadline(escalation: {
   route: EscalationRoute;
   hops?: number;
   namespace?: string | null;
+  alternative?: boolean;
 }): string {
   const label = ESCALATION_LABEL[escalation.to];
   if (escalation.route !== "attack-path") return label;
   const where = escalation.namespace ? ` in ${escalation.namespace}` : "";
   const hops = escalation.hops ? ` in ${hopsText(escalation.hops)}` : "";
-  return `${label}${where}${hops}`;
+  return `${label}${where}${hops}${escalation.alternative ? `, ${BESIDE_SHORTEST}` : ""}`;
 }
+
+/**
+ * What the route listed beside a shorter path to cluster-admin saves (lib/access/attack-paths.ts,
+ * ALTERNATIVE_LEVEL): the shorter one needs a PIM activation or a condition, this one does not.
+ */
+export const BESIDE_SHORTEST = "without the shorter route's activation or condition";
 
 /** The badge of access that needs a PIM activation first (a grant, an attack path, one step of a path). */
 export const ELIGIBLE_BADGE = "eligible (PIM)";

@@ -145,7 +145,7 @@ describe("drift events from changed records", () => {
     const lost = driftEvent(change("access.escalation", standing, null), ctx);
     expect(lost.kind).toBe("escalation.lost");
     expect(lost.message).toMatch(
-      /^User Penny can no longer .+ on aks-1 through attack-path \(without the activation or condition the shortest path needs\)$/,
+      /^User Penny can no longer .+ on aks-1 through attack-path \(without the shorter route's activation or condition\)$/,
     );
   });
 

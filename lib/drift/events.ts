@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ESCALATION_ACTION } from "@/lib/access/labels";
+import { BESIDE_SHORTEST, ESCALATION_ACTION } from "@/lib/access/labels";
 import {
   type AccessEscalationData,
   type AccessGrantData,
@@ -281,7 +281,7 @@ function escalationEvent(change: ChangedRecord, ctx: EventContext): DriftEvent |
   const { before, after, current } = ends;
   const who = principalLabel(current.principal);
   // The route beside a shortest path: that path stays whatever happens to this one (ALTERNATIVE_LEVEL).
-  const beside = current.alternative ? " (without the activation or condition the shortest path needs)" : "";
+  const beside = current.alternative ? ` (${BESIDE_SHORTEST})` : "";
   const what = `${ESCALATION_ACTION[current.to]} on ${current.cluster.name} through ${current.route}${beside}`;
   let kind: DriftEventKind;
   let message: string;
