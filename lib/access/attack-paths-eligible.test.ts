@@ -383,6 +383,59 @@ describe("who acts as an identity through pods: the standing way over a shorter 
   });
 });
 
+// A directory role that leads to a cluster: Ivy is only eligible for Global Administrator (an activation
+// away from elevating herself to User Access Administrator at "/", elevate-access-global-admin), and owns
+// `automation`, a service principal that holds the role standing (serviceprincipal-addpassword). The
+// finding must report the role as working today, not "after a PIM activation".
+describe("directory-role-reaches-clusters with a standing route beside an eligible one", () => {
+  function ivy(ownsAutomation: boolean): TenantModel {
+    const model = new AccessModelBuilder(azureRbac)
+      .principal("ivy")
+      .principal("automation", "ServicePrincipal")
+      .build();
+    const globalAdministrator = (id: string, principalId: string, eligible: boolean) => ({
+      id,
+      principalId,
+      roleDefinitionId: DIRECTORY_ROLES.globalAdministrator,
+      roleName: "Global Administrator",
+      directoryScopeId: "/",
+      eligible,
+      endDateTime: null,
+    });
+    model.directoryRoleAssignments = [
+      globalAdministrator("dra-ivy", "ivy", true),
+      globalAdministrator("dra-automation", "automation", false),
+    ];
+    if (ownsAutomation) owns(model, "automation", ["ivy"], "ServicePrincipal");
+    return model;
+  }
+  const ivyFinding = (model: TenantModel) => {
+    const rule = FINDING_RULES.find((candidate) => candidate.id === "directory-role-reaches-clusters");
+    if (!rule) throw new Error("rule missing");
+    return evaluateFindings(model, undefined, { rules: [rule] }).find(
+      (finding) => finding.evidence.objects[0]?.id === "ivy",
+    );
+  };
+
+  it("reports Ivy's standing route through automation, at the rule's severity", () => {
+    const paths = of(attackPaths(ivy(true)), "ivy").filter((path) => path.level === "cluster-admin");
+    expect(paths.map((path) => [path.eligible, path.alternative === true])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+    const finding = ivyFinding(ivy(true));
+    expect(finding?.severity).toBe("high");
+    expect(finding?.evidence.summary).not.toContain("after a PIM activation");
+    expect(finding?.evidence.paths?.[0].map((step) => step.kind)).toContain("directoryOwnership");
+  });
+
+  it("without automation, one step lower and after a PIM activation", () => {
+    const finding = ivyFinding(ivy(false));
+    expect(finding?.severity).toBe("medium");
+    expect(finding?.evidence.summary).toContain("after a PIM activation");
+  });
+});
+
 describe("an eligible grant beside a standing escalation to the same level", () => {
   it("stores one grant record (eligible) and one attack-path escalation record, keys unique", () => {
     const model = bobEligibleAndOwner();

@@ -12,11 +12,16 @@ import type { Finding } from "@/lib/findings/types";
 import { DIRECTORY_SOURCE } from "@/lib/model/sources";
 
 /** The shortest first; a standing path before an eligible one, an unconditional before a conditional one. */
+/**
+ * The path a finding shows: standing before one that needs a PIM activation, however longer — the shortest
+ * path to cluster-admin may need an activation while the route listed beside it does not (`alternative`,
+ * lib/access/attack-paths.ts), and "after a PIM activation" would understate a role that works today.
+ */
 function best(paths: Escalation[]): Escalation {
   return [...paths].sort(
     (a, b) =>
-      (a.hops ?? 1) - (b.hops ?? 1) ||
       Number(a.eligible ?? false) - Number(b.eligible ?? false) ||
+      (a.hops ?? 1) - (b.hops ?? 1) ||
       Number(a.conditional ?? false) - Number(b.conditional ?? false),
   )[0];
 }
