@@ -287,18 +287,8 @@ export class AttackPathSearch {
     const who = this.edges.principals.get(node);
     const visit = visits.get(node);
     if (!who || !visit) return null;
-    // The node just before the identity is the pod side: its cluster is where the pod runs.
-    let podNode: NodeId | null = node;
-    for (let guard = 0; podNode !== null && guard <= MAX_MAX_HOPS * 4; guard++) {
-      const next: NodeId | null = visits.get(podNode)?.next ?? null;
-      if (next === identityNode) break;
-      podNode = next;
-    }
-    const clusterId = podNode === null ? null : podSide(podNode);
-    // The trusted service account itself (`sa:` beside its `wi:` token node) is the means, not someone
-    // who reaches the identity.
-    if (clusterId === null || podNode === node || podNode === `wi:${node.slice(3)}`) return null;
-    if (who.clusterId !== null && who.clusterId !== clusterId) return null;
+    const clusterId = reachedThroughPodsOn(visits, identityNode, node, who.clusterId);
+    if (clusterId === null) return null;
     return {
       clusterId,
       reacher: withLazyPath(
@@ -446,9 +436,33 @@ export class AttackPathSearch {
 }
 
 /** The cluster of a pod-side node (`sa:`, `wi:`, `pods:`, `token:`, `exec:`, `tokenname:`, `execname:`, `anypod:`, `hostpod:`), null for any other node. */
-function podSide(node: NodeId): string | null {
+export function podSide(node: NodeId): string | null {
   const match = /^(?:sa|wi|pods|token|exec|tokenname|execname|anypod|hostpod):([^|]+)/.exec(node);
   return match ? match[1] : null;
+}
+
+/**
+ * The cluster whose pods a principal's way to an identity goes through (the node just before the identity
+ * is the pod side), or null when that way makes no reacher of it: the trusted service account itself
+ * (`sa:` beside its `wi:` token node) is the means, not someone who reaches the identity, and a service
+ * account reaches only through its own cluster.
+ */
+export function reachedThroughPodsOn(
+  visits: ReadonlyMap<NodeId, { next: NodeId | null }>,
+  identityNode: NodeId,
+  node: NodeId,
+  principalClusterId: string | null,
+): string | null {
+  let podNode: NodeId | null = node;
+  for (let guard = 0; podNode !== null && guard <= MAX_MAX_HOPS * 4; guard++) {
+    const next: NodeId | null = visits.get(podNode)?.next ?? null;
+    if (next === identityNode) break;
+    podNode = next;
+  }
+  const clusterId = podNode === null ? null : podSide(podNode);
+  if (clusterId === null || podNode === node || podNode === `wi:${node.slice(3)}`) return null;
+  if (principalClusterId !== null && principalClusterId !== clusterId) return null;
+  return clusterId;
 }
 
 function startVisit(edge: TargetEdge): Visit {
