@@ -5,7 +5,7 @@ import { PrincipalAccessDetails } from "@/components/access/principal-access-det
 import { ReachChip } from "@/components/access/reach-chip";
 import { KindTag } from "@/components/ui/badges";
 import { Section } from "@/components/ui/layout";
-import { ROUTE_LABEL } from "@/lib/access/labels";
+import { hopsText, ROUTE_LABEL } from "@/lib/access/labels";
 import type { AccessPrincipal, AccessRoute, PathStep } from "@/lib/access/types";
 import { principalHref } from "@/lib/queries/cluster-slug";
 
@@ -179,7 +179,7 @@ export function ClusterAdminReach({
                             Without the activation or condition that path needs
                             {becomer.beside.reach.hops === null
                               ? ""
-                              : `, in ${becomer.beside.reach.hops} ${becomer.beside.reach.hops === 1 ? "hop" : "hops"}`}
+                              : `, in ${hopsText(becomer.beside.reach.hops)}`}
                             :
                           </p>
                           <PathSteps
