@@ -1,11 +1,13 @@
+import { createHash } from "node:crypto";
 import { copyRows } from "@/lib/db/copy";
 import type { DbConnection } from "@/lib/db/queryable";
 import { CROSS_CLUSTER_RULE_IDS } from "@/lib/findings/evaluate-findings";
 import { type StepDictionary, serialiseForStore } from "@/lib/model/path-step-refs";
-import { contentHash, type SnapshotRecordInput } from "@/lib/model/records";
+import type { SnapshotRecordInput } from "@/lib/model/records";
 
 export interface StoreResult {
-  staged: number;
+  /** records compared with the current rows (0 when nothing was current: all were inserted) */
+  compared: number;
   inserted: number;
   closed: number;
 }
@@ -41,14 +43,13 @@ const KIND_FILTERS: Record<StoredKinds, string> = {
 
 /**
  * Stores what one scan saw as versioned rows, inside the caller's transaction:
- *  1. COPY the identity of every record — kind, natural key, source, content hash — into a temporary
- *     staging table (small rows: the JSON payload is not staged);
+ *  1. read the identity of every current row in scope — kind, MD5 of the natural key, source, content hash,
+ *     never the payload — and set the records against it;
  *  2. close the current rows that changed, or that vanished from a source this scan read completely
  *     (rows of sources that were not read carry forward untouched — a fault is never "everything deleted");
- *  3. ask, set-based, which staged records have no identical current row, and COPY exactly those,
- *     payload included, straight into snapshot_records.
- * An unchanged object therefore costs one small staging row, and a payload is written at most once. When
- * nothing of these kinds is current in the scope (a tenant's first scan, a new cluster's first access),
+ *  3. COPY exactly the records with no identical current row, payload included, into snapshot_records.
+ * An unchanged object therefore costs one small row read and one hash, and a payload is written at most once.
+ * When nothing of these kinds is current in the scope (a tenant's first scan, a new cluster's first access),
  * there is nothing to compare with or close: the records are COPYed straight in.
  */
 export async function storeRecords(
@@ -97,55 +98,64 @@ export async function storeRecords(
   if (nothingCurrent) {
     // Every record is new: nothing to stage or compare.
     const inserted = await copyPayloads(client, input, input.records.keys());
-    return { staged: 0, inserted, closed: 0 };
+    return { compared: 0, inserted, closed: 0 };
   }
 
-  const hashes = input.records.map((r) => contentHash(r.data));
-  const staging = `atlas_staging_${input.kinds}`;
-  await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${staging} (
-      ord INTEGER NOT NULL, kind TEXT NOT NULL, natural_key TEXT NOT NULL, content_hash TEXT NOT NULL)
-      ON COMMIT DROP`);
-  await client.query(`TRUNCATE ${staging}`);
-  const staged = await copyRows(
-    client,
-    staging,
-    ["ord", "kind", "natural_key", "content_hash"],
-    (function* () {
-      for (let i = 0; i < input.records.length; i++) {
-        const r = input.records[i];
-        yield [String(i), r.kind, r.naturalKey, hashes[i]];
-      }
-    })(),
+  // Compare in TypeScript: read the identity of each current row in scope (kind, the MD5 of its key — the
+  // identity snapshot_records_current_key_uq guards — its source and content hash; never its payload) and
+  // set it against the records. Staging every record's key and hash in a temporary table and comparing
+  // there cost more than a first scan's whole insert once every cluster was re-evaluated (a re-scan after a
+  // 1 % change: docs/performance.md, "Comparing in TypeScript").
+  const { rows: currentRows } = await client.query<CurrentRow>(
+    `SELECT r.id::text AS id, r.kind, r.source, md5(r.natural_key) AS key_md5, r.content_hash
+     FROM snapshot_records r WHERE ${current}`,
+    scope,
   );
-  // Statistics let the planner choose hash joins; without them it guesses a tiny table.
-  await client.query(`ANALYZE ${staging}`);
+  const currentByIdentity = new Map<string, CurrentRow>();
+  for (const row of currentRows) currentByIdentity.set(`${row.kind}\u0000${row.key_md5}`, row);
+  const toClose: string[] = [];
+  const toInsert: number[] = [];
+  // serialiseForStore hashes as contentHash does, reusing each shared path step's text (half the CPU); the
+  // steps it collects are not stored from here — copyPayloads serialises the records it writes again.
+  const scratch: StepDictionary = new Map();
+  for (let i = 0; i < input.records.length; i++) {
+    const r = input.records[i];
+    const identity = `${r.kind}\u0000${createHash("md5").update(r.naturalKey).digest("hex")}`;
+    const row = currentByIdentity.get(identity);
+    if (row) {
+      currentByIdentity.delete(identity);
+      if (row.content_hash === serialiseForStore(r.kind, r.data, scratch).hash) continue; // unchanged: nothing to write
+      toClose.push(row.id); // changed: close the current version, insert the new one
+    }
+    toInsert.push(i);
+  }
+  // What is left vanished: closed when its source was read completely, carried forward otherwise.
+  const closable = new Set(input.closableSources);
+  for (const row of currentByIdentity.values()) if (closable.has(row.source)) toClose.push(row.id);
 
-  // Close: changed rows (a staged row with the same key and another hash), and vanished rows of read sources.
-  const closed = await client.query(
-    `UPDATE snapshot_records r SET valid_to_scan = $3
-     WHERE ${current}
-       AND NOT EXISTS (SELECT 1 FROM ${staging} s
-                       WHERE s.kind = r.kind AND s.natural_key = r.natural_key AND s.content_hash = r.content_hash)
-       AND (r.source = ANY($4::text[])
-            OR EXISTS (SELECT 1 FROM ${staging} s WHERE s.kind = r.kind AND s.natural_key = r.natural_key))`,
-    [...scope, input.scanId.toString(), input.closableSources],
-  );
-  // After closing, a staged record with no current row of its key is new or changed.
-  const { rows } = await client.query<{ ord: number }>(
-    `SELECT s.ord FROM ${staging} s
-     WHERE NOT EXISTS (SELECT 1 FROM snapshot_records r
-                       WHERE r.tenant_id = $1 AND r.kind = s.kind AND r.natural_key = s.natural_key
-                         AND r.valid_to_scan IS NULL)
-     ORDER BY s.ord`,
-    [input.tenantId],
-  );
-  const inserted = await copyPayloads(
-    client,
-    input,
-    rows.map(({ ord }) => ord),
-  );
-  return { staged, inserted, closed: closed.rowCount ?? 0 };
+  // Close before inserting: an object has one current row (snapshot_records_current_key_uq).
+  let closed = 0;
+  for (let start = 0; start < toClose.length; start += IDS_PER_UPDATE) {
+    const { rowCount } = await client.query(
+      `UPDATE snapshot_records SET valid_to_scan = $1 WHERE id = ANY($2::bigint[])`,
+      [input.scanId.toString(), toClose.slice(start, start + IDS_PER_UPDATE)],
+    );
+    closed += rowCount ?? 0;
+  }
+  const inserted = await copyPayloads(client, input, toInsert);
+  return { compared: input.records.length, inserted, closed };
 }
+
+/** A current row as the comparison reads it: its identity and content hash, not its payload. */
+interface CurrentRow {
+  id: string;
+  kind: string;
+  source: string;
+  key_md5: string;
+  content_hash: string;
+}
+
+const IDS_PER_UPDATE = 50_000;
 
 /** One scan may name an object once, and a batch may hold only its own clusters' records. */
 function checkRecords(records: readonly SnapshotRecordInput[], clusterIds: readonly string[] | undefined) {
