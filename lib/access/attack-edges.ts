@@ -28,7 +28,7 @@ import { DirectoryEdges } from "@/lib/access/directory-edges";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
 import { credentialMatchesServiceAccount } from "@/lib/access/federated-match";
 import { asNode, ImpersonationEdges, subjectKey } from "@/lib/access/impersonation-edges";
-import { rulesAllow } from "@/lib/access/kubernetes-rbac";
+import { effectiveClusterRoleRules, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { once } from "@/lib/access/once";
 import {
   assignmentStep,
@@ -47,8 +47,10 @@ import {
   type PathStep,
 } from "@/lib/access/types";
 import type { Cluster, FederatedCredential, RoleAssignment, RoleDefinition } from "@/lib/model/azure";
+import { builtInRoleDefinitions } from "@/lib/model/builtin-roles";
 import { clusterNamespaceScope, kubernetesNaturalKey, normalizeArmId, parseArmId } from "@/lib/model/ids";
 import type { ClusterKubernetes, Pod, PolicyRule } from "@/lib/model/kubernetes";
+import { roleDefinitionFromWire } from "@/lib/model/wire-azure";
 
 // The edges of the attack graph, as reverse edges: for a node, who can get there in one hop (or in
 // none, for the bookkeeping nodes "runs a pod in namespace N"). The search in attack-paths.ts walks
@@ -143,6 +145,117 @@ type PodPowers = {
   /** create secrets, reading back only Secrets of some names (get limited by resourceNames): conditional */
   secretNamed?: string | null;
 };
+
+const RBAC_GROUP = "rbac.authorization.k8s.io";
+/** the powers cache's key for EVERY_RULE (not a role's: an inventory may hold a ClusterRole named cluster-admin with other rules) */
+const EVERY_RULE_KEY = "every-rule";
+const EVERY_RULE: PolicyRule[] = [
+  { verbs: ["*"], apiGroups: ["*"], resources: ["*"], resourceNames: [], nonResourceURLs: [] },
+];
+
+/**
+ * A namespace it can give itself more in: a role it may bind to itself there, or every permission added
+ * to a Role it holds there. Creating a RoleBinding is allowed to whoever holds the role's permissions or
+ * may `bind` the role (kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-
+ * creation-or-update; pkg/registry/rbac/escalation_check.go BindingAuthorized): with `bind` on ClusterRole
+ * cluster-admin — a default role every cluster has (…/rbac/#user-facing-roles) — and `create rolebindings`,
+ * a RoleBinding of cluster-admin gives it everything in the namespace; `escalate` on roles with `update` or
+ * `patch` of a Role it holds adds any permission to it (…/rbac/#restrictions-on-role-creation-or-update). From
+ * a ClusterRoleBinding (namespace null), in every namespace. The namespace's pods, tokens and execs follow,
+ * and through them the identities its accounts federate to: more than "admin of one namespace".
+ */
+function namespaceTakeover(
+  inventory: ClusterKubernetes,
+  bound: BoundRules,
+): { evidence: string; rules: readonly PolicyRule[]; roleKey: string } | null {
+  const { rules, namespace } = bound;
+  const can = (verb: string, resource: string, resourceName?: string) =>
+    rulesAllow(rules, { verb, apiGroup: RBAC_GROUP, resource, ...(resourceName ? { resourceName } : {}) });
+  if (
+    !rules.some((rule) => rule.verbs.some((verb) => verb === "bind" || verb === "escalate" || verb === "*"))
+  )
+    return null;
+  if (can("create", "rolebindings")) {
+    // cluster-admin first (everything), then the ClusterRoles and the namespace's Roles it may bind, by name
+    if (can("bind", "clusterroles", "cluster-admin"))
+      return {
+        evidence:
+          "bind clusterroles cluster-admin and create rolebindings (binds it to itself in the namespace)",
+        rules: EVERY_RULE,
+        roleKey: EVERY_RULE_KEY,
+      };
+    const bindable: { evidence: string; rules: readonly PolicyRule[]; roleKey: string }[] = [];
+    for (const [name, roleRules] of clusterRoleRulesOf(inventory))
+      if (can("bind", "clusterroles", name))
+        bindable.push({
+          evidence: `bind clusterroles ${name} and create rolebindings (binds it to itself in the namespace)`,
+          rules: roleRules,
+          roleKey: `ClusterRole|${name}`,
+        });
+    if (namespace !== null)
+      for (const role of inventory.roles)
+        if (role.namespace === namespace && can("bind", "roles", role.name))
+          bindable.push({
+            evidence: `bind roles ${role.name} and create rolebindings (binds it to itself)`,
+            rules: role.rules,
+            roleKey: `Role|${namespace}|${role.name}`,
+          });
+    // one that runs pods if any does (the route on to identities), else the first by name
+    bindable.sort((a, b) => a.roleKey.localeCompare(b.roleKey));
+    const runsPods = bindable.find((candidate) =>
+      rulesAllow(candidate.rules, { verb: "create", apiGroup: "", resource: "pods" }),
+    );
+    if (runsPods ?? bindable[0]) return runsPods ?? bindable[0];
+  }
+  // escalate + update/patch of the Role this binding gives it (a Role is its namespace's: RoleBindings only)
+  if (namespace !== null && bound.roleKey.startsWith("Role|") && can("escalate", "roles", bound.roleName)) {
+    const verb = ["update", "patch"].find((candidate) => can(candidate, "roles", bound.roleName));
+    if (verb)
+      return {
+        evidence: `escalate and ${verb} roles ${bound.roleName} (adds every permission to the Role it holds)`,
+        rules: EVERY_RULE,
+        roleKey: EVERY_RULE_KEY,
+      };
+  }
+  return null;
+}
+
+const clusterRoleRulesCache = new WeakMap<ClusterKubernetes, Map<string, PolicyRule[]>>();
+/** A cluster's ClusterRoles' rules, aggregation resolved: once per inventory. */
+function clusterRoleRulesOf(inventory: ClusterKubernetes): Map<string, PolicyRule[]> {
+  let rules = clusterRoleRulesCache.get(inventory);
+  if (!rules) {
+    rules = effectiveClusterRoleRules(inventory.clusterRoles);
+    clusterRoleRulesCache.set(inventory, rules);
+  }
+  return rules;
+}
+
+/**
+ * The powers `gained` after `first` (a takeover in the namespace: "first, then create pods") that the
+ * binding does not give already (`held`): those keep their shorter evidence, and a binding of `*` is not
+ * listed twice.
+ */
+function thenPowers(first: string, gained: PodPowers, held: PodPowers): PodPowers {
+  const then = (evidence: string | null | undefined, heldAlready: unknown) =>
+    evidence && !heldAlready ? `${first}, then ${evidence}` : null;
+  const thenNamed = (list: NamedPower[] | undefined, heldAlready: unknown) =>
+    heldAlready
+      ? []
+      : (list ?? []).map(({ name, evidence }) => ({ name, evidence: `${first}, then ${evidence}` }));
+  return {
+    pods: then(gained.pods, held.pods),
+    token: then(gained.token, held.token),
+    exec: then(gained.exec, held.exec),
+    // with `pods` only (newsa, relabel): the pods' evidence says the takeover
+    account: gained.account ?? null,
+    relabel: gained.relabel ?? null,
+    secret: then(gained.secret, held.secret),
+    secretNamed: then(gained.secretNamed, held.secret || held.secretNamed),
+    tokenNames: thenNamed(gained.tokenNames, held.token || held.tokenNames?.length),
+    execNames: thenNamed(gained.execNames, held.exec || held.execNames?.length),
+  };
+}
 
 /** Does `found` hold any power that leads to a service account or a pod? */
 function anyPower(found: PodPowers): boolean {
@@ -622,6 +735,8 @@ export class AttackEdges {
     { cluster: Cluster; namespace: string | null; selector: string; label: string; id: string }[]
   >();
   private roleCandidates: readonly RoleDefinition[] | null = null;
+  private assignable: readonly RoleDefinition[] | null = null;
+  private federatedCredentialWriters: readonly RoleDefinition[] | null = null;
   /** PIM eligibilities at a resource below a resource group, by group id (as assignmentsBelowResourceGroup) */
   private eligibleBelow: Map<string, RoleAssignment[]> | null = null;
   private roleDefinitionWriters:
@@ -802,7 +917,10 @@ export class AttackEdges {
   clusterRoleCandidates(): readonly RoleDefinition[] {
     if (!this.roleCandidates) {
       const preferred = (definition: RoleDefinition) => (definition.guid === AKS_RBAC_CLUSTER_ADMIN ? 0 : 1);
-      this.roleCandidates = this.index.model.roleDefinitions
+      // the tenant's definitions before the catalogue's (assignableDefinitions), then by name
+      const tenantRead = new Set(this.index.model.roleDefinitions);
+      const read = (definition: RoleDefinition) => (tenantRead.has(definition) ? 0 : 1);
+      this.roleCandidates = this.assignableDefinitions()
         .filter((definition) => {
           if (this.roleFacts(definition).writeRoleAssignment !== null) return true;
           if (!mayConcernClusters(definition)) return false;
@@ -815,9 +933,49 @@ export class AttackEdges {
             (facts.dataCluster?.level ?? null) !== null
           );
         })
-        .sort((a, b) => preferred(a) - preferred(b) || a.roleName.localeCompare(b.roleName));
+        .sort(
+          (a, b) => preferred(a) - preferred(b) || read(a) - read(b) || a.roleName.localeCompare(b.roleName),
+        );
     }
     return this.roleCandidates;
+  }
+
+  /**
+   * Every role definition a holder of roleAssignments/write could assign: the tenant's as the scan read
+   * them, then the built-in roles it did not read. Built-in roles exist in every tenant with the same GUID
+   * (learn.microsoft.com/azure/role-based-access-control/built-in-roles), listed or not: a definitions list
+   * that failed, or a tenant file without them, must not leave the holder nothing to assign (a false
+   * "nobody"; rolesByGuid falls back to the same catalogue for the roles assignments name).
+   */
+  private assignableDefinitions(): readonly RoleDefinition[] {
+    if (!this.assignable) {
+      const read = new Set(this.index.model.roleDefinitions.map((definition) => definition.guid));
+      this.assignable = [
+        ...this.index.model.roleDefinitions,
+        ...builtInRoleDefinitions()
+          .map((wire) => this.index.rolesByGuid.get(wire.name.toLowerCase()) ?? roleDefinitionFromWire(wire))
+          .filter((definition) => !read.has(definition.guid)),
+      ];
+    }
+    return this.assignable;
+  }
+
+  /**
+   * The role a holder of roleAssignments/write over a managed identity would assign itself to add a
+   * federated credential to it, within `roles`: Managed Identity Contributor, the narrowest, else the first
+   * by name that grants federatedIdentityCredentials/write (Contributor, Owner, …). An ABAC condition that
+   * lets the holder assign only Contributor (the Role Based Access Control Administrator's constrained
+   * delegation) still gives the identity away.
+   */
+  private federatedCredentialRole(roles: AssignableRoles): RoleDefinition | null {
+    if (!this.federatedCredentialWriters) {
+      const narrowest = (definition: RoleDefinition) =>
+        definition.guid === MANAGED_IDENTITY_CONTRIBUTOR ? 0 : 1;
+      this.federatedCredentialWriters = this.assignableDefinitions()
+        .filter((definition) => this.roleFacts(definition).writeFederatedCredential !== null)
+        .sort((a, b) => narrowest(a) - narrowest(b) || a.roleName.localeCompare(b.roleName));
+    }
+    return this.federatedCredentialWriters.find((definition) => mayAssign(roles, definition.guid)) ?? null;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1174,13 +1332,21 @@ export class AttackEdges {
           add(found, namespace, { node: asNode(cluster.id, key), prefix: [AS_PLACEHOLDER] }, via, false);
       }
     };
-    for (const bound of boundRules(cluster.id, inventory))
+    for (const bound of boundRules(cluster.id, inventory)) {
       apply(
         bound.subjects,
         powersOf(bound.roleKey, bound.rules, bound.namespace === null),
         bound.namespace,
         bound.via,
       );
+      // What it can bind to itself in a namespace, or add to a Role it holds there, it runs as well.
+      const takeover = namespaceTakeover(inventory, bound);
+      if (takeover) {
+        const held = powersOf(bound.roleKey, bound.rules, bound.namespace === null);
+        const gained = powersOf(takeover.roleKey, takeover.rules, false);
+        apply(bound.subjects, thenPowers(takeover.evidence, gained, held), bound.namespace, bound.via);
+      }
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1757,7 +1923,8 @@ export class AttackEdges {
       }
       return tail;
     };
-    let assignRoleTail: PathStep[] | undefined;
+    /** by the role assigned: one tail each, shared by the edges */
+    const assignRoleTails = new Map<string, PathStep[]>();
     for (const assignment of standingAndEligible(this.index, identity.resourceId)) {
       this.controlPlaneEdge(
         edges,
@@ -1785,15 +1952,20 @@ export class AttackEdges {
       if (own.writeRoleAssignment) {
         // the role's own permission blocks may carry a condition too (34 built-in roles do)
         const roles = assignableRolesFor(definition, assignment.condition);
-        if (!mayAssign(roles, MANAGED_IDENTITY_CONTRIBUTOR)) continue;
-        assignRoleTail ??= [
-          {
-            kind: "action",
-            id: `${identity.resourceId}#assignRole/${MANAGED_IDENTITY_CONTRIBUTOR}`,
-            label: "assigns itself Managed Identity Contributor on it and adds a federated credential",
-          },
-          target,
-        ];
+        const assigned = this.federatedCredentialRole(roles);
+        if (!assigned) continue;
+        let assignRoleTail = assignRoleTails.get(assigned.guid);
+        if (!assignRoleTail) {
+          assignRoleTail = [
+            {
+              kind: "action",
+              id: `${identity.resourceId}#assignRole/${assigned.guid}`,
+              label: `assigns itself ${assigned.roleName} on it and adds a federated credential`,
+            },
+            target,
+          ];
+          assignRoleTails.set(assigned.guid, assignRoleTail);
+        }
         this.controlPlaneEdge(
           edges,
           identity.resourceId,

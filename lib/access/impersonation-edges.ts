@@ -1,4 +1,9 @@
-import { type AccessIndex, assignmentsReaching, scopeChain } from "@/lib/access/access-index";
+import {
+  type AccessIndex,
+  assignmentsReaching,
+  eligibilitiesReaching,
+  scopeChain,
+} from "@/lib/access/access-index";
 import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { grantingPattern, kubernetesDataAction } from "@/lib/access/azure-permissions";
 import { boundRules } from "@/lib/access/bound-rules";
@@ -15,6 +20,7 @@ import {
   roleDefinitionStep,
   settingStep,
 } from "@/lib/access/paths";
+import { eligibilityStep } from "@/lib/access/pim-steps";
 import type { AccessPrincipal, AttackPathLevel, PathStep } from "@/lib/access/types";
 import type { Cluster } from "@/lib/model/azure";
 import { clusterNamespaceScope } from "@/lib/model/ids";
@@ -69,6 +75,13 @@ class GrantHolderEdge implements ImpersonationEdge {
   }
 }
 
+/** A holder of a PIM-eligible impersonation grant (Azure RBAC): the path needs the activation first. */
+class EligibleGrantHolderEdge extends GrantHolderEdge {
+  get eligible(): boolean {
+    return true;
+  }
+}
+
 /** An impersonation grant leads into each subject it may impersonate: one hop. */
 class ImpersonateEdge implements ImpersonationEdge {
   constructor(
@@ -93,6 +106,8 @@ type Impersonator = {
   from: { node: NodeId; prefix: readonly PathStep[] }[];
   via: PathStep[];
   conditional: boolean;
+  /** a PIM-eligible Azure role assignment gives it: the holder must activate it first */
+  eligible?: true;
   /** may it impersonate this object (a service account: its name and namespace)? */
   allows: (resource: Resource, name: string, namespace: string | null) => boolean;
   /** may it set some `Impersonate-User` (a user or a service account), as a group needs */
@@ -195,34 +210,40 @@ const mentionsImpersonate = (rules: readonly PolicyRule[]) =>
  * (impersonation.go WithImpersonation: one `Authorize` per user, group, uid and extra): the group part
  * may come from one grant and the user part, which a group needs, from another. For each grant that
  * may impersonate groups but no user, the holders who may impersonate some user by another grant get
- * an entry of their own (conditional when either grant is).
+ * an entry of their own (conditional when either grant is, eligible when either is).
  */
 function userFromAnotherGrant(list: Impersonator[]): void {
-  /** holder → whether every grant giving it a user part is conditional */
-  const userHolders = new Map<NodeId, boolean>();
+  /** holder → what its grants giving a user part need, least first (restrictionsOf; dominated ones dropped) */
+  const userHolders = new Map<NodeId, number[]>();
   for (const impersonator of list) {
     if (!impersonator.someUser) continue;
-    for (const { node } of impersonator.from)
-      userHolders.set(node, (userHolders.get(node) ?? true) && impersonator.conditional);
+    const needs = restrictionsOf(impersonator);
+    for (const { node } of impersonator.from) {
+      const known = userHolders.get(node) ?? [];
+      // a grant needing a superset of what another needs adds no way the other does not give
+      if (known.some((other) => (other & needs) === other)) continue;
+      userHolders.set(node, [...known.filter((other) => (other & needs) !== needs), needs]);
+    }
   }
   if (userHolders.size === 0) return;
   const added: Impersonator[] = [];
   for (const impersonator of list) {
     if (impersonator.someUser || !impersonator.someGroup) continue;
-    const byCondition = new Map<boolean, Impersonator["from"]>();
+    const byNeeds = new Map<number, Impersonator["from"]>();
     for (const holder of impersonator.from) {
-      const userConditional = userHolders.get(holder.node);
-      if (userConditional === undefined) continue;
-      const conditional = impersonator.conditional || userConditional;
-      const holders = byCondition.get(conditional);
-      if (holders) holders.push(holder);
-      else byCondition.set(conditional, [holder]);
+      for (const userNeeds of userHolders.get(holder.node) ?? []) {
+        const needs = restrictionsOf(impersonator) | userNeeds;
+        const holders = byNeeds.get(needs);
+        if (holders) holders.push(holder);
+        else byNeeds.set(needs, [holder]);
+      }
     }
-    for (const [conditional, from] of byCondition) {
+    for (const [needs, from] of byNeeds) {
       added.push({
         from,
         via: impersonator.via,
-        conditional,
+        conditional: (needs & CONDITIONAL) !== 0,
+        ...((needs & ELIGIBLE) !== 0 ? { eligible: true as const } : {}),
         allows: (resource, name, namespace) =>
           resource === "groups" && impersonator.allows(resource, name, namespace),
         someUser: true,
@@ -234,6 +255,12 @@ function userFromAnotherGrant(list: Impersonator[]): void {
   }
   list.push(...added);
 }
+
+const CONDITIONAL = 1;
+const ELIGIBLE = 2;
+/** What using a grant needs besides holding it, as bits: a condition to hold, a PIM activation. */
+const restrictionsOf = (impersonator: Impersonator): number =>
+  (impersonator.conditional ? CONDITIONAL : 0) | (impersonator.eligible ? ELIGIBLE : 0);
 
 export class ImpersonationEdges {
   private readonly byCluster = new Map<string, Impersonator[]>();
@@ -351,11 +378,19 @@ export class ImpersonationEdges {
         }
         entry.from.push({ node: this.register(reached.principal, cluster.id), prefix: reached.prefix });
       }
+      const eligible = this.index.assignmentTerms.get(assignment)?.eligible === true;
       for (const { granted, from } of byGranted.values()) {
         list.push({
           from,
+          ...(eligible ? { eligible: true as const } : {}),
           via: [
-            assignmentStep(assignment, definition),
+            eligible
+              ? eligibilityStep(
+                  assignment,
+                  definition,
+                  this.index.assignmentTerms.get(assignment)?.activation,
+                )
+              : assignmentStep(assignment, definition),
             roleDefinitionStep(definition),
             settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
           ],
@@ -375,6 +410,11 @@ export class ImpersonationEdges {
     };
     for (const assignment of assignmentsReaching(this.index, cluster.id)) apply(assignment, null);
     for (const { namespace, assignment } of this.index.namespaceAssignmentsByCluster.get(cluster.id) ?? [])
+      apply(assignment, namespace);
+    // PIM eligibilities give the same data actions once activated (every Azure edge an assignment gives,
+    // an eligibility gives too: docs/access-model.md), marked eligible.
+    for (const assignment of eligibilitiesReaching(this.index, cluster.id)) apply(assignment, null);
+    for (const { namespace, assignment } of this.index.eligibleNamespaceByCluster.get(cluster.id) ?? [])
       apply(assignment, namespace);
   }
 
@@ -484,9 +524,10 @@ export class ImpersonationEdges {
     const cached = this.intoCache.get(node);
     if (cached) return cached;
     const impersonator = this.impersonators(cluster)[position];
-    const edges: ImpersonationEdge[] = (impersonator?.from ?? []).map(
-      ({ node: from, prefix }) =>
-        new GrantHolderEdge(from, impersonator.conditional, prefix, impersonator.via),
+    const edges: ImpersonationEdge[] = (impersonator?.from ?? []).map(({ node: from, prefix }) =>
+      impersonator.eligible
+        ? new EligibleGrantHolderEdge(from, impersonator.conditional, prefix, impersonator.via)
+        : new GrantHolderEdge(from, impersonator.conditional, prefix, impersonator.via),
     );
     this.remember(edges.length);
     this.intoCache.set(node, edges);
