@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildAccessIndex } from "@/lib/access/access-index";
-import { type AttackPath, AttackPathSearch } from "@/lib/access/attack-paths";
-import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
+import type { AttackPath } from "@/lib/access/attack-paths";
 import {
   AccessModelBuilder,
   CLUSTER,
@@ -12,9 +10,8 @@ import {
   serviceAccountSubject,
   user,
 } from "@/lib/access/fixtures/access-model-builder";
-import { ReferenceAttackPathSearch } from "@/lib/access/fixtures/attack-paths-reference";
+import { checkedPathsInto, pathSummary } from "@/lib/access/fixtures/checked-attack-paths";
 import { CLUSTER2, MI, RG2, twoClusterTenant } from "@/lib/access/fixtures/two-cluster-tenant";
-import type { TenantModel } from "@/lib/model/tenant-model";
 
 // Three routes the search missed, each a false "nobody":
 //
@@ -34,20 +31,8 @@ import type { TenantModel } from "@/lib/model/tenant-model";
 //    privileged-identity-management/pim-resource-roles-activate-your-roles), so an eligible one
 //    impersonates too, after the activation.
 
-/** `principalId`'s attack paths into `clusterId`, checked against the reference search. */
-function pathsInto(model: TenantModel, clusterId: string, principalId: string): AttackPath[] {
-  const index = buildAccessIndex(model);
-  const access = evaluateClusterAccess(model, clusterId, index);
-  const paths = new AttackPathSearch(index).forCluster(access);
-  expect(JSON.stringify(paths)).toBe(JSON.stringify(new ReferenceAttackPathSearch(index).forCluster(access)));
-  return paths.filter((path) => path.principal.id === principalId);
-}
-
-const summary = (paths: AttackPath[]) =>
-  paths.map(
-    (path) =>
-      `${path.level} in ${path.hops}${path.eligible ? " (eligible)" : ""}${path.conditional ? " (conditional)" : ""}`,
-  );
+const pathsInto = checkedPathsInto;
+const summary = pathSummary;
 const labels = (path: AttackPath | undefined) => path?.path.map((step) => step.label).join(" → ") ?? "";
 
 /** The allow-list condition of delegate-role-assignments-examples ("Constrain roles"), for `roleGuids`. */

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildAccessIndex } from "@/lib/access/access-index";
-import { type AttackPath, AttackPathSearch } from "@/lib/access/attack-paths";
-import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
+import type { AttackPath } from "@/lib/access/attack-paths";
 import {
   CLUSTER,
   NODE_RG,
@@ -13,7 +11,7 @@ import {
   SUB,
   user,
 } from "@/lib/access/fixtures/access-model-builder";
-import { ReferenceAttackPathSearch } from "@/lib/access/fixtures/attack-paths-reference";
+import { checkedPathsInto, pathSummary } from "@/lib/access/fixtures/checked-attack-paths";
 import {
   CLUSTER2,
   KUBELET_OBJECT,
@@ -76,20 +74,8 @@ function denyAll(model: TenantModel, scope: string, actions: string[]): TenantMo
   return model;
 }
 
-/** `principalId`'s attack paths into `clusterId`, checked against the reference search. */
-function pathsInto(model: TenantModel, clusterId: string, principalId: string): AttackPath[] {
-  const index = buildAccessIndex(model);
-  const access = evaluateClusterAccess(model, clusterId, index);
-  const paths = new AttackPathSearch(index).forCluster(access);
-  expect(JSON.stringify(paths)).toBe(JSON.stringify(new ReferenceAttackPathSearch(index).forCluster(access)));
-  return paths.filter((path) => path.principal.id === principalId);
-}
-
-const summary = (paths: AttackPath[]) =>
-  paths.map(
-    (path) =>
-      `${path.level} in ${path.hops}${path.eligible ? " (eligible)" : ""}${path.conditional ? " (conditional)" : ""}`,
-  );
+const pathsInto = checkedPathsInto;
+const summary = pathSummary;
 const eligibilityStepOf = (path: AttackPath | undefined) =>
   path?.path.find((step) => step.kind === "roleEligibility");
 
