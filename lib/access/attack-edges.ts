@@ -31,14 +31,13 @@ import { asNode, ImpersonationEdges, subjectKey } from "@/lib/access/impersonati
 import { effectiveClusterRoleRules, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { once } from "@/lib/access/once";
 import {
-  assignmentStep,
   clusterStep,
   identityStep,
   permissionStep,
   roleDefinitionStep,
   settingStep,
 } from "@/lib/access/paths";
-import { eligibilityStep } from "@/lib/access/pim-steps";
+import { grantStep } from "@/lib/access/pim-steps";
 import {
   ACCESS_LEVEL_RANK,
   type AccessPrincipal,
@@ -500,14 +499,6 @@ class EligibleAssignmentEdge extends AssignmentEdge {
  */
 function isEligible(index: AccessIndex, assignment: RoleAssignment): boolean {
   return index.assignmentTerms.get(assignment)?.eligible === true;
-}
-
-/** The assignment's first path step: the standing assignment, or the eligibility and what activating it takes. */
-function grantStep(index: AccessIndex, assignment: RoleAssignment, definition: RoleDefinition): PathStep {
-  const terms = index.assignmentTerms.get(assignment);
-  return terms?.eligible
-    ? eligibilityStep(assignment, definition, terms.activation)
-    : assignmentStep(assignment, definition);
 }
 
 /** Standing assignments reaching `resourceId`, then PIM eligibilities (isEligible tells them apart). */
@@ -1333,16 +1324,11 @@ export class AttackEdges {
       }
     };
     for (const bound of boundRules(cluster.id, inventory)) {
-      apply(
-        bound.subjects,
-        powersOf(bound.roleKey, bound.rules, bound.namespace === null),
-        bound.namespace,
-        bound.via,
-      );
+      const held = powersOf(bound.roleKey, bound.rules, bound.namespace === null);
+      apply(bound.subjects, held, bound.namespace, bound.via);
       // What it can bind to itself in a namespace, or add to a Role it holds there, it runs as well.
       const takeover = namespaceTakeover(inventory, bound);
       if (takeover) {
-        const held = powersOf(bound.roleKey, bound.rules, bound.namespace === null);
         const gained = powersOf(takeover.roleKey, takeover.rules, false);
         apply(bound.subjects, thenPowers(takeover.evidence, gained, held), bound.namespace, bound.via);
       }

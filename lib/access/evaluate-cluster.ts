@@ -13,7 +13,6 @@ import { deniedPermissions, deniesAction } from "@/lib/access/deny-assignments";
 import { rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { type Can, partOfAStrongLevel, type ScopeFacts, scopeFacts } from "@/lib/access/levels";
 import {
-  assignmentStep,
   clusterRoleBindingStep,
   clusterStep,
   groupStep,
@@ -25,7 +24,7 @@ import {
   roleDefinitionStep,
   settingStep,
 } from "@/lib/access/paths";
-import { eligibilityStep } from "@/lib/access/pim-steps";
+import { grantStep } from "@/lib/access/pim-steps";
 import {
   ACCESS_LEVEL_RANK,
   type AccessPrincipal,
@@ -431,12 +430,7 @@ function azureRoutes(
     const definition = index.rolesByGuid.get(assignment.roleDefinitionId);
     if (!definition) return;
     const conditional = assignment.condition !== null;
-    const via = [
-      index.assignmentTerms.get(assignment)?.eligible
-        ? eligibilityStep(assignment, definition, index.assignmentTerms.get(assignment)?.activation)
-        : assignmentStep(assignment, definition),
-      roleDefinitionStep(definition),
-    ];
+    const via = [grantStep(index, assignment, definition), roleDefinitionStep(definition)];
     const ordinal = index.assignmentOrdinal.get(assignment) ?? -1;
     // PIM: an eligible assignment gives what the role would give once activated, marked eligible;
     // a time-bound one gives it until it expires.
@@ -657,15 +651,12 @@ function identityOperatorRoutes(
     if (granted.length === 0) return;
     // A PIM eligibility gives the same once activated (pim-resource-roles-activate-your-roles): marked eligible,
     // its path naming the eligibility, as the attack-path edges for the same actions do.
-    const terms = index.assignmentTerms.get(assignment);
-    const eligible = terms?.eligible === true;
+    const eligible = index.assignmentTerms.get(assignment)?.eligible === true;
     const tails = granted.map(({ action, pattern, target }) => ({
       action,
       target,
       tail: [
-        eligible
-          ? eligibilityStep(assignment, definition, terms?.activation)
-          : assignmentStep(assignment, definition),
+        grantStep(index, assignment, definition),
         roleDefinitionStep(definition),
         permissionStep(action, pattern),
         target,

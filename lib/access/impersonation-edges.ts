@@ -13,14 +13,8 @@ import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/ac
 import { ruleAllows, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { scopeFacts } from "@/lib/access/levels";
 import { once } from "@/lib/access/once";
-import {
-  assignmentStep,
-  clusterStep,
-  kubernetesGroupStep,
-  roleDefinitionStep,
-  settingStep,
-} from "@/lib/access/paths";
-import { eligibilityStep } from "@/lib/access/pim-steps";
+import { clusterStep, kubernetesGroupStep, roleDefinitionStep, settingStep } from "@/lib/access/paths";
+import { grantStep } from "@/lib/access/pim-steps";
 import type { AccessPrincipal, AttackPathLevel, PathStep } from "@/lib/access/types";
 import type { Cluster } from "@/lib/model/azure";
 import { clusterNamespaceScope } from "@/lib/model/ids";
@@ -384,13 +378,7 @@ export class ImpersonationEdges {
           from,
           ...(eligible ? { eligible: true as const } : {}),
           via: [
-            eligible
-              ? eligibilityStep(
-                  assignment,
-                  definition,
-                  this.index.assignmentTerms.get(assignment)?.activation,
-                )
-              : assignmentStep(assignment, definition),
+            grantStep(this.index, assignment, definition),
             roleDefinitionStep(definition),
             settingStep(cluster, "enableAzureRBAC", "Azure RBAC for Kubernetes authorization is enabled"),
           ],

@@ -1,3 +1,5 @@
+import type { AccessIndex } from "@/lib/access/access-index";
+import { assignmentStep } from "@/lib/access/paths";
 import type { PathStep } from "@/lib/access/types";
 import type { RoleAssignment, RoleDefinition, RoleEligibilityActivation } from "@/lib/model/azure";
 
@@ -41,4 +43,20 @@ export function eligibilityStep(
     ...(activation?.approvalRequired != null ? { approvalRequired: activation.approvalRequired } : {}),
     ...(activation?.maximumDuration ? { maximumDuration: activation.maximumDuration } : {}),
   };
+}
+
+/**
+ * An assignment's first path step: the standing assignment, or — for a PIM eligibility the index turned into
+ * an assignment — the eligibility and what activating it takes. Every edge that starts at an Azure role
+ * assignment or eligibility names it this way.
+ */
+export function grantStep(
+  index: AccessIndex,
+  assignment: RoleAssignment,
+  definition: RoleDefinition,
+): PathStep {
+  const terms = index.assignmentTerms.get(assignment);
+  return terms?.eligible
+    ? eligibilityStep(assignment, definition, terms.activation)
+    : assignmentStep(assignment, definition);
 }

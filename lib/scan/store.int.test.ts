@@ -83,16 +83,14 @@ describe("storeRecords", () => {
     );
     expect(first).toMatchObject({ compared: 0, inserted: 5, closed: 0 });
 
-    const second = await store(
-      [
-        binding("same", ["Penny"]),
-        binding("edited", ["Jet", "Spike"]),
-        binding("new", ["Ein"]),
-        binding("cased", ["Ed"]),
-      ],
-      // `other` was not read this time: its row carries forward, never "deleted".
-      [`cluster:${CLUSTER}`],
-    );
+    const secondRecords = [
+      binding("same", ["Penny"]),
+      binding("edited", ["Jet", "Spike"]),
+      binding("new", ["Ein"]),
+      binding("cased", ["Ed"]),
+    ];
+    // `other` was not read this time: its row carries forward, never "deleted".
+    const second = await store(secondRecords, [`cluster:${CLUSTER}`]);
     // compared all 4; inserted: edited (new version), new, cased (another object than Cased);
     // closed: edited (old version), gone, Cased.
     expect(second).toMatchObject({ compared: 4, inserted: 3, closed: 3 });
@@ -121,15 +119,7 @@ describe("storeRecords", () => {
     expect(byName("unread")).toEqual([[s1, null]]);
 
     // The same records again write nothing.
-    const third = await store(
-      [
-        binding("same", ["Penny"]),
-        binding("edited", ["Jet", "Spike"]),
-        binding("new", ["Ein"]),
-        binding("cased", ["Ed"]),
-      ],
-      [`cluster:${CLUSTER}`],
-    );
+    const third = await store(secondRecords, [`cluster:${CLUSTER}`]);
     expect(third).toMatchObject({ compared: 4, inserted: 0, closed: 0 });
   });
 });
