@@ -29,6 +29,7 @@ const KIND_LABEL: Record<string, string> = {
   // attack paths (lib/access/attack-edges.ts)
   identity: "Managed identity",
   federatedCredential: "Federated credential",
+  applicationFederatedCredential: "Application federated credential",
   "k8s.serviceAccount": "Service account",
   ServiceAccount: "Service account",
   "k8s.pod": "Pod",

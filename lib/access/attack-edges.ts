@@ -26,7 +26,11 @@ import {
 import { deniedPermissions, deniesAction, isDenied } from "@/lib/access/deny-assignments";
 import { DirectoryEdges } from "@/lib/access/directory-edges";
 import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/access/evaluate-cluster";
-import { credentialMatchesServiceAccount } from "@/lib/access/federated-match";
+import {
+  claimsExpressionOf,
+  credentialMatchesServiceAccount,
+  type MatchableCredential,
+} from "@/lib/access/federated-match";
 import { asNode, ImpersonationEdges, subjectKey } from "@/lib/access/impersonation-edges";
 import { effectiveClusterRoleRules, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { once } from "@/lib/access/once";
@@ -47,6 +51,7 @@ import {
 } from "@/lib/access/types";
 import type { Cluster, FederatedCredential, RoleAssignment, RoleDefinition } from "@/lib/model/azure";
 import { builtInRoleDefinitions } from "@/lib/model/builtin-roles";
+import { type ApplicationFederatedCredential, applicationCredentialKey } from "@/lib/model/directory";
 import { clusterNamespaceScope, kubernetesNaturalKey, normalizeArmId, parseArmId } from "@/lib/model/ids";
 import type { ClusterKubernetes, Pod, PolicyRule } from "@/lib/model/kubernetes";
 import { roleDefinitionFromWire } from "@/lib/model/wire-azure";
@@ -719,6 +724,11 @@ export class AttackEdges {
   /** kubelet and add-on identities: principal id → the clusters whose nodes carry it */
   private readonly nodeIdentities = new Map<string, { cluster: Cluster; label: string }[]>();
   private readonly credentialsByIdentity = new Map<string, FederatedCredential[]>();
+  /** applications' federated credentials by app (client) id: they lead into its service principal */
+  private readonly credentialsByAppId = new Map<string, ApplicationFederatedCredential[]>();
+  private readonly applicationNames = new Map<string, string>();
+  /** per service principal with federated credentials: the edges into it they make */
+  private readonly federatedApplicationCache = new Map<NodeId, ReverseEdge[]>();
   private readonly clustersByIssuer = new Map<string, Cluster[]>();
   /** AzureIdentity resource ids (AAD Pod Identity) → where they are bound */
   private readonly podIdentityBindings = new Map<
@@ -763,6 +773,11 @@ export class AttackEdges {
     }
     for (const credential of model.federatedCredentials)
       push(this.credentialsByIdentity, credential.identityId, credential);
+    for (const credential of model.applicationFederatedCredentials ?? [])
+      push(this.credentialsByAppId, credential.appId, credential);
+    for (const ownership of model.directoryOwners ?? [])
+      if (ownership.objectKind === "Application" && ownership.appId)
+        this.applicationNames.set(ownership.appId, ownership.displayName);
     for (const cluster of model.clusters) {
       if (cluster.oidcIssuer.enabled && cluster.oidcIssuer.issuerUrl)
         push(this.clustersByIssuer, cluster.oidcIssuer.issuerUrl, cluster);
@@ -1343,7 +1358,8 @@ export class AttackEdges {
     return (
       !node.startsWith("p:") ||
       this.identitiesByPrincipal.has(node.slice(2)) ||
-      this.directory.hasPredecessors(node)
+      this.directory.hasPredecessors(node) ||
+      this.federatedApplication(node.slice(2)) !== null
     );
   }
 
@@ -1392,7 +1408,11 @@ export class AttackEdges {
     }
     if (node.startsWith("p:")) {
       const identity = this.identitiesByPrincipal.get(node.slice(2));
-      if (!identity) return this.directory.predecessors(node);
+      if (!identity) {
+        const directory = this.directory.predecessors(node);
+        const federated = this.intoFederatedApplication(node);
+        return federated.length === 0 ? directory : [...directory, ...federated];
+      }
       let edges = this.identityCache.get(node);
       if (!edges) {
         edges = this.intoIdentity(identity);
@@ -1721,6 +1741,113 @@ export class AttackEdges {
     }
   }
 
+  /** The service principal `principalId` when its application has federated credentials, else null. */
+  private federatedApplication(principalId: string): { appId: string; displayName: string } | null {
+    const principal = this.index.principalsById.get(principalId);
+    if (principal?.kind !== "ServicePrincipal" || !principal.appId) return null;
+    return this.credentialsByAppId.has(principal.appId)
+      ? { appId: principal.appId, displayName: principal.displayName }
+      : null;
+  }
+
+  /**
+   * Workload identity federated to an application registration: a Kubernetes token its federated
+   * credential accepts is exchanged for a token of the application's service principal, which then
+   * acts with everything the principal holds (learn.microsoft.com/entra/workload-id/workload-identity-federation;
+   * AKS: learn.microsoft.com/azure/aks/workload-identity-overview, "a Microsoft Entra application or a
+   * user-assigned managed identity").
+   */
+  private intoFederatedApplication(node: NodeId): ReverseEdge[] {
+    const cached = this.federatedApplicationCache.get(node);
+    if (cached) return cached;
+    const edges: ReverseEdge[] = [];
+    const servicePrincipal = this.federatedApplication(node.slice(2));
+    if (servicePrincipal) {
+      const application = this.applicationNames.get(servicePrincipal.appId) ?? servicePrincipal.displayName;
+      const target: PathStep = {
+        kind: "principal",
+        id: node.slice(2),
+        label: `signs in as service principal ${servicePrincipal.displayName}`,
+      };
+      for (const credential of this.credentialsByAppId.get(servicePrincipal.appId) ?? [])
+        this.workloadIdentityEdges(
+          edges,
+          credential,
+          {
+            kind: "applicationFederatedCredential",
+            id: applicationCredentialKey(credential),
+            label: `federated credential ${credential.name} of application ${application} trusts it`,
+          },
+          target,
+        );
+    }
+    this.federatedApplicationCache.set(node, edges);
+    return edges;
+  }
+
+  /**
+   * Who holds a token of a service account that `credential` accepts, into `target` (a managed identity,
+   * or the service principal of an application): each cluster whose issuer the credential names, each
+   * account there it matches, and an account the subject names that the cluster lacks (who may create it).
+   */
+  private workloadIdentityEdges(
+    edges: ReverseEdge[],
+    credential: MatchableCredential,
+    credentialStep: PathStep,
+    target: PathStep,
+  ): void {
+    for (const cluster of this.clustersByIssuer.get(credential.issuer) ?? []) {
+      const issuer = cluster.oidcIssuer.issuerUrl ?? "";
+      const inventory = this.index.model.kubernetes[cluster.id];
+      // A subject naming an account the cluster lacks (or whose objects were not read): the account
+      // node leads to who may create it (intoServiceAccount); unread, the account may not exist.
+      const named = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(credential.subject ?? "");
+      if (
+        named &&
+        credentialMatchesServiceAccount(credential, issuer, named[1], named[2]) === true &&
+        !inventory?.serviceAccounts.some(
+          (account) => account.namespace === named[1] && account.name === named[2],
+        )
+      ) {
+        edges.push({
+          from: `wi:${cluster.id}|${named[0]}`,
+          weight: 1,
+          steps: [
+            {
+              ...credentialStep,
+              label: `${credentialStep.label} (issuer ${cluster.name}, subject ${named[0]}${inventory ? "" : "; the cluster's Kubernetes objects were not read"})`,
+            },
+            target,
+          ],
+          conditional: !inventory,
+        });
+      }
+      for (const account of inventory?.serviceAccounts ?? []) {
+        const result = credentialMatchesServiceAccount(credential, issuer, account.namespace, account.name);
+        if (result === false) continue;
+        // from a token of the account the credential accepts, not from its API access (`sa:`)
+        const from = `wi:${cluster.id}|system:serviceaccount:${account.namespace}:${account.name}`;
+        edges.push({
+          from,
+          weight: 1,
+          steps: [
+            {
+              ...credentialStep,
+              label:
+                result === true
+                  ? `${credentialStep.label} (issuer ${cluster.name}, subject system:serviceaccount:${account.namespace}:${account.name})`
+                  : claimsExpressionOf(credential)
+                    ? `${credentialStep.label} (a claims expression: outside the documented language, or matching a Kubernetes token, which Entra documents for GitHub, GitLab and Terraform Cloud tokens only)`
+                    : `${credentialStep.label} (a flexible credential whose expression was not read: it may accept any token of ${cluster.name}'s issuer)`,
+            },
+            target,
+          ],
+          conditional: result === "unknown",
+        });
+      }
+    }
+  }
+
   private intoIdentity(identity: IdentityRef): ReverseEdge[] {
     const edges: ReverseEdge[] = [];
     const target = identityStep(identity.resourceId, `managed identity ${identity.name}`);
@@ -1730,61 +1857,17 @@ export class AttackEdges {
     });
 
     // Workload identity: who holds a token of a service account that a federated credential accepts.
-    for (const credential of this.credentialsByIdentity.get(identity.resourceId) ?? []) {
-      const credentialStep: PathStep = {
-        kind: "federatedCredential",
-        id: credential.id,
-        label: `federated credential ${credential.name} trusts it`,
-      };
-      for (const cluster of this.clustersByIssuer.get(credential.issuer) ?? []) {
-        const issuer = cluster.oidcIssuer.issuerUrl ?? "";
-        const inventory = this.index.model.kubernetes[cluster.id];
-        // A subject naming an account the cluster lacks (or whose objects were not read): the account
-        // node leads to who may create it (intoServiceAccount); unread, the account may not exist.
-        const named = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(credential.subject ?? "");
-        if (
-          named &&
-          credentialMatchesServiceAccount(credential, issuer, named[1], named[2]) === true &&
-          !inventory?.serviceAccounts.some(
-            (account) => account.namespace === named[1] && account.name === named[2],
-          )
-        ) {
-          edges.push({
-            from: `wi:${cluster.id}|${named[0]}`,
-            weight: 1,
-            steps: [
-              {
-                ...credentialStep,
-                label: `${credentialStep.label} (issuer ${cluster.name}, subject ${named[0]}${inventory ? "" : "; the cluster's Kubernetes objects were not read"})`,
-              },
-              target,
-            ],
-            conditional: !inventory,
-          });
-        }
-        for (const account of inventory?.serviceAccounts ?? []) {
-          const result = credentialMatchesServiceAccount(credential, issuer, account.namespace, account.name);
-          if (result === false) continue;
-          // from a token of the account the credential accepts, not from its API access (`sa:`)
-          const from = `wi:${cluster.id}|system:serviceaccount:${account.namespace}:${account.name}`;
-          edges.push({
-            from,
-            weight: 1,
-            steps: [
-              {
-                ...credentialStep,
-                label:
-                  result === true
-                    ? `${credentialStep.label} (issuer ${cluster.name}, subject system:serviceaccount:${account.namespace}:${account.name})`
-                    : `${credentialStep.label} (a claims expression: outside the documented language, or matching a Kubernetes token, which Entra documents for GitHub, GitLab and Terraform Cloud tokens only)`,
-              },
-              target,
-            ],
-            conditional: result === "unknown",
-          });
-        }
-      }
-    }
+    for (const credential of this.credentialsByIdentity.get(identity.resourceId) ?? [])
+      this.workloadIdentityEdges(
+        edges,
+        credential,
+        {
+          kind: "federatedCredential",
+          id: credential.id,
+          label: `federated credential ${credential.name} trusts it`,
+        },
+        target,
+      );
 
     // IMDS: any pod on a node that carries the identity can ask for its token.
     for (const { cluster, label } of this.nodeIdentities.get(identity.principalId) ?? []) {

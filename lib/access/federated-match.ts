@@ -26,6 +26,12 @@ import type { FederatedCredential } from "@/lib/model/azure";
 
 export type ClaimsExpression = { value: string; languageVersion: number };
 
+/** What matching reads of a credential: a managed identity's (ARM) or an application's (Graph). */
+export type MatchableCredential = Pick<
+  FederatedCredential,
+  "issuer" | "subject" | "audiences" | "claimsMatchingExpression"
+>;
+
 /** true / false, or "unknown" when the expression is outside the documented language. */
 export type MatchResult = boolean | "unknown";
 
@@ -124,7 +130,7 @@ export function evaluateClaimsExpression(
 }
 
 /** The flexible expression of a credential, read defensively (older models have no such field). */
-export function claimsExpressionOf(credential: FederatedCredential): ClaimsExpression | null {
+export function claimsExpressionOf(credential: MatchableCredential): ClaimsExpression | null {
   const raw = (credential as { claimsMatchingExpression?: unknown }).claimsMatchingExpression;
   if (!raw || typeof raw !== "object") return null;
   const { value, languageVersion } = raw as { value?: unknown; languageVersion?: unknown };
@@ -142,7 +148,7 @@ export function serviceAccountSubject(namespace: string, name: string): string {
  * `sub`, and `aud` (chosen by the requester, so it matches any audience clause).
  */
 export function credentialMatchesServiceAccount(
-  credential: FederatedCredential,
+  credential: MatchableCredential,
   issuerUrl: string,
   namespace: string,
   name: string,
@@ -150,7 +156,10 @@ export function credentialMatchesServiceAccount(
   if (credential.issuer !== issuerUrl) return false;
   const subject = serviceAccountSubject(namespace, name);
   const expression = claimsExpressionOf(credential);
-  if (!expression) return credential.subject !== "" && credential.subject === subject;
+  // Neither a subject nor an expression: a flexible credential whose expression was not returned (an
+  // identity's read at an api-version before 2025-01-31-preview, an application's through Graph v1.0,
+  // which has no claimsMatchingExpression). It may match anything of its issuer: unknown, not "no".
+  if (!expression) return credential.subject === "" ? "unknown" : credential.subject === subject;
   const audience = credential.audiences[0] ?? "api://AzureADTokenExchange";
   const result = evaluateClaimsExpression(expression, { sub: subject, iss: issuerUrl, aud: audience });
   // Entra documents flexible credentials for matching tokens issued by GitHub, GitLab and Terraform

@@ -78,6 +78,7 @@ const INVENTORY_KIND_LABEL: Record<string, string> = {
   directoryRoleAssignment: "Directory role",
   directoryOwnership: "Owners of",
   administrativeUnit: "Administrative unit",
+  applicationFederatedCredential: "Application federated credential",
   denyAssignment: "Deny assignment",
 };
 

@@ -131,6 +131,38 @@ export const directoryOwnershipSchema = z.object({
 });
 export type DirectoryOwnership = z.infer<typeof directoryOwnershipSchema>;
 
+/**
+ * A federated identity credential of an application registration (Graph v1.0
+ * `/applications/{id}/federatedIdentityCredentials`, learn.microsoft.com/graph/api/resources/federatedidentitycredential).
+ * Workload identity federates a Kubernetes service account to an application as well as to a
+ * user-assigned identity: a token whose `iss` and `sub` match is exchanged for the application's
+ * service principal, with whatever that principal holds.
+ */
+export const applicationFederatedCredentialSchema = z.object({
+  /** lower-cased object id of the application the credential belongs to */
+  applicationId: z.string(),
+  /** lower-cased app (client) id: what ties the application to its service principal */
+  appId: z.string(),
+  /** the credential's id (Graph's `id`, lower-cased) */
+  id: z.string(),
+  /** the credential's name (an alternate key, unique within the application) */
+  name: z.string(),
+  /** kept verbatim: Entra matches the issuer as an exact string (trailing slash included) */
+  issuer: z.string(),
+  /**
+   * "" when Graph returned none: a flexible credential (Graph beta's `claimsMatchingExpression`,
+   * which v1.0 does not return), matched as "unknown", never as "no match".
+   */
+  subject: z.string(),
+  audiences: z.array(z.string()),
+  /** the flexible expression when the reader saw it (Graph beta); null otherwise */
+  claimsMatchingExpression: z
+    .object({ value: z.string(), languageVersion: z.number().int() })
+    .nullable()
+    .default(null),
+});
+export type ApplicationFederatedCredential = z.infer<typeof applicationFederatedCredentialSchema>;
+
 // -------------------------------------------------------------------------------------------------
 // Administrative units (Graph v1.0 /directory/administrativeUnits and …/{id}/members). A directory
 // role assigned at "/administrativeUnits/<id>" manages the unit's members only; a unit with
@@ -144,6 +176,18 @@ export type DirectoryOwnership = z.infer<typeof directoryOwnershipSchema>;
  * never "no members" — nor may that failure keep the rest of the directory from closing vanished rows.
  */
 export const ADMINISTRATIVE_UNITS_SOURCE = "directory:administrativeUnits";
+
+/**
+ * Applications' federated identity credentials are their own source, like administrative units: the
+ * model must tell "this application trusts no token" (read, none) from "not read" (a scan from before
+ * they were read, or a refused list), and a failed list must close none of the credentials stored.
+ */
+export const APPLICATION_CREDENTIALS_SOURCE = "directory:applicationCredentials";
+
+/** The natural key of an application's federated credential: `<application object id>/<credential id>`. */
+export function applicationCredentialKey(credential: { applicationId: string; id: string }): string {
+  return `${credential.applicationId}/${credential.id}`;
+}
 
 /** The unit id a directory role's scope names ("/administrativeUnits/<id>", compared in any case), or null. */
 export function administrativeUnitOfScope(directoryScopeId: string): string | null {

@@ -15,7 +15,10 @@ import {
 } from "@/lib/model/azure";
 import {
   ADMINISTRATIVE_UNITS_SOURCE,
+  APPLICATION_CREDENTIALS_SOURCE,
   administrativeUnitSchema,
+  applicationCredentialKey,
+  applicationFederatedCredentialSchema,
   directoryOwnershipSchema,
   directoryRoleAssignmentSchema,
   groupEligibilitySchema,
@@ -127,6 +130,7 @@ export const INVENTORY_RECORD_KINDS = [
   "groupEligibility",
   "directoryOwnership",
   "administrativeUnit",
+  "applicationFederatedCredential",
   ...(Object.keys(KUBERNETES_RECORD_KINDS) as KubernetesRecordKind[]),
 ] as const;
 export type InventoryRecordKind = (typeof INVENTORY_RECORD_KINDS)[number];
@@ -252,6 +256,14 @@ export function modelToRecords(model: TenantModel): SnapshotRecordInput[] {
     push("directoryOwnership", ownership.objectId, DIRECTORY_SOURCE, null, ownership);
   for (const unit of model.administrativeUnits ?? [])
     push("administrativeUnit", unit.id, ADMINISTRATIVE_UNITS_SOURCE, null, unit);
+  for (const credential of model.applicationFederatedCredentials ?? [])
+    push(
+      "applicationFederatedCredential",
+      applicationCredentialKey(credential),
+      APPLICATION_CREDENTIALS_SOURCE,
+      null,
+      credential,
+    );
   for (const [clusterId, kubernetes] of Object.entries(model.kubernetes)) {
     const source = clusterSource(clusterId);
     for (const [kind, spec] of Object.entries(KUBERNETES_RECORD_KINDS)) {
@@ -346,6 +358,10 @@ export function modelFromRecords(
         model.administrativeUnits = model.administrativeUnits ?? [];
         model.administrativeUnits.push(administrativeUnitSchema.parse(record.data));
         break;
+      case "applicationFederatedCredential":
+        model.applicationFederatedCredentials = model.applicationFederatedCredentials ?? [];
+        model.applicationFederatedCredentials.push(applicationFederatedCredentialSchema.parse(record.data));
+        break;
       default: {
         if (!(record.kind in KUBERNETES_RECORD_KINDS)) break;
         const spec = KUBERNETES_RECORD_KINDS[record.kind as KubernetesRecordKind];
@@ -355,5 +371,12 @@ export function modelFromRecords(
       }
     }
   }
+  // Read with none: the source's coverage says so (a scan from before they were read has no entry).
+  if (
+    !model.applicationFederatedCredentials &&
+    coverage[APPLICATION_CREDENTIALS_SOURCE] &&
+    coverage[APPLICATION_CREDENTIALS_SOURCE].status !== "not-read"
+  )
+    model.applicationFederatedCredentials = [];
   return model;
 }

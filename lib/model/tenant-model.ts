@@ -13,6 +13,7 @@ import {
 } from "@/lib/model/azure";
 import {
   administrativeUnitSchema,
+  applicationFederatedCredentialSchema,
   directoryOwnershipSchema,
   directoryRoleAssignmentSchema,
   groupEligibilitySchema,
@@ -57,6 +58,11 @@ export const tenantModelSchema = z.object({
   groupEligibilities: z.array(groupEligibilitySchema).optional(),
   /** owners of the groups, applications and service principals that matter */
   directoryOwners: z.array(directoryOwnershipSchema).optional(),
+  /**
+   * federated identity credentials of the applications read with their owners (those of service
+   * principals that hold Azure roles or appear in bindings); absent: not read (older models)
+   */
+  applicationFederatedCredentials: z.array(applicationFederatedCredentialSchema).optional(),
   /** administrative units with their members (absent: not read, as in models stored before they were) */
   administrativeUnits: z.array(administrativeUnitSchema).optional(),
   /** keyed by lower-cased cluster id; a cluster whose API was not read has no entry */
