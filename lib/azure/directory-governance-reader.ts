@@ -4,17 +4,22 @@ import { type DirectoryRead, type PrincipalHints, readDirectory } from "@/lib/az
 import {
   ADMINISTRATIVE_UNITS_SOURCE,
   type AdministrativeUnit,
+  APPLICATION_CREDENTIALS_SOURCE,
+  type ApplicationFederatedCredential,
   administrativeUnitOfScope,
+  applicationCredentialKey,
   CLUSTER_RELEVANT_DIRECTORY_ROLES,
   type DirectoryOwnership,
   type DirectoryRoleAssignment,
   type GroupEligibility,
   PIM_SOURCE,
+  type Principal,
   type PrincipalKind,
 } from "@/lib/model/directory";
 import { normalizeGuid } from "@/lib/model/ids";
 import { DIRECTORY_SOURCE } from "@/lib/model/sources";
 import {
+  applicationFederatedCredentialFromWire,
   directoryRoleAssignmentFromWire,
   groupEligibilityFromWire,
   principalFromDirectoryObject,
@@ -26,7 +31,9 @@ import { mapWithLimit } from "@/lib/net/request-slots";
 // matter only: the directory roles that lead to clusters (active and PIM-eligible), PIM for Groups
 // eligibility and owners of the groups the scan saw (admin groups, groups in role assignments and
 // bindings, and their nested groups), and owners of the applications and service principals that
-// hold Azure roles or appear in bindings. Calls: 2 per role, 2 per group, 3 per service principal;
+// hold Azure roles or appear in bindings, with the applications' federated identity credentials.
+// Calls: 2 per role, 2 per group, 4 per service principal (owners, application, its owners, its
+// federated credentials), again for the service principals governance names (role holders, owners);
 // then the administrative units that matter (readAdministrativeUnits).
 //
 // A tenant without Entra ID P2 answers the PIM calls 400 AadPremiumLicenseRequired: the first such
@@ -50,6 +57,10 @@ export type GovernanceRead = {
   directoryRoleAssignments: DirectoryRoleAssignment[];
   groupEligibilities: GroupEligibility[];
   directoryOwners: DirectoryOwnership[];
+  /** the federated identity credentials of the applications read (APPLICATION_CREDENTIALS_SOURCE) */
+  applicationFederatedCredentials: ApplicationFederatedCredential[];
+  /** applications whose credentials were listed; with errors of their source, it is partial */
+  applicationCredentialPartsRead: number;
   /** principals these name (holders, owners, eligible members), with the kind Graph said, to resolve */
   principalHints: Map<string, PrincipalKind>;
   errors: SourceError[];
@@ -80,12 +91,15 @@ function odataKind(object: unknown): PrincipalKind {
 export async function readDirectoryGovernance(
   client: Client,
   targets: GovernanceTargets,
-  options: { concurrency: number },
+  /** directoryRoles false: only the groups and service principals given (a later pass over new ones) */
+  options: { concurrency: number; directoryRoles?: boolean },
 ): Promise<GovernanceRead> {
   const result: GovernanceRead = {
     directoryRoleAssignments: [],
     groupEligibilities: [],
     directoryOwners: [],
+    applicationFederatedCredentials: [],
+    applicationCredentialPartsRead: 0,
     principalHints: new Map(),
     errors: [],
     pimPartsRead: 0,
@@ -115,7 +129,8 @@ export async function readDirectoryGovernance(
   };
 
   // Directory roles, one filter per role (the documented query), active and eligible.
-  await mapWithLimit([...CLUSTER_RELEVANT_DIRECTORY_ROLES], options.concurrency, async (roleId) => {
+  const roles = options.directoryRoles === false ? [] : [...CLUSTER_RELEVANT_DIRECTORY_ROLES];
+  await mapWithLimit(roles, options.concurrency, async (roleId) => {
     const filter = `roleDefinitionId eq '${roleId}'`;
     try {
       const assignments = await readAll(client, () =>
@@ -196,6 +211,30 @@ export async function readDirectoryGovernance(
     }
   });
 
+  // An application's federated credentials: a Kubernetes token one of them accepts acts as its service
+  // principal (lib/access/attack-edges.ts). Their own source: a failed list leaves them unknown, not none.
+  const readCredentials = async (applicationId: string, appId: string) => {
+    try {
+      const credentials = await readAll(client, () =>
+        client.api(`/applications/${applicationId}/federatedIdentityCredentials`).get(),
+      );
+      for (const object of credentials)
+        result.applicationFederatedCredentials.push(
+          applicationFederatedCredentialFromWire({ id: applicationId, appId }, object),
+        );
+      result.applicationCredentialPartsRead += 1;
+    } catch (error) {
+      // Deleted since the application was read: it trusts nothing.
+      if (statusOf(error) === 404) result.applicationCredentialPartsRead += 1;
+      else
+        fail(
+          APPLICATION_CREDENTIALS_SOURCE,
+          `reading the federated credentials of application ${applicationId}`,
+          error,
+        );
+    }
+  };
+
   // Service principals and their applications (an application from another tenant is not here: 404).
   await mapWithLimit(targets.servicePrincipals, options.concurrency, async (servicePrincipal) => {
     const id = normalizeGuid(servicePrincipal.id);
@@ -229,6 +268,7 @@ export async function readDirectoryGovernance(
         displayName: application.displayName ?? servicePrincipal.displayName,
         ownerIds,
       });
+      await readCredentials(applicationId, appId);
     } catch (error) {
       if (statusOf(error) !== 404)
         fail(DIRECTORY_SOURCE, `reading the application and owners of app ${appId}`, error);
@@ -249,6 +289,10 @@ export async function readDirectoryGovernance(
     (eligibility) => `${eligibility.groupId}|${eligibility.accessId}|${eligibility.principalId}`,
   );
   result.directoryOwners = byKey(result.directoryOwners, (ownership) => ownership.objectId);
+  result.applicationFederatedCredentials = byKey(
+    result.applicationFederatedCredentials,
+    applicationCredentialKey,
+  );
   return result;
 }
 
@@ -333,6 +377,15 @@ export async function readAdministrativeUnits(
   return result;
 }
 
+/** The service principals of `principals` whose application (and owners) governance reads. */
+function servicePrincipalsOf(principals: readonly Principal[]): GovernanceTargets["servicePrincipals"] {
+  return principals.flatMap((principal) =>
+    principal.kind === "ServicePrincipal" && principal.appId && !principal.deleted
+      ? [{ id: principal.id, appId: principal.appId, displayName: principal.displayName }]
+      : [],
+  );
+}
+
 export type DirectoryWithGovernance = DirectoryRead &
   Omit<GovernanceRead, "principalHints" | "errors"> & {
     pimPartsRead: number;
@@ -352,22 +405,21 @@ export async function readDirectoryWithGovernance(
 ): Promise<DirectoryWithGovernance> {
   const directory = await readDirectory(client, hints, options);
   const groups = directory.principals.filter((principal) => principal.kind === "Group" && !principal.deleted);
-  const servicePrincipals = directory.principals.flatMap((principal) =>
-    principal.kind === "ServicePrincipal" && principal.appId && !principal.deleted
-      ? [{ id: principal.id, appId: principal.appId, displayName: principal.displayName }]
-      : [],
-  );
+  const servicePrincipals = servicePrincipalsOf(directory.principals);
   const governance = await readDirectoryGovernance(client, { groups, servicePrincipals }, options);
-  const known = new Set(directory.principals.map((principal) => principal.id));
-  const missing = new Map([...governance.principalHints].filter(([id]) => !known.has(id)));
   let principals = directory.principals;
   let groupMemberships = directory.groupMemberships;
   const errors = [...directory.errors, ...governance.errors];
   let complete = directory.complete;
-  if (missing.size > 0) {
+  /** Reads the principals `hints` names that are not known yet, and adds them. */
+  const resolveMissing = async (hinted: Map<string, PrincipalKind>) => {
+    const known = new Set(principals.map((principal) => principal.id));
+    const missing = new Map([...hinted].filter(([id]) => !known.has(id)));
+    if (missing.size === 0) return [];
     const more = await readDirectory(client, missing, options);
     const byId = new Map(principals.map((principal) => [principal.id, principal]));
-    for (const principal of more.principals) if (!byId.has(principal.id)) byId.set(principal.id, principal);
+    const added = more.principals.filter((principal) => !byId.has(principal.id));
+    for (const principal of added) byId.set(principal.id, principal);
     principals = [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
     const memberships = new Map(groupMemberships.map((membership) => [membership.groupId, membership]));
     for (const membership of more.groupMemberships)
@@ -375,7 +427,24 @@ export async function readDirectoryWithGovernance(
     groupMemberships = [...memberships.values()].sort((a, b) => a.groupId.localeCompare(b.groupId));
     errors.push(...more.errors);
     complete &&= more.complete;
+    return added;
+  };
+  const added = await resolveMissing(governance.principalHints);
+  // Service principals governance named (directory role holders, owners): their applications too — a
+  // pod whose token an application's federated credential accepts acts as a Global Administrator's
+  // service principal just the same — and then whoever their owners name.
+  const laterServicePrincipals = servicePrincipalsOf(added);
+  let later: GovernanceRead | null = null;
+  if (laterServicePrincipals.length > 0) {
+    later = await readDirectoryGovernance(
+      client,
+      { groups: [], servicePrincipals: laterServicePrincipals },
+      { ...options, directoryRoles: false },
+    );
+    errors.push(...later.errors);
+    await resolveMissing(later.principalHints);
   }
+  const governanceErrors = [...governance.errors, ...(later?.errors ?? [])];
   const scopedUnitIds = new Set(
     governance.directoryRoleAssignments.flatMap((role) => {
       const unitId = administrativeUnitOfScope(role.directoryScopeId);
@@ -388,10 +457,16 @@ export async function readDirectoryWithGovernance(
     principals,
     groupMemberships,
     errors,
-    complete: complete && !governance.errors.some((error) => error.source === DIRECTORY_SOURCE),
+    complete: complete && !governanceErrors.some((error) => error.source === DIRECTORY_SOURCE),
     directoryRoleAssignments: governance.directoryRoleAssignments,
     groupEligibilities: governance.groupEligibilities,
-    directoryOwners: governance.directoryOwners,
+    directoryOwners: [...governance.directoryOwners, ...(later?.directoryOwners ?? [])],
+    applicationFederatedCredentials: [
+      ...governance.applicationFederatedCredentials,
+      ...(later?.applicationFederatedCredentials ?? []),
+    ],
+    applicationCredentialPartsRead:
+      governance.applicationCredentialPartsRead + (later?.applicationCredentialPartsRead ?? 0),
     pimPartsRead: governance.pimPartsRead,
     administrativeUnits: units.administrativeUnits,
     administrativeUnitPartsRead: units.partsRead,

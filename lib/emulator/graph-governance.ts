@@ -12,6 +12,8 @@ import type { DirectoryEntry } from "@/lib/emulator/tenant-index";
 import { DIRECTORY_ROLE_NAMES, DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/directory";
 import { tenantHasEntraP2 } from "@/lib/model/directory-from-tenant-file";
 import {
+  applicationCredentialsAsGraph,
+  type EntraApplication,
   type EntraRoleAssignment,
   type EntraRoleEligibility,
   type EntraSection,
@@ -28,6 +30,8 @@ import {
 //     learn.microsoft.com/graph/api/privilegedaccessgroup-list-eligibilityscheduleinstances ($filter required)
 //   GET /groups/{id}/owners, /servicePrincipals/{id}/owners, /applications/{id}/owners,
 //       /applications(appId='…')/owners, /applications/{id}
+//   GET /applications/{id}/federatedIdentityCredentials, /applications(appId='…')/federatedIdentityCredentials
+//     learn.microsoft.com/graph/api/application-list-federatedidentitycredentials (Application.Read.All)
 // (microsoftgraph/microsoft-graph-docs-contrib, api-reference/v1.0/api/*.md and
 // includes/permissions/*-permissions.md for the permissions below.)
 
@@ -136,6 +140,8 @@ function eqFilter(filter: string, fields: readonly string[]): { field: string; v
   return field ? { field, value: match[2].replaceAll("''", "'").toLowerCase() } : null;
 }
 
+type ApplicationPart = "get" | "owners" | "federatedidentitycredentials";
+
 export class GraphGovernance {
   constructor(private readonly context: EmulatorContext) {}
 
@@ -165,16 +171,17 @@ export class GraphGovernance {
       return this.roleDefinitions(request, hooks, path[3]);
     if (joined === "identitygovernance/privilegedaccess/group/eligibilityscheduleinstances")
       return this.groupEligibility(request, hooks);
+    // /applications/{id}[/owners|/federatedIdentityCredentials], or the same by appId
     const appIdKey = /^applications\(appid='([^']+)'\)$/.exec(lower[0] ?? "");
-    if (appIdKey && (lower.length === 1 || (lower.length === 2 && lower[1] === "owners")))
-      return this.application(request, hooks, { appId: appIdKey[1] }, lower[1] === "owners");
+    const byId = lower[0] === "applications" && lower.length >= 2;
+    const applicationKey = appIdKey ? { appId: appIdKey[1] } : byId ? { id: lower[1] } : null;
+    const part = lower.slice(appIdKey ? 1 : 2);
     if (
-      lower[0] === "applications" &&
-      path.length >= 2 &&
-      path.length <= 3 &&
-      (lower[2] ?? "owners") === "owners"
+      applicationKey &&
+      part.length <= 1 &&
+      (part[0] === undefined || part[0] === "owners" || part[0] === "federatedidentitycredentials")
     )
-      return this.application(request, hooks, { id: lower[1] }, lower.length === 3);
+      return this.application(request, hooks, applicationKey, (part[0] ?? "get") as ApplicationPart);
     if (
       (lower[0] === "groups" || lower[0] === "serviceprincipals") &&
       lower.length === 3 &&
@@ -427,23 +434,61 @@ export class GraphGovernance {
     request: EmulatorRequest,
     hooks: GovernanceHooks,
     key: { id: string } | { appId: string },
-    owners: boolean,
+    part: ApplicationPart,
   ): Routed {
-    const route = owners ? "applications.owners" : "applications.get";
+    const route =
+      part === "owners"
+        ? "applications.owners"
+        : part === "federatedidentitycredentials"
+          ? "applications.federatedIdentityCredentials"
+          : "applications.get";
     if (!hooks.allowed(GOVERNANCE_PERMISSIONS.applicationOwners))
       return { route, response: this.denied(hooks) };
     const application = this.entra.applications.find((candidate) =>
       "id" in key ? candidate.id.toLowerCase() === key.id : candidate.appId.toLowerCase() === key.appId,
     );
     if (!application) return { route, response: this.notFound(hooks, "id" in key ? key.id : key.appId) };
-    if (owners) return { route, response: this.ownersPage(request, hooks, application.id) };
+    if (part === "owners") return { route, response: this.ownersPage(request, hooks, application.id) };
+    if (part === "federatedidentitycredentials")
+      return { route, response: this.federatedCredentialsPage(request, hooks, application) };
+    // The credentials are a navigation property: Graph lists them at their own URL, never inline.
+    const { federatedIdentityCredentials: _credentials, ...properties } = application;
     return {
       route,
       response: jsonResponse(200, {
         "@odata.context": `${this.base}/$metadata#applications/$entity`,
-        ...application,
+        ...properties,
       }),
     };
+  }
+
+  /**
+   * GET /applications/{id}/federatedIdentityCredentials (application-list-federatedidentitycredentials):
+   * a collection, paged like every Graph list here, with `$filter` on `name` or `subject` (eq).
+   */
+  private federatedCredentialsPage(
+    request: EmulatorRequest,
+    hooks: GovernanceHooks,
+    application: EntraApplication,
+  ): EmulatorResponse {
+    const filterText = queryValue(request.query, "$filter");
+    const filter = filterText ? eqFilter(filterText, ["name", "subject"]) : null;
+    if (filterText && !filter)
+      return hooks.error(
+        400,
+        "Request_UnsupportedQuery",
+        "The emulator supports $filter here only as name eq '…' or subject eq '…'.",
+      );
+    const items = applicationCredentialsAsGraph(application).filter(
+      (item) => !filter || String(item[filter.field] ?? "").toLowerCase() === filter.value,
+    );
+    return this.page(
+      request,
+      hooks,
+      items,
+      `federatedIdentityCredentials|${application.id}|${filterText ?? ""}`,
+      `applications('${application.id}')/federatedIdentityCredentials`,
+    );
   }
 
   private denied(hooks: GovernanceHooks): EmulatorResponse {

@@ -1,6 +1,8 @@
 import {
   ADMINISTRATIVE_UNITS_SOURCE,
+  APPLICATION_CREDENTIALS_SOURCE,
   administrativeUnitOfScope,
+  applicationCredentialKey,
   DIRECTORY_ROLE_NAMES,
   type DirectoryOwnership,
   PIM_SOURCE,
@@ -8,7 +10,9 @@ import {
 import { normalizeGuid } from "@/lib/model/ids";
 import type { TenantModel } from "@/lib/model/tenant-model";
 import type { TenantFile } from "@/lib/model/wire/tenant-file";
+import { applicationCredentialsAsGraph } from "@/lib/model/wire/tenant-file-entra";
 import { tenantHasEntraP2 } from "@/lib/model/wire/tenant-file-licences";
+import { applicationFederatedCredentialFromWire } from "@/lib/model/wire-directory";
 
 // The tenant file's `entra` section → the model, as a scan through the emulator reads it: PIM
 // eligibility only with Entra ID P2 (else the PIM source is not read, with Graph's licensing error).
@@ -28,7 +32,9 @@ export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile)
   // A file that lists administrative units lists them all (one it does not list does not exist); a file
   // without the list (an offline collector's) leaves the units its directory roles are scoped to unknown.
   model.coverage[ADMINISTRATIVE_UNITS_SOURCE] = { status: "complete" };
+  model.coverage[APPLICATION_CREDENTIALS_SOURCE] = { status: "complete" };
   if (!entra) {
+    model.applicationFederatedCredentials = [];
     model.administrativeUnits = [];
     model.directoryRoleAssignments = [];
     model.groupEligibilities = [];
@@ -83,6 +89,14 @@ export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile)
       ownerIds: [...new Set((ownersOf.get(normalizeGuid(application.id)) ?? []).map(normalizeGuid))].sort(),
     }),
   );
+  // Read as the scanner reads them: Graph v1.0's list, through the same conversion.
+  model.applicationFederatedCredentials = [...applications.values()]
+    .flatMap((application) =>
+      applicationCredentialsAsGraph(application).map((object) =>
+        applicationFederatedCredentialFromWire(application, object),
+      ),
+    )
+    .sort((a, b) => applicationCredentialKey(a).localeCompare(applicationCredentialKey(b)));
   model.directoryOwners = [
     ...applicationOwnerships,
     ...entra.owners.flatMap((entry): DirectoryOwnership[] => {

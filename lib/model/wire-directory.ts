@@ -1,4 +1,5 @@
 import {
+  type ApplicationFederatedCredential,
   DIRECTORY_ROLE_NAMES,
   type DirectoryRoleAssignment,
   type GroupEligibility,
@@ -121,5 +122,38 @@ export function groupEligibilityFromWire(object: unknown): GroupEligibility | nu
     ),
     accessId,
     endDateTime: asString(field(object, "endDateTime")),
+  };
+}
+
+/**
+ * A Graph v1.0 federatedIdentityCredential of `application` (learn.microsoft.com/graph/api/resources/federatedidentitycredential).
+ * `issuer` and `subject` are kept verbatim (Entra compares them as exact strings); a credential without a
+ * subject (a flexible one, whose expression only Graph beta returns) keeps subject "" and is matched as
+ * unknown (lib/access/federated-match.ts).
+ */
+export function applicationFederatedCredentialFromWire(
+  application: { id: string; appId: string },
+  object: unknown,
+): ApplicationFederatedCredential {
+  const what = "federated identity credential";
+  const audiences = field(object, "audiences");
+  const expression = field(object, "claimsMatchingExpression");
+  const expressionValue = asString(field(expression, "value"));
+  const languageVersion = field(expression, "languageVersion");
+  return {
+    applicationId: normalizeGuid(application.id),
+    appId: normalizeGuid(application.appId),
+    id: requireString(field(object, "id"), what, "id").toLowerCase(),
+    name: requireString(field(object, "name"), what, "name"),
+    issuer: requireString(field(object, "issuer"), what, "issuer"),
+    subject: asString(field(object, "subject")) ?? "",
+    audiences: Array.isArray(audiences) ? audiences.filter((value) => typeof value === "string") : [],
+    claimsMatchingExpression:
+      expressionValue === null
+        ? null
+        : {
+            value: expressionValue,
+            languageVersion: typeof languageVersion === "number" ? languageVersion : 1,
+          },
   };
 }

@@ -5,7 +5,11 @@
  * same failures would, so they close nothing in the store. Format: docs/tenant-file.md, "coverage".
  */
 import { z } from "zod";
-import { ADMINISTRATIVE_UNITS_SOURCE, PIM_SOURCE } from "@/lib/model/directory";
+import {
+  ADMINISTRATIVE_UNITS_SOURCE,
+  APPLICATION_CREDENTIALS_SOURCE,
+  PIM_SOURCE,
+} from "@/lib/model/directory";
 import { AZURE_PIM_SOURCE, DIRECTORY_SOURCE } from "@/lib/model/sources";
 import type { TenantFile, TenantFileReport } from "@/lib/model/wire/tenant-file";
 
@@ -17,7 +21,7 @@ const CLUSTER_ID =
 /**
  * Keys are the scanner's coverage sources (lib/model/sources.ts, docs/scanner.md "Coverage and errors"),
  * so an imported scan's coverage reads exactly like a scan's: `directory`, `directory:pim`,
- * `directory:administrativeUnits`, `pim:azure`, `sub:<subscription id>`, `cluster:<managedCluster resource id>`.
+ * `directory:administrativeUnits`, `directory:applicationCredentials`, `pim:azure`, `sub:<subscription id>`, `cluster:<managedCluster resource id>`.
  * The sources named without an id are listed as the scanner spells them; the file's keys match them
  * without regard to case.
  */
@@ -25,6 +29,7 @@ export const NAMED_COVERAGE_SOURCES = [
   DIRECTORY_SOURCE,
   PIM_SOURCE,
   ADMINISTRATIVE_UNITS_SOURCE,
+  APPLICATION_CREDENTIALS_SOURCE,
   AZURE_PIM_SOURCE,
 ] as const;
 
@@ -55,7 +60,7 @@ export const tenantCoverageSchema = z.strictObject({
             code: "custom",
             path: [source],
             message:
-              "must be a coverage source: directory, directory:pim, directory:administrativeUnits, pim:azure, sub:<subscription id> or cluster:<managedCluster resource id>",
+              "must be a coverage source: directory, directory:pim, directory:administrativeUnits, directory:applicationCredentials, pim:azure, sub:<subscription id> or cluster:<managedCluster resource id>",
           });
       }
     }),

@@ -5,6 +5,7 @@
  * directory/administrativeUnits endpoints.
  * Format: docs/tenant-file.md, "Directory roles, PIM for Groups and owners".
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import {
   administrativeUnitOfScope,
@@ -50,11 +51,48 @@ export const entraGroupEligibilitySchema = z.strictObject({
   endDateTime: dateTime.nullable().default(null),
 });
 
+/**
+ * A federated identity credential of an application, as Graph's federatedIdentityCredential resource
+ * has it (learn.microsoft.com/graph/api/resources/federatedidentitycredential): `name` unique within the
+ * application and URL friendly (at most 120 characters), one audience, `issuer` and `subject` matched
+ * by Entra as exact strings. A flexible credential (Graph beta) has `claimsMatchingExpression` instead of
+ * a subject; Graph v1.0, which the scanner reads, returns it with no subject.
+ */
+export const entraFederatedIdentityCredentialSchema = z
+  .strictObject({
+    /** Graph's id; generated from the application and the name when omitted. */
+    id: guid.optional(),
+    name: z
+      .string()
+      .min(1)
+      .max(120)
+      .regex(/^[A-Za-z0-9._~-]+$/, "must be URL friendly (letters, digits, '.', '_', '~', '-')"),
+    issuer: z.string().min(1).max(600),
+    subject: z.string().min(1).max(600).nullable().optional(),
+    claimsMatchingExpression: z
+      .strictObject({ value: z.string().min(1), languageVersion: z.number().int() })
+      .nullable()
+      .optional(),
+    audiences: z
+      .array(z.string().min(1).max(600))
+      .length(1, "must list exactly one audience (Graph: it accepts a single value)"),
+    description: z.string().max(600).nullable().optional(),
+  })
+  .refine((credential) => Boolean(credential.subject) !== Boolean(credential.claimsMatchingExpression), {
+    message: "must have either subject or claimsMatchingExpression, not both",
+    path: ["subject"],
+  });
+
+/** At most 20 federated identity credentials per application (application-post-federatedidentitycredentials). */
+export const MAX_FEDERATED_CREDENTIALS_PER_APPLICATION = 20;
+
 export const entraApplicationSchema = z.looseObject({
   /** the application object's id (not the app id) */
   id: guid,
   appId: guid,
   displayName: z.string().min(1),
+  /** served at GET /applications/{id}/federatedIdentityCredentials, never with the application itself */
+  federatedIdentityCredentials: z.array(entraFederatedIdentityCredentialSchema).optional(),
 });
 
 export const entraOwnersSchema = z.strictObject({
@@ -158,6 +196,34 @@ export function checkEntraSemantics(tenant: TenantFile, report: TenantFileReport
         message: "an application's object id cannot be a principal's id",
       });
     applications.set(application.id.toLowerCase(), application.appId.toLowerCase());
+    const credentials = application.federatedIdentityCredentials ?? [];
+    if (credentials.length > MAX_FEDERATED_CREDENTIALS_PER_APPLICATION)
+      report.errors.push({
+        path: `${path}.federatedIdentityCredentials`,
+        message: `at most ${MAX_FEDERATED_CREDENTIALS_PER_APPLICATION} federated identity credentials per application (Entra refuses the 21st)`,
+      });
+    credentials.forEach((credential, credentialIndex) => {
+      const credentialPath = `${path}.federatedIdentityCredentials[${credentialIndex}]`;
+      const app = application.id.toLowerCase();
+      // Graph: the name is an alternate key; "the combination of issuer and subject must be unique within the app"
+      once(
+        `fic-name|${app}|${credential.name.toLowerCase()}`,
+        `${credentialPath}.name`,
+        `federated credential name "${credential.name}"`,
+      );
+      if (credential.subject)
+        once(
+          `fic-subject|${app}|${credential.issuer}|${credential.subject}`,
+          `${credentialPath}.subject`,
+          "federated credential issuer and subject",
+        );
+      if (credential.id)
+        once(
+          `fic-id|${app}|${credential.id.toLowerCase()}`,
+          `${credentialPath}.id`,
+          `federated credential id "${credential.id}"`,
+        );
+    });
   });
 
   const units = new Set<string>();
@@ -300,4 +366,26 @@ export function checkEntraSemantics(tenant: TenantFile, report: TenantFileReport
       path: "$.entra.license",
       message: `eligibilities are listed but a ${entra.license} tenant cannot read them (PIM needs P2)`,
     });
+}
+
+/** Graph's id of a credential the file gives none: stable, derived from the application and the name. */
+function derivedCredentialId(applicationId: string, name: string): string {
+  const hex = createHash("sha256").update(`fic|${applicationId.toLowerCase()}|${name}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * An application's federated identity credentials as Graph v1.0 returns them
+ * (GET /applications/{id}/federatedIdentityCredentials): every one with its id, and a flexible one with
+ * no subject and without its expression, which v1.0 does not have (only beta returns claimsMatchingExpression).
+ */
+export function applicationCredentialsAsGraph(application: EntraApplication): Record<string, unknown>[] {
+  return (application.federatedIdentityCredentials ?? []).map((credential) => ({
+    id: credential.id ?? derivedCredentialId(application.id, credential.name),
+    name: credential.name,
+    issuer: credential.issuer,
+    subject: credential.subject ?? null,
+    description: credential.description ?? null,
+    audiences: credential.audiences,
+  }));
 }

@@ -14,7 +14,11 @@ import type {
   RoleDefinition,
   RoleEligibility,
 } from "@/lib/model/azure";
-import { ADMINISTRATIVE_UNITS_SOURCE, PIM_SOURCE } from "@/lib/model/directory";
+import {
+  ADMINISTRATIVE_UNITS_SOURCE,
+  APPLICATION_CREDENTIALS_SOURCE,
+  PIM_SOURCE,
+} from "@/lib/model/directory";
 import { normalizeGuid } from "@/lib/model/ids";
 import type { ClusterKubernetes } from "@/lib/model/kubernetes";
 import { withActivation } from "@/lib/model/pim-activation";
@@ -395,6 +399,10 @@ export async function collectTenant(
     book.open(ADMINISTRATIVE_UNITS_SOURCE);
     for (let part = 0; part < directory.administrativeUnitPartsRead; part++)
       book.succeeded(ADMINISTRATIVE_UNITS_SOURCE);
+    // Applications' federated credentials too: a refused list leaves them unknown, closing none stored.
+    book.open(APPLICATION_CREDENTIALS_SOURCE);
+    for (let part = 0; part < directory.applicationCredentialPartsRead; part++)
+      book.succeeded(APPLICATION_CREDENTIALS_SOURCE);
     done += 1;
     progress();
 
@@ -442,6 +450,7 @@ export async function collectTenant(
     model.groupEligibilities = directory.groupEligibilities;
     model.directoryOwners = directory.directoryOwners;
     model.administrativeUnits = directory.administrativeUnits;
+    model.applicationFederatedCredentials = directory.applicationFederatedCredentials;
     // Clusters finish in any order; the model lists them by id so that two scans of one tenant agree.
     model.kubernetes = Object.fromEntries(Object.entries(kubernetes).sort(([a], [b]) => a.localeCompare(b)));
     model.coverage = book.coverage();
