@@ -3,6 +3,7 @@ import { CommandError, type CommandRunner, mapWithLimit } from "@/lib/collect/co
 import { kubernetesObjectsWithKubectl } from "@/lib/collect/kubectl-reader";
 import {
   ADMINISTRATIVE_UNITS_SOURCE,
+  APPLICATION_CREDENTIALS_SOURCE,
   administrativeUnitOfScope,
   CLUSTER_RELEVANT_DIRECTORY_ROLES,
   PIM_SOURCE,
@@ -464,10 +465,13 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
     if (ownerIds.length > 0) entra.owners.push({ objectId, ownerIds });
   };
   const governed = new Set<string>();
-  const governNew = async () => {
+  /** `servicePrincipalsOnly`: the later pass over principals governance named, as the scanner makes it. */
+  const governNew = async (servicePrincipalsOnly = false) => {
     const fresh = [...principals.values()].filter((p) => !governed.has(String(p.id)));
     for (const p of fresh) governed.add(String(p.id));
-    const groups = fresh.filter((p) => p.type === "Group").map((p) => String(p.id));
+    const groups = servicePrincipalsOnly
+      ? []
+      : fresh.filter((p) => p.type === "Group").map((p) => String(p.id));
     const groupUrls = groups.flatMap((groupId) => [
       `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=${encodeURIComponent(`groupId eq '${groupId}'`)}&$top=${GRAPH_PAGE}`,
       `/groups/${groupId}/owners?$top=${GRAPH_PAGE}`,
@@ -499,7 +503,7 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
       `/servicePrincipals/${String(sp.id)}/owners?$top=${GRAPH_PAGE}`,
       `/applications(appId='${lower(sp.appId)}')?$select=id,appId,displayName`,
     ]);
-    const applications: { id: string; appId: string }[] = [];
+    const applications: { id: string; appId: string; entry: Json }[] = [];
     for (const [index, outcome] of (await batch(spUrls)).entries()) {
       const sp = sps[Math.floor(index / 2)];
       if (!outcome.ok) {
@@ -509,12 +513,13 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
       if (index % 2 === 0) addOwners(String(sp.id), outcome.items);
       else {
         const id = lower(outcome.body.id);
-        applications.push({ id, appId: lower(sp.appId) });
-        entra.applications.push({
+        const entry: Json = {
           id,
           appId: lower(sp.appId),
           displayName: outcome.body.displayName ?? sp.displayName,
-        });
+        };
+        applications.push({ id, appId: lower(sp.appId), entry });
+        entra.applications.push(entry);
       }
     }
     const appOwners = await batch(
@@ -524,6 +529,25 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
       if (outcome.ok) addOwners(applications[index].id, outcome.items);
       else if (!notFound(outcome.code)) fail(DIRECTORY_SOURCE, graphFailure(outcome));
     }
+    // Their federated identity credentials (Graph v1.0, as the scanner reads them): the file keeps them
+    // as Graph returned them, a flexible one with no subject (v1.0 has no claimsMatchingExpression).
+    const credentialLists = await batch(
+      applications.map((app) => `/applications/${app.id}/federatedIdentityCredentials`),
+    );
+    for (const [index, outcome] of credentialLists.entries()) {
+      if (!outcome.ok) {
+        if (!notFound(outcome.code)) fail(APPLICATION_CREDENTIALS_SOURCE, graphFailure(outcome));
+        continue;
+      }
+      applications[index].entry.federatedIdentityCredentials = outcome.items.map((item) => ({
+        id: lower(item.id),
+        name: item.name,
+        issuer: item.issuer,
+        ...(typeof item.subject === "string" && item.subject ? { subject: item.subject } : {}),
+        audiences: Array.isArray(item.audiences) ? item.audiences : [],
+        ...(typeof item.description === "string" ? { description: item.description } : {}),
+      }));
+    }
   };
   await governNew();
   // The principals governance names (holders, owners, eligible members), resolved in a second pass.
@@ -531,6 +555,14 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
   if (missing.length > 0) {
     await resolve(missing.sort());
     await expandGroups();
+    // Service principals only governance named (directory role holders, owners): their applications'
+    // owners and federated credentials, then whoever those name.
+    await governNew(true);
+    const later = [...governanceIds].filter((id) => !principals.has(id));
+    if (later.length > 0) {
+      await resolve(later.sort());
+      await expandGroups();
+    }
   }
 
   // Administrative units, as the scanner reads them (lib/azure/directory-governance-reader.ts): the units a

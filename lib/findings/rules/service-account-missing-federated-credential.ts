@@ -21,6 +21,15 @@ export const serviceAccountMissingFederatedCredential: FindingRule = {
     const { model } = ctx;
     const identitiesByClientId = new Map(model.identities.map((identity) => [identity.clientId, identity]));
     const everyIdentityRead = allAssignmentsComplete(model);
+    // Applications: the client id is an app id; their credentials were read when the model has the list.
+    const applicationsByAppId = new Map(
+      (model.directoryOwners ?? []).flatMap((ownership) =>
+        ownership.objectKind === "Application" && ownership.appId
+          ? [[ownership.appId, ownership] as const]
+          : [],
+      ),
+    );
+    const applicationCredentials = model.applicationFederatedCredentials;
     const issuerOf = (cluster: Cluster) =>
       cluster.oidcIssuer.enabled && cluster.workloadIdentityEnabled ? cluster.oidcIssuer.issuerUrl : null;
     return findingsPerCluster(
@@ -28,7 +37,7 @@ export const serviceAccountMissingFederatedCredential: FindingRule = {
       ctx,
       (cluster) => ({
         summary:
-          "Create the federated credential on the identity the service account names (exact issuer, subject system:serviceaccount:<ns>:<name>), or remove the annotation.",
+          "Create the federated credential on the identity or application the service account names (exact issuer, subject system:serviceaccount:<ns>:<name>), or remove the annotation.",
         azCli: `az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer ${issuerOf(cluster) ?? "<cluster-oidc-issuer>"} --subject system:serviceaccount:<namespace>:<service-account> --audiences api://AzureADTokenExchange`,
       }),
       (cluster, remediation) => {
@@ -55,14 +64,39 @@ export const serviceAccountMissingFederatedCredential: FindingRule = {
             continue;
           }
           const identity = identitiesByClientId.get(clientId);
+          const application = identity ? undefined : applicationsByAppId.get(clientId);
+          if (application && applicationCredentials) {
+            const trusted = applicationCredentials.some(
+              (credential) =>
+                credential.appId === clientId &&
+                credential.issuer === issuer &&
+                // a flexible credential read through Graph v1.0 (no subject) may trust it: not a failure
+                (credential.subject === wanted || credential.subject === ""),
+            );
+            if (!trusted)
+              findings.push(
+                findingFor(this, cluster, remediation, {
+                  status: "fail",
+                  summary: `${subject.label} asks for application ${application.displayName}, but no federated credential of ${application.displayName} trusts ${wanted} from this cluster's issuer.`,
+                  objects: [
+                    subject,
+                    { kind: "application", id: application.objectId, label: application.displayName },
+                  ],
+                }),
+              );
+            continue;
+          }
           if (!identity) {
             findings.push(
               findingFor(this, cluster, remediation, {
-                // Could be an app registration, whose federated credentials are not scanned: unknown, not broken.
+                // An app registration the scan did not read (its service principal holds nothing the scan saw),
+                // or one whose credentials were not read: unknown, not broken.
                 status: "not-assessed",
-                summary: everyIdentityRead
-                  ? `${subject.label} asks for client ${clientId}, which is no user-assigned identity in the tenant (app registrations' federated credentials are not scanned).`
-                  : `${subject.label} asks for client ${clientId}, whose identity was not read in this scan.`,
+                summary: application
+                  ? `${subject.label} asks for application ${application.displayName}, whose federated credentials were not read in this scan.`
+                  : everyIdentityRead
+                    ? `${subject.label} asks for client ${clientId}, which is no user-assigned identity in the tenant, nor the application of a service principal this scan read.`
+                    : `${subject.label} asks for client ${clientId}, whose identity was not read in this scan.`,
                 objects: [subject],
               }),
             );

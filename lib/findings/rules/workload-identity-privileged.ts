@@ -41,30 +41,75 @@ function resourceGroupOrAbove(scope: string): boolean {
   return subscriptionId === null || resourceType === null;
 }
 
+/** An identity pods can act as: a user-assigned managed identity, or an application's service principal. */
+type PodUsable = {
+  principalId: string;
+  /** the step and object naming it */
+  object: PathStep;
+  name: string;
+  how: string;
+};
+
 /**
  * Identities a pod on the cluster can get tokens for: every user-assigned identity with a federated
  * credential that trusts the cluster's OIDC issuer (Entra compares the issuer exactly; which service
- * account the subject names only decides *which* pods, and any pod creator can pick the account), and
- * AAD Pod Identity's AzureIdentity objects on the cluster.
+ * account the subject names only decides *which* pods, and any pod creator can pick the account), every
+ * application's service principal whose application has such a credential (workload identity federates
+ * to applications too: learn.microsoft.com/azure/aks/workload-identity-overview), and AAD Pod Identity's
+ * AzureIdentity objects on the cluster.
  */
-function identitiesUsableFromPods(model: TenantModel, cluster: Cluster): Map<ManagedIdentity, string> {
-  const usable = new Map<ManagedIdentity, string>();
+function identitiesUsableFromPods(model: TenantModel, cluster: Cluster): PodUsable[] {
+  const usable = new Map<string, PodUsable>();
+  const add = (entry: PodUsable) => {
+    if (!usable.has(entry.principalId)) usable.set(entry.principalId, entry);
+  };
+  const asIdentity = (identity: ManagedIdentity, how: string): PodUsable => ({
+    principalId: identity.principalId,
+    object: identityStep(identity.id, identity.name),
+    name: identity.name,
+    how,
+  });
   const byId = new Map(model.identities.map((identity) => [identity.id, identity]));
   const issuer = cluster.oidcIssuer.issuerUrl;
   if (issuer && cluster.oidcIssuer.enabled) {
     for (const credential of model.federatedCredentials) {
       const identity = byId.get(credential.identityId);
-      if (identity && credential.issuer === issuer && !usable.has(identity))
-        usable.set(identity, `federated credential ${credential.name} (${credential.subject || "flexible"})`);
+      if (identity && credential.issuer === issuer)
+        add(
+          asIdentity(
+            identity,
+            `federated credential ${credential.name} (${credential.subject || "flexible"})`,
+          ),
+        );
+    }
+    const servicePrincipals = new Map(
+      model.principals.flatMap((principal) =>
+        principal.kind === "ServicePrincipal" && principal.appId
+          ? [[principal.appId, principal] as const]
+          : [],
+      ),
+    );
+    for (const credential of model.applicationFederatedCredentials ?? []) {
+      const servicePrincipal = servicePrincipals.get(credential.appId);
+      if (!servicePrincipal || credential.issuer !== issuer) continue;
+      add({
+        principalId: servicePrincipal.id,
+        object: {
+          kind: "principal",
+          id: servicePrincipal.id,
+          label: `service principal ${servicePrincipal.displayName}`,
+        },
+        name: servicePrincipal.displayName,
+        how: `application federated credential ${credential.name} (${credential.subject || "flexible"})`,
+      });
     }
   }
   for (const azureIdentity of anyKubernetes(model, cluster)?.azureIdentities ?? []) {
     if (!azureIdentity.resourceId) continue;
     const identity = byId.get(azureIdentity.resourceId.toLowerCase());
-    if (identity && !usable.has(identity))
-      usable.set(identity, `AzureIdentity ${azureIdentity.namespace}/${azureIdentity.name}`);
+    if (identity) add(asIdentity(identity, `AzureIdentity ${azureIdentity.namespace}/${azureIdentity.name}`));
   }
-  return usable;
+  return [...usable.values()];
 }
 
 export const workloadIdentityPrivileged: FindingRule = {
@@ -85,10 +130,10 @@ export const workloadIdentityPrivileged: FindingRule = {
       }),
       (cluster, remediation) => {
         const failures: Finding[] = [];
-        for (const [identity, how] of identitiesUsableFromPods(model, cluster)) {
+        for (const usable of identitiesUsableFromPods(model, cluster)) {
           const paths: PathStep[][] = [];
           const roles: string[] = [];
-          for (const assignment of assignmentsOfPrincipal(index, identity.principalId)) {
+          for (const assignment of assignmentsOfPrincipal(index, usable.principalId)) {
             const definition = index.rolesByGuid.get(assignment.roleDefinitionId);
             if (!definition || !privileged(definition) || !resourceGroupOrAbove(assignment.scope)) continue;
             roles.push(assignmentStep(assignment, definition).label);
@@ -96,10 +141,10 @@ export const workloadIdentityPrivileged: FindingRule = {
               clusterStep(cluster),
               {
                 kind: "workloadIdentity",
-                id: `${cluster.id}#${identity.id}`,
-                label: `pods can use it through ${how}`,
+                id: `${cluster.id}#${usable.object.id}`,
+                label: `pods can use it through ${usable.how}`,
               },
-              identityStep(identity.id, identity.name),
+              usable.object,
               assignmentStep(assignment, definition),
               roleDefinitionStep(definition),
             ]);
@@ -108,9 +153,9 @@ export const workloadIdentityPrivileged: FindingRule = {
           failures.push(
             findingFor(this, cluster, remediation, {
               status: "fail",
-              summary: `${identity.name}, usable from pods on ${cluster.name} through ${how}, holds ${roles.join("; ")}.`,
+              summary: `${usable.name}, usable from pods on ${cluster.name} through ${usable.how}, holds ${roles.join("; ")}.`,
               objects: [
-                { kind: "identity", id: identity.id, label: identity.name },
+                { kind: usable.object.kind, id: usable.object.id, label: usable.name },
                 { kind: "cluster", id: cluster.id, label: cluster.name },
               ],
               paths,

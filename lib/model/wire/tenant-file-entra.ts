@@ -56,7 +56,8 @@ export const entraGroupEligibilitySchema = z.strictObject({
  * has it (learn.microsoft.com/graph/api/resources/federatedidentitycredential): `name` unique within the
  * application and URL friendly (at most 120 characters), one audience, `issuer` and `subject` matched
  * by Entra as exact strings. A flexible credential (Graph beta) has `claimsMatchingExpression` instead of
- * a subject; Graph v1.0, which the scanner reads, returns it with no subject.
+ * a subject; Graph v1.0, which the scanner and the offline collector read, returns it with neither
+ * (accepted, with a warning: it is matched as "unknown", never as "no match").
  */
 export const entraFederatedIdentityCredentialSchema = z
   .strictObject({
@@ -78,7 +79,7 @@ export const entraFederatedIdentityCredentialSchema = z
       .length(1, "must list exactly one audience (Graph: it accepts a single value)"),
     description: z.string().max(600).nullable().optional(),
   })
-  .refine((credential) => Boolean(credential.subject) !== Boolean(credential.claimsMatchingExpression), {
+  .refine((credential) => !(credential.subject && credential.claimsMatchingExpression), {
     message: "must have either subject or claimsMatchingExpression, not both",
     path: ["subject"],
   });
@@ -217,6 +218,12 @@ export function checkEntraSemantics(tenant: TenantFile, report: TenantFileReport
           `${credentialPath}.subject`,
           "federated credential issuer and subject",
         );
+      if (!credential.subject && !credential.claimsMatchingExpression)
+        report.warnings.push({
+          path: credentialPath,
+          message:
+            "neither subject nor claimsMatchingExpression: a flexible credential read through Graph v1.0; any token of its issuer may match (paths through it are conditional)",
+        });
       if (credential.id)
         once(
           `fic-id|${app}|${credential.id.toLowerCase()}`,
