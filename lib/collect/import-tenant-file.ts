@@ -1,3 +1,4 @@
+import { APPLICATION_CREDENTIALS_SOURCE } from "@/lib/model/directory";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { clusterSource, subscriptionSource } from "@/lib/model/sources";
 import { type TenantModel, tenantModelSchema } from "@/lib/model/tenant-model";
@@ -59,6 +60,9 @@ export function modelFromImportedTenantFile(tenant: TenantFile): { model: Tenant
       const clusterId = model.clusters.find((c) => clusterSource(c.id) === source)?.id;
       if (clusterId) delete model.kubernetes[clusterId];
     }
+    // Likewise applications' federated credentials: not read is "unknown", never "none".
+    if (source === APPLICATION_CREDENTIALS_SOURCE && entry.status === "not-read")
+      model.applicationFederatedCredentials = undefined;
     errors.push({
       source,
       code: entry.status === "partial" ? "PartiallyCollected" : "NotCollected",
