@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { iterateAttackPaths } from "@/lib/access/attack-paths";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
 import type { FaultRule } from "@/lib/emulator/faults";
 import { ENTRA_IDS as ids, withEntraSection } from "@/lib/emulator/test-fixtures/entra-section";
@@ -263,5 +264,50 @@ describe("a refused credential list", () => {
     } finally {
       await running.stop();
     }
+  });
+});
+
+describe("a scan's answers", () => {
+  // aks-admins (Jet) administer aks-1, so they run pods as default/default there; ci-deployer's
+  // application trusts that account's tokens, and ci-deployer holds Contributor on the management group
+  // above aks-4 (no Entra integration, local accounts on: Contributor is cluster-admin through
+  // listClusterAdminCredential). Without the credential Jet has no way into aks-4.
+  const AKS4 = "aks-4";
+  async function jetIntoAks4(withCredential: boolean) {
+    const tenant = withEntraSection(await readTenantFile(smallTenantPath), "P2");
+    if (withCredential && tenant.entra)
+      tenant.entra.applications[0].federatedIdentityCredentials = [
+        {
+          name: "aks-1-default",
+          issuer: ISSUER,
+          subject: "system:serviceaccount:default:default",
+          audiences: ["api://AzureADTokenExchange"],
+        },
+      ];
+    const { running, result } = await scan(tenant);
+    try {
+      for (const { access, paths } of iterateAttackPaths(result.model, { maxHops: 5 }))
+        if (access.cluster.name === AKS4) return paths.filter((path) => path.principal.id === ids.jet);
+      throw new Error("no aks-4");
+    } finally {
+      await running.stop();
+    }
+  }
+
+  it("lead from a pod on one cluster through the application's service principal to another cluster", async () => {
+    const [path, ...rest] = await jetIntoAks4(true);
+    expect(rest).toEqual([]);
+    expect(path).toMatchObject({ level: "cluster-admin", hops: 3, conditional: false });
+    const kinds = path.path.map((step) => step.kind);
+    expect(kinds.slice(kinds.indexOf("k8s.serviceAccount"), kinds.indexOf("roleAssignment") + 1)).toEqual([
+      "k8s.serviceAccount",
+      "applicationFederatedCredential",
+      "principal",
+      "roleAssignment",
+    ]);
+    expect(path.path.find((step) => step.kind === "principal" && step.id === ids.ciDeployer)?.label).toBe(
+      "signs in as service principal ci-deployer",
+    );
+    expect(await jetIntoAks4(false)).toEqual([]);
   });
 });
