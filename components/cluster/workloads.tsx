@@ -2,6 +2,7 @@ import Link from "next/link";
 import { Fact, SubHeading } from "@/components/cluster/fact";
 import { PostureFlag } from "@/components/ui/badges";
 import type { ClusterDetail } from "@/lib/queries/cluster-detail";
+import { principalHref } from "@/lib/queries/cluster-slug";
 
 function Arrow() {
   return (
@@ -85,6 +86,60 @@ export function Workloads({ detail }: { detail: ClusterDetail }) {
           ))}
         </ul>
       )}
+      {workloads.applicationChains.length > 0 ? (
+        <>
+          <SubHeading>Workload identity chains to applications</SubHeading>
+          <p className="mb-2 text-xs text-slate-600">
+            A token these credentials accept signs in as the application's service principal, with every role
+            it holds.
+          </p>
+          <ul className="space-y-2">
+            {workloads.applicationChains.map((chain) => (
+              <li
+                key={`${chain.credential.applicationId}/${chain.credential.id}`}
+                className={`rounded border p-2 text-sm ${chain.problem ? "border-red-200 bg-red-50" : "border-slate-200"}`}
+              >
+                <div className="flex flex-wrap items-center">
+                  <span title={chain.credential.issuer}>issuer</span>
+                  <Arrow />
+                  <span>credential {chain.credential.name}</span>
+                  <Arrow />
+                  {chain.servicePrincipal ? (
+                    <Link href={principalHref(chain.servicePrincipal.id)} className="link">
+                      application {chain.application?.displayName ?? chain.servicePrincipal.displayName}
+                    </Link>
+                  ) : (
+                    <span>application {chain.application?.displayName ?? chain.credential.appId}</span>
+                  )}
+                  <Arrow />
+                  <span>
+                    {chain.serviceAccount
+                      ? `${chain.serviceAccount.namespace}/${chain.serviceAccount.name}`
+                      : "any service account (a flexible credential whose expression was not read)"}
+                  </span>
+                  <Arrow />
+                  <span>
+                    {chain.pods.length
+                      ? `${chain.pods.length} pod${chain.pods.length === 1 ? "" : "s"}`
+                      : "no pods"}
+                  </span>
+                </div>
+                {chain.problem ? (
+                  <p className="mt-1 font-medium text-red-900">Broken: {chain.problem}.</p>
+                ) : null}
+                {chain.assignments.length > 0 ? (
+                  <p className="mt-1 text-xs text-slate-700">
+                    Reaches:{" "}
+                    {chain.assignments
+                      .map((assignment) => `${assignment.role.name} on ${assignment.scopeLabel}`)
+                      .join("; ")}
+                  </p>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       {workloads.annotatedWithoutCredential.length > 0 ? (
         <>
           <SubHeading>Service accounts naming an identity with no credential here</SubHeading>
@@ -95,8 +150,11 @@ export function Workloads({ detail }: { detail: ClusterDetail }) {
                 className="rounded border border-red-200 bg-red-50 p-2"
               >
                 {account.namespace}/{account.name} <Arrow />{" "}
-                {account.identity?.name ?? `client id ${account.clientId}`}: no federated credential trusts
-                this cluster for it
+                {account.identity?.name ??
+                  (account.application
+                    ? `application ${account.application}`
+                    : `client id ${account.clientId}`)}
+                : no federated credential trusts this cluster for it
               </li>
             ))}
           </ul>

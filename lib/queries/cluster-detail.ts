@@ -8,7 +8,12 @@ import type {
   RoleDefinition,
   Subscription,
 } from "@/lib/model/azure";
-import type { GroupMembership, Principal } from "@/lib/model/directory";
+import type {
+  ApplicationFederatedCredential,
+  DirectoryOwnership,
+  GroupMembership,
+  Principal,
+} from "@/lib/model/directory";
 import type {
   AzureIdentity,
   AzureIdentityBinding,
@@ -34,6 +39,10 @@ export type ClusterDetailInput = {
   identities: readonly ManagedIdentity[];
   /** credentials trusting this cluster's issuer, and those of identities its service accounts name */
   federatedCredentials: readonly FederatedCredential[];
+  /** applications' federated credentials trusting this cluster's issuer (absent: none read) */
+  applicationCredentials?: readonly ApplicationFederatedCredential[];
+  /** the applications those credentials and the service accounts' annotations name (their service principals are in `principals`) */
+  applications?: readonly DirectoryOwnership[];
   serviceAccounts: readonly ServiceAccount[];
   pods: readonly Pod[];
   azureIdentities: readonly AzureIdentity[];
@@ -80,6 +89,22 @@ export type WorkloadChain = {
   pods: string[];
   assignments: AssignmentView[];
   /** why the chain is broken, null when every link holds */
+  problem: string | null;
+};
+
+/**
+ * Workload identity federated to an application registration: the token acts as the application's
+ * service principal (learn.microsoft.com/azure/aks/workload-identity-overview).
+ */
+export type ApplicationChain = {
+  credential: ApplicationFederatedCredential;
+  application: { objectId: string; appId: string; displayName: string } | null;
+  servicePrincipal: { id: string; displayName: string } | null;
+  /** null for a flexible credential (no subject): it may accept any account of the issuer */
+  serviceAccount: { namespace: string; name: string } | null;
+  serviceAccountFound: boolean;
+  pods: string[];
+  assignments: AssignmentView[];
   problem: string | null;
 };
 
@@ -302,24 +327,88 @@ export function assembleClusterDetail(input: ClusterDetailInput) {
         a.credential.subject.localeCompare(b.credential.subject) ||
         a.credential.id.localeCompare(b.credential.id),
     );
-  const trusted = new Set(
-    chains
+  const applicationsByAppId = new Map(
+    (input.applications ?? []).flatMap((application) =>
+      application.appId ? [[application.appId, application] as const] : [],
+    ),
+  );
+  const servicePrincipalsByAppId = new Map(
+    input.principals.flatMap((principal) =>
+      principal.kind === "ServicePrincipal" && principal.appId ? [[principal.appId, principal] as const] : [],
+    ),
+  );
+  const applicationChains: ApplicationChain[] = (input.applicationCredentials ?? [])
+    .filter((credential) => issuer !== null && credential.issuer === issuer)
+    .map((credential) => {
+      const application = applicationsByAppId.get(credential.appId);
+      const servicePrincipal = servicePrincipalsByAppId.get(credential.appId);
+      const match = SERVICE_ACCOUNT_SUBJECT.exec(credential.subject);
+      const serviceAccount = match ? { namespace: match[1], name: match[2] } : null;
+      const account = serviceAccount
+        ? serviceAccounts.get(`${serviceAccount.namespace}/${serviceAccount.name}`)
+        : undefined;
+      let problem: string | null = null;
+      if (credential.subject !== "" && !serviceAccount)
+        problem = `the subject "${credential.subject}" names no service account`;
+      else if (serviceAccount && kubernetesRead && !account)
+        problem = "the service account does not exist on this cluster";
+      else if (account && account.workloadIdentity.clientId !== credential.appId)
+        problem = account.workloadIdentity.clientId
+          ? "the service account is annotated with another client id"
+          : "the service account has no azure.workload.identity/client-id annotation";
+      return {
+        credential,
+        application: application
+          ? { objectId: application.objectId, appId: credential.appId, displayName: application.displayName }
+          : null,
+        servicePrincipal: servicePrincipal
+          ? { id: servicePrincipal.id, displayName: servicePrincipal.displayName }
+          : null,
+        serviceAccount,
+        serviceAccountFound: !!account,
+        pods: serviceAccount ? podsOf(serviceAccount.namespace, serviceAccount.name) : [],
+        assignments: assignmentsOf(servicePrincipal?.id ?? null),
+        problem,
+      };
+    })
+    .sort(
+      (a, b) =>
+        a.credential.subject.localeCompare(b.credential.subject) ||
+        a.credential.id.localeCompare(b.credential.id),
+    );
+  const trusted = new Set([
+    ...chains
       .filter((chain) => chain.identity && chain.serviceAccount)
       .map(
         (chain) =>
           `${chain.serviceAccount?.namespace}/${chain.serviceAccount?.name}|${chain.identity?.clientId}`,
       ),
+    ...applicationChains
+      .filter((chain) => chain.serviceAccount)
+      .map(
+        (chain) =>
+          `${chain.serviceAccount?.namespace}/${chain.serviceAccount?.name}|${chain.credential.appId}`,
+      ),
+  ]);
+  // A flexible credential (no subject read) may trust any account of the issuer: not "no credential".
+  const flexibleAppIds = new Set(
+    applicationChains
+      .filter((chain) => chain.credential.subject === "")
+      .map((chain) => chain.credential.appId),
   );
   const annotatedWithoutCredential = input.serviceAccounts
     .filter((account) => account.workloadIdentity.clientId)
     .filter(
-      (account) => !trusted.has(`${account.namespace}/${account.name}|${account.workloadIdentity.clientId}`),
+      (account) =>
+        !trusted.has(`${account.namespace}/${account.name}|${account.workloadIdentity.clientId}`) &&
+        !flexibleAppIds.has(account.workloadIdentity.clientId as string),
     )
     .map((account) => ({
       namespace: account.namespace,
       name: account.name,
       clientId: account.workloadIdentity.clientId as string,
       identity: identitiesByClientId.get(account.workloadIdentity.clientId as string) ?? null,
+      application: applicationsByAppId.get(account.workloadIdentity.clientId as string)?.displayName ?? null,
       pods: podsOf(account.namespace, account.name),
     }));
 
@@ -387,6 +476,7 @@ export function assembleClusterDetail(input: ClusterDetailInput) {
       oidcIssuer: cluster.oidcIssuer,
       workloadIdentityEnabled: cluster.workloadIdentityEnabled,
       chains,
+      applicationChains,
       annotatedWithoutCredential,
       podIdentity: {
         enabled: cluster.podIdentity.enabled,

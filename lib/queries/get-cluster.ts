@@ -8,7 +8,12 @@ import {
   roleDefinitionSchema,
   subscriptionSchema,
 } from "@/lib/model/azure";
-import { groupMembershipSchema, principalSchema } from "@/lib/model/directory";
+import {
+  applicationFederatedCredentialSchema,
+  directoryOwnershipSchema,
+  groupMembershipSchema,
+  principalSchema,
+} from "@/lib/model/directory";
 import {
   azureIdentityBindingSchema,
   azureIdentitySchema,
@@ -108,7 +113,40 @@ export async function getCluster(scope: ScanScope, clusterId: string) {
                    OR data->>'clientId' IN (${Prisma.join(clientIds.size ? [...clientIds] : [""])}))`)
         ).map((row) => managedIdentitySchema.parse(row.data));
 
+  // Applications: credentials trusting the issuer, and the applications the service accounts name (an
+  // annotation's client id that is no managed identity's), with their service principals.
+  const applicationCredentials = cluster.oidcIssuer.issuerUrl
+    ? (
+        await db.$queryRaw<Row[]>(Prisma.sql`
+          SELECT kind, data FROM snapshot_records
+          WHERE ${tenant} AND kind = 'applicationFederatedCredential' AND data->>'issuer' = ${cluster.oidcIssuer.issuerUrl}`)
+      ).map((row) => applicationFederatedCredentialSchema.parse(row.data))
+    : [];
+  const identityClientIds = new Set(identities.map((identity) => identity.clientId));
+  const appIds = [
+    ...new Set([
+      ...applicationCredentials.map((credential) => credential.appId),
+      ...serviceAccounts.flatMap((account) =>
+        account.workloadIdentity.clientId && !identityClientIds.has(account.workloadIdentity.clientId)
+          ? [account.workloadIdentity.clientId]
+          : [],
+      ),
+    ]),
+  ];
+  const applicationRows = appIds.length
+    ? await db.$queryRaw<Row[]>(Prisma.sql`
+        SELECT kind, data FROM snapshot_records
+        WHERE ${tenant} AND kind IN ('directoryOwnership', 'principal') AND data->>'appId' IN (${Prisma.join(appIds)})`)
+    : [];
+  const applications = parseAll(applicationRows, "directoryOwnership", directoryOwnershipSchema).filter(
+    (ownership) => ownership.objectKind === "Application",
+  );
+  const applicationPrincipals = parseAll(applicationRows, "principal", principalSchema).filter(
+    (principal) => principal.kind === "ServicePrincipal",
+  );
+
   const identityPrincipalIds = new Set<string>(identities.map((identity) => identity.principalId));
+  for (const principal of applicationPrincipals) identityPrincipalIds.add(principal.id);
   for (const objectId of [
     cluster.controlPlaneIdentity.principalId,
     cluster.kubeletIdentity?.objectId,
@@ -146,6 +184,7 @@ export async function getCluster(scope: ScanScope, clusterId: string) {
       : [],
   ]);
   const principalIds = new Set<string>([
+    ...applicationPrincipals.map((principal) => principal.id),
     ...roleAssignments.map((assignment) => assignment.principalId),
     ...adminGroupIds,
     ...groupMemberships.flatMap((group) => group.memberIds),
@@ -169,6 +208,8 @@ export async function getCluster(scope: ScanScope, clusterId: string) {
     groupMemberships,
     identities,
     federatedCredentials,
+    applicationCredentials,
+    applications,
     serviceAccounts,
     pods,
     azureIdentities,
