@@ -30,6 +30,7 @@ const KIND_LABEL: Record<string, string> = {
   identity: "Managed identity",
   federatedCredential: "Federated credential",
   applicationFederatedCredential: "Application federated credential",
+  graphAppRoleAssignment: "Graph application permission",
   "k8s.serviceAccount": "Service account",
   ServiceAccount: "Service account",
   "k8s.pod": "Pod",

@@ -10,6 +10,7 @@ import {
   DIRECTORY_ROLE_NAMES,
   type DirectoryOwnership,
   type DirectoryRoleAssignment,
+  type GraphAppRoleAssignment,
   type GroupEligibility,
   DIRECTORY_ROLE_TEMPLATES as ROLES,
 } from "@/lib/model/directory";
@@ -60,6 +61,24 @@ import {
 //     membership", as before.
 
 type Edge = ReverseEdge & { eligible: boolean };
+
+/** The Microsoft Graph application permissions the edges use (names: GRAPH_ESCALATION_PERMISSIONS). */
+const GRAPH = {
+  roleManagement: "RoleManagement.ReadWrite.Directory",
+  appRoleAssignment: "AppRoleAssignment.ReadWrite.All",
+  application: "Application.ReadWrite.All",
+} as const;
+/** Graph permissions that add members to groups that are not role-assignable (group-post-members). */
+const GRAPH_GROUP_MEMBERSHIP = [
+  "GroupMember.ReadWrite.All",
+  "Group.ReadWrite.All",
+  "Directory.ReadWrite.All",
+];
+const GRANTS_ROLE_MANAGEMENT: PathStep = {
+  kind: "action",
+  id: `graph#grant:${GRAPH.roleManagement}`,
+  label: `grants itself Microsoft Graph's ${GRAPH.roleManagement}`,
+};
 type DirectoryTargetEdge = Edge & TargetEdge & { level: "cluster-admin"; namespace: null; held: false };
 
 /** Roles that change the membership of groups that are not role-assignable (groups/members/update). */
@@ -117,6 +136,8 @@ export function directoryRoleNode(roleTemplateId: string): string {
 
 export class DirectoryEdges {
   private readonly rolesByTemplate = new Map<string, DirectoryRoleAssignment[]>();
+  /** Microsoft Graph application permissions by name (GRAPH_ESCALATION_PERMISSIONS) */
+  private readonly graphHolders = new Map<string, GraphAppRoleAssignment[]>();
   /**
    * Role assignments scoped to one directory object (directoryScopeId "/<object id>": an application,
    * or a service principal), keyed by its lower-cased id; they manage that object itself.
@@ -145,6 +166,8 @@ export class DirectoryEdges {
         push(this.rolesByUnit, scope.slice(ADMINISTRATIVE_UNIT_SCOPE.length), role);
       else push(this.rolesByObject, scope.slice(1), role);
     }
+    for (const assignment of model.graphAppRoleAssignments ?? [])
+      push(this.graphHolders, assignment.permission, assignment);
     for (const unit of model.administrativeUnits ?? []) {
       this.unitsById.set(unit.id.toLowerCase(), unit);
       for (const memberId of unit.memberIds) push(this.unitsByMember, memberId.toLowerCase(), unit);
@@ -166,7 +189,8 @@ export class DirectoryEdges {
       this.rolesByObject.size === 0 &&
       this.rolesByUnit.size === 0 &&
       this.eligibilityByGroup.size === 0 &&
-      this.ownersByObject.size === 0
+      this.ownersByObject.size === 0 &&
+      this.graphHolders.size === 0
     );
   }
 
@@ -253,7 +277,8 @@ export class DirectoryEdges {
   targetEdges(cluster: Cluster): DirectoryTargetEdge[] {
     if (
       !this.rolesByTemplate.has(ROLES.globalAdministrator) &&
-      !this.rolesByTemplate.has(ROLES.privilegedRoleAdministrator)
+      !this.rolesByTemplate.has(ROLES.privilegedRoleAdministrator) &&
+      !this.graphAssignsRoles
     )
       return [];
     return [
@@ -308,6 +333,18 @@ export class DirectoryEdges {
         });
       }
     }
+    // Microsoft Graph's RoleManagement.ReadWrite.Directory assigns any directory role (POST
+    // /roleManagement/directory/roleAssignments, unifiedroleassignment-post); AppRoleAssignment.ReadWrite.All
+    // first grants its holder that permission (serviceprincipal-post-approleassignments).
+    const assign: PathStep = {
+      kind: "action",
+      id: `directoryRole:${templateId}#assign`,
+      label: `assigns itself the directory role ${this.roleName(templateId)}`,
+    };
+    edges.push(
+      ...this.graphPermissionEdges([GRAPH.roleManagement], [assign]),
+      ...this.graphPermissionEdges([GRAPH.appRoleAssignment], [GRANTS_ROLE_MANAGEMENT, assign]),
+    );
     // Privileged Role Administrator assigns any directory role, itself included.
     if (
       templateId !== ROLES.privilegedRoleAdministrator &&
@@ -355,7 +392,11 @@ export class DirectoryEdges {
   }
 
   private roleEdge(templateId: string, id: string, label: string, tail: PathStep[]): Edge[] {
-    if (!this.rolesByTemplate.has(templateId) && !this.rolesByTemplate.has(ROLES.privilegedRoleAdministrator))
+    if (
+      !this.rolesByTemplate.has(templateId) &&
+      !this.rolesByTemplate.has(ROLES.privilegedRoleAdministrator) &&
+      !this.graphAssignsRoles
+    )
       return [];
     return [
       {
@@ -366,6 +407,39 @@ export class DirectoryEdges {
         eligible: false,
       },
     ];
+  }
+
+  /** Whether someone holds a Microsoft Graph permission that assigns directory roles. */
+  private get graphAssignsRoles(): boolean {
+    return this.graphHolders.has(GRAPH.roleManagement) || this.graphHolders.has(GRAPH.appRoleAssignment);
+  }
+
+  /** Edges from the holders of Microsoft Graph application `permissions`: the permission, then `steps`. */
+  private graphPermissionEdges(
+    permissions: readonly string[],
+    steps: PathStep[],
+    conditional = false,
+  ): Edge[] {
+    const edges: Edge[] = [];
+    for (const permission of permissions)
+      for (const assignment of this.graphHolders.get(permission) ?? [])
+        edges.push({
+          // granted to the service principal itself (app roles are never held through a group)
+          from: this.register(directoryPrincipal(this.index, assignment.principalId)),
+          // one hop, as a Privileged Role Administrator's: granting itself a permission first is part of it
+          weight: 1,
+          steps: [
+            {
+              kind: "graphAppRoleAssignment",
+              id: assignment.id,
+              label: `Microsoft Graph application permission ${permission}`,
+            },
+            ...steps,
+          ],
+          conditional,
+          eligible: false,
+        });
+    return edges;
   }
 
   /** The restricted management administrative units (as far as read) an object is a member of. */
@@ -498,6 +572,24 @@ export class DirectoryEdges {
           false,
         ),
       );
+    // Microsoft Graph's group permissions add members to groups that are not role-assignable (group-post-members:
+    // a role-assignable group also needs RoleManagement.ReadWrite.Directory, whose holder is a Privileged Role
+    // Administrator in all but name: the role edges below). In a restricted management unit, conditional.
+    if (!roleAssignable)
+      edges.push(
+        ...this.graphPermissionEdges(
+          GRAPH_GROUP_MEMBERSHIP,
+          [
+            {
+              kind: "action",
+              id: `${groupId}#addMember`,
+              label: `adds itself to group ${group.displayName} (not role-assignable)${restricted.length > 0 ? `, if applications may change restricted management administrative unit ${restricted[0].displayName}` : ""}`,
+            },
+            member,
+          ],
+          restricted.length > 0,
+        ),
+      );
     const roles = roleAssignable
       ? [ROLES.privilegedRoleAdministrator, ROLES.globalAdministrator]
       : restricted.length > 0
@@ -612,6 +704,28 @@ export class DirectoryEdges {
         ),
       );
     }
+    // Microsoft Graph's Application.ReadWrite.All adds a password to any application or service principal
+    // (application-addpassword, serviceprincipal-addpassword); AppRoleAssignment.ReadWrite.All grants it first.
+    const addSecret: PathStep = {
+      kind: "action",
+      id: `${servicePrincipalId}#addCredential`,
+      label: `adds a client secret to ${principal.displayName}`,
+    };
+    edges.push(
+      ...this.graphPermissionEdges([GRAPH.application], [addSecret, target]),
+      ...this.graphPermissionEdges(
+        [GRAPH.appRoleAssignment],
+        [
+          {
+            kind: "action",
+            id: `graph#grant:${GRAPH.application}`,
+            label: `grants itself Microsoft Graph's ${GRAPH.application}`,
+          },
+          addSecret,
+          target,
+        ],
+      ),
+    );
     // Hybrid Identity Administrator: makes itself owner (servicePrincipals/owners/update), and an owner
     // manages the credentials of the enterprise application it owns (permissions-reference, User
     // Administrator: "Application Registration and Enterprise Application owners, who can manage

@@ -11,7 +11,9 @@ import {
   CLUSTER_RELEVANT_DIRECTORY_ROLES,
   type DirectoryOwnership,
   type DirectoryRoleAssignment,
+  type GraphAppRoleAssignment,
   type GroupEligibility,
+  MICROSOFT_GRAPH_APP_ID,
   PIM_SOURCE,
   type Principal,
   type PrincipalKind,
@@ -21,6 +23,7 @@ import { DIRECTORY_SOURCE } from "@/lib/model/sources";
 import {
   applicationFederatedCredentialFromWire,
   directoryRoleAssignmentFromWire,
+  graphAppRoleAssignmentFromWire,
   groupEligibilityFromWire,
   principalFromDirectoryObject,
 } from "@/lib/model/wire-directory";
@@ -57,6 +60,8 @@ export type GovernanceRead = {
   directoryRoleAssignments: DirectoryRoleAssignment[];
   groupEligibilities: GroupEligibility[];
   directoryOwners: DirectoryOwnership[];
+  /** Microsoft Graph application permissions that lead somewhere (first pass only) */
+  graphAppRoleAssignments: GraphAppRoleAssignment[];
   /** the federated identity credentials of the applications read (APPLICATION_CREDENTIALS_SOURCE) */
   applicationFederatedCredentials: ApplicationFederatedCredential[];
   /** applications whose credentials were listed; with errors of their source, it is partial */
@@ -98,6 +103,7 @@ export async function readDirectoryGovernance(
     directoryRoleAssignments: [],
     groupEligibilities: [],
     directoryOwners: [],
+    graphAppRoleAssignments: [],
     applicationFederatedCredentials: [],
     applicationCredentialPartsRead: 0,
     principalHints: new Map(),
@@ -165,6 +171,38 @@ export async function readDirectoryGovernance(
       }
     });
   });
+
+  // Microsoft Graph's application permissions, from the resource's side: one paged list for the tenant
+  // (learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto). A tenant without Microsoft
+  // Graph's service principal (404) has granted none of them.
+  if (options.directoryRoles !== false) {
+    try {
+      const graph = z
+        .looseObject({ id: z.string().min(1) })
+        .parse(
+          await client.api(`/servicePrincipals(appId='${MICROSOFT_GRAPH_APP_ID}')`).select(["id"]).get(),
+        );
+      const granted = await readAll(client, () =>
+        client
+          .api(`/servicePrincipals/${normalizeGuid(graph.id)}/appRoleAssignedTo`)
+          .top(PAGE_SIZE)
+          .get(),
+      );
+      for (const object of granted) {
+        const assignment = graphAppRoleAssignmentFromWire(object);
+        if (!assignment) continue;
+        result.graphAppRoleAssignments.push(assignment);
+        hint(assignment.principalId, "ServicePrincipal");
+      }
+    } catch (error) {
+      if (statusOf(error) !== 404)
+        fail(
+          DIRECTORY_SOURCE,
+          "reading Microsoft Graph's application permissions (appRoleAssignedTo)",
+          error,
+        );
+    }
+  }
 
   const ownersOf = async (path: string): Promise<string[]> => {
     const owners = await readAll(client, () => client.api(path).top(PAGE_SIZE).get());
@@ -289,6 +327,7 @@ export async function readDirectoryGovernance(
     (eligibility) => `${eligibility.groupId}|${eligibility.accessId}|${eligibility.principalId}`,
   );
   result.directoryOwners = byKey(result.directoryOwners, (ownership) => ownership.objectId);
+  result.graphAppRoleAssignments = byKey(result.graphAppRoleAssignments, (assignment) => assignment.id);
   result.applicationFederatedCredentials = byKey(
     result.applicationFederatedCredentials,
     applicationCredentialKey,
@@ -461,6 +500,7 @@ export async function readDirectoryWithGovernance(
     directoryRoleAssignments: governance.directoryRoleAssignments,
     groupEligibilities: governance.groupEligibilities,
     directoryOwners: [...governance.directoryOwners, ...(later?.directoryOwners ?? [])],
+    graphAppRoleAssignments: governance.graphAppRoleAssignments,
     applicationFederatedCredentials: [
       ...governance.applicationFederatedCredentials,
       ...(later?.applicationFederatedCredentials ?? []),

@@ -79,6 +79,7 @@ const INVENTORY_KIND_LABEL: Record<string, string> = {
   directoryOwnership: "Owners of",
   administrativeUnit: "Administrative unit",
   applicationFederatedCredential: "Application federated credential",
+  graphAppRoleAssignment: "Microsoft Graph application permission",
   denyAssignment: "Deny assignment",
 };
 

@@ -13,6 +13,7 @@ import { DIRECTORY_ROLE_NAMES, DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/dire
 import { tenantHasEntraP2 } from "@/lib/model/directory-from-tenant-file";
 import {
   applicationCredentialsAsGraph,
+  appRoleAssignmentId,
   type EntraApplication,
   type EntraRoleAssignment,
   type EntraRoleEligibility,
@@ -30,6 +31,8 @@ import {
 //     learn.microsoft.com/graph/api/privilegedaccessgroup-list-eligibilityscheduleinstances ($filter required)
 //   GET /groups/{id}/owners, /servicePrincipals/{id}/owners, /applications/{id}/owners,
 //       /applications(appId='…')/owners, /applications/{id}
+//   GET /servicePrincipals/{id}/appRoleAssignedTo, …/appRoleAssignments (and by appId)
+//     learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto (Application.Read.All)
 //   GET /applications/{id}/federatedIdentityCredentials, /applications(appId='…')/federatedIdentityCredentials
 //     learn.microsoft.com/graph/api/application-list-federatedidentitycredentials (Application.Read.All)
 // (microsoftgraph/microsoft-graph-docs-contrib, api-reference/v1.0/api/*.md and
@@ -182,6 +185,19 @@ export class GraphGovernance {
       (part[0] === undefined || part[0] === "owners" || part[0] === "federatedidentitycredentials")
     )
       return this.application(request, hooks, applicationKey, (part[0] ?? "get") as ApplicationPart);
+    // /servicePrincipals/{id}/appRoleAssignedTo (granted on this resource) and …/appRoleAssignments (held)
+    const spByAppId = /^serviceprincipals\(appid='([^']+)'\)$/.exec(lower[0] ?? "");
+    const spPart = spByAppId ? lower[1] : lower[0] === "serviceprincipals" ? lower[2] : undefined;
+    if (
+      (spPart === "approleassignedto" || spPart === "approleassignments") &&
+      lower.length === (spByAppId ? 2 : 3)
+    )
+      return this.appRoleAssignments(
+        request,
+        hooks,
+        spByAppId ? { appId: spByAppId[1] } : { id: lower[1] },
+        spPart === "approleassignedto" ? "resource" : "principal",
+      );
     if (
       (lower[0] === "groups" || lower[0] === "serviceprincipals") &&
       lower.length === 3 &&
@@ -489,6 +505,59 @@ export class GraphGovernance {
       `federatedIdentityCredentials|${application.id}|${filterText ?? ""}`,
       `applications('${application.id}')/federatedIdentityCredentials`,
     );
+  }
+
+  /**
+   * GET /servicePrincipals/{id}/appRoleAssignedTo (serviceprincipal-list-approleassignedto) and
+   * …/appRoleAssignments (serviceprincipal-list-approleassignments): Graph's appRoleAssignment objects,
+   * paged. Application.Read.All or Directory.Read.All.
+   */
+  private appRoleAssignments(
+    request: EmulatorRequest,
+    hooks: GovernanceHooks,
+    key: { id: string } | { appId: string },
+    side: "resource" | "principal",
+  ): Routed {
+    const route =
+      side === "resource" ? "servicePrincipals.appRoleAssignedTo" : "servicePrincipals.appRoleAssignments";
+    if (!hooks.allowed(GOVERNANCE_PERMISSIONS.applicationOwners))
+      return { route, response: this.denied(hooks) };
+    const entry = "id" in key ? hooks.visible(key.id) : this.context.index.principalByClientId(key.appId);
+    if (entry?.kind !== "ServicePrincipal")
+      return { route, response: this.notFound(hooks, "id" in key ? key.id : key.appId) };
+    const items = (this.entra.appRoleAssignments ?? [])
+      .filter(
+        (assignment) =>
+          (side === "resource" ? assignment.resourceId : assignment.principalId).toLowerCase() === entry.id,
+      )
+      .flatMap((assignment) => {
+        const principal = hooks.visible(assignment.principalId.toLowerCase());
+        const resource = hooks.visible(assignment.resourceId.toLowerCase());
+        if (!principal || !resource) return [];
+        return [
+          {
+            id: appRoleAssignmentId(assignment),
+            deletedDateTime: null,
+            appRoleId: assignment.appRoleId.toLowerCase(),
+            createdDateTime: assignment.createdDateTime ?? "2024-01-01T00:00:00Z",
+            principalDisplayName: principal.displayName,
+            principalId: principal.id,
+            principalType: "ServicePrincipal",
+            resourceDisplayName: resource.displayName,
+            resourceId: resource.id,
+          },
+        ];
+      });
+    return {
+      route,
+      response: this.page(
+        request,
+        hooks,
+        items,
+        `appRoles|${side}|${entry.id}`,
+        `servicePrincipals('${entry.id}')/${side === "resource" ? "appRoleAssignedTo" : "appRoleAssignments"}`,
+      ),
+    };
   }
 
   private denied(hooks: GovernanceHooks): EmulatorResponse {

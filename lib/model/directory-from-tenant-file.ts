@@ -5,14 +5,18 @@ import {
   applicationCredentialKey,
   DIRECTORY_ROLE_NAMES,
   type DirectoryOwnership,
+  MICROSOFT_GRAPH_APP_ID,
   PIM_SOURCE,
 } from "@/lib/model/directory";
 import { normalizeGuid } from "@/lib/model/ids";
 import type { TenantModel } from "@/lib/model/tenant-model";
 import type { TenantFile } from "@/lib/model/wire/tenant-file";
-import { applicationCredentialsAsGraph } from "@/lib/model/wire/tenant-file-entra";
+import { applicationCredentialsAsGraph, appRoleAssignmentId } from "@/lib/model/wire/tenant-file-entra";
 import { tenantHasEntraP2 } from "@/lib/model/wire/tenant-file-licences";
-import { applicationFederatedCredentialFromWire } from "@/lib/model/wire-directory";
+import {
+  applicationFederatedCredentialFromWire,
+  graphAppRoleAssignmentFromWire,
+} from "@/lib/model/wire-directory";
 
 // The tenant file's `entra` section → the model, as a scan through the emulator reads it: PIM
 // eligibility only with Entra ID P2 (else the PIM source is not read, with Graph's licensing error).
@@ -35,6 +39,7 @@ export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile)
   model.coverage[APPLICATION_CREDENTIALS_SOURCE] = { status: "complete" };
   if (!entra) {
     model.applicationFederatedCredentials = [];
+    model.graphAppRoleAssignments = [];
     model.administrativeUnits = [];
     model.directoryRoleAssignments = [];
     model.groupEligibilities = [];
@@ -89,6 +94,22 @@ export function applyDirectoryGovernance(model: TenantModel, tenant: TenantFile)
       ownerIds: [...new Set((ownersOf.get(normalizeGuid(application.id)) ?? []).map(normalizeGuid))].sort(),
     }),
   );
+  // Microsoft Graph's application permissions, as the scanner keeps them: granted on Microsoft Graph's
+  // service principal, the ones that lead somewhere, through the same conversion.
+  const graphServicePrincipal = tenant.principals.find(
+    (principal) =>
+      principal.type === "ServicePrincipal" && principal.appId?.toLowerCase() === MICROSOFT_GRAPH_APP_ID,
+  );
+  model.graphAppRoleAssignments = (entra.appRoleAssignments ?? [])
+    .filter((assignment) => assignment.resourceId.toLowerCase() === graphServicePrincipal?.id.toLowerCase())
+    .flatMap((assignment) => {
+      const converted = graphAppRoleAssignmentFromWire({
+        ...assignment,
+        id: appRoleAssignmentId(assignment),
+      });
+      return converted ? [converted] : [];
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
   // Read as the scanner reads them: Graph v1.0's list, through the same conversion.
   model.applicationFederatedCredentials = [...applications.values()]
     .flatMap((application) =>

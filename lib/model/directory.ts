@@ -207,3 +207,34 @@ export const administrativeUnitSchema = z.object({
   membershipType: z.string().optional(),
 });
 export type AdministrativeUnit = z.infer<typeof administrativeUnitSchema>;
+
+// -------------------------------------------------------------------------------------------------
+// Microsoft Graph application permissions (app role assignments to a service principal, managed
+// identities included), read from GET /servicePrincipals/{Microsoft Graph}/appRoleAssignedTo. Only the
+// permissions that change who can do what in the directory are kept (BloodHound's AZMG* edges;
+// ids: learn.microsoft.com/graph/permissions-reference).
+
+/** Microsoft Graph's app id, the same in every tenant. */
+export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+/** The Graph application permissions that lead somewhere, by app role id. */
+export const GRAPH_ESCALATION_PERMISSIONS: Readonly<Record<string, string>> = {
+  "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8": "RoleManagement.ReadWrite.Directory",
+  "06b708a9-e830-4db3-a914-8e69da51d44f": "AppRoleAssignment.ReadWrite.All",
+  "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9": "Application.ReadWrite.All",
+  "dbaae8cf-10b5-4b86-a4a1-f871c94c6695": "GroupMember.ReadWrite.All",
+  "62a82d76-70ea-41e2-9197-370581804d09": "Group.ReadWrite.All",
+  "19dbc75e-c2e2-444c-a770-ec69d8559fc7": "Directory.ReadWrite.All",
+};
+
+export const graphAppRoleAssignmentSchema = z.object({
+  /** Graph's id of the appRoleAssignment */
+  id: z.string(),
+  /** lower-cased object id of the service principal (or managed identity) holding the permission */
+  principalId: z.string(),
+  /** lower-cased app role id (a key of GRAPH_ESCALATION_PERMISSIONS) */
+  appRoleId: z.string(),
+  /** the permission's name, e.g. RoleManagement.ReadWrite.Directory */
+  permission: z.string(),
+});
+export type GraphAppRoleAssignment = z.infer<typeof graphAppRoleAssignmentSchema>;

@@ -21,6 +21,7 @@ import {
   applicationFederatedCredentialSchema,
   directoryOwnershipSchema,
   directoryRoleAssignmentSchema,
+  graphAppRoleAssignmentSchema,
   groupEligibilitySchema,
   groupMembershipSchema,
   PIM_SOURCE,
@@ -131,6 +132,7 @@ export const INVENTORY_RECORD_KINDS = [
   "directoryOwnership",
   "administrativeUnit",
   "applicationFederatedCredential",
+  "graphAppRoleAssignment",
   ...(Object.keys(KUBERNETES_RECORD_KINDS) as KubernetesRecordKind[]),
 ] as const;
 export type InventoryRecordKind = (typeof INVENTORY_RECORD_KINDS)[number];
@@ -256,6 +258,8 @@ export function modelToRecords(model: TenantModel): SnapshotRecordInput[] {
     push("directoryOwnership", ownership.objectId, DIRECTORY_SOURCE, null, ownership);
   for (const unit of model.administrativeUnits ?? [])
     push("administrativeUnit", unit.id, ADMINISTRATIVE_UNITS_SOURCE, null, unit);
+  for (const assignment of model.graphAppRoleAssignments ?? [])
+    push("graphAppRoleAssignment", assignment.id, DIRECTORY_SOURCE, null, assignment);
   for (const credential of model.applicationFederatedCredentials ?? [])
     push(
       "applicationFederatedCredential",
@@ -357,6 +361,10 @@ export function modelFromRecords(
       case "administrativeUnit":
         model.administrativeUnits = model.administrativeUnits ?? [];
         model.administrativeUnits.push(administrativeUnitSchema.parse(record.data));
+        break;
+      case "graphAppRoleAssignment":
+        model.graphAppRoleAssignments = model.graphAppRoleAssignments ?? [];
+        model.graphAppRoleAssignments.push(graphAppRoleAssignmentSchema.parse(record.data));
         break;
       case "applicationFederatedCredential":
         model.applicationFederatedCredentials = model.applicationFederatedCredentials ?? [];

@@ -16,6 +16,7 @@ import {
   applicationFederatedCredentialSchema,
   directoryOwnershipSchema,
   directoryRoleAssignmentSchema,
+  graphAppRoleAssignmentSchema,
   groupEligibilitySchema,
   groupMembershipSchema,
   principalSchema,
@@ -63,6 +64,8 @@ export const tenantModelSchema = z.object({
    * principals that hold Azure roles or appear in bindings); absent: not read (older models)
    */
   applicationFederatedCredentials: z.array(applicationFederatedCredentialSchema).optional(),
+  /** Microsoft Graph application permissions that lead somewhere (absent: not read) */
+  graphAppRoleAssignments: z.array(graphAppRoleAssignmentSchema).optional(),
   /** administrative units with their members (absent: not read, as in models stored before they were) */
   administrativeUnits: z.array(administrativeUnitSchema).optional(),
   /** keyed by lower-cased cluster id; a cluster whose API was not read has no entry */

@@ -2,6 +2,8 @@ import {
   type ApplicationFederatedCredential,
   DIRECTORY_ROLE_NAMES,
   type DirectoryRoleAssignment,
+  GRAPH_ESCALATION_PERMISSIONS,
+  type GraphAppRoleAssignment,
   type GroupEligibility,
   type GroupMembership,
   type Principal,
@@ -155,5 +157,24 @@ export function applicationFederatedCredentialFromWire(
             value: expressionValue,
             languageVersion: typeof languageVersion === "number" ? languageVersion : 1,
           },
+  };
+}
+
+/**
+ * A Graph appRoleAssignment of one of Microsoft Graph's app roles (the caller lists those of Microsoft
+ * Graph's service principal); null for a permission that leads nowhere (GRAPH_ESCALATION_PERMISSIONS) or a
+ * removed assignment (`deletedDateTime`).
+ */
+export function graphAppRoleAssignmentFromWire(object: unknown): GraphAppRoleAssignment | null {
+  const appRoleId = asLowerString(field(object, "appRoleId"));
+  const permission = appRoleId ? GRAPH_ESCALATION_PERMISSIONS[appRoleId] : undefined;
+  if (!appRoleId || !permission || asString(field(object, "deletedDateTime"))) return null;
+  return {
+    id: requireString(field(object, "id"), "app role assignment", "id"),
+    principalId: normalizeGuid(
+      requireString(field(object, "principalId"), "app role assignment", "principalId"),
+    ),
+    appRoleId,
+    permission,
   };
 }

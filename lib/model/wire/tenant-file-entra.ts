@@ -122,6 +122,22 @@ export const entraAdministrativeUnitSchema = z.strictObject({
   visibility: z.enum(["Public", "HiddenMembership"]).optional(),
 });
 
+/**
+ * An application permission granted to a service principal (or a managed identity's), as Graph's
+ * appRoleAssignment has it (learn.microsoft.com/graph/api/resources/approleassignment): `resourceId` is the
+ * resource's service principal — for Microsoft Graph's permissions, the principal of `principals` with
+ * appId 00000003-0000-0000-c000-000000000000 — and `appRoleId` the permission's id
+ * (learn.microsoft.com/graph/permissions-reference).
+ */
+export const entraAppRoleAssignmentSchema = z.strictObject({
+  /** Graph's id; generated from principal, resource and app role when omitted. */
+  id: z.string().min(1).optional(),
+  principalId: guid,
+  resourceId: guid,
+  appRoleId: guid,
+  createdDateTime: dateTime.optional(),
+});
+
 export const entraSectionSchema = z.strictObject({
   /**
    * The tenant's Entra ID licence. PIM (role eligibility, PIM for Groups) needs P2: with "P1" or
@@ -133,6 +149,8 @@ export const entraSectionSchema = z.strictObject({
   groupEligibilities: z.array(entraGroupEligibilitySchema).default([]),
   applications: z.array(entraApplicationSchema).default([]),
   owners: z.array(entraOwnersSchema).default([]),
+  /** application permissions granted to service principals (served at …/appRoleAssignedTo and …/appRoleAssignments) */
+  appRoleAssignments: z.array(entraAppRoleAssignmentSchema).optional(),
   /** optional in the type: entra sections written in code (fixtures, the generator) may leave it out */
   administrativeUnits: z.array(entraAdministrativeUnitSchema).optional(),
 });
@@ -142,6 +160,7 @@ export type EntraRoleAssignment = z.infer<typeof entraRoleAssignmentSchema>;
 export type EntraRoleEligibility = z.infer<typeof entraRoleEligibilitySchema>;
 export type EntraGroupEligibility = z.infer<typeof entraGroupEligibilitySchema>;
 export type EntraApplication = z.infer<typeof entraApplicationSchema>;
+export type EntraAppRoleAssignment = z.infer<typeof entraAppRoleAssignmentSchema>;
 export type EntraAdministrativeUnit = z.infer<typeof entraAdministrativeUnitSchema>;
 
 export function emptyEntraSection(): EntraSection {
@@ -231,6 +250,30 @@ export function checkEntraSemantics(tenant: TenantFile, report: TenantFileReport
           `federated credential id "${credential.id}"`,
         );
     });
+  });
+
+  (entra.appRoleAssignments ?? []).forEach((assignment, index) => {
+    const path = `$.entra.appRoleAssignments[${index}]`;
+    once(
+      `appRole|${assignment.principalId.toLowerCase()}|${assignment.resourceId.toLowerCase()}|${assignment.appRoleId.toLowerCase()}`,
+      path,
+      "app role assignment",
+    );
+    const holder = principals.get(assignment.principalId.toLowerCase());
+    if (holder && holder.type !== "ServicePrincipal")
+      report.errors.push({
+        path: `${path}.principalId`,
+        message: `${holder.displayName} is a ${holder.type}: application permissions are granted to service principals`,
+      });
+    // A managed identity's service principal is no entry of principals (Azure creates it): not checked here.
+    const resource = principals.get(assignment.resourceId.toLowerCase());
+    if (resource?.type !== "ServicePrincipal")
+      report.errors.push({
+        path: `${path}.resourceId`,
+        message: resource
+          ? `${resource.displayName} is a ${resource.type}: the resource of an application permission is a service principal`
+          : "no service principal in principals has this id (for Microsoft Graph's permissions, list its service principal: appId 00000003-0000-0000-c000-000000000000)",
+      });
   });
 
   const units = new Set<string>();
@@ -395,4 +438,15 @@ export function applicationCredentialsAsGraph(application: EntraApplication): Re
     description: credential.description ?? null,
     audiences: credential.audiences,
   }));
+}
+
+/** Graph's id of an app role assignment the file gives none: stable, derived from its three ids. */
+export function appRoleAssignmentId(assignment: EntraAppRoleAssignment): string {
+  if (assignment.id) return assignment.id;
+  const hex = createHash("sha256")
+    .update(
+      `approle|${assignment.principalId}|${assignment.resourceId}|${assignment.appRoleId}`.toLowerCase(),
+    )
+    .digest("base64url");
+  return hex.slice(0, 43);
 }

@@ -451,6 +451,7 @@ export async function collectTenant(
     model.directoryOwners = directory.directoryOwners;
     model.administrativeUnits = directory.administrativeUnits;
     model.applicationFederatedCredentials = directory.applicationFederatedCredentials;
+    model.graphAppRoleAssignments = directory.graphAppRoleAssignments;
     // Clusters finish in any order; the model lists them by id so that two scans of one tenant agree.
     model.kubernetes = Object.fromEntries(Object.entries(kubernetes).sort(([a], [b]) => a.localeCompare(b)));
     model.coverage = book.coverage();

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import type { AccessModelBuilder } from "@/lib/access/fixtures/access-model-builder";
+import { ROLE } from "@/lib/access/fixtures/access-model-builder";
+import { checkedPathsInto, pathSummary } from "@/lib/access/fixtures/checked-attack-paths";
+import { CLUSTER2, RG2, twoClusterTenant } from "@/lib/access/fixtures/two-cluster-tenant";
+import { GRAPH_ESCALATION_PERMISSIONS } from "@/lib/model/directory";
+import type { TenantModel } from "@/lib/model/tenant-model";
+
+// Microsoft Graph application permissions held by a service principal (BloodHound's AZMG* edges; ids from
+// learn.microsoft.com/graph/permissions-reference):
+// - RoleManagement.ReadWrite.Directory assigns any directory role (graph/api/rbacapplication-post-roleassignments),
+//   Global Administrator included, who elevates access to User Access Administrator at "/" (elevate-access-global-admin);
+// - AppRoleAssignment.ReadWrite.All grants any app role, that one included (serviceprincipal-post-approleassignments);
+// - Application.ReadWrite.All adds a password to any application or service principal (serviceprincipal-addpassword);
+// - GroupMember.ReadWrite.All, Group.ReadWrite.All and Directory.ReadWrite.All add members to groups that are not
+//   role-assignable (group-post-members: a role-assignable group also needs RoleManagement.ReadWrite.Directory).
+// Olga owns the service principal `automation` (adds a client secret and signs in as it); what it holds decides
+// whether she reaches aks-2 (local accounts on: Contributor on rg-2 is cluster-admin there).
+
+const AUTOMATION = "sp-automation";
+const permissionId = (name: string) => {
+  const id = Object.entries(GRAPH_ESCALATION_PERMISSIONS).find(([, value]) => value === name)?.[0];
+  if (!id) throw new Error(`no permission ${name}`);
+  return id;
+};
+
+function tenant(permissions: string[], setup?: (builder: AccessModelBuilder) => void): TenantModel {
+  const model = twoClusterTenant({
+    identityRole: null,
+    setup: (builder) => {
+      builder.principal("olga").principal(AUTOMATION, "ServicePrincipal", { appId: "app-automation" });
+      setup?.(builder);
+    },
+  });
+  model.directoryOwners = [
+    {
+      objectId: AUTOMATION,
+      objectKind: "ServicePrincipal",
+      appId: "app-automation",
+      displayName: AUTOMATION,
+      ownerIds: ["olga"],
+    },
+  ];
+  model.graphAppRoleAssignments = permissions.map((permission) => ({
+    id: `grant-${permission}`,
+    principalId: AUTOMATION,
+    appRoleId: permissionId(permission),
+    permission,
+  }));
+  return model;
+}
+
+const labels = (model: TenantModel) => {
+  const [path, ...rest] = checkedPathsInto(model, CLUSTER2, "olga");
+  expect(rest).toEqual([]);
+  return path ? path.path.map((step) => step.label) : [];
+};
+
+describe("Microsoft Graph application permissions", () => {
+  it("RoleManagement.ReadWrite.Directory: assigns itself Global Administrator, who elevates access", () => {
+    const model = tenant(["RoleManagement.ReadWrite.Directory"]);
+    expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga"))).toEqual(["cluster-admin in 3"]);
+    expect(labels(model)).toEqual(
+      expect.arrayContaining([
+        `signs in as service principal ${AUTOMATION}`,
+        "Microsoft Graph application permission RoleManagement.ReadWrite.Directory",
+        "assigns itself the directory role Global Administrator",
+      ]),
+    );
+  });
+
+  it("AppRoleAssignment.ReadWrite.All: grants itself RoleManagement.ReadWrite.Directory first", () => {
+    const model = tenant(["AppRoleAssignment.ReadWrite.All"]);
+    expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga"))).toEqual(["cluster-admin in 3"]);
+    expect(labels(model)).toEqual(
+      expect.arrayContaining([
+        "Microsoft Graph application permission AppRoleAssignment.ReadWrite.All",
+        "grants itself Microsoft Graph's RoleManagement.ReadWrite.Directory",
+      ]),
+    );
+  });
+
+  it("Application.ReadWrite.All: adds a secret to the service principal that holds Contributor", () => {
+    const model = tenant(["Application.ReadWrite.All"], (builder) =>
+      builder
+        .principal("sp-deployer", "ServicePrincipal", { appId: "app-deployer" })
+        .assign(ROLE.contributor, "sp-deployer", RG2, { principalType: "ServicePrincipal" }),
+    );
+    expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga"))).toEqual(["cluster-admin in 3"]);
+    expect(labels(model)).toEqual(expect.arrayContaining(["adds a client secret to sp-deployer"]));
+  });
+
+  it("GroupMember.ReadWrite.All: adds itself to a group holding Contributor, unless the group is role-assignable", () => {
+    const withGroup = (assignable: boolean) =>
+      tenant(["GroupMember.ReadWrite.All"], (builder) => {
+        builder.group("ops", []).assign(ROLE.contributor, "ops", RG2, { principalType: "Group" });
+        if (assignable) {
+          const ops = builder.model.principals.find((principal) => principal.id === "ops");
+          if (ops) ops.isAssignableToRole = true;
+        }
+      });
+    expect(pathSummary(checkedPathsInto(withGroup(false), CLUSTER2, "olga"))).toEqual(["cluster-admin in 3"]);
+    expect(labels(withGroup(false))).toEqual(
+      expect.arrayContaining(["adds itself to group ops (not role-assignable)"]),
+    );
+    expect(checkedPathsInto(withGroup(true), CLUSTER2, "olga")).toEqual([]);
+  });
+
+  it("without a permission that leads somewhere, owning the service principal gives Olga nothing", () => {
+    expect(checkedPathsInto(tenant([]), CLUSTER2, "olga")).toEqual([]);
+  });
+});
