@@ -6,6 +6,8 @@ import {
   APPLICATION_CREDENTIALS_SOURCE,
   administrativeUnitOfScope,
   CLUSTER_RELEVANT_DIRECTORY_ROLES,
+  GRAPH_ESCALATION_PERMISSIONS,
+  MICROSOFT_GRAPH_APP_ID,
   PIM_SOURCE,
 } from "@/lib/model/directory";
 import { AZURE_PIM_SOURCE, clusterSource, DIRECTORY_SOURCE, subscriptionSource } from "@/lib/model/sources";
@@ -412,6 +414,7 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
     groupEligibilities: Json[];
     applications: Json[];
     owners: Json[];
+    appRoleAssignments: Json[];
     administrativeUnits?: Json[];
   } = {
     license: "P2",
@@ -420,6 +423,7 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
     groupEligibilities: [],
     applications: [],
     owners: [],
+    appRoleAssignments: [],
   };
   const governanceIds = new Set<string>();
   /** A PIM read: the licence refusal says the tenant has no P2 (as a scan records it), anything else is a failure. */
@@ -459,6 +463,32 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
         });
     }
   }
+  // Microsoft Graph's application permissions that lead somewhere, as the scanner reads them: Graph's own
+  // service principal (kept among the principals: the file's assignments name it as their resource), then
+  // the app roles granted on it. Their holders are principals governance names.
+  const [graphPrincipal] = await batch([
+    `/servicePrincipals(appId='${MICROSOFT_GRAPH_APP_ID}')?$select=id,appId,displayName,servicePrincipalType`,
+  ]);
+  if (graphPrincipal.ok) {
+    const resource = remember({ "@odata.type": "#microsoft.graph.servicePrincipal", ...graphPrincipal.body });
+    const [granted] = resource
+      ? await batch([`/servicePrincipals/${String(resource.id)}/appRoleAssignedTo?$top=${GRAPH_PAGE}`])
+      : [];
+    if (granted && !granted.ok) fail(DIRECTORY_SOURCE, graphFailure(granted));
+    else if (granted && resource)
+      for (const item of granted.items) {
+        const appRoleId = lower(item.appRoleId);
+        if (!GRAPH_ESCALATION_PERMISSIONS[appRoleId] || item.deletedDateTime) continue;
+        const principalId = lower(item.principalId);
+        governanceIds.add(principalId);
+        entra.appRoleAssignments.push({
+          ...(typeof item.id === "string" && item.id ? { id: item.id } : {}),
+          principalId,
+          resourceId: String(resource.id),
+          appRoleId,
+        });
+      }
+  } else if (!notFound(graphPrincipal.code)) fail(DIRECTORY_SOURCE, graphFailure(graphPrincipal));
   const addOwners = (objectId: string, items: Json[]) => {
     const ownerIds = items.map((o) => lower(o.id)).filter(Boolean);
     for (const id of ownerIds) governanceIds.add(id);
