@@ -12,8 +12,9 @@
 #
 # It reads what `aks-atlas collect` reads, through the same APIs: the Azure inventory and RBAC, every
 # cluster's Kubernetes RBAC, and the directory around them — principals, group members, the directory
-# roles that lead to clusters (active and PIM-eligible), PIM for Groups, and the owners of the groups,
-# service principals and applications involved. Needs bash 4, az 2.40+, kubectl, jq.
+# roles that lead to clusters (active and PIM-eligible), PIM for Groups, the owners of the groups,
+# service principals and applications involved, those applications' federated identity credentials, and
+# the Microsoft Graph application permissions that lead somewhere. Needs bash 4, az 2.40+, kubectl, jq.
 #
 # Exit status: 0 the file is complete; 2 the file is written and names what could not be read;
 # 1 nothing usable was written (the message says why).
@@ -384,8 +385,38 @@ jq '[.[] | select(.ok) | .items[] | (if (.id | type) == "string" and .id != "" t
       directoryScopeId: (.directoryScopeId // "/")} + (if .startDateTime then {startDateTime} else {} end)
       + {endDateTime: (.endDateTime // null)}]' "$work/eligible.json" >"$work/entra-eligible.json"
 
+# Microsoft Graph's application permissions that lead somewhere, as the scanner reads them (app role ids:
+# exactly GRAPH_ESCALATION_PERMISSIONS in lib/model/directory.ts): Graph's own service principal (kept among
+# the principals: the file's assignments name it as their resource), then the app roles granted on it.
+# Their holders are principals governance names.
+graph_permissions='9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8 06b708a9-e830-4db3-a914-8e69da51d44f 1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9
+  dbaae8cf-10b5-4b86-a4a1-f871c94c6695 62a82d76-70ea-41e2-9197-370581804d09 19dbc75e-c2e2-444c-a770-ec69d8559fc7'
+echo '[]' >"$work/entra-app-roles.json"
+jq -n '["/servicePrincipals(appId='"'"'00000003-0000-0000-c000-000000000000'"'"')?$select=id,appId,displayName,servicePrincipalType"]' \
+  >"$work/graph-sp-urls.json"
+batch "$work/graph-sp-urls.json" >"$work/graph-sp-outcomes.json"
+failed_into "$work/graph-sp-outcomes.json" directory not-found-is-fine
+if jq -e '.[0].ok and (.[0].body.id | type) == "string"' "$work/graph-sp-outcomes.json" >/dev/null; then
+  # only the object's own members: Graph's @odata.context would put the endpoint's URL into the file
+  jq '[{"@odata.type": "#microsoft.graph.servicePrincipal"} + (.[0].body | with_entries(select(.key | startswith("@odata.") | not)))]' \
+    "$work/graph-sp-outcomes.json" >"$work/graph-sp.json"
+  remember "$work/graph-sp.json"
+  jq '[.[0].body.id | ascii_downcase | "/servicePrincipals/\(.)/appRoleAssignedTo?$top=999"]' "$work/graph-sp-outcomes.json" \
+    >"$work/granted-urls.json"
+  batch "$work/granted-urls.json" >"$work/granted-outcomes.json"
+  failed_into "$work/granted-outcomes.json" directory
+  jq --arg wanted "$graph_permissions" --slurpfile sp "$work/graph-sp.json" 'def lower: if type == "string" then ascii_downcase else "" end;
+      [$wanted | splits("\\s+") | select(length > 0)] as $wanted
+      | [.[0] | select(.ok) | .items[] | (.appRoleId | lower) as $role
+       | select(($wanted | index($role)) and (.deletedDateTime // "") == "")
+       | (if (.id | type) == "string" and .id != "" then {id} else {} end)
+         + {principalId: (.principalId | lower), resourceId: ($sp[0][0].id | ascii_downcase), appRoleId: $role}]' \
+    "$work/granted-outcomes.json" >"$work/entra-app-roles.json"
+fi
+
 # Every group's PIM for Groups eligibilities and owners; every service principal's owners and its
-# application (when it is this tenant's) with that application's owners.
+# application (when it is this tenant's) with that application's owners and federated credentials.
+jq '[.[].id]' "$work/principals.json" >"$work/governed.json"
 jq '[.[] | select(.type == "Group") | .id]' "$work/principals.json" >"$work/groups.json"
 jq '[.[] | ("groupId eq '"'"'\(.)'"'"'" | @uri) as $f
      | "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=\($f)&$top=999",
@@ -401,32 +432,72 @@ jq --slurpfile g "$work/groups.json" '[to_entries[] | select(.value.ok) | $g[0][
        + {groupId: $group, principalId: (.principalId | ascii_downcase), accessId, endDateTime: (.endDateTime // null)}]' \
   "$work/group-pim.json" >"$work/entra-group-pim.json"
 
-jq '[.[] | select(.type == "ServicePrincipal" and (.appId | type) == "string") | {id, appId: (.appId | ascii_downcase), displayName}]' \
-  "$work/principals.json" >"$work/sps.json"
-jq '[.[] | "/servicePrincipals/\(.id)/owners?$top=999", "/applications(appId='"'"'\(.appId)'"'"')?$select=id,appId,displayName"]' \
-  "$work/sps.json" >"$work/sp-urls.json"
-batch "$work/sp-urls.json" >"$work/sp-outcomes.json"
-failed_into "$work/sp-outcomes.json" directory not-found-is-fine
-jq --slurpfile s "$work/sps.json" '[to_entries[] | select(.key % 2 == 1 and .value.ok) | $s[0][(.key - 1) / 2] as $sp
-     | {id: (.value.body.id | ascii_downcase), appId: $sp.appId, displayName: (.value.body.displayName // $sp.displayName)}]' \
-  "$work/sp-outcomes.json" >"$work/entra-applications.json"
-jq '[.[] | "/applications/\(.id)/owners?$top=999"]' "$work/entra-applications.json" >"$work/app-urls.json"
-batch "$work/app-urls.json" >"$work/app-outcomes.json"
-failed_into "$work/app-outcomes.json" directory not-found-is-fine
-jq -s '[ (.[0][] | select(.ok) | {objectId, items}),
-          (.[1] as $s | .[2] | to_entries[] | select(.key % 2 == 0 and .value.ok) | {objectId: $s[.key / 2].id, items: .value.items}),
-          (.[3] as $a | .[4] | to_entries[] | select(.value.ok) | {objectId: $a[.key].id, items: .value.items}) ]
-        | [.[] | {objectId, ownerIds: [.items[].id | select(type == "string") | ascii_downcase]} | select(.ownerIds | length > 0)]' \
-  "$work/group-owners.json" "$work/sps.json" "$work/sp-outcomes.json" "$work/entra-applications.json" "$work/app-outcomes.json" \
-  >"$work/entra-owners.json"
+jq '[.[] | select(.ok) | {objectId, ownerIds: [.items[].id | select(type == "string") | ascii_downcase]} | select(.ownerIds | length > 0)]' \
+  "$work/group-owners.json" >"$work/entra-owners.json"
 
-# The principals governance names (holders, eligible members, owners), resolved in a second pass.
-jq -s '[(.[0][], .[1][], .[2][]) | .principalId] + [.[3][].ownerIds[]] | unique' \
-  "$work/entra-roles.json" "$work/entra-eligible.json" "$work/entra-group-pim.json" "$work/entra-owners.json" |
-  jq --slurpfile p "$work/principals.json" '[.[] | select(. as $id | $p[0] | map(.id) | index($id) | not)]' >"$work/missing.json"
+# Service principals (principals, a JSON array in a file): their owners, and their application (when it
+# is this tenant's) with that application's owners and federated identity credentials. Adds to
+# entra-applications.json and entra-owners.json.
+echo '[]' >"$work/entra-applications.json"
+govern_service_principals() {
+  jq '[.[] | select(.type == "ServicePrincipal" and (.appId | type) == "string") | {id, appId: (.appId | ascii_downcase), displayName}]' \
+    "$1" >"$work/sps.json"
+  jq '[.[] | "/servicePrincipals/\(.id)/owners?$top=999", "/applications(appId='"'"'\(.appId)'"'"')?$select=id,appId,displayName"]' \
+    "$work/sps.json" >"$work/sp-urls.json"
+  batch "$work/sp-urls.json" >"$work/sp-outcomes.json"
+  failed_into "$work/sp-outcomes.json" directory not-found-is-fine
+  jq --slurpfile s "$work/sps.json" '[to_entries[] | select(.key % 2 == 1 and .value.ok) | $s[0][(.key - 1) / 2] as $sp
+       | {id: (.value.body.id | ascii_downcase), appId: $sp.appId, displayName: (.value.body.displayName // $sp.displayName)}]' \
+    "$work/sp-outcomes.json" >"$work/applications.json"
+  jq '[.[] | "/applications/\(.id)/owners?$top=999"]' "$work/applications.json" >"$work/app-urls.json"
+  batch "$work/app-urls.json" >"$work/app-outcomes.json"
+  failed_into "$work/app-outcomes.json" directory not-found-is-fine
+  jq -s '.[0] + ([(.[1] as $s | .[2] | to_entries[] | select(.key % 2 == 0 and .value.ok) | {objectId: $s[.key / 2].id, items: .value.items}),
+                  (.[3] as $a | .[4] | to_entries[] | select(.value.ok) | {objectId: $a[.key].id, items: .value.items})]
+                 | [.[] | {objectId, ownerIds: [.items[].id | select(type == "string") | ascii_downcase]} | select(.ownerIds | length > 0)])' \
+    "$work/entra-owners.json" "$work/sps.json" "$work/sp-outcomes.json" "$work/applications.json" "$work/app-outcomes.json" \
+    >"$work/o.new" && mv "$work/o.new" "$work/entra-owners.json"
+  # The applications' federated identity credentials (Graph v1.0, as the scanner reads them), kept as Graph
+  # returned them: id lower-case, no subject where Graph gave none (a flexible credential: v1.0 returns it
+  # with subject null and without its claimsMatchingExpression), a description only when it is a string.
+  # An application whose list failed has none written, so the import leaves its credentials unknown.
+  jq '[.[] | "/applications/\(.id)/federatedIdentityCredentials"]' "$work/applications.json" >"$work/credential-urls.json"
+  batch "$work/credential-urls.json" >"$work/credential-outcomes.json"
+  failed_into "$work/credential-outcomes.json" directory:applicationCredentials not-found-is-fine
+  jq -s '.[0] + [.[2] as $outcomes | .[1] | to_entries[] | .value + ($outcomes[.key] | if .ok | not then {} else
+           {federatedIdentityCredentials: [.items[]
+             | {id: (if (.id | type) == "string" then .id | ascii_downcase else "" end), name, issuer}
+               + (if (.subject | type) == "string" and .subject != "" then {subject} else {} end)
+               + {audiences: (if (.audiences | type) == "array" then .audiences else [] end)}
+               + (if (.description | type) == "string" then {description} else {} end)]} end)]' \
+    "$work/entra-applications.json" "$work/applications.json" "$work/credential-outcomes.json" \
+    >"$work/a.new" && mv "$work/a.new" "$work/entra-applications.json"
+}
+govern_service_principals "$work/principals.json"
+
+# The principals governance names (holders, eligible members, owners, permission holders) not known yet, into a file.
+unresolved() {
+  jq -s '[(.[0][], .[1][], .[2][], .[4][]) | .principalId] + [.[3][].ownerIds[]] | unique' \
+    "$work/entra-roles.json" "$work/entra-eligible.json" "$work/entra-group-pim.json" "$work/entra-owners.json" \
+    "$work/entra-app-roles.json" |
+    jq --slurpfile p "$work/principals.json" '[.[] | select(. as $id | $p[0] | map(.id) | index($id) | not)]' >"$1"
+}
+# They are resolved in a second pass. The service principals among them (directory role holders, owners)
+# are governed in turn — their owners, their application's owners and federated credentials, as the
+# scanner does: a pod whose token such a credential accepts acts as the service principal — and whoever
+# those name is resolved last.
+unresolved "$work/missing.json"
 if [ "$(jq length "$work/missing.json")" -gt 0 ]; then
   resolve "$work/missing.json"
   expand_groups
+  jq --slurpfile g "$work/governed.json" '[.[] | select(.id as $id | $g[0] | index($id) | not)]' \
+    "$work/principals.json" >"$work/fresh.json"
+  govern_service_principals "$work/fresh.json"
+  unresolved "$work/later.json"
+  if [ "$(jq length "$work/later.json")" -gt 0 ]; then
+    resolve "$work/later.json"
+    expand_groups
+  fi
 fi
 
 # Administrative units, as the scanner reads them: the units a directory role is scoped to and the
@@ -464,8 +535,10 @@ fi
 jq -n --arg license "$license" --slurpfile roles "$work/entra-roles.json" --slurpfile eligible "$work/entra-eligible.json" \
   --slurpfile groups "$work/entra-group-pim.json" --slurpfile apps "$work/entra-applications.json" \
   --slurpfile owners "$work/entra-owners.json" --slurpfile units "$work/entra-units.json" \
+  --slurpfile appRoles "$work/entra-app-roles.json" \
   '{license: $license, roleAssignments: $roles[0], roleEligibilities: $eligible[0], groupEligibilities: $groups[0],
-    applications: $apps[0], owners: $owners[0]} + (if $units[0] == null then {} else {administrativeUnits: $units[0]} end)' \
+    applications: $apps[0], owners: $owners[0], appRoleAssignments: $appRoles[0]}
+   + (if $units[0] == null then {} else {administrativeUnits: $units[0]} end)' \
   >"$work/entra.json"
 
 # 6. The tenant file.

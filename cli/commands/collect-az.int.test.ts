@@ -7,11 +7,11 @@ import {
   hasCommand,
 } from "@/cli/test-support/az-against-emulator";
 import { spawnRunner } from "@/lib/collect/command-runner";
-import { DEMO_USERS } from "@/lib/emulator/demo/build-demo-tenant";
+import { DEMO_APPLICATIONS, DEMO_USERS, demoUpn } from "@/lib/emulator/demo/build-demo-tenant";
 import { demoHistory } from "@/lib/emulator/demo/demo-history";
 import { loadDemoTenant } from "@/lib/emulator/demo/index";
 import { DIRECTORY_ROLE_TEMPLATES } from "@/lib/model/directory";
-import type { TenantFile } from "@/lib/model/wire/tenant-file";
+import { asManagedCluster, listClusters, type TenantFile } from "@/lib/model/wire/tenant-file";
 import { emptyEntraSection } from "@/lib/model/wire/tenant-file-entra";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { main } from "../main";
@@ -29,8 +29,67 @@ import { type CliRun, runCliProcess } from "../test-support/run-cli-process";
 // through Leonard only. A collector that did not read units would write a file whose import takes the
 // unit's members as unknown, every user a possible member ("its members were not read": paths through
 // Sheldon and the break-glass account too), and the answers would differ.
+//
+// It serves applications' federated identity credentials too. ci-deployer (a service principal with a
+// role on prod, so both collectors govern it in their first pass) has its application, which trusts
+// aks-1's service account web/default: a token of that account acts as ci-deployer. That application is
+// owned by release-approver, a service principal nothing else names: found only when the principals
+// governance names are resolved, it is governed in the later pass — its application holds a flexible
+// credential (Graph v1.0 returns it with neither subject nor expression, so the files carry no subject)
+// and is owned by Stuart, a user that only this names, resolved after that pass. A collector that read
+// no credentials, or not in the later pass, would write a file without them, and the answers would differ.
 
 const PLATFORM_UNIT = "a0000000-0000-0000-0000-00000000a001";
+const CI_DEPLOYER_APPLICATION = "a0000000-0000-0000-0000-00000000ae01";
+const RELEASE_APPROVER = {
+  objectId: "a0000000-0000-0000-0000-00000000ae02",
+  appId: "a0000000-0000-0000-0000-00000000ae03",
+  application: "a0000000-0000-0000-0000-00000000ae04",
+};
+const STUART = "a0000000-0000-0000-0000-00000000ae05";
+const AUDIENCE = "api://AzureADTokenExchange";
+
+/** The OIDC issuer URL of the demo cluster with this name. */
+function issuerOf(tenant: TenantFile, name: string): string {
+  const cluster = listClusters(tenant).find((candidate) => candidate.resource.name === name);
+  const issuer = cluster && asManagedCluster(cluster.resource).properties.oidcIssuerProfile?.issuerURL;
+  if (!issuer) throw new Error(`the demo cluster ${name} has no OIDC issuer`);
+  return issuer;
+}
+
+/** The federated credentials the emulator serves, as both collectors write them (Graph's, subject-less when flexible). */
+function expectedApplications(tenant: TenantFile) {
+  return [
+    {
+      id: CI_DEPLOYER_APPLICATION,
+      appId: DEMO_APPLICATIONS.ciDeployer.appId,
+      displayName: "ci-deployer",
+      federatedIdentityCredentials: [
+        {
+          id: "a0000000-0000-0000-0000-00000000fc01",
+          name: "aks-1-web-deployer",
+          issuer: issuerOf(tenant, "aks-1"),
+          subject: "system:serviceaccount:web:default",
+          audiences: [AUDIENCE],
+          description: "Deploys from aks-1's web namespace",
+        },
+      ],
+    },
+    {
+      id: RELEASE_APPROVER.application,
+      appId: RELEASE_APPROVER.appId,
+      displayName: "release-approver",
+      federatedIdentityCredentials: [
+        {
+          id: "a0000000-0000-0000-0000-00000000fc02",
+          name: "aks-payments-any-service-account",
+          issuer: issuerOf(tenant, "aks-payments"),
+          audiences: [AUDIENCE],
+        },
+      ],
+    },
+  ];
+}
 
 async function demoWithUnitScopedRole(): Promise<TenantFile> {
   const tenant = await loadDemoTenant();
@@ -53,7 +112,64 @@ async function demoWithUnitScopedRole(): Promise<TenantFile> {
         isMemberManagementRestricted: false,
       },
     ],
+    applications: [
+      ...entra.applications,
+      {
+        id: CI_DEPLOYER_APPLICATION,
+        appId: DEMO_APPLICATIONS.ciDeployer.appId,
+        displayName: "ci-deployer",
+        federatedIdentityCredentials: [
+          {
+            id: "a0000000-0000-0000-0000-00000000fc01",
+            name: "aks-1-web-deployer",
+            issuer: issuerOf(tenant, "aks-1"),
+            subject: "system:serviceaccount:web:default",
+            audiences: [AUDIENCE],
+            description: "Deploys from aks-1's web namespace",
+          },
+        ],
+      },
+      {
+        id: RELEASE_APPROVER.application,
+        appId: RELEASE_APPROVER.appId,
+        displayName: "release-approver",
+        federatedIdentityCredentials: [
+          {
+            id: "a0000000-0000-0000-0000-00000000fc02",
+            name: "aks-payments-any-service-account",
+            issuer: issuerOf(tenant, "aks-payments"),
+            claimsMatchingExpression: {
+              value: "claims['sub'] matches 'system:serviceaccount:*'",
+              languageVersion: 1,
+            },
+            audiences: [AUDIENCE],
+          },
+        ],
+      },
+    ],
+    owners: [
+      ...entra.owners,
+      { objectId: CI_DEPLOYER_APPLICATION, ownerIds: [RELEASE_APPROVER.objectId] },
+      { objectId: RELEASE_APPROVER.application, ownerIds: [STUART] },
+    ],
   };
+  tenant.principals = [
+    ...tenant.principals,
+    {
+      id: RELEASE_APPROVER.objectId,
+      type: "ServicePrincipal",
+      displayName: "release-approver",
+      appId: RELEASE_APPROVER.appId,
+      servicePrincipalType: "Application",
+    },
+    {
+      id: STUART,
+      type: "User",
+      displayName: "Stuart Bloom",
+      userPrincipalName: demoUpn("stuart"),
+      accountEnabled: true,
+    },
+  ];
   return tenant;
 }
 
@@ -176,7 +292,8 @@ describe.skipIf(missing.length > 0)("aks-atlas collect with real az and kubectl 
     expect(az.proxy.requests.some((line) => line.startsWith("GET /common/discovery/instance"))).toBe(true);
     const file = JSON.parse(await fs.readFile(out, "utf8")) as {
       coverage: { unread: Record<string, { status: string; reason: string }> };
-      entra: { administrativeUnits?: unknown[] };
+      principals: { id: string }[];
+      entra: { administrativeUnits?: unknown[]; applications: unknown[]; owners: unknown[] };
     };
     expect(Object.keys(file.coverage.unread)).toEqual([expect.stringMatching(/^cluster:.*\/aks-data$/)]);
     // The unit the role is scoped to, with its member: the import knows whom the role manages.
@@ -184,6 +301,19 @@ describe.skipIf(missing.length > 0)("aks-atlas collect with real az and kubectl 
       expect.objectContaining({ id: PLATFORM_UNIT, displayName: "Platform", members: [DEMO_USERS.leonard] }),
     ]);
     expect(file.coverage.unread[Object.keys(file.coverage.unread)[0]].status).toBe("not-read");
+    // Both applications with their credentials — release-approver's read in the later pass — and the
+    // principals that pass names, resolved: release-approver (an owner) and Stuart (its owner).
+    const tenant = JSON.parse(await fs.readFile(tenantPath, "utf8")) as TenantFile;
+    expect(file.entra.applications).toEqual(expectedApplications(tenant));
+    expect(file.entra.owners).toEqual(
+      expect.arrayContaining([
+        { objectId: CI_DEPLOYER_APPLICATION, ownerIds: [RELEASE_APPROVER.objectId] },
+        { objectId: RELEASE_APPROVER.application, ownerIds: [STUART] },
+      ]),
+    );
+    expect(file.principals.map((principal) => principal.id)).toEqual(
+      expect.arrayContaining([RELEASE_APPROVER.objectId, STUART]),
+    );
 
     // The same earlier state in both databases, then the emulated scan in one and the import in the other.
     const scan = await answersAfter(["scan", "--emulate", tenantPath]);
@@ -194,6 +324,14 @@ describe.skipIf(missing.length > 0)("aks-atlas collect with real az and kubectl 
     // Bernadette's path through the unit's member, as the scan (which reads units) reports it.
     expect(JSON.stringify(scan.access)).toContain("at administrative unit Platform");
     expect(JSON.stringify(scan.access)).not.toContain("its members were not read");
+    // The applications' credentials, as the scan (which reads them) reports them: a token of aks-1's
+    // web/default acts as ci-deployer; one of aks-payments may act as release-approver, its owner.
+    expect(JSON.stringify(scan.access)).toContain(
+      "federated credential aks-1-web-deployer of application ci-deployer trusts it",
+    );
+    expect(JSON.stringify(scan.access)).toContain(
+      "federated credential aks-payments-any-service-account of application release-approver trusts it",
+    );
     expect(imported.summary).toEqual(scan.summary);
     expect(imported.findings).toEqual(scan.findings);
     expect(imported.access).toEqual(scan.access);
@@ -238,6 +376,9 @@ describe.skipIf(missing.length > 0)("aks-atlas collect with real az and kubectl 
     for (const section of Object.keys(nodeSections))
       expect(canonical(shellSections[section]), section).toEqual(canonical(nodeSections[section]));
     expect((node.entra as { owners: unknown[] }).owners.length).toBeGreaterThan(0);
+    // The applications' federated credentials, the later pass's included, as the Node collector writes them.
+    const tenant = JSON.parse(await fs.readFile(tenantPath, "utf8")) as TenantFile;
+    expect((shell.entra as { applications: unknown[] }).applications).toEqual(expectedApplications(tenant));
 
     // Imported, it answers as scan --emulate: summary, findings, access and drift.
     const scan = scanAnswers ?? (await answersAfter(["scan", "--emulate", tenantPath]));

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CORE_KINDS, OPTIONAL_KINDS } from "@/lib/collect/kubectl-reader";
-import { CLUSTER_RELEVANT_DIRECTORY_ROLES } from "@/lib/model/directory";
+import { CLUSTER_RELEVANT_DIRECTORY_ROLES, GRAPH_ESCALATION_PERMISSIONS } from "@/lib/model/directory";
 
 // deploy/collect.sh (bash, az, kubectl, jq) and `aks-atlas collect` must read the same things: the
 // collect-az integration test compares their files on the demo tenant, but the demo holds only some of the
@@ -19,6 +19,14 @@ describe("deploy/collect.sh reads what the scanner reads", () => {
     const ids = (roles ?? "").split(/\s+/).filter(Boolean);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual([...CLUSTER_RELEVANT_DIRECTORY_ROLES].sort());
+  });
+
+  it("the same Microsoft Graph application permissions, and no other", () => {
+    const listed = /^graph_permissions='([^']*)'/m.exec(script)?.[1];
+    expect(listed, "the script's graph_permissions='…' list").toBeDefined();
+    const ids = (listed ?? "").split(/\s+/).filter(Boolean);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(Object.keys(GRAPH_ESCALATION_PERMISSIONS).sort());
   });
 
   it("the same Kubernetes kinds as the Node collector", () => {

@@ -470,7 +470,11 @@ export async function collectTenantFile(options: CollectOptions): Promise<Collec
     `/servicePrincipals(appId='${MICROSOFT_GRAPH_APP_ID}')?$select=id,appId,displayName,servicePrincipalType`,
   ]);
   if (graphPrincipal.ok) {
-    const resource = remember({ "@odata.type": "#microsoft.graph.servicePrincipal", ...graphPrincipal.body });
+    // only the object's own members: Graph's @odata.context would put the endpoint's URL into the file
+    const members = Object.fromEntries(
+      Object.entries(graphPrincipal.body).filter(([key]) => !key.startsWith("@odata.")),
+    );
+    const resource = remember({ "@odata.type": "#microsoft.graph.servicePrincipal", ...members });
     const [granted] = resource
       ? await batch([`/servicePrincipals/${String(resource.id)}/appRoleAssignedTo?$top=${GRAPH_PAGE}`])
       : [];
