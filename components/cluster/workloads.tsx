@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { Fact, SubHeading } from "@/components/cluster/fact";
 import { PostureFlag } from "@/components/ui/badges";
 import type { ClusterDetail } from "@/lib/queries/cluster-detail";
@@ -9,6 +10,48 @@ function Arrow() {
     <span aria-hidden="true" className="px-1 text-slate-500">
       →
     </span>
+  );
+}
+
+type Chain =
+  | ClusterDetail["workloads"]["chains"][number]
+  | ClusterDetail["workloads"]["applicationChains"][number];
+
+/** issuer → credential → what it signs in as → service account → pods, with what breaks it and what it reaches. */
+function ChainItem({ chain, target }: { chain: Chain; target: ReactNode }) {
+  return (
+    <li
+      className={`rounded border p-2 text-sm ${chain.problem ? "border-red-200 bg-red-50" : "border-slate-200"}`}
+    >
+      <div className="flex flex-wrap items-center">
+        <span title={chain.credential.issuer}>issuer</span>
+        <Arrow />
+        <span>credential {chain.credential.name}</span>
+        <Arrow />
+        {target}
+        <Arrow />
+        <span>
+          {chain.serviceAccount
+            ? `${chain.serviceAccount.namespace}/${chain.serviceAccount.name}`
+            : chain.credential.subject ||
+              (chain.credential.claimsMatchingExpression?.value ??
+                "any service account (a flexible credential whose expression was not read)")}
+        </span>
+        <Arrow />
+        <span>
+          {chain.pods.length ? `${chain.pods.length} pod${chain.pods.length === 1 ? "" : "s"}` : "no pods"}
+        </span>
+      </div>
+      {chain.problem ? <p className="mt-1 font-medium text-red-900">Broken: {chain.problem}.</p> : null}
+      {chain.assignments.length > 0 ? (
+        <p className="mt-1 text-xs text-slate-700">
+          Reaches:{" "}
+          {chain.assignments
+            .map((assignment) => `${assignment.role.name} on ${assignment.scopeLabel}`)
+            .join("; ")}
+        </p>
+      ) : null}
+    </li>
   );
 }
 
@@ -42,47 +85,19 @@ export function Workloads({ detail }: { detail: ClusterDetail }) {
       ) : (
         <ul className="space-y-2">
           {workloads.chains.map((chain) => (
-            <li
+            <ChainItem
               key={chain.credential.id}
-              className={`rounded border p-2 text-sm ${chain.problem ? "border-red-200 bg-red-50" : "border-slate-200"}`}
-            >
-              <div className="flex flex-wrap items-center">
-                <span title={chain.credential.issuer}>issuer</span>
-                <Arrow />
-                <span>credential {chain.credential.name}</span>
-                <Arrow />
-                {chain.identity ? (
+              chain={chain}
+              target={
+                chain.identity ? (
                   <Link href={`/identities?q=${encodeURIComponent(chain.identity.name)}`} className="link">
                     {chain.identity.name}
                   </Link>
                 ) : (
                   <span>unknown identity</span>
-                )}
-                <Arrow />
-                <span>
-                  {chain.serviceAccount
-                    ? `${chain.serviceAccount.namespace}/${chain.serviceAccount.name}`
-                    : chain.credential.subject}
-                </span>
-                <Arrow />
-                <span>
-                  {chain.pods.length
-                    ? `${chain.pods.length} pod${chain.pods.length === 1 ? "" : "s"}`
-                    : "no pods"}
-                </span>
-              </div>
-              {chain.problem ? (
-                <p className="mt-1 font-medium text-red-900">Broken: {chain.problem}.</p>
-              ) : null}
-              {chain.assignments.length > 0 ? (
-                <p className="mt-1 text-xs text-slate-700">
-                  Reaches:{" "}
-                  {chain.assignments
-                    .map((assignment) => `${assignment.role.name} on ${assignment.scopeLabel}`)
-                    .join("; ")}
-                </p>
-              ) : null}
-            </li>
+                )
+              }
+            />
           ))}
         </ul>
       )}
@@ -95,47 +110,19 @@ export function Workloads({ detail }: { detail: ClusterDetail }) {
           </p>
           <ul className="space-y-2">
             {workloads.applicationChains.map((chain) => (
-              <li
+              <ChainItem
                 key={`${chain.credential.applicationId}/${chain.credential.id}`}
-                className={`rounded border p-2 text-sm ${chain.problem ? "border-red-200 bg-red-50" : "border-slate-200"}`}
-              >
-                <div className="flex flex-wrap items-center">
-                  <span title={chain.credential.issuer}>issuer</span>
-                  <Arrow />
-                  <span>credential {chain.credential.name}</span>
-                  <Arrow />
-                  {chain.servicePrincipal ? (
+                chain={chain}
+                target={
+                  chain.servicePrincipal ? (
                     <Link href={principalHref(chain.servicePrincipal.id)} className="link">
                       application {chain.application?.displayName ?? chain.servicePrincipal.displayName}
                     </Link>
                   ) : (
                     <span>application {chain.application?.displayName ?? chain.credential.appId}</span>
-                  )}
-                  <Arrow />
-                  <span>
-                    {chain.serviceAccount
-                      ? `${chain.serviceAccount.namespace}/${chain.serviceAccount.name}`
-                      : "any service account (a flexible credential whose expression was not read)"}
-                  </span>
-                  <Arrow />
-                  <span>
-                    {chain.pods.length
-                      ? `${chain.pods.length} pod${chain.pods.length === 1 ? "" : "s"}`
-                      : "no pods"}
-                  </span>
-                </div>
-                {chain.problem ? (
-                  <p className="mt-1 font-medium text-red-900">Broken: {chain.problem}.</p>
-                ) : null}
-                {chain.assignments.length > 0 ? (
-                  <p className="mt-1 text-xs text-slate-700">
-                    Reaches:{" "}
-                    {chain.assignments
-                      .map((assignment) => `${assignment.role.name} on ${assignment.scopeLabel}`)
-                      .join("; ")}
-                  </p>
-                ) : null}
-              </li>
+                  )
+                }
+              />
             ))}
           </ul>
         </>

@@ -132,27 +132,38 @@ export const managedIdentitySchema = z.object({
 });
 export type ManagedIdentity = z.infer<typeof managedIdentitySchema>;
 
+/**
+ * What Entra matches an external token against, in a managed identity's federated credential (ARM) and an
+ * application's (Graph) alike.
+ */
+export const federatedMatchShape = {
+  /** kept verbatim: Entra matches the issuer as an exact string (trailing slash included) */
+  issuer: z.string(),
+  /**
+   * "" for a flexible credential, which matches by `claimsMatchingExpression` instead — or whose expression
+   * was not returned (an older ARM api-version, Graph v1.0): then matched as "unknown", never "no match"
+   */
+  subject: z.string(),
+  audiences: z.array(z.string()),
+  /**
+   * A flexible federated identity credential's expression (e.g.
+   * `claims['sub'] matches 'system:serviceaccount:ci:*'`), returned by Microsoft.ManagedIdentity from
+   * api-version 2025-01-31-preview and by Graph beta; null for a credential with an exact subject, or when
+   * read where it is not returned.
+   */
+  claimsMatchingExpression: z
+    .object({ value: z.string(), languageVersion: z.number().int() })
+    .nullable()
+    .default(null),
+};
+
 export const federatedCredentialSchema = z.object({
   /** lower-cased ARM id */
   id: z.string(),
   name: z.string(),
   /** lower-cased ARM id of the user-assigned identity it belongs to */
   identityId: z.string(),
-  /** kept verbatim: Entra matches the issuer as an exact string (trailing slash included) */
-  issuer: z.string(),
-  /** "" for a flexible credential, which matches by `claimsMatchingExpression` instead */
-  subject: z.string(),
-  audiences: z.array(z.string()),
-  /**
-   * A flexible federated identity credential's expression (e.g.
-   * `claims['sub'] matches 'system:serviceaccount:ci:*'`), returned by Microsoft.ManagedIdentity from
-   * api-version 2025-01-31-preview; null for a credential with an exact subject, or when read at an
-   * older api-version.
-   */
-  claimsMatchingExpression: z
-    .object({ value: z.string(), languageVersion: z.number().int() })
-    .nullable()
-    .default(null),
+  ...federatedMatchShape,
 });
 export type FederatedCredential = z.infer<typeof federatedCredentialSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { federatedMatchShape } from "@/lib/model/azure";
 
 // Entra ID directory objects, as far as access analysis needs them.
 
@@ -147,19 +148,7 @@ export const applicationFederatedCredentialSchema = z.object({
   id: z.string(),
   /** the credential's name (an alternate key, unique within the application) */
   name: z.string(),
-  /** kept verbatim: Entra matches the issuer as an exact string (trailing slash included) */
-  issuer: z.string(),
-  /**
-   * "" when Graph returned none: a flexible credential (Graph beta's `claimsMatchingExpression`,
-   * which v1.0 does not return), matched as "unknown", never as "no match".
-   */
-  subject: z.string(),
-  audiences: z.array(z.string()),
-  /** the flexible expression when the reader saw it (Graph beta); null otherwise */
-  claimsMatchingExpression: z
-    .object({ value: z.string(), languageVersion: z.number().int() })
-    .nullable()
-    .default(null),
+  ...federatedMatchShape,
 });
 export type ApplicationFederatedCredential = z.infer<typeof applicationFederatedCredentialSchema>;
 

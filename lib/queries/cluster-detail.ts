@@ -295,38 +295,52 @@ export function assembleClusterDetail(input: ClusterDetailInput) {
       .map((pod) => pod.name)
       .sort();
   const kubernetesRead = input.coverage.kubernetes.status === "complete";
+  /**
+   * The service account a credential's subject names on this cluster, its pods, and what breaks the chain
+   * for the workload (`clientId`: what its annotation should say). A flexible credential (no subject)
+   * names no one account: not a broken chain.
+   */
+  const accountLink = (subject: string, clientId: string, another: string) => {
+    const match = SERVICE_ACCOUNT_SUBJECT.exec(subject);
+    const serviceAccount = match ? { namespace: match[1], name: match[2] } : null;
+    const account = serviceAccount
+      ? serviceAccounts.get(`${serviceAccount.namespace}/${serviceAccount.name}`)
+      : undefined;
+    let problem: string | null = null;
+    if (subject !== "" && !serviceAccount) problem = `the subject "${subject}" names no service account`;
+    else if (serviceAccount && kubernetesRead && !account)
+      problem = "the service account does not exist on this cluster";
+    else if (account && account.workloadIdentity.clientId !== clientId)
+      problem = account.workloadIdentity.clientId
+        ? `the service account is annotated with ${another}`
+        : "the service account has no azure.workload.identity/client-id annotation";
+    return {
+      serviceAccount,
+      serviceAccountFound: !!account,
+      pods: serviceAccount ? podsOf(serviceAccount.namespace, serviceAccount.name) : [],
+      problem,
+    };
+  };
+  const bySubject = (
+    a: { credential: { subject: string; id: string } },
+    b: { credential: { subject: string; id: string } },
+  ) =>
+    a.credential.subject.localeCompare(b.credential.subject) ||
+    a.credential.id.localeCompare(b.credential.id);
   const chains: WorkloadChain[] = input.federatedCredentials
     .filter((credential) => issuer !== null && credential.issuer === issuer)
     .map((credential) => {
       const identity = identitiesById.get(credential.identityId) ?? null;
-      const match = SERVICE_ACCOUNT_SUBJECT.exec(credential.subject);
-      const serviceAccount = match ? { namespace: match[1], name: match[2] } : null;
-      const account = serviceAccount
-        ? serviceAccounts.get(`${serviceAccount.namespace}/${serviceAccount.name}`)
-        : undefined;
-      let problem: string | null = null;
-      if (!identity) problem = "the identity the credential belongs to was not found";
-      else if (!serviceAccount) problem = `the subject "${credential.subject}" names no service account`;
-      else if (kubernetesRead && !account) problem = "the service account does not exist on this cluster";
-      else if (account && account.workloadIdentity.clientId !== identity.clientId)
-        problem = account.workloadIdentity.clientId
-          ? "the service account is annotated with another identity's client id"
-          : "the service account has no azure.workload.identity/client-id annotation";
+      const link = accountLink(credential.subject, identity?.clientId ?? "", "another identity's client id");
       return {
         credential,
         identity,
-        serviceAccount,
-        serviceAccountFound: !!account,
-        pods: serviceAccount ? podsOf(serviceAccount.namespace, serviceAccount.name) : [],
+        ...link,
         assignments: assignmentsOf(identity?.principalId ?? null),
-        problem,
+        problem: identity ? link.problem : "the identity the credential belongs to was not found",
       };
     })
-    .sort(
-      (a, b) =>
-        a.credential.subject.localeCompare(b.credential.subject) ||
-        a.credential.id.localeCompare(b.credential.id),
-    );
+    .sort(bySubject);
   const applicationsByAppId = new Map(
     (input.applications ?? []).flatMap((application) =>
       application.appId ? [[application.appId, application] as const] : [],
@@ -342,20 +356,6 @@ export function assembleClusterDetail(input: ClusterDetailInput) {
     .map((credential) => {
       const application = applicationsByAppId.get(credential.appId);
       const servicePrincipal = servicePrincipalsByAppId.get(credential.appId);
-      const match = SERVICE_ACCOUNT_SUBJECT.exec(credential.subject);
-      const serviceAccount = match ? { namespace: match[1], name: match[2] } : null;
-      const account = serviceAccount
-        ? serviceAccounts.get(`${serviceAccount.namespace}/${serviceAccount.name}`)
-        : undefined;
-      let problem: string | null = null;
-      if (credential.subject !== "" && !serviceAccount)
-        problem = `the subject "${credential.subject}" names no service account`;
-      else if (serviceAccount && kubernetesRead && !account)
-        problem = "the service account does not exist on this cluster";
-      else if (account && account.workloadIdentity.clientId !== credential.appId)
-        problem = account.workloadIdentity.clientId
-          ? "the service account is annotated with another client id"
-          : "the service account has no azure.workload.identity/client-id annotation";
       return {
         credential,
         application: application
@@ -364,18 +364,11 @@ export function assembleClusterDetail(input: ClusterDetailInput) {
         servicePrincipal: servicePrincipal
           ? { id: servicePrincipal.id, displayName: servicePrincipal.displayName }
           : null,
-        serviceAccount,
-        serviceAccountFound: !!account,
-        pods: serviceAccount ? podsOf(serviceAccount.namespace, serviceAccount.name) : [],
+        ...accountLink(credential.subject, credential.appId, "another client id"),
         assignments: assignmentsOf(servicePrincipal?.id ?? null),
-        problem,
       };
     })
-    .sort(
-      (a, b) =>
-        a.credential.subject.localeCompare(b.credential.subject) ||
-        a.credential.id.localeCompare(b.credential.id),
-    );
+    .sort(bySubject);
   const trusted = new Set([
     ...chains
       .filter((chain) => chain.identity && chain.serviceAccount)

@@ -62,3 +62,18 @@ export function withEntraSection(tenant: TenantFile, license: "P2" | "P1" | "Fre
     },
   };
 }
+
+/** A tenant file's service principal of an application (what `principals` lists for one). */
+export function applicationPrincipal(
+  id: string,
+  displayName: string,
+  appId: string,
+): TenantFile["principals"][number] {
+  return {
+    id,
+    type: "ServicePrincipal",
+    displayName,
+    appId,
+    servicePrincipalType: "Application",
+  } as TenantFile["principals"][number];
+}

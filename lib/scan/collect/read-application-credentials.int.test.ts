@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { iterateAttackPaths } from "@/lib/access/attack-paths";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
 import type { FaultRule } from "@/lib/emulator/faults";
-import { ENTRA_IDS as ids, withEntraSection } from "@/lib/emulator/test-fixtures/entra-section";
+import {
+  applicationPrincipal,
+  ENTRA_IDS as ids,
+  withEntraSection,
+} from "@/lib/emulator/test-fixtures/entra-section";
 import {
   emulatorCredential,
   emulatorGraphClient,
@@ -33,13 +37,7 @@ async function tenantWithCredentials(): Promise<TenantFile> {
   const tenant = withEntraSection(await readTenantFile(smallTenantPath), "P2");
   const entra = tenant.entra;
   if (!entra) throw new Error("no entra section");
-  tenant.principals.push({
-    id: ADMIN_SP,
-    type: "ServicePrincipal",
-    displayName: "tenant-automation",
-    appId: ADMIN_APP_ID,
-    servicePrincipalType: "Application",
-  } as TenantFile["principals"][number]);
+  tenant.principals.push(applicationPrincipal(ADMIN_SP, "tenant-automation", ADMIN_APP_ID));
   entra.roleAssignments.push({
     principalId: ADMIN_SP,
     roleDefinitionId: DIRECTORY_ROLE_TEMPLATES.globalAdministrator,

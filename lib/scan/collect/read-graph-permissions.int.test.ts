@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { iterateAttackPaths } from "@/lib/access/attack-paths";
 import { scanTargetForEmulator } from "@/lib/azure/scan-target";
-import { ENTRA_IDS as ids, withEntraSection } from "@/lib/emulator/test-fixtures/entra-section";
+import {
+  applicationPrincipal,
+  ENTRA_IDS as ids,
+  withEntraSection,
+} from "@/lib/emulator/test-fixtures/entra-section";
 import {
   emulatorCredential,
   emulatorGraphClient,
@@ -34,26 +38,14 @@ async function tenantWithPermissions(): Promise<TenantFile> {
   const entra = tenant.entra;
   if (!entra) throw new Error("no entra section");
   tenant.principals.push(
-    {
-      id: GRAPH_SP,
-      type: "ServicePrincipal",
-      displayName: "Microsoft Graph",
-      appId: MICROSOFT_GRAPH_APP_ID,
-      servicePrincipalType: "Application",
-    } as TenantFile["principals"][number],
+    applicationPrincipal(GRAPH_SP, "Microsoft Graph", MICROSOFT_GRAPH_APP_ID),
     {
       id: BERNARD,
       type: "User",
       displayName: "Bernard",
       userPrincipalName: "bernard@contoso.example",
     } as TenantFile["principals"][number],
-    {
-      id: AUTOMATION,
-      type: "ServicePrincipal",
-      displayName: "tenant-automation",
-      appId: "0000cccc-0000-4000-8000-000000000041",
-      servicePrincipalType: "Application",
-    } as TenantFile["principals"][number],
+    applicationPrincipal(AUTOMATION, "tenant-automation", "0000cccc-0000-4000-8000-000000000041"),
   );
   entra.owners.push({ objectId: AUTOMATION, ownerIds: [BERNARD] });
   entra.appRoleAssignments = [
