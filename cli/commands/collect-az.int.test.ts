@@ -112,40 +112,23 @@ async function demoWithUnitScopedRole(): Promise<TenantFile> {
         isMemberManagementRestricted: false,
       },
     ],
+    // What the collectors should write, with the flexible credential's expression Graph v1.0 does not return
     applications: [
       ...entra.applications,
-      {
-        id: CI_DEPLOYER_APPLICATION,
-        appId: DEMO_APPLICATIONS.ciDeployer.appId,
-        displayName: "ci-deployer",
-        federatedIdentityCredentials: [
-          {
-            id: "a0000000-0000-0000-0000-00000000fc01",
-            name: "aks-1-web-deployer",
-            issuer: issuerOf(tenant, "aks-1"),
-            subject: "system:serviceaccount:web:default",
-            audiences: [AUDIENCE],
-            description: "Deploys from aks-1's web namespace",
-          },
-        ],
-      },
-      {
-        id: RELEASE_APPROVER.application,
-        appId: RELEASE_APPROVER.appId,
-        displayName: "release-approver",
-        federatedIdentityCredentials: [
-          {
-            id: "a0000000-0000-0000-0000-00000000fc02",
-            name: "aks-payments-any-service-account",
-            issuer: issuerOf(tenant, "aks-payments"),
-            claimsMatchingExpression: {
-              value: "claims['sub'] matches 'system:serviceaccount:*'",
-              languageVersion: 1,
-            },
-            audiences: [AUDIENCE],
-          },
-        ],
-      },
+      ...expectedApplications(tenant).map((application) => ({
+        ...application,
+        federatedIdentityCredentials: application.federatedIdentityCredentials.map((credential) =>
+          "subject" in credential
+            ? credential
+            : {
+                ...credential,
+                claimsMatchingExpression: {
+                  value: "claims['sub'] matches 'system:serviceaccount:*'",
+                  languageVersion: 1,
+                },
+              },
+        ),
+      })),
     ],
     owners: [
       ...entra.owners,

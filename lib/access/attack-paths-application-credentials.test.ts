@@ -49,18 +49,9 @@ function tenant(
     setup: (builder) =>
       builder
         .principal(SP, "ServicePrincipal", { appId: options.appId ?? APP_ID })
-        .assign(ROLE.contributor, SP, RG2, { principalType: "ServicePrincipal" }),
+        .assign(ROLE.contributor, SP, RG2, { principalType: "ServicePrincipal" })
+        .application(APP_OBJECT, APP_ID, "ci-deployer", credentials),
   });
-  model.directoryOwners = [
-    {
-      objectId: APP_OBJECT,
-      objectKind: "Application",
-      appId: APP_ID,
-      displayName: "ci-deployer",
-      ownerIds: [],
-    },
-  ];
-  model.applicationFederatedCredentials = credentials;
   return model;
 }
 

@@ -43,17 +43,8 @@ function tenant(
   })
     .principal(SP, "ServicePrincipal", { appId: APP_ID })
     .assign(role, SP, RG, { principalType: "ServicePrincipal" })
+    .application(APP_OBJECT, APP_ID, "ci-deployer", credentials)
     .build();
-  model.directoryOwners = [
-    {
-      objectId: APP_OBJECT,
-      objectKind: "Application",
-      appId: APP_ID,
-      displayName: "ci-deployer",
-      ownerIds: [],
-    },
-  ];
-  model.applicationFederatedCredentials = credentials;
   model.kubernetes[CLUSTER].serviceAccounts.push(workloadServiceAccount(CLUSTER, "ci", "runner", APP_ID));
   return model;
 }
