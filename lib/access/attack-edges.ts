@@ -163,7 +163,8 @@ const EVERY_RULE: PolicyRule[] = [
  * may `bind` the role (kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-
  * creation-or-update; pkg/registry/rbac/escalation_check.go BindingAuthorized): with `bind` on ClusterRole
  * cluster-admin — a default role every cluster has (…/rbac/#user-facing-roles) — and `create rolebindings`,
- * a RoleBinding of cluster-admin gives it everything in the namespace; `escalate` on roles with `update` or
+ * a RoleBinding of cluster-admin gives it everything in the namespace (so does `update`/`patch` of a
+ * RoleBinding that references a role it may bind: it adds itself to the subjects); `escalate` on roles with `update` or
  * `patch` of a Role it holds adds any permission to it (…/rbac/#restrictions-on-role-creation-or-update). From
  * a ClusterRoleBinding (namespace null), in every namespace. The namespace's pods, tokens and execs follow,
  * and through them the identities its accounts federate to: more than "admin of one namespace".
@@ -179,6 +180,7 @@ function namespaceTakeover(
     !rules.some((rule) => rule.verbs.some((verb) => verb === "bind" || verb === "escalate" || verb === "*"))
   )
     return null;
+  const bindable: { evidence: string; rules: readonly PolicyRule[]; roleKey: string }[] = [];
   if (can("create", "rolebindings")) {
     // cluster-admin first (everything), then the ClusterRoles and the namespace's Roles it may bind, by name
     if (can("bind", "clusterroles", "cluster-admin"))
@@ -188,7 +190,6 @@ function namespaceTakeover(
         rules: EVERY_RULE,
         roleKey: EVERY_RULE_KEY,
       };
-    const bindable: { evidence: string; rules: readonly PolicyRule[]; roleKey: string }[] = [];
     for (const [name, roleRules] of clusterRoleRulesOf(inventory))
       if (can("bind", "clusterroles", name))
         bindable.push({
@@ -204,13 +205,44 @@ function namespaceTakeover(
             rules: role.rules,
             roleKey: `Role|${namespace}|${role.name}`,
           });
-    // one that runs pods if any does (the route on to identities), else the first by name
-    bindable.sort((a, b) => a.roleKey.localeCompare(b.roleKey));
-    const runsPods = bindable.find((candidate) =>
-      rulesAllow(candidate.rules, { verb: "create", apiGroup: "", resource: "pods" }),
-    );
-    if (runsPods ?? bindable[0]) return runsPods ?? bindable[0];
   }
+  // An existing RoleBinding of the namespace it may update or patch: its subjects change (its roleRef is
+  // immutable), under the same rule as a creation — `bind` on the role it references (rbac#restrictions-on-
+  // role-binding-creation-or-update). From a RoleBinding only: the gain is that binding's namespace.
+  if (namespace !== null)
+    for (const binding of inventory.roleBindings) {
+      if (binding.namespace !== namespace) continue;
+      const verb = ["update", "patch"].find((candidate) => can(candidate, "rolebindings", binding.name));
+      if (!verb) continue;
+      const { kind, name } = binding.roleRef;
+      const roleRules =
+        kind === "ClusterRole"
+          ? name === "cluster-admin"
+            ? EVERY_RULE
+            : clusterRoleRulesOf(inventory).get(name)
+          : inventory.roles.find((role) => role.namespace === namespace && role.name === name)?.rules;
+      if (!roleRules || !can("bind", kind === "ClusterRole" ? "clusterroles" : "roles", name)) continue;
+      bindable.push({
+        evidence: `${verb} rolebindings ${binding.name} and bind ${kind === "ClusterRole" ? "clusterroles" : "roles"} ${name} (adds itself to the binding's subjects)`,
+        rules: roleRules,
+        roleKey:
+          roleRules === EVERY_RULE
+            ? EVERY_RULE_KEY
+            : kind === "ClusterRole"
+              ? `ClusterRole|${name}`
+              : `Role|${namespace}|${name}`,
+      });
+    }
+  // everything if any gives it, then one that runs pods if any does (the route on to identities), else the
+  // first by name
+  bindable.sort((a, b) => a.roleKey.localeCompare(b.roleKey));
+  const chosen =
+    bindable.find((candidate) => candidate.rules === EVERY_RULE) ??
+    bindable.find((candidate) =>
+      rulesAllow(candidate.rules, { verb: "create", apiGroup: "", resource: "pods" }),
+    ) ??
+    bindable[0];
+  if (chosen) return chosen;
   // escalate + update/patch of the Role this binding gives it (a Role is its namespace's: RoleBindings only)
   if (namespace !== null && bound.roleKey.startsWith("Role|") && can("escalate", "roles", bound.roleName)) {
     const verb = ["update", "patch"].find((candidate) => can(candidate, "roles", bound.roleName));

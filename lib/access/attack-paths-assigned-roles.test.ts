@@ -214,6 +214,47 @@ describe("bind or escalate inside a namespace, then its pods", () => {
     ).toEqual([]);
   });
 
+  // "You can only create/update a role binding if … you have been authorized to perform the bind verb on the
+  // referenced role" (rbac#restrictions-on-role-binding-creation-or-update); a binding's roleRef is immutable,
+  // its subjects are not: Eve adds herself to an existing binding of a role she may bind.
+  describe("update or patch of an existing RoleBinding", () => {
+    const operators = {
+      kind: "RoleBinding",
+      metadata: { name: "operators", namespace: "default" },
+      roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "pod-runner" },
+      subjects: [user("someone-else")],
+    };
+    const patchOperators = (names = ["operators"]) => ({
+      verbs: ["patch"],
+      apiGroups: [RBAC],
+      resources: ["rolebindings"],
+      resourceNames: names,
+    });
+
+    it("patch of a binding of a pod-running ClusterRole, with bind on it: on to aks-2 in 3 hops", () => {
+      const paths = pathsInto(
+        eve([patchOperators(), bind("clusterroles", ["pod-runner"])], [podRunner, operators]),
+        CLUSTER2,
+        "eve",
+      );
+      expect(summary(paths)).toEqual(["cluster-admin in 3"]);
+      expect(labels(paths[0])).toContain(
+        "can patch rolebindings operators and bind clusterroles pod-runner (adds itself to the binding's subjects), then create pods in namespace default",
+      );
+    });
+
+    it("none without bind on the role it references, or when resourceNames name another binding", () => {
+      expect(pathsInto(eve([patchOperators()], [podRunner, operators]), CLUSTER2, "eve")).toEqual([]);
+      expect(
+        pathsInto(
+          eve([patchOperators(["Operators"]), bind("clusterroles", ["pod-runner"])], [podRunner, operators]),
+          CLUSTER2,
+          "eve",
+        ),
+      ).toEqual([]);
+    });
+  });
+
   it("resourceNames compare case-sensitively: bind on `Pod-Runner` is not bind on `pod-runner`", () => {
     // RBAC object names are path segments, case kept (kubernetes pkg/apis/rbac/validation ValidateRBACName)
     const model = eve([createRoleBindings, bind("clusterroles", ["Pod-Runner"])], [podRunner]);
