@@ -48,7 +48,8 @@ const state: BrowserState = globalState.atlasPdfBrowser;
 
 async function launch(): Promise<Browser> {
   const executablePath = chromiumPath();
-  if (!fs.existsSync(executablePath)) {
+  // a system binary, not part of the build's output (untraced)
+  if (!fs.existsSync(/*turbopackIgnore: true*/ executablePath)) {
     throw new PdfUnavailableError(
       `PDF rendering needs Chromium, which is not at ${executablePath}: install it or set ATLAS_CHROMIUM_PATH.`,
     );

@@ -40,7 +40,9 @@ export function engineFingerprint(root = process.cwd()): string {
   };
   let fingerprint: string;
   try {
-    for (const part of ANALYSIS_CODE) walk(path.join(root, part));
+    // The walk reads the source tree the product runs from; it is not server output to trace (a traced
+    // project-wide walk made Next.js copy the whole project into the build).
+    for (const part of ANALYSIS_CODE) walk(path.join(/*turbopackIgnore: true*/ root, part));
     if (files.length === 0) throw new Error("no analysis source files");
     for (const file of files) {
       hash
