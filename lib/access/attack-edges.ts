@@ -1483,7 +1483,11 @@ export class AttackEdges {
     let edges: ReverseEdge[] = [];
     if (kind === "anypod") edges = this.intoAnyPod(local.powers);
     else if (kind === "hostpod") edges = this.intoHostNetworkPod(cluster, local.powers);
-    else if (kind === "sa") edges = this.intoServiceAccount(cluster, tail, false);
+    else if (kind === "nodecode") {
+      // root on the nodes from Azure: no pod, so neither Pod Security nor an admission policy stands in the way
+      edges = [];
+      this.nodeCodeExecutionEdges(edges, cluster, (step) => [step]);
+    } else if (kind === "sa") edges = this.intoServiceAccount(cluster, tail, false);
     else if (kind === "wi") edges = this.intoServiceAccount(cluster, tail, true);
     local.reverse.set(node, edges);
     return edges;
@@ -1708,6 +1712,21 @@ export class AttackEdges {
           ),
         ],
         conditional: azurePolicyEnabled(cluster),
+      });
+      // The same node, reached from Azure: code run on the nodes as root (a scale set's run command, an
+      // extension) reads the pods' projected tokens and holds the kubelet's credential.
+      edges.push({
+        from: `nodecode:${cluster.id}`,
+        weight: 0,
+        steps: [
+          this.serviceAccountStep(
+            cluster,
+            namespace,
+            name,
+            `as root on the node of pod ${namespace}/${shown.name}, takes a token of`,
+          ),
+        ],
+        conditional: false,
       });
     }
     // Powers limited to named objects: only when someone on the cluster holds one.
@@ -1948,24 +1967,11 @@ export class AttackEdges {
           [{ ...target, label: `${label} ${identity.name}` }],
         );
       }
-      // The engine's identity-operator escalation: run code on the nodes that carry it
-      // (NODE_CODE_EXECUTION_ACTIONS): at the node resource group or above, or at a scale set or VM in it.
-      if (cluster.nodeResourceGroup) {
-        const groupId = `/subscriptions/${cluster.subscriptionId}/resourcegroups/${cluster.nodeResourceGroup}`;
-        const tail = (how: string): PathStep[] => [
-          { kind: "resourceGroup", id: groupId, label: `${how} in ${cluster.nodeResourceGroup}` },
-          { ...target, label: `${label} ${identity.name}` },
-        ];
-        for (const assignment of standingAndEligible(this.index, groupId))
-          this.nodeCodeEdges(edges, nodeComputeScope(groupId), assignment, null, tail);
-        for (const assignment of [
-          ...(this.index.assignmentsBelowResourceGroup.get(groupId) ?? []),
-          ...(this.eligibleBelowResourceGroup().get(groupId) ?? []),
-        ]) {
-          const on = nodeComputeOf(assignment.scope);
-          if (on) this.nodeCodeEdges(edges, assignment.scope, assignment, on, tail);
-        }
-      }
+      // The engine's identity-operator escalation: run code on the nodes that carry it.
+      this.nodeCodeExecutionEdges(edges, cluster, (step) => [
+        step,
+        { ...target, label: `${label} ${identity.name}` },
+      ]);
     }
 
     // AAD Pod Identity: a pod carrying a binding's selector label gets the identity from NMI.
@@ -2096,6 +2102,30 @@ export class AttackEdges {
    * (toward `on`: a scale set or VM; null = any) that no deny assignment at or above `resourceId`
    * takes from it, named in the path.
    */
+  /**
+   * Edges from who runs code on `cluster`'s nodes (NODE_CODE_EXECUTION_ACTIONS): at the node resource group
+   * or above, or at a scale set or VM in it; `tail` follows the step naming how.
+   */
+  private nodeCodeExecutionEdges(
+    edges: ReverseEdge[],
+    cluster: Cluster,
+    tail: (step: PathStep) => PathStep[],
+  ): void {
+    if (!cluster.nodeResourceGroup) return;
+    const groupId = `/subscriptions/${cluster.subscriptionId}/resourcegroups/${cluster.nodeResourceGroup}`;
+    const steps = (how: string) =>
+      tail({ kind: "resourceGroup", id: groupId, label: `${how} in ${cluster.nodeResourceGroup}` });
+    for (const assignment of standingAndEligible(this.index, groupId))
+      this.nodeCodeEdges(edges, nodeComputeScope(groupId), assignment, null, steps);
+    for (const assignment of [
+      ...(this.index.assignmentsBelowResourceGroup.get(groupId) ?? []),
+      ...(this.eligibleBelowResourceGroup().get(groupId) ?? []),
+    ]) {
+      const on = nodeComputeOf(assignment.scope);
+      if (on) this.nodeCodeEdges(edges, assignment.scope, assignment, on, steps);
+    }
+  }
+
   private nodeCodeEdges(
     edges: ReverseEdge[],
     resourceId: string,
