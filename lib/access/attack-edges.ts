@@ -1700,34 +1700,23 @@ export class AttackEdges {
       // the account of any pod bound to the node (kubernetes/kubernetes plugin/pkg/admission/
       // noderestriction/admission.go, admitServiceAccount), and the pods' projected tokens are on its
       // disk. Who can run such a pod: intoHostNetworkPod (Pod Security Baseline forbids both).
-      edges.push({
-        from: `hostpod:${cluster.id}`,
-        weight: 0,
-        steps: [
-          this.serviceAccountStep(
-            cluster,
-            namespace,
-            name,
-            `escapes a privileged pod onto the node of pod ${namespace}/${shown.name} and takes a token of`,
-          ),
+      // The same node reached from Azure (nodecode: code run as root by a scale set's run command or an
+      // extension) holds those tokens and that credential too, with no pod for an admission policy to refuse.
+      const onNode = `pod ${namespace}/${shown.name}`;
+      for (const [from, how, conditional] of [
+        [
+          `hostpod:${cluster.id}`,
+          `escapes a privileged pod onto the node of ${onNode} and takes a token of`,
+          azurePolicyEnabled(cluster),
         ],
-        conditional: azurePolicyEnabled(cluster),
-      });
-      // The same node, reached from Azure: code run on the nodes as root (a scale set's run command, an
-      // extension) reads the pods' projected tokens and holds the kubelet's credential.
-      edges.push({
-        from: `nodecode:${cluster.id}`,
-        weight: 0,
-        steps: [
-          this.serviceAccountStep(
-            cluster,
-            namespace,
-            name,
-            `as root on the node of pod ${namespace}/${shown.name}, takes a token of`,
-          ),
-        ],
-        conditional: false,
-      });
+        [`nodecode:${cluster.id}`, `as root on the node of ${onNode}, takes a token of`, false],
+      ] as const)
+        edges.push({
+          from,
+          weight: 0,
+          steps: [this.serviceAccountStep(cluster, namespace, name, how)],
+          conditional,
+        });
     }
     // Powers limited to named objects: only when someone on the cluster holds one.
     if (this.clusterCache(cluster.id).powers.named.size > 0) {

@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { guidFromText } from "@/lib/model/derived-ids";
 import {
   administrativeUnitOfScope,
   DIRECTORY_ROLE_NAMES,
@@ -418,12 +419,6 @@ export function checkEntraSemantics(tenant: TenantFile, report: TenantFileReport
     });
 }
 
-/** Graph's id of a credential the file gives none: stable, derived from the application and the name. */
-function derivedCredentialId(applicationId: string, name: string): string {
-  const hex = createHash("sha256").update(`fic|${applicationId.toLowerCase()}|${name}`).digest("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
 /**
  * An application's federated identity credentials as Graph v1.0 returns them
  * (GET /applications/{id}/federatedIdentityCredentials): every one with its id, and a flexible one with
@@ -431,7 +426,7 @@ function derivedCredentialId(applicationId: string, name: string): string {
  */
 export function applicationCredentialsAsGraph(application: EntraApplication): Record<string, unknown>[] {
   return (application.federatedIdentityCredentials ?? []).map((credential) => ({
-    id: credential.id ?? derivedCredentialId(application.id, credential.name),
+    id: credential.id ?? guidFromText(`fic|${application.id.toLowerCase()}|${credential.name}`),
     name: credential.name,
     issuer: credential.issuer,
     subject: credential.subject ?? null,
