@@ -21,6 +21,7 @@ import type {
   RoleEligibilityActivation,
 } from "@/lib/model/azure";
 import { findBuiltInRole } from "@/lib/model/builtin-roles";
+import { guidFromText } from "@/lib/model/derived-ids";
 import type { Principal } from "@/lib/model/directory";
 import { managementGroupArmId, normalizeArmId, parseArmId } from "@/lib/model/ids";
 import type { TenantModel } from "@/lib/model/tenant-model";
@@ -69,8 +70,13 @@ export type AccessIndex = {
    * compares subject names exactly, so only this map may resolve a binding's `User` subject.
    */
   usersByExactUpn: Map<string, Principal>;
-  /** transitive members of each group */
+  /** transitive members of each group (and of the tenant's sign-in group, entraSignInGroup) */
   membersOfGroup: Map<string, string[]>;
+  /**
+   * Every account of the scanned tenant that can sign in with Entra ID, as one group: on an
+   * Entra-integrated cluster of this tenant each of them is in `system:authenticated` (resolveSubject).
+   */
+  entraSignInGroup: AccessPrincipal;
   rolesByGuid: Map<string, RoleDefinition>;
   assignmentsByScope: Map<string, RoleAssignment[]>;
   /** assignments at `<cluster>/namespaces/<ns>`, by cluster id */
@@ -253,6 +259,38 @@ function computeRoleFacts(definition: RoleDefinition, denied?: DeniedPermissions
 }
 
 /**
+ * The id of a tenant's sign-in group (AccessIndex.entraSignInGroup): a GUID derived from the tenant id, as
+ * group-level storage keys rows and memberships by the group's 36-character id (lib/queries/expanded-access.ts).
+ * Version 5 in its layout, so no directory object (version 4) has it.
+ */
+export function entraSignInGroupId(tenantId: string): string {
+  return guidFromText(`entra-sign-in:${tenantId.toLowerCase()}`);
+}
+
+/** The tenant's sign-in group as a principal: no directory object, so readers name it from here. */
+export function entraSignInGroup(tenantId: string): AccessPrincipal {
+  return {
+    id: entraSignInGroupId(tenantId),
+    kind: "Group",
+    displayName: "everyone who signs in to the tenant with Entra ID",
+  };
+}
+
+/**
+ * Who can sign in to an Entra-integrated cluster: every user (guests too: kubelogin asks the cluster's
+ * tenant for the token), service principal and managed identity of the tenant (kubelogin's spn, msi and
+ * workloadidentity modes, learn.microsoft.com/azure/aks/kubelogin-authentication) that the scan knows and
+ * the directory still has. Groups do not sign in.
+ */
+function signInMembersOf(model: TenantModel): string[] {
+  const ids = new Set<string>();
+  for (const principal of model.principals)
+    if (principal.kind !== "Group" && !principal.deleted) ids.add(principal.id);
+  for (const identity of model.identities) if (identity.principalId) ids.add(identity.principalId);
+  return [...ids].sort();
+}
+
+/**
  * The edge caches' default budget: what they held before it could be set (500 k pod-power holders, 150 k
  * identity edges, 1 M impersonation entries), which fits beside a 500-cluster tenant in a 1 GiB heap.
  */
@@ -336,6 +374,8 @@ export function buildAccessIndex(model: TenantModel, options: { edgeCacheBytes?:
   const membersOfGroup = new Map(
     model.groupMemberships.map((membership) => [membership.groupId, membership.memberIds]),
   );
+  const signInGroup = entraSignInGroup(model.tenantId);
+  membersOfGroup.set(signInGroup.id, signInMembersOf(model));
   const deniedFactsCache = new Map<string, AzureRoleFacts>();
   const deniedRoleFacts = (definition: RoleDefinition, denied: DeniedPermissions) => {
     const key = `${definition.guid}|${JSON.stringify(denied)}`;
@@ -362,7 +402,9 @@ export function buildAccessIndex(model: TenantModel, options: { edgeCacheBytes?:
     scopesAboveSubscription: managementGroupChains(model),
     identitiesByPrincipalId: new Map(model.identities.map((identity) => [identity.principalId, identity])),
     roleFacts,
-    principalCache: new Map(),
+    entraSignInGroup: signInGroup,
+    // the sign-in group is no directory object: directoryPrincipal finds it here
+    principalCache: new Map([[signInGroup.id, signInGroup]]),
     assignmentOrdinal,
     reachedCache: new Map(),
     eligibleByScope,

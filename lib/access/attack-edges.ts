@@ -1052,11 +1052,21 @@ export class AttackEdges {
       const allowed = reached.filter((candidate) => !denied(candidate.principal.id));
       if (allowed.length < reached.length) return allowed;
     }
-    if (reached.length < 2 || reached[0].principal.kind !== "Group") return reached;
-    const groupId = reached[0].principal.id;
+    if (reached.length < 2) return reached;
+    // reachThroughGroups' answer: the group, then its members
+    if (reached[0].principal.kind === "Group") return this.groupHolder(reached[0]);
+    // `system:authenticated` on an Entra-integrated cluster (resolveSubject): the Kubernetes group and the
+    // cluster's service accounts, then the tenant's sign-in group and its members, which become one holder
+    const signIn = this.index.entraSignInGroup.id;
+    const at = reached.findIndex((entry) => entry.principal.id === signIn);
+    return at < 0 ? reached : [...reached.slice(0, at), ...this.groupHolder(reached[at])];
+  }
+
+  private groupHolder(group: Reached): [{ node: NodeId; prefix: PathStep[] }] {
+    const groupId = group.principal.id;
     let holder = this.groupHolders.get(groupId);
     if (!holder) {
-      holder = [{ node: `grp:${groupId}`, prefix: reached[0].prefix }];
+      holder = [{ node: `grp:${groupId}`, prefix: group.prefix }];
       this.groupHolders.set(groupId, holder);
     }
     return holder;

@@ -99,6 +99,17 @@ export class AttackPathSearch {
     /** the nodes of principals holding a grant (the only ones a level can be held-but-not-outright by) */
     const holders = new Set<NodeId>();
     for (const edge of targetEdges) if (edge.held) holders.add(edge.from);
+    // A directory group's rows stand for its members, and where the tenant's sign-in group holds something
+    // (`system:authenticated` bound on an Entra-integrated cluster: resolveSubject) every member holds it as
+    // an account that signs in: so does the group. Without this a group would be reported as able to
+    // "become" what each of its members already holds.
+    const signedIn = held.get(this.index.entraSignInGroup.id);
+    const heldBy = (principal: AccessPrincipal, node: NodeId) =>
+      signedIn && principal.kind === "Group"
+        ? [...(held.get(principal.id) ?? []), ...signedIn]
+        : holders.has(node)
+          ? held.get(principal.id)
+          : undefined;
     const results: AttackPath[] = [];
     /** the fewest hops to a stronger level already reported, per node: a weaker level is reported only when closer */
     const bestStronger = new Map<NodeId, number>();
@@ -159,7 +170,8 @@ export class AttackPathSearch {
         if (!who) continue;
         // A service account is a principal of its own cluster only.
         if (who.clusterId !== null && who.clusterId !== clusterId) continue;
-        const restriction = holders.has(node) ? heldRestriction(held.get(who.principal.id), rank) : null;
+        const heldGrantsOf = heldBy(who.principal, node);
+        const restriction = heldGrantsOf ? heldRestriction(heldGrantsOf, rank) : null;
         if (restriction === "held") continue;
         if (restriction !== null) restricted.set(node, restriction);
         else {

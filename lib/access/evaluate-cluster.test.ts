@@ -495,7 +495,13 @@ describe("Kubernetes RBAC", () => {
       .principal("u")
       .kubernetes(reader, clusterRoleBinding("b", "reader", [user("u")]))
       .build();
-    expect(grantsOf(evaluate(model), "u")).toEqual([]);
+    const access = evaluate(model);
+    // Without an RBAC authorizer every authenticated request is allowed: u, who signs in with Entra ID,
+    // is cluster-admin through the setting, and binding b (read) is no part of it.
+    expect(grantsOf(access, "u")).toEqual(["cluster-admin@* via kubernetes-rbac"]);
+    const paths = access.principals.find((entry) => entry.principal.id === "u")?.grants[0].path ?? [];
+    expect(paths.some((step) => step.kind === "k8s.clusterRoleBinding")).toBe(false);
+    expect(paths.some((step) => step.label.includes("enableRBAC: false"))).toBe(true);
   });
 });
 

@@ -224,6 +224,34 @@ export function reachThroughGroups(index: AccessIndex, principal: AccessPrincipa
  * Service principals and managed identities have no UPN. A user whose UPN the scan did not read is
  * taken to sign in by object id, so a binding by object id is not lost.
  */
+/**
+ * Who `system:authenticated` holds on an Entra-integrated cluster besides certificates and service
+ * accounts: every account of the cluster's tenant. The API server adds the group to every request that
+ * authenticates (kubernetes/apiserver pkg/authentication/group/authenticated_group_adder.go), and Guard
+ * authenticates any token its tenant issues for the cluster's server application
+ * (kubeguard/guard auth/providers/azure); nothing narrows it to the accounts a binding names. So
+ * `everyone-is-admin` makes every user, service principal and managed identity of the tenant
+ * cluster-admin. They are reached as members of the tenant's sign-in group (one group row in storage,
+ * expanded on read), which is itself in `system:authenticated`. A cluster of another tenant
+ * (`aadProfile.tenantID`) signs in accounts the scan does not know: none are added.
+ */
+function entraSignIns(index: AccessIndex, cluster: Cluster): Reached[] {
+  const tenantId = cluster.entra.tenantId?.toLowerCase();
+  if (tenantId && tenantId !== index.model.tenantId.toLowerCase()) return [];
+  const group = index.entraSignInGroup;
+  const key = `${group.id}|system:authenticated`;
+  const cached = index.reachedCache.get(key);
+  if (cached) return cached;
+  const authenticated = groupStep(kubernetesGroup("system:authenticated"));
+  const reached = reachThroughGroups(index, group).map((entry) => ({
+    principal: entry.principal,
+    prefix: [...entry.prefix, authenticated],
+    via: entry.via || authenticated.id,
+  }));
+  index.reachedCache.set(key, reached);
+  return reached;
+}
+
 function signsInByUpn(principal: Principal): boolean {
   const upn = principal.userPrincipalName;
   return principal.kind === "User" && upn !== undefined && upn !== "" && !upn.toUpperCase().includes("#EXT#");
@@ -309,8 +337,11 @@ export function resolveSubject(
   // system:masters bypasses RBAC; who gets into it is the local-admin-credential route, so its
   // bindings (the default cluster-admin binding) add nothing to report.
   if (name === "system:masters") return [];
-  if (name === "system:authenticated" || name === "system:serviceaccounts")
-    return groupWithServiceAccounts(null);
+  if (name === "system:authenticated") {
+    const signedIn = entra ? entraSignIns(index, cluster) : [];
+    return [...groupWithServiceAccounts(null), ...signedIn];
+  }
+  if (name === "system:serviceaccounts") return groupWithServiceAccounts(null);
   if (name.startsWith("system:serviceaccounts:"))
     return groupWithServiceAccounts(name.slice("system:serviceaccounts:".length));
   if (SPECIAL_GROUPS.has(name)) return one(kubernetesGroup(name));

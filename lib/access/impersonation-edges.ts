@@ -13,7 +13,14 @@ import { directoryPrincipal, reachThroughGroups, resolveSubject } from "@/lib/ac
 import { ruleAllows, rulesAllow } from "@/lib/access/kubernetes-rbac";
 import { scopeFacts } from "@/lib/access/levels";
 import { once } from "@/lib/access/once";
-import { clusterStep, kubernetesGroupStep, roleDefinitionStep, settingStep } from "@/lib/access/paths";
+import {
+  clusterStep,
+  groupStep,
+  kubernetesGroupStep,
+  principalStep,
+  roleDefinitionStep,
+  settingStep,
+} from "@/lib/access/paths";
 import { grantStep } from "@/lib/access/pim-steps";
 import type { AccessPrincipal, AttackPathLevel, PathStep } from "@/lib/access/types";
 import type { Cluster } from "@/lib/model/azure";
@@ -206,7 +213,20 @@ const mentionsImpersonate = (rules: readonly PolicyRule[]) =>
  * may impersonate groups but no user, the holders who may impersonate some user by another grant get
  * an entry of their own (conditional when either grant is, eligible when either is).
  */
-function userFromAnotherGrant(list: Impersonator[]): void {
+/**
+ * The tenant's sign-in group as one holder (`grp:` node, resolveSubject): its members are every account
+ * that signs in, so a grant to `system:authenticated` is one holder rather than one per account. Pairing
+ * a user part with a group part (userFromAnotherGrant) then has to know who is in it.
+ */
+type SignInHolder = {
+  node: NodeId;
+  /** is this principal node a member? */
+  has: (node: NodeId) => boolean;
+  /** a member's prefix through the group's holder prefix */
+  prefix: (node: NodeId, groupPrefix: readonly PathStep[]) => readonly PathStep[];
+};
+
+function userFromAnotherGrant(list: Impersonator[], signIn: SignInHolder): void {
   /** holder → what its grants giving a user part need, least first (restrictionsOf; dominated ones dropped) */
   const userHolders = new Map<NodeId, number[]>();
   for (const impersonator of list) {
@@ -221,16 +241,26 @@ function userFromAnotherGrant(list: Impersonator[]): void {
   }
   if (userHolders.size === 0) return;
   const added: Impersonator[] = [];
+  const signInUserNeeds = userHolders.get(signIn.node) ?? [];
   for (const impersonator of list) {
     if (impersonator.someUser || !impersonator.someGroup) continue;
     const byNeeds = new Map<number, Impersonator["from"]>();
+    const pair = (holder: Impersonator["from"][number], userNeeds: number) => {
+      const needs = restrictionsOf(impersonator) | userNeeds;
+      const holders = byNeeds.get(needs);
+      if (holders) holders.push(holder);
+      else byNeeds.set(needs, [holder]);
+    };
     for (const holder of impersonator.from) {
-      for (const userNeeds of userHolders.get(holder.node) ?? []) {
-        const needs = restrictionsOf(impersonator) | userNeeds;
-        const holders = byNeeds.get(needs);
-        if (holders) holders.push(holder);
-        else byNeeds.set(needs, [holder]);
-      }
+      for (const userNeeds of userHolders.get(holder.node) ?? []) pair(holder, userNeeds);
+      // the group part through the sign-in group, the user part a member's own
+      if (holder.node === signIn.node)
+        for (const [node, needsList] of userHolders)
+          if (signIn.has(node))
+            for (const userNeeds of needsList)
+              pair({ node, prefix: signIn.prefix(node, holder.prefix) }, userNeeds);
+      // the user part through the sign-in group, the group part a member's own
+      if (signIn.has(holder.node)) for (const userNeeds of signInUserNeeds) pair(holder, userNeeds);
     }
     for (const [needs, from] of byNeeds) {
       added.push({
@@ -276,6 +306,24 @@ export class ImpersonationEdges {
     private readonly cacheEntries: number,
   ) {}
 
+  private signInHolder: SignInHolder | undefined;
+  private get signIn(): SignInHolder {
+    if (this.signInHolder) return this.signInHolder;
+    const group = this.index.entraSignInGroup;
+    const members = new Set(this.index.membersOfGroup.get(group.id) ?? []);
+    const memberOf = groupStep(group);
+    this.signInHolder = {
+      node: `grp:${group.id}`,
+      has: (node: NodeId) => node.startsWith("p:") && members.has(node.slice(2)),
+      prefix: (node: NodeId, groupPrefix: readonly PathStep[]) => [
+        principalStep(directoryPrincipal(this.index, node.slice(2))),
+        memberOf,
+        ...groupPrefix.slice(1),
+      ],
+    };
+    return this.signInHolder;
+  }
+
   /** Who may impersonate what on the cluster: Kubernetes RBAC bindings and Azure RBAC data actions. */
   private impersonators(cluster: Cluster): Impersonator[] {
     let list = this.byCluster.get(cluster.id);
@@ -284,7 +332,7 @@ export class ImpersonationEdges {
     const inventory = this.index.model.kubernetes[cluster.id];
     if (inventory && cluster.kubernetesRbac) this.kubernetesImpersonators(cluster, inventory, list);
     if (cluster.entra.mode === "managed" && cluster.entra.azureRbac) this.azureImpersonators(cluster, list);
-    userFromAnotherGrant(list);
+    userFromAnotherGrant(list, this.signIn);
     this.remember(list.reduce((sum, impersonator) => sum + impersonator.from.length, 0));
     this.byCluster.set(cluster.id, list);
     return list;
@@ -317,10 +365,12 @@ export class ImpersonationEdges {
         accountName !== null || (namespace === null && someImpersonableName(rules, "users") !== null);
       const someGroup = namespace === null && someImpersonableName(rules, "groups") !== null;
       for (const subject of subjects) {
-        const from = resolveSubject(this.index, cluster, inventory, subject, namespace).map((reached) => ({
-          node: this.register(reached.principal, cluster.id),
-          prefix: reached.prefix,
-        }));
+        const reached = resolveSubject(this.index, cluster, inventory, subject, namespace);
+        const signInAt = reached.findIndex((entry) => entry.principal.id === this.index.entraSignInGroup.id);
+        const from: Impersonator["from"] = (signInAt < 0 ? reached : reached.slice(0, signInAt)).map(
+          (entry) => ({ node: this.register(entry.principal, cluster.id), prefix: entry.prefix }),
+        );
+        if (signInAt >= 0) from.push({ node: this.signIn.node, prefix: reached[signInAt].prefix });
         // An impersonated subject that may impersonate in turn.
         const key = subjectKey(subject, namespace);
         if (key)

@@ -1,3 +1,4 @@
+import { entraSignInGroup } from "@/lib/access/access-index";
 import {
   type AccessEscalationData,
   type AccessGrantData,
@@ -188,6 +189,8 @@ export async function getClusterAccessSummary(scope: ScanScope, clusterId: strin
         FROM snapshot_records WHERE ${tenant} AND kind = 'principal' AND natural_key IN (${Prisma.join(ids)})`)
     : [];
   const known = new Map(directory.map((row) => [row.id, row]));
+  const signIn = entraSignInGroup(scope.tenantId);
+  known.set(signIn.id, { ...signIn, deleted: null });
   const principals: AccessSummaryEntry[] = [...byPrincipal.entries()].map(([id, entry]) => {
     const record = known.get(id);
     const kindFromId = KIND_BY_PREFIX.find(([start]) => id.startsWith(start))?.[1];

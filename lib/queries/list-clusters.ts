@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { entraSignInGroupId } from "@/lib/access/access-index";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { entraModeSchema } from "@/lib/model/azure";
@@ -65,6 +66,7 @@ async function readClusters(scope: ScanScope): Promise<ClusterPosture[]> {
     WITH groups AS (
       SELECT natural_key AS id FROM snapshot_records
       WHERE tenant_id = ${scope.tenantId} AND kind = 'principal' AND ${asOf} AND data->>'kind' = 'Group'
+      UNION ALL SELECT ${entraSignInGroupId(scope.tenantId)} -- no directory object: lib/access/access-index.ts
     ), admins AS (
       SELECT cluster_id, count(DISTINCT principal_id) AS n
       FROM (SELECT cluster_id, ${accessPrincipalSql()} AS principal_id FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.grant"] })} AS snapshot_records

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { entraSignInGroup } from "@/lib/access/access-index";
 import { accessLevelSchema, accessPrincipalKindSchema } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
@@ -122,11 +123,13 @@ async function readSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
     LEFT JOIN directory d ON d.id = ids.id
     LEFT JOIN grants g ON g.id = ids.id
     LEFT JOIN escalations e ON e.id = ids.id`);
+  const signIn = entraSignInGroup(scope.tenantId);
   const items = rows.map(
     (row): PrincipalListItem => ({
       id: row.id,
-      kind: row.directoryKind ?? row.derivedKind ?? "Unknown",
-      displayName: row.displayName ?? nonDirectoryDisplayName(row.id),
+      kind: row.directoryKind ?? row.derivedKind ?? (row.id === signIn.id ? signIn.kind : "Unknown"),
+      displayName:
+        row.displayName ?? (row.id === signIn.id ? signIn.displayName : nonDirectoryDisplayName(row.id)),
       userPrincipalName: row.userPrincipalName,
       deleted: row.deleted === true,
       inDirectory: row.directoryKind !== null,

@@ -1,3 +1,4 @@
+import { entraSignInGroup } from "@/lib/access/access-index";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import {
@@ -118,6 +119,8 @@ async function readCandidates(scope: ScanScope): Promise<ClusterAdminCandidate[]
       )
     : [];
   const known = new Map(directory.map((row) => [row.id, row]));
+  const signIn = entraSignInGroup(scope.tenantId);
+  known.set(signIn.id, { ...signIn, deleted: null });
 
   const candidates: ClusterAdminCandidate[] = [];
   for (const [id, tally] of byPrincipal) {

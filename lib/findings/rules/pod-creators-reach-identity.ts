@@ -117,9 +117,15 @@ export const podCreatorsReachIdentity: FindingRule = {
             .map((entry) => entry.principal.id),
         );
         const byIdentity = new Map<string, Reach[]>();
+        // Where every account that signs in is cluster-admin, so is every directory group's each member.
+        const groupsAreAdmins = clusterAdmins.has(index.entraSignInGroup.id);
         for (const reach of reachesOn(index, cluster.id)) {
           // Cluster-admins run anything on the cluster anyway; their cluster-admin is its own finding.
-          if (clusterAdmins.has(reach.principal.id) || reach.reacher.firstStepKind === "groupMembership")
+          if (
+            clusterAdmins.has(reach.principal.id) ||
+            (groupsAreAdmins && reach.principal.kind === "Group") ||
+            reach.reacher.firstStepKind === "groupMembership"
+          )
             continue;
           const list = byIdentity.get(reach.identityPrincipalId) ?? [];
           list.push(reach);
