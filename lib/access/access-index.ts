@@ -21,7 +21,6 @@ import type {
   RoleEligibilityActivation,
 } from "@/lib/model/azure";
 import { findBuiltInRole } from "@/lib/model/builtin-roles";
-import { guidFromText } from "@/lib/model/derived-ids";
 import type { Principal } from "@/lib/model/directory";
 import { managementGroupArmId, normalizeArmId, parseArmId } from "@/lib/model/ids";
 import type { TenantModel } from "@/lib/model/tenant-model";
@@ -259,12 +258,13 @@ function computeRoleFacts(definition: RoleDefinition, denied?: DeniedPermissions
 }
 
 /**
- * The id of a tenant's sign-in group (AccessIndex.entraSignInGroup): a GUID derived from the tenant id, as
- * group-level storage keys rows and memberships by the group's 36-character id (lib/queries/expanded-access.ts).
- * Version 5 in its layout, so no directory object (version 4) has it.
+ * The id of a tenant's sign-in group (AccessIndex.entraSignInGroup): the tenant id itself — "every account
+ * of this tenant" — which is the id of the tenant's organization object and of no user, group or service
+ * principal. A GUID, as group-level storage needs: it keys rows and memberships by the group's
+ * 36-character id (lib/queries/expanded-access.ts).
  */
 export function entraSignInGroupId(tenantId: string): string {
-  return guidFromText(`entra-sign-in:${tenantId.toLowerCase()}`);
+  return tenantId.toLowerCase();
 }
 
 /** The tenant's sign-in group as a principal: no directory object, so readers name it from here. */
