@@ -148,9 +148,10 @@ test("the overview names who can be cluster-admin, each once, linking to their p
   await expect(rows.nth(1)).toBeVisible();
   const names = await who.getByRole("rowheader").getByRole("link").allInnerTexts();
   expect(new Set(names).size).toBe(names.length);
-  // Penny: cluster-admin on aks-1 and aks-2 through the local admin credential, can become it on aks-3
+  // Penny: cluster-admin on aks-1 and aks-2 through the local admin credential and on aks-dev-1 as a member of
+  // system:authenticated (`everyone-is-admin`), can become it on aks-3
   const penny = who.getByRole("row", { name: /Penny/ });
-  await expect(penny).toContainText("on 2 clusters");
+  await expect(penny).toContainText("on 3 clusters");
   await expect(penny).toContainText("local admin credential");
   await expect(penny).toContainText("on 1 cluster");
   await penny.getByRole("link", { name: "Penny" }).click();
