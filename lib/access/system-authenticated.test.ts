@@ -13,6 +13,7 @@ import { checkedPathsInto, pathSummary } from "@/lib/access/fixtures/checked-att
 import { CLUSTER2, twoClusterTenant } from "@/lib/access/fixtures/two-cluster-tenant";
 import { collapseGroupRecords, MEMBERSHIP_KIND, membershipRecords } from "@/lib/access/group-storage";
 import { accessToRecords } from "@/lib/access/records";
+import { evaluateFindings } from "@/lib/findings/evaluate-findings";
 import type { Cluster } from "@/lib/model/azure";
 import type { TenantModel } from "@/lib/model/tenant-model";
 
@@ -158,6 +159,20 @@ describe("attack paths through system:authenticated", () => {
     ]);
     // the sign-in group itself has the same path, which group-level storage keeps for its members
     expect(pathSummary(checkedPathsInto(model(), CLUSTER2, SIGN_IN))).toEqual(["cluster-admin in 3"]);
+    // and so does the Kubernetes group, the principal `escalation-to-cluster-admin` reports it on once
+    // (its members' paths and the sign-in group's start with a membership: reported on the group)
+    expect(pathSummary(checkedPathsInto(model(), CLUSTER2, "k8s-group:system:authenticated"))).toEqual([
+      "cluster-admin in 3",
+    ]);
+    const findings = evaluateFindings(model()).filter(
+      (finding) =>
+        finding.ruleId === "escalation-to-cluster-admin" &&
+        finding.status === "fail" &&
+        finding.cluster.id === CLUSTER2,
+    );
+    expect(findings.map((finding) => finding.evidence.objects?.[0]?.id)).toContain(
+      "k8s-group:system:authenticated",
+    );
   });
 
   it("not when aks-1 signs in no Entra accounts", () => {
