@@ -72,6 +72,20 @@ describe("system:authenticated on an Entra-integrated cluster", () => {
     ]);
   });
 
+  it("is what cluster-admin-broad-subject says the binding means", () => {
+    const [finding, ...rest] = evaluateFindings(tenant()).filter(
+      (candidate) => candidate.ruleId === "cluster-admin-broad-subject" && candidate.status === "fail",
+    );
+    expect(rest).toEqual([]);
+    expect(finding.evidence.summary).toContain(
+      "every account of the tenant that signs in with Entra ID — every user, guest, service principal and managed identity (4 known to the scan)",
+    );
+    const none = evaluateFindings(
+      tenant({ entra: { mode: "none", azureRbac: false, adminGroupIds: [], tenantId: null } }),
+    ).find((candidate) => candidate.ruleId === "cluster-admin-broad-subject" && candidate.status === "fail");
+    expect(none?.evidence.summary).toContain("every caller that can authenticate");
+  });
+
   it("legacy Entra integration too (Guard authenticates for the server application)", () => {
     const admins = adminOf(
       tenant({ entra: { mode: "legacy", azureRbac: false, adminGroupIds: [], tenantId: "tenant-1" } }),

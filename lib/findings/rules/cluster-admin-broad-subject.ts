@@ -25,8 +25,19 @@ export const clusterAdminBroadSubject: FindingRule = {
   controls: [CONTROLS.cisAksClusterAdmin, CONTROLS.cisK8sClusterAdmin, CONTROLS.policyClusterAdminRole],
   evaluate(ctx) {
     const { model, index, access } = ctx;
-    const broadness = (entry: PrincipalAccess): { severity: Severity; why: string } | null => {
+    // On an Entra-integrated cluster `system:authenticated` is every account of the tenant (resolveSubject):
+    // how many the scan knows is the size of the crowd.
+    const accounts = index.membersOfGroup.get(index.entraSignInGroup.id)?.length ?? 0;
+    const broadness = (
+      entry: PrincipalAccess,
+      signsIn: boolean,
+    ): { severity: Severity; why: string } | null => {
       const { id, kind } = entry.principal;
+      if (id === "k8s-group:system:authenticated" && signsIn)
+        return {
+          severity: "critical",
+          why: `every account of the tenant that signs in with Entra ID — every user, guest, service principal and managed identity (${accounts} known to the scan) — besides certificates and service accounts`,
+        };
       if (ANONYMOUS_OR_EVERYONE.has(id))
         return { severity: "critical", why: "every caller that can authenticate (or none at all)" };
       if (id.startsWith("k8s-group:system:serviceaccounts"))
@@ -53,7 +64,9 @@ export const clusterAdminBroadSubject: FindingRule = {
       }),
       (cluster, remediation) => {
         const findings: Finding[] = [];
-        for (const entry of access.get(cluster.id)?.principals ?? []) {
+        const principals = access.get(cluster.id)?.principals ?? [];
+        const signsIn = principals.some((entry) => entry.principal.id === index.entraSignInGroup.id);
+        for (const entry of principals) {
           const grants = entry.grants.filter(
             (grant) =>
               grant.level === "cluster-admin" &&
@@ -61,7 +74,7 @@ export const clusterAdminBroadSubject: FindingRule = {
               grant.path[1]?.kind !== "groupMembership",
           );
           if (grants.length === 0) continue;
-          const broad = broadness(entry);
+          const broad = broadness(entry, signsIn);
           if (!broad) continue;
           findings.push(
             findingFor(this, cluster, remediation, {
