@@ -217,14 +217,6 @@ export function reachThroughGroups(index: AccessIndex, principal: AccessPrincipa
 }
 
 /**
- * Does this principal's Entra token carry a `upn` claim (so that Guard names it by UPN)? Member users
- * do. Guests do not: a guest's UPN is `<mail with _>#EXT#@<tenant>` (the example in
- * learn.microsoft.com/azure/aks/control-kubeconfig-access: `user_contoso.com#EXT#@contoso.onmicrosoft.com`
- * for "Microsoft Entra guest users"), and AKS documents binding users of another tenant by object id.
- * Service principals and managed identities have no UPN. A user whose UPN the scan did not read is
- * taken to sign in by object id, so a binding by object id is not lost.
- */
-/**
  * Who `system:authenticated` holds on an Entra-integrated cluster besides certificates and service
  * accounts: every account of the cluster's tenant. The API server adds the group to every request that
  * authenticates (kubernetes/apiserver pkg/authentication/group/authenticated_group_adder.go), and Guard
@@ -252,6 +244,14 @@ function entraSignIns(index: AccessIndex, cluster: Cluster): Reached[] {
   return reached;
 }
 
+/**
+ * Does this principal's Entra token carry a `upn` claim (so that Guard names it by UPN)? Member users
+ * do. Guests do not: a guest's UPN is `<mail with _>#EXT#@<tenant>` (the example in
+ * learn.microsoft.com/azure/aks/control-kubeconfig-access: `user_contoso.com#EXT#@contoso.onmicrosoft.com`
+ * for "Microsoft Entra guest users"), and AKS documents binding users of another tenant by object id.
+ * Service principals and managed identities have no UPN. A user whose UPN the scan did not read is
+ * taken to sign in by object id, so a binding by object id is not lost.
+ */
 function signsInByUpn(principal: Principal): boolean {
   const upn = principal.userPrincipalName;
   return principal.kind === "User" && upn !== undefined && upn !== "" && !upn.toUpperCase().includes("#EXT#");
