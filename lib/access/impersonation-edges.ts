@@ -207,13 +207,6 @@ const mentionsImpersonate = (rules: readonly PolicyRule[]) =>
   rules.some((rule) => rule.verbs.includes("impersonate") || rule.verbs.includes("*"));
 
 /**
- * The filter authorizes each part of an impersonation on its own, against every grant of the caller
- * (impersonation.go WithImpersonation: one `Authorize` per user, group, uid and extra): the group part
- * may come from one grant and the user part, which a group needs, from another. For each grant that
- * may impersonate groups but no user, the holders who may impersonate some user by another grant get
- * an entry of their own (conditional when either grant is, eligible when either is).
- */
-/**
  * The tenant's sign-in group as one holder (`grp:` node, resolveSubject): its members are every account
  * that signs in, so a grant to `system:authenticated` is one holder rather than one per account. Pairing
  * a user part with a group part (userFromAnotherGrant) then has to know who is in it.
@@ -226,6 +219,13 @@ type SignInHolder = {
   prefix: (node: NodeId, groupPrefix: readonly PathStep[]) => readonly PathStep[];
 };
 
+/**
+ * The filter authorizes each part of an impersonation on its own, against every grant of the caller
+ * (impersonation.go WithImpersonation: one `Authorize` per user, group, uid and extra): the group part
+ * may come from one grant and the user part, which a group needs, from another. For each grant that
+ * may impersonate groups but no user, the holders who may impersonate some user by another grant get
+ * an entry of their own (conditional when either grant is, eligible when either is).
+ */
 function userFromAnotherGrant(list: Impersonator[], signIn: SignInHolder): void {
   /** holder → what its grants giving a user part need, least first (restrictionsOf; dominated ones dropped) */
   const userHolders = new Map<NodeId, number[]>();

@@ -5,6 +5,7 @@ import {
   CLUSTER,
   clusterRole,
   clusterRoleBinding,
+  group,
   role,
   roleBinding,
   user,
@@ -67,6 +68,45 @@ describe("Impersonate-User and Impersonate-Group are authorized one by one", () 
     expect(path.path.map((step) => step.label)).toContain(
       "can impersonate groups system:masters (with a user another of its grants lets it impersonate)",
     );
+  });
+
+  // On an Entra-integrated cluster `system:authenticated` is every account of the tenant, one holder in the
+  // graph (lib/access/system-authenticated.test.ts): each part may come through it, the other from a grant
+  // of the account's own.
+  it("either part may come from a grant to system:authenticated, the other from the account's own", () => {
+    const everyoneMasters = clusterGrant(
+      "imp-masters",
+      [impersonate(["groups"], ["system:masters"])],
+      [group("system:authenticated")],
+    );
+    const leonardNobody = clusterGrant("imp-nobody", [impersonate(["users"], ["nobody"])], [user("leonard")]);
+    for (const objects of [
+      [...everyoneMasters, ...leonardNobody],
+      [
+        ...clusterGrant("imp-masters", [impersonate(["groups"], ["system:masters"])], [user("leonard")]),
+        ...clusterGrant("imp-nobody", [impersonate(["users"], ["nobody"])], [group("system:authenticated")]),
+      ],
+    ]) {
+      expect(summary(pathsOf(tenant(objects), "leonard"))).toEqual(["cluster-admin in 2"]);
+      // Penny has neither part of her own: the group part alone (or the user part alone) is not enough
+      expect(pathsOf(tenant(objects), "penny")).toEqual([]);
+    }
+    // both parts through system:authenticated: every account, Penny too
+    expect(
+      summary(
+        pathsOf(
+          tenant([
+            ...everyoneMasters,
+            ...clusterGrant(
+              "imp-nobody",
+              [impersonate(["users"], ["nobody"])],
+              [group("system:authenticated")],
+            ),
+          ]),
+          "penny",
+        ),
+      ),
+    ).toEqual(["cluster-admin in 2"]);
   });
 
   it("the parts may come from Azure RBAC and Kubernetes RBAC alike (the authorizer chain answers each)", () => {
