@@ -1,7 +1,9 @@
+import { entraSignInGroupId } from "@/lib/access/access-index";
 import { accessEscalationDataSchema, accessGrantDataSchema } from "@/lib/access/records";
 import {
   type AccessPrincipal,
   accessLevelSchema,
+  accessPrincipalSchema,
   accessRouteSchema,
   escalationTargetSchema,
 } from "@/lib/access/types";
@@ -186,6 +188,32 @@ async function readAccessDocuments(scope: ScanScope, id: string, rows: readonly 
 
 export type PrincipalPaths = "all" | { page: number; perPage: number };
 
+/** How many principals the scan lists as members of a group at most, on its page. */
+const LISTED_MEMBERS = 100;
+
+/**
+ * The members of the tenant's sign-in group (every account that signs in with Entra ID): no directory
+ * object, so they are its `access.membership` records — the first by name, and how many there are.
+ */
+async function signInGroupMembers(scope: ScanScope, groupId: string) {
+  const rows = await prisma().$queryRaw<{ member: unknown; total: bigint }[]>(Prisma.sql`
+    SELECT data->'member' AS member, count(*) OVER () AS total FROM snapshot_records
+    WHERE tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)} AND kind = 'access.membership'
+      AND split_part(natural_key, '|', 1) = ${groupId}
+    ORDER BY data->'member'->>'displayName', natural_key
+    LIMIT ${LISTED_MEMBERS}`);
+  if (rows.length === 0) return null;
+  return {
+    direct: rows.map((row) => {
+      const member = accessPrincipalSchema.parse(row.member);
+      return { id: member.id, kind: member.kind, displayName: member.displayName };
+    }),
+    transitiveCount: Number(rows[0].total),
+    /** only the first LISTED_MEMBERS by name are listed */
+    firstOnly: true as const,
+  };
+}
+
 /**
  * `paths` = "all" (the API) or one page of clusters (the page): every cluster is summarised from keys;
  * path documents are read only for the clusters shown.
@@ -214,6 +242,8 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
   }
   const membershipRow = directory.find((row) => row.kind === "groupMembership");
   const membership = membershipRow ? groupMembershipSchema.parse(membershipRow.data) : null;
+  const signInMembers =
+    !membership && id === entraSignInGroupId(scope.tenantId) ? await signInGroupMembers(scope, id) : null;
   const identityRow = directory.find((row) => row.kind === "identity");
   const managedIdentity = identityRow ? managedIdentitySchema.parse(identityRow.data) : null;
 
@@ -379,16 +409,18 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
           a.displayName.localeCompare(b.displayName) ||
           a.id.localeCompare(b.id),
       ),
-    members: membership
-      ? {
-          direct: membership.directMemberIds.map((memberId) => ({
-            id: memberId,
-            kind: nameOf.get(memberId)?.kind ?? "Unknown",
-            displayName: nameOf.get(memberId)?.displayName ?? memberId,
-          })),
-          transitiveCount: membership.memberIds.length,
-        }
-      : null,
+    members:
+      signInMembers ??
+      (membership
+        ? {
+            direct: membership.directMemberIds.map((memberId) => ({
+              id: memberId,
+              kind: nameOf.get(memberId)?.kind ?? "Unknown",
+              displayName: nameOf.get(memberId)?.displayName ?? memberId,
+            })),
+            transitiveCount: membership.memberIds.length,
+          }
+        : null),
     roleAssignments: assignments
       .map((assignment) => ({
         id: assignment.id,

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { becomeClusterAdmin } from "@/components/access/can-become";
+import { entraSignInGroupId } from "@/lib/access/access-index";
+import { loadDemoTenant } from "@/lib/emulator/demo";
+import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { getClusterDifferences } from "@/lib/queries/get-cluster-differences";
 import { getPrincipal } from "@/lib/queries/get-principal";
 import { principalSummaries } from "@/lib/queries/list-principals";
@@ -75,6 +78,37 @@ describe("who can be cluster-admin (demo tenant)", () => {
     );
     // nobody of the demo holds cluster-admin nowhere: every account does on aks-dev-1 (`everyone-is-admin`)
     expect(who.onlyCanBecome).toBe(0);
+  });
+
+  // aks-dev-1 binds cluster-admin to system:authenticated (`everyone-is-admin`), which on an Entra-integrated
+  // cluster is every account of the tenant (lib/access/system-authenticated.test.ts): the sign-in group's page
+  // lists its members, Penny's page says how she holds it.
+  it("the tenant's sign-in group: its page lists its members; Penny's names the path through it", async () => {
+    const signIn = entraSignInGroupId(scope.tenantId);
+    const page = await getPrincipal(scope, signIn);
+    expect(page.principal).toMatchObject({
+      kind: "Group",
+      displayName: "everyone who signs in to the tenant with Entra ID",
+      inDirectory: false,
+    });
+    const model = modelFromTenantFile(await loadDemoTenant());
+    const accounts = model.principals.filter((p) => p.kind !== "Group" && !p.deleted).map((p) => p.id);
+    const identities = model.identities.map((identity) => identity.principalId);
+    expect(page.members?.transitiveCount).toBe(new Set([...accounts, ...identities]).size);
+    expect(page.members?.direct.map((member) => member.id)).toContain(PENNY);
+    expect(page.summary.map((entry) => [entry.cluster.name, entry.strongestLevel])).toEqual([
+      ["aks-dev-1", "cluster-admin"],
+    ]);
+    const penny = await getPrincipal(scope, PENNY);
+    const devOne = penny.clusters.find((entry) => entry.cluster.name === "aks-dev-1");
+    expect(devOne?.grants.map((grant) => grant.path.map((step) => step.label))).toContainEqual([
+      "Penny (User)",
+      "member of everyone who signs in to the tenant with Entra ID",
+      "member of system:authenticated",
+      "ClusterRoleBinding everyone-is-admin",
+      "ClusterRole cluster-admin",
+      "aks-dev-1",
+    ]);
   });
 
   it("Penny's page says aks-3 differs: local accounts disabled, Contributor gives credentials only, she can re-enable them", async () => {

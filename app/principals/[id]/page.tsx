@@ -437,7 +437,9 @@ export default async function PrincipalPage({
           {data.members ? (
             <div className="mt-3">
               <h3 className="mb-1 text-sm font-semibold">
-                Members ({data.members.transitiveCount} with nesting)
+                {"firstOnly" in data.members
+                  ? `Members (${data.members.transitiveCount}: every account of the tenant the scan knows; the first ${data.members.direct.length} by name)`
+                  : `Members (${data.members.transitiveCount} with nesting)`}
               </h3>
               <ul className="flex flex-wrap gap-2 text-sm">
                 {data.members.direct.map((member) => (
