@@ -438,7 +438,7 @@ export default async function PrincipalPage({
             <div className="mt-3">
               <h3 className="mb-1 text-sm font-semibold">
                 {"firstOnly" in data.members
-                  ? `Members (${data.members.transitiveCount}: every account of the tenant the scan knows; the first ${data.members.direct.length} by name)`
+                  ? `Members (${data.members.transitiveCount}: every account of the tenant the scan knows${data.members.direct.length < data.members.transitiveCount ? `; the first ${data.members.direct.length} by name` : ""})`
                   : `Members (${data.members.transitiveCount} with nesting)`}
               </h3>
               <ul className="flex flex-wrap gap-2 text-sm">
