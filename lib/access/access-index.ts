@@ -267,6 +267,23 @@ export function entraSignInGroupId(tenantId: string): string {
   return tenantId.toLowerCase();
 }
 
+const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The scanned tenant's id as a GUID: the one it is known by, or — a tenant configured by domain
+ * (`AZURE_TENANT_ID=contoso.onmicrosoft.com` is allowed) — the one ARM reports for its subscriptions. The
+ * clusters' `aadProfile.tenantID` is a GUID, and the sign-in group's id must be one.
+ */
+export function tenantGuidOf(tenantId: string, subscriptionTenantIds: Iterable<string | null>): string {
+  const own = tenantId.toLowerCase();
+  if (TENANT_GUID.test(own)) return own;
+  for (const candidate of subscriptionTenantIds) {
+    const id = candidate?.toLowerCase();
+    if (id && TENANT_GUID.test(id)) return id;
+  }
+  return own;
+}
+
 /** The tenant's sign-in group as a principal: no directory object, so readers name it from here. */
 export function entraSignInGroup(tenantId: string): AccessPrincipal {
   return {
@@ -374,7 +391,12 @@ export function buildAccessIndex(model: TenantModel, options: { edgeCacheBytes?:
   const membersOfGroup = new Map(
     model.groupMemberships.map((membership) => [membership.groupId, membership.memberIds]),
   );
-  const signInGroup = entraSignInGroup(model.tenantId);
+  const signInGroup = entraSignInGroup(
+    tenantGuidOf(
+      model.tenantId,
+      model.subscriptions.map((subscription) => subscription.tenantId),
+    ),
+  );
   membersOfGroup.set(signInGroup.id, signInMembersOf(model));
   const deniedFactsCache = new Map<string, AzureRoleFacts>();
   const deniedRoleFacts = (definition: RoleDefinition, denied: DeniedPermissions) => {

@@ -228,9 +228,10 @@ export function reachThroughGroups(index: AccessIndex, principal: AccessPrincipa
  * (`aadProfile.tenantID`) signs in accounts the scan does not know: none are added.
  */
 function entraSignIns(index: AccessIndex, cluster: Cluster): Reached[] {
-  const tenantId = cluster.entra.tenantId?.toLowerCase();
-  if (tenantId && tenantId !== index.model.tenantId.toLowerCase()) return [];
   const group = index.entraSignInGroup;
+  // the group's id is the tenant's GUID (tenantGuidOf)
+  const tenantId = cluster.entra.tenantId?.toLowerCase();
+  if (tenantId && tenantId !== group.id) return [];
   const key = `${group.id}|system:authenticated`;
   const cached = index.reachedCache.get(key);
   if (cached) return cached;

@@ -110,6 +110,20 @@ describe("system:authenticated on an Entra-integrated cluster", () => {
     expect(upper.has("penny")).toBe(true);
   });
 
+  it("a tenant known by its domain: the sign-in group is its GUID, as its subscriptions report it", () => {
+    // AZURE_TENANT_ID may be a domain (lib/azure/credentials.ts); the clusters' aadProfile.tenantID is a GUID
+    const TENANT_GUID = "5a1e0000-0000-4000-8000-00000000c0de";
+    const model = tenant({
+      entra: { mode: "managed", azureRbac: false, adminGroupIds: [], tenantId: TENANT_GUID.toUpperCase() },
+    });
+    model.tenantId = "contoso.onmicrosoft.com";
+    model.subscriptions = model.subscriptions.map((subscription) => ({
+      ...subscription,
+      tenantId: TENANT_GUID,
+    }));
+    expect(adminOf(model).get("penny")?.path[1]?.id).toBe(TENANT_GUID);
+  });
+
   it("is stored once, on the sign-in group, with a membership per account (group-level storage)", () => {
     const model = tenant();
     const access = evaluateClusterAccess(model, CLUSTER);

@@ -1,4 +1,3 @@
-import { entraSignInGroup } from "@/lib/access/access-index";
 import {
   type AccessEscalationData,
   type AccessGrantData,
@@ -27,6 +26,7 @@ import { principalOrder } from "@/lib/queries/get-cluster-access";
 import { withPathSteps } from "@/lib/queries/path-steps";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import type { ScanScope } from "@/lib/queries/scan-scope";
+import { signInGroupOf } from "@/lib/queries/sign-in-group";
 import { asOfCondition } from "@/lib/queries/snapshot";
 import type { HoldingFilter } from "@/lib/queries/stored-records";
 
@@ -189,7 +189,7 @@ export async function getClusterAccessSummary(scope: ScanScope, clusterId: strin
         FROM snapshot_records WHERE ${tenant} AND kind = 'principal' AND natural_key IN (${Prisma.join(ids)})`)
     : [];
   const known = new Map(directory.map((row) => [row.id, row]));
-  const signIn = entraSignInGroup(scope.tenantId);
+  const signIn = await signInGroupOf(scope);
   known.set(signIn.id, { ...signIn, deleted: null });
   const principals: AccessSummaryEntry[] = [...byPrincipal.entries()].map(([id, entry]) => {
     const record = known.get(id);

@@ -1,4 +1,3 @@
-import { entraSignInGroupId } from "@/lib/access/access-index";
 import { accessEscalationDataSchema, accessGrantDataSchema } from "@/lib/access/records";
 import {
   type AccessPrincipal,
@@ -20,6 +19,7 @@ import { NotFoundError } from "@/lib/queries/query-errors";
 import { roleAssignmentsOf } from "@/lib/queries/scan-directory";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
+import { signInGroupOf } from "@/lib/queries/sign-in-group";
 import { asOfCondition } from "@/lib/queries/snapshot";
 import { levelRank } from "@/lib/queries/stored-records";
 
@@ -243,7 +243,7 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
   const membershipRow = directory.find((row) => row.kind === "groupMembership");
   const membership = membershipRow ? groupMembershipSchema.parse(membershipRow.data) : null;
   const signInMembers =
-    !membership && id === entraSignInGroupId(scope.tenantId) ? await signInGroupMembers(scope, id) : null;
+    !membership && id === (await signInGroupOf(scope)).id ? await signInGroupMembers(scope, id) : null;
   const identityRow = directory.find((row) => row.kind === "identity");
   const managedIdentity = identityRow ? managedIdentitySchema.parse(identityRow.data) : null;
 

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { entraSignInGroupId } from "@/lib/access/access-index";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { entraModeSchema } from "@/lib/model/azure";
@@ -9,6 +8,7 @@ import { accessLevelSql, accessPrincipalSql } from "@/lib/queries/access-keys";
 import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
+import { signInGroupOf } from "@/lib/queries/sign-in-group";
 import { asOfCondition } from "@/lib/queries/snapshot";
 
 // The clusters table (/clusters, GET /api/clusters): each cluster's identity posture with counts of
@@ -66,7 +66,7 @@ async function readClusters(scope: ScanScope): Promise<ClusterPosture[]> {
     WITH groups AS (
       SELECT natural_key AS id FROM snapshot_records
       WHERE tenant_id = ${scope.tenantId} AND kind = 'principal' AND ${asOf} AND data->>'kind' = 'Group'
-      UNION ALL SELECT ${entraSignInGroupId(scope.tenantId)} -- no directory object: lib/access/access-index.ts
+      UNION ALL SELECT ${(await signInGroupOf(scope)).id} -- no directory object: lib/queries/sign-in-group.ts
     ), admins AS (
       SELECT cluster_id, count(DISTINCT principal_id) AS n
       FROM (SELECT cluster_id, ${accessPrincipalSql()} AS principal_id FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.grant"] })} AS snapshot_records

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { entraSignInGroup } from "@/lib/access/access-index";
 import { accessLevelSchema, accessPrincipalKindSchema } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
@@ -13,6 +12,7 @@ import {
 import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
+import { signInGroupOf } from "@/lib/queries/sign-in-group";
 import { asOfCondition } from "@/lib/queries/snapshot";
 import { HOLDING_FILTERS } from "@/lib/queries/stored-records";
 
@@ -123,7 +123,7 @@ async function readSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
     LEFT JOIN directory d ON d.id = ids.id
     LEFT JOIN grants g ON g.id = ids.id
     LEFT JOIN escalations e ON e.id = ids.id`);
-  const signIn = entraSignInGroup(scope.tenantId);
+  const signIn = await signInGroupOf(scope);
   const items = rows.map(
     (row): PrincipalListItem => ({
       id: row.id,

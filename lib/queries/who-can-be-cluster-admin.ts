@@ -1,4 +1,3 @@
-import { entraSignInGroup } from "@/lib/access/access-index";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import {
@@ -10,6 +9,7 @@ import {
 import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
+import { signInGroupOf } from "@/lib/queries/sign-in-group";
 import { asOfCondition } from "@/lib/queries/snapshot";
 
 // The overview's "Who can be cluster-admin" (issue 16, "who first"): every principal that holds
@@ -119,7 +119,7 @@ async function readCandidates(scope: ScanScope): Promise<ClusterAdminCandidate[]
       )
     : [];
   const known = new Map(directory.map((row) => [row.id, row]));
-  const signIn = entraSignInGroup(scope.tenantId);
+  const signIn = await signInGroupOf(scope);
   known.set(signIn.id, { ...signIn, deleted: null });
 
   const candidates: ClusterAdminCandidate[] = [];
