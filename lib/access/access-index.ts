@@ -269,6 +269,11 @@ export function entraSignInGroupId(tenantId: string): string {
 
 const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** Is this tenant id a GUID (lower case), not a domain? */
+export function isTenantGuid(tenantId: string): boolean {
+  return TENANT_GUID.test(tenantId);
+}
+
 /**
  * The scanned tenant's id as a GUID: the one it is known by, or — a tenant configured by domain
  * (`AZURE_TENANT_ID=contoso.onmicrosoft.com` is allowed) — the one ARM reports for its subscriptions. The
@@ -276,10 +281,10 @@ const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  */
 export function tenantGuidOf(tenantId: string, subscriptionTenantIds: Iterable<string | null>): string {
   const own = tenantId.toLowerCase();
-  if (TENANT_GUID.test(own)) return own;
+  if (isTenantGuid(own)) return own;
   for (const candidate of subscriptionTenantIds) {
     const id = candidate?.toLowerCase();
-    if (id && TENANT_GUID.test(id)) return id;
+    if (id && isTenantGuid(id)) return id;
   }
   return own;
 }

@@ -1,11 +1,9 @@
-import { entraSignInGroup, tenantGuidOf } from "@/lib/access/access-index";
+import { entraSignInGroup, isTenantGuid, tenantGuidOf } from "@/lib/access/access-index";
 import type { AccessPrincipal } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * The tenant's sign-in group as the scan's engine named it (lib/access/access-index.ts): its id is the
@@ -13,7 +11,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * directory object, so the readers that name principals from `principal` records name it from here.
  */
 export async function signInGroupOf(scope: ScanScope): Promise<AccessPrincipal> {
-  if (GUID.test(scope.tenantId.toLowerCase())) return entraSignInGroup(scope.tenantId);
+  if (isTenantGuid(scope.tenantId.toLowerCase())) return entraSignInGroup(scope.tenantId);
   const rows = await prisma().$queryRaw<{ tenantId: string | null }[]>(Prisma.sql`
     SELECT data->>'tenantId' AS "tenantId" FROM snapshot_records
     WHERE tenant_id = ${scope.tenantId} AND kind = 'subscription' AND ${asOfCondition(scope.scanId)}
