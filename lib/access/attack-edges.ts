@@ -6,7 +6,13 @@ import {
   scopeChain,
 } from "@/lib/access/access-index";
 import { type AssignableRoles, assignableRolesFor, mayAssign } from "@/lib/access/assignment-condition";
-import type { NodeId, ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
+import {
+  type FlatPart,
+  flatPart,
+  type NodeId,
+  type ReverseEdge,
+  type TargetEdge,
+} from "@/lib/access/attack-graph";
 import {
   AKS_ACTIONS,
   grantingPattern,
@@ -581,9 +587,11 @@ type Powers = {
  * held whole, a search costs 0.8 s of CPU per cluster instead of 16 s (bench/attack-search).
  */
 const EDGE_CACHE_SHARES = {
-  clusterHolders: { share: 0.45, bytesPerEntry: 210 },
-  identityEdges: { share: 0.15, bytesPerEntry: 115 },
-  impersonation: { share: 0.4, bytesPerEntry: 100 },
+  clusterHolders: { share: 0.42, bytesPerEntry: 210 },
+  identityEdges: { share: 0.12, bytesPerEntry: 115 },
+  impersonation: { share: 0.36, bytesPerEntry: 100 },
+  /** flatPredecessorParts' nodes (a map entry and an array of a part or two each) */
+  flatNodes: { share: 0.1, bytesPerEntry: 120 },
 } as const;
 
 function edgeCacheEntries(bytes: number, cache: keyof typeof EDGE_CACHE_SHARES): number {
@@ -725,8 +733,18 @@ export class AttackEdges {
         evictions: this.identityEvictions,
       },
       impersonation: this.impersonation.cacheUse(),
+      flatNodes: {
+        entries: this.flatNodes.size,
+        budget: this.flatNodesBudget,
+        evictions: this.flatEvictions,
+      },
     };
   }
+  private readonly flatNodes = new Map<NodeId, readonly FlatPart[]>();
+  private readonly flatNodesBudget: number;
+  /** the caches' evictions when flatNodes was last emptied (it holds their lists) */
+  private flatGeneration = 0;
+  private flatEvictions = 0;
   private readonly clusterCaches = new Map<
     string,
     { powers: Powers; reverse: Map<NodeId, ReverseEdge[]>; holders: number }
@@ -789,6 +807,7 @@ export class AttackEdges {
   constructor(private readonly index: AccessIndex) {
     this.clusterCacheHolders = edgeCacheEntries(index.edgeCacheBytes, "clusterHolders");
     this.identityCacheBudget = edgeCacheEntries(index.edgeCacheBytes, "identityEdges");
+    this.flatNodesBudget = edgeCacheEntries(index.edgeCacheBytes, "flatNodes");
     this.directory = new DirectoryEdges(index, (principal) => this.register(principal, ""));
     this.impersonation = new ImpersonationEdges(
       index,
@@ -1403,6 +1422,28 @@ export class AttackEdges {
       this.directory.hasPredecessors(node) ||
       this.federatedApplication(node.slice(2)) !== null
     );
+  }
+
+  /**
+   * predecessorParts as the search reads them (FlatPart), remembered per node: a search expands a node by
+   * the string it holds, whose hash is computed once, where working out the parts again parses the node
+   * and looks its cluster, subject or identity up by strings built for the purpose (most of the search's
+   * time on a large tenant, bench/attack-search). The parts are the edge caches' own lists: when a cache
+   * is dropped, so is this, not to keep its lists alive; past its own budget it starts again too.
+   */
+  flatPredecessorParts(node: NodeId): readonly FlatPart[] {
+    const generation = this.clusterEvictions + this.identityEvictions + this.impersonation.evictionCount;
+    if (generation !== this.flatGeneration || this.flatNodes.size >= this.flatNodesBudget) {
+      if (this.flatNodes.size > 0) this.flatEvictions += 1;
+      this.flatNodes.clear();
+      this.flatGeneration = generation;
+    }
+    let flat = this.flatNodes.get(node);
+    if (flat === undefined) {
+      flat = this.predecessorParts(node).map(flatPart);
+      this.flatNodes.set(node, flat);
+    }
+    return flat;
   }
 
   predecessors(node: NodeId): ReverseEdge[] {

@@ -909,6 +909,9 @@ describe("the optimised search agrees with the straightforward one", () => {
     expect(
       use.clusterHolders.evictions + use.identityEdges.evictions + use.impersonation.evictions,
     ).toBeGreaterThan(0);
+    // and what the search keeps of their lists per node (flatPredecessorParts) went with them, never past its own budget
+    expect(use.flatNodes.evictions).toBeGreaterThan(0);
+    expect(use.flatNodes.entries).toBeLessThanOrEqual(use.flatNodes.budget);
   });
 
   it("role facts read from the patterns that can match are those of the whole definition", {

@@ -1,5 +1,6 @@
 import { type AccessIndex, buildAccessIndex } from "@/lib/access/access-index";
 import { AttackEdges, type NodeId, type ReverseEdge, type TargetEdge } from "@/lib/access/attack-edges";
+import { EDGE_CONDITIONAL, EDGE_ELIGIBLE, EDGE_WEIGHT_ONE } from "@/lib/access/attack-graph";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import { principalStep } from "@/lib/access/paths";
 import {
@@ -131,13 +132,12 @@ export class AttackPathSearch {
         (edge) =>
           ACCESS_LEVEL_RANK[edge.level] >= rank && (level !== "cluster-admin" || edge.namespace === null),
       );
-      const visits = this.search(
-        levelEdges,
-        undefined,
-        closest.size === 0
-          ? undefined
-          : (node, hops) => hops >= (closest.get(node) ?? Number.POSITIVE_INFINITY),
-      );
+      const visits = this.search(levelEdges, {
+        prune:
+          closest.size === 0
+            ? undefined
+            : (node, hops) => hops >= (closest.get(node) ?? Number.POSITIVE_INFINITY),
+      });
       for (const [node, visit] of visits) {
         if (visit.hops < (closest.get(node) ?? Number.POSITIVE_INFINITY)) closest.set(node, visit.hops);
       }
@@ -209,14 +209,14 @@ export class AttackPathSearch {
         if (targets.size === 0) continue;
         const closer = closestAvoiding.get(avoid) ?? new Map<NodeId, number>();
         closestAvoiding.set(avoid, closer);
-        const found = this.search(
-          levelEdges.filter(allowed),
-          (_node, edge) => allowed(edge),
-          closer.size === 0
-            ? undefined
-            : (node, hops) => hops >= (closer.get(node) ?? Number.POSITIVE_INFINITY),
-          { nodes: targets, reportableBelow },
-        );
+        const found = this.search(levelEdges.filter(allowed), {
+          avoid,
+          prune:
+            closer.size === 0
+              ? undefined
+              : (node, hops) => hops >= (closer.get(node) ?? Number.POSITIVE_INFINITY),
+          targets: { nodes: targets, reportableBelow },
+        });
         for (const [node, visit] of found) {
           if (visit.hops < (closer.get(node) ?? Number.POSITIVE_INFINITY)) closer.set(node, visit.hops);
         }
@@ -256,12 +256,15 @@ export class AttackPathSearch {
       namespace: null,
       held: false,
     };
-    const followPods = (node: NodeId, edge: ReverseEdge) => {
-      if (node !== identityNode) return true;
-      const cluster = podSide(edge.from);
-      return cluster !== null && (onCluster === undefined || cluster === onCluster);
+    // out of the identity, only the edges from pods (on the cluster asked about)
+    const fromPods = {
+      node: identityNode,
+      follow: (edge: ReverseEdge) => {
+        const cluster = podSide(edge.from);
+        return cluster !== null && (onCluster === undefined || cluster === onCluster);
+      },
     };
-    const visits = this.search([start], followPods);
+    const visits = this.search([start], { onlyAt: fromPods });
     // A reacher whose shortest way needs a PIM activation is shown by its standing way when it has one:
     // "after a PIM activation" would otherwise hide that it acts as the identity today.
     const eligibleReachers = new Set<NodeId>();
@@ -271,9 +274,10 @@ export class AttackPathSearch {
     const standing =
       eligibleReachers.size === 0
         ? null
-        : this.search([start], (node, edge) => !edge.eligible && followPods(node, edge), undefined, {
-            nodes: eligibleReachers,
-            reportableBelow: () => Number.POSITIVE_INFINITY,
+        : this.search([start], {
+            avoid: AVOID_ELIGIBLE,
+            onlyAt: fromPods,
+            targets: { nodes: eligibleReachers, reportableBelow: () => Number.POSITIVE_INFINITY },
           });
     const results: { clusterId: string; reacher: PodReacher }[] = [];
     for (const node of visits.keys()) {
@@ -343,28 +347,35 @@ export class AttackPathSearch {
 
   private search(
     start: readonly TargetEdge[],
-    follow: (node: NodeId, edge: ReverseEdge) => boolean = () => true,
-    /** nodes not to expand (reached, but leading nowhere worth reporting) */
-    prune?: (node: NodeId, hops: number) => boolean,
-    /**
-     * stop once each of these nodes is settled (its visit is final when its hop count's bucket is done) or
-     * could be reached only at `reportableBelow` hops or more (it would not be reported)
-     */
-    targets?: { nodes: ReadonlySet<NodeId>; reportableBelow: (node: NodeId) => number },
+    options: {
+      /** the edges not to take: an Avoid's PIM-eligible ones, its conditional ones, or both */
+      avoid?: Avoid;
+      /** at this node, only the edges `follow` accepts (the others everywhere) */
+      onlyAt?: { node: NodeId; follow: (edge: ReverseEdge) => boolean };
+      /** nodes not to expand (reached, but leading nowhere worth reporting) */
+      prune?: (node: NodeId, hops: number) => boolean;
+      /**
+       * stop once each of these nodes is settled (its visit is final when its hop count's bucket is done) or
+       * could be reached only at `reportableBelow` hops or more (it would not be reported)
+       */
+      targets?: { nodes: ReadonlySet<NodeId>; reportableBelow: (node: NodeId) => number };
+    } = {},
   ): Map<NodeId, Visit> {
+    const { onlyAt, prune, targets } = options;
+    const avoidMask = avoidMaskOf(options.avoid);
+    const maxHops = this.maxHops;
     const visits = new Map<NodeId, Visit>();
-    const buckets: NodeId[][] = Array.from({ length: this.maxHops + 1 }, () => []);
-    const better = isBetterVisit;
+    const buckets: NodeId[][] = Array.from({ length: maxHops + 1 }, () => []);
     for (const edge of start) {
       // A grant held by someone nothing leads into starts no path: its holder has the level already.
       if (edge.held && !this.edges.hasPredecessors(edge.from)) continue;
       const visit = startVisit(edge);
-      if (better(visit, visits.get(edge.from))) {
+      if (isBetterVisit(visit, visits.get(edge.from))) {
         visits.set(edge.from, visit);
         buckets[1].push(edge.from);
       }
     }
-    for (let hops = 1; hops <= this.maxHops; hops++) {
+    for (let hops = 1; hops <= maxHops; hops++) {
       const bucket = buckets[hops];
       // The bucket grows while it is walked: weight-0 edges stay at the same hop count.
       for (let i = 0; i < bucket.length; i++) {
@@ -372,23 +383,28 @@ export class AttackPathSearch {
         const current = visits.get(node);
         if (!current || current.hops !== hops) continue;
         if (prune?.(node, hops)) continue;
-        for (const part of this.edges.predecessorParts(node))
-          for (const edge of part) {
-            if (!follow(node, edge)) continue;
-            const total = hops + edge.weight;
-            if (total > this.maxHops) continue;
-            const from = edge.from;
+        const follow = onlyAt !== undefined && onlyAt.node === node ? onlyAt.follow : undefined;
+        // Tens of millions of edges are looked at per scan, most only to find their source reached
+        // already: read from flat arrays (FlatPart), not from edges of several classes with getters.
+        for (const { edges, sources, traits } of this.edges.flatPredecessorParts(node)) {
+          for (let k = 0; k < sources.length; k++) {
+            const trait = traits[k];
+            if ((trait & avoidMask) !== 0) continue;
+            const total = hops + (trait & EDGE_WEIGHT_ONE);
+            if (total > maxHops) continue;
+            const from = sources[k];
             if (from === node) continue;
-            const conditional = current.conditional || edge.conditional;
-            const eligible = current.eligible || (edge.eligible ?? false);
-            // `better`, without allocating a visit for the many candidates that lose
             const existing = visits.get(from);
-            if (existing && total > existing.hops) continue;
-            if (existing && total === existing.hops) {
-              if (
-                !better({ hops: total, conditional, eligible, edge, next: node, namespace: null }, existing)
-              )
-                continue;
+            if (existing !== undefined && total > existing.hops) continue;
+            if (follow !== undefined && !follow(edges[k])) continue;
+            const conditional = current.conditional || (trait & EDGE_CONDITIONAL) !== 0;
+            const eligible = current.eligible || (trait & EDGE_ELIGIBLE) !== 0;
+            if (existing !== undefined && total === existing.hops) {
+              // isBetterVisit at equal length, without allocating a visit for the many candidates that lose
+              const surer =
+                (existing.conditional && !conditional) ||
+                (existing.conditional === conditional && existing.eligible && !eligible);
+              if (!surer) continue;
               // Only an equal-length replacement can loop: a node on this path has at most `hops` hops.
               if (this.createsCycle(visits, node, from)) continue;
             }
@@ -396,12 +412,13 @@ export class AttackPathSearch {
               hops: total,
               conditional,
               eligible,
-              edge,
+              edge: edges[k],
               next: node,
               namespace: current.namespace,
             });
             buckets[total].push(from);
           }
+        }
       }
       if (targets && this.settled(targets, visits, hops)) break;
     }
@@ -475,6 +492,12 @@ export function reachedThroughPodsOn(
   if (clusterId === null || podNode === node || podNode === `wi:${node.slice(3)}`) return null;
   if (principalClusterId !== null && principalClusterId !== clusterId) return null;
   return clusterId;
+}
+
+/** The traits an Avoid leaves out. */
+function avoidMaskOf(avoid: Avoid | undefined): number {
+  if (avoid === undefined) return 0;
+  return (avoid.eligible ? EDGE_ELIGIBLE : 0) | (avoid.conditional ? EDGE_CONDITIONAL : 0);
 }
 
 function startVisit(edge: TargetEdge): Visit {

@@ -587,6 +587,11 @@ export class ImpersonationEdges {
     this.cachedEntries = entries;
   }
 
+  /** How often the caches were dropped (AttackEdges drops what it keeps of their lists with them). */
+  get evictionCount(): number {
+    return this.evictions;
+  }
+
   /** What the caches hold against their budget (AttackEdges.cacheUse). */
   cacheUse(): { entries: number; budget: number; evictions: number } {
     return { entries: this.cachedEntries, budget: this.cacheEntries, evictions: this.evictions };
