@@ -12,6 +12,8 @@ import type { TenantModel } from "@/lib/model/tenant-model";
 //   Global Administrator included, who elevates access to User Access Administrator at "/" (elevate-access-global-admin);
 // - AppRoleAssignment.ReadWrite.All grants any app role, that one included (serviceprincipal-post-approleassignments);
 // - Application.ReadWrite.All adds a password to any application or service principal (serviceprincipal-addpassword);
+//   so does Directory.ReadWrite.All, which application-addpassword and serviceprincipal-addpassword list as the
+//   higher privileged application permissions ("Application.ReadWrite.All, Directory.ReadWrite.All");
 // - GroupMember.ReadWrite.All, Group.ReadWrite.All and Directory.ReadWrite.All add members to groups that are not
 //   role-assignable (group-post-members: a role-assignable group also needs RoleManagement.ReadWrite.Directory).
 // Olga owns the service principal `automation` (adds a client secret and signs in as it); what it holds decides
@@ -88,6 +90,27 @@ describe("Microsoft Graph application permissions", () => {
     );
     expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga"))).toEqual(["cluster-admin in 3"]);
     expect(labels(model)).toEqual(expect.arrayContaining(["adds a client secret to sp-deployer"]));
+  });
+
+  it("Directory.ReadWrite.All: adds a secret to the service principal that holds Contributor, as Application.ReadWrite.All does", () => {
+    // learn.microsoft.com/graph/api/serviceprincipal-addpassword, Permissions: Application | least privileged
+    // Application.ReadWrite.OwnedBy | higher privileged Application.ReadWrite.All, Directory.ReadWrite.All
+    const withDeployer = (permissions: string[]) =>
+      tenant(permissions, (builder) =>
+        builder
+          .principal("sp-deployer", "ServicePrincipal", { appId: "app-deployer" })
+          .assign(ROLE.contributor, "sp-deployer", RG2, { principalType: "ServicePrincipal" }),
+      );
+    const model = withDeployer(["Directory.ReadWrite.All"]);
+    expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga"))).toEqual(["cluster-admin in 3"]);
+    expect(labels(model)).toEqual(
+      expect.arrayContaining([
+        "Microsoft Graph application permission Directory.ReadWrite.All",
+        "adds a client secret to sp-deployer",
+      ]),
+    );
+    // a permission that adds members to groups, not credentials, does not
+    expect(checkedPathsInto(withDeployer(["GroupMember.ReadWrite.All"]), CLUSTER2, "olga")).toEqual([]);
   });
 
   it("GroupMember.ReadWrite.All: adds itself to a group holding Contributor, unless the group is role-assignable", () => {

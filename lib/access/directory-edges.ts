@@ -67,7 +67,14 @@ const GRAPH = {
   roleManagement: "RoleManagement.ReadWrite.Directory",
   appRoleAssignment: "AppRoleAssignment.ReadWrite.All",
   application: "Application.ReadWrite.All",
+  directory: "Directory.ReadWrite.All",
 } as const;
+/**
+ * Graph permissions that add a password to any application or service principal: Application.ReadWrite.All,
+ * and Directory.ReadWrite.All, which application-addpassword and serviceprincipal-addpassword list as the
+ * higher privileged application permissions beside it ("Application.ReadWrite.All, Directory.ReadWrite.All").
+ */
+const GRAPH_CREDENTIALS = [GRAPH.application, GRAPH.directory];
 /** Graph permissions that add members to groups that are not role-assignable (group-post-members). */
 const GRAPH_GROUP_MEMBERSHIP = [
   "GroupMember.ReadWrite.All",
@@ -704,15 +711,16 @@ export class DirectoryEdges {
         ),
       );
     }
-    // Microsoft Graph's Application.ReadWrite.All adds a password to any application or service principal
-    // (application-addpassword, serviceprincipal-addpassword); AppRoleAssignment.ReadWrite.All grants it first.
+    // Microsoft Graph's Application.ReadWrite.All and Directory.ReadWrite.All add a password to any application
+    // or service principal (application-addpassword, serviceprincipal-addpassword: GRAPH_CREDENTIALS);
+    // AppRoleAssignment.ReadWrite.All grants the first of them.
     const addSecret: PathStep = {
       kind: "action",
       id: `${servicePrincipalId}#addCredential`,
       label: `adds a client secret to ${principal.displayName}`,
     };
     edges.push(
-      ...this.graphPermissionEdges([GRAPH.application], [addSecret, target]),
+      ...this.graphPermissionEdges(GRAPH_CREDENTIALS, [addSecret, target]),
       ...this.graphPermissionEdges(
         [GRAPH.appRoleAssignment],
         [
