@@ -15,7 +15,10 @@ import type { TenantModel } from "@/lib/model/tenant-model";
 //   so does Directory.ReadWrite.All, which application-addpassword and serviceprincipal-addpassword list as the
 //   higher privileged application permissions ("Application.ReadWrite.All, Directory.ReadWrite.All");
 // - GroupMember.ReadWrite.All, Group.ReadWrite.All and Directory.ReadWrite.All add members to groups that are not
-//   role-assignable (group-post-members: a role-assignable group also needs RoleManagement.ReadWrite.Directory).
+//   role-assignable (group-post-members: a role-assignable group also needs RoleManagement.ReadWrite.Directory);
+// - UserAuthMethod-TAP.ReadWrite.All and UserAuthenticationMethod.ReadWrite.All create a Temporary Access Pass for
+//   any user (authentication-post-temporaryaccesspassmethods, "Permissions acting on other users": Application),
+//   which signs the user in if the tenant's Temporary Access Pass policy allows it (not read: conditional).
 // Olga owns the service principal `automation` (adds a client secret and signs in as it); what it holds decides
 // whether she reaches aks-2 (local accounts on: Contributor on rg-2 is cluster-admin there).
 
@@ -111,6 +114,35 @@ describe("Microsoft Graph application permissions", () => {
     );
     // a permission that adds members to groups, not credentials, does not
     expect(checkedPathsInto(withDeployer(["GroupMember.ReadWrite.All"]), CLUSTER2, "olga")).toEqual([]);
+  });
+
+  it("UserAuthMethod-TAP.ReadWrite.All, UserAuthenticationMethod.ReadWrite.All: a Temporary Access Pass for the user holding Contributor, if the policy allows", () => {
+    // authentication-post-temporaryaccesspassmethods: Application | UserAuthenticationMethod.ReadWrite.All (v1.0);
+    // permissions table: UserAuthMethod-TAP.ReadWrite.All least privileged. The Entra roles it lists are for
+    // delegated calls. Guests from another tenant (#EXT#) sign in at home: a pass here takes nothing over.
+    const withUser = (permissions: string[], userPrincipalName = "dev@contoso.example") =>
+      tenant(permissions, (builder) =>
+        builder
+          .principal("dev", "User", { userPrincipalName })
+          .assign(ROLE.contributor, "dev", RG2, { principalType: "User" }),
+      );
+    for (const permission of ["UserAuthMethod-TAP.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"]) {
+      const model = withUser([permission]);
+      expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga")), permission).toEqual([
+        "cluster-admin in 3 (conditional)",
+      ]);
+      expect(labels(model)).toEqual(
+        expect.arrayContaining([
+          `Microsoft Graph application permission ${permission}`,
+          "creates a Temporary Access Pass for user dev, if the tenant's policy lets the user sign in with one",
+          "signs in as user dev",
+        ]),
+      );
+    }
+    const guest = withUser(["UserAuthMethod-TAP.ReadWrite.All"], "dev_fabrikam.example#EXT#@contoso.example");
+    expect(checkedPathsInto(guest, CLUSTER2, "olga")).toEqual([]);
+    // the permission that adds secrets to service principals creates no pass
+    expect(checkedPathsInto(withUser(["Application.ReadWrite.All"]), CLUSTER2, "olga")).toEqual([]);
   });
 
   it("GroupMember.ReadWrite.All: adds itself to a group holding Contributor, unless the group is role-assignable", () => {

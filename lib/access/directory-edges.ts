@@ -75,6 +75,17 @@ const GRAPH = {
  * higher privileged application permissions beside it ("Application.ReadWrite.All, Directory.ReadWrite.All").
  */
 const GRAPH_CREDENTIALS = [GRAPH.application, GRAPH.directory];
+/**
+ * Graph permissions that create a Temporary Access Pass for any user (authentication-post-temporaryaccesspassmethods:
+ * Application | UserAuthMethod-TAP.ReadWrite.All, UserAuthenticationMethod.ReadWrite.All; the Entra roles it
+ * names apply to delegated calls). A pass signs the user in, MFA included, if the tenant's Temporary Access Pass
+ * policy allows the user one: the scan does not read that policy, so the edge is conditional. Guests from another
+ * tenant sign in at home and cannot use one (only internal guests can).
+ */
+const GRAPH_TEMPORARY_ACCESS_PASS = [
+  "UserAuthMethod-TAP.ReadWrite.All",
+  "UserAuthenticationMethod.ReadWrite.All",
+];
 /** Graph permissions that add members to groups that are not role-assignable (group-post-members). */
 const GRAPH_GROUP_MEMBERSHIP = [
   "GroupMember.ReadWrite.All",
@@ -201,8 +212,12 @@ export class DirectoryEdges {
     );
   }
 
-  /** Whether someone holds a role that resets users' passwords (users are entered only then). */
-  private get resetsPasswords(): boolean {
+  /**
+   * Whether someone holds a role that resets users' passwords, or a Graph permission that creates their
+   * Temporary Access Passes (users are entered only then).
+   */
+  private get entersUsers(): boolean {
+    if (GRAPH_TEMPORARY_ACCESS_PASS.some((permission) => this.graphHolders.has(permission))) return true;
     if (
       [...PASSWORD_RESET_ROLES, ...NON_ADMIN_PASSWORD_RESET_ROLES].some((templateId) =>
         this.rolesByTemplate.has(templateId),
@@ -256,7 +271,7 @@ export class DirectoryEdges {
   hasPredecessors(node: string): boolean {
     if (this.empty || !node.startsWith("p:")) return false;
     const kind = this.index.principalsById.get(node.slice(2))?.kind;
-    return kind === "Group" || kind === "ServicePrincipal" || (kind === "User" && this.resetsPasswords);
+    return kind === "Group" || kind === "ServicePrincipal" || (kind === "User" && this.entersUsers);
   }
 
   predecessors(node: string): Edge[] {
@@ -646,9 +661,25 @@ export class DirectoryEdges {
       if (!administrator)
         edges.push(...this.unitRoleEdges(userId, UNIT_NON_ADMIN_PASSWORD_RESET_ROLES, reset, [signIn], true));
     }
+    const restricted = this.restrictedUnitsOf(userId).length > 0;
+    if (!guest)
+      edges.push(
+        ...this.graphPermissionEdges(
+          GRAPH_TEMPORARY_ACCESS_PASS,
+          [
+            {
+              kind: "action",
+              id: `${userId}#temporaryAccessPass`,
+              label: `creates a Temporary Access Pass for user ${user.displayName}, if the tenant's policy lets the user sign in with one${restricted ? " (the user is in a restricted management administrative unit)" : ""}`,
+            },
+            signIn,
+          ],
+          true,
+        ),
+      );
     // A user in a restricted management unit: "Update password for a user" is blocked for every
     // administrator not assigned at that unit's scope (admin-units-restricted-management).
-    if (this.restrictedUnitsOf(userId).length > 0) return edges;
+    if (restricted) return edges;
     for (const templateId of PASSWORD_RESET_ROLES) {
       if (!this.rolesByTemplate.has(templateId)) continue;
       edges.push({

@@ -32,6 +32,8 @@ const BERNARD = "0000bbbb-0000-4000-8000-000000000051";
 const ROLE_MANAGEMENT = "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8";
 const GROUP_MEMBER_WRITE = "dbaae8cf-10b5-4b86-a4a1-f871c94c6695";
 const USER_READ_ALL = "df021288-bdef-4463-88db-98f22de89214";
+/** UserAuthMethod-TAP.ReadWrite.All: creates any user's Temporary Access Pass */
+const TAP_WRITE = "627169a8-8c15-451c-861a-5b80e383de5c";
 
 async function tenantWithPermissions(): Promise<TenantFile> {
   const tenant = withEntraSection(await readTenantFile(smallTenantPath), "P2");
@@ -52,6 +54,7 @@ async function tenantWithPermissions(): Promise<TenantFile> {
     { principalId: AUTOMATION, resourceId: GRAPH_SP, appRoleId: ROLE_MANAGEMENT },
     { principalId: ids.ciDeployer, resourceId: GRAPH_SP, appRoleId: GROUP_MEMBER_WRITE },
     { principalId: ids.ciDeployer, resourceId: GRAPH_SP, appRoleId: USER_READ_ALL },
+    { principalId: ids.ciDeployer, resourceId: GRAPH_SP, appRoleId: TAP_WRITE },
   ];
   return tenant;
 }
@@ -81,6 +84,7 @@ describe("Microsoft Graph application permissions", () => {
       [
         [AUTOMATION, "RoleManagement.ReadWrite.Directory"],
         [ids.ciDeployer, "GroupMember.ReadWrite.All"],
+        [ids.ciDeployer, "UserAuthMethod-TAP.ReadWrite.All"],
       ].sort(),
     );
     expect(result.model.coverage.directory).toEqual({ status: "complete" });
@@ -120,7 +124,7 @@ describe("Microsoft Graph application permissions", () => {
     expect(first.value).toHaveLength(2);
     const second = (await graph.api(first["@odata.nextLink"] as string).get()) as Page;
     expect([...first.value, ...second.value].map((item) => item.appRoleId).sort()).toEqual(
-      [ROLE_MANAGEMENT, GROUP_MEMBER_WRITE, USER_READ_ALL].sort(),
+      [ROLE_MANAGEMENT, GROUP_MEMBER_WRITE, USER_READ_ALL, TAP_WRITE].sort(),
     );
     expect(first.value[0]).toMatchObject({
       principalType: "ServicePrincipal",
