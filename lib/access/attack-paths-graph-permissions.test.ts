@@ -74,6 +74,21 @@ describe("Microsoft Graph application permissions", () => {
     );
   });
 
+  it("RoleAssignmentSchedule.ReadWrite.Directory: assigns itself Global Administrator through PIM, if the role's settings let it", () => {
+    // rbacapplication-post-roleassignmentschedulerequests: Application | RoleAssignmentSchedule.ReadWrite.Directory;
+    // action adminAssign, "For administrators to assign roles to users or groups" (directoryScopeId "/").
+    const model = tenant(["RoleAssignmentSchedule.ReadWrite.Directory"]);
+    expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga"))).toEqual([
+      "cluster-admin in 3 (conditional)",
+    ]);
+    expect(labels(model)).toEqual(
+      expect.arrayContaining([
+        "Microsoft Graph application permission RoleAssignmentSchedule.ReadWrite.Directory",
+        "assigns itself the directory role Global Administrator through a PIM assignment request, if the role's PIM settings let it",
+      ]),
+    );
+  });
+
   it("AppRoleAssignment.ReadWrite.All: grants itself RoleManagement.ReadWrite.Directory first", () => {
     const model = tenant(["AppRoleAssignment.ReadWrite.All"]);
     expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga"))).toEqual(["cluster-admin in 3"]);

@@ -68,6 +68,7 @@ const GRAPH = {
   appRoleAssignment: "AppRoleAssignment.ReadWrite.All",
   application: "Application.ReadWrite.All",
   directory: "Directory.ReadWrite.All",
+  roleAssignmentSchedule: "RoleAssignmentSchedule.ReadWrite.Directory",
 } as const;
 /**
  * Graph permissions that add a password to any application or service principal: Application.ReadWrite.All,
@@ -363,9 +364,24 @@ export class DirectoryEdges {
       id: `directoryRole:${templateId}#assign`,
       label: `assigns itself the directory role ${this.roleName(templateId)}`,
     };
+    // RoleAssignmentSchedule.ReadWrite.Directory does the same through PIM: an `adminAssign` request for an
+    // active assignment (rbacapplication-post-roleassignmentschedulerequests, "Application:
+    // RoleAssignmentSchedule.ReadWrite.Directory"). The role's PIM settings for active assignments (MFA,
+    // justification, whether a permanent one is allowed) apply, and the scan does not read them: conditional.
     edges.push(
       ...this.graphPermissionEdges([GRAPH.roleManagement], [assign]),
       ...this.graphPermissionEdges([GRAPH.appRoleAssignment], [GRANTS_ROLE_MANAGEMENT, assign]),
+      ...this.graphPermissionEdges(
+        [GRAPH.roleAssignmentSchedule],
+        [
+          {
+            kind: "action",
+            id: `directoryRole:${templateId}#assignSchedule`,
+            label: `assigns itself the directory role ${this.roleName(templateId)} through a PIM assignment request, if the role's PIM settings let it`,
+          },
+        ],
+        true,
+      ),
     );
     // Privileged Role Administrator assigns any directory role, itself included.
     if (
@@ -433,7 +449,11 @@ export class DirectoryEdges {
 
   /** Whether someone holds a Microsoft Graph permission that assigns directory roles. */
   private get graphAssignsRoles(): boolean {
-    return this.graphHolders.has(GRAPH.roleManagement) || this.graphHolders.has(GRAPH.appRoleAssignment);
+    return (
+      this.graphHolders.has(GRAPH.roleManagement) ||
+      this.graphHolders.has(GRAPH.appRoleAssignment) ||
+      this.graphHolders.has(GRAPH.roleAssignmentSchedule)
+    );
   }
 
   /** Edges from the holders of Microsoft Graph application `permissions`: the permission, then `steps`. */

@@ -214,6 +214,8 @@ export const GRAPH_ESCALATION_PERMISSIONS: Readonly<Record<string, string>> = {
   "dbaae8cf-10b5-4b86-a4a1-f871c94c6695": "GroupMember.ReadWrite.All",
   "62a82d76-70ea-41e2-9197-370581804d09": "Group.ReadWrite.All",
   "19dbc75e-c2e2-444c-a770-ec69d8559fc7": "Directory.ReadWrite.All",
+  // assigns any directory role through PIM (rbacapplication-post-roleassignmentschedulerequests, adminAssign)
+  "dd199f4a-f148-40a4-a2ec-f0069cc799ec": "RoleAssignmentSchedule.ReadWrite.Directory",
   // create a Temporary Access Pass for any user (authentication-post-temporaryaccesspassmethods)
   "50483e42-d915-4231-9639-7fdb7fd190e5": "UserAuthenticationMethod.ReadWrite.All",
   "627169a8-8c15-451c-861a-5b80e383de5c": "UserAuthMethod-TAP.ReadWrite.All",
