@@ -19,6 +19,9 @@ import type { TenantModel } from "@/lib/model/tenant-model";
 // - UserAuthMethod-TAP.ReadWrite.All and UserAuthenticationMethod.ReadWrite.All create a Temporary Access Pass for
 //   any user (authentication-post-temporaryaccesspassmethods, "Permissions acting on other users": Application),
 //   which signs the user in if the tenant's Temporary Access Pass policy allows it (not read: conditional).
+// - RoleAssignmentSchedule.ReadWrite.Directory and PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup make active
+//   PIM assignments (a directory role; a group's membership) for any principal, under the role's or group's PIM
+//   settings (not read: conditional).
 // Olga owns the service principal `automation` (adds a client secret and signs in as it); what it holds decides
 // whether she reaches aks-2 (local accounts on: Contributor on rg-2 is cluster-admin there).
 
@@ -174,6 +177,27 @@ describe("Microsoft Graph application permissions", () => {
       expect.arrayContaining(["adds itself to group ops (not role-assignable)"]),
     );
     expect(checkedPathsInto(withGroup(true), CLUSTER2, "olga")).toEqual([]);
+  });
+
+  it("PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup: an active PIM for Groups membership of the group holding Contributor, if the group's settings let it", () => {
+    // privilegedaccessgroup-post-assignmentschedulerequests: Application | PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup
+    // (the Entra roles it lists, Privileged Role Administrator for role-assignable groups, are for delegated calls)
+    for (const assignable of [false, true]) {
+      const model = tenant(["PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup"], (builder) => {
+        builder.group("ops", []).assign(ROLE.contributor, "ops", RG2, { principalType: "Group" });
+        const ops = builder.model.principals.find((principal) => principal.id === "ops");
+        if (ops && assignable) ops.isAssignableToRole = true;
+      });
+      expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga")), `role-assignable ${assignable}`).toEqual(
+        ["cluster-admin in 3 (conditional)"],
+      );
+      expect(labels(model)).toEqual(
+        expect.arrayContaining([
+          "Microsoft Graph application permission PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
+          "makes itself an active member of group ops through a PIM for Groups assignment request, if the group's PIM settings let it",
+        ]),
+      );
+    }
   });
 
   it("without a permission that leads somewhere, owning the service principal gives Olga nothing", () => {

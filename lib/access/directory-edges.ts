@@ -69,6 +69,7 @@ const GRAPH = {
   application: "Application.ReadWrite.All",
   directory: "Directory.ReadWrite.All",
   roleAssignmentSchedule: "RoleAssignmentSchedule.ReadWrite.Directory",
+  groupAssignmentSchedule: "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
 } as const;
 /**
  * Graph permissions that add a password to any application or service principal: Application.ReadWrite.All,
@@ -632,6 +633,24 @@ export class DirectoryEdges {
           restricted.length > 0,
         ),
       );
+    // PIM for Groups through Graph: PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup alone creates an active
+    // membership assignment for any principal, itself included (privilegedaccessgroup-post-assignmentschedulerequests,
+    // "Application: PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup"; the roles it names are for delegated calls).
+    // The group's PIM settings for active assignments apply, and the scan does not read them: conditional.
+    edges.push(
+      ...this.graphPermissionEdges(
+        [GRAPH.groupAssignmentSchedule],
+        [
+          {
+            kind: "action",
+            id: `${groupId}#assignSchedule`,
+            label: `makes itself an active member of group ${group.displayName} through a PIM for Groups assignment request, if the group's PIM settings let it`,
+          },
+          member,
+        ],
+        true,
+      ),
+    );
     const roles = roleAssignable
       ? [ROLES.privilegedRoleAdministrator, ROLES.globalAdministrator]
       : restricted.length > 0

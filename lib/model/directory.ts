@@ -216,6 +216,9 @@ export const GRAPH_ESCALATION_PERMISSIONS: Readonly<Record<string, string>> = {
   "19dbc75e-c2e2-444c-a770-ec69d8559fc7": "Directory.ReadWrite.All",
   // assigns any directory role through PIM (rbacapplication-post-roleassignmentschedulerequests, adminAssign)
   "dd199f4a-f148-40a4-a2ec-f0069cc799ec": "RoleAssignmentSchedule.ReadWrite.Directory",
+  // makes any principal an active member of any group through PIM for Groups
+  // (privilegedaccessgroup-post-assignmentschedulerequests)
+  "41202f2c-f7ab-45be-b001-85c9728b9d69": "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
   // create a Temporary Access Pass for any user (authentication-post-temporaryaccesspassmethods)
   "50483e42-d915-4231-9639-7fdb7fd190e5": "UserAuthenticationMethod.ReadWrite.All",
   "627169a8-8c15-451c-861a-5b80e383de5c": "UserAuthMethod-TAP.ReadWrite.All",
