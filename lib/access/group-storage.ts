@@ -91,54 +91,107 @@ export function collapseGroupRecords(
   records: readonly SnapshotRecordInput[],
   membersOf: (group: AccessPrincipal) => readonly Member[],
 ): CollapsedRecords {
-  const byKey = new Map<string, SnapshotRecordInput>();
-  for (const record of records) byKey.set(`${record.kind}\u0000${record.naturalKey}`, record);
-  const derivations = new Map<string, { count: number; exact: boolean; clusterId: string | null }>();
+  // A group's row and the rows it expands to differ only in the principal: keyed by the rest of the
+  // natural key ("shape") and then by principal, a member is one lookup by its id, a string whose hash is
+  // computed once, instead of a natural key built and hashed per member (the tenant's sign-in group has
+  // every account as a member). The same rows match as comparing whole natural keys would: principal ids
+  // hold no "|".
+  const byShape = new Map<string, Map<string, SnapshotRecordInput>>();
+  /** each expanded record's shape (undefined: its key is not `<cluster>|<principal>…`, no expansion gives it) */
+  const shapeOfRecord: (string | undefined)[] = [];
+  const shapes = new Map<string, { kind: ExpandedKind; clusterId: string; rest: string }>();
+  const shapeKey = (kind: ExpandedKind, clusterId: string, rest: string) => {
+    const key = `${kind}\u0000${clusterId}\u0000${rest}`;
+    if (!shapes.has(key)) shapes.set(key, { kind, clusterId, rest });
+    return key;
+  };
+  for (const record of records) {
+    let shape: string | undefined;
+    if (isExpandedKind(record.kind)) {
+      const { cluster, principal } = record.data as AccessRecordData;
+      const key = record.naturalKey;
+      const at = cluster.id.length + 1;
+      if (key.startsWith(cluster.id) && key[at - 1] === "|" && key.startsWith(principal.id, at)) {
+        shape = shapeKey(record.kind, cluster.id, key.slice(at + principal.id.length));
+        let rows = byShape.get(shape);
+        if (!rows) {
+          rows = new Map();
+          byShape.set(shape, rows);
+        }
+        rows.set(principal.id, record);
+      }
+    }
+    shapeOfRecord.push(shape);
+  }
+  type Derivation = {
+    shape: string;
+    memberId: string;
+    count: number;
+    exact: boolean;
+    clusterId: string | null;
+  };
+  const derivations = new Map<string, Map<string, Derivation>>();
+  /** in the order first derived (the order the absent markers are written in) */
+  const derived: Derivation[] = [];
   const groups = new Set<string>();
   for (const record of records) {
     if (!isExpandedKind(record.kind)) continue;
-    const principal = (record.data as AccessRecordData).principal;
+    const data = record.data as AccessRecordData;
+    const principal = data.principal;
     if (principal.kind !== "Group") continue;
     const members = membersOf(principal);
     if (members.length === 0) continue;
     groups.add(principal.id);
-    const data = record.data as AccessRecordData;
+    // memberNaturalKey's rest: what follows the group in the group's key
+    const shape = shapeKey(
+      record.kind,
+      data.cluster.id,
+      record.naturalKey.slice(data.cluster.id.length + 1 + principal.id.length),
+    );
+    let ofShape = derivations.get(shape);
+    if (!ofShape) {
+      ofShape = new Map();
+      derivations.set(shape, ofShape);
+    }
+    const rows = byShape.get(shape);
     for (const member of members) {
-      // The member's row itself is built only to compare it with one the engine produced: the tenant's
-      // sign-in group has every account as a member, and most of its rows expand to members with none.
-      const naturalKey = memberNaturalKey(
-        record.naturalKey,
-        data.cluster.id,
-        principal.id,
-        member.principal.id,
-      );
-      const identity = `${record.kind}\u0000${naturalKey}`;
-      const seen = derivations.get(identity);
+      const memberId = member.principal.id;
+      const seen = ofShape.get(memberId);
       if (seen) {
         seen.count++;
         continue;
       }
-      const stored = byKey.get(identity);
-      derivations.set(identity, {
+      // The member's row itself is built only to compare it with one the engine produced.
+      const stored = rows?.get(memberId);
+      const derivation: Derivation = {
+        shape,
+        memberId,
         count: 1,
         exact: stored !== undefined && sameJson(stored.data, deriveMemberRecord(record, member).data),
         clusterId: record.clusterId,
-      });
+      };
+      ofShape.set(memberId, derivation);
+      derived.push(derivation);
     }
   }
   const kept: SnapshotRecordInput[] = [];
   let dropped = 0;
-  for (const record of records) {
-    const derivation = derivations.get(`${record.kind}\u0000${record.naturalKey}`);
+  records.forEach((record, index) => {
+    const shape = shapeOfRecord[index];
+    const principal = (record.data as AccessRecordData).principal;
+    const derivation = shape === undefined ? undefined : derivations.get(shape)?.get(principal.id);
     // A group's own row stays even when a parent group's row reproduces it: the readers expand stored
     // group rows only, one level deep, and the derivations above counted it as one.
-    const isGroup = (record.data as AccessRecordData).principal?.kind === "Group";
+    const isGroup = principal?.kind === "Group";
     if (derivation && derivation.count === 1 && derivation.exact && !isGroup) dropped++;
     else kept.push(record);
-  }
-  for (const [identity, derivation] of derivations) {
-    if (byKey.has(identity)) continue;
-    const [kind, naturalKey] = identity.split("\u0000") as [ExpandedKind, string];
+  });
+  for (const derivation of derived) {
+    if (byShape.get(derivation.shape)?.has(derivation.memberId)) continue;
+    const { kind, clusterId, rest } = shapes.get(derivation.shape) as NonNullable<
+      ReturnType<typeof shapes.get>
+    >;
+    const naturalKey = `${clusterId}|${derivation.memberId}${rest}`;
     kept.push({
       kind: ABSENT_KIND,
       naturalKey: absentKey(kind, naturalKey),
