@@ -1,3 +1,4 @@
+import { MEMBERSHIP_KIND, membershipKey } from "@/lib/access/group-storage";
 import { accessEscalationDataSchema, accessGrantDataSchema } from "@/lib/access/records";
 import {
   type AccessPrincipal,
@@ -242,8 +243,19 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
   }
   const membershipRow = directory.find((row) => row.kind === "groupMembership");
   const membership = membershipRow ? groupMembershipSchema.parse(membershipRow.data) : null;
-  const signInMembers =
-    !membership && id === (await signInGroupOf(scope)).id ? await signInGroupMembers(scope, id) : null;
+  const signInGroup = await signInGroupOf(scope);
+  const signInMembers = !membership && id === signInGroup.id ? await signInGroupMembers(scope, id) : null;
+  // An account is a member of the tenant's sign-in group (every account that signs in with Entra ID) where
+  // that group holds something: its membership record says so, as a directory group's would.
+  const inSignInGroup =
+    !membership && id !== signInGroup.id
+      ? (
+          await db.$queryRaw<{ found: number }[]>(Prisma.sql`
+            SELECT 1 AS found FROM snapshot_records
+            WHERE ${tenant} AND kind = ${MEMBERSHIP_KIND} AND natural_key = ${membershipKey(signInGroup.id, id)}
+            LIMIT 1`)
+        ).length > 0
+      : false;
   const identityRow = directory.find((row) => row.kind === "identity");
   const managedIdentity = identityRow ? managedIdentitySchema.parse(identityRow.data) : null;
 
@@ -397,18 +409,19 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
       inDirectory: directoryPrincipal !== null,
     },
     managedIdentity,
-    memberOf: memberOf
-      .map((group) => ({
+    memberOf: [
+      ...memberOf.map((group) => ({
         id: group.groupId,
         displayName: nameOf.get(group.groupId)?.displayName ?? group.groupId,
         direct: group.direct,
-      }))
-      .sort(
-        (a, b) =>
-          Number(b.direct) - Number(a.direct) ||
-          a.displayName.localeCompare(b.displayName) ||
-          a.id.localeCompare(b.id),
-      ),
+      })),
+      ...(inSignInGroup ? [{ id: signInGroup.id, displayName: signInGroup.displayName, direct: true }] : []),
+    ].sort(
+      (a, b) =>
+        Number(b.direct) - Number(a.direct) ||
+        a.displayName.localeCompare(b.displayName) ||
+        a.id.localeCompare(b.id),
+    ),
     members:
       signInMembers ??
       (membership

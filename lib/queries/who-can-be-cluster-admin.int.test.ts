@@ -100,6 +100,13 @@ describe("who can be cluster-admin (demo tenant)", () => {
       ["aks-dev-1", "cluster-admin"],
     ]);
     const penny = await getPrincipal(scope, PENNY);
+    // her groups list it beside her directory groups (its path names it; so does the list)
+    expect(penny.memberOf).toContainEqual({
+      id: signIn,
+      displayName: page.principal.displayName,
+      direct: true,
+    });
+    expect(page.memberOf).toEqual([]);
     const devOne = penny.clusters.find((entry) => entry.cluster.name === "aks-dev-1");
     expect(devOne?.grants.map((grant) => grant.path.map((step) => step.label))).toContainEqual([
       "Penny (User)",
