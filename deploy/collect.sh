@@ -390,7 +390,9 @@ jq '[.[] | select(.ok) | .items[] | (if (.id | type) == "string" and .id != "" t
 # the principals: the file's assignments name it as their resource), then the app roles granted on it.
 # Their holders are principals governance names.
 graph_permissions='9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8 06b708a9-e830-4db3-a914-8e69da51d44f 1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9
-  dbaae8cf-10b5-4b86-a4a1-f871c94c6695 62a82d76-70ea-41e2-9197-370581804d09 19dbc75e-c2e2-444c-a770-ec69d8559fc7'
+  dbaae8cf-10b5-4b86-a4a1-f871c94c6695 62a82d76-70ea-41e2-9197-370581804d09 19dbc75e-c2e2-444c-a770-ec69d8559fc7
+  dd199f4a-f148-40a4-a2ec-f0069cc799ec 41202f2c-f7ab-45be-b001-85c9728b9d69 50483e42-d915-4231-9639-7fdb7fd190e5
+  627169a8-8c15-451c-861a-5b80e383de5c'
 echo '[]' >"$work/entra-app-roles.json"
 jq -n '["/servicePrincipals(appId='"'"'00000003-0000-0000-c000-000000000000'"'"')?$select=id,appId,displayName,servicePrincipalType"]' \
   >"$work/graph-sp-urls.json"
