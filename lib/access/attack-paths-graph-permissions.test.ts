@@ -3,6 +3,7 @@ import type { AccessModelBuilder } from "@/lib/access/fixtures/access-model-buil
 import { ROLE } from "@/lib/access/fixtures/access-model-builder";
 import { checkedPathsInto, pathSummary } from "@/lib/access/fixtures/checked-attack-paths";
 import { CLUSTER2, RG2, twoClusterTenant } from "@/lib/access/fixtures/two-cluster-tenant";
+import { evaluateFindings, FINDING_RULES } from "@/lib/findings/evaluate-findings";
 import { GRAPH_ESCALATION_PERMISSIONS } from "@/lib/model/directory";
 import type { TenantModel } from "@/lib/model/tenant-model";
 
@@ -202,5 +203,44 @@ describe("Microsoft Graph application permissions", () => {
 
   it("without a permission that leads somewhere, owning the service principal gives Olga nothing", () => {
     expect(checkedPathsInto(tenant([]), CLUSTER2, "olga")).toEqual([]);
+  });
+});
+
+// The finding that names the directory privileges leading to a cluster reports Graph permissions as it does
+// roles: the permission named, the path shown, one step lower when the route holds only under a condition.
+describe("directory-role-reaches-clusters on Microsoft Graph application permissions", () => {
+  const findingsOf = (model: TenantModel) => {
+    const rule = FINDING_RULES.find((candidate) => candidate.id === "directory-role-reaches-clusters");
+    if (!rule) throw new Error("rule missing");
+    return evaluateFindings(model, undefined, { rules: [rule] }).filter(
+      (finding) => finding.cluster.id === CLUSTER2 && finding.status === "fail",
+    );
+  };
+  const subject = (finding: { evidence: { objects: { id: string }[] } }) => finding.evidence.objects[0]?.id;
+
+  it("names the permission for the service principal that holds it and for its owner", () => {
+    const findings = findingsOf(tenant(["RoleManagement.ReadWrite.Directory"]));
+    expect(findings.map(subject).sort()).toEqual(["olga", AUTOMATION].sort());
+    const olga = findings.find((finding) => subject(finding) === "olga");
+    expect(olga?.severity).toBe("high");
+    expect(olga?.evidence.summary).toMatch(
+      /^olga can become cluster-admin on .+ in 3 steps through Microsoft Graph application permission RoleManagement\.ReadWrite\.Directory: /,
+    );
+    expect(olga?.evidence.objects.map((object) => object.kind)).toEqual([
+      "principal",
+      "graphAppRoleAssignment",
+      "cluster",
+    ]);
+  });
+
+  it("one step lower when the route holds under a condition the scan could not check (a Temporary Access Pass)", () => {
+    const model = tenant(["UserAuthMethod-TAP.ReadWrite.All"], (builder) =>
+      builder
+        .principal("dev", "User", { userPrincipalName: "dev@contoso.example" })
+        .assign(ROLE.contributor, "dev", RG2, { principalType: "User" }),
+    );
+    const olga = findingsOf(model).find((finding) => subject(finding) === "olga");
+    expect(olga?.severity).toBe("medium");
+    expect(olga?.evidence.summary).toContain("under a condition the scan could not check");
   });
 });
