@@ -59,6 +59,29 @@ function tenant(permissions: string[], setup?: (builder: AccessModelBuilder) => 
   return model;
 }
 
+/** `permissions` held by `automation`, and `sp-deployer`, a service principal holding Contributor on rg-2 */
+const withDeployer = (permissions: string[]) =>
+  tenant(permissions, (builder) =>
+    builder
+      .principal("sp-deployer", "ServicePrincipal", { appId: "app-deployer" })
+      .assign(ROLE.contributor, "sp-deployer", RG2, { principalType: "ServicePrincipal" }),
+  );
+/** `permissions` held by `automation`, and `dev`, a user holding Contributor on rg-2 */
+const withUser = (permissions: string[], userPrincipalName = "dev@contoso.example") =>
+  tenant(permissions, (builder) =>
+    builder
+      .principal("dev", "User", { userPrincipalName })
+      .assign(ROLE.contributor, "dev", RG2, { principalType: "User" }),
+  );
+
+/** `permissions` held by `automation`, and `ops`, a group (role-assignable or not) holding Contributor on rg-2 */
+const withGroup = (permissions: string[], assignable: boolean) =>
+  tenant(permissions, (builder) => {
+    builder.group("ops", []).assign(ROLE.contributor, "ops", RG2, { principalType: "Group" });
+    const ops = builder.model.principals.find((principal) => principal.id === "ops");
+    if (ops && assignable) ops.isAssignableToRole = true;
+  });
+
 const labels = (model: TenantModel) => {
   const [path, ...rest] = checkedPathsInto(model, CLUSTER2, "olga");
   expect(rest).toEqual([]);
@@ -105,11 +128,7 @@ describe("Microsoft Graph application permissions", () => {
   });
 
   it("Application.ReadWrite.All: adds a secret to the service principal that holds Contributor", () => {
-    const model = tenant(["Application.ReadWrite.All"], (builder) =>
-      builder
-        .principal("sp-deployer", "ServicePrincipal", { appId: "app-deployer" })
-        .assign(ROLE.contributor, "sp-deployer", RG2, { principalType: "ServicePrincipal" }),
-    );
+    const model = withDeployer(["Application.ReadWrite.All"]);
     expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga"))).toEqual(["cluster-admin in 3"]);
     expect(labels(model)).toEqual(expect.arrayContaining(["adds a client secret to sp-deployer"]));
   });
@@ -117,12 +136,6 @@ describe("Microsoft Graph application permissions", () => {
   it("Directory.ReadWrite.All: adds a secret to the service principal that holds Contributor, as Application.ReadWrite.All does", () => {
     // learn.microsoft.com/graph/api/serviceprincipal-addpassword, Permissions: Application | least privileged
     // Application.ReadWrite.OwnedBy | higher privileged Application.ReadWrite.All, Directory.ReadWrite.All
-    const withDeployer = (permissions: string[]) =>
-      tenant(permissions, (builder) =>
-        builder
-          .principal("sp-deployer", "ServicePrincipal", { appId: "app-deployer" })
-          .assign(ROLE.contributor, "sp-deployer", RG2, { principalType: "ServicePrincipal" }),
-      );
     const model = withDeployer(["Directory.ReadWrite.All"]);
     expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga"))).toEqual(["cluster-admin in 3"]);
     expect(labels(model)).toEqual(
@@ -139,12 +152,6 @@ describe("Microsoft Graph application permissions", () => {
     // authentication-post-temporaryaccesspassmethods: Application | UserAuthenticationMethod.ReadWrite.All (v1.0);
     // permissions table: UserAuthMethod-TAP.ReadWrite.All least privileged. The Entra roles it lists are for
     // delegated calls. Guests from another tenant (#EXT#) sign in at home: a pass here takes nothing over.
-    const withUser = (permissions: string[], userPrincipalName = "dev@contoso.example") =>
-      tenant(permissions, (builder) =>
-        builder
-          .principal("dev", "User", { userPrincipalName })
-          .assign(ROLE.contributor, "dev", RG2, { principalType: "User" }),
-      );
     for (const permission of ["UserAuthMethod-TAP.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"]) {
       const model = withUser([permission]);
       expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga")), permission).toEqual([
@@ -165,30 +172,21 @@ describe("Microsoft Graph application permissions", () => {
   });
 
   it("GroupMember.ReadWrite.All: adds itself to a group holding Contributor, unless the group is role-assignable", () => {
-    const withGroup = (assignable: boolean) =>
-      tenant(["GroupMember.ReadWrite.All"], (builder) => {
-        builder.group("ops", []).assign(ROLE.contributor, "ops", RG2, { principalType: "Group" });
-        if (assignable) {
-          const ops = builder.model.principals.find((principal) => principal.id === "ops");
-          if (ops) ops.isAssignableToRole = true;
-        }
-      });
-    expect(pathSummary(checkedPathsInto(withGroup(false), CLUSTER2, "olga"))).toEqual(["cluster-admin in 3"]);
-    expect(labels(withGroup(false))).toEqual(
+    const groupMemberWrite = (assignable: boolean) => withGroup(["GroupMember.ReadWrite.All"], assignable);
+    expect(pathSummary(checkedPathsInto(groupMemberWrite(false), CLUSTER2, "olga"))).toEqual([
+      "cluster-admin in 3",
+    ]);
+    expect(labels(groupMemberWrite(false))).toEqual(
       expect.arrayContaining(["adds itself to group ops (not role-assignable)"]),
     );
-    expect(checkedPathsInto(withGroup(true), CLUSTER2, "olga")).toEqual([]);
+    expect(checkedPathsInto(groupMemberWrite(true), CLUSTER2, "olga")).toEqual([]);
   });
 
   it("PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup: an active PIM for Groups membership of the group holding Contributor, if the group's settings let it", () => {
     // privilegedaccessgroup-post-assignmentschedulerequests: Application | PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup
     // (the Entra roles it lists, Privileged Role Administrator for role-assignable groups, are for delegated calls)
     for (const assignable of [false, true]) {
-      const model = tenant(["PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup"], (builder) => {
-        builder.group("ops", []).assign(ROLE.contributor, "ops", RG2, { principalType: "Group" });
-        const ops = builder.model.principals.find((principal) => principal.id === "ops");
-        if (ops && assignable) ops.isAssignableToRole = true;
-      });
+      const model = withGroup(["PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup"], assignable);
       expect(pathSummary(checkedPathsInto(model, CLUSTER2, "olga")), `role-assignable ${assignable}`).toEqual(
         ["cluster-admin in 3 (conditional)"],
       );
@@ -234,11 +232,7 @@ describe("directory-role-reaches-clusters on Microsoft Graph application permiss
   });
 
   it("one step lower when the route holds under a condition the scan could not check (a Temporary Access Pass)", () => {
-    const model = tenant(["UserAuthMethod-TAP.ReadWrite.All"], (builder) =>
-      builder
-        .principal("dev", "User", { userPrincipalName: "dev@contoso.example" })
-        .assign(ROLE.contributor, "dev", RG2, { principalType: "User" }),
-    );
+    const model = withUser(["UserAuthMethod-TAP.ReadWrite.All"]);
     const olga = findingsOf(model).find((finding) => subject(finding) === "olga");
     expect(olga?.severity).toBe("medium");
     expect(olga?.evidence.summary).toContain("under a condition the scan could not check");
