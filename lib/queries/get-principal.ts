@@ -1,4 +1,3 @@
-import { MEMBERSHIP_KIND, membershipKey } from "@/lib/access/group-storage";
 import { accessEscalationDataSchema, accessGrantDataSchema } from "@/lib/access/records";
 import {
   type AccessPrincipal,
@@ -165,6 +164,16 @@ async function readStoredAccessKeys(scope: ScanScope, id: string): Promise<KeyRo
       AND kind IN ('access.grant', 'access.escalation') AND data->'principal'->>'id' = ${id}`);
 }
 
+const signInGroupHoldsMemo = memoByScan<boolean>("sign-in-group-holds");
+
+/** Whether the tenant's sign-in group holds anything as of the scan (its own rows: read once per scan). */
+function signInGroupHolds(scope: ScanScope, groupId: string): Promise<boolean> {
+  return signInGroupHoldsMemo(
+    `${scope.tenantId}|${scope.scanId}`,
+    async () => (await readStoredAccessKeys(scope, groupId)).length > 0,
+  );
+}
+
 /** Access documents by key (through the key index). */
 async function readAccessDocuments(scope: ScanScope, id: string, rows: readonly KeyRow[]) {
   if (rows.length === 0) return { grants: [], escalations: [] };
@@ -245,19 +254,17 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
   const membership = membershipRow ? groupMembershipSchema.parse(membershipRow.data) : null;
   const signInGroup = await signInGroupOf(scope);
   const signInMembers = !membership && id === signInGroup.id ? await signInGroupMembers(scope, id) : null;
-  // An account is a member of the tenant's sign-in group (every account that signs in with Entra ID) where
-  // that group holds something: its membership record says so, as a directory group's would.
-  const inSignInGroup =
-    !membership && id !== signInGroup.id
-      ? (
-          await db.$queryRaw<{ found: number }[]>(Prisma.sql`
-            SELECT 1 AS found FROM snapshot_records
-            WHERE ${tenant} AND kind = ${MEMBERSHIP_KIND} AND natural_key = ${membershipKey(signInGroup.id, id)}
-            LIMIT 1`)
-        ).length > 0
-      : false;
   const identityRow = directory.find((row) => row.kind === "identity");
   const managedIdentity = identityRow ? managedIdentitySchema.parse(identityRow.data) : null;
+  // Every account that signs in with Entra ID is a member of the tenant's sign-in group (as the engine's
+  // signInMembersOf: users, service principals, managed identities the directory still has); listed among
+  // its groups where that group holds something. Asked of the group's own rows, which both storage layouts
+  // keep, so the answer does not depend on the layout.
+  const signsIn = directoryPrincipal
+    ? directoryPrincipal.kind !== "Group" && directoryPrincipal.deleted !== true
+    : managedIdentity !== null;
+  const inSignInGroup =
+    !membership && id !== signInGroup.id && signsIn && (await signInGroupHolds(scope, signInGroup.id));
 
   // Role assignments held directly or through a group, and the names of everything they mention.
   const holders = [id, ...memberOf.map((group) => group.groupId)];
