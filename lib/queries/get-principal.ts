@@ -166,11 +166,14 @@ async function readStoredAccessKeys(scope: ScanScope, id: string): Promise<KeyRo
 
 const signInGroupHoldsMemo = memoByScan<boolean>("sign-in-group-holds");
 
-/** Whether the tenant's sign-in group holds anything as of the scan (its own rows: read once per scan). */
-function signInGroupHolds(scope: ScanScope, groupId: string): Promise<boolean> {
+/**
+ * Whether the tenant's sign-in group holds anything as of the scan (its own rows: read once per scan, warmed
+ * after each scan by lib/queries/warm-scan.ts).
+ */
+export function signInGroupHolds(scope: ScanScope): Promise<boolean> {
   return signInGroupHoldsMemo(
     `${scope.tenantId}|${scope.scanId}`,
-    async () => (await readStoredAccessKeys(scope, groupId)).length > 0,
+    async () => (await readStoredAccessKeys(scope, (await signInGroupOf(scope)).id)).length > 0,
   );
 }
 
@@ -263,8 +266,7 @@ export async function getPrincipal(scope: ScanScope, rawId: string, paths: Princ
   const signsIn = directoryPrincipal
     ? directoryPrincipal.kind !== "Group" && directoryPrincipal.deleted !== true
     : managedIdentity !== null;
-  const inSignInGroup =
-    !membership && id !== signInGroup.id && signsIn && (await signInGroupHolds(scope, signInGroup.id));
+  const inSignInGroup = !membership && id !== signInGroup.id && signsIn && (await signInGroupHolds(scope));
 
   // Role assignments held directly or through a group, and the names of everything they mention.
   const holders = [id, ...memberOf.map((group) => group.groupId)];

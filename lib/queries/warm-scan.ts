@@ -1,6 +1,6 @@
 import { getOverview } from "@/lib/queries/get-overview";
 import { getPostureTrend } from "@/lib/queries/get-posture-trend";
-import { groupClustersOf } from "@/lib/queries/get-principal";
+import { groupClustersOf, signInGroupHolds } from "@/lib/queries/get-principal";
 import { listClusters } from "@/lib/queries/list-clusters";
 import { findingIndex } from "@/lib/queries/list-findings";
 import { identitySummaries } from "@/lib/queries/list-identities";
@@ -32,6 +32,8 @@ export async function warmScanReads(tenantId: string, scanId: bigint): Promise<v
     principalSummaries(scope),
     // which clusters each group has rows on: the principal page's key ranges (1.5 s at 500 clusters)
     groupClustersOf(scope),
+    // whether the tenant's sign-in group holds anything: the principal page's groups
+    signInGroupHolds(scope),
     // the principal page's role assignments and cluster differences
     allRoleAssignments(scope),
     differenceClusters(scope),
