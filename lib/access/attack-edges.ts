@@ -8,8 +8,8 @@ import {
 import { type AssignableRoles, assignableRolesFor, mayAssign } from "@/lib/access/assignment-condition";
 import {
   type FlatPart,
-  flatPart,
   type NodeId,
+  NodeNumbering,
   type ReverseEdge,
   type TargetEdge,
 } from "@/lib/access/attack-graph";
@@ -741,6 +741,11 @@ export class AttackEdges {
     };
   }
   private readonly flatNodes = new Map<NodeId, readonly FlatPart[]>();
+  /**
+   * the numbers of the nodes flatNodes' parts lead to (FlatPart.sourceNumbers), started again with it: a
+   * search in progress notices by the epoch and numbers what it holds again
+   */
+  readonly numbering = new NodeNumbering();
   private readonly flatNodesBudget: number;
   /** the caches' evictions when flatNodes was last emptied (it holds their lists) */
   private flatGeneration = 0;
@@ -1436,11 +1441,12 @@ export class AttackEdges {
     if (generation !== this.flatGeneration || this.flatNodes.size >= this.flatNodesBudget) {
       if (this.flatNodes.size > 0) this.flatEvictions += 1;
       this.flatNodes.clear();
+      this.numbering.restart();
       this.flatGeneration = generation;
     }
     let flat = this.flatNodes.get(node);
     if (flat === undefined) {
-      flat = this.predecessorParts(node).map(flatPart);
+      flat = this.predecessorParts(node).map((part) => this.numbering.flatPart(part));
       this.flatNodes.set(node, flat);
     }
     return flat;

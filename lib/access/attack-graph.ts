@@ -32,34 +32,75 @@ export const EDGE_CONDITIONAL = 2;
 export const EDGE_ELIGIBLE = 4;
 
 /**
- * A list of reverse edges as the search reads it: each edge's source and its traits (EDGE_WEIGHT_ONE,
- * EDGE_CONDITIONAL, EDGE_ELIGIBLE) in flat arrays, beside the edges. The edges are of several classes
- * whose getters made every read in the search's inner loop megamorphic.
+ * A list of reverse edges as the search reads it: each edge's source, as its node string and as its number
+ * (NodeNumbering), and its traits (EDGE_WEIGHT_ONE, EDGE_CONDITIONAL, EDGE_ELIGIBLE) in flat arrays, beside
+ * the edges. The edges are of several classes whose getters made every read in the search's inner loop
+ * megamorphic; the numbers let the search ask "reached already, and how?" of a typed array instead of a
+ * map keyed by strings (most of the tens of millions of edges it looks at end there).
  */
-export type FlatPart = { edges: readonly ReverseEdge[]; sources: NodeId[]; traits: number[] };
+export type FlatPart = {
+  edges: readonly ReverseEdge[];
+  sources: NodeId[];
+  sourceNumbers: Int32Array;
+  traits: Uint8Array;
+};
 
 /**
- * Flattened once per list: the lists are the edge caches' own arrays (attack-edges.ts), so a flat copy
- * lives as long as the list it was made from, and goes with it when a cache is dropped.
+ * Small integers for the nodes the search meets, and each edge list flattened once with them: the lists
+ * are the edge caches' own arrays (attack-edges.ts), so a flat copy lives as long as the list it was made
+ * from. `restart` forgets every number (and so every flat copy made with them): the edge caches call it
+ * when they drop lists, so that the numbers stay bounded by what the caches hold; `epoch` tells a search
+ * in progress that the numbers it holds are stale.
  */
-const flatParts = new WeakMap<readonly ReverseEdge[], FlatPart>();
+export class NodeNumbering {
+  private numbers = new Map<NodeId, number>();
+  private flatParts = new WeakMap<readonly ReverseEdge[], FlatPart>();
+  private restarts = 0;
 
-export function flatPart(edges: readonly ReverseEdge[]): FlatPart {
-  let flat = flatParts.get(edges);
-  // (a list is never appended to once a cache hands it out; were it, its length would show it)
-  if (flat === undefined || flat.sources.length !== edges.length) {
-    const sources: NodeId[] = [];
-    const traits: number[] = [];
-    for (const edge of edges) {
-      sources.push(edge.from);
-      traits.push(
-        (edge.weight === 1 ? EDGE_WEIGHT_ONE : 0) |
-          (edge.conditional ? EDGE_CONDITIONAL : 0) |
-          (edge.eligible === true ? EDGE_ELIGIBLE : 0),
-      );
-    }
-    flat = { edges, sources, traits };
-    flatParts.set(edges, flat);
+  /** how many nodes are numbered: every number is below it */
+  get size(): number {
+    return this.numbers.size;
   }
-  return flat;
+
+  get epoch(): number {
+    return this.restarts;
+  }
+
+  numberOf(node: NodeId): number {
+    let number = this.numbers.get(node);
+    if (number === undefined) {
+      number = this.numbers.size;
+      this.numbers.set(node, number);
+    }
+    return number;
+  }
+
+  restart(): void {
+    if (this.numbers.size === 0) return;
+    this.numbers = new Map();
+    this.flatParts = new WeakMap();
+    this.restarts += 1;
+  }
+
+  flatPart(edges: readonly ReverseEdge[]): FlatPart {
+    let flat = this.flatParts.get(edges);
+    // (a list is never appended to once a cache hands it out; were it, its length would show it)
+    if (flat === undefined || flat.sources.length !== edges.length) {
+      const sources: NodeId[] = new Array(edges.length);
+      const sourceNumbers = new Int32Array(edges.length);
+      const traits = new Uint8Array(edges.length);
+      for (let k = 0; k < edges.length; k++) {
+        const edge = edges[k];
+        sources[k] = edge.from;
+        sourceNumbers[k] = this.numberOf(edge.from);
+        traits[k] =
+          (edge.weight === 1 ? EDGE_WEIGHT_ONE : 0) |
+          (edge.conditional ? EDGE_CONDITIONAL : 0) |
+          (edge.eligible === true ? EDGE_ELIGIBLE : 0);
+      }
+      flat = { edges, sources, sourceNumbers, traits };
+      this.flatParts.set(edges, flat);
+    }
+    return flat;
+  }
 }

@@ -912,6 +912,9 @@ describe("the optimised search agrees with the straightforward one", () => {
     // and what the search keeps of their lists per node (flatPredecessorParts) went with them, never past its own budget
     expect(use.flatNodes.evictions).toBeGreaterThan(0);
     expect(use.flatNodes.entries).toBeLessThanOrEqual(use.flatNodes.budget);
+    // and the node numbers the search marks its visits by started again with it, in the middle of searches
+    // (a budget of one node: at nearly every expansion), the answers the same
+    expect(tiny.edges.numbering.epoch).toBeGreaterThan(100);
   });
 
   it("role facts read from the patterns that can match are those of the whole definition", {

@@ -1,6 +1,11 @@
 import { type AccessIndex, buildAccessIndex } from "@/lib/access/access-index";
 import { AttackEdges, type NodeId, type ReverseEdge, type TargetEdge } from "@/lib/access/attack-edges";
-import { EDGE_CONDITIONAL, EDGE_ELIGIBLE, EDGE_WEIGHT_ONE } from "@/lib/access/attack-graph";
+import {
+  EDGE_CONDITIONAL,
+  EDGE_ELIGIBLE,
+  EDGE_WEIGHT_ONE,
+  type NodeNumbering,
+} from "@/lib/access/attack-graph";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import { principalStep } from "@/lib/access/paths";
 import {
@@ -84,6 +89,8 @@ export function assertMaxHops(maxHops: number): void {
 
 export class AttackPathSearch {
   readonly edges: AttackEdges;
+  /** the running search's visits by node number (one search at a time: search() calls nothing that searches) */
+  private readonly marks = new SearchMarks();
   constructor(
     readonly index: AccessIndex,
     readonly maxHops: number = DEFAULT_MAX_HOPS,
@@ -375,6 +382,11 @@ export class AttackPathSearch {
         buckets[1].push(edge.from);
       }
     }
+    // What `visits` holds, by node number, for the inner loop (SearchMarks): rebuilt from it when the
+    // numbers start again under the search (an edge cache dropped lists).
+    const numbering = this.edges.numbering;
+    let epoch = numbering.epoch;
+    const marks = this.marks.begin(visits, numbering);
     for (let hops = 1; hops <= maxHops; hops++) {
       const bucket = buckets[hops];
       // The bucket grows while it is walked: weight-0 edges stay at the same hop count.
@@ -385,37 +397,59 @@ export class AttackPathSearch {
         if (prune?.(node, hops)) continue;
         const follow = onlyAt !== undefined && onlyAt.node === node ? onlyAt.follow : undefined;
         // Tens of millions of edges are looked at per scan, most only to find their source reached
-        // already: read from flat arrays (FlatPart), not from edges of several classes with getters.
-        for (const { edges, sources, traits } of this.edges.flatPredecessorParts(node)) {
+        // already: read from flat arrays (FlatPart), not from edges of several classes with getters, and
+        // asked of the marks by number, not of the map by string.
+        const parts = this.edges.flatPredecessorParts(node);
+        if (numbering.epoch !== epoch) {
+          epoch = numbering.epoch;
+          this.marks.begin(visits, numbering);
+        }
+        marks.cover(numbering.size);
+        const { stamps, best } = marks;
+        const stamp = marks.stamp;
+        const nodeNumber = numbering.numberOf(node);
+        const currentTraits =
+          (current.conditional ? VISIT_CONDITIONAL : 0) | (current.eligible ? VISIT_ELIGIBLE : 0);
+        for (const { edges, sources, sourceNumbers, traits } of parts) {
           for (let k = 0; k < sources.length; k++) {
             const trait = traits[k];
             if ((trait & avoidMask) !== 0) continue;
             const total = hops + (trait & EDGE_WEIGHT_ONE);
             if (total > maxHops) continue;
-            const from = sources[k];
-            if (from === node) continue;
-            const existing = visits.get(from);
-            if (existing !== undefined && total > existing.hops) continue;
+            const number = sourceNumbers[k];
+            if (number === nodeNumber) continue;
+            const seen = stamps[number] === stamp;
+            const existing = seen ? best[number] : 0;
+            if (seen && total > existing >> 2) continue;
             if (follow !== undefined && !follow(edges[k])) continue;
-            const conditional = current.conditional || (trait & EDGE_CONDITIONAL) !== 0;
-            const eligible = current.eligible || (trait & EDGE_ELIGIBLE) !== 0;
-            if (existing !== undefined && total === existing.hops) {
+            const visitTraits =
+              currentTraits |
+              ((trait & EDGE_CONDITIONAL) !== 0 ? VISIT_CONDITIONAL : 0) |
+              ((trait & EDGE_ELIGIBLE) !== 0 ? VISIT_ELIGIBLE : 0);
+            const from = sources[k];
+            if (seen && total === existing >> 2) {
               // isBetterVisit at equal length, without allocating a visit for the many candidates that lose
+              const wasConditional = (existing & VISIT_CONDITIONAL) !== 0;
+              const conditional = (visitTraits & VISIT_CONDITIONAL) !== 0;
               const surer =
-                (existing.conditional && !conditional) ||
-                (existing.conditional === conditional && existing.eligible && !eligible);
+                (wasConditional && !conditional) ||
+                (wasConditional === conditional &&
+                  (existing & VISIT_ELIGIBLE) !== 0 &&
+                  (visitTraits & VISIT_ELIGIBLE) === 0);
               if (!surer) continue;
               // Only an equal-length replacement can loop: a node on this path has at most `hops` hops.
               if (this.createsCycle(visits, node, from)) continue;
             }
             visits.set(from, {
               hops: total,
-              conditional,
-              eligible,
+              conditional: (visitTraits & VISIT_CONDITIONAL) !== 0,
+              eligible: (visitTraits & VISIT_ELIGIBLE) !== 0,
               edge: edges[k],
               next: node,
               namespace: current.namespace,
             });
+            stamps[number] = stamp;
+            best[number] = (total << 2) | visitTraits;
             buckets[total].push(from);
           }
         }
@@ -498,6 +532,55 @@ export function reachedThroughPodsOn(
 function avoidMaskOf(avoid: Avoid | undefined): number {
   if (avoid === undefined) return 0;
   return (avoid.eligible ? EDGE_ELIGIBLE : 0) | (avoid.conditional ? EDGE_CONDITIONAL : 0);
+}
+
+/** A visit's certainty in SearchMarks.best, beside its hop count (hops << 2). */
+const VISIT_CONDITIONAL = 2;
+const VISIT_ELIGIBLE = 1;
+
+/**
+ * The search's visits by node number (NodeNumbering): for each node reached in the running search, its hop
+ * count and certainty — what the inner loop compares a candidate with — in typed arrays, so that the tens
+ * of millions of "reached already, closer" answers cost an array read instead of a string-keyed map
+ * lookup. A node's entry counts only when its stamp is the running search's, so the arrays are never
+ * cleared between searches; `visits` (the map) stays the search's answer.
+ */
+class SearchMarks {
+  stamps = new Uint32Array(1024);
+  best = new Int32Array(1024);
+  stamp = 0;
+
+  /** a new search (or the same one after the numbers started again), marking what `visits` holds */
+  begin(visits: ReadonlyMap<NodeId, Visit>, numbering: NodeNumbering): this {
+    this.stamp += 1;
+    if (this.stamp === 0xffffffff) {
+      this.stamps.fill(0);
+      this.stamp = 1;
+    }
+    for (const [node, visit] of visits) {
+      const number = numbering.numberOf(node);
+      this.cover(number + 1);
+      this.stamps[number] = this.stamp;
+      this.best[number] =
+        (visit.hops << 2) |
+        (visit.conditional ? VISIT_CONDITIONAL : 0) |
+        (visit.eligible ? VISIT_ELIGIBLE : 0);
+    }
+    return this;
+  }
+
+  /** room for node numbers below `size` */
+  cover(size: number): void {
+    if (size <= this.stamps.length) return;
+    let length = this.stamps.length;
+    while (length < size) length *= 2;
+    const stamps = new Uint32Array(length);
+    stamps.set(this.stamps);
+    const best = new Int32Array(length);
+    best.set(this.best);
+    this.stamps = stamps;
+    this.best = best;
+  }
 }
 
 function startVisit(edge: TargetEdge): Visit {
