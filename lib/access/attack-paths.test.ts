@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { ATTACK_ACTIONS, AttackEdges, imdsReachable } from "@/lib/access/attack-edges";
-import { type AttackPath, AttackPathSearch } from "@/lib/access/attack-paths";
+import { type AttackPath, AttackPathSearch, type PodReacher } from "@/lib/access/attack-paths";
 import { grantingPattern } from "@/lib/access/azure-permissions";
 import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import {
@@ -29,6 +29,7 @@ import {
   RG2,
   twoClusterTenant as tenant,
 } from "@/lib/access/fixtures/two-cluster-tenant";
+import type { AccessPrincipal } from "@/lib/access/types";
 import { loadDemoTenant } from "@/lib/emulator/demo/index";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { EVERYONE_PRINCIPAL_ID, type RoleDefinition } from "@/lib/model/azure";
@@ -874,6 +875,31 @@ describe("the optimised search agrees with the straightforward one", () => {
   }, async () => {
     const model = await generatedModel();
     expect(expectSameResults(model, 5)).toBeGreaterThan(100);
+  });
+
+  // pod-creators-reach-identity asks only for the reachers it lists: those left out must be exactly the ones the
+  // whole answer holds that the predicate refuses, the others unchanged (the standing route of an eligible
+  // reacher included: the predicate sees the reacher the answer would hold, never a fallback).
+  it("the reachers a caller wants are the whole answer's, filtered", { timeout: 120_000 }, async () => {
+    const model = await generatedModel();
+    const search = new AttackPathSearch(buildAccessIndex(model));
+    const wanted = (principal: AccessPrincipal, firstStepKind: string | null) =>
+      principal.kind !== "Group" && firstStepKind !== "groupMembership";
+    const shape = (found: { clusterId: string; reacher: PodReacher }[]) =>
+      found.map(({ clusterId, reacher }) => ({ clusterId, ...reacher, path: reacher.path }));
+    let kept = 0;
+    let left = 0;
+    for (const identity of identitiesOf(model)) {
+      for (const clusterId of search.podSideClustersOf(identity)) {
+        const whole = search.podReachersOf(identity, clusterId);
+        const expected = whole.filter(({ reacher }) => wanted(reacher.principal, reacher.firstStepKind));
+        expectSame(shape(search.podReachersOf(identity, clusterId, wanted)), shape(expected), identity);
+        kept += expected.length;
+        left += whole.length - expected.length;
+      }
+    }
+    expect(kept).toBeGreaterThan(100);
+    expect(left).toBeGreaterThan(100);
   });
 
   // Past its budget a cache drops or evicts what it holds and the search rebuilds it on demand: a budget of

@@ -252,6 +252,12 @@ export class AttackPathSearch {
     identityPrincipalId: string,
     /** only pods on this cluster: everyone who reaches the identity there, not only those whose shortest way is there */
     onCluster?: string,
+    /**
+     * the reachers the caller wants, by principal and the kind of their path's first step (PodReacher's
+     * firstStepKind): the others are left out before their reacher is built — most of a large tenant's are
+     * members reaching through a group, which a finding lists as the group
+     */
+    wanted?: (principal: AccessPrincipal, firstStepKind: string | null) => boolean,
   ): { clusterId: string; reacher: PodReacher }[] {
     const identityNode: NodeId = `p:${identityPrincipalId}`;
     const start: TargetEdge = {
@@ -291,9 +297,12 @@ export class AttackPathSearch {
       if (node === identityNode) continue;
       const found =
         (eligibleReachers.has(node) && standing?.has(node)
-          ? this.podReacher(standing, identityNode, node)
-          : null) ?? this.podReacher(visits, identityNode, node);
-      if (found) results.push(found);
+          ? this.reachThroughPods(standing, identityNode, node)
+          : null) ?? this.reachThroughPods(visits, identityNode, node);
+      if (found === null) continue;
+      const firstStepKind = this.firstStepKind(found.visits, node);
+      if (wanted && !wanted(found.principal, firstStepKind)) continue;
+      results.push(this.podReacher(found, node, firstStepKind));
     }
     results.sort(
       (a, b) => compare(a.clusterId, b.clusterId) || compare(a.reacher.principal.id, b.reacher.principal.id),
@@ -301,30 +310,40 @@ export class AttackPathSearch {
     return results;
   }
 
-  /** The reacher a visit stands for: the principal, the cluster whose pods it goes through, its path (lazy). */
-  private podReacher(
+  /** Whether a visit makes its principal a reacher: the principal, and the cluster whose pods its way goes through. */
+  private reachThroughPods(
     visits: Map<NodeId, Visit>,
     identityNode: NodeId,
     node: NodeId,
-  ): { clusterId: string; reacher: PodReacher } | null {
+  ): { visits: Map<NodeId, Visit>; visit: Visit; principal: AccessPrincipal; clusterId: string } | null {
     const who = this.edges.principals.get(node);
     const visit = visits.get(node);
     if (!who || !visit) return null;
     const clusterId = reachedThroughPodsOn(visits, identityNode, node, who.clusterId);
     if (clusterId === null) return null;
+    return { visits, visit, principal: who.principal, clusterId };
+  }
+
+  /** The reacher a visit stands for, its path built when read. */
+  private podReacher(
+    found: { visits: Map<NodeId, Visit>; visit: Visit; principal: AccessPrincipal; clusterId: string },
+    node: NodeId,
+    firstStepKind: string | null,
+  ): { clusterId: string; reacher: PodReacher } {
+    const { visits, visit, principal, clusterId } = found;
     return {
       clusterId,
       reacher: withLazyPath(
         {
-          principal: who.principal,
+          principal,
           level: "read",
           namespace: null,
           hops: visit.hops - 1,
           conditional: visit.conditional,
           eligible: visit.eligible,
-          firstStepKind: this.firstStepKind(visits, node),
+          firstStepKind,
         },
-        () => this.pathOf(visits, node, who.principal),
+        () => this.pathOf(visits, node, principal),
       ),
     };
   }

@@ -78,11 +78,15 @@ function reachable(index: AccessIndex): Reachable {
  * search per identity over every cluster kept just one cluster per principal, so a principal who can run
  * pods on two clusters federated to the identity was missing from one cluster's finding).
  */
-function reachesOn(index: AccessIndex, clusterId: string): Reach[] {
+function reachesOn(
+  index: AccessIndex,
+  clusterId: string,
+  wanted: (principal: AccessPrincipal, firstStepKind: string | null) => boolean,
+): Reach[] {
   const { search, identitiesByCluster } = reachable(index);
   const reaches: Reach[] = [];
   for (const [principalId, name] of identitiesByCluster.get(clusterId) ?? []) {
-    for (const { reacher } of search.podReachersOf(principalId, clusterId)) {
+    for (const { reacher } of search.podReachersOf(principalId, clusterId, wanted)) {
       reaches.push({
         identityPrincipalId: principalId,
         identityName: name,
@@ -119,14 +123,14 @@ export const podCreatorsReachIdentity: FindingRule = {
         const byIdentity = new Map<string, Reach[]>();
         // Where every account that signs in is cluster-admin, so is every directory group's each member.
         const groupsAreAdmins = clusterAdmins.has(index.entraSignInGroup.id);
-        for (const reach of reachesOn(index, cluster.id)) {
-          // Cluster-admins run anything on the cluster anyway; their cluster-admin is its own finding.
-          if (
-            clusterAdmins.has(reach.principal.id) ||
-            (groupsAreAdmins && reach.principal.kind === "Group") ||
-            reach.reacher.firstStepKind === "groupMembership"
-          )
-            continue;
+        // Cluster-admins run anything on the cluster anyway (their cluster-admin is its own finding), and a
+        // member reaching through a group is listed as the group: left out by the search, before their
+        // reacher is built (with every account in the sign-in group, most of a large tenant's reachers).
+        const wanted = (principal: AccessPrincipal, firstStepKind: string | null) =>
+          !clusterAdmins.has(principal.id) &&
+          !(groupsAreAdmins && principal.kind === "Group") &&
+          firstStepKind !== "groupMembership";
+        for (const reach of reachesOn(index, cluster.id, wanted)) {
           const list = byIdentity.get(reach.identityPrincipalId) ?? [];
           list.push(reach);
           byIdentity.set(reach.identityPrincipalId, list);
