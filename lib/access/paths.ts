@@ -5,8 +5,19 @@ import { kubernetesNaturalKey } from "@/lib/model/ids";
 // Path steps: each names a model object by its natural key so a UI can link it, with a label a
 // person can read without looking anything up.
 
+/**
+ * One step object per principal object: every path of a principal starts with it, and the store writes and
+ * hashes each step object once (lib/model/path-step-refs.ts). Steps are never changed once built.
+ */
+const principalSteps = new WeakMap<AccessPrincipal, PathStep>();
+
 export function principalStep(principal: AccessPrincipal): PathStep {
-  return { kind: "principal", id: principal.id, label: `${principal.displayName} (${principal.kind})` };
+  let step = principalSteps.get(principal);
+  if (step === undefined) {
+    step = { kind: "principal", id: principal.id, label: `${principal.displayName} (${principal.kind})` };
+    principalSteps.set(principal, step);
+  }
+  return step;
 }
 
 export function groupStep(group: AccessPrincipal): PathStep {

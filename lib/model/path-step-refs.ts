@@ -35,14 +35,23 @@ export type StepDictionary = Map<string, string>;
 type StoredStep = { ref: string; json: string };
 const storedSteps = new WeakMap<object, StoredStep>();
 
+// Equal steps are also built as distinct objects (a path's principal step, once per path): their reference,
+// a SHA-256, is remembered by their text too, for the steps a scan meets most (REFS_BY_TEXT of them, a few
+// megabytes; past that the map starts again).
+const refsByText = new Map<string, string>();
+const REFS_BY_TEXT = 50_000;
+
 function storedStep(step: object, dictionary: StepDictionary): StoredStep {
   let stored = storedSteps.get(step);
   if (stored === undefined) {
     const json = canonicalJson(step);
-    stored = {
-      ref: createHash("sha256").update(json).digest().subarray(0, REF_BYTES).toString("base64url"),
-      json,
-    };
+    let ref = refsByText.get(json);
+    if (ref === undefined) {
+      ref = createHash("sha256").update(json).digest().subarray(0, REF_BYTES).toString("base64url");
+      if (refsByText.size >= REFS_BY_TEXT) refsByText.clear();
+      refsByText.set(json, ref);
+    }
+    stored = { ref, json };
     storedSteps.set(step, stored);
   }
   if (!dictionary.has(stored.ref)) dictionary.set(stored.ref, stored.json);
