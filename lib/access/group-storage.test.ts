@@ -3,6 +3,7 @@ import {
   ABSENT_KIND,
   collapseGroupRecords,
   deriveMemberRecord,
+  expandsTo,
   MEMBERSHIP_KIND,
   type Member,
   membershipRecords,
@@ -138,5 +139,48 @@ describe("group-level storage of access records", () => {
     expect(sameJson({ a: 1 }, { a: 1, b: null })).toBe(false);
     expect(sameJson([1, 2], [2, 1])).toBe(false);
     expect(sameJson({ a: "1" }, { a: 1 })).toBe(false);
+  });
+
+  // collapseGroupRecords asks expandsTo instead of building each member's row to compare: the two must agree on
+  // every document, equal or not, whatever differs.
+  it("tells whether a stored row is the member's expansion exactly as comparing the expansion would", () => {
+    const groupRow = grant(group, [
+      [principalStep(group), ...tail],
+      [principalStep(group), tail[1]],
+    ]);
+    const pennyMember = member(penny);
+    const expanded = deriveMemberRecord(groupRow, pennyMember).data as Record<string, unknown>;
+    const paths = expanded.paths as PathStep[][];
+    const variants: unknown[] = [
+      expanded,
+      { ...expanded }, // another object, same document
+      JSON.parse(JSON.stringify(expanded)), // no object shared
+      { ...expanded, principal: howard },
+      { ...expanded, level: "admin" },
+      { ...expanded, extra: true },
+      { ...expanded, extra: undefined }, // absent, as jsonb has it
+      { ...expanded, conditional: undefined }, // a key the expansion has, missing
+      { ...expanded, paths: paths.slice(1) },
+      { ...expanded, paths: [paths[1], paths[0]] },
+      { ...expanded, paths: [paths[0], [...paths[1], tail[1]]] },
+      { ...expanded, paths: [paths[0], paths[1].slice(1)] },
+      { ...expanded, paths: [[principalStep(penny), groupStep(other), ...tail], paths[1]] },
+      { ...expanded, paths: [paths[0], { ...paths[1] }] },
+      { ...expanded, paths: "none" },
+      [expanded],
+      null,
+      "row",
+    ];
+    const agreed = variants.map((stored) => {
+      const answer = expandsTo(stored, groupRow.data as never, pennyMember);
+      expect(answer).toBe(sameJson(stored, expanded));
+      return answer;
+    });
+    expect(agreed.filter(Boolean)).toHaveLength(4);
+    // and a group row whose own document has an undefined member
+    const sparse = { ...groupRow, data: { ...(groupRow.data as object), expires: undefined } };
+    expect(expandsTo(expanded, sparse.data as never, pennyMember)).toBe(
+      sameJson(expanded, deriveMemberRecord(sparse, pennyMember).data),
+    );
   });
 });

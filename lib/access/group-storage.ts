@@ -167,7 +167,7 @@ export function collapseGroupRecords(
         shape,
         memberId,
         count: 1,
-        exact: stored !== undefined && sameJson(stored.data, deriveMemberRecord(record, member).data),
+        exact: stored !== undefined && expandsTo(stored.data, data, member),
         clusterId: record.clusterId,
       };
       ofShape.set(memberId, derivation);
@@ -221,6 +221,52 @@ export function membershipRecords(
     }
   }
   return records;
+}
+
+/**
+ * Whether `stored` is the same JSON document as the member's row the group's row expands to —
+ * `sameJson(stored, deriveMemberRecord(group, member).data)` — without building that row: a batch compares
+ * every member of every group row (the sign-in group's are every account), and the rows built only to be
+ * compared were most of the comparison's time and garbage.
+ */
+export function expandsTo(stored: unknown, group: AccessRecordData, member: Member): boolean {
+  if (typeof stored !== "object" || stored === null || Array.isArray(stored)) return false;
+  const row = stored as Record<string, unknown>;
+  const groupRow = group as unknown as Record<string, unknown>;
+  let storedKeys = 0;
+  for (const key of Object.keys(row)) {
+    const value = row[key];
+    if (value === undefined) continue;
+    storedKeys++;
+    if (key === "principal") {
+      if (!sameJson(value, member.principal)) return false;
+    } else if (key === "paths") {
+      if (!expandedPathsAre(value, group.paths, member.prefix)) return false;
+    } else if (!Object.hasOwn(groupRow, key) || !sameJson(value, groupRow[key])) return false;
+  }
+  // the expansion's keys: the group row's, with the principal and the paths (never undefined) replaced
+  let expandedKeys = 2;
+  for (const key of Object.keys(groupRow))
+    if (key !== "principal" && key !== "paths" && groupRow[key] !== undefined) expandedKeys++;
+  return storedKeys === expandedKeys;
+}
+
+/** `sameJson(stored, paths.map((path) => [...prefix, ...path.slice(1)]))`, without the copies. */
+function expandedPathsAre(
+  stored: unknown,
+  paths: readonly PathStep[][],
+  prefix: readonly PathStep[],
+): boolean {
+  if (!Array.isArray(stored) || stored.length !== paths.length) return false;
+  for (let i = 0; i < paths.length; i++) {
+    const storedPath: unknown = stored[i];
+    const path = paths[i];
+    const tail = Math.max(path.length - 1, 0);
+    if (!Array.isArray(storedPath) || storedPath.length !== prefix.length + tail) return false;
+    for (let j = 0; j < prefix.length; j++) if (!sameJson(storedPath[j], prefix[j])) return false;
+    for (let k = 0; k < tail; k++) if (!sameJson(storedPath[prefix.length + k], path[k + 1])) return false;
+  }
+  return true;
 }
 
 /**

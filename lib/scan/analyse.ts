@@ -129,12 +129,19 @@ export async function analyseAndStore(
     }
   };
   const groupStorage = input.groupStorage ?? true;
-  const membersOf = (group: { id: string; kind: string; displayName: string }): Member[] =>
-    group.kind === "Group"
-      ? reachThroughGroups(index, directoryPrincipal(index, group.id))
-          .slice(1)
-          .map(({ principal, prefix }) => ({ principal, prefix }))
-      : [];
+  // Once per group and scan: every row a group holds asks for its members (the sign-in group's are every account).
+  const membersByGroup = new Map<string, Member[]>();
+  const membersOf = (group: { id: string; kind: string; displayName: string }): Member[] => {
+    if (group.kind !== "Group") return [];
+    let members = membersByGroup.get(group.id);
+    if (members === undefined) {
+      members = reachThroughGroups(index, directoryPrincipal(index, group.id))
+        .slice(1)
+        .map(({ principal, prefix }) => ({ principal, prefix }));
+      membersByGroup.set(group.id, members);
+    }
+    return members;
+  };
   /** groups whose rows this scan stores: their memberships are stored with them */
   const groupsWithRows = new Set<string>();
 
