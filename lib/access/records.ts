@@ -46,7 +46,18 @@ export type AccessEscalationData = z.infer<typeof accessEscalationDataSchema>;
 export type AccessGrantRecordData = Omit<AccessGrantData, "eligible"> & { eligible?: true };
 export type AccessEscalationRecordData = AccessEscalationData;
 
-const sortPaths = (paths: PathStep[][]) => paths.sort((a, b) => pathKey(a).localeCompare(pathKey(b)));
+/**
+ * Sorts a row's paths by pathKey, in the order `pathKey(a).localeCompare(pathKey(b))` gives (a collator with the
+ * default locale and options is what localeCompare uses; the sort is stable either way): each key is built once
+ * instead of twice per comparison. The order is part of the stored document and its content hash.
+ */
+const pathCollator = new Intl.Collator();
+function sortPaths(paths: PathStep[][]): void {
+  if (paths.length < 2) return;
+  const keyed = paths.map((path) => ({ path, key: pathKey(path) }));
+  keyed.sort((a, b) => pathCollator.compare(a.key, b.key));
+  for (let i = 0; i < keyed.length; i++) paths[i] = keyed[i].path;
+}
 
 /**
  * An escalation's key has no namespace (the namespace slot is `*`), except the route listed beside a
