@@ -421,7 +421,7 @@ export class AttackPathSearch {
         const parts = this.edges.flatPredecessorParts(node);
         if (numbering.epoch !== epoch) {
           epoch = numbering.epoch;
-          this.marks.begin(visits, numbering);
+          marks.begin(visits, numbering);
         }
         marks.cover(numbering.size);
         const { stamps, best } = marks;

@@ -135,9 +135,8 @@ export async function analyseAndStore(
     if (group.kind !== "Group") return [];
     let members = membersByGroup.get(group.id);
     if (members === undefined) {
-      members = reachThroughGroups(index, directoryPrincipal(index, group.id))
-        .slice(1)
-        .map(({ principal, prefix }) => ({ principal, prefix }));
+      // reachThroughGroups' own cached entries (principal, prefix), the group itself left out
+      members = reachThroughGroups(index, directoryPrincipal(index, group.id)).slice(1);
       membersByGroup.set(group.id, members);
     }
     return members;
