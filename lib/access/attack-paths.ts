@@ -59,6 +59,18 @@ export type AttackPath = {
  */
 export type PodReacher = AttackPath & { firstStepKind: string | null };
 
+/**
+ * The reachers a caller of podReachersOf wants; the others are left out before their reacher is built. Asked
+ * apart, because the principal alone settles most of them (a cluster's cluster-admins, every group where every
+ * account is one): a reacher whose shortest way needs a PIM activation is searched again for its standing way,
+ * and that second search is made only for the principals wanted, and stops once they are settled.
+ */
+export type WantedReachers = {
+  principal?: (principal: AccessPrincipal) => boolean;
+  /** by the kind of the path's first step (PodReacher's firstStepKind) */
+  firstStep?: (firstStepKind: string | null) => boolean;
+};
+
 function withLazyPath<T extends object>(fields: T, build: () => PathStep[]): T & { path: PathStep[] } {
   let path: PathStep[] | undefined;
   Object.defineProperty(fields, "path", {
@@ -253,11 +265,10 @@ export class AttackPathSearch {
     /** only pods on this cluster: everyone who reaches the identity there, not only those whose shortest way is there */
     onCluster?: string,
     /**
-     * the reachers the caller wants, by principal and the kind of their path's first step (PodReacher's
-     * firstStepKind): the others are left out before their reacher is built — most of a large tenant's are
-     * members reaching through a group, which a finding lists as the group
+     * the reachers the caller wants (the others are left out before their reacher is built — most of a large
+     * tenant's are members reaching through a group, which a finding lists as the group); all when omitted
      */
-    wanted?: (principal: AccessPrincipal, firstStepKind: string | null) => boolean,
+    wanted: WantedReachers = {},
   ): { clusterId: string; reacher: PodReacher }[] {
     const identityNode: NodeId = `p:${identityPrincipalId}`;
     const start: TargetEdge = {
@@ -279,11 +290,16 @@ export class AttackPathSearch {
     };
     const visits = this.search([start], { onlyAt: fromPods });
     // A reacher whose shortest way needs a PIM activation is shown by its standing way when it has one:
-    // "after a PIM activation" would otherwise hide that it acts as the identity today.
+    // "after a PIM activation" would otherwise hide that it acts as the identity today. Searched for the
+    // principals wanted only: the search stops once they are settled, and their visits are final by then
+    // whatever else it was asked to settle (a node's visit no longer changes once its hop count's bucket is done).
     const eligibleReachers = new Set<NodeId>();
-    for (const [node, visit] of visits)
-      if (visit.eligible && node !== identityNode && this.edges.principals.has(node))
+    for (const [node, visit] of visits) {
+      if (!visit.eligible || node === identityNode) continue;
+      const who = this.edges.principals.get(node);
+      if (who && (wanted.principal === undefined || wanted.principal(who.principal)))
         eligibleReachers.add(node);
+    }
     const standing =
       eligibleReachers.size === 0
         ? null
@@ -300,8 +316,9 @@ export class AttackPathSearch {
           ? this.reachThroughPods(standing, identityNode, node)
           : null) ?? this.reachThroughPods(visits, identityNode, node);
       if (found === null) continue;
+      if (wanted.principal && !wanted.principal(found.principal)) continue;
       const firstStepKind = this.firstStepKind(found.visits, node);
-      if (wanted && !wanted(found.principal, firstStepKind)) continue;
+      if (wanted.firstStep && !wanted.firstStep(firstStepKind)) continue;
       results.push(this.podReacher(found, node, firstStepKind));
     }
     results.sort(

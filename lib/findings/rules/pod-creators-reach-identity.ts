@@ -1,5 +1,10 @@
 import type { AccessIndex } from "@/lib/access/access-index";
-import { AttackPathSearch, DEFAULT_MAX_HOPS, type PodReacher } from "@/lib/access/attack-paths";
+import {
+  AttackPathSearch,
+  DEFAULT_MAX_HOPS,
+  type PodReacher,
+  type WantedReachers,
+} from "@/lib/access/attack-paths";
 import type { AccessPrincipal } from "@/lib/access/types";
 import { CONTROLS } from "@/lib/findings/controls";
 import { assignmentsOfPrincipal, excessiveAssignments } from "@/lib/findings/identity-privileges";
@@ -78,11 +83,7 @@ function reachable(index: AccessIndex): Reachable {
  * search per identity over every cluster kept just one cluster per principal, so a principal who can run
  * pods on two clusters federated to the identity was missing from one cluster's finding).
  */
-function reachesOn(
-  index: AccessIndex,
-  clusterId: string,
-  wanted: (principal: AccessPrincipal, firstStepKind: string | null) => boolean,
-): Reach[] {
+function reachesOn(index: AccessIndex, clusterId: string, wanted: WantedReachers): Reach[] {
   const { search, identitiesByCluster } = reachable(index);
   const reaches: Reach[] = [];
   for (const [principalId, name] of identitiesByCluster.get(clusterId) ?? []) {
@@ -126,10 +127,11 @@ export const podCreatorsReachIdentity: FindingRule = {
         // Cluster-admins run anything on the cluster anyway (their cluster-admin is its own finding), and a
         // member reaching through a group is listed as the group: left out by the search, before their
         // reacher is built (with every account in the sign-in group, most of a large tenant's reachers).
-        const wanted = (principal: AccessPrincipal, firstStepKind: string | null) =>
-          !clusterAdmins.has(principal.id) &&
-          !(groupsAreAdmins && principal.kind === "Group") &&
-          firstStepKind !== "groupMembership";
+        const wanted: WantedReachers = {
+          principal: (principal) =>
+            !clusterAdmins.has(principal.id) && !(groupsAreAdmins && principal.kind === "Group"),
+          firstStep: (firstStepKind) => firstStepKind !== "groupMembership",
+        };
         for (const reach of reachesOn(index, cluster.id, wanted)) {
           const list = byIdentity.get(reach.identityPrincipalId) ?? [];
           list.push(reach);
