@@ -178,6 +178,32 @@ describe("cluster access (GET /api/clusters/:id/access)", () => {
     );
   });
 
+  // The cluster page's summary and the principal page are kept per scan in the process (scan-memo.ts): read
+  // again, the same answer; read as of the other scan, that scan's own (the drifted copy differs).
+  it("keeps each scan's cluster summaries apart, and reads a cluster's once per scan", async () => {
+    let differing = 0;
+    for (const cluster of latest.model.clusters) {
+      const ids: string[][] = [];
+      for (const scanned of [older, latest]) {
+        if (!scanned.model.clusters.some((candidate) => candidate.id === cluster.id)) continue;
+        const summary = await getClusterAccessSummary(scanned.scope, cluster.id);
+        const stored = await getClusterAccess(scanned.scope, cluster.id);
+        ids.push(summary.principals.map((entry) => entry.principal.id).sort());
+        expect(ids.at(-1), cluster.name).toEqual(stored.principals.map((entry) => entry.principal.id).sort());
+        expect(await getClusterAccessSummary(scanned.scope, cluster.id)).toBe(summary);
+      }
+      if (ids.length === 2 && JSON.stringify(ids[0]) !== JSON.stringify(ids[1])) differing += 1;
+    }
+    expect(differing).toBeGreaterThan(0);
+    const pages = [older, latest].map((scanned) =>
+      getPrincipal(scanned.scope, PENNY, { page: 1, perPage: 2 }),
+    );
+    const [olderPenny, latestPenny] = await Promise.all(pages);
+    expect(await getPrincipal(latest.scope, PENNY, { page: 1, perPage: 2 })).toBe(latestPenny);
+    expect(olderPenny.scanId).toBe(older.scope.scanId.toString());
+    expect(latestPenny.scanId).toBe(latest.scope.scanId.toString());
+  });
+
   it("is a NotFoundError for a cluster the scan does not have", async () => {
     await expect(
       getClusterAccess(

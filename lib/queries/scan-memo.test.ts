@@ -36,6 +36,19 @@ describe("memoByScan", () => {
     expect(await memo("t:1", compute)).toBe(4);
   });
 
+  it("drops the entry read least recently, not the oldest computed", async () => {
+    const memo = memoByScan<number>("test-recent", 2);
+    let computed = 0;
+    const compute = async () => ++computed;
+    await memo("t:1", compute);
+    await memo("t:2", compute);
+    // read again: t:2 is now the least recent
+    expect(await memo("t:1", compute)).toBe(1);
+    await memo("t:3", compute);
+    expect(await memo("t:1", compute)).toBe(1);
+    expect(await memo("t:2", compute)).toBe(4);
+  });
+
   it("forgets a failed computation, so the next reader tries again", async () => {
     const memo = memoByScan<number>("test-failing");
     await expect(memo("t:1", () => Promise.reject(new Error("down")))).rejects.toThrow("down");

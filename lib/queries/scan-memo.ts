@@ -17,7 +17,7 @@ const registry = globalThis as typeof globalThis & {
 
 /**
  * A per-scan memo; `name` says which aggregate it holds, the same name in every bundle of the process. The
- * oldest entry is dropped past `maxEntries`.
+ * entry read least recently is dropped past `maxEntries`.
  */
 export function memoByScan<T>(
   name: string,
@@ -29,15 +29,20 @@ export function memoByScan<T>(
   const memo = memos.get(name) as Map<string, Promise<T>>;
   return (key, compute) => {
     const hit = memo.get(key);
-    if (hit) return hit;
+    if (hit) {
+      // read again: the last to go (a Map keeps insertion order)
+      memo.delete(key);
+      memo.set(key, hit);
+      return hit;
+    }
     const pending = compute().catch((error: unknown) => {
       memo.delete(key);
       throw error;
     });
     memo.set(key, pending);
     if (memo.size > maxEntries) {
-      const oldest = memo.keys().next().value;
-      if (oldest !== undefined) memo.delete(oldest);
+      const leastRecent = memo.keys().next().value;
+      if (leastRecent !== undefined) memo.delete(leastRecent);
     }
     return pending;
   };

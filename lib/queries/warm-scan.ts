@@ -1,6 +1,12 @@
+import { getClusterAccessSummary } from "@/lib/queries/get-cluster-access-summary";
 import { getOverview } from "@/lib/queries/get-overview";
 import { getPostureTrend } from "@/lib/queries/get-posture-trend";
-import { groupClustersOf, signInGroupHolds } from "@/lib/queries/get-principal";
+import {
+  getPrincipal,
+  groupClustersOf,
+  PRINCIPAL_CLUSTERS_PER_PAGE,
+  signInGroupHolds,
+} from "@/lib/queries/get-principal";
 import { listClusters } from "@/lib/queries/list-clusters";
 import { findingIndex } from "@/lib/queries/list-findings";
 import { identitySummaries } from "@/lib/queries/list-identities";
@@ -9,6 +15,9 @@ import { allRoleAssignments, differenceClusters } from "@/lib/queries/scan-direc
 import { resolveScanScope } from "@/lib/queries/scan-scope";
 import { latestCompletedScan } from "@/lib/queries/snapshot";
 import { clusterAdminCandidates } from "@/lib/queries/who-can-be-cluster-admin";
+
+/** cluster summaries and principal pages warmed per scan, of each (their memos keep 16) */
+const PAGES_WARMED = 4;
 
 /**
  * Computes every per-scan aggregate the pages read (each memoized per scan in this process, since a completed
@@ -38,6 +47,22 @@ export async function warmScanReads(tenantId: string, scanId: bigint): Promise<v
     allRoleAssignments(scope),
     differenceClusters(scope),
   ]);
+  // the cluster pages heaviest to read: the clusters where the most principals hold cluster-admin
+  const busiest = [...(await listClusters(scope))]
+    .sort((a, b) => b.clusterAdmins - a.clusterAdmins || a.id.localeCompare(b.id))
+    .slice(0, PAGES_WARMED);
+  for (const cluster of busiest) await getClusterAccessSummary(scope, cluster.id);
+  // and the principal pages: those of the principals holding cluster-admin on the most clusters
+  const widest = [...(await principalSummaries(scope))]
+    .sort(
+      (a, b) =>
+        b.clusterAdminClusters - a.clusterAdminClusters ||
+        b.clusters - a.clusters ||
+        a.id.localeCompare(b.id),
+    )
+    .slice(0, PAGES_WARMED);
+  for (const principal of widest)
+    await getPrincipal(scope, principal.id, { page: 1, perPage: PRINCIPAL_CLUSTERS_PER_PAGE });
 }
 
 export interface ScanWarmer {

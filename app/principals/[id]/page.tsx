@@ -22,13 +22,13 @@ import type { AccessLevel, EscalationTarget } from "@/lib/access/types";
 import { type ClusterDifference, differenceSentence } from "@/lib/queries/cluster-differences";
 import { clusterHref, clusterSlug, principalHref, principalIdFromParam } from "@/lib/queries/cluster-slug";
 import { getClusterDifferences } from "@/lib/queries/get-cluster-differences";
-import { getPrincipal } from "@/lib/queries/get-principal";
+import { getPrincipal, PRINCIPAL_CLUSTERS_PER_PAGE } from "@/lib/queries/get-principal";
 import { describeScope } from "@/lib/queries/scope-label";
 import { lenientParse, searchParamsRecord } from "@/lib/queries/search-params";
 
 export const dynamic = "force-dynamic";
 
-const CLUSTERS_PER_PAGE = 10;
+const CLUSTERS_PER_PAGE = PRINCIPAL_CLUSTERS_PER_PAGE;
 /**
  * Grant and escalation blocks rendered with their steps on a page of clusters, whole clusters at a time (the
  * demo's widest principal, break-glass, has 31 on its page, 188 steps): past it, a cluster's paths load when
