@@ -180,7 +180,7 @@ describe("cluster access (GET /api/clusters/:id/access)", () => {
 
   // The cluster page's summary and the principal page are kept per scan in the process (scan-memo.ts): read
   // again, the same answer; read as of the other scan, that scan's own (the drifted copy differs).
-  it("keeps each scan's cluster summaries apart, and reads a cluster's once per scan", async () => {
+  it("keeps each scan's cluster summaries and findings apart, and reads a cluster's once per scan", async () => {
     let differing = 0;
     for (const cluster of latest.model.clusters) {
       const ids: string[][] = [];
@@ -191,6 +191,14 @@ describe("cluster access (GET /api/clusters/:id/access)", () => {
         ids.push(summary.principals.map((entry) => entry.principal.id).sort());
         expect(ids.at(-1), cluster.name).toEqual(stored.principals.map((entry) => entry.principal.id).sort());
         expect(await getClusterAccessSummary(scanned.scope, cluster.id)).toBe(summary);
+        const findings = await getClusterFindings(scanned.scope, cluster.id);
+        expect(findings.scanId).toBe(scanned.scope.scanId.toString());
+        const described = (list: readonly Finding[]) =>
+          list.map((finding) => `${finding.ruleId}|${finding.status}|${finding.evidence.summary}`).sort();
+        expect(described(findings.findings), cluster.name).toEqual(
+          described(scanned.findings.filter((finding) => finding.cluster.id === cluster.id)),
+        );
+        expect(await getClusterFindings(scanned.scope, cluster.id)).toBe(findings);
       }
       if (ids.length === 2 && JSON.stringify(ids[0]) !== JSON.stringify(ids[1])) differing += 1;
     }

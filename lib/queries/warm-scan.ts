@@ -1,4 +1,5 @@
 import { getClusterAccessSummary } from "@/lib/queries/get-cluster-access-summary";
+import { getClusterFindings } from "@/lib/queries/get-cluster-findings";
 import { getOverview } from "@/lib/queries/get-overview";
 import { getPostureTrend } from "@/lib/queries/get-posture-trend";
 import {
@@ -16,7 +17,7 @@ import { resolveScanScope } from "@/lib/queries/scan-scope";
 import { latestCompletedScan } from "@/lib/queries/snapshot";
 import { clusterAdminCandidates } from "@/lib/queries/who-can-be-cluster-admin";
 
-/** cluster summaries and principal pages warmed per scan, of each (their memos keep 16) */
+/** cluster pages (their access summary and findings) and principal pages warmed per scan (their memos keep 16) */
 const PAGES_WARMED = 4;
 
 /**
@@ -51,7 +52,10 @@ export async function warmScanReads(tenantId: string, scanId: bigint): Promise<v
   const busiest = [...(await listClusters(scope))]
     .sort((a, b) => b.clusterAdmins - a.clusterAdmins || a.id.localeCompare(b.id))
     .slice(0, PAGES_WARMED);
-  for (const cluster of busiest) await getClusterAccessSummary(scope, cluster.id);
+  for (const cluster of busiest) {
+    await getClusterAccessSummary(scope, cluster.id);
+    await getClusterFindings(scope, cluster.id);
+  }
   // and the principal pages: those of the principals holding cluster-admin on the most clusters
   const widest = [...(await principalSummaries(scope))]
     .sort(
