@@ -134,9 +134,10 @@ export type ClusterAccessSummary = {
 /**
  * The summaries of the clusters read last, per scan (a completed scan's never change): a busy cluster's is
  * every principal the group expansion gives it — with the tenant's sign-in group bound, every account (6,048
- * principals on bench/pages' widest cluster, ~350 ms a read) — the same on every visit and page of the cluster.
+ * principals on bench/pages' widest cluster, ~350 ms a read) — the same on every visit of the cluster page. Eight
+ * clusters: such a summary is ~10 MB of objects.
  */
-const summaries = memoByScan<ClusterAccessSummary>("cluster-access-summaries", 16);
+const summaries = memoByScan<ClusterAccessSummary>("cluster-access-summaries", 8);
 
 export function getClusterAccessSummary(scope: ScanScope, clusterId: string): Promise<ClusterAccessSummary> {
   return summaries(`${scope.tenantId}:${scope.scanId}:${clusterId}`, () =>

@@ -233,8 +233,8 @@ async function signInGroupMembers(scope: ScanScope, groupId: string) {
 /**
  * The principal pages read last, per scan (a completed scan's never change): a principal with access
  * everywhere is hundreds of clusters summarised from their keys, its groups' rows read by key range — 180–290 ms
- * for bench/pages' user on 475 clusters — the same for every visit of the page. Pages only: the API's "all"
- * holds every path, too large to keep.
+ * for bench/pages' user on 475 clusters — the same for every visit of the page (~1 MB of objects each). Pages
+ * only: the API's "all" holds every path, too large to keep.
  */
 const principalPages = memoByScan<PrincipalResponse>("principal-pages", 16);
 

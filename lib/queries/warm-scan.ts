@@ -17,7 +17,7 @@ import { resolveScanScope } from "@/lib/queries/scan-scope";
 import { latestCompletedScan } from "@/lib/queries/snapshot";
 import { clusterAdminCandidates } from "@/lib/queries/who-can-be-cluster-admin";
 
-/** cluster pages (their access summary and findings) and principal pages warmed per scan (their memos keep 16) */
+/** cluster pages (their access summary and findings) and principal pages warmed per scan (their memos keep 8 and 16) */
 const PAGES_WARMED = 4;
 
 /**
