@@ -25,7 +25,7 @@ import { expandedAccessSql } from "@/lib/queries/expanded-access";
 import { principalOrder } from "@/lib/queries/get-cluster-access";
 import { withPathSteps } from "@/lib/queries/path-steps";
 import { NotFoundError } from "@/lib/queries/query-errors";
-import { memoByScan } from "@/lib/queries/scan-memo";
+import { memoByScanObject } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { signInGroupOf } from "@/lib/queries/sign-in-group";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -127,7 +127,6 @@ const KIND_BY_PREFIX: [string, AccessPrincipal["kind"]][] = [
 
 export type ClusterAccessSummary = {
   scanId: string;
-  /** shared by every reader of the memo below: never changed in place */
   principals: readonly AccessSummaryEntry[];
 };
 
@@ -137,12 +136,10 @@ export type ClusterAccessSummary = {
  * principals on bench/pages' widest cluster, ~350 ms a read) — the same on every visit of the cluster page. Eight
  * clusters: such a summary is ~10 MB of objects.
  */
-const summaries = memoByScan<ClusterAccessSummary>("cluster-access-summaries", 8);
+const summaries = memoByScanObject<ClusterAccessSummary>("cluster-access-summaries", 8);
 
 export function getClusterAccessSummary(scope: ScanScope, clusterId: string): Promise<ClusterAccessSummary> {
-  return summaries(`${scope.tenantId}:${scope.scanId}:${clusterId}`, () =>
-    readClusterAccessSummary(scope, clusterId),
-  );
+  return summaries(scope, clusterId, () => readClusterAccessSummary(scope, clusterId));
 }
 
 async function readClusterAccessSummary(scope: ScanScope, clusterId: string): Promise<ClusterAccessSummary> {

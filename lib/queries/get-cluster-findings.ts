@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db/prisma";
 import { type Finding, findingSchema } from "@/lib/findings/types";
 import { withPathSteps } from "@/lib/queries/path-steps";
 import { NotFoundError } from "@/lib/queries/query-errors";
-import { memoByScan } from "@/lib/queries/scan-memo";
+import { memoByScanObject } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
 import { SEVERITY_RANK } from "@/lib/queries/stored-records";
@@ -12,7 +12,6 @@ const STATUS_RANK: Record<Finding["status"], number> = { fail: 0, "not-assessed"
 
 export type ClusterFindingsResponse = {
   scanId: string;
-  /** shared by every reader of the memo below: never changed in place */
   findings: readonly Finding[];
 };
 
@@ -21,13 +20,11 @@ export type ClusterFindingsResponse = {
  * with their evidence paths on a busy cluster (760 on bench/pages' widest, ~60 ms a read), the same on every
  * visit of the cluster page. Eight clusters: those findings are ~5 MB of objects.
  */
-const clusterFindings = memoByScan<ClusterFindingsResponse>("cluster-findings", 8);
+const clusterFindings = memoByScanObject<ClusterFindingsResponse>("cluster-findings", 8);
 
 /** Every finding of one cluster (failing, not assessed and passing), worst first. */
 export function getClusterFindings(scope: ScanScope, clusterId: string): Promise<ClusterFindingsResponse> {
-  return clusterFindings(`${scope.tenantId}:${scope.scanId}:${clusterId}`, () =>
-    readClusterFindings(scope, clusterId),
-  );
+  return clusterFindings(scope, clusterId, () => readClusterFindings(scope, clusterId));
 }
 
 async function readClusterFindings(scope: ScanScope, clusterId: string): Promise<ClusterFindingsResponse> {

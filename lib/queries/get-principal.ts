@@ -17,7 +17,7 @@ import { parseAccessKeyTail, reachOfRow } from "@/lib/queries/get-cluster-access
 import { withPathSteps } from "@/lib/queries/path-steps";
 import { NotFoundError } from "@/lib/queries/query-errors";
 import { roleAssignmentsOf } from "@/lib/queries/scan-directory";
-import { memoByScan } from "@/lib/queries/scan-memo";
+import { memoByScan, memoByScanObject } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { signInGroupOf } from "@/lib/queries/sign-in-group";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -236,7 +236,7 @@ async function signInGroupMembers(scope: ScanScope, groupId: string) {
  * for bench/pages' user on 475 clusters — the same for every visit of the page (~1 MB of objects each). Pages
  * only: the API's "all" holds every path, too large to keep.
  */
-const principalPages = memoByScan<PrincipalResponse>("principal-pages", 16);
+const principalPages = memoByScanObject<PrincipalResponse>("principal-pages", 16);
 
 /**
  * `paths` = "all" (the API) or one page of clusters (the page): every cluster is summarised from keys;
@@ -251,9 +251,7 @@ export function getPrincipal(
   // Directory object ids are stored lower-cased; Kubernetes names keep their case.
   const id = GUID.test(rawId) ? rawId.toLowerCase() : rawId;
   if (paths === "all") return readPrincipal(scope, id, paths);
-  return principalPages(`${scope.tenantId}:${scope.scanId}:${id}:${paths.page}/${paths.perPage}`, () =>
-    readPrincipal(scope, id, paths),
-  );
+  return principalPages(scope, `${id}:${paths.page}/${paths.perPage}`, () => readPrincipal(scope, id, paths));
 }
 
 async function readPrincipal(scope: ScanScope, id: string, paths: PrincipalPaths) {

@@ -62,7 +62,9 @@ describe("memoByScan", () => {
         const file = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(file);
         else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name))
-          for (const match of readFileSync(file, "utf8").matchAll(/memoByScan<[^(]*>\("([^"]+)"[,)]/g))
+          for (const match of readFileSync(file, "utf8").matchAll(
+            /memoByScan(?:Object)?<[^(]*>\("([^"]+)"[,)]/g,
+          ))
             names.push(match[1]);
       }
     };

@@ -1,3 +1,5 @@
+import type { ScanScope } from "@/lib/queries/scan-scope";
+
 // The state as of a completed scan never changes: a later scan only closes rows with its own,
 // larger id. Aggregates of past scans are therefore computed once per process and kept, bounded so a
 // long-lived server does not grow without end: the server warms every scan it sees (warm-scan.ts), and an
@@ -46,4 +48,17 @@ export function memoByScan<T>(
     }
     return pending;
   };
+}
+
+/**
+ * A per-scan memo of answers about one object of a scan (a cluster's access summary, a page of a principal):
+ * keyed by the tenant, the scan and `key`, so that no two scans' answers meet; the `maxEntries` read last are
+ * kept. What it hands out is shared by every reader: never changed in place.
+ */
+export function memoByScanObject<T>(
+  name: string,
+  maxEntries: number,
+): (scope: Pick<ScanScope, "tenantId" | "scanId">, key: string, read: () => Promise<T>) => Promise<T> {
+  const memo = memoByScan<T>(name, maxEntries);
+  return (scope, key, read) => memo(`${scope.tenantId}:${scope.scanId}:${key}`, read);
 }
