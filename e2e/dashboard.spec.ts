@@ -57,6 +57,28 @@ test("overview → aks-2 → Penny's path to cluster-admin → Penny's page", as
   await expectAccessible(page);
 });
 
+test("a finding past the first few on aks-2 loads its evidence and remediation when opened", async ({
+  page,
+}) => {
+  await openWithData(page, "/clusters/aks-2~rsg-aksidentitystate2~00000000-0000-0000-0000-0000000005b1");
+  const findings = page.getByRole("region", { name: "Findings", exact: true });
+  const cards = findings.locator("details").filter({ has: page.getByRole("heading", { level: 3 }) });
+  // the first 8 render their bodies with the page; the 9th loads its own (GET /api/clusters/:id/findings?rule=&subject=)
+  const inPlace = cards.first();
+  await inPlace.locator("summary").click();
+  await expect(inPlace.getByText("Remediation", { exact: true })).toBeVisible();
+  const onDemand = cards.nth(8);
+  const loaded = page.waitForResponse((response) =>
+    /\/api\/clusters\/[^/]+\/findings\?rule=/.test(response.url()),
+  );
+  await onDemand.locator("summary").click();
+  expect((await loaded).status()).toBe(200);
+  await expect(onDemand.getByText("Evidence", { exact: true })).toBeVisible();
+  await expect(onDemand.getByText("Remediation", { exact: true })).toBeVisible();
+  await expect(onDemand.getByText(/^Rule /)).toBeVisible();
+  await expectAccessible(page);
+});
+
 test("a scan started from the page runs with a live progress bar and ends", async ({ page }) => {
   await openWithData(page, "/scans");
   await expect(page.getByRole("heading", { level: 1, name: "Scans" })).toBeVisible();

@@ -25,38 +25,99 @@ export function stepsInPlace(count: number, limit: number): boolean[] {
   return Array.from({ length: count }, (_, index) => index < limit);
 }
 
+/** A finding as the cluster page lists it. */
+export type ListedFinding<T> = {
+  finding: T;
+  /** its evidence, remediation and controls render with the page (else they load when the card is opened) */
+  body: boolean;
+  /** with its body in place: its evidence paths too (else it links to them) */
+  paths: boolean;
+  /**
+   * on the last listed finding of a rule: how many more of that rule (and status list) the page leaves out;
+   * the page links to them there, so a rule with hundreds of findings reads as hundreds, not as three
+   */
+  moreOfRule: number;
+};
+
 /** Findings of one cluster as its page shows them: failing ones first, both lists capped. */
 export type FindingsView<T> = {
-  failing: Capped<{ finding: T; paths: boolean }>;
-  rest: Capped<{ finding: T; paths: boolean }>;
+  failing: Capped<ListedFinding<T>>;
+  rest: Capped<ListedFinding<T>>;
 };
 
 /**
- * The cluster page's findings: at most `listed` failing and `listed` other findings, and evidence paths
- * rendered in place while `pathBudget` lasts (each finding spends what it shows, at most `pathsPerFinding`),
- * failing findings first. From the first finding that does not fit, no later one renders its paths in
- * place (so "the first ones" stays true); those link to the findings page, which shows them.
+ * The first `perRule` findings of each rule, in order, then the first `limit` of those: one rule's hundreds of
+ * findings (an escalation per principal) must not push every other rule off the page.
+ */
+function capPerRule<T extends { ruleId: string }>(
+  findings: readonly T[],
+  perRule: number,
+  limit: number,
+): Capped<{ finding: T; moreOfRule: number }> {
+  const totals = new Map<string, number>();
+  for (const finding of findings) totals.set(finding.ruleId, (totals.get(finding.ruleId) ?? 0) + 1);
+  const taken = new Map<string, number>();
+  const kept = findings.filter((finding) => {
+    const count = taken.get(finding.ruleId) ?? 0;
+    if (count >= perRule) return false;
+    taken.set(finding.ruleId, count + 1);
+    return true;
+  });
+  const shown = kept.slice(0, Math.max(0, limit));
+  const shownOfRule = new Map<string, number>();
+  for (const finding of shown) shownOfRule.set(finding.ruleId, (shownOfRule.get(finding.ruleId) ?? 0) + 1);
+  const lastOfRule = new Map(shown.map((finding, index) => [finding.ruleId, index]));
+  return {
+    shown: shown.map((finding, index) => ({
+      finding,
+      moreOfRule:
+        lastOfRule.get(finding.ruleId) === index
+          ? (totals.get(finding.ruleId) ?? 0) - (shownOfRule.get(finding.ruleId) ?? 0)
+          : 0,
+    })),
+    total: findings.length,
+    hidden: findings.length - shown.length,
+  };
+}
+
+/**
+ * The cluster page's findings: at most `perRule` findings of a rule and `listed` in all, failing and the
+ * others apart. The first `bodies` listed, failing first, render their evidence and remediation with the page
+ * (the rest load theirs when opened), and their evidence paths while `pathBudget` lasts (each finding spends
+ * what it shows, at most `pathsPerFinding`). From the first finding that does not fit, no later one renders
+ * its paths in place (so "the first ones" stays true); those link to the findings page, which shows them.
  */
 export function clusterFindingsView<
-  T extends { status: string; evidence: { paths?: readonly unknown[] | undefined } },
+  T extends { ruleId: string; status: string; evidence: { paths?: readonly unknown[] | undefined } },
 >(
   findings: readonly T[],
-  { listed, pathBudget, pathsPerFinding }: { listed: number; pathBudget: number; pathsPerFinding: number },
+  {
+    listed,
+    perRule,
+    bodies,
+    pathBudget,
+    pathsPerFinding,
+  }: { listed: number; perRule: number; bodies: number; pathBudget: number; pathsPerFinding: number },
 ): FindingsView<T> {
-  const failing = capList(
+  const failing = capPerRule(
     findings.filter((finding) => finding.status === "fail"),
+    perRule,
     listed,
   );
-  const rest = capList(
+  const rest = capPerRule(
     findings.filter((finding) => finding.status !== "fail"),
+    perRule,
     listed,
   );
   let left = pathBudget;
-  const place = (finding: T) => {
+  let bodiesLeft = bodies;
+  const place = ({ finding, moreOfRule }: { finding: T; moreOfRule: number }) => {
+    const body = bodiesLeft-- > 0;
+    if (!body) return { finding, body, paths: false, moreOfRule };
     const cost = Math.min(pathsPerFinding, finding.evidence.paths?.length ?? 0);
     const fits = cost <= left;
     left = fits ? left - cost : -1;
-    return { finding, paths: fits };
+    return { finding, body, paths: fits, moreOfRule };
   };
   return {
     failing: { ...failing, shown: failing.shown.map(place) },

@@ -39,6 +39,39 @@ function Command({ label, text }: { label: string; text: string }) {
 const MAX_OBJECTS = 12;
 export const MAX_PATHS = 3;
 
+/** The card's frame, shared with the cards whose body loads when opened (finding-on-demand.tsx). */
+export const FINDING_CARD_CLASS = "group rounded border border-slate-200 bg-white";
+export const FINDING_SUMMARY_CLASS =
+  "flex cursor-pointer list-none flex-wrap items-center gap-2 px-3 py-2 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden";
+export const FINDING_BODY_CLASS = "space-y-3 border-t border-slate-100 px-4 py-3 text-sm";
+
+/** What a collapsed card shows: severity, status, title, where, and the evidence's one-line summary. */
+export function FindingSummary({
+  finding,
+  showCluster = true,
+  headingLevel = 3,
+}: {
+  finding: Pick<Finding, "severity" | "status" | "title" | "cluster" | "evidence">;
+  showCluster?: boolean;
+  headingLevel?: 3 | 4;
+}) {
+  const Heading = headingLevel === 3 ? "h3" : "h4";
+  return (
+    <>
+      <span aria-hidden="true" className="text-slate-500 transition-transform group-open:rotate-90">
+        ▸
+      </span>
+      <SeverityBadge severity={finding.severity} />
+      <FindingStatusBadge status={finding.status} />
+      <Heading className="text-sm font-medium">{finding.title}</Heading>
+      {showCluster ? <span className="text-sm text-slate-600">on {finding.cluster.name}</span> : null}
+      <span className="w-full min-w-0 pl-6 text-sm text-slate-700 wrap-anywhere">
+        {finding.evidence.summary}
+      </span>
+    </>
+  );
+}
+
 export function FindingCard({
   finding,
   showCluster = true,
@@ -54,7 +87,26 @@ export function FindingCard({
    */
   pathsElsewhere?: string;
 }) {
-  const Heading = headingLevel === 3 ? "h3" : "h4";
+  return (
+    <details className={FINDING_CARD_CLASS}>
+      <summary className={FINDING_SUMMARY_CLASS}>
+        <FindingSummary finding={finding} showCluster={showCluster} headingLevel={headingLevel} />
+      </summary>
+      <FindingBody finding={finding} showCluster={showCluster} pathsElsewhere={pathsElsewhere} />
+    </details>
+  );
+}
+
+/** Evidence (objects, paths), remediation (with commands) and controls. */
+export function FindingBody({
+  finding,
+  showCluster = true,
+  pathsElsewhere,
+}: {
+  finding: Finding;
+  showCluster?: boolean;
+  pathsElsewhere?: string;
+}) {
   const unlisted = finding.evidence.unlisted ?? 0;
   const hiddenObjects = Math.max(0, finding.evidence.objects.length - MAX_OBJECTS) + unlisted;
   // paths shown elsewhere are counted in their own line, with the link to them
@@ -62,109 +114,93 @@ export function FindingCard({
     ? 0
     : Math.max(0, (finding.evidence.paths?.length ?? 0) - MAX_PATHS) + unlisted;
   return (
-    <details className="group rounded border border-slate-200 bg-white">
-      <summary className="flex cursor-pointer list-none flex-wrap items-center gap-2 px-3 py-2 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">
-        <span aria-hidden="true" className="text-slate-500 transition-transform group-open:rotate-90">
-          ▸
-        </span>
-        <SeverityBadge severity={finding.severity} />
-        <FindingStatusBadge status={finding.status} />
-        <Heading className="text-sm font-medium">{finding.title}</Heading>
-        {showCluster ? <span className="text-sm text-slate-600">on {finding.cluster.name}</span> : null}
-        <span className="w-full min-w-0 pl-6 text-sm text-slate-700 wrap-anywhere">
-          {finding.evidence.summary}
-        </span>
-      </summary>
-      <div className="space-y-3 border-t border-slate-100 px-4 py-3 text-sm">
-        <div>
-          <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Evidence</div>
-          <ul className="mt-1 flex flex-wrap gap-2">
-            {finding.evidence.objects.slice(0, MAX_OBJECTS).map((object, index) => {
-              const href = objectHref(object);
-              return (
-                // biome-ignore lint/suspicious/noArrayIndexKey: a server-rendered list that never reorders; an ARM id as key would travel in the RSC payload
-                <li key={index} className="rounded bg-slate-100 px-2 py-0.5">
-                  <span className="text-xs text-slate-600">{object.kind} </span>
-                  {href ? (
-                    <Link className="text-brand-700 underline" href={href}>
-                      {object.label}
-                    </Link>
-                  ) : (
-                    object.label
-                  )}
-                </li>
-              );
-            })}
-          </ul>
-          {pathsElsewhere && finding.evidence.paths?.length ? (
-            <p className="mt-2 text-xs text-slate-600">
-              {finding.evidence.paths.length + unlisted} evidence{" "}
-              {finding.evidence.paths.length + unlisted === 1 ? "path" : "paths"}, step by step, with{" "}
-              <Link className="link" href={pathsElsewhere}>
-                this finding on the findings page
-              </Link>
-              .
-            </p>
-          ) : (
-            finding.evidence.paths?.slice(0, MAX_PATHS).map((path, index) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: server-rendered, never reordered; the path as key weighed kilobytes in the RSC payload
-              <div key={index} className="mt-2 rounded border border-slate-200 p-2">
-                <PathSteps path={path} label={`Evidence path ${index + 1}`} />
-              </div>
-            ))
-          )}
-          {hiddenObjects + hiddenPaths > 0 ? (
-            <p className="mt-2 text-xs text-slate-600">
-              {hiddenObjects > 0 ? `${hiddenObjects} more objects` : ""}
-              {hiddenObjects > 0 && hiddenPaths > 0 ? " and " : ""}
-              {hiddenPaths > 0 ? `${hiddenPaths} more paths` : ""} not shown here: every principal's paths are
-              in the{" "}
-              <Link className="link" href={`${clusterHref(finding.cluster.id)}#access-heading`}>
-                cluster's access list
-              </Link>
-              .
-            </p>
+    <div className={FINDING_BODY_CLASS}>
+      <div>
+        <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Evidence</div>
+        <ul className="mt-1 flex flex-wrap gap-2">
+          {finding.evidence.objects.slice(0, MAX_OBJECTS).map((object, index) => {
+            const href = objectHref(object);
+            return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a server-rendered list that never reorders; an ARM id as key would travel in the RSC payload
+              <li key={index} className="rounded bg-slate-100 px-2 py-0.5">
+                <span className="text-xs text-slate-600">{object.kind} </span>
+                {href ? (
+                  <Link className="text-brand-700 underline" href={href}>
+                    {object.label}
+                  </Link>
+                ) : (
+                  object.label
+                )}
+              </li>
+            );
+          })}
+        </ul>
+        {pathsElsewhere && finding.evidence.paths?.length ? (
+          <p className="mt-2 text-xs text-slate-600">
+            {finding.evidence.paths.length + unlisted} evidence{" "}
+            {finding.evidence.paths.length + unlisted === 1 ? "path" : "paths"}, step by step, with{" "}
+            <Link className="link" href={pathsElsewhere}>
+              this finding on the findings page
+            </Link>
+            .
+          </p>
+        ) : (
+          finding.evidence.paths?.slice(0, MAX_PATHS).map((path, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: server-rendered, never reordered; the path as key weighed kilobytes in the RSC payload
+            <div key={index} className="mt-2 rounded border border-slate-200 p-2">
+              <PathSteps path={path} label={`Evidence path ${index + 1}`} />
+            </div>
+          ))
+        )}
+        {hiddenObjects + hiddenPaths > 0 ? (
+          <p className="mt-2 text-xs text-slate-600">
+            {hiddenObjects > 0 ? `${hiddenObjects} more objects` : ""}
+            {hiddenObjects > 0 && hiddenPaths > 0 ? " and " : ""}
+            {hiddenPaths > 0 ? `${hiddenPaths} more paths` : ""} not shown here: every principal's paths are
+            in the{" "}
+            <Link className="link" href={`${clusterHref(finding.cluster.id)}#access-heading`}>
+              cluster's access list
+            </Link>
+            .
+          </p>
+        ) : null}
+      </div>
+      <div>
+        <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Remediation</div>
+        <p className="mt-1">{finding.remediation.summary}</p>
+        <div className="mt-2 space-y-2">
+          {finding.remediation.azCli ? <Command label="Azure CLI" text={finding.remediation.azCli} /> : null}
+          {finding.remediation.kubectl ? (
+            <Command label="kubectl" text={finding.remediation.kubectl} />
+          ) : null}
+          {finding.remediation.terraform ? (
+            <Command label="Terraform" text={finding.remediation.terraform} />
           ) : null}
         </div>
-        <div>
-          <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Remediation</div>
-          <p className="mt-1">{finding.remediation.summary}</p>
-          <div className="mt-2 space-y-2">
-            {finding.remediation.azCli ? (
-              <Command label="Azure CLI" text={finding.remediation.azCli} />
-            ) : null}
-            {finding.remediation.kubectl ? (
-              <Command label="kubectl" text={finding.remediation.kubectl} />
-            ) : null}
-            {finding.remediation.terraform ? (
-              <Command label="Terraform" text={finding.remediation.terraform} />
-            ) : null}
-          </div>
-        </div>
-        <div>
-          <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Controls</div>
-          <ul className="mt-1 space-y-0.5">
-            {finding.controls.map((control) => (
-              <li key={`${control.framework}:${control.id}`}>
-                <span className="font-medium">{FRAMEWORK_LABEL[control.framework]}</span>{" "}
-                <span className="font-mono text-xs">{control.id}</span>
-                {control.title ? <span className="text-slate-700"> — {control.title}</span> : null}
-              </li>
-            ))}
-          </ul>
-          <p className="mt-2 text-xs text-slate-600">
-            Rule <span className="font-mono">{finding.ruleId}</span>
-            {showCluster ? (
-              <>
-                {" · "}
-                <Link className="text-brand-700 underline" href={clusterHref(finding.cluster.id)}>
-                  open {finding.cluster.name}
-                </Link>
-              </>
-            ) : null}
-          </p>
-        </div>
       </div>
-    </details>
+      <div>
+        <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Controls</div>
+        <ul className="mt-1 space-y-0.5">
+          {finding.controls.map((control) => (
+            <li key={`${control.framework}:${control.id}`}>
+              <span className="font-medium">{FRAMEWORK_LABEL[control.framework]}</span>{" "}
+              <span className="font-mono text-xs">{control.id}</span>
+              {control.title ? <span className="text-slate-700"> — {control.title}</span> : null}
+            </li>
+          ))}
+        </ul>
+        <p className="mt-2 text-xs text-slate-600">
+          Rule <span className="font-mono">{finding.ruleId}</span>
+          {showCluster ? (
+            <>
+              {" · "}
+              <Link className="text-brand-700 underline" href={clusterHref(finding.cluster.id)}>
+                open {finding.cluster.name}
+              </Link>
+            </>
+          ) : null}
+        </p>
+      </div>
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
+import { findingSubject } from "@/lib/findings/records";
 import { type Finding, findingSchema } from "@/lib/findings/types";
 import { withPathSteps } from "@/lib/queries/path-steps";
 import { NotFoundError } from "@/lib/queries/query-errors";
@@ -22,9 +23,32 @@ export type ClusterFindingsResponse = {
  */
 const clusterFindings = memoByScanObject<ClusterFindingsResponse>("cluster-findings", 8);
 
-/** Every finding of one cluster (failing, not assessed and passing), worst first. */
-export function getClusterFindings(scope: ScanScope, clusterId: string): Promise<ClusterFindingsResponse> {
-  return clusterFindings(scope, clusterId, () => readClusterFindings(scope, clusterId));
+/** Which of a cluster's findings: one rule's, or the one finding of a rule about a subject. */
+export type ClusterFindingsFilter = {
+  ruleId?: string;
+  /** what the finding is about: its first evidence object's id, or "cluster" (lib/findings/records.ts) */
+  subject?: string;
+};
+
+/**
+ * Every finding of one cluster (failing, not assessed and passing), worst first; narrowed by `filter` (the
+ * cluster page loads one finding's evidence and remediation when its card is opened).
+ */
+export async function getClusterFindings(
+  scope: ScanScope,
+  clusterId: string,
+  filter: ClusterFindingsFilter = {},
+): Promise<ClusterFindingsResponse> {
+  const all = await clusterFindings(scope, clusterId, () => readClusterFindings(scope, clusterId));
+  if (filter.ruleId === undefined && filter.subject === undefined) return all;
+  return {
+    scanId: all.scanId,
+    findings: all.findings.filter(
+      (finding) =>
+        (filter.ruleId === undefined || finding.ruleId === filter.ruleId) &&
+        (filter.subject === undefined || findingSubject(finding) === filter.subject),
+    ),
+  };
 }
 
 async function readClusterFindings(scope: ScanScope, clusterId: string): Promise<ClusterFindingsResponse> {

@@ -11,6 +11,7 @@ import { prisma } from "@/lib/db/prisma";
 import { demoTenantPath } from "@/lib/emulator/demo/index";
 import { mutateTenantDocument } from "@/lib/emulator/generate/mutate-tenant";
 import { evaluateFindings } from "@/lib/findings/evaluate-findings";
+import { findingSubject } from "@/lib/findings/records";
 import type { Finding } from "@/lib/findings/types";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import type { TenantModel } from "@/lib/model/tenant-model";
@@ -554,5 +555,23 @@ describe("read API routes", () => {
     }
     const findingsOk = await call(findings, `/api/clusters/${slug()}/findings`, { id: slug() });
     expect(Object.keys(findingsOk.body).sort()).toEqual(["findings", "scanId"]);
+    // one rule's findings, and the one finding of a rule about a subject: what a card on the cluster page loads
+    const every = findingsOk.body.findings as Finding[];
+    const escalations = every.filter((finding) => finding.ruleId === "escalation-to-cluster-admin");
+    expect(escalations.length).toBeGreaterThan(1);
+    const byRule = await call(findings, `/api/clusters/${id}/findings?rule=escalation-to-cluster-admin`, {
+      id,
+    });
+    expect(byRule.body.findings).toEqual(escalations);
+    for (const finding of [escalations[1], every.find((each) => findingSubject(each) === "cluster")]) {
+      if (!finding) throw new Error("aks-2 has a cluster-level finding");
+      const query = new URLSearchParams({ rule: finding.ruleId, subject: findingSubject(finding) });
+      const one = await call(findings, `/api/clusters/${id}/findings?${query}`, { id });
+      expect(one.body.findings).toEqual([finding]);
+    }
+    const none = await call(findings, `/api/clusters/${id}/findings?rule=no-such-rule`, { id });
+    expect(none.body.findings).toEqual([]);
+    const tooLong = await call(findings, `/api/clusters/${id}/findings?rule=${"r".repeat(201)}`, { id });
+    expect(tooLong.status).toBe(400);
   });
 });

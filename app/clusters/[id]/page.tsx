@@ -1,40 +1,32 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { Suspense } from "react";
+import { Fragment, Suspense } from "react";
 import { orNotFound, type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
 import { AccessGraph } from "@/components/access/access-graph";
 import { AccessList } from "@/components/access/access-list";
-import {
-  becomeClusterAdmin,
-  clusterAdminBeside,
-  orderByClusterAdmin,
-  reachesBeyond,
-  reachOf,
-  shortestClusterAdminPath,
-} from "@/components/access/can-become";
 import { clusterFindingsView } from "@/components/access/capped-list";
-import { encodeGraph } from "@/components/access/graph-data";
-import { ClusterAdminReach, OPEN_PATHS } from "@/components/cluster/cluster-admin-reach";
+import { ClusterAdminReach } from "@/components/cluster/cluster-admin-reach";
 import { ControlPlane } from "@/components/cluster/control-plane";
 import { WorkerPlane } from "@/components/cluster/worker-plane";
 import { Workloads } from "@/components/cluster/workloads";
-import { FindingCard, MAX_PATHS } from "@/components/findings/finding-card";
+import { FindingCard, FindingSummary, MAX_PATHS } from "@/components/findings/finding-card";
+import { FindingOnDemand } from "@/components/findings/finding-on-demand";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { PageHeader, Section, SectionSkeleton } from "@/components/ui/layout";
 import { HOLDING_EXPLANATION, HOLDING_LABEL } from "@/lib/access/labels";
+import { findingSubject } from "@/lib/findings/records";
 import type { Finding } from "@/lib/findings/types";
 import { clusterHref, clusterIdFromSlug, clusterSlug } from "@/lib/queries/cluster-slug";
 import { getCluster } from "@/lib/queries/get-cluster";
 import {
-  escalationsOfPrincipals,
   filterByHolding,
   getClusterAccessSummary,
-  grantsOfPrincipals,
   HOLDING_FILTERS,
 } from "@/lib/queries/get-cluster-access-summary";
 import { getClusterFindings } from "@/lib/queries/get-cluster-findings";
 import type { ScanScope } from "@/lib/queries/scan-scope";
+import { clusterAccessView } from "./access-view";
 import { type ClusterPageParams, holdingHref, parseClusterPageParams } from "./search-params";
 
 export const dynamic = "force-dynamic";
@@ -51,14 +43,19 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
  * clusters have at most 24). Was 60: 72 KB of a busy cluster's HTML, and as much again in its RSC payload.
  */
 const ACCESS_LIST_LIMIT = 25;
-/** The graph draws at most this many principals (the strongest); its level filter works within them. */
-const GRAPH_PRINCIPALS = 40;
-/** "Is cluster-admin" names at most this many; the access list has everyone. */
-const HOLDERS_LIMIT = 25;
-/** "Can become cluster-admin" shows at most this many, each with its shortest path. */
-const CAN_BECOME_LIMIT = 25;
 /** Findings listed per status (failing; passing and not assessed): the findings page has them all. */
 const FINDINGS_LISTED = 25;
+/**
+ * Findings listed per rule: a busy cluster has an escalation finding per principal who can become
+ * cluster-admin (723 on bench/pages' widest), which filled the 25 and left 8 other failing rules unlisted.
+ */
+const FINDINGS_PER_RULE = 3;
+/**
+ * Findings whose evidence and remediation render with the page, failing first; the others load theirs when
+ * opened. Those bodies were most of a busy cluster's page (38 cards: ~270 KB of HTML and as much again in the
+ * RSC payload of a 790 KB page).
+ */
+const FINDING_BODIES_IN_PLACE = 8;
 /**
  * Evidence paths rendered in place on the page, failing findings first (the demo's clusters show 7–18):
  * on a busy cluster they were 530 path steps, a quarter of a 2 MB page. The rest link to the findings page.
@@ -79,108 +76,25 @@ async function AccessSection({
   params: ClusterPageParams;
 }) {
   const summary = await getClusterAccessSummary(scope, clusterId);
-  // holders, then who can become cluster-admin, then the rest: nobody who can take the cluster looks clean
-  const ordered = orderByClusterAdmin(summary.principals);
-  // cluster-admin held now; eligible (PIM) holders are counted apart, never as standing
-  const holders = ordered.filter((entry) =>
-    entry.grants.some((grant) => grant.level === "cluster-admin" && !grant.eligible),
-  );
-  const eligibleHolders = ordered.filter(
-    (entry) =>
-      !holders.includes(entry) &&
-      entry.grants.some((grant) => grant.level === "cluster-admin" && grant.eligible),
-  );
-  const becomers = ordered.flatMap((entry) => {
-    const become = becomeClusterAdmin(entry);
-    return become ? [{ entry, become }] : [];
-  });
-  const strongest = ordered.slice(0, GRAPH_PRINCIPALS);
-  const shownBecomers = becomers.slice(0, CAN_BECOME_LIMIT);
-  // escalation documents (paths) only for those rendered: the can-become list's open ones (the others load
-  // theirs when opened) and the graph's reaches
-  const withPaths = [
-    ...new Set([
-      ...shownBecomers.slice(0, OPEN_PATHS).map(({ entry }) => entry.principal.id),
-      ...strongest.filter((entry) => entry.reaches.length > 0).map((entry) => entry.principal.id),
-    ]),
-  ];
-  const [graphGrants, escalations] = await Promise.all([
-    grantsOfPrincipals(
-      scope,
-      clusterId,
-      strongest.map((entry) => entry.principal.id),
-    ),
-    escalationsOfPrincipals(scope, clusterId, withPaths),
-  ]);
-  const escalationsOf = (id: string) => escalations.filter((escalation) => escalation.principal.id === id);
-  const graph = encodeGraph(
-    strongest.map((entry) => {
-      const beyond = new Set<string>(reachesBeyond(entry.grants, entry.reaches).map((reach) => reach.level));
-      return {
-        grants: [
-          ...graphGrants
-            .filter((grant) => grant.principal.id === entry.principal.id)
-            .flatMap((grant) => grant.paths.map((path) => ({ level: grant.level, path }))),
-          // the shortest path of each level it can become but does not hold, drawn dashed
-          ...escalationsOf(entry.principal.id)
-            .filter((escalation) => escalation.route === "attack-path" && beyond.has(escalation.to))
-            .flatMap((escalation) => {
-              const reach = reachOf(escalation);
-              const path = escalation.paths[0];
-              return reach && path ? [{ level: reach.level, path, potential: true }] : [];
-            }),
-        ],
-      };
-    }),
-  );
-  /** the route beside the shortest, with its path when the shortest's is read with the page */
-  const besideOf = (entry: (typeof ordered)[number], index: number) => {
-    const reach = clusterAdminBeside(entry);
-    if (!reach) return {};
-    return {
-      beside: {
-        reach,
-        path:
-          index < OPEN_PATHS ? shortestClusterAdminPath(escalationsOf(entry.principal.id), true) : undefined,
-      },
-    };
-  };
-  const withGrants = summary.principals.filter((entry) =>
-    entry.grants.some((grant) => !grant.eligible),
-  ).length;
-  const withEligible = summary.principals.filter(
-    (entry) => entry.grants.length > 0 && entry.grants.every((grant) => grant.eligible),
-  ).length;
-  const filtered = filterByHolding(ordered, params.holding);
+  const view = await clusterAccessView(scope, clusterId, summary);
+  const filtered = filterByHolding(view.ordered, params.holding);
   const listed = showAll ? filtered : filtered.slice(0, ACCESS_LIST_LIMIT);
   const slug = clusterSlug(clusterId);
   return (
     <>
       <ClusterAdminReach
         clusterName={clusterName}
-        holders={holders.slice(0, HOLDERS_LIMIT).map((entry) => ({
-          principal: entry.principal,
-          routes: [
-            ...new Set(
-              entry.grants.filter((grant) => grant.level === "cluster-admin").map((grant) => grant.route),
-            ),
-          ],
-        }))}
-        holdersTotal={holders.length}
+        holders={view.holders}
+        holdersTotal={view.holdersTotal}
         clusterSlug={slug}
         scanId={summary.scanId}
-        becomers={shownBecomers.map(({ entry, become }, index) => ({
-          principal: entry.principal,
-          become,
-          path: index < OPEN_PATHS ? shortestClusterAdminPath(escalationsOf(entry.principal.id)) : undefined,
-          ...besideOf(entry, index),
-        }))}
-        becomersTotal={becomers.length}
+        becomers={view.becomers}
+        becomersTotal={view.becomersTotal}
       />
       <Section
         id="access"
         title="Access"
-        description={`${withGrants} principals hold standing access to ${clusterName}${withEligible > 0 ? `, ${withEligible} more only through PIM (eligible)` : ""}${eligibleHolders.length > 0 ? `; ${eligibleHolders.length} eligible for cluster-admin` : ""}${becomers.length > 0 ? `; ${becomers.length} can become cluster-admin` : ""}. Cluster-admin first, then who can become it, then the strongest; expand one to see how.`}
+        description={`${view.withGrants} principals hold standing access to ${clusterName}${view.withEligible > 0 ? `, ${view.withEligible} more only through PIM (eligible)` : ""}${view.eligibleHoldersTotal > 0 ? `; ${view.eligibleHoldersTotal} eligible for cluster-admin` : ""}${view.becomersTotal > 0 ? `; ${view.becomersTotal} can become cluster-admin` : ""}. Cluster-admin first, then who can become it, then the strongest; expand one to see how.`}
         actions={
           // a plain anchor: next/link would prefetch the JSON route with ?_rsc, which it refuses (400)
           <a className="text-sm link" href={`/api/clusters/${slug}/access`}>
@@ -232,16 +146,18 @@ async function AccessSection({
         title="Access graph"
         description="Principal → group → role or binding → permission or setting → cluster. Dashed: can become (an attack path, not held today)."
       >
-        <AccessGraph clusterName={clusterName} data={graph} />
+        <AccessGraph clusterName={clusterName} data={view.graph} />
       </Section>
     </>
   );
 }
 
 async function FindingsSection({ scope, clusterId }: { scope: ScanScope; clusterId: string }) {
-  const { findings } = await getClusterFindings(scope, clusterId);
+  const { scanId, findings } = await getClusterFindings(scope, clusterId);
   const view = clusterFindingsView(findings, {
     listed: FINDINGS_LISTED,
+    perRule: FINDINGS_PER_RULE,
+    bodies: FINDING_BODIES_IN_PLACE,
     pathBudget: EVIDENCE_PATH_BUDGET,
     pathsPerFinding: MAX_PATHS,
   });
@@ -249,16 +165,48 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
   // the findings page filtered to this cluster (and rule) lists every finding, each with its paths
   const findingsHref = (status: "fail" | "all", ruleId?: string) =>
     `/findings?cluster=${encodeURIComponent(slug)}${status === "all" ? "&status=all" : ""}${ruleId ? `&rule=${encodeURIComponent(ruleId)}` : ""}`;
-  const card = ({ finding, paths }: { finding: Finding; paths: boolean }, index: number) => (
-    <FindingCard
-      // by position: server-rendered in a fixed order; the evidence's ARM ids as keys weighed kilobytes in the RSC payload
-      key={index}
-      finding={finding}
-      showCluster={false}
-      pathsElsewhere={
-        paths ? undefined : findingsHref(finding.status === "fail" ? "fail" : "all", finding.ruleId)
-      }
-    />
+  const card = (
+    {
+      finding,
+      body,
+      paths,
+      moreOfRule,
+    }: { finding: Finding; body: boolean; paths: boolean; moreOfRule: number },
+    index: number,
+  ) => (
+    // by position: server-rendered in a fixed order; the evidence's ARM ids as keys weighed kilobytes in the RSC payload
+    <Fragment key={index}>
+      {body ? (
+        <FindingCard
+          finding={finding}
+          showCluster={false}
+          pathsElsewhere={
+            paths ? undefined : findingsHref(finding.status === "fail" ? "fail" : "all", finding.ruleId)
+          }
+        />
+      ) : (
+        <FindingOnDemand
+          summary={<FindingSummary finding={finding} showCluster={false} />}
+          clusterSlug={slug}
+          scanId={scanId}
+          ruleId={finding.ruleId}
+          subject={findingSubject(finding)}
+          findingsHref={findingsHref(finding.status === "fail" ? "fail" : "all", finding.ruleId)}
+        />
+      )}
+      {moreOfRule > 0 ? (
+        <p className="pl-3 text-sm">
+          <Link
+            className="link"
+            href={findingsHref(finding.status === "fail" ? "fail" : "all", finding.ruleId)}
+          >
+            {moreOfRule} more {finding.status === "fail" ? "failing " : ""}
+            {moreOfRule === 1 ? "finding" : "findings"} of this rule
+          </Link>{" "}
+          on the findings page.
+        </p>
+      ) : null}
+    </Fragment>
   );
   const more = (hidden: number, what: string, href: string) =>
     hidden > 0 ? (
