@@ -63,11 +63,11 @@ test("a finding past the first few on aks-2 loads its evidence and remediation w
   await openWithData(page, "/clusters/aks-2~rsg-aksidentitystate2~00000000-0000-0000-0000-0000000005b1");
   const findings = page.getByRole("region", { name: "Findings", exact: true });
   const cards = findings.locator("details").filter({ has: page.getByRole("heading", { level: 3 }) });
-  // the first 8 render their bodies with the page; the 9th loads its own (GET /api/clusters/:id/findings?rule=&subject=)
+  // the first 3 render their bodies with the page; the 4th loads its own (GET /api/clusters/:id/findings?rule=&subject=)
   const inPlace = cards.first();
   await inPlace.locator("summary").click();
   await expect(inPlace.getByText("Remediation", { exact: true })).toBeVisible();
-  const onDemand = cards.nth(8);
+  const onDemand = cards.nth(3);
   const loaded = page.waitForResponse((response) =>
     /\/api\/clusters\/[^/]+\/findings\?rule=/.test(response.url()),
   );

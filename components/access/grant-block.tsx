@@ -121,11 +121,8 @@ export function EscalationBlock({
     return <ReachBlock escalation={escalation} who={who} where={where} headingLevel={headingLevel} />;
   return (
     <details className="group rounded border border-red-200 bg-white">
-      <summary className="cursor-pointer list-none px-3 py-2 text-sm hover:bg-red-50/50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">
-        <span
-          aria-hidden="true"
-          className="mr-2 inline-block text-slate-500 transition-transform group-open:rotate-90"
-        >
+      <summary className="disclosure px-3 py-2 text-sm hover:bg-red-50/50">
+        <span aria-hidden="true" className="disclosure-marker mr-2 inline-block">
           ▸
         </span>
         <span className="font-medium">Escalation:</span> {ESCALATION_LABEL[escalation.to]}{" "}

@@ -71,16 +71,13 @@ function stepHref(step: PathStep): string | null {
   return null;
 }
 
-/**
- * The steps' and their numbers' look, set once on the list: per step, these classes were two thirds of a
- * step's markup, and a busy cluster page renders hundreds of steps (twice: HTML and RSC payload).
- */
-const STEPS_CLASS =
-  "space-y-1 *:flex *:items-start *:gap-2 *:text-sm [&>li>:first-child]:mt-0.5 [&>li>:first-child]:inline-flex [&>li>:first-child]:h-5 [&>li>:first-child]:w-5 [&>li>:first-child]:shrink-0 [&>li>:first-child]:items-center [&>li>:first-child]:justify-center [&>li>:first-child]:rounded-full [&>li>:first-child]:bg-brand-100 [&>li>:first-child]:text-xs [&>li>:first-child]:font-semibold [&>li>:first-child]:text-brand-900";
+// The steps' and their numbers' look is set once on the list (`path-steps`, app/globals.css): per step, those
+// classes were two thirds of a step's markup, and a busy cluster page renders hundreds of steps (twice: HTML
+// and RSC payload).
 
 export function PathSteps({ path, label }: { path: readonly PathStep[]; label?: string }) {
   return (
-    <ol aria-label={label ?? "Access path"} className={STEPS_CLASS}>
+    <ol aria-label={label ?? "Access path"} className="path-steps">
       {path.map((step, index) => {
         const href = stepHref(step);
         return (
@@ -88,9 +85,7 @@ export function PathSteps({ path, label }: { path: readonly PathStep[]; label?: 
           <li key={index}>
             <span aria-hidden="true">{index + 1}</span>
             <span className="min-w-0">
-              <span className="mr-1 text-xs uppercase tracking-wide text-slate-600">
-                {stepKindLabel(step.kind)}
-              </span>
+              <span className="step-kind">{stepKindLabel(step.kind)}</span>
               {href ? (
                 <Link href={href} className="break-words link">
                   {step.label}
@@ -111,10 +106,7 @@ export function PathSteps({ path, label }: { path: readonly PathStep[]; label?: 
 /** The one look of "needs a PIM activation", on steps, grants and attack paths. */
 export function EligibleBadge() {
   return (
-    <span
-      title={ELIGIBLE_EXPLANATION}
-      className="ml-1 inline-block rounded border border-violet-300 bg-violet-50 px-1.5 py-0.5 text-xs font-medium text-violet-900"
-    >
+    <span title={ELIGIBLE_EXPLANATION} className="eligible-badge">
       {ELIGIBLE_BADGE}
     </span>
   );

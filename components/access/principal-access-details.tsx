@@ -71,9 +71,9 @@ export function PrincipalAccessDetails({
       }}
     >
       <summary
-        className={`flex cursor-pointer list-none flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 ${summaryClassName} focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden`}
+        className={`disclosure flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 ${summaryClassName}`}
       >
-        <span aria-hidden="true" className="text-slate-500 transition-transform group-open:rotate-90">
+        <span aria-hidden="true" className="disclosure-marker">
           ▸
         </span>
         {summary}

@@ -66,7 +66,7 @@ export function AssignmentsByScope({ assignments }: { assignments: AssignmentVie
       {[...groups.values()].map((list, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: as above
         <li key={index}>
-          <div className="text-xs font-medium uppercase tracking-wide text-slate-600">
+          <div className="eyebrow">
             {list[0].scopeLabel}
             {INHERITED.has(list[0].scopeLevel) ? (
               <span className="ml-1 rounded bg-amber-50 px-1 normal-case tracking-normal text-amber-900">

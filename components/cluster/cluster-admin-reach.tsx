@@ -148,11 +148,8 @@ export function ClusterAdminReach({
                   />
                 ) : (
                   <details open={index < OPEN_PATHS} className="group">
-                    <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-2 gap-y-1 px-3 py-2 text-sm hover:bg-red-50/50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden">
-                      <span
-                        aria-hidden="true"
-                        className="text-slate-500 transition-transform group-open:rotate-90"
-                      >
+                    <summary className="disclosure flex flex-wrap items-center gap-x-2 gap-y-1 px-3 py-2 text-sm hover:bg-red-50/50">
+                      <span aria-hidden="true" className="disclosure-marker">
                         ▸
                       </span>
                       {/* No link inside a summary: a control inside a control is unreachable to

@@ -42,7 +42,7 @@ export const MAX_PATHS = 3;
 /** The card's frame, shared with the cards whose body loads when opened (finding-on-demand.tsx). */
 export const FINDING_CARD_CLASS = "group rounded border border-slate-200 bg-white";
 export const FINDING_SUMMARY_CLASS =
-  "flex cursor-pointer list-none flex-wrap items-center gap-2 px-3 py-2 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-600 [&::-webkit-details-marker]:hidden";
+  "disclosure flex flex-wrap items-center gap-2 px-3 py-2 hover:bg-slate-50";
 export const FINDING_BODY_CLASS = "space-y-3 border-t border-slate-100 px-4 py-3 text-sm";
 
 /** What a collapsed card shows: severity, status, title, where, and the evidence's one-line summary. */
@@ -58,7 +58,7 @@ export function FindingSummary({
   const Heading = headingLevel === 3 ? "h3" : "h4";
   return (
     <>
-      <span aria-hidden="true" className="text-slate-500 transition-transform group-open:rotate-90">
+      <span aria-hidden="true" className="disclosure-marker">
         ▸
       </span>
       <SeverityBadge severity={finding.severity} />
@@ -116,7 +116,7 @@ export function FindingBody({
   return (
     <div className={FINDING_BODY_CLASS}>
       <div>
-        <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Evidence</div>
+        <div className="eyebrow">Evidence</div>
         <ul className="mt-1 flex flex-wrap gap-2">
           {finding.evidence.objects.slice(0, MAX_OBJECTS).map((object, index) => {
             const href = objectHref(object);
@@ -166,7 +166,7 @@ export function FindingBody({
         ) : null}
       </div>
       <div>
-        <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Remediation</div>
+        <div className="eyebrow">Remediation</div>
         <p className="mt-1">{finding.remediation.summary}</p>
         <div className="mt-2 space-y-2">
           {finding.remediation.azCli ? <Command label="Azure CLI" text={finding.remediation.azCli} /> : null}
@@ -179,7 +179,7 @@ export function FindingBody({
         </div>
       </div>
       <div>
-        <div className="text-xs font-medium uppercase tracking-wide text-slate-600">Controls</div>
+        <div className="eyebrow">Controls</div>
         <ul className="mt-1 space-y-0.5">
           {finding.controls.map((control) => (
             <li key={`${control.framework}:${control.id}`}>

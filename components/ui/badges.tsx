@@ -22,9 +22,7 @@ const SEVERITY_TINT: Record<Severity, string> = {
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
   return (
-    <span
-      className={`inline-flex items-center gap-1.5 rounded-full border px-2 py-0.5 text-xs font-medium text-slate-900 ${SEVERITY_TINT[severity]}`}
-    >
+    <span className={`severity-badge ${SEVERITY_TINT[severity]}`}>
       <span aria-hidden="true" className={`h-2 w-2 rounded-full ${SEVERITY_DOT[severity]}`} />
       {severity}
     </span>
@@ -50,9 +48,7 @@ const LEVEL_STYLE: Record<AccessLevel, string> = {
 
 export function LevelBadge({ level, namespace }: { level: AccessLevel; namespace?: string | null }) {
   return (
-    <span
-      className={`inline-flex items-center whitespace-nowrap rounded border px-1.5 py-0.5 text-xs font-medium ${LEVEL_STYLE[level]}`}
-    >
+    <span className={`level-badge ${LEVEL_STYLE[level]}`}>
       {level}
       {namespace ? <span className="ml-1 font-normal">in {namespace}</span> : null}
     </span>
@@ -67,9 +63,7 @@ const STATUS_STYLE: Record<FindingStatus, string> = {
 
 export function FindingStatusBadge({ status }: { status: FindingStatus }) {
   return (
-    <span
-      className={`inline-flex items-center rounded border px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[status]}`}
-    >
+    <span className={`status-badge ${STATUS_STYLE[status]}`}>
       {status === "fail" ? "failing" : status === "pass" ? "passing" : "not assessed"}
     </span>
   );
@@ -120,9 +114,5 @@ export function ScanStatusBadge({ status }: { status: string }) {
 }
 
 export function KindTag({ kind }: { kind: string }) {
-  return (
-    <span className="inline-flex items-center rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">
-      {kind}
-    </span>
-  );
+  return <span className="kind-tag">{kind}</span>;
 }

@@ -34,7 +34,6 @@ import {
   RG2,
   twoClusterTenant as tenant,
 } from "@/lib/access/fixtures/two-cluster-tenant";
-import type { AccessPrincipal } from "@/lib/access/types";
 import { loadDemoTenant } from "@/lib/emulator/demo/index";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { EVERYONE_PRINCIPAL_ID, type RoleDefinition } from "@/lib/model/azure";

@@ -181,7 +181,7 @@ describe("cluster access (GET /api/clusters/:id/access)", () => {
 
   // The cluster page's summary and the principal page are kept per scan in the process (scan-memo.ts): read
   // again, the same answer; read as of the other scan, that scan's own (the drifted copy differs).
-  it("keeps each scan's cluster summaries and findings apart, and reads a cluster's once per scan", async () => {
+  it("keeps each scan's cluster details, summaries and findings apart, and reads a cluster's once per scan", async () => {
     let differing = 0;
     for (const cluster of latest.model.clusters) {
       const ids: string[][] = [];
@@ -200,6 +200,10 @@ describe("cluster access (GET /api/clusters/:id/access)", () => {
           described(scanned.findings.filter((finding) => finding.cluster.id === cluster.id)),
         );
         expect(await getClusterFindings(scanned.scope, cluster.id)).toBe(findings);
+        const detail = await getCluster(scanned.scope, cluster.id);
+        expect(detail.scanId).toBe(scanned.scope.scanId.toString());
+        expect(detail.cluster.id).toBe(cluster.id);
+        expect(await getCluster(scanned.scope, cluster.id)).toBe(detail);
       }
       if (ids.length === 2 && JSON.stringify(ids[0]) !== JSON.stringify(ids[1])) differing += 1;
     }

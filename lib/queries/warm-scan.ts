@@ -1,3 +1,4 @@
+import { getCluster } from "@/lib/queries/get-cluster";
 import { getClusterAccessSummary } from "@/lib/queries/get-cluster-access-summary";
 import { getClusterFindings } from "@/lib/queries/get-cluster-findings";
 import { getOverview } from "@/lib/queries/get-overview";
@@ -17,7 +18,7 @@ import { resolveScanScope } from "@/lib/queries/scan-scope";
 import { latestCompletedScan } from "@/lib/queries/snapshot";
 import { clusterAdminCandidates } from "@/lib/queries/who-can-be-cluster-admin";
 
-/** cluster pages (their access summary and findings) and principal pages warmed per scan (their memos keep 8 and 16) */
+/** cluster pages (their details, access summary and findings) and principal pages warmed per scan (their memos keep 8 and 16) */
 const PAGES_WARMED = 4;
 
 /**
@@ -53,6 +54,7 @@ export async function warmScanReads(tenantId: string, scanId: bigint): Promise<v
     .sort((a, b) => b.clusterAdmins - a.clusterAdmins || a.id.localeCompare(b.id))
     .slice(0, PAGES_WARMED);
   for (const cluster of busiest) {
+    await getCluster(scope, cluster.id);
     await getClusterAccessSummary(scope, cluster.id);
     await getClusterFindings(scope, cluster.id);
   }
