@@ -30,7 +30,8 @@ case "$command" in
     [ $# -eq 0 ] || { echo "entrypoint: web takes no arguments (got: $*)" >&2; exit 64; }
     # In the image .next/cache links to /tmp/next-cache (the root is read-only); /tmp starts empty.
     mkdir -p "${TMPDIR:-/tmp}/next-cache" 2>/dev/null || true
-    exec "$NODE" --expose-gc deploy/serve.mjs ;;
+    # a larger young generation for the pages' short-lived render garbage (docs/performance.md, "Pages")
+    exec "$NODE" --expose-gc --max-semi-space-size=32 deploy/serve.mjs ;;
   worker)
     [ $# -eq 0 ] || { echo "entrypoint: worker takes no arguments (got: $*)" >&2; exit 64; }
     exec "$NODE" --expose-gc "$TSX" lib/jobs/worker-main.ts ;;

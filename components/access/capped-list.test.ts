@@ -143,6 +143,9 @@ describe("clusterFindingsView", () => {
       [false, false],
     ]);
     expect(view.rest.shown.map(({ body, paths }) => [body, paths])).toEqual([[false, false]]);
+    // the others never: the page lists them one line each, whatever is left of the bodies
+    const passing = clusterFindingsView([finding("pass", 1)], { ...options, bodies: 5 });
+    expect(passing.rest.shown.map(({ body }) => body)).toEqual([false]);
   });
 });
 

@@ -82,8 +82,8 @@ function capPerRule<T extends { ruleId: string }>(
 
 /**
  * The cluster page's findings: at most `perRule` findings of a rule and `listed` in all, failing and the
- * others apart. The first `bodies` listed, failing first, render their evidence and remediation with the page
- * (the rest load theirs when opened), and their evidence paths while `pathBudget` lasts (each finding spends
+ * others apart. The first `bodies` failing ones render their evidence and remediation with the page (the rest
+ * load theirs when opened; the page lists the others one line each), and their evidence paths while `pathBudget` lasts (each finding spends
  * what it shows, at most `pathsPerFinding`). From the first finding that does not fit, no later one renders
  * its paths in place (so "the first ones" stays true); those link to the findings page, which shows them.
  */
@@ -112,7 +112,7 @@ export function clusterFindingsView<
   let left = pathBudget;
   let bodiesLeft = bodies;
   const place = ({ finding, moreOfRule }: { finding: T; moreOfRule: number }) => {
-    const body = bodiesLeft-- > 0;
+    const body = finding.status === "fail" && bodiesLeft-- > 0;
     if (!body) return { finding, body, paths: false, moreOfRule };
     const cost = Math.min(pathsPerFinding, finding.evidence.paths?.length ?? 0);
     const fits = cost <= left;

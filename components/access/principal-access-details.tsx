@@ -1,9 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { type ReactNode, useState } from "react";
+import type { ReactNode } from "react";
 import { z } from "zod";
 import { EscalationBlock, GrantBlock } from "@/components/access/grant-block";
+import { fetchParsed, useLoadOnOpen } from "@/components/ui/use-load-on-open";
 import { pathKey } from "@/lib/access/path-key";
 import { principalAccessSchema } from "@/lib/access/types";
 import { principalHref } from "@/lib/queries/cluster-slug";
@@ -13,12 +14,6 @@ import { principalHref } from "@/lib/queries/cluster-slug";
 // load when the disclosure opens (GET /api/clusters/:id/access?principal=).
 
 const answerSchema = z.object({ principals: z.array(principalAccessSchema) });
-type Access = z.infer<typeof principalAccessSchema>;
-type State =
-  | { kind: "idle" }
-  | { kind: "loading" }
-  | { kind: "loaded"; access: Access | null }
-  | { kind: "error" };
 
 export function PrincipalAccessDetails({
   clusterSlug,
@@ -42,34 +37,17 @@ export function PrincipalAccessDetails({
   /** "Everything <principal> can do": not on the principal's own page */
   linkToPrincipal?: boolean;
 }) {
-  const [state, setState] = useState<State>({ kind: "idle" });
-
-  async function load() {
-    setState({ kind: "loading" });
-    try {
-      const query = new URLSearchParams({ principal: principal.id, scan: scanId });
-      const response = await fetch(`/api/clusters/${encodeURIComponent(clusterSlug)}/access?${query}`);
-      const parsed = answerSchema.safeParse(await response.json());
-      setState(
-        parsed.success
-          ? {
-              kind: "loaded",
-              access: parsed.data.principals.find((entry) => entry.principal.id === principal.id) ?? null,
-            }
-          : { kind: "error" },
-      );
-    } catch {
-      setState({ kind: "error" });
-    }
-  }
+  const { state, onToggle } = useLoadOnOpen(async () => {
+    const query = new URLSearchParams({ principal: principal.id, scan: scanId });
+    const answer = await fetchParsed(
+      `/api/clusters/${encodeURIComponent(clusterSlug)}/access?${query}`,
+      answerSchema,
+    );
+    return answer.principals.find((entry) => entry.principal.id === principal.id) ?? null;
+  });
 
   return (
-    <details
-      className="group"
-      onToggle={(event) => {
-        if (event.currentTarget.open && (state.kind === "idle" || state.kind === "error")) void load();
-      }}
-    >
+    <details className="group" onToggle={onToggle}>
       <summary
         className={`disclosure flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 ${summaryClassName}`}
       >
@@ -99,9 +77,9 @@ export function PrincipalAccessDetails({
             The paths could not be loaded. Close and open again to retry.
           </p>
         ) : null}
-        {state.kind === "loaded" && state.access
+        {state.kind === "loaded" && state.value
           ? [
-              ...state.access.grants.map((grant) => (
+              ...state.value.grants.map((grant) => (
                 <GrantBlock
                   key={`${grant.level}|${grant.namespace}|${grant.route}|${pathKey(grant.path)}`}
                   grant={grant}
@@ -110,7 +88,7 @@ export function PrincipalAccessDetails({
                   where={clusterName}
                 />
               )),
-              ...state.access.escalations.map((escalation) => (
+              ...state.value.escalations.map((escalation) => (
                 <EscalationBlock
                   key={`${escalation.to}|${escalation.route}|${pathKey(escalation.path)}`}
                   escalation={escalation}

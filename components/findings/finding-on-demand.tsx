@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { type ReactNode, useState } from "react";
+import type { ReactNode } from "react";
 import { z } from "zod";
 import {
   FINDING_BODY_CLASS,
@@ -9,7 +9,8 @@ import {
   FINDING_SUMMARY_CLASS,
   FindingBody,
 } from "@/components/findings/finding-card";
-import { type Finding, findingSchema } from "@/lib/findings/types";
+import { fetchParsed, useLoadOnOpen } from "@/components/ui/use-load-on-open";
+import { findingSchema } from "@/lib/findings/types";
 
 // A finding's card whose evidence, remediation and controls load when it is opened
 // (GET /api/clusters/:id/findings?rule=&subject=&scan=). The summary comes rendered from the server. A busy
@@ -17,11 +18,6 @@ import { type Finding, findingSchema } from "@/lib/findings/types";
 // the page; the first few keep their bodies in place (the page without them would say less than before).
 
 const answerSchema = z.object({ findings: z.array(findingSchema) });
-type State =
-  | { kind: "idle" }
-  | { kind: "loading" }
-  | { kind: "loaded"; finding: Finding | null }
-  | { kind: "error" };
 
 export function FindingOnDemand({
   summary,
@@ -40,32 +36,20 @@ export function FindingOnDemand({
   /** the findings page filtered to this cluster and rule: every finding there, each with its body */
   findingsHref: string;
 }) {
-  const [state, setState] = useState<State>({ kind: "idle" });
-
-  async function load() {
-    setState({ kind: "loading" });
-    try {
-      const query = new URLSearchParams({ rule: ruleId, subject, scan: scanId });
-      const response = await fetch(`/api/clusters/${encodeURIComponent(clusterSlug)}/findings?${query}`);
-      const parsed = answerSchema.safeParse(await response.json());
-      setState(
-        parsed.success ? { kind: "loaded", finding: parsed.data.findings[0] ?? null } : { kind: "error" },
-      );
-    } catch {
-      setState({ kind: "error" });
-    }
-  }
+  const { state, onToggle } = useLoadOnOpen(async () => {
+    const query = new URLSearchParams({ rule: ruleId, subject, scan: scanId });
+    const answer = await fetchParsed(
+      `/api/clusters/${encodeURIComponent(clusterSlug)}/findings?${query}`,
+      answerSchema,
+    );
+    return answer.findings[0] ?? null;
+  });
 
   return (
-    <details
-      className={FINDING_CARD_CLASS}
-      onToggle={(event) => {
-        if (event.currentTarget.open && (state.kind === "idle" || state.kind === "error")) void load();
-      }}
-    >
+    <details className={FINDING_CARD_CLASS} onToggle={onToggle}>
       <summary className={FINDING_SUMMARY_CLASS}>{summary}</summary>
-      {state.kind === "loaded" && state.finding ? (
-        <FindingBody finding={state.finding} showCluster={false} />
+      {state.kind === "loaded" && state.value ? (
+        <FindingBody finding={state.value} showCluster={false} />
       ) : (
         <div className={FINDING_BODY_CLASS} aria-busy={state.kind === "loading"}>
           {state.kind === "loading" ? (

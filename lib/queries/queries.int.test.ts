@@ -22,6 +22,7 @@ import { findingFiltersSchema } from "@/lib/queries/finding-filters";
 import { getCluster } from "@/lib/queries/get-cluster";
 import { getClusterAccess } from "@/lib/queries/get-cluster-access";
 import { getClusterAccessSummary, grantsOfPrincipals } from "@/lib/queries/get-cluster-access-summary";
+import { getClusterDifferences } from "@/lib/queries/get-cluster-differences";
 import { getClusterFindings } from "@/lib/queries/get-cluster-findings";
 import { getOverview } from "@/lib/queries/get-overview";
 import { getPostureTrend } from "@/lib/queries/get-posture-trend";
@@ -215,6 +216,9 @@ describe("cluster access (GET /api/clusters/:id/access)", () => {
     expect(await getPrincipal(latest.scope, PENNY, { page: 1, perPage: 2 })).toBe(latestPenny);
     expect(olderPenny.scanId).toBe(older.scope.scanId.toString());
     expect(latestPenny.scanId).toBe(latest.scope.scanId.toString());
+    // her "why clusters differ" notes: read once per scan, by id whatever its case
+    const notes = await getClusterDifferences(latest.scope, PENNY);
+    expect(await getClusterDifferences(latest.scope, PENNY.toUpperCase())).toBe(notes);
   });
 
   it("is a NotFoundError for a cluster the scan does not have", async () => {

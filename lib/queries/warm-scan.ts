@@ -1,5 +1,6 @@
 import { getCluster } from "@/lib/queries/get-cluster";
 import { getClusterAccessSummary } from "@/lib/queries/get-cluster-access-summary";
+import { getClusterDifferences } from "@/lib/queries/get-cluster-differences";
 import { getClusterFindings } from "@/lib/queries/get-cluster-findings";
 import { getOverview } from "@/lib/queries/get-overview";
 import { getPostureTrend } from "@/lib/queries/get-posture-trend";
@@ -67,8 +68,10 @@ export async function warmScanReads(tenantId: string, scanId: bigint): Promise<v
         a.id.localeCompare(b.id),
     )
     .slice(0, PAGES_WARMED);
-  for (const principal of widest)
+  for (const principal of widest) {
     await getPrincipal(scope, principal.id, { page: 1, perPage: PRINCIPAL_CLUSTERS_PER_PAGE });
+    await getClusterDifferences(scope, principal.id);
+  }
 }
 
 export interface ScanWarmer {

@@ -13,6 +13,7 @@ import { Workloads } from "@/components/cluster/workloads";
 import { FindingCard, FindingSummary, MAX_PATHS } from "@/components/findings/finding-card";
 import { FindingOnDemand } from "@/components/findings/finding-on-demand";
 import { NoScanYet } from "@/components/no-scan-yet";
+import { FindingStatusBadge } from "@/components/ui/badges";
 import { PageHeader, Section, SectionSkeleton } from "@/components/ui/layout";
 import { HOLDING_EXPLANATION, HOLDING_LABEL } from "@/lib/access/labels";
 import { findingSubject } from "@/lib/findings/records";
@@ -240,7 +241,23 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
           <summary className="cursor-pointer text-sm text-brand-700">
             Show {rest.total} passing and not assessed
           </summary>
-          <div className="mt-2 space-y-2">{rest.shown.map(card)}</div>
+          {/* one line each, its title linking to the rule's findings there: a passing finding's evidence is a
+              setting that holds, and 16 cards with their disclosures weighed as much as the failing ones */}
+          <ul className="mt-2 space-y-2 text-sm">
+            {rest.shown.map(({ finding, moreOfRule }, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: server-rendered in a fixed order, as the cards
+              <li key={index} className="flex flex-wrap items-baseline gap-x-2">
+                <FindingStatusBadge status={finding.status} />
+                <Link className="link" href={findingsHref("all", finding.ruleId)}>
+                  {finding.title}
+                </Link>
+                <span className="text-slate-700 wrap-anywhere">
+                  {finding.evidence.summary}
+                  {moreOfRule > 0 ? ` (and ${moreOfRule} more of this rule)` : ""}
+                </span>
+              </li>
+            ))}
+          </ul>
           {more(rest.hidden, rest.hidden === 1 ? "finding" : "findings", findingsHref("all"))}
         </details>
       ) : null}
