@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { apiErrorSchema, startedScanSchema } from "@/components/scans/scan-status";
 
 type State = { kind: "idle" } | { kind: "starting" } | { kind: "error"; message: string; running: boolean };
@@ -10,6 +10,10 @@ type State = { kind: "idle" } | { kind: "starting" } | { kind: "error"; message:
 export function ScanNowButton({ tenantId }: { tenantId?: string }) {
   const router = useRouter();
   const [state, setState] = useState<State>({ kind: "idle" });
+  // Disabled until hydrated: the server-rendered button has no handler yet, and a click then did nothing at
+  // all (a browser test pressed it while the startup scan slowed the page's scripts, and no scan started).
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
 
   async function start() {
     setState({ kind: "starting" });
@@ -51,7 +55,7 @@ export function ScanNowButton({ tenantId }: { tenantId?: string }) {
       <button
         type="button"
         onClick={start}
-        disabled={state.kind === "starting"}
+        disabled={!hydrated || state.kind === "starting"}
         className="rounded bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 disabled:opacity-60"
       >
         {state.kind === "starting" ? "Starting…" : "Scan now"}
