@@ -30,6 +30,8 @@ describe("capList", () => {
 });
 
 describe("clusterFindingsView", () => {
+  /** the cluster page's caps, with 8 bodies in place */
+  const PAGE_CAPS = { listed: 25, perRule: 3, bodies: 8, pathBudget: 20, pathsPerFinding: 3 };
   const options = { listed: 3, perRule: 3, bodies: 50, pathBudget: 5, pathsPerFinding: 3 };
 
   it("lists failing and other findings apart, each capped with the count of the rest", () => {
@@ -71,13 +73,7 @@ describe("clusterFindingsView", () => {
       ...Array.from({ length: 16 }, () => finding("fail", 1, "escalation-to-cluster-admin")),
       finding("fail", 0, "run-command-enabled"),
     ];
-    const view = clusterFindingsView(findings, {
-      listed: 25,
-      perRule: 3,
-      bodies: 8,
-      pathBudget: 20,
-      pathsPerFinding: 3,
-    });
+    const view = clusterFindingsView(findings, PAGE_CAPS);
     expect(view.failing.shown.map(({ finding, moreOfRule }) => [finding.ruleId, moreOfRule])).toEqual([
       ["admin-credential-via-broad-role", 0],
       ["admin-credential-via-broad-role", 0],
@@ -119,13 +115,7 @@ describe("clusterFindingsView", () => {
       ...Array.from({ length: 3 }, () => finding("fail", 0)),
       ...Array.from({ length: 15 }, () => finding("pass", 0)),
     ];
-    const view = clusterFindingsView(findings, {
-      listed: 25,
-      perRule: 3,
-      bodies: 8,
-      pathBudget: 20,
-      pathsPerFinding: 3,
-    });
+    const view = clusterFindingsView(findings, PAGE_CAPS);
     expect(view.failing.hidden + view.rest.hidden).toBe(0);
     const listed = [...view.failing.shown, ...view.rest.shown];
     expect(listed.map((entry) => entry.body)).toEqual(listed.map((_, index) => index < 8));

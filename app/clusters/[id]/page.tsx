@@ -167,6 +167,9 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
   // the findings page filtered to this cluster (and rule) lists every finding, each with its paths
   const findingsHref = (status: "fail" | "all", ruleId?: string) =>
     `/findings?cluster=${encodeURIComponent(slug)}${status === "all" ? "&status=all" : ""}${ruleId ? `&rule=${encodeURIComponent(ruleId)}` : ""}`;
+  /** the findings page at this finding's rule, in its status list */
+  const ruleHref = (finding: Finding) =>
+    findingsHref(finding.status === "fail" ? "fail" : "all", finding.ruleId);
   const card = (
     {
       finding,
@@ -182,9 +185,7 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
         <FindingCard
           finding={finding}
           showCluster={false}
-          pathsElsewhere={
-            paths ? undefined : findingsHref(finding.status === "fail" ? "fail" : "all", finding.ruleId)
-          }
+          pathsElsewhere={paths ? undefined : ruleHref(finding)}
         />
       ) : (
         <FindingOnDemand
@@ -193,15 +194,12 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
           scanId={scanId}
           ruleId={finding.ruleId}
           subject={findingSubject(finding)}
-          findingsHref={findingsHref(finding.status === "fail" ? "fail" : "all", finding.ruleId)}
+          findingsHref={ruleHref(finding)}
         />
       )}
       {moreOfRule > 0 ? (
         <p className="pl-3 text-sm">
-          <Link
-            className="link"
-            href={findingsHref(finding.status === "fail" ? "fail" : "all", finding.ruleId)}
-          >
+          <Link className="link" href={ruleHref(finding)}>
             {moreOfRule} more {finding.status === "fail" ? "failing " : ""}
             {moreOfRule === 1 ? "finding" : "findings"} of this rule
           </Link>{" "}

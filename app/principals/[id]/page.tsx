@@ -28,7 +28,6 @@ import { lenientParse, searchParamsRecord } from "@/lib/queries/search-params";
 
 export const dynamic = "force-dynamic";
 
-const CLUSTERS_PER_PAGE = PRINCIPAL_CLUSTERS_PER_PAGE;
 /**
  * Grant and escalation blocks rendered with their steps on a page of clusters, whole clusters at a time (the
  * demo's widest principal, break-glass, has 31 on its page, 188 steps): past it, a cluster's paths load when
@@ -66,7 +65,7 @@ export default async function PrincipalPage({
   // a principal with access everywhere has hundreds of clusters: paths are read and shown a page at a time
   const view = lenientParse(pageParamsSchema, searchParamsRecord(query));
   const [data, differences] = await Promise.all([
-    orNotFound(getPrincipal(scope, id, { page: view.page, perPage: CLUSTERS_PER_PAGE })),
+    orNotFound(getPrincipal(scope, id, { page: view.page, perPage: PRINCIPAL_CLUSTERS_PER_PAGE })),
     getClusterDifferences(scope, id),
   ]);
   // the API's JSON of this very scan: a plain anchor, never next/link (its ?_rsc prefetch is a 400)
@@ -77,7 +76,7 @@ export default async function PrincipalPage({
     for (const cluster of note.clusters) notesOf.set(cluster.id, [...(notesOf.get(cluster.id) ?? []), note]);
   const differencesOf = (clusterId: string) => notesOf.get(clusterId) ?? [];
   const page = view.page;
-  const first = (page - 1) * CLUSTERS_PER_PAGE;
+  const first = (page - 1) * PRINCIPAL_CLUSTERS_PER_PAGE;
   const shown = data.clusters;
   const inPlace = blocksInPlace(
     shown.map((entry) => entry.grants.length + entry.escalations.length),
@@ -254,7 +253,7 @@ export default async function PrincipalPage({
                     <td className="py-1.5 pr-3 text-right tabular-nums">{entry.escalations}</td>
                     <td className="py-1.5">
                       <Link
-                        href={`?page=${Math.floor(index / CLUSTERS_PER_PAGE) + 1}#paths-${index}`}
+                        href={`?page=${Math.floor(index / PRINCIPAL_CLUSTERS_PER_PAGE) + 1}#paths-${index}`}
                         className="link"
                       >
                         how<span className="sr-only"> on {entry.cluster.name}</span>
@@ -368,7 +367,7 @@ export default async function PrincipalPage({
           basePath={principalHref(principal.id)}
           params={{}}
           page={page}
-          pageSize={CLUSTERS_PER_PAGE}
+          pageSize={PRINCIPAL_CLUSTERS_PER_PAGE}
           total={data.summary.length}
           label="Clusters with paths"
         />
