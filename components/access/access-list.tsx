@@ -53,15 +53,18 @@ export function AccessList({
                   <span className="font-medium">{entry.principal.displayName}</span>
                   <KindTag kind={entry.principal.kind} />
                   <span className="flex flex-wrap gap-1">
-                    {distinctLevels(entry).map((grant) => (
-                      <span
-                        key={`${grant.level}|${grant.namespace}|${grant.eligible}`}
-                        className="inline-flex items-center"
-                      >
-                        <LevelBadge level={grant.level} namespace={grant.namespace} />
-                        {grant.eligible ? <EligibleBadge /> : null}
-                      </span>
-                    ))}
+                    {distinctLevels(entry).map((grant) => {
+                      const key = `${grant.level}|${grant.namespace}|${grant.eligible}`;
+                      // a wrapper only to keep "eligible" beside its level: a busy cluster page lists hundreds of levels
+                      return grant.eligible ? (
+                        <span key={key} className="inline-flex items-center">
+                          <LevelBadge level={grant.level} namespace={grant.namespace} />
+                          <EligibleBadge />
+                        </span>
+                      ) : (
+                        <LevelBadge key={key} level={grant.level} namespace={grant.namespace} />
+                      );
+                    })}
                     {entry.grants.length === 0 ? (
                       <span className="text-xs text-slate-600">no current access</span>
                     ) : null}

@@ -121,10 +121,7 @@ export function EscalationBlock({
     return <ReachBlock escalation={escalation} who={who} where={where} headingLevel={headingLevel} />;
   return (
     <details className="group rounded border border-red-200 bg-white">
-      <summary className="disclosure px-3 py-2 text-sm hover:bg-red-50/50">
-        <span aria-hidden="true" className="disclosure-marker mr-2 inline-block">
-          ▸
-        </span>
+      <summary className="disclosure disclosure-marker px-3 py-2 text-sm hover:bg-red-50/50 [&::before]:mr-2">
         <span className="font-medium">Escalation:</span> {ESCALATION_LABEL[escalation.to]}{" "}
         <span className="text-slate-600">({ESCALATION_ROUTE_LABEL[escalation.route]})</span>
         {escalation.eligible ? <EligibleBadge /> : null}

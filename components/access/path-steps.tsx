@@ -83,19 +83,16 @@ export function PathSteps({ path, label }: { path: readonly PathStep[]; label?: 
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: a path is fixed and the same step may appear twice in it; the index alone, because a server component's keys travel in the page's RSC payload and ARM ids made them 100 KB on a busy cluster
           <li key={index}>
-            <span aria-hidden="true">{index + 1}</span>
-            <span className="min-w-0">
-              <span className="step-kind">{stepKindLabel(step.kind)}</span>
-              {href ? (
-                <Link href={href} className="break-words link">
-                  {step.label}
-                </Link>
-              ) : (
-                <span className="break-words">{step.label}</span>
-              )}
-              {isEligibleStep(step) ? <EligibleBadge /> : null}
-              {isConditionalStep(step) ? <ConditionalBadge what="grant" /> : null}
-            </span>
+            <span className="step-kind">{stepKindLabel(step.kind)}</span>
+            {href ? (
+              <Link href={href} className="break-words link">
+                {step.label}
+              </Link>
+            ) : (
+              <span className="break-words">{step.label}</span>
+            )}
+            {isEligibleStep(step) ? <EligibleBadge /> : null}
+            {isConditionalStep(step) ? <ConditionalBadge what="grant" /> : null}
           </li>
         );
       })}

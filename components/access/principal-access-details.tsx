@@ -49,11 +49,8 @@ export function PrincipalAccessDetails({
   return (
     <details className="group" onToggle={onToggle}>
       <summary
-        className={`disclosure flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 ${summaryClassName}`}
+        className={`disclosure disclosure-marker flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 ${summaryClassName}`}
       >
-        <span aria-hidden="true" className="disclosure-marker">
-          ▸
-        </span>
         {summary}
       </summary>
       <div

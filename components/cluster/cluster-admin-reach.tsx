@@ -148,10 +148,7 @@ export function ClusterAdminReach({
                   />
                 ) : (
                   <details open={index < OPEN_PATHS} className="group">
-                    <summary className="disclosure flex flex-wrap items-center gap-x-2 gap-y-1 px-3 py-2 text-sm hover:bg-red-50/50">
-                      <span aria-hidden="true" className="disclosure-marker">
-                        ▸
-                      </span>
+                    <summary className="disclosure disclosure-marker flex flex-wrap items-center gap-x-2 gap-y-1 px-3 py-2 text-sm hover:bg-red-50/50">
                       {/* No link inside a summary: a control inside a control is unreachable to
                         assistive technology (axe nested-interactive); the link opens the details. */}
                       <BecomerHeading becomer={becomer} />

@@ -42,7 +42,7 @@ export const MAX_PATHS = 3;
 /** The card's frame, shared with the cards whose body loads when opened (finding-on-demand.tsx). */
 export const FINDING_CARD_CLASS = "group rounded border border-slate-200 bg-white";
 export const FINDING_SUMMARY_CLASS =
-  "disclosure flex flex-wrap items-center gap-2 px-3 py-2 hover:bg-slate-50";
+  "disclosure disclosure-marker flex flex-wrap items-center gap-2 px-3 py-2 hover:bg-slate-50";
 export const FINDING_BODY_CLASS = "space-y-3 border-t border-slate-100 px-4 py-3 text-sm";
 
 /** What a collapsed card shows: severity, status, title, where, and the evidence's one-line summary. */
@@ -58,9 +58,6 @@ export function FindingSummary({
   const Heading = headingLevel === 3 ? "h3" : "h4";
   return (
     <>
-      <span aria-hidden="true" className="disclosure-marker">
-        ▸
-      </span>
       <SeverityBadge severity={finding.severity} />
       <FindingStatusBadge status={finding.status} />
       <Heading className="text-sm font-medium">{finding.title}</Heading>

@@ -12,6 +12,15 @@ const SEVERITY_DOT: Record<Severity, string> = {
   info: "bg-sev-info",
 };
 
+/** The same colours on the badge's dot (its ::before); spelled out whole, as Tailwind finds classes in the source. */
+const SEVERITY_DOT_BEFORE: Record<Severity, string> = {
+  critical: "before:bg-sev-critical",
+  high: "before:bg-sev-high",
+  medium: "before:bg-sev-medium",
+  low: "before:bg-sev-low",
+  info: "before:bg-sev-info",
+};
+
 const SEVERITY_TINT: Record<Severity, string> = {
   critical: "bg-red-50 border-red-200",
   high: "bg-orange-50 border-orange-200",
@@ -22,8 +31,8 @@ const SEVERITY_TINT: Record<Severity, string> = {
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
   return (
-    <span className={`severity-badge ${SEVERITY_TINT[severity]}`}>
-      <span aria-hidden="true" className={`h-2 w-2 rounded-full ${SEVERITY_DOT[severity]}`} />
+    // the dot is the badge's ::before (severity-badge, app/globals.css): no element of its own
+    <span className={`severity-badge ${SEVERITY_TINT[severity]} ${SEVERITY_DOT_BEFORE[severity]}`}>
       {severity}
     </span>
   );
