@@ -82,10 +82,11 @@ function capPerRule<T extends { ruleId: string }>(
 
 /**
  * The cluster page's findings: at most `perRule` findings of a rule and `listed` in all, failing and the
- * others apart. The first `bodies` failing ones render their evidence and remediation with the page (the rest
- * load theirs when opened; the page lists the others one line each), and their evidence paths while `pathBudget` lasts (each finding spends
- * what it shows, at most `pathsPerFinding`). From the first finding that does not fit, no later one renders
- * its paths in place (so "the first ones" stays true); those link to the findings page, which shows them.
+ * others apart. The first `bodies` failing ones render their evidence and remediation with the page (the
+ * rest load theirs when opened; the page lists passing and not-assessed ones a line each), and their evidence
+ * paths while `pathBudget` lasts (each finding spends what it shows, at most `pathsPerFinding`). From the
+ * first finding that does not fit, no later one renders its paths in place (so "the first ones" stays true);
+ * those link to the findings page, which shows them.
  */
 export function clusterFindingsView<
   T extends { ruleId: string; status: string; evidence: { paths?: readonly unknown[] | undefined } },
