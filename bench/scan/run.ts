@@ -374,6 +374,7 @@ try {
         "vs collection",
         "memberships",
         "absent markers",
+        "members' rows not stored (of them preferred)",
       ],
     ];
     for (const run of runs) {
@@ -394,6 +395,9 @@ try {
         `${(run.ms / scanMs).toFixed(2)}x`,
         run.writtenByKind["access.membership"]?.inserted ?? 0,
         run.writtenByKind["access.absent"]?.inserted ?? 0,
+        run.counts.analysisMemberRowsExpanded === undefined
+          ? "-"
+          : `${run.counts.analysisMemberRowsExpanded} (${run.counts.analysisMemberRowsPreferred ?? 0})`,
       ]);
     }
     printTable(productRows);

@@ -105,6 +105,61 @@ describe("group-level storage of access records", () => {
     expect(dropped).toBe(0);
   });
 
+  // An attack path is one path, the shortest (lib/access/attack-paths.ts): of the groups that expand to a
+  // member's attack path, readers take the row with the fewest hops, then the lower group id (expanded-access.ts).
+  describe("attack paths two groups expand to", () => {
+    const attackPath = (principal: AccessPrincipal, path: PathStep[], hops: number): SnapshotRecordInput => ({
+      kind: "access.escalation",
+      naturalKey: accessGrantKey(cluster.id, principal.id, "cluster-admin", null, "attack-path"),
+      source: ANALYSIS_SOURCE,
+      clusterId: cluster.id,
+      data: {
+        cluster,
+        principal,
+        to: "cluster-admin",
+        route: "attack-path",
+        paths: [path],
+        hops,
+        conditional: false,
+        namespace: null,
+      },
+    });
+    const longerTail: PathStep[] = [
+      { kind: "identity", id: "/subscriptions/s/id-1", label: "managed identity id-1" },
+      ...tail,
+    ];
+    // Howard is in both groups; neither contains the other
+    const members = (of: AccessPrincipal) => [member(howard, of)];
+
+    it("leaves out the member's row the shorter one gives", () => {
+      const short = attackPath(group, [principalStep(group), ...tail], 1);
+      const long = attackPath(other, [principalStep(other), ...longerTail], 2);
+      const howardRow = attackPath(howard, viaGroup(howard, group), 1);
+      const { records, dropped } = collapseGroupRecords([long, short, howardRow], members);
+      expect(records).toEqual([long, short]);
+      expect(dropped).toBe(1);
+    });
+
+    it("between equally short ones, leaves out the row the lower group id gives, and only that one", () => {
+      const first = attackPath(group, [principalStep(group), ...tail], 1);
+      const second = attackPath(other, [principalStep(other), ...tail], 1);
+      expect(group.id < other.id).toBe(true);
+      const viaFirst = attackPath(howard, viaGroup(howard, group), 1);
+      expect(collapseGroupRecords([second, first, viaFirst], members).dropped).toBe(1);
+      // the engine chose the other group's: readers would not reproduce it, so it is stored
+      const viaSecond = attackPath(howard, viaGroup(howard, other), 1);
+      const { records, dropped } = collapseGroupRecords([first, second, viaSecond], members);
+      expect(records).toEqual([first, second, viaSecond]);
+      expect(dropped).toBe(0);
+    });
+
+    it("keeps the member's row a longer group path does not reproduce (a shorter path of its own)", () => {
+      const long = attackPath(other, [principalStep(other), ...longerTail], 2);
+      const direct = attackPath(howard, [principalStep(howard), ...tail], 1);
+      expect(collapseGroupRecords([long, direct], members).records).toEqual([long, direct]);
+    });
+  });
+
   it("marks a key the expansion would invent (a member the engine gave nothing) as absent", () => {
     const groupRow = grant(group, [[principalStep(group), ...tail]]);
     const { records } = collapseGroupRecords([groupRow], () => [member(howard)]);

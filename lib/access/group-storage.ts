@@ -45,7 +45,12 @@ export function absentKey(kind: ExpandedKind, naturalKey: string): string {
 
 export type Member = { principal: AccessPrincipal; prefix: PathStep[] };
 
-type AccessRecordData = { cluster: { id: string }; principal: AccessPrincipal; paths: PathStep[][] };
+type AccessRecordData = {
+  cluster: { id: string };
+  principal: AccessPrincipal;
+  paths: PathStep[][];
+  hops?: number;
+};
 
 /**
  * The natural key a group's row gives a member: `<cluster>|<principal>|…` with the member in place of the
@@ -77,15 +82,40 @@ export interface CollapsedRecords {
   records: SnapshotRecordInput[];
   /** members' rows left out because the expansion reproduces them */
   dropped: number;
+  /** of those, attack paths several group rows expand to (the preferred one reproduces them) */
+  preferred: number;
   /** the groups whose rows are stored (their memberships must be stored too) */
   groups: Set<string>;
 }
 
 /**
+ * An attack path (route `attack-path`) is one path, the shortest: where several of a member's groups have a
+ * row of the same key, the member's is the expansion of the one with the fewest hops, the lower group id
+ * (bytewise) between equals — the rule readers apply (lib/queries/expanded-access.ts, `preferredDerivation`)
+ * and the writer checks. Every account is in the tenant's sign-in group and many in a team group with a
+ * longer path to the same level: 225 thousand of 580 thousand members' rows on bench/pages' 500-cluster
+ * tenant were stored only because a second group expanded to them. Other rows hold every path of every
+ * group, which no single expansion gives, and stay stored when two groups expand to them.
+ */
+export const ATTACK_PATH_KEY_SUFFIX = "|attack-path";
+
+export function isRankedDerivation(kind: string, naturalKey: string): boolean {
+  return kind === "access.escalation" && naturalKey.endsWith(ATTACK_PATH_KEY_SUFFIX);
+}
+
+/** The rank of a group's row among those expanding to the same member key: fewer hops, then group id. */
+function precedes(a: AccessRecordData, b: AccessRecordData): boolean {
+  const hopsA = a.hops ?? 0;
+  const hopsB = b.hops ?? 0;
+  return hopsA < hopsB || (hopsA === hopsB && a.principal.id < b.principal.id);
+}
+
+/**
  * One batch's access records in group-level storage. `membersOf` gives a group's transitive members with
  * their path prefix (reachThroughGroups without the group itself). Rows of groups are always kept, so the
- * readers' expansion has a single level; a member's row is dropped only when exactly one stored group row
- * expands to it and the expansion is the same JSON.
+ * readers' expansion has a single level; a member's row is dropped only when the expansion readers take
+ * is the same JSON: the one stored group row that expands to it, or, for an attack path, the preferred of
+ * several (isRankedDerivation).
  */
 export function collapseGroupRecords(
   records: readonly SnapshotRecordInput[],
@@ -127,7 +157,11 @@ export function collapseGroupRecords(
     shape: string;
     memberId: string;
     count: number;
-    exact: boolean;
+    /** several derivations may stand: readers take the preferred one */
+    ranked: boolean;
+    /** the group row and membership readers expand this member's row from */
+    group: AccessRecordData;
+    member: Member;
     clusterId: string | null;
   };
   const derivations = new Map<string, Map<string, Derivation>>();
@@ -153,21 +187,25 @@ export function collapseGroupRecords(
       ofShape = new Map();
       derivations.set(shape, ofShape);
     }
-    const rows = byShape.get(shape);
+    const ranked = isRankedDerivation(record.kind, record.naturalKey);
     for (const member of members) {
       const memberId = member.principal.id;
       const seen = ofShape.get(memberId);
       if (seen) {
         seen.count++;
+        if (ranked && precedes(data, seen.group)) {
+          seen.group = data;
+          seen.member = member;
+        }
         continue;
       }
-      // The member's row itself is built only to compare it with one the engine produced.
-      const stored = rows?.get(memberId);
       const derivation: Derivation = {
         shape,
         memberId,
         count: 1,
-        exact: stored !== undefined && expandsTo(stored.data, data, member),
+        ranked,
+        group: data,
+        member,
         clusterId: record.clusterId,
       };
       ofShape.set(memberId, derivation);
@@ -176,6 +214,7 @@ export function collapseGroupRecords(
   }
   const kept: SnapshotRecordInput[] = [];
   let dropped = 0;
+  let preferred = 0;
   records.forEach((record, index) => {
     const shape = shapeOfRecord[index];
     const principal = (record.data as AccessRecordData).principal;
@@ -183,8 +222,16 @@ export function collapseGroupRecords(
     // A group's own row stays even when a parent group's row reproduces it: the readers expand stored
     // group rows only, one level deep, and the derivations above counted it as one.
     const isGroup = principal?.kind === "Group";
-    if (derivation && derivation.count === 1 && derivation.exact && !isGroup) dropped++;
-    else kept.push(record);
+    if (
+      derivation &&
+      (derivation.count === 1 || derivation.ranked) &&
+      !isGroup &&
+      // the member's row is compared with the expansion without building it
+      expandsTo(record.data, derivation.group, derivation.member)
+    ) {
+      dropped++;
+      if (derivation.count > 1) preferred++;
+    } else kept.push(record);
   });
   for (const derivation of derived) {
     if (byShape.get(derivation.shape)?.has(derivation.memberId)) continue;
@@ -200,7 +247,7 @@ export function collapseGroupRecords(
       data: { kind, naturalKey } satisfies AccessAbsentData,
     });
   }
-  return { records: kept, dropped, groups };
+  return { records: kept, dropped, preferred, groups };
 }
 
 /** The membership records of `groups`, one per transitive member. */

@@ -1,3 +1,4 @@
+import { ATTACK_PATH_KEY_SUFFIX } from "@/lib/access/group-storage";
 import { Prisma } from "@/lib/db/generated/client";
 import { asOfCondition } from "@/lib/queries/snapshot";
 
@@ -82,11 +83,10 @@ export function expandedAccessSql(filter: ExpandedAccessFilter): Prisma.Sql {
       -- least() skips NULLs, and a NULL end is "still valid": the earlier end, or none
       least(g.valid_to_scan, m.valid_to_scan) AS valid_to_scan, true AS expanded, g.data AS attrs`;
   const derivedWhere = filter.derivedWhere ? Prisma.sql`AND (${filter.derivedWhere})` : Prisma.empty;
-  const derived = filter.naturalKeys
+  const derivedFrom = filter.naturalKeys
     ? // From each wanted key to its member's memberships, then to the group's row by key: a derived key is
       // `<cluster>|<member GUID>|<rest>` and its group's row `<cluster>|<group GUID>|<rest>`.
-      Prisma.sql`SELECT ${derivedColumns}
-    FROM unnest(${[...filter.naturalKeys]}::text[]) AS k(key)
+      Prisma.sql`FROM unnest(${[...filter.naturalKeys]}::text[]) AS k(key)
     CROSS JOIN LATERAL (SELECT split_part(k.key, '|', 1) AS cluster_id) AS c
     CROSS JOIN LATERAL (SELECT k.key AS natural_key, substr(k.key, length(c.cluster_id) + 2, 36) AS member_id,
                                substr(k.key, length(c.cluster_id) + 38) AS rest) AS d
@@ -98,8 +98,7 @@ export function expandedAccessSql(filter: ExpandedAccessFilter): Prisma.Sql {
     : principals && filter.keyRanges
       ? // A few principals: their memberships, then each group's rows cluster by cluster, one key-index range
         // each (`<cluster>|<group>|` up to `<cluster>|<group>}`: exact only where text compares bytewise).
-        Prisma.sql`SELECT ${derivedColumns}
-    FROM snapshot_records m
+        Prisma.sql`FROM snapshot_records m
     CROSS JOIN LATERAL (SELECT split_part(m.natural_key, '|', 1) AS group_id,
                                m.data->'member'->>'id' AS member_id) AS ms
     ${
@@ -123,8 +122,7 @@ export function expandedAccessSql(filter: ExpandedAccessFilter): Prisma.Sql {
                           || substr(g.natural_key, length(g.cluster_id) + length(ms.group_id) + 2) AS natural_key) AS d
     WHERE m.tenant_id = ${tenantId} AND m.kind = 'access.membership' AND ${asOf("m", scanId)} ${memberPrincipal}
       ${derivedWhere}`
-      : Prisma.sql`SELECT ${derivedColumns}
-    FROM snapshot_records m
+      : Prisma.sql`FROM snapshot_records m
     CROSS JOIN LATERAL (SELECT split_part(m.natural_key, '|', 1) AS group_id,
                                m.data->'member'->>'id' AS member_id) AS ms
     JOIN snapshot_records g
@@ -148,6 +146,23 @@ export function expandedAccessSql(filter: ExpandedAccessFilter): Prisma.Sql {
     filter.naturalKeys || (principals && filter.keyRanges)
       ? Prisma.sql`AND (${stored} LIMIT 1) IS NULL AND (${absent} LIMIT 1) IS NULL`
       : Prisma.sql`AND NOT EXISTS (${stored}) AND NOT EXISTS (${absent})`;
+  // A key several group rows expand to: stored, unless it is an attack path the preferred group row gives
+  // (isRankedDerivation, lib/access/group-storage.ts) — then only that one is read, the others being left
+  // out here. Ranking sorts, so it is done on attack-path rows only; the others cannot compete.
+  const groupId = filter.naturalKeys
+    ? Prisma.sql`split_part(m.natural_key, '|', 1)`
+    : Prisma.sql`ms.group_id`;
+  const rankedRow = Prisma.sql`g.kind = 'access.escalation' AND g.natural_key LIKE ${`%${ATTACK_PATH_KEY_SUFFIX}`}`;
+  const wantsEscalations = (filter.kinds ?? ["access.escalation"]).includes("access.escalation");
+  const derived = Prisma.sql`SELECT ${derivedColumns} ${derivedFrom} ${notShadowed}
+      ${wantsEscalations ? Prisma.sql`AND NOT (${rankedRow})` : Prisma.empty}
+    ${
+      wantsEscalations
+        ? Prisma.sql`UNION ALL
+    (SELECT DISTINCT ON (d.natural_key) ${derivedColumns} ${derivedFrom} ${notShadowed} AND ${rankedRow}
+     ORDER BY d.natural_key, coalesce((g.data->>'hops')::int, 0), ${groupId} COLLATE "C")`
+        : Prisma.empty
+    }`;
   // By key, the memberships are read once (a CTE the planner may not inline): joined directly, it probed them
   // once per wanted key, each probe filtering every membership of the tenant (0.3 s for the principal page's
   // 39 keys on a 500-cluster tenant with 4,000 memberships; 30 ms read once and hash-joined).
@@ -164,6 +179,5 @@ export function expandedAccessSql(filter: ExpandedAccessFilter): Prisma.Sql {
       ${clusters("s")} ${storedPrincipal} ${storedKeys}
     UNION ALL
     ${derived}
-      ${notShadowed}
   )`;
 }

@@ -1,3 +1,4 @@
+import { PassThrough } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAccessIndex } from "@/lib/access/access-index";
@@ -5,12 +6,14 @@ import { evaluateTenantAccess } from "@/lib/access/evaluate-tenant";
 import { accessToRecords } from "@/lib/access/records";
 import { Prisma } from "@/lib/db/generated/client";
 import { loadDemoTenant } from "@/lib/emulator/demo";
+import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { evaluateFindings } from "@/lib/findings/evaluate-findings";
 import { findingsToRecords } from "@/lib/findings/records";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { contentHash, modelToRecords } from "@/lib/model/records";
 import type { TenantModel } from "@/lib/model/tenant-model";
-import { expandedAccessSql } from "@/lib/queries/expanded-access";
+import { parseTenantFile } from "@/lib/model/wire/tenant-file";
+import { type ExpandedAccessFilter, expandedAccessSql } from "@/lib/queries/expanded-access";
 import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { analyseAndStore } from "./analyse";
@@ -135,6 +138,98 @@ describe("analyseAndStore", () => {
       expect(Number(stored[0].n)).toBe(expected.length - outcome.groupStorage.expandedRows);
     }
   });
+
+  // A member's attack path that several of its groups' rows expand to is left out when the preferred one
+  // (fewest hops, then lower group id: lib/access/group-storage.ts) reproduces it; every way of reading the
+  // access — all of it, a cluster's, a principal's by key range, by natural key — must take that one only.
+  it("reads members' attack paths several groups expand to from the preferred group's row, however read", async () => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on("data", (chunk: Buffer) => chunks.push(chunk));
+    await generateTenant(
+      {
+        seed: 7,
+        subscriptions: 2,
+        clusters: 6,
+        roleAssignments: 500,
+        bindings: 300,
+        principals: 160,
+        identities: 20,
+      },
+      out,
+    );
+    out.end();
+    const generated = modelFromTenantFile(
+      parseTenantFile(JSON.parse(Buffer.concat(chunks).toString("utf8")), "generated"),
+    );
+    const expected = new Map(
+      accessToRecords(evaluateTenantAccess(generated, buildAccessIndex(generated))).map((r) => [
+        `${r.kind} ${r.naturalKey}`,
+        contentHash(r.data),
+      ]),
+    );
+    const tenantId = "preferred";
+    const outcome = await analyse(tenantId, generated, 1, true);
+    expect(outcome.groupStorage.preferredRows).toBeGreaterThan(0);
+    const read = async (filter: Omit<ExpandedAccessFilter, "tenantId" | "scanId">) => {
+      const statement = Prisma.sql`SELECT kind, natural_key, atlas_record_data(tenant_id, kind, data) AS data,
+          expanded FROM ${expandedAccessSql({ tenantId, scanId: outcome.scanId, ...filter })} e`;
+      const { rows } = await pool.query<{
+        kind: string;
+        natural_key: string;
+        data: unknown;
+        expanded: boolean;
+      }>(
+        statement.text,
+        statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value)),
+      );
+      return rows;
+    };
+    const all = await read({});
+    const keyOf = (row: { kind: string; natural_key: string }) => `${row.kind} ${row.natural_key}`;
+    expect(new Set(all.map(keyOf)).size).toBe(all.length);
+    expect(new Map(all.map((row) => [keyOf(row), contentHash(row.data)]))).toEqual(expected);
+    // members whose attack paths are read from one of several group rows: a few, each read every other way
+    const { rows: stored } = await pool.query<{ natural_key: string }>(
+      `SELECT natural_key FROM snapshot_records WHERE tenant_id = $1 AND kind = 'access.escalation'`,
+      [tenantId],
+    );
+    const storedKeys = new Set(stored.map((row) => row.natural_key));
+    const expandedAttackPaths = all.filter(
+      (row) => row.expanded && row.natural_key.endsWith("|attack-path") && !storedKeys.has(row.natural_key),
+    );
+    expect(expandedAttackPaths.length).toBeGreaterThan(0);
+    const members = [...new Set(expandedAttackPaths.map((row) => row.natural_key.split("|")[1]))].slice(0, 5);
+    const asMap = (rows: Awaited<ReturnType<typeof read>>) =>
+      new Map(rows.map((row) => [keyOf(row), contentHash(row.data)]));
+    const wanted = (rows: Awaited<ReturnType<typeof read>>, keep: (row: (typeof rows)[number]) => boolean) =>
+      asMap(rows.filter(keep));
+    for (const member of members) {
+      const ofMember = (row: { natural_key: string }) => row.natural_key.split("|")[1] === member;
+      expect(asMap(await read({ principalId: member }))).toEqual(wanted(all, ofMember));
+      // by key range, over the (group, cluster) pairs holding group rows (the principal page's groupClustersOf;
+      // this test stores no cluster records for the range reader to list the tenant's clusters from)
+      const { rows: groupClusters } = await pool.query<{ groupId: string; clusterId: string }>(
+        `SELECT DISTINCT split_part(m.natural_key, '|', 1) AS "groupId", r.cluster_id AS "clusterId"
+         FROM snapshot_records m JOIN snapshot_records r ON r.tenant_id = m.tenant_id
+           AND r.kind IN ('access.grant', 'access.escalation')
+           AND starts_with(r.natural_key, r.cluster_id || '|' || split_part(m.natural_key, '|', 1) || '|')
+         WHERE m.tenant_id = $1 AND m.kind = 'access.membership' AND split_part(m.natural_key, '|', 2) = $2`,
+        [tenantId, member],
+      );
+      expect(asMap(await read({ principalId: member, keyRanges: true, groupClusters }))).toEqual(
+        wanted(all, ofMember),
+      );
+      const keys = all.filter(ofMember).map((row) => row.natural_key);
+      expect(asMap(await read({ naturalKeys: keys }))).toEqual(wanted(all, ofMember));
+    }
+    const clusterId = expandedAttackPaths[0].natural_key.split("|")[0];
+    const ofCluster = (row: { natural_key: string }) => row.natural_key.split("|")[0] === clusterId;
+    expect(asMap(await read({ clusterIds: [clusterId] }))).toEqual(wanted(all, ofCluster));
+    expect(asMap(await read({ clusterIds: [clusterId], kinds: ["access.escalation"] }))).toEqual(
+      wanted(all, (row) => ofCluster(row) && row.kind === "access.escalation"),
+    );
+  }, 120_000);
 
   it("writes nothing when run again on the same state", async () => {
     const again = await analyse("batched", model, 1);

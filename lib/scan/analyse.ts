@@ -32,8 +32,11 @@ export interface AnalysisOutcome {
   perCluster: Map<string, { grants: number; escalations: number }>;
   /** whether the findings were evaluated (false: kept as stored) */
   findingsEvaluated: boolean;
-  /** group-level storage: members' rows the readers expand (not stored), absent markers, memberships */
-  groupStorage: { expandedRows: number; absentMarkers: number; memberships: number };
+  /**
+   * group-level storage: members' rows the readers expand (not stored) — `preferredRows` of them attack paths
+   * several group rows expand to, read from the preferred one — absent markers, memberships
+   */
+  groupStorage: { expandedRows: number; preferredRows: number; absentMarkers: number; memberships: number };
   /** where the analysis's time went, in ms (bench/scan prints it) */
   phaseMs: AnalysisPhaseMs;
 }
@@ -115,7 +118,7 @@ export async function analyseAndStore(
     clustersEvaluated: 0,
     perCluster: new Map(),
     findingsEvaluated: !keep.findings,
-    groupStorage: { expandedRows: 0, absentMarkers: 0, memberships: 0 },
+    groupStorage: { expandedRows: 0, preferredRows: 0, absentMarkers: 0, memberships: 0 },
     phaseMs: { ...noAnalysisPhases(), evaluate: indexMs },
   };
   const phaseMs = outcome.phaseMs;
@@ -214,6 +217,7 @@ export async function analyseAndStore(
       const collapsed = timed("records", () => collapseGroupRecords(records, membersOf));
       toStore = collapsed.records;
       outcome.groupStorage.expandedRows += collapsed.dropped;
+      outcome.groupStorage.preferredRows += collapsed.preferred;
       outcome.groupStorage.absentMarkers += toStore.length - (records.length - collapsed.dropped);
       for (const id of collapsed.groups) groupsWithRows.add(id);
     }

@@ -98,7 +98,7 @@ export async function analyseIncrementally(
     clustersReused: kept.size,
     clustersWithChangedOwnInputs,
     findingsEvaluated: !findingsKept,
-    groupStorage: { expandedRows: 0, absentMarkers: 0, memberships: 0 },
+    groupStorage: { expandedRows: 0, preferredRows: 0, absentMarkers: 0, memberships: 0 },
     phaseMs: { ...noAnalysisPhases(), inputs: inputsMs, loadModel: 0 },
   };
   for (const clusterId of kept) {

@@ -186,6 +186,9 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
       counts.analysisClustersEvaluated = analysis.clustersEvaluated;
       counts.analysisClustersReused = analysis.clustersReused;
       counts.analysisFindingsEvaluated = analysis.findingsEvaluated ? 1 : 0;
+      // group-level storage: members' rows read from their groups' rows instead of stored (bench/scan prints them)
+      counts.analysisMemberRowsExpanded = analysis.groupStorage.expandedRows;
+      counts.analysisMemberRowsPreferred = analysis.groupStorage.preferredRows;
       rowsInserted = inventory.inserted + analysis.inserted;
       rowsClosed = inventory.closed + analysis.closed;
       await client.query(
