@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAccessIndex } from "@/lib/access/access-index";
@@ -6,15 +5,14 @@ import { evaluateTenantAccess } from "@/lib/access/evaluate-tenant";
 import { accessToRecords } from "@/lib/access/records";
 import { Prisma } from "@/lib/db/generated/client";
 import { loadDemoTenant } from "@/lib/emulator/demo";
-import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { evaluateFindings } from "@/lib/findings/evaluate-findings";
 import { findingsToRecords } from "@/lib/findings/records";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { contentHash, modelToRecords } from "@/lib/model/records";
 import type { TenantModel } from "@/lib/model/tenant-model";
-import { parseTenantFile } from "@/lib/model/wire/tenant-file";
 import { type ExpandedAccessFilter, expandedAccessSql } from "@/lib/queries/expanded-access";
 import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
+import { generatedTenantFile } from "@/tests/helpers/generated-tenant";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { analyseAndStore } from "./analyse";
 import { storeRecords } from "./store";
@@ -143,11 +141,8 @@ describe("analyseAndStore", () => {
   // (fewest hops, then lower group id: lib/access/group-storage.ts) reproduces it; every way of reading the
   // access — all of it, a cluster's, a principal's by key range, by natural key — must take that one only.
   it("reads members' attack paths several groups expand to from the preferred group's row, however read", async () => {
-    const out = new PassThrough();
-    const chunks: Buffer[] = [];
-    out.on("data", (chunk: Buffer) => chunks.push(chunk));
-    await generateTenant(
-      {
+    const generated = modelFromTenantFile(
+      await generatedTenantFile({
         seed: 7,
         subscriptions: 2,
         clusters: 6,
@@ -155,12 +150,7 @@ describe("analyseAndStore", () => {
         bindings: 300,
         principals: 160,
         identities: 20,
-      },
-      out,
-    );
-    out.end();
-    const generated = modelFromTenantFile(
-      parseTenantFile(JSON.parse(Buffer.concat(chunks).toString("utf8")), "generated"),
+      }),
     );
     const expected = new Map(
       accessToRecords(evaluateTenantAccess(generated, buildAccessIndex(generated))).map((r) => [
