@@ -91,7 +91,7 @@ export interface CollapsedRecords {
 /**
  * An attack path (route `attack-path`) is one path, the shortest: where several of a member's groups have a
  * row of the same key, the member's is the expansion of the one with the fewest hops, the lower group id
- * (bytewise) between equals — the rule readers apply (lib/queries/expanded-access.ts, `preferredDerivation`)
+ * (bytewise) between equals — the rule readers apply (the `DISTINCT ON` of lib/queries/expanded-access.ts)
  * and the writer checks. Every account is in the tenant's sign-in group and many in a team group with a
  * longer path to the same level: 225 thousand of 580 thousand members' rows on bench/pages' 500-cluster
  * tenant were stored only because a second group expanded to them. Other rows hold every path of every
