@@ -11,6 +11,7 @@ import { mutateTenant } from "@/lib/emulator/generate/mutate-tenant";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { parseTenantFile, type TenantFile } from "@/lib/model/wire/tenant-file";
 import { runScan } from "@/lib/scan/run-scan";
+import { SMALL_GENERATED_TENANT } from "@/tests/helpers/generated-tenant";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 
 // Issue 15, acceptance of group-level storage: every `aks-atlas access|findings|who-can|paths|drift --json`
@@ -50,18 +51,7 @@ async function generatedHistory(dir: string): Promise<History> {
   const chunks: Buffer[] = [];
   const out = new PassThrough();
   out.on("data", (chunk: Buffer) => chunks.push(chunk));
-  await generateTenant(
-    {
-      seed: 7,
-      subscriptions: 2,
-      clusters: 6,
-      roleAssignments: 500,
-      bindings: 300,
-      principals: 160,
-      identities: 20,
-    },
-    out,
-  );
+  await generateTenant(SMALL_GENERATED_TENANT, out);
   out.end();
   const first = path.join(dir, "generated.json");
   await writeFile(first, Buffer.concat(chunks));

@@ -153,7 +153,7 @@ export function expandedAccessSql(filter: ExpandedAccessFilter): Prisma.Sql {
     ? Prisma.sql`split_part(m.natural_key, '|', 1)`
     : Prisma.sql`ms.group_id`;
   const rankedRow = Prisma.sql`g.kind = 'access.escalation' AND g.natural_key LIKE ${`%${ATTACK_PATH_KEY_SUFFIX}`}`;
-  const wantsEscalations = (filter.kinds ?? ["access.escalation"]).includes("access.escalation");
+  const wantsEscalations = !filter.kinds || filter.kinds.includes("access.escalation");
   const derived = Prisma.sql`SELECT ${derivedColumns} ${derivedFrom} ${notShadowed}
       ${wantsEscalations ? Prisma.sql`AND NOT (${rankedRow})` : Prisma.empty}
     ${

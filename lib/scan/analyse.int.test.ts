@@ -12,7 +12,7 @@ import { contentHash, modelToRecords } from "@/lib/model/records";
 import type { TenantModel } from "@/lib/model/tenant-model";
 import { type ExpandedAccessFilter, expandedAccessSql } from "@/lib/queries/expanded-access";
 import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
-import { generatedTenantFile } from "@/tests/helpers/generated-tenant";
+import { generatedTenantFile, SMALL_GENERATED_TENANT } from "@/tests/helpers/generated-tenant";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { analyseAndStore } from "./analyse";
 import { storeRecords } from "./store";
@@ -141,17 +141,7 @@ describe("analyseAndStore", () => {
   // (fewest hops, then lower group id: lib/access/group-storage.ts) reproduces it; every way of reading the
   // access — all of it, a cluster's, a principal's by key range, by natural key — must take that one only.
   it("reads members' attack paths several groups expand to from the preferred group's row, however read", async () => {
-    const generated = modelFromTenantFile(
-      await generatedTenantFile({
-        seed: 7,
-        subscriptions: 2,
-        clusters: 6,
-        roleAssignments: 500,
-        bindings: 300,
-        principals: 160,
-        identities: 20,
-      }),
-    );
+    const generated = modelFromTenantFile(await generatedTenantFile(SMALL_GENERATED_TENANT));
     const expected = new Map(
       accessToRecords(evaluateTenantAccess(generated, buildAccessIndex(generated))).map((r) => [
         `${r.kind} ${r.naturalKey}`,
