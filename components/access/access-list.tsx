@@ -1,3 +1,5 @@
+"use client";
+
 import { becomeClusterAdmin, reachChipText, reachesBeyond } from "@/components/access/can-become";
 import { EligibleBadge } from "@/components/access/path-steps";
 import { PrincipalAccessDetails } from "@/components/access/principal-access-details";
@@ -9,6 +11,11 @@ import type { AccessSummaryEntry } from "@/lib/queries/get-cluster-access-summar
 // Every principal with access to a cluster, one disclosure each (native <details>: keyboard and
 // screen-reader friendly). The summary says who, how much and by which route; expanding a principal
 // shows each grant's path step by step.
+//
+// A client component, given the rows as data: rendered on the server, the rows travelled as elements, and
+// React's RSC encoder defers every element past the first ~3,200 characters of a payload row to a row of
+// its own (`deferTask`, react-server-dom), which server rendering then waits for as a segment streamed
+// apart — one per access row on a busy cluster (6,048 of them with "Show all"). As data they are one row.
 
 function distinctLevels(entry: AccessSummaryEntry) {
   const seen = new Set<string>();

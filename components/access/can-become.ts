@@ -12,6 +12,12 @@ import {
 // one-step escalation that always ends at cluster-admin), ordered so that nobody who can make
 // themselves cluster-admin looks clean. Pure view-model code shared by the cluster and principal pages.
 
+/**
+ * "Can become cluster-admin": paths shown open, and the only ones rendered with the page; the rest stay one
+ * click away (loaded when opened), so a busy cluster's list stays scannable and its page light.
+ */
+export const OPEN_PATHS = 5;
+
 /** A level a principal can reach but does not hold, from an attack-path escalation. */
 export type Reach = {
   level: AttackPathLevel;

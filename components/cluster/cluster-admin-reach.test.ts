@@ -1,7 +1,8 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { type Becomer, ClusterAdminReach, OPEN_PATHS } from "@/components/cluster/cluster-admin-reach";
+import { OPEN_PATHS } from "@/components/access/can-become";
+import { type Becomer, ClusterAdminReach } from "@/components/cluster/cluster-admin-reach";
 import type { PathStep } from "@/lib/access/types";
 
 // "Can become cluster-admin" on a busy cluster: only the first OPEN_PATHS paths travel with the page (a

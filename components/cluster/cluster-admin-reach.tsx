@@ -1,5 +1,12 @@
+"use client";
+
 import Link from "next/link";
-import { type BecomeClusterAdmin, type Reach, reachChipText } from "@/components/access/can-become";
+import {
+  type BecomeClusterAdmin,
+  OPEN_PATHS,
+  type Reach,
+  reachChipText,
+} from "@/components/access/can-become";
 import { PathSteps } from "@/components/access/path-steps";
 import { PrincipalAccessDetails } from "@/components/access/principal-access-details";
 import { ReachChip } from "@/components/access/reach-chip";
@@ -11,6 +18,7 @@ import { principalHref } from "@/lib/queries/cluster-slug";
 
 // "Is cluster-admin" beside "Can become cluster-admin": a cluster where nobody holds cluster-admin
 // but three principals can make themselves it in one hop is not clean, and must not look it.
+// A client component given data, as the access list is (components/access/access-list.tsx says why).
 
 export type Holder = { principal: AccessPrincipal; routes: AccessRoute[] };
 export type Becomer = {
@@ -27,12 +35,6 @@ export type Becomer = {
    */
   beside?: { reach: Reach; path?: readonly PathStep[] | null };
 };
-
-/**
- * Paths shown open, and the only ones rendered with the page: the rest stay one click away (loaded when
- * opened), so a busy cluster's list stays scannable and its page light.
- */
-export const OPEN_PATHS = 5;
 
 function PrincipalName({ principal }: { principal: AccessPrincipal }) {
   return (

@@ -1,13 +1,14 @@
 import {
   becomeClusterAdmin,
   clusterAdminBeside,
+  OPEN_PATHS,
   orderByClusterAdmin,
   reachesBeyond,
   reachOf,
   shortestClusterAdminPath,
 } from "@/components/access/can-become";
 import { encodeGraph, type GraphData } from "@/components/access/graph-data";
-import { type Becomer, type Holder, OPEN_PATHS } from "@/components/cluster/cluster-admin-reach";
+import type { Becomer, Holder } from "@/components/cluster/cluster-admin-reach";
 import {
   type AccessSummaryEntry,
   type ClusterAccessSummary,
