@@ -45,13 +45,19 @@ export const FINDING_SUMMARY_CLASS =
   "disclosure disclosure-marker flex flex-wrap items-center gap-2 px-3 py-2 hover:bg-slate-50";
 export const FINDING_BODY_CLASS = "space-y-3 border-t border-slate-100 px-4 py-3 text-sm";
 
+/** The fields a collapsed card shows (a finding has them; the cluster page sends only these for most cards). */
+export type FindingHeadline = Pick<Finding, "severity" | "status" | "title"> & {
+  cluster: { name: string };
+  evidence: { summary: string };
+};
+
 /** What a collapsed card shows: severity, status, title, where, and the evidence's one-line summary. */
 export function FindingSummary({
   finding,
   showCluster = true,
   headingLevel = 3,
 }: {
-  finding: Pick<Finding, "severity" | "status" | "title" | "cluster" | "evidence">;
+  finding: FindingHeadline;
   showCluster?: boolean;
   headingLevel?: 3 | 4;
 }) {

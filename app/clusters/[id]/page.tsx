@@ -10,10 +10,15 @@ import { ClusterAdminReach } from "@/components/cluster/cluster-admin-reach";
 import { ControlPlane } from "@/components/cluster/control-plane";
 import { WorkerPlane } from "@/components/cluster/worker-plane";
 import { Workloads } from "@/components/cluster/workloads";
-import { FindingCard, FindingSummary, MAX_PATHS } from "@/components/findings/finding-card";
-import { FindingOnDemand } from "@/components/findings/finding-on-demand";
+import {
+  type FindingLine,
+  FindingLines,
+  type FindingOnDemandLine,
+  FindingsOnDemand,
+  MoreOfRule,
+} from "@/components/findings/cluster-finding-lines";
+import { FindingCard, MAX_PATHS } from "@/components/findings/finding-card";
 import { NoScanYet } from "@/components/no-scan-yet";
-import { FindingStatusBadge } from "@/components/ui/badges";
 import { PageHeader, Section, SectionSkeleton } from "@/components/ui/layout";
 import { HOLDING_EXPLANATION, HOLDING_LABEL } from "@/lib/access/labels";
 import { findingSubject } from "@/lib/findings/records";
@@ -156,7 +161,7 @@ async function AccessSection({
 
 async function FindingsSection({ scope, clusterId }: { scope: ScanScope; clusterId: string }) {
   const { scanId, findings } = await getClusterFindings(scope, clusterId);
-  const view = clusterFindingsView(findings, {
+  const { failing, rest } = clusterFindingsView(findings, {
     listed: FINDINGS_LISTED,
     perRule: FINDINGS_PER_RULE,
     bodies: FINDING_BODIES_IN_PLACE,
@@ -170,44 +175,31 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
   /** the findings page at this finding's rule, in its status list */
   const ruleHref = (finding: Finding) =>
     findingsHref(finding.status === "fail" ? "fail" : "all", finding.ruleId);
-  const card = (
-    {
-      finding,
-      body,
-      paths,
+  // Cards with their bodies in place come first (clusterFindingsView places them so), rendered here; the
+  // others travel as data to a client list (components/findings/cluster-finding-lines.tsx says why).
+  const inPlace = failing.shown.filter((entry) => entry.body);
+  const onDemand: FindingOnDemandLine[] = failing.shown
+    .filter((entry) => !entry.body)
+    .map(({ finding, moreOfRule }) => ({
+      headline: {
+        severity: finding.severity,
+        status: finding.status,
+        title: finding.title,
+        cluster: { name: finding.cluster.name },
+        evidence: { summary: finding.evidence.summary },
+      },
+      ruleId: finding.ruleId,
+      subject: findingSubject(finding),
+      ruleHref: ruleHref(finding),
       moreOfRule,
-    }: { finding: Finding; body: boolean; paths: boolean; moreOfRule: number },
-    index: number,
-  ) => (
-    // by position: server-rendered in a fixed order; the evidence's ARM ids as keys weighed kilobytes in the RSC payload
-    <Fragment key={index}>
-      {body ? (
-        <FindingCard
-          finding={finding}
-          showCluster={false}
-          pathsElsewhere={paths ? undefined : ruleHref(finding)}
-        />
-      ) : (
-        <FindingOnDemand
-          summary={<FindingSummary finding={finding} showCluster={false} />}
-          clusterSlug={slug}
-          scanId={scanId}
-          ruleId={finding.ruleId}
-          subject={findingSubject(finding)}
-          findingsHref={ruleHref(finding)}
-        />
-      )}
-      {moreOfRule > 0 ? (
-        <p className="pl-3 text-sm">
-          <Link className="link" href={ruleHref(finding)}>
-            {moreOfRule} more {finding.status === "fail" ? "failing " : ""}
-            {moreOfRule === 1 ? "finding" : "findings"} of this rule
-          </Link>{" "}
-          on the findings page.
-        </p>
-      ) : null}
-    </Fragment>
-  );
+    }));
+  const lines: FindingLine[] = rest.shown.map(({ finding, moreOfRule }) => ({
+    status: finding.status,
+    title: finding.title,
+    summary: finding.evidence.summary,
+    ruleHref: findingsHref("all", finding.ruleId),
+    moreOfRule,
+  }));
   const more = (hidden: number, what: string, href: string) =>
     hidden > 0 ? (
       <p className="mt-2 text-sm">
@@ -218,7 +210,6 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
         .
       </p>
     ) : null;
-  const { failing, rest } = view;
   return (
     <Section
       id="findings"
@@ -228,7 +219,20 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
       {failing.total === 0 ? (
         <p className="text-sm text-slate-600">No failing finding on this cluster.</p>
       ) : null}
-      <div className="space-y-2">{failing.shown.map(card)}</div>
+      <div className="space-y-2">
+        {inPlace.map(({ finding, paths, moreOfRule }, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: by position: server-rendered in a fixed order; the evidence's ARM ids as keys weighed kilobytes in the RSC payload
+          <Fragment key={index}>
+            <FindingCard
+              finding={finding}
+              showCluster={false}
+              pathsElsewhere={paths ? undefined : ruleHref(finding)}
+            />
+            <MoreOfRule count={moreOfRule} failing={finding.status === "fail"} href={ruleHref(finding)} />
+          </Fragment>
+        ))}
+        <FindingsOnDemand lines={onDemand} clusterSlug={slug} scanId={scanId} />
+      </div>
       {more(
         failing.hidden,
         failing.hidden === 1 ? "failing finding" : "failing findings",
@@ -241,21 +245,7 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
           </summary>
           {/* one line each, its title linking to the rule's findings there: a passing finding's evidence is a
               setting that holds, and 16 cards with their disclosures weighed as much as the failing ones */}
-          <ul className="mt-2 space-y-2 text-sm">
-            {rest.shown.map(({ finding, moreOfRule }, index) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: server-rendered in a fixed order, as the cards
-              <li key={index} className="flex flex-wrap items-baseline gap-x-2">
-                <FindingStatusBadge status={finding.status} />
-                <Link className="link" href={findingsHref("all", finding.ruleId)}>
-                  {finding.title}
-                </Link>
-                <span className="text-slate-700 wrap-anywhere">
-                  {finding.evidence.summary}
-                  {moreOfRule > 0 ? ` (and ${moreOfRule} more of this rule)` : ""}
-                </span>
-              </li>
-            ))}
-          </ul>
+          <FindingLines lines={lines} />
           {more(rest.hidden, rest.hidden === 1 ? "finding" : "findings", findingsHref("all"))}
         </details>
       ) : null}
