@@ -51,6 +51,17 @@ export type FindingHeadline = Pick<Finding, "severity" | "status" | "title"> & {
   evidence: { summary: string };
 };
 
+/** A finding's headline alone: what a collapsed card needs, without the evidence's paths and commands. */
+export function findingHeadline(finding: Finding): FindingHeadline {
+  return {
+    severity: finding.severity,
+    status: finding.status,
+    title: finding.title,
+    cluster: { name: finding.cluster.name },
+    evidence: { summary: finding.evidence.summary },
+  };
+}
+
 /** What a collapsed card shows: severity, status, title, where, and the evidence's one-line summary. */
 export function FindingSummary({
   finding,

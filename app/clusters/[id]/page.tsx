@@ -17,7 +17,7 @@ import {
   FindingsOnDemand,
   MoreOfRule,
 } from "@/components/findings/cluster-finding-lines";
-import { FindingCard, MAX_PATHS } from "@/components/findings/finding-card";
+import { FindingCard, findingHeadline, MAX_PATHS } from "@/components/findings/finding-card";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { PageHeader, Section, SectionSkeleton } from "@/components/ui/layout";
 import { HOLDING_EXPLANATION, HOLDING_LABEL } from "@/lib/access/labels";
@@ -181,13 +181,7 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
   const onDemand: FindingOnDemandLine[] = failing.shown
     .filter((entry) => !entry.body)
     .map(({ finding, moreOfRule }) => ({
-      headline: {
-        severity: finding.severity,
-        status: finding.status,
-        title: finding.title,
-        cluster: { name: finding.cluster.name },
-        evidence: { summary: finding.evidence.summary },
-      },
+      headline: findingHeadline(finding),
       ruleId: finding.ruleId,
       subject: findingSubject(finding),
       ruleHref: ruleHref(finding),
