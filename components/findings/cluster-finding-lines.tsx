@@ -2,14 +2,45 @@
 
 import Link from "next/link";
 import { Fragment } from "react";
-import { type FindingHeadline, FindingSummary } from "@/components/findings/finding-card";
+import {
+  type CardFinding,
+  FindingCard,
+  type FindingHeadline,
+  FindingSummary,
+} from "@/components/findings/finding-card";
 import { FindingOnDemand } from "@/components/findings/finding-on-demand";
 import { FindingStatusBadge } from "@/components/ui/badges";
 
-// The cluster page's findings past those with their bodies in place: the cards whose evidence loads when
-// opened, and the passing and not-assessed findings a line each. A client component given them as data, as
-// the access list is (components/access/access-list.tsx says why: as server-rendered elements, each card
-// past the payload row's first ~3,200 characters was streamed as a segment of its own).
+// The cluster page's findings: the first failing ones with their bodies in place, the cards whose evidence
+// loads when opened, and the passing and not-assessed findings a line each. Client components given them as
+// data, as the access list is (components/access/access-list.tsx says why: as server-rendered elements, each
+// card past the payload row's first ~3,200 characters was streamed as a segment of its own).
+
+/** A failing finding with its body in place: the finding cut to what its card shows (cardFinding). */
+export type FindingInPlace = CardFinding & {
+  /** whether its evidence paths are shown in place; if not, the card links to them on the findings page */
+  pathsInPlace: boolean;
+  /** the findings page at this finding's rule */
+  ruleHref: string;
+  /** findings of the same rule not listed after this one */
+  moreOfRule: number;
+};
+
+export function FindingsInPlace({ cards }: { cards: readonly FindingInPlace[] }) {
+  return cards.map((card, index) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: a list in a fixed order that never reorders
+    <Fragment key={index}>
+      <FindingCard
+        finding={card.finding}
+        showCluster={false}
+        pathsElsewhere={card.pathsInPlace ? undefined : card.ruleHref}
+        objectCount={card.objectCount}
+        pathCount={card.pathCount}
+      />
+      <MoreOfRule count={card.moreOfRule} failing={card.finding.status === "fail"} href={card.ruleHref} />
+    </Fragment>
+  ));
+}
 
 /** A card whose body loads when opened: what its summary shows, and where its evidence is. */
 export type FindingOnDemandLine = {

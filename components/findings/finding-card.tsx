@@ -39,6 +39,36 @@ function Command({ label, text }: { label: string; text: string }) {
 const MAX_OBJECTS = 12;
 export const MAX_PATHS = 3;
 
+/** A finding cut to what its card shows, with the counts its "more not shown here" line needs. */
+export type CardFinding = {
+  finding: Finding;
+  /** objects and paths of the whole finding (the card lists the first MAX_OBJECTS and MAX_PATHS) */
+  objectCount: number;
+  pathCount: number;
+};
+
+/**
+ * What a card shows of a finding, for a page that sends its findings as data to a client list: the first
+ * MAX_OBJECTS objects and MAX_PATHS paths, or none when they are shown elsewhere (a finding about everyone
+ * on a cluster lists thousands), and how many there are.
+ */
+export function cardFinding(finding: Finding, { pathsInPlace }: { pathsInPlace: boolean }): CardFinding {
+  const { objects, paths } = finding.evidence;
+  return {
+    finding: {
+      ...finding,
+      evidence: {
+        ...finding.evidence,
+        objects: objects.slice(0, MAX_OBJECTS),
+        // paths shown elsewhere are only counted (FindingBody's pathsElsewhere)
+        ...(paths ? { paths: pathsInPlace ? paths.slice(0, MAX_PATHS) : [] } : {}),
+      },
+    },
+    objectCount: objects.length,
+    pathCount: paths?.length ?? 0,
+  };
+}
+
 /** The card's frame, shared with the cards whose body loads when opened (finding-on-demand.tsx). */
 export const FINDING_CARD_CLASS = "group rounded border border-slate-200 bg-white";
 export const FINDING_SUMMARY_CLASS =
@@ -91,6 +121,8 @@ export function FindingCard({
   showCluster = true,
   headingLevel = 3,
   pathsElsewhere,
+  objectCount,
+  pathCount,
 }: {
   finding: Finding;
   showCluster?: boolean;
@@ -100,13 +132,19 @@ export function FindingCard({
    * cluster page past its budget): the card then says how many there are and links there.
    */
   pathsElsewhere?: string;
-}) {
+} & Partial<Pick<CardFinding, "objectCount" | "pathCount">>) {
   return (
     <details className={FINDING_CARD_CLASS}>
       <summary className={FINDING_SUMMARY_CLASS}>
         <FindingSummary finding={finding} showCluster={showCluster} headingLevel={headingLevel} />
       </summary>
-      <FindingBody finding={finding} showCluster={showCluster} pathsElsewhere={pathsElsewhere} />
+      <FindingBody
+        finding={finding}
+        showCluster={showCluster}
+        pathsElsewhere={pathsElsewhere}
+        objectCount={objectCount}
+        pathCount={pathCount}
+      />
     </details>
   );
 }
@@ -116,17 +154,20 @@ export function FindingBody({
   finding,
   showCluster = true,
   pathsElsewhere,
+  objectCount = finding.evidence.objects.length,
+  pathCount = finding.evidence.paths?.length ?? 0,
 }: {
   finding: Finding;
   showCluster?: boolean;
   pathsElsewhere?: string;
+  /** the whole finding's objects and paths, when `finding` is cut to what the card shows (cardFinding) */
+  objectCount?: number;
+  pathCount?: number;
 }) {
   const unlisted = finding.evidence.unlisted ?? 0;
-  const hiddenObjects = Math.max(0, finding.evidence.objects.length - MAX_OBJECTS) + unlisted;
+  const hiddenObjects = Math.max(0, objectCount - MAX_OBJECTS) + unlisted;
   // paths shown elsewhere are counted in their own line, with the link to them
-  const hiddenPaths = pathsElsewhere
-    ? 0
-    : Math.max(0, (finding.evidence.paths?.length ?? 0) - MAX_PATHS) + unlisted;
+  const hiddenPaths = pathsElsewhere ? 0 : Math.max(0, pathCount - MAX_PATHS) + unlisted;
   return (
     <div className={FINDING_BODY_CLASS}>
       <div>
@@ -149,10 +190,10 @@ export function FindingBody({
             );
           })}
         </ul>
-        {pathsElsewhere && finding.evidence.paths?.length ? (
+        {pathsElsewhere && pathCount > 0 ? (
           <p className="mt-2 text-xs text-slate-600">
-            {finding.evidence.paths.length + unlisted} evidence{" "}
-            {finding.evidence.paths.length + unlisted === 1 ? "path" : "paths"}, step by step, with{" "}
+            {pathCount + unlisted} evidence {pathCount + unlisted === 1 ? "path" : "paths"}, step by step,
+            with{" "}
             <Link className="link" href={pathsElsewhere}>
               this finding on the findings page
             </Link>

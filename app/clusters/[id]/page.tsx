@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { Fragment, Suspense } from "react";
+import { Suspense } from "react";
 import { orNotFound, type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
 import { AccessGraph } from "@/components/access/access-graph";
 import { AccessList } from "@/components/access/access-list";
@@ -11,13 +11,14 @@ import { ControlPlane } from "@/components/cluster/control-plane";
 import { WorkerPlane } from "@/components/cluster/worker-plane";
 import { Workloads } from "@/components/cluster/workloads";
 import {
+  type FindingInPlace,
   type FindingLine,
   FindingLines,
   type FindingOnDemandLine,
+  FindingsInPlace,
   FindingsOnDemand,
-  MoreOfRule,
 } from "@/components/findings/cluster-finding-lines";
-import { FindingCard, findingHeadline, MAX_PATHS } from "@/components/findings/finding-card";
+import { cardFinding, findingHeadline, MAX_PATHS } from "@/components/findings/finding-card";
 import { NoScanYet } from "@/components/no-scan-yet";
 import { PageHeader, Section, SectionSkeleton } from "@/components/ui/layout";
 import { HOLDING_EXPLANATION, HOLDING_LABEL } from "@/lib/access/labels";
@@ -175,9 +176,16 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
   /** the findings page at this finding's rule, in its status list */
   const ruleHref = (finding: Finding) =>
     findingsHref(finding.status === "fail" ? "fail" : "all", finding.ruleId);
-  // Cards with their bodies in place come first (clusterFindingsView places them so), rendered here; the
-  // others travel as data to a client list (components/findings/cluster-finding-lines.tsx says why).
-  const inPlace = failing.shown.filter((entry) => entry.body);
+  // Cards with their bodies in place come first (clusterFindingsView places them so); every list travels as
+  // data to a client component (components/findings/cluster-finding-lines.tsx says why).
+  const inPlace: FindingInPlace[] = failing.shown
+    .filter((entry) => entry.body)
+    .map(({ finding, paths, moreOfRule }) => ({
+      ...cardFinding(finding, { pathsInPlace: paths }),
+      pathsInPlace: paths,
+      ruleHref: ruleHref(finding),
+      moreOfRule,
+    }));
   const onDemand: FindingOnDemandLine[] = failing.shown
     .filter((entry) => !entry.body)
     .map(({ finding, moreOfRule }) => ({
@@ -214,17 +222,7 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
         <p className="text-sm text-slate-600">No failing finding on this cluster.</p>
       ) : null}
       <div className="space-y-2">
-        {inPlace.map(({ finding, paths, moreOfRule }, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: by position: server-rendered in a fixed order; the evidence's ARM ids as keys weighed kilobytes in the RSC payload
-          <Fragment key={index}>
-            <FindingCard
-              finding={finding}
-              showCluster={false}
-              pathsElsewhere={paths ? undefined : ruleHref(finding)}
-            />
-            <MoreOfRule count={moreOfRule} failing={finding.status === "fail"} href={ruleHref(finding)} />
-          </Fragment>
-        ))}
+        <FindingsInPlace cards={inPlace} />
         <FindingsOnDemand lines={onDemand} clusterSlug={slug} scanId={scanId} />
       </div>
       {more(
