@@ -18,9 +18,7 @@ import { FindingStatusBadge } from "@/components/ui/badges";
 
 /** A failing finding with its body in place: the finding cut to what its card shows (cardFinding). */
 export type FindingInPlace = CardFinding & {
-  /** whether its evidence paths are shown in place; if not, the card links to them on the findings page */
-  pathsInPlace: boolean;
-  /** the findings page at this finding's rule */
+  /** the findings page at this finding's rule (where its paths are, when they are not in place) */
   ruleHref: string;
   /** findings of the same rule not listed after this one */
   moreOfRule: number;

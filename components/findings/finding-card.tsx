@@ -45,6 +45,8 @@ export type CardFinding = {
   /** objects and paths of the whole finding (the card lists the first MAX_OBJECTS and MAX_PATHS) */
   objectCount: number;
   pathCount: number;
+  /** whether `finding` keeps its first paths; if not, the card only counts them and links to where they are */
+  pathsInPlace: boolean;
 };
 
 /**
@@ -66,6 +68,7 @@ export function cardFinding(finding: Finding, { pathsInPlace }: { pathsInPlace: 
     },
     objectCount: objects.length,
     pathCount: paths?.length ?? 0,
+    pathsInPlace,
   };
 }
 

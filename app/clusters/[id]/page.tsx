@@ -182,7 +182,6 @@ async function FindingsSection({ scope, clusterId }: { scope: ScanScope; cluster
     .filter((entry) => entry.body)
     .map(({ finding, paths, moreOfRule }) => ({
       ...cardFinding(finding, { pathsInPlace: paths }),
-      pathsInPlace: paths,
       ruleHref: ruleHref(finding),
       moreOfRule,
     }));
