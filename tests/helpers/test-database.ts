@@ -31,6 +31,17 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
       await prisma.$disconnect();
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
+      // A pool's $disconnect can resolve while its clients are still closing; FORCE would then end them
+      // with 57P01, an error their pool has no listener for (an unhandled error failing the run). Give the
+      // file's connections a moment to close first; only those left after it are forced.
+      for (let waited = 0; waited < 2_000; waited += 50) {
+        const { rows } = await c.query<{ open: number }>(
+          "SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1",
+          [name],
+        );
+        if (rows[0].open === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await c.end();
     },
