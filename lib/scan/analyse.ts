@@ -14,11 +14,14 @@ import { collectGarbage } from "./collect-garbage";
 import { closeOutsideClusters, type StoredKinds, storeRecords } from "./store";
 
 /**
- * Grants and escalations per batch. A 500-cluster tenant with 100k assignments yields about a million
- * access records of ~3 KB each; a batch this size keeps one batch's objects and JSON in memory (tens of
- * MB) while a batch's fixed cost (a handful of statements) stays negligible.
+ * Grants and escalations per batch (before group-level storage collapses them). A batch is stored once it
+ * holds this many, so its clusters' access, paths, findings and JSON are in memory together. With attack
+ * paths a busy cluster alone yields more (bench/scan's 100-cluster tenant: ~25 k records a cluster), so a
+ * batch is mostly one cluster: at 20 k, two clusters' worth were held at a time and a scan's heap peaked
+ * ~45 MiB higher for the same CPU (docs/performance.md, "Smaller batches, and a scan that starts clean").
+ * A batch's fixed cost (a handful of statements) stays negligible.
  */
-export const DEFAULT_BATCH_RECORDS = 20_000;
+export const DEFAULT_BATCH_RECORDS = 5_000;
 
 export interface AnalysisOutcome {
   grants: number;
@@ -222,6 +225,7 @@ export async function analyseAndStore(
       for (const id of collapsed.groups) groupsWithRows.add(id);
     }
     await store(toStore, "access", { clusterIds, withRows: clustersWithAccess });
+    collectGarbage();
     if (streaming) {
       const findings = timed("findings", () => streaming.add(batch));
       const findingRecords = timed("records", () => findingsToRecords(findings));
@@ -261,6 +265,9 @@ export async function analyseAndStore(
     outcome.perCluster.set(cluster.id, { grants: 0, escalations: 0 });
     const evaluated = timed("evaluate", () => evaluateClusterAccess(model, cluster.id, index));
     const access = timed("attackPaths", () => withAttackPaths(evaluated, attackPaths.forCluster(evaluated)));
+    // The heap is looked at where the most garbage has just been made (a cluster's searches, a batch's
+    // store), not only once a batch is done: one busy cluster's batch grew it ~250 MB between two looks.
+    collectGarbage();
     batch.push(access);
     batchSize += recordCount(access);
     if (batchSize >= batchRecords) await flush();

@@ -14,16 +14,38 @@ describe("collectorOnGrowth", () => {
       50,
     );
     heap = 40;
-    collect();
+    collect.onGrowth();
     expect(collections).toBe(0); // 40 of garbage since the start
     heap = 60;
-    collect();
+    collect.onGrowth();
     expect(collections).toBe(1); // 60 ≥ 50
     heap = 140;
-    collect();
+    collect.onGrowth();
     expect(collections).toBe(1); // 40 past the 100 left
     heap = 150;
-    collect();
+    collect.onGrowth();
+    expect(collections).toBe(2);
+  });
+
+  it("collects now when asked, and counts growth from what that collection left", () => {
+    let heap = 0;
+    let collections = 0;
+    const collect = collectorOnGrowth(
+      () => {
+        collections++;
+        heap = 20; // what survives: the last scan's garbage is gone
+      },
+      () => heap,
+      50,
+    );
+    heap = 400; // a scan's worth of garbage, never collected since (the last collection left 0)
+    collect.now();
+    expect(collections).toBe(1);
+    heap = 60;
+    collect.onGrowth();
+    expect(collections).toBe(1); // 40 past the 20 left
+    heap = 70;
+    collect.onGrowth();
     expect(collections).toBe(2);
   });
 
@@ -33,7 +55,8 @@ describe("collectorOnGrowth", () => {
       read++;
       return 1e12;
     });
-    collect();
+    collect.onGrowth();
+    collect.now();
     expect(read).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import type { DbPool } from "@/lib/db/queryable";
 import { modelToRecords } from "@/lib/model/records";
 import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
 import { PRODUCT_VERSION } from "@/lib/version";
-import { collectGarbage } from "./collect-garbage";
+import { collectGarbage, collectGarbageNow } from "./collect-garbage";
 import { analyseIncrementally } from "./incremental-analysis";
 import { notifyScanCommitted } from "./scan-events";
 import { acquireScanLock } from "./scan-lock";
@@ -108,6 +108,9 @@ export async function runScan(input: RunScanInput): Promise<ScanOutcome> {
     input.onStarted?.(scanId);
     const progress = progressWriter(pool, scanId, input.onProgress);
 
+    // What this process's last scan built is garbage V8 has not collected yet: collected before this
+    // scan's own collection grows the heap on top of it.
+    collectGarbageNow();
     let collected: CollectedTenant | null;
     const collectStarted = performance.now();
     try {
