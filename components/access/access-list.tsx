@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { becomeClusterAdmin, reachChipText, reachesBeyond } from "@/components/access/can-become";
 import { EligibleBadge } from "@/components/access/path-steps";
 import { PrincipalAccessDetails } from "@/components/access/principal-access-details";
@@ -16,6 +17,8 @@ import type { AccessSummaryEntry } from "@/lib/queries/get-cluster-access-summar
 // React's RSC encoder defers every element past the first ~3,200 characters of a payload row to a row of
 // its own (`deferTask`, react-server-dom), which server rendering then waits for as a segment streamed
 // apart — one per access row on a busy cluster (6,048 of them with "Show all"). As data they are one row.
+// The "25 of 6,048 shown" line below the list is drawn here too, from `more`: as the page's own element
+// after the list's row it was the last segment a busy cluster page streamed apart.
 
 function distinctLevels(entry: AccessSummaryEntry) {
   const seen = new Set<string>();
@@ -28,6 +31,40 @@ function distinctLevels(entry: AccessSummaryEntry) {
 }
 
 export function AccessList({
+  principals,
+  clusterName,
+  clusterSlug,
+  scanId,
+  more,
+}: {
+  principals: AccessSummaryEntry[];
+  clusterName: string;
+  clusterSlug: string;
+  scanId: string;
+  /** the list is cut: how many there are in all, and the page that lists them all */
+  more?: { total: number; href: string };
+}) {
+  return (
+    <>
+      <AccessRows
+        principals={principals}
+        clusterName={clusterName}
+        clusterSlug={clusterSlug}
+        scanId={scanId}
+      />
+      {more && more.total > principals.length ? (
+        <p className="mt-3 text-sm">
+          {principals.length} of {more.total} shown.{" "}
+          <Link className="link" href={more.href}>
+            Show all {more.total}
+          </Link>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function AccessRows({
   principals,
   clusterName,
   clusterSlug,

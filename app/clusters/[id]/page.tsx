@@ -135,19 +135,12 @@ async function AccessSection({
             clusterName={clusterName}
             clusterSlug={slug}
             scanId={summary.scanId}
+            more={{
+              total: filtered.length,
+              href: `${clusterHref(clusterId)}?access=all${params.holding === "any" ? "" : `&holding=${params.holding}`}#access-heading`,
+            }}
           />
         )}
-        {listed.length < filtered.length ? (
-          <p className="mt-3 text-sm">
-            {listed.length} of {filtered.length} shown.{" "}
-            <Link
-              className="link"
-              href={`${clusterHref(clusterId)}?access=all${params.holding === "any" ? "" : `&holding=${params.holding}`}#access-heading`}
-            >
-              Show all {filtered.length}
-            </Link>
-          </p>
-        ) : null}
       </Section>
       <Section
         id="graph"
