@@ -24,9 +24,9 @@ const render = (principals: AccessSummaryEntry[], more?: { total: number; href: 
 describe("AccessList", () => {
   it("says how many of how many it shows, and links to them all, when the list is cut", () => {
     const html = render(entries(2), { total: 6048, href: "/clusters/aks-1?access=all#access-heading" });
-    expect(html).toContain("2 of 6048 shown.");
+    expect(html).toContain("2 of 6,048 shown.");
     expect(html).toContain('href="/clusters/aks-1?access=all#access-heading"');
-    expect(html).toContain("Show all 6048");
+    expect(html).toContain("Show all 6,048");
     expect(html.match(/<li/g)).toHaveLength(2);
   });
 

@@ -54,9 +54,9 @@ export function AccessList({
       />
       {more && more.total > principals.length ? (
         <p className="mt-3 text-sm">
-          {principals.length} of {more.total} shown.{" "}
+          {principals.length.toLocaleString("en-GB")} of {more.total.toLocaleString("en-GB")} shown.{" "}
           <Link className="link" href={more.href}>
-            Show all {more.total}
+            Show all {more.total.toLocaleString("en-GB")}
           </Link>
         </p>
       ) : null}
