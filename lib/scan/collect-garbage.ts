@@ -7,7 +7,7 @@ import { getHeapStatistics } from "node:v8";
  * grow to several times its live set. Processes that scan are started with --expose-gc (bin/aks-atlas.mjs,
  * `npm start`): a look at the heap after the inventory is stored, after each cluster's attack-path searches
  * and after each batch's store, and a full collection at each scan's start, keep RSS near the live set
- * (a 100-cluster scan's peak 1,058–1,093 → 912–947 MiB, docs/performance.md, "Smaller batches, and a scan
+ * (a 100-cluster scan's peak 1,058–1,093 → 909–947 MiB, docs/performance.md, "Smaller batches, and a scan
  * that starts clean"). Without the flag this does nothing.
  *
  * A full collection costs ~120 ms with a 20-cluster tenant's heap and more with a larger one, and a batch of
