@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { becomeClusterAdmin, reachChipText, reachesBeyond } from "@/components/access/can-become";
+import { reachChipsBeyond } from "@/components/access/can-become";
 import { EligibleBadge } from "@/components/access/path-steps";
 import { PrincipalAccessDetails } from "@/components/access/principal-access-details";
 import { ReachChip } from "@/components/access/reach-chip";
@@ -80,10 +80,7 @@ function AccessRows({
       {principals.map((entry) => {
         const routes = [...new Set(entry.grants.map((grant) => ROUTE_LABEL[grant.route]))];
         // what it can become beyond what it holds; cluster-write alone (scans before attack paths) as one hop
-        const reaches = reachesBeyond(entry.grants, entry.reaches);
-        const become = becomeClusterAdmin(entry);
-        if (become && !reaches.some((reach) => reach.level === "cluster-admin"))
-          reaches.unshift({ level: "cluster-admin", hops: become.hops, namespace: null, conditional: false });
+        const chips = reachChipsBeyond(entry);
         const oneStep = entry.escalations - entry.reaches.length;
         return (
           <li key={entry.principal.id}>
@@ -114,11 +111,11 @@ function AccessRows({
                     ) : null}
                   </span>
                   <span className="text-xs text-slate-600">{routes.join(", ")}</span>
-                  {reaches.map((reach) => (
+                  {chips.map((chip) => (
                     <ReachChip
-                      key={`${reach.level}|${reach.namespace}`}
-                      text={reachChipText(reach)}
-                      conditional={reach.conditional}
+                      key={`${chip.text}|${chip.conditional}`}
+                      text={chip.text}
+                      conditional={chip.conditional}
                     />
                   ))}
                   {oneStep > 0 ? (

@@ -4,6 +4,7 @@ import {
   clusterAdminBeside,
   orderByClusterAdmin,
   type Reach,
+  reachChipsBeyond,
   reachChipText,
   reachesBeyond,
   reachOf,
@@ -102,6 +103,29 @@ describe("reachesBeyond and chips", () => {
     expect(shown.map(reachChipText)).toEqual(["can become cluster-admin (3 hops)"]);
     expect(reachChipText(reach("cluster-admin", 1))).toBe("can become cluster-admin (1 hop)");
     expect(reachChipText(reach("cluster-admin", null))).toBe("can become cluster-admin");
+  });
+
+  it("always names cluster-admin when it can be become, beside a weaker reach too", () => {
+    // cluster-write alone (a scan stored before attack paths) beside a namespaced reach: the principal
+    // page once showed only "can become a namespace admin in orders", hiding the one hop to cluster-admin
+    expect(
+      reachChipsBeyond({
+        grants: [{ level: "read" }],
+        reaches: [reach("admin", 2, "orders")],
+        oneStep: ["cluster-write"],
+      }),
+    ).toEqual([
+      { text: "can become cluster-admin (1 hop)", conditional: false },
+      { text: "can become a namespace admin in orders (2 hops)", conditional: false },
+    ]);
+    // a stored attack path to cluster-admin is its own chip, not doubled
+    expect(
+      reachChipsBeyond({ grants: [], reaches: [reach("cluster-admin", 3)], oneStep: ["cluster-write"] }),
+    ).toEqual([{ text: "can become cluster-admin (3 hops)", conditional: false }]);
+    // nothing beyond a holder
+    expect(
+      reachChipsBeyond({ grants: [{ level: "cluster-admin" }], reaches: [], oneStep: ["cluster-write"] }),
+    ).toEqual([]);
   });
 
   it("says what an attack path reaches, where and in how many hops", () => {

@@ -177,6 +177,24 @@ export function reachChipText(reach: Reach): string {
 }
 
 /**
+ * The chips shown beside what a principal holds on a cluster: every reach beyond it, strongest first, and
+ * cluster-admin whenever `becomeClusterAdmin` says it can become it — also when no cluster-wide attack path
+ * to it is stored (cluster-write alone, scans before attack paths: one hop), so that a principal who can
+ * take the cluster never shows only a weaker chip.
+ */
+export function reachChipsBeyond(entry: {
+  grants: readonly HeldGrant[];
+  reaches: readonly Reach[];
+  oneStep: readonly EscalationTarget[];
+}): { text: string; conditional: boolean }[] {
+  const reaches = reachesBeyond(entry.grants, entry.reaches);
+  const become = becomeClusterAdmin(entry);
+  if (become && !reaches.some((reach) => reach.level === "cluster-admin" && reach.namespace === null))
+    reaches.unshift({ level: "cluster-admin", hops: become.hops, namespace: null, conditional: false });
+  return reaches.map((reach) => ({ text: reachChipText(reach), conditional: reach.conditional }));
+}
+
+/**
  * The path that proves `becomeClusterAdmin`: among one principal's escalations on a cluster, the
  * shortest cluster-wide attack path to cluster-admin, else the cluster-write escalation's first path.
  */

@@ -3,9 +3,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { z } from "zod";
-import { EscalationBlock, GrantBlock } from "@/components/access/grant-block";
+import { PathBlocks } from "@/components/access/path-blocks";
 import { fetchParsed, useLoadOnOpen } from "@/components/ui/use-load-on-open";
-import { pathKey } from "@/lib/access/path-key";
 import { principalAccessSchema } from "@/lib/access/types";
 import { principalHref } from "@/lib/queries/cluster-slug";
 
@@ -74,28 +73,15 @@ export function PrincipalAccessDetails({
             The paths could not be loaded. Close and open again to retry.
           </p>
         ) : null}
-        {state.kind === "loaded" && state.value
-          ? [
-              ...state.value.grants.map((grant) => (
-                <GrantBlock
-                  key={`${grant.level}|${grant.namespace}|${grant.route}|${pathKey(grant.path)}`}
-                  grant={grant}
-                  headingLevel={headingLevel}
-                  who={principal.displayName}
-                  where={clusterName}
-                />
-              )),
-              ...state.value.escalations.map((escalation) => (
-                <EscalationBlock
-                  key={`${escalation.to}|${escalation.route}|${pathKey(escalation.path)}`}
-                  escalation={escalation}
-                  headingLevel={headingLevel}
-                  who={principal.displayName}
-                  where={clusterName}
-                />
-              )),
-            ]
-          : null}
+        {state.kind === "loaded" && state.value ? (
+          <PathBlocks
+            grants={state.value.grants}
+            escalations={state.value.escalations}
+            headingLevel={headingLevel}
+            who={principal.displayName}
+            where={clusterName}
+          />
+        ) : null}
       </div>
     </details>
   );

@@ -1,24 +1,25 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { z } from "zod";
 import { orNotFound, type PageSearchParams, pageScope } from "@/app/_lib/page-scope";
-import type { Reach } from "@/components/access/can-become";
-import { becomeClusterAdmin, reachChipText, reachesBeyond } from "@/components/access/can-become";
+import { becomeClusterAdmin, reachChipsBeyond } from "@/components/access/can-become";
 import { blocksInPlace } from "@/components/access/capped-list";
-import { EscalationBlock, GrantBlock } from "@/components/access/grant-block";
+import { PathBlocks } from "@/components/access/path-blocks";
 import { EligibleBadge } from "@/components/access/path-steps";
 import { PrincipalAccessDetails } from "@/components/access/principal-access-details";
-import { ReachChip } from "@/components/access/reach-chip";
+import { ReachChips } from "@/components/access/reach-chip";
 import { NoScanYet } from "@/components/no-scan-yet";
+import {
+  type PrincipalClusterRow,
+  PrincipalClusterTable,
+} from "@/components/principals/principal-cluster-table";
 import { KindTag, LevelBadge } from "@/components/ui/badges";
 import { plural } from "@/components/ui/format";
 import { JsonLink } from "@/components/ui/json-link";
 import { PageHeader, Section } from "@/components/ui/layout";
 import { Pagination } from "@/components/ui/pagination";
-import { TableScroll } from "@/components/ui/table-scroll";
 import { ELIGIBLE_EXPLANATION, ROUTE_LABEL } from "@/lib/access/labels";
-import type { AccessLevel, EscalationTarget } from "@/lib/access/types";
+import type { AccessLevel } from "@/lib/access/types";
 import { type ClusterDifference, differenceSentence } from "@/lib/queries/cluster-differences";
 import { clusterHref, clusterSlug, principalHref, principalIdFromParam } from "@/lib/queries/cluster-slug";
 import { getClusterDifferences } from "@/lib/queries/get-cluster-differences";
@@ -177,93 +178,29 @@ export default async function PrincipalPage({
 
       {data.summary.length > 0 ? (
         <Section id="clusters" title="Access by cluster" description="Strongest first.">
-          <TableScroll label={`Access of ${principal.displayName} by cluster`}>
-            <table className="w-full min-w-[36rem] text-left text-sm">
-              <thead className="border-b border-slate-200 text-slate-700">
-                <tr>
-                  <th scope="col" className="py-1.5 pr-3 font-medium">
-                    Cluster
-                  </th>
-                  <th scope="col" className="py-1.5 pr-3 font-medium">
-                    Access
-                  </th>
-                  <th scope="col" className="py-1.5 pr-3 font-medium">
-                    Can become
-                  </th>
-                  <th scope="col" className="py-1.5 pr-3 font-medium">
-                    Routes
-                  </th>
-                  <th scope="col" className="py-1.5 pr-3 text-right font-medium">
-                    Escalations
-                  </th>
-                  <th scope="col" className="py-1.5 font-medium">
-                    <span className="sr-only">Paths</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {tableRows.map((entry, index) => (
-                  <tr key={entry.cluster.id}>
-                    <th scope="row" className="py-1.5 pr-3 font-medium">
-                      <Link href={clusterHref(entry.cluster.id)} className="link">
-                        {entry.cluster.name}
-                      </Link>
-                    </th>
-                    <td className="py-1.5 pr-3">
-                      <span className="flex flex-wrap items-center gap-1">
-                        {entry.strongestLevel ? (
-                          <LevelBadge
-                            level={entry.strongestLevel}
-                            namespace={namespaceWords(entry.strongestNamespaces)}
-                          />
-                        ) : entry.eligibleLevel ? (
-                          "none standing,"
-                        ) : (
-                          "none"
-                        )}
-                        {entry.eligibleLevel ? (
-                          <>
-                            <LevelBadge
-                              level={entry.eligibleLevel}
-                              namespace={namespaceWords(entry.eligibleNamespaces)}
-                            />
-                            <EligibleBadge />
-                          </>
-                        ) : null}
-                      </span>
-                      {differencesOf(entry.cluster.id).length > 0 ? (
-                        <a
-                          href="#differences-heading"
-                          className="mt-0.5 block text-xs text-slate-700 underline"
-                        >
-                          {differencesOf(entry.cluster.id)
-                            .map((note) => DIFFERENCE_SHORT[note.reason])
-                            .join("; ")}
-                        </a>
-                      ) : null}
-                    </td>
-                    <td className="py-1.5 pr-3">
-                      <ReachChips held={held(entry)} entry={entry} />
-                    </td>
-                    <td className="py-1.5 pr-3 text-slate-700">
-                      {[...new Set([...entry.routes, ...entry.eligibleRoutes])]
-                        .map((route) => ROUTE_LABEL[route])
-                        .join(", ") || "–"}
-                    </td>
-                    <td className="py-1.5 pr-3 text-right tabular-nums">{entry.escalations}</td>
-                    <td className="py-1.5">
-                      <Link
-                        href={`?page=${Math.floor(index / PRINCIPAL_CLUSTERS_PER_PAGE) + 1}#paths-${index}`}
-                        className="link"
-                      >
-                        how<span className="sr-only"> on {entry.cluster.name}</span>
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <PrincipalClusterTable
+            label={`Access of ${principal.displayName} by cluster`}
+            rows={tableRows.map(
+              (entry, index): PrincipalClusterRow => ({
+                name: entry.cluster.name,
+                href: clusterHref(entry.cluster.id),
+                strongestLevel: entry.strongestLevel,
+                strongestWhere: namespaceWords(entry.strongestNamespaces),
+                eligibleLevel: entry.eligibleLevel,
+                eligibleWhere: namespaceWords(entry.eligibleNamespaces),
+                differences:
+                  differencesOf(entry.cluster.id)
+                    .map((note) => DIFFERENCE_SHORT[note.reason])
+                    .join("; ") || null,
+                chips: reachChipsBeyond({ ...entry, grants: held(entry) }),
+                routes: [...new Set([...entry.routes, ...entry.eligibleRoutes])]
+                  .map((route) => ROUTE_LABEL[route])
+                  .join(", "),
+                escalations: entry.escalations,
+                pathsHref: `?page=${Math.floor(index / PRINCIPAL_CLUSTERS_PER_PAGE) + 1}#paths-${index}`,
+              }),
+            )}
+          />
           {tableRows.length < data.summary.length ? (
             <p className="mt-2 text-sm">
               {tableRows.length} of {data.summary.length} clusters listed.{" "}
@@ -282,7 +219,8 @@ export default async function PrincipalPage({
           <ul className="space-y-4">
             {shown.map((entry, offset) => (
               <li
-                key={entry.cluster.id}
+                // biome-ignore lint/suspicious/noArrayIndexKey: server-rendered, never reordered; the cluster's ARM id as key weighed ~150 B a block in the RSC payload
+                key={offset}
                 id={`paths-${first + offset}`}
                 className="scroll-mt-4 rounded border border-slate-200"
               >
@@ -307,7 +245,7 @@ export default async function PrincipalPage({
                       <EligibleBadge />
                     </>
                   ) : null}
-                  <ReachChips held={held(entry)} entry={entry} empty={null} />
+                  <ReachChips chips={reachChipsBeyond({ ...entry, grants: held(entry) })} />
                 </h3>
                 <div className="space-y-2 p-3">
                   {differencesOf(entry.cluster.id).length > 0 ? (
@@ -338,26 +276,15 @@ export default async function PrincipalPage({
                       />
                     </div>
                   )}
-                  {(inPlace[offset] ? entry.grants : []).map((grant, index) => (
-                    <GrantBlock
-                      // biome-ignore lint/suspicious/noArrayIndexKey: server-rendered, never reordered; a key naming the path's ARM ids travelled in the RSC payload (100 KB on a busy principal)
-                      key={index}
-                      grant={grant}
+                  {inPlace[offset] ? (
+                    <PathBlocks
+                      grants={entry.grants}
+                      escalations={entry.escalations}
                       headingLevel={4}
                       who={principal.displayName}
                       where={entry.cluster.name}
                     />
-                  ))}
-                  {(inPlace[offset] ? entry.escalations : []).map((escalation, index) => (
-                    <EscalationBlock
-                      // biome-ignore lint/suspicious/noArrayIndexKey: as above
-                      key={index}
-                      escalation={escalation}
-                      headingLevel={4}
-                      who={principal.displayName}
-                      where={entry.cluster.name}
-                    />
-                  ))}
+                  ) : null}
                 </div>
               </li>
             ))}
@@ -466,39 +393,6 @@ export default async function PrincipalPage({
         </Section>
       </div>
     </div>
-  );
-}
-
-/** "can become cluster-admin (3 hops)" for every level reachable beyond what is held, strongest first. */
-function ReachChips({
-  held,
-  entry,
-  empty = <span className="text-slate-600">–</span>,
-}: {
-  held: { level: AccessLevel }[];
-  entry: { reaches: Reach[]; oneStep: EscalationTarget[] };
-  /** what a table cell shows when there is nothing to become; a heading shows nothing */
-  empty?: ReactNode;
-}) {
-  const reaches = reachesBeyond(held, entry.reaches);
-  const fallback =
-    reaches.length === 0 ? becomeClusterAdmin({ grants: held, reaches: [], oneStep: entry.oneStep }) : null;
-  if (reaches.length === 0 && !fallback) return empty;
-  return (
-    <span className="inline-flex flex-wrap gap-1">
-      {reaches.map((reach) => (
-        <ReachChip
-          key={`${reach.level}|${reach.namespace}`}
-          text={reachChipText(reach)}
-          conditional={reach.conditional}
-        />
-      ))}
-      {fallback ? (
-        <ReachChip
-          text={reachChipText({ level: "cluster-admin", hops: 1, namespace: null, conditional: false })}
-        />
-      ) : null}
-    </span>
   );
 }
 
