@@ -181,3 +181,62 @@ export function expandedAccessSql(filter: ExpandedAccessFilter): Prisma.Sql {
     ${derived}
   )`;
 }
+
+/**
+ * The (principal, cluster) pairs with at least one access row of `kind` as of `scanId`, stored or derived — what
+ * `expandedAccessSql` gives when a reader only asks *which clusters* each principal has such a row on — worked
+ * out per group, not per derived row: a subquery with the columns `principal_id, cluster_id` (distinct).
+ *
+ * Which group row a key is derived from, and whether a stored row of the member shadows it, change a derived
+ * row's document, never its (principal, cluster): a shadowing row is itself stored, on the same pair. Only an
+ * `access.absent` marker removes a derived row. So a group's member has a pair on each cluster the group has
+ * rows on, unless a marker names that member on that cluster; those pairs (few) are decided row by row, each
+ * derived key looked up among the markers. On a 500-cluster tenant this reads each group's distinct clusters
+ * joined to its members instead of 1.3 M derived escalation rows (docs/performance.md, "The first visit after
+ * a scan").
+ */
+export function expandedClusterPairsSql(filter: {
+  tenantId: string;
+  scanId: bigint;
+  kind: "access.grant" | "access.escalation";
+}): Prisma.Sql {
+  const { tenantId, scanId, kind } = filter;
+  const tenantRows = (alias: string, recordKind: string) =>
+    Prisma.sql`${Prisma.raw(alias)}.tenant_id = ${tenantId} AND ${Prisma.raw(alias)}.kind = ${recordKind} AND ${asOf(alias, scanId)}`;
+  // a row's principal, cut out by length (a Kubernetes user's id may hold '|'): accessPrincipalSql's rule
+  const principalOf = Prisma.sql`substr(r.natural_key, length(r.cluster_id) + 2,
+    length(r.natural_key) - length(r.cluster_id) - 4 - length(split_part(r.natural_key, '|', -3))
+      - length(split_part(r.natural_key, '|', -2)) - length(split_part(r.natural_key, '|', -1)))`;
+  // a group row's group: the 36 characters after the cluster id, followed by '|' (group ids are GUIDs)
+  const groupOf = Prisma.sql`substr(r.natural_key, length(r.cluster_id) + 2, 36)`;
+  const isGroupShaped = Prisma.sql`substr(r.natural_key, length(r.cluster_id) + 38, 1) = '|'`;
+  // an absent marker's key is `<kind>|<cluster>|<member>|…`: cluster ids and member GUIDs hold no '|'
+  const markerPrefix = `${kind}|`;
+  return Prisma.sql`(WITH rows AS MATERIALIZED (
+      SELECT r.natural_key, r.cluster_id FROM snapshot_records r WHERE ${tenantRows("r", kind)}
+    ), group_rows AS MATERIALIZED (
+      SELECT r.cluster_id, ${groupOf} AS group_id, substr(r.natural_key, length(r.cluster_id) + 38) AS rest
+      FROM rows r WHERE ${isGroupShaped}
+    ), memberships AS MATERIALIZED (
+      SELECT split_part(m.natural_key, '|', 1) AS group_id, m.data->'member'->>'id' AS member_id
+      FROM snapshot_records m WHERE ${tenantRows("m", "access.membership")}
+    ), markers AS MATERIALIZED (
+      SELECT a.natural_key, split_part(a.natural_key, '|', 2) AS cluster_id, split_part(a.natural_key, '|', 3) AS member_id
+      FROM snapshot_records a WHERE ${tenantRows("a", "access.absent")} AND starts_with(a.natural_key, ${markerPrefix})
+    ), marked AS MATERIALIZED (
+      SELECT DISTINCT cluster_id, member_id FROM markers
+    ), marked_groups AS MATERIALIZED (
+      -- each marked pair with the member's groups: the group rows to decide it from, row by row
+      SELECT k.cluster_id, k.member_id, ms.group_id FROM marked k JOIN memberships ms ON ms.member_id = k.member_id
+    )
+    SELECT ${principalOf} AS principal_id, r.cluster_id FROM rows r
+    UNION
+    SELECT ms.member_id, gc.cluster_id
+    FROM (SELECT DISTINCT cluster_id, group_id FROM group_rows) gc JOIN memberships ms ON ms.group_id = gc.group_id
+    WHERE NOT EXISTS (SELECT 1 FROM marked k WHERE k.cluster_id = gc.cluster_id AND k.member_id = ms.member_id)
+    UNION
+    SELECT mg.member_id, gr.cluster_id
+    FROM marked_groups mg JOIN group_rows gr ON gr.cluster_id = mg.cluster_id AND gr.group_id = mg.group_id
+    WHERE NOT EXISTS (SELECT 1 FROM markers a
+                      WHERE a.natural_key = ${markerPrefix} || gr.cluster_id || '|' || mg.member_id || gr.rest))`;
+}

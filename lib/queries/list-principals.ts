@@ -9,7 +9,7 @@ import {
   nonDirectoryDisplayName,
   nonDirectoryKindSql,
 } from "@/lib/queries/access-keys";
-import { expandedAccessSql } from "@/lib/queries/expanded-access";
+import { expandedAccessSql, expandedClusterPairsSql } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { signInGroupOf } from "@/lib/queries/sign-in-group";
@@ -104,8 +104,9 @@ async function readSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
             FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.grant"] })} AS snapshot_records WHERE ${tenant} AND kind = 'access.grant') g
       GROUP BY 1
     ), escalations AS (
-      SELECT ${accessPrincipalSql()} AS id, count(DISTINCT cluster_id) AS clusters
-      FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.escalation"] })} AS snapshot_records WHERE ${tenant} AND kind = 'access.escalation'
+      -- which clusters, not which rows: counted per group (1.3 M derived rows on a 500-cluster tenant)
+      SELECT principal_id AS id, count(*) AS clusters
+      FROM ${expandedClusterPairsSql({ tenantId: scope.tenantId, scanId: scope.scanId, kind: "access.escalation" })} AS pairs
       GROUP BY 1
     ), directory AS (
       SELECT natural_key AS id, data->>'kind' AS kind, data->>'displayName' AS display_name,

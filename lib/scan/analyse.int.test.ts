@@ -10,7 +10,12 @@ import { findingsToRecords } from "@/lib/findings/records";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { contentHash, modelToRecords } from "@/lib/model/records";
 import type { TenantModel } from "@/lib/model/tenant-model";
-import { type ExpandedAccessFilter, expandedAccessSql } from "@/lib/queries/expanded-access";
+import { accessPrincipalSql } from "@/lib/queries/access-keys";
+import {
+  type ExpandedAccessFilter,
+  expandedAccessSql,
+  expandedClusterPairsSql,
+} from "@/lib/queries/expanded-access";
 import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
 import { generatedTenantFile, SMALL_GENERATED_TENANT } from "@/tests/helpers/generated-tenant";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
@@ -71,6 +76,17 @@ describe("analyseAndStore", () => {
     } finally {
       client.release();
     }
+  };
+  // the generated tenant with group-level storage, analysed once for the tests that read it (~45 s)
+  let generatedScanDone: ReturnType<typeof analyseGenerated> | undefined;
+  const analyseGenerated = async () => {
+    const generated = modelFromTenantFile(await generatedTenantFile(SMALL_GENERATED_TENANT));
+    const tenantId = "generated";
+    return { generated, tenantId, ...(await analyse(tenantId, generated, 1, true)) };
+  };
+  const generatedScan = () => {
+    generatedScanDone ??= analyseGenerated();
+    return generatedScanDone;
   };
   const currentRows = async (tenantId: string) => {
     const { rows } = await pool.query<{ kind: string; natural_key: string; content_hash: string }>(
@@ -141,15 +157,13 @@ describe("analyseAndStore", () => {
   // (fewest hops, then lower group id: lib/access/group-storage.ts) reproduces it; every way of reading the
   // access — all of it, a cluster's, a principal's by key range, by natural key — must take that one only.
   it("reads members' attack paths several groups expand to from the preferred group's row, however read", async () => {
-    const generated = modelFromTenantFile(await generatedTenantFile(SMALL_GENERATED_TENANT));
+    const { generated, tenantId, ...outcome } = await generatedScan();
     const expected = new Map(
       accessToRecords(evaluateTenantAccess(generated, buildAccessIndex(generated))).map((r) => [
         `${r.kind} ${r.naturalKey}`,
         contentHash(r.data),
       ]),
     );
-    const tenantId = "preferred";
-    const outcome = await analyse(tenantId, generated, 1, true);
     expect(outcome.groupStorage.preferredRows).toBeGreaterThan(0);
     const read = async (filter: Omit<ExpandedAccessFilter, "tenantId" | "scanId">) => {
       const statement = Prisma.sql`SELECT kind, natural_key, atlas_record_data(tenant_id, kind, data) AS data,
@@ -210,6 +224,62 @@ describe("analyseAndStore", () => {
       wanted(all, (row) => ofCluster(row) && row.kind === "access.escalation"),
     );
   }, 120_000);
+
+  it("gives, counted per group, exactly the (principal, cluster) pairs of every expanded row", async () => {
+    // expandedClusterPairsSql (the principals list's escalation counts) must agree with the expansion it
+    // stands for, absent markers included; a marker the scan did not write is then added to remove a pair
+    const { tenantId, scanId } = await generatedScan();
+    const query = async <Row extends pg.QueryResultRow>(statement: Prisma.Sql) =>
+      (
+        await pool.query<Row>(
+          statement.text,
+          statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value)),
+        )
+      ).rows;
+    const pairs = async (kind: "access.grant" | "access.escalation") => {
+      const perRow = await query<{ principal_id: string; cluster_id: string; derived: boolean }>(Prisma.sql`
+        SELECT ${accessPrincipalSql("e")} AS principal_id, e.cluster_id, bool_and(e.expanded) AS derived
+        FROM ${expandedAccessSql({ tenantId, scanId, kinds: [kind] })} e GROUP BY 1, 2`);
+      const perGroup = await query<{ principal_id: string; cluster_id: string }>(Prisma.sql`
+        SELECT principal_id, cluster_id FROM ${expandedClusterPairsSql({ tenantId, scanId, kind })} p`);
+      const text = (rows: { principal_id: string; cluster_id: string }[]) =>
+        rows.map((row) => `${row.principal_id} ${row.cluster_id}`).sort();
+      return { perRow, expected: text(perRow), actual: text(perGroup) };
+    };
+    const [markers] = await query<{ n: string }>(
+      Prisma.sql`SELECT count(*) AS n FROM snapshot_records WHERE tenant_id = ${tenantId} AND kind = 'access.absent'`,
+    );
+    expect(Number(markers.n)).toBeGreaterThan(0);
+    for (const kind of ["access.grant", "access.escalation"] as const) {
+      const { perRow, expected, actual } = await pairs(kind);
+      expect(perRow.filter((row) => row.derived).length).toBeGreaterThan(0);
+      expect(actual).toEqual(expected);
+    }
+    // A member's pair reached only through groups: marking every key derived there absent removes the pair
+    const { perRow } = await pairs("access.escalation");
+    const target = perRow.find((row) => row.derived);
+    if (!target) throw new Error("no derived pair");
+    const derivedKeys = await query<{ natural_key: string }>(Prisma.sql`
+      SELECT e.natural_key FROM ${expandedAccessSql({ tenantId, scanId, kinds: ["access.escalation"], clusterIds: [target.cluster_id], principalId: target.principal_id })} e`);
+    expect(derivedKeys.length).toBeGreaterThan(0);
+    for (const { natural_key } of derivedKeys)
+      await pool.query(
+        `INSERT INTO snapshot_records (tenant_id, kind, natural_key, source, cluster_id, content_hash, data, valid_from_scan)
+         VALUES ($1, 'access.absent', $2, 'analysis', $3, 'test', $4, $5)
+         ON CONFLICT DO NOTHING`,
+        [
+          tenantId,
+          `access.escalation|${natural_key}`,
+          target.cluster_id,
+          JSON.stringify({ kind: "access.escalation", naturalKey: natural_key }),
+          scanId.toString(),
+        ],
+      );
+    const after = await pairs("access.escalation");
+    const pair = `${target.principal_id} ${target.cluster_id}`;
+    expect(after.expected).not.toContain(pair);
+    expect(after.actual).toEqual(after.expected);
+  });
 
   it("writes nothing when run again on the same state", async () => {
     const again = await analyse("batched", model, 1);
