@@ -17,6 +17,12 @@ export function accessLevelSql(alias = ""): Prisma.Sql {
   return Prisma.sql`split_part(${column(alias, "natural_key")}, '|', -3)`;
 }
 
+/** A grant's level as a rank: cluster-admin 4, admin 3, write 2, read 1, credentials-only (or anything else) 0. */
+export function accessLevelRankSql(alias = ""): Prisma.Sql {
+  return Prisma.sql`CASE ${accessLevelSql(alias)} WHEN 'cluster-admin' THEN 4 WHEN 'admin' THEN 3
+    WHEN 'write' THEN 2 WHEN 'read' THEN 1 ELSE 0 END`;
+}
+
 export function accessRouteSql(alias = ""): Prisma.Sql {
   return Prisma.sql`split_part(${column(alias, "natural_key")}, '|', -1)`;
 }

@@ -1,5 +1,6 @@
 import { ATTACK_PATH_KEY_SUFFIX } from "@/lib/access/group-storage";
 import { Prisma } from "@/lib/db/generated/client";
+import { accessLevelRankSql, accessPrincipalSql } from "@/lib/queries/access-keys";
 import { asOfCondition } from "@/lib/queries/snapshot";
 
 // Group-level storage, read side (docs/scanner.md, "Group-level storage"). Access reached through a group
@@ -183,17 +184,20 @@ export function expandedAccessSql(filter: ExpandedAccessFilter): Prisma.Sql {
 }
 
 /**
- * The (principal, cluster) pairs with at least one access row of `kind` as of `scanId`, stored or derived — what
- * `expandedAccessSql` gives when a reader only asks *which clusters* each principal has such a row on — worked
- * out per group, not per derived row: a subquery with the columns `principal_id, cluster_id` (distinct).
+ * The (principal, cluster) pairs with at least one access row of `kind` as of `scanId`, stored or derived, with
+ * the strongest level held there standing and the strongest held eligibly (grants; null when none, always null
+ * for escalations) — what `expandedAccessSql` gives when a reader asks only *which clusters* and *how strong*,
+ * worked out per group rather than per derived row. A subquery with the columns `principal_id, cluster_id,
+ * standing_rank, eligible_rank` (ranks: accessLevelRankSql), one row per pair.
  *
- * Which group row a key is derived from, and whether a stored row of the member shadows it, change a derived
- * row's document, never its (principal, cluster): a shadowing row is itself stored, on the same pair. Only an
- * `access.absent` marker removes a derived row. So a group's member has a pair on each cluster the group has
- * rows on, unless a marker names that member on that cluster; those pairs (few) are decided row by row, each
- * derived key looked up among the markers. On a 500-cluster tenant this reads each group's distinct clusters
- * joined to its members instead of 1.3 M derived escalation rows (docs/performance.md, "The first visit after
- * a scan").
+ * A derived row's level and eligibility are its group row's, so a group's member is given, on each cluster the
+ * group has rows on, the group's strongest levels there — unless the member's pair is one the expansion may
+ * change: an `access.absent` marker names the member there (it removes a derived row), or, for grants, the
+ * member has stored rows there (a stored row of a derived key replaces it, and its eligibility may differ; for
+ * escalations that cannot change a pair: the stored row is on the same pair). Those pairs, a few, are decided row
+ * by row, each derived key looked up among the markers and the stored rows. On a 500-cluster tenant this joins
+ * each group's clusters to its members instead of building 1.3 M derived escalation rows (docs/performance.md,
+ * "The first visit after a scan").
  */
 export function expandedClusterPairsSql(filter: {
   tenantId: string;
@@ -201,21 +205,36 @@ export function expandedClusterPairsSql(filter: {
   kind: "access.grant" | "access.escalation";
 }): Prisma.Sql {
   const { tenantId, scanId, kind } = filter;
+  const grants = kind === "access.grant";
   const tenantRows = (alias: string, recordKind: string) =>
     Prisma.sql`${Prisma.raw(alias)}.tenant_id = ${tenantId} AND ${Prisma.raw(alias)}.kind = ${recordKind} AND ${asOf(alias, scanId)}`;
-  // a row's principal, cut out by length (a Kubernetes user's id may hold '|'): accessPrincipalSql's rule
-  const principalOf = Prisma.sql`substr(r.natural_key, length(r.cluster_id) + 2,
-    length(r.natural_key) - length(r.cluster_id) - 4 - length(split_part(r.natural_key, '|', -3))
-      - length(split_part(r.natural_key, '|', -2)) - length(split_part(r.natural_key, '|', -1)))`;
   // a group row's group: the 36 characters after the cluster id, followed by '|' (group ids are GUIDs)
-  const groupOf = Prisma.sql`substr(r.natural_key, length(r.cluster_id) + 2, 36)`;
   const isGroupShaped = Prisma.sql`substr(r.natural_key, length(r.cluster_id) + 38, 1) = '|'`;
   // an absent marker's key is `<kind>|<cluster>|<member>|…`: cluster ids and member GUIDs hold no '|'
   const markerPrefix = `${kind}|`;
+  // eligibility is a flag of the (stored) row's document; escalations' pairs do not read it
+  const eligible = grants ? Prisma.sql`coalesce((r.data->>'eligible')::boolean, false)` : Prisma.sql`false`;
+  const rank = grants ? accessLevelRankSql("r") : Prisma.sql`0`;
+  const strongest = (where: string) =>
+    grants ? Prisma.sql`max(rank) FILTER (WHERE ${Prisma.raw(where)})` : Prisma.sql`NULL::int`;
+  // a row's standing and eligible rank (one of them null); `from`: the alias of its rank and eligible columns
+  const levels = (from: string) => {
+    if (!grants) return Prisma.sql`NULL::int, NULL::int`;
+    const [rankOf, eligibleOf] = [Prisma.raw(`${from}.rank`), Prisma.raw(`${from}.eligible`)];
+    return Prisma.sql`CASE WHEN NOT ${eligibleOf} THEN ${rankOf} END, CASE WHEN ${eligibleOf} THEN ${rankOf} END`;
+  };
+  // the pairs decided row by row: a marker names them, or (grants) the member's own stored rows may shadow
+  const storedOfMembers = grants
+    ? Prisma.sql`UNION SELECT r.cluster_id, r.principal_id FROM rows r
+        WHERE EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = r.principal_id)`
+    : Prisma.empty;
   return Prisma.sql`(WITH rows AS MATERIALIZED (
-      SELECT r.natural_key, r.cluster_id FROM snapshot_records r WHERE ${tenantRows("r", kind)}
+      SELECT r.natural_key, r.cluster_id, ${accessPrincipalSql("r")} AS principal_id, ${rank} AS rank,
+             ${eligible} AS eligible
+      FROM snapshot_records r WHERE ${tenantRows("r", kind)}
     ), group_rows AS MATERIALIZED (
-      SELECT r.cluster_id, ${groupOf} AS group_id, substr(r.natural_key, length(r.cluster_id) + 38) AS rest
+      SELECT r.cluster_id, substr(r.natural_key, length(r.cluster_id) + 2, 36) AS group_id,
+             substr(r.natural_key, length(r.cluster_id) + 38) AS rest, r.rank, r.eligible
       FROM rows r WHERE ${isGroupShaped}
     ), memberships AS MATERIALIZED (
       SELECT split_part(m.natural_key, '|', 1) AS group_id, m.data->'member'->>'id' AS member_id
@@ -223,20 +242,26 @@ export function expandedClusterPairsSql(filter: {
     ), markers AS MATERIALIZED (
       SELECT a.natural_key, split_part(a.natural_key, '|', 2) AS cluster_id, split_part(a.natural_key, '|', 3) AS member_id
       FROM snapshot_records a WHERE ${tenantRows("a", "access.absent")} AND starts_with(a.natural_key, ${markerPrefix})
-    ), marked AS MATERIALIZED (
-      SELECT DISTINCT cluster_id, member_id FROM markers
-    ), marked_groups AS MATERIALIZED (
-      -- each marked pair with the member's groups: the group rows to decide it from, row by row
-      SELECT k.cluster_id, k.member_id, ms.group_id FROM marked k JOIN memberships ms ON ms.member_id = k.member_id
+    ), exact AS MATERIALIZED (
+      SELECT cluster_id, member_id FROM markers ${storedOfMembers}
+    ), exact_groups AS MATERIALIZED (
+      -- each pair decided row by row with the member's groups: the group rows to decide it from
+      SELECT DISTINCT k.cluster_id, k.member_id, ms.group_id FROM exact k JOIN memberships ms ON ms.member_id = k.member_id
+    ), pair_rows (principal_id, cluster_id, standing_rank, eligible_rank) AS (
+      SELECT r.principal_id, r.cluster_id, ${levels("r")} FROM rows r
+      UNION ALL
+      SELECT ms.member_id, gc.cluster_id, gc.standing_rank, gc.eligible_rank
+      FROM (SELECT cluster_id, group_id, ${strongest("NOT eligible")} AS standing_rank, ${strongest("eligible")} AS eligible_rank
+            FROM group_rows GROUP BY 1, 2) gc
+      JOIN memberships ms ON ms.group_id = gc.group_id
+      WHERE NOT EXISTS (SELECT 1 FROM exact k WHERE k.cluster_id = gc.cluster_id AND k.member_id = ms.member_id)
+      UNION ALL
+      SELECT eg.member_id, gr.cluster_id, ${levels("gr")}
+      FROM exact_groups eg JOIN group_rows gr ON gr.cluster_id = eg.cluster_id AND gr.group_id = eg.group_id
+      WHERE NOT EXISTS (SELECT 1 FROM markers a
+                        WHERE a.natural_key = ${markerPrefix} || gr.cluster_id || '|' || eg.member_id || gr.rest)
+        AND NOT EXISTS (SELECT 1 FROM rows x WHERE x.natural_key = gr.cluster_id || '|' || eg.member_id || gr.rest)
     )
-    SELECT ${principalOf} AS principal_id, r.cluster_id FROM rows r
-    UNION
-    SELECT ms.member_id, gc.cluster_id
-    FROM (SELECT DISTINCT cluster_id, group_id FROM group_rows) gc JOIN memberships ms ON ms.group_id = gc.group_id
-    WHERE NOT EXISTS (SELECT 1 FROM marked k WHERE k.cluster_id = gc.cluster_id AND k.member_id = ms.member_id)
-    UNION
-    SELECT mg.member_id, gr.cluster_id
-    FROM marked_groups mg JOIN group_rows gr ON gr.cluster_id = mg.cluster_id AND gr.group_id = mg.group_id
-    WHERE NOT EXISTS (SELECT 1 FROM markers a
-                      WHERE a.natural_key = ${markerPrefix} || gr.cluster_id || '|' || mg.member_id || gr.rest))`;
+    SELECT principal_id, cluster_id, max(standing_rank) AS standing_rank, max(eligible_rank) AS eligible_rank
+    FROM pair_rows GROUP BY 1, 2)`;
 }

@@ -10,7 +10,7 @@ import { findingsToRecords } from "@/lib/findings/records";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { contentHash, modelToRecords } from "@/lib/model/records";
 import type { TenantModel } from "@/lib/model/tenant-model";
-import { accessPrincipalSql } from "@/lib/queries/access-keys";
+import { accessLevelRankSql, accessPrincipalSql } from "@/lib/queries/access-keys";
 import {
   type ExpandedAccessFilter,
   expandedAccessSql,
@@ -225,9 +225,10 @@ describe("analyseAndStore", () => {
     );
   }, 120_000);
 
-  it("gives, counted per group, exactly the (principal, cluster) pairs of every expanded row", async () => {
-    // expandedClusterPairsSql (the principals list's escalation counts) must agree with the expansion it
-    // stands for, absent markers included; a marker the scan did not write is then added to remove a pair
+  it("gives, counted per group, exactly the (principal, cluster) pairs and levels of every expanded row", async () => {
+    // expandedClusterPairsSql (the principals list's counts) must agree with the expansion it stands for,
+    // absent markers and members' own stored rows included. Two rows the scan did not write are then added: a
+    // marker that removes a member's pair, and a member's own eligible row of a key its group gives standing
     const { tenantId, scanId } = await generatedScan();
     const query = async <Row extends pg.QueryResultRow>(statement: Prisma.Sql) =>
       (
@@ -236,16 +237,35 @@ describe("analyseAndStore", () => {
           statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value)),
         )
       ).rows;
+    type Pair = {
+      principal_id: string;
+      cluster_id: string;
+      standing_rank: number | null;
+      eligible_rank: number | null;
+    };
+    const text = (rows: Pair[]) =>
+      rows
+        .map((row) => `${row.principal_id} ${row.cluster_id} ${row.standing_rank} ${row.eligible_rank}`)
+        .sort();
     const pairs = async (kind: "access.grant" | "access.escalation") => {
-      const perRow = await query<{ principal_id: string; cluster_id: string; derived: boolean }>(Prisma.sql`
-        SELECT ${accessPrincipalSql("e")} AS principal_id, e.cluster_id, bool_and(e.expanded) AS derived
+      const grants = kind === "access.grant";
+      const eligible = Prisma.sql`coalesce((e.attrs->>'eligible')::boolean, false)`;
+      const perRow = await query<Pair & { derived: boolean }>(Prisma.sql`
+        SELECT ${accessPrincipalSql("e")} AS principal_id, e.cluster_id, bool_and(e.expanded) AS derived,
+               ${grants ? Prisma.sql`max(${accessLevelRankSql("e")}) FILTER (WHERE NOT ${eligible})` : Prisma.sql`NULL::int`} AS standing_rank,
+               ${grants ? Prisma.sql`max(${accessLevelRankSql("e")}) FILTER (WHERE ${eligible})` : Prisma.sql`NULL::int`} AS eligible_rank
         FROM ${expandedAccessSql({ tenantId, scanId, kinds: [kind] })} e GROUP BY 1, 2`);
-      const perGroup = await query<{ principal_id: string; cluster_id: string }>(Prisma.sql`
-        SELECT principal_id, cluster_id FROM ${expandedClusterPairsSql({ tenantId, scanId, kind })} p`);
-      const text = (rows: { principal_id: string; cluster_id: string }[]) =>
-        rows.map((row) => `${row.principal_id} ${row.cluster_id}`).sort();
+      const perGroup = await query<Pair>(Prisma.sql`
+        SELECT principal_id, cluster_id, standing_rank, eligible_rank
+        FROM ${expandedClusterPairsSql({ tenantId, scanId, kind })} p`);
       return { perRow, expected: text(perRow), actual: text(perGroup) };
     };
+    const insert = (kind: string, naturalKey: string, clusterId: string, data: object) =>
+      pool.query(
+        `INSERT INTO snapshot_records (tenant_id, kind, natural_key, source, cluster_id, content_hash, data, valid_from_scan)
+         VALUES ($1, $2, $3, 'analysis', $4, 'test', $5, $6)`,
+        [tenantId, kind, naturalKey, clusterId, JSON.stringify(data), scanId.toString()],
+      );
     const [markers] = await query<{ n: string }>(
       Prisma.sql`SELECT count(*) AS n FROM snapshot_records WHERE tenant_id = ${tenantId} AND kind = 'access.absent'`,
     );
@@ -255,30 +275,39 @@ describe("analyseAndStore", () => {
       expect(perRow.filter((row) => row.derived).length).toBeGreaterThan(0);
       expect(actual).toEqual(expected);
     }
-    // A member's pair reached only through groups: marking every key derived there absent removes the pair
-    const { perRow } = await pairs("access.escalation");
-    const target = perRow.find((row) => row.derived);
-    if (!target) throw new Error("no derived pair");
-    const derivedKeys = await query<{ natural_key: string }>(Prisma.sql`
-      SELECT e.natural_key FROM ${expandedAccessSql({ tenantId, scanId, kinds: ["access.escalation"], clusterIds: [target.cluster_id], principalId: target.principal_id })} e`);
-    expect(derivedKeys.length).toBeGreaterThan(0);
-    for (const { natural_key } of derivedKeys)
-      await pool.query(
-        `INSERT INTO snapshot_records (tenant_id, kind, natural_key, source, cluster_id, content_hash, data, valid_from_scan)
-         VALUES ($1, 'access.absent', $2, 'analysis', $3, 'test', $4, $5)
-         ON CONFLICT DO NOTHING`,
-        [
-          tenantId,
-          `access.escalation|${natural_key}`,
-          target.cluster_id,
-          JSON.stringify({ kind: "access.escalation", naturalKey: natural_key }),
-          scanId.toString(),
-        ],
-      );
-    const after = await pairs("access.escalation");
-    const pair = `${target.principal_id} ${target.cluster_id}`;
-    expect(after.expected).not.toContain(pair);
-    expect(after.actual).toEqual(after.expected);
+    // a member's pair reached only through groups, by one derived row, and what is derived there
+    const onlyDerived = async (kind: "access.grant" | "access.escalation", standing = false) => {
+      for (const pair of (await pairs(kind)).perRow.filter(
+        (row) => row.derived && (!standing || row.standing_rank !== null),
+      )) {
+        const keys = await query<{ natural_key: string }>(Prisma.sql`
+          SELECT e.natural_key FROM ${expandedAccessSql({ tenantId, scanId, kinds: [kind], clusterIds: [pair.cluster_id], principalId: pair.principal_id })} e`);
+        if (keys.length === 1) return { pair, key: keys[0].natural_key };
+      }
+      throw new Error(`no pair of one derived ${kind} row`);
+    };
+    // a marker naming the one key derived there removes the pair
+    const marked = await onlyDerived("access.escalation");
+    await insert("access.absent", `access.escalation|${marked.key}`, marked.pair.cluster_id, {
+      kind: "access.escalation",
+      naturalKey: marked.key,
+    });
+    const afterMarker = await pairs("access.escalation");
+    expect(
+      afterMarker.perRow.some(
+        (row) => row.principal_id === marked.pair.principal_id && row.cluster_id === marked.pair.cluster_id,
+      ),
+    ).toBe(false);
+    expect(afterMarker.actual).toEqual(afterMarker.expected);
+    // the member's own row of the derived key, eligible, replaces the group's standing one: the level moves
+    const shadowed = await onlyDerived("access.grant", true);
+    await insert("access.grant", shadowed.key, shadowed.pair.cluster_id, { eligible: true });
+    const afterShadow = await pairs("access.grant");
+    const now = afterShadow.perRow.find(
+      (row) => row.principal_id === shadowed.pair.principal_id && row.cluster_id === shadowed.pair.cluster_id,
+    );
+    expect([now?.standing_rank, now?.eligible_rank]).toEqual([null, shadowed.pair.standing_rank]);
+    expect(afterShadow.actual).toEqual(afterShadow.expected);
   });
 
   it("writes nothing when run again on the same state", async () => {
