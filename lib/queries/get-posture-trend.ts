@@ -1,8 +1,7 @@
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import type { Severity } from "@/lib/findings/types";
-import { accessLevelSql, accessPrincipalSql } from "@/lib/queries/access-keys";
-import { expandedAccessSql } from "@/lib/queries/expanded-access";
+import { expandedClusterPairsSql, queryTenantPairs } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { COMPLETED_STATUSES } from "@/lib/queries/snapshot";
@@ -31,11 +30,10 @@ async function computePoint(tenantId: string, scanId: bigint, startedAt: Date): 
       WHERE tenant_id = ${tenantId} AND kind = 'finding' AND ${asOf} AND data->>'status' = 'fail'
       GROUP BY 1`),
     // The overview card's definition (lib/queries/get-overview.ts): every holder, groups included.
-    prisma().$queryRaw<{ n: bigint }[]>(Prisma.sql`
-      SELECT count(DISTINCT ${accessPrincipalSql()}) AS n
-      FROM ${expandedAccessSql({ tenantId, scanId, kinds: ["access.grant"] })} AS snapshot_records
-      WHERE tenant_id = ${tenantId} AND kind = 'access.grant' AND ${asOf}
-        AND ${accessLevelSql()} = 'cluster-admin'`),
+    // worked out per group, not per member's derived row (expandedClusterPairsSql)
+    queryTenantPairs<{ n: bigint }>(Prisma.sql`
+      SELECT count(DISTINCT principal_id) AS n
+      FROM ${expandedClusterPairsSql({ tenantId, scanId, kind: "access.grant", level: "cluster-admin" })} AS pairs`),
   ]);
   const failing = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   for (const row of severities)

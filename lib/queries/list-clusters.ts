@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { Prisma } from "@/lib/db/generated/client";
-import { prisma } from "@/lib/db/prisma";
 import { entraModeSchema } from "@/lib/model/azure";
 import { clusterSource } from "@/lib/model/sources";
 import { type CoverageStatus, coverageSchema } from "@/lib/model/tenant-model";
-import { accessLevelSql, accessPrincipalSql } from "@/lib/queries/access-keys";
-import { expandedAccessSql } from "@/lib/queries/expanded-access";
+import { expandedClusterPairsSql, queryTenantPairs } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { signInGroupOf } from "@/lib/queries/sign-in-group";
@@ -62,17 +60,16 @@ export function listClusters(scope: ScanScope): Promise<ClusterPosture[]> {
 
 async function readClusters(scope: ScanScope): Promise<ClusterPosture[]> {
   const asOf = asOfCondition(scope.scanId);
-  const rows = await prisma().$queryRaw<ClusterRow[]>(Prisma.sql`
+  const rows = await queryTenantPairs<ClusterRow>(Prisma.sql`
     WITH groups AS (
       SELECT natural_key AS id FROM snapshot_records
       WHERE tenant_id = ${scope.tenantId} AND kind = 'principal' AND ${asOf} AND data->>'kind' = 'Group'
       UNION ALL SELECT ${(await signInGroupOf(scope)).id} -- no directory object: lib/queries/sign-in-group.ts
     ), admins AS (
-      SELECT cluster_id, count(DISTINCT principal_id) AS n
-      FROM (SELECT cluster_id, ${accessPrincipalSql()} AS principal_id FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.grant"] })} AS snapshot_records
-            WHERE tenant_id = ${scope.tenantId} AND kind = 'access.grant' AND ${asOf}
-              AND ${accessLevelSql()} = 'cluster-admin') grants
-      WHERE NOT EXISTS (SELECT 1 FROM groups g WHERE g.id = grants.principal_id)
+      -- principals with a cluster-admin grant, standing or eligible, worked out per group (expandedClusterPairsSql)
+      SELECT cluster_id, count(*) AS n
+      FROM ${expandedClusterPairsSql({ tenantId: scope.tenantId, scanId: scope.scanId, kind: "access.grant", level: "cluster-admin" })} AS pairs
+      WHERE NOT EXISTS (SELECT 1 FROM groups g WHERE g.id = pairs.principal_id)
       GROUP BY cluster_id
     ), failing AS (
       SELECT cluster_id, count(*) AS n,

@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { accessLevelSchema, accessPrincipalKindSchema } from "@/lib/access/types";
 import { Prisma } from "@/lib/db/generated/client";
-import { prisma } from "@/lib/db/prisma";
 import { safeText } from "@/lib/http/safe-text";
 import { nonDirectoryDisplayName, nonDirectoryKindSql } from "@/lib/queries/access-keys";
-import { expandedClusterPairsSql } from "@/lib/queries/expanded-access";
+import { expandedClusterPairsSql, queryTenantPairs } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { signInGroupOf } from "@/lib/queries/sign-in-group";
@@ -83,7 +82,7 @@ export function principalSummaries(scope: ScanScope): Promise<PrincipalListItem[
 
 async function readSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
   const tenant = Prisma.sql`tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}`;
-  const rows = await prisma().$queryRaw<Row[]>(Prisma.sql`
+  const rows = await queryTenantPairs<Row>(Prisma.sql`
     WITH grants AS (
       -- each principal's clusters and strongest levels, standing and eligible, counted per group rather than
       -- per derived row (expandedClusterPairsSql)

@@ -10,7 +10,7 @@ import { findingsToRecords } from "@/lib/findings/records";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { contentHash, modelToRecords } from "@/lib/model/records";
 import type { TenantModel } from "@/lib/model/tenant-model";
-import { accessLevelRankSql, accessPrincipalSql } from "@/lib/queries/access-keys";
+import { accessLevelRankSql, accessLevelSql, accessPrincipalSql } from "@/lib/queries/access-keys";
 import {
   type ExpandedAccessFilter,
   expandedAccessSql,
@@ -247,17 +247,18 @@ describe("analyseAndStore", () => {
       rows
         .map((row) => `${row.principal_id} ${row.cluster_id} ${row.standing_rank} ${row.eligible_rank}`)
         .sort();
-    const pairs = async (kind: "access.grant" | "access.escalation") => {
+    const pairs = async (kind: "access.grant" | "access.escalation", level?: string) => {
       const grants = kind === "access.grant";
       const eligible = Prisma.sql`coalesce((e.attrs->>'eligible')::boolean, false)`;
       const perRow = await query<Pair & { derived: boolean }>(Prisma.sql`
         SELECT ${accessPrincipalSql("e")} AS principal_id, e.cluster_id, bool_and(e.expanded) AS derived,
                ${grants ? Prisma.sql`max(${accessLevelRankSql("e")}) FILTER (WHERE NOT ${eligible})` : Prisma.sql`NULL::int`} AS standing_rank,
                ${grants ? Prisma.sql`max(${accessLevelRankSql("e")}) FILTER (WHERE ${eligible})` : Prisma.sql`NULL::int`} AS eligible_rank
-        FROM ${expandedAccessSql({ tenantId, scanId, kinds: [kind] })} e GROUP BY 1, 2`);
+        FROM ${expandedAccessSql({ tenantId, scanId, kinds: [kind] })} e
+        ${level ? Prisma.sql`WHERE ${accessLevelSql("e")} = ${level}` : Prisma.empty} GROUP BY 1, 2`);
       const perGroup = await query<Pair>(Prisma.sql`
         SELECT principal_id, cluster_id, standing_rank, eligible_rank
-        FROM ${expandedClusterPairsSql({ tenantId, scanId, kind })} p`);
+        FROM ${expandedClusterPairsSql({ tenantId, scanId, kind, level })} p`);
       return { perRow, expected: text(perRow), actual: text(perGroup) };
     };
     const insert = (kind: string, naturalKey: string, clusterId: string, data: object) =>
@@ -270,8 +271,14 @@ describe("analyseAndStore", () => {
       Prisma.sql`SELECT count(*) AS n FROM snapshot_records WHERE tenant_id = ${tenantId} AND kind = 'access.absent'`,
     );
     expect(Number(markers.n)).toBeGreaterThan(0);
-    for (const kind of ["access.grant", "access.escalation"] as const) {
-      const { perRow, expected, actual } = await pairs(kind);
+    // every row, and a level's (the clusters table's and the trend's cluster-admin holders)
+    for (const [kind, level] of [
+      ["access.grant", undefined],
+      ["access.escalation", undefined],
+      ["access.grant", "cluster-admin"],
+      ["access.escalation", "cluster-admin"],
+    ] as const) {
+      const { perRow, expected, actual } = await pairs(kind, level);
       expect(perRow.filter((row) => row.derived).length).toBeGreaterThan(0);
       expect(actual).toEqual(expected);
     }
