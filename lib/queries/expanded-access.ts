@@ -286,9 +286,9 @@ export function queryTenantPairs<Row>(statement: Prisma.Sql): Promise<Row[]> {
       await tx.$executeRawUnsafe("SET LOCAL enable_nestloop = off");
       return tx.$queryRaw<Row[]>(statement);
     },
-    // the setting lives as long as the transaction; the query takes what it takes (seconds to minutes cold on
-    // a large tenant), like the plain query it replaces, never cut at Prisma's default of 5 s
-    // and it may wait for a connection as a plain query would: the server warms a scan's aggregates all at once
+    // The setting lives as long as the transaction. Like the plain query it replaces, the query takes what it
+    // takes (seconds cold on a large tenant) and waits for a free connection as long as it must (the server
+    // warms a scan's aggregates all at once): never cut at Prisma's defaults for transactions (5 s, 2 s).
     { timeout: TENANT_AGGREGATE_TIMEOUT_MS, maxWait: TENANT_AGGREGATE_TIMEOUT_MS },
   );
 }
