@@ -6,7 +6,7 @@ import {
   accessRouteSql,
   nonDirectoryDisplayName,
 } from "@/lib/queries/access-keys";
-import { expandedAccessSql } from "@/lib/queries/expanded-access";
+import { type KeyedAccessRow, visitExpandedRows } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { signInGroupOf } from "@/lib/queries/sign-in-group";
@@ -43,10 +43,7 @@ export type ClusterAdminCandidate = {
   clusters: number;
 };
 
-type Row = {
-  clusterId: string;
-  kind: string;
-  id: string;
+type Row = KeyedAccessRow & {
   level: string;
   route: string;
   eligible: boolean | null;
@@ -64,14 +61,15 @@ export function clusterAdminCandidates(scope: ScanScope): Promise<ClusterAdminCa
 async function readCandidates(scope: ScanScope): Promise<ClusterAdminCandidate[]> {
   const tenant = Prisma.sql`tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}`;
   const attackPath = Prisma.sql`kind = 'access.escalation' AND ${accessRouteSql()} = 'attack-path'`;
+  // the stored rows; the rows groups give their members are expanded in memory (visitExpandedRows)
   const rows = await prisma().$queryRaw<Row[]>(Prisma.sql`
-    SELECT cluster_id AS "clusterId", kind, ${accessPrincipalSql()} AS id, ${accessLevelSql()} AS level,
-           ${accessRouteSql()} AS route,
+    SELECT cluster_id AS "clusterId", kind, natural_key AS "naturalKey", ${accessPrincipalSql()} AS "principalId",
+           ${accessLevelSql()} AS level, ${accessRouteSql()} AS route,
            CASE WHEN kind = 'access.grant' AND ${accessRouteSql()} IN (${Prisma.join(ELIGIBLE_ROUTES)})
-                THEN coalesce((attrs->>'eligible')::boolean, false) END AS eligible,
-           CASE WHEN ${attackPath} THEN (attrs->>'hops')::int END AS hops,
-           CASE WHEN ${attackPath} THEN attrs->>'namespace' END AS namespace
-    FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId })} AS snapshot_records
+                THEN coalesce((data->>'eligible')::boolean, false) END AS eligible,
+           CASE WHEN ${attackPath} THEN (data->>'hops')::int END AS hops,
+           CASE WHEN ${attackPath} THEN data->>'namespace' END AS namespace
+    FROM snapshot_records
     WHERE ${tenant} AND (
       (kind = 'access.grant' AND ${accessLevelSql()} = 'cluster-admin')
       OR (kind = 'access.escalation' AND ${accessLevelSql()} = 'cluster-admin' AND ${accessRouteSql()} = 'attack-path')
@@ -84,30 +82,30 @@ async function readCandidates(scope: ScanScope): Promise<ClusterAdminCandidate[]
     become: Map<string, number | null>;
   };
   const byPrincipal = new Map<string, Tally>();
-  for (const row of rows) {
-    const tally = byPrincipal.get(row.id) ?? {
+  await visitExpandedRows(scope, rows, (id, row) => {
+    const tally = byPrincipal.get(id) ?? {
       standing: new Set<string>(),
       routes: new Set<string>(),
       eligible: new Set<string>(),
       become: new Map<string, number | null>(),
     };
-    byPrincipal.set(row.id, tally);
+    byPrincipal.set(id, tally);
     if (row.kind === "access.grant") {
       if (row.eligible === true) tally.eligible.add(row.clusterId);
       else {
         tally.standing.add(row.clusterId);
         tally.routes.add(row.route);
       }
-      continue;
+      return;
     }
     // a namespace-bounded attack path is admin of that namespace in effect, not cluster-admin
-    if (row.route === "attack-path" && row.namespace) continue;
+    if (row.route === "attack-path" && row.namespace) return;
     const hops = row.route === "attack-path" ? (row.hops ?? null) : 1;
     const known = tally.become.get(row.clusterId);
     if (known === undefined || (hops !== null && (known === null || hops < known))) {
       tally.become.set(row.clusterId, hops);
     }
-  }
+  });
 
   const ids = [...byPrincipal.keys()];
   const directory = ids.length

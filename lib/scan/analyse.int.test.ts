@@ -4,19 +4,26 @@ import { buildAccessIndex } from "@/lib/access/access-index";
 import { evaluateTenantAccess } from "@/lib/access/evaluate-tenant";
 import { accessToRecords } from "@/lib/access/records";
 import { Prisma } from "@/lib/db/generated/client";
+import { prisma } from "@/lib/db/prisma";
 import { loadDemoTenant } from "@/lib/emulator/demo";
 import { evaluateFindings } from "@/lib/findings/evaluate-findings";
 import { findingsToRecords } from "@/lib/findings/records";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
 import { contentHash, modelToRecords } from "@/lib/model/records";
 import type { TenantModel } from "@/lib/model/tenant-model";
-import { accessLevelRankSql, accessLevelSql, accessPrincipalSql } from "@/lib/queries/access-keys";
+import {
+  accessLevelRankSql,
+  accessLevelSql,
+  accessPrincipalSql,
+  accessRouteSql,
+} from "@/lib/queries/access-keys";
 import {
   type ExpandedAccessFilter,
   expandedAccessSql,
   expandedClusterPairsSql,
+  visitExpandedRows,
 } from "@/lib/queries/expanded-access";
-import { modelAsOfInTransaction } from "@/lib/queries/snapshot";
+import { asOfCondition, modelAsOfInTransaction } from "@/lib/queries/snapshot";
 import { generatedTenantFile, SMALL_GENERATED_TENANT } from "@/tests/helpers/generated-tenant";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 import { analyseAndStore } from "./analyse";
@@ -33,9 +40,12 @@ let model: TenantModel;
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = new pg.Pool({ connectionString: db.url });
+  // the app's queries (visitExpandedRows) read this database too
+  process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
   model = modelFromTenantFile(await loadDemoTenant());
 });
 afterAll(async () => {
+  await prisma().$disconnect();
   await pool.end();
   await db.drop();
 });
@@ -315,6 +325,49 @@ describe("analyseAndStore", () => {
     );
     expect([now?.standing_rank, now?.eligible_rank]).toEqual([null, shadowed.pair.standing_rank]);
     expect(afterShadow.actual).toEqual(afterShadow.expected);
+  });
+
+  it("expands group rows in memory to exactly the rows the reader gives, markers and shadows included", async () => {
+    // visitExpandedRows ("who can be cluster-admin") against expandedAccessSql, on the generated tenant as the
+    // test above left it (with its added marker and its member's own row of a derived key)
+    const { tenantId, scanId } = await generatedScan();
+    const fields = (alias: string) =>
+      Prisma.sql`${accessPrincipalSql(alias)} AS "principalId", ${accessLevelSql(alias)} AS level,
+        ${accessRouteSql(alias)} AS route, split_part(${Prisma.raw(alias)}.natural_key, '|', -2) AS namespace`;
+    type Fields = {
+      kind: string;
+      clusterId: string;
+      principalId: string;
+      level: string;
+      route: string;
+      namespace: string;
+    };
+    const text = (kind: string, principalId: string, row: Omit<Fields, "kind" | "principalId">) =>
+      `${kind} ${principalId} ${row.clusterId} ${row.level} ${row.namespace} ${row.route}`;
+    const read = async <Row extends pg.QueryResultRow>(statement: Prisma.Sql) =>
+      (
+        await pool.query<Row>(
+          statement.text,
+          statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value)),
+        )
+      ).rows;
+    const expanded = await read<Fields>(Prisma.sql`
+      SELECT e.kind, e.cluster_id AS "clusterId", ${fields("e")} FROM ${expandedAccessSql({ tenantId, scanId })} e`);
+    const stored = await read<Fields & { naturalKey: string }>(Prisma.sql`
+      SELECT s.kind, s.cluster_id AS "clusterId", s.natural_key AS "naturalKey", ${fields("s")}
+      FROM snapshot_records s
+      WHERE s.tenant_id = ${tenantId} AND s.kind IN ('access.grant', 'access.escalation') AND ${asOfCondition(scanId, "s")}`);
+    const visited = new Set<string>();
+    await visitExpandedRows({ tenantId, scanId }, stored, (principalId, row) =>
+      visited.add(text(row.kind, principalId, row)),
+    );
+    const expected = new Set(expanded.map((row) => text(row.kind, row.principalId, row)));
+    expect(
+      expanded.some(
+        (row) => !stored.some((s) => s.principalId === row.principalId && s.clusterId === row.clusterId),
+      ),
+    ).toBe(true);
+    expect([...visited].sort()).toEqual([...expected].sort());
   });
 
   it("writes nothing when run again on the same state", async () => {
