@@ -50,6 +50,12 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** A Prisma.sql statement's rows through the test's pool (bigint parameters as text, as pg takes them). */
+async function rowsOf<Row extends pg.QueryResultRow>(statement: Prisma.Sql): Promise<Row[]> {
+  const values = statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value));
+  return (await pool.query<Row>(statement.text, values)).rows;
+}
+
 describe("analyseAndStore", () => {
   const newScan = async (tenantId: string) => {
     await pool.query(
@@ -146,10 +152,7 @@ describe("analyseAndStore", () => {
           scanId: outcome.scanId,
         },
       )} e`;
-      const { rows } = await pool.query<{ kind: string; natural_key: string; data: unknown }>(
-        statement.text,
-        statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value)),
-      );
+      const rows = await rowsOf<{ kind: string; natural_key: string; data: unknown }>(statement);
       const read = rows
         .map((r) => `${r.kind} ${r.natural_key} ${contentHash(r.data)}`)
         .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -178,16 +181,7 @@ describe("analyseAndStore", () => {
     const read = async (filter: Omit<ExpandedAccessFilter, "tenantId" | "scanId">) => {
       const statement = Prisma.sql`SELECT kind, natural_key, atlas_record_data(tenant_id, kind, data) AS data,
           expanded FROM ${expandedAccessSql({ tenantId, scanId: outcome.scanId, ...filter })} e`;
-      const { rows } = await pool.query<{
-        kind: string;
-        natural_key: string;
-        data: unknown;
-        expanded: boolean;
-      }>(
-        statement.text,
-        statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value)),
-      );
-      return rows;
+      return rowsOf<{ kind: string; natural_key: string; data: unknown; expanded: boolean }>(statement);
     };
     const all = await read({});
     const keyOf = (row: { kind: string; natural_key: string }) => `${row.kind} ${row.natural_key}`;
@@ -240,13 +234,6 @@ describe("analyseAndStore", () => {
     // absent markers and members' own stored rows included. Two rows the scan did not write are then added: a
     // marker that removes a member's pair, and a member's own eligible row of a key its group gives standing
     const { tenantId, scanId } = await generatedScan();
-    const query = async <Row extends pg.QueryResultRow>(statement: Prisma.Sql) =>
-      (
-        await pool.query<Row>(
-          statement.text,
-          statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value)),
-        )
-      ).rows;
     type Pair = {
       principal_id: string;
       cluster_id: string;
@@ -260,13 +247,13 @@ describe("analyseAndStore", () => {
     const pairs = async (kind: "access.grant" | "access.escalation", level?: string) => {
       const grants = kind === "access.grant";
       const eligible = Prisma.sql`coalesce((e.attrs->>'eligible')::boolean, false)`;
-      const perRow = await query<Pair & { derived: boolean }>(Prisma.sql`
+      const perRow = await rowsOf<Pair & { derived: boolean }>(Prisma.sql`
         SELECT ${accessPrincipalSql("e")} AS principal_id, e.cluster_id, bool_and(e.expanded) AS derived,
                ${grants ? Prisma.sql`max(${accessLevelRankSql("e")}) FILTER (WHERE NOT ${eligible})` : Prisma.sql`NULL::int`} AS standing_rank,
                ${grants ? Prisma.sql`max(${accessLevelRankSql("e")}) FILTER (WHERE ${eligible})` : Prisma.sql`NULL::int`} AS eligible_rank
         FROM ${expandedAccessSql({ tenantId, scanId, kinds: [kind] })} e
         ${level ? Prisma.sql`WHERE ${accessLevelSql("e")} = ${level}` : Prisma.empty} GROUP BY 1, 2`);
-      const perGroup = await query<Pair>(Prisma.sql`
+      const perGroup = await rowsOf<Pair>(Prisma.sql`
         SELECT principal_id, cluster_id, standing_rank, eligible_rank
         FROM ${expandedClusterPairsSql({ tenantId, scanId, kind, level })} p`);
       return { perRow, expected: text(perRow), actual: text(perGroup) };
@@ -277,7 +264,7 @@ describe("analyseAndStore", () => {
          VALUES ($1, $2, $3, 'analysis', $4, 'test', $5, $6)`,
         [tenantId, kind, naturalKey, clusterId, JSON.stringify(data), scanId.toString()],
       );
-    const [markers] = await query<{ n: string }>(
+    const [markers] = await rowsOf<{ n: string }>(
       Prisma.sql`SELECT count(*) AS n FROM snapshot_records WHERE tenant_id = ${tenantId} AND kind = 'access.absent'`,
     );
     expect(Number(markers.n)).toBeGreaterThan(0);
@@ -297,7 +284,7 @@ describe("analyseAndStore", () => {
       for (const pair of (await pairs(kind)).perRow.filter(
         (row) => row.derived && (!standing || row.standing_rank !== null),
       )) {
-        const keys = await query<{ natural_key: string }>(Prisma.sql`
+        const keys = await rowsOf<{ natural_key: string }>(Prisma.sql`
           SELECT e.natural_key FROM ${expandedAccessSql({ tenantId, scanId, kinds: [kind], clusterIds: [pair.cluster_id], principalId: pair.principal_id })} e`);
         if (keys.length === 1) return { pair, key: keys[0].natural_key };
       }
@@ -344,16 +331,9 @@ describe("analyseAndStore", () => {
     };
     const text = (kind: string, principalId: string, row: Omit<Fields, "kind" | "principalId">) =>
       `${kind} ${principalId} ${row.clusterId} ${row.level} ${row.namespace} ${row.route}`;
-    const read = async <Row extends pg.QueryResultRow>(statement: Prisma.Sql) =>
-      (
-        await pool.query<Row>(
-          statement.text,
-          statement.values.map((value) => (typeof value === "bigint" ? value.toString() : value)),
-        )
-      ).rows;
-    const expanded = await read<Fields>(Prisma.sql`
+    const expanded = await rowsOf<Fields>(Prisma.sql`
       SELECT e.kind, e.cluster_id AS "clusterId", ${fields("e")} FROM ${expandedAccessSql({ tenantId, scanId })} e`);
-    const stored = await read<Fields & { naturalKey: string }>(Prisma.sql`
+    const stored = await rowsOf<Fields & { naturalKey: string }>(Prisma.sql`
       SELECT s.kind, s.cluster_id AS "clusterId", s.natural_key AS "naturalKey", ${fields("s")}
       FROM snapshot_records s
       WHERE s.tenant_id = ${tenantId} AND s.kind IN ('access.grant', 'access.escalation') AND ${asOfCondition(scanId, "s")}`);
