@@ -42,6 +42,14 @@ export function nonDirectoryKindSql(id: Prisma.Sql): Prisma.Sql {
     WHEN ${id} LIKE 'k8s-user:%' THEN 'KubernetesUser' WHEN ${id} LIKE 'k8s-group:%' THEN 'KubernetesGroup' END`;
 }
 
+/** The kind of an access principal that is no directory object, as nonDirectoryKindSql names it; "Unknown" for directory ids. */
+export function nonDirectoryKind(id: string): string {
+  if (id.startsWith("system:serviceaccount:")) return "ServiceAccount";
+  if (id.startsWith("k8s-user:")) return "KubernetesUser";
+  if (id.startsWith("k8s-group:")) return "KubernetesGroup";
+  return "Unknown";
+}
+
 /** How the access engine names a principal that is no directory object (see lib/access). */
 export function nonDirectoryDisplayName(id: string): string {
   const serviceAccount = /^system:serviceaccount:([^:]+):(.+)$/.exec(id);

@@ -3,13 +3,7 @@ import { prisma } from "@/lib/db/prisma";
 import type { Severity } from "@/lib/findings/types";
 import { clusterSource } from "@/lib/model/sources";
 import { coverageSchema } from "@/lib/model/tenant-model";
-import {
-  accessLevelSql,
-  accessPrincipalSql,
-  accessRouteSql,
-  nonDirectoryKindSql,
-} from "@/lib/queries/access-keys";
-import { expandedAccessSql } from "@/lib/queries/expanded-access";
+import { standingClusterAdminHolders } from "@/lib/queries/cluster-admin-holders";
 import {
   filterPrincipals,
   type PrincipalListParams,
@@ -82,7 +76,7 @@ export function getOverview(scope: ScanScope): Promise<Overview> {
 async function readOverview(scope: ScanScope) {
   const db = prisma();
   const tenant = Prisma.sql`tenant_id = ${scope.tenantId} AND ${asOfCondition(scope.scanId)}`;
-  const [clusterRows, adminRows, ruleRows, inheritedRows, tenantRow, principals] = await Promise.all([
+  const [clusterRows, admins, ruleRows, tenantRow, principals] = await Promise.all([
     db.$queryRaw<
       {
         total: bigint;
@@ -102,40 +96,13 @@ async function readOverview(scope: ScanScope) {
              coalesce(array_agg(natural_key), '{}') AS ids,
              coalesce(array_agg(data->>'name'), '{}') AS names
       FROM snapshot_records WHERE ${tenant} AND kind = 'cluster'`),
-    db.$queryRaw<{ kind: string; principals: bigint; viaLocalAccount: bigint }[]>(Prisma.sql`
-      WITH admins AS (
-        SELECT ${accessPrincipalSql()} AS id, ${accessRouteSql()} AS route FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.grant"] })} AS snapshot_records
-        WHERE ${tenant} AND kind = 'access.grant' AND ${accessLevelSql()} = 'cluster-admin'
-          -- standing only, like the list the card links to: only Azure routes can be PIM-eligible, so
-          -- only their (few) documents are read
-          AND NOT (${accessRouteSql()} IN ('local-admin-credential', 'azure-rbac', 'user-credential', 'entra-admin-group')
-                   AND data ? 'eligible')
-      ), directory AS (
-        SELECT natural_key AS id, data->>'kind' AS kind FROM snapshot_records WHERE ${tenant} AND kind = 'principal'
-      )
-      SELECT coalesce(${nonDirectoryKindSql(Prisma.sql`a.id`)}, d.kind, 'Unknown') AS kind,
-             count(DISTINCT a.id) AS principals,
-             count(DISTINCT a.id) FILTER (WHERE a.route = 'local-admin-credential') AS "viaLocalAccount"
-      FROM admins a LEFT JOIN directory d ON d.id = a.id
-      GROUP BY 1`),
+    standingClusterAdminHolders(scope),
     // by rule and severity: one rule may raise findings of different severities
     db.$queryRaw<RuleCount[]>(Prisma.sql`
       SELECT data->>'ruleId' AS "ruleId", min(data->>'title') AS title, data->>'severity' AS severity,
              count(*) AS failing, count(DISTINCT cluster_id) AS clusters
       FROM snapshot_records WHERE ${tenant} AND kind = 'finding' AND data->>'status' = 'fail'
       GROUP BY 1, 3`),
-    // cluster-admin whose path runs through a role assignment above the cluster (resource group,
-    // subscription, management group): the article's Penny, invisible from the cluster itself
-    // Only Azure-side routes run through role assignments, so only their (few) documents are read.
-    db.$queryRaw<{ n: bigint }[]>(Prisma.sql`
-      SELECT count(DISTINCT ${accessPrincipalSql()}) AS n FROM ${expandedAccessSql({ tenantId: scope.tenantId, scanId: scope.scanId, kinds: ["access.grant"] })} AS snapshot_records
-      WHERE ${tenant} AND kind = 'access.grant' AND ${accessLevelSql()} = 'cluster-admin'
-        AND ${accessRouteSql()} IN ('local-admin-credential', 'azure-rbac')
-        AND data->'principal'->>'kind' <> 'Group' AND NOT data ? 'eligible'
-        -- steps may be stored once and referenced (path_steps): atlas_path_steps puts them back
-        AND EXISTS (SELECT 1 FROM jsonb_array_elements(atlas_path_steps(tenant_id, data->'paths')) path,
-                                  jsonb_array_elements(path) step
-                    WHERE step->>'kind' = 'roleAssignment' AND NOT starts_with(step->>'id', cluster_id || '/'))`),
     db.tenant.findUnique({ where: { id: scope.tenantId }, select: { id: true, displayName: true } }),
     principalSummaries(scope),
   ]);
@@ -159,12 +126,7 @@ async function readOverview(scope: ScanScope) {
   // summaries and the same filter, groups included (a group bound to cluster-admin is a holder as much as
   // its members are; the card says how many of them are groups).
   const holders = filterPrincipals(principals, CLUSTER_ADMIN_LIST.params);
-  const adminsByKind: Record<string, number> = {};
-  let viaLocalAccount = 0;
-  for (const row of adminRows) {
-    adminsByKind[row.kind] = Number(row.principals);
-    viaLocalAccount += Number(row.viaLocalAccount);
-  }
+  const { byKind: adminsByKind, viaLocalAccount } = admins;
   const clusterAdmins = holders.length;
   const clusterAdminGroups = holders.filter((h) => h.kind === "Group" || h.kind === "KubernetesGroup").length;
   // Holders whose cluster-admin needs a PIM activation wherever they have it. "Who can be cluster-admin"
@@ -203,7 +165,7 @@ async function readOverview(scope: ScanScope) {
   }
 
   const attention: AttentionItem[] = [];
-  const inherited = Number(inheritedRows[0]?.n ?? 0);
+  const { inherited } = admins;
   if (inherited > 0) {
     attention.push({
       id: "inherited-cluster-admin",

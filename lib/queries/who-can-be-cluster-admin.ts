@@ -5,6 +5,7 @@ import {
   accessPrincipalSql,
   accessRouteSql,
   nonDirectoryDisplayName,
+  nonDirectoryKind,
 } from "@/lib/queries/access-keys";
 import { type KeyedAccessRow, visitExpandedRows } from "@/lib/queries/expanded-access";
 import { memoByScan } from "@/lib/queries/scan-memo";
@@ -21,9 +22,6 @@ import { asOfCondition } from "@/lib/queries/snapshot";
 //   can become — a cluster-wide attack path to cluster-admin, or managedClusters/write (`cluster-write`),
 //                where it does not hold it standing (the principal page's `becomeClusterAdmin`)
 // lib/queries/who-can-be-cluster-admin.int.test.ts checks each figure against those pages' queries.
-
-/** Grant routes that can be PIM-eligible (Azure and Entra routes): only their documents are read. */
-const ELIGIBLE_ROUTES = ["local-admin-credential", "azure-rbac", "user-credential", "entra-admin-group"];
 
 export type ClusterAdminCandidate = {
   id: string;
@@ -65,8 +63,9 @@ async function readCandidates(scope: ScanScope): Promise<ClusterAdminCandidate[]
   const rows = await prisma().$queryRaw<Row[]>(Prisma.sql`
     SELECT cluster_id AS "clusterId", kind, natural_key AS "naturalKey", ${accessPrincipalSql()} AS "principalId",
            ${accessLevelSql()} AS level, ${accessRouteSql()} AS route,
-           CASE WHEN kind = 'access.grant' AND ${accessRouteSql()} IN (${Prisma.join(ELIGIBLE_ROUTES)})
-                THEN coalesce((data->>'eligible')::boolean, false) END AS eligible,
+           -- every route's flag: a Kubernetes RBAC grant is eligible too when a part of it needs a PIM activation
+           -- (an eligible group membership beside a standing binding: lib/access/evaluate-cluster.ts, combine)
+           CASE WHEN kind = 'access.grant' THEN coalesce((data->>'eligible')::boolean, false) END AS eligible,
            CASE WHEN ${attackPath} THEN (data->>'hops')::int END AS hops,
            CASE WHEN ${attackPath} THEN data->>'namespace' END AS namespace
     FROM snapshot_records
@@ -151,14 +150,6 @@ async function readCandidates(scope: ScanScope): Promise<ClusterAdminCandidate[]
       a.displayName.toLowerCase().localeCompare(b.displayName.toLowerCase()) ||
       a.id.localeCompare(b.id),
   );
-}
-
-/** As nonDirectoryKindSql (lib/queries/access-keys.ts) names them. */
-function nonDirectoryKind(id: string): string {
-  if (id.startsWith("system:serviceaccount:")) return "ServiceAccount";
-  if (id.startsWith("k8s-user:")) return "KubernetesUser";
-  if (id.startsWith("k8s-group:")) return "KubernetesGroup";
-  return "Unknown";
 }
 
 export const WHO_CAN_BE_CLUSTER_ADMIN_ROWS = 10;
