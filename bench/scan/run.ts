@@ -5,7 +5,7 @@
  *   node --import tsx bench/scan/run.ts [--clusters 500] [--assignments 100000] [--bindings 100000]
  *     [--subscriptions 20] [--principals 20000] [--identities 2000] [--latency 20] [--concurrency 8]
  *     [--page-size 500] [--naive-sample 20] [--skip-naive] [--skip-store] [--rounds 3] [--skip-product] [--seed 1]
- *     [--group-storage true|false|both] [--mutate-share 0.01]
+ *     [--group-storage true|false|both] [--mutate-share 0.01] [--keep-work]
  *
  * The emulator runs in a child process (bench/scan/serve-emulator.ts), so the RSS measured here is
  * the scanner's. The naive scanner reads every subscription but only a sample of the per-unit work
@@ -19,6 +19,8 @@
  * --mutate-share 0) the tenant is changed as `aks-atlas tenant mutate --share <share>` changes it, the
  * emulator restarted on the changed file, and the group-level database re-scanned: issue 15's "re-scan
  * after a 1% change" row, with the rows that scan wrote next to the number of objects changed.
+ * --keep-work leaves the work folder (tenant file, emulator and product databases) in place and prints
+ * its path, to look at what a scan stored (rows and bytes by kind) after the run.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
@@ -451,5 +453,6 @@ try {
   }
 } finally {
   await emulatorProcess?.stop();
-  await rm(work, { recursive: true, force: true });
+  if (flags["keep-work"] === "true") console.log(`work:     kept in ${work}`);
+  else await rm(work, { recursive: true, force: true });
 }
