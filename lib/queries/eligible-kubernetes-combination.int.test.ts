@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AccessModelBuilder,
+  CLUSTER,
   clusterRole,
   clusterRoleBinding,
   group,
@@ -10,7 +11,9 @@ import {
 } from "@/lib/access/fixtures/access-model-builder";
 import { closePool, createPool } from "@/lib/db/pool";
 import { prisma } from "@/lib/db/prisma";
+import { getClusterAccessSummary } from "@/lib/queries/get-cluster-access-summary";
 import { getOverview } from "@/lib/queries/get-overview";
+import { getPrincipal } from "@/lib/queries/get-principal";
 import { principalSummaries } from "@/lib/queries/list-principals";
 import { resolveScanScope, type ScanScope } from "@/lib/queries/scan-scope";
 import { clusterAdminCandidates, whoCanBeClusterAdmin } from "@/lib/queries/who-can-be-cluster-admin";
@@ -114,6 +117,21 @@ describe("an eligible cluster-admin through Kubernetes RBAC bindings", () => {
     expect(overview.clusterAdmins.byKind).toEqual({ User: 2 });
     expect(overview.clusterAdmins.eligibleOnly).toBe(1);
     expect(overview.clusterAdmins.viaLocalAccount).toBe(0);
+  });
+
+  it("the cluster page and Bob's page say eligible too", async () => {
+    const cluster = await getClusterAccessSummary(scope, CLUSTER);
+    const bob = cluster.principals.find((entry) => entry.principal.id === "bob");
+    expect(bob?.grants.filter((grant) => grant.level === "cluster-admin")).toEqual([
+      { level: "cluster-admin", namespace: null, route: "kubernetes-rbac", eligible: true },
+    ]);
+    const page = await getPrincipal(scope, "bob", { page: 1, perPage: 10 });
+    expect(page.summary).toHaveLength(1);
+    expect(page.summary[0]).toMatchObject({
+      eligibleLevel: "cluster-admin",
+      eligibleRoutes: ["kubernetes-rbac"],
+    });
+    expect(page.summary[0].strongestLevel).not.toBe("cluster-admin");
   });
 
   it("a cluster-admin that combines a subscription's Azure role with a binding is inherited", async () => {
