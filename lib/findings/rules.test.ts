@@ -535,4 +535,42 @@ describe("pim-not-used-for-cluster-admin: break-glass and time-bound", () => {
     const findings = evaluateFindings(model, undefined, { rules: [rule] });
     expect(findings.map((finding) => finding.evidence.objects[0].id)).toEqual(["admins"]);
   });
+  // Every standing cluster-admin that rests on a role assignment, whatever the engine's route: the user
+  // kubeconfig of a cluster without Entra integration is a cluster-admin certificate (route `user-credential`;
+  // learn.microsoft.com/azure/aks/control-kubeconfig-access: on a non-Entra cluster the Cluster User Role's
+  // kubeconfig gives admin access), and a binding completed by a subscription's Azure RBAC role (route
+  // `kubernetes-rbac`: the two authorizers add up, learn.microsoft.com/azure/aks/manage-azure-rbac) is
+  // cluster-admin only while that assignment stands. Both were passed over, the rule reading two routes only.
+  it("fails a standing cluster-admin through the user kubeconfig of a cluster without Entra integration", () => {
+    if (!rule) throw new Error("rule missing");
+    const model = builder({ entra: { mode: "none" } as Cluster["entra"], localAccountsDisabled: false })
+      .principal("uma")
+      .assign(ROLE.aksClusterUser, "uma", CLUSTER)
+      .build();
+    const findings = evaluateFindings(model, undefined, { rules: [rule] });
+    expect(findings.map((finding) => [finding.status, finding.evidence.objects[0]?.id])).toEqual([["fail", "uma"]]);
+    expect(findings[0].evidence.summary).toMatch(/standing through Azure Kubernetes Service Cluster User Role/);
+  });
+  it("fails a standing cluster-admin that a subscription's Azure RBAC role completes with a binding", () => {
+    if (!rule) throw new Error("rule missing");
+    const model = builder({
+      entra: { mode: "managed", azureRbac: true, adminGroupIds: [], tenantId: "tenant-1" },
+    })
+      .principal("dana")
+      .assign(ROLE.aksRbacAdmin, "dana", `/subscriptions/${SUB}`)
+      .kubernetes(
+        clusterRole("ordinary-verbs", [
+          {
+            apiGroups: ["*"],
+            resources: ["*"],
+            verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"],
+          },
+        ]),
+        clusterRoleBinding("dana-all", "ordinary-verbs", [user("dana")]),
+      )
+      .build();
+    const findings = evaluateFindings(model, undefined, { rules: [rule] });
+    expect(findings.map((finding) => [finding.status, finding.evidence.objects[0]?.id])).toEqual([["fail", "dana"]]);
+    expect(findings[0].evidence.summary).toMatch(/standing through Azure Kubernetes Service RBAC Admin/);
+  });
 });

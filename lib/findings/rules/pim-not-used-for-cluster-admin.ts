@@ -23,12 +23,16 @@ export function isBreakGlass(principal: Pick<Principal, "displayName" | "userPri
   return BREAK_GLASS.test(principal.displayName) || BREAK_GLASS.test(principal.userPrincipalName ?? "");
 }
 
-/** A standing cluster-admin grant that rests on an Azure role assignment (not an eligibility). */
+/**
+ * A standing cluster-admin grant that rests on an Azure role assignment (not an eligibility), by whatever
+ * route: Azure RBAC, the admin kubeconfig, the user kubeconfig of a cluster without Entra integration (a
+ * cluster-admin certificate), or a Kubernetes binding that a role's Azure RBAC permissions complete (the
+ * authorizers add up). Made eligible, the assignment gives each of them only once activated.
+ */
 function standingAzureClusterAdmin(grant: Grant): boolean {
   return (
     grant.level === "cluster-admin" &&
     grant.eligible !== true &&
-    (grant.route === "azure-rbac" || grant.route === "local-admin-credential") &&
     grant.path.some((step) => step.kind === "roleAssignment")
   );
 }
