@@ -86,6 +86,40 @@ describe("why clusters differ", () => {
     );
   });
 
+  // Azure action patterns: `*` anywhere, compared without case (learn.microsoft.com/azure/role-based-access-control/
+  // role-definitions#actions: "The wildcard (*) character ... The string is case-insensitive"), and a block's
+  // notDataActions take away what its dataActions give (role-definitions#notdataactions).
+  it("data-action wildcards above managedClusters and in lower case count; a block excluding them all does not", () => {
+    const custom = (dataActions: string[], notDataActions: string[] = []): RoleDefinition => ({
+      id: `/subscriptions/${SUB}/providers/microsoft.authorization/roledefinitions/c`,
+      guid: "c",
+      roleName: `custom ${dataActions.join(" ")}${notDataActions.length ? ` minus ${notDataActions.join(" ")}` : ""}`,
+      type: "CustomRole",
+      permissions: [{ actions: [], notActions: [], dataActions, notDataActions }],
+      assignableScopes: [`/subscriptions/${SUB}`],
+    });
+    const offOn = (definition: RoleDefinition) =>
+      clusterDifferences([aks2], [{ scope: aks2.id, role: definition, via: null }]).map(
+        (note) => note.reason,
+      );
+    expect(offOn(custom(["Microsoft.ContainerService/*"]))).toEqual(["azure-rbac-off"]);
+    expect(offOn(custom(["microsoft.containerservice/managedclusters/pods/read"]))).toEqual([
+      "azure-rbac-off",
+    ]);
+    expect(offOn(custom(["Microsoft.ContainerService/managedClusters/*/read"]))).toEqual(["azure-rbac-off"]);
+    expect(offOn(custom(["*/read"]))).toEqual(["azure-rbac-off"]);
+    expect(offOn(custom(["Microsoft.KeyVault/vaults/secrets/getSecret/action"]))).toEqual([]);
+    expect(offOn(custom(["*"], ["Microsoft.ContainerService/*"]))).toEqual([]);
+    expect(
+      offOn(
+        custom(
+          ["Microsoft.ContainerService/managedClusters/*"],
+          ["microsoft.containerservice/managedclusters/*"],
+        ),
+      ),
+    ).toEqual([]);
+  });
+
   it("a namespace-scoped assignment covers its own cluster only; Entra integration off counts as Azure RBAC off", () => {
     const legacy = cluster("aks-9", "rsg-1", { entraMode: "legacy", azureRbac: true });
     const notes = clusterDifferences(

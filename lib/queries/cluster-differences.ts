@@ -44,7 +44,8 @@ export type ClusterDifference = {
   clusters: { id: string; name: string }[];
 };
 
-const KUBERNETES_DATA_ACTION = "Microsoft.ContainerService/managedClusters/";
+/** Every Kubernetes data action starts with this (lower-cased: Azure compares actions without case). */
+const KUBERNETES_DATA_ACTIONS = "microsoft.containerservice/managedclusters/";
 
 type ScopeCluster = Pick<DifferenceCluster, "id" | "subscriptionId">;
 
@@ -78,11 +79,27 @@ export function scopeCovers(
   return scopeMatcher(scope, subscriptionsOfGroup)(cluster);
 }
 
+/**
+ * Whether a role's data actions reach inside clusters. A pattern's `*` may stand anywhere (Azure's syntax,
+ * lib/access/wildcard.ts): one whose literal head is under the Kubernetes prefix, or a prefix of it followed by
+ * a wildcard (`*`, `*\/read`, `Microsoft.ContainerService/*`), can match a Kubernetes data action. A block
+ * whose notDataActions take away the whole prefix (`Microsoft.ContainerService/*`) gives none.
+ */
 function grantsKubernetesData(role: RoleDefinition): boolean {
-  return role.permissions.some((block) =>
-    block.dataActions.some(
-      (action) => action === "*" || action.toLowerCase().startsWith(KUBERNETES_DATA_ACTION.toLowerCase()),
-    ),
+  const reaches = (pattern: string) => {
+    const lower = pattern.toLowerCase();
+    const head = lower.split("*")[0];
+    return (
+      head.startsWith(KUBERNETES_DATA_ACTIONS) ||
+      (lower.includes("*") && KUBERNETES_DATA_ACTIONS.startsWith(head))
+    );
+  };
+  const removesAll = (pattern: string) => {
+    const lower = pattern.toLowerCase();
+    return lower.indexOf("*") === lower.length - 1 && KUBERNETES_DATA_ACTIONS.startsWith(lower.slice(0, -1));
+  };
+  return role.permissions.some(
+    (block) => block.dataActions.some(reaches) && !block.notDataActions.some(removesAll),
   );
 }
 
