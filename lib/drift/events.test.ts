@@ -133,6 +133,30 @@ describe("drift events from changed records", () => {
     expect(driftEvent(change("access.escalation", data, null), ctx).kind).toBe("escalation.lost");
   });
 
+  it("grades an attack path gained by the level it reaches, one step below holding it", () => {
+    const gained = (fields: Record<string, unknown>) =>
+      driftEvent(
+        change(
+          "access.escalation",
+          null,
+          pennyEscalation({ route: "attack-path", hops: 3, conditional: false, namespace: null, ...fields }),
+        ),
+        ctx,
+      ).severity;
+    // holding cluster-admin is critical; being able to become it, high
+    expect(gained({ to: "cluster-admin" })).toBe("high");
+    expect(gained({ to: "admin" })).toBe("medium");
+    expect(gained({ to: "admin", namespace: "web" })).toBe("low");
+    expect(gained({ to: "write" })).toBe("low");
+    expect(gained({ to: "read" })).toBe("info");
+    // a condition on a role assignment may stop it, a step needs a PIM activation: one lower each
+    expect(gained({ to: "cluster-admin", conditional: true })).toBe("medium");
+    expect(gained({ to: "cluster-admin", eligible: true })).toBe("medium");
+    expect(gained({ to: "cluster-admin", conditional: true, eligible: true })).toBe("low");
+    // one-step escalations stay one step from cluster-admin
+    expect(gained({ to: "impersonate", route: "kubernetes-rbac" })).toBe("high");
+  });
+
   it("says when the escalation lost is the route beside a shorter eligible path, which stays", () => {
     const standing = pennyEscalation({
       to: "cluster-admin",

@@ -291,7 +291,7 @@ function escalationEvent(change: ChangedRecord, ctx: EventContext): DriftEvent |
   if (!before) {
     kind = "escalation.gained";
     message = `${who} can now ${what}`;
-    severity = escalationGainedSeverity(current.to);
+    severity = escalationGainedSeverity(current);
   } else if (!after) {
     kind = "escalation.lost";
     message = `${who} can no longer ${what}`;

@@ -45,9 +45,31 @@ export function accessLostSeverity(level: AccessLevel): Severity {
   return level === "cluster-admin" || level === "admin" ? "low" : "info";
 }
 
-/** Every escalation is one step from cluster-admin (or from the cluster's identities). */
-export function escalationGainedSeverity(_target: EscalationTarget): Severity {
-  return "high";
+const ATTACK_PATH_LEVELS: ReadonlySet<string> = new Set(["cluster-admin", "admin", "write", "read"]);
+
+/**
+ * A one-step escalation (cluster-write, run-command, identity-operator, bind, escalate, impersonate, kube-system
+ * pods or secrets) is one step from cluster-admin or from the cluster's identities: high. An attack path is graded
+ * by the level it reaches, one step below holding that level (access.gained: "can become cluster-admin" high,
+ * admin medium, write low, read info), namespace-bounded or conditional one lower again, and one lower still when
+ * a step needs a PIM activation — as an eligible grant is. Graded alike, a notification threshold of "high" is
+ * not every path to a namespace's read access a 1 % change of a large tenant brings (hundreds per scan).
+ */
+export function escalationGainedSeverity(escalation: {
+  to: EscalationTarget;
+  route: string;
+  namespace?: string | null;
+  conditional?: boolean;
+  eligible?: boolean;
+}): Severity {
+  if (escalation.route !== "attack-path" || !ATTACK_PATH_LEVELS.has(escalation.to)) return "high";
+  const held = accessGainedSeverity({
+    level: escalation.to as AccessLevel,
+    namespace: escalation.namespace ?? null,
+    conditional: escalation.conditional === true,
+  });
+  const reachable = oneLower(held);
+  return escalation.eligible === true ? oneLower(reachable) : reachable;
 }
 
 export function inventorySeverity(kind: string): Severity {
