@@ -10,7 +10,9 @@ import { type DriftCounts, driftCategorySchema, driftEventKindSchema } from "./t
  * Version of the drift rules (event kinds, severities). Stored with each summary; bump it when the rules
  * change so the timeline recounts instead of charting numbers the event list no longer agrees with.
  */
-export const DRIFT_RULES_VERSION = 1;
+// 2: attack paths gained graded by the level they reach (2026-12-07); the summaries counted before it,
+// whatever events they held then (eligible access, ownership and membership events came after 1), are recounted.
+export const DRIFT_RULES_VERSION = 2;
 
 const countsSchema = z.object({
   total: z.number().int(),
