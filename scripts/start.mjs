@@ -73,6 +73,10 @@ if (built !== current || !existsSync(path.join(".next", "BUILD_ID"))) {
   writeFileSync(stamp, current);
 }
 
+// The build's id stamps the whole-tenant aggregates the server keeps past a restart
+// (lib/queries/scan-aggregates.ts): another build computes them again.
+process.env.ATLAS_BUILD_ID = readFileSync(path.join(".next", "BUILD_ID"), "utf8").trim();
+
 const { register } = await import("tsx/esm/api");
 register();
 const { startServer } = await import("../lib/server/start.ts");

@@ -548,8 +548,12 @@ describe("pim-not-used-for-cluster-admin: break-glass and time-bound", () => {
       .assign(ROLE.aksClusterUser, "uma", CLUSTER)
       .build();
     const findings = evaluateFindings(model, undefined, { rules: [rule] });
-    expect(findings.map((finding) => [finding.status, finding.evidence.objects[0]?.id])).toEqual([["fail", "uma"]]);
-    expect(findings[0].evidence.summary).toMatch(/standing through Azure Kubernetes Service Cluster User Role/);
+    expect(findings.map((finding) => [finding.status, finding.evidence.objects[0]?.id])).toEqual([
+      ["fail", "uma"],
+    ]);
+    expect(findings[0].evidence.summary).toMatch(
+      /standing through Azure Kubernetes Service Cluster User Role/,
+    );
   });
   it("fails a standing cluster-admin that a subscription's Azure RBAC role completes with a binding", () => {
     if (!rule) throw new Error("rule missing");
@@ -570,7 +574,9 @@ describe("pim-not-used-for-cluster-admin: break-glass and time-bound", () => {
       )
       .build();
     const findings = evaluateFindings(model, undefined, { rules: [rule] });
-    expect(findings.map((finding) => [finding.status, finding.evidence.objects[0]?.id])).toEqual([["fail", "dana"]]);
+    expect(findings.map((finding) => [finding.status, finding.evidence.objects[0]?.id])).toEqual([
+      ["fail", "dana"],
+    ]);
     expect(findings[0].evidence.summary).toMatch(/standing through Azure Kubernetes Service RBAC Admin/);
   });
 });

@@ -53,6 +53,7 @@ export async function pruneTenantHistory(
       [input.tenantId, ids, oldestKept],
     );
     await client.query("DELETE FROM drift_notifications WHERE scan_id = ANY($1::bigint[])", [ids]);
+    await client.query("DELETE FROM scan_aggregates WHERE scan_id = ANY($1::bigint[])", [ids]);
     const scans = await client.query("DELETE FROM scans WHERE id = ANY($1::bigint[])", [ids]);
     return { tenantId: input.tenantId, scansDeleted: scans.rowCount ?? 0, rowsDeleted, oldestKept };
   });

@@ -9,6 +9,7 @@ import {
   type PrincipalListParams,
   principalSummaries,
 } from "@/lib/queries/list-principals";
+import { keptAcrossRestarts } from "@/lib/queries/scan-aggregates";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { asOfCondition } from "@/lib/queries/snapshot";
@@ -96,7 +97,7 @@ async function readOverview(scope: ScanScope) {
              coalesce(array_agg(natural_key), '{}') AS ids,
              coalesce(array_agg(data->>'name'), '{}') AS names
       FROM snapshot_records WHERE ${tenant} AND kind = 'cluster'`),
-    standingClusterAdminHolders(scope),
+    keptAcrossRestarts("cluster-admin-holders", scope, () => standingClusterAdminHolders(scope)),
     // by rule and severity: one rule may raise findings of different severities
     db.$queryRaw<RuleCount[]>(Prisma.sql`
       SELECT data->>'ruleId' AS "ruleId", min(data->>'title') AS title, data->>'severity' AS severity,

@@ -2,6 +2,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import type { Severity } from "@/lib/findings/types";
 import { expandedClusterPairsSql, queryTenantPairs } from "@/lib/queries/expanded-access";
+import { keptAcrossRestarts } from "@/lib/queries/scan-aggregates";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { COMPLETED_STATUSES } from "@/lib/queries/snapshot";
@@ -55,7 +56,11 @@ export async function getPostureTrend(scope: ScanScope): Promise<PosturePoint[]>
   });
   const points = await Promise.all(
     scans.map((scan) =>
-      pointOf(`${scope.tenantId}:${scan.id}`, () => computePoint(scope.tenantId, scan.id, scan.startedAt)),
+      pointOf(`${scope.tenantId}:${scan.id}`, () =>
+        keptAcrossRestarts("posture-point", { tenantId: scope.tenantId, scanId: scan.id }, () =>
+          computePoint(scope.tenantId, scan.id, scan.startedAt),
+        ),
+      ),
     ),
   );
   return points.reverse();

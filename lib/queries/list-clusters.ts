@@ -4,6 +4,7 @@ import { entraModeSchema } from "@/lib/model/azure";
 import { clusterSource } from "@/lib/model/sources";
 import { type CoverageStatus, coverageSchema } from "@/lib/model/tenant-model";
 import { expandedClusterPairsSql, queryTenantPairs } from "@/lib/queries/expanded-access";
+import { keptAcrossRestarts } from "@/lib/queries/scan-aggregates";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { signInGroupOf } from "@/lib/queries/sign-in-group";
@@ -55,7 +56,9 @@ const clustersOf = memoByScan<ClusterPosture[]>("cluster-postures");
 
 /** Every cluster's posture as of the scan (computed once per scan: its state never changes). */
 export function listClusters(scope: ScanScope): Promise<ClusterPosture[]> {
-  return clustersOf(`${scope.tenantId}:${scope.scanId}`, () => readClusters(scope));
+  return clustersOf(`${scope.tenantId}:${scope.scanId}`, () =>
+    keptAcrossRestarts("cluster-postures", scope, () => readClusters(scope)),
+  );
 }
 
 async function readClusters(scope: ScanScope): Promise<ClusterPosture[]> {

@@ -4,6 +4,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { safeText } from "@/lib/http/safe-text";
 import { nonDirectoryDisplayName, nonDirectoryKindSql } from "@/lib/queries/access-keys";
 import { expandedClusterPairsSql, queryTenantPairs } from "@/lib/queries/expanded-access";
+import { keptAcrossRestarts } from "@/lib/queries/scan-aggregates";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { signInGroupOf } from "@/lib/queries/sign-in-group";
@@ -77,7 +78,9 @@ const summariesOf = memoByScan<PrincipalListItem[]>("principal-summaries");
 
 /** Every principal with its access summary, strongest access first (once per scan). */
 export function principalSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {
-  return summariesOf(`${scope.tenantId}:${scope.scanId}`, () => readSummaries(scope));
+  return summariesOf(`${scope.tenantId}:${scope.scanId}`, () =>
+    keptAcrossRestarts("principal-summaries", scope, () => readSummaries(scope)),
+  );
 }
 
 async function readSummaries(scope: ScanScope): Promise<PrincipalListItem[]> {

@@ -8,6 +8,7 @@ import {
   nonDirectoryKind,
 } from "@/lib/queries/access-keys";
 import { type KeyedAccessRow, visitExpandedRows } from "@/lib/queries/expanded-access";
+import { keptAcrossRestarts } from "@/lib/queries/scan-aggregates";
 import { memoByScan } from "@/lib/queries/scan-memo";
 import type { ScanScope } from "@/lib/queries/scan-scope";
 import { signInGroupOf } from "@/lib/queries/sign-in-group";
@@ -53,7 +54,9 @@ const candidatesOf = memoByScan<ClusterAdminCandidate[]>("cluster-admin-candidat
 
 /** Every principal that is, may be, or can become cluster-admin somewhere; widest reach first. */
 export function clusterAdminCandidates(scope: ScanScope): Promise<ClusterAdminCandidate[]> {
-  return candidatesOf(`${scope.tenantId}:${scope.scanId}`, () => readCandidates(scope));
+  return candidatesOf(`${scope.tenantId}:${scope.scanId}`, () =>
+    keptAcrossRestarts("cluster-admin-candidates", scope, () => readCandidates(scope)),
+  );
 }
 
 async function readCandidates(scope: ScanScope): Promise<ClusterAdminCandidate[]> {
