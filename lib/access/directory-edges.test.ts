@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildAccessIndex } from "@/lib/access/access-index";
 import { iterateAttackPaths } from "@/lib/access/attack-paths";
+import { evaluateClusterAccess } from "@/lib/access/evaluate-cluster";
 import type { Escalation } from "@/lib/access/types";
 import { ENTRA_IDS as ids, withEntraSection } from "@/lib/emulator/test-fixtures/entra-section";
 import smallTenant from "@/lib/emulator/test-fixtures/small-tenant.json";
@@ -72,7 +73,11 @@ describe("directory edges", () => {
     expect(faye.some((escalation) => escalation.to === "cluster-admin")).toBe(false);
   });
 
-  it("a PIM-eligible membership of the admin group is a path marked eligible", () => {
+  // PIM for Groups on the AKS admin group is Microsoft's just-in-time cluster-admin: an eligible member holds
+  // the group's cluster-admin once it activates the membership (concept-pim-for-groups; groups-activate-roles).
+  // That is eligible cluster-admin — a grant marked eligible, as an eligible Azure role gives — not an attack
+  // path to "become" it (until 2026-12-07 it was only the path, so "Eligible (PIM)" counts left it out).
+  it("a PIM-eligible member of the admin group is an eligible cluster-admin, with no attack path of its own", () => {
     const tenant = withEntraSection(small());
     const entra = tenant.entra as NonNullable<TenantFile["entra"]>;
     tenant.entra = {
@@ -82,11 +87,22 @@ describe("directory edges", () => {
         { groupId: ids.aksAdmins, principalId: ids.faye, accessId: "member", endDateTime: null },
       ],
     };
-    const faye = pathsOf(modelFromTenantFile(tenant), ids.faye, AKS_1).find(
-      (escalation) => escalation.to === "cluster-admin",
-    );
-    expect(faye).toMatchObject({ eligible: true, hops: 2 });
-    expect(faye?.path.map((step) => step.kind)).toContain("groupEligibility");
+    const model = modelFromTenantFile(tenant);
+    const cluster = model.clusters.find((candidate) => candidate.name === AKS_1);
+    if (!cluster) throw new Error("no aks-1");
+    const grants =
+      evaluateClusterAccess(model, cluster.id).principals.find((entry) => entry.principal.id === ids.faye)
+        ?.grants ?? [];
+    const admin = grants.find((grant) => grant.level === "cluster-admin");
+    expect(admin).toMatchObject({ route: "entra-admin-group", eligible: true });
+    expect(admin?.path.map((step) => step.kind).slice(0, 3)).toEqual([
+      "principal",
+      "groupEligibility",
+      "groupMembership",
+    ]);
+    // the path her eligible grant is, is not reported again as a way to become what she is eligible for
+    const paths = pathsOf(model, ids.faye, AKS_1).filter((escalation) => escalation.to === "cluster-admin");
+    expect(paths.filter((escalation) => escalation.eligible === true)).toEqual([]);
   });
 
   it("a Global Administrator elevates access to User Access Administrator at / and takes any cluster", () => {

@@ -194,7 +194,9 @@ describe("eligible access adds up with standing access", () => {
     eligibleMember(model, "ops", "bob", "2030-06-01T00:00:00Z");
     eligibleMember(model, "runners", "bob", "2029-01-01T00:00:00Z");
     const access = evaluateClusterAccess(model, CLUSTER);
-    expect(summary(access, "bob")).toEqual(["cluster-admin@* eligible"]);
+    // each membership alone gives its group's grant (runners: every ordinary verb, admin cluster-wide), and the
+    // two together cluster-admin
+    expect(summary(access, "bob")).toEqual(["admin@* eligible", "cluster-admin@* eligible"]);
     const admin = combined(access, "bob", "cluster-admin");
     // the combination lasts as long as its shortest part
     expect(admin).toMatchObject({ eligible: true, expires: "2029-01-01T00:00:00Z" });
@@ -344,5 +346,98 @@ describe("eligible-cluster-admin-without-approval sees combined eligible cluster
     expect(findings.map((finding) => [finding.evidence.objects[0]?.id, finding.status])).toEqual([
       ["bob", "not-assessed"],
     ]);
+  });
+});
+
+// PIM for Groups alone: an eligible member holds what the group holds once it activates the membership
+// (learn.microsoft.com/entra/id-governance/privileged-identity-management/groups-activate-roles: "PIM creates an
+// active assignment (adds user as member or owner of the group)"; the PIM for Groups API overview: principals
+// "have privileges granted through their group membership"). The AKS admin group with eligible members is
+// Microsoft's just-in-time cluster-admin; its eligible members are eligible cluster-admins.
+describe("an eligible member holds its group's access, eligible", () => {
+  const adminGroup = {
+    entra: { mode: "managed" as const, azureRbac: false, adminGroupIds: ["admins"], tenantId: "tenant-1" },
+    localAccountsDisabled: true,
+  };
+  const kinds = (grant: Grant | undefined) => grant?.path.map((step) => step.kind) ?? [];
+
+  it("an eligible member of the AKS admin group is an eligible cluster-admin, until the eligibility ends", () => {
+    const model = new AccessModelBuilder(adminGroup)
+      .principal("howard")
+      .principal("ann")
+      .group("admins", ["ann"])
+      .build();
+    eligibleMember(model, "admins", "howard", "2030-01-01T00:00:00Z");
+    const access = evaluateClusterAccess(model, CLUSTER);
+    expect(summary(access, "howard")).toEqual(["cluster-admin@* eligible"]);
+    const admin = grantsOf(access, "howard")[0];
+    expect(admin).toMatchObject({
+      route: "entra-admin-group",
+      eligible: true,
+      expires: "2030-01-01T00:00:00Z",
+    });
+    expect(kinds(admin).slice(0, 3)).toEqual(["principal", "groupEligibility", "groupMembership"]);
+    expect(admin.path[1].label).toBe("eligible member of admins (PIM for Groups: activates the membership)");
+    // the standing member and the group as before
+    expect(summary(access, "ann")).toEqual(["cluster-admin@*"]);
+    expect(summary(access, "admins")).toEqual(["cluster-admin@*"]);
+  });
+
+  it("a standing member who is also eligible gets no eligible copy: standing access is never reported as eligible", () => {
+    const model = new AccessModelBuilder(adminGroup).principal("ann").group("admins", ["ann"]).build();
+    eligibleMember(model, "admins", "ann");
+    expect(summary(evaluateClusterAccess(model, CLUSTER), "ann")).toEqual(["cluster-admin@*"]);
+  });
+
+  it("a group bound by a ClusterRoleBinding, and a group holding an Azure role: the same, by their routes", () => {
+    const model = new AccessModelBuilder(azureRbac)
+      .principal("howard")
+      .group("ops", [])
+      .group("platform", [])
+      .assign(ROLE.contributor, "platform", CLUSTER, { principalType: "Group" })
+      .kubernetes(
+        clusterRole("everything", [
+          { apiGroups: ["*"], resources: ["*"], verbs: ["*"] },
+          { nonResourceURLs: ["*"], verbs: ["*"] },
+        ]),
+        clusterRoleBinding("ops-admin", "everything", [group("ops")]),
+      )
+      .build();
+    eligibleMember(model, "ops", "howard");
+    eligibleMember(model, "platform", "howard");
+    const access = evaluateClusterAccess(model, CLUSTER);
+    const routes = grantsOf(access, "howard").map(
+      (grant) => `${grant.level}/${grant.route}/${grant.eligible}`,
+    );
+    expect(routes).toContain("cluster-admin/kubernetes-rbac/true");
+    expect(grantsOf(access, "howard").every((grant) => grant.eligible === true)).toBe(true);
+    // Contributor's escalations (managedClusters/write, run command) are the eligible member's too, marked eligible
+    const escalations = access.principals.find((entry) => entry.principal.id === "howard")?.escalations ?? [];
+    expect(escalations.map((escalation) => escalation.to)).toContain("cluster-write");
+    expect(escalations.every((escalation) => escalation.eligible === true)).toBe(true);
+  });
+
+  it("a group that is an eligible member passes it to its standing members; a group's own eligible grant is not passed on", () => {
+    const model = new AccessModelBuilder(adminGroup)
+      .principal("yara")
+      .principal("zoe")
+      .group("oncall", ["yara"])
+      .group("admins", [])
+      .group("readers", [])
+      .build();
+    eligibleMember(model, "admins", "oncall");
+    // readers is itself only eligible for AKS RBAC Cluster Admin: zoe would need two activations in a row
+    eligibleFor(model, ROLE.aksRbacClusterAdmin, "readers", CLUSTER);
+    eligibleMember(model, "readers", "zoe");
+    const access = evaluateClusterAccess(model, CLUSTER);
+    const yara = grantsOf(access, "yara");
+    expect(summary(access, "yara")).toEqual(["cluster-admin@* eligible"]);
+    expect(kinds(yara[0]).slice(0, 4)).toEqual([
+      "principal",
+      "groupMembership",
+      "groupEligibility",
+      "groupMembership",
+    ]);
+    expect(summary(access, "zoe")).toEqual([]);
   });
 });

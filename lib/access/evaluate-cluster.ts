@@ -104,6 +104,68 @@ class ClusterAccessCollector {
     this.entry(principal).escalations.set(`${escalation.to}|${escalation.route}|${source}`, escalation);
   }
 
+  /**
+   * PIM for Groups: an eligible member of a group holds what the group holds once it activates the membership
+   * ("PIM creates an active assignment (adds user as member or owner of the group)": learn.microsoft.com/entra/
+   * id-governance/privileged-identity-management/groups-activate-roles; "PIM for Groups gives you more control
+   * over how and when principals are members ... and therefore have privileges granted through their group
+   * membership": learn.microsoft.com/graph/api/resources/privilegedidentitymanagement-for-groups-api-overview).
+   * So each standing grant and escalation of a group is its eligible members' too, marked `eligible` (path: the
+   * member, its `groupEligibility` step, the group's membership, the group's path) — as an eligible Azure role
+   * assignment gives its grants marked eligible. The AKS admin group with eligible members (Microsoft's
+   * just-in-time pattern for cluster-admin) makes them eligible cluster-admins, not "can become" through an
+   * attack path. Left out: a level the member holds standing there anyway (standing access is never reported
+   * as eligible), a group's own eligible grants (two activations in a row), kubeconfig fetches alone, and
+   * eligible owners (an owner is no member until it adds itself: an attack-path edge, directory-edges.ts).
+   * Called once every route and combination has been collected, so that standing grants are known.
+   */
+  addEligibleGroupMembers(index: AccessIndex): void {
+    const byGroup = memberEligibilitiesByGroup(index);
+    if (byGroup.size === 0) return;
+    for (const entry of [...this.entries.values()]) {
+      if (entry.principal.kind !== "Group") continue;
+      const eligibilities = byGroup.get(entry.principal.id);
+      if (!eligibilities) continue;
+      const grants = [...entry.grants].filter(
+        ([, grant]) => grant.eligible !== true && grant.level !== "credentials-only",
+      );
+      const escalations = [...entry.escalations].filter(([, escalation]) => escalation.eligible !== true);
+      if (grants.length === 0 && escalations.length === 0) continue;
+      const group = entry.principal;
+      for (const eligibility of eligibilities) {
+        const holder = eligibleMember(index, group, eligibility);
+        if (!holder) continue;
+        for (const reached of reachThroughGroups(index, holder.principal)) {
+          const prefix = [...reached.prefix, holder.step, groupStep(group)];
+          // the group's row key, and who activates into it through which of its own groups
+          const source = `pim-member:${group.id}:${holder.principal.id}|${reached.via}`;
+          for (const [key, grant] of grants) {
+            if (this.holdsStanding(reached.principal.id, ACCESS_LEVEL_RANK[grant.level], grant.namespace))
+              continue;
+            const expires = earliest(grant.expires, eligibility.endDateTime ?? undefined);
+            this.grant(
+              reached.principal,
+              {
+                ...grant,
+                eligible: true,
+                ...(expires ? { expires } : {}),
+                path: [...prefix, ...grant.path.slice(1)],
+              },
+              `${key}|${source}`,
+            );
+          }
+          for (const [key, escalation] of escalations) {
+            this.escalation(
+              reached.principal,
+              { ...escalation, eligible: true, path: [...prefix, ...escalation.path.slice(1)] },
+              `${key}|${source}`,
+            );
+          }
+        }
+      }
+    }
+  }
+
   credentialHolder(principal: AccessPrincipal, path: PathStep[], conditional: boolean, source: string): void {
     this.credentialHolders.push({ principal, path, conditional, source });
   }
@@ -970,17 +1032,9 @@ class BindingCombinations {
     const eligibilities = memberEligibilitiesByGroup(this.index).get(group.id);
     if (!eligibilities) return;
     for (const eligibility of eligibilities) {
-      if (
-        !this.index.principalsById.has(eligibility.principalId) &&
-        !this.index.identitiesByPrincipalId.has(eligibility.principalId)
-      )
-        continue;
-      const holder = directoryPrincipal(this.index, eligibility.principalId);
-      const step: PathStep = {
-        kind: "groupEligibility",
-        id: `${group.id}:member:${eligibility.principalId}`,
-        label: `eligible member of ${group.displayName} (PIM for Groups: activates the membership)`,
-      };
+      const eligible = eligibleMember(this.index, group, eligibility);
+      if (!eligible) continue;
+      const { principal: holder, step } = eligible;
       const expires = earliest(part.expires, eligibility.endDateTime ?? undefined);
       for (const reached of reachThroughGroups(this.index, holder)) {
         const retargeted = part.forPrincipal ? part.forPrincipal(reached.principal.id) : part;
@@ -1162,6 +1216,30 @@ function earliest(a: string | undefined, b: string | undefined): string | undefi
   return Date.parse(a) <= Date.parse(b) ? a : b;
 }
 
+/**
+ * The principal an eligible membership names, and the step it takes into the group; null for one the directory
+ * does not know as a principal (a device, a contact: it cannot sign in).
+ */
+function eligibleMember(
+  index: AccessIndex,
+  group: AccessPrincipal,
+  eligibility: GroupEligibility,
+): { principal: AccessPrincipal; step: PathStep } | null {
+  if (
+    !index.principalsById.has(eligibility.principalId) &&
+    !index.identitiesByPrincipalId.has(eligibility.principalId)
+  )
+    return null;
+  return {
+    principal: directoryPrincipal(index, eligibility.principalId),
+    step: {
+      kind: "groupEligibility",
+      id: `${group.id}:member:${eligibility.principalId}`,
+      label: `eligible member of ${group.displayName} (PIM for Groups: activates the membership)`,
+    },
+  };
+}
+
 /** PIM for Groups eligible memberships by group id, once per index. */
 const memberEligibilityCache = new WeakMap<AccessIndex, Map<string, GroupEligibility[]>>();
 function memberEligibilitiesByGroup(index: AccessIndex): Map<string, GroupEligibility[]> {
@@ -1244,6 +1322,7 @@ export function evaluateClusterAccess(
     rbacDisabledRoute(accessIndex, cluster, inventory ?? emptyClusterKubernetes(), steps, collector);
   }
   if (cluster.kubernetesRbac) combined.emit(collector, steps);
+  collector.addEligibleGroupMembers(accessIndex);
 
   return { cluster: { id: cluster.id, name: cluster.name }, principals: collector.finish() };
 }
