@@ -7,6 +7,7 @@ import {
 } from "@/lib/access/types";
 import type { SnapshotRecordInput } from "@/lib/model/records";
 import { ANALYSIS_SOURCE } from "@/lib/model/sources";
+import { GUID_PATTERN } from "@/lib/model/wire/common";
 
 // Group-level storage (docs/scanner.md, "Group-level storage"). Access reached through a group is
 // stored once, on the group, and each transitive membership is a record of its own; readers expand a
@@ -172,7 +173,10 @@ export function collapseGroupRecords(
     if (!isExpandedKind(record.kind)) continue;
     const data = record.data as AccessRecordData;
     const principal = data.principal;
-    if (principal.kind !== "Group") continue;
+    // Readers find a group's rows by the 36 characters of a GUID after the cluster id (expanded-access.ts): a
+    // group whose id is anything else (no Entra group — object ids are GUIDs — but a model built by hand)
+    // keeps its members' rows, or they would be dropped here and never expanded there.
+    if (principal.kind !== "Group" || !GUID_PATTERN.test(principal.id)) continue;
     const members = membersOf(principal);
     if (members.length === 0) continue;
     groups.add(principal.id);

@@ -125,7 +125,15 @@ describe("system:authenticated on an Entra-integrated cluster", () => {
   });
 
   it("is stored once, on the sign-in group, with a membership per account (group-level storage)", () => {
-    const model = tenant();
+    // A tenant's id is a GUID, and so is its sign-in group's: readers expand only groups with GUID ids
+    // (lib/queries/expanded-access.ts), so the writer collapses only those (a group of another id keeps its
+    // members' rows: the next test).
+    const TENANT_GUID = "5a1e0000-0000-4000-8000-00000000c0de";
+    const SIGN_IN = entraSignInGroupId(TENANT_GUID);
+    const model = tenant({
+      entra: { mode: "managed", azureRbac: false, adminGroupIds: [], tenantId: TENANT_GUID },
+    });
+    model.tenantId = TENANT_GUID;
     const access = evaluateClusterAccess(model, CLUSTER);
     const records = accessToRecords([access]);
     const members = new Map(
@@ -155,6 +163,20 @@ describe("system:authenticated on an Entra-integrated cluster", () => {
       membersOf,
     );
     expect(memberships.filter((record) => record.kind === MEMBERSHIP_KIND)).toHaveLength(4);
+  });
+
+  it("a sign-in group whose id is no GUID keeps its members' rows: no reader could expand them", () => {
+    const model = tenant();
+    const access = evaluateClusterAccess(model, CLUSTER);
+    const membersOf = (principal: { id: string }) =>
+      principal.id === SIGN_IN
+        ? access.principals
+            .filter((entry) => ["penny", "guest"].includes(entry.principal.id))
+            .map((entry) => ({ principal: entry.principal, prefix: entry.grants[0].path.slice(0, 2) }))
+        : [];
+    const collapsed = collapseGroupRecords(accessToRecords([access]), membersOf);
+    expect(collapsed.dropped).toBe(0);
+    expect(collapsed.groups.size).toBe(0);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 
-const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const guidSchema = z.string().regex(GUID_PATTERN, "must be a GUID (8-4-4-4-12 hex digits)");
 
