@@ -45,7 +45,7 @@ export function WhoCanBeClusterAdminSection({
       description={
         who.total === 0
           ? undefined
-          : `${plural(who.standing, "principal")} hold it, ${who.eligible} more through PIM, ${who.canBecome} can make themselves cluster-admin (${who.onlyCanBecome} of them hold it nowhere). Widest reach first.`
+          : `${plural(who.standing, "principal")} hold it, ${who.eligibleOnly} more only through PIM${who.eligible > who.eligibleOnly ? ` (${who.eligible} eligible in all)` : ""}, ${who.canBecome} can make themselves cluster-admin (${who.onlyCanBecome} of them hold it nowhere). Widest reach first.`
       }
     >
       {who.total === 0 ? (

@@ -61,6 +61,10 @@ describe("overview headline cards equal the lists they link to", () => {
     // the table under the card counts standing holders apart from "more through PIM": the two add up
     const who = await whoCanBeClusterAdmin(scope);
     expect(who.standing + overview.clusterAdmins.eligibleOnly).toBe(overview.clusterAdmins.principals);
+    // and its sentence's "more only through PIM" is that same number: Jet, eligible on aks-3, holds it standing
+    // on aks-dev-1, so he is among those who hold it, not one more (the sentence once said "1 more through PIM")
+    expect(who.eligibleOnly).toBe(overview.clusterAdmins.eligibleOnly);
+    expect(who.eligible).toBeGreaterThan(who.eligibleOnly);
   });
 
   it("Failing findings = /findings", async () => {

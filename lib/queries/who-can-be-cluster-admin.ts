@@ -164,6 +164,8 @@ export async function whoCanBeClusterAdmin(scope: ScanScope, rows = WHO_CAN_BE_C
     total: all.length,
     standing: all.filter((c) => c.standing > 0).length,
     eligible: all.filter((c) => c.eligible > 0).length,
+    /** principals eligible somewhere that hold it standing nowhere: the ones "more through PIM" than `standing` */
+    eligibleOnly: all.filter((c) => c.standing === 0 && c.eligible > 0).length,
     canBecome: all.filter((c) => c.canBecome > 0).length,
     /** principals that hold cluster-admin nowhere standing and yet can reach it: the ones that look clean */
     onlyCanBecome: all.filter((c) => c.standing === 0 && c.eligible === 0 && c.canBecome > 0).length,
