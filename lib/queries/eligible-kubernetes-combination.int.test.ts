@@ -9,16 +9,13 @@ import {
   SUB,
   user,
 } from "@/lib/access/fixtures/access-model-builder";
-import { closePool, createPool } from "@/lib/db/pool";
-import { prisma } from "@/lib/db/prisma";
 import { getClusterAccessSummary } from "@/lib/queries/get-cluster-access-summary";
 import { getOverview } from "@/lib/queries/get-overview";
 import { getPrincipal } from "@/lib/queries/get-principal";
 import { principalSummaries } from "@/lib/queries/list-principals";
-import { resolveScanScope, type ScanScope } from "@/lib/queries/scan-scope";
+import type { ScanScope } from "@/lib/queries/scan-scope";
 import { clusterAdminCandidates, whoCanBeClusterAdmin } from "@/lib/queries/who-can-be-cluster-admin";
-import { runScan } from "@/lib/scan/run-scan";
-import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
+import { type ScannedDemo, scanModelIntoTestDatabase } from "@/tests/helpers/scanned-demo";
 
 // A Kubernetes RBAC grant can be PIM-eligible: Bob holds half of cluster-admin through his own
 // ClusterRoleBinding and the other half through a group he is only an eligible member of (PIM for Groups:
@@ -39,15 +36,11 @@ const entraWithAzureRbac = {
   entra: { mode: "managed" as const, azureRbac: true, adminGroupIds: [], tenantId: "tenant-1" },
 };
 
-let db: TestDatabase;
-let pool: ReturnType<typeof createPool>;
+let scanned: ScannedDemo;
 let scope: ScanScope;
 
 describe("an eligible cluster-admin through Kubernetes RBAC bindings", () => {
   beforeAll(async () => {
-    db = await createTestDatabase();
-    pool = createPool(db.url, 4);
-    process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
     const model = new AccessModelBuilder(entraWithAzureRbac)
       .principal("bob")
       .principal("carol")
@@ -72,23 +65,11 @@ describe("an eligible cluster-admin through Kubernetes RBAC bindings", () => {
     model.groupEligibilities = [
       { id: "ops_member_bob", groupId: "ops", principalId: "bob", accessId: "member", endDateTime: null },
     ];
-    await runScan({
-      pool,
-      tenant: { id: model.tenantId, displayName: "Eligible combination", source: "import" },
-      trigger: "cli",
-      collect: async () => ({ model, errors: [], apiCalls: {}, counts: {} }),
-    });
-    const resolved = await resolveScanScope(null);
-    if (!resolved) throw new Error("no scan");
-    scope = resolved;
+    scanned = await scanModelIntoTestDatabase(model, "Eligible combination");
+    scope = scanned.scope;
   }, 300_000);
 
-  afterAll(async () => {
-    await prisma().$disconnect();
-    await closePool();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => scanned?.close());
 
   it("the principals list, who can be cluster-admin and the overview all call Bob eligible, Carol and Dana standing", async () => {
     const summaries = await principalSummaries(scope);

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AccessModelBuilder, CLUSTER } from "@/lib/access/fixtures/access-model-builder";
-import { closePool, createPool } from "@/lib/db/pool";
-import { prisma } from "@/lib/db/prisma";
 import { getClusterAccessSummary } from "@/lib/queries/get-cluster-access-summary";
 import { getOverview } from "@/lib/queries/get-overview";
 import { getPrincipal } from "@/lib/queries/get-principal";
 import { principalSummaries } from "@/lib/queries/list-principals";
-import { resolveScanScope, type ScanScope } from "@/lib/queries/scan-scope";
+import type { ScanScope } from "@/lib/queries/scan-scope";
 import { clusterAdminCandidates } from "@/lib/queries/who-can-be-cluster-admin";
-import { runScan } from "@/lib/scan/run-scan";
-import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
+import { type ScannedDemo, scanModelIntoTestDatabase } from "@/tests/helpers/scanned-demo";
 
 // Microsoft's just-in-time cluster-admin: the AKS admin group (aadProfile.adminGroupObjectIDs) with members
 // eligible through PIM for Groups, who hold the group's cluster-admin once they activate the membership
@@ -19,15 +16,11 @@ import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-data
 // the scan keeps Ann's own row, as readers expand only groups with GUID ids — lib/access/group-storage.ts.
 // Before that guard her row was dropped by the writer and never expanded by the readers: she had no access.)
 
-let db: TestDatabase;
-let pool: ReturnType<typeof createPool>;
+let scanned: ScannedDemo;
 let scope: ScanScope;
 
 describe("an eligible member of the AKS admin group, as the pages read it", () => {
   beforeAll(async () => {
-    db = await createTestDatabase();
-    pool = createPool(db.url, 4);
-    process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
     const model = new AccessModelBuilder({
       entra: { mode: "managed", azureRbac: false, adminGroupIds: ["aks-admins"], tenantId: "tenant-1" },
       localAccountsDisabled: true,
@@ -45,23 +38,11 @@ describe("an eligible member of the AKS admin group, as the pages read it", () =
         endDateTime: "2031-01-01T00:00:00Z",
       },
     ];
-    await runScan({
-      pool,
-      tenant: { id: model.tenantId, displayName: "PIM for Groups", source: "import" },
-      trigger: "cli",
-      collect: async () => ({ model, errors: [], apiCalls: {}, counts: {} }),
-    });
-    const resolved = await resolveScanScope(null);
-    if (!resolved) throw new Error("no scan");
-    scope = resolved;
+    scanned = await scanModelIntoTestDatabase(model, "PIM for Groups");
+    scope = scanned.scope;
   }, 300_000);
 
-  afterAll(async () => {
-    await prisma().$disconnect();
-    await closePool();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => scanned?.close());
 
   it("the principals list, who can be cluster-admin, the overview, the cluster and principal pages", async () => {
     const summaries = await principalSummaries(scope);

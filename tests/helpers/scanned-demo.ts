@@ -3,11 +3,12 @@ import { closePool, createPool } from "@/lib/db/pool";
 import { prisma } from "@/lib/db/prisma";
 import { loadDemoTenant } from "@/lib/emulator/demo";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
+import type { TenantModel } from "@/lib/model/tenant-model";
 import { resolveScanScope, type ScanScope } from "@/lib/queries/scan-scope";
 import { runScan } from "@/lib/scan/run-scan";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/test-database";
 
-/** A fresh test database holding one scan of the demo tenant, the app's queries pointed at it. */
+/** A fresh test database holding one scan (of the demo tenant, or of a model), the app's queries pointed at it. */
 export type ScannedDemo = {
   db: TestDatabase;
   pool: pg.Pool;
@@ -17,15 +18,23 @@ export type ScannedDemo = {
 };
 
 export async function scanDemoIntoTestDatabase(): Promise<ScannedDemo> {
+  const demo = await loadDemoTenant();
+  return scanModelIntoTestDatabase(modelFromTenantFile(demo), "Contoso");
+}
+
+/** A fresh test database holding one scan of `model` (a hand-built one: AccessModelBuilder), the app's queries pointed at it. */
+export async function scanModelIntoTestDatabase(
+  model: TenantModel,
+  displayName: string,
+): Promise<ScannedDemo> {
   const db = await createTestDatabase();
   const pool = createPool(db.url, 4);
   process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
-  const demo = await loadDemoTenant();
   await runScan({
     pool,
-    tenant: { id: demo.tenantId, displayName: "Contoso", source: "import" },
+    tenant: { id: model.tenantId, displayName, source: "import" },
     trigger: "cli",
-    collect: async () => ({ model: modelFromTenantFile(demo), errors: [], apiCalls: {}, counts: {} }),
+    collect: async () => ({ model, errors: [], apiCalls: {}, counts: {} }),
   });
   const scope = await resolveScanScope(null);
   if (!scope) throw new Error("no scan");
