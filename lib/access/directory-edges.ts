@@ -1,7 +1,7 @@
 import type { AccessIndex } from "@/lib/access/access-index";
 import type { ReverseEdge, TargetEdge } from "@/lib/access/attack-graph";
 import { directoryPrincipal, reachThroughGroups } from "@/lib/access/evaluate-cluster";
-import { clusterStep, groupStep } from "@/lib/access/paths";
+import { clusterStep, groupEligibilityStep, groupStep } from "@/lib/access/paths";
 import type { AccessPrincipal, PathStep } from "@/lib/access/types";
 import type { Cluster } from "@/lib/model/azure";
 import {
@@ -568,14 +568,7 @@ export class DirectoryEdges {
           weight: 1,
           steps: [
             ...reached.prefix.slice(1),
-            {
-              kind: "groupEligibility",
-              id: `${groupId}:${eligibility.accessId}:${eligibility.principalId}`,
-              label:
-                eligibility.accessId === "member"
-                  ? `eligible member of ${group.displayName} (PIM for Groups: activates the membership)`
-                  : `eligible owner of ${group.displayName} (PIM for Groups: activates the ownership, adds itself as a member)`,
-            },
+            groupEligibilityStep(group, eligibility.accessId, eligibility.principalId),
             member,
           ],
           conditional: false,

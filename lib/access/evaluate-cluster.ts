@@ -15,6 +15,7 @@ import { type Can, partOfAStrongLevel, type ScopeFacts, scopeFacts } from "@/lib
 import {
   clusterRoleBindingStep,
   clusterStep,
+  groupEligibilityStep,
   groupStep,
   identityStep,
   kubernetesGroupStep,
@@ -1232,11 +1233,7 @@ function eligibleMember(
     return null;
   return {
     principal: directoryPrincipal(index, eligibility.principalId),
-    step: {
-      kind: "groupEligibility",
-      id: `${group.id}:member:${eligibility.principalId}`,
-      label: `eligible member of ${group.displayName} (PIM for Groups: activates the membership)`,
-    },
+    step: groupEligibilityStep(group, "member", eligibility.principalId),
   };
 }
 

@@ -24,6 +24,26 @@ export function groupStep(group: AccessPrincipal): PathStep {
   return { kind: "groupMembership", id: group.id, label: `member of ${group.displayName}` };
 }
 
+/**
+ * An eligible membership or ownership of a group (PIM for Groups): the step that activates it. One builder for
+ * the engine's grants (evaluate-cluster.ts) and the attack graph's edges (directory-edges.ts), so both name the
+ * same step alike.
+ */
+export function groupEligibilityStep(
+  group: AccessPrincipal,
+  accessId: "member" | "owner",
+  principalId: string,
+): PathStep {
+  return {
+    kind: "groupEligibility",
+    id: `${group.id}:${accessId}:${principalId}`,
+    label:
+      accessId === "member"
+        ? `eligible member of ${group.displayName} (PIM for Groups: activates the membership)`
+        : `eligible owner of ${group.displayName} (PIM for Groups: activates the ownership, adds itself as a member)`,
+  };
+}
+
 function describeScope(scope: string): string {
   if (scope === "/") return "the tenant root";
   const segments = scope.split("/");
