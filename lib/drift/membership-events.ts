@@ -6,7 +6,7 @@ import {
   type PathStep,
   pathStepSchema,
 } from "@/lib/access/types";
-import { groupMembershipSchema } from "@/lib/model/directory";
+import { groupEligibilitySchema, groupMembershipSchema } from "@/lib/model/directory";
 import { levelRank } from "@/lib/queries/stored-records";
 import type { ChangedRecord } from "./changed-records";
 import { principalLabel } from "./events";
@@ -23,6 +23,12 @@ import type { DriftEvent } from "./types";
 // alone: the member joined (left) the group between the two scans, the row appeared (disappeared), every
 // one of its paths goes through that group (step 2 is "member of <group>"), and the group's own row of the
 // same grant did not change (were it new too, the group's change is the news, and stays its own event).
+//
+// An eligible membership (PIM for Groups) is folded alike, into the eligibility's own event: Howard made
+// eligible for the AKS admin group is "Howard became eligible for membership of group aks-admins … : eligible
+// for cluster-admin on 40 clusters", not that plus forty `access.eligible` events. The member's eligible grants
+// give that step as step 2 (`groupEligibility`, whose id is the eligibility record's key: lib/access/paths.ts,
+// lib/model/records.ts), so the same test applies.
 
 const accessEndSchema = z.object({
   principal: accessPrincipalSchema,
@@ -33,8 +39,11 @@ const accessEndSchema = z.object({
 });
 
 type Direction = "joined" | "left";
+/** how the member is in the group: a membership, or an eligible membership (PIM for Groups) */
+type Via = "membership" | "eligibility";
 type Fold = {
   direction: Direction;
+  via: Via;
   groupId: string;
   member: z.infer<typeof accessPrincipalSchema>;
   events: DriftEvent[];
@@ -42,8 +51,24 @@ type Fold = {
   levels: AccessLevel[];
 };
 
-const throughGroup = (paths: readonly PathStep[][], groupId: string) =>
-  paths.length > 0 && paths.every((path) => path[1]?.kind === "groupMembership" && path[1].id === groupId);
+const throughStep = (paths: readonly PathStep[][], step: PathStep) =>
+  paths.length > 0 && paths.every((path) => path[1]?.kind === step.kind && path[1].id === step.id);
+
+/** The key of a member's move into or out of a group, as the scans' records say and as a path's step 2 says. */
+const moveKey = (via: Via, groupId: string, memberId: string) =>
+  via === "membership" ? `${groupId}|${memberId}` : eligibilityKey(groupId, memberId);
+
+/** An eligible membership's record key and its path step's id (both `<group>:member:<principal>`). */
+const eligibilityKey = (groupId: string, memberId: string) => `${groupId}:member:${memberId}`;
+
+/** The group and member an eligible membership's step names, or null for another step. */
+function stepMove(step: PathStep | undefined, memberId: string): { via: Via; groupId: string } | null {
+  if (step?.kind === "groupMembership") return { via: "membership", groupId: step.id };
+  const suffix = `:member:${memberId}`;
+  if (step?.kind === "groupEligibility" && step.id.endsWith(suffix))
+    return { via: "eligibility", groupId: step.id.slice(0, -suffix.length) };
+  return null;
+}
 
 /** The group's own key for a member's access key `<cluster>|<member>|<rest>`. */
 const groupKey = (key: string, clusterId: string, memberId: string, groupId: string) =>
@@ -59,14 +84,26 @@ export function foldMembershipEvents(
   ctx: { from: bigint; to: bigint; labels: LabelBook },
 ): DriftEvent[] {
   const moved = new Map<string, Direction>();
-  for (const change of changes) {
+  /** an eligible membership's event, by its record key: the one its member's access is folded into */
+  const eligibilityEvents = new Map<string, number>();
+  for (const [index, change] of changes.entries()) {
+    if (change.kind === "groupEligibility") {
+      // Only an eligibility that began or ended moves anyone (a changed end date does not).
+      if ((change.before === null) === (change.after === null)) continue;
+      const eligibility = groupEligibilitySchema.safeParse((change.after ?? change.before)?.data);
+      if (!eligibility.success || eligibility.data.accessId !== "member") continue;
+      const key = eligibilityKey(eligibility.data.groupId, eligibility.data.principalId);
+      moved.set(key, change.after ? "joined" : "left");
+      eligibilityEvents.set(key, index);
+      continue;
+    }
     if (change.kind !== "groupMembership") continue;
     const before = groupMembershipSchema.safeParse(change.before?.data);
     const after = groupMembershipSchema.safeParse(change.after?.data);
     const was = new Set(before.success ? before.data.memberIds : []);
     const is = new Set(after.success ? after.data.memberIds : []);
-    for (const id of is) if (!was.has(id)) moved.set(`${change.naturalKey}|${id}`, "joined");
-    for (const id of was) if (!is.has(id)) moved.set(`${change.naturalKey}|${id}`, "left");
+    for (const id of is) if (!was.has(id)) moved.set(moveKey("membership", change.naturalKey, id), "joined");
+    for (const id of was) if (!is.has(id)) moved.set(moveKey("membership", change.naturalKey, id), "left");
   }
   if (moved.size === 0) return [...events];
   const changedKeys = new Set(changes.map((change) => `${change.kind}\u0000${change.naturalKey}`));
@@ -80,7 +117,7 @@ export function foldMembershipEvents(
       kept.push(event);
       continue;
     }
-    const id = `${fold.direction}|${fold.groupId}|${fold.member.id}`;
+    const id = `${fold.direction}|${fold.via}|${fold.groupId}|${fold.member.id}`;
     let entry = folds.get(id);
     if (!entry) {
       entry = { ...fold, events: [], clusters: new Set(), levels: [] };
@@ -90,8 +127,17 @@ export function foldMembershipEvents(
     entry.clusters.add(fold.clusterName);
     if (fold.level) entry.levels.push(fold.level);
   }
-  for (const fold of folds.values()) kept.push(membershipEvent(fold, ctx));
-  return kept;
+  const replaced = new Map<DriftEvent, DriftEvent>();
+  for (const fold of folds.values()) {
+    if (fold.via === "membership") {
+      kept.push(membershipEvent(fold, ctx));
+      continue;
+    }
+    const index = eligibilityEvents.get(eligibilityKey(fold.groupId, fold.member.id));
+    if (index === undefined) kept.push(...fold.events);
+    else replaced.set(events[index], eligibilityEvent(events[index], fold));
+  }
+  return replaced.size === 0 ? kept : kept.map((event) => replaced.get(event) ?? event);
 
   function foldOf(change: ChangedRecord) {
     if (change.kind !== "access.grant" && change.kind !== "access.escalation") return null;
@@ -99,14 +145,17 @@ export function foldMembershipEvents(
     const end = accessEndSchema.safeParse((change.after ?? change.before)?.data);
     if (!end.success) return null;
     const { principal, cluster, paths } = end.data;
-    const groupId = paths[0]?.[1]?.id;
-    if (!groupId || !throughGroup(paths, groupId)) return null;
+    const step = paths[0]?.[1];
+    const move = stepMove(step, principal.id);
+    if (!step || !move || !throughStep(paths, step)) return null;
+    const { via, groupId } = move;
     const direction: Direction = change.after ? "joined" : "left";
-    if (moved.get(`${groupId}|${principal.id}`) !== direction) return null;
+    if (moved.get(moveKey(via, groupId, principal.id)) !== direction) return null;
     const ownKey = groupKey(change.naturalKey, cluster.id, principal.id, groupId);
     if (changedKeys.has(`${change.kind}\u0000${ownKey}`)) return null;
     return {
       direction,
+      via,
       groupId,
       member: principal,
       clusterName: cluster.name,
@@ -115,27 +164,34 @@ export function foldMembershipEvents(
   }
 }
 
+/** Where the folded access is, its strongest level, and the worst severity of the events it replaces. */
+function foldSummary(fold: Fold, start: DriftEvent["severity"]) {
+  const clusters = [...fold.clusters].sort();
+  return {
+    where: clusters.length === 1 ? clusters[0] : `${clusters.length} clusters`,
+    strongest: [...fold.levels].sort((a, b) => levelRank(b) - levelRank(a))[0] as AccessLevel | undefined,
+    severity: fold.events.reduce<DriftEvent["severity"]>(
+      (worst, event) => (SEVERITY_RANK[event.severity] > SEVERITY_RANK[worst] ? event.severity : worst),
+      start,
+    ),
+    count: fold.events.length === 1 ? "" : ` (${fold.events.length} grants and escalations)`,
+  };
+}
+
 function membershipEvent(fold: Fold, ctx: { from: bigint; to: bigint; labels: LabelBook }): DriftEvent {
   const who = principalLabel(fold.member);
   const group = ctx.labels.principalName(fold.groupId) ?? fold.groupId;
-  const clusters = [...fold.clusters].sort();
-  const where = clusters.length === 1 ? clusters[0] : `${clusters.length} clusters`;
-  const strongest = [...fold.levels].sort((a, b) => levelRank(b) - levelRank(a))[0];
+  const { where, strongest, severity, count } = foldSummary(fold, "info");
   const joined = fold.direction === "joined";
   const what = strongest
     ? `${joined ? "gained" : "lost"} ${strongest} on ${where}`
     : `${joined ? "can now escalate" : "can no longer escalate"} on ${where}`;
-  const severity = fold.events.reduce<DriftEvent["severity"]>(
-    (worst, event) => (SEVERITY_RANK[event.severity] > SEVERITY_RANK[worst] ? event.severity : worst),
-    "info",
-  );
   const membership = {
     group: { id: fold.groupId, displayName: group },
     member: fold.member,
     /** the grants and escalations the membership brings (or took away) */
     access: fold.events.map((event) => event.subject),
   };
-  const count = fold.events.length === 1 ? "" : ` (${fold.events.length} grants and escalations)`;
   const single = new Set(fold.events.map((event) => event.cluster?.id ?? null));
   return {
     kind: joined ? "access.gained" : "access.lost",
@@ -158,5 +214,27 @@ function membershipEvent(fold: Fold, ctx: { from: bigint; to: bigint; labels: La
         href: driftObjectHref({ kind: "groupMembership", key: fold.groupId, from: ctx.from, to: ctx.to }),
       },
     ],
+  };
+}
+
+/**
+ * The eligibility's own event with the member's access it explains: the eligible levels on the clusters (or the
+ * ones it no longer gives), the worst severity of both, and the access listed beside the record's data.
+ */
+function eligibilityEvent(event: DriftEvent, fold: Fold): DriftEvent {
+  const { where, strongest, severity, count } = foldSummary(fold, event.severity);
+  const joined = fold.direction === "joined";
+  const what = strongest
+    ? `${joined ? "eligible" : "no longer eligible"} for ${strongest} on ${where}`
+    : `${joined ? "can escalate" : "can no longer escalate"} on ${where} once it is activated`;
+  const access = fold.events.map((folded) => folded.subject);
+  const withAccess = (data: unknown) =>
+    data && typeof data === "object" ? { ...(data as Record<string, unknown>), access } : data;
+  return {
+    ...event,
+    severity,
+    message: `${event.message}: ${what}${count}`,
+    before: joined ? event.before : withAccess(event.before),
+    after: joined ? withAccess(event.after) : event.after,
   };
 }
