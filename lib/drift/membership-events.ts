@@ -6,7 +6,11 @@ import {
   type PathStep,
   pathStepSchema,
 } from "@/lib/access/types";
-import { groupEligibilitySchema, groupMembershipSchema } from "@/lib/model/directory";
+import {
+  directoryOwnershipSchema,
+  groupEligibilitySchema,
+  groupMembershipSchema,
+} from "@/lib/model/directory";
 import { levelRank } from "@/lib/queries/stored-records";
 import type { ChangedRecord } from "./changed-records";
 import { principalLabel } from "./events";
@@ -24,11 +28,16 @@ import type { DriftEvent } from "./types";
 // one of its paths goes through that group (step 2 is "member of <group>"), and the group's own row of the
 // same grant did not change (were it new too, the group's change is the news, and stays its own event).
 //
-// An eligible membership (PIM for Groups) is folded alike, into the eligibility's own event: Howard made
-// eligible for the AKS admin group is "Howard became eligible for membership of group aks-admins … : eligible
-// for cluster-admin on 40 clusters", not that plus forty `access.eligible` events. The member's eligible grants
-// give that step as step 2 (`groupEligibility`, whose id is the eligibility record's key: lib/access/paths.ts,
-// lib/model/records.ts), so the same test applies.
+// The other directory edges a path can start with are folded alike, into the edge's own event, when it began or
+// ended in the range:
+// - an eligible membership or ownership (PIM for Groups): Howard made an eligible member of the AKS admin group is
+//   "Howard became eligible for membership of group aks-admins …: eligible for cluster-admin on 40 clusters",
+//   not that plus forty `access.eligible` events. The member's eligible grants and attack paths give that step
+//   as step 2 (`groupEligibility`, whose id is the eligibility record's key: lib/access/paths.ts,
+//   lib/model/records.ts).
+// - an ownership of a group, application or service principal: "Faye became owner of group aks-admins …: can
+//   become cluster-admin on 5 clusters", not that plus five `escalation.gained` (step 2 `directoryOwnership`, id
+//   the owned object's). Folded only when the ownership event names that one owner (one owner added or removed).
 
 const accessEndSchema = z.object({
   principal: accessPrincipalSchema,
@@ -39,72 +48,97 @@ const accessEndSchema = z.object({
 });
 
 type Direction = "joined" | "left";
-/** how the member is in the group: a membership, or an eligible membership (PIM for Groups) */
-type Via = "membership" | "eligibility";
-type Fold = {
-  direction: Direction;
-  via: Via;
-  groupId: string;
+/** the directory edge a member's access starts with (its step 2) */
+type Via = "membership" | "eligibility" | "ownership";
+/** a member's edge that began or ended: its access is folded into one event (`into`: the edge's own event) */
+type Move = { direction: Direction; via: Via; groupId: string; into?: number };
+type Fold = Move & {
   member: z.infer<typeof accessPrincipalSchema>;
   events: DriftEvent[];
   clusters: Set<string>;
   levels: AccessLevel[];
+  /** what the folded attack paths and escalations reach, when it is a level */
+  reaches: AccessLevel[];
 };
+
+const STEP_KINDS: Record<Via, PathStep["kind"]> = {
+  membership: "groupMembership",
+  eligibility: "groupEligibility",
+  ownership: "directoryOwnership",
+};
+const VIA_OF_STEP = new Map(Object.entries(STEP_KINDS).map(([via, kind]) => [kind, via as Via]));
 
 const throughStep = (paths: readonly PathStep[][], step: PathStep) =>
   paths.length > 0 && paths.every((path) => path[1]?.kind === step.kind && path[1].id === step.id);
 
-/** The key of a member's move into or out of a group, as the scans' records say and as a path's step 2 says. */
-const moveKey = (via: Via, groupId: string, memberId: string) =>
-  via === "membership" ? `${groupId}|${memberId}` : eligibilityKey(groupId, memberId);
-
-/** An eligible membership's record key and its path step's id (both `<group>:member:<principal>`). */
-const eligibilityKey = (groupId: string, memberId: string) => `${groupId}:member:${memberId}`;
-
-/** The group and member an eligible membership's step names, or null for another step. */
-function stepMove(step: PathStep | undefined, memberId: string): { via: Via; groupId: string } | null {
-  if (step?.kind === "groupMembership") return { via: "membership", groupId: step.id };
-  const suffix = `:member:${memberId}`;
-  if (step?.kind === "groupEligibility" && step.id.endsWith(suffix))
-    return { via: "eligibility", groupId: step.id.slice(0, -suffix.length) };
-  return null;
-}
+/** A member's move, keyed as its path's step 2 names it: the step's kind and id, and the member. */
+const moveKey = (via: Via, stepId: string, memberId: string) => `${via}|${stepId}|${memberId}`;
 
 /** The group's own key for a member's access key `<cluster>|<member>|<rest>`. */
 const groupKey = (key: string, clusterId: string, memberId: string, groupId: string) =>
   `${clusterId}|${groupId}${key.slice(clusterId.length + 1 + memberId.length)}`;
 
+/** The directory edges that began or ended between the two scans, by moveKey. */
+function directoryMoves(changes: readonly ChangedRecord[]): Map<string, Move> {
+  const moved = new Map<string, Move>();
+  const listed = (data: unknown, schema: typeof groupMembershipSchema | typeof directoryOwnershipSchema) => {
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) return new Set<string>();
+    return new Set("memberIds" in parsed.data ? parsed.data.memberIds : parsed.data.ownerIds);
+  };
+  for (const [index, change] of changes.entries()) {
+    if (change.kind === "groupMembership") {
+      const was = listed(change.before?.data, groupMembershipSchema);
+      const is = listed(change.after?.data, groupMembershipSchema);
+      const groupId = change.naturalKey;
+      for (const id of is)
+        if (!was.has(id))
+          moved.set(moveKey("membership", groupId, id), { direction: "joined", via: "membership", groupId });
+      for (const id of was)
+        if (!is.has(id))
+          moved.set(moveKey("membership", groupId, id), { direction: "left", via: "membership", groupId });
+    } else if (change.kind === "groupEligibility") {
+      // Only an eligibility that began or ended moves anyone (a changed end date does not).
+      if ((change.before === null) === (change.after === null)) continue;
+      const eligibility = groupEligibilitySchema.safeParse((change.after ?? change.before)?.data);
+      if (!eligibility.success) continue;
+      moved.set(moveKey("eligibility", change.naturalKey, eligibility.data.principalId), {
+        direction: change.after ? "joined" : "left",
+        via: "eligibility",
+        groupId: eligibility.data.groupId,
+        into: index,
+      });
+    } else if (change.kind === "directoryOwnership") {
+      const was = listed(change.before?.data, directoryOwnershipSchema);
+      const is = listed(change.after?.data, directoryOwnershipSchema);
+      const added = [...is].filter((id) => !was.has(id));
+      const removed = [...was].filter((id) => !is.has(id));
+      // The ownership event names every owner it adds and removes: fold into it only when it names one.
+      if (added.length + removed.length !== 1) continue;
+      const [ownerId, direction]: [string, Direction] =
+        added.length === 1 ? [added[0], "joined"] : [removed[0], "left"];
+      moved.set(moveKey("ownership", change.naturalKey, ownerId), {
+        direction,
+        via: "ownership",
+        groupId: change.naturalKey,
+        into: index,
+      });
+    }
+  }
+  return moved;
+}
+
 /**
- * `changes[i]` made `events[i]`; returns the events with the access changes membership changes explain
- * replaced by one event per member and group.
+ * `changes[i]` made `events[i]`; returns the events with the access changes that directory edges beginning or
+ * ending explain folded: one event per member and group joined or left, and into the eligibility's or
+ * ownership's own event.
  */
 export function foldMembershipEvents(
   changes: readonly ChangedRecord[],
   events: readonly DriftEvent[],
   ctx: { from: bigint; to: bigint; labels: LabelBook },
 ): DriftEvent[] {
-  const moved = new Map<string, Direction>();
-  /** an eligible membership's event, by its record key: the one its member's access is folded into */
-  const eligibilityEvents = new Map<string, number>();
-  for (const [index, change] of changes.entries()) {
-    if (change.kind === "groupEligibility") {
-      // Only an eligibility that began or ended moves anyone (a changed end date does not).
-      if ((change.before === null) === (change.after === null)) continue;
-      const eligibility = groupEligibilitySchema.safeParse((change.after ?? change.before)?.data);
-      if (!eligibility.success || eligibility.data.accessId !== "member") continue;
-      const key = eligibilityKey(eligibility.data.groupId, eligibility.data.principalId);
-      moved.set(key, change.after ? "joined" : "left");
-      eligibilityEvents.set(key, index);
-      continue;
-    }
-    if (change.kind !== "groupMembership") continue;
-    const before = groupMembershipSchema.safeParse(change.before?.data);
-    const after = groupMembershipSchema.safeParse(change.after?.data);
-    const was = new Set(before.success ? before.data.memberIds : []);
-    const is = new Set(after.success ? after.data.memberIds : []);
-    for (const id of is) if (!was.has(id)) moved.set(moveKey("membership", change.naturalKey, id), "joined");
-    for (const id of was) if (!is.has(id)) moved.set(moveKey("membership", change.naturalKey, id), "left");
-  }
+  const moved = directoryMoves(changes);
   if (moved.size === 0) return [...events];
   const changedKeys = new Set(changes.map((change) => `${change.kind}\u0000${change.naturalKey}`));
 
@@ -117,25 +151,20 @@ export function foldMembershipEvents(
       kept.push(event);
       continue;
     }
-    const id = `${fold.direction}|${fold.via}|${fold.groupId}|${fold.member.id}`;
-    let entry = folds.get(id);
+    let entry = folds.get(fold.id);
     if (!entry) {
-      entry = { ...fold, events: [], clusters: new Set(), levels: [] };
-      folds.set(id, entry);
+      entry = { ...fold.move, member: fold.member, events: [], clusters: new Set(), levels: [], reaches: [] };
+      folds.set(fold.id, entry);
     }
     entry.events.push(event);
     entry.clusters.add(fold.clusterName);
     if (fold.level) entry.levels.push(fold.level);
+    if (fold.reaches) entry.reaches.push(fold.reaches);
   }
   const replaced = new Map<DriftEvent, DriftEvent>();
   for (const fold of folds.values()) {
-    if (fold.via === "membership") {
-      kept.push(membershipEvent(fold, ctx));
-      continue;
-    }
-    const index = eligibilityEvents.get(eligibilityKey(fold.groupId, fold.member.id));
-    if (index === undefined) kept.push(...fold.events);
-    else replaced.set(events[index], eligibilityEvent(events[index], fold));
+    if (fold.into === undefined) kept.push(membershipEvent(fold, ctx));
+    else replaced.set(events[fold.into], edgeEvent(events[fold.into], fold));
   }
   return replaced.size === 0 ? kept : kept.map((event) => replaced.get(event) ?? event);
 
@@ -146,30 +175,36 @@ export function foldMembershipEvents(
     if (!end.success) return null;
     const { principal, cluster, paths } = end.data;
     const step = paths[0]?.[1];
-    const move = stepMove(step, principal.id);
-    if (!step || !move || !throughStep(paths, step)) return null;
-    const { via, groupId } = move;
+    const via = step && VIA_OF_STEP.get(step.kind);
+    if (!step || !via || !throughStep(paths, step)) return null;
+    const id = moveKey(via, step.id, principal.id);
+    const move = moved.get(id);
     const direction: Direction = change.after ? "joined" : "left";
-    if (moved.get(moveKey(via, groupId, principal.id)) !== direction) return null;
-    const ownKey = groupKey(change.naturalKey, cluster.id, principal.id, groupId);
+    if (move?.direction !== direction) return null;
+    const ownKey = groupKey(change.naturalKey, cluster.id, principal.id, move.groupId);
     if (changedKeys.has(`${change.kind}\u0000${ownKey}`)) return null;
+    const reaches = accessLevelSchema.safeParse(end.data.to);
     return {
-      direction,
-      via,
-      groupId,
+      id,
+      move,
       member: principal,
       clusterName: cluster.name,
       level: change.kind === "access.grant" ? end.data.level : undefined,
+      reaches: change.kind === "access.escalation" && reaches.success ? reaches.data : undefined,
     };
   }
 }
+
+const strongestOf = (levels: readonly AccessLevel[]): AccessLevel | undefined =>
+  [...levels].sort((a, b) => levelRank(b) - levelRank(a))[0];
 
 /** Where the folded access is, its strongest level, and the worst severity of the events it replaces. */
 function foldSummary(fold: Fold, start: DriftEvent["severity"]) {
   const clusters = [...fold.clusters].sort();
   return {
     where: clusters.length === 1 ? clusters[0] : `${clusters.length} clusters`,
-    strongest: [...fold.levels].sort((a, b) => levelRank(b) - levelRank(a))[0] as AccessLevel | undefined,
+    strongest: strongestOf(fold.levels),
+    strongestReach: strongestOf(fold.reaches),
     severity: fold.events.reduce<DriftEvent["severity"]>(
       (worst, event) => (SEVERITY_RANK[event.severity] > SEVERITY_RANK[worst] ? event.severity : worst),
       start,
@@ -218,15 +253,18 @@ function membershipEvent(fold: Fold, ctx: { from: bigint; to: bigint; labels: La
 }
 
 /**
- * The eligibility's own event with the member's access it explains: the eligible levels on the clusters (or the
- * ones it no longer gives), the worst severity of both, and the access listed beside the record's data.
+ * The eligibility's or ownership's own event with the member's access it explains: what it gives (or gave) on
+ * which clusters, the worst severity of all, and the access listed beside the record's data.
  */
-function eligibilityEvent(event: DriftEvent, fold: Fold): DriftEvent {
-  const { where, strongest, severity, count } = foldSummary(fold, event.severity);
+function edgeEvent(event: DriftEvent, fold: Fold): DriftEvent {
+  const { where, strongest, strongestReach, severity, count } = foldSummary(fold, event.severity);
   const joined = fold.direction === "joined";
+  const activated = fold.via === "eligibility" ? " once it is activated" : "";
   const what = strongest
     ? `${joined ? "eligible" : "no longer eligible"} for ${strongest} on ${where}`
-    : `${joined ? "can escalate" : "can no longer escalate"} on ${where} once it is activated`;
+    : strongestReach
+      ? `${joined ? "can become" : "can no longer become"} ${strongestReach} on ${where}${activated}`
+      : `${joined ? "can escalate" : "can no longer escalate"} on ${where}${activated}`;
   const access = fold.events.map((folded) => folded.subject);
   const withAccess = (data: unknown) =>
     data && typeof data === "object" ? { ...(data as Record<string, unknown>), access } : data;
