@@ -38,6 +38,11 @@ import type { DriftEvent } from "./types";
 // - an ownership of a group, application or service principal: "Faye became owner of group aks-admins …: can
 //   become cluster-admin on 5 clusters", not that plus five `escalation.gained` (step 2 `directoryOwnership`, id
 //   the owned object's). Folded only when the ownership event names that one owner (one owner added or removed).
+//
+// And the converse: a group's access that changed (a binding to it, a role assignment) changes every member's
+// the same way; the members' rows that only the group's change explains (every path through the group, before
+// and after; the group's row of the same grant changed the same way; the member did not join or leave it) join
+// the group's event — one event for a binding to a group of thousands, not thousands.
 
 const accessEndSchema = z.object({
   principal: accessPrincipalSchema,
@@ -131,7 +136,7 @@ function directoryMoves(changes: readonly ChangedRecord[]): Map<string, Move> {
 /**
  * `changes[i]` made `events[i]`; returns the events with the access changes that directory edges beginning or
  * ending explain folded: one event per member and group joined or left, and into the eligibility's or
- * ownership's own event.
+ * ownership's own event; and members' access that their group's same change explains, into the group's event.
  */
 export function foldMembershipEvents(
   changes: readonly ChangedRecord[],
@@ -139,34 +144,83 @@ export function foldMembershipEvents(
   ctx: { from: bigint; to: bigint; labels: LabelBook },
 ): DriftEvent[] {
   const moved = directoryMoves(changes);
-  if (moved.size === 0) return [...events];
-  const changedKeys = new Set(changes.map((change) => `${change.kind}\u0000${change.naturalKey}`));
+  const changeIndex = new Map(
+    changes.map((change, index) => [`${change.kind}\u0000${change.naturalKey}`, index]),
+  );
 
   const folds = new Map<string, Fold>();
-  const kept: DriftEvent[] = [];
+  const folded = new Set<number>();
   for (const [index, change] of changes.entries()) {
-    const event = events[index];
     const fold = foldOf(change);
-    if (!fold) {
-      kept.push(event);
-      continue;
-    }
+    if (!fold) continue;
+    folded.add(index);
     let entry = folds.get(fold.id);
     if (!entry) {
       entry = { ...fold.move, member: fold.member, events: [], clusters: new Set(), levels: [], reaches: [] };
       folds.set(fold.id, entry);
     }
-    entry.events.push(event);
+    entry.events.push(events[index]);
     entry.clusters.add(fold.clusterName);
     if (fold.level) entry.levels.push(fold.level);
     if (fold.reaches) entry.reaches.push(fold.reaches);
   }
-  const replaced = new Map<DriftEvent, DriftEvent>();
-  for (const fold of folds.values()) {
-    if (fold.into === undefined) kept.push(membershipEvent(fold, ctx));
-    else replaced.set(events[fold.into], edgeEvent(events[fold.into], fold));
+  // What is left of members' access that only their group's same change explains joins the group's event.
+  const byGroupEvent = new Map<number, { members: DriftEvent[]; names: string[] }>();
+  for (const [index, change] of changes.entries()) {
+    if (folded.has(index)) continue;
+    const target = groupChangeOf(change);
+    if (target === null || folded.has(target)) continue;
+    folded.add(index);
+    const entry = byGroupEvent.get(target) ?? { members: [], names: [] };
+    entry.members.push(events[index]);
+    entry.names.push(memberName(change));
+    byGroupEvent.set(target, entry);
   }
-  return replaced.size === 0 ? kept : kept.map((event) => replaced.get(event) ?? event);
+
+  const replaced = new Map<number, DriftEvent>();
+  for (const [index, { members, names }] of byGroupEvent)
+    replaced.set(index, withMembers(events[index], members, names));
+  for (const fold of folds.values())
+    if (fold.into !== undefined)
+      replaced.set(fold.into, edgeEvent(replaced.get(fold.into) ?? events[fold.into], fold));
+  const kept: DriftEvent[] = [];
+  for (const [index, event] of events.entries())
+    if (!folded.has(index)) kept.push(replaced.get(index) ?? event);
+  for (const fold of folds.values()) if (fold.into === undefined) kept.push(membershipEvent(fold, ctx));
+  return kept;
+
+  /**
+   * The index of the group's own change that explains a member's access change: every path (before and after)
+   * goes through one group as step 2, the member's place in it did not change, and the group's row of the same
+   * grant changed the same way (appeared, went, or changed) in the same range.
+   */
+  function groupChangeOf(change: ChangedRecord): number | null {
+    if (change.kind !== "access.grant" && change.kind !== "access.escalation") return null;
+    const ends = [change.before, change.after].flatMap((end) => {
+      if (!end) return [];
+      const parsed = accessEndSchema.safeParse(end.data);
+      return parsed.success ? [parsed.data] : [null];
+    });
+    if (ends.length === 0 || ends.some((end) => end === null)) return null;
+    const [first] = ends as z.infer<typeof accessEndSchema>[];
+    const step = first.paths[0]?.[1];
+    if (step?.kind !== "groupMembership") return null;
+    if (!ends.every((end) => end && throughStep(end.paths, step))) return null;
+    if (moved.has(moveKey("membership", step.id, first.principal.id))) return null;
+    const ownKey = groupKey(change.naturalKey, first.cluster.id, first.principal.id, step.id);
+    const index = changeIndex.get(`${change.kind}\u0000${ownKey}`);
+    if (index === undefined) return null;
+    const own = changes[index];
+    return (own.before === null) === (change.before === null) &&
+      (own.after === null) === (change.after === null)
+      ? index
+      : null;
+  }
+
+  function memberName(change: ChangedRecord): string {
+    const end = accessEndSchema.safeParse((change.after ?? change.before)?.data);
+    return end.success ? end.data.principal.displayName : change.naturalKey;
+  }
 
   function foldOf(change: ChangedRecord) {
     if (change.kind !== "access.grant" && change.kind !== "access.escalation") return null;
@@ -182,7 +236,7 @@ export function foldMembershipEvents(
     const direction: Direction = change.after ? "joined" : "left";
     if (move?.direction !== direction) return null;
     const ownKey = groupKey(change.naturalKey, cluster.id, principal.id, move.groupId);
-    if (changedKeys.has(`${change.kind}\u0000${ownKey}`)) return null;
+    if (changeIndex.has(`${change.kind}\u0000${ownKey}`)) return null;
     const reaches = accessLevelSchema.safeParse(end.data.to);
     return {
       id,
@@ -274,5 +328,34 @@ function edgeEvent(event: DriftEvent, fold: Fold): DriftEvent {
     message: `${event.message}: ${what}${count}`,
     before: joined ? event.before : withAccess(event.before),
     after: joined ? withAccess(event.after) : event.after,
+  };
+}
+
+/**
+ * A group's access event with its members' same change: "Group platform-admins gained cluster-admin on aks-1
+ * through kubernetes-rbac; the same for 40 of its members (Ann, Bob, Carol and 37 more)", the worst severity of
+ * all, and the members' access listed beside the group's record (`members`).
+ */
+function withMembers(
+  event: DriftEvent,
+  members: readonly DriftEvent[],
+  names: readonly string[],
+): DriftEvent {
+  const sorted = [...names].sort((a, b) => a.localeCompare(b));
+  const shown = sorted.slice(0, 3).join(", ");
+  const who = sorted.length > 3 ? `${shown} and ${sorted.length - 3} more` : shown;
+  const severity = members.reduce<DriftEvent["severity"]>(
+    (worst, member) => (SEVERITY_RANK[member.severity] > SEVERITY_RANK[worst] ? member.severity : worst),
+    event.severity,
+  );
+  const subjects = members.map((member) => member.subject);
+  const withSubjects = (data: unknown) =>
+    data && typeof data === "object" ? { ...(data as Record<string, unknown>), members: subjects } : data;
+  return {
+    ...event,
+    severity,
+    message: `${event.message}; the same for ${members.length === 1 ? "1 of its members" : `${members.length} of its members`} (${who})`,
+    before: withSubjects(event.before),
+    after: withSubjects(event.after),
   };
 }

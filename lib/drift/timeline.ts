@@ -12,7 +12,8 @@ import { type DriftCounts, driftCategorySchema, driftEventKindSchema } from "./t
  */
 // 2: attack paths gained graded by the level they reach (2026-12-07); the summaries counted before it,
 // whatever events they held then (eligible access, ownership and membership events came after 1), are recounted.
-// 3: the access a group eligibility or an ownership gives folded into its event (2026-12-08).
+// 3: the access a group eligibility or an ownership gives folded into its event, and members' same change
+// into their group's (2026-12-08).
 export const DRIFT_RULES_VERSION = 3;
 
 const countsSchema = z.object({
