@@ -20,7 +20,9 @@ import path from "node:path";
 import pg from "pg";
 import { openDatabase } from "@/lib/db/open-database";
 import { computeDrift } from "@/lib/drift/compute-drift";
+import { foldedSubjects } from "@/lib/drift/membership-events";
 import { resolveDriftRange } from "@/lib/drift/scan-range";
+import type { DriftEvent } from "@/lib/drift/types";
 import { generateTenant } from "@/lib/emulator/generate/generate-tenant";
 import { mutateTenantDocument } from "@/lib/emulator/generate/mutate-tenant";
 import { modelFromTenantFile } from "@/lib/model/from-tenant-file";
@@ -103,12 +105,14 @@ try {
   const driftTimes: number[] = [];
   const readTimes: number[] = [];
   let events = 0;
+  let folded = { members: 0, edges: 0 };
   let suppressed = 0;
   let readRows = 0;
   for (let i = 0; i < repeat; i++) {
     const drift = await timed(() => computeDrift(pool, range));
     driftTimes.push(drift.ms);
     events = drift.value.events.length;
+    folded = foldedChanges(drift.value.events);
     suppressed = drift.value.suppressedStale;
     const read = await timed(async () => {
       const { rows } = await pool.query(
@@ -168,6 +172,9 @@ try {
     ],
   ]);
   console.log(
+    `\nthe ${events} events report ${events + folded.members + folded.edges} changed records: ${folded.members} members' access inside their group's event, ${folded.edges} inside the event of a membership, eligibility or ownership that began or ended (lib/drift/membership-events.ts)`,
+  );
+  console.log(
     `\nrows written by the unchanged scan #${unchanged.scanId}: ${unchanged.rowsInserted} inserted + ${unchanged.rowsClosed} closed in snapshot_records (plus its one scans row)`,
   );
   console.log(
@@ -181,4 +188,14 @@ try {
   await pool.end();
   await db.close();
   fs.rmSync(work, { recursive: true, force: true });
+}
+
+/** Changes the events report inside them (lib/drift/membership-events.ts): a group's members', an edge's access. */
+function foldedChanges(list: readonly DriftEvent[]) {
+  const counted = { members: 0, edges: 0 };
+  for (const event of list) {
+    const { via, subjects } = foldedSubjects(event);
+    counted[via === "members" ? "members" : "edges"] += subjects.length;
+  }
+  return counted;
 }

@@ -11,6 +11,7 @@ import type { TenantModel } from "@/lib/model/tenant-model";
 import { runScan } from "@/lib/scan/run-scan";
 import { type ScannedDemo, scanModelIntoTestDatabase } from "@/tests/helpers/scanned-demo";
 import { computeDrift } from "./compute-drift";
+import { foldedSubjects } from "./membership-events";
 import { resolveDriftRange } from "./scan-range";
 import type { DriftEvent, DriftReport } from "./types";
 
@@ -125,6 +126,7 @@ describe("drift of an eligible membership of the AKS admin group (PIM for Groups
       /became eligible for membership of group .*: eligible for cluster-admin on aks-1 \(3 grants and escalations\)$/,
     );
     const access = (event.after as { access: { kind: string; key: string }[] }).access;
+    expect(foldedSubjects(event)).toEqual({ via: "access", subjects: access });
     // the admin group's cluster-admin, its read everywhere, and the kube-system secrets that read reaches
     expect(access.map((subject) => `${subject.kind} ${subject.key}`).sort()).toEqual([
       `access.escalation ${CLUSTER}|${HOWARD}|kube-system-secrets|*|kubernetes-rbac`,

@@ -11,6 +11,7 @@ import type { TenantModel } from "@/lib/model/tenant-model";
 import { runScan } from "@/lib/scan/run-scan";
 import { type ScannedDemo, scanModelIntoTestDatabase } from "@/tests/helpers/scanned-demo";
 import { computeDrift } from "./compute-drift";
+import { foldedSubjects } from "./membership-events";
 import { resolveDriftRange } from "./scan-range";
 import type { DriftEvent } from "./types";
 
@@ -101,6 +102,7 @@ describe("drift of a group's access: one event, its members' same change inside 
         .map((member) => `${CLUSTER}|${member.id}|cluster-admin|*|kubernetes-rbac`)
         .sort(),
     );
+    expect(groupEvent && foldedSubjects(groupEvent)).toEqual({ via: "members", subjects: members });
     // Dan held it already: his grant gained a path, an event of its own
     const dan = events.filter((event) => event.subject.key.includes(`|${DAN}|`));
     expect(dan.map((event) => event.kind)).toEqual(["access.changed"]);

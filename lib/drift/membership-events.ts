@@ -17,7 +17,7 @@ import { principalLabel } from "./events";
 import type { LabelBook } from "./labels";
 import { driftObjectHref, principalHref } from "./links";
 import { SEVERITY_RANK } from "./severity";
-import type { DriftEvent } from "./types";
+import { type DriftEvent, driftSubjectSchema } from "./types";
 
 // Issue 15: a user joining a group is ONE drift event — "User Howard gained cluster-admin on 40 clusters
 // through joining platform-admins" — not one per grant the group brings. Decided on what readers see (the
@@ -358,4 +358,25 @@ function withMembers(
     before: withSubjects(event.before),
     after: withSubjects(event.after),
   };
+}
+
+/**
+ * The changes an event reports inside it: its members' same change (a group's event, `members`) or the access a
+ * membership, eligibility or ownership gave or took (`access`). Empty for an event that folds nothing.
+ */
+export function foldedSubjects(event: DriftEvent): {
+  via: "members" | "access";
+  subjects: DriftEvent["subject"][];
+} {
+  const end = event.after ?? event.before;
+  if (!end || typeof end !== "object") return { via: "access", subjects: [] };
+  const { members, access } = end as { members?: unknown; access?: unknown };
+  const subjects = (list: unknown) =>
+    Array.isArray(list)
+      ? list.filter(
+          (subject): subject is DriftEvent["subject"] => driftSubjectSchema.safeParse(subject).success,
+        )
+      : [];
+  if (Array.isArray(members)) return { via: "members", subjects: subjects(members) };
+  return { via: "access", subjects: subjects(access) };
 }

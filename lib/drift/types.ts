@@ -46,6 +46,15 @@ export type FieldChange = z.infer<typeof fieldChangeSchema>;
 export const evidenceLinkSchema = z.object({ label: z.string(), href: z.string() });
 export type EvidenceLink = z.infer<typeof evidenceLinkSchema>;
 
+/** The stored record an event is about. */
+export const driftSubjectSchema = z.object({
+  /** record kind: access.grant, finding, roleAssignment, k8s.roleBinding ... */
+  kind: z.string(),
+  /** its natural key */
+  key: z.string(),
+  label: z.string(),
+});
+
 export const driftEventSchema = z.object({
   kind: driftEventKindSchema,
   severity: severitySchema,
@@ -53,13 +62,7 @@ export const driftEventSchema = z.object({
   message: z.string(),
   cluster: z.object({ id: z.string(), name: z.string() }).nullable(),
   /** the stored record that changed */
-  subject: z.object({
-    /** record kind: access.grant, finding, roleAssignment, k8s.roleBinding ... */
-    kind: z.string(),
-    /** its natural key */
-    key: z.string(),
-    label: z.string(),
-  }),
+  subject: driftSubjectSchema,
   /** the record's data as of `from` (null when it did not exist) */
   before: z.unknown(),
   /** the record's data as of `to` (null when it no longer exists) */

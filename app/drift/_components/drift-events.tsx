@@ -2,6 +2,7 @@ import Link from "next/link";
 import { KindTag, SeverityBadge } from "@/components/ui/badges";
 import { JsonLink } from "@/components/ui/json-link";
 import { countEvents } from "@/lib/drift/compute-drift";
+import { foldedSubjects } from "@/lib/drift/membership-events";
 import { atLeast, SEVERITY_ORDER } from "@/lib/drift/severity";
 import { categoryOf, type DriftCategory, type DriftEvent, type DriftReport } from "@/lib/drift/types";
 import type { Severity } from "@/lib/findings/types";
@@ -11,6 +12,8 @@ import { FieldChanges } from "./field-changes";
 // URL, so every view is a link. A long list is cut, with the count and the JSON API for the rest.
 
 const SHOWN = 100;
+/** changes listed inside one event; the JSON API has them all */
+const FOLDED_SHOWN = 50;
 const CATEGORY_LABEL: Record<DriftCategory, string> = {
   access: "Access",
   escalation: "Escalations",
@@ -53,6 +56,38 @@ function FilterLinks({
   );
 }
 
+/** The changes an event reports inside it (its group's members', or what a membership or ownership gave). */
+function FoldedChanges({ event }: { event: DriftEvent }) {
+  const { via, subjects } = foldedSubjects(event);
+  if (subjects.length === 0) return null;
+  const one = subjects.length === 1;
+  const what =
+    via === "members"
+      ? one
+        ? "member with the same change"
+        : "members with the same change"
+      : one
+        ? "grant or escalation"
+        : "grants and escalations";
+  return (
+    <details className="mt-2">
+      <summary className="cursor-pointer text-xs text-slate-700">
+        {subjects.length} {what} in this event
+      </summary>
+      <ul className="mt-1 list-disc space-y-0.5 pl-5 text-xs text-slate-700">
+        {subjects.slice(0, FOLDED_SHOWN).map((subject) => (
+          <li key={`${subject.kind} ${subject.key}`} className="break-words">
+            {subject.label}
+          </li>
+        ))}
+        {subjects.length > FOLDED_SHOWN ? (
+          <li>and {subjects.length - FOLDED_SHOWN} more (the JSON API lists them all)</li>
+        ) : null}
+      </ul>
+    </details>
+  );
+}
+
 function EventItem({ event }: { event: DriftEvent }) {
   const [diffLink, ...evidence] = event.links;
   return (
@@ -74,6 +109,7 @@ function EventItem({ event }: { event: DriftEvent }) {
               </Link>
             ))}
           </div>
+          <FoldedChanges event={event} />
           {event.changes.length > 0 ? (
             <details className="mt-2">
               <summary className="cursor-pointer text-xs text-slate-700">
