@@ -249,6 +249,15 @@ export function foldMembershipEvents(
   }
 }
 
+/**
+ * A folded event's subject, its label naming the cluster: a membership or an eligibility folds access on many
+ * clusters, whose subjects' labels ("User Howard: cluster-admin via entra-admin-group") would read alike.
+ */
+const subjectWithCluster = (event: DriftEvent): DriftEvent["subject"] =>
+  event.cluster
+    ? { ...event.subject, label: `${event.subject.label} on ${event.cluster.name}` }
+    : event.subject;
+
 const strongestOf = (levels: readonly AccessLevel[]): AccessLevel | undefined =>
   [...levels].sort((a, b) => levelRank(b) - levelRank(a))[0];
 
@@ -279,7 +288,7 @@ function membershipEvent(fold: Fold, ctx: { from: bigint; to: bigint; labels: La
     group: { id: fold.groupId, displayName: group },
     member: fold.member,
     /** the grants and escalations the membership brings (or took away) */
-    access: fold.events.map((event) => event.subject),
+    access: fold.events.map(subjectWithCluster),
   };
   const single = new Set(fold.events.map((event) => event.cluster?.id ?? null));
   return {
@@ -319,7 +328,7 @@ function edgeEvent(event: DriftEvent, fold: Fold): DriftEvent {
     : strongestReach
       ? `${joined ? "can become" : "can no longer become"} ${strongestReach} on ${where}${activated}`
       : `${joined ? "can escalate" : "can no longer escalate"} on ${where}${activated}`;
-  const access = fold.events.map((folded) => folded.subject);
+  const access = fold.events.map(subjectWithCluster);
   const withAccess = (data: unknown) =>
     data && typeof data === "object" ? { ...(data as Record<string, unknown>), access } : data;
   return {
