@@ -1,11 +1,4 @@
-import { z } from "zod";
-import {
-  type AccessLevel,
-  accessLevelSchema,
-  accessPrincipalSchema,
-  type PathStep,
-  pathStepSchema,
-} from "@/lib/access/types";
+import { type AccessLevel, type AccessPrincipal, accessLevelSchema, type PathStep } from "@/lib/access/types";
 import {
   directoryOwnershipSchema,
   groupEligibilitySchema,
@@ -44,13 +37,34 @@ import { type DriftEvent, driftSubjectSchema } from "./types";
 // and after; the group's row of the same grant changed the same way; the member did not join or leave it) join
 // the group's event — one event for a binding to a group of thousands, not thousands.
 
-const accessEndSchema = z.object({
-  principal: accessPrincipalSchema,
-  cluster: z.object({ id: z.string(), name: z.string() }),
-  level: accessLevelSchema.optional(),
-  to: z.string().optional(),
-  paths: z.array(z.array(pathStepSchema)),
-});
+/** What the folds read of an access row's data (a grant's or an escalation's, lib/access/records.ts). */
+type AccessEnd = {
+  principal: AccessPrincipal;
+  cluster: { id: string; name: string };
+  level?: string;
+  to?: string;
+  paths: PathStep[][];
+};
+
+/**
+ * An access row's data as the folds read it, or null for another shape. Read in place, not parsed into a copy:
+ * drift compares every changed access row, hundreds of thousands after a change to a large group.
+ */
+function accessEnd(data: unknown): AccessEnd | null {
+  if (!data || typeof data !== "object") return null;
+  const end = data as Partial<AccessEnd>;
+  return typeof end.principal?.id === "string" &&
+    typeof end.cluster?.id === "string" &&
+    typeof end.cluster.name === "string" &&
+    Array.isArray(end.paths)
+    ? (end as AccessEnd)
+    : null;
+}
+
+const levelOf = (value: string | undefined): AccessLevel | undefined => {
+  const level = accessLevelSchema.safeParse(value);
+  return level.success ? level.data : undefined;
+};
 
 type Direction = "joined" | "left";
 /** the directory edge a member's access starts with (its step 2) */
@@ -58,7 +72,7 @@ type Via = "membership" | "eligibility" | "ownership";
 /** a member's edge that began or ended: its access is folded into one event (`into`: the edge's own event) */
 type Move = { direction: Direction; via: Via; groupId: string; into?: number };
 type Fold = Move & {
-  member: z.infer<typeof accessPrincipalSchema>;
+  member: AccessPrincipal;
   events: DriftEvent[];
   clusters: Set<string>;
   levels: AccessLevel[];
@@ -196,13 +210,9 @@ export function foldMembershipEvents(
    */
   function groupChangeOf(change: ChangedRecord): number | null {
     if (change.kind !== "access.grant" && change.kind !== "access.escalation") return null;
-    const ends = [change.before, change.after].flatMap((end) => {
-      if (!end) return [];
-      const parsed = accessEndSchema.safeParse(end.data);
-      return parsed.success ? [parsed.data] : [null];
-    });
-    if (ends.length === 0 || ends.some((end) => end === null)) return null;
-    const [first] = ends as z.infer<typeof accessEndSchema>[];
+    const ends = [change.before, change.after].flatMap((end) => (end ? [accessEnd(end.data)] : []));
+    const [first] = ends;
+    if (!first || ends.some((end) => end === null)) return null;
     const step = first.paths[0]?.[1];
     if (step?.kind !== "groupMembership") return null;
     if (!ends.every((end) => end && throughStep(end.paths, step))) return null;
@@ -218,16 +228,16 @@ export function foldMembershipEvents(
   }
 
   function memberName(change: ChangedRecord): string {
-    const end = accessEndSchema.safeParse((change.after ?? change.before)?.data);
-    return end.success ? end.data.principal.displayName : change.naturalKey;
+    return accessEnd((change.after ?? change.before)?.data)?.principal.displayName ?? change.naturalKey;
   }
 
   function foldOf(change: ChangedRecord) {
+    if (moved.size === 0) return null;
     if (change.kind !== "access.grant" && change.kind !== "access.escalation") return null;
     if ((change.before === null) === (change.after === null)) return null;
-    const end = accessEndSchema.safeParse((change.after ?? change.before)?.data);
-    if (!end.success) return null;
-    const { principal, cluster, paths } = end.data;
+    const end = accessEnd((change.after ?? change.before)?.data);
+    if (!end) return null;
+    const { principal, cluster, paths } = end;
     const step = paths[0]?.[1];
     const via = step && VIA_OF_STEP.get(step.kind);
     if (!step || !via || !throughStep(paths, step)) return null;
@@ -237,14 +247,13 @@ export function foldMembershipEvents(
     if (move?.direction !== direction) return null;
     const ownKey = groupKey(change.naturalKey, cluster.id, principal.id, move.groupId);
     if (changeIndex.has(`${change.kind}\u0000${ownKey}`)) return null;
-    const reaches = accessLevelSchema.safeParse(end.data.to);
     return {
       id,
       move,
       member: principal,
       clusterName: cluster.name,
-      level: change.kind === "access.grant" ? end.data.level : undefined,
-      reaches: change.kind === "access.escalation" && reaches.success ? reaches.data : undefined,
+      level: change.kind === "access.grant" ? levelOf(end.level) : undefined,
+      reaches: change.kind === "access.escalation" ? levelOf(end.to) : undefined,
     };
   }
 }
