@@ -8,8 +8,7 @@ import {
 } from "@/lib/access/fixtures/access-model-builder";
 import { type GroupEligibility, PIM_SOURCE } from "@/lib/model/directory";
 import type { TenantModel } from "@/lib/model/tenant-model";
-import { runScan } from "@/lib/scan/run-scan";
-import { type ScannedDemo, scanModelIntoTestDatabase } from "@/tests/helpers/scanned-demo";
+import { type ScannedDemo, scanModel, scanModelIntoTestDatabase } from "@/tests/helpers/scanned-demo";
 import { computeDrift } from "./compute-drift";
 import { foldedSubjects } from "./membership-events";
 import { resolveDriftRange } from "./scan-range";
@@ -85,14 +84,7 @@ const eventsOf = (report: DriftReport, principalId: string) =>
 const howardEvents = (report: DriftReport) => eventsOf(report, HOWARD);
 
 async function scan(model: TenantModel) {
-  await runScan({
-    pool: scanned.pool,
-    tenant: { id: model.tenantId, displayName: "PIM for Groups", source: "import" },
-    trigger: "cli",
-    collect: async () => ({ model, errors: [], apiCalls: {}, counts: {} }),
-  });
-  const { rows } = await scanned.pool.query<{ id: string }>("SELECT max(id)::text AS id FROM scans");
-  scans.push(BigInt(rows[0].id));
+  scans.push(await scanModel(scanned.pool, model, "PIM for Groups"));
 }
 
 const drift = async (from: bigint, to: bigint) =>

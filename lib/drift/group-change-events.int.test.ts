@@ -8,8 +8,7 @@ import {
   user,
 } from "@/lib/access/fixtures/access-model-builder";
 import type { TenantModel } from "@/lib/model/tenant-model";
-import { runScan } from "@/lib/scan/run-scan";
-import { type ScannedDemo, scanModelIntoTestDatabase } from "@/tests/helpers/scanned-demo";
+import { type ScannedDemo, scanModel, scanModelIntoTestDatabase } from "@/tests/helpers/scanned-demo";
 import { computeDrift } from "./compute-drift";
 import { foldedSubjects } from "./membership-events";
 import { resolveDriftRange } from "./scan-range";
@@ -62,15 +61,6 @@ function tenant(groupIsClusterAdmin: boolean): TenantModel {
 let scanned: ScannedDemo;
 const scans: bigint[] = [];
 
-async function scan(model: TenantModel) {
-  await runScan({
-    pool: scanned.pool,
-    tenant: { id: model.tenantId, displayName: "Group change", source: "import" },
-    trigger: "cli",
-    collect: async () => ({ model, errors: [], apiCalls: {}, counts: {} }),
-  });
-}
-
 const accessEvents = async (from: bigint, to: bigint) =>
   (await computeDrift(scanned.pool, await resolveDriftRange(scanned.pool, { from, to }))).events.filter(
     (event) => event.subject.kind === "access.grant" && event.subject.key.includes("|cluster-admin|"),
@@ -79,8 +69,8 @@ const accessEvents = async (from: bigint, to: bigint) =>
 describe("drift of a group's access: one event, its members' same change inside it", () => {
   beforeAll(async () => {
     scanned = await scanModelIntoTestDatabase(tenant(false), "Group change");
-    await scan(tenant(true));
-    await scan(tenant(false));
+    await scanModel(scanned.pool, tenant(true), "Group change");
+    await scanModel(scanned.pool, tenant(false), "Group change");
     const { rows } = await scanned.pool.query<{ id: string }>("SELECT id::text FROM scans ORDER BY id");
     scans.push(...rows.map((row) => BigInt(row.id)));
   }, 300_000);

@@ -30,12 +30,7 @@ export async function scanModelIntoTestDatabase(
   const db = await createTestDatabase();
   const pool = createPool(db.url, 4);
   process.env.ATLAS_RESOLVED_DATABASE_URL = db.url;
-  await runScan({
-    pool,
-    tenant: { id: model.tenantId, displayName, source: "import" },
-    trigger: "cli",
-    collect: async () => ({ model, errors: [], apiCalls: {}, counts: {} }),
-  });
+  await scanModel(pool, model, displayName);
   const scope = await resolveScanScope(null);
   if (!scope) throw new Error("no scan");
   return {
@@ -51,4 +46,15 @@ export async function scanModelIntoTestDatabase(
       await db.drop();
     },
   };
+}
+
+/** One more scan of `model` (the tenant's next state) into the database `pool` reaches; its scan id. */
+export async function scanModel(pool: pg.Pool, model: TenantModel, displayName: string): Promise<bigint> {
+  const outcome = await runScan({
+    pool,
+    tenant: { id: model.tenantId, displayName, source: "import" },
+    trigger: "cli",
+    collect: async () => ({ model, errors: [], apiCalls: {}, counts: {} }),
+  });
+  return outcome.scanId;
 }
