@@ -267,6 +267,17 @@ const subjectWithCluster = (event: DriftEvent): DriftEvent["subject"] =>
     ? { ...event.subject, label: `${event.subject.label} on ${event.cluster.name}` }
     : event.subject;
 
+/** The worst of `start` and the events' severities. */
+const worstSeverity = (start: DriftEvent["severity"], events: readonly DriftEvent[]) =>
+  events.reduce(
+    (worst, event) => (SEVERITY_RANK[event.severity] > SEVERITY_RANK[worst] ? event.severity : worst),
+    start,
+  );
+
+/** A record's data with the subjects an event folds beside its fields (`foldedSubjects` reads them back). */
+const withFolded = (data: unknown, field: "members" | "access", subjects: DriftEvent["subject"][]) =>
+  data && typeof data === "object" ? { ...(data as Record<string, unknown>), [field]: subjects } : data;
+
 const strongestOf = (levels: readonly AccessLevel[]): AccessLevel | undefined =>
   [...levels].sort((a, b) => levelRank(b) - levelRank(a))[0];
 
@@ -277,10 +288,7 @@ function foldSummary(fold: Fold, start: DriftEvent["severity"]) {
     where: clusters.length === 1 ? clusters[0] : `${clusters.length} clusters`,
     strongest: strongestOf(fold.levels),
     strongestReach: strongestOf(fold.reaches),
-    severity: fold.events.reduce<DriftEvent["severity"]>(
-      (worst, event) => (SEVERITY_RANK[event.severity] > SEVERITY_RANK[worst] ? event.severity : worst),
-      start,
-    ),
+    severity: worstSeverity(start, fold.events),
     count: fold.events.length === 1 ? "" : ` (${fold.events.length} grants and escalations)`,
   };
 }
@@ -338,14 +346,12 @@ function edgeEvent(event: DriftEvent, fold: Fold): DriftEvent {
       ? `${joined ? "can become" : "can no longer become"} ${strongestReach} on ${where}${activated}`
       : `${joined ? "can escalate" : "can no longer escalate"} on ${where}${activated}`;
   const access = fold.events.map(subjectWithCluster);
-  const withAccess = (data: unknown) =>
-    data && typeof data === "object" ? { ...(data as Record<string, unknown>), access } : data;
   return {
     ...event,
     severity,
     message: `${event.message}: ${what}${count}`,
-    before: joined ? event.before : withAccess(event.before),
-    after: joined ? withAccess(event.after) : event.after,
+    before: joined ? event.before : withFolded(event.before, "access", access),
+    after: joined ? withFolded(event.after, "access", access) : event.after,
   };
 }
 
@@ -362,19 +368,13 @@ function withMembers(
   const sorted = [...names].sort((a, b) => a.localeCompare(b));
   const shown = sorted.slice(0, 3).join(", ");
   const who = sorted.length > 3 ? `${shown} and ${sorted.length - 3} more` : shown;
-  const severity = members.reduce<DriftEvent["severity"]>(
-    (worst, member) => (SEVERITY_RANK[member.severity] > SEVERITY_RANK[worst] ? member.severity : worst),
-    event.severity,
-  );
   const subjects = members.map((member) => member.subject);
-  const withSubjects = (data: unknown) =>
-    data && typeof data === "object" ? { ...(data as Record<string, unknown>), members: subjects } : data;
   return {
     ...event,
-    severity,
+    severity: worstSeverity(event.severity, members),
     message: `${event.message}; the same for ${members.length === 1 ? "1 of its members" : `${members.length} of its members`} (${who})`,
-    before: withSubjects(event.before),
-    after: withSubjects(event.after),
+    before: withFolded(event.before, "members", subjects),
+    after: withFolded(event.after, "members", subjects),
   };
 }
 
